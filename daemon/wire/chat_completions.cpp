@@ -1,0 +1,575 @@
+#include "wire/chat_completions.h"
+
+#include <exception>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <vector>
+
+#include "wire/sse.h"
+
+namespace toolwall::wire {
+
+namespace {
+
+// Ordered, so that a body we must change keeps its keys in the order the upstream wrote them.
+using Json = nlohmann::ordered_json;
+
+constexpr size_t kMaxChoices = 128;
+
+std::string dump(const Json& value) {
+  return value.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+int integer_or(const Json& object, const char* key, int fallback) {
+  auto it = object.find(key);
+  if (it == object.end() || !it->is_number_integer()) return fallback;
+  return it->get<int>();
+}
+
+std::string string_or_empty(const Json& object, const char* key) {
+  auto it = object.find(key);
+  if (it == object.end() || !it->is_string()) return {};
+  return it->get<std::string>();
+}
+
+std::optional<Json> parse_limited(std::string_view text, const WireLimits& limits) {
+  if (json_depth_exceeds(text, limits.max_json_depth)) return std::nullopt;
+  Json parsed = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (parsed.is_discarded()) return std::nullopt;
+  return parsed;
+}
+
+ToolCall bare_call(std::string id, std::string agent, std::string tool) {
+  ToolCall call;
+  call.id = std::move(id);
+  call.agent = std::move(agent);
+  call.tool = std::move(tool);
+  return call;
+}
+
+bool is_tool_finish(const Json& finish_reason) {
+  return finish_reason.is_string() &&
+         (finish_reason == "tool_calls" || finish_reason == "function_call");
+}
+
+// Judges one call and reports it to counters and sink; the single place verdicts are taken.
+Verdict decide(const ToolCall& call, const std::optional<Verdict>& preset, const JudgeContext& ctx) {
+  if (preset) return *preset;
+  if (!ctx.judge) return wire_block("no policy is loaded");
+  return judge_safely(*ctx.judge, call);
+}
+
+void report(ToolCall call, const Verdict& verdict, int choice, std::string sent_instead,
+            const JudgeContext& ctx) {
+  if (ctx.counters) ctx.counters->count(verdict.action);
+  if (!ctx.sink) return;
+  JudgedCall judged{std::move(call), verdict, ctx.exchange.model, choice, std::move(sent_instead)};
+  ctx.sink(judged);
+}
+
+// A rewrite without new arguments cannot be applied, so it is treated as the stricter block.
+bool rewrite_applicable(const Verdict& verdict) {
+  return verdict.action == Action::rewrite && verdict.arguments.has_value();
+}
+
+bool passes(const Verdict& verdict) { return verdict.action <= Action::flag; }
+
+std::string explanation_for(const Verdict& verdict, const std::string& tool) {
+  if (verdict.action == Action::rewrite && !rewrite_applicable(verdict)) {
+    Verdict as_block = verdict;
+    as_block.action = Action::block;
+    return as_block.explanation(tool);
+  }
+  return verdict.explanation(tool);
+}
+
+void append_explanation(Json& message, const std::string& text) {
+  Json& content = message["content"];
+  if (content.is_string() && !content.get_ref<const std::string&>().empty()) {
+    content = content.get<std::string>() + "\n\n" + text;
+  } else if (content.is_array()) {
+    content.push_back(Json{{"type", "text"}, {"text", text}});
+  } else {
+    content = text;
+  }
+}
+
+// ---- whole bodies ---------------------------------------------------------------------------
+
+struct BodyCall {
+  std::string id, tool;
+  const Json* arguments;  // a JSON string (wire form) or, from lenient servers, an object
+};
+
+ToolCall to_tool_call(const BodyCall& wire_call, const JudgeContext& ctx, std::optional<Verdict>& preset) {
+  const Json& args = *wire_call.arguments;
+  if (args.is_string()) {
+    const auto& text = args.get_ref<const std::string&>();
+    if (text.size() > ctx.limits.max_tool_argument_bytes) {
+      preset = wire_block("tool-call arguments exceed " + std::to_string(ctx.limits.max_tool_argument_bytes) +
+                          " bytes");
+      ToolCall call = bare_call(wire_call.id, ctx.exchange.agent, wire_call.tool);
+      call.arguments_valid = false;
+      call.arguments_error = preset->error;
+      return call;
+    }
+    return ToolCall::from_wire(wire_call.id, ctx.exchange.agent, wire_call.tool, text);
+  }
+  return ToolCall::from_json(wire_call.id, ctx.exchange.agent, wire_call.tool,
+                             nlohmann::json::parse(dump(args), nullptr, false));
+}
+
+// Applies the verdicts to one choice's message; true when the message changed.
+bool filter_message(Json& choice, int choice_index, const JudgeContext& ctx) {
+  auto message_it = choice.find("message");
+  if (message_it == choice.end() || !message_it->is_object()) return false;
+  Json& message = *message_it;
+  bool changed = false;
+  int calls = 0, removed = 0;
+  std::vector<std::string> explanations;
+
+  auto judge_one = [&](Json& function_object, const std::string& id) -> bool /*keep*/ {
+    ++calls;
+    static const Json kEmpty = "";
+    auto args_it = function_object.find("arguments");
+    BodyCall wire_call{id, string_or_empty(function_object, "name"),
+                       args_it == function_object.end() ? &kEmpty : &*args_it};
+    std::optional<Verdict> preset;
+    ToolCall call = to_tool_call(wire_call, ctx, preset);
+    Verdict verdict = decide(call, preset, ctx);
+    if (passes(verdict)) {
+      report(std::move(call), verdict, choice_index, {}, ctx);
+      return true;
+    }
+    changed = true;
+    if (rewrite_applicable(verdict)) {
+      std::string new_arguments = verdict.arguments->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+      function_object["arguments"] = new_arguments;
+      report(std::move(call), verdict, choice_index, new_arguments, ctx);
+      return true;
+    }
+    std::string text = explanation_for(verdict, wire_call.tool);
+    explanations.push_back(text);
+    ++removed;
+    report(std::move(call), verdict, choice_index, text, ctx);
+    return false;
+  };
+
+  auto calls_it = message.find("tool_calls");
+  if (calls_it != message.end() && calls_it->is_array()) {
+    Json kept = Json::array();
+    for (auto& entry : *calls_it) {
+      if (!entry.is_object() || !entry.contains("function") || !entry["function"].is_object()) {
+        kept.push_back(entry);  // not a function call: nothing to run, nothing to judge
+        continue;
+      }
+      if (judge_one(entry["function"], string_or_empty(entry, "id"))) kept.push_back(std::move(entry));
+    }
+    if (changed) {
+      if (kept.empty()) message.erase("tool_calls");
+      else *calls_it = std::move(kept);
+    }
+  }
+  auto legacy_it = message.find("function_call");
+  if (legacy_it != message.end() && legacy_it->is_object()) {
+    if (!judge_one(*legacy_it, "function_call")) message.erase("function_call");
+  }
+  if (!changed) return false;
+  for (const auto& text : explanations) append_explanation(message, text);
+  bool none_left = calls == removed;
+  auto finish_it = choice.find("finish_reason");
+  if (none_left && finish_it != choice.end() && is_tool_finish(*finish_it)) *finish_it = "stop";
+  return true;
+}
+
+// ---- streams --------------------------------------------------------------------------------
+
+struct HeldCall {
+  int wire_index = 0;
+  bool legacy = false;  // a `function_call` delta rather than a `tool_calls` entry
+  std::string id, name, arguments;
+  std::vector<Json> fragments;  // as received, replayed when the call passes
+  size_t bytes = 0;
+  bool oversized = false;
+};
+
+struct ChoiceState {
+  std::optional<HeldCall> held;
+  int next_out_index = 0;  // calls are renumbered densely, so a removed call leaves no hole
+  int calls = 0;
+  int removed = 0;
+  bool content_seen = false;
+};
+
+class ChatStreamFilter final : public StreamFilter {
+ public:
+  explicit ChatStreamFilter(JudgeContext ctx)
+      : ctx_(std::move(ctx)), framer_(ctx_.limits.max_sse_event_bytes) {}
+
+  bool feed(std::string_view bytes, std::string& out) override {
+    if (failed_) return false;
+    events_.clear();
+    bool framed = framer_.feed(bytes, events_);
+    for (auto& event : events_) {
+      if (!handle_guarded(event, out)) return false;
+    }
+    if (!framed) {
+      return fail({502, "sse_event_too_large",
+                   "an event of the upstream stream exceeds " + std::to_string(ctx_.limits.max_sse_event_bytes) +
+                       " bytes"},
+                  out);
+    }
+    return true;
+  }
+
+  void finish(const std::string& error, std::string& out) override {
+    if (failed_ || (done_ && !error.empty())) return;
+    if (error.empty()) {
+      events_.clear();
+      framer_.finish(events_);
+      for (auto& event : events_)
+        if (!handle_guarded(event, out)) return;
+      if (!done_) release_all(out);
+      return;
+    }
+    fail({502, "upstream_stream_failed", error}, out);
+  }
+
+ private:
+  bool handle_guarded(SseEvent& event, std::string& out) {
+    try {
+      return handle(event, out);
+    } catch (const std::exception& e) {
+      return fail({502, "toolwall_internal_error", std::string("could not process a stream event: ") + e.what()},
+                  out);
+    }
+  }
+
+  bool handle(SseEvent& event, std::string& out) {
+    if (!event.has_data) {
+      out += event.raw;  // comments and keep-alive pings
+      return true;
+    }
+    if (event.data == "[DONE]") {
+      release_all(out);
+      done_ = true;
+      out += event.raw;
+      return true;
+    }
+    auto parsed = parse_limited(event.data, ctx_.limits);
+    if (!parsed) {
+      return fail({502, "upstream_malformed_json", "the upstream sent a stream event that is not valid JSON"}, out);
+    }
+    Json& chunk = *parsed;
+    auto choices_it = chunk.is_object() ? chunk.find("choices") : chunk.end();
+    if (choices_it == chunk.end() || !choices_it->is_array() || choices_it->empty()) {
+      out += event.raw;  // usage chunks, error objects
+      return true;
+    }
+    remember_envelope(chunk);
+    if (!touches_calls(*choices_it)) {
+      note_content(*choices_it);
+      out += event.raw;
+      return true;
+    }
+    for (auto& choice : *choices_it) {
+      if (!choice.is_object()) continue;
+      if (!handle_choice(choice, out)) return false;
+    }
+    return true;
+  }
+
+  void remember_envelope(const Json& chunk) {
+    envelope_ = Json::object();
+    for (auto it = chunk.begin(); it != chunk.end(); ++it)
+      if (it.key() != "choices" && it.key() != "usage") envelope_[it.key()] = it.value();
+    if (ctx_.exchange.model.empty()) ctx_.exchange.model = string_or_empty(chunk, "model");
+  }
+
+  // Whether a chunk carries call fragments, or ends a choice whose calls the proxy changed.
+  bool touches_calls(const Json& choices) {
+    for (const auto& choice : choices) {
+      if (!choice.is_object()) continue;
+      auto delta = choice.find("delta");
+      if (delta != choice.end() && delta->is_object() &&
+          (delta->contains("tool_calls") || delta->contains("function_call")))
+        return true;
+      auto finish = choice.find("finish_reason");
+      if (finish != choice.end() && !finish->is_null()) {
+        auto state = choices_.find(integer_or(choice, "index", 0));
+        if (state != choices_.end() && (state->second.held || state->second.removed > 0)) return true;
+      }
+    }
+    return false;
+  }
+
+  void note_content(const Json& choices) {
+    for (const auto& choice : choices) {
+      if (!choice.is_object()) continue;
+      auto delta = choice.find("delta");
+      if (delta == choice.end() || !delta->is_object()) continue;
+      auto content = delta->find("content");
+      if (content != delta->end() && content->is_string() && !content->get_ref<const std::string&>().empty()) {
+        int index = integer_or(choice, "index", 0);
+        auto state = choices_.find(index);
+        if (state != choices_.end()) state->second.content_seen = true;
+        else if (choices_.size() < kMaxChoices) choices_[index].content_seen = true;
+      }
+    }
+  }
+
+  ChoiceState* state_for(int index, std::string& out) {
+    auto it = choices_.find(index);
+    if (it != choices_.end()) return &it->second;
+    if (choices_.size() >= kMaxChoices) {
+      fail({502, "limit_exceeded", "the upstream stream has more than " + std::to_string(kMaxChoices) + " choices"},
+           out);
+      return nullptr;
+    }
+    return &choices_[index];
+  }
+
+  bool handle_choice(Json& choice, std::string& out) {
+    int index = integer_or(choice, "index", 0);
+    ChoiceState* state = state_for(index, out);
+    if (!state) return false;
+    Json rest = Json::object();
+    auto delta_it = choice.find("delta");
+    if (delta_it != choice.end() && delta_it->is_object()) {
+      for (auto it = delta_it->begin(); it != delta_it->end(); ++it) {
+        if (it.key() == "tool_calls") {
+          if (!it->is_array()) continue;
+          for (auto& fragment : *it)
+            if (fragment.is_object() && !take_fragment(index, *state, fragment, false, out)) return false;
+        } else if (it.key() == "function_call") {
+          if (it->is_object() && !take_fragment(index, *state, *it, true, out)) return false;
+        } else {
+          rest[it.key()] = it.value();
+        }
+      }
+    }
+    auto content = rest.find("content");
+    if (content != rest.end() && content->is_string() && !content->get_ref<const std::string&>().empty())
+      state->content_seen = true;
+    Json finish = choice.contains("finish_reason") ? choice["finish_reason"] : Json();
+    if (!finish.is_null()) {
+      if (state->held) release(index, *state, out);
+      if (is_tool_finish(finish) && state->calls > 0 && state->calls == state->removed) finish = "stop";
+    }
+    if (rest.empty() && finish.is_null()) return true;
+    Json copy = choice;
+    copy["delta"] = std::move(rest);
+    copy["finish_reason"] = std::move(finish);
+    emit_choice(std::move(copy), out);
+    return true;
+  }
+
+  bool take_fragment(int choice_index, ChoiceState& state, Json& fragment, bool legacy, std::string& out) {
+    int wire_index = legacy ? -1 : integer_or(fragment, "index", state.held ? state.held->wire_index : 0);
+    std::string id = legacy ? std::string() : string_or_empty(fragment, "id");
+    if (state.held) {
+      const HeldCall& held = *state.held;
+      bool same = held.legacy == legacy && held.wire_index == wire_index &&
+                  (id.empty() || held.id.empty() || id == held.id);
+      if (!same) release(choice_index, state, out);
+    }
+    if (!state.held) {
+      state.held.emplace();
+      state.held->wire_index = wire_index;
+      state.held->legacy = legacy;
+      ++state.calls;
+    }
+    HeldCall& held = *state.held;
+    if (held.id.empty()) held.id = id;
+    Json* function = legacy ? &fragment : nullptr;
+    if (!legacy) {
+      auto fn = fragment.find("function");
+      if (fn != fragment.end() && fn->is_object()) function = &*fn;
+    }
+    size_t added = 0;
+    if (function) {
+      std::string name = string_or_empty(*function, "name");
+      if (!name.empty()) held.name += name;
+      auto args = function->find("arguments");
+      if (args != function->end() && args->is_string()) {
+        const auto& piece = args->get_ref<const std::string&>();
+        added = piece.size();
+        if (!held.oversized) held.arguments += piece;
+      }
+    }
+    if (held.arguments.size() > ctx_.limits.max_tool_argument_bytes && !held.oversized) {
+      held.oversized = true;
+      held_bytes_ -= held.bytes;
+      held.bytes = 0;
+      held.arguments.clear();
+      held.fragments.clear();
+      if (ctx_.counters) ++ctx_.counters->limit_exceeded;
+    }
+    if (held.oversized) return true;
+    added += 64;
+    held.bytes += added;
+    held_bytes_ += added;
+    held.fragments.push_back(std::move(fragment));
+    if (held_bytes_ > ctx_.limits.max_held_bytes) {
+      return fail({502, "limit_exceeded",
+                   "tool calls held in the stream exceed " + std::to_string(ctx_.limits.max_held_bytes) + " bytes"},
+                  out);
+    }
+    return true;
+  }
+
+  // Judges the held call of a choice and emits what the client may see of it.
+  void release(int choice_index, ChoiceState& state, std::string& out) {
+    HeldCall held = std::move(*state.held);
+    state.held.reset();
+    held_bytes_ -= held.bytes;
+    std::optional<Verdict> preset;
+    std::string id = held.legacy ? std::string("function_call") : held.id;
+    ToolCall call;
+    if (held.oversized) {
+      preset = wire_block("tool-call arguments exceed " + std::to_string(ctx_.limits.max_tool_argument_bytes) +
+                          " bytes");
+      call = bare_call(id, ctx_.exchange.agent, held.name);
+      call.arguments_valid = false;
+      call.arguments_error = preset->error;
+    } else {
+      call = ToolCall::from_wire(id, ctx_.exchange.agent, held.name, held.arguments);
+    }
+    Verdict verdict = decide(call, preset, ctx_);
+    int out_index = state.next_out_index;
+    if (passes(verdict)) {
+      ++state.next_out_index;
+      for (auto& fragment : held.fragments) {
+        if (!held.legacy) fragment["index"] = out_index;
+        emit_call_delta(choice_index, std::move(fragment), held.legacy, out);
+      }
+      report(std::move(call), verdict, choice_index, {}, ctx_);
+      return;
+    }
+    if (rewrite_applicable(verdict)) {
+      ++state.next_out_index;
+      std::string new_arguments = verdict.arguments->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+      Json function{{"name", held.name}, {"arguments", new_arguments}};
+      if (held.legacy) {
+        emit_call_delta(choice_index, std::move(function), true, out);
+      } else {
+        Json entry{{"index", out_index}};
+        if (!held.id.empty()) entry["id"] = held.id;
+        entry["type"] = "function";
+        entry["function"] = std::move(function);
+        emit_call_delta(choice_index, std::move(entry), false, out);
+      }
+      report(std::move(call), verdict, choice_index, new_arguments, ctx_);
+      return;
+    }
+    ++state.removed;
+    std::string text = explanation_for(verdict, held.name);
+    Json delta{{"content", (state.content_seen ? "\n\n" : "") + text}};
+    state.content_seen = true;
+    emit_choice(Json{{"index", choice_index}, {"delta", std::move(delta)}, {"finish_reason", nullptr}}, out);
+    report(std::move(call), verdict, choice_index, text, ctx_);
+  }
+
+  void release_all(std::string& out) {
+    for (auto& [index, state] : choices_)
+      if (state.held) release(index, state, out);
+  }
+
+  void emit_call_delta(int choice_index, Json entry, bool legacy, std::string& out) {
+    Json delta = Json::object();
+    if (legacy) delta["function_call"] = std::move(entry);
+    else delta["tool_calls"] = Json::array({std::move(entry)});
+    emit_choice(Json{{"index", choice_index}, {"delta", std::move(delta)}, {"finish_reason", nullptr}}, out);
+  }
+
+  void emit_choice(Json choice, std::string& out) {
+    Json chunk = envelope_;
+    chunk["choices"] = Json::array({std::move(choice)});
+    out += "data: ";
+    out += dump(chunk);
+    out += "\n\n";
+  }
+
+  // Ends the stream with an error event; held calls are never released unjudged, so they are dropped.
+  bool fail(const WireError& error, std::string& out) {
+    if (failed_) return false;
+    failed_ = true;
+    if (ctx_.counters) ++ctx_.counters->streams_failed;
+    for (auto& [index, state] : choices_) {
+      if (!state.held) continue;
+      HeldCall held = std::move(*state.held);
+      state.held.reset();
+      Verdict verdict = wire_block("the stream ended before the call was complete: " + error.message);
+      std::string text = explanation_for(verdict, held.name);
+      emit_choice(Json{{"index", index}, {"delta", {{"content", (state.content_seen ? "\n\n" : "") + text}}},
+                       {"finish_reason", nullptr}},
+                  out);
+      ToolCall call = bare_call(held.legacy ? std::string("function_call") : held.id, ctx_.exchange.agent, held.name);
+      call.raw_arguments = std::move(held.arguments);
+      call.arguments_valid = false;
+      call.arguments_error = "incomplete";
+      report(std::move(call), verdict, index, text, ctx_);
+    }
+    held_bytes_ = 0;
+    out += chat_error_event(error);
+    return false;
+  }
+
+  JudgeContext ctx_;
+  SseFramer framer_;
+  std::vector<SseEvent> events_;
+  std::map<int, ChoiceState> choices_;
+  Json envelope_ = Json::object();
+  size_t held_bytes_ = 0;
+  bool failed_ = false;
+  bool done_ = false;
+};
+
+Json error_object(const WireError& error) {
+  return Json{{"error", {{"message", error.message}, {"type", "toolwall_error"}, {"code", error.code}}}};
+}
+
+}  // namespace
+
+bool ChatCompletionsDialect::handles(std::string_view method, std::string_view path) const {
+  return method == "POST" && (path == "/v1/chat/completions" || path == "/chat/completions");
+}
+
+Expected<std::optional<std::string>, WireError> ChatCompletionsDialect::filter_body(std::string_view body,
+                                                                                   const JudgeContext& ctx) const {
+  auto parsed = parse_limited(body, ctx.limits);
+  if (!parsed || !parsed->is_object()) {
+    if (ctx.counters) ++ctx.counters->upstream_malformed;
+    return unexpected(WireError{502, "upstream_malformed_json",
+                                "the upstream's chat completion is not valid JSON (or nests too deeply), so its "
+                                "tool calls cannot be checked"});
+  }
+  Json& response = *parsed;
+  JudgeContext local = ctx;
+  if (local.exchange.model.empty()) local.exchange.model = string_or_empty(response, "model");
+  auto choices = response.find("choices");
+  if (choices == response.end() || !choices->is_array()) return std::optional<std::string>();
+  bool changed = false;
+  int position = 0;
+  try {
+    for (auto& choice : *choices) {
+      if (choice.is_object() && filter_message(choice, integer_or(choice, "index", position), local)) changed = true;
+      ++position;
+    }
+  } catch (const std::exception& e) {
+    return unexpected(WireError{502, "toolwall_internal_error",
+                                std::string("could not apply verdicts to the response: ") + e.what()});
+  }
+  if (!changed) return std::optional<std::string>();
+  return std::optional<std::string>(dump(response));
+}
+
+std::unique_ptr<StreamFilter> ChatCompletionsDialect::filter_stream(JudgeContext ctx) const {
+  return std::make_unique<ChatStreamFilter>(std::move(ctx));
+}
+
+std::string ChatCompletionsDialect::error_body(const WireError& error) const { return dump(error_object(error)); }
+
+std::string chat_error_event(const WireError& error) { return "data: " + dump(error_object(error)) + "\n\n"; }
+
+}  // namespace toolwall::wire

@@ -1,0 +1,22 @@
+#pragma once
+// The OpenAI chat completions dialect (POST /v1/chat/completions, also /chat/completions):
+// `choices[].message.tool_calls` and legacy `function_call` in whole bodies, and their deltas in
+// SSE streams, where each call is held until complete, judged, then released, rewritten or replaced.
+#include "wire/dialect.h"
+
+namespace toolwall::wire {
+
+class ChatCompletionsDialect final : public Dialect {
+ public:
+  std::string_view name() const override { return "chat_completions"; }
+  bool handles(std::string_view method, std::string_view path) const override;
+  Expected<std::optional<std::string>, WireError> filter_body(std::string_view body,
+                                                               const JudgeContext& ctx) const override;
+  std::unique_ptr<StreamFilter> filter_stream(JudgeContext ctx) const override;
+  std::string error_body(const WireError& error) const override;
+};
+
+// An SSE event carrying an OpenAI-style error object: how a stream that cannot go on ends.
+std::string chat_error_event(const WireError& error);
+
+}  // namespace toolwall::wire

@@ -1,0 +1,60 @@
+#include "wire/dialect.h"
+
+#include <exception>
+
+#include "wire/chat_completions.h"
+
+namespace toolwall::wire {
+
+void WireCounters::count(Action action) {
+  switch (action) {
+    case Action::allow: ++calls_allowed; break;
+    case Action::flag: ++calls_flagged; break;
+    case Action::rewrite: ++calls_rewritten; break;
+    case Action::block: ++calls_blocked; break;
+  }
+}
+
+const Dialect* dialect_for(std::string_view method, std::string_view path) {
+  static const ChatCompletionsDialect chat_completions;
+  if (chat_completions.handles(method, path)) return &chat_completions;
+  return nullptr;
+}
+
+Verdict judge_safely(const Judge& judge, const ToolCall& call) {
+  try {
+    return judge.judge(call);
+  } catch (const std::exception& e) {
+    return wire_block(std::string("the judge failed: ") + e.what());
+  } catch (...) {
+    return wire_block("the judge failed");
+  }
+}
+
+bool json_depth_exceeds(std::string_view text, size_t max_depth) {
+  size_t depth = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      if (++depth > max_depth) return true;
+    } else if ((c == '}' || c == ']') && depth > 0) {
+      --depth;
+    }
+  }
+  return false;
+}
+
+Verdict wire_block(std::string reason) {
+  Verdict verdict;
+  verdict.action = Action::block;
+  verdict.error = std::move(reason);
+  return verdict;
+}
+
+}  // namespace toolwall::wire

@@ -1,0 +1,76 @@
+#pragma once
+// Assembles an SSE chat-completions stream the way OpenAI's SDKs do (tool calls merged by index),
+// so tests can assert what a client ends up with.
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "wire/sse.h"
+
+namespace toolwall::test {
+
+struct ClientCall {
+  std::string id, name, arguments;
+};
+
+struct ClientChoice {
+  std::string content;
+  std::map<int, ClientCall> calls;
+  std::string finish_reason;
+  std::string function_call_arguments;
+};
+
+struct ClientView {
+  std::map<int, ClientChoice> choices;
+  int done_events = 0;
+  int events = 0;
+  bool usage_seen = false;
+  bool events_after_done = false;
+  std::string error_code;
+  std::vector<nlohmann::json> chunks;
+
+  static ClientView of(const std::string& sse) {
+    ClientView view;
+    wire::SseFramer framer(1 << 24);
+    std::vector<wire::SseEvent> events;
+    framer.feed(sse, events);
+    framer.finish(events);
+    for (const auto& event : events) {
+      if (!event.has_data) continue;
+      ++view.events;
+      if (view.done_events) view.events_after_done = true;
+      if (event.data == "[DONE]") {
+        ++view.done_events;
+        continue;
+      }
+      auto chunk = nlohmann::json::parse(event.data);
+      view.chunks.push_back(chunk);
+      if (chunk.contains("error")) view.error_code = chunk["error"].value("code", "?");
+      if (chunk.contains("usage") && !chunk["usage"].is_null()) view.usage_seen = true;
+      if (!chunk.contains("choices")) continue;
+      for (const auto& choice : chunk["choices"]) {
+        auto& mine = view.choices[choice.value("index", 0)];
+        const auto& delta = choice["delta"];
+        if (delta.contains("content") && delta["content"].is_string()) mine.content += delta["content"].get<std::string>();
+        if (delta.contains("tool_calls")) {
+          for (const auto& fragment : delta["tool_calls"]) {
+            auto& call = mine.calls[fragment.value("index", 0)];
+            if (fragment.contains("id")) call.id = fragment["id"];
+            if (fragment.contains("function")) {
+              const auto& fn = fragment["function"];
+              if (fn.contains("name")) call.name += fn["name"].get<std::string>();
+              if (fn.contains("arguments")) call.arguments += fn["arguments"].get<std::string>();
+            }
+          }
+        }
+        if (delta.contains("function_call") && delta["function_call"].contains("arguments"))
+          mine.function_call_arguments += delta["function_call"]["arguments"].get<std::string>();
+        if (choice.contains("finish_reason") && choice["finish_reason"].is_string())
+          mine.finish_reason = choice["finish_reason"];
+      }
+    }
+    return view;
+  }
+};
+
+}  // namespace toolwall::test
