@@ -1,0 +1,116 @@
+#pragma once
+// Compiled conditions: a tree of matchers over Facts, built once at load and evaluated per call.
+// A condition that holds reports the facts that made it hold (Bound), so a finding can carry the
+// fact's span, location and message placeholders, and a rewrite knows which statement to drop.
+#include <memory>
+#include <optional>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "core/facts.h"
+#include "policy/patterns.h"
+
+namespace toolwall::policy {
+
+// The fact a match is about; at most one of each kind, any may be null.
+struct Bound {
+  const Flow* flow = nullptr;
+  const Command* command = nullptr;
+  const Marker* marker = nullptr;
+  const CodeMatch* code = nullptr;
+  const FileChange* file = nullptr;
+
+  bool empty() const { return !flow && !command && !marker && !code && !file; }
+  void fill_from(const Bound& other);  // takes other's facts where this one has none
+  Span span() const;
+  Span statement() const;
+  const Location* location() const;
+  bool same_fact(const Bound& other) const;
+};
+
+// `current` is set while checking an `unless` or an exception for one match: host and origin tests
+// without a fact selector beside them then test that match's fact.
+struct EvalContext {
+  const Facts& facts;
+  const Bound* current = nullptr;
+};
+
+class Condition {
+ public:
+  virtual ~Condition() = default;
+  // True when the condition holds; the facts that made it hold are appended to `out`.
+  virtual bool evaluate(const EvalContext& context, std::vector<Bound>& out) const = 0;
+};
+using ConditionPtr = std::unique_ptr<const Condition>;
+
+// Per-fact filters that may sit beside or inside a fact selector.
+struct FactFilter {
+  std::optional<HostMatcher> host_in, host_not_in;
+  std::optional<StringMatcher> origin, origin_not;
+
+  bool empty() const { return !host_in && !host_not_in && !origin && !origin_not; }
+  bool accepts(const Bound& bound, const Facts& facts) const;
+};
+
+// The hosts a fact is about: a flow's host, else the hosts named by the commands of its statement.
+std::vector<std::string> hosts_of(const Bound& bound, const Facts& facts);
+
+struct FlowSelector final : Condition {
+  StringMatcher from, to, via_any, source, sink;
+  FactFilter filter;
+  bool evaluate(const EvalContext& context, std::vector<Bound>& out) const override;
+};
+
+struct CommandSelector final : Condition {
+  StringMatcher name, args_any, context_any, wrapper_any;
+  std::optional<std::regex> args_regex;
+  std::optional<bool> dynamic_name;
+  FactFilter filter;
+  bool evaluate(const EvalContext& context, std::vector<Bound>& out) const override;
+};
+
+struct MarkerSelector final : Condition {
+  StringMatcher name, detail;
+  FactFilter filter;
+  bool evaluate(const EvalContext& context, std::vector<Bound>& out) const override;
+};
+
+struct CodeSelector final : Condition {
+  StringMatcher detector, severity, language;
+  FactFilter filter;
+  bool evaluate(const EvalContext& context, std::vector<Bound>& out) const override;
+};
+
+struct PathSelector final : Condition {
+  std::vector<std::string> globs;
+  bool evaluate(const EvalContext& context, std::vector<Bound>& out) const override;
+};
+
+// host_in / host_not_in / origin without a selector: the current match's fact, else the whole call.
+struct FactFilterCondition final : Condition {
+  FactFilter filter;
+  bool evaluate(const EvalContext& context, std::vector<Bound>& out) const override;
+};
+
+struct IncompleteCondition final : Condition {
+  bool incomplete = true;
+  bool evaluate(const EvalContext& context, std::vector<Bound>& out) const override;
+};
+
+struct AllCondition final : Condition {
+  std::vector<ConditionPtr> parts;
+  bool evaluate(const EvalContext& context, std::vector<Bound>& out) const override;
+};
+
+struct AnyCondition final : Condition {
+  std::vector<ConditionPtr> parts;
+  bool evaluate(const EvalContext& context, std::vector<Bound>& out) const override;
+};
+
+struct NotCondition final : Condition {
+  ConditionPtr part;
+  bool evaluate(const EvalContext& context, std::vector<Bound>& out) const override;
+};
+
+}  // namespace toolwall::policy

@@ -1,0 +1,118 @@
+#include "policy/policy.h"
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+#include "policy/collector.h"
+#include "policy/compiler.h"
+
+namespace toolwall::policy {
+
+struct Policy::Impl {
+  CompiledPolicy compiled;
+};
+
+Policy::Policy(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Policy::~Policy() = default;
+
+Expected<std::shared_ptr<const Policy>, Diagnostics> Policy::load_text(std::string_view yaml, std::string name) {
+  Diagnostics diagnostics;
+  Collection collection = collect(yaml, name, diagnostics);
+  CompiledPolicy compiled = compile(collection, name, diagnostics);
+  if (!diagnostics.empty()) return unexpected(std::move(diagnostics));
+  auto impl = std::make_unique<Impl>();
+  impl->compiled = std::move(compiled);
+  return std::shared_ptr<const Policy>(new Policy(std::move(impl)));
+}
+
+Expected<std::shared_ptr<const Policy>, Diagnostics> Policy::load_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    return unexpected(Diagnostics{{path, 0, 0, "cannot read the policy file; check the path (or pass --policy FILE)"}});
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  return load_text(buffer.str(), path);
+}
+
+namespace {
+
+bool applies(const CompiledRule& rule, const Subject& subject) {
+  if (!rule.kinds.empty() && std::find(rule.kinds.begin(), rule.kinds.end(), subject.kind) == rule.kinds.end())
+    return false;
+  if (!rule.tools.empty() && !rule.tools.matches(subject.tool)) return false;
+  if (!rule.agents.empty() && !rule.agents.matches(subject.agent)) return false;
+  return true;
+}
+
+bool suppressed(const CompiledRule& rule, const Allowlist& allow, const Bound& bound, const Facts& facts) {
+  EvalContext in_match{facts, &bound};
+  std::vector<Bound> ignored;
+  if (rule.unless && rule.unless->evaluate(in_match, ignored)) return true;
+  for (const Condition* exception : rule.exceptions) {
+    ignored.clear();
+    if (exception->evaluate(in_match, ignored)) return true;
+  }
+  return rule.allowlistable && allow.suppresses(bound, facts);
+}
+
+}  // namespace
+
+Evaluation Policy::evaluate(const Subject& subject) const {
+  const CompiledPolicy& policy = impl_->compiled;
+  const Facts& facts = subject.facts;
+  Evaluation result;
+  EvalContext context{facts, nullptr};
+  std::vector<Bound> matches;
+  for (const auto& rule : policy.rules) {
+    if (!applies(rule, subject)) continue;
+    matches.clear();
+    if (!rule.match->evaluate(context, matches)) continue;
+    if (matches.empty()) matches.push_back(Bound{});  // a call-level match (incomplete, not: …)
+    bool fired = false;
+    for (size_t i = 0; i < matches.size(); ++i) {
+      const Bound& bound = matches[i];
+      bool repeat = std::any_of(matches.begin(), matches.begin() + static_cast<std::ptrdiff_t>(i),
+                                [&](const Bound& b) { return b.same_fact(bound); });
+      if (repeat || suppressed(rule, policy.allow, bound, facts)) continue;
+      fired = true;
+      if (result.findings.size() < policy.limits.max_findings) {
+        Finding finding;
+        finding.rule = rule.info.id;
+        finding.message = rule.message.render(bound, facts, rule.info.id, rule.info.severity);
+        finding.action = rule.info.action;
+        finding.severity = rule.info.severity;
+        finding.span = bound.span();
+        if (const Location* location = bound.location()) finding.location = *location;
+        if (bound.file && finding.location.path.empty()) finding.location.path = bound.file->path;
+        result.findings.push_back(std::move(finding));
+      }
+      if (rule.info.action == Action::rewrite) {
+        const Location* location = bound.location();
+        Span statement = bound.statement();
+        if (statement.empty() || (location && !location->path.empty()))
+          result.rewrite_problem = "rule " + rule.info.id + " matched something that is not a droppable shell statement";
+        else
+          result.drop_statements.push_back(statement);
+      }
+    }
+    if (!fired) continue;
+    result.rules.push_back(rule.info.id);
+    result.action = strictest(result.action, rule.info.action);
+  }
+  std::sort(result.drop_statements.begin(), result.drop_statements.end(),
+            [](const Span& a, const Span& b) { return a.begin != b.begin ? a.begin < b.begin : a.end < b.end; });
+  result.drop_statements.erase(std::unique(result.drop_statements.begin(), result.drop_statements.end(),
+                                           [](const Span& a, const Span& b) { return a.begin == b.begin && a.end == b.end; }),
+                               result.drop_statements.end());
+  return result;
+}
+
+Action Policy::fail_mode() const { return impl_->compiled.fail_mode; }
+const Limits& Policy::limits() const { return impl_->compiled.limits; }
+const std::vector<std::string>& Policy::code_detector_paths() const { return impl_->compiled.code_detector_paths; }
+const std::vector<RuleExample>& Policy::examples() const { return impl_->compiled.examples; }
+const std::vector<RuleInfo>& Policy::rules() const { return impl_->compiled.infos; }
+const std::string& Policy::source_name() const { return impl_->compiled.name; }
+
+}  // namespace toolwall::policy
