@@ -1,0 +1,153 @@
+#include "analysis/code/analyzer.h"
+
+#include <algorithm>
+#include <exception>
+
+#include "analysis/code/change_parsers.h"
+#include "analysis/code/detector.h"
+#include "analysis/code/detector_loader.h"
+#include "analysis/code/embedded_commands.h"
+#include "analysis/code/file_kind.h"
+#include "analysis/code/path_risk.h"
+#include "analysis/code/query_runner.h"
+#include "analysis/code/syntax.h"
+
+namespace toolwall::code {
+
+namespace {
+
+constexpr size_t kMaxFiles = 256;
+constexpr size_t kMaxFileBytes = 1 << 20;
+
+void mark_incomplete(Facts& facts, std::string reason) {
+  facts.complete = false;
+  if (facts.incomplete_reason.empty()) facts.incomplete_reason = std::move(reason);
+}
+
+std::string without_space(std::string_view text) {
+  std::string out;
+  for (char c : text)
+    if (c != ' ' && c != '\t' && c != '\n' && c != '\r') out += c;
+  return out;
+}
+
+void run_code_detectors(const DetectorSet& set, const FileChange& change, std::string_view new_text, Language language,
+                        Facts& facts) {
+  auto tree = parse(language, new_text);
+  if (!tree) {
+    mark_incomplete(facts, change.path + ": " + tree.error());
+    return;
+  }
+  // For edits, `on: added` detectors compare with the replaced text: a finding the old text already
+  // had is not what this change introduces.
+  std::optional<SyntaxTree> old_tree;
+  bool compare_old = !change.whole_file && !change.old_text.empty() &&
+                     std::any_of(set.detectors.begin(), set.detectors.end(), [](const Detector& d) { return d.on_added; });
+  if (compare_old) {
+    auto parsed = parse(language, change.old_text);
+    if (parsed) old_tree.emplace(std::move(*parsed));
+  }
+  for (const auto& detector : set.detectors) {
+    if (!detector.query_for(language)) continue;
+    RunResult result = run_detector(detector, *tree, language, change.path);
+    if (result.hit_limit) mark_incomplete(facts, change.path + ": query limits reached for " + detector.id);
+    if (detector.on_added && old_tree && !result.matches.empty()) {
+      std::vector<std::string> before;
+      for (const auto& m : run_detector(detector, *old_tree, language, change.path).matches)
+        before.push_back(without_space(m.node_text));
+      std::erase_if(result.matches, [&](const CodeMatch& m) {
+        return std::find(before.begin(), before.end(), without_space(m.node_text)) != before.end();
+      });
+    }
+    for (auto& m : result.matches) facts.code.push_back(std::move(m));
+  }
+}
+
+void analyze_change(const DetectorSet& set, const FileChange& change, Facts& facts) {
+  if (change.deleted) return;  // removing a file runs nothing new
+  for (auto& marker : path_risk_markers(change.path)) facts.markers.push_back(std::move(marker));
+  std::string_view text = change.new_text;
+  if (text.size() > kMaxFileBytes) {
+    mark_incomplete(facts, change.path + ": content larger than " + std::to_string(kMaxFileBytes) + " bytes");
+    text = text.substr(0, kMaxFileBytes);
+  }
+  FileKind kind = classify_file(change.path, text);
+  if (kind.prose) return;  // documentation shows commands; it does not run them
+  if (kind.language) run_code_detectors(set, change, text, *kind.language, facts);
+  if (kind.carrier != CommandCarrier::none)
+    facts.merge(analyze_embedded_commands(kind, change.path, text, !change.whole_file));
+}
+
+Facts from_parsed(const Analyzer& analyzer, ParsedChanges parsed, std::string_view what) {
+  Facts facts = analyzer.analyze_files(std::move(parsed.files));
+  if (!parsed.error.empty()) mark_incomplete(facts, std::string(what) + ": " + parsed.error);
+  return facts;
+}
+
+}  // namespace
+
+Analyzer::Analyzer(std::shared_ptr<const DetectorSet> detectors) : detectors_(std::move(detectors)) {}
+
+Expected<std::shared_ptr<const Analyzer>, Diagnostics> Analyzer::load(const std::vector<std::string>& detector_paths) {
+  auto set = load_detectors(detector_paths);
+  if (!set) return unexpected(set.error());
+  return std::shared_ptr<const Analyzer>(std::make_shared<Analyzer>(std::move(*set)));
+}
+
+std::vector<std::string> Analyzer::detector_ids() const {
+  std::vector<std::string> ids;
+  for (const auto& d : detectors_->detectors) ids.push_back(d.id);
+  return ids;
+}
+
+Facts Analyzer::analyze_files(std::vector<FileChange> files) const {
+  Facts facts;
+  if (files.size() > kMaxFiles) {
+    mark_incomplete(facts, "more than " + std::to_string(kMaxFiles) + " files in one call");
+    files.resize(kMaxFiles);
+  }
+  for (auto& change : files) {
+    try {
+      analyze_change(*detectors_, change, facts);
+    } catch (const std::exception& e) {
+      mark_incomplete(facts, change.path + ": analysis failed: " + e.what());
+    }
+    facts.files.push_back(std::move(change));
+  }
+  return facts;
+}
+
+Facts Analyzer::analyze_write(std::string path, std::string content) const {
+  std::vector<FileChange> files;
+  files.push_back(FileChange{std::move(path), std::move(content), "", true, false});
+  return analyze_files(std::move(files));
+}
+
+Facts Analyzer::analyze_edit(std::string path, std::string old_text, std::string new_text) const {
+  std::vector<FileChange> files;
+  bool creates = old_text.empty();  // an edit that replaces nothing writes the file's whole content
+  files.push_back(FileChange{std::move(path), std::move(new_text), std::move(old_text), creates, false});
+  return analyze_files(std::move(files));
+}
+
+Facts Analyzer::analyze_search_replace(std::string path, std::string_view diff) const {
+  try {
+    return from_parsed(*this, parse_search_replace(std::move(path), diff), "replace_in_file");
+  } catch (const std::exception& e) {
+    Facts facts;
+    mark_incomplete(facts, std::string("replace_in_file: ") + e.what());
+    return facts;
+  }
+}
+
+Facts Analyzer::analyze_patch(std::string_view apply_patch_text) const {
+  try {
+    return from_parsed(*this, parse_apply_patch(apply_patch_text), "apply_patch");
+  } catch (const std::exception& e) {
+    Facts facts;
+    mark_incomplete(facts, std::string("apply_patch: ") + e.what());
+    return facts;
+  }
+}
+
+}  // namespace toolwall::code

@@ -1,0 +1,80 @@
+#pragma once
+// Code detectors as data (rules/code/*.yaml), compiled: a tree-sitter query per language, the
+// host-evaluated predicates of each pattern, and `where:` checks on captures.
+#include <tree_sitter/api.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "analysis/code/syntax.h"
+#include "analysis/code/text_checks.h"
+#include "core/diagnostic.h"
+
+namespace toolwall::code {
+
+// #eq? #not-eq? #match? #not-match? #any-of? #not-any-of? on one capture, against strings or a capture.
+struct Predicate {
+  enum class Op { eq, match, any_of } op = Op::eq;
+  bool negated = false;
+  uint32_t capture = 0;
+  std::optional<uint32_t> other_capture;  // #eq? @a @b
+  std::vector<std::string> values;
+  std::optional<TextRegex> regex;
+};
+
+struct QueryDeleter {
+  void operator()(TSQuery* q) const { ts_query_delete(q); }
+};
+
+struct CompiledQuery {
+  Language language;
+  std::unique_ptr<TSQuery, QueryDeleter> query;
+  std::vector<std::vector<Predicate>> predicates;  // per pattern
+  std::optional<uint32_t> match_capture;           // "@match" if the query names one
+};
+
+// One host-side condition; every field set must hold. `capture` empty means the matched node.
+struct WhereCheck {
+  std::string capture;
+  std::vector<std::string> contains_all_of;  // string literals inside the capture cover every class
+  std::vector<std::string> contains_any_of;  // … or at least one class
+  std::optional<TextRegex> text_matches, text_not_matches;
+  std::optional<TextRegex> flows_from;  // the capture, or a variable in it assigned in scope, matches
+  std::optional<TextRegex> function_matches, function_not_matches;  // the enclosing function's name
+  std::optional<TextRegex> scope_matches, scope_not_matches;        // the enclosing function's text
+  std::optional<TextRegex> path_matches, path_not_matches;          // the file path
+  std::optional<bool> secret_shape;          // the literal's value is a known credential format
+  std::optional<double> entropy_at_least;    // of the literal's value
+  std::optional<size_t> min_length;          // of the literal's value
+  std::vector<WhereCheck> any;               // at least one of these holds (patterns that differ)
+};
+
+struct Example {
+  Language language;
+  std::string code;
+  std::string path;
+  bool should_match = true;
+  Diagnostic position;
+};
+
+struct Detector {
+  std::string id;
+  std::string message;
+  std::string severity;
+  std::vector<Language> languages;
+  bool on_added = false;  // in edits, report only matches that the old text did not have
+  std::vector<CompiledQuery> queries;
+  std::vector<WhereCheck> where;
+  std::vector<Example> examples;
+  Diagnostic position;  // where the detector is defined
+
+  const CompiledQuery* query_for(Language language) const;
+};
+
+struct DetectorSet {
+  std::vector<Detector> detectors;
+};
+
+}  // namespace toolwall::code

@@ -1,0 +1,622 @@
+#include "analysis/code/embedded_commands.h"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <cstring>
+#include <regex>
+
+#include "analysis/code/query_runner.h"
+#include "analysis/code/syntax.h"
+#include "analysis/code/syntax_walk.h"
+
+#if __has_include("analysis/shell/shell_analyzer.h") && !defined(TOOLWALL_CODE_WITHOUT_SHELL)
+#include "analysis/shell/shell_analyzer.h"
+#define TOOLWALL_HAVE_SHELL_ANALYZER 1
+#endif
+
+namespace toolwall::code {
+
+namespace {
+
+constexpr size_t kMaxScripts = 512;
+
+class ScriptBuilder {
+ public:
+  void add(std::string_view piece, uint32_t file_offset) {
+    for (size_t i = 0; i < piece.size(); ++i) add_char(piece[i], file_offset + static_cast<uint32_t>(i));
+  }
+  void add_char(char c, uint32_t file_offset) {
+    script_.text.push_back(c);
+    script_.offsets.push_back(file_offset);
+  }
+  bool empty() const { return script_.text.find_first_not_of(" \t\r\n") == std::string::npos; }
+  EmbeddedScript finish(std::string origin, std::string label) {
+    script_.offsets.push_back(script_.offsets.empty() ? 0 : script_.offsets.back() + 1);
+    script_.origin = std::move(origin);
+    script_.label = std::move(label);
+    return std::move(script_);
+  }
+
+ private:
+  EmbeddedScript script_;
+};
+
+std::vector<std::pair<std::string_view, uint32_t>> lines_with_offsets(std::string_view text) {
+  std::vector<std::pair<std::string_view, uint32_t>> out;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view line = text.substr(start, end - start);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    out.emplace_back(line, static_cast<uint32_t>(start));
+    if (end == text.size()) break;
+    start = end + 1;
+  }
+  return out;
+}
+
+bool starts_with(std::string_view text, std::string_view prefix) { return text.substr(0, prefix.size()) == prefix; }
+
+std::string_view trim_left(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  return s;
+}
+
+// ---- package.json ----------------------------------------------------------------------------
+
+bool is_install_lifecycle(std::string_view name) {
+  static constexpr std::array<std::string_view, 13> kNames{
+      "preinstall", "install",  "postinstall", "prepare",     "preprepare", "postprepare",  "prepublish",
+      "prepack",    "postpack", "preuninstall", "uninstall", "postuninstall", "dependencies"};
+  return std::find(kNames.begin(), kNames.end(), name) != kNames.end();
+}
+
+// Decodes a JSON string literal node's escapes, mapping each byte to its source offset.
+void decode_json_string(const SyntaxTree& tree, TSNode string_node, int32_t shift, ScriptBuilder& out) {
+  std::string_view raw = tree.text_of(string_node);
+  uint32_t base = ts_node_start_byte(string_node);
+  if (raw.size() < 2) return;
+  for (size_t i = 1; i + 1 < raw.size(); ++i) {
+    uint32_t at = static_cast<uint32_t>(static_cast<int64_t>(base + i) + shift);
+    if (raw[i] != '\\' || i + 2 >= raw.size()) {
+      out.add_char(raw[i], at);
+      continue;
+    }
+    char e = raw[i + 1];
+    ++i;
+    switch (e) {
+      case 'n': out.add_char('\n', at); break;
+      case 't': out.add_char('\t', at); break;
+      case 'r': out.add_char('\r', at); break;
+      case 'b': case 'f': out.add_char(' ', at); break;
+      case 'u': {
+        // Only ASCII escapes matter to the shell; others become a placeholder byte.
+        unsigned value = 0;
+        size_t digits = 0;
+        while (digits < 4 && i + 1 < raw.size() - 1 && std::isxdigit(static_cast<unsigned char>(raw[i + 1]))) {
+          char h = raw[i + 1];
+          value = value * 16 + static_cast<unsigned>(std::isdigit(static_cast<unsigned char>(h)) ? h - '0' : (std::tolower(static_cast<unsigned char>(h)) - 'a' + 10));
+          ++i, ++digits;
+        }
+        out.add_char(value < 0x80 ? static_cast<char>(value) : '?', at);
+        break;
+      }
+      default: out.add_char(e, at); break;
+    }
+  }
+}
+
+std::string json_string_value(const SyntaxTree& tree, TSNode string_node) {
+  ScriptBuilder b;
+  decode_json_string(tree, string_node, 0, b);
+  return b.finish("", "").text;
+}
+
+TSNode field(TSNode node, const char* name) {
+  return ts_node_child_by_field_name(node, name, static_cast<uint32_t>(std::strlen(name)));
+}
+
+void package_json_scripts(std::string_view content, bool fragment, std::vector<EmbeddedScript>& out) {
+  // An edit snippet of package.json is a run of members; braces make it parse as an object.
+  std::string wrapped;
+  std::string_view text = content;
+  int32_t shift = 0;
+  if (fragment && !trim_left(content).empty() && trim_left(content).front() != '{') {
+    wrapped = "{" + std::string(content) + "\n}";
+    text = wrapped;
+    shift = -1;
+  }
+  auto tree = parse(Language::json, text);
+  if (!tree) return;
+  std::vector<TSNode> stack{tree->root()};
+  bool found_scripts = false;
+  std::vector<TSNode> loose_pairs;
+  size_t visited = 0;
+  while (!stack.empty() && visited++ < kMaxWalkNodes) {
+    TSNode node = stack.back();
+    stack.pop_back();
+    if (std::string_view(ts_node_type(node)) == "pair") {
+      TSNode key = field(node, "key"), value = field(node, "value");
+      if (!ts_node_is_null(key) && !ts_node_is_null(value)) {
+        std::string name = json_string_value(*tree, key);
+        if (name == "scripts" && std::string_view(ts_node_type(value)) == "object") {
+          found_scripts = true;
+          for (uint32_t i = 0; i < ts_node_named_child_count(value) && out.size() < kMaxScripts; ++i) {
+            TSNode pair = ts_node_named_child(value, i);
+            TSNode k = field(pair, "key"), v = field(pair, "value");
+            if (ts_node_is_null(k) || ts_node_is_null(v) || std::string_view(ts_node_type(v)) != "string") continue;
+            std::string script_name = json_string_value(*tree, k);
+            ScriptBuilder b;
+            decode_json_string(*tree, v, shift, b);
+            out.push_back(b.finish(is_install_lifecycle(script_name) ? "install_hook" : "package_script",
+                                   "scripts." + script_name));
+          }
+          continue;
+        }
+        if (std::string_view(ts_node_type(value)) == "string" && is_install_lifecycle(name)) loose_pairs.push_back(node);
+      }
+    }
+    for (uint32_t i = ts_node_child_count(node); i-- > 0;) stack.push_back(ts_node_child(node, i));
+  }
+  // A snippet showing only `"postinstall": "…"` still installs a hook once placed in "scripts".
+  if (!found_scripts && fragment) {
+    for (TSNode pair : loose_pairs) {
+      ScriptBuilder b;
+      decode_json_string(*tree, field(pair, "value"), shift, b);
+      out.push_back(b.finish("install_hook", "scripts." + json_string_value(*tree, field(pair, "key"))));
+    }
+  }
+}
+
+// ---- Makefile ----------------------------------------------------------------------------------
+
+// Make syntax in a recipe becomes the shell text make would hand to sh: "$$" is "$", "$(VAR)" a
+// variable. Lengths are kept where possible so the byte map stays exact.
+void add_make_text(std::string_view text, uint32_t base, ScriptBuilder& b) {
+  for (size_t i = 0; i < text.size(); ++i) {
+    uint32_t at = base + static_cast<uint32_t>(i);
+    if (text[i] == '$' && i + 1 < text.size()) {
+      char next = text[i + 1];
+      if (next == '$') {
+        b.add_char('$', at);
+        ++i;
+        continue;
+      }
+      if (next == '(' && starts_with(text.substr(i + 2), "shell ")) {  // $(shell cmd) runs cmd
+        b.add("$(", at);
+        i += 7;
+        continue;
+      }
+      if (next == '(') {
+        size_t close = text.find(')', i + 2);
+        std::string_view name = close == std::string_view::npos ? "" : text.substr(i + 2, close - i - 2);
+        bool simple = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+          return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+        });
+        if (simple) {
+          b.add_char('$', at);
+          b.add_char('{', at + 1);
+          b.add(name, at + 2);
+          b.add_char('}', at + 2 + static_cast<uint32_t>(name.size()));
+          i = close;
+          continue;
+        }
+      }
+    }
+    b.add_char(text[i], at);
+  }
+}
+
+void makefile_scripts(std::string_view content, std::vector<EmbeddedScript>& out) {
+  ScriptBuilder recipes;
+  auto lines = lines_with_offsets(content);
+  bool continued = false;
+  static const std::regex kShellCall(R"(\$\(shell\s)");
+  for (const auto& [line, offset] : lines) {
+    if (!line.empty() && line[0] == '\t') {
+      std::string_view body = line.substr(1);
+      uint32_t at = offset + 1;
+      if (!continued) {
+        while (!body.empty() && (body[0] == '@' || body[0] == '-' || body[0] == '+' || body[0] == ' ')) {
+          body.remove_prefix(1);
+          ++at;
+        }
+      }
+      add_make_text(body, at, recipes);
+      recipes.add_char('\n', offset + static_cast<uint32_t>(line.size()));
+      continued = !body.empty() && body.back() == '\\';
+      continue;
+    }
+    continued = false;
+    // $(shell …) in variables and conditions runs when make reads the file.
+    size_t pos = line.find("$(shell ");
+    if (pos != std::string_view::npos) {
+      std::string_view rest = line.substr(pos);
+      add_make_text(rest, offset + static_cast<uint32_t>(pos), recipes);
+      recipes.add_char('\n', offset + static_cast<uint32_t>(line.size()));
+    }
+  }
+  if (!recipes.empty()) out.push_back(recipes.finish("build_recipe", "recipe"));
+}
+
+// ---- Dockerfile --------------------------------------------------------------------------------
+
+void dockerfile_scripts(std::string_view content, std::vector<EmbeddedScript>& out) {
+  auto lines = lines_with_offsets(content);
+  for (size_t i = 0; i < lines.size() && out.size() < kMaxScripts; ++i) {
+    auto [line, offset] = lines[i];
+    std::string_view t = trim_left(line);
+    uint32_t at = offset + static_cast<uint32_t>(line.size() - t.size());
+    if (t.size() < 4 || !(std::toupper(static_cast<unsigned char>(t[0])) == 'R' &&
+                          std::toupper(static_cast<unsigned char>(t[1])) == 'U' &&
+                          std::toupper(static_cast<unsigned char>(t[2])) == 'N' && (t[3] == ' ' || t[3] == '\t')))
+      continue;
+    t.remove_prefix(4);
+    at += 4;
+    auto skip_space = [&] {
+      while (!t.empty() && (t[0] == ' ' || t[0] == '\t')) t.remove_prefix(1), ++at;
+    };
+    skip_space();
+    while (starts_with(t, "--")) {  // --mount=…, --network=…
+      size_t space = t.find_first_of(" \t");
+      if (space == std::string_view::npos) space = t.size();
+      t.remove_prefix(space);
+      at += static_cast<uint32_t>(space);
+      skip_space();
+    }
+    ScriptBuilder b;
+    if (starts_with(t, "<<")) {  // RUN <<EOF … EOF (BuildKit heredoc)
+      std::string delimiter(t.substr(2));
+      delimiter.erase(std::remove_if(delimiter.begin(), delimiter.end(), [](char c) { return c == '-' || c == '"' || c == '\''; }),
+                      delimiter.end());
+      while (!delimiter.empty() && std::isspace(static_cast<unsigned char>(delimiter.back()))) delimiter.pop_back();
+      for (++i; i < lines.size() && trim_left(lines[i].first) != delimiter; ++i) {
+        b.add(lines[i].first, lines[i].second);
+        b.add_char('\n', lines[i].second + static_cast<uint32_t>(lines[i].first.size()));
+      }
+    } else if (starts_with(t, "[")) {  // exec form: ["sh", "-c", "…"] — the strings, space-joined
+      std::regex item(R"("((?:[^"\\]|\\.)*)\")");
+      std::string text(t);
+      for (auto it = std::sregex_iterator(text.begin(), text.end(), item); it != std::sregex_iterator(); ++it) {
+        b.add((*it)[1].str(), at + static_cast<uint32_t>(it->position(1)));
+        b.add_char(' ', at + static_cast<uint32_t>(it->position(0) + it->length(0)));
+      }
+    } else {
+      // Shell form: continuation lines are kept as written; the shell reads "\\\n" the same way.
+      b.add(t, at);
+      while (!line.empty() && line.back() == '\\' && i + 1 < lines.size()) {
+        b.add_char('\n', offset + static_cast<uint32_t>(line.size()));
+        ++i;
+        line = lines[i].first;
+        offset = lines[i].second;
+        if (trim_left(line).substr(0, 1) == "#") {  // Docker drops comment lines inside a RUN
+          line = "\\";
+          continue;
+        }
+        b.add(line, offset);
+      }
+    }
+    if (!b.empty()) out.push_back(b.finish("build_recipe", "RUN"));
+  }
+}
+
+// ---- CI workflows --------------------------------------------------------------------------
+
+bool is_ci_script_key(std::string_view key) {
+  return key == "run" || key == "script" || key == "before_script" || key == "after_script" || key == "install" ||
+         key == "before_install" || key == "commands" || key == "command" || key == "pre_build" || key == "build";
+}
+
+// A YAML scalar's value with its byte map: quotes, escapes, block indentation and folding undone.
+void decode_yaml_scalar(const SyntaxTree& tree, TSNode node, ScriptBuilder& b) {
+  std::string_view type = ts_node_type(node);
+  std::string_view raw = tree.text_of(node);
+  uint32_t base = ts_node_start_byte(node);
+  if (type == "block_scalar") {
+    size_t header_end = raw.find('\n');
+    if (header_end == std::string_view::npos) return;
+    bool folded = raw[0] == '>';
+    auto lines = lines_with_offsets(raw.substr(header_end + 1));
+    size_t indent = std::string_view::npos;
+    for (const auto& [l, o] : lines) {
+      size_t first = l.find_first_not_of(' ');
+      if (first != std::string_view::npos) indent = std::min(indent, first);
+    }
+    if (indent == std::string_view::npos) return;
+    uint32_t body = base + static_cast<uint32_t>(header_end + 1);
+    for (const auto& [l, o] : lines) {
+      if (l.size() > indent) b.add(l.substr(indent), body + o + static_cast<uint32_t>(indent));
+      b.add_char(folded && l.size() > indent ? ' ' : '\n', body + o + static_cast<uint32_t>(l.size()));
+    }
+    return;
+  }
+  size_t begin = 0, end = raw.size();
+  bool dq = type == "double_quote_scalar", sq = type == "single_quote_scalar";
+  if ((dq || sq) && raw.size() >= 2) begin = 1, end = raw.size() - 1;
+  for (size_t i = begin; i < end; ++i) {
+    uint32_t at = base + static_cast<uint32_t>(i);
+    char c = raw[i];
+    if (c == '\n') {  // a multi-line flow scalar folds its line breaks into spaces
+      b.add_char(' ', at);
+      while (i + 1 < end && (raw[i + 1] == ' ' || raw[i + 1] == '\t')) ++i;
+      continue;
+    }
+    if (dq && c == '\\' && i + 1 < end) {
+      char e = raw[++i];
+      b.add_char(e == 'n' ? '\n' : e == 't' ? '\t' : e, at);
+      continue;
+    }
+    if (sq && c == '\'' && i + 1 < end && raw[i + 1] == '\'') {
+      b.add_char('\'', at);
+      ++i;
+      continue;
+    }
+    b.add_char(c, at);
+  }
+}
+
+TSNode scalar_under(TSNode node) {
+  for (int depth = 0; depth < 4 && !ts_node_is_null(node); ++depth) {
+    std::string_view type = ts_node_type(node);
+    if (type == "plain_scalar" || type == "double_quote_scalar" || type == "single_quote_scalar" ||
+        type == "block_scalar")
+      return node;
+    if (type != "flow_node" && type != "block_node") break;
+    TSNode next{};
+    for (uint32_t i = 0; i < ts_node_named_child_count(node); ++i) {
+      std::string_view t = ts_node_type(ts_node_named_child(node, i));
+      if (t != "tag" && t != "anchor") next = ts_node_named_child(node, i);
+    }
+    node = next;
+  }
+  return TSNode{};
+}
+
+bool secret_like_name(std::string_view name) {
+  static const std::regex kSecret("(TOKEN|SECRET|KEY|PASS|PWD|CREDENTIAL|AUTH|PRIVATE|CERT)", std::regex::icase);
+  return std::regex_search(name.begin(), name.end(), kSecret);
+}
+
+// GitHub expressions are not shell: `${{ secrets.X }}` becomes the secret-named variable $X so the
+// shell analyser sees a secret source; other expressions become an opaque variable.
+EmbeddedScript replace_ci_expressions(EmbeddedScript script) {
+  if (script.text.find("${{") == std::string::npos) return script;
+  EmbeddedScript out;
+  out.origin = script.origin;
+  out.label = script.label;
+  static const std::regex kSecretRef(R"(^\s*secrets\s*(?:\.\s*([A-Za-z_][A-Za-z0-9_]*)|\[\s*'([^']+)'\s*\])\s*$)");
+  static const std::regex kEnvRef(R"(^\s*env\s*\.\s*([A-Za-z_][A-Za-z0-9_]*)\s*$)");
+  const std::string& t = script.text;
+  for (size_t i = 0; i < t.size(); ++i) {
+    if (t.compare(i, 3, "${{") == 0) {
+      size_t close = t.find("}}", i + 3);
+      if (close != std::string::npos) {
+        std::string expr = t.substr(i + 3, close - i - 3);
+        std::smatch m;
+        std::string replacement = "${CI_EXPRESSION}";
+        if (std::regex_match(expr, m, kSecretRef)) {
+          std::string name = m[1].matched ? m[1].str() : m[2].str();
+          replacement = "${" + (secret_like_name(name) ? name : name + "_SECRET") + "}";
+        } else if (std::regex_match(expr, m, kEnvRef)) {
+          replacement = "${" + m[1].str() + "}";
+        } else if (expr.find("github.token") != std::string::npos) {
+          replacement = "${GITHUB_TOKEN}";
+        }
+        for (char c : replacement) {
+          out.text.push_back(c);
+          out.offsets.push_back(script.offsets[i]);
+        }
+        i = close + 1;
+        continue;
+      }
+    }
+    out.text.push_back(t[i]);
+    out.offsets.push_back(script.offsets[i]);
+  }
+  out.offsets.push_back(script.offsets.back());
+  return out;
+}
+
+void ci_workflow_scripts(std::string_view content, std::vector<EmbeddedScript>& out) {
+  auto tree = parse(Language::yaml, content);
+  if (!tree) return;
+  std::vector<TSNode> stack{tree->root()};
+  size_t visited = 0;
+  while (!stack.empty() && visited++ < kMaxWalkNodes && out.size() < kMaxScripts) {
+    TSNode node = stack.back();
+    stack.pop_back();
+    std::string_view type = ts_node_type(node);
+    if (type == "block_mapping_pair" || type == "flow_pair") {
+      TSNode key = field(node, "key"), value = field(node, "value");
+      TSNode key_scalar = scalar_under(key);
+      if (!ts_node_is_null(key_scalar) && !ts_node_is_null(value)) {
+        std::string name(tree->text_of(key_scalar));
+        if (is_ci_script_key(name)) {
+          ScriptBuilder b;
+          TSNode scalar = scalar_under(value);
+          if (!ts_node_is_null(scalar)) {
+            decode_yaml_scalar(*tree, scalar, b);
+          } else {  // a list of command lines (GitLab script:, Travis install:)
+            std::vector<TSNode> items{value};
+            size_t seen = 0;
+            while (!items.empty() && seen++ < 4096) {
+              TSNode n = items.back();
+              items.pop_back();
+              TSNode s = scalar_under(n);
+              std::string_view t = ts_node_type(n);
+              if (!ts_node_is_null(s) && (t == "flow_node" || t == "block_node")) {
+                decode_yaml_scalar(*tree, s, b);
+                b.add_char('\n', ts_node_end_byte(s));
+                continue;
+              }
+              if (t == "block_mapping" || t == "flow_mapping") continue;  // `run: {name, command}`: its pairs come later
+              for (uint32_t i = ts_node_named_child_count(n); i-- > 0;) items.push_back(ts_node_named_child(n, i));
+            }
+          }
+          if (!b.empty()) out.push_back(replace_ci_expressions(b.finish("ci_workflow", name)));
+        }
+      }
+    }
+    for (uint32_t i = ts_node_named_child_count(node); i-- > 0;) stack.push_back(ts_node_named_child(node, i));
+  }
+}
+
+// ---- crontab, systemd ------------------------------------------------------------------------
+
+void crontab_scripts(const std::string& path, std::string_view content, std::vector<EmbeddedScript>& out) {
+  // System crontabs name a user between the schedule and the command.
+  bool system = path == "/etc/crontab" || path.find("/etc/cron.d/") != std::string::npos ||
+                starts_with(path, "etc/cron.d/");
+  ScriptBuilder b;
+  for (const auto& [line, offset] : lines_with_offsets(content)) {
+    std::string_view t = trim_left(line);
+    uint32_t at = offset + static_cast<uint32_t>(line.size() - t.size());
+    if (t.empty() || t[0] == '#') continue;
+    size_t eq = t.find('='), space = t.find_first_of(" \t");
+    if (eq != std::string_view::npos && (space == std::string_view::npos || eq < space)) continue;  // VAR=value
+    size_t fields = t[0] == '@' ? 1 : 5;
+    if (system) ++fields;
+    for (size_t f = 0; f < fields && !t.empty(); ++f) {
+      size_t end = t.find_first_of(" \t");
+      if (end == std::string_view::npos) end = t.size();
+      t.remove_prefix(end);
+      at += static_cast<uint32_t>(end);
+      while (!t.empty() && (t[0] == ' ' || t[0] == '\t')) t.remove_prefix(1), ++at;
+    }
+    if (t.empty()) continue;
+    b.add(t, at);
+    b.add_char('\n', at + static_cast<uint32_t>(t.size()));
+  }
+  if (!b.empty()) out.push_back(b.finish("cron", "crontab"));
+}
+
+void systemd_scripts(std::string_view content, std::vector<EmbeddedScript>& out) {
+  static const std::regex kExec(R"(^\s*(Exec(Start|StartPre|StartPost|Stop|StopPost|Reload|Condition))\s*=)");
+  ScriptBuilder b;
+  for (const auto& [line, offset] : lines_with_offsets(content)) {
+    std::cmatch m;
+    if (!std::regex_search(line.data(), line.data() + line.size(), m, kExec)) continue;
+    size_t start = static_cast<size_t>(m.length(0));
+    while (start < line.size() && std::strchr("@-:+!| \t", line[start])) ++start;  // systemd exec prefixes
+    b.add(line.substr(start), offset + static_cast<uint32_t>(start));
+    b.add_char('\n', offset + static_cast<uint32_t>(line.size()));
+  }
+  if (!b.empty()) out.push_back(b.finish("service", "Exec"));
+}
+
+// ---- setup.py ------------------------------------------------------------------------------
+
+void setup_py_scripts(std::string_view content, std::vector<EmbeddedScript>& out) {
+  auto tree = parse(Language::python, content);
+  if (!tree) return;
+  static const std::regex kRunner(
+      R"(^(os\.(system|popen)|subprocess\.(run|call|check_call|check_output|Popen|getoutput|getstatusoutput)|check_call|check_output|call|run|system|popen|Popen|getoutput)$)");
+  std::vector<TSNode> stack{tree->root()};
+  size_t visited = 0;
+  while (!stack.empty() && visited++ < kMaxWalkNodes && out.size() < kMaxScripts) {
+    TSNode node = stack.back();
+    stack.pop_back();
+    for (uint32_t i = ts_node_named_child_count(node); i-- > 0;) stack.push_back(ts_node_named_child(node, i));
+    if (std::string_view(ts_node_type(node)) != "call") continue;
+    std::string function(tree->text_of(field(node, "function")));
+    if (!std::regex_match(function, kRunner)) continue;
+    TSNode args = field(node, "arguments");
+    if (ts_node_is_null(args) || ts_node_named_child_count(args) == 0) continue;
+    TSNode first = ts_node_named_child(args, 0);
+    std::string_view first_type = ts_node_type(first);
+    std::vector<TSNode> strings;
+    if (first_type == "string") {
+      strings.push_back(first);
+    } else if (first_type == "list" || first_type == "tuple") {
+      for (uint32_t i = 0; i < ts_node_named_child_count(first); ++i)
+        if (std::string_view(ts_node_type(ts_node_named_child(first, i))) == "string")
+          strings.push_back(ts_node_named_child(first, i));
+      // ["sh", "-c", "script"]: the script is what runs.
+      if (strings.size() == 3) {
+        std::string shell = unquote_literal(tree->text_of(strings[0])), flag = unquote_literal(tree->text_of(strings[1]));
+        if ((shell == "sh" || shell == "bash" || shell == "/bin/sh" || shell == "/bin/bash") && flag == "-c")
+          strings.erase(strings.begin(), strings.begin() + 2);
+      }
+    }
+    if (strings.empty()) continue;
+    ScriptBuilder b;
+    for (TSNode s : strings) {
+      std::string_view raw = tree->text_of(s);
+      std::string value = unquote_literal(raw);
+      size_t inner = raw.find(value);
+      b.add(value, ts_node_start_byte(s) + static_cast<uint32_t>(inner == std::string_view::npos ? 0 : inner));
+      b.add_char(' ', ts_node_end_byte(s));
+    }
+    out.push_back(b.finish("install_hook", function));
+  }
+}
+
+Span map_span(const EmbeddedScript& script, Span span) {
+  if (script.offsets.empty()) return span;
+  size_t last = script.offsets.size() - 1;
+  uint32_t begin = script.offsets[std::min<size_t>(span.begin, last)];
+  uint32_t end = span.end == 0 ? begin : script.offsets[std::min<size_t>(span.end - 1, last)] + 1;
+  return Span{begin, std::max(begin, end)};
+}
+
+}  // namespace
+
+std::vector<EmbeddedScript> extract_scripts(const FileKind& kind, const std::string& path, std::string_view content,
+                                            bool fragment) {
+  std::vector<EmbeddedScript> out;
+  switch (kind.carrier) {
+    case CommandCarrier::none: break;
+    case CommandCarrier::shell_script: {
+      ScriptBuilder b;
+      b.add(content, 0);
+      out.push_back(b.finish(kind.origin, "script"));
+      break;
+    }
+    case CommandCarrier::package_json: package_json_scripts(content, fragment, out); break;
+    case CommandCarrier::makefile: makefile_scripts(content, out); break;
+    case CommandCarrier::dockerfile: dockerfile_scripts(content, out); break;
+    case CommandCarrier::ci_workflow: ci_workflow_scripts(content, out); break;
+    case CommandCarrier::crontab: crontab_scripts(normalize_path(path), content, out); break;
+    case CommandCarrier::systemd_unit: systemd_scripts(content, out); break;
+    case CommandCarrier::setup_py: setup_py_scripts(content, out); break;
+  }
+  return out;
+}
+
+bool shell_analysis_available() {
+#ifdef TOOLWALL_HAVE_SHELL_ANALYZER
+  return true;
+#else
+  return false;
+#endif
+}
+
+Facts analyze_embedded_commands(const FileKind& kind, const std::string& path, std::string_view content,
+                                bool fragment) {
+  Facts facts;
+#ifdef TOOLWALL_HAVE_SHELL_ANALYZER
+  for (auto& script : extract_scripts(kind, path, content, fragment)) {
+    Facts shell = shell::analyze(script.text);
+    auto locate = [&](Span& span, Span& statement, Location& location) {
+      span = map_span(script, span);
+      statement = map_span(script, statement);
+      auto [line, column] = line_column(content, span.begin);
+      location = Location{path, script.origin, line, column};
+    };
+    for (auto& c : shell.commands) locate(c.span, c.statement, c.location);
+    for (auto& f : shell.flows) locate(f.span, f.statement, f.location);
+    for (auto& m : shell.markers) locate(m.span, m.statement, m.location);
+    shell.statements.clear();
+    if (!shell.complete && !shell.incomplete_reason.empty())
+      shell.incomplete_reason = path + " (" + script.label + "): " + shell.incomplete_reason;
+    facts.merge(std::move(shell));
+  }
+#else
+  (void)kind, (void)path, (void)content, (void)fragment;
+#endif
+  return facts;
+}
+
+}  // namespace toolwall::code

@@ -1,0 +1,200 @@
+#include "analysis/code/file_kind.h"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <vector>
+
+namespace toolwall::code {
+
+namespace {
+
+std::string lower(std::string_view text) {
+  std::string out(text);
+  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+bool ends_with(std::string_view text, std::string_view suffix) {
+  return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
+}
+bool starts_with(std::string_view text, std::string_view prefix) { return text.substr(0, prefix.size()) == prefix; }
+bool contains(std::string_view text, std::string_view part) { return text.find(part) != std::string_view::npos; }
+
+std::string_view basename(std::string_view path) {
+  auto slash = path.rfind('/');
+  return slash == std::string_view::npos ? path : path.substr(slash + 1);
+}
+
+std::string_view extension(std::string_view base) {
+  auto dot = base.rfind('.');
+  return dot == std::string_view::npos || dot == 0 ? std::string_view{} : base.substr(dot + 1);
+}
+
+// "/x/.git/hooks/pre-commit" and "x/.git/hooks/…" alike: match path segments anywhere.
+bool has_segment(const std::string& path, std::string_view segment) {
+  std::string needle = "/" + std::string(segment);
+  return contains("/" + path, needle);
+}
+
+constexpr std::array<std::string_view, 16> kShellRcNames{
+    ".bashrc",   ".bash_profile", ".bash_login", ".profile",  ".zshrc",  ".zprofile", ".zshenv",     ".zlogin",
+    ".zlogout",  ".bash_logout",  ".bash_aliases", ".kshrc", ".mkshrc", ".envrc",    "bash.bashrc", "zshrc"};
+
+std::optional<Language> language_from_extension(std::string_view ext) {
+  if (ext == "py" || ext == "pyw" || ext == "pyi") return Language::python;
+  if (ext == "js" || ext == "mjs" || ext == "cjs" || ext == "jsx") return Language::javascript;
+  if (ext == "ts" || ext == "mts" || ext == "cts") return Language::typescript;
+  if (ext == "tsx") return Language::tsx;
+  if (ext == "go") return Language::go;
+  if (ext == "json" || ext == "jsonc" || ext == "json5") return Language::json;
+  if (ext == "yml" || ext == "yaml") return Language::yaml;
+  return std::nullopt;
+}
+
+// The interpreter a "#!" line names, without path or "env".
+std::string shebang_interpreter(std::string_view content) {
+  if (!starts_with(content, "#!")) return {};
+  auto line = content.substr(2, content.find('\n') == std::string_view::npos ? content.size() - 2 : content.find('\n') - 2);
+  std::vector<std::string> words;
+  std::string word;
+  for (char c : line) {
+    if (c == ' ' || c == '\t' || c == '\r') {
+      if (!word.empty()) words.push_back(std::move(word)), word.clear();
+    } else {
+      word += c;
+    }
+  }
+  if (!word.empty()) words.push_back(word);
+  for (auto& w : words) {
+    std::string_view name = basename(w);
+    if (name == "env" || starts_with(name, "-")) continue;
+    return std::string(name);
+  }
+  return {};
+}
+
+bool is_shell_interpreter(std::string_view name) {
+  return name == "sh" || name == "bash" || name == "zsh" || name == "dash" || name == "ksh" || name == "ash" ||
+         name == "busybox" || name == "mksh";
+}
+
+std::optional<Language> language_from_interpreter(std::string_view name) {
+  if (starts_with(name, "python") || name == "pypy" || name == "pypy3") return Language::python;
+  if (name == "node" || name == "nodejs") return Language::javascript;
+  if (name == "deno" || name == "ts-node" || name == "bun" || name == "tsx") return Language::typescript;
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::string normalize_path(std::string_view path) {
+  std::string out(path);
+  std::replace(out.begin(), out.end(), '\\', '/');
+  while (starts_with(out, "./")) out.erase(0, 2);
+  return out;
+}
+
+FileKind classify_file(std::string_view raw_path, std::string_view content) {
+  const std::string path = normalize_path(raw_path);
+  const std::string lpath = lower(path);
+  const std::string base = lower(basename(path));
+  const std::string ext(extension(base));
+  FileKind kind;
+
+  if (ext == "md" || ext == "markdown" || ext == "rst" || ext == "txt" || ext == "adoc" || ext == "asciidoc" ||
+      ext == "org" || ext == "rdoc" ||
+      (ext.empty() && (starts_with(base, "readme") || starts_with(base, "license") || starts_with(base, "changelog") ||
+                       starts_with(base, "notice") || starts_with(base, "authors")))) {
+    kind.prose = true;
+    return kind;
+  }
+
+  kind.language = language_from_extension(ext);
+  const std::string interpreter = shebang_interpreter(content);
+
+  // Where a file sits decides why its commands run, before what it looks like.
+  if (has_segment(lpath, ".git/hooks/") || has_segment(lpath, ".husky/") || has_segment(lpath, ".githooks/")) {
+    if (!ends_with(base, ".sample") && !kind.language) {
+      kind.carrier = CommandCarrier::shell_script;
+      kind.origin = "git_hook";
+    }
+    if (language_from_interpreter(interpreter)) kind.language = language_from_interpreter(interpreter);
+    return kind;
+  }
+  if (std::find(kShellRcNames.begin(), kShellRcNames.end(), base) != kShellRcNames.end() ||
+      starts_with(lpath, "/etc/profile") || has_segment(lpath, "etc/profile.d/") || has_segment(lpath, "etc/zsh/") ||
+      ends_with(lpath, ".config/fish/config.fish")) {
+    kind.carrier = CommandCarrier::shell_script;
+    kind.origin = "shell_rc";
+    kind.language.reset();
+    return kind;
+  }
+  if (lpath == "/etc/crontab" || has_segment(lpath, "etc/cron.d/") || has_segment(lpath, "var/spool/cron/") ||
+      base == "crontab" || ext == "crontab" || ext == "cron") {
+    kind.carrier = CommandCarrier::crontab;
+    kind.origin = "cron";
+    return kind;
+  }
+  if (has_segment(lpath, "etc/cron.hourly/") || has_segment(lpath, "etc/cron.daily/") ||
+      has_segment(lpath, "etc/cron.weekly/") || has_segment(lpath, "etc/cron.monthly/")) {
+    kind.carrier = CommandCarrier::shell_script;
+    kind.origin = "cron";
+    return kind;
+  }
+  if (ext == "service" || ext == "socket" || ext == "path" || ext == "mount") {
+    kind.carrier = CommandCarrier::systemd_unit;
+    kind.origin = "service";
+    return kind;
+  }
+  if (has_segment(lpath, "etc/init.d/") || lpath == "/etc/rc.local" || has_segment(lpath, "etc/rc.local")) {
+    kind.carrier = CommandCarrier::shell_script;
+    kind.origin = "service";
+    return kind;
+  }
+  if (base == "package.json") {
+    kind.language = Language::json;
+    kind.carrier = CommandCarrier::package_json;
+    kind.origin = "package_script";
+    return kind;
+  }
+  if (base == "setup.py") {
+    kind.language = Language::python;
+    kind.carrier = CommandCarrier::setup_py;
+    kind.origin = "install_hook";
+    return kind;
+  }
+  if (base == "makefile" || base == "gnumakefile" || ext == "mk" || ext == "mak") {
+    kind.carrier = CommandCarrier::makefile;
+    kind.origin = "build_recipe";
+    return kind;
+  }
+  if (base == "dockerfile" || base == "containerfile" || ext == "dockerfile" || starts_with(base, "dockerfile.") ||
+      starts_with(base, "containerfile.")) {
+    kind.carrier = CommandCarrier::dockerfile;
+    kind.origin = "build_recipe";
+    kind.language.reset();
+    return kind;
+  }
+  bool yaml = ext == "yml" || ext == "yaml";
+  if (yaml && (has_segment(lpath, ".github/workflows/") || has_segment(lpath, ".github/actions/") ||
+               base == ".gitlab-ci.yml" || has_segment(lpath, ".gitlab-ci/") || has_segment(lpath, ".circleci/") ||
+               base == "azure-pipelines.yml" || base == "bitbucket-pipelines.yml" || base == ".travis.yml" ||
+               base == ".drone.yml" || has_segment(lpath, ".buildkite/") || base == "action.yml" ||
+               base == "action.yaml")) {
+    kind.carrier = CommandCarrier::ci_workflow;
+    kind.origin = "ci_workflow";
+    return kind;
+  }
+  if (ext == "sh" || ext == "bash" || ext == "zsh" || ext == "ksh" || ext == "command" ||
+      (!kind.language && is_shell_interpreter(interpreter))) {
+    kind.carrier = CommandCarrier::shell_script;
+    kind.origin = "script_file";
+    kind.language.reset();
+    return kind;
+  }
+  if (!kind.language && ext.empty()) kind.language = language_from_interpreter(interpreter);
+  return kind;
+}
+
+}  // namespace toolwall::code

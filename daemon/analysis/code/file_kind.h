@@ -1,0 +1,37 @@
+#pragma once
+// What a written file is, from its path (extension, special names, location) and, when the path
+// says nothing, its shebang: which grammar its code parses with, and how it runs commands.
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "analysis/code/syntax.h"
+
+namespace toolwall::code {
+
+// How a file makes commands run (each maps to a Location.origin).
+enum class CommandCarrier {
+  none,
+  shell_script,   // the whole file is shell
+  package_json,   // "scripts" entries
+  makefile,       // recipe lines and $(shell …)
+  dockerfile,     // RUN instructions
+  ci_workflow,    // run:/script: steps
+  crontab,        // schedule lines
+  systemd_unit,   // Exec*= lines
+  setup_py,       // os.system/subprocess calls in setup.py
+};
+
+struct FileKind {
+  std::optional<Language> language;  // grammar for code detectors; none for prose, shell, unknown
+  CommandCarrier carrier = CommandCarrier::none;
+  std::string origin;                // Location.origin for the carrier's commands
+  bool prose = false;                // documentation: never analysed for code or commands
+};
+
+// Forward slashes, "~" kept; used for every path test.
+std::string normalize_path(std::string_view path);
+
+FileKind classify_file(std::string_view path, std::string_view content);
+
+}  // namespace toolwall::code

@@ -1,0 +1,61 @@
+#include "analysis/code/path_risk.h"
+
+#include <cctype>
+
+#include "analysis/code/file_kind.h"
+
+namespace toolwall::code {
+
+namespace {
+
+bool starts_with(std::string_view text, std::string_view prefix) { return text.substr(0, prefix.size()) == prefix; }
+bool has_segment(const std::string& path, std::string_view segment) {
+  return ("/" + path).find("/" + std::string(segment)) != std::string::npos;
+}
+
+Marker marker(const std::string& name, const std::string& detail, const std::string& path) {
+  Marker m;
+  m.name = name;
+  m.detail = detail;
+  m.location = Location{path, "", 1, 1};
+  return m;
+}
+
+// The most specific class of a sensitive path, or empty.
+std::string path_class(const std::string& lpath, const FileKind& kind) {
+  if (kind.origin == "git_hook") return "git_hook";
+  if (has_segment(lpath, ".ssh/")) return "ssh";
+  if (kind.origin == "shell_rc") return "shell_rc";
+  if (kind.origin == "cron") return "cron";
+  if (kind.origin == "service" &&
+      (has_segment(lpath, "systemd/") || starts_with(lpath, "/etc/") || has_segment(lpath, "etc/init.d/")))
+    return "service";
+  if (has_segment(lpath, "library/launchagents/") || has_segment(lpath, "library/launchdaemons/") ||
+      has_segment(lpath, ".config/autostart/"))
+    return "service";
+  if (kind.carrier == CommandCarrier::ci_workflow) return "ci_config";
+  const std::string base = lpath.substr(lpath.rfind('/') == std::string::npos ? 0 : lpath.rfind('/') + 1);
+  if (base == "jenkinsfile" || base == ".gitlab-ci.yml") return "ci_config";
+  for (std::string_view dir : {"/etc/", "/usr/", "/bin/", "/sbin/", "/lib/", "/lib64/", "/boot/", "/opt/", "/var/", "/root/"})
+    if (starts_with(lpath, dir)) return "system";
+  return {};
+}
+
+}  // namespace
+
+std::vector<Marker> path_risk_markers(const std::string& raw_path) {
+  std::vector<Marker> out;
+  std::string path = normalize_path(raw_path);
+  std::string lpath = path;
+  for (auto& c : lpath) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  FileKind kind = classify_file(path, "");
+  std::string cls = path_class(lpath, kind);
+  if (cls.empty()) return out;
+  out.push_back(marker("sensitive_path_write", cls, raw_path));
+  bool authorized_keys = lpath.size() >= 15 && lpath.find("authorized_keys") != std::string::npos;
+  if (cls == "ssh" && authorized_keys) out.push_back(marker("persistence_write", "authorized_keys", raw_path));
+  if (cls == "shell_rc") out.push_back(marker("persistence_write", "shell_rc", raw_path));
+  return out;
+}
+
+}  // namespace toolwall::code

@@ -1,0 +1,283 @@
+#include "analysis/code/query_runner.h"
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <map>
+
+#include "analysis/code/syntax_walk.h"
+
+namespace toolwall::code {
+
+namespace {
+
+constexpr size_t kNodeTextClip = 400;
+constexpr size_t kPlaceholderClip = 80;
+constexpr size_t kScopeClip = 64 * 1024;
+
+using Captures = std::map<uint32_t, std::vector<TSNode>>;
+
+struct Deadline {
+  std::chrono::steady_clock::time_point at;
+};
+
+bool past_deadline(TSQueryCursorState* state) {
+  return std::chrono::steady_clock::now() >= static_cast<Deadline*>(state->payload)->at;
+}
+
+std::string one_line(std::string_view text, size_t clip) {
+  std::string out;
+  bool space = false;
+  for (char c : text) {
+    if (out.size() >= clip) {
+      out += "…";
+      break;
+    }
+    if (c == '\n' || c == '\r' || c == '\t' || c == ' ') {
+      space = true;
+      continue;
+    }
+    if (space && !out.empty()) out += ' ';
+    space = false;
+    out += c;
+  }
+  return out;
+}
+
+bool holds(const Predicate& p, const Captures& captures, const SyntaxTree& tree) {
+  auto it = captures.find(p.capture);
+  if (it == captures.end()) return true;  // an optional capture that did not match constrains nothing
+  for (TSNode node : it->second) {
+    std::string_view text = tree.text_of(node);
+    bool ok = false;
+    switch (p.op) {
+      case Predicate::Op::eq:
+        if (p.other_capture) {
+          auto other = captures.find(*p.other_capture);
+          ok = other != captures.end() && !other->second.empty() && tree.text_of(other->second.front()) == text;
+        } else {
+          ok = !p.values.empty() && p.values.front() == text;
+        }
+        break;
+      case Predicate::Op::match: ok = p.regex && p.regex->search(text); break;
+      case Predicate::Op::any_of: ok = std::find(p.values.begin(), p.values.end(), text) != p.values.end(); break;
+    }
+    if (ok == p.negated) return false;  // every node of a quantified capture must satisfy
+  }
+  return true;
+}
+
+// Finds the assignment of `name` in scope and returns its right-hand side text (one level deep).
+std::vector<std::string> assigned_values(std::string_view scope, const std::string& name) {
+  std::vector<std::string> out;
+  size_t pos = 0;
+  while ((pos = scope.find(name, pos)) != std::string_view::npos && out.size() < 8) {
+    size_t end = pos + name.size();
+    auto is_word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$'; };
+    bool word_start = pos == 0 || (!is_word(scope[pos - 1]) && scope[pos - 1] != '.');
+    bool word_end = end >= scope.size() || !is_word(scope[end]);
+    pos = end;
+    if (!word_start || !word_end) continue;
+    // Skip `, other` names of a tuple assignment and type annotations up to the operator on this line.
+    size_t eol = scope.find('\n', end);
+    if (eol == std::string_view::npos) eol = scope.size();
+    std::string_view rest = scope.substr(end, eol - end);
+    size_t op = rest.find('=');
+    if (op == std::string_view::npos) continue;
+    std::string_view before = rest.substr(0, op);
+    if (before.find('(') != std::string_view::npos || before.find('"') != std::string_view::npos) continue;
+    if (op + 1 < rest.size() && rest[op + 1] == '=') continue;                     // ==
+    if (op > 0 && (rest[op - 1] == '!' || rest[op - 1] == '<' || rest[op - 1] == '>' || rest[op - 1] == '=')) continue;
+    // A value whose brackets stay open continues on the next lines, up to a bounded size.
+    size_t value_begin = end + op + 1;
+    size_t value_end = eol;
+    int depth = 0;
+    for (size_t i = value_begin; i < scope.size() && i < value_begin + 2048; ++i) {
+      char c = scope[i];
+      if (c == '(' || c == '[' || c == '{') ++depth;
+      if (c == ')' || c == ']' || c == '}') --depth;
+      if (c == '\n' && depth <= 0) break;
+      value_end = i + 1;
+    }
+    out.emplace_back(scope.substr(value_begin, std::max(value_end, eol) - value_begin));
+  }
+  return out;
+}
+
+struct MatchContext {
+  const SyntaxTree& tree;
+  const Captures& captures;
+  TSNode match_node;
+  const std::string& path;
+};
+
+TSNode capture_node(const MatchContext& m, const std::string& name, const TSQuery* query) {
+  if (name.empty()) return m.match_node;
+  uint32_t count = ts_query_capture_count(query);
+  for (uint32_t id = 0; id < count; ++id) {
+    uint32_t len = 0;
+    const char* n = ts_query_capture_name_for_id(query, id, &len);
+    if (std::string_view(n, len) != name) continue;
+    auto it = m.captures.find(id);
+    if (it != m.captures.end() && !it->second.empty()) return it->second.front();
+  }
+  return TSNode{};
+}
+
+bool check_where(const WhereCheck& w, const MatchContext& m, const TSQuery* query) {
+  if (!w.any.empty() &&
+      !std::any_of(w.any.begin(), w.any.end(), [&](const WhereCheck& alt) { return check_where(alt, m, query); }))
+    return false;
+  if (w.path_matches && !w.path_matches->search(m.path)) return false;
+  if (w.path_not_matches && w.path_not_matches->search(m.path)) return false;
+  TSNode node = capture_node(m, w.capture, query);
+  if (ts_node_is_null(node)) return false;  // a check on a capture that did not match cannot hold
+  std::string_view text = m.tree.text_of(node);
+
+  if (!w.contains_all_of.empty() || !w.contains_any_of.empty()) {
+    auto values = literal_values(m.tree, node);
+    auto covers = [&](const std::string& cls) {
+      return std::any_of(values.begin(), values.end(), [&](const std::string& v) { return in_value_class(cls, v); });
+    };
+    if (!std::all_of(w.contains_all_of.begin(), w.contains_all_of.end(), covers)) return false;
+    if (!w.contains_any_of.empty() && !std::any_of(w.contains_any_of.begin(), w.contains_any_of.end(), covers))
+      return false;
+  }
+  if (w.text_matches && !w.text_matches->search(text)) return false;
+  if (w.text_not_matches && w.text_not_matches->search(text)) return false;
+
+  if (w.secret_shape || w.entropy_at_least || w.min_length) {
+    std::string value = literal_or_text(m.tree, node);
+    if (w.secret_shape && known_secret_shape(value).empty() == *w.secret_shape) return false;
+    if (w.min_length && value.size() < *w.min_length) return false;
+    if (w.entropy_at_least && shannon_entropy(value) < *w.entropy_at_least) return false;
+  }
+
+  bool needs_function = w.function_matches || w.function_not_matches || w.scope_matches || w.scope_not_matches ||
+                        w.flows_from;
+  if (!needs_function) return true;
+  EnclosingFunction fn = enclosing_function(m.tree, node);
+  if (w.function_matches && (fn.name.empty() || !w.function_matches->search(fn.name))) return false;
+  if (w.function_not_matches && !fn.name.empty() && w.function_not_matches->search(fn.name)) return false;
+  std::string_view scope = ts_node_is_null(fn.node) ? m.tree.text() : m.tree.text_of(fn.node);
+  if (scope.size() > kScopeClip) scope = scope.substr(0, kScopeClip);
+  if (w.scope_matches && !w.scope_matches->search(scope)) return false;
+  if (w.scope_not_matches && w.scope_not_matches->search(scope)) return false;
+  if (w.flows_from && !w.flows_from->search(text)) {
+    bool found = false;
+    for (const auto& name : identifiers(m.tree, node)) {
+      for (const auto& value : assigned_values(scope, name))
+        if (w.flows_from->search(value)) found = true;
+      if (found) break;
+    }
+    if (!found) return false;
+  }
+  return true;
+}
+
+std::string fill_message(const std::string& message, const MatchContext& m, const TSQuery* query) {
+  std::string out;
+  for (size_t i = 0; i < message.size(); ++i) {
+    if (message[i] != '{') {
+      out += message[i];
+      continue;
+    }
+    size_t close = message.find('}', i);
+    if (close == std::string::npos) {
+      out += message.substr(i);
+      break;
+    }
+    std::string name = message.substr(i + 1, close - i - 1);
+    if (name == "path") {
+      out += m.path;
+    } else {
+      TSNode node = capture_node(m, name, query);
+      out += ts_node_is_null(node) ? "{" + name + "}" : one_line(m.tree.text_of(node), kPlaceholderClip);
+    }
+    i = close;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::pair<uint32_t, uint32_t> line_column(std::string_view text, uint32_t offset) {
+  uint32_t line = 1, column = 1;
+  for (size_t i = 0; i < offset && i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+  }
+  return {line, column};
+}
+
+RunResult run_detector(const Detector& detector, const SyntaxTree& tree, Language language, const std::string& path,
+                       const QueryLimits& limits) {
+  RunResult result;
+  const CompiledQuery* compiled = detector.query_for(language);
+  if (!compiled) return result;
+  const TSQuery* query = compiled->query.get();
+  TSQueryCursor* cursor = ts_query_cursor_new();
+  ts_query_cursor_set_match_limit(cursor, limits.match_limit);
+  Deadline deadline{std::chrono::steady_clock::now() + std::chrono::microseconds(limits.timeout_micros)};
+  TSQueryCursorOptions options{&deadline, &past_deadline};
+  ts_query_cursor_exec_with_options(cursor, query, tree.root(), &options);
+
+  std::vector<std::pair<uint32_t, uint32_t>> seen;
+  TSQueryMatch match;
+  while (ts_query_cursor_next_match(cursor, &match)) {
+    Captures captures;
+    for (uint16_t i = 0; i < match.capture_count; ++i)
+      captures[match.captures[i].index].push_back(match.captures[i].node);
+    const auto& predicates = compiled->predicates[match.pattern_index];
+    if (!std::all_of(predicates.begin(), predicates.end(),
+                     [&](const Predicate& p) { return holds(p, captures, tree); }))
+      continue;
+    TSNode match_node{};
+    if (compiled->match_capture && captures.count(*compiled->match_capture)) {
+      match_node = captures[*compiled->match_capture].front();
+    } else {
+      uint32_t widest = 0;
+      for (const auto& [id, nodes] : captures)
+        for (TSNode n : nodes) {
+          uint32_t width = ts_node_end_byte(n) - ts_node_start_byte(n);
+          if (ts_node_is_null(match_node) || width > widest) match_node = n, widest = width;
+        }
+    }
+    if (ts_node_is_null(match_node)) continue;
+    MatchContext context{tree, captures, match_node, path};
+    if (!std::all_of(detector.where.begin(), detector.where.end(),
+                     [&](const WhereCheck& w) { return check_where(w, context, query); }))
+      continue;
+    std::pair<uint32_t, uint32_t> span{ts_node_start_byte(match_node), ts_node_end_byte(match_node)};
+    if (std::find(seen.begin(), seen.end(), span) != seen.end()) continue;
+    seen.push_back(span);
+    CodeMatch found;
+    found.detector = detector.id;
+    found.message = fill_message(detector.message, context, query);
+    found.severity = detector.severity;
+    found.language = std::string(to_string(language));
+    found.node_text = one_line(tree.text_of(match_node), kNodeTextClip);
+    found.node_type = ts_node_type(match_node);
+    found.span = Span{span.first, span.second};
+    auto [line, column] = line_column(tree.text(), span.first);
+    found.location = Location{path, "", line, column};
+    result.matches.push_back(std::move(found));
+    if (result.matches.size() >= limits.max_matches) break;
+  }
+  if (ts_query_cursor_did_exceed_match_limit(cursor) || std::chrono::steady_clock::now() >= deadline.at)
+    result.hit_limit = true;
+  ts_query_cursor_delete(cursor);
+  return result;
+}
+
+const CompiledQuery* Detector::query_for(Language language) const {
+  for (const auto& q : queries)
+    if (q.language == language) return &q;
+  return nullptr;
+}
+
+}  // namespace toolwall::code

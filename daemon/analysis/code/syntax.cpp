@@ -1,0 +1,113 @@
+#include "analysis/code/syntax.h"
+
+#include <array>
+#include <chrono>
+
+extern "C" {
+const TSLanguage* tree_sitter_python(void);
+const TSLanguage* tree_sitter_javascript(void);
+const TSLanguage* tree_sitter_typescript(void);
+const TSLanguage* tree_sitter_tsx(void);
+const TSLanguage* tree_sitter_go(void);
+const TSLanguage* tree_sitter_json(void);
+const TSLanguage* tree_sitter_yaml(void);
+}
+
+namespace toolwall::code {
+
+namespace {
+
+constexpr std::array<std::string_view, kLanguageCount> kNames{"python", "javascript", "typescript", "tsx",
+                                                              "go",     "json",       "yaml"};
+
+// Parsers are not thread-safe but cheap to keep: one per language per thread, made on first use.
+struct ThreadParsers {
+  std::array<TSParser*, kLanguageCount> parsers{};
+  ~ThreadParsers() {
+    for (auto* p : parsers)
+      if (p) ts_parser_delete(p);
+  }
+  TSParser* get(Language language) {
+    auto& slot = parsers[static_cast<size_t>(language)];
+    if (!slot) {
+      slot = ts_parser_new();
+      ts_parser_set_language(slot, grammar(language));
+    }
+    return slot;
+  }
+};
+
+struct Deadline {
+  std::chrono::steady_clock::time_point at;
+};
+
+bool past_deadline(TSParseState* state) {
+  auto* deadline = static_cast<Deadline*>(state->payload);
+  return std::chrono::steady_clock::now() >= deadline->at;  // true cancels the parse
+}
+
+}  // namespace
+
+std::string_view to_string(Language language) { return kNames[static_cast<size_t>(language)]; }
+
+std::optional<Language> parse_language(std::string_view name) {
+  for (size_t i = 0; i < kNames.size(); ++i)
+    if (kNames[i] == name) return static_cast<Language>(i);
+  if (name == "py") return Language::python;
+  if (name == "js" || name == "jsx") return Language::javascript;
+  if (name == "ts") return Language::typescript;
+  if (name == "golang") return Language::go;
+  if (name == "yml") return Language::yaml;
+  return std::nullopt;
+}
+
+const TSLanguage* grammar(Language language) {
+  switch (language) {
+    case Language::python: return tree_sitter_python();
+    case Language::javascript: return tree_sitter_javascript();
+    case Language::typescript: return tree_sitter_typescript();
+    case Language::tsx: return tree_sitter_tsx();
+    case Language::go: return tree_sitter_go();
+    case Language::json: return tree_sitter_json();
+    case Language::yaml: return tree_sitter_yaml();
+  }
+  return nullptr;
+}
+
+std::string_view SyntaxTree::text_of(TSNode node) const {
+  uint32_t begin = ts_node_start_byte(node), end = ts_node_end_byte(node);
+  if (begin > text_.size() || end > text_.size() || begin > end) return {};
+  return text_.substr(begin, end - begin);
+}
+
+Expected<SyntaxTree, std::string> parse(Language language, std::string_view text, const ParseLimits& limits) {
+  if (text.size() > limits.max_bytes)
+    return unexpected(std::string("file larger than ") + std::to_string(limits.max_bytes) + " bytes");
+  thread_local ThreadParsers parsers;
+  TSParser* parser = parsers.get(language);
+  Deadline deadline{std::chrono::steady_clock::now() + std::chrono::microseconds(limits.timeout_micros)};
+  struct Source {
+    std::string_view text;
+  } source{text};
+  TSInput input{};
+  input.payload = &source;
+  input.encoding = TSInputEncodingUTF8;
+  input.read = [](void* payload, uint32_t byte, TSPoint, uint32_t* bytes_read) -> const char* {
+    auto* s = static_cast<Source*>(payload);
+    if (byte >= s->text.size()) {
+      *bytes_read = 0;
+      return "";
+    }
+    *bytes_read = static_cast<uint32_t>(s->text.size() - byte);
+    return s->text.data() + byte;
+  };
+  TSParseOptions options{&deadline, &past_deadline};
+  TSTree* tree = ts_parser_parse_with_options(parser, nullptr, input, options);
+  if (!tree) {
+    ts_parser_reset(parser);  // a cancelled parse leaves state behind that the next parse must not resume
+    return unexpected(std::string("parsing ") + std::string(to_string(language)) + " timed out");
+  }
+  return SyntaxTree(tree, text);
+}
+
+}  // namespace toolwall::code

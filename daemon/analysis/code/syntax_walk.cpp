@@ -1,0 +1,118 @@
+#include "analysis/code/syntax_walk.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "analysis/code/text_checks.h"
+
+namespace toolwall::code {
+
+namespace {
+
+bool is_function_type(std::string_view type) {
+  return type == "function_definition" || type == "function_declaration" || type == "function_expression" ||
+         type == "function" || type == "generator_function_declaration" || type == "method_definition" ||
+         type == "arrow_function" || type == "method_declaration" || type == "func_literal" ||
+         type == "lambda";
+}
+
+std::string field_text(const SyntaxTree& tree, TSNode node, const char* field) {
+  TSNode child = ts_node_child_by_field_name(node, field, static_cast<uint32_t>(std::strlen(field)));
+  return ts_node_is_null(child) ? std::string() : std::string(tree.text_of(child));
+}
+
+// The name an anonymous function gets from what it is bound to: `const auth = () => …`,
+// `auth: function () {}`, `exports.auth = …`, Go `auth := func() {}`.
+std::string bound_name(const SyntaxTree& tree, TSNode function) {
+  TSNode parent = ts_node_parent(function);
+  for (int hops = 0; hops < 3 && !ts_node_is_null(parent); ++hops, parent = ts_node_parent(parent)) {
+    std::string_view type = ts_node_type(parent);
+    if (type == "variable_declarator") return field_text(tree, parent, "name");
+    if (type == "pair") return field_text(tree, parent, "key");
+    if (type == "assignment_expression" || type == "assignment") return field_text(tree, parent, "left");
+    if (type == "short_var_declaration") return field_text(tree, parent, "left");
+    if (type == "expression_list" || type == "parenthesized_expression") continue;
+    break;
+  }
+  return {};
+}
+
+// Visits node and its descendants (pre-order, bounded); visit returns false to skip a subtree.
+template <class Visit>
+void walk(TSNode node, Visit&& visit) {
+  TSTreeCursor cursor = ts_tree_cursor_new(node);
+  size_t visited = 0;
+  bool descend = true;
+  while (visited++ < kMaxWalkNodes) {
+    if (descend) descend = visit(ts_tree_cursor_current_node(&cursor));
+    if (descend && ts_tree_cursor_goto_first_child(&cursor)) continue;
+    descend = true;
+    bool moved = false;
+    while (!moved) {
+      if (ts_tree_cursor_goto_next_sibling(&cursor)) {
+        moved = true;
+      } else if (!ts_tree_cursor_goto_parent(&cursor)) {
+        ts_tree_cursor_delete(&cursor);
+        return;
+      }
+    }
+    // The cursor never rises above its root, so reaching the root's siblings cannot happen.
+  }
+  ts_tree_cursor_delete(&cursor);
+}
+
+}  // namespace
+
+bool is_literal_type(std::string_view type) {
+  return type == "string" || type == "template_string" || type == "interpreted_string_literal" ||
+         type == "raw_string_literal" || type == "double_quote_scalar" || type == "single_quote_scalar" ||
+         type == "string_scalar" || type == "concatenated_string";
+}
+
+EnclosingFunction enclosing_function(const SyntaxTree& tree, TSNode node) {
+  for (TSNode at = ts_node_parent(node); !ts_node_is_null(at); at = ts_node_parent(at)) {
+    if (!is_function_type(ts_node_type(at))) continue;
+    std::string name = field_text(tree, at, "name");
+    if (name.empty()) name = bound_name(tree, at);
+    if (!name.empty()) return {at, name};
+  }
+  return {};
+}
+
+std::vector<std::string> literal_values(const SyntaxTree& tree, TSNode node) {
+  std::vector<std::string> out;
+  walk(node, [&](TSNode n) {
+    std::string_view type = ts_node_type(n);
+    if (type == "concatenated_string") return true;
+    if (!is_literal_type(type)) return true;
+    out.push_back(type == "string_scalar" ? std::string(tree.text_of(n)) : unquote_literal(tree.text_of(n)));
+    return false;
+  });
+  return out;
+}
+
+std::string literal_or_text(const SyntaxTree& tree, TSNode node) {
+  for (int depth = 0; depth < 3; ++depth) {
+    std::string_view type = ts_node_type(node);
+    if (type == "string_scalar") return std::string(tree.text_of(node));
+    if (is_literal_type(type) && type != "concatenated_string") return unquote_literal(tree.text_of(node));
+    if (ts_node_named_child_count(node) != 1) break;
+    node = ts_node_named_child(node, 0);
+  }
+  return std::string(tree.text_of(node));
+}
+
+std::vector<std::string> identifiers(const SyntaxTree& tree, TSNode node) {
+  std::vector<std::string> out;
+  walk(node, [&](TSNode n) {
+    std::string_view type = ts_node_type(n);
+    if (type == "identifier" || type == "shorthand_property_identifier") {
+      std::string name(tree.text_of(n));
+      if (std::find(out.begin(), out.end(), name) == out.end() && out.size() < 64) out.push_back(name);
+    }
+    return true;
+  });
+  return out;
+}
+
+}  // namespace toolwall::code

@@ -1,0 +1,34 @@
+#pragma once
+// Bounded walks over a syntax tree that detectors' host-side checks need.
+#include <tree_sitter/api.h>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "analysis/code/syntax.h"
+
+namespace toolwall::code {
+
+inline constexpr size_t kMaxWalkNodes = 20000;
+
+// The nearest enclosing function that has a name (declared, or bound by assignment/key), or a null
+// node when the code is at top level.
+struct EnclosingFunction {
+  TSNode node{};
+  std::string name;
+};
+EnclosingFunction enclosing_function(const SyntaxTree& tree, TSNode node);
+
+// Values of the quoted literals in and under node (quotes stripped), in source order.
+std::vector<std::string> literal_values(const SyntaxTree& tree, TSNode node);
+
+// The literal value if node is (or wraps) one quoted literal, else its source text.
+std::string literal_or_text(const SyntaxTree& tree, TSNode node);
+
+// Names of the identifiers in and under node.
+std::vector<std::string> identifiers(const SyntaxTree& tree, TSNode node);
+
+bool is_literal_type(std::string_view type);
+
+}  // namespace toolwall::code

@@ -1,0 +1,136 @@
+#include "analysis/code/text_checks.h"
+
+#include <array>
+#include <cctype>
+#include <cmath>
+
+namespace toolwall::code {
+
+std::optional<TextRegex> TextRegex::compile(const std::string& pattern, std::string* error) {
+  TextRegex compiled;
+  compiled.pattern_ = pattern;
+  std::string body = pattern;
+  auto flags = std::regex::ECMAScript | std::regex::optimize;
+  if (body.rfind("(?i)", 0) == 0) {
+    body = body.substr(4);
+    flags |= std::regex::icase;
+  }
+  try {
+    compiled.regex_ = std::regex(body, flags);
+  } catch (const std::regex_error& e) {
+    if (error) *error = std::string("invalid regular expression /") + pattern + "/: " + e.what();
+    return std::nullopt;
+  }
+  return compiled;
+}
+
+bool TextRegex::search(std::string_view text) const {
+  if (text.size() > kRegexInputCap) text = text.substr(0, kRegexInputCap);
+  try {
+    return std::regex_search(text.begin(), text.end(), regex_);
+  } catch (const std::regex_error&) {
+    return false;  // complexity limits: treat as no match rather than crash
+  }
+}
+
+double shannon_entropy(std::string_view text) {
+  if (text.empty()) return 0;
+  std::array<size_t, 256> counts{};
+  for (unsigned char c : text) ++counts[c];
+  double entropy = 0;
+  for (size_t n : counts) {
+    if (!n) continue;
+    double p = static_cast<double>(n) / static_cast<double>(text.size());
+    entropy -= p * std::log2(p);
+  }
+  return entropy;
+}
+
+namespace {
+
+struct SecretShape {
+  const char* name;
+  const char* pattern;
+};
+
+// Formats documented by their issuers; each needs enough random-looking characters to not be a
+// placeholder ("sk-..." alone is not a key).
+constexpr std::array<SecretShape, 16> kSecretShapes{{
+    {"anthropic_key", R"(sk-ant-[A-Za-z0-9_\-]{20,})"},
+    {"openai_key", R"(sk-(proj-|svcacct-|admin-)?[A-Za-z0-9_\-]{20,})"},
+    {"aws_access_key_id", R"((AKIA|ASIA)[0-9A-Z]{16})"},
+    {"github_token", R"(gh[pousr]_[A-Za-z0-9]{30,})"},
+    {"github_pat", R"(github_pat_[A-Za-z0-9_]{22,})"},
+    {"gitlab_token", R"(glpat-[A-Za-z0-9_\-]{20,})"},
+    {"slack_token", R"(xox[abposr]-[A-Za-z0-9\-]{10,})"},
+    {"slack_webhook", R"(hooks\.slack\.com/services/T[A-Za-z0-9_/]{20,})"},
+    {"private_key", R"(-----BEGIN ([A-Z]+ )?PRIVATE KEY( BLOCK)?-----)"},
+    {"google_api_key", R"(AIza[0-9A-Za-z_\-]{35})"},
+    {"stripe_key", R"((sk|rk)_live_[0-9A-Za-z]{20,})"},
+    {"npm_token", R"(npm_[A-Za-z0-9]{36})"},
+    {"pypi_token", R"(pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_\-]{20,})"},
+    {"huggingface_token", R"(hf_[A-Za-z0-9]{30,})"},
+    {"sendgrid_key", R"(SG\.[A-Za-z0-9_\-]{20,}\.[A-Za-z0-9_\-]{20,})"},
+    {"twilio_key", R"(SK[0-9a-f]{32})"},
+}};
+
+const std::vector<std::pair<std::string, std::regex>>& compiled_shapes() {
+  static const auto shapes = [] {
+    std::vector<std::pair<std::string, std::regex>> out;
+    for (const auto& s : kSecretShapes) out.emplace_back(s.name, std::regex(s.pattern, std::regex::ECMAScript));
+    return out;
+  }();
+  return shapes;
+}
+
+std::string lower(std::string_view text) {
+  std::string out(text);
+  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+}  // namespace
+
+std::string known_secret_shape(std::string_view text) {
+  if (text.size() > kRegexInputCap) text = text.substr(0, kRegexInputCap);
+  for (const auto& [name, regex] : compiled_shapes()) {
+    std::match_results<std::string_view::const_iterator> m;
+    if (!std::regex_search(text.begin(), text.end(), m, regex)) continue;
+    // A shape filled with one repeated character or "x"s is a placeholder, not a credential.
+    std::string_view found(&*m[0].first, static_cast<size_t>(m[0].length()));
+    if (name != "private_key" && shannon_entropy(found) < 3.0) continue;
+    return name;
+  }
+  return {};
+}
+
+bool is_value_class(std::string_view class_name) {
+  return class_name == "asymmetric_alg" || class_name == "symmetric_alg" || class_name == "none_alg";
+}
+
+bool in_value_class(std::string_view class_name, std::string_view value) {
+  std::string v = lower(value);
+  if (class_name == "none_alg") return v == "none";
+  if (class_name == "symmetric_alg") return v == "hs256" || v == "hs384" || v == "hs512";
+  if (class_name == "asymmetric_alg") {
+    if (v == "eddsa" || v == "es256k" || v == "ed25519" || v == "ed448") return true;
+    if (v.size() != 5) return false;
+    std::string_view family(v.data(), 2), bits(v.data() + 2, 3);
+    return (family == "rs" || family == "es" || family == "ps") && (bits == "256" || bits == "384" || bits == "512");
+  }
+  return false;
+}
+
+std::string unquote_literal(std::string_view literal) {
+  size_t start = 0;
+  while (start < literal.size() && std::isalpha(static_cast<unsigned char>(literal[start]))) ++start;  // r"", b'', f""
+  if (start >= literal.size()) return std::string(literal);
+  char quote = literal[start];
+  if (quote != '"' && quote != '\'' && quote != '`') return std::string(literal);
+  size_t width = 1;
+  if (literal.size() >= start + 6 && literal[start + 1] == quote && literal[start + 2] == quote) width = 3;
+  if (literal.size() < start + 2 * width) return {};
+  return std::string(literal.substr(start + width, literal.size() - start - 2 * width));
+}
+
+}  // namespace toolwall::code

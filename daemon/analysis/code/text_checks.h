@@ -1,0 +1,40 @@
+#pragma once
+// Host-side checks on text that tree-sitter queries cannot express: regular expressions with an
+// inline (?i) flag, Shannon entropy, known credential shapes, JWT algorithm classes.
+#include <optional>
+#include <regex>
+#include <string>
+#include <string_view>
+
+namespace toolwall::code {
+
+// A compiled ECMAScript regex; a leading "(?i)" makes it case-insensitive. Input is clipped so a
+// hostile megabyte string cannot exhaust the recursive std::regex matcher.
+class TextRegex {
+ public:
+  static std::optional<TextRegex> compile(const std::string& pattern, std::string* error);
+  bool search(std::string_view text) const;  // true when the pattern occurs anywhere in text
+  const std::string& pattern() const { return pattern_; }
+
+ private:
+  std::string pattern_;
+  std::regex regex_;
+};
+
+inline constexpr size_t kRegexInputCap = 8192;
+
+// Bits per character of the text's character distribution.
+double shannon_entropy(std::string_view text);
+
+// Name of the credential format the text is (contains), e.g. "openai_key", or empty when none.
+std::string known_secret_shape(std::string_view text);
+
+// True when `value` belongs to the named class: asymmetric_alg, symmetric_alg, none_alg.
+// Unknown class names are rejected at load by is_value_class.
+bool in_value_class(std::string_view class_name, std::string_view value);
+bool is_value_class(std::string_view class_name);
+
+// The value of a quoted literal as written in code ("x", 'x', `x`, r"x", f'x', """x""") without quotes.
+std::string unquote_literal(std::string_view literal);
+
+}  // namespace toolwall::code
