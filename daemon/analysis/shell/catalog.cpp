@@ -1,0 +1,339 @@
+#include "analysis/shell/catalog.h"
+
+#include <algorithm>
+#include <array>
+#include <unordered_set>
+
+#include "analysis/shell/words.h"
+
+namespace toolwall::shell {
+namespace {
+
+using NameSet = std::unordered_set<std::string_view>;
+
+bool starts_with(std::string_view text, std::string_view prefix) { return text.substr(0, prefix.size()) == prefix; }
+bool ends_with(std::string_view text, std::string_view suffix) {
+  return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
+}
+bool contains(std::string_view text, std::string_view part) { return text.find(part) != std::string_view::npos; }
+
+bool is_option(std::string_view arg) { return arg.size() > 1 && arg[0] == '-'; }
+
+}  // namespace
+
+bool is_shell(std::string_view name) {
+  static const NameSet names{"sh", "bash", "zsh", "dash", "ksh", "mksh", "ash", "fish", "rbash", "yash", "tcsh", "csh", "busybox"};
+  return names.count(name) > 0;
+}
+
+bool is_interpreter(std::string_view name) {
+  static const NameSet names{"python", "python2", "python3", "pypy", "pypy3", "node", "nodejs", "perl", "ruby", "php",
+                             "deno", "bun", "lua", "tclsh", "Rscript", "osascript", "pwsh", "powershell"};
+  if (names.count(name)) return true;
+  // python3.11, perl5.36 …
+  return (starts_with(name, "python3.") || starts_with(name, "python2.") || starts_with(name, "perl5"));
+}
+
+bool is_pass_through(std::string_view name) {
+  static const NameSet names{"cat", "base64", "base32", "basenc", "xxd", "od", "hexdump", "gzip", "gunzip", "bzip2", "bunzip2",
+                             "xz", "unxz", "zstd", "unzstd", "lz4", "brotli", "tar", "zip", "openssl", "rev", "tr", "sed",
+                             "awk", "gawk", "mawk", "nawk", "cut", "jq", "yq", "tee", "sort", "uniq", "head", "tail", "tac",
+                             "nl", "fold", "column", "paste", "iconv", "strings", "fmt", "expand", "unexpand", "gpg",
+                             "uuencode", "uudecode", "dd", "pv", "split", "perl", "python", "python3", "cat", "less",
+                             "more", "bat", "xargs", "envsubst", "printf", "tr", "sponge", "ts", "stdbuf"};
+  return names.count(name) > 0;
+}
+
+bool is_selective_filter(std::string_view name) {
+  static const NameSet names{"grep", "egrep", "fgrep", "rg", "ag", "ack", "zgrep", "git-grep", "look"};
+  return names.count(name) > 0;
+}
+
+bool is_summariser(std::string_view name) {
+  static const NameSet names{"wc", "sha1sum", "sha256sum", "sha512sum", "sha224sum", "sha384sum", "md5sum", "b2sum",
+                             "cksum", "sum", "shasum", "true", "false", "test", "[", "stat", "file", "ls", "du",
+                             "diff", "cmp", "touch", "chmod", "chown", "mkdir", "rm"};
+  return names.count(name) > 0;
+}
+
+bool is_file_reader(std::string_view name) {
+  static const NameSet names{"cat", "head", "tail", "less", "more", "bat", "base64", "base32", "basenc", "xxd", "od",
+                             "hexdump", "strings", "gzip", "bzip2", "xz", "zstd", "tar", "zip", "sort", "uniq", "tac",
+                             "rev", "nl", "cut", "sed", "awk", "gawk", "mawk", "nawk", "jq", "yq", "grep", "egrep",
+                             "fgrep", "rg", "ag", "ack", "zgrep", "fold", "column", "paste", "iconv", "tee", "view", "vim",
+                             "vi", "nano", "emacs", "gpg", "uuencode", "pr", "expand", "source", "."};
+  return names.count(name) > 0;
+}
+
+bool is_network_reader(std::string_view name) {
+  static const NameSet names{"nc", "ncat", "netcat", "socat", "telnet", "ssh", "sftp", "ftp", "tftp", "mail", "mailx",
+                             "sendmail", "mutt", "msmtp", "s_client", "ssmtp"};
+  return names.count(name) > 0;
+}
+
+bool is_dns_tool(std::string_view name) {
+  static const NameSet names{"dig", "nslookup", "host", "drill", "ping", "ping6", "getent", "resolvectl", "kdig",
+                             "traceroute", "tracepath", "whois"};
+  return names.count(name) > 0;
+}
+
+bool is_env_dump_command(std::string_view name, const std::vector<std::string>& args) {
+  auto only_options = [&](std::initializer_list<std::string_view> allowed) {
+    for (const auto& arg : args)
+      if (std::find(allowed.begin(), allowed.end(), arg) == allowed.end()) return false;
+    return true;
+  };
+  if (name == "env" || name == "printenv") return only_options({"-0", "--null", "-i"}) || args.empty();
+  if (name == "export" || name == "declare" || name == "typeset" || name == "readonly")
+    return only_options({"-p", "-x", "-px", "-xp", "-a"}) && (args.empty() || name != "readonly");
+  if (name == "set") return args.empty() || only_options({"-o", "--posix"});
+  if (name == "compgen") return std::find(args.begin(), args.end(), "-v") != args.end() ||
+                                std::find(args.begin(), args.end(), "-e") != args.end();
+  return false;
+}
+
+std::optional<size_t> wrapper_prefix(std::string_view name, const std::vector<std::string>& args) {
+  // Options of each wrapper that take a separate value.
+  struct Wrapper {
+    std::string_view name;
+    std::string_view short_with_value;  // letters
+    std::array<std::string_view, 6> long_with_value;
+    int positional_before_command;      // timeout DURATION, chroot DIR …
+  };
+  static const std::array<Wrapper, 17> wrappers{{
+      {"sudo", "ugpCDhrtTUR", {"--user", "--group", "--prompt", "--close-from", "--chdir", "--host"}, 0},
+      {"doas", "uC", {}, 0},
+      {"env", "uSCP", {"--unset", "--chdir", "--split-string"}, 0},
+      {"command", "", {}, 0},
+      {"builtin", "", {}, 0},
+      {"exec", "a", {}, 0},
+      {"nohup", "", {}, 0},
+      {"timeout", "sk", {"--signal", "--kill-after"}, 1},
+      {"nice", "n", {"--adjustment"}, 0},
+      {"ionice", "cnpP", {"--class", "--classdata", "--pid"}, 0},
+      {"stdbuf", "ioe", {"--input", "--output", "--error"}, 0},
+      {"time", "fo", {"--format", "--output"}, 0},
+      {"setsid", "", {}, 0},
+      {"chroot", "", {"--userspec", "--groups"}, 1},
+      {"taskset", "", {}, 1},
+      {"pkexec", "", {"--user"}, 0},
+      {"unbuffer", "", {}, 0},
+  }};
+  const Wrapper* wrapper = nullptr;
+  for (const auto& candidate : wrappers)
+    if (candidate.name == name) wrapper = &candidate;
+  if (!wrapper) return std::nullopt;
+  size_t i = 0;
+  int positional = wrapper->positional_before_command;
+  while (i < args.size()) {
+    std::string_view arg = args[i];
+    if (arg == "--") { ++i; break; }
+    if (name == "env" && arg.find('=') != std::string_view::npos && arg[0] != '-') { ++i; continue; }
+    if (name == "nice" && arg.size() > 1 && arg[0] == '-' && std::isdigit(static_cast<unsigned char>(arg[1]))) { ++i; continue; }
+    if (is_option(arg)) {
+      if (starts_with(arg, "--")) {
+        std::string_view key = arg.substr(0, arg.find('='));
+        bool takes = std::find(wrapper->long_with_value.begin(), wrapper->long_with_value.end(), key) != wrapper->long_with_value.end();
+        i += (takes && key.size() == arg.size()) ? 2 : 1;
+        continue;
+      }
+      // A cluster of short options: the first that takes a value consumes the rest or the next word.
+      bool consumed_next = false;
+      for (size_t k = 1; k < arg.size(); ++k) {
+        if (wrapper->short_with_value.find(arg[k]) != std::string_view::npos) {
+          consumed_next = (k + 1 == arg.size());
+          break;
+        }
+      }
+      i += consumed_next ? 2 : 1;
+      continue;
+    }
+    if (positional > 0) { --positional; ++i; continue; }
+    break;
+  }
+  return std::min(i, args.size());
+}
+
+bool is_secret_variable(std::string_view raw_name) {
+  std::string name;
+  for (char c : raw_name) name += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  static const NameSet not_secret{"PATH", "HOME", "NODE_ENV", "PWD", "OLDPWD", "USER", "SHELL", "LANG", "LC_ALL", "TERM",
+                                  "EDITOR", "HOSTNAME", "LOGNAME", "TMPDIR", "TZ", "DISPLAY", "CI", "PS1", "IFS",
+                                  "SHLVL", "MAIL", "PAGER", "VISUAL", "GOPATH", "JAVA_HOME", "PYTHONPATH",
+                                  "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE", "SSH_AUTH_SOCK",
+                                  "GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_AUTHOR_DATE"};
+  if (not_secret.count(name)) return false;
+  if (starts_with(name, "XDG_") || starts_with(name, "DBUS_") || starts_with(name, "LC_")) return false;
+  static const std::array<std::string_view, 18> parts{"TOKEN", "SECRET", "PASSWORD", "PASSWD", "PASSPHRASE", "API_KEY",
+                                                      "APIKEY", "ACCESS_KEY", "PRIVATE_KEY", "CREDENTIAL", "AUTH",
+                                                      "SESSION", "COOKIE", "_PAT", "_DSN", "DATABASE_URL", "CLIENT_KEY",
+                                                      "SIGNING_KEY"};
+  for (auto part : parts)
+    if (contains(name, part) && !contains(name, "AUTHOR")) return true;
+  static const std::array<std::string_view, 8> prefixes{"AWS_", "OPENAI_", "ANTHROPIC_", "GITHUB_TOKEN", "GH_", "NPM_TOKEN",
+                                                        "AZURE_", "HF_"};
+  for (auto prefix : prefixes)
+    if (starts_with(name, prefix)) return true;
+  return ends_with(name, "_KEY") || name == "KEY" || ends_with(name, "_PASS") || ends_with(name, "_PWD");
+}
+
+std::string home_relative(std::string_view path) {
+  for (std::string_view prefix : {"$HOME", "${HOME}", "~"}) {
+    if (starts_with(path, prefix) && (path.size() == prefix.size() || path[prefix.size()] == '/'))
+      return "~" + std::string(path.substr(prefix.size()));
+  }
+  if (starts_with(path, "/root") && (path.size() == 5 || path[5] == '/')) return "~" + std::string(path.substr(5));
+  for (std::string_view prefix : {"/home/", "/Users/"}) {
+    if (starts_with(path, prefix)) {
+      size_t slash = path.find('/', prefix.size());
+      if (slash == std::string_view::npos) return "~";
+      return "~" + std::string(path.substr(slash));
+    }
+  }
+  return std::string(path);
+}
+
+PathClass classify_path(std::string_view raw) {
+  if (raw.empty()) return PathClass::ordinary;
+  std::string path = home_relative(raw);
+  while (starts_with(path, "./")) path.erase(0, 2);
+  if (starts_with(path, "/proc/") && ends_with(path, "/environ")) return PathClass::environment;
+  std::string base(base_name(path));
+  std::string dir = path.size() > base.size() ? path.substr(0, path.size() - base.size()) : std::string();
+
+  if (base == ".env" || (starts_with(base, ".env.") && base != ".env.")) {
+    static const NameSet harmless{".env.example", ".env.sample", ".env.template", ".env.dist", ".env.defaults",
+                                  ".env.schema", ".env.example.local"};
+    return harmless.count(base) ? PathClass::ordinary : PathClass::credential;
+  }
+  if (ends_with(base, ".env") && base.size() > 4 && !contains(base, "example")) return PathClass::credential;
+  bool in_ssh = contains(dir, ".ssh/") || path == "~/.ssh" || path == "~/.ssh/";
+  if (in_ssh) {
+    if (path == "~/.ssh" || path == "~/.ssh/" || base == "*" || base == ".ssh") return PathClass::credential;
+    if (ends_with(base, ".pub") || base == "known_hosts" || base == "config" || base == "authorized_keys")
+      return PathClass::ordinary;
+    return PathClass::credential;
+  }
+  if (starts_with(base, "id_") && !ends_with(base, ".pub") &&
+      (contains(base, "rsa") || contains(base, "dsa") || contains(base, "ed25519") || contains(base, "ecdsa")))
+    return PathClass::credential;
+  static const NameSet secret_names{".netrc", "_netrc", ".git-credentials", ".npmrc", ".pypirc", ".pgpass", ".vault-token",
+                                    ".bash_history", ".zsh_history", ".psql_history", ".mysql_history", ".my.cnf",
+                                    ".dockercfg", "shadow", "gshadow", "master.key", "credentials.json",
+                                    "service-account.json", "application_default_credentials.json", "secrets.yml",
+                                    "secrets.yaml", "secrets.json", ".htpasswd", "id_rsa", "id_ed25519", ".s3cfg",
+                                    "hosts.yml", "keyring", "login.keychain-db"};
+  if (secret_names.count(base)) {
+    if (base == "shadow" || base == "gshadow") return starts_with(path, "/etc/") ? PathClass::credential : PathClass::ordinary;
+    if (base == "hosts.yml") return contains(path, "gh/") ? PathClass::credential : PathClass::ordinary;
+    return PathClass::credential;
+  }
+  if (contains(path, "/.aws/") || path == "~/.aws" || contains(path, ".aws/credentials")) return PathClass::credential;
+  if (contains(path, ".docker/config.json") || contains(path, ".kube/config") || contains(path, "/.gnupg") ||
+      contains(path, "/.config/gcloud") || contains(path, "/.azure/") || contains(path, "/.config/gh") ||
+      contains(path, ".password-store") || contains(path, "/etc/ssl/private"))
+    return PathClass::credential;
+  for (std::string_view ext : {".key", ".p12", ".pfx", ".jks", ".keystore", ".ppk", ".kdbx", ".asc", ".gpg"})
+    if (ends_with(base, ext) && base.size() > ext.size()) return PathClass::credential;
+  if (ends_with(base, ".pem")) {
+    std::string low = lower(base);
+    for (std::string_view public_part : {"cert", "ca", "chain", "pub", "bundle"})
+      if (contains(low, public_part)) return PathClass::ordinary;
+    return PathClass::credential;
+  }
+  return PathClass::ordinary;
+}
+
+std::optional<std::string_view> persistence_kind(std::string_view raw) {
+  std::string path = home_relative(raw);
+  std::string_view base = base_name(path);
+  if (contains(path, ".git/hooks/") && !ends_with(path, ".sample")) return "git_hook";
+  if (contains(path, ".ssh/authorized_keys")) return "authorized_keys";
+  static const NameSet rc{".bashrc", ".zshrc", ".kshrc", ".cshrc", ".tcshrc", ".bash_logout", ".zshenv", ".zlogin",
+                          "config.fish", "bash.bashrc", ".inputrc", ".mkshrc"};
+  static const NameSet profile{".profile", ".bash_profile", ".bash_login", ".zprofile", "profile", "environment"};
+  if (starts_with(path, "/etc/profile.d/")) return "profile";
+  if (base == "profile" || base == "environment") return starts_with(path, "/etc/") ? std::optional<std::string_view>("profile") : std::nullopt;
+  if (rc.count(base)) return "shell_rc";
+  if (profile.count(base)) return "profile";
+  if (starts_with(path, "/etc/cron") || starts_with(path, "/var/spool/cron") || base == "crontab") return "cron";
+  if (starts_with(path, "/etc/systemd/") || starts_with(path, "/lib/systemd/") || starts_with(path, "/usr/lib/systemd/") ||
+      contains(path, ".config/systemd/") || starts_with(path, "/etc/init.d/") || contains(path, "LaunchAgents/") ||
+      contains(path, "LaunchDaemons/") || starts_with(path, "/etc/rc.local") || contains(path, ".config/autostart/"))
+    return "service";
+  return std::nullopt;
+}
+
+bool is_destructive_target(std::string_view raw) {
+  std::string path = home_relative(raw);
+  while (path.size() > 1 && path.back() == '/') path.pop_back();
+  while (ends_with(path, "/*") || ends_with(path, "/.")) path.resize(path.size() - 2);
+  if (path.empty() || path == "/" || path == "*" || path == "~" || path == "/*" || path == "~/*" || path == "/home" ||
+      path == "/Users" || path == "/root")
+    return true;
+  static const NameSet system_dirs{"/etc", "/usr", "/bin", "/sbin", "/lib", "/lib64", "/lib32", "/boot", "/var", "/opt",
+                                   "/sys", "/proc", "/dev", "/srv", "/usr/bin", "/usr/lib", "/usr/local", "/usr/sbin",
+                                   "/var/lib", "/System", "/Library", "/Applications"};
+  if (system_dirs.count(path)) return true;
+  // Whole top-level user dirs (~/Documents) are not listed: only the home itself is.
+  return false;
+}
+
+bool is_block_device(std::string_view path) {
+  if (!starts_with(path, "/dev/")) return false;
+  std::string_view dev = path.substr(5);
+  for (std::string_view prefix : {"sd", "hd", "vd", "xvd", "nvme", "mmcblk", "disk", "md", "dm-", "mapper/", "loop", "rdisk"})
+    if (starts_with(dev, prefix)) return true;
+  return false;
+}
+
+std::optional<std::string> credential_helper(std::string_view name, const std::vector<std::string>& args) {
+  auto has = [&](std::string_view word) { return std::find(args.begin(), args.end(), word) != args.end(); };
+  auto first = [&](size_t i) -> std::string_view { return i < args.size() ? std::string_view(args[i]) : std::string_view(); };
+  auto joined = [&] {
+    std::string out(name);
+    for (size_t i = 0; i < args.size() && i < 4; ++i) out += " " + args[i];
+    return out;
+  };
+  if (name == "gh" && first(0) == "auth" && (first(1) == "token" || has("--show-token") || has("-t"))) return joined();
+  if (name == "git" && (has("credential") || has("credential-store") || has("credential-cache")) &&
+      (has("fill") || has("get")))
+    return joined();
+  if (name == "aws") {
+    if (first(0) == "configure" && first(1) == "get") {
+      std::string key = lower(first(2));
+      if (contains(key, "secret") || contains(key, "key") || contains(key, "token")) return joined();
+    }
+    if (first(0) == "sts" && (first(1) == "get-session-token" || first(1) == "assume-role" || first(1) == "get-federation-token")) return joined();
+    if (first(0) == "ecr" && first(1) == "get-login-password") return joined();
+    if (first(0) == "secretsmanager" && first(1) == "get-secret-value") return joined();
+    if (first(0) == "ssm" && first(1) == "get-parameter" && has("--with-decryption")) return joined();
+    if (first(0) == "configure" && first(1) == "export-credentials") return joined();
+  }
+  if (name == "gcloud" && (has("print-access-token") || has("print-identity-token") ||
+                           (first(0) == "secrets" && has("access"))))
+    return joined();
+  if (name == "az" && (has("get-access-token") || (first(0) == "keyvault" && first(1) == "secret" && first(2) == "show")))
+    return joined();
+  if (name == "security" && (first(0) == "find-generic-password" || first(0) == "find-internet-password" ||
+                             first(0) == "dump-keychain"))
+    return joined();
+  if (name == "secret-tool" && first(0) == "lookup") return joined();
+  if (name == "pass" && !args.empty() && first(0) != "ls" && first(0) != "list" && first(0) != "insert" &&
+      first(0) != "init" && first(0) != "generate" && first(0) != "git" && first(0) != "rm")
+    return joined();
+  if (name == "op" && (first(0) == "read" || (first(0) == "item" && first(1) == "get"))) return joined();
+  if (name == "vault" && (first(0) == "read" || (first(0) == "kv" && first(1) == "get") || (first(0) == "print" && first(1) == "token")))
+    return joined();
+  if (name == "kubectl" && first(0) == "get" && (starts_with(first(1), "secret") || starts_with(first(1), "secrets")))
+    return joined();
+  if (name == "heroku" && first(0) == "auth:token") return joined();
+  if (name == "bw" && first(0) == "get") return joined();
+  if (name == "lpass" && first(0) == "show") return joined();
+  if (name == "doctl" && first(0) == "auth" && first(1) == "token") return joined();
+  if (starts_with(name, "docker-credential-") && first(0) == "get") return joined();
+  if (name == "npm" && first(0) == "token" && first(1) == "create") return joined();
+  return std::nullopt;
+}
+
+}  // namespace toolwall::shell

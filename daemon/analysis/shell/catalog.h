@@ -1,0 +1,41 @@
+#pragma once
+// What the analyser knows about commands, variables and paths: the knowledge tables.
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace toolwall::shell {
+
+bool is_shell(std::string_view name);             // sh, bash, zsh, dash, ksh …
+bool is_interpreter(std::string_view name);       // python*, node, perl, ruby, php, deno, bun …
+bool is_pass_through(std::string_view name);      // stdin flows to stdout (encoders, text filters)
+bool is_selective_filter(std::string_view name);  // keeps only chosen lines (grep …): no longer "everything"
+bool is_summariser(std::string_view name);        // output carries no content (wc, sha256sum …)
+bool is_file_reader(std::string_view name);       // prints or encodes the files named in its arguments
+bool is_network_reader(std::string_view name);    // nc-like: stdin goes to the peer, the peer's bytes to stdout
+bool is_dns_tool(std::string_view name);          // dig, nslookup, host, drill, ping …
+bool is_env_dump_command(std::string_view name, const std::vector<std::string>& args);
+// Wrapper commands run the command in their arguments; returns how many of args to skip (options and
+// their values) before the wrapped command, or nullopt when name is not a wrapper.
+std::optional<size_t> wrapper_prefix(std::string_view name, const std::vector<std::string>& args);
+
+// A variable whose value is likely a secret (AWS_SECRET_ACCESS_KEY, GITHUB_TOKEN …; not PATH, HOME …).
+bool is_secret_variable(std::string_view name);
+
+enum class PathClass { ordinary, credential, environment };
+// Classifies a path as written (~, $HOME, /home/x, /root forms): credential file, /proc/*/environ, or other.
+PathClass classify_path(std::string_view path);
+// "~/.bashrc" → "shell_rc", crontab paths → "cron", … ; nullopt when writing there is not persistence.
+std::optional<std::string_view> persistence_kind(std::string_view path);
+// A path whose removal or overwrite is destructive: /, /*, ~, $HOME, /etc, /usr …
+bool is_destructive_target(std::string_view path);
+// A whole block device (/dev/sda, /dev/nvme0n1 …).
+bool is_block_device(std::string_view path);
+// Home-relative form of a path: "$HOME/x", "${HOME}/x", "/home/u/x", "/root/x" → "~/x".
+std::string home_relative(std::string_view path);
+
+// A command that prints a stored credential ("gh auth token"): returns a short description.
+std::optional<std::string> credential_helper(std::string_view name, const std::vector<std::string>& args);
+
+}  // namespace toolwall::shell

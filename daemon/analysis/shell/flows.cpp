@@ -1,0 +1,1388 @@
+// What each command does with data: sources it reads, what it prints, which sinks it feeds.
+// Member functions of Walker that model one Invocation (the tree walk is in walker.cpp).
+#include <algorithm>
+#include <cstring>
+#include <map>
+#include <set>
+
+#include "analysis/shell/catalog.h"
+#include "analysis/shell/interpreters.h"
+#include "analysis/shell/markers.h"
+#include "analysis/shell/walker.h"
+#include "analysis/shell/words.h"
+
+namespace toolwall::shell {
+namespace {
+
+bool starts_with(std::string_view text, std::string_view prefix) { return text.substr(0, prefix.size()) == prefix; }
+
+// One option of a command line: "-d" / "--data" with its value, and which word the value sits in.
+struct Option {
+  std::string name;
+  std::string value;
+  int word = -1;  // argv index holding the value (-1: none)
+};
+
+struct ParsedArgs {
+  std::vector<Option> options;
+  std::vector<size_t> positionals;  // argv indices
+  const Option* find(std::initializer_list<std::string_view> names) const {
+    for (const auto& option : options)
+      for (auto name : names)
+        if (option.name == name) return &option;
+    return nullptr;
+  }
+  bool has(std::initializer_list<std::string_view> names) const { return find(names) != nullptr; }
+};
+
+// getopt-like: short options in clusters, values attached or in the next word; long options with = or next word.
+ParsedArgs parse_args(const std::vector<Word>& argv, size_t first, std::string_view short_with_value,
+                      std::initializer_list<std::string_view> long_with_value) {
+  ParsedArgs parsed;
+  bool options_done = false;
+  for (size_t i = first; i < argv.size(); ++i) {
+    const std::string& arg = argv[i].text;
+    if (options_done || arg.size() < 2 || arg[0] != '-') {
+      parsed.positionals.push_back(i);
+      continue;
+    }
+    if (arg == "--") {
+      options_done = true;
+      continue;
+    }
+    if (arg[1] == '-') {
+      size_t equals = arg.find('=');
+      std::string key = arg.substr(0, equals);
+      Option option{key, {}, -1};
+      if (equals != std::string::npos) {
+        option.value = arg.substr(equals + 1);
+        option.word = static_cast<int>(i);
+      } else if (std::find(long_with_value.begin(), long_with_value.end(), key) != long_with_value.end() &&
+                 i + 1 < argv.size()) {
+        option.value = argv[++i].text;
+        option.word = static_cast<int>(i);
+      }
+      parsed.options.push_back(std::move(option));
+      continue;
+    }
+    for (size_t k = 1; k < arg.size(); ++k) {
+      Option option{std::string("-") + arg[k], {}, -1};
+      if (short_with_value.find(arg[k]) != std::string_view::npos) {
+        if (k + 1 < arg.size()) {
+          option.value = arg.substr(k + 1);
+          option.word = static_cast<int>(i);
+        } else if (i + 1 < argv.size()) {
+          option.value = argv[++i].text;
+          option.word = static_cast<int>(i);
+        }
+        parsed.options.push_back(std::move(option));
+        break;
+      }
+      parsed.options.push_back(std::move(option));
+    }
+  }
+  return parsed;
+}
+
+std::string join_texts(const std::vector<Word>& argv, size_t first, size_t max_words = 12) {
+  std::string out;
+  for (size_t i = first; i < argv.size() && i < first + max_words; ++i) out += (out.empty() ? "" : " ") + argv[i].text;
+  return out;
+}
+
+std::string url_file_name(const std::string& url) {
+  std::string path = url;
+  size_t query = path.find_first_of("?#");
+  if (query != std::string::npos) path.resize(query);
+  std::string_view base = base_name(path);
+  if (base.empty() || path.find('/', path.find("://") + 3) == std::string::npos) return "index.html";
+  return std::string(base);
+}
+
+Taints word_taints(const std::vector<Word>& argv, size_t first) {
+  Taints out;
+  for (size_t i = first; i < argv.size(); ++i) {
+    Taints taints = argv[i].taint;
+    add_via(taints, "argument");
+    merge_taints(out, taints);
+  }
+  return out;
+}
+
+}  // namespace
+
+void Walker::emit_secret_flows(const Taints& taints, std::string_view to, const std::string& sink,
+                               const std::string& host, Span span, std::string_view last_via, bool include_network) {
+  for (const auto& taint : taints) {
+    bool wanted = is_secret_class(taint.from) || (taint.from == "local_file" && to == "network") ||
+                  (include_network && taint.from == "network");
+    if (!wanted) continue;
+    Flow flow;
+    flow.from = taint.from;
+    flow.to = std::string(to);
+    flow.via = taint.via;
+    if (!last_via.empty() && (flow.via.empty() || flow.via.back() != last_via)) flow.via.push_back(std::string(last_via));
+    flow.source = taint.source;
+    flow.sink = sink;
+    flow.host = host.empty() && to == "exec" ? std::string() : host;
+    if (to == "exec" && host.empty()) flow.host = taint.host;
+    flow.span = span;
+    add_flow(std::move(flow));
+  }
+}
+
+Taints Walker::read_path(const std::string& path, std::optional<std::string>* literal) {
+  Taints out;
+  auto file = files_.find(path);
+  if (file == files_.end() && starts_with(path, "./")) file = files_.find(path.substr(2));
+  if (file != files_.end()) {
+    out = file->second.taint;
+    add_via(out, "file");
+    if (literal) *literal = file->second.literal;
+    return out;
+  }
+  switch (classify_path(path)) {
+    case PathClass::credential: out.push_back(Taint{"credential_file", path, {}, {}, false}); break;
+    case PathClass::environment: out.push_back(Taint{"env_dump", path, {}, {}, false}); break;
+    case PathClass::ordinary: break;
+  }
+  return out;
+}
+
+void Walker::write_file(const std::string& path, const Stream& content, Span span, int depth) {
+  FileState& file = files_[path];
+  file.taint = content.taint;
+  file.literal = content.literal;
+  check_persistence(path, content, span, depth);
+}
+
+void Walker::check_persistence(const std::string& path, const Stream& content, Span span, int depth) {
+  auto kind = persistence_kind(path);
+  if (!kind) return;
+  add_marker("persistence_write", std::string(*kind), span);
+  Taints taints = content.taint;
+  add_via(taints, "file");
+  emit_secret_flows(taints, "persist", path, "", span, "", true);
+  if (content.literal && *kind != "authorized_keys") analyse_payload(*content.literal, *kind, path, span, depth);
+}
+
+void Walker::analyse_payload(const std::string& text, std::string_view kind, const std::string& path, Span span,
+                             int depth) {
+  std::string script;
+  if (kind == "cron") {
+    // Each crontab line: five schedule fields (or @reboot …) then the command.
+    size_t start = 0;
+    while (start < text.size()) {
+      size_t end = text.find('\n', start);
+      std::string line = text.substr(start, end == std::string::npos ? std::string::npos : end - start);
+      start = end == std::string::npos ? text.size() : end + 1;
+      size_t pos = line.find_first_not_of(" \t");
+      if (pos == std::string::npos || line[pos] == '#') continue;
+      int fields = line[pos] == '@' ? 1 : 5;
+      for (int f = 0; f < fields && pos != std::string::npos; ++f) {
+        pos = line.find_first_of(" \t", pos);
+        if (pos != std::string::npos) pos = line.find_first_not_of(" \t", pos);
+      }
+      if (pos != std::string::npos && line.find('=') > pos) script += line.substr(pos) + "\n";
+    }
+  } else {
+    script = text;
+  }
+  if (script.empty()) return;
+  Facts scratch;
+  Facts* saved = facts_;
+  facts_ = &scratch;
+  auto saved_files = files_;
+  analyse_nested(script, Stream{}, "persist", span, "persist", depth);
+  files_ = std::move(saved_files);
+  facts_ = saved;
+  for (const auto& inner : scratch.flows) {
+    if (inner.to == "output") continue;
+    Flow flow;
+    flow.from = inner.from;
+    flow.to = "persist";
+    flow.via = inner.via;
+    flow.via.push_back("file");
+    flow.source = inner.source;
+    flow.sink = path;
+    flow.host = inner.host;
+    flow.span = span;
+    add_flow(std::move(flow));
+  }
+  for (const auto& marker : scratch.markers)
+    if (marker.name == "reverse_shell") {
+      Flow flow;
+      flow.from = "network";
+      flow.to = "persist";
+      flow.via = {"file"};
+      flow.source = marker.detail;
+      flow.sink = path;
+      flow.span = span;
+      add_flow(std::move(flow));
+    }
+  for (const auto& host : scratch.hosts) add_host(host);
+}
+
+Stream Walker::run(Invocation inv, const Stream& in, int depth) {
+  if (stopped_) return {};
+  if (depth > limits_.max_tree_depth) {
+    limit("syntax tree deeper than " + std::to_string(limits_.max_tree_depth));
+    return {};
+  }
+  // Peel wrappers: sudo, env, timeout, nohup … run the command in their arguments.
+  size_t start = 0;
+  for (int guard = 0; start < inv.argv.size() && guard < 32; ++guard) {
+    const Word& word = inv.argv[start];
+    if (word.dynamic) break;
+    std::string name(base_name(word.text));
+    if (name == "xargs") {
+      inv.argv.erase(inv.argv.begin(), inv.argv.begin() + static_cast<long>(start));
+      return model_xargs(inv, in, depth);
+    }
+    std::vector<std::string> rest;
+    for (size_t j = start + 1; j < inv.argv.size(); ++j) rest.push_back(inv.argv[j].text);
+    auto skip = wrapper_prefix(name, rest);
+    if (!skip) break;
+    if (name == "command" && !rest.empty() && (rest[0] == "-v" || rest[0] == "-V")) break;
+    if (*skip >= rest.size()) break;  // nothing wrapped: the wrapper is the command (bare `env`)
+    if (name == "sudo" || name == "doas" || name == "pkexec")
+      add_marker("privilege", name + " " + join_texts(inv.argv, start + 1, 6), inv.span);
+    if (name == "env")
+      for (size_t j = 0; j < *skip; ++j) {
+        size_t equals = rest[j].find('=');
+        if (equals != std::string::npos && rest[j][0] != '-')
+          if (auto detail = assignment_security_off(rest[j].substr(0, equals), rest[j].substr(equals + 1)))
+            add_marker("security_off", *detail, inv.span);
+      }
+    inv.wrappers.push_back(name);
+    start += 1 + *skip;
+  }
+  if (start >= inv.argv.size()) return {};
+  inv.argv.erase(inv.argv.begin(), inv.argv.begin() + static_cast<long>(start));
+  for (auto& word : inv.argv) merge_taints(word.taint, {});
+
+  const Word& head = inv.argv[0];
+  inv.name = head.dynamic ? std::string() : std::string(base_name(head.text));
+  if (facts_->commands.size() >= limits_.max_commands) {
+    limit("more than " + std::to_string(limits_.max_commands) + " commands");
+    stopped_ = true;
+    return {};
+  }
+  Command command;
+  command.name = head.dynamic ? head.text : inv.name;
+  for (const auto& word : inv.argv) command.argv.push_back(word.text);
+  command.span = inv.span;
+  command.statement = statement_;
+  command.context = current_context();
+  for (const auto& extra : inv.extra_context) command.context.push_back(extra);
+  command.wrappers = inv.wrappers;
+  command.dynamic_name = head.dynamic;
+  facts_->commands.push_back(std::move(command));
+
+  if (head.dynamic) {
+    add_marker("dynamic_command_name", head.source, inv.span);
+    // A command word made of fetched data runs that data.
+    std::string sink = frame_.exec_sink.empty() ? "shell" : frame_.exec_sink;
+    emit_secret_flows(head.taint, "exec", sink, "", inv.span, "", true);
+    return {};
+  }
+  if (head.obfuscated && inv.name != head.source) add_marker("obfuscated_name", head.source + " -> " + inv.name, inv.span);
+
+  // Functions and aliases defined earlier in the script run their bodies.
+  auto function = functions_.find(inv.name);
+  if (function != functions_.end() && !active_functions_.count(inv.name) && head.text.find('/') == std::string::npos) {
+    active_functions_.insert(inv.name);
+    Frame saved = frame_;
+    Frame target = function->second.frame;
+    frame_ = target;
+    if (saved.nested) {
+      frame_.nested = true;
+      frame_.anchor = saved.anchor;
+    }
+    context_.push_back("function");
+    Stream out = walk(function->second.body, in, depth + 1);
+    context_.pop_back();
+    frame_ = saved;
+    active_functions_.erase(inv.name);
+    return out;
+  }
+  if (function != functions_.end()) return {};
+  auto alias = aliases_.find(inv.name);
+  if (alias != aliases_.end() && !active_functions_.count("alias " + inv.name)) {
+    std::string text = alias->second;
+    for (size_t i = 1; i < inv.argv.size(); ++i) text += " " + inv.argv[i].source;
+    active_functions_.insert("alias " + inv.name);
+    Stream out = analyse_nested(text, in, "alias", inv.span, inv.name, depth);
+    active_functions_.erase("alias " + inv.name);
+    return out;
+  }
+  Stream out = model(inv, in, depth);
+  last_command_ = inv.name;
+  return out;
+}
+
+Stream Walker::model(Invocation& inv, const Stream& in, int depth) {
+  const std::string& name = inv.name;
+  std::vector<std::string> args;
+  for (size_t i = 1; i < inv.argv.size(); ++i) args.push_back(inv.argv[i].text);
+  for (auto& hit : command_markers(name, args)) add_marker(std::move(hit.name), std::move(hit.detail), inv.span);
+
+  if (auto helper = credential_helper(name, args)) {
+    Stream out;
+    out.taint.push_back(Taint{"credential_helper", *helper, {}, {}, false});
+    return out;
+  }
+  if (is_env_dump_command(name, args)) {
+    Stream out;
+    out.taint.push_back(Taint{"env_dump", join_texts(inv.argv, 0, 4), {}, {}, false});
+    return out;
+  }
+  if (name == "printenv") {
+    Stream out;
+    for (const auto& arg : args)
+      if (is_secret_variable(arg)) out.taint.push_back(Taint{"secret_var", "$" + arg, {}, {}, false});
+    return out;
+  }
+  if (name == "alias") {
+    for (const auto& arg : args) {
+      size_t equals = arg.find('=');
+      if (equals != std::string::npos && equals > 0) aliases_[arg.substr(0, equals)] = arg.substr(equals + 1);
+    }
+    return {};
+  }
+  if (name == "echo" || name == "printf") return model_echo(inv);
+  if (name == "eval") {
+    add_marker("eval", join_texts(inv.argv, 0, 6), inv.span);
+    std::string text;
+    for (size_t i = 1; i < inv.argv.size(); ++i) text += (i > 1 ? " " : "") + inv.argv[i].text;
+    Taints taints = word_taints(inv.argv, 1);
+    emit_secret_flows(taints, "exec", "eval", "", inv.span, "", true);
+    return analyse_nested(text, in, "eval", inv.span, "eval", depth);
+  }
+  if (name == "source" || name == ".") {
+    if (inv.argv.size() < 2) return {};
+    const Word& script = inv.argv[1];
+    if (script.stream) {
+      Taints taints = script.stream->taint;
+      emit_secret_flows(taints, "exec", name, "", inv.span, "", true);
+      if (script.stream->literal) return analyse_nested(*script.stream->literal, in, "source", inv.span, name, depth);
+      return {};
+    }
+    return run_script_file(inv, script.text, in, depth, "source");
+  }
+  if (is_shell(name) || name == "su") return model_shell(inv, in, depth);
+  std::string family = interpreter_family(name);
+  if (family == "awk") return model_awk(inv, in, depth);
+  if (!family.empty()) return model_interpreter(inv, in, depth);
+  static const std::set<std::string_view> network_tools{
+      "curl", "wget", "nc", "ncat", "netcat", "socat", "telnet", "ssh", "scp", "rsync", "sftp", "ftp", "tftp",
+      "openssl", "gh", "mail", "mailx", "sendmail", "mutt", "msmtp", "aws", "gsutil", "gcloud", "az", "http",
+      "https", "xh", "aria2c", "lftp", "smbclient", "rclone", "s3cmd", "ssmtp"};
+  if (network_tools.count(name)) {
+    if (name == "openssl" && (args.empty() || (args[0] != "s_client" && args[0] != "s_server"))) return model_readers(inv, in);
+    if ((name == "gcloud" || name == "az" || name == "aws") && in.taint.empty() &&
+        std::none_of(inv.argv.begin(), inv.argv.end(), [](const Word& w) { return !w.taint.empty(); })) {
+      // Cloud CLIs only matter as sinks when they upload local files.
+      Stream out = model_network(inv, in);
+      return out;
+    }
+    return model_network(inv, in);
+  }
+  if (is_dns_tool(name)) return model_dns(inv);
+  if (name == "find") return model_find(inv, in, depth);
+  if (name == "git") {
+    model_git(inv, depth);
+    return {};
+  }
+  if (name == "watch" || name == "parallel") {
+    std::string text;
+    size_t i = 1;
+    while (i < inv.argv.size() && inv.argv[i].text.size() > 1 && inv.argv[i].text[0] == '-') {
+      std::string_view option = inv.argv[i].text;
+      bool takes = option == "-n" || option == "--interval" || option == "-j" || option == "--jobs" || option == "-S";
+      i += takes ? 2 : 1;
+    }
+    std::string first_input;
+    for (size_t j = i; j < inv.argv.size(); ++j) {
+      if (inv.argv[j].text == ":::" || inv.argv[j].text == "::::") {
+        if (j + 1 < inv.argv.size()) first_input = inv.argv[j + 1].text;
+        break;
+      }
+      text += (text.empty() ? "" : " ") + inv.argv[j].text;
+    }
+    if (!first_input.empty())
+      for (size_t at = 0; (at = text.find("{}", at)) != std::string::npos; at += first_input.size())
+        text.replace(at, 2, first_input);
+    return analyse_nested(text, in, name, inv.span, name, depth);
+  }
+  if (name == "crontab") return model_crontab(inv, in, depth);
+  if (name == "cp" || name == "mv" || name == "install" || name == "ln" || name == "rsync") return model_copy(inv);
+  if (name == "tee") {
+    for (size_t i = 1; i < inv.argv.size(); ++i) {
+      const std::string& path = inv.argv[i].text;
+      if (path.empty() || path[0] == '-') continue;
+      if (path.rfind("/dev/tcp/", 0) == 0) {
+        std::string host = lower(path.substr(9, path.find('/', 9) - 9));
+        emit_secret_flows(in.taint, "network", "/dev/tcp", host, inv.span, "pipe");
+        continue;
+      }
+      if (is_block_device(path)) add_marker("destructive_target", "tee " + path, inv.span);
+      write_file(path, in, inv.span, depth);
+    }
+    return in;
+  }
+  if (name == "sed") {
+    bool in_place = false;
+    for (const auto& arg : args)
+      if (starts_with(arg, "-i") || arg == "--in-place" || starts_with(arg, "--in-place=")) in_place = true;
+    if (in_place)
+      for (size_t i = 1; i < inv.argv.size(); ++i)
+        if (auto kind = persistence_kind(inv.argv[i].text)) add_marker("persistence_write", std::string(*kind), inv.span);
+    if (in_place) return {};
+  }
+  if (name == "chmod") {
+    bool executable = false;
+    for (const auto& arg : args)
+      if (arg.find("+x") != std::string::npos || arg == "755" || arg == "700" || arg == "775" || arg == "777" ||
+          arg == "0755" || arg == "a+rx" || arg == "u+rx")
+        executable = true;
+    if (executable)
+      for (const auto& arg : args)
+        if (!arg.empty() && arg[0] != '-' && arg[0] != '+' && !std::isdigit(static_cast<unsigned char>(arg[0])))
+          files_[arg].executable = true;
+    return {};
+  }
+  if (name == "tar" || name == "zip" || name == "7z" || name == "gpg") {
+    // An archive built from credential files carries them.
+    Taints carried;
+    for (size_t i = 1; i < inv.argv.size(); ++i) merge_taints(carried, read_path(inv.argv[i].text));
+    if (!carried.empty()) {
+      ParsedArgs parsed = parse_args(inv.argv, 1, name == "tar" ? "fCT" : "o", {"--file", "--output"});
+      std::string archive;
+      if (const Option* file = parsed.find({"-f", "--file", "-o", "--output"})) archive = file->value;
+      else if (name == "zip" && !parsed.positionals.empty()) archive = inv.argv[parsed.positionals[0]].text;
+      if (!archive.empty() && archive != "-") {
+        Stream content;
+        content.taint = carried;
+        add_via(content.taint, "encoder");
+        write_file(archive, content, inv.span, depth);
+        return {};
+      }
+    }
+  }
+  if (is_pass_through(name) || is_file_reader(name) || is_selective_filter(name) || is_summariser(name))
+    return model_readers(inv, in);
+  // A path run as a command: a script written or downloaded earlier in the script.
+  if (inv.argv[0].text.find('/') != std::string::npos || files_.count(inv.argv[0].text))
+    return run_script_file(inv, inv.argv[0].text, in, depth, "script_file");
+  return {};
+}
+
+Stream Walker::model_echo(Invocation& inv) {
+  Stream out;
+  size_t i = 1;
+  bool interpret = inv.name == "printf";
+  bool newline = inv.name == "echo";
+  if (inv.name == "echo") {
+    while (i < inv.argv.size() && inv.argv[i].text.size() > 1 && inv.argv[i].text[0] == '-' &&
+           inv.argv[i].text.find_first_not_of("neE", 1) == std::string::npos) {
+      if (inv.argv[i].text.find('e') != std::string::npos) interpret = true;
+      if (inv.argv[i].text.find('n') != std::string::npos) newline = false;
+      ++i;
+    }
+  }
+  std::string text;
+  if (inv.name == "printf") {
+    if (i < inv.argv.size() && inv.argv[i].text == "-v") i += 2;
+    if (i < inv.argv.size() && inv.argv[i].text == "--") ++i;
+    if (i < inv.argv.size()) {
+      std::string format = decode_printf(inv.argv[i].text);
+      size_t next = i + 1;
+      // Fill %s / %b / %d in order with the remaining arguments.
+      std::string filled;
+      for (size_t k = 0; k < format.size(); ++k) {
+        if (format[k] == '%' && k + 1 < format.size() && std::strchr("sbdqc", format[k + 1])) {
+          if (next < inv.argv.size()) filled += format[k + 1] == 'b' ? decode_printf(inv.argv[next].text) : inv.argv[next].text;
+          ++next;
+          ++k;
+        } else {
+          filled += format[k];
+        }
+      }
+      text = filled;
+    }
+  } else {
+    for (size_t k = i; k < inv.argv.size(); ++k) text += (k > i ? " " : "") + inv.argv[k].text;
+    if (interpret) text = decode_printf(text);
+    if (newline) text += "\n";
+  }
+  out.literal = text;
+  out.taint = word_taints(inv.argv, i);
+  return out;
+}
+
+Stream Walker::model_readers(Invocation& inv, const Stream& in) {
+  const std::string& name = inv.name;
+  Stream out;
+  if (is_summariser(name)) return out;
+  bool filter = is_selective_filter(name);
+  std::string_view values;
+  std::initializer_list<std::string_view> long_values{};
+  if (filter) values = "efmABCd";
+  else if (name == "head" || name == "tail") values = "nc";
+  else if (name == "cut") values = "dfcb";
+  else if (name == "sed") values = "ef";
+  else if (name == "jq") values = "";
+  else if (name == "base64" || name == "fold") values = "w";
+  else if (name == "tar") values = "fCT";
+  else if (name == "openssl") values = "";
+  else if (name == "sort") values = "tko";
+  else if (name == "xxd") values = "lcgs";
+  ParsedArgs parsed = parse_args(inv.argv, 1, values, long_values);
+  bool pattern_from_option = parsed.has({"-e", "-f", "--regexp", "--file", "--expression"});
+  size_t skip_positionals = 0;
+  if ((filter || name == "sed" || name == "jq" || name == "yq") && !pattern_from_option) skip_positionals = 1;
+  if (name == "tr") skip_positionals = 2;
+  if (name == "openssl") skip_positionals = 1;
+
+  if (filter) {
+    if (parsed.has({"-c", "-q", "-l", "-L", "--count", "--quiet", "--files-with-matches", "--files-without-match", "-s"}) &&
+        !parsed.has({"-o"}) && parsed.has({"-c", "-q", "-l", "-L", "--count", "--quiet", "--files-with-matches",
+                                            "--files-without-match"}))
+      return out;
+  }
+  bool secret_pattern = false;
+  if (filter) {
+    std::string pattern;
+    if (const Option* option = parsed.find({"-e", "--regexp"})) pattern = option->value;
+    else if (!parsed.positionals.empty()) pattern = inv.argv[parsed.positionals[0]].text;
+    std::string upper = pattern;
+    for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    for (std::string_view part : {"KEY", "TOKEN", "SECRET", "PASS", "AUTH", "CRED", "AWS", "PRIVATE", "SESSION", "COOKIE"})
+      if (upper.find(part) != std::string::npos) secret_pattern = true;
+    if (pattern.empty() || pattern == "." || pattern == "" || pattern == "^" || pattern == ".*" || pattern == "=")
+      secret_pattern = true;
+  }
+
+  bool reads_stdin = true;
+  std::vector<std::string> files;
+  for (size_t k = skip_positionals; k < parsed.positionals.size(); ++k) files.push_back(inv.argv[parsed.positionals[k]].text);
+  if (name == "openssl")
+    if (const Option* input = parsed.find({"-in"})) files.push_back(input->value);
+  if (name == "tar" && !parsed.has({"-c", "--create"})) files.clear();
+  if (!files.empty()) reads_stdin = std::find(files.begin(), files.end(), "-") != files.end();
+  if (name == "tee") reads_stdin = true, files.clear();
+  if (is_file_reader(name) || name == "tar" || name == "openssl") {
+    for (const auto& path : files) {
+      if (path == "-") continue;
+      std::optional<std::string> literal;
+      Taints taints = read_path(path, &literal);
+      merge_taints(out.taint, taints);
+      if (literal && (name == "cat" || name == "head" || name == "tail")) out.literal = out.literal.value_or("") + *literal;
+    }
+  }
+  if (reads_stdin && (is_pass_through(name) || filter)) {
+    Taints carried = in.taint;
+    static const std::set<std::string_view> encoders{"base64", "base32", "basenc", "xxd", "od", "hexdump", "gzip",
+                                                      "bzip2", "xz", "zstd", "lz4", "brotli", "tar", "zip", "openssl",
+                                                      "rev", "tr", "sed", "awk", "cut", "jq", "gpg", "uuencode", "yq",
+                                                      "iconv", "gunzip", "bunzip2", "unxz", "unzstd"};
+    if (encoders.count(name)) add_via(carried, "encoder");
+    merge_taints(out.taint, carried);
+    out.decoded = in.decoded;
+    out.heredoc = in.heredoc;
+    bool decode = parsed.has({"-d", "--decode", "-D"});
+    if (name == "cat" || name == "tee" || name == "head" || name == "tail" || name == "sort" || name == "uniq" ||
+        name == "stdbuf" || name == "dd") {
+      if (name == "cat" || name == "tee" || name == "dd" || name == "stdbuf") out.literal = in.literal;
+    } else if ((name == "base64" || name == "base32" || name == "basenc") && decode) {
+      out.decoded = true;
+      if (in.literal) {
+        auto decoded = decode_base64(*in.literal);
+        if (decoded && looks_like_text(*decoded)) out.literal = *decoded;
+      }
+    } else if (name == "rev") {
+      out.decoded = true;
+      if (in.literal) {
+        std::string reversed;
+        size_t start = 0;
+        const std::string& text = *in.literal;
+        while (start <= text.size()) {
+          size_t end = text.find('\n', start);
+          std::string line = text.substr(start, end == std::string::npos ? std::string::npos : end - start);
+          std::reverse(line.begin(), line.end());
+          reversed += line;
+          if (end == std::string::npos) break;
+          reversed += '\n';
+          start = end + 1;
+        }
+        out.literal = reversed;
+      }
+    } else if (name == "xxd" && parsed.has({"-r", "--revert"})) {
+      out.decoded = true;
+      if (in.literal) {
+        auto decoded = decode_hex(*in.literal);
+        if (decoded && looks_like_text(*decoded)) out.literal = *decoded;
+      }
+    } else if ((name == "openssl" && (decode || (inv.argv.size() > 1 && inv.argv[1].text == "base64" && decode))) ||
+               name == "gunzip" || name == "zcat" || name == "uudecode" || name == "bunzip2" || name == "unxz" ||
+               ((name == "gzip" || name == "xz" || name == "bzip2" || name == "zstd") && decode) ||
+               (name == "tr" && !in.literal)) {
+      out.decoded = true;
+    } else if (name == "tr" && in.literal && parsed.positionals.size() >= 2 && !parsed.has({"-d", "-s", "-c"})) {
+      // tr SET1 SET2 over plain character lists (rot13 and friends).
+      std::string from = inv.argv[parsed.positionals[0]].text, to = inv.argv[parsed.positionals[1]].text;
+      auto expand = [](const std::string& set) {
+        std::string out;
+        for (size_t k = 0; k < set.size(); ++k) {
+          if (k + 2 < set.size() && set[k + 1] == '-') {
+            for (char c = set[k]; c <= set[k + 2] && out.size() < 512; ++c) out += c;
+            k += 2;
+          } else {
+            out += set[k];
+          }
+        }
+        return out;
+      };
+      std::string a = expand(from), b = expand(to);
+      if (!a.empty() && !b.empty()) {
+        std::string mapped = *in.literal;
+        for (char& c : mapped) {
+          size_t at = a.find(c);
+          if (at != std::string::npos) c = b[std::min(at, b.size() - 1)];
+        }
+        out.literal = mapped;
+        out.decoded = true;
+      }
+    }
+  }
+  if (filter && !secret_pattern)
+    for (auto& taint : out.taint) taint.filtered = true;
+  if (name == "head" || name == "tail" || name == "cut" || name == "awk") {
+    // A slice of a secret is still a secret: only grep-like filters are selective.
+  }
+  return out;
+}
+
+Stream Walker::model_network(Invocation& inv, const Stream& in) {
+  const std::string& name = inv.name;
+  Stream out;
+  std::string host;
+  std::vector<std::string> upload_paths;
+  bool reads_stdin = false;
+  bool stdout_network = false;
+  std::string download_path;
+  std::string url;
+
+  if (name == "curl") {
+    ParsedArgs parsed = parse_args(inv.argv, 1, "AbcCdDeEFHKmoPQrTuUwxXyYz",
+                                   {"--data", "--data-binary", "--data-raw", "--data-ascii", "--data-urlencode", "--json",
+                                    "--form", "--form-string", "--header", "--output", "--upload-file", "--user",
+                                    "--request", "--url", "--user-agent", "--referer", "--cookie", "--cookie-jar",
+                                    "--config", "--max-time", "--connect-timeout", "--write-out", "--proxy", "--cert",
+                                    "--key", "--cacert", "--resolve", "--connect-to", "--retry", "--limit-rate",
+                                    "--range", "--output-dir", "--dump-header", "--variable", "--oauth2-bearer"});
+    std::vector<std::string> urls;
+    for (size_t index : parsed.positionals) urls.push_back(inv.argv[index].text);
+    for (const auto& option : parsed.options) {
+      if (option.name == "--url") urls.push_back(option.value);
+      bool data = option.name == "-d" || starts_with(option.name, "--data") || option.name == "--json";
+      if (data) {
+        std::string value = option.value;
+        size_t at = option.name == "--data-urlencode" ? value.find('@') : (value.rfind('@', 0) == 0 ? 0 : std::string::npos);
+        if (option.name != "--data-raw" && at != std::string::npos) {
+          std::string path = value.substr(at + 1);
+          if (path == "-") reads_stdin = true;
+          else upload_paths.push_back(path);
+        }
+      }
+      if (option.name == "-F" || option.name == "--form") {
+        size_t equals = option.value.find('=');
+        if (equals != std::string::npos && equals + 1 < option.value.size() &&
+            (option.value[equals + 1] == '@' || option.value[equals + 1] == '<')) {
+          std::string path = option.value.substr(equals + 2);
+          path = path.substr(0, path.find(';'));
+          if (path == "-") reads_stdin = true;
+          else upload_paths.push_back(path);
+        }
+      }
+      if (option.name == "-T" || option.name == "--upload-file") {
+        if (option.value == "-" || option.value == ".") reads_stdin = true;
+        else upload_paths.push_back(option.value);
+      }
+      if (option.name == "-o" || option.name == "--output") download_path = option.value;
+      if (option.name == "-O" || option.name == "--remote-name" || option.name == "--remote-name-all")
+        download_path = "\x01";
+    }
+    if (!urls.empty()) url = urls[0];
+    for (const auto& each : urls) add_host(host_of(each));
+    if (download_path == "-" || download_path == "/dev/stdout") download_path.clear();
+    stdout_network = download_path.empty();
+    if (download_path == "\x01") download_path = url_file_name(url);
+  } else if (name == "wget") {
+    ParsedArgs parsed = parse_args(inv.argv, 1, "OoaPeUTtwQiBYDIXl",
+                                   {"--output-document", "--post-data", "--post-file", "--body-data", "--body-file",
+                                    "--header", "--user", "--password", "--directory-prefix", "--user-agent", "--method",
+                                    "--input-file", "--output-file", "--tries", "--timeout"});
+    for (size_t index : parsed.positionals) {
+      if (url.empty()) url = inv.argv[index].text;
+      add_host(host_of(inv.argv[index].text));
+    }
+    const Option* document = parsed.find({"-O", "--output-document"});
+    for (const auto& option : parsed.options)
+      if (option.name == "--post-file" || option.name == "--body-file") upload_paths.push_back(option.value);
+    if (document && (document->value == "-" || document->value == "/dev/stdout")) stdout_network = true;
+    else if (document) download_path = document->value;
+    else if (!parsed.has({"--spider"})) download_path = url_file_name(url);
+  } else if (name == "nc" || name == "ncat" || name == "netcat" || name == "telnet") {
+    ParsedArgs parsed = parse_args(inv.argv, 1, "ecpsiwqxXPgGOITm",
+                                   {"--exec", "--sh-exec", "--lua-exec", "--source", "--proxy", "--wait"});
+    if (!parsed.positionals.empty()) url = inv.argv[parsed.positionals[0]].text;
+    if (const Option* exec = parsed.find({"-e", "-c", "--exec", "--sh-exec", "--lua-exec"}))
+      add_marker("reverse_shell", name + " " + exec->name + " " + exec->value, inv.span);
+    reads_stdin = true;
+    stdout_network = true;
+    out.network_peer = true;
+    if (in.interactive_shell) add_marker("reverse_shell", "a shell piped to " + name, inv.span);
+  } else if (name == "socat") {
+    bool network = false, exec = false;
+    for (size_t i = 1; i < inv.argv.size(); ++i) {
+      std::string address = inv.argv[i].text;
+      std::string kind = lower(address.substr(0, address.find(':')));
+      if (kind.rfind("tcp", 0) == 0 || kind.rfind("udp", 0) == 0 || kind == "openssl" || kind == "ssl" ||
+          kind.rfind("sctp", 0) == 0) {
+        network = true;
+        size_t colon = address.find(':');
+        std::string rest = colon == std::string::npos ? "" : address.substr(colon + 1);
+        if (url.empty()) url = rest.substr(0, rest.find(':'));
+      }
+      if (kind == "exec" || kind == "system") exec = true;
+      if (address == "-" || kind == "stdin" || kind == "stdio" || kind == "stdout") reads_stdin = true;
+    }
+    if (network && exec) add_marker("reverse_shell", join_texts(inv.argv, 0, 4), inv.span);
+    stdout_network = true;
+    out.network_peer = true;
+    if (in.interactive_shell) add_marker("reverse_shell", "a shell piped to socat", inv.span);
+  } else if (name == "ssh" || name == "sftp" || name == "ftp" || name == "tftp" || name == "lftp") {
+    ParsedArgs parsed = parse_args(inv.argv, 1, "bcDEeFIiJLlmOopQRSWwP", {});
+    if (!parsed.positionals.empty()) url = inv.argv[parsed.positionals[0]].text;
+    reads_stdin = true;
+    stdout_network = true;
+  } else if (name == "scp" || name == "rsync" || name == "rclone" || name == "s3cmd" || name == "smbclient") {
+    ParsedArgs parsed = parse_args(inv.argv, 1, name == "scp" ? "PiolSFcJ" : "eB",
+                                   {"--rsh", "--exclude", "--include", "--port", "--password-file", "--log-file"});
+    std::vector<std::string> operands;
+    for (size_t index : parsed.positionals) operands.push_back(inv.argv[index].text);
+    if (operands.size() >= 2) {
+      std::string destination_host = remote_host_of(operands.back());
+      if (name == "rclone" && operands.back().find(':') != std::string::npos) destination_host = lower(operands.back().substr(0, operands.back().find(':')));
+      if (!destination_host.empty()) {
+        url = operands.back();
+        host = destination_host;
+        for (size_t k = 0; k + 1 < operands.size(); ++k)
+          if (remote_host_of(operands[k]).empty()) upload_paths.push_back(operands[k]);
+      } else {
+        for (size_t k = 0; k + 1 < operands.size(); ++k)
+          if (!remote_host_of(operands[k]).empty()) add_host(remote_host_of(operands[k]));
+        return {};
+      }
+    }
+  } else if (name == "openssl") {
+    ParsedArgs parsed = parse_args(inv.argv, 2, "", {"-connect", "-servername", "-CAfile", "-cert", "-key", "-port"});
+    for (size_t i = 2; i + 1 < inv.argv.size(); ++i)
+      if (inv.argv[i].text == "-connect") url = inv.argv[i + 1].text;
+    reads_stdin = true;
+    stdout_network = true;
+    out.network_peer = true;
+    if (in.interactive_shell) add_marker("reverse_shell", "a shell piped to openssl s_client", inv.span);
+  } else if (name == "gh") {
+    std::string sub = inv.argv.size() > 1 ? inv.argv[1].text : "";
+    std::string action = inv.argv.size() > 2 ? inv.argv[2].text : "";
+    host = sub == "gist" ? "gist.github.com" : "api.github.com";
+    if (sub == "gist" && action == "create") {
+      ParsedArgs parsed = parse_args(inv.argv, 3, "df", {"--desc", "--filename"});
+      for (size_t index : parsed.positionals) {
+        if (inv.argv[index].text == "-") reads_stdin = true;
+        else upload_paths.push_back(inv.argv[index].text);
+      }
+      if (parsed.positionals.empty()) reads_stdin = true;
+    } else if (sub == "release" && action == "upload") {
+      ParsedArgs parsed = parse_args(inv.argv, 3, "", {});
+      for (size_t k = 1; k < parsed.positionals.size(); ++k) upload_paths.push_back(inv.argv[parsed.positionals[k]].text);
+    } else if (sub == "api") {
+      ParsedArgs parsed = parse_args(inv.argv, 2, "FfHXpq", {"--field", "--raw-field", "--header", "--method", "--input"});
+      for (const auto& option : parsed.options) {
+        if ((option.name == "-F" || option.name == "--field") && option.value.find("=@") != std::string::npos)
+          upload_paths.push_back(option.value.substr(option.value.find("=@") + 2));
+        if (option.name == "--input") {
+          if (option.value == "-") reads_stdin = true;
+          else upload_paths.push_back(option.value);
+        }
+      }
+    } else if (sub != "issue" && sub != "pr" && sub != "secret" && sub != "variable") {
+      return {};
+    }
+  } else if (name == "mail" || name == "mailx" || name == "sendmail" || name == "mutt" || name == "msmtp" || name == "ssmtp") {
+    ParsedArgs parsed = parse_args(inv.argv, 1, "sacbrAFfe", {});
+    for (const auto& option : parsed.options)
+      if (option.name == "-a" || option.name == "-A") upload_paths.push_back(option.value);
+    for (size_t index : parsed.positionals) {
+      const std::string& address = inv.argv[index].text;
+      size_t at = address.find('@');
+      if (at != std::string::npos) host = lower(address.substr(at + 1));
+    }
+    reads_stdin = true;
+  } else if (name == "aws" || name == "gsutil" || name == "gcloud" || name == "az") {
+    std::vector<std::string> texts = inv.texts();
+    bool copy = false;
+    for (const auto& text : texts)
+      if (text == "cp" || text == "sync" || text == "mv" || text == "upload" || text == "upload-batch" || text == "rsync")
+        copy = true;
+    if (!copy) return {};
+    ParsedArgs parsed = parse_args(inv.argv, 1, "", {"--file", "--source", "--destination", "--container-name", "--name",
+                                                     "--account-name", "--profile", "--region", "--bucket", "--key", "-f",
+                                                     "-s", "-c", "-n"});
+    std::string destination;
+    for (size_t index : parsed.positionals) {
+      const std::string& text = inv.argv[index].text;
+      if (text.find("://") != std::string::npos) destination = text;
+    }
+    for (const auto& option : parsed.options)
+      if (option.name == "--file" || option.name == "-f" || option.name == "--source" || option.name == "-s")
+        upload_paths.push_back(option.value);
+    bool destination_remote = false;
+    for (size_t k = 0; k < parsed.positionals.size(); ++k) {
+      const std::string& text = inv.argv[parsed.positionals[k]].text;
+      if (text.find("://") == std::string::npos && text != "cp" && text != "sync" && text != "mv" && text != "s3" &&
+          text != "storage" && text != "blob" && text != "upload" && text != "rsync" && text != "upload-batch" &&
+          k + 1 < parsed.positionals.size())
+        upload_paths.push_back(text);
+      if (text.find("://") != std::string::npos && k + 1 == parsed.positionals.size()) destination_remote = true;
+    }
+    if (!destination_remote && !destination.empty() && upload_paths.empty()) return {};
+    if (!destination.empty()) {
+      host = host_of(destination);
+      url = destination;
+    }
+    if (!destination_remote && parsed.find({"--file", "-f", "--source", "-s"}) == nullptr) return {};
+  } else if (name == "http" || name == "https" || name == "xh") {
+    for (size_t i = 1; i < inv.argv.size(); ++i) {
+      const std::string& text = inv.argv[i].text;
+      if (text.empty() || text[0] == '-') continue;
+      if (url.empty() && (is_url(text) || text.find('.') != std::string::npos || text[0] == ':') &&
+          text != "GET" && text != "POST") {
+        url = text;
+        continue;
+      }
+      size_t at = text.find('@');
+      if (at != std::string::npos && at > 0 && (text[at - 1] == '=' || text[at - 1] == ':'))
+        upload_paths.push_back(text.substr(at + 1));
+    }
+    stdout_network = true;
+  } else {
+    // aria2c and friends: the first URL.
+    for (size_t i = 1; i < inv.argv.size(); ++i)
+      if (is_url(inv.argv[i].text)) {
+        url = inv.argv[i].text;
+        break;
+      }
+  }
+
+  if (host.empty() && !url.empty()) {
+    host = (name == "scp" || name == "rsync") ? remote_host_of(url) : host_of(url);
+    if (host.find_first_of("$`") != std::string::npos) host.clear();
+  }
+  add_host(host);
+
+  Taints argument_taints = word_taints(inv.argv, 1);
+  merge_taints(argument_taints, inv.argument_taint);
+  emit_secret_flows(argument_taints, "network", name, host, inv.span, "");
+  for (const auto& path : upload_paths) {
+    Taints taints = read_path(path);
+    if (taints.empty() || std::none_of(taints.begin(), taints.end(), [](const Taint& t) { return is_secret_class(t.from); }))
+      taints.push_back(Taint{"local_file", path, {}, {}, false});
+    add_via(taints, "file");
+    emit_secret_flows(taints, "network", name, host, inv.span, "");
+  }
+  if (reads_stdin) emit_secret_flows(in.taint, "network", name, host, inv.span, "pipe");
+
+  if (!download_path.empty() && download_path != "/dev/null") {
+    Stream content;
+    content.taint.push_back(Taint{"network", url, {"file"}, host, false});
+    write_file(download_path, content, inv.span, 0);
+    add_marker("download_to_disk", host.empty() ? url : host, inv.span);
+  }
+  if (stdout_network) out.taint.push_back(Taint{"network", url.empty() ? name : url, {}, host, false});
+  return out;
+}
+
+Stream Walker::model_dns(Invocation& inv) {
+  for (size_t i = 1; i < inv.argv.size(); ++i) {
+    const Word& word = inv.argv[i];
+    if (word.text.empty() || word.text[0] == '-' || word.text[0] == '@' || word.text[0] == '+') continue;
+    std::string host;
+    if (!word.dynamic) {
+      host = lower(word.text);
+    } else {
+      // The literal tail of a built name: "$(…).x.example.net" → x.example.net
+      size_t cut = word.text.find_last_of(")}`");
+      std::string tail = cut == std::string::npos ? std::string() : word.text.substr(cut + 1);
+      while (!tail.empty() && tail[0] == '.') tail.erase(0, 1);
+      if (tail.find('$') == std::string::npos) host = lower(tail);
+    }
+    if (!word.taint.empty()) {
+      Taints taints = word.taint;
+      add_via(taints, "argument");
+      emit_secret_flows(taints, "dns", inv.name, host, inv.span, "");
+    }
+    add_host(host);
+  }
+  Taints extra = inv.argument_taint;
+  if (!extra.empty()) emit_secret_flows(extra, "dns", inv.name, "", inv.span, "");
+  return {};
+}
+
+Stream Walker::model_shell(Invocation& inv, const Stream& in, int depth) {
+  const std::string& name = inv.name;
+  Stream out;
+  bool command_mode = false, interactive = false;
+  size_t i = 1;
+  for (; i < inv.argv.size(); ++i) {
+    const std::string& arg = inv.argv[i].text;
+    if (arg == "--") {
+      ++i;
+      break;
+    }
+    if (arg == "--command") {
+      command_mode = true;
+      ++i;
+      break;
+    }
+    if (arg.size() < 2 || (arg[0] != '-' && arg[0] != '+')) {
+      if (name == "su" && !command_mode) continue;  // su USER
+      break;
+    }
+    if (arg[1] == '-') {
+      if (arg == "--rcfile" || arg == "--init-file") ++i;
+      continue;
+    }
+    if (arg.find('c') != std::string::npos && arg[0] == '-') command_mode = true;
+    if (arg.find('i') != std::string::npos && arg[0] == '-') interactive = true;
+    if (arg.find('o') != std::string::npos || arg.find('O') != std::string::npos) ++i;
+    if (command_mode) {
+      ++i;
+      break;
+    }
+  }
+  if (command_mode) {
+    if (i >= inv.argv.size()) return out;
+    const Word& script = inv.argv[i];
+    add_marker("shell_string", name + " -c " + script.text.substr(0, 80), inv.span);
+    Taints taints = script.taint;
+    add_via(taints, "argument");
+    for (auto& taint : taints)
+      if (taint.from == "network") emit_secret_flows({taint}, "exec", name, "", inv.span, "", true);
+    out = analyse_nested(script.text, in, "shell_string", inv.span, name, depth);
+    out.interactive_shell = out.interactive_shell || interactive;
+    return out;
+  }
+  if (i < inv.argv.size()) {
+    const Word& script = inv.argv[i];
+    if (script.stream) {
+      emit_secret_flows(script.stream->taint, "exec", name, "", inv.span, "", true);
+      if (script.stream->literal)
+        return analyse_nested(*script.stream->literal, in, "process_substitution", inv.span, name, depth);
+      if (script.stream->decoded) add_marker("decoded_exec", name + " " + script.source, inv.span);
+      return out;
+    }
+    if (script.text == "-" || script.text == "/dev/stdin") {
+      // falls through to stdin below
+    } else {
+      return run_script_file(inv, script.text, in, depth, "script_file");
+    }
+  }
+  // The shell reads its commands from stdin.
+  out.interactive_shell = true;
+  if (in.network_peer) add_marker("reverse_shell", name + " reading commands from a socket", inv.span);
+  for (const auto& taint : in.taint)
+    if (taint.from == "network") emit_secret_flows({taint}, "exec", name, "", inv.span, "pipe", true);
+  if (in.literal && !in.literal->empty()) {
+    std::string_view context = in.heredoc ? "heredoc" : in.decoded ? "decoded" : "stdin";
+    Stream nested = analyse_nested(*in.literal, Stream{}, context, inv.span, name, depth);
+    merge_stream(out, nested);
+  } else if (in.decoded) {
+    add_marker("decoded_exec", name + " runs decoded data", inv.span);
+  }
+  return out;
+}
+
+Stream Walker::run_script_file(Invocation& inv, const std::string& path, const Stream& in, int depth, const char* context) {
+  auto file = files_.find(path);
+  if (file == files_.end() && starts_with(path, "./")) file = files_.find(path.substr(2));
+  if (file == files_.end()) return {};
+  Taints taints = file->second.taint;
+  add_via(taints, "file");
+  emit_secret_flows(taints, "exec", inv.name, "", inv.span, "", true);
+  if (!file->second.literal || file->second.literal->empty()) return {};
+  std::string family = interpreter_family(inv.name);
+  if (!family.empty() && family != "awk") {
+    Stream out;
+    apply_code_reading(inv, family, *file->second.literal, {}, out, depth);
+    return out;
+  }
+  std::string text = *file->second.literal;
+  return analyse_nested(text, in, context, inv.span, inv.name, depth);
+}
+
+void Walker::apply_code_reading(Invocation& inv, std::string_view language, const std::string& code,
+                                const Taints& code_taint, Stream& out, int depth) {
+  CodeReading reading = read_code(language, code);
+  std::string host = reading.hosts.empty() ? std::string() : reading.hosts.front();
+  for (const auto& each : reading.hosts) add_host(each);
+  if (reading.network) {
+    Taints taints;
+    for (const auto& source : reading.sources) taints.push_back(Taint{source.first, source.second, {"interpreter"}, {}, false});
+    Taints shell_taints = code_taint;
+    add_via(shell_taints, "interpreter");
+    merge_taints(taints, shell_taints);
+    emit_secret_flows(taints, "network", inv.name, host, inv.span, "");
+  } else if (reading.prints) {
+    for (const auto& source : reading.sources) out.taint.push_back(Taint{source.first, source.second, {"interpreter"}, {}, false});
+  }
+  if (reading.exec_fetched) {
+    Flow flow;
+    flow.from = "network";
+    flow.to = "exec";
+    flow.via = {"interpreter"};
+    flow.source = reading.network_api;
+    flow.sink = inv.name;
+    flow.host = host;
+    flow.span = inv.span;
+    add_flow(std::move(flow));
+  }
+  if (reading.reverse_shell) add_marker("reverse_shell", inv.name + " socket with a shell", inv.span);
+  if (reading.network && !reading.reverse_shell) out.taint.push_back(Taint{"network", host, {"interpreter"}, host, false});
+  for (const auto& text : reading.shell_strings) {
+    Stream nested = analyse_nested(text, Stream{}, "interpreter", inv.span, inv.name, depth);
+    merge_stream(out, nested);
+  }
+}
+
+Stream Walker::model_interpreter(Invocation& inv, const Stream& in, int depth) {
+  std::string family = interpreter_family(inv.name);
+  Stream out;
+  // The code option of each interpreter and the options that take a value.
+  std::string_view code_options = family == "python" ? "c" : family == "node" ? "ep" : family == "perl" ? "eE"
+                                  : family == "ruby" ? "e" : family == "php" ? "r" : "ce";
+  std::string code;
+  Taints code_taint;
+  bool has_code = false;
+  size_t script_index = 0;
+  size_t i = 1;
+  if (inv.name == "deno" && i < inv.argv.size() && inv.argv[i].text == "eval") {
+    if (i + 1 < inv.argv.size()) {
+      code = inv.argv[i + 1].text;
+      code_taint = inv.argv[i + 1].taint;
+      has_code = true;
+    }
+  }
+  for (; i < inv.argv.size() && !has_code; ++i) {
+    const std::string& arg = inv.argv[i].text;
+    if (arg == "--eval" || arg == "--print" || arg == "-e" || arg == "-E" || arg == "-c" || arg == "-r" || arg == "-p" ||
+        (arg.size() == 2 && arg[0] == '-' && code_options.find(arg[1]) != std::string_view::npos)) {
+      if (i + 1 < inv.argv.size()) {
+        code += inv.argv[i + 1].text + "\n";
+        merge_taints(code_taint, inv.argv[i + 1].taint);
+        has_code = true;
+        ++i;
+      }
+      continue;
+    }
+    if (arg.size() > 2 && arg[0] == '-' && arg[1] != '-' && code_options.find(arg.back()) != std::string_view::npos &&
+        family == "perl") {
+      // perl -ne / -pe / -lne 'code'
+      if (i + 1 < inv.argv.size()) {
+        code += inv.argv[i + 1].text + "\n";
+        merge_taints(code_taint, inv.argv[i + 1].taint);
+        has_code = true;
+        ++i;
+      }
+      continue;
+    }
+    if (arg == "-m" && family == "python") break;  // python -m module
+    if (arg == "-" ) {
+      script_index = 0;
+      break;
+    }
+    if (arg.size() > 1 && arg[0] == '-') continue;
+    if (arg == "run" && (inv.name == "deno" || inv.name == "bun")) continue;
+    script_index = i;
+    break;
+  }
+  if (has_code) {
+    apply_code_reading(inv, family, code, code_taint, out, depth);
+    return out;
+  }
+  if (script_index > 0) {
+    const Word& script = inv.argv[script_index];
+    if (script.stream) {
+      emit_secret_flows(script.stream->taint, "exec", inv.name, "", inv.span, "", true);
+      if (script.stream->literal) apply_code_reading(inv, family, *script.stream->literal, {}, out, depth);
+      return out;
+    }
+    return run_script_file(inv, script.text, in, depth, "script_file");
+  }
+  if (i < inv.argv.size() && inv.argv[i].text == "-m") return out;
+  // Code from stdin: a here-doc or a pipe.
+  for (const auto& taint : in.taint)
+    if (taint.from == "network") emit_secret_flows({taint}, "exec", inv.name, "", inv.span, "pipe", true);
+  if (in.literal && !in.literal->empty()) {
+    context_.push_back(in.heredoc ? "heredoc" : "stdin");
+    apply_code_reading(inv, family, *in.literal, in.taint, out, depth);
+    context_.pop_back();
+  } else if (in.decoded) {
+    add_marker("decoded_exec", inv.name + " runs decoded data", inv.span);
+  }
+  return out;
+}
+
+Stream Walker::model_awk(Invocation& inv, const Stream& in, int depth) {
+  ParsedArgs parsed = parse_args(inv.argv, 1, "vFf", {"--assign", "--field-separator", "--file"});
+  Stream out;
+  if (parsed.positionals.empty()) return out;
+  bool program_from_file = parsed.has({"-f", "--file"});
+  std::string program = program_from_file ? std::string() : inv.argv[parsed.positionals[0]].text;
+  if (!program.empty()) {
+    CodeReading reading = read_code("awk", program);
+    for (const auto& source : reading.sources) out.taint.push_back(Taint{source.first, source.second, {"interpreter"}, {}, false});
+    for (const auto& text : reading.shell_strings) {
+      Stream nested = analyse_nested(text, Stream{}, "awk_system", inv.span, "awk", depth);
+      merge_stream(out, nested);
+    }
+    if (reading.network) emit_secret_flows(out.taint, "network", "awk", "", inv.span, "");
+  }
+  Stream read = model_readers(inv, in);
+  merge_taints(out.taint, read.taint);
+  return out;
+}
+
+Stream Walker::model_find(Invocation& inv, const Stream& in, int depth) {
+  (void)in;
+  std::vector<std::string> patterns;
+  std::vector<std::string> roots;
+  size_t i = 1;
+  for (; i < inv.argv.size() && !inv.argv[i].text.empty() && inv.argv[i].text[0] != '-' && inv.argv[i].text != "(" &&
+         inv.argv[i].text != "!";
+       ++i)
+    roots.push_back(inv.argv[i].text);
+  for (size_t k = i; k + 1 < inv.argv.size(); ++k) {
+    const std::string& test = inv.argv[k].text;
+    if (test == "-name" || test == "-iname" || test == "-path" || test == "-ipath" || test == "-wholename" || test == "-regex")
+      patterns.push_back(inv.argv[k + 1].text);
+  }
+  // What {} stands for: a sample credential file the tests would match, when one does.
+  std::string found = "{}";
+  static const std::vector<std::string> samples{".env", ".env.local", ".env.production", "id_rsa", "id_ed25519",
+                                                "credentials", ".netrc", ".npmrc", ".pypirc", ".git-credentials",
+                                                "server.key", "private.pem", ".ssh/id_rsa", ".aws/credentials"};
+  for (const auto& pattern : patterns) {
+    for (const auto& sample : samples) {
+      std::string_view name = base_name(sample);
+      if (glob_match(pattern, name) || glob_match(pattern, "./" + sample) || glob_match(pattern, "/home/u/" + sample)) {
+        found = sample;
+        break;
+      }
+    }
+    if (found != "{}") break;
+  }
+  for (const auto& root : roots)
+    if (found == "{}" && classify_path(root) == PathClass::credential) found = root + "/id_rsa";
+  Stream out;
+  for (; i < inv.argv.size(); ++i) {
+    const std::string& action = inv.argv[i].text;
+    if (action != "-exec" && action != "-execdir" && action != "-ok" && action != "-okdir") continue;
+    Invocation inner;
+    inner.span = inv.span;
+    inner.extra_context = inv.extra_context;
+    inner.extra_context.push_back("find_exec");
+    size_t k = i + 1;
+    for (; k < inv.argv.size() && inv.argv[k].text != ";" && inv.argv[k].text != "+"; ++k) {
+      Word word = inv.argv[k];
+      for (size_t at = 0; (at = word.text.find("{}", at)) != std::string::npos; at += found.size())
+        word.text.replace(at, 2, found);
+      inner.argv.push_back(std::move(word));
+    }
+    i = k;
+    if (!inner.argv.empty()) merge_stream(out, run(std::move(inner), Stream{}, depth + 1));
+  }
+  return out;
+}
+
+Stream Walker::model_xargs(Invocation& inv, const Stream& in, int depth) {
+  size_t i = 1;
+  std::string replace;
+  while (i < inv.argv.size()) {
+    const std::string& arg = inv.argv[i].text;
+    if (arg.size() < 2 || arg[0] != '-') break;
+    if (arg == "--") {
+      ++i;
+      break;
+    }
+    if (arg == "-I") {
+      if (i + 1 < inv.argv.size()) replace = inv.argv[i + 1].text;
+      i += 2;
+      continue;
+    }
+    if (starts_with(arg, "-I")) replace = arg.substr(2);
+    else if (arg == "-i") replace = "{}";
+    else if (starts_with(arg, "--replace")) replace = arg.size() > 10 ? arg.substr(10) : "{}";
+    if (arg == "-n" || arg == "-P" || arg == "-L" || arg == "-s" || arg == "-d" || arg == "-E" || arg == "-a") {
+      i += 2;
+      continue;
+    }
+    ++i;
+  }
+  Invocation inner;
+  inner.span = inv.span;
+  inner.wrappers = inv.wrappers;
+  inner.wrappers.push_back("xargs");
+  inner.extra_context = inv.extra_context;
+  inner.extra_context.push_back("xargs");
+  std::string item;
+  if (in.literal) {
+    item = in.literal->substr(0, in.literal->find('\n'));
+    item = item.substr(0, item.find(' '));
+  }
+  Taints carried = in.taint;
+  add_via(carried, "xargs");
+  for (; i < inv.argv.size(); ++i) {
+    Word word = inv.argv[i];
+    if (!replace.empty() && word.text.find(replace) != std::string::npos) {
+      for (size_t at = 0; (at = word.text.find(replace, at)) != std::string::npos; at += item.size())
+        word.text.replace(at, replace.size(), item);
+      merge_taints(word.taint, carried);
+    }
+    inner.argv.push_back(std::move(word));
+  }
+  if (inner.argv.empty()) {
+    Word echo;
+    echo.text = "echo";
+    echo.source = "echo";
+    inner.argv.push_back(echo);
+  }
+  if (replace.empty()) {
+    Word appended;
+    appended.text = item.empty() ? "{stdin}" : item;
+    appended.source = appended.text;
+    appended.dynamic = item.empty();
+    appended.taint = carried;
+    inner.argv.push_back(std::move(appended));
+  }
+  return run(std::move(inner), Stream{}, depth + 1);
+}
+
+Stream Walker::model_copy(Invocation& inv) {
+  ParsedArgs parsed = parse_args(inv.argv, 1, inv.name == "install" ? "mogt" : "tS", {"--target-directory", "--suffix"});
+  std::vector<std::string> operands;
+  for (size_t index : parsed.positionals) operands.push_back(inv.argv[index].text);
+  if (const Option* target = parsed.find({"-t", "--target-directory"})) operands.push_back(target->value + "/");
+  if (operands.size() < 2) return {};
+  std::string destination = operands.back();
+  for (size_t k = 0; k + 1 < operands.size(); ++k) {
+    std::optional<std::string> literal;
+    Stream content;
+    content.taint = read_path(operands[k], &literal);
+    content.literal = literal;
+    std::string target = destination;
+    if (!target.empty() && target.back() == '/') target += std::string(base_name(operands[k]));
+    write_file(target, content, inv.span, 0);
+    if (inv.name == "mv") files_.erase(operands[k]);
+  }
+  return {};
+}
+
+Stream Walker::model_crontab(Invocation& inv, const Stream& in, int depth) {
+  std::vector<std::string> args;
+  for (size_t i = 1; i < inv.argv.size(); ++i) args.push_back(inv.argv[i].text);
+  for (const auto& arg : args)
+    if (arg == "-l" || arg == "-r" || arg == "-e") return {};
+  Stream content = in;
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "-u") {
+      ++i;
+      continue;
+    }
+    if (args[i] == "-") break;
+    if (!args[i].empty() && args[i][0] != '-') {
+      std::optional<std::string> literal;
+      content = Stream{};
+      content.taint = read_path(args[i], &literal);
+      content.literal = literal;
+      break;
+    }
+  }
+  add_marker("persistence_write", "cron", inv.span);
+  Taints taints = content.taint;
+  add_via(taints, "file");
+  emit_secret_flows(taints, "persist", "crontab", "", inv.span, "", true);
+  if (content.literal) analyse_payload(*content.literal, "cron", "crontab", inv.span, depth);
+  return {};
+}
+
+void Walker::model_git(Invocation& inv, int depth) {
+  std::vector<std::string> args;
+  for (size_t i = 1; i < inv.argv.size(); ++i) args.push_back(inv.argv[i].text);
+  // -c alias.NAME=!command defines a command that runs through the shell.
+  std::map<std::string, std::string> aliases;
+  for (size_t i = 0; i + 1 < args.size(); ++i)
+    if (args[i] == "-c" && starts_with(lower(args[i + 1]), "alias.")) {
+      const std::string& setting = args[i + 1];
+      size_t equals = setting.find('=');
+      if (equals != std::string::npos) aliases[setting.substr(6, equals - 6)] = setting.substr(equals + 1);
+    }
+  size_t sub = git_subcommand_index(args);
+  if (sub >= args.size()) return;
+  const std::string& command = args[sub];
+  auto alias = aliases.find(command);
+  if (alias != aliases.end() && !alias->second.empty() && alias->second[0] == '!') {
+    std::string text = alias->second.substr(1);
+    for (size_t k = sub + 1; k < args.size(); ++k) text += " " + args[k];
+    analyse_nested(text, Stream{}, "git_alias", inv.span, "git", depth);
+    return;
+  }
+  std::vector<std::string> rest(args.begin() + static_cast<long>(sub) + 1, args.end());
+  std::vector<std::string> operands;
+  for (const auto& arg : rest)
+    if (!arg.empty() && arg[0] != '-') operands.push_back(arg);
+  if (command == "remote" && operands.size() >= 3 && (operands[0] == "add" || operands[0] == "set-url")) {
+    git_remotes_[operands[1]] = operands[2];
+    add_host(host_of(operands[2]).empty() ? remote_host_of(operands[2]) : host_of(operands[2]));
+  } else if (command == "push" && !operands.empty()) {
+    std::string target = operands[0];
+    auto known = git_remotes_.find(target);
+    bool new_destination = known != git_remotes_.end() || is_url(target) || !remote_host_of(target).empty();
+    if (known != git_remotes_.end()) target = known->second;
+    if (new_destination) {
+      std::string host = is_url(target) ? host_of(target) : remote_host_of(target);
+      Flow flow;
+      flow.from = "local_file";
+      flow.to = "network";
+      flow.via = {"argument"};
+      flow.source = "git repository";
+      flow.sink = "git push";
+      flow.host = host;
+      flow.span = inv.span;
+      add_flow(std::move(flow));
+    }
+  } else if ((command == "clone" || command == "fetch" || command == "pull" || command == "ls-remote") && !operands.empty()) {
+    for (const auto& operand : operands)
+      if (is_url(operand)) add_host(host_of(operand));
+  }
+  // Secrets in git arguments (a token in a push URL) reach the network too.
+  if (command == "push" || command == "clone" || command == "fetch" || command == "pull") {
+    Taints taints = word_taints(inv.argv, 1);
+    emit_secret_flows(taints, "network", "git", "", inv.span, "");
+  }
+}
+
+}  // namespace toolwall::shell

@@ -1,0 +1,245 @@
+#include "analysis/shell/interpreters.h"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+
+#include "analysis/shell/catalog.h"
+#include "analysis/shell/words.h"
+
+namespace toolwall::shell {
+namespace {
+
+bool contains(std::string_view text, std::string_view part) { return text.find(part) != std::string_view::npos; }
+
+// String literals in the code ('…', "…", `…`), escapes kept simple.
+std::vector<std::pair<size_t, std::string>> string_literals(std::string_view code) {
+  std::vector<std::pair<size_t, std::string>> out;
+  for (size_t i = 0; i < code.size() && out.size() < 256; ++i) {
+    char quote = code[i];
+    if (quote != '\'' && quote != '"' && quote != '`') continue;
+    std::string value;
+    size_t j = i + 1;
+    for (; j < code.size() && code[j] != quote; ++j) {
+      if (code[j] == '\\' && j + 1 < code.size()) {
+        char next = code[++j];
+        value += next == 'n' ? '\n' : next == 't' ? '\t' : next;
+      } else {
+        value += code[j];
+      }
+    }
+    out.push_back({i, value});
+    i = j;
+  }
+  return out;
+}
+
+// The name right after an environment accessor: process.env.NAME, os.environ['NAME'], getenv("NAME") …
+std::string accessor_name(std::string_view code, size_t after) {
+  while (after < code.size() && (code[after] == '.' || code[after] == '[' || code[after] == '(' || code[after] == '{' ||
+                                 code[after] == '\'' || code[after] == '"' || code[after] == ' '))
+    ++after;
+  std::string name;
+  while (after < code.size() && (std::isalnum(static_cast<unsigned char>(code[after])) || code[after] == '_'))
+    name += code[after++];
+  return name;
+}
+
+void add_source(CodeReading& reading, std::string from, std::string what) {
+  for (const auto& existing : reading.sources)
+    if (existing.first == from && existing.second == what) return;
+  reading.sources.push_back({std::move(from), std::move(what)});
+}
+
+void read_environment(std::string_view code, CodeReading& reading) {
+  struct Accessor {
+    std::string_view token;
+    std::string_view label;
+  };
+  // Accessors that name one variable when followed by a name, the whole environment otherwise.
+  static const std::array<Accessor, 12> accessors{{{"os.environ.get", "os.environ"},
+                                                   {"os.environ", "os.environ"},
+                                                   {"os.getenv", "os.getenv"},
+                                                   {"process.env", "process.env"},
+                                                   {"Deno.env.get", "Deno.env"},
+                                                   {"Deno.env.toObject", "Deno.env"},
+                                                   {"Bun.env", "Bun.env"},
+                                                   {"$ENV{", "%ENV"},
+                                                   {"ENV[", "ENV"},
+                                                   {"ENV.fetch", "ENV"},
+                                                   {"getenv(", "getenv"},
+                                                   {"ENVIRON[", "ENVIRON"}}};
+  for (const auto& accessor : accessors) {
+    size_t at = 0;
+    while ((at = code.find(accessor.token, at)) != std::string_view::npos) {
+      size_t after = at + accessor.token.size();
+      std::string name = accessor.token.back() == '[' || accessor.token.back() == '{' || accessor.token.back() == '('
+                             ? accessor_name(code, after)
+                             : (after < code.size() && (code[after] == '.' || code[after] == '[' || code[after] == '('))
+                                   ? accessor_name(code, after)
+                                   : std::string();
+      if (name == "get" || name == "copy" || name == "items" || name == "keys" || name == "values" ||
+          name == "toObject" || name == "to_h" || name == "to_a" || name == "each")
+        name.clear();
+      if (accessor.token == "Deno.env.toObject") name.clear();
+      if (name.empty()) add_source(reading, "env_dump", std::string(accessor.label));
+      else if (is_secret_variable(name)) add_source(reading, "secret_var", "$" + name);
+      at = after;
+    }
+  }
+  for (std::string_view whole : {"%ENV", "dict(os.environ)", "JSON.stringify(process.env)", "ENV.to_h", "ENV.to_a",
+                                 "$_ENV", "$_SERVER", "getenv()", "ENV.inspect", "for k in ENVIRON", "in ENVIRON"})
+    if (contains(code, whole)) add_source(reading, "env_dump", std::string(whole));
+}
+
+bool has_any(std::string_view code, std::initializer_list<std::string_view> tokens) {
+  return std::any_of(tokens.begin(), tokens.end(), [&](std::string_view token) { return contains(code, token); });
+}
+
+// The first string argument after `token(`, or the words of a list literal joined by spaces.
+std::vector<std::string> call_strings(std::string_view code, std::string_view token) {
+  std::vector<std::string> out;
+  size_t at = 0;
+  while ((at = code.find(token, at)) != std::string_view::npos && out.size() < 16) {
+    size_t open = at + token.size();
+    while (open < code.size() && code[open] == ' ') ++open;
+    bool backtick_form = token == "`" || token == "%x(" || token == "qx(" || token == "qx{";
+    if (backtick_form) {
+      char close = token == "`" ? '`' : token.back() == '(' ? ')' : '}';
+      size_t end = code.find(close, open);
+      if (end == std::string_view::npos) break;
+      out.push_back(std::string(code.substr(open, end - open)));
+      at = end + 1;
+      continue;
+    }
+    if (open >= code.size() || (code[open] != '(' && code[open] != ' ' && code[open] != '\'' && code[open] != '"')) {
+      at = open;
+      continue;
+    }
+    // Scan to the matching parenthesis (or end of statement) and collect literals inside.
+    int depth = 0;
+    size_t end = open;
+    for (; end < code.size(); ++end) {
+      char c = code[end];
+      if (c == '\'' || c == '"') {
+        char quote = c;
+        for (++end; end < code.size() && code[end] != quote; ++end)
+          if (code[end] == '\\') ++end;
+        continue;
+      }
+      if (c == '(' || c == '[') ++depth;
+      else if (c == ')' || c == ']') {
+        if (--depth <= 0 && c == ')') break;
+      } else if ((c == ';' || c == '\n') && depth <= 0) break;
+    }
+    auto literals = string_literals(code.substr(open, end - open));
+    bool list_form = code.substr(open, std::min<size_t>(3, code.size() - open)).find('[') != std::string_view::npos;
+    if (!literals.empty()) {
+      if (list_form) {
+        std::string joined;
+        for (const auto& literal : literals) {
+          std::string quoted = "'";
+          for (char c : literal.second) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+          joined += (joined.empty() ? "" : " ") + quoted + "'";
+        }
+        // ["bash", "-c", "cmd"] → the shell's own argument is the script.
+        out.push_back(joined);
+      } else {
+        out.push_back(literals.front().second);
+      }
+    }
+    at = end;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string interpreter_family(std::string_view name) {
+  if (name.substr(0, 6) == "python" || name == "pypy" || name == "pypy3") return "python";
+  if (name == "node" || name == "nodejs" || name == "deno" || name == "bun") return "node";
+  if (name.substr(0, 4) == "perl") return "perl";
+  if (name == "ruby" || name == "irb") return "ruby";
+  if (name == "php") return "php";
+  if (name == "awk" || name == "gawk" || name == "mawk" || name == "nawk") return "awk";
+  if (is_interpreter(name)) return std::string(name);
+  return {};
+}
+
+CodeReading read_code(std::string_view language, std::string_view code) {
+  CodeReading reading;
+  read_environment(code, reading);
+  auto literals = string_literals(code);
+  for (const auto& literal : literals) {
+    const std::string& value = literal.second;
+    if (value.size() < 256 && classify_path(value) == PathClass::credential && value.find(' ') == std::string::npos)
+      add_source(reading, "credential_file", value);
+    if (is_url(value)) {
+      std::string host = host_of(value);
+      if (!host.empty() && std::find(reading.hosts.begin(), reading.hosts.end(), host) == reading.hosts.end())
+        reading.hosts.push_back(host);
+    }
+  }
+  static const std::array<std::string_view, 34> network_apis{
+      "urlopen", "urllib", "requests.", "http.client", "httpx", "aiohttp", "urllib3", "pycurl", "socket",
+      "fetch(", "http.request", "https.request", "http.get", "https.get", "net.connect", "net.Socket",
+      "XMLHttpRequest", "axios", "Net::HTTP", "LWP", "IO::Socket", "HTTP::Tiny", "TCPSocket", "curl_exec",
+      "fsockopen", "URI.open", "open-uri", "smtplib", "ftplib", "Deno.connect", "WebSocket", "/inet/tcp/",
+      "stream_socket_client", "http.post"};
+  for (auto api : network_apis)
+    if (contains(code, api)) {
+      reading.network = true;
+      if (reading.network_api.empty()) reading.network_api = std::string(api);
+    }
+  if (contains(code, "file_get_contents(") && (contains(code, "'http") || contains(code, "\"http"))) {
+    reading.network = true;
+    if (reading.network_api.empty()) reading.network_api = "file_get_contents";
+  }
+  if (language == "awk" && contains(code, "/inet/")) reading.network = true;
+
+  bool socket = has_any(code, {"socket", "IO::Socket", "TCPSocket", "fsockopen", "net.connect", "net.Socket",
+                               "Socket.new", "/inet/tcp/", "stream_socket_client", "Deno.connect"});
+  bool takeover = has_any(code, {"dup2", "pty.spawn", "/bin/sh", "/bin/bash", "sh -i", "bash -i", "spawn(", "exec(",
+                                 "popen", "subprocess", "child_process", "STDIN->fdopen", "open(STDIN", "exec {",
+                                 "proc_open", "pipe(", "cmd.exe", "\"sh\"", "'sh'", "\"bash\"", "'bash'"});
+  reading.reverse_shell = socket && takeover;
+
+  bool runs_code = has_any(code, {"exec(", "eval(", "compile(", "Function(", "vm.run", "runInThisContext",
+                                  "instance_eval", "eval ", "require_relative", "import(", "__import__"});
+  bool reads_remote = reading.network && has_any(code, {".read()", ".read(", "text()", ".text", ".content", "body",
+                                                        "urlopen(", "fetch(", "get(", "->content", "file_get_contents",
+                                                        ".get(", "URI.open", "Net::HTTP.get"});
+  reading.exec_fetched = runs_code && reads_remote && !reading.reverse_shell;
+
+  reading.prints = has_any(code, {"print", "console.log", "puts", "say ", "echo ", "printf", "stdout.write", "p(",
+                                  "var_dump", "pp "});
+
+  static const std::array<std::string_view, 20> shell_calls{
+      "os.system", "os.popen", "subprocess.run", "subprocess.call", "subprocess.Popen", "subprocess.check_output",
+      "subprocess.check_call", "subprocess.getoutput", "execSync", "exec(", "spawnSync", "system(", "system ",
+      "shell_exec", "passthru", "popen(", "`", "%x(", "qx(", "qx{"};
+  for (auto call : shell_calls) {
+    if (call == "`" && (language == "python" || language == "node" || language == "awk")) continue;
+    if (call == "exec(" && language == "python") continue;  // python's exec runs Python, not a shell
+    for (auto& text : call_strings(code, call))
+      if (!text.empty() && std::find(reading.shell_strings.begin(), reading.shell_strings.end(), text) ==
+                               reading.shell_strings.end())
+        reading.shell_strings.push_back(text);
+  }
+  if (language == "awk") {
+    // "cmd" | getline, print … | "cmd"
+    for (const auto& literal : literals) {
+      size_t after = literal.first + literal.second.size() + 2;
+      size_t next = code.find_first_not_of(' ', after);
+      if (next != std::string_view::npos && code.substr(next, 8).substr(0, 1) == "|" &&
+          code.substr(next).find("getline") != std::string_view::npos)
+        reading.shell_strings.push_back(literal.second);
+      size_t before = code.find_last_not_of(' ', literal.first == 0 ? 0 : literal.first - 1);
+      if (literal.first > 0 && before != std::string_view::npos && code[before] == '|')
+        reading.shell_strings.push_back(literal.second);
+    }
+  }
+  return reading;
+}
+
+}  // namespace toolwall::shell

@@ -1,0 +1,28 @@
+#pragma once
+// A token-level reading of interpreter one-liners (python -c, node -e, perl -e, ruby -e, php -r, awk):
+// which secrets the code reads, whether it talks to the network, runs fetched code, opens a reverse
+// shell, or hands literal strings to a shell.
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace toolwall::shell {
+
+struct CodeReading {
+  std::vector<std::pair<std::string, std::string>> sources;  // (class, what) e.g. ("env_dump", "os.environ")
+  bool network = false;          // opens a URL or socket
+  std::string network_api;       // the first network API seen ("urlopen")
+  std::vector<std::string> hosts;
+  bool exec_fetched = false;     // runs code it fetched (exec(urlopen(...).read()))
+  bool reverse_shell = false;    // socket + dup2/pty/exec/spawn
+  bool prints = false;           // writes to stdout
+  std::vector<std::string> shell_strings;  // literal commands given to system()/subprocess/exec…
+};
+
+// language: "python", "node", "perl", "ruby", "php", "awk" (others read as generic).
+CodeReading read_code(std::string_view language, std::string_view code);
+// The interpreter family of a command name ("python3.11" → "python", "nodejs" → "node"); empty if none.
+std::string interpreter_family(std::string_view name);
+
+}  // namespace toolwall::shell

@@ -1,0 +1,216 @@
+#include "analysis/shell/markers.h"
+
+#include <algorithm>
+
+#include "analysis/shell/catalog.h"
+#include "analysis/shell/words.h"
+
+namespace toolwall::shell {
+namespace {
+
+bool starts_with(std::string_view text, std::string_view prefix) { return text.substr(0, prefix.size()) == prefix; }
+bool has(const std::vector<std::string>& args, std::string_view word) {
+  return std::find(args.begin(), args.end(), word) != args.end();
+}
+std::string join(const std::string& name, const std::vector<std::string>& args, size_t max_words = 8) {
+  std::string out = name;
+  for (size_t i = 0; i < args.size() && i < max_words; ++i) out += " " + args[i];
+  return out;
+}
+// Single-dash option clusters ("-rf", "-sk") hold the letter.
+bool short_flag(const std::vector<std::string>& args, char letter) {
+  for (const auto& arg : args)
+    if (arg.size() > 1 && arg[0] == '-' && arg[1] != '-' && arg.find(letter) != std::string::npos &&
+        std::all_of(arg.begin() + 1, arg.end(), [](char c) { return std::isalpha(static_cast<unsigned char>(c)); }))
+      return true;
+  return false;
+}
+std::vector<std::string> positionals(const std::vector<std::string>& args) {
+  std::vector<std::string> out;
+  bool options_done = false;
+  for (const auto& arg : args) {
+    if (!options_done && arg == "--") { options_done = true; continue; }
+    if (!options_done && arg.size() > 1 && arg[0] == '-') continue;
+    out.push_back(arg);
+  }
+  return out;
+}
+
+bool world_writable_mode(std::string_view mode) {
+  if (!mode.empty() && std::all_of(mode.begin(), mode.end(), [](char c) { return c >= '0' && c <= '7'; })) {
+    int others = mode.back() - '0';
+    return (others & 2) != 0;
+  }
+  // Symbolic: a+w, o+w, a=rwx, ugo+rwx …
+  size_t op = mode.find_first_of("+=");
+  if (op == std::string_view::npos) return false;
+  std::string_view who = mode.substr(0, op), what = mode.substr(op + 1);
+  return (who.find('a') != std::string_view::npos || who.find('o') != std::string_view::npos) &&
+         what.find('w') != std::string_view::npos;
+}
+
+void rm_markers(const std::vector<std::string>& args, std::vector<MarkerHit>& out) {
+  bool recursive = short_flag(args, 'r') || short_flag(args, 'R') || has(args, "--recursive");
+  bool force = short_flag(args, 'f') || has(args, "--force");
+  if (has(args, "--no-preserve-root")) out.push_back({"destructive_target", join("rm", args)});
+  for (const auto& path : positionals(args)) {
+    if ((recursive || force) && is_destructive_target(path)) out.push_back({"destructive_target", join("rm", args)});
+    std::string_view base = base_name(path);
+    if (recursive && (base == ".git")) out.push_back({"history_delete", join("rm", args)});
+  }
+}
+
+void git_markers(const std::vector<std::string>& args, std::vector<MarkerHit>& out) {
+  for (size_t i = 0; i + 1 < args.size(); ++i)
+    if (args[i] == "-c") {
+      std::string setting = lower(args[i + 1]);
+      if (setting.find("sslverify=false") != std::string::npos || setting.find("sslverify=0") != std::string::npos)
+        out.push_back({"security_off", "git -c " + args[i + 1]});
+    }
+  size_t sub = git_subcommand_index(args);
+  if (sub >= args.size()) return;
+  std::vector<std::string> rest(args.begin() + static_cast<long>(sub) + 1, args.end());
+  const std::string& command = args[sub];
+  if (command == "config") {
+    for (size_t i = 0; i < rest.size(); ++i) {
+      std::string key = lower(rest[i]);
+      if (key == "http.sslverify" || key.find(".sslverify") != std::string::npos) {
+        std::string value = i + 1 < rest.size() ? lower(rest[i + 1]) : "";
+        if (value == "false" || value == "0" || value == "no" || value == "off")
+          out.push_back({"security_off", join("git", args)});
+      }
+      if (key == "core.hookspath") out.push_back({"security_off", join("git", args)});
+    }
+  } else if (command == "push") {
+    bool force = has(rest, "--force") || has(rest, "-f") || has(rest, "--force-with-lease") ||
+                 has(rest, "--force-if-includes") || has(rest, "--mirror") || short_flag(rest, 'f');
+    for (const auto& arg : rest)
+      if (starts_with(arg, "--force-with-lease=")) force = true;
+    auto refs = positionals(rest);
+    for (size_t i = 1; i < refs.size(); ++i)
+      if (starts_with(refs[i], "+")) force = true;
+    if (force) out.push_back({"force_push", join("git", args)});
+    if (!refs.empty() && (is_url(refs[0]) || !remote_host_of(refs[0]).empty()))
+      out.push_back({"new_remote", "git push " + refs[0]});
+    if (has(rest, "--delete") || (refs.size() > 1 && starts_with(refs[1], ":")))
+      out.push_back({"history_delete", join("git", args)});
+  } else if (command == "remote") {
+    auto refs = positionals(rest);
+    if (!refs.empty() && (refs[0] == "add" || refs[0] == "set-url")) out.push_back({"new_remote", join("git", args)});
+  } else if (command == "filter-branch" || command == "filter-repo") {
+    out.push_back({"history_delete", join("git", args)});
+  } else if (command == "reflog" && has(rest, "expire")) {
+    out.push_back({"history_delete", join("git", args)});
+  } else if (command == "gc") {
+    for (const auto& arg : rest)
+      if (arg == "--prune=now" || arg == "--prune=all") out.push_back({"history_delete", join("git", args)});
+  } else if (command == "update-ref" && has(rest, "-d")) {
+    out.push_back({"history_delete", join("git", args)});
+  }
+}
+
+}  // namespace
+
+size_t git_subcommand_index(const std::vector<std::string>& args) {
+  size_t i = 0;
+  while (i < args.size()) {
+    const std::string& arg = args[i];
+    if (arg == "-c" || arg == "-C" || arg == "--git-dir" || arg == "--work-tree" || arg == "--namespace" ||
+        arg == "--exec-path" || arg == "--config-env") {
+      i += 2;
+    } else if (arg.size() > 1 && arg[0] == '-') {
+      ++i;
+    } else {
+      return i;
+    }
+  }
+  return args.size();
+}
+
+std::optional<std::string> assignment_security_off(const std::string& name, const std::string& value) {
+  std::string low = lower(value);
+  bool off = low == "0" || low == "false" || low == "no" || low == "off";
+  bool on = !value.empty() && !off;
+  if (name == "GIT_SSL_NO_VERIFY" && on) return name + "=" + value;
+  if (name == "NODE_TLS_REJECT_UNAUTHORIZED" && off) return name + "=" + value;
+  if ((name == "PYTHONHTTPSVERIFY" || name == "CURL_SSL_NO_VERIFY") && (off || name == "CURL_SSL_NO_VERIFY"))
+    return name + "=" + value;
+  if ((name == "REQUESTS_CA_BUNDLE" || name == "CURL_CA_BUNDLE" || name == "SSL_CERT_FILE") && value.empty())
+    return name + "=";
+  if (name == "HISTFILE" && (value == "/dev/null" || value.empty())) return name + "=" + value;
+  if ((name == "HISTSIZE" || name == "HISTFILESIZE") && value == "0") return name + "=0";
+  if (name == "npm_config_strict_ssl" && off) return name + "=" + value;
+  return std::nullopt;
+}
+
+std::vector<MarkerHit> command_markers(const std::string& name, const std::vector<std::string>& args) {
+  std::vector<MarkerHit> out;
+  if (name == "rm" || name == "rmdir") {
+    rm_markers(args, out);
+  } else if (name == "dd") {
+    for (const auto& arg : args)
+      if (starts_with(arg, "of=") && (is_block_device(arg.substr(3)) || is_destructive_target(arg.substr(3))))
+        out.push_back({"destructive_target", join("dd", args)});
+  } else if (starts_with(name, "mkfs") || name == "wipefs" || name == "shred" || name == "fdisk" || name == "sfdisk" ||
+             name == "parted" || name == "sgdisk" || name == "cfdisk" || name == "blkdiscard" || name == "mkswap" ||
+             name == "gdisk") {
+    for (const auto& arg : positionals(args))
+      if (is_block_device(arg) || (name == "shred" && is_destructive_target(arg)))
+        out.push_back({"destructive_target", join(name, args)});
+  } else if (name == "chmod" || name == "chown" || name == "chgrp") {
+    bool recursive = short_flag(args, 'R') || has(args, "--recursive");
+    auto refs = positionals(args);
+    for (size_t i = 1; i < refs.size(); ++i)
+      if (recursive && is_destructive_target(refs[i])) out.push_back({"destructive_target", join(name, args)});
+    if (name == "chmod" && !refs.empty() && world_writable_mode(refs[0])) out.push_back({"world_writable", join(name, args)});
+  } else if (name == "find") {
+    if (has(args, "-delete") && !args.empty() && is_destructive_target(args[0]))
+      out.push_back({"destructive_target", join(name, args)});
+  } else if (name == "git") {
+    git_markers(args, out);
+  } else if (name == "npm" || name == "yarn" || name == "pnpm") {
+    std::string joined = lower(join(name, args, 12));
+    if ((joined.find("strict-ssl") != std::string::npos && joined.find("false") != std::string::npos) ||
+        has(args, "--strict-ssl=false") || joined.find("registry http://") != std::string::npos ||
+        joined.find("--registry=http://") != std::string::npos)
+      out.push_back({"security_off", join(name, args)});
+  } else if (name == "pip" || name == "pip3" || name == "uv" || name == "pipx" || name == "poetry") {
+    for (size_t i = 0; i < args.size(); ++i) {
+      const std::string& arg = args[i];
+      std::string next = i + 1 < args.size() ? args[i + 1] : "";
+      if (arg == "--trusted-host" || starts_with(arg, "--trusted-host=")) out.push_back({"security_off", join(name, args, 12)});
+      if ((arg == "--index-url" || arg == "-i" || arg == "--extra-index-url") && starts_with(next, "http://"))
+        out.push_back({"security_off", join(name, args, 12)});
+      if ((starts_with(arg, "--index-url=http://") || starts_with(arg, "--extra-index-url=http://")))
+        out.push_back({"security_off", join(name, args, 12)});
+    }
+  } else if (name == "curl") {
+    if (has(args, "--insecure") || short_flag(args, 'k')) out.push_back({"security_off", "curl --insecure"});
+  } else if (name == "wget") {
+    if (has(args, "--no-check-certificate")) out.push_back({"security_off", "wget --no-check-certificate"});
+  } else if (name == "setenforce") {
+    if (!args.empty() && (args[0] == "0" || lower(args[0]) == "permissive")) out.push_back({"security_off", "setenforce 0"});
+  } else if (name == "ufw") {
+    if (has(args, "disable")) out.push_back({"security_off", "ufw disable"});
+  } else if (name == "iptables" || name == "ip6tables" || name == "nft") {
+    if (has(args, "-F") || has(args, "--flush") || has(args, "flush")) out.push_back({"security_off", join(name, args)});
+  } else if (name == "systemctl" || name == "service") {
+    static const std::vector<std::string> guards{"firewalld", "ufw", "apparmor", "auditd", "selinux", "fail2ban"};
+    bool stopping = has(args, "stop") || has(args, "disable") || has(args, "mask");
+    for (const auto& guard : guards)
+      for (const auto& arg : args)
+        if (stopping && starts_with(arg, guard)) out.push_back({"security_off", join(name, args)});
+  } else if (name == "set") {
+    for (size_t i = 0; i + 1 < args.size(); ++i)
+      if (args[i] == "+o" && args[i + 1] == "history") out.push_back({"security_off", "set +o history"});
+  } else if (name == "history") {
+    if (has(args, "-c") || has(args, "-w")) out.push_back({"security_off", join(name, args)});
+  } else if (name == "sudo" || name == "su" || name == "doas" || name == "pkexec" || name == "runuser") {
+    out.push_back({"privilege", join(name, args)});
+  } else if (name == "spctl" || name == "csrutil") {
+    if (has(args, "--master-disable") || has(args, "disable")) out.push_back({"security_off", join(name, args)});
+  }
+  return out;
+}
+
+}  // namespace toolwall::shell

@@ -1,0 +1,23 @@
+#pragma once
+// Risk markers read from one command's normalised words (no data flow needed).
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace toolwall::shell {
+
+struct MarkerHit {
+  std::string name;
+  std::string detail;
+};
+
+// Markers for a command: destructive_target, security_off, privilege, world_writable, force_push,
+// history_delete, new_remote.
+std::vector<MarkerHit> command_markers(const std::string& name, const std::vector<std::string>& args);
+// "GIT_SSL_NO_VERIFY=1", "NODE_TLS_REJECT_UNAUTHORIZED=0", "HISTFILE=/dev/null" … : the detail, or nullopt.
+std::optional<std::string> assignment_security_off(const std::string& name, const std::string& value);
+// Index of git's subcommand after its global options (-c k=v, -C dir …); args.size() if none.
+size_t git_subcommand_index(const std::vector<std::string>& args);
+
+}  // namespace toolwall::shell

@@ -1,0 +1,65 @@
+#include "analysis/shell/shell_analyzer.h"
+
+#include <exception>
+#include <string>
+
+#include "analysis/shell/walker.h"
+
+namespace toolwall::shell {
+namespace {
+
+// Index of the first byte that breaks UTF-8, or npos.
+size_t invalid_utf8_at(std::string_view text) {
+  size_t i = 0;
+  while (i < text.size()) {
+    auto byte = static_cast<unsigned char>(text[i]);
+    size_t length = byte < 0x80 ? 1 : (byte >> 5) == 0x6 ? 2 : (byte >> 4) == 0xE ? 3 : (byte >> 3) == 0x1E ? 4 : 0;
+    if (length == 0 || i + length > text.size()) return i;
+    for (size_t k = 1; k < length; ++k)
+      if ((static_cast<unsigned char>(text[i + k]) >> 6) != 0x2) return i;
+    i += length;
+  }
+  return std::string_view::npos;
+}
+
+void mark_incomplete(Facts& facts, const std::string& reason) {
+  if (!facts.complete) return;
+  facts.complete = false;
+  facts.incomplete_reason = reason;
+  Marker marker;
+  marker.name = "analysis_limit";
+  marker.detail = reason;
+  facts.markers.push_back(std::move(marker));
+}
+
+}  // namespace
+
+Facts analyze(std::string_view script, const Limits& limits) {
+  Facts facts;
+  try {
+    std::string cleaned;
+    if (script.size() > limits.max_script_bytes) {
+      mark_incomplete(facts, "script larger than " + std::to_string(limits.max_script_bytes) + " bytes");
+      script = script.substr(0, limits.max_script_bytes);
+    }
+    if (script.find('\0') != std::string_view::npos) {
+      // bash drops NUL bytes from a command line; analyse what is left and say the input was odd.
+      mark_incomplete(facts, "NUL byte in the script");
+      cleaned.reserve(script.size());
+      for (char c : script)
+        if (c != '\0') cleaned += c;
+      script = cleaned;
+    }
+    if (size_t bad = invalid_utf8_at(script); bad != std::string_view::npos)
+      mark_incomplete(facts, "invalid UTF-8 at byte " + std::to_string(bad));
+    Walker walker(script, limits, facts);
+    walker.run();
+  } catch (const std::exception& error) {
+    mark_incomplete(facts, std::string("analysis failed: ") + error.what());
+  } catch (...) {
+    mark_incomplete(facts, "analysis failed");
+  }
+  return facts;
+}
+
+}  // namespace toolwall::shell

@@ -1,0 +1,990 @@
+#include "analysis/shell/walker.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "analysis/shell/catalog.h"
+#include "analysis/shell/markers.h"
+#include "analysis/shell/parser.h"
+#include "analysis/shell/words.h"
+
+namespace toolwall::shell {
+namespace {
+
+// Work cap independent of the syntax tree's size: function calls and re-parses can multiply work.
+constexpr size_t kMaxSteps = 400000;
+
+struct Child {
+  TSNode node;
+  const char* field;  // nullptr when the child has no field name
+  bool named;
+};
+
+// Children through a cursor: ts_node_child(i) is linear in i, so loops over it are quadratic.
+std::vector<Child> children_of(TSNode node) {
+  std::vector<Child> out;
+  TSTreeCursor cursor = ts_tree_cursor_new(node);
+  if (ts_tree_cursor_goto_first_child(&cursor)) {
+    do {
+      TSNode child = ts_tree_cursor_current_node(&cursor);
+      out.push_back({child, ts_tree_cursor_current_field_name(&cursor), ts_node_is_named(child)});
+    } while (ts_tree_cursor_goto_next_sibling(&cursor));
+  }
+  ts_tree_cursor_delete(&cursor);
+  return out;
+}
+
+bool field_is(const Child& child, const char* name) { return child.field && std::strcmp(child.field, name) == 0; }
+
+bool is_statement_type(std::string_view type) {
+  static const std::set<std::string_view> types{
+      "command", "pipeline", "list", "redirected_statement", "subshell", "compound_statement", "if_statement",
+      "while_statement", "for_statement", "case_statement", "function_definition", "variable_assignment",
+      "declaration_command", "negated_command", "unset_command", "c_style_for_statement", "do_group",
+      "else_clause", "elif_clause", "case_item", "variable_assignments", "program", "test_command"};
+  return types.count(type) > 0;
+}
+
+std::string trim_newlines(std::string text) {
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+  return text;
+}
+
+// Field splitting of an unquoted expansion's value: whitespace becomes a field separator.
+std::string split_marks(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) out += (c == ' ' || c == '\t' || c == '\n') ? '\x1f' : c;
+  return out;
+}
+
+}  // namespace
+
+std::vector<std::string> Invocation::texts() const {
+  std::vector<std::string> out;
+  out.reserve(argv.size());
+  for (const auto& word : argv) out.push_back(word.text);
+  return out;
+}
+
+Walker::Walker(std::string_view script, const Limits& limits, Facts& facts)
+    : script_(script), limits_(limits), facts_(&facts), root_facts_(facts) {
+  frame_.text = script;
+  deadline_ = std::chrono::steady_clock::now() + std::chrono::microseconds(limits.parse_timeout_micros);
+}
+
+Walker::~Walker() {
+  for (TSTree* tree : trees_) ts_tree_delete(tree);
+}
+
+TSTree* Walker::parse(std::string_view text) {
+  TSTree* tree = parse_bash(text, deadline_);
+  if (!tree) {
+    limit("parse time budget exhausted");
+    stopped_ = true;
+    return nullptr;
+  }
+  trees_.push_back(tree);
+  return tree;
+}
+
+void Walker::run() {
+  TSTree* tree = parse(script_);
+  if (!tree) return;
+  TSNode root = ts_tree_root_node(tree);
+  if (ts_node_has_error(root)) check_errors(root);
+  walk_top_level(root);
+}
+
+void Walker::check_errors(TSNode root) {
+  // An ERROR or MISSING node where a statement or command word should be means commands may be hidden.
+  std::vector<std::pair<TSNode, int>> stack{{root, 0}};
+  size_t visited = 0;
+  while (!stack.empty() && ++visited < 100000) {
+    auto [node, depth] = stack.back();
+    stack.pop_back();
+    if (!ts_node_has_error(node) || depth > limits_.max_tree_depth) continue;
+    if (ts_node_is_error(node) || ts_node_is_missing(node)) {
+      TSNode parent = ts_node_parent(node);
+      std::string_view parent_type = ts_node_is_null(parent) ? "program" : ts_node_type(parent);
+      if (is_statement_type(parent_type) || parent_type == "command_name" || parent_type == "command_substitution" ||
+          parent_type == "ERROR") {
+        limit("syntax error at byte " + std::to_string(ts_node_start_byte(node)));
+        return;
+      }
+      continue;
+    }
+    for (const auto& child : children_of(node)) stack.push_back({child.node, depth + 1});
+  }
+}
+
+void Walker::walk_top_level(TSNode root) {
+  for (TSNode element : top_level_statements(root)) {
+    if (stopped_) return;
+    statement_ = Span{ts_node_start_byte(element), ts_node_end_byte(element)};
+    root_facts_.statements.push_back(statement_);
+    Stream out = walk(element, Stream{}, 1);
+    emit_output(out, statement_);
+  }
+}
+
+void Walker::emit_output(const Stream& out, Span span) {
+  for (const auto& taint : out.taint) {
+    if (!is_secret_class(taint.from) || taint.filtered) continue;
+    Flow flow;
+    flow.from = taint.from;
+    flow.to = "output";
+    flow.via = taint.via;
+    flow.source = taint.source;
+    flow.sink = "stdout";
+    flow.span = span;
+    add_flow(std::move(flow));
+  }
+}
+
+Span Walker::span_of(TSNode node) const {
+  if (frame_.nested) return frame_.anchor;
+  return Span{ts_node_start_byte(node), ts_node_end_byte(node)};
+}
+
+std::string_view Walker::text_of(TSNode node) const {
+  uint32_t begin = ts_node_start_byte(node), end = ts_node_end_byte(node);
+  if (end > frame_.text.size() || begin > end) return {};
+  return frame_.text.substr(begin, end - begin);
+}
+
+std::vector<std::string> Walker::current_context() const { return context_; }
+
+void Walker::add_marker(std::string name, std::string detail, Span span) {
+  if (detail.size() > 160) detail = detail.substr(0, 157) + "...";
+  for (const auto& marker : facts_->markers)
+    if (marker.name == name && marker.detail == detail && marker.statement.begin == statement_.begin &&
+        marker.statement.end == statement_.end)
+      return;
+  Marker marker;
+  marker.name = std::move(name);
+  marker.detail = std::move(detail);
+  marker.span = span;
+  marker.statement = statement_;
+  facts_->markers.push_back(std::move(marker));
+}
+
+void Walker::add_flow(Flow flow) {
+  flow.statement = statement_;
+  for (const auto& existing : facts_->flows)
+    if (existing.from == flow.from && existing.to == flow.to && existing.source == flow.source &&
+        existing.sink == flow.sink && existing.host == flow.host && existing.statement.begin == flow.statement.begin)
+      return;
+  if (!flow.host.empty()) add_host(flow.host);
+  facts_->flows.push_back(std::move(flow));
+}
+
+void Walker::add_host(const std::string& host) {
+  if (host.empty() || host.find_first_of("$`(){}") != std::string::npos) return;
+  if (std::find(facts_->hosts.begin(), facts_->hosts.end(), host) == facts_->hosts.end()) facts_->hosts.push_back(host);
+}
+
+void Walker::limit(std::string reason) {
+  if (!root_facts_.complete) return;
+  root_facts_.complete = false;
+  root_facts_.incomplete_reason = reason;
+  Marker marker;
+  marker.name = "analysis_limit";
+  marker.detail = std::move(reason);
+  marker.statement = statement_;
+  marker.span = statement_;
+  root_facts_.markers.push_back(std::move(marker));
+}
+
+Stream Walker::walk(TSNode node, const Stream& in, int depth) {
+  if (stopped_) return {};
+  if (depth > limits_.max_tree_depth) {
+    limit("syntax tree deeper than " + std::to_string(limits_.max_tree_depth));
+    return {};
+  }
+  if (++steps_ > kMaxSteps) {
+    limit("analysis work budget exhausted");
+    stopped_ = true;
+    return {};
+  }
+  std::string_view type = ts_node_type(node);
+  if (type == "command") return walk_command(node, in, depth);
+  if (type == "pipeline") return walk_pipeline(node, in, depth);
+  if (type == "redirected_statement") return walk_redirected(node, in, depth);
+  if (type == "list" || type == "program" || type == "compound_statement" || type == "do_group")
+    return walk_sequence(node, in, depth);
+  if (type == "subshell") {
+    context_.push_back("subshell");
+    Stream out = walk_sequence(node, in, depth);
+    context_.pop_back();
+    return out;
+  }
+  if (type == "variable_assignment") {
+    walk_assignment(node, depth, true);
+    return {};
+  }
+  if (type == "variable_assignments") {
+    for (const auto& child : children_of(node))
+      if (child.named) walk_assignment(child.node, depth, true);
+    return {};
+  }
+  if (type == "declaration_command") return walk_declaration(node, depth);
+  if (type == "unset_command") {
+    walk_unset(node);
+    return {};
+  }
+  if (type == "function_definition") {
+    define_function(node);
+    return {};
+  }
+  if (type == "for_statement") return walk_for(node, in, depth);
+  if (type == "comment") return {};
+  if (type == "command_substitution" || type == "process_substitution") return run_substitution(node, in, depth);
+  return walk_generic(node, in, depth);
+}
+
+Stream Walker::walk_sequence(TSNode node, const Stream& in, int depth) {
+  Stream out;
+  for (const auto& child : children_of(node)) {
+    if (!child.named) continue;
+    merge_stream(out, walk(child.node, in, depth + 1));
+    if (stopped_) break;
+  }
+  return out;
+}
+
+Stream Walker::walk_generic(TSNode node, const Stream& in, int depth) {
+  Stream out;
+  for (const auto& child : children_of(node)) {
+    if (!child.named) continue;
+    std::string_view type = ts_node_type(child.node);
+    if (is_statement_type(type) || type == "ERROR") {
+      merge_stream(out, walk(child.node, in, depth + 1));
+    } else if (type == "command_substitution" || type == "process_substitution" || type == "string" ||
+               type == "concatenation" || type == "expansion" || type == "simple_expansion" ||
+               type == "arithmetic_expansion") {
+      Word word = eval_word(child.node, true, false, depth + 1);
+      (void)word;
+    } else if (type != "word" && type != "raw_string" && type != "number" && type != "comment") {
+      merge_stream(out, walk_generic(child.node, in, depth + 1));
+    }
+    if (stopped_) break;
+  }
+  return out;
+}
+
+Stream Walker::walk_pipeline(TSNode node, const Stream& in, int depth) {
+  Stream current = in;
+  bool first = true;
+  for (const auto& child : children_of(node)) {
+    if (!child.named) continue;
+    Stream stage_in = current;
+    if (!first) add_via(stage_in.taint, "pipe");
+    first = false;
+    context_.push_back("pipeline");
+    current = walk(child.node, stage_in, depth + 1);
+    context_.pop_back();
+    if (stopped_) break;
+  }
+  return current;
+}
+
+Stream Walker::walk_redirected(TSNode node, const Stream& in, int depth) {
+  TSNode body{};
+  bool has_body = false;
+  std::vector<TSNode> redirects;
+  for (const auto& child : children_of(node)) {
+    if (field_is(child, "body")) body = child.node, has_body = true;
+    else if (field_is(child, "redirect") || (child.named && std::string_view(ts_node_type(child.node)).find("redirect") != std::string_view::npos))
+      redirects.push_back(child.node);
+  }
+  if (!has_body) {
+    // A bare redirection ("> file", "exec 3<>/dev/tcp/…" is a command): still opens the targets.
+    return apply_redirects(redirects, node, false, in, depth);
+  }
+  return apply_redirects(redirects, body, false, in, depth);
+}
+
+Stream Walker::walk_command(TSNode node, const Stream& in, int depth) {
+  std::vector<TSNode> redirects;
+  for (const auto& child : children_of(node))
+    if (field_is(child, "redirect")) redirects.push_back(child.node);
+  if (redirects.empty()) return walk_command_core(node, in, depth);
+  return apply_redirects(redirects, node, true, in, depth);
+}
+
+Stream Walker::apply_redirects(const std::vector<TSNode>& redirects, TSNode body, bool body_is_command,
+                               const Stream& in, int depth) {
+  struct Target {
+    std::string path;
+    std::string host;  // /dev/tcp
+    bool stdout_too = true;
+    Span span;
+  };
+  Stream input = in;
+  std::vector<Target> targets;
+  std::vector<TSNode> continuation;  // pipeline stages after a here-doc's start line
+  TSNode list_right{};
+  bool has_list_right = false;
+  bool input_from_socket = false;
+
+  std::vector<TSNode> queue = redirects;
+  for (size_t q = 0; q < queue.size() && q < 256; ++q) {
+    TSNode redirect = queue[q];
+    std::string_view type = ts_node_type(redirect);
+    auto parts = children_of(redirect);
+    if (type == "herestring_redirect") {
+      for (const auto& part : parts) {
+        if (!part.named) continue;
+        Word word = eval_word(part.node, true, false, depth + 1);
+        add_via(word.taint, "herestring");
+        input = Stream{};
+        input.taint = word.taint;
+        input.literal = word.text + "\n";
+        break;
+      }
+    } else if (type == "heredoc_redirect") {
+      bool quoted = false;
+      for (const auto& part : parts) {
+        std::string_view part_type = ts_node_type(part.node);
+        if (part_type == "heredoc_start") {
+          std::string_view start = text_of(part.node);
+          quoted = start.find_first_of("'\"\\") != std::string_view::npos;
+        } else if (part_type == "heredoc_body") {
+          Word word;
+          if (quoted) word.text = std::string(text_of(part.node));
+          else eval_part(part.node, word, true, true, depth + 1);
+          add_via(word.taint, "heredoc");
+          input = Stream{};
+          input.taint = word.taint;
+          input.literal = word.text;
+          input.heredoc = true;
+        } else if (field_is(part, "redirect")) {
+          queue.push_back(part.node);
+        } else if (field_is(part, "right")) {
+          list_right = part.node;
+          has_list_right = true;
+        } else if (part_type == "pipeline") {
+          for (const auto& stage : children_of(part.node))
+            if (stage.named) continuation.push_back(stage.node);
+        } else if (part.named && (part_type == "command" || part_type == "redirected_statement")) {
+          continuation.push_back(part.node);
+        }
+      }
+    } else if (type == "file_redirect") {
+      std::string op;
+      std::string descriptor;
+      TSNode destination{};
+      bool has_destination = false;
+      for (const auto& part : parts) {
+        if (!part.named) op += ts_node_type(part.node);
+        else if (std::string_view(ts_node_type(part.node)) == "file_descriptor") descriptor = std::string(text_of(part.node));
+        else if (!has_destination) destination = part.node, has_destination = true;
+      }
+      if (!has_destination) continue;
+      Word target = eval_word(destination, true, false, depth + 1);
+      const std::string& path = target.text;
+      bool dup = (op == ">&" || op == "<&" || op == ">&-" || op == "<&-") &&
+                 (path == "-" || std::all_of(path.begin(), path.end(), [](char c) { return c >= '0' && c <= '9'; }));
+      if (dup) continue;
+      bool socket = path.rfind("/dev/tcp/", 0) == 0 || path.rfind("/dev/udp/", 0) == 0;
+      std::string host = socket ? host_of(std::string_view(path).substr(9)) : std::string();
+      if (socket) {
+        size_t slash = path.find('/', 9);
+        host = lower(std::string_view(path).substr(9, slash == std::string::npos ? std::string::npos : slash - 9));
+      }
+      if (op == "<" || op == "<>" ) {
+        if (socket) {
+          input = Stream{};
+          input.taint.push_back(Taint{"network", path, {"redirect"}, host, false});
+          input.network_peer = true;
+          input_from_socket = true;
+          if (op == "<>") targets.push_back({path, host, false, span_of(redirect)});
+        } else if (target.stream) {
+          input = *target.stream;
+        } else {
+          input = Stream{};
+          std::optional<std::string> literal;
+          input.taint = read_path(path, &literal);
+          input.literal = literal;
+        }
+        continue;
+      }
+      bool stdout_too = descriptor.empty() || descriptor == "1" || op.find('&') == 0 || op == "&>" || op == "&>>" || op == ">&";
+      targets.push_back({path, host, stdout_too, span_of(redirect)});
+    }
+  }
+
+  Stream result = body_is_command ? walk_command_core(body, input, depth + 1) : walk(body, input, depth + 1);
+  std::string runner = last_command_;
+  bool consumed = false;
+  for (const auto& target : targets) {
+    if (!target.host.empty() || target.path.rfind("/dev/tcp/", 0) == 0 || target.path.rfind("/dev/udp/", 0) == 0) {
+      add_host(target.host);
+      emit_secret_flows(result.taint, "network", "/dev/tcp", target.host, target.span, "redirect");
+      if (is_shell(runner) || is_interpreter(runner) || input_from_socket)
+        add_marker("reverse_shell", runner + " with its streams on " + target.path, target.span);
+      if (target.stdout_too) consumed = true;
+      continue;
+    }
+    if (!target.stdout_too) continue;
+    consumed = true;
+    if (target.path == "/dev/null" || target.path == "/dev/stdout" || target.path == "/dev/stderr") continue;
+    if (is_block_device(target.path)) {
+      add_marker("destructive_target", "> " + target.path, target.span);
+      continue;
+    }
+    write_file(target.path, result, target.span, depth);
+  }
+  if (consumed) {
+    Stream kept;
+    kept.interactive_shell = result.interactive_shell;
+    result = kept;
+  }
+  if (input_from_socket && is_shell(runner)) add_marker("reverse_shell", runner + " reading from a socket", span_of(body));
+  for (TSNode stage : continuation) {
+    add_via(result.taint, "pipe");
+    context_.push_back("pipeline");
+    result = walk(stage, result, depth + 1);
+    context_.pop_back();
+  }
+  if (has_list_right) merge_stream(result, walk(list_right, in, depth + 1));
+  return result;
+}
+
+Stream Walker::walk_command_core(TSNode node, const Stream& in, int depth) {
+  std::vector<TSNode> words;
+  std::vector<TSNode> assignments;
+  for (const auto& child : children_of(node)) {
+    if (field_is(child, "name")) {
+      // command_name wraps the word.
+      for (const auto& inner : children_of(child.node))
+        if (inner.named) {
+          words.insert(words.begin(), inner.node);
+          break;
+        }
+    } else if (field_is(child, "argument")) {
+      words.push_back(child.node);
+    } else if (child.named && std::string_view(ts_node_type(child.node)) == "variable_assignment") {
+      assignments.push_back(child.node);
+    }
+  }
+  for (TSNode assignment : assignments) walk_assignment(assignment, depth + 1, words.empty());
+  if (words.empty()) return {};
+
+  // First pass without running substitutions: enough to see which words are scripts for a shell.
+  std::vector<Word> raw;
+  std::vector<bool> has_substitution(words.size(), false);
+  for (size_t i = 0; i < words.size(); ++i) {
+    Word word = eval_word(words[i], false, false, depth + 1);
+    word.node_index = static_cast<int>(i);
+    has_substitution[i] = word.has_substitution;
+    for (auto& field : split_fields(std::move(word))) raw.push_back(std::move(field));
+  }
+  std::set<int> script_nodes;
+  collect_script_nodes(raw, 0, script_nodes);
+
+  Invocation inv;
+  inv.span = span_of(node);
+  for (size_t i = 0; i < words.size(); ++i) {
+    if (has_substitution[i] && !script_nodes.count(static_cast<int>(i))) {
+      Word word = eval_word(words[i], true, false, depth + 1);
+      word.node_index = static_cast<int>(i);
+      for (auto& field : split_fields(std::move(word))) inv.argv.push_back(std::move(field));
+    } else {
+      for (auto& field : raw)
+        if (field.node_index == static_cast<int>(i)) inv.argv.push_back(field);
+    }
+  }
+  if (inv.argv.empty()) return {};
+  return run(std::move(inv), in, depth + 1);
+}
+
+void Walker::collect_script_nodes(const std::vector<Word>& fields, size_t begin, std::set<int>& nodes) const {
+  size_t i = begin;
+  for (int guard = 0; i < fields.size() && guard < 64; ++guard) {
+    if (fields[i].dynamic) return;
+    std::string name(base_name(fields[i].text));
+    std::vector<std::string> rest;
+    for (size_t j = i + 1; j < fields.size(); ++j) rest.push_back(fields[j].text);
+    if (name == "xargs") {
+      size_t j = i + 1;
+      while (j < fields.size() && fields[j].text.size() > 1 && fields[j].text[0] == '-') {
+        std::string_view option = fields[j].text;
+        bool takes = option == "-I" || option == "-n" || option == "-P" || option == "-L" || option == "-s" ||
+                     option == "-d" || option == "-E" || option == "-a";
+        j += takes ? 2 : 1;
+      }
+      i = j;
+      continue;
+    }
+    if (auto skip = wrapper_prefix(name, rest)) {
+      if (*skip >= rest.size()) return;
+      i += 1 + *skip;
+      continue;
+    }
+    if (name == "eval") {
+      for (size_t j = i + 1; j < fields.size(); ++j) nodes.insert(fields[j].node_index);
+      return;
+    }
+    if (is_shell(name) || name == "su") {
+      for (size_t j = i + 1; j < fields.size(); ++j) {
+        const std::string& arg = fields[j].text;
+        if (arg.size() > 1 && arg[0] == '-' && arg[1] != '-' && arg.find('c') != std::string::npos) {
+          if (j + 1 < fields.size()) nodes.insert(fields[j + 1].node_index);
+          return;
+        }
+        if (arg == "--command" && j + 1 < fields.size()) {
+          nodes.insert(fields[j + 1].node_index);
+          return;
+        }
+        if (arg.empty() || (arg[0] != '-' && arg[0] != '+' && name != "su")) return;
+      }
+      return;
+    }
+    if (name == "find") {
+      for (size_t j = i + 1; j < fields.size(); ++j)
+        if (fields[j].text == "-exec" || fields[j].text == "-execdir" || fields[j].text == "-ok" || fields[j].text == "-okdir")
+          collect_script_nodes(fields, j + 1, nodes);
+      return;
+    }
+    if (name == "watch" || name == "parallel") {
+      for (size_t j = i + 1; j < fields.size(); ++j) {
+        if (fields[j].text == ":::" || fields[j].text == "::::") break;
+        if (!fields[j].text.empty() && fields[j].text[0] != '-') nodes.insert(fields[j].node_index);
+      }
+      return;
+    }
+    return;
+  }
+}
+
+void Walker::walk_assignment(TSNode node, int depth, bool persistent) {
+  std::string name;
+  std::string index;
+  TSNode value{};
+  bool has_value = false;
+  for (const auto& child : children_of(node)) {
+    if (field_is(child, "name")) {
+      std::string_view type = ts_node_type(child.node);
+      if (type == "subscript") {
+        for (const auto& part : children_of(child.node)) {
+          if (field_is(part, "name")) name = std::string(text_of(part.node));
+          else if (field_is(part, "index")) index = std::string(text_of(part.node));
+        }
+      } else {
+        name = std::string(text_of(child.node));
+      }
+    } else if (field_is(child, "value")) {
+      value = child.node;
+      has_value = true;
+    }
+  }
+  if (name.empty()) return;
+  Variable variable;
+  if (has_value && std::string_view(ts_node_type(value)) == "array") {
+    for (const auto& element : children_of(value)) {
+      if (!element.named) continue;
+      Word word = eval_word(element.node, true, false, depth + 1);
+      add_via(word.taint, "variable");
+      variable.value.text += (variable.value.text.empty() ? "" : " ") + word.text;
+      merge_taints(variable.value.taint, word.taint);
+      variable.value.dynamic = variable.value.dynamic || word.dynamic;
+      variable.elements.push_back(std::move(word));
+    }
+  } else if (has_value) {
+    variable.value = eval_word(value, true, false, depth + 1);
+    add_via(variable.value.taint, "variable");
+  }
+  if (auto detail = assignment_security_off(name, variable.value.text))
+    add_marker("security_off", *detail, span_of(node));
+  if (!index.empty()) {
+    auto& existing = variables_[name];
+    size_t position = static_cast<size_t>(std::atoi(index.c_str()));
+    if (position < 1024) {
+      if (existing.elements.size() <= position) existing.elements.resize(position + 1);
+      existing.elements[position] = variable.value;
+      merge_taints(existing.value.taint, variable.value.taint);
+    }
+    return;
+  }
+  (void)persistent;
+  variables_[name] = std::move(variable);
+}
+
+Stream Walker::walk_declaration(TSNode node, int depth) {
+  std::string keyword;
+  std::vector<std::string> args;
+  for (const auto& child : children_of(node)) {
+    if (!child.named) {
+      if (keyword.empty()) keyword = ts_node_type(child.node);
+      continue;
+    }
+    std::string_view type = ts_node_type(child.node);
+    if (type == "variable_assignment") {
+      walk_assignment(child.node, depth + 1, true);
+      args.push_back(std::string(text_of(child.node)));
+    } else {
+      Word word = eval_word(child.node, true, false, depth + 1);
+      args.push_back(word.text);
+    }
+  }
+  Command command;
+  command.name = keyword;
+  command.argv.push_back(keyword);
+  for (const auto& arg : args) command.argv.push_back(arg);
+  command.span = span_of(node);
+  command.statement = statement_;
+  command.context = current_context();
+  if (facts_->commands.size() < limits_.max_commands) facts_->commands.push_back(std::move(command));
+  Stream out;
+  if (is_env_dump_command(keyword, args)) {
+    std::string source = keyword;
+    for (const auto& arg : args) source += " " + arg;
+    out.taint.push_back(Taint{"env_dump", source, {}, {}, false});
+  }
+  return out;
+}
+
+void Walker::walk_unset(TSNode node) {
+  std::vector<std::string> names;
+  for (const auto& child : children_of(node))
+    if (child.named) names.push_back(std::string(text_of(child.node)));
+  Command command;
+  command.name = "unset";
+  command.argv.push_back("unset");
+  for (const auto& name : names) {
+    command.argv.push_back(name);
+    if (name == "HISTFILE") add_marker("security_off", "unset HISTFILE", span_of(node));
+    variables_.erase(name);
+  }
+  command.span = span_of(node);
+  command.statement = statement_;
+  command.context = current_context();
+  if (facts_->commands.size() < limits_.max_commands) facts_->commands.push_back(std::move(command));
+}
+
+void Walker::define_function(TSNode node) {
+  std::string name;
+  TSNode body{};
+  bool has_body = false;
+  for (const auto& child : children_of(node)) {
+    if (field_is(child, "name")) name = std::string(text_of(child.node));
+    else if (field_is(child, "body")) body = child.node, has_body = true;
+  }
+  if (name.empty() || !has_body) return;
+  functions_[name] = Function{body, frame_.text, frame_};
+  // Fork bomb: the body runs itself at least twice, piped or in the background.
+  size_t self_calls = 0;
+  bool piped_or_background = false;
+  std::vector<TSNode> stack{body};
+  for (size_t visited = 0; !stack.empty() && visited < 5000; ++visited) {
+    TSNode current = stack.back();
+    stack.pop_back();
+    std::string_view type = ts_node_type(current);
+    if (type == "pipeline") piped_or_background = true;
+    if (type == "command_name" && base_name(unescape_bare(text_of(current))) == name) ++self_calls;
+    for (const auto& child : children_of(current)) {
+      if (!child.named && std::string_view(ts_node_type(child.node)) == "&") piped_or_background = true;
+      stack.push_back(child.node);
+    }
+  }
+  if (self_calls >= 2 && piped_or_background) add_marker("fork_bomb", std::string(text_of(node)), span_of(node));
+}
+
+Stream Walker::walk_for(TSNode node, const Stream& in, int depth) {
+  std::string variable;
+  Word values;
+  TSNode body{};
+  bool has_body = false;
+  for (const auto& child : children_of(node)) {
+    if (field_is(child, "variable")) variable = std::string(text_of(child.node));
+    else if (field_is(child, "value")) {
+      Word word = eval_word(child.node, true, false, depth + 1);
+      if (values.text.empty()) values.text = word.text;
+      values.dynamic = values.dynamic || word.dynamic;
+      merge_taints(values.taint, word.taint);
+    } else if (field_is(child, "body")) {
+      body = child.node;
+      has_body = true;
+    }
+  }
+  if (!variable.empty()) {
+    add_via(values.taint, "variable");
+    variables_[variable] = Variable{values, {}};
+  }
+  if (!has_body) return {};
+  return walk(body, in, depth + 1);
+}
+
+Stream Walker::run_substitution(TSNode node, const Stream& in, int depth) {
+  std::string_view type = ts_node_type(node);
+  context_.push_back(type == "process_substitution" ? "process_substitution" : "substitution");
+  Stream out = walk_sequence(node, in, depth);
+  context_.pop_back();
+  return out;
+}
+
+Word Walker::eval_word(TSNode node, bool run_substitutions, bool in_quotes, int depth) {
+  Word word;
+  word.source = std::string(text_of(node));
+  word.span = span_of(node);
+  eval_part(node, word, run_substitutions, in_quotes, depth);
+  return word;
+}
+
+void Walker::eval_part(TSNode node, Word& word, bool run, bool in_quotes, int depth) {
+  if (depth > limits_.max_tree_depth) {
+    limit("syntax tree deeper than " + std::to_string(limits_.max_tree_depth));
+    word.dynamic = true;
+    return;
+  }
+  std::string_view type = ts_node_type(node);
+  std::string_view raw = text_of(node);
+  if (type == "word" || type == "number" || type == "variable_name" || type == "special_variable_name") {
+    if (raw.find('\\') != std::string_view::npos) {
+      for (size_t i = 0; i + 1 < raw.size(); ++i)
+        if (raw[i] == '\\' && std::isalnum(static_cast<unsigned char>(raw[i + 1]))) word.obfuscated = true;
+      word.text += in_quotes ? std::string(raw) : unescape_bare(raw);
+    } else {
+      word.text += raw;
+    }
+    return;
+  }
+  if (type == "raw_string") {
+    word.quoted = true;
+    if (raw.size() >= 2) word.text += raw.substr(1, raw.size() - 2);
+    return;
+  }
+  if (type == "ansi_c_string") {
+    word.quoted = true;
+    if (raw.size() >= 3) {
+      std::string_view body = raw.substr(2, raw.size() - 3);
+      if (body.find('\\') != std::string_view::npos) word.obfuscated = true;
+      word.text += decode_ansi_c(body);
+    }
+    return;
+  }
+  if (type == "string" || type == "translated_string" || type == "heredoc_body") {
+    if (type != "heredoc_body") word.quoted = true;
+    uint32_t cursor = ts_node_start_byte(node) + (type == "heredoc_body" ? 0 : (type == "string" ? 1 : 2));
+    uint32_t end = ts_node_end_byte(node) - (type == "heredoc_body" ? 0 : 1);
+    for (const auto& child : children_of(node)) {
+      if (!child.named) continue;
+      uint32_t begin = ts_node_start_byte(child.node);
+      if (begin > cursor && begin <= end) word.text += unescape_double_quoted(frame_.text.substr(cursor, begin - cursor));
+      std::string_view child_type = ts_node_type(child.node);
+      if (child_type == "string_content" || child_type == "heredoc_content")
+        word.text += unescape_double_quoted(text_of(child.node));
+      else
+        eval_part(child.node, word, run, true, depth + 1);
+      cursor = std::max(cursor, ts_node_end_byte(child.node));
+    }
+    if (end > cursor && end <= frame_.text.size()) word.text += unescape_double_quoted(frame_.text.substr(cursor, end - cursor));
+    return;
+  }
+  if (type == "concatenation") {
+    size_t literal_run = 0;
+    bool split_literal = false;
+    for (const auto& child : children_of(node)) {
+      std::string_view child_type = ts_node_type(child.node);
+      bool literal = child_type == "word" || child_type == "raw_string" || child_type == "ansi_c_string" ||
+                     (child_type == "string" && ts_node_named_child_count(child.node) <= 1 &&
+                      (ts_node_named_child_count(child.node) == 0 ||
+                       std::string_view(ts_node_type(ts_node_named_child(child.node, 0))) == "string_content"));
+      literal_run = literal ? literal_run + 1 : 0;
+      if (literal_run >= 2 && child_type != "word") split_literal = true;
+      if (literal_run >= 2 && child_type == "word") split_literal = split_literal || word.quoted;
+      if (!child.named) {
+        word.text += text_of(child.node);
+        continue;
+      }
+      eval_part(child.node, word, run, in_quotes, depth + 1);
+    }
+    if (split_literal) word.obfuscated = true;
+    return;
+  }
+  if (type == "simple_expansion" || type == "expansion") {
+    std::string name;
+    std::string index;
+    TSNode fallback{};
+    bool has_fallback = false;
+    bool has_operator = false;
+    bool default_operator = false;
+    for (const auto& child : children_of(node)) {
+      std::string_view child_type = ts_node_type(child.node);
+      if (child_type == "variable_name" || child_type == "special_variable_name") {
+        if (name.empty()) name = std::string(text_of(child.node));
+      } else if (child_type == "subscript") {
+        for (const auto& part : children_of(child.node)) {
+          if (field_is(part, "name")) name = std::string(text_of(part.node));
+          else if (field_is(part, "index")) index = std::string(text_of(part.node));
+        }
+      } else if (!child.named) {
+        std::string_view token = child_type;
+        if (token == ":-" || token == "-" || token == ":=" || token == "=") default_operator = true;
+        else if (token != "$" && token != "${" && token != "}") has_operator = true;
+      } else if (name.empty() == false && !has_fallback) {
+        fallback = child.node;
+        has_fallback = true;
+      }
+    }
+    if (name == "IFS" && !in_quotes) {
+      word.text += '\x1f';
+      word.obfuscated = true;
+      return;
+    }
+    if (name == "IFS") {
+      word.text += ' ';
+      return;
+    }
+    Word value = lookup_variable(name, index, raw);
+    if (value.dynamic && default_operator && has_fallback) {
+      Word alternative;
+      eval_part(fallback, alternative, run, in_quotes, depth + 1);
+      merge_taints(alternative.taint, value.taint);
+      value = alternative;
+    } else if (has_operator) {
+      value.text = std::string(raw);
+      value.dynamic = true;
+    }
+    if (value.resolved_variable) word.resolved_variable = true, word.obfuscated = true;
+    word.text += in_quotes || !value.resolved_variable ? value.text : split_marks(value.text);
+    word.dynamic = word.dynamic || value.dynamic;
+    merge_taints(word.taint, value.taint);
+    return;
+  }
+  if (type == "command_substitution") {
+    word.has_substitution = true;
+    if (!run) {
+      word.text += raw;
+      word.dynamic = true;
+      return;
+    }
+    Stream out = run_substitution(node, Stream{}, depth + 1);
+    add_via(out.taint, "substitution");
+    merge_taints(word.taint, out.taint);
+    if (out.literal && out.taint.empty() && !out.literal->empty()) {
+      std::string value = trim_newlines(*out.literal);
+      word.text += in_quotes ? value : split_marks(value);
+      word.obfuscated = true;
+    } else {
+      word.text += raw;
+      word.dynamic = true;
+    }
+    return;
+  }
+  if (type == "process_substitution") {
+    word.has_substitution = true;
+    word.text += raw;
+    word.dynamic = true;
+    if (!run) return;
+    Stream out = run_substitution(node, Stream{}, depth + 1);
+    add_via(out.taint, "process_substitution");
+    merge_taints(word.taint, out.taint);
+    word.stream = out;
+    return;
+  }
+  if (type == "arithmetic_expansion") {
+    word.text += raw;
+    word.dynamic = true;
+    // $(( $(cmd) )) still runs cmd.
+    if (run)
+      for (const auto& child : children_of(node))
+        if (child.named) walk_generic(child.node, Stream{}, depth + 1);
+    return;
+  }
+  word.text += raw;
+}
+
+Word Walker::lookup_variable(std::string_view name, std::string_view index, std::string_view source) {
+  Word value;
+  if (name == "HOME") {
+    value.text = "$HOME";
+    return value;
+  }
+  auto found = variables_.find(name);
+  if (found != variables_.end()) {
+    const Variable& variable = found->second;
+    if (!index.empty() && index != "@" && index != "*") {
+      size_t position = static_cast<size_t>(std::atoi(std::string(index).c_str()));
+      if (position < variable.elements.size()) value = variable.elements[position];
+      else value = variable.value;
+    } else {
+      value = variable.value;
+    }
+    value.resolved_variable = true;
+    add_via(value.taint, "variable");
+    return value;
+  }
+  value.text = std::string(source);
+  value.dynamic = true;
+  if (is_secret_variable(name)) value.taint.push_back(Taint{"secret_var", "$" + std::string(name), {}, {}, false});
+  return value;
+}
+
+std::vector<Word> Walker::split_fields(Word word) const {
+  std::vector<Word> out;
+  if (word.text.find('\x1f') != std::string::npos) {
+    std::string text = word.text;
+    size_t start = 0;
+    while (start <= text.size()) {
+      size_t next = text.find('\x1f', start);
+      std::string field = text.substr(start, next == std::string::npos ? std::string::npos : next - start);
+      if (!field.empty()) {
+        Word part = word;
+        // Only fields that still hold unresolved text are dynamic ("curl${IFS}$(env)": curl is not).
+        part.dynamic = word.dynamic && field.find_first_of("$`") != std::string::npos;
+        part.text = field;
+        out.push_back(std::move(part));
+      }
+      if (next == std::string::npos) break;
+      start = next + 1;
+    }
+    return out;
+  }
+  if (!word.quoted && word.text.find('{') != std::string::npos) {
+    if (auto expanded = expand_braces(word.text)) {
+      for (auto& text : *expanded) {
+        Word part = word;
+        part.text = std::move(text);
+        part.obfuscated = true;
+        out.push_back(std::move(part));
+      }
+      return out;
+    }
+  }
+  out.push_back(std::move(word));
+  return out;
+}
+
+Stream Walker::analyse_nested(const std::string& text, const Stream& in, std::string_view context, Span span,
+                              std::string_view exec_sink, int depth) {
+  if (stopped_ || text.empty()) return {};
+  if (frame_.nesting + 1 > limits_.max_nesting) {
+    limit("nested scripts deeper than " + std::to_string(limits_.max_nesting));
+    return {};
+  }
+  if (text.size() > limits_.max_script_bytes) {
+    limit("nested script larger than " + std::to_string(limits_.max_script_bytes) + " bytes");
+    return {};
+  }
+  texts_.push_back(text);
+  TSTree* tree = parse(texts_.back());
+  if (!tree) return {};
+  Frame saved = frame_;
+  frame_.text = texts_.back();
+  frame_.anchor = saved.nested ? saved.anchor : span;
+  frame_.nested = true;
+  frame_.exec_sink = std::string(exec_sink);
+  frame_.nesting = saved.nesting + 1;
+  context_.push_back(std::string(context));
+  TSNode root = ts_tree_root_node(tree);
+  if (ts_node_has_error(root)) check_errors(root);
+  Stream out = walk_sequence(root, in, depth + 1);
+  context_.pop_back();
+  frame_ = saved;
+  return out;
+}
+
+}  // namespace toolwall::shell

@@ -1,0 +1,152 @@
+#pragma once
+// The walker: visits the syntax tree of a script (and of every string it re-parses), evaluates words,
+// models what each command reads and writes, and records Commands, Flows and Markers.
+#include <tree_sitter/api.h>
+
+#include <chrono>
+#include <deque>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "analysis/shell/model.h"
+#include "analysis/shell/shell_analyzer.h"
+#include "core/facts.h"
+
+namespace toolwall::shell {
+
+// A command ready to be modelled: its words after expansion, where it is, how it is reached.
+struct Invocation {
+  std::vector<Word> argv;               // argv[0] is the command word
+  std::vector<std::string> wrappers;    // peeled so far
+  std::vector<std::string> extra_context;
+  Taints argument_taint;                // data arriving as arguments from outside (xargs)
+  Span span;
+  std::string name;                     // normalised name, filled by the walker
+  std::vector<std::string> texts() const;  // argv texts
+};
+
+class Walker {
+ public:
+  Walker(std::string_view script, const Limits& limits, Facts& facts);
+  ~Walker();
+  Walker(const Walker&) = delete;
+  Walker& operator=(const Walker&) = delete;
+  void run();
+
+ private:
+  struct Frame {
+    std::string_view text;       // the text being walked
+    bool nested = false;         // spans map to anchor
+    Span anchor;                 // enclosing span in the original script
+    std::string exec_sink;       // what runs this text ("bash", "eval" …)
+    int nesting = 0;
+  };
+  struct FileState {
+    Taints taint;
+    std::optional<std::string> literal;
+    bool executable = false;
+  };
+  struct Variable {
+    Word value;
+    std::vector<Word> elements;  // arrays
+  };
+  struct Function {
+    TSNode body;
+    std::string_view text;       // the text the body node belongs to
+    Frame frame;
+  };
+
+  // -- tree walking (walker.cpp)
+  Stream walk(TSNode node, const Stream& in, int depth);
+  Stream walk_sequence(TSNode node, const Stream& in, int depth);
+  Stream walk_pipeline(TSNode node, const Stream& in, int depth);
+  Stream walk_redirected(TSNode node, const Stream& in, int depth);
+  Stream walk_command(TSNode node, const Stream& in, int depth);
+  Stream walk_command_core(TSNode node, const Stream& in, int depth);
+  Stream apply_redirects(const std::vector<TSNode>& redirects, TSNode body, bool body_is_command, const Stream& in,
+                         int depth);
+  void walk_assignment(TSNode node, int depth, bool persistent);
+  Stream walk_declaration(TSNode node, int depth);
+  void walk_unset(TSNode node);
+  void define_function(TSNode node);
+  Stream walk_for(TSNode node, const Stream& in, int depth);
+  Stream walk_generic(TSNode node, const Stream& in, int depth);
+  void walk_top_level(TSNode root);
+  void check_errors(TSNode root);
+  void emit_output(const Stream& out, Span span);
+  void collect_script_nodes(const std::vector<Word>& fields, size_t begin, std::set<int>& nodes) const;
+  Stream record_builtin(std::string name, std::vector<std::string> argv, TSNode node);
+
+  // -- words (walker.cpp)
+  Word eval_word(TSNode node, bool run_substitutions, bool in_quotes, int depth);
+  void eval_part(TSNode node, Word& word, bool run, bool in_quotes, int depth);
+  Word lookup_variable(std::string_view name, std::string_view index, std::string_view source);
+  std::vector<Word> split_fields(Word word) const;
+  Stream run_substitution(TSNode node, const Stream& in, int depth);
+
+  // -- commands (flows.cpp)
+  Stream run(Invocation inv, const Stream& in, int depth);
+  Stream model(Invocation& inv, const Stream& in, int depth);
+  Stream model_network(Invocation& inv, const Stream& in);
+  Stream model_shell(Invocation& inv, const Stream& in, int depth);
+  Stream model_interpreter(Invocation& inv, const Stream& in, int depth);
+  Stream model_readers(Invocation& inv, const Stream& in);
+  Stream model_find(Invocation& inv, const Stream& in, int depth);
+  Stream model_xargs(Invocation& inv, const Stream& in, int depth);
+  Stream model_echo(Invocation& inv);
+  Stream model_copy(Invocation& inv);
+  Stream model_crontab(Invocation& inv, const Stream& in, int depth);
+  Stream model_awk(Invocation& inv, const Stream& in, int depth);
+  Stream model_dns(Invocation& inv);
+  void apply_code_reading(Invocation& inv, std::string_view language, const std::string& code, const Taints& code_taint,
+                          Stream& out, int depth);
+  void model_git(Invocation& inv, int depth);
+  Stream run_script_file(Invocation& inv, const std::string& path, const Stream& in, int depth, const char* context);
+  Taints read_path(const std::string& path, std::optional<std::string>* literal = nullptr);
+  void write_file(const std::string& path, const Stream& content, Span span, int depth);
+  void check_persistence(const std::string& path, const Stream& content, Span span, int depth);
+  void analyse_payload(const std::string& text, std::string_view kind, const std::string& path, Span span, int depth);
+  void emit_secret_flows(const Taints& taints, std::string_view to, const std::string& sink, const std::string& host,
+                         Span span, std::string_view last_via, bool include_network = false);
+
+  // -- nested scripts (walker.cpp)
+  Stream analyse_nested(const std::string& text, const Stream& in, std::string_view context, Span span,
+                        std::string_view exec_sink, int depth);
+
+  // -- facts
+  Span span_of(TSNode node) const;
+  std::string_view text_of(TSNode node) const;
+  void add_marker(std::string name, std::string detail, Span span);
+  void add_flow(Flow flow);
+  void add_host(const std::string& host);
+  void limit(std::string reason);
+  std::vector<std::string> current_context() const;
+
+  TSTree* parse(std::string_view text);
+
+  std::string_view script_;
+  const Limits& limits_;
+  Facts* facts_;
+  Facts& root_facts_;
+  Frame frame_;
+  Span statement_;
+  std::vector<std::string> context_;
+  std::map<std::string, Variable, std::less<>> variables_;
+  std::map<std::string, Function, std::less<>> functions_;
+  std::map<std::string, std::string, std::less<>> aliases_;
+  std::map<std::string, FileState, std::less<>> files_;
+  std::map<std::string, std::string, std::less<>> git_remotes_;
+  std::set<std::string, std::less<>> active_functions_;
+  std::deque<std::string> texts_;     // re-parsed strings, kept alive for their trees
+  std::vector<TSTree*> trees_;
+  std::chrono::steady_clock::time_point deadline_;
+  size_t steps_ = 0;
+  bool stopped_ = false;              // a hard limit was hit: stop walking
+  std::string last_command_;          // name of the last command modelled (redirect checks)
+};
+
+}  // namespace toolwall::shell

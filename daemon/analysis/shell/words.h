@@ -1,0 +1,39 @@
+#pragma once
+// Text-level helpers for shell words: escape decoding, paths, hosts, decoders. Pure functions.
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace toolwall::shell {
+
+// Decodes the body of a $'…' string (without the $' and '): \xHH, \NNN octal, \uHHHH, \n, \t ….
+std::string decode_ansi_c(std::string_view body);
+// Removes shell backslash escapes from an unquoted word ("c\url" → "curl", "\<newline>" → "").
+std::string unescape_bare(std::string_view text);
+// Removes the escapes that are special inside double quotes (\$ \` \" \\ \<newline>).
+std::string unescape_double_quoted(std::string_view text);
+// printf/echo -e escape processing (\n, \t, \xHH, \NNN, \\); %% becomes %.
+std::string decode_printf(std::string_view format);
+// The last path component ("/usr/bin/curl" → "curl").
+std::string_view base_name(std::string_view path);
+// Lower-case host of a URL or host-ish word ("https://u@Ex.com:8/x" → "ex.com"); empty if none.
+std::string host_of(std::string_view text);
+// Host of "user@host:path" (scp/rsync remote form); empty when the word is a local path.
+std::string remote_host_of(std::string_view text);
+// True when text looks like a URL (scheme://).
+bool is_url(std::string_view text);
+// Base64 (standard or url-safe, padding optional, whitespace ignored); nullopt if not base64 text.
+std::optional<std::string> decode_base64(std::string_view text);
+// Hex digits to bytes (xxd -r -p); nullopt if not hex.
+std::optional<std::string> decode_hex(std::string_view text);
+// Expands one unquoted brace list "{a,b}c" → {"ac","bc"}; nullopt when there is none.
+std::optional<std::vector<std::string>> expand_braces(std::string_view text);
+// True when the text is printable enough to be a script (used to accept decoded payloads).
+bool looks_like_text(std::string_view text);
+// ASCII lower-case copy.
+std::string lower(std::string_view text);
+// Shell-glob match (*, ?, [..]) of name against pattern.
+bool glob_match(std::string_view pattern, std::string_view name);
+
+}  // namespace toolwall::shell
