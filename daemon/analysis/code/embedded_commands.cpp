@@ -10,10 +10,7 @@
 #include "analysis/code/syntax.h"
 #include "analysis/code/syntax_walk.h"
 
-#if __has_include("analysis/shell/shell_analyzer.h") && !defined(TOOLWALL_CODE_WITHOUT_SHELL)
 #include "analysis/shell/shell_analyzer.h"
-#define TOOLWALL_HAVE_SHELL_ANALYZER 1
-#endif
 
 namespace toolwall::code {
 
@@ -585,18 +582,9 @@ std::vector<EmbeddedScript> extract_scripts(const FileKind& kind, const std::str
   return out;
 }
 
-bool shell_analysis_available() {
-#ifdef TOOLWALL_HAVE_SHELL_ANALYZER
-  return true;
-#else
-  return false;
-#endif
-}
-
 Facts analyze_embedded_commands(const FileKind& kind, const std::string& path, std::string_view content,
                                 bool fragment) {
   Facts facts;
-#ifdef TOOLWALL_HAVE_SHELL_ANALYZER
   for (auto& script : extract_scripts(kind, path, content, fragment)) {
     Facts shell = shell::analyze(script.text);
     auto locate = [&](Span& span, Span& statement, Location& location) {
@@ -613,9 +601,6 @@ Facts analyze_embedded_commands(const FileKind& kind, const std::string& path, s
       shell.incomplete_reason = path + " (" + script.label + "): " + shell.incomplete_reason;
     facts.merge(std::move(shell));
   }
-#else
-  (void)kind, (void)path, (void)content, (void)fragment;
-#endif
   return facts;
 }
 

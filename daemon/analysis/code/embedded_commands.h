@@ -27,7 +27,4 @@ std::vector<EmbeddedScript> extract_scripts(const FileKind& kind, const std::str
 Facts analyze_embedded_commands(const FileKind& kind, const std::string& path, std::string_view content,
                                 bool fragment);
 
-// True when the shell analyser is linked in (it lands separately; without it no shell facts appear).
-bool shell_analysis_available();
-
 }  // namespace toolwall::code
