@@ -1,0 +1,69 @@
+#pragma once
+// The daemon's configuration (config/toolwall.yaml), with `serve` flags layered on top.
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+#include "core/diagnostic.h"
+#include "core/expected.h"
+#include "wire/dialect.h"
+
+namespace toolwall::proxy {
+
+struct Endpoint {
+  std::string host;
+  uint16_t port = 0;
+};
+
+struct UpstreamUrl {
+  bool tls = false;
+  std::string host;
+  uint16_t port = 0;
+  std::string base_path;  // prefix added to every forwarded target, no trailing slash ("" or "/openai")
+  std::string host_header() const;  // "host" or "host:port" when the port is not the scheme's default
+};
+
+struct Timeouts {
+  std::chrono::milliseconds client_idle{75'000};       // waiting for (and reading) a request
+  std::chrono::milliseconds client_write{30'000};      // one write to the client
+  std::chrono::milliseconds upstream_connect{10'000};  // resolve, connect, TLS handshake
+  std::chrono::milliseconds upstream_response{600'000};// response header, and each read of a whole body
+  std::chrono::milliseconds stream_idle{120'000};      // longest silence inside a streamed body
+  std::chrono::milliseconds shutdown_grace{10'000};    // draining in-flight exchanges on SIGTERM
+};
+
+struct Limits {
+  size_t max_header_bytes = 64u << 10;
+  size_t max_request_body = 32u << 20;
+  size_t max_response_body = 64u << 20;  // an inspected (non-streamed) response body
+};
+
+struct ProxyConfig {
+  Endpoint listen{"127.0.0.1", 8788};
+  UpstreamUrl upstream{false, "127.0.0.1", 11434, ""};
+  bool tls_verify = true;
+  bool tls_verify_explicitly_off = false;  // `tls_verify: false` was written in the file
+  std::string ca_file;                     // extra CA bundle for the upstream; empty = system store
+  std::string policy_path = "rules/default.yaml";
+  std::string profiles_path;
+  unsigned threads = 0;  // 0 = one per core
+  size_t max_idle_upstream = 64;  // pooled idle upstream connections per thread
+  Timeouts timeouts;
+  Limits limits;
+  wire::WireLimits wire;
+  std::string audit_path;  // empty = no audit log
+  bool audit_log_all = false;
+};
+
+// Parses "host:port" ("[::1]:8788" for IPv6); port 0 asks the system for a free one.
+Expected<Endpoint, std::string> parse_endpoint(std::string_view text);
+// Parses "http://host[:port][/base]" or "https://…".
+Expected<UpstreamUrl, std::string> parse_upstream(std::string_view text);
+// Loads a YAML config over the defaults; errors carry file:line:col.
+Expected<ProxyConfig, Diagnostics> load_config(const std::string& path);
+// Same, from text (for tests); `file` names it in diagnostics.
+Expected<ProxyConfig, Diagnostics> parse_config(const std::string& text, const std::string& file);
+// Refuses settings that would be unsafe or cannot work (https without verification unless explicit).
+Diagnostics validate(const ProxyConfig& config);
+
+}  // namespace toolwall::proxy

@@ -1,0 +1,51 @@
+#include "proxy/headers.h"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+
+namespace toolwall::proxy {
+
+namespace {
+
+std::string lower(std::string_view text) {
+  std::string out(text);
+  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
+  return out;
+}
+
+std::string_view trim(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  return text;
+}
+
+}  // namespace
+
+std::vector<std::string> connection_options(std::string_view value) {
+  std::vector<std::string> out;
+  while (!value.empty()) {
+    size_t comma = value.find(',');
+    std::string_view token = trim(value.substr(0, comma));
+    if (!token.empty()) out.push_back(lower(token));
+    if (comma == std::string_view::npos) break;
+    value.remove_prefix(comma + 1);
+  }
+  return out;
+}
+
+bool is_hop_by_hop(std::string_view name, const std::vector<std::string>& connection_named) {
+  static constexpr std::array<std::string_view, 7> kFixed{"connection", "keep-alive", "te", "trailer",
+                                                          "transfer-encoding", "upgrade", "proxy-connection"};
+  std::string lowered = lower(name);
+  if (std::find(kFixed.begin(), kFixed.end(), lowered) != kFixed.end()) return true;
+  if (lowered.rfind("proxy-", 0) == 0) return true;
+  return std::find(connection_named.begin(), connection_named.end(), lowered) != connection_named.end();
+}
+
+std::string_view path_of(std::string_view target) {
+  size_t end = target.find_first_of("?#");
+  return target.substr(0, end);
+}
+
+}  // namespace toolwall::proxy

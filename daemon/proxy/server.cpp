@@ -1,0 +1,717 @@
+#include "proxy/server.h"
+
+#include <openssl/ssl.h>
+
+#include <atomic>
+#include <boost/asio.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <chrono>
+#include <list>
+#include <random>
+#include <thread>
+#include <vector>
+
+#include "proxy/headers.h"
+
+namespace toolwall::proxy {
+
+namespace {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace ssl = net::ssl;
+using tcp = net::ip::tcp;
+using net::awaitable;
+constexpr auto nothrow = net::as_tuple(net::use_awaitable);
+constexpr size_t kRelayBufferBytes = 16 * 1024;
+
+// ---- upstream connections -------------------------------------------------------------------
+
+struct PlainUpstream {
+  explicit PlainUpstream(net::any_io_executor ex) : stream(std::move(ex)) {}
+  beast::tcp_stream stream;
+  beast::flat_buffer buffer;
+};
+
+struct TlsUpstream {
+  TlsUpstream(net::any_io_executor ex, ssl::context& ctx) : stream(std::move(ex), ctx) {}
+  beast::ssl_stream<beast::tcp_stream> stream;
+  beast::flat_buffer buffer;
+};
+
+beast::tcp_stream& lowest(PlainUpstream& up) { return up.stream; }
+beast::tcp_stream& lowest(TlsUpstream& up) { return beast::get_lowest_layer(up.stream); }
+
+// Idle keep-alive connections of one worker thread; never shared across threads, so no lock.
+template <class Conn>
+struct Pool {
+  std::vector<std::unique_ptr<Conn>> idle;
+  size_t max_idle = 64;
+  std::unique_ptr<Conn> take() {
+    while (!idle.empty()) {
+      auto conn = std::move(idle.back());
+      idle.pop_back();
+      if (lowest(*conn).socket().is_open()) return conn;
+    }
+    return nullptr;
+  }
+  void give(std::unique_ptr<Conn> conn) {
+    if (idle.size() < max_idle) idle.push_back(std::move(conn));
+  }
+};
+
+// ---- sessions and workers -------------------------------------------------------------------
+
+struct SessionState {
+  beast::tcp_stream* client = nullptr;
+  bool idle = true;  // waiting for the next request: safe to close on shutdown
+};
+
+// One io_context per thread: a connection and its upstream stay on one thread, so no strands.
+struct Worker {
+  net::io_context ioc{1};
+  net::executor_work_guard<net::io_context::executor_type> guard{ioc.get_executor()};
+  Pool<PlainUpstream> plain_pool;
+  Pool<TlsUpstream> tls_pool;
+  std::list<SessionState*> sessions;
+};
+
+struct UpstreamError {
+  http::status status;
+  std::string code;
+  std::string message;
+};
+
+std::string error_json(std::string_view code, std::string_view message) {
+  wire::WireError error{0, std::string(code), std::string(message)};
+  const wire::Dialect* chat = wire::dialect_for("POST", "/v1/chat/completions");
+  return chat->error_body(error);
+}
+
+std::string describe(const beast::error_code& ec) { return ec.message(); }
+
+bool is_timeout(const beast::error_code& ec) { return ec == beast::error::timeout; }
+
+template <class Fields>
+std::vector<std::string> connection_named(const Fields& fields) {
+  auto it = fields.find(http::field::connection);
+  return it == fields.end() ? std::vector<std::string>{} : connection_options(it->value());
+}
+
+}  // namespace
+
+struct Server::Impl {
+  ServerOptions options;
+  net::io_context accept_ioc{1};
+  tcp::acceptor acceptor{accept_ioc};
+  net::signal_set signals{accept_ioc};
+  std::vector<std::unique_ptr<Worker>> workers;
+  ssl::context tls{ssl::context::tls_client};
+  std::atomic<std::shared_ptr<const Judge>> judge;
+  wire::WireCounters counters;
+  std::atomic<bool> stopping{false};
+  std::atomic<size_t> active_sessions{0};
+  std::atomic<uint64_t> next_request{0};
+  std::string request_prefix;
+  size_t next_worker = 0;
+
+  // ---- accepting ----
+
+  awaitable<void> accept_loop() {
+    for (;;) {
+      Worker& worker = *workers[next_worker++ % workers.size()];
+      auto [ec, socket] = co_await acceptor.async_accept(worker.ioc, nothrow);
+      if (ec) {
+        if (stopping || ec == net::error::operation_aborted) co_return;
+        continue;  // EMFILE and the like: keep serving the connections we have
+      }
+      ++active_sessions;
+      net::co_spawn(worker.ioc, session(worker, std::move(socket)), net::detached);
+    }
+  }
+
+  awaitable<void> signal_loop() {
+    for (;;) {
+      auto [ec, signal] = co_await signals.async_wait(nothrow);
+      if (ec) co_return;
+      if (signal == SIGHUP) {
+        if (options.on_reopen) options.on_reopen();
+        continue;
+      }
+      begin_shutdown();
+      co_return;
+    }
+  }
+
+  void begin_shutdown() {
+    if (stopping.exchange(true)) return;
+    net::post(accept_ioc, [this] {
+      beast::error_code ignored;
+      acceptor.close(ignored);
+      signals.cancel(ignored);
+      net::co_spawn(accept_ioc, drain(), net::detached);
+    });
+    for (auto& worker : workers) {
+      net::post(worker->ioc, [w = worker.get()] {
+        for (SessionState* state : w->sessions)
+          if (state->idle) state->client->cancel();
+        w->guard.reset();
+      });
+    }
+  }
+
+  // Waits for in-flight exchanges to finish, up to the grace deadline, then stops every thread.
+  awaitable<void> drain() {
+    auto deadline = std::chrono::steady_clock::now() + options.config.timeouts.shutdown_grace;
+    net::steady_timer timer(accept_ioc);
+    while (active_sessions > 0 && std::chrono::steady_clock::now() < deadline) {
+      timer.expires_after(std::chrono::milliseconds(10));
+      co_await timer.async_wait(nothrow);
+    }
+    if (active_sessions > 0)
+      for (auto& worker : workers) worker->ioc.stop();
+  }
+
+  // ---- one client connection ----
+
+  awaitable<void> session(Worker& worker, tcp::socket socket) {
+    beast::tcp_stream client(std::move(socket));
+    beast::error_code ignored;
+    client.socket().set_option(tcp::no_delay(true), ignored);
+    auto remote = client.socket().remote_endpoint(ignored);
+    std::string client_address = remote.address().to_string();
+    SessionState state{&client, true};
+    worker.sessions.push_front(&state);
+    auto registration = worker.sessions.begin();
+    beast::flat_buffer buffer;
+    for (;;) {
+      state.idle = true;
+      if (stopping) break;
+      http::request_parser<http::string_body> parser;
+      parser.header_limit(static_cast<uint32_t>(options.config.limits.max_header_bytes));
+      parser.body_limit(options.config.limits.max_request_body);
+      client.expires_after(options.config.timeouts.client_idle);
+      auto [ec, n] = co_await http::async_read_header(client, buffer, parser, nothrow);
+      state.idle = false;
+      if (!ec && parser.get()[http::field::expect] == "100-continue" && !parser.is_done()) {
+        static const std::string kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+        std::tie(ec, n) = co_await net::async_write(client, net::buffer(kContinue), nothrow);
+      }
+      if (!ec && !parser.is_done()) std::tie(ec, n) = co_await http::async_read(client, buffer, parser, nothrow);
+      if (ec) {
+        if (ec == http::error::body_limit)
+          co_await send_error(client, http::status::payload_too_large, "request_too_large",
+                              "the request body exceeds " + std::to_string(options.config.limits.max_request_body) +
+                                  " bytes",
+                              11, false);
+        else if (ec == http::error::header_limit)
+          co_await send_error(client, http::status::request_header_fields_too_large, "headers_too_large",
+                              "the request headers exceed " + std::to_string(options.config.limits.max_header_bytes) +
+                                  " bytes",
+                              11, false);
+        else if (ec.category() == beast::error_code(http::error::bad_target).category() && ec != http::error::end_of_stream &&
+                 ec != http::error::partial_message)
+          co_await send_error(client, http::status::bad_request, "bad_request", "malformed HTTP request: " + describe(ec),
+                              11, false);
+        break;
+      }
+      auto request = parser.release();
+      bool keep_alive = request.keep_alive();
+      bool ok = co_await handle(worker, client, buffer, request, client_address);
+      if (!ok || !keep_alive) break;
+    }
+    client.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    client.close();
+    worker.sessions.erase(registration);
+    --active_sessions;
+  }
+
+  awaitable<bool> send_error(beast::tcp_stream& client, http::status status, std::string_view code,
+                             std::string_view message, unsigned version, bool keep_alive) {
+    http::response<http::string_body> res{status, version};
+    res.set(http::field::content_type, "application/json");
+    res.body() = error_json(code, message);
+    res.keep_alive(keep_alive && !stopping);
+    res.prepare_payload();
+    client.expires_after(options.config.timeouts.client_write);
+    auto [ec, n] = co_await http::async_write(client, res, nothrow);
+    co_return !ec && keep_alive;
+  }
+
+  // Answers one request; false when the client connection must close.
+  awaitable<bool> handle(Worker& worker, beast::tcp_stream& client, beast::flat_buffer& client_buffer,
+                         http::request<http::string_body>& request, const std::string& client_address) {
+    std::string_view path = path_of(request.target());
+    if (request.method() == http::verb::get && path == "/healthz") co_return co_await healthz(client, request);
+
+    wire::ExchangeContext exchange;
+    exchange.request_id = request_prefix + std::to_string(++next_request);
+    exchange.client_address = client_address;
+    if (auto agent = request.find("x-toolwall-agent"); agent != request.end()) exchange.agent = agent->value();
+    const wire::Dialect* dialect = wire::dialect_for(request.method_string(), path);
+
+    http::request<http::string_body> upstream_request = upstream_request_for(request, dialect != nullptr);
+    if (options.config.upstream.tls)
+      co_return co_await forward(worker, worker.tls_pool, client, request, upstream_request, dialect, exchange);
+    co_return co_await forward(worker, worker.plain_pool, client, request, upstream_request, dialect, exchange);
+  }
+
+  awaitable<bool> healthz(beast::tcp_stream& client, const http::request<http::string_body>& request) {
+    http::response<http::string_body> res{http::status::ok, request.version()};
+    res.set(http::field::content_type, "application/json");
+    res.body() = std::string("{\"status\":\"") + (stopping ? "draining" : "ok") + "\",\"calls\":{\"allowed\":" +
+                 std::to_string(counters.calls_allowed) + ",\"flagged\":" + std::to_string(counters.calls_flagged) +
+                 ",\"rewritten\":" + std::to_string(counters.calls_rewritten) +
+                 ",\"blocked\":" + std::to_string(counters.calls_blocked) + "}}";
+    res.keep_alive(request.keep_alive() && !stopping);
+    res.prepare_payload();
+    client.expires_after(options.config.timeouts.client_write);
+    auto [ec, n] = co_await http::async_write(client, res, nothrow);
+    co_return !ec;
+  }
+
+  // The request as the upstream receives it: same method, target (under the base path), headers
+  // and body bytes, less hop-by-hop headers; Host names the upstream.
+  http::request<http::string_body> upstream_request_for(http::request<http::string_body>& request, bool inspected) {
+    http::request<http::string_body> up;
+    up.method_string(request.method_string());
+    up.target(options.config.upstream.base_path + std::string(request.target()));
+    up.version(11);
+    auto named = connection_named(request);
+    for (const auto& field : request) {
+      auto name = field.name_string();
+      if (is_hop_by_hop(name, named)) continue;
+      switch (field.name()) {
+        case http::field::host:
+        case http::field::content_length:
+        case http::field::expect:
+          continue;
+        case http::field::accept_encoding:
+          if (inspected) continue;  // the proxy must read the response it judges
+          break;
+        default:
+          if (beast::iequals(name, "x-toolwall-agent")) continue;
+      }
+      up.insert(name, field.value());
+    }
+    up.set(http::field::host, options.config.upstream.host_header());
+    up.body() = std::move(request.body());
+    if (!up.body().empty() || request.has_content_length()) up.content_length(up.body().size());
+    up.keep_alive(true);
+    return up;
+  }
+
+  // ---- upstream side ----
+
+  awaitable<Expected<std::unique_ptr<PlainUpstream>, UpstreamError>> connect(Worker& worker, Pool<PlainUpstream>&) {
+    auto conn = std::make_unique<PlainUpstream>(worker.ioc.get_executor());
+    if (auto error = co_await connect_tcp(worker, lowest(*conn))) co_return unexpected(std::move(*error));
+    co_return std::move(conn);
+  }
+
+  awaitable<Expected<std::unique_ptr<TlsUpstream>, UpstreamError>> connect(Worker& worker, Pool<TlsUpstream>&) {
+    auto conn = std::make_unique<TlsUpstream>(worker.ioc.get_executor(), tls);
+    if (auto error = co_await connect_tcp(worker, lowest(*conn))) co_return unexpected(std::move(*error));
+    const std::string& host = options.config.upstream.host;
+    if (!SSL_set_tlsext_host_name(conn->stream.native_handle(), host.c_str()))
+      co_return unexpected(UpstreamError{http::status::bad_gateway, "upstream_tls_failed", "cannot set TLS SNI"});
+    if (options.config.tls_verify) conn->stream.set_verify_callback(ssl::host_name_verification(host));
+    lowest(*conn).expires_after(options.config.timeouts.upstream_connect);
+    auto [ec] = co_await conn->stream.async_handshake(ssl::stream_base::client, nothrow);
+    if (ec)
+      co_return unexpected(UpstreamError{http::status::bad_gateway, "upstream_tls_failed",
+                                         "TLS handshake with the upstream failed: " + describe(ec)});
+    co_return std::move(conn);
+  }
+
+  awaitable<std::optional<UpstreamError>> connect_tcp(Worker& worker, beast::tcp_stream& stream) {
+    tcp::resolver resolver(worker.ioc);
+    const auto& upstream = options.config.upstream;
+    stream.expires_after(options.config.timeouts.upstream_connect);
+    auto [rec, results] = co_await resolver.async_resolve(upstream.host, std::to_string(upstream.port), nothrow);
+    if (rec)
+      co_return UpstreamError{http::status::bad_gateway, "upstream_unreachable",
+                              "cannot resolve the upstream host " + upstream.host + ": " + describe(rec)};
+    auto [ec, endpoint] = co_await stream.async_connect(results, nothrow);
+    if (ec)
+      co_return UpstreamError{is_timeout(ec) ? http::status::gateway_timeout : http::status::bad_gateway,
+                              "upstream_unreachable",
+                              "cannot connect to the upstream " + upstream.host_header() + ": " + describe(ec)};
+    beast::error_code ignored;
+    stream.socket().set_option(tcp::no_delay(true), ignored);
+    co_return std::nullopt;
+  }
+
+  template <class Conn>
+  awaitable<bool> forward(Worker& worker, Pool<Conn>& pool, beast::tcp_stream& client,
+                          const http::request<http::string_body>& request,
+                          http::request<http::string_body>& upstream_request, const wire::Dialect* dialect,
+                          const wire::ExchangeContext& exchange) {
+    unsigned version = request.version();
+    bool keep_alive = request.keep_alive();
+    std::unique_ptr<Conn> conn;
+    std::optional<http::response_parser<http::buffer_body>> parser;
+    // A pooled connection the upstream already closed fails before any byte comes back: retry once.
+    for (int attempt = 0;; ++attempt) {
+      bool reused = false;
+      conn = pool.take();
+      if (conn) {
+        reused = true;
+      } else {
+        auto fresh = co_await connect(worker, pool);
+        if (!fresh) {
+          co_return co_await send_error(client, fresh.error().status, fresh.error().code, fresh.error().message,
+                                        version, keep_alive);
+        }
+        conn = std::move(*fresh);
+      }
+      lowest(*conn).expires_after(options.config.timeouts.client_write);
+      auto [wec, wn] = co_await http::async_write(conn->stream, upstream_request, nothrow);
+      if (!wec) {
+        parser.emplace();
+        parser->header_limit(static_cast<uint32_t>(options.config.limits.max_header_bytes));
+        parser->body_limit(boost::none);
+        if (request.method() == http::verb::head) parser->skip(true);
+        lowest(*conn).expires_after(options.config.timeouts.upstream_response);
+        auto [rec, rn] = co_await http::async_read_header(conn->stream, conn->buffer, *parser, nothrow);
+        if (!rec) break;
+        if (reused && attempt == 0 && !is_timeout(rec) && rn == 0) continue;
+        co_return co_await send_error(
+            client, is_timeout(rec) ? http::status::gateway_timeout : http::status::bad_gateway,
+            is_timeout(rec) ? "upstream_timeout" : "upstream_failed",
+            is_timeout(rec) ? "the upstream sent no response within the configured upstream_response timeout"
+                            : "the upstream's response could not be read: " + describe(rec),
+            version, keep_alive);
+      } else if (!(reused && attempt == 0)) {
+        co_return co_await send_error(client, http::status::bad_gateway, "upstream_failed",
+                                      "cannot send the request upstream: " + describe(wec), version, keep_alive);
+      }
+    }
+
+    const auto& head = parser->get();
+    int status = head.result_int();
+    bool inspect = dialect && status >= 200 && status < 300;
+    auto content_type = head[http::field::content_type];
+    bool event_stream = beast::iequals(content_type.substr(0, 17), "text/event-stream");
+    auto encoding = head[http::field::content_encoding];
+    if (inspect && !encoding.empty() && !beast::iequals(encoding, "identity")) {
+      co_return co_await send_error(client, http::status::bad_gateway, "upstream_encoded",
+                                    "the upstream compressed a chat completion (" + std::string(encoding) +
+                                        ") although the proxy asked for identity; it cannot be inspected",
+                                    version, keep_alive);
+    }
+    bool upstream_reusable = false;
+    bool client_ok = false;
+    using namespace net::experimental::awaitable_operators;
+    if (!inspect) {
+      auto outcome = co_await (relay_plain(client, *conn, *parser, version, keep_alive, upstream_reusable) ||
+                               watch_client(client, lowest(*conn)));
+      client_ok = outcome.index() == 0 && std::get<0>(outcome);
+    } else if (event_stream) {
+      auto outcome = co_await (relay_stream(client, *conn, *parser, version, keep_alive, *dialect, exchange,
+                                            upstream_reusable) ||
+                               watch_client(client, lowest(*conn)));
+      client_ok = outcome.index() == 0 && std::get<0>(outcome);
+    } else {
+      auto outcome = co_await (relay_body(client, *conn, *parser, version, keep_alive, *dialect, exchange,
+                                          upstream_reusable) ||
+                               watch_client(client, lowest(*conn)));
+      client_ok = outcome.index() == 0 && std::get<0>(outcome);
+    }
+    if (upstream_reusable && parser->is_done() && parser->keep_alive()) pool.give(std::move(conn));
+    co_return client_ok && keep_alive && !stopping;
+  }
+
+  // Waits until the client hangs up while an exchange runs; then cancels the upstream request.
+  awaitable<void> watch_client(beast::tcp_stream& client, beast::tcp_stream& upstream) {
+    auto [ec] = co_await client.socket().async_wait(tcp::socket::wait_read, nothrow);
+    if (ec) co_return;  // the exchange finished first and cancelled this wait
+    char byte;
+    beast::error_code peek_error;
+    size_t n = client.socket().receive(net::buffer(&byte, 1), tcp::socket::message_peek, peek_error);
+    if (n == 0 || peek_error) {
+      upstream.cancel();  // the client is gone: abandon the upstream request (its connection is dropped)
+      beast::error_code ignored;
+      upstream.socket().close(ignored);
+      co_return;
+    }
+    // A pipelined next request: nothing to do until the exchange ends and cancels this timer.
+    net::steady_timer forever(co_await net::this_coro::executor, net::steady_timer::time_point::max());
+    co_await forever.async_wait(nothrow);
+  }
+
+  template <class Fields>
+  void copy_response_headers(const Fields& from, http::response<http::empty_body>& to) {
+    auto named = connection_named(from);
+    for (const auto& field : from) {
+      auto name = field.name_string();
+      if (is_hop_by_hop(name, named) || field.name() == http::field::content_length) continue;
+      to.insert(name, field.value());
+    }
+  }
+
+  template <class Conn>
+  awaitable<beast::error_code> read_piece(Conn& conn, http::response_parser<http::buffer_body>& parser, char* data,
+                                          size_t& got, std::chrono::milliseconds timeout) {
+    parser.get().body().data = data;
+    parser.get().body().size = kRelayBufferBytes;
+    lowest(conn).expires_after(timeout);
+    auto [ec, n] = co_await http::async_read_some(conn.stream, conn.buffer, parser, nothrow);
+    if (ec == http::error::need_buffer) ec = {};
+    got = kRelayBufferBytes - parser.get().body().size;
+    co_return ec;
+  }
+
+  awaitable<bool> write_client(beast::tcp_stream& client, net::const_buffer bytes, bool chunked) {
+    if (bytes.size() == 0) co_return true;
+    client.expires_after(options.config.timeouts.client_write);
+    if (chunked) {
+      auto [ec, n] = co_await net::async_write(client, http::make_chunk(bytes), nothrow);
+      co_return !ec;
+    }
+    auto [ec, n] = co_await net::async_write(client, bytes, nothrow);
+    co_return !ec;
+  }
+
+  awaitable<bool> write_head(beast::tcp_stream& client, http::response<http::empty_body>& head) {
+    http::response_serializer<http::empty_body> serializer(head);
+    client.expires_after(options.config.timeouts.client_write);
+    auto [ec, n] = co_await http::async_write_header(client, serializer, nothrow);
+    co_return !ec;
+  }
+
+  http::response<http::empty_body> client_head(const http::response_parser<http::buffer_body>::value_type& up,
+                                               unsigned version, bool keep_alive,
+                                               const wire::ExchangeContext& exchange) {
+    http::response<http::empty_body> head;
+    head.version(version);
+    head.result(up.result_int());
+    head.reason(up.reason());
+    copy_response_headers(up, head);
+    if (!exchange.request_id.empty()) head.set("X-Toolwall-Request-Id", exchange.request_id);
+    head.keep_alive(keep_alive && !stopping);
+    return head;
+  }
+
+  // Pass-through: bytes go on as they arrive, with the upstream's framing (length or chunked).
+  template <class Conn>
+  awaitable<bool> relay_plain(beast::tcp_stream& client, Conn& conn, http::response_parser<http::buffer_body>& parser,
+                              unsigned version, bool keep_alive, bool& upstream_reusable) {
+    wire::ExchangeContext none;
+    auto head = client_head(parser.get(), version, keep_alive, none);
+    bool has_body = !parser.is_done();
+    auto length = parser.content_length();
+    bool chunked = false;
+    if (length) {
+      head.content_length(*length);
+    } else if (has_body) {
+      if (version >= 11) {
+        head.chunked(true);
+        chunked = true;
+      } else {
+        head.keep_alive(false);
+        keep_alive = false;
+      }
+    } else if (auto cl = parser.get().find(http::field::content_length); cl != parser.get().end()) {
+      head.set(http::field::content_length, cl->value());  // HEAD, 304: announce the length, send none
+    }
+    if (!co_await write_head(client, head)) co_return false;
+    std::vector<char> data(kRelayBufferBytes);
+    while (!parser.is_done()) {
+      size_t got = 0;
+      auto ec = co_await read_piece(conn, parser, data.data(), got, options.config.timeouts.upstream_response);
+      if (!co_await write_client(client, net::buffer(data.data(), got), chunked)) co_return false;
+      if (ec) co_return false;  // the framing cannot say "error" after the head: closing does
+    }
+    if (chunked) {
+      client.expires_after(options.config.timeouts.client_write);
+      auto [ec, n] = co_await net::async_write(client, http::make_chunk_last(), nothrow);
+      if (ec) co_return false;
+    }
+    upstream_reusable = true;
+    co_return keep_alive;
+  }
+
+  wire::JudgeContext judge_context(const wire::ExchangeContext& exchange) {
+    wire::JudgeContext ctx;
+    ctx.judge = judge.load();
+    ctx.exchange = exchange;
+    ctx.limits = options.config.wire;
+    ctx.counters = &counters;
+    if (options.on_verdict) {
+      ctx.sink = [this, exchange](const wire::JudgedCall& call) {
+        wire::ExchangeContext with_model = exchange;
+        if (with_model.model.empty()) with_model.model = call.model;
+        options.on_verdict(with_model, call);
+      };
+    }
+    return ctx;
+  }
+
+  // A whole (non-streamed) chat completion: read it all, judge, send the original or the new bytes.
+  template <class Conn>
+  awaitable<bool> relay_body(beast::tcp_stream& client, Conn& conn, http::response_parser<http::buffer_body>& parser,
+                             unsigned version, bool keep_alive, const wire::Dialect& dialect,
+                             const wire::ExchangeContext& exchange, bool& upstream_reusable) {
+    std::string body;
+    if (auto length = parser.content_length()) {
+      if (*length > options.config.limits.max_response_body) {
+        co_return co_await send_error(client, http::status::bad_gateway, "upstream_response_too_large",
+                                      "the upstream's response exceeds " +
+                                          std::to_string(options.config.limits.max_response_body) + " bytes",
+                                      version, keep_alive);
+      }
+      body.reserve(*length);
+    }
+    std::vector<char> data(kRelayBufferBytes);
+    while (!parser.is_done()) {
+      size_t got = 0;
+      auto ec = co_await read_piece(conn, parser, data.data(), got, options.config.timeouts.upstream_response);
+      body.append(data.data(), got);
+      if (body.size() > options.config.limits.max_response_body) {
+        co_return co_await send_error(client, http::status::bad_gateway, "upstream_response_too_large",
+                                      "the upstream's response exceeds " +
+                                          std::to_string(options.config.limits.max_response_body) + " bytes",
+                                      version, keep_alive);
+      }
+      if (ec) {
+        co_return co_await send_error(
+            client, is_timeout(ec) ? http::status::gateway_timeout : http::status::bad_gateway, "upstream_failed",
+            "the upstream's response ended early: " + describe(ec), version, keep_alive);
+      }
+    }
+    upstream_reusable = true;
+    auto filtered = dialect.filter_body(body, judge_context(exchange));
+    if (!filtered) {
+      co_return co_await send_error(client, static_cast<http::status>(filtered.error().http_status),
+                                    filtered.error().code, filtered.error().message, version, keep_alive);
+    }
+    const std::string& out = filtered->has_value() ? **filtered : body;
+    auto head = client_head(parser.get(), version, keep_alive, exchange);
+    head.content_length(out.size());
+    if (!co_await write_head(client, head)) co_return false;
+    if (!co_await write_client(client, net::buffer(out), false)) co_return false;
+    co_return keep_alive;
+  }
+
+  // A streamed chat completion: every upstream read goes through the stream filter and on at once.
+  template <class Conn>
+  awaitable<bool> relay_stream(beast::tcp_stream& client, Conn& conn, http::response_parser<http::buffer_body>& parser,
+                               unsigned version, bool keep_alive, const wire::Dialect& dialect,
+                               const wire::ExchangeContext& exchange, bool& upstream_reusable) {
+    auto head = client_head(parser.get(), version, keep_alive, exchange);
+    bool chunked = version >= 11;
+    if (chunked) head.chunked(true);
+    else head.keep_alive(keep_alive = false);
+    if (!co_await write_head(client, head)) co_return false;
+    auto filter = dialect.filter_stream(judge_context(exchange));
+    std::vector<char> data(kRelayBufferBytes);
+    std::string out;
+    bool clean = true;
+    while (!parser.is_done()) {
+      size_t got = 0;
+      auto ec = co_await read_piece(conn, parser, data.data(), got, options.config.timeouts.stream_idle);
+      out.clear();
+      bool go_on = got == 0 || filter->feed(std::string_view(data.data(), got), out);
+      if (!go_on) clean = false;
+      if (go_on && ec) {
+        clean = false;
+        filter->finish(is_timeout(ec) ? "the upstream sent nothing for the configured stream_idle time"
+                                      : "the upstream stream broke off: " + describe(ec),
+                       out);
+      }
+      if (!co_await write_client(client, net::buffer(out), chunked)) co_return false;
+      if (!go_on || ec) break;
+    }
+    if (clean) {
+      out.clear();
+      filter->finish({}, out);
+      if (!co_await write_client(client, net::buffer(out), chunked)) co_return false;
+      upstream_reusable = true;
+    }
+    if (chunked) {
+      client.expires_after(options.config.timeouts.client_write);
+      auto [ec, n] = co_await net::async_write(client, http::make_chunk_last(), nothrow);
+      if (ec) co_return false;
+    }
+    co_return keep_alive;
+  }
+};
+
+Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Server::~Server() = default;
+
+Expected<std::unique_ptr<Server>, std::string> Server::create(ServerOptions options) {
+  auto impl = std::make_unique<Impl>();
+  impl->options = std::move(options);
+  const ProxyConfig& config = impl->options.config;
+  auto problems = validate(config);
+  if (!problems.empty()) return unexpected(problems.front().message);
+  impl->judge.store(impl->options.judge);
+
+  beast::error_code ec;
+  auto address = net::ip::make_address(config.listen.host, ec);
+  if (ec) return unexpected("listen address '" + config.listen.host + "' is not an IP address: " + ec.message());
+  tcp::endpoint endpoint(address, config.listen.port);
+  impl->acceptor.open(endpoint.protocol(), ec);
+  if (!ec) impl->acceptor.set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) impl->acceptor.bind(endpoint, ec);
+  if (!ec) impl->acceptor.listen(net::socket_base::max_listen_connections, ec);
+  if (ec)
+    return unexpected("cannot listen on " + config.listen.host + ":" + std::to_string(config.listen.port) + ": " +
+                      ec.message());
+
+  if (config.upstream.tls) {
+    impl->tls.set_default_verify_paths(ec);
+    if (!config.ca_file.empty()) impl->tls.load_verify_file(config.ca_file, ec);
+    if (ec) return unexpected("cannot load CA certificates: " + ec.message());
+    impl->tls.set_verify_mode(config.tls_verify ? ssl::verify_peer : ssl::verify_none);
+  }
+
+  unsigned threads = config.threads ? config.threads : std::max(1u, std::thread::hardware_concurrency());
+  for (unsigned i = 0; i < threads; ++i) {
+    auto worker = std::make_unique<Worker>();
+    worker->plain_pool.max_idle = config.max_idle_upstream;
+    worker->tls_pool.max_idle = config.max_idle_upstream;
+    impl->workers.push_back(std::move(worker));
+  }
+  std::random_device random;
+  char prefix[16];
+  std::snprintf(prefix, sizeof prefix, "tw-%08x-", random());
+  impl->request_prefix = prefix;
+  if (impl->options.handle_signals) {
+    impl->signals.add(SIGINT);
+    impl->signals.add(SIGTERM);
+    impl->signals.add(SIGHUP);
+  }
+  return std::unique_ptr<Server>(new Server(std::move(impl)));
+}
+
+Endpoint Server::local_endpoint() const {
+  beast::error_code ec;
+  auto endpoint = impl_->acceptor.local_endpoint(ec);
+  return Endpoint{endpoint.address().to_string(), endpoint.port()};
+}
+
+void Server::run() {
+  Impl& impl = *impl_;
+  net::co_spawn(impl.accept_ioc, impl.accept_loop(), net::detached);
+  if (impl.options.handle_signals) net::co_spawn(impl.accept_ioc, impl.signal_loop(), net::detached);
+  std::vector<std::thread> threads;
+  for (auto& worker : impl.workers) threads.emplace_back([w = worker.get()] { w->ioc.run(); });
+  impl.accept_ioc.run();
+  for (auto& thread : threads) thread.join();
+}
+
+void Server::shutdown() { impl_->begin_shutdown(); }
+
+void Server::swap_judge(std::shared_ptr<const Judge> judge) { impl_->judge.store(std::move(judge)); }
+
+const wire::WireCounters& Server::counters() const { return impl_->counters; }
+
+}  // namespace toolwall::proxy
