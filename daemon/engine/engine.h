@@ -1,0 +1,68 @@
+#pragma once
+// The engine: ToolCall in, Verdict out — profile → analysis (shell or code) → policy → rewrite.
+// Immutable once loaded; share it as shared_ptr<const Engine> and swap the pointer to reload.
+#include <memory>
+#include <string>
+
+#include "core/diagnostic.h"
+#include "core/expected.h"
+#include "core/judge.h"
+#include "engine/profiles.h"
+#include "policy/policy.h"
+
+namespace toolwall::code {
+class Analyzer;
+}
+
+namespace toolwall::engine {
+
+struct EngineOptions {
+  std::string policy_path = "rules/default.yaml";
+  std::string profiles_path = "config/agents.yaml";
+};
+
+// Everything the engine learnt about one call, for `explain`, `policy lint` and tests.
+struct Trace {
+  ResolvedCall call;
+  Facts facts;
+  policy::Evaluation evaluation;  // of the call as sent (before any rewrite)
+  std::string rewritten_command;  // when a rewrite was attempted
+  Facts rewritten_facts;
+  Verdict verdict;
+};
+
+class Engine final : public Judge {
+ public:
+  // Loads the policy, the agent profiles and the policy's code detectors; all problems at once.
+  static Expected<std::shared_ptr<const Engine>, Diagnostics> load(const EngineOptions& options);
+  // Builds an engine from loaded parts; `code` may be null (file calls then get the fail mode).
+  Engine(std::shared_ptr<const policy::Policy> policy, std::shared_ptr<const Profiles> profiles,
+         std::shared_ptr<const code::Analyzer> code);
+
+  // Thread-safe, never throws: failures become the policy's fail mode with Verdict.error set.
+  Verdict judge(const ToolCall& call) const override;
+  // The whole pipeline's intermediate results for one call.
+  Trace trace(const ToolCall& call) const;
+  // A readable report: profile, kind, command, facts, rules matched, verdict.
+  std::string explain(const ToolCall& call) const;
+  // Runs every rule's examples; a diagnostic at the example for each one that disagrees.
+  Diagnostics check_examples() const;
+
+  const policy::Policy& policy() const { return *policy_; }
+  const Profiles& profiles() const { return *profiles_; }
+
+ private:
+  Trace run(const ToolCall& call) const;
+  Facts analyse(const ResolvedCall& call) const;
+  void rewrite(const ToolCall& call, Trace& trace) const;
+  Verdict fail(Verdict verdict, std::string why) const;
+
+  std::shared_ptr<const policy::Policy> policy_;
+  std::shared_ptr<const Profiles> profiles_;
+  std::shared_ptr<const code::Analyzer> code_;
+};
+
+// A tool call for a rule example: a string is a shell command for the generic bash tool.
+ToolCall example_call(const nlohmann::json& example);
+
+}  // namespace toolwall::engine
