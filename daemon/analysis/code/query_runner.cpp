@@ -104,6 +104,41 @@ std::vector<std::string> assigned_values(std::string_view scope, const std::stri
   return out;
 }
 
+// Names that look like variables in a value's text (for the second hop of flows_from).
+std::vector<std::string> names_in(std::string_view text) {
+  std::vector<std::string> out;
+  size_t i = 0;
+  while (i < text.size() && out.size() < 16) {
+    if (std::isalpha(static_cast<unsigned char>(text[i])) || text[i] == '_') {
+      size_t start = i;
+      while (i < text.size() && (std::isalnum(static_cast<unsigned char>(text[i])) || text[i] == '_')) ++i;
+      bool member = start > 0 && text[start - 1] == '.';
+      std::string name(text.substr(start, i - start));
+      if (!member && std::find(out.begin(), out.end(), name) == out.end()) out.push_back(std::move(name));
+    } else {
+      ++i;
+    }
+  }
+  return out;
+}
+
+// True when a variable named in the checked node was assigned (directly, or through one more
+// variable) a value the pattern matches, somewhere in scope.
+bool flows_through_assignments(const TextRegex& pattern, std::string_view scope, const std::vector<std::string>& names) {
+  std::vector<std::string> second_hop;
+  for (const auto& name : names) {
+    for (const auto& value : assigned_values(scope, name)) {
+      if (pattern.search(value)) return true;
+      for (auto& next : names_in(value))
+        if (next != name && second_hop.size() < 32) second_hop.push_back(std::move(next));
+    }
+  }
+  for (const auto& name : second_hop)
+    for (const auto& value : assigned_values(scope, name))
+      if (pattern.search(value)) return true;
+  return false;
+}
+
 struct MatchContext {
   const SyntaxTree& tree;
   const Captures& captures;
@@ -163,15 +198,8 @@ bool check_where(const WhereCheck& w, const MatchContext& m, const TSQuery* quer
   if (scope.size() > kScopeClip) scope = scope.substr(0, kScopeClip);
   if (w.scope_matches && !w.scope_matches->search(scope)) return false;
   if (w.scope_not_matches && w.scope_not_matches->search(scope)) return false;
-  if (w.flows_from && !w.flows_from->search(text)) {
-    bool found = false;
-    for (const auto& name : identifiers(m.tree, node)) {
-      for (const auto& value : assigned_values(scope, name))
-        if (w.flows_from->search(value)) found = true;
-      if (found) break;
-    }
-    if (!found) return false;
-  }
+  if (w.flows_from && !w.flows_from->search(text) && !flows_through_assignments(*w.flows_from, scope, identifiers(m.tree, node)))
+    return false;
   return true;
 }
 
