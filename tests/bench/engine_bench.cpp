@@ -1,0 +1,69 @@
+// Engine throughput over the labelled corpus: profile → analysis → policy → rewrite, one thread.
+#include <benchmark/benchmark.h>
+
+#include <fstream>
+#include <iostream>
+
+#include "engine/engine.h"
+
+namespace {
+
+using toolwall::ToolCall;
+using toolwall::engine::Engine;
+
+std::shared_ptr<const Engine> load_engine() {
+  toolwall::engine::EngineOptions options;
+  options.policy_path = std::string(TOOLWALL_SOURCE_DIR) + "/rules/default.yaml";
+  options.profiles_path = std::string(TOOLWALL_SOURCE_DIR) + "/config/agents.yaml";
+  auto loaded = Engine::load(options);
+  if (!loaded) {
+    std::cerr << toolwall::to_string(loaded.error());
+    return nullptr;
+  }
+  return *loaded;
+}
+
+std::vector<ToolCall> load_corpus(bool shell_only) {
+  std::vector<ToolCall> calls;
+  std::ifstream in(std::string(TOOLWALL_SOURCE_DIR) + "/tests/corpus/toolcalls.jsonl");
+  std::string line;
+  auto engine = load_engine();
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    auto j = nlohmann::json::parse(line);
+    auto call = ToolCall::from_json(j["id"], j["agent"], j["tool"], j["arguments"]);
+    if (shell_only && engine && engine->judge(call).kind != toolwall::ToolKind::shell) continue;
+    calls.push_back(std::move(call));
+  }
+  return calls;
+}
+
+void judge_corpus(benchmark::State& state, bool shell_only) {
+  auto engine = load_engine();
+  if (!engine) {
+    state.SkipWithError("the default policy did not load");
+    return;
+  }
+  auto calls = load_corpus(shell_only);
+  size_t i = 0;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(engine->judge(calls[i]));
+    if (++i == calls.size()) i = 0;
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));
+}
+
+void BM_JudgeCorpus(benchmark::State& state) { judge_corpus(state, false); }
+void BM_JudgeShellCalls(benchmark::State& state) { judge_corpus(state, true); }
+
+void BM_PolicyLoad(benchmark::State& state) {
+  for (auto _ : state) benchmark::DoNotOptimize(load_engine());
+}
+
+}  // namespace
+
+BENCHMARK(BM_JudgeCorpus);
+BENCHMARK(BM_JudgeShellCalls);
+BENCHMARK(BM_PolicyLoad)->Unit(benchmark::kMillisecond);
+
+BENCHMARK_MAIN();
