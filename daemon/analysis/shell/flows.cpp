@@ -109,6 +109,46 @@ Taints word_taints(const std::vector<Word>& argv, size_t first) {
   return out;
 }
 
+
+// tar's operands: old-style "czf out.tgz dir" or "-czf out.tgz dir" or "--create --file=out.tgz dir".
+struct TarLayout {
+  bool create = false;
+  std::string archive;
+  std::vector<std::string> inputs;
+};
+TarLayout tar_layout(const std::vector<Word>& argv) {
+  TarLayout layout;
+  bool wants_archive = false;
+  for (size_t i = 1; i < argv.size(); ++i) {
+    const std::string& arg = argv[i].text;
+    bool cluster = (i == 1 && !arg.empty() && arg[0] != '-' && arg.find_first_not_of("cxtruvzjJfpaOSkCP") == std::string::npos) ||
+                   (arg.size() > 1 && arg[0] == '-' && arg[1] != '-');
+    if (wants_archive) {
+      layout.archive = arg;
+      wants_archive = false;
+      continue;
+    }
+    if (cluster) {
+      size_t f = arg.find('f');
+      if (arg.find('c') != std::string::npos) layout.create = true;
+      if (f != std::string::npos) {
+        if (f + 1 < arg.size() && arg[0] == '-') layout.archive = arg.substr(f + 1);
+        else wants_archive = true;
+      }
+      if (arg == "-C" || arg == "-T" || arg == "-X") ++i;
+      continue;
+    }
+    if (arg.rfind("--", 0) == 0) {
+      if (arg == "--create") layout.create = true;
+      if (arg.rfind("--file=", 0) == 0) layout.archive = arg.substr(7);
+      if (arg == "--file") wants_archive = true;
+      continue;
+    }
+    layout.inputs.push_back(arg);
+  }
+  return layout;
+}
+
 }  // namespace
 
 void Walker::emit_secret_flows(const Taints& taints, std::string_view to, const std::string& sink,
@@ -452,23 +492,29 @@ Stream Walker::model(Invocation& inv, const Stream& in, int depth) {
           files_[arg].executable = true;
     return {};
   }
-  if (name == "tar" || name == "zip" || name == "7z" || name == "gpg") {
-    // An archive built from credential files carries them.
+  if (name == "tar" || name == "zip" || name == "7z") {
+    // An archive built from credential files carries them, to a file or to stdout.
     Taints carried;
-    for (size_t i = 1; i < inv.argv.size(); ++i) merge_taints(carried, read_path(inv.argv[i].text));
-    if (!carried.empty()) {
-      ParsedArgs parsed = parse_args(inv.argv, 1, name == "tar" ? "fCT" : "o", {"--file", "--output"});
-      std::string archive;
-      if (const Option* file = parsed.find({"-f", "--file", "-o", "--output"})) archive = file->value;
-      else if (name == "zip" && !parsed.positionals.empty()) archive = inv.argv[parsed.positionals[0]].text;
-      if (!archive.empty() && archive != "-") {
-        Stream content;
-        content.taint = carried;
-        add_via(content.taint, "encoder");
-        write_file(archive, content, inv.span, depth);
-        return {};
+    std::string archive;
+    if (name == "tar") {
+      TarLayout layout = tar_layout(inv.argv);
+      if (!layout.create) return model_readers(inv, in);
+      for (const auto& input : layout.inputs) merge_taints(carried, read_path(input));
+      archive = layout.archive;
+    } else {
+      ParsedArgs parsed = parse_args(inv.argv, 1, "", {});
+      for (size_t k = 0; k < parsed.positionals.size(); ++k) {
+        if (k == 0 && name == "zip") archive = inv.argv[parsed.positionals[k]].text;
+        else if (k == 1 && name == "7z") archive = inv.argv[parsed.positionals[k]].text;
+        else if (k >= 1 || name == "7z") merge_taints(carried, read_path(inv.argv[parsed.positionals[k]].text));
       }
     }
+    add_via(carried, "encoder");
+    Stream content;
+    content.taint = carried;
+    if (archive.empty() || archive == "-") return content;
+    write_file(archive, content, inv.span, depth);
+    return {};
   }
   if (is_pass_through(name) || is_file_reader(name) || is_selective_filter(name) || is_summariser(name))
     return model_readers(inv, in);
@@ -567,9 +613,13 @@ Stream Walker::model_readers(Invocation& inv, const Stream& in) {
   bool reads_stdin = true;
   std::vector<std::string> files;
   for (size_t k = skip_positionals; k < parsed.positionals.size(); ++k) files.push_back(inv.argv[parsed.positionals[k]].text);
-  if (name == "openssl")
-    if (const Option* input = parsed.find({"-in"})) files.push_back(input->value);
-  if (name == "tar" && !parsed.has({"-c", "--create"})) files.clear();
+  if (name == "openssl") {
+    // openssl takes single-dash long options: only -in names a file, otherwise it reads stdin.
+    files.clear();
+    for (size_t k = 1; k + 1 < inv.argv.size(); ++k)
+      if (inv.argv[k].text == "-in") files.push_back(inv.argv[k + 1].text);
+  }
+  if (name == "tar") files.clear();
   if (!files.empty()) reads_stdin = std::find(files.begin(), files.end(), "-") != files.end();
   if (name == "tee") reads_stdin = true, files.clear();
   if (is_file_reader(name) || name == "tar" || name == "openssl") {

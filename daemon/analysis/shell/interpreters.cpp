@@ -174,6 +174,11 @@ CodeReading read_code(std::string_view language, std::string_view code) {
     const std::string& value = literal.second;
     if (value.size() < 256 && classify_path(value) == PathClass::credential && value.find(' ') == std::string::npos)
       add_source(reading, "credential_file", value);
+    bool address_like = !value.empty() && value.size() < 256 && value.find_first_not_of("0123456789.") == std::string::npos &&
+                        std::count(value.begin(), value.end(), '.') == 3;
+    if (address_like && has_any(code, {"connect", "Socket", "socket", "fsockopen"})) {
+      if (std::find(reading.hosts.begin(), reading.hosts.end(), value) == reading.hosts.end()) reading.hosts.push_back(value);
+    }
     if (is_url(value)) {
       std::string host = host_of(value);
       if (!host.empty() && std::find(reading.hosts.begin(), reading.hosts.end(), host) == reading.hosts.end())

@@ -486,6 +486,7 @@ Stream Walker::walk_command_core(TSNode node, const Stream& in, int depth) {
 
   Invocation inv;
   inv.span = span_of(node);
+  pending_stdin_ = in;
   for (size_t i = 0; i < words.size(); ++i) {
     if (has_substitution[i] && !script_nodes.count(static_cast<int>(i))) {
       Word word = eval_word(words[i], true, false, depth + 1);
@@ -879,7 +880,10 @@ void Walker::eval_part(TSNode node, Word& word, bool run, bool in_quotes, int de
     word.text += raw;
     word.dynamic = true;
     if (!run) return;
-    Stream out = run_substitution(node, Stream{}, depth + 1);
+    // >(cmd) receives what the command writes; tee writes its stdin there.
+    Stream feed = raw.substr(0, 1) == ">" ? pending_stdin_ : Stream{};
+    if (!feed.taint.empty()) add_via(feed.taint, "process_substitution");
+    Stream out = run_substitution(node, feed, depth + 1);
     add_via(out.taint, "process_substitution");
     merge_taints(word.taint, out.taint);
     word.stream = out;

@@ -146,7 +146,8 @@ class Walker {
   std::chrono::steady_clock::time_point deadline_;
   size_t steps_ = 0;
   bool stopped_ = false;              // a hard limit was hit: stop walking
-  std::string last_command_;          // name of the last command modelled (redirect checks)
+  std::string last_command_;
+  Stream pending_stdin_;              // what a command's >(…) substitutions receive (tee)          // name of the last command modelled (redirect checks)
 };
 
 }  // namespace toolwall::shell
