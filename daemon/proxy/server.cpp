@@ -231,8 +231,9 @@ struct Server::Impl {
     --active_sessions;
   }
 
-  awaitable<bool> send_error(beast::tcp_stream& client, http::status status, std::string_view code,
-                             std::string_view message, unsigned version, bool keep_alive) {
+  // Strings by value: the coroutine frame owns them, whatever temporaries the caller built.
+  awaitable<bool> send_error(beast::tcp_stream& client, http::status status, std::string code, std::string message,
+                             unsigned version, bool keep_alive) {
     http::response<http::string_body> res{status, version};
     res.set(http::field::content_type, "application/json");
     res.body() = error_json(code, message);
@@ -381,12 +382,13 @@ struct Server::Impl {
         auto [rec, rn] = co_await http::async_read_header(conn->stream, conn->buffer, *parser, nothrow);
         if (!rec) break;
         if (reused && attempt == 0 && !is_timeout(rec) && rn == 0) continue;
-        co_return co_await send_error(
-            client, is_timeout(rec) ? http::status::gateway_timeout : http::status::bad_gateway,
-            is_timeout(rec) ? "upstream_timeout" : "upstream_failed",
-            is_timeout(rec) ? "the upstream sent no response within the configured upstream_response timeout"
-                            : "the upstream's response could not be read: " + describe(rec),
-            version, keep_alive);
+        // Locals, not a conditional inside co_await: GCC 12 destroys such temporaries twice.
+        bool timed_out = is_timeout(rec);
+        http::status status = timed_out ? http::status::gateway_timeout : http::status::bad_gateway;
+        std::string code = timed_out ? "upstream_timeout" : "upstream_failed";
+        std::string message = timed_out ? "the upstream sent no response within the upstream_response timeout"
+                                         : "the upstream's response could not be read: " + describe(rec);
+        co_return co_await send_error(client, status, code, message, version, keep_alive);
       } else if (!(reused && attempt == 0)) {
         co_return co_await send_error(client, http::status::bad_gateway, "upstream_failed",
                                       "cannot send the request upstream: " + describe(wec), version, keep_alive);
@@ -580,9 +582,9 @@ struct Server::Impl {
                                       version, keep_alive);
       }
       if (ec) {
-        co_return co_await send_error(
-            client, is_timeout(ec) ? http::status::gateway_timeout : http::status::bad_gateway, "upstream_failed",
-            "the upstream's response ended early: " + describe(ec), version, keep_alive);
+        http::status status = is_timeout(ec) ? http::status::gateway_timeout : http::status::bad_gateway;
+        std::string message = "the upstream's response ended early: " + describe(ec);
+        co_return co_await send_error(client, status, "upstream_failed", message, version, keep_alive);
       }
     }
     upstream_reusable = true;
@@ -621,9 +623,9 @@ struct Server::Impl {
       if (!go_on) clean = false;
       if (go_on && ec) {
         clean = false;
-        filter->finish(is_timeout(ec) ? "the upstream sent nothing for the configured stream_idle time"
-                                      : "the upstream stream broke off: " + describe(ec),
-                       out);
+        std::string why = is_timeout(ec) ? "the upstream sent nothing for the configured stream_idle time"
+                                         : "the upstream stream broke off: " + describe(ec);
+        filter->finish(why, out);
       }
       if (!co_await write_client(client, net::buffer(out), chunked)) co_return false;
       if (!go_on || ec) break;
