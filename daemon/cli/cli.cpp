@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "engine/engine.h"
+#include "proxy/serve.h"
 
 namespace toolwall::cli {
 
@@ -31,6 +32,8 @@ void print_usage(std::ostream& out) {
          "        validate a policy and run every rule's examples; exit 1 on problems\n"
          "  bench [--policy FILE] [--profiles FILE] [--seconds N] FILE.jsonl\n"
          "        judge the calls repeatedly on one thread and print calls/s\n"
+         "  serve [--config FILE] [--listen HOST:PORT] [--upstream URL] [--policy FILE] [--audit-log FILE]\n"
+         "        run the proxy between agents and a model endpoint (see `toolwall serve --help`)\n"
          "  version                 print the version\n";
 }
 
@@ -279,6 +282,7 @@ int run(int argc, char** argv) {
     if (command == "explain") return run_explain(argc, argv);
     if (command == "policy") return run_policy(argc, argv);
     if (command == "bench") return run_bench(argc, argv);
+    if (command == "serve") return proxy::serve_command(argc - 1, argv + 1);
     // Front ends that live in other modules (e.g. `serve`) dispatch here.
     std::cerr << "toolwall: unknown command '" << command << "'\n";
     print_usage(std::cerr);
