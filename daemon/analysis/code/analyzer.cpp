@@ -1,6 +1,7 @@
 #include "analysis/code/analyzer.h"
 
 #include <algorithm>
+#include <chrono>
 #include <exception>
 
 #include "analysis/code/change_parsers.h"
@@ -18,6 +19,9 @@ namespace {
 
 constexpr size_t kMaxFiles = 256;
 constexpr size_t kMaxFileBytes = 1 << 20;
+// All detectors on one file share this budget, so a hostile file costs a bounded time however
+// many detectors are loaded; past it, analysis is incomplete and the fail mode decides.
+constexpr auto kDetectorBudget = std::chrono::milliseconds(2000);
 
 void mark_incomplete(Facts& facts, std::string reason) {
   facts.complete = false;
@@ -47,13 +51,21 @@ void run_code_detectors(const DetectorSet& set, const FileChange& change, std::s
     auto parsed = parse(language, change.old_text);
     if (parsed) old_tree.emplace(std::move(*parsed));
   }
+  const auto deadline = std::chrono::steady_clock::now() + kDetectorBudget;
   for (const auto& detector : set.detectors) {
     if (!detector.query_for(language)) continue;
-    RunResult result = run_detector(detector, *tree, language, change.path);
+    auto left = std::chrono::duration_cast<std::chrono::microseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      mark_incomplete(facts, change.path + ": code detectors ran out of time");
+      break;
+    }
+    QueryLimits limits;
+    limits.timeout_micros = std::min<uint64_t>(limits.timeout_micros, static_cast<uint64_t>(left.count()));
+    RunResult result = run_detector(detector, *tree, language, change.path, limits);
     if (result.hit_limit) mark_incomplete(facts, change.path + ": query limits reached for " + detector.id);
     if (detector.on_added && old_tree && !result.matches.empty()) {
       std::vector<std::string> before;
-      for (const auto& m : run_detector(detector, *old_tree, language, change.path).matches)
+      for (const auto& m : run_detector(detector, *old_tree, language, change.path, limits).matches)
         before.push_back(without_space(m.node_text));
       std::erase_if(result.matches, [&](const CodeMatch& m) {
         return std::find(before.begin(), before.end(), without_space(m.node_text)) != before.end();

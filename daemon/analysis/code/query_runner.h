@@ -11,7 +11,7 @@ namespace toolwall::code {
 
 struct QueryLimits {
   uint32_t match_limit = 512;          // in-progress matches per cursor
-  uint64_t timeout_micros = 200'000;   // per detector run
+  uint64_t timeout_micros = 500'000;   // per detector run
   size_t max_matches = 200;            // reported per detector per file
 };
 

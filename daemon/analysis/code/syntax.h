@@ -21,7 +21,7 @@ std::optional<Language> parse_language(std::string_view name);  // "python", "js
 const TSLanguage* grammar(Language language);
 
 struct ParseLimits {
-  uint64_t timeout_micros = 250'000;  // per parse; hostile inputs cannot stall the proxy
+  uint64_t timeout_micros = 1'000'000;  // per parse; hostile inputs cannot stall the proxy
   size_t max_bytes = 1 << 20;
 };
 

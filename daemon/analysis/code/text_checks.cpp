@@ -1,6 +1,8 @@
 #include "analysis/code/text_checks.h"
 
+#include <algorithm>
 #include <array>
+#include <vector>
 #include <cctype>
 #include <cmath>
 
@@ -51,33 +53,53 @@ namespace {
 struct SecretShape {
   const char* name;
   const char* pattern;
+  const char* markers;  // fixed substrings ("a|b"), one of which every match contains: most literals skip the regex
 };
 
 // Formats documented by their issuers; each needs enough random-looking characters to not be a
 // placeholder ("sk-..." alone is not a key).
 constexpr std::array<SecretShape, 16> kSecretShapes{{
-    {"anthropic_key", R"(sk-ant-[A-Za-z0-9_\-]{20,})"},
-    {"openai_key", R"(sk-(proj-|svcacct-|admin-)?[A-Za-z0-9_\-]{20,})"},
-    {"aws_access_key_id", R"((AKIA|ASIA)[0-9A-Z]{16})"},
-    {"github_token", R"(gh[pousr]_[A-Za-z0-9]{30,})"},
-    {"github_pat", R"(github_pat_[A-Za-z0-9_]{22,})"},
-    {"gitlab_token", R"(glpat-[A-Za-z0-9_\-]{20,})"},
-    {"slack_token", R"(xox[abposr]-[A-Za-z0-9\-]{10,})"},
-    {"slack_webhook", R"(hooks\.slack\.com/services/T[A-Za-z0-9_/]{20,})"},
-    {"private_key", R"(-----BEGIN ([A-Z]+ )?PRIVATE KEY( BLOCK)?-----)"},
-    {"google_api_key", R"(AIza[0-9A-Za-z_\-]{35})"},
-    {"stripe_key", R"((sk|rk)_live_[0-9A-Za-z]{20,})"},
-    {"npm_token", R"(npm_[A-Za-z0-9]{36})"},
-    {"pypi_token", R"(pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_\-]{20,})"},
-    {"huggingface_token", R"(hf_[A-Za-z0-9]{30,})"},
-    {"sendgrid_key", R"(SG\.[A-Za-z0-9_\-]{20,}\.[A-Za-z0-9_\-]{20,})"},
-    {"twilio_key", R"(SK[0-9a-f]{32})"},
+    {"anthropic_key", R"(sk-ant-[A-Za-z0-9_\-]{20,})", "sk-ant-"},
+    {"openai_key", R"(sk-(proj-|svcacct-|admin-)?[A-Za-z0-9_\-]{20,})", "sk-"},
+    {"aws_access_key_id", R"((AKIA|ASIA)[0-9A-Z]{16})", "A"},
+    {"github_token", R"(gh[pousr]_[A-Za-z0-9]{30,})", "ghp_|gho_|ghu_|ghs_|ghr_"},
+    {"github_pat", R"(github_pat_[A-Za-z0-9_]{22,})", "github_pat_"},
+    {"gitlab_token", R"(glpat-[A-Za-z0-9_\-]{20,})", "glpat-"},
+    {"slack_token", R"(xox[abposr]-[A-Za-z0-9\-]{10,})", "xox"},
+    {"slack_webhook", R"(hooks\.slack\.com/services/T[A-Za-z0-9_/]{20,})", "hooks.slack.com"},
+    {"private_key", R"(-----BEGIN ([A-Z]+ )?PRIVATE KEY( BLOCK)?-----)", "PRIVATE KEY"},
+    {"google_api_key", R"(AIza[0-9A-Za-z_\-]{35})", "AIza"},
+    {"stripe_key", R"((sk|rk)_live_[0-9A-Za-z]{20,})", "_live_"},
+    {"npm_token", R"(npm_[A-Za-z0-9]{36})", "npm_"},
+    {"pypi_token", R"(pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_\-]{20,})", "pypi-"},
+    {"huggingface_token", R"(hf_[A-Za-z0-9]{30,})", "hf_"},
+    {"sendgrid_key", R"(SG\.[A-Za-z0-9_\-]{20,}\.[A-Za-z0-9_\-]{20,})", "SG."},
+    {"twilio_key", R"(SK[0-9a-f]{32})", "SK"},
 }};
 
-const std::vector<std::pair<std::string, std::regex>>& compiled_shapes() {
+struct CompiledShape {
+  std::string name;
+  std::vector<std::string> markers;
+  std::regex regex;
+};
+
+std::vector<std::string> split_markers(std::string_view markers) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= markers.size()) {
+    size_t bar = markers.find('|', start);
+    if (bar == std::string_view::npos) bar = markers.size();
+    out.emplace_back(markers.substr(start, bar - start));
+    start = bar + 1;
+  }
+  return out;
+}
+
+const std::vector<CompiledShape>& compiled_shapes() {
   static const auto shapes = [] {
-    std::vector<std::pair<std::string, std::regex>> out;
-    for (const auto& s : kSecretShapes) out.emplace_back(s.name, std::regex(s.pattern, std::regex::ECMAScript));
+    std::vector<CompiledShape> out;
+    for (const auto& s : kSecretShapes)
+      out.push_back({s.name, split_markers(s.markers), std::regex(s.pattern, std::regex::ECMAScript | std::regex::optimize)});
     return out;
   }();
   return shapes;
@@ -93,7 +115,11 @@ std::string lower(std::string_view text) {
 
 std::string known_secret_shape(std::string_view text) {
   if (text.size() > kRegexInputCap) text = text.substr(0, kRegexInputCap);
-  for (const auto& [name, regex] : compiled_shapes()) {
+  if (text.size() < 16) return {};  // no issued credential format is shorter
+  for (const auto& [name, markers, regex] : compiled_shapes()) {
+    if (std::none_of(markers.begin(), markers.end(),
+                     [&](const std::string& m) { return text.find(m) != std::string_view::npos; }))
+      continue;
     std::match_results<std::string_view::const_iterator> m;
     if (!std::regex_search(text.begin(), text.end(), m, regex)) continue;
     // A shape filled with one repeated character or "x"s is a placeholder, not a credential.
