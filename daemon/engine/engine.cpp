@@ -152,7 +152,7 @@ void Engine::rewrite(const ToolCall& call, Trace& trace) const {
     verdict.arguments.reset();
     verdict.error = "rewrite not possible: " + why;
   };
-  if (trace.call.kind != ToolKind::shell) return give_up("only shell commands can be rewritten");
+  if (trace.call.kind != ToolKind::shell) return give_up("the finding is in written content, which is blocked, not edited");
   if (!evaluation.rewrite_problem.empty()) return give_up(evaluation.rewrite_problem);
   if (evaluation.drop_statements.empty()) return give_up("no statement to drop");
   if (overlapping(evaluation.drop_statements)) return give_up("two rewrites ask to drop overlapping statements");
