@@ -35,13 +35,8 @@ std::string without_space(std::string_view text) {
   return out;
 }
 
-void run_code_detectors(const DetectorSet& set, const FileChange& change, std::string_view new_text, Language language,
+void run_code_detectors(const DetectorSet& set, const FileChange& change, const SyntaxTree& tree, Language language,
                         Facts& facts) {
-  auto tree = parse(language, new_text);
-  if (!tree) {
-    mark_incomplete(facts, change.path + ": " + tree.error());
-    return;
-  }
   // For edits, `on: added` detectors compare with the replaced text: a finding the old text already
   // had is not what this change introduces.
   std::optional<SyntaxTree> old_tree;
@@ -61,7 +56,7 @@ void run_code_detectors(const DetectorSet& set, const FileChange& change, std::s
     }
     QueryLimits limits;
     limits.timeout_micros = std::min<uint64_t>(limits.timeout_micros, static_cast<uint64_t>(left.count()));
-    RunResult result = run_detector(detector, *tree, language, change.path, limits);
+    RunResult result = run_detector(detector, tree, language, change.path, limits);
     if (result.hit_limit) mark_incomplete(facts, change.path + ": query limits reached for " + detector.id);
     if (detector.on_added && old_tree && !result.matches.empty()) {
       std::vector<std::string> before;
@@ -85,9 +80,18 @@ void analyze_change(const DetectorSet& set, const FileChange& change, Facts& fac
   }
   FileKind kind = classify_file(change.path, text);
   if (kind.prose) return;  // documentation shows commands; it does not run them
-  if (kind.language) run_code_detectors(set, change, text, *kind.language, facts);
+  std::optional<SyntaxTree> tree;
+  if (kind.language) {
+    auto parsed = parse(*kind.language, text);
+    if (parsed) {
+      tree.emplace(std::move(*parsed));
+      run_code_detectors(set, change, *tree, *kind.language, facts);
+    } else {
+      mark_incomplete(facts, change.path + ": " + parsed.error());
+    }
+  }
   if (kind.carrier != CommandCarrier::none)
-    facts.merge(analyze_embedded_commands(kind, change.path, text, !change.whole_file));
+    facts.merge(analyze_embedded_commands(kind, change.path, text, !change.whole_file, tree ? &*tree : nullptr));
 }
 
 Facts from_parsed(const Analyzer& analyzer, ParsedChanges parsed, std::string_view what) {

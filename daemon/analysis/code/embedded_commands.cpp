@@ -503,50 +503,98 @@ void systemd_scripts(std::string_view content, std::vector<EmbeddedScript>& out)
   if (!b.empty()) out.push_back(b.finish("service", "Exec"));
 }
 
-// ---- setup.py ------------------------------------------------------------------------------
+// ---- programs: shell commands in code ---------------------------------------------------------
 
-void setup_py_scripts(std::string_view content, std::vector<EmbeddedScript>& out) {
-  auto tree = parse(Language::python, content);
-  if (!tree) return;
-  static const std::regex kRunner(
-      R"(^(os\.(system|popen)|subprocess\.(run|call|check_call|check_output|Popen|getoutput|getstatusoutput)|check_call|check_output|call|run|system|popen|Popen|getoutput)$)");
-  std::vector<TSNode> stack{tree->root()};
+bool is_string_node(std::string_view type) {
+  return type == "string" || type == "template_string" || type == "interpreted_string_literal" ||
+         type == "raw_string_literal";
+}
+
+bool is_shell_name(const std::string& name) {
+  return name == "sh" || name == "bash" || name == "zsh" || name == "/bin/sh" || name == "/bin/bash" ||
+         name == "/usr/bin/bash" || name == "/usr/bin/env bash";
+}
+
+// The string literal children of a list/array node, in order.
+std::vector<TSNode> string_items(TSNode list) {
+  std::vector<TSNode> out;
+  for (uint32_t i = 0; i < ts_node_named_child_count(list); ++i) {
+    TSNode item = ts_node_named_child(list, i);
+    if (std::string_view(ts_node_type(item)) == "literal_element" && ts_node_named_child_count(item) == 1)
+      item = ts_node_named_child(item, 0);  // Go composite literal elements
+    if (is_string_node(ts_node_type(item))) out.push_back(item);
+  }
+  return out;
+}
+
+// Which calls run a shell command, and where its text sits, per language.
+struct RunnerCall {
+  std::vector<TSNode> words;  // literal words of the command, or one literal holding a script
+};
+
+std::optional<RunnerCall> runner_call(const SyntaxTree& tree, TSNode call, Language language) {
+  static const std::regex kPython(
+      R"(^(os\.(system|popen|execl|execlp|spawnl)|subprocess\.(run|call|check_call|check_output|Popen|getoutput|getstatusoutput)|check_call|check_output|system|popen|Popen|getoutput|commands\.getoutput)$)");
+  static const std::regex kJsScript(R"(^(exec|execSync|(child_process|cp|childProcess)\.(exec|execSync)|require\(["']child_process["']\)\.(exec|execSync))$)");
+  static const std::regex kJsArgv(
+      R"(^(spawn|spawnSync|execFile|execFileSync|(child_process|cp|childProcess)\.(spawn|spawnSync|execFile|execFileSync)|require\(["']child_process["']\)\.(spawn|spawnSync|execFile|execFileSync))$)");
+  static const std::regex kGo(R"(^exec\.Command(Context)?$)");
+  std::string function(tree.text_of(field(call, "function")));
+  TSNode args = field(call, "arguments");
+  if (ts_node_is_null(args)) return std::nullopt;
+  std::vector<TSNode> positional;
+  for (uint32_t i = 0; i < ts_node_named_child_count(args); ++i) {
+    TSNode a = ts_node_named_child(args, i);
+    std::string_view t = ts_node_type(a);
+    if (t != "keyword_argument" && t != "comment") positional.push_back(a);
+  }
+  if (positional.empty()) return std::nullopt;
+  RunnerCall out;
+  std::string_view first_type = ts_node_type(positional[0]);
+  if (language == Language::python && std::regex_match(function, kPython)) {
+    if (is_string_node(first_type)) out.words.push_back(positional[0]);
+    if (first_type == "list" || first_type == "tuple") out.words = string_items(positional[0]);
+  } else if ((language == Language::javascript || language == Language::typescript || language == Language::tsx)) {
+    if (std::regex_match(function, kJsScript) && is_string_node(first_type)) out.words.push_back(positional[0]);
+    if (std::regex_match(function, kJsArgv) && is_string_node(first_type)) {
+      out.words.push_back(positional[0]);
+      if (positional.size() > 1 && std::string_view(ts_node_type(positional[1])) == "array")
+        for (TSNode w : string_items(positional[1])) out.words.push_back(w);
+    }
+  } else if (language == Language::go && std::regex_match(function, kGo)) {
+    for (TSNode a : positional)
+      if (is_string_node(ts_node_type(a))) out.words.push_back(a);
+  }
+  if (out.words.empty()) return std::nullopt;
+  // ["sh", "-c", "script"]: the script is what runs.
+  if (out.words.size() >= 3) {
+    std::string shell = unquote_literal(tree.text_of(out.words[0])), flag = unquote_literal(tree.text_of(out.words[1]));
+    if (is_shell_name(shell) && flag == "-c") out.words.erase(out.words.begin(), out.words.begin() + 2);
+  }
+  return out;
+}
+
+void program_scripts(const SyntaxTree& tree, Language language, const std::string& origin,
+                     std::vector<EmbeddedScript>& out) {
+  std::vector<TSNode> stack{tree.root()};
   size_t visited = 0;
   while (!stack.empty() && visited++ < kMaxWalkNodes && out.size() < kMaxScripts) {
     TSNode node = stack.back();
     stack.pop_back();
     for (uint32_t i = ts_node_named_child_count(node); i-- > 0;) stack.push_back(ts_node_named_child(node, i));
-    if (std::string_view(ts_node_type(node)) != "call") continue;
-    std::string function(tree->text_of(field(node, "function")));
-    if (!std::regex_match(function, kRunner)) continue;
-    TSNode args = field(node, "arguments");
-    if (ts_node_is_null(args) || ts_node_named_child_count(args) == 0) continue;
-    TSNode first = ts_node_named_child(args, 0);
-    std::string_view first_type = ts_node_type(first);
-    std::vector<TSNode> strings;
-    if (first_type == "string") {
-      strings.push_back(first);
-    } else if (first_type == "list" || first_type == "tuple") {
-      for (uint32_t i = 0; i < ts_node_named_child_count(first); ++i)
-        if (std::string_view(ts_node_type(ts_node_named_child(first, i))) == "string")
-          strings.push_back(ts_node_named_child(first, i));
-      // ["sh", "-c", "script"]: the script is what runs.
-      if (strings.size() == 3) {
-        std::string shell = unquote_literal(tree->text_of(strings[0])), flag = unquote_literal(tree->text_of(strings[1]));
-        if ((shell == "sh" || shell == "bash" || shell == "/bin/sh" || shell == "/bin/bash") && flag == "-c")
-          strings.erase(strings.begin(), strings.begin() + 2);
-      }
-    }
-    if (strings.empty()) continue;
+    std::string_view type = ts_node_type(node);
+    if (type != "call" && type != "call_expression") continue;
+    auto runner = runner_call(tree, node, language);
+    if (!runner) continue;
     ScriptBuilder b;
-    for (TSNode s : strings) {
-      std::string_view raw = tree->text_of(s);
+    for (TSNode word : runner->words) {
+      std::string_view raw = tree.text_of(word);
       std::string value = unquote_literal(raw);
       size_t inner = raw.find(value);
-      b.add(value, ts_node_start_byte(s) + static_cast<uint32_t>(inner == std::string_view::npos ? 0 : inner));
-      b.add_char(' ', ts_node_end_byte(s));
+      b.add(value, ts_node_start_byte(word) + static_cast<uint32_t>(inner == std::string_view::npos ? 0 : inner));
+      b.add_char(' ', ts_node_end_byte(word));
     }
-    out.push_back(b.finish("install_hook", function));
+    if (!b.empty()) out.push_back(b.finish(origin, std::string(tree.text_of(field(node, "function")))));
   }
 }
 
@@ -561,7 +609,7 @@ Span map_span(const EmbeddedScript& script, Span span) {
 }  // namespace
 
 std::vector<EmbeddedScript> extract_scripts(const FileKind& kind, const std::string& path, std::string_view content,
-                                            bool fragment) {
+                                            bool fragment, const SyntaxTree* tree) {
   std::vector<EmbeddedScript> out;
   switch (kind.carrier) {
     case CommandCarrier::none: break;
@@ -577,15 +625,23 @@ std::vector<EmbeddedScript> extract_scripts(const FileKind& kind, const std::str
     case CommandCarrier::ci_workflow: ci_workflow_scripts(content, out); break;
     case CommandCarrier::crontab: crontab_scripts(normalize_path(path), content, out); break;
     case CommandCarrier::systemd_unit: systemd_scripts(content, out); break;
-    case CommandCarrier::setup_py: setup_py_scripts(content, out); break;
+    case CommandCarrier::program:
+      if (kind.language) {
+        if (tree) {
+          program_scripts(*tree, *kind.language, kind.origin, out);
+        } else if (auto parsed = parse(*kind.language, content)) {
+          program_scripts(*parsed, *kind.language, kind.origin, out);
+        }
+      }
+      break;
   }
   return out;
 }
 
 Facts analyze_embedded_commands(const FileKind& kind, const std::string& path, std::string_view content,
-                                bool fragment) {
+                                bool fragment, const SyntaxTree* tree) {
   Facts facts;
-  for (auto& script : extract_scripts(kind, path, content, fragment)) {
+  for (auto& script : extract_scripts(kind, path, content, fragment, tree)) {
     Facts shell = shell::analyze(script.text);
     auto locate = [&](Span& span, Span& statement, Location& location) {
       span = map_span(script, span);

@@ -1,12 +1,14 @@
 #pragma once
 // Commands that a written file makes run (package.json scripts, Makefile recipes, Dockerfile RUN,
-// CI steps, shell scripts, rc files, hooks, crontabs, systemd units, setup.py), extracted with a
+// CI steps, shell scripts, rc files, hooks, crontabs, systemd units, shell commands in program code
+// such as os.system or child_process.exec), extracted with a
 // byte map back into the file and analysed by the shell analyser.
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "analysis/code/file_kind.h"
+#include "analysis/code/syntax.h"
 #include "core/facts.h"
 
 namespace toolwall::code {
@@ -19,12 +21,13 @@ struct EmbeddedScript {
   std::string label;   // what it is, e.g. "scripts.postinstall", "RUN", "steps[].run"
 };
 
-// The scripts a file carries. `fragment`: content is an edit snippet, not the whole file.
+// The scripts a file carries. `fragment`: content is an edit snippet, not the whole file. `tree`:
+// the content already parsed in kind.language (else parsed here when needed).
 std::vector<EmbeddedScript> extract_scripts(const FileKind& kind, const std::string& path, std::string_view content,
-                                            bool fragment);
+                                            bool fragment, const SyntaxTree* tree = nullptr);
 
 // Shell facts of every embedded script, spans in file offsets, Location {path, line, column, origin}.
 Facts analyze_embedded_commands(const FileKind& kind, const std::string& path, std::string_view content,
-                                bool fragment);
+                                bool fragment, const SyntaxTree* tree = nullptr);
 
 }  // namespace toolwall::code

@@ -119,7 +119,11 @@ FileKind classify_file(std::string_view raw_path, std::string_view content) {
       kind.carrier = CommandCarrier::shell_script;
       kind.origin = "git_hook";
     }
-    if (language_from_interpreter(interpreter)) kind.language = language_from_interpreter(interpreter);
+    if (auto language = language_from_interpreter(interpreter)) {  // a hook written in Python or Node
+      kind.language = language;
+      kind.carrier = CommandCarrier::program;
+      kind.origin = "git_hook";
+    }
     return kind;
   }
   if (std::find(kShellRcNames.begin(), kShellRcNames.end(), base) != kShellRcNames.end() ||
@@ -160,7 +164,7 @@ FileKind classify_file(std::string_view raw_path, std::string_view content) {
   }
   if (base == "setup.py") {
     kind.language = Language::python;
-    kind.carrier = CommandCarrier::setup_py;
+    kind.carrier = CommandCarrier::program;
     kind.origin = "install_hook";
     return kind;
   }
@@ -194,6 +198,10 @@ FileKind classify_file(std::string_view raw_path, std::string_view content) {
     return kind;
   }
   if (!kind.language && ext.empty()) kind.language = language_from_interpreter(interpreter);
+  if (kind.language && *kind.language != Language::json && *kind.language != Language::yaml) {
+    kind.carrier = CommandCarrier::program;
+    kind.origin = "program";
+  }
   return kind;
 }
 

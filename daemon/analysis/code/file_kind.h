@@ -19,7 +19,7 @@ enum class CommandCarrier {
   ci_workflow,    // run:/script: steps
   crontab,        // schedule lines
   systemd_unit,   // Exec*= lines
-  setup_py,       // os.system/subprocess calls in setup.py
+  program,        // literal commands code runs: os.system, subprocess, child_process, exec.Command
 };
 
 struct FileKind {
