@@ -97,6 +97,13 @@ std::string upstream_text(const UpstreamUrl& url) {
 
 int serve_command(int argc, char** argv) {
   Flags flags;
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    if (arg == "--help" || arg == "-h") {
+      print_serve_usage(std::cout);
+      return 0;
+    }
+  }
   if (!parse_flags(argc, argv, flags)) {
     print_serve_usage(std::cerr);
     return 2;
