@@ -324,6 +324,9 @@ Stream Walker::run(Invocation inv, const Stream& in, int depth) {
     // A command word made of fetched data runs that data.
     std::string sink = frame_.exec_sink.empty() ? "shell" : frame_.exec_sink;
     emit_secret_flows(head.taint, "exec", sink, "", inv.span, "", true);
+    for (const auto& taint : head.taint)
+      if (taint.from == "network" && taint.source.rfind("/dev/tcp/", 0) == 0)
+        add_marker("reverse_shell", "runs commands read from " + taint.source, inv.span);
     return {};
   }
   if (head.obfuscated && inv.name != head.source) add_marker("obfuscated_name", head.source + " -> " + inv.name, inv.span);
@@ -382,6 +385,21 @@ Stream Walker::model(Invocation& inv, const Stream& in, int depth) {
     for (const auto& arg : args)
       if (is_secret_variable(arg)) out.taint.push_back(Taint{"secret_var", "$" + arg, {}, {}, false});
     return out;
+  }
+  if (name == "read" || name == "mapfile" || name == "readarray") {
+    // read VAR takes a line of stdin: the variable now holds that data.
+    ParsedArgs parsed = parse_args(inv.argv, 1, "adnNpt", {});
+    Word value;
+    value.dynamic = true;
+    value.text = "$REPLY";
+    value.taint = in.taint;
+    add_via(value.taint, "variable");
+    for (size_t index : parsed.positionals) {
+      value.text = "$" + inv.argv[index].text;
+      variables_[inv.argv[index].text] = Variable{value, {}};
+    }
+    if (const Option* array = parsed.find({"-a"})) variables_[array->value] = Variable{value, {}};
+    return {};
   }
   if (name == "alias") {
     for (const auto& arg : args) {
@@ -1148,8 +1166,9 @@ Stream Walker::model_interpreter(Invocation& inv, const Stream& in, int depth) {
       }
       continue;
     }
-    if (arg.size() > 2 && arg[0] == '-' && arg[1] != '-' && code_options.find(arg.back()) != std::string_view::npos &&
-        family == "perl") {
+    bool perl_cluster = family == "perl" && arg.size() > 2 && arg.size() <= 6 && arg[0] == '-' &&
+                        std::all_of(arg.begin() + 1, arg.end(), [](char c) { return std::islower(static_cast<unsigned char>(c)); });
+    if (perl_cluster && code_options.find(arg.back()) != std::string_view::npos) {
       // perl -ne / -pe / -lne 'code'
       if (i + 1 < inv.argv.size()) {
         code += inv.argv[i + 1].text + "\n";
@@ -1160,6 +1179,11 @@ Stream Walker::model_interpreter(Invocation& inv, const Stream& in, int depth) {
       continue;
     }
     if (arg == "-m" && family == "python") break;  // python -m module
+    // Modules loaded on the command line are part of what the code can do (perl -MLWP, ruby -rsocket).
+    if ((family == "perl" && (starts_with(arg, "-M") || starts_with(arg, "-m"))) || (family == "ruby" && starts_with(arg, "-r"))) {
+      code += "use " + arg.substr(2) + ";\n";
+      continue;
+    }
     if (arg == "-" ) {
       script_index = 0;
       break;

