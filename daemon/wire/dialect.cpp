@@ -2,7 +2,9 @@
 
 #include <exception>
 
+#include "wire/anthropic_messages.h"
 #include "wire/chat_completions.h"
+#include "wire/responses.h"
 
 namespace toolwall::wire {
 
@@ -18,7 +20,18 @@ void WireCounters::count(Action action) {
 const Dialect* dialect_for(std::string_view method, std::string_view path) {
   static const ChatCompletionsDialect chat_completions;
   if (chat_completions.handles(method, path)) return &chat_completions;
+  static const ResponsesDialect responses;
+  if (responses.handles(method, path)) return &responses;
+  static const AnthropicMessagesDialect anthropic_messages;
+  if (anthropic_messages.handles(method, path)) return &anthropic_messages;
   return nullptr;
+}
+
+bool uninspectable_tool_api(std::string_view method, std::string_view path) {
+  if (method != "POST") return false;
+  for (std::string_view known : {"/v1/responses", "/responses", "/v1/messages", "/messages", "/api/chat"})
+    if (path == known) return true;
+  return false;
 }
 
 Verdict judge_safely(const Judge& judge, const ToolCall& call) {

@@ -1,0 +1,172 @@
+#include "wire/responses_items.h"
+
+#include <vector>
+
+namespace toolwall::wire::responses {
+
+namespace {
+
+std::string call_id_of(const OrderedJson& item) {
+  std::string id = string_member(item, "call_id");
+  return id.empty() ? string_member(item, "id") : id;
+}
+
+ToolCall invalid_call(const OrderedJson& item, std::string tool, std::string why, const JudgeContext& ctx) {
+  ToolCall call;
+  call.id = call_id_of(item);
+  call.agent = ctx.exchange.agent;
+  call.tool = std::move(tool);
+  call.arguments_valid = false;
+  call.arguments_error = std::move(why);
+  return call;
+}
+
+ToolCall function_call(const OrderedJson& item, const JudgeContext& ctx, std::optional<Verdict>& preset) {
+  std::string name = string_member(item, "name");
+  auto args = item.find("arguments");
+  if (args == item.end()) return ToolCall::from_wire(call_id_of(item), ctx.exchange.agent, name, "");
+  if (args->is_string()) {
+    const auto& text = args->get_ref<const std::string&>();
+    if (text.size() > ctx.limits.max_tool_argument_bytes) return oversized_call(call_id_of(item), name, ctx, preset);
+    return ToolCall::from_wire(call_id_of(item), ctx.exchange.agent, name, text);
+  }
+  return ToolCall::from_json(call_id_of(item), ctx.exchange.agent, name, to_plain(*args));
+}
+
+// A freeform tool (Codex's apply_patch) takes one string; the engine reads it as {"input": …}.
+ToolCall custom_tool_call(const OrderedJson& item, const JudgeContext& ctx, std::optional<Verdict>& preset) {
+  std::string name = string_member(item, "name");
+  auto input = item.find("input");
+  if (input == item.end() || !input->is_string())
+    return invalid_call(item, name, "a custom tool call without an input string", ctx);
+  const auto& text = input->get_ref<const std::string&>();
+  if (text.size() > ctx.limits.max_tool_argument_bytes) return oversized_call(call_id_of(item), name, ctx, preset);
+  ToolCall call;
+  call.id = call_id_of(item);
+  call.agent = ctx.exchange.agent;
+  call.tool = std::move(name);
+  call.arguments = nlohmann::json{{"input", text}};
+  return call;
+}
+
+// The built-in local shell: action.command is an argv, read like Codex's shell{command, workdir}.
+ToolCall local_shell_call(const OrderedJson& item, const JudgeContext& ctx, std::optional<Verdict>& preset) {
+  static const std::string kTool = "local_shell";
+  auto action = item.find("action");
+  if (action == item.end() || !action->is_object()) return invalid_call(item, kTool, "a local shell call without an action", ctx);
+  auto command = action->find("command");
+  if (command == action->end() || !command->is_array() || command->empty())
+    return invalid_call(item, kTool, "a local shell call without a command argv", ctx);
+  size_t bytes = 0;
+  nlohmann::json argv = nlohmann::json::array();
+  for (const auto& word : *command) {
+    if (!word.is_string()) return invalid_call(item, kTool, "a local shell command word is not a string", ctx);
+    bytes += word.get_ref<const std::string&>().size();
+    argv.push_back(word.get<std::string>());
+  }
+  if (bytes > ctx.limits.max_tool_argument_bytes) return oversized_call(call_id_of(item), kTool, ctx, preset);
+  ToolCall call;
+  call.id = call_id_of(item);
+  call.agent = ctx.exchange.agent;
+  call.tool = kTool;
+  call.arguments = nlohmann::json{{"command", std::move(argv)}};
+  std::string workdir = string_member(*action, "working_directory");
+  if (!workdir.empty()) call.arguments["workdir"] = workdir;
+  return call;
+}
+
+bool rewrite_function_call(OrderedJson& item, const nlohmann::json& new_arguments, std::string& sent) {
+  sent = dump_compact(new_arguments);
+  item["arguments"] = sent;
+  return true;
+}
+
+bool rewrite_custom_tool_call(OrderedJson& item, const nlohmann::json& new_arguments, std::string& sent) {
+  auto input = new_arguments.find("input");
+  if (input == new_arguments.end() || !input->is_string()) return false;
+  sent = input->get<std::string>();
+  item["input"] = sent;
+  return true;
+}
+
+bool rewrite_local_shell_call(OrderedJson& item, const nlohmann::json& new_arguments, std::string& sent) {
+  auto command = new_arguments.find("command");
+  if (command == new_arguments.end()) return false;
+  OrderedJson argv = OrderedJson::array();
+  if (command->is_string()) {
+    argv = OrderedJson::array({"bash", "-lc", command->get<std::string>()});
+  } else if (command->is_array() && !command->empty()) {
+    for (const auto& word : *command) {
+      if (!word.is_string()) return false;
+      argv.push_back(word.get<std::string>());
+    }
+  } else {
+    return false;
+  }
+  if (!item.contains("action") || !item["action"].is_object()) return false;
+  item["action"]["command"] = argv;
+  sent = dump_compact(argv);
+  return true;
+}
+
+}  // namespace
+
+bool is_call_item_type(std::string_view type) {
+  return type == "function_call" || type == "custom_tool_call" || type == "local_shell_call";
+}
+
+std::string replacement_id(const OrderedJson& call_item) {
+  std::string id = string_member(call_item, "id");
+  if (id.empty()) id = string_member(call_item, "call_id");
+  return "msg_toolwall_" + id;
+}
+
+OrderedJson message_item(const std::string& id, const std::string& text, bool completed) {
+  OrderedJson item{{"id", id}, {"type", "message"}, {"status", completed ? "completed" : "in_progress"},
+                   {"role", "assistant"}};
+  item["content"] = OrderedJson::array();
+  if (completed)
+    item["content"].push_back(OrderedJson{{"type", "output_text"}, {"annotations", OrderedJson::array()}, {"text", text}});
+  return item;
+}
+
+SettledItem settle_item(const OrderedJson& item, const JudgeContext& ctx, std::optional<Verdict> preset) {
+  std::string type = string_member(item, "type");
+  ToolCall call;
+  ApplyRewrite apply;
+  SettledItem result;
+  result.item = item;
+  if (type == "custom_tool_call") {
+    call = custom_tool_call(item, ctx, preset);
+    apply = [&result](const nlohmann::json& args, std::string& sent) { return rewrite_custom_tool_call(result.item, args, sent); };
+  } else if (type == "local_shell_call") {
+    call = local_shell_call(item, ctx, preset);
+    apply = [&result](const nlohmann::json& args, std::string& sent) { return rewrite_local_shell_call(result.item, args, sent); };
+  } else {
+    call = function_call(item, ctx, preset);
+    apply = [&result](const nlohmann::json& args, std::string& sent) { return rewrite_function_call(result.item, args, sent); };
+  }
+  SettledCall settled = settle_call(std::move(call), preset, ctx, apply);
+  result.settlement = settled.settlement;
+  if (settled.settlement == Settlement::pass) result.item = item;
+  if (settled.settlement == Settlement::replace) {
+    result.explanation = settled.explanation;
+    result.item = message_item(replacement_id(item), settled.explanation, true);
+  }
+  return result;
+}
+
+bool filter_output(OrderedJson& output, const JudgeContext& ctx) {
+  if (!output.is_array()) return false;
+  bool changed = false;
+  for (auto& item : output) {
+    if (!item.is_object() || !is_call_item_type(string_member(item, "type"))) continue;
+    SettledItem settled = settle_item(item, ctx);
+    if (settled.settlement == Settlement::pass) continue;
+    item = std::move(settled.item);
+    changed = true;
+  }
+  return changed;
+}
+
+}  // namespace toolwall::wire::responses

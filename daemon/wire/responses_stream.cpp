@@ -1,0 +1,558 @@
+// The Responses SSE stream filter: every event is queued in upstream order; a call item's events are
+// held together behind one place in that queue until the item is complete and judged, so nothing
+// after a held call overtakes it. Events are renumbered as they leave: output_index densely in the
+// order items reach the client, sequence_number gap-free.
+#include <deque>
+#include <exception>
+#include <map>
+#include <vector>
+
+#include "wire/call_outcome.h"
+#include "wire/responses.h"
+#include "wire/responses_items.h"
+#include "wire/sse.h"
+
+namespace toolwall::wire {
+
+namespace {
+
+constexpr size_t kMaxItems = 4096;
+
+bool starts_with(std::string_view text, std::string_view prefix) { return text.substr(0, prefix.size()) == prefix; }
+
+bool is_terminal(std::string_view type) {
+  return type == "response.completed" || type == "response.incomplete" || type == "response.failed";
+}
+
+bool is_call_event(std::string_view type) {
+  return starts_with(type, "response.function_call_arguments.") || starts_with(type, "response.custom_tool_call_input.");
+}
+
+struct Event {
+  OrderedJson body;
+  bool json = false;  // false: not a JSON object ("[DONE]" from compatible servers): passed as raw bytes
+  std::string raw;
+  std::string type;
+  int item_key = -1;  // the output item the event belongs to; -1 for response-level events
+};
+
+struct Item {
+  bool is_call = false;
+  std::string type;  // the item's type, from its events when the item itself was not seen
+  int upstream_index = -1;
+  int client_index = -1;
+  // Call items only:
+  bool ready = false;     // complete (output_item.done), or the response ended around it
+  bool resolved = false;  // judged and emitted
+  bool oversized = false;
+  std::optional<std::string> cut_short;  // why the call can never be complete
+  OrderedJson added;                     // the item of output_item.added
+  std::optional<OrderedJson> done;       // the item of output_item.done: what clients run
+  std::string streamed;                  // arguments (or input) as the deltas spelled them
+  std::optional<std::string> streamed_done;
+  std::vector<Event> held;
+  size_t held_bytes = 0;
+};
+
+// A place in the output order: an event, or a held call item (resolved when it reaches the front).
+struct Slot {
+  Event event;
+  int call_key = -1;
+};
+
+class ResponsesStreamFilter final : public StreamFilter {
+ public:
+  explicit ResponsesStreamFilter(JudgeContext ctx)
+      : ctx_(std::move(ctx)), framer_(ctx_.limits.max_sse_event_bytes) {}
+
+  bool feed(std::string_view bytes, std::string& out) override {
+    if (failed_) return false;
+    events_.clear();
+    bool framed = framer_.feed(bytes, events_);
+    for (auto& event : events_)
+      if (!handle_guarded(event, out)) return false;
+    if (!framed) {
+      return fail({502, "sse_event_too_large",
+                   "an event of the upstream stream exceeds " + std::to_string(ctx_.limits.max_sse_event_bytes) +
+                       " bytes"},
+                  out);
+    }
+    return true;
+  }
+
+  void finish(const std::string& error, std::string& out) override {
+    if (failed_) return;
+    if (error.empty()) {
+      events_.clear();
+      framer_.finish(events_);
+      for (auto& event : events_)
+        if (!handle_guarded(event, out)) return;
+      if (has_unresolved_calls()) {
+        fail({502, "upstream_stream_truncated", "the upstream stream ended before a tool call was complete"}, out);
+        return;
+      }
+      flush(out);
+      return;
+    }
+    if (terminal_seen_ && !has_unresolved_calls()) return;  // everything was said; the close came late
+    fail({502, "upstream_stream_failed", error}, out);
+  }
+
+ private:
+  bool handle_guarded(SseEvent& event, std::string& out) {
+    try {
+      return handle(event, out);
+    } catch (const std::exception& e) {
+      return fail({502, "toolwall_internal_error", std::string("could not process a stream event: ") + e.what()},
+                  out);
+    }
+  }
+
+  bool handle(SseEvent& sse, std::string& out) {
+    if (!sse.has_data) {
+      out += sse.raw;  // comments and keep-alives carry no state: they may overtake held calls
+      return true;
+    }
+    Event event;
+    event.raw = std::move(sse.raw);
+    if (sse.data == "[DONE]") return enqueue(std::move(event), out);
+    auto parsed = parse_bounded(sse.data, ctx_.limits);
+    if (!parsed) {
+      if (ctx_.counters) ++ctx_.counters->upstream_malformed;
+      return fail({502, "upstream_malformed_json", "the upstream sent a stream event that is not valid JSON"}, out);
+    }
+    if (!parsed->is_object()) return enqueue(std::move(event), out);
+    event.json = true;
+    event.body = std::move(*parsed);
+    event.type = string_member(event.body, "type");
+    if (event.type.empty()) event.type = sse.event;
+    decide_numbering(event.body);
+    note_response(event);
+
+    int upstream_index = -1;
+    auto index_it = event.body.find("output_index");
+    if (index_it != event.body.end() && index_it->is_number_integer()) {
+      upstream_index = index_it->get<int>();
+    } else if (auto by_id = key_by_item_id_.find(string_member(event.body, "item_id")); by_id != key_by_item_id_.end()) {
+      event.item_key = by_id->second;
+      return take_item_event(std::move(event), out);
+    }
+    if (upstream_index >= 0) return route_item_event(std::move(event), upstream_index, out);
+    return enqueue(std::move(event), out);
+  }
+
+  void decide_numbering(const OrderedJson& body) {
+    if (numbering_decided_) return;
+    numbering_decided_ = true;
+    auto seq = body.find("sequence_number");
+    numbered_ = seq != body.end() && seq->is_number_integer();
+    if (numbered_) next_sequence_ = seq->get<int64_t>();
+  }
+
+  // Response-level events: the envelope for a failure we must report, and the end of open calls.
+  void note_response(const Event& event) {
+    auto response = event.body.find("response");
+    if (response != event.body.end() && response->is_object()) {
+      envelope_ = *response;
+      envelope_.erase("output");
+      if (ctx_.exchange.model.empty()) ctx_.exchange.model = string_member(*response, "model");
+    }
+    if (is_terminal(event.type)) {
+      terminal_seen_ = true;
+      std::string status = event.type.substr(std::string_view("response.").size());
+      // A completed response completes its calls; a failed or cut one leaves them unfinished.
+      end_open_calls(event.type == "response.completed" ? std::nullopt
+                                                         : std::optional<std::string>("the response " + status));
+    } else if (event.type == "error") {
+      end_open_calls(std::string("the upstream reported an error"));
+    }
+  }
+
+  void end_open_calls(const std::optional<std::string>& why) {
+    for (auto& [key, item] : items_) {
+      if (!item.is_call || item.ready) continue;
+      item.ready = true;
+      item.cut_short = why;
+    }
+  }
+
+  bool route_item_event(Event event, int upstream_index, std::string& out) {
+    const OrderedJson* item_json = nullptr;
+    auto item_it = event.body.find("item");
+    if (item_it != event.body.end() && item_it->is_object()) item_json = &*item_it;
+    bool added = event.type == "response.output_item.added";
+
+    auto known = key_by_index_.find(upstream_index);
+    if (known != key_by_index_.end() && added) {
+      // The upstream reuses an index: whatever was there is over.
+      Item& previous = items_[known->second];
+      if (previous.is_call && !previous.ready) {
+        previous.ready = true;
+        previous.cut_short = "the upstream started another item at its output_index";
+      }
+      key_by_index_.erase(known);
+      known = key_by_index_.end();
+    }
+    if (known == key_by_index_.end()) {
+      if (items_.size() >= kMaxItems) {
+        return fail({502, "limit_exceeded", "the upstream response has more than " + std::to_string(kMaxItems) + " items"},
+                    out);
+      }
+      std::string item_type = item_json ? string_member(*item_json, "type") : std::string();
+      int key = next_key_++;
+      Item& item = items_[key];
+      item.upstream_index = upstream_index;
+      item.is_call = responses::is_call_item_type(item_type) || is_call_event(event.type);
+      item.type = !item_type.empty()                                                     ? item_type
+                  : starts_with(event.type, "response.custom_tool_call_input.") ? "custom_tool_call"
+                                                                                 : "function_call";
+      if (added && item_json) item.added = *item_json;
+      std::string id = item_json ? string_member(*item_json, "id") : std::string();
+      if (!id.empty()) key_by_item_id_[id] = key;
+      key_by_index_[upstream_index] = key;
+      if (item.is_call) queue_.push_back(Slot{Event{}, key});
+      known = key_by_index_.find(upstream_index);
+    }
+    event.item_key = known->second;
+    return take_item_event(std::move(event), out);
+  }
+
+  bool take_item_event(Event event, std::string& out) {
+    Item& item = items_[event.item_key];
+    if (!item.is_call) return enqueue(std::move(event), out);
+    // After a call is complete the client has, or will get, all of it: later events are dropped.
+    if (item.ready || item.resolved) return true;
+    const OrderedJson& body = event.body;
+    const std::string& type = event.type;
+    if (type == "response.function_call_arguments.delta" || type == "response.custom_tool_call_input.delta") {
+      if (!item.oversized) item.streamed += string_member(body, "delta");
+    } else if (type == "response.function_call_arguments.done") {
+      item.streamed_done = string_member(body, "arguments");
+    } else if (type == "response.custom_tool_call_input.done") {
+      item.streamed_done = string_member(body, "input");
+    } else if (type == "response.output_item.done") {
+      auto done = body.find("item");
+      if (done != body.end() && done->is_object()) item.done = *done;
+      item.ready = true;
+    }
+    size_t limit = ctx_.limits.max_tool_argument_bytes;
+    if (!item.oversized && (item.streamed.size() > limit || (item.streamed_done && item.streamed_done->size() > limit))) {
+      item.oversized = true;
+      if (ctx_.counters) ++ctx_.counters->limit_exceeded;
+      held_bytes_ -= item.held_bytes;
+      item.held_bytes = 0;
+      item.held.clear();
+      item.streamed.clear();
+      item.streamed_done.reset();
+    }
+    if (item.oversized) {
+      if (item.done) {
+        item.done->erase("arguments");
+        item.done->erase("input");
+      }
+    } else {
+      item.held_bytes += event.raw.size();
+      held_bytes_ += event.raw.size();
+      item.held.push_back(std::move(event));
+      if (held_bytes_ > ctx_.limits.max_held_bytes) {
+        if (ctx_.counters) ++ctx_.counters->limit_exceeded;
+        return fail({502, "limit_exceeded",
+                     "tool calls held in the stream exceed " + std::to_string(ctx_.limits.max_held_bytes) + " bytes"},
+                    out);
+      }
+    }
+    flush(out);
+    return true;
+  }
+
+  bool enqueue(Event event, std::string& out) {
+    queue_.push_back(Slot{std::move(event), -1});
+    flush(out);
+    return true;
+  }
+
+  bool has_unresolved_calls() const {
+    for (const auto& [key, item] : items_)
+      if (item.is_call && !item.resolved) return true;
+    return false;
+  }
+
+  // Emits from the front of the queue up to the first call that is not complete yet.
+  void flush(std::string& out) {
+    while (!queue_.empty()) {
+      Slot& slot = queue_.front();
+      if (slot.call_key >= 0) {
+        Item& item = items_[slot.call_key];
+        if (!item.ready) return;
+        resolve(item, slot.call_key, out);
+      } else {
+        emit(slot.event, out);
+      }
+      queue_.pop_front();
+    }
+  }
+
+  // ---- judging a held call ----------------------------------------------------------------------
+
+  const char* text_field(const Item& item) const { return item.type == "custom_tool_call" ? "input" : "arguments"; }
+
+  // The call as the client would run it: the done item, else the item rebuilt from what streamed.
+  OrderedJson final_item(const Item& item) const {
+    if (item.done) return *item.done;
+    OrderedJson rebuilt = item.added.is_object() ? item.added : OrderedJson{{"type", item.type}};
+    if (item.type != "local_shell_call") rebuilt[text_field(item)] = item.streamed_done ? *item.streamed_done : item.streamed;
+    return rebuilt;
+  }
+
+  // Whether the deltas the client accumulates spell the same call as the done item it runs.
+  bool streamed_matches(const Item& item, const OrderedJson& final) const {
+    if (item.type == "local_shell_call") return true;
+    std::string text = string_member(final, text_field(item));
+    if (item.streamed_done && *item.streamed_done != text) return false;
+    return item.streamed.empty() || item.streamed == text;
+  }
+
+  void assign_client_index(Item& item, int key) {
+    item.client_index = next_client_index_++;
+    key_by_client_.push_back(key);
+  }
+
+  void resolve(Item& item, int slot_key, std::string& out) {
+    OrderedJson final = final_item(item);
+    std::optional<Verdict> preset;
+    if (item.cut_short) {
+      preset = incomplete_call_verdict(*item.cut_short);
+    } else if (item.oversized) {
+      preset = wire_block("tool-call arguments exceed " + std::to_string(ctx_.limits.max_tool_argument_bytes) +
+                          " bytes");
+    }
+    responses::SettledItem settled = responses::settle_item(final, ctx_, preset);
+    assign_client_index(item, slot_key);
+    if (settled.settlement == Settlement::pass && item.done && !item.added.is_null() && streamed_matches(item, final)) {
+      for (auto& event : item.held) emit(event, out);
+    } else if (settled.settlement == Settlement::replace) {
+      changed_ = true;
+      emit_message(item.client_index, string_member(settled.item, "id"), settled.explanation, out);
+    } else {
+      changed_ = true;  // rewritten, or passed but streamed inconsistently: the client gets one clean copy
+      emit_call(item.client_index, settled.item, out);
+    }
+    item.resolved = true;
+    held_bytes_ -= item.held_bytes;
+    item.held_bytes = 0;
+    item.held = {};
+    item.streamed = {};
+    item.streamed_done.reset();
+    item.added = nullptr;
+    item.done.reset();
+  }
+
+  // ---- emitting -----------------------------------------------------------------------------------
+
+  void emit(Event& event, std::string& out) {
+    if (!event.json) {
+      out += event.raw;
+      return;
+    }
+    OrderedJson& body = event.body;
+    bool modified = false;
+    if (event.item_key >= 0) {
+      Item& item = items_[event.item_key];
+      if (item.client_index < 0) assign_client_index(item, event.item_key);
+      auto index = body.find("output_index");
+      if (index != body.end() && *index != item.client_index) {
+        *index = item.client_index;
+        modified = true;
+      }
+      auto item_json = body.find("item");
+      if (event.type == "response.output_item.done" && item_json != body.end() && item_json->is_object())
+        record_sent(item.client_index, *item_json);
+    }
+    auto seq = body.find("sequence_number");
+    if (numbered_ && seq != body.end()) {
+      if (*seq != next_sequence_) {
+        *seq = next_sequence_;
+        modified = true;
+      }
+      ++next_sequence_;
+    }
+    if (is_terminal(event.type)) modified = finalize_output(body) || modified;
+    if (modified) write(event.type, body, out);
+    else out += event.raw;
+  }
+
+  void emit_new(const std::string& type, OrderedJson fields, std::string& out) {
+    OrderedJson body{{"type", type}};
+    for (auto it = fields.begin(); it != fields.end(); ++it) body[it.key()] = std::move(it.value());
+    if (numbered_) body["sequence_number"] = next_sequence_++;
+    write(type, body, out);
+  }
+
+  static void write(const std::string& type, const OrderedJson& body, std::string& out) {
+    out += "event: ";
+    out += type;
+    out += "\ndata: ";
+    out += dump_compact(body);
+    out += "\n\n";
+  }
+
+  void record_sent(int client_index, const OrderedJson& item) {
+    if (client_index < 0) return;
+    if (sent_.size() <= static_cast<size_t>(client_index)) sent_.resize(client_index + 1);
+    sent_[client_index] = item;
+  }
+
+  // A call item as one clean sequence: added, its whole arguments in one delta, done, item done.
+  void emit_call(int index, const OrderedJson& item, std::string& out) {
+    std::string type = string_member(item, "type");
+    std::string id = string_member(item, "id");
+    OrderedJson opening = item;
+    opening["status"] = "in_progress";
+    if (type == "function_call") opening["arguments"] = "";
+    if (type == "custom_tool_call") opening["input"] = "";
+    emit_new("response.output_item.added", OrderedJson{{"output_index", index}, {"item", opening}}, out);
+    if (type == "function_call" || type == "custom_tool_call") {
+      bool function = type == "function_call";
+      std::string text = string_member(item, function ? "arguments" : "input");
+      std::string prefix = function ? "response.function_call_arguments." : "response.custom_tool_call_input.";
+      emit_new(prefix + "delta", OrderedJson{{"item_id", id}, {"output_index", index}, {"delta", text}}, out);
+      emit_new(prefix + "done",
+               OrderedJson{{"item_id", id}, {"output_index", index}, {function ? "arguments" : "input", text}}, out);
+    }
+    emit_new("response.output_item.done", OrderedJson{{"output_index", index}, {"item", item}}, out);
+    record_sent(index, item);
+  }
+
+  // An assistant message in place of a call: the six events a streamed message item consists of.
+  void emit_message(int index, const std::string& id, const std::string& text, std::string& out) {
+    auto part = [](const std::string& part_text) {
+      return OrderedJson{{"type", "output_text"}, {"annotations", OrderedJson::array()}, {"text", part_text}};
+    };
+    auto at = [&](OrderedJson fields) {
+      OrderedJson located{{"item_id", id}, {"output_index", index}, {"content_index", 0}};
+      for (auto it = fields.begin(); it != fields.end(); ++it) located[it.key()] = std::move(it.value());
+      return located;
+    };
+    emit_new("response.output_item.added",
+             OrderedJson{{"output_index", index}, {"item", responses::message_item(id, "", false)}}, out);
+    emit_new("response.content_part.added", at(OrderedJson{{"part", part("")}}), out);
+    emit_new("response.output_text.delta", at(OrderedJson{{"delta", text}, {"logprobs", OrderedJson::array()}}), out);
+    emit_new("response.output_text.done", at(OrderedJson{{"text", text}, {"logprobs", OrderedJson::array()}}), out);
+    emit_new("response.content_part.done", at(OrderedJson{{"part", part(text)}}), out);
+    OrderedJson item = responses::message_item(id, text, true);
+    emit_new("response.output_item.done", OrderedJson{{"output_index", index}, {"item", item}}, out);
+    record_sent(index, item);
+  }
+
+  // The final `output` of a terminal event, as the client was sent it; call items the stream never
+  // showed are judged here, so a client that reads only the final response is covered too.
+  bool finalize_output(OrderedJson& body) {
+    auto response = body.find("response");
+    if (response == body.end() || !response->is_object()) return false;
+    auto output = response->find("output");
+    if (output == response->end() || !output->is_array()) {
+      if (!changed_) return false;
+      (*response)["output"] = sent_list();
+      return true;
+    }
+    OrderedJson final = OrderedJson::array();
+    if (changed_) {
+      // Every item the client was sent, in its order: calls as judged, other items in their final form.
+      for (int key : key_by_client_) {
+        const Item& item = items_[key];
+        size_t position = static_cast<size_t>(item.upstream_index);
+        bool listed = position < output->size() && (*output)[position].is_object();
+        if (!item.is_call && listed) final.push_back((*output)[position]);
+        else if (was_sent(item)) final.push_back(sent_[item.client_index]);
+      }
+    }
+    int position = 0;
+    for (const auto& entry : *output) {
+      auto key = key_by_index_.find(position++);
+      if (key != key_by_index_.end()) {
+        if (changed_) continue;  // already listed
+        const Item& item = items_[key->second];
+        if (item.is_call) {
+          if (was_sent(item)) final.push_back(sent_[item.client_index]);  // never the upstream's unjudged copy
+          continue;
+        }
+        final.push_back(entry);
+        continue;
+      }
+      if (entry.is_object() && responses::is_call_item_type(string_member(entry, "type"))) {
+        final.push_back(responses::settle_item(entry, ctx_).item);
+        continue;
+      }
+      final.push_back(entry);
+    }
+    if (final == *output) return false;
+    *output = std::move(final);
+    return true;
+  }
+
+  bool was_sent(const Item& item) const {
+    return item.client_index >= 0 && static_cast<size_t>(item.client_index) < sent_.size() &&
+           !sent_[item.client_index].is_null();
+  }
+
+  OrderedJson sent_list() const {
+    OrderedJson list = OrderedJson::array();
+    for (const auto& item : sent_)
+      if (!item.is_null()) list.push_back(item);
+    return list;
+  }
+
+  // Ends the stream in the dialect's own error shape; held calls are replaced, never released.
+  bool fail(const WireError& error, std::string& out) {
+    if (failed_) return false;
+    failed_ = true;
+    if (ctx_.counters) ++ctx_.counters->streams_failed;
+    for (auto& [key, item] : items_) {
+      if (!item.is_call || item.resolved) continue;
+      item.ready = true;
+      item.cut_short = error.message;
+    }
+    try {
+      flush(out);
+    } catch (const std::exception&) {
+      queue_.clear();  // whatever could not be emitted is dropped: never released unjudged
+    }
+    emit_new("error", OrderedJson{{"code", error.code}, {"message", error.message}, {"param", nullptr}}, out);
+    if (!terminal_seen_) {
+      OrderedJson response = envelope_.is_object() ? envelope_ : OrderedJson{{"object", "response"}};
+      response["status"] = "failed";
+      response["error"] = OrderedJson{{"code", "server_error"}, {"message", error.message}};
+      response["output"] = sent_list();
+      emit_new("response.failed", OrderedJson{{"response", std::move(response)}}, out);
+    }
+    return false;
+  }
+
+  JudgeContext ctx_;
+  SseFramer framer_;
+  std::vector<SseEvent> events_;
+  std::deque<Slot> queue_;
+  std::map<int, Item> items_;                   // by key, in order of first sight
+  std::map<int, int> key_by_index_;             // upstream output_index → item key
+  std::map<std::string, int> key_by_item_id_;  // item id → item key, for events without output_index
+  std::vector<int> key_by_client_;              // client output_index → item key
+  std::vector<OrderedJson> sent_;               // by client output_index: each item as the client got it
+  OrderedJson envelope_;                        // the last response object seen, without its output
+  int next_key_ = 0;
+  int next_client_index_ = 0;
+  int64_t next_sequence_ = 0;
+  bool numbering_decided_ = false;
+  bool numbered_ = false;
+  bool changed_ = false;
+  bool terminal_seen_ = false;
+  bool failed_ = false;
+  size_t held_bytes_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<StreamFilter> make_responses_stream_filter(JudgeContext ctx) {
+  return std::make_unique<ResponsesStreamFilter>(std::move(ctx));
+}
+
+}  // namespace toolwall::wire
