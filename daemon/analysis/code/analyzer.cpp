@@ -35,13 +35,14 @@ std::string without_space(std::string_view text) {
   return out;
 }
 
-void run_code_detectors(const DetectorSet& set, const FileChange& change, const SyntaxTree& tree, Language language,
-                        Facts& facts) {
+void run_code_detectors(const DetectorSet& set, const FileChange& change, const SyntaxTree& tree,
+                        Language language, Facts& facts) {
   // For edits, `on: added` detectors compare with the replaced text: a finding the old text already
   // had is not what this change introduces.
   std::optional<SyntaxTree> old_tree;
-  bool compare_old = !change.whole_file && !change.old_text.empty() &&
-                     std::any_of(set.detectors.begin(), set.detectors.end(), [](const Detector& d) { return d.on_added; });
+  bool compare_old =
+      !change.whole_file && !change.old_text.empty() &&
+      std::any_of(set.detectors.begin(), set.detectors.end(), [](const Detector& d) { return d.on_added; });
   if (compare_old) {
     auto parsed = parse(language, change.old_text);
     if (parsed) old_tree.emplace(std::move(*parsed));
@@ -49,7 +50,8 @@ void run_code_detectors(const DetectorSet& set, const FileChange& change, const 
   const auto deadline = std::chrono::steady_clock::now() + kDetectorBudget;
   for (const auto& detector : set.detectors) {
     if (!detector.query_for(language)) continue;
-    auto left = std::chrono::duration_cast<std::chrono::microseconds>(deadline - std::chrono::steady_clock::now());
+    auto left =
+        std::chrono::duration_cast<std::chrono::microseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) {
       mark_incomplete(facts, change.path + ": code detectors ran out of time");
       break;
@@ -91,7 +93,8 @@ void analyze_change(const DetectorSet& set, const FileChange& change, Facts& fac
     }
   }
   if (kind.carrier != CommandCarrier::none)
-    facts.merge(analyze_embedded_commands(kind, change.path, text, !change.whole_file, tree ? &*tree : nullptr));
+    facts.merge(
+        analyze_embedded_commands(kind, change.path, text, !change.whole_file, tree ? &*tree : nullptr));
 }
 
 Facts from_parsed(const Analyzer& analyzer, ParsedChanges parsed, std::string_view what) {
@@ -104,7 +107,8 @@ Facts from_parsed(const Analyzer& analyzer, ParsedChanges parsed, std::string_vi
 
 Analyzer::Analyzer(std::shared_ptr<const DetectorSet> detectors) : detectors_(std::move(detectors)) {}
 
-Expected<std::shared_ptr<const Analyzer>, Diagnostics> Analyzer::load(const std::vector<std::string>& detector_paths) {
+Expected<std::shared_ptr<const Analyzer>, Diagnostics> Analyzer::load(
+    const std::vector<std::string>& detector_paths) {
   auto set = load_detectors(detector_paths);
   if (!set) return unexpected(set.error());
   return std::shared_ptr<const Analyzer>(std::make_shared<Analyzer>(std::move(*set)));

@@ -18,11 +18,12 @@ class Analyzer {
  public:
   // Loads code detector packs (YAML files, or directories of *.yaml), compiles every query once and runs
   // every detector's examples; all problems reported at once with file:line:col.
-  static Expected<std::shared_ptr<const Analyzer>, Diagnostics> load(const std::vector<std::string>& detector_paths);
+  static Expected<std::shared_ptr<const Analyzer>, Diagnostics> load(
+      const std::vector<std::string>& detector_paths);
 
-  // Each returns Facts: `files` (the reconstructed FileChange list), `code` (CodeMatch per detector match, with
-  // path/line/column), and shell facts (commands/flows/markers, Location.path/line/column/origin set) for
-  // files that run commands, plus path-risk markers. Thread-safe, never throw; complete=false on limits.
+  // Each returns Facts: `files` (the reconstructed FileChange list), `code` (CodeMatch per detector match,
+  // with path/line/column), and shell facts (commands/flows/markers, Location.path/line/column/origin set)
+  // for files that run commands, plus path-risk markers. Thread-safe, never throw; complete=false on limits.
   Facts analyze_write(std::string path, std::string content) const;
   Facts analyze_edit(std::string path, std::string old_text, std::string new_text) const;
   Facts analyze_search_replace(std::string path, std::string_view diff) const;  // Cline replace_in_file

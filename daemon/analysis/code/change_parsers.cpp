@@ -27,7 +27,9 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-bool starts_with(std::string_view text, std::string_view prefix) { return text.substr(0, prefix.size()) == prefix; }
+bool starts_with(std::string_view text, std::string_view prefix) {
+  return text.substr(0, prefix.size()) == prefix;
+}
 
 std::string at_line(size_t index, std::string_view message) {
   return "line " + std::to_string(index + 1) + ": " + std::string(message);
@@ -100,7 +102,8 @@ ParsedChanges parse_apply_patch(std::string_view text) {
     }
     if (t == "*** End of File") continue;
     if (!current) {
-      if (!t.empty() && out.error.empty()) out.error = at_line(i, "content before any '*** Add/Update/Delete File:'");
+      if (!t.empty() && out.error.empty())
+        out.error = at_line(i, "content before any '*** Add/Update/Delete File:'");
       continue;
     }
     if (current->whole_file) {  // Add File: every line is '+' content

@@ -45,10 +45,10 @@ struct WhereCheck {
   std::optional<TextRegex> function_matches, function_not_matches;  // the enclosing function's name
   std::optional<TextRegex> scope_matches, scope_not_matches;        // the enclosing function's text
   std::optional<TextRegex> path_matches, path_not_matches;          // the file path
-  std::optional<bool> secret_shape;          // the literal's value is a known credential format
-  std::optional<double> entropy_at_least;    // of the literal's value
-  std::optional<size_t> min_length;          // of the literal's value
-  std::vector<WhereCheck> any;               // at least one of these holds (patterns that differ)
+  std::optional<bool> secret_shape;        // the literal's value is a known credential format
+  std::optional<double> entropy_at_least;  // of the literal's value
+  std::optional<size_t> min_length;        // of the literal's value
+  std::vector<WhereCheck> any;             // at least one of these holds (patterns that differ)
 };
 
 struct Example {

@@ -68,16 +68,17 @@ struct Reader {
 };
 
 const std::set<std::string> kSeverities{"low", "medium", "high", "critical"};
-const std::set<std::string> kDetectorKeys{"id",    "description", "languages", "severity", "message",
-                                          "on",    "query",       "where",     "examples", "references"};
+const std::set<std::string> kDetectorKeys{"id", "description", "languages", "severity", "message",
+                                          "on", "query",       "where",     "examples", "references"};
 
 // Turns a query's error offset into a position inside the YAML file: block scalars start on the
 // line after the key.
 Diagnostic query_position(const Reader& r, const YAML::Node& query, uint32_t offset) {
   Diagnostic d = r.position(query);
   const std::string& text = query.Scalar();
-  int newlines = static_cast<int>(std::count(text.begin(), text.begin() + std::min<size_t>(offset, text.size()), '\n'));
-  bool block = query.Tag() == "!" || text.find('\n') != std::string::npos;
+  int newlines =
+      static_cast<int>(std::count(text.begin(), text.begin() + std::min<size_t>(offset, text.size()), '\n'));
+  bool block = text.find('\n') != std::string::npos;  // a block scalar's text starts on the next line
   size_t line_start = text.rfind('\n', offset == 0 ? 0 : offset - 1);
   int column = static_cast<int>(offset - (line_start == std::string::npos ? 0 : line_start + 1));
   d.line += newlines + (block ? 1 : 0);
@@ -87,13 +88,20 @@ Diagnostic query_position(const Reader& r, const YAML::Node& query, uint32_t off
 
 const char* query_error_name(TSQueryError e) {
   switch (e) {
-    case TSQueryErrorSyntax: return "syntax error";
-    case TSQueryErrorNodeType: return "unknown node type";
-    case TSQueryErrorField: return "unknown field";
-    case TSQueryErrorCapture: return "unknown capture";
-    case TSQueryErrorStructure: return "impossible pattern structure";
-    case TSQueryErrorLanguage: return "language mismatch";
-    default: return "error";
+    case TSQueryErrorSyntax:
+      return "syntax error";
+    case TSQueryErrorNodeType:
+      return "unknown node type";
+    case TSQueryErrorField:
+      return "unknown field";
+    case TSQueryErrorCapture:
+      return "unknown capture";
+    case TSQueryErrorStructure:
+      return "impossible pattern structure";
+    case TSQueryErrorLanguage:
+      return "language mismatch";
+    default:
+      return "error";
   }
 }
 
@@ -114,8 +122,9 @@ bool compile_predicates(CompiledQuery& compiled, Reader& r, const YAML::Node& at
       }
       auto string_of = [&](const TSQueryPredicateStep& s) {
         uint32_t len = 0;
-        const char* v = s.type == TSQueryPredicateStepTypeString ? ts_query_string_value_for_id(query, s.value_id, &len)
-                                                                 : ts_query_capture_name_for_id(query, s.value_id, &len);
+        const char* v = s.type == TSQueryPredicateStepTypeString
+                            ? ts_query_string_value_for_id(query, s.value_id, &len)
+                            : ts_query_capture_name_for_id(query, s.value_id, &len);
         return std::string(v, len);
       };
       std::string name = group.empty() ? "" : string_of(group[0]);
@@ -127,7 +136,8 @@ bool compile_predicates(CompiledQuery& compiled, Reader& r, const YAML::Node& at
       } else if (name == "any-of?" || name == "not-any-of?") {
         p.op = Predicate::Op::any_of;
       } else {
-        r.fail(at, id + ": unsupported predicate #" + name + " (use #eq?, #not-eq?, #match?, #not-match?, #any-of?)");
+        r.fail(at, id + ": unsupported predicate #" + name +
+                       " (use #eq?, #not-eq?, #match?, #not-match?, #any-of?)");
         ok = false;
         group.clear();
         continue;
@@ -249,13 +259,20 @@ std::vector<WhereCheck> read_checks(Detector& d, Reader& r, const YAML::Node& wh
 
 std::string example_path(Language language) {
   switch (language) {
-    case Language::python: return "example.py";
-    case Language::javascript: return "example.js";
-    case Language::typescript: return "example.ts";
-    case Language::tsx: return "example.tsx";
-    case Language::go: return "example.go";
-    case Language::json: return "example.json";
-    case Language::yaml: return "example.yaml";
+    case Language::python:
+      return "example.py";
+    case Language::javascript:
+      return "example.js";
+    case Language::typescript:
+      return "example.ts";
+    case Language::tsx:
+      return "example.tsx";
+    case Language::go:
+      return "example.go";
+    case Language::json:
+      return "example.json";
+    case Language::yaml:
+      return "example.yaml";
   }
   return "example";
 }
@@ -284,9 +301,11 @@ void read_examples(Detector& d, Reader& r, const YAML::Node& examples) {
         e.code = item.Scalar();
       } else if (item.IsMap() && item["code"]) {
         std::string lang = item["language"] ? item["language"].Scalar() : "";
-        auto parsed = lang.empty() && !d.languages.empty() ? std::optional(d.languages.front()) : parse_language(lang);
+        auto parsed =
+            lang.empty() && !d.languages.empty() ? std::optional(d.languages.front()) : parse_language(lang);
         if (!parsed) {
-          r.fail(item, d.id + ": example language '" + lang + "' is not one of python, javascript, typescript, tsx, go, json, yaml");
+          r.fail(item, d.id + ": example language '" + lang +
+                           "' is not one of python, javascript, typescript, tsx, go, json, yaml");
           continue;
         }
         e.language = *parsed;
@@ -306,13 +325,16 @@ void compile_query(Detector& d, Reader& r, const YAML::Node& query, Language lan
   const std::string& text = query.Scalar();
   uint32_t error_offset = 0;
   TSQueryError error = TSQueryErrorNone;
-  TSQuery* q = ts_query_new(grammar(language), text.data(), static_cast<uint32_t>(text.size()), &error_offset, &error);
+  TSQuery* q =
+      ts_query_new(grammar(language), text.data(), static_cast<uint32_t>(text.size()), &error_offset, &error);
   if (!q) {
     Diagnostic at = query_position(r, query, error_offset);
     size_t end = text.find_first_of(" \n)", error_offset);
-    at.message = d.id + ": query does not compile for " + std::string(to_string(language)) + ": " +
-                 query_error_name(error) + " at '" +
-                 text.substr(error_offset, std::min<size_t>(end == std::string::npos ? 20 : end - error_offset, 40)) + "'";
+    at.message =
+        d.id + ": query does not compile for " + std::string(to_string(language)) + ": " +
+        query_error_name(error) + " at '" +
+        text.substr(error_offset, std::min<size_t>(end == std::string::npos ? 20 : end - error_offset, 40)) +
+        "'";
     r.problems.push_back(std::move(at));
     return;
   }
@@ -328,7 +350,8 @@ void compile_queries(Detector& d, Reader& r, const YAML::Node& query) {
     return;
   }
   if (!query || !query.IsMap()) {
-    r.fail(query ? query : YAML::Node(), d.id + ": query (tree-sitter query text, or a map language: text) is required");
+    r.fail(query ? query : YAML::Node(),
+           d.id + ": query (tree-sitter query text, or a map language: text) is required");
     return;
   }
   std::set<Language> given;
@@ -375,7 +398,8 @@ void run_examples(const Detector& d, Reader& r) {
   std::set<Language> covered;
   for (const auto& e : d.examples) {
     std::vector<Language> targets{e.language};
-    if (e.language == Language::typescript) targets.push_back(Language::tsx);  // TS examples speak for TSX too
+    if (e.language == Language::typescript)
+      targets.push_back(Language::tsx);  // TS examples speak for TSX too
     for (Language language : targets) {
       if (!d.query_for(language)) {
         if (language == e.language)
@@ -386,15 +410,17 @@ void run_examples(const Detector& d, Reader& r) {
       }
       auto tree = parse(language, e.code);
       if (!tree) {
-        r.problems.push_back({e.position.file, e.position.line, e.position.column, d.id + ": example: " + tree.error()});
+        r.problems.push_back(
+            {e.position.file, e.position.line, e.position.column, d.id + ": example: " + tree.error()});
         continue;
       }
       bool matched = !run_detector(d, *tree, language, e.path).matches.empty();
       if (e.should_match) covered.insert(language);
       if (matched != e.should_match)
-        r.problems.push_back({e.position.file, e.position.line, e.position.column,
-                              d.id + ": " + std::string(to_string(language)) + " example " +
-                                  (e.should_match ? "should match but does not" : "should not match but does")});
+        r.problems.push_back(
+            {e.position.file, e.position.line, e.position.column,
+             d.id + ": " + std::string(to_string(language)) + " example " +
+                 (e.should_match ? "should match but does not" : "should not match but does")});
     }
   }
   for (Language language : d.languages)
@@ -421,9 +447,11 @@ void read_detector(DetectorSet& set, Reader& r, const YAML::Node& node, std::set
     r.fail(node["id"], "duplicate detector id '" + d.id + "'");
   }
   for (const auto& kv : node)
-    if (!kDetectorKeys.count(kv.first.Scalar())) r.fail(kv.first, d.id + ": unknown key '" + kv.first.Scalar() + "'");
+    if (!kDetectorKeys.count(kv.first.Scalar()))
+      r.fail(kv.first, d.id + ": unknown key '" + kv.first.Scalar() + "'");
   if (!node["languages"]) r.fail(node, d.id + ": languages is required");
-  for (const auto& name : node["languages"] ? r.strings(node["languages"], "languages") : std::vector<std::string>{}) {
+  for (const auto& name :
+       node["languages"] ? r.strings(node["languages"], "languages") : std::vector<std::string>{}) {
     auto language = parse_language(name);
     if (!language)
       r.fail(node["languages"], d.id + ": unknown language '" + name + "'");
@@ -432,7 +460,8 @@ void read_detector(DetectorSet& set, Reader& r, const YAML::Node& node, std::set
   }
   d.severity = node["severity"] ? r.scalar(node["severity"], "severity").value_or("") : "";
   if (!kSeverities.count(d.severity))
-    r.fail(node["severity"] ? node["severity"] : node, d.id + ": severity must be low, medium, high or critical");
+    r.fail(node["severity"] ? node["severity"] : node,
+           d.id + ": severity must be low, medium, high or critical");
   d.message = node["message"] ? r.scalar(node["message"], "message").value_or("") : "";
   if (d.message.empty()) r.fail(node, d.id + ": message is required");
   if (node["on"]) {
@@ -479,7 +508,8 @@ Expected<std::shared_ptr<const DetectorSet>, Diagnostics> load_detectors_from_te
   return std::shared_ptr<const DetectorSet>(std::move(set));
 }
 
-Expected<std::shared_ptr<const DetectorSet>, Diagnostics> load_detectors(const std::vector<std::string>& paths) {
+Expected<std::shared_ptr<const DetectorSet>, Diagnostics> load_detectors(
+    const std::vector<std::string>& paths) {
   namespace fs = std::filesystem;
   auto set = std::make_shared<DetectorSet>();
   Diagnostics problems;
@@ -491,7 +521,8 @@ Expected<std::shared_ptr<const DetectorSet>, Diagnostics> load_detectors(const s
       std::vector<std::string> found;
       for (const auto& entry : fs::directory_iterator(path, ec)) {
         auto ext = entry.path().extension().string();
-        if (entry.is_regular_file() && (ext == ".yaml" || ext == ".yml")) found.push_back(entry.path().string());
+        if (entry.is_regular_file() && (ext == ".yaml" || ext == ".yml"))
+          found.push_back(entry.path().string());
       }
       std::sort(found.begin(), found.end());
       files.insert(files.end(), found.begin(), found.end());

@@ -12,12 +12,12 @@
 namespace toolwall::code {
 
 // paths: YAML files, or directories whose *.yaml / *.yml files load in name order.
-Expected<std::shared_ptr<const DetectorSet>, Diagnostics> load_detectors(const std::vector<std::string>& paths);
+Expected<std::shared_ptr<const DetectorSet>, Diagnostics> load_detectors(
+    const std::vector<std::string>& paths);
 
 // Loads one pack from text (tests, `policy lint` on a buffer); `file` names it in diagnostics.
 // check_examples=false skips running the examples (for developing a detector against its examples).
-Expected<std::shared_ptr<const DetectorSet>, Diagnostics> load_detectors_from_text(const std::string& text,
-                                                                                   const std::string& file,
-                                                                                   bool check_examples = true);
+Expected<std::shared_ptr<const DetectorSet>, Diagnostics> load_detectors_from_text(
+    const std::string& text, const std::string& file, bool check_examples = true);
 
 }  // namespace toolwall::code

@@ -9,7 +9,6 @@
 #include "analysis/code/query_runner.h"
 #include "analysis/code/syntax.h"
 #include "analysis/code/syntax_walk.h"
-
 #include "analysis/shell/shell_analyzer.h"
 
 namespace toolwall::code {
@@ -54,7 +53,9 @@ std::vector<std::pair<std::string_view, uint32_t>> lines_with_offsets(std::strin
   return out;
 }
 
-bool starts_with(std::string_view text, std::string_view prefix) { return text.substr(0, prefix.size()) == prefix; }
+bool starts_with(std::string_view text, std::string_view prefix) {
+  return text.substr(0, prefix.size()) == prefix;
+}
 
 std::string_view trim_left(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -65,7 +66,7 @@ std::string_view trim_left(std::string_view s) {
 
 bool is_install_lifecycle(std::string_view name) {
   static constexpr std::array<std::string_view, 13> kNames{
-      "preinstall", "install",  "postinstall", "prepare",     "preprepare", "postprepare",  "prepublish",
+      "preinstall", "install",  "postinstall",  "prepare",   "preprepare",    "postprepare", "prepublish",
       "prepack",    "postpack", "preuninstall", "uninstall", "postuninstall", "dependencies"};
   return std::find(kNames.begin(), kNames.end(), name) != kNames.end();
 }
@@ -84,23 +85,38 @@ void decode_json_string(const SyntaxTree& tree, TSNode string_node, int32_t shif
     char e = raw[i + 1];
     ++i;
     switch (e) {
-      case 'n': out.add_char('\n', at); break;
-      case 't': out.add_char('\t', at); break;
-      case 'r': out.add_char('\r', at); break;
-      case 'b': case 'f': out.add_char(' ', at); break;
+      case 'n':
+        out.add_char('\n', at);
+        break;
+      case 't':
+        out.add_char('\t', at);
+        break;
+      case 'r':
+        out.add_char('\r', at);
+        break;
+      case 'b':
+      case 'f':
+        out.add_char(' ', at);
+        break;
       case 'u': {
         // Only ASCII escapes matter to the shell; others become a placeholder byte.
         unsigned value = 0;
         size_t digits = 0;
-        while (digits < 4 && i + 1 < raw.size() - 1 && std::isxdigit(static_cast<unsigned char>(raw[i + 1]))) {
+        while (digits < 4 && i + 1 < raw.size() - 1 &&
+               std::isxdigit(static_cast<unsigned char>(raw[i + 1]))) {
           char h = raw[i + 1];
-          value = value * 16 + static_cast<unsigned>(std::isdigit(static_cast<unsigned char>(h)) ? h - '0' : (std::tolower(static_cast<unsigned char>(h)) - 'a' + 10));
+          value = value * 16 +
+                  static_cast<unsigned>(std::isdigit(static_cast<unsigned char>(h))
+                                            ? h - '0'
+                                            : (std::tolower(static_cast<unsigned char>(h)) - 'a' + 10));
           ++i, ++digits;
         }
         out.add_char(value < 0x80 ? static_cast<char>(value) : '?', at);
         break;
       }
-      default: out.add_char(e, at); break;
+      default:
+        out.add_char(e, at);
+        break;
     }
   }
 }
@@ -143,7 +159,8 @@ void package_json_scripts(std::string_view content, bool fragment, std::vector<E
           for (uint32_t i = 0; i < ts_node_named_child_count(value) && out.size() < kMaxScripts; ++i) {
             TSNode pair = ts_node_named_child(value, i);
             TSNode k = field(pair, "key"), v = field(pair, "value");
-            if (ts_node_is_null(k) || ts_node_is_null(v) || std::string_view(ts_node_type(v)) != "string") continue;
+            if (ts_node_is_null(k) || ts_node_is_null(v) || std::string_view(ts_node_type(v)) != "string")
+              continue;
             std::string script_name = json_string_value(*tree, k);
             ScriptBuilder b;
             decode_json_string(*tree, v, shift, b);
@@ -152,7 +169,8 @@ void package_json_scripts(std::string_view content, bool fragment, std::vector<E
           }
           continue;
         }
-        if (std::string_view(ts_node_type(value)) == "string" && is_install_lifecycle(name)) loose_pairs.push_back(node);
+        if (std::string_view(ts_node_type(value)) == "string" && is_install_lifecycle(name))
+          loose_pairs.push_back(node);
       }
     }
     for (uint32_t i = ts_node_child_count(node); i-- > 0;) stack.push_back(ts_node_child(node, i));
@@ -246,9 +264,10 @@ void dockerfile_scripts(std::string_view content, std::vector<EmbeddedScript>& o
     auto [line, offset] = lines[i];
     std::string_view t = trim_left(line);
     uint32_t at = offset + static_cast<uint32_t>(line.size() - t.size());
-    if (t.size() < 4 || !(std::toupper(static_cast<unsigned char>(t[0])) == 'R' &&
-                          std::toupper(static_cast<unsigned char>(t[1])) == 'U' &&
-                          std::toupper(static_cast<unsigned char>(t[2])) == 'N' && (t[3] == ' ' || t[3] == '\t')))
+    if (t.size() < 4 ||
+        !(std::toupper(static_cast<unsigned char>(t[0])) == 'R' &&
+          std::toupper(static_cast<unsigned char>(t[1])) == 'U' &&
+          std::toupper(static_cast<unsigned char>(t[2])) == 'N' && (t[3] == ' ' || t[3] == '\t')))
       continue;
     t.remove_prefix(4);
     at += 4;
@@ -266,9 +285,11 @@ void dockerfile_scripts(std::string_view content, std::vector<EmbeddedScript>& o
     ScriptBuilder b;
     if (starts_with(t, "<<")) {  // RUN <<EOF … EOF (BuildKit heredoc)
       std::string delimiter(t.substr(2));
-      delimiter.erase(std::remove_if(delimiter.begin(), delimiter.end(), [](char c) { return c == '-' || c == '"' || c == '\''; }),
+      delimiter.erase(std::remove_if(delimiter.begin(), delimiter.end(),
+                                     [](char c) { return c == '-' || c == '"' || c == '\''; }),
                       delimiter.end());
-      while (!delimiter.empty() && std::isspace(static_cast<unsigned char>(delimiter.back()))) delimiter.pop_back();
+      while (!delimiter.empty() && std::isspace(static_cast<unsigned char>(delimiter.back())))
+        delimiter.pop_back();
       for (++i; i < lines.size() && trim_left(lines[i].first) != delimiter; ++i) {
         b.add(lines[i].first, lines[i].second);
         b.add_char('\n', lines[i].second + static_cast<uint32_t>(lines[i].first.size()));
@@ -276,7 +297,8 @@ void dockerfile_scripts(std::string_view content, std::vector<EmbeddedScript>& o
     } else if (starts_with(t, "[")) {  // exec form: ["sh", "-c", "…"] — the strings, space-joined
       std::regex item(R"("((?:[^"\\]|\\.)*)\")");
       std::string text(t);
-      for (auto it = std::sregex_iterator(text.begin(), text.end(), item); it != std::sregex_iterator(); ++it) {
+      for (auto it = std::sregex_iterator(text.begin(), text.end(), item); it != std::sregex_iterator();
+           ++it) {
         b.add((*it)[1].str(), at + static_cast<uint32_t>(it->position(1)));
         b.add_char(' ', at + static_cast<uint32_t>(it->position(0) + it->length(0)));
       }
@@ -302,8 +324,9 @@ void dockerfile_scripts(std::string_view content, std::vector<EmbeddedScript>& o
 // ---- CI workflows --------------------------------------------------------------------------
 
 bool is_ci_script_key(std::string_view key) {
-  return key == "run" || key == "script" || key == "before_script" || key == "after_script" || key == "install" ||
-         key == "before_install" || key == "commands" || key == "command" || key == "pre_build" || key == "build";
+  return key == "run" || key == "script" || key == "before_script" || key == "after_script" ||
+         key == "install" || key == "before_install" || key == "commands" || key == "command" ||
+         key == "pre_build" || key == "build";
 }
 
 // A YAML scalar's value with its byte map: quotes, escapes, block indentation and folding undone.
@@ -372,7 +395,8 @@ TSNode scalar_under(TSNode node) {
 }
 
 bool secret_like_name(std::string_view name) {
-  static const std::regex kSecret("(TOKEN|SECRET|KEY|PASS|PWD|CREDENTIAL|AUTH|PRIVATE|CERT)", std::regex::icase);
+  static const std::regex kSecret("(TOKEN|SECRET|KEY|PASS|PWD|CREDENTIAL|AUTH|PRIVATE|CERT)",
+                                  std::regex::icase);
   return std::regex_search(name.begin(), name.end(), kSecret);
 }
 
@@ -383,7 +407,8 @@ EmbeddedScript replace_ci_expressions(EmbeddedScript script) {
   EmbeddedScript out;
   out.origin = script.origin;
   out.label = script.label;
-  static const std::regex kSecretRef(R"(^\s*secrets\s*(?:\.\s*([A-Za-z_][A-Za-z0-9_]*)|\[\s*'([^']+)'\s*\])\s*$)");
+  static const std::regex kSecretRef(
+      R"(^\s*secrets\s*(?:\.\s*([A-Za-z_][A-Za-z0-9_]*)|\[\s*'([^']+)'\s*\])\s*$)");
   static const std::regex kEnvRef(R"(^\s*env\s*\.\s*([A-Za-z_][A-Za-z0-9_]*)\s*$)");
   const std::string& t = script.text;
   for (size_t i = 0; i < t.size(); ++i) {
@@ -448,15 +473,18 @@ void ci_workflow_scripts(std::string_view content, std::vector<EmbeddedScript>& 
                 b.add_char('\n', ts_node_end_byte(s));
                 continue;
               }
-              if (t == "block_mapping" || t == "flow_mapping") continue;  // `run: {name, command}`: its pairs come later
-              for (uint32_t i = ts_node_named_child_count(n); i-- > 0;) items.push_back(ts_node_named_child(n, i));
+              if (t == "block_mapping" || t == "flow_mapping")
+                continue;  // `run: {name, command}`: its pairs come later
+              for (uint32_t i = ts_node_named_child_count(n); i-- > 0;)
+                items.push_back(ts_node_named_child(n, i));
             }
           }
           if (!b.empty()) out.push_back(replace_ci_expressions(b.finish("ci_workflow", name)));
         }
       }
     }
-    for (uint32_t i = ts_node_named_child_count(node); i-- > 0;) stack.push_back(ts_node_named_child(node, i));
+    for (uint32_t i = ts_node_named_child_count(node); i-- > 0;)
+      stack.push_back(ts_node_named_child(node, i));
   }
 }
 
@@ -472,7 +500,8 @@ void crontab_scripts(const std::string& path, std::string_view content, std::vec
     uint32_t at = offset + static_cast<uint32_t>(line.size() - t.size());
     if (t.empty() || t[0] == '#') continue;
     size_t eq = t.find('='), space = t.find_first_of(" \t");
-    if (eq != std::string_view::npos && (space == std::string_view::npos || eq < space)) continue;  // VAR=value
+    if (eq != std::string_view::npos && (space == std::string_view::npos || eq < space))
+      continue;  // VAR=value
     size_t fields = t[0] == '@' ? 1 : 5;
     if (system) ++fields;
     for (size_t f = 0; f < fields && !t.empty(); ++f) {
@@ -535,7 +564,8 @@ struct RunnerCall {
 std::optional<RunnerCall> runner_call(const SyntaxTree& tree, TSNode call, Language language) {
   static const std::regex kPython(
       R"(^(os\.(system|popen|execl|execlp|spawnl)|subprocess\.(run|call|check_call|check_output|Popen|getoutput|getstatusoutput)|check_call|check_output|system|popen|Popen|getoutput|commands\.getoutput)$)");
-  static const std::regex kJsScript(R"(^(exec|execSync|(child_process|cp|childProcess)\.(exec|execSync)|require\(["']child_process["']\)\.(exec|execSync))$)");
+  static const std::regex kJsScript(
+      R"(^(exec|execSync|(child_process|cp|childProcess)\.(exec|execSync)|require\(["']child_process["']\)\.(exec|execSync))$)");
   static const std::regex kJsArgv(
       R"(^(spawn|spawnSync|execFile|execFileSync|(child_process|cp|childProcess)\.(spawn|spawnSync|execFile|execFileSync)|require\(["']child_process["']\)\.(spawn|spawnSync|execFile|execFileSync))$)");
   static const std::regex kGo(R"(^exec\.Command(Context)?$)");
@@ -554,8 +584,10 @@ std::optional<RunnerCall> runner_call(const SyntaxTree& tree, TSNode call, Langu
   if (language == Language::python && std::regex_match(function, kPython)) {
     if (is_string_node(first_type)) out.words.push_back(positional[0]);
     if (first_type == "list" || first_type == "tuple") out.words = string_items(positional[0]);
-  } else if ((language == Language::javascript || language == Language::typescript || language == Language::tsx)) {
-    if (std::regex_match(function, kJsScript) && is_string_node(first_type)) out.words.push_back(positional[0]);
+  } else if ((language == Language::javascript || language == Language::typescript ||
+              language == Language::tsx)) {
+    if (std::regex_match(function, kJsScript) && is_string_node(first_type))
+      out.words.push_back(positional[0]);
     if (std::regex_match(function, kJsArgv) && is_string_node(first_type)) {
       out.words.push_back(positional[0]);
       if (positional.size() > 1 && std::string_view(ts_node_type(positional[1])) == "array")
@@ -568,7 +600,8 @@ std::optional<RunnerCall> runner_call(const SyntaxTree& tree, TSNode call, Langu
   if (out.words.empty()) return std::nullopt;
   // ["sh", "-c", "script"]: the script is what runs.
   if (out.words.size() >= 3) {
-    std::string shell = unquote_literal(tree.text_of(out.words[0])), flag = unquote_literal(tree.text_of(out.words[1]));
+    std::string shell = unquote_literal(tree.text_of(out.words[0])),
+                flag = unquote_literal(tree.text_of(out.words[1]));
     if (is_shell_name(shell) && flag == "-c") out.words.erase(out.words.begin(), out.words.begin() + 2);
   }
   return out;
@@ -581,7 +614,8 @@ void program_scripts(const SyntaxTree& tree, Language language, const std::strin
   while (!stack.empty() && visited++ < kMaxWalkNodes && out.size() < kMaxScripts) {
     TSNode node = stack.back();
     stack.pop_back();
-    for (uint32_t i = ts_node_named_child_count(node); i-- > 0;) stack.push_back(ts_node_named_child(node, i));
+    for (uint32_t i = ts_node_named_child_count(node); i-- > 0;)
+      stack.push_back(ts_node_named_child(node, i));
     std::string_view type = ts_node_type(node);
     if (type != "call" && type != "call_expression") continue;
     auto runner = runner_call(tree, node, language);
@@ -591,7 +625,8 @@ void program_scripts(const SyntaxTree& tree, Language language, const std::strin
       std::string_view raw = tree.text_of(word);
       std::string value = unquote_literal(raw);
       size_t inner = raw.find(value);
-      b.add(value, ts_node_start_byte(word) + static_cast<uint32_t>(inner == std::string_view::npos ? 0 : inner));
+      b.add(value,
+            ts_node_start_byte(word) + static_cast<uint32_t>(inner == std::string_view::npos ? 0 : inner));
       b.add_char(' ', ts_node_end_byte(word));
     }
     if (!b.empty()) out.push_back(b.finish(origin, std::string(tree.text_of(field(node, "function")))));
@@ -608,23 +643,36 @@ Span map_span(const EmbeddedScript& script, Span span) {
 
 }  // namespace
 
-std::vector<EmbeddedScript> extract_scripts(const FileKind& kind, const std::string& path, std::string_view content,
-                                            bool fragment, const SyntaxTree* tree) {
+std::vector<EmbeddedScript> extract_scripts(const FileKind& kind, const std::string& path,
+                                            std::string_view content, bool fragment, const SyntaxTree* tree) {
   std::vector<EmbeddedScript> out;
   switch (kind.carrier) {
-    case CommandCarrier::none: break;
+    case CommandCarrier::none:
+      break;
     case CommandCarrier::shell_script: {
       ScriptBuilder b;
       b.add(content, 0);
       out.push_back(b.finish(kind.origin, "script"));
       break;
     }
-    case CommandCarrier::package_json: package_json_scripts(content, fragment, out); break;
-    case CommandCarrier::makefile: makefile_scripts(content, out); break;
-    case CommandCarrier::dockerfile: dockerfile_scripts(content, out); break;
-    case CommandCarrier::ci_workflow: ci_workflow_scripts(content, out); break;
-    case CommandCarrier::crontab: crontab_scripts(normalize_path(path), content, out); break;
-    case CommandCarrier::systemd_unit: systemd_scripts(content, out); break;
+    case CommandCarrier::package_json:
+      package_json_scripts(content, fragment, out);
+      break;
+    case CommandCarrier::makefile:
+      makefile_scripts(content, out);
+      break;
+    case CommandCarrier::dockerfile:
+      dockerfile_scripts(content, out);
+      break;
+    case CommandCarrier::ci_workflow:
+      ci_workflow_scripts(content, out);
+      break;
+    case CommandCarrier::crontab:
+      crontab_scripts(normalize_path(path), content, out);
+      break;
+    case CommandCarrier::systemd_unit:
+      systemd_scripts(content, out);
+      break;
     case CommandCarrier::program:
       if (kind.language) {
         if (tree) {

@@ -23,8 +23,9 @@ struct EmbeddedScript {
 
 // The scripts a file carries. `fragment`: content is an edit snippet, not the whole file. `tree`:
 // the content already parsed in kind.language (else parsed here when needed).
-std::vector<EmbeddedScript> extract_scripts(const FileKind& kind, const std::string& path, std::string_view content,
-                                            bool fragment, const SyntaxTree* tree = nullptr);
+std::vector<EmbeddedScript> extract_scripts(const FileKind& kind, const std::string& path,
+                                            std::string_view content, bool fragment,
+                                            const SyntaxTree* tree = nullptr);
 
 // Shell facts of every embedded script, spans in file offsets, Location {path, line, column, origin}.
 Facts analyze_embedded_commands(const FileKind& kind, const std::string& path, std::string_view content,

@@ -18,8 +18,12 @@ std::string lower(std::string_view text) {
 bool ends_with(std::string_view text, std::string_view suffix) {
   return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
 }
-bool starts_with(std::string_view text, std::string_view prefix) { return text.substr(0, prefix.size()) == prefix; }
-bool contains(std::string_view text, std::string_view part) { return text.find(part) != std::string_view::npos; }
+bool starts_with(std::string_view text, std::string_view prefix) {
+  return text.substr(0, prefix.size()) == prefix;
+}
+bool contains(std::string_view text, std::string_view part) {
+  return text.find(part) != std::string_view::npos;
+}
 
 std::string_view basename(std::string_view path) {
   auto slash = path.rfind('/');
@@ -38,8 +42,9 @@ bool has_segment(const std::string& path, std::string_view segment) {
 }
 
 constexpr std::array<std::string_view, 16> kShellRcNames{
-    ".bashrc",   ".bash_profile", ".bash_login", ".profile",  ".zshrc",  ".zprofile", ".zshenv",     ".zlogin",
-    ".zlogout",  ".bash_logout",  ".bash_aliases", ".kshrc", ".mkshrc", ".envrc",    "bash.bashrc", "zshrc"};
+    ".bashrc", ".bash_profile", ".bash_login", ".profile",     ".zshrc",        ".zprofile",
+    ".zshenv", ".zlogin",       ".zlogout",    ".bash_logout", ".bash_aliases", ".kshrc",
+    ".mkshrc", ".envrc",        "bash.bashrc", "zshrc"};
 
 std::optional<Language> language_from_extension(std::string_view ext) {
   if (ext == "py" || ext == "pyw" || ext == "pyi") return Language::python;
@@ -55,7 +60,8 @@ std::optional<Language> language_from_extension(std::string_view ext) {
 // The interpreter a "#!" line names, without path or "env".
 std::string shebang_interpreter(std::string_view content) {
   if (!starts_with(content, "#!")) return {};
-  auto line = content.substr(2, content.find('\n') == std::string_view::npos ? content.size() - 2 : content.find('\n') - 2);
+  auto line = content.substr(
+      2, content.find('\n') == std::string_view::npos ? content.size() - 2 : content.find('\n') - 2);
   std::vector<std::string> words;
   std::string word;
   for (char c : line) {
@@ -75,8 +81,8 @@ std::string shebang_interpreter(std::string_view content) {
 }
 
 bool is_shell_interpreter(std::string_view name) {
-  return name == "sh" || name == "bash" || name == "zsh" || name == "dash" || name == "ksh" || name == "ash" ||
-         name == "busybox" || name == "mksh";
+  return name == "sh" || name == "bash" || name == "zsh" || name == "dash" || name == "ksh" ||
+         name == "ash" || name == "busybox" || name == "mksh";
 }
 
 std::optional<Language> language_from_interpreter(std::string_view name) {
@@ -102,10 +108,11 @@ FileKind classify_file(std::string_view raw_path, std::string_view content) {
   const std::string ext(extension(base));
   FileKind kind;
 
-  if (ext == "md" || ext == "markdown" || ext == "rst" || ext == "txt" || ext == "adoc" || ext == "asciidoc" ||
-      ext == "org" || ext == "rdoc" ||
-      (ext.empty() && (starts_with(base, "readme") || starts_with(base, "license") || starts_with(base, "changelog") ||
-                       starts_with(base, "notice") || starts_with(base, "authors")))) {
+  if (ext == "md" || ext == "markdown" || ext == "rst" || ext == "txt" || ext == "adoc" ||
+      ext == "asciidoc" || ext == "org" || ext == "rdoc" ||
+      (ext.empty() &&
+       (starts_with(base, "readme") || starts_with(base, "license") || starts_with(base, "changelog") ||
+        starts_with(base, "notice") || starts_with(base, "authors")))) {
     kind.prose = true;
     return kind;
   }
@@ -114,7 +121,8 @@ FileKind classify_file(std::string_view raw_path, std::string_view content) {
   const std::string interpreter = shebang_interpreter(content);
 
   // Where a file sits decides why its commands run, before what it looks like.
-  if (has_segment(lpath, ".git/hooks/") || has_segment(lpath, ".husky/") || has_segment(lpath, ".githooks/")) {
+  if (has_segment(lpath, ".git/hooks/") || has_segment(lpath, ".husky/") ||
+      has_segment(lpath, ".githooks/")) {
     if (!ends_with(base, ".sample") && !kind.language) {
       kind.carrier = CommandCarrier::shell_script;
       kind.origin = "git_hook";
@@ -127,8 +135,8 @@ FileKind classify_file(std::string_view raw_path, std::string_view content) {
     return kind;
   }
   if (std::find(kShellRcNames.begin(), kShellRcNames.end(), base) != kShellRcNames.end() ||
-      starts_with(lpath, "/etc/profile") || has_segment(lpath, "etc/profile.d/") || has_segment(lpath, "etc/zsh/") ||
-      ends_with(lpath, ".config/fish/config.fish")) {
+      starts_with(lpath, "/etc/profile") || has_segment(lpath, "etc/profile.d/") ||
+      has_segment(lpath, "etc/zsh/") || ends_with(lpath, ".config/fish/config.fish")) {
     kind.carrier = CommandCarrier::shell_script;
     kind.origin = "shell_rc";
     kind.language.reset();
@@ -173,8 +181,8 @@ FileKind classify_file(std::string_view raw_path, std::string_view content) {
     kind.origin = "build_recipe";
     return kind;
   }
-  if (base == "dockerfile" || base == "containerfile" || ext == "dockerfile" || starts_with(base, "dockerfile.") ||
-      starts_with(base, "containerfile.")) {
+  if (base == "dockerfile" || base == "containerfile" || ext == "dockerfile" ||
+      starts_with(base, "dockerfile.") || starts_with(base, "containerfile.")) {
     kind.carrier = CommandCarrier::dockerfile;
     kind.origin = "build_recipe";
     kind.language.reset();
@@ -182,10 +190,10 @@ FileKind classify_file(std::string_view raw_path, std::string_view content) {
   }
   bool yaml = ext == "yml" || ext == "yaml";
   if (yaml && (has_segment(lpath, ".github/workflows/") || has_segment(lpath, ".github/actions/") ||
-               base == ".gitlab-ci.yml" || has_segment(lpath, ".gitlab-ci/") || has_segment(lpath, ".circleci/") ||
-               base == "azure-pipelines.yml" || base == "bitbucket-pipelines.yml" || base == ".travis.yml" ||
-               base == ".drone.yml" || has_segment(lpath, ".buildkite/") || base == "action.yml" ||
-               base == "action.yaml")) {
+               base == ".gitlab-ci.yml" || has_segment(lpath, ".gitlab-ci/") ||
+               has_segment(lpath, ".circleci/") || base == "azure-pipelines.yml" ||
+               base == "bitbucket-pipelines.yml" || base == ".travis.yml" || base == ".drone.yml" ||
+               has_segment(lpath, ".buildkite/") || base == "action.yml" || base == "action.yaml")) {
     kind.carrier = CommandCarrier::ci_workflow;
     kind.origin = "ci_workflow";
     return kind;

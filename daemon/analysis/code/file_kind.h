@@ -12,21 +12,21 @@ namespace toolwall::code {
 // How a file makes commands run (each maps to a Location.origin).
 enum class CommandCarrier {
   none,
-  shell_script,   // the whole file is shell
-  package_json,   // "scripts" entries
-  makefile,       // recipe lines and $(shell …)
-  dockerfile,     // RUN instructions
-  ci_workflow,    // run:/script: steps
-  crontab,        // schedule lines
-  systemd_unit,   // Exec*= lines
-  program,        // literal commands code runs: os.system, subprocess, child_process, exec.Command
+  shell_script,  // the whole file is shell
+  package_json,  // "scripts" entries
+  makefile,      // recipe lines and $(shell …)
+  dockerfile,    // RUN instructions
+  ci_workflow,   // run:/script: steps
+  crontab,       // schedule lines
+  systemd_unit,  // Exec*= lines
+  program,       // literal commands code runs: os.system, subprocess, child_process, exec.Command
 };
 
 struct FileKind {
   std::optional<Language> language;  // grammar for code detectors; none for prose, shell, unknown
   CommandCarrier carrier = CommandCarrier::none;
-  std::string origin;                // Location.origin for the carrier's commands
-  bool prose = false;                // documentation: never analysed for code or commands
+  std::string origin;  // Location.origin for the carrier's commands
+  bool prose = false;  // documentation: never analysed for code or commands
 };
 
 // Forward slashes, "~" kept; used for every path test.

@@ -8,7 +8,9 @@ namespace toolwall::code {
 
 namespace {
 
-bool starts_with(std::string_view text, std::string_view prefix) { return text.substr(0, prefix.size()) == prefix; }
+bool starts_with(std::string_view text, std::string_view prefix) {
+  return text.substr(0, prefix.size()) == prefix;
+}
 bool has_segment(const std::string& path, std::string_view segment) {
   return ("/" + path).find("/" + std::string(segment)) != std::string::npos;
 }
@@ -36,7 +38,8 @@ std::string path_class(const std::string& lpath, const FileKind& kind) {
   if (kind.carrier == CommandCarrier::ci_workflow) return "ci_config";
   const std::string base = lpath.substr(lpath.rfind('/') == std::string::npos ? 0 : lpath.rfind('/') + 1);
   if (base == "jenkinsfile" || base == ".gitlab-ci.yml") return "ci_config";
-  for (std::string_view dir : {"/etc/", "/usr/", "/bin/", "/sbin/", "/lib/", "/lib64/", "/boot/", "/opt/", "/var/", "/root/"})
+  for (std::string_view dir :
+       {"/etc/", "/usr/", "/bin/", "/sbin/", "/lib/", "/lib64/", "/boot/", "/opt/", "/var/", "/root/"})
     if (starts_with(lpath, dir)) return "system";
   return {};
 }
@@ -53,7 +56,8 @@ std::vector<Marker> path_risk_markers(const std::string& raw_path) {
   if (cls.empty()) return out;
   out.push_back(marker("sensitive_path_write", cls, raw_path));
   bool authorized_keys = lpath.size() >= 15 && lpath.find("authorized_keys") != std::string::npos;
-  if (cls == "ssh" && authorized_keys) out.push_back(marker("persistence_write", "authorized_keys", raw_path));
+  if (cls == "ssh" && authorized_keys)
+    out.push_back(marker("persistence_write", "authorized_keys", raw_path));
   if (cls == "shell_rc") out.push_back(marker("persistence_write", "shell_rc", raw_path));
   return out;
 }

@@ -54,13 +54,18 @@ bool holds(const Predicate& p, const Captures& captures, const SyntaxTree& tree)
       case Predicate::Op::eq:
         if (p.other_capture) {
           auto other = captures.find(*p.other_capture);
-          ok = other != captures.end() && !other->second.empty() && tree.text_of(other->second.front()) == text;
+          ok = other != captures.end() && !other->second.empty() &&
+               tree.text_of(other->second.front()) == text;
         } else {
           ok = !p.values.empty() && p.values.front() == text;
         }
         break;
-      case Predicate::Op::match: ok = p.regex && p.regex->search(text); break;
-      case Predicate::Op::any_of: ok = std::find(p.values.begin(), p.values.end(), text) != p.values.end(); break;
+      case Predicate::Op::match:
+        ok = p.regex && p.regex->search(text);
+        break;
+      case Predicate::Op::any_of:
+        ok = std::find(p.values.begin(), p.values.end(), text) != p.values.end();
+        break;
     }
     if (ok == p.negated) return false;  // every node of a quantified capture must satisfy
   }
@@ -86,8 +91,9 @@ std::vector<std::string> assigned_values(std::string_view scope, const std::stri
     if (op == std::string_view::npos) continue;
     std::string_view before = rest.substr(0, op);
     if (before.find('(') != std::string_view::npos || before.find('"') != std::string_view::npos) continue;
-    if (op + 1 < rest.size() && rest[op + 1] == '=') continue;                     // ==
-    if (op > 0 && (rest[op - 1] == '!' || rest[op - 1] == '<' || rest[op - 1] == '>' || rest[op - 1] == '=')) continue;
+    if (op + 1 < rest.size() && rest[op + 1] == '=') continue;  // ==
+    if (op > 0 && (rest[op - 1] == '!' || rest[op - 1] == '<' || rest[op - 1] == '>' || rest[op - 1] == '='))
+      continue;
     // A value whose brackets stay open continues on the next lines, up to a bounded size.
     size_t value_begin = end + op + 1;
     size_t value_end = eol;
@@ -124,7 +130,8 @@ std::vector<std::string> names_in(std::string_view text) {
 
 // True when a variable named in the checked node was assigned (directly, or through one more
 // variable) a value the pattern matches, somewhere in scope.
-bool flows_through_assignments(const TextRegex& pattern, std::string_view scope, const std::vector<std::string>& names) {
+bool flows_through_assignments(const TextRegex& pattern, std::string_view scope,
+                               const std::vector<std::string>& names) {
   std::vector<std::string> second_hop;
   for (const auto& name : names) {
     for (const auto& value : assigned_values(scope, name)) {
@@ -160,8 +167,8 @@ TSNode capture_node(const MatchContext& m, const std::string& name, const TSQuer
 }
 
 bool check_where(const WhereCheck& w, const MatchContext& m, const TSQuery* query) {
-  if (!w.any.empty() &&
-      !std::any_of(w.any.begin(), w.any.end(), [&](const WhereCheck& alt) { return check_where(alt, m, query); }))
+  if (!w.any.empty() && !std::any_of(w.any.begin(), w.any.end(),
+                                     [&](const WhereCheck& alt) { return check_where(alt, m, query); }))
     return false;
   if (w.path_matches && !w.path_matches->search(m.path)) return false;
   if (w.path_not_matches && w.path_not_matches->search(m.path)) return false;
@@ -172,10 +179,12 @@ bool check_where(const WhereCheck& w, const MatchContext& m, const TSQuery* quer
   if (!w.contains_all_of.empty() || !w.contains_any_of.empty()) {
     auto values = literal_values(m.tree, node);
     auto covers = [&](const std::string& cls) {
-      return std::any_of(values.begin(), values.end(), [&](const std::string& v) { return in_value_class(cls, v); });
+      return std::any_of(values.begin(), values.end(),
+                         [&](const std::string& v) { return in_value_class(cls, v); });
     };
     if (!std::all_of(w.contains_all_of.begin(), w.contains_all_of.end(), covers)) return false;
-    if (!w.contains_any_of.empty() && !std::any_of(w.contains_any_of.begin(), w.contains_any_of.end(), covers))
+    if (!w.contains_any_of.empty() &&
+        !std::any_of(w.contains_any_of.begin(), w.contains_any_of.end(), covers))
       return false;
   }
   if (w.text_matches && !w.text_matches->search(text)) return false;
@@ -188,8 +197,8 @@ bool check_where(const WhereCheck& w, const MatchContext& m, const TSQuery* quer
     if (w.entropy_at_least && shannon_entropy(value) < *w.entropy_at_least) return false;
   }
 
-  bool needs_function = w.function_matches || w.function_not_matches || w.scope_matches || w.scope_not_matches ||
-                        w.flows_from;
+  bool needs_function =
+      w.function_matches || w.function_not_matches || w.scope_matches || w.scope_not_matches || w.flows_from;
   if (!needs_function) return true;
   EnclosingFunction fn = enclosing_function(m.tree, node);
   if (w.function_matches && (fn.name.empty() || !w.function_matches->search(fn.name))) return false;
@@ -198,7 +207,8 @@ bool check_where(const WhereCheck& w, const MatchContext& m, const TSQuery* quer
   if (scope.size() > kScopeClip) scope = scope.substr(0, kScopeClip);
   if (w.scope_matches && !w.scope_matches->search(scope)) return false;
   if (w.scope_not_matches && w.scope_not_matches->search(scope)) return false;
-  if (w.flows_from && !w.flows_from->search(text) && !flows_through_assignments(*w.flows_from, scope, identifiers(m.tree, node)))
+  if (w.flows_from && !w.flows_from->search(text) &&
+      !flows_through_assignments(*w.flows_from, scope, identifiers(m.tree, node)))
     return false;
   return true;
 }
@@ -242,8 +252,8 @@ std::pair<uint32_t, uint32_t> line_column(std::string_view text, uint32_t offset
   return {line, column};
 }
 
-RunResult run_detector(const Detector& detector, const SyntaxTree& tree, Language language, const std::string& path,
-                       const QueryLimits& limits) {
+RunResult run_detector(const Detector& detector, const SyntaxTree& tree, Language language,
+                       const std::string& path, const QueryLimits& limits) {
   RunResult result;
   const CompiledQuery* compiled = detector.query_for(language);
   if (!compiled) return result;

@@ -10,9 +10,9 @@
 namespace toolwall::code {
 
 struct QueryLimits {
-  uint32_t match_limit = 512;          // in-progress matches per cursor
-  uint64_t timeout_micros = 500'000;   // per detector run
-  size_t max_matches = 200;            // reported per detector per file
+  uint32_t match_limit = 512;         // in-progress matches per cursor
+  uint64_t timeout_micros = 500'000;  // per detector run
+  size_t max_matches = 200;           // reported per detector per file
 };
 
 struct RunResult {
@@ -21,8 +21,8 @@ struct RunResult {
 };
 
 // All matches of one detector on one tree; `path` feeds path checks and CodeMatch.location.path.
-RunResult run_detector(const Detector& detector, const SyntaxTree& tree, Language language, const std::string& path,
-                       const QueryLimits& limits = {});
+RunResult run_detector(const Detector& detector, const SyntaxTree& tree, Language language,
+                       const std::string& path, const QueryLimits& limits = {});
 
 // 1-based line and column of a byte offset.
 std::pair<uint32_t, uint32_t> line_column(std::string_view text, uint32_t offset);

@@ -48,7 +48,9 @@ bool past_deadline(TSParseState* state) {
 
 }  // namespace
 
-std::string_view to_string(Language language) { return kNames[static_cast<size_t>(language)]; }
+std::string_view to_string(Language language) {
+  return kNames[static_cast<size_t>(language)];
+}
 
 std::optional<Language> parse_language(std::string_view name) {
   for (size_t i = 0; i < kNames.size(); ++i)
@@ -63,13 +65,20 @@ std::optional<Language> parse_language(std::string_view name) {
 
 const TSLanguage* grammar(Language language) {
   switch (language) {
-    case Language::python: return tree_sitter_python();
-    case Language::javascript: return tree_sitter_javascript();
-    case Language::typescript: return tree_sitter_typescript();
-    case Language::tsx: return tree_sitter_tsx();
-    case Language::go: return tree_sitter_go();
-    case Language::json: return tree_sitter_json();
-    case Language::yaml: return tree_sitter_yaml();
+    case Language::python:
+      return tree_sitter_python();
+    case Language::javascript:
+      return tree_sitter_javascript();
+    case Language::typescript:
+      return tree_sitter_typescript();
+    case Language::tsx:
+      return tree_sitter_tsx();
+    case Language::go:
+      return tree_sitter_go();
+    case Language::json:
+      return tree_sitter_json();
+    case Language::yaml:
+      return tree_sitter_yaml();
   }
   return nullptr;
 }

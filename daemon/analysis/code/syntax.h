@@ -39,6 +39,7 @@ class SyntaxTree {
 };
 
 // Parses text; an error when it is too large or the parse ran out of time.
-Expected<SyntaxTree, std::string> parse(Language language, std::string_view text, const ParseLimits& limits = {});
+Expected<SyntaxTree, std::string> parse(Language language, std::string_view text,
+                                        const ParseLimits& limits = {});
 
 }  // namespace toolwall::code

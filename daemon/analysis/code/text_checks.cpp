@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <array>
-#include <vector>
 #include <cctype>
 #include <cmath>
+#include <vector>
 
 namespace toolwall::code {
 
@@ -53,7 +53,8 @@ namespace {
 struct SecretShape {
   const char* name;
   const char* pattern;
-  const char* markers;  // fixed substrings ("a|b"), one of which every match contains: most literals skip the regex
+  const char*
+      markers;  // fixed substrings ("a|b"), one of which every match contains: most literals skip the regex
 };
 
 // Formats documented by their issuers; each needs enough random-looking characters to not be a
@@ -99,7 +100,8 @@ const std::vector<CompiledShape>& compiled_shapes() {
   static const auto shapes = [] {
     std::vector<CompiledShape> out;
     for (const auto& s : kSecretShapes)
-      out.push_back({s.name, split_markers(s.markers), std::regex(s.pattern, std::regex::ECMAScript | std::regex::optimize)});
+      out.push_back({s.name, split_markers(s.markers),
+                     std::regex(s.pattern, std::regex::ECMAScript | std::regex::optimize)});
     return out;
   }();
   return shapes;
@@ -142,14 +144,16 @@ bool in_value_class(std::string_view class_name, std::string_view value) {
     if (v == "eddsa" || v == "es256k" || v == "ed25519" || v == "ed448") return true;
     if (v.size() != 5) return false;
     std::string_view family(v.data(), 2), bits(v.data() + 2, 3);
-    return (family == "rs" || family == "es" || family == "ps") && (bits == "256" || bits == "384" || bits == "512");
+    return (family == "rs" || family == "es" || family == "ps") &&
+           (bits == "256" || bits == "384" || bits == "512");
   }
   return false;
 }
 
 std::string unquote_literal(std::string_view literal) {
   size_t start = 0;
-  while (start < literal.size() && std::isalpha(static_cast<unsigned char>(literal[start]))) ++start;  // r"", b'', f""
+  while (start < literal.size() && std::isalpha(static_cast<unsigned char>(literal[start])))
+    ++start;  // r"", b'', f""
   if (start >= literal.size()) return std::string(literal);
   char quote = literal[start];
   if (quote != '"' && quote != '\'' && quote != '`') return std::string(literal);

@@ -27,13 +27,15 @@ TEST_CASE("the seed case: RS256 and HS256 accepted together is algorithm confusi
 }
 
 TEST_CASE("an edit that adds HS256 to the algorithm list is found in the fragment") {
-  auto facts = shipped_analyzer()->analyze_edit("src/auth.py", "algorithms=[\"RS256\"]", "algorithms=[\"RS256\", \"HS256\"]");
+  auto facts = shipped_analyzer()->analyze_edit("src/auth.py", "algorithms=[\"RS256\"]",
+                                                "algorithms=[\"RS256\", \"HS256\"]");
   CHECK(has_detector(facts, "code.jwt.alg-confusion"));
   CHECK_FALSE(facts.files.at(0).whole_file);
 }
 
 TEST_CASE("prose is not analysed: an install one-liner in a README yields no facts") {
-  auto facts = shipped_analyzer()->analyze_write("README.md", "# Tool\n\n```sh\ncurl -fsSL https://get.example.sh | sh\n```\n");
+  auto facts = shipped_analyzer()->analyze_write(
+      "README.md", "# Tool\n\n```sh\ncurl -fsSL https://get.example.sh | sh\n```\n");
   CHECK(facts.code.empty());
   CHECK(facts.commands.empty());
   CHECK(facts.flows.empty());

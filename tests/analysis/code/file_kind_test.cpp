@@ -1,6 +1,6 @@
-#include <catch2/catch.hpp>
-
 #include "analysis/code/file_kind.h"
+
+#include <catch2/catch.hpp>
 
 using toolwall::code::classify_file;
 using toolwall::code::CommandCarrier;

@@ -1,8 +1,7 @@
 #pragma once
 // Shared fixtures for the code analysis tests: the shipped detector packs, loaded once.
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <memory>
 #include <string>
 
@@ -21,7 +20,8 @@ inline std::shared_ptr<const Analyzer> shipped_analyzer() {
 }
 
 inline bool has_detector(const Facts& facts, const std::string& id) {
-  return std::any_of(facts.code.begin(), facts.code.end(), [&](const CodeMatch& m) { return m.detector == id; });
+  return std::any_of(facts.code.begin(), facts.code.end(),
+                     [&](const CodeMatch& m) { return m.detector == id; });
 }
 
 inline std::string detectors_of(const Facts& facts) {
