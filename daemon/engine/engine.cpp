@@ -114,7 +114,13 @@ Trace Engine::run(const ToolCall& call) const {
   Trace trace;
   Verdict& verdict = trace.verdict;
   if (!call.arguments_valid) {
-    trace.call.profile = "none";
+    // The tool name still tells which profile and kind the call would have had.
+    ToolCall shape_only;
+    shape_only.agent = call.agent;
+    shape_only.tool = call.tool;
+    trace.call = profiles_->resolve(shape_only);
+    verdict.profile = trace.call.profile;
+    verdict.kind = trace.call.kind;
     verdict = fail(std::move(verdict), "invalid arguments: " + call.arguments_error);
     return trace;
   }
