@@ -13,7 +13,7 @@ namespace {
 
 constexpr size_t kNodeTextClip = 400;
 constexpr size_t kPlaceholderClip = 80;
-constexpr size_t kScopeClip = 64 * 1024;
+constexpr size_t kScopeClip = size_t{64} * 1024;
 
 using Captures = std::map<uint32_t, std::vector<TSNode>>;
 

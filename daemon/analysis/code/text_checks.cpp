@@ -99,6 +99,7 @@ std::vector<std::string> split_markers(std::string_view markers) {
 const std::vector<CompiledShape>& compiled_shapes() {
   static const auto shapes = [] {
     std::vector<CompiledShape> out;
+    out.reserve(kSecretShapes.size());
     for (const auto& s : kSecretShapes)
       out.push_back({s.name, split_markers(s.markers),
                      std::regex(s.pattern, std::regex::ECMAScript | std::regex::optimize)});
