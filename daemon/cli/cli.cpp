@@ -25,12 +25,12 @@ namespace fs = std::filesystem;
 void print_usage(std::ostream& out) {
   out << "usage: toolwall <command> [options]\n"
          "commands:\n"
-         "  check [--policy FILE] [--profiles FILE]\n"
+         "  check [--policy FILE] [--layer FILE]… [--profiles FILE]\n"
          "        read JSON lines {id, agent, tool, arguments} on stdin, write one verdict line per input\n"
          "  explain [--policy FILE] [--profiles FILE] [--agent A] [--tool T] [--arguments JSON] [COMMAND…]\n"
          "        show the facts, flows, rules and verdict for one call\n"
-         "  policy lint FILE [--profiles FILE]\n"
-         "        validate a policy and run every rule's examples; exit 1 on problems\n"
+         "  policy lint FILE [--layer FILE]… [--profiles FILE]\n"
+         "        validate a policy (and layers that may only tighten it) and run every rule's examples\n"
          "  bench [--policy FILE] [--profiles FILE] [--seconds N] FILE.jsonl\n"
          "        judge the calls repeatedly on one thread and print calls/s\n"
          "  serve [--config FILE] [--listen HOST:PORT] [--upstream URL] [--policy FILE] [--audit-log FILE]\n"
@@ -47,6 +47,12 @@ struct Options {
     for (const auto& [n, v] : named)
       if (n == name) return v;
     return std::nullopt;
+  }
+  std::vector<std::string> all(std::string_view name) const {
+    std::vector<std::string> out;
+    for (const auto& [n, v] : named)
+      if (n == name) out.push_back(v);
+    return out;
   }
 };
 
@@ -101,6 +107,7 @@ std::shared_ptr<const engine::Engine> load_engine(const Options& options) {
   engine::EngineOptions engine_options;
   engine_options.policy_path = options.get("policy").value_or(default_path("rules/default.yaml"));
   engine_options.profiles_path = options.get("profiles").value_or(default_path("config/agents.yaml"));
+  engine_options.policy_layers = options.all("layer");
   auto loaded = engine::Engine::load(engine_options);
   if (!loaded) {
     std::cerr << to_string(loaded.error());
@@ -127,7 +134,7 @@ Expected<ToolCall, std::string> parse_call_line(const std::string& line, nlohman
 }
 
 int run_check(int argc, char** argv) {
-  auto options = parse_options(argc, argv, 2, {"policy", "profiles"});
+  auto options = parse_options(argc, argv, 2, {"policy", "profiles", "layer"});
   if (!options) return 2;
   auto engine = load_engine(*options);
   if (!engine) return 1;
@@ -156,7 +163,7 @@ int run_check(int argc, char** argv) {
 }
 
 int run_explain(int argc, char** argv) {
-  auto options = parse_options(argc, argv, 2, {"policy", "profiles", "agent", "tool", "arguments"});
+  auto options = parse_options(argc, argv, 2, {"policy", "profiles", "layer", "agent", "tool", "arguments"});
   if (!options) return 2;
   nlohmann::json arguments;
   if (auto raw = options->get("arguments")) {
@@ -186,7 +193,7 @@ int run_policy(int argc, char** argv) {
     std::cerr << "usage: toolwall policy lint FILE [--profiles FILE]\n";
     return 2;
   }
-  auto options = parse_options(argc, argv, 3, {"profiles"});
+  auto options = parse_options(argc, argv, 3, {"profiles", "layer"});
   if (!options) return 2;
   if (options->words.size() != 1) {
     std::cerr << "usage: toolwall policy lint FILE [--profiles FILE]\n";
@@ -195,6 +202,7 @@ int run_policy(int argc, char** argv) {
   engine::EngineOptions engine_options;
   engine_options.policy_path = options->words[0];
   engine_options.profiles_path = options->get("profiles").value_or(default_path("config/agents.yaml"));
+  engine_options.policy_layers = options->all("layer");
   auto engine = engine::Engine::load(engine_options);
   if (!engine) {
     std::cerr << to_string(engine.error());
@@ -227,7 +235,7 @@ double thread_cpu_seconds() {
 }
 
 int run_bench(int argc, char** argv) {
-  auto options = parse_options(argc, argv, 2, {"policy", "profiles", "seconds"});
+  auto options = parse_options(argc, argv, 2, {"policy", "profiles", "layer", "seconds"});
   if (!options) return 2;
   if (options->words.size() != 1) {
     std::cerr << "usage: toolwall bench [--policy FILE] [--seconds N] FILE.jsonl\n";

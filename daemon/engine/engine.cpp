@@ -43,7 +43,9 @@ Engine::Engine(std::shared_ptr<const policy::Policy> policy, std::shared_ptr<con
 
 Expected<std::shared_ptr<const Engine>, Diagnostics> Engine::load(const EngineOptions& options) {
   Diagnostics diagnostics;
-  auto policy = policy::Policy::load_file(options.policy_path);
+  std::vector<std::string> layers{options.policy_path};
+  layers.insert(layers.end(), options.policy_layers.begin(), options.policy_layers.end());
+  auto policy = policy::Policy::load_layers(layers);
   if (!policy) diagnostics = policy.error();
   auto profiles = Profiles::load_file(options.profiles_path);
   if (!profiles) diagnostics.insert(diagnostics.end(), profiles.error().begin(), profiles.error().end());

@@ -19,6 +19,7 @@ namespace toolwall::engine {
 struct EngineOptions {
   std::string policy_path = "rules/default.yaml";
   std::string profiles_path = "config/agents.yaml";
+  std::vector<std::string> policy_layers;  // org/team/user layers above the policy; each may only tighten
 };
 
 // Everything the engine learnt about one call, for `explain`, `policy lint` and tests.

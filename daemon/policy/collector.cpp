@@ -23,18 +23,86 @@ class Collector {
  public:
   explicit Collector(Diagnostics& diagnostics) : diagnostics_(diagnostics) {}
 
-  Collection run(std::string_view root_text, const std::string& root_name) {
-    std::error_code ec;
-    visited_.insert(fs::weakly_canonical(root_name, ec).string());
-    visit_text(root_text, root_name, 0);
+  Collection run(const std::vector<LayerSource>& layers) {
+    for (size_t i = 0; i < layers.size(); ++i) {
+      layer_ = static_cast<int>(i);
+      std::error_code ec;
+      visited_.insert(fs::weakly_canonical(layers[i].name, ec).string());
+      visit_text(layers[i].text, layers[i].name, 0);
+      if (layer_ > 0) narrow_allowlists();
+    }
+    check_exceptions_against_locks();
     expand_lists();
     return std::move(out_);
   }
 
  private:
   void visit_text(std::string_view text, const std::string& name, int depth) {
-    Document doc = read_document(text, name, 0, diagnostics_);
+    Document doc = read_document(text, name, layer_, diagnostics_);
     merge(std::move(doc), depth);
+  }
+
+  // A higher layer's allowlist entries keep only what every lower layer also allows.
+  void narrow_allowlists() {
+    auto narrow = [&](std::vector<Located>& base, std::vector<Located>& layer, std::string_view what) {
+      if (layer.empty()) return;
+      if (base.empty()) {
+        diagnostics_.push_back(layer.front().at.error("allow." + std::string(what) +
+                                                      " adds entries no lower layer allows; a layer may only narrow allowlists"));
+      } else {
+        std::erase_if(base, [&](const Located& b) {
+          return std::none_of(layer.begin(), layer.end(), [&](const Located& l) { return l.text == b.text; });
+        });
+      }
+      layer.clear();
+    };
+    narrow(out_.allow.hosts, layer_allow_.hosts, "hosts");
+    narrow(out_.allow.commands, layer_allow_.commands, "commands");
+    narrow(out_.allow.paths, layer_allow_.paths, "paths");
+  }
+
+  void check_exceptions_against_locks() {
+    for (const auto& ex : out_.exceptions) {
+      if (ex.at.layer == 0) continue;
+      for (const auto& target : ex.rules)
+        for (const auto& rule : out_.rules)
+          if (rule.locked && rule.at.layer < ex.at.layer && glob_match(target.text, rule.id))
+            diagnostics_.push_back(target.at.error("rule '" + rule.id + "' is locked by a lower layer (" + rule.at.file +
+                                                   "); a higher layer may not add exceptions to it"));
+    }
+  }
+
+  static bool has_key(const RuleDefinition& rule, std::string_view key) {
+    return std::find(rule.keys.begin(), rule.keys.end(), key) != rule.keys.end();
+  }
+
+  // Applies `override: true` from a higher layer to the lower layer's rule, refusing anything looser.
+  void apply_override(RuleDefinition& base, const RuleDefinition& over) {
+    auto refuse = [&](const std::string& why) {
+      diagnostics_.push_back(over.at.error("override of rule '" + over.id + "' " + why +
+                                           "; a higher layer may only tighten (raise the action, lock, add examples)"));
+    };
+    if (has_key(over, "match") || has_key(over, "unless") || has_key(over, "when"))
+      return refuse("changes its condition; write a new rule instead");
+    if (has_key(over, "enabled") && !over.enabled && base.enabled) return refuse("disables it");
+    if (has_key(over, "action")) {
+      if (over.action < base.action)
+        return refuse("lowers its action from " + std::string(to_string(base.action)) + " to " +
+                      std::string(to_string(over.action)));
+      base.action = over.action;
+    }
+    if (has_key(over, "allowlistable")) {
+      if (over.allowlistable && !base.allowlistable) return refuse("makes it allowlistable");
+      base.allowlistable = over.allowlistable;
+    }
+    if (has_key(over, "severity")) base.severity = over.severity;
+    if (has_key(over, "message")) {
+      base.message = over.message;
+      base.message_at = over.message_at;
+    }
+    if (has_key(over, "description")) base.description = over.description;
+    if (has_key(over, "locked")) base.locked = base.locked || over.locked;
+    for (const auto& ex : over.examples) base.examples.push_back(ex);
   }
 
   void visit_file(const fs::path& path, const Position& included_at, int depth) {
@@ -74,33 +142,50 @@ class Collector {
   }
 
   void merge(Document doc, int depth) {
-    if (depth == 0) root_dir_ = fs::path(doc.file).parent_path();
     fs::path dir = fs::path(doc.file).parent_path();
     for (auto& list : doc.lists) {
       auto [it, inserted] = out_.lists.try_emplace(list.name, list);
       if (!inserted) duplicate(list.at, "list", list.name, it->second.at);
+      if (!inserted && it->second.at.layer < list.at.layer)
+        diagnostics_.back().message = "list '" + list.name + "' belongs to a lower layer (" + it->second.at.file +
+                                      "); a layer may not change it — define a new list";
     }
     for (auto& macro : doc.macros) {
       auto [it, inserted] = out_.macros.try_emplace(macro.name, macro);
       if (!inserted) duplicate(macro.at, "macro", macro.name, it->second.at);
+      if (!inserted && it->second.at.layer < macro.at.layer)
+        diagnostics_.back().message = "macro '" + macro.name + "' belongs to a lower layer (" + it->second.at.file +
+                                      "); a layer may not change it — define a new macro";
     }
     for (auto& rule : doc.rules) {
       if (rule.id.empty()) continue;
-      auto seen = rule_ids_.find(rule.id);
-      if (seen != rule_ids_.end()) {
-        duplicate(rule.at, "rule", rule.id, seen->second);
+      auto seen = std::find_if(out_.rules.begin(), out_.rules.end(), [&](const RuleDefinition& r) { return r.id == rule.id; });
+      if (seen != out_.rules.end() && seen->at.layer < rule.at.layer) {
+        if (rule.is_override)
+          apply_override(*seen, rule);
+        else
+          diagnostics_.push_back(rule.at.error("rule '" + rule.id + "' is defined by a lower layer (" + seen->at.file +
+                                               "); add `override: true` to tighten it, or choose a new id"));
         continue;
       }
-      rule_ids_.emplace(rule.id, rule.at);
+      if (seen != out_.rules.end()) {
+        duplicate(rule.at, "rule", rule.id, seen->at);
+        continue;
+      }
+      if (rule.is_override) {
+        diagnostics_.push_back(rule.at.error("rule '" + rule.id + "' has `override: true` but no lower layer defines it"));
+        continue;
+      }
       out_.rules.push_back(std::move(rule));
     }
     for (auto& e : doc.exceptions) out_.exceptions.push_back(std::move(e));
     auto append = [](std::vector<Located>& to, std::vector<Located>& from) {
       for (auto& item : from) to.push_back(std::move(item));
     };
-    append(out_.allow.hosts, doc.allow.hosts);
-    append(out_.allow.commands, doc.allow.commands);
-    append(out_.allow.paths, doc.allow.paths);
+    AllowDefinition& allow_into = doc.layer == 0 ? out_.allow : layer_allow_;
+    append(allow_into.hosts, doc.allow.hosts);
+    append(allow_into.commands, doc.allow.commands);
+    append(allow_into.paths, doc.allow.paths);
     // An included file may only tighten settings: the strictest fail mode and the smallest limits win.
     if (doc.fail_mode) {
       out_.fail_mode = out_.fail_mode_set ? strictest(out_.fail_mode, *doc.fail_mode) : *doc.fail_mode;
@@ -168,14 +253,18 @@ class Collector {
   Diagnostics& diagnostics_;
   Collection out_;
   std::set<std::string> visited_;
-  std::map<std::string, Position> rule_ids_;
-  fs::path root_dir_;
+  AllowDefinition layer_allow_;  // the current higher layer's entries, narrowed into out_.allow
+  int layer_ = 0;
 };
 
 }  // namespace
 
 Collection collect(std::string_view root_text, const std::string& root_name, Diagnostics& diagnostics) {
-  return Collector(diagnostics).run(root_text, root_name);
+  return Collector(diagnostics).run({LayerSource{std::string(root_text), root_name}});
+}
+
+Collection collect_layers(const std::vector<LayerSource>& layers, Diagnostics& diagnostics) {
+  return Collector(diagnostics).run(layers);
 }
 
 }  // namespace toolwall::policy

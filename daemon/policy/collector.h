@@ -22,7 +22,18 @@ struct Collection {
   std::vector<std::string> code_detector_paths;  // resolved against the file that named them
 };
 
+// One layer's root file: the base policy first, then org, team, user layers that may only tighten.
+struct LayerSource {
+  std::string text;
+  std::string name;
+};
+
 // Reads `root_text` (named `root_name`) and every file it includes; all problems go to `diagnostics`.
 Collection collect(std::string_view root_text, const std::string& root_name, Diagnostics& diagnostics);
+// Reads the layers in order and merges them so that each may only tighten the ones below it:
+// new rules and overrides that raise an action are fine; changing a lower layer's lists, macros or
+// conditions, disabling or lowering a rule, adding allowlist entries, or an exception to a locked
+// rule are errors at their file:line:col.
+Collection collect_layers(const std::vector<LayerSource>& layers, Diagnostics& diagnostics);
 
 }  // namespace toolwall::policy

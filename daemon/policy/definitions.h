@@ -65,7 +65,9 @@ struct RuleDefinition {
   std::vector<ExampleDefinition> examples;
   bool allowlistable = false;
   bool enabled = true;
-  bool locked = false;  // a higher layer may not weaken or disable it (layers: future)
+  bool locked = false;          // a higher layer may not add exceptions to it
+  bool is_override = false;     // `override: true`: tightens the rule of the same id in a lower layer
+  std::vector<std::string> keys;  // the keys written, so an override knows what it changes
   std::vector<std::string> tags;
   Position at;
 };

@@ -26,13 +26,30 @@ Expected<std::shared_ptr<const Policy>, Diagnostics> Policy::load_text(std::stri
   return std::shared_ptr<const Policy>(new Policy(std::move(impl)));
 }
 
+Expected<std::shared_ptr<const Policy>, Diagnostics> Policy::load_layers(const std::vector<std::string>& paths) {
+  std::vector<LayerSource> layers;
+  Diagnostics diagnostics;
+  for (const auto& path : paths) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+      diagnostics.push_back({path, 0, 0, "cannot read the policy file; check the path (or pass --policy FILE)"});
+      continue;
+    }
+    std::ostringstream buffer;
+    buffer << in.rdbuf();
+    layers.push_back({buffer.str(), path});
+  }
+  if (!diagnostics.empty()) return unexpected(std::move(diagnostics));
+  Collection collection = collect_layers(layers, diagnostics);
+  CompiledPolicy compiled = compile(collection, paths.empty() ? std::string() : paths.front(), diagnostics);
+  if (!diagnostics.empty()) return unexpected(std::move(diagnostics));
+  auto impl = std::make_unique<Impl>();
+  impl->compiled = std::move(compiled);
+  return std::shared_ptr<const Policy>(new Policy(std::move(impl)));
+}
+
 Expected<std::shared_ptr<const Policy>, Diagnostics> Policy::load_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in)
-    return unexpected(Diagnostics{{path, 0, 0, "cannot read the policy file; check the path (or pass --policy FILE)"}});
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  return load_text(buffer.str(), path);
+  return load_layers({path});
 }
 
 namespace {

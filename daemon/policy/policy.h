@@ -56,6 +56,8 @@ class Policy {
  public:
   // Loads a policy file and its includes; every problem is reported, with file:line:col.
   static Expected<std::shared_ptr<const Policy>, Diagnostics> load_file(const std::string& path);
+  // Loads a base policy and layers above it (org, team, user), each allowed only to tighten.
+  static Expected<std::shared_ptr<const Policy>, Diagnostics> load_layers(const std::vector<std::string>& paths);
   // Same from text; `name` is used in diagnostics and as the base for relative includes.
   static Expected<std::shared_ptr<const Policy>, Diagnostics> load_text(std::string_view yaml, std::string name);
 

@@ -222,10 +222,12 @@ class Reader {
         continue;
       }
       check_keys(r, {"id", "description", "when", "match", "unless", "action", "severity", "message", "examples",
-                     "allowlistable", "enabled", "locked", "tags"},
+                     "allowlistable", "enabled", "locked", "tags", "override"},
                  "rule");
       RuleDefinition rule;
       rule.at = at(r);
+      for (const auto& kv : r) rule.keys.push_back(kv.first.Scalar());
+      rule.is_override = boolean(r["override"], "override").value_or(false);
       if (auto id = scalar(r["id"], "id"); id && !id->empty()) {
         rule.id = *id;
       } else {
@@ -234,10 +236,11 @@ class Reader {
       rule.description = scalar(r["description"], "description").value_or("");
       read_when(r["when"], rule);
       if (auto m = r["match"]; m.IsDefined()) rule.match.reset(m);
-      if (!rule.match.IsDefined() || rule.match.IsNull()) error(r, "rule '" + rule.id + "' needs a `match` condition");
+      if ((!rule.match.IsDefined() || rule.match.IsNull()) && !rule.is_override)
+        error(r, "rule '" + rule.id + "' needs a `match` condition");
       if (auto u = r["unless"]; u.IsDefined()) rule.unless.reset(u);
       if (auto a = r["action"]; !a.IsDefined()) {
-        error(r, "rule '" + rule.id + "' needs an `action`: allow, flag, rewrite or block");
+        if (!rule.is_override) error(r, "rule '" + rule.id + "' needs an `action`: allow, flag, rewrite or block");
       } else if (auto text = scalar(a, "action")) {
         if (auto action = parse_action(*text))
           rule.action = *action;
