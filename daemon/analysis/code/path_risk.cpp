@@ -38,8 +38,10 @@ std::string path_class(const std::string& lpath, const FileKind& kind) {
   if (kind.carrier == CommandCarrier::ci_workflow) return "ci_config";
   const std::string base = lpath.substr(lpath.rfind('/') == std::string::npos ? 0 : lpath.rfind('/') + 1);
   if (base == "jenkinsfile" || base == ".gitlab-ci.yml") return "ci_config";
+  // System locations only: /usr/src/app, /opt/app and /var/www are where projects live in containers.
   for (std::string_view dir :
-       {"/etc/", "/usr/", "/bin/", "/sbin/", "/lib/", "/lib64/", "/boot/", "/opt/", "/var/", "/root/"})
+       {"/etc/", "/bin/", "/sbin/", "/lib/", "/lib64/", "/boot/", "/usr/bin/", "/usr/sbin/", "/usr/lib/",
+        "/usr/local/bin/", "/usr/local/sbin/", "/usr/local/lib/"})
     if (starts_with(lpath, dir)) return "system";
   return {};
 }

@@ -224,3 +224,10 @@ TEST_CASE("literal shell commands that program code runs are analysed with origi
   CHECK(find_command(plain, "git")->location.origin == "program");
   CHECK(plain.flows.empty());
 }
+
+TEST_CASE("project directories inside containers are not system paths") {
+  CHECK(shipped_analyzer()->analyze_write("/usr/src/app/index.js", "console.log(1);\n").markers.empty());
+  CHECK(shipped_analyzer()->analyze_write("/var/www/html/app.js", "console.log(1);\n").markers.empty());
+  CHECK(has_marker(shipped_analyzer()->analyze_write("/usr/local/bin/tool", "#!/bin/sh\necho\n"),
+                   "sensitive_path_write", "system"));
+}
