@@ -517,7 +517,12 @@ class ResponsesStreamFilter final : public StreamFilter {
     } catch (const std::exception&) {
       queue_.clear();  // whatever could not be emitted is dropped: never released unjudged
     }
-    emit_new("error", OrderedJson{{"code", error.code}, {"message", error.message}, {"param", nullptr}}, out);
+    // The Responses error event, plus the `error` object that makes OpenAI's SDKs raise instead of
+    // returning a half-built response as if it were final.
+    emit_new("error",
+             OrderedJson{{"code", error.code}, {"message", error.message}, {"param", nullptr},
+                         {"error", {{"type", "toolwall_error"}, {"code", error.code}, {"message", error.message}}}},
+             out);
     if (!terminal_seen_) {
       OrderedJson response = envelope_.is_object() ? envelope_ : OrderedJson{{"object", "response"}};
       response["status"] = "failed";
