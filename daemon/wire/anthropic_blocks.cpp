@@ -4,7 +4,9 @@ namespace toolwall::wire::anthropic {
 
 namespace {
 
-bool blank(std::string_view text) { return text.find_first_not_of(" \t\r\n") == std::string_view::npos; }
+bool blank(std::string_view text) {
+  return text.find_first_not_of(" \t\r\n") == std::string_view::npos;
+}
 
 ToolCall tool_use_call(const OrderedJson& block, std::string_view input_json, const JudgeContext& ctx,
                        std::optional<Verdict>& preset) {
@@ -16,15 +18,20 @@ ToolCall tool_use_call(const OrderedJson& block, std::string_view input_json, co
   }
   auto input = block.find("input");
   if (input == block.end()) return ToolCall::from_json(id, ctx.exchange.agent, name, nlohmann::json());
-  if (dump_compact(*input).size() > ctx.limits.max_tool_argument_bytes) return oversized_call(id, name, ctx, preset);
+  if (dump_compact(*input).size() > ctx.limits.max_tool_argument_bytes)
+    return oversized_call(id, name, ctx, preset);
   return ToolCall::from_json(id, ctx.exchange.agent, name, to_plain(*input));
 }
 
 }  // namespace
 
-bool is_tool_use(const OrderedJson& block) { return block.is_object() && string_member(block, "type") == "tool_use"; }
+bool is_tool_use(const OrderedJson& block) {
+  return block.is_object() && string_member(block, "type") == "tool_use";
+}
 
-OrderedJson text_block(const std::string& text) { return OrderedJson{{"type", "text"}, {"text", text}}; }
+OrderedJson text_block(const std::string& text) {
+  return OrderedJson{{"type", "text"}, {"text", text}};
+}
 
 SettledBlock settle_tool_use(const OrderedJson& block, std::string_view input_json, const JudgeContext& ctx,
                              std::optional<Verdict> preset) {
@@ -32,7 +39,8 @@ SettledBlock settle_tool_use(const OrderedJson& block, std::string_view input_js
   result.block = block;
   ToolCall call = tool_use_call(block, input_json, ctx, preset);
   bool streamed = !blank(input_json);
-  std::string original_text = streamed ? std::string(input_json) : dump_compact(block.value("input", OrderedJson::object()));
+  std::string original_text =
+      streamed ? std::string(input_json) : dump_compact(block.value("input", OrderedJson::object()));
   SettledCall settled = settle_call(std::move(call), preset, ctx,
                                     [&result](const nlohmann::json& new_input, std::string& sent) {
                                       sent = dump_compact(new_input);
@@ -62,8 +70,10 @@ ContentOutcome filter_content(OrderedJson& content, const JudgeContext& ctx) {
   for (auto& block : content) {
     if (!is_tool_use(block)) continue;
     SettledBlock settled = settle_tool_use(block, {}, ctx);
-    if (settled.settlement == Settlement::replace) ++outcome.tool_uses_replaced;
-    else ++outcome.tool_uses_kept;
+    if (settled.settlement == Settlement::replace)
+      ++outcome.tool_uses_replaced;
+    else
+      ++outcome.tool_uses_kept;
     if (settled.settlement == Settlement::pass) continue;
     block = std::move(settled.block);
     outcome.changed = true;

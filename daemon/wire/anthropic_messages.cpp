@@ -11,14 +11,15 @@ bool AnthropicMessagesDialect::handles(std::string_view method, std::string_view
   return method == "POST" && (path == "/v1/messages" || path == "/messages");
 }
 
-Expected<std::optional<std::string>, WireError> AnthropicMessagesDialect::filter_body(std::string_view body,
-                                                                                    const JudgeContext& ctx) const {
+Expected<std::optional<std::string>, WireError> AnthropicMessagesDialect::filter_body(
+    std::string_view body, const JudgeContext& ctx) const {
   auto parsed = parse_bounded(body, ctx.limits);
   if (!parsed || !parsed->is_object()) {
     if (ctx.counters) ++ctx.counters->upstream_malformed;
-    return unexpected(WireError{502, "upstream_malformed_json",
-                                "the upstream's message is not valid JSON (or nests too deeply), so its tool uses "
-                                "cannot be checked"});
+    return unexpected(
+        WireError{502, "upstream_malformed_json",
+                  "the upstream's message is not valid JSON (or nests too deeply), so its tool uses "
+                  "cannot be checked"});
   }
   OrderedJson& message = *parsed;
   JudgeContext local = ctx;
@@ -44,13 +45,16 @@ std::unique_ptr<StreamFilter> AnthropicMessagesDialect::filter_stream(JudgeConte
 
 std::string anthropic_error_json(const WireError& error) {
   // Anthropic names its error types by cause; everything the proxy reports is a server-side failure.
-  const char* type = error.http_status == 413 ? "request_too_large"
+  const char* type = error.http_status == 413   ? "request_too_large"
                      : error.http_status == 529 ? "overloaded_error"
                      : error.http_status >= 500 ? "api_error"
                                                 : "invalid_request_error";
-  return dump_compact(OrderedJson{{"type", "error"}, {"error", {{"type", type}, {"message", error.message}}}});
+  return dump_compact(
+      OrderedJson{{"type", "error"}, {"error", {{"type", type}, {"message", error.message}}}});
 }
 
-std::string AnthropicMessagesDialect::error_body(const WireError& error) const { return anthropic_error_json(error); }
+std::string AnthropicMessagesDialect::error_body(const WireError& error) const {
+  return anthropic_error_json(error);
+}
 
 }  // namespace toolwall::wire

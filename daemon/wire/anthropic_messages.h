@@ -13,7 +13,7 @@ class AnthropicMessagesDialect final : public Dialect {
   std::string_view name() const override { return "anthropic_messages"; }
   bool handles(std::string_view method, std::string_view path) const override;
   Expected<std::optional<std::string>, WireError> filter_body(std::string_view body,
-                                                               const JudgeContext& ctx) const override;
+                                                              const JudgeContext& ctx) const override;
   std::unique_ptr<StreamFilter> filter_stream(JudgeContext ctx) const override;
   std::string error_body(const WireError& error) const override;
 };

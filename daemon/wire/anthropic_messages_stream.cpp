@@ -59,8 +59,8 @@ class AnthropicStreamFilter final : public StreamFilter {
       if (!handle_guarded(event, out)) return false;
     if (!framed) {
       return fail({502, "sse_event_too_large",
-                   "an event of the upstream stream exceeds " + std::to_string(ctx_.limits.max_sse_event_bytes) +
-                       " bytes"},
+                   "an event of the upstream stream exceeds " +
+                       std::to_string(ctx_.limits.max_sse_event_bytes) + " bytes"},
                   out);
     }
     return true;
@@ -74,7 +74,8 @@ class AnthropicStreamFilter final : public StreamFilter {
       for (auto& event : events_)
         if (!handle_guarded(event, out)) return;
       if (has_unresolved_tools()) {
-        fail({502, "upstream_stream_truncated", "the upstream stream ended before a tool use was complete"}, out);
+        fail({502, "upstream_stream_truncated", "the upstream stream ended before a tool use was complete"},
+             out);
         return;
       }
       flush(out);
@@ -89,8 +90,9 @@ class AnthropicStreamFilter final : public StreamFilter {
     try {
       return handle(event, out);
     } catch (const std::exception& e) {
-      return fail({502, "toolwall_internal_error", std::string("could not process a stream event: ") + e.what()},
-                  out);
+      return fail(
+          {502, "toolwall_internal_error", std::string("could not process a stream event: ") + e.what()},
+          out);
     }
   }
 
@@ -104,7 +106,8 @@ class AnthropicStreamFilter final : public StreamFilter {
     auto parsed = parse_bounded(sse.data, ctx_.limits);
     if (!parsed) {
       if (ctx_.counters) ++ctx_.counters->upstream_malformed;
-      return fail({502, "upstream_malformed_json", "the upstream sent a stream event that is not valid JSON"}, out);
+      return fail({502, "upstream_malformed_json", "the upstream sent a stream event that is not valid JSON"},
+                  out);
     }
     if (!parsed->is_object()) return enqueue(std::move(event), out);
     event.json = true;
@@ -184,7 +187,8 @@ class AnthropicStreamFilter final : public StreamFilter {
         return true;
       }
       if (blocks_.size() >= kMaxBlocks) {
-        return fail({502, "limit_exceeded", "the upstream message has more than " + std::to_string(kMaxBlocks) + " blocks"},
+        return fail({502, "limit_exceeded",
+                     "the upstream message has more than " + std::to_string(kMaxBlocks) + " blocks"},
                     out);
       }
       int key = next_key_++;
@@ -231,9 +235,10 @@ class AnthropicStreamFilter final : public StreamFilter {
       block.held.push_back(std::move(event));
       if (held_bytes_ > ctx_.limits.max_held_bytes) {
         if (ctx_.counters) ++ctx_.counters->limit_exceeded;
-        return fail({502, "limit_exceeded",
-                     "tool uses held in the stream exceed " + std::to_string(ctx_.limits.max_held_bytes) + " bytes"},
-                    out);
+        return fail(
+            {502, "limit_exceeded",
+             "tool uses held in the stream exceed " + std::to_string(ctx_.limits.max_held_bytes) + " bytes"},
+            out);
       }
     }
     flush(out);
@@ -271,8 +276,8 @@ class AnthropicStreamFilter final : public StreamFilter {
     if (block.cut_short) {
       preset = incomplete_call_verdict(*block.cut_short);
     } else if (block.oversized) {
-      preset = wire_block("tool-call arguments exceed " + std::to_string(ctx_.limits.max_tool_argument_bytes) +
-                          " bytes");
+      preset = wire_block("tool-call arguments exceed " +
+                          std::to_string(ctx_.limits.max_tool_argument_bytes) + " bytes");
     }
     anthropic::SettledBlock settled = anthropic::settle_tool_use(block.start, block.input_json, ctx_, preset);
     block.client_index = next_client_index_++;
@@ -311,8 +316,10 @@ class AnthropicStreamFilter final : public StreamFilter {
       }
     }
     if (event.type == "message_delta") modified = settle_stop_reason(body) || modified;
-    if (modified) write(event.type, body, out);
-    else out += event.raw;
+    if (modified)
+      write(event.type, body, out);
+    else
+      out += event.raw;
   }
 
   // "tool_use" tells the client to run tools; when every tool use was replaced, the turn has ended.
@@ -345,12 +352,15 @@ class AnthropicStreamFilter final : public StreamFilter {
     opening["input"] = OrderedJson::object();
     emit_new("content_block_start", OrderedJson{{"index", index}, {"content_block", opening}}, out);
     emit_new("content_block_delta",
-             OrderedJson{{"index", index}, {"delta", {{"type", "input_json_delta"}, {"partial_json", input_json}}}}, out);
+             OrderedJson{{"index", index},
+                         {"delta", {{"type", "input_json_delta"}, {"partial_json", input_json}}}},
+             out);
     emit_new("content_block_stop", OrderedJson{{"index", index}}, out);
   }
 
   void emit_text_block(int index, const std::string& text, std::string& out) {
-    emit_new("content_block_start", OrderedJson{{"index", index}, {"content_block", anthropic::text_block("")}}, out);
+    emit_new("content_block_start",
+             OrderedJson{{"index", index}, {"content_block", anthropic::text_block("")}}, out);
     emit_new("content_block_delta",
              OrderedJson{{"index", index}, {"delta", {{"type", "text_delta"}, {"text", text}}}}, out);
     emit_new("content_block_stop", OrderedJson{{"index", index}}, out);

@@ -33,8 +33,10 @@ std::string string_member(const OrderedJson& object, const char* key) {
   return it->get<std::string>();
 }
 
-ToolCall oversized_call(std::string id, std::string tool, const JudgeContext& ctx, std::optional<Verdict>& preset) {
-  preset = wire_block("tool-call arguments exceed " + std::to_string(ctx.limits.max_tool_argument_bytes) + " bytes");
+ToolCall oversized_call(std::string id, std::string tool, const JudgeContext& ctx,
+                        std::optional<Verdict>& preset) {
+  preset = wire_block("tool-call arguments exceed " + std::to_string(ctx.limits.max_tool_argument_bytes) +
+                      " bytes");
   if (ctx.counters) ++ctx.counters->limit_exceeded;
   ToolCall call;
   call.id = std::move(id);
@@ -73,7 +75,8 @@ SettledCall settle_call(ToolCall call, const std::optional<Verdict>& preset, con
   }
   if (verdict.action == Action::rewrite) {
     std::string sent_instead;
-    if (verdict.arguments && verdict.arguments->is_object() && apply_rewrite(*verdict.arguments, sent_instead)) {
+    if (verdict.arguments && verdict.arguments->is_object() &&
+        apply_rewrite(*verdict.arguments, sent_instead)) {
       settled.settlement = Settlement::rewrite;
       report(std::move(call), verdict, std::move(sent_instead), ctx);
       return settled;

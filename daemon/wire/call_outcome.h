@@ -26,7 +26,8 @@ OrderedJson to_ordered(const nlohmann::json& value);
 std::string string_member(const OrderedJson& object, const char* key);
 
 // A call whose arguments exceed the cap: judged as blocked without reading them.
-ToolCall oversized_call(std::string id, std::string tool, const JudgeContext& ctx, std::optional<Verdict>& preset);
+ToolCall oversized_call(std::string id, std::string tool, const JudgeContext& ctx,
+                        std::optional<Verdict>& preset);
 
 // What the client receives for one call.
 enum class Settlement { pass, rewrite, replace };

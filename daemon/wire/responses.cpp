@@ -27,13 +27,14 @@ bool ResponsesDialect::handles(std::string_view method, std::string_view path) c
 }
 
 Expected<std::optional<std::string>, WireError> ResponsesDialect::filter_body(std::string_view body,
-                                                                            const JudgeContext& ctx) const {
+                                                                              const JudgeContext& ctx) const {
   auto parsed = parse_bounded(body, ctx.limits);
   if (!parsed || !parsed->is_object()) {
     if (ctx.counters) ++ctx.counters->upstream_malformed;
-    return unexpected(WireError{502, "upstream_malformed_json",
-                                "the upstream's response is not valid JSON (or nests too deeply), so its tool calls "
-                                "cannot be checked"});
+    return unexpected(
+        WireError{502, "upstream_malformed_json",
+                  "the upstream's response is not valid JSON (or nests too deeply), so its tool calls "
+                  "cannot be checked"});
   }
   OrderedJson& response = *parsed;
   JudgeContext local = ctx;
@@ -54,8 +55,9 @@ std::unique_ptr<StreamFilter> ResponsesDialect::filter_stream(JudgeContext ctx) 
 }
 
 std::string ResponsesDialect::error_body(const WireError& error) const {
-  OrderedJson body{{"error", {{"message", error.message}, {"type", "toolwall_error"}, {"param", nullptr},
-                              {"code", error.code}}}};
+  OrderedJson body{
+      {"error",
+       {{"message", error.message}, {"type", "toolwall_error"}, {"param", nullptr}, {"code", error.code}}}};
   return dump_compact(body);
 }
 

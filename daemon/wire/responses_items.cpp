@@ -27,7 +27,8 @@ ToolCall function_call(const OrderedJson& item, const JudgeContext& ctx, std::op
   if (args == item.end()) return ToolCall::from_wire(call_id_of(item), ctx.exchange.agent, name, "");
   if (args->is_string()) {
     const auto& text = args->get_ref<const std::string&>();
-    if (text.size() > ctx.limits.max_tool_argument_bytes) return oversized_call(call_id_of(item), name, ctx, preset);
+    if (text.size() > ctx.limits.max_tool_argument_bytes)
+      return oversized_call(call_id_of(item), name, ctx, preset);
     return ToolCall::from_wire(call_id_of(item), ctx.exchange.agent, name, text);
   }
   return ToolCall::from_json(call_id_of(item), ctx.exchange.agent, name, to_plain(*args));
@@ -40,7 +41,8 @@ ToolCall custom_tool_call(const OrderedJson& item, const JudgeContext& ctx, std:
   if (input == item.end() || !input->is_string())
     return invalid_call(item, name, "a custom tool call without an input string", ctx);
   const auto& text = input->get_ref<const std::string&>();
-  if (text.size() > ctx.limits.max_tool_argument_bytes) return oversized_call(call_id_of(item), name, ctx, preset);
+  if (text.size() > ctx.limits.max_tool_argument_bytes)
+    return oversized_call(call_id_of(item), name, ctx, preset);
   ToolCall call;
   call.id = call_id_of(item);
   call.agent = ctx.exchange.agent;
@@ -53,14 +55,16 @@ ToolCall custom_tool_call(const OrderedJson& item, const JudgeContext& ctx, std:
 ToolCall local_shell_call(const OrderedJson& item, const JudgeContext& ctx, std::optional<Verdict>& preset) {
   static const std::string kTool = "local_shell";
   auto action = item.find("action");
-  if (action == item.end() || !action->is_object()) return invalid_call(item, kTool, "a local shell call without an action", ctx);
+  if (action == item.end() || !action->is_object())
+    return invalid_call(item, kTool, "a local shell call without an action", ctx);
   auto command = action->find("command");
   if (command == action->end() || !command->is_array() || command->empty())
     return invalid_call(item, kTool, "a local shell call without a command argv", ctx);
   size_t bytes = 0;
   nlohmann::json argv = nlohmann::json::array();
   for (const auto& word : *command) {
-    if (!word.is_string()) return invalid_call(item, kTool, "a local shell command word is not a string", ctx);
+    if (!word.is_string())
+      return invalid_call(item, kTool, "a local shell command word is not a string", ctx);
     bytes += word.get_ref<const std::string&>().size();
     argv.push_back(word.get<std::string>());
   }
@@ -122,11 +126,14 @@ std::string replacement_id(const OrderedJson& call_item) {
 }
 
 OrderedJson message_item(const std::string& id, const std::string& text, bool completed) {
-  OrderedJson item{{"id", id}, {"type", "message"}, {"status", completed ? "completed" : "in_progress"},
+  OrderedJson item{{"id", id},
+                   {"type", "message"},
+                   {"status", completed ? "completed" : "in_progress"},
                    {"role", "assistant"}};
   item["content"] = OrderedJson::array();
   if (completed)
-    item["content"].push_back(OrderedJson{{"type", "output_text"}, {"annotations", OrderedJson::array()}, {"text", text}});
+    item["content"].push_back(
+        OrderedJson{{"type", "output_text"}, {"annotations", OrderedJson::array()}, {"text", text}});
   return item;
 }
 
@@ -138,13 +145,19 @@ SettledItem settle_item(const OrderedJson& item, const JudgeContext& ctx, std::o
   result.item = item;
   if (type == "custom_tool_call") {
     call = custom_tool_call(item, ctx, preset);
-    apply = [&result](const nlohmann::json& args, std::string& sent) { return rewrite_custom_tool_call(result.item, args, sent); };
+    apply = [&result](const nlohmann::json& args, std::string& sent) {
+      return rewrite_custom_tool_call(result.item, args, sent);
+    };
   } else if (type == "local_shell_call") {
     call = local_shell_call(item, ctx, preset);
-    apply = [&result](const nlohmann::json& args, std::string& sent) { return rewrite_local_shell_call(result.item, args, sent); };
+    apply = [&result](const nlohmann::json& args, std::string& sent) {
+      return rewrite_local_shell_call(result.item, args, sent);
+    };
   } else {
     call = function_call(item, ctx, preset);
-    apply = [&result](const nlohmann::json& args, std::string& sent) { return rewrite_function_call(result.item, args, sent); };
+    apply = [&result](const nlohmann::json& args, std::string& sent) {
+      return rewrite_function_call(result.item, args, sent);
+    };
   }
   SettledCall settled = settle_call(std::move(call), preset, ctx, apply);
   result.settlement = settled.settlement;

@@ -18,14 +18,17 @@ namespace {
 
 constexpr size_t kMaxItems = 4096;
 
-bool starts_with(std::string_view text, std::string_view prefix) { return text.substr(0, prefix.size()) == prefix; }
+bool starts_with(std::string_view text, std::string_view prefix) {
+  return text.substr(0, prefix.size()) == prefix;
+}
 
 bool is_terminal(std::string_view type) {
   return type == "response.completed" || type == "response.incomplete" || type == "response.failed";
 }
 
 bool is_call_event(std::string_view type) {
-  return starts_with(type, "response.function_call_arguments.") || starts_with(type, "response.custom_tool_call_input.");
+  return starts_with(type, "response.function_call_arguments.") ||
+         starts_with(type, "response.custom_tool_call_input.");
 }
 
 struct Event {
@@ -73,8 +76,8 @@ class ResponsesStreamFilter final : public StreamFilter {
       if (!handle_guarded(event, out)) return false;
     if (!framed) {
       return fail({502, "sse_event_too_large",
-                   "an event of the upstream stream exceeds " + std::to_string(ctx_.limits.max_sse_event_bytes) +
-                       " bytes"},
+                   "an event of the upstream stream exceeds " +
+                       std::to_string(ctx_.limits.max_sse_event_bytes) + " bytes"},
                   out);
     }
     return true;
@@ -88,7 +91,8 @@ class ResponsesStreamFilter final : public StreamFilter {
       for (auto& event : events_)
         if (!handle_guarded(event, out)) return;
       if (has_unresolved_calls()) {
-        fail({502, "upstream_stream_truncated", "the upstream stream ended before a tool call was complete"}, out);
+        fail({502, "upstream_stream_truncated", "the upstream stream ended before a tool call was complete"},
+             out);
         return;
       }
       flush(out);
@@ -103,8 +107,9 @@ class ResponsesStreamFilter final : public StreamFilter {
     try {
       return handle(event, out);
     } catch (const std::exception& e) {
-      return fail({502, "toolwall_internal_error", std::string("could not process a stream event: ") + e.what()},
-                  out);
+      return fail(
+          {502, "toolwall_internal_error", std::string("could not process a stream event: ") + e.what()},
+          out);
     }
   }
 
@@ -119,7 +124,8 @@ class ResponsesStreamFilter final : public StreamFilter {
     auto parsed = parse_bounded(sse.data, ctx_.limits);
     if (!parsed) {
       if (ctx_.counters) ++ctx_.counters->upstream_malformed;
-      return fail({502, "upstream_malformed_json", "the upstream sent a stream event that is not valid JSON"}, out);
+      return fail({502, "upstream_malformed_json", "the upstream sent a stream event that is not valid JSON"},
+                  out);
     }
     if (!parsed->is_object()) return enqueue(std::move(event), out);
     event.json = true;
@@ -133,7 +139,8 @@ class ResponsesStreamFilter final : public StreamFilter {
     auto index_it = event.body.find("output_index");
     if (index_it != event.body.end() && index_it->is_number_integer()) {
       upstream_index = index_it->get<int>();
-    } else if (auto by_id = key_by_item_id_.find(string_member(event.body, "item_id")); by_id != key_by_item_id_.end()) {
+    } else if (auto by_id = key_by_item_id_.find(string_member(event.body, "item_id"));
+               by_id != key_by_item_id_.end()) {
       event.item_key = by_id->second;
       return take_item_event(std::move(event), out);
     }
@@ -161,8 +168,9 @@ class ResponsesStreamFilter final : public StreamFilter {
       terminal_seen_ = true;
       std::string status = event.type.substr(std::string_view("response.").size());
       // A completed response completes its calls; a failed or cut one leaves them unfinished.
-      end_open_calls(event.type == "response.completed" ? std::nullopt
-                                                         : std::optional<std::string>("the response " + status));
+      end_open_calls(event.type == "response.completed"
+                         ? std::nullopt
+                         : std::optional<std::string>("the response " + status));
     } else if (event.type == "error") {
       end_open_calls(std::string("the upstream reported an error"));
     }
@@ -195,7 +203,8 @@ class ResponsesStreamFilter final : public StreamFilter {
     }
     if (known == key_by_index_.end()) {
       if (items_.size() >= kMaxItems) {
-        return fail({502, "limit_exceeded", "the upstream response has more than " + std::to_string(kMaxItems) + " items"},
+        return fail({502, "limit_exceeded",
+                     "the upstream response has more than " + std::to_string(kMaxItems) + " items"},
                     out);
       }
       std::string item_type = item_json ? string_member(*item_json, "type") : std::string();
@@ -203,9 +212,9 @@ class ResponsesStreamFilter final : public StreamFilter {
       Item& item = items_[key];
       item.upstream_index = upstream_index;
       item.is_call = responses::is_call_item_type(item_type) || is_call_event(event.type);
-      item.type = !item_type.empty()                                                     ? item_type
+      item.type = !item_type.empty()                                            ? item_type
                   : starts_with(event.type, "response.custom_tool_call_input.") ? "custom_tool_call"
-                                                                                 : "function_call";
+                                                                                : "function_call";
       if (added && item_json) item.added = *item_json;
       std::string id = item_json ? string_member(*item_json, "id") : std::string();
       if (!id.empty()) key_by_item_id_[id] = key;
@@ -236,7 +245,8 @@ class ResponsesStreamFilter final : public StreamFilter {
       item.ready = true;
     }
     size_t limit = ctx_.limits.max_tool_argument_bytes;
-    if (!item.oversized && (item.streamed.size() > limit || (item.streamed_done && item.streamed_done->size() > limit))) {
+    if (!item.oversized &&
+        (item.streamed.size() > limit || (item.streamed_done && item.streamed_done->size() > limit))) {
       item.oversized = true;
       if (ctx_.counters) ++ctx_.counters->limit_exceeded;
       held_bytes_ -= item.held_bytes;
@@ -256,9 +266,10 @@ class ResponsesStreamFilter final : public StreamFilter {
       item.held.push_back(std::move(event));
       if (held_bytes_ > ctx_.limits.max_held_bytes) {
         if (ctx_.counters) ++ctx_.counters->limit_exceeded;
-        return fail({502, "limit_exceeded",
-                     "tool calls held in the stream exceed " + std::to_string(ctx_.limits.max_held_bytes) + " bytes"},
-                    out);
+        return fail(
+            {502, "limit_exceeded",
+             "tool calls held in the stream exceed " + std::to_string(ctx_.limits.max_held_bytes) + " bytes"},
+            out);
       }
     }
     flush(out);
@@ -294,13 +305,16 @@ class ResponsesStreamFilter final : public StreamFilter {
 
   // ---- judging a held call ----------------------------------------------------------------------
 
-  const char* text_field(const Item& item) const { return item.type == "custom_tool_call" ? "input" : "arguments"; }
+  const char* text_field(const Item& item) const {
+    return item.type == "custom_tool_call" ? "input" : "arguments";
+  }
 
   // The call as the client would run it: the done item, else the item rebuilt from what streamed.
   OrderedJson final_item(const Item& item) const {
     if (item.done) return *item.done;
     OrderedJson rebuilt = item.added.is_object() ? item.added : OrderedJson{{"type", item.type}};
-    if (item.type != "local_shell_call") rebuilt[text_field(item)] = item.streamed_done ? *item.streamed_done : item.streamed;
+    if (item.type != "local_shell_call")
+      rebuilt[text_field(item)] = item.streamed_done ? *item.streamed_done : item.streamed;
     return rebuilt;
   }
 
@@ -323,12 +337,13 @@ class ResponsesStreamFilter final : public StreamFilter {
     if (item.cut_short) {
       preset = incomplete_call_verdict(*item.cut_short);
     } else if (item.oversized) {
-      preset = wire_block("tool-call arguments exceed " + std::to_string(ctx_.limits.max_tool_argument_bytes) +
-                          " bytes");
+      preset = wire_block("tool-call arguments exceed " +
+                          std::to_string(ctx_.limits.max_tool_argument_bytes) + " bytes");
     }
     responses::SettledItem settled = responses::settle_item(final, ctx_, preset);
     assign_client_index(item, slot_key);
-    if (settled.settlement == Settlement::pass && item.done && !item.added.is_null() && streamed_matches(item, final)) {
+    if (settled.settlement == Settlement::pass && item.done && !item.added.is_null() &&
+        streamed_matches(item, final)) {
       for (auto& event : item.held) emit(event, out);
     } else if (settled.settlement == Settlement::replace) {
       changed_ = true;
@@ -377,8 +392,10 @@ class ResponsesStreamFilter final : public StreamFilter {
       ++next_sequence_;
     }
     if (is_terminal(event.type)) modified = finalize_output(body) || modified;
-    if (modified) write(event.type, body, out);
-    else out += event.raw;
+    if (modified)
+      write(event.type, body, out);
+    else
+      out += event.raw;
   }
 
   void emit_new(const std::string& type, OrderedJson fields, std::string& out) {
@@ -414,10 +431,13 @@ class ResponsesStreamFilter final : public StreamFilter {
     if (type == "function_call" || type == "custom_tool_call") {
       bool function = type == "function_call";
       std::string text = string_member(item, function ? "arguments" : "input");
-      std::string prefix = function ? "response.function_call_arguments." : "response.custom_tool_call_input.";
+      std::string prefix =
+          function ? "response.function_call_arguments." : "response.custom_tool_call_input.";
       emit_new(prefix + "delta", OrderedJson{{"item_id", id}, {"output_index", index}, {"delta", text}}, out);
-      emit_new(prefix + "done",
-               OrderedJson{{"item_id", id}, {"output_index", index}, {function ? "arguments" : "input", text}}, out);
+      emit_new(
+          prefix + "done",
+          OrderedJson{{"item_id", id}, {"output_index", index}, {function ? "arguments" : "input", text}},
+          out);
     }
     emit_new("response.output_item.done", OrderedJson{{"output_index", index}, {"item", item}}, out);
     record_sent(index, item);
@@ -436,8 +456,10 @@ class ResponsesStreamFilter final : public StreamFilter {
     emit_new("response.output_item.added",
              OrderedJson{{"output_index", index}, {"item", responses::message_item(id, "", false)}}, out);
     emit_new("response.content_part.added", at(OrderedJson{{"part", part("")}}), out);
-    emit_new("response.output_text.delta", at(OrderedJson{{"delta", text}, {"logprobs", OrderedJson::array()}}), out);
-    emit_new("response.output_text.done", at(OrderedJson{{"text", text}, {"logprobs", OrderedJson::array()}}), out);
+    emit_new("response.output_text.delta",
+             at(OrderedJson{{"delta", text}, {"logprobs", OrderedJson::array()}}), out);
+    emit_new("response.output_text.done", at(OrderedJson{{"text", text}, {"logprobs", OrderedJson::array()}}),
+             out);
     emit_new("response.content_part.done", at(OrderedJson{{"part", part(text)}}), out);
     OrderedJson item = responses::message_item(id, text, true);
     emit_new("response.output_item.done", OrderedJson{{"output_index", index}, {"item", item}}, out);
@@ -462,8 +484,10 @@ class ResponsesStreamFilter final : public StreamFilter {
         const Item& item = items_[key];
         size_t position = static_cast<size_t>(item.upstream_index);
         bool listed = position < output->size() && (*output)[position].is_object();
-        if (!item.is_call && listed) final.push_back((*output)[position]);
-        else if (was_sent(item)) final.push_back(sent_[item.client_index]);
+        if (!item.is_call && listed)
+          final.push_back((*output)[position]);
+        else if (was_sent(item))
+          final.push_back(sent_[item.client_index]);
       }
     }
     int position = 0;
@@ -473,7 +497,8 @@ class ResponsesStreamFilter final : public StreamFilter {
         if (changed_) continue;  // already listed
         const Item& item = items_[key->second];
         if (item.is_call) {
-          if (was_sent(item)) final.push_back(sent_[item.client_index]);  // never the upstream's unjudged copy
+          if (was_sent(item))
+            final.push_back(sent_[item.client_index]);  // never the upstream's unjudged copy
           continue;
         }
         final.push_back(entry);
@@ -520,8 +545,11 @@ class ResponsesStreamFilter final : public StreamFilter {
     // The Responses error event, plus the `error` object that makes OpenAI's SDKs raise instead of
     // returning a half-built response as if it were final.
     emit_new("error",
-             OrderedJson{{"code", error.code}, {"message", error.message}, {"param", nullptr},
-                         {"error", {{"type", "toolwall_error"}, {"code", error.code}, {"message", error.message}}}},
+             OrderedJson{
+                 {"code", error.code},
+                 {"message", error.message},
+                 {"param", nullptr},
+                 {"error", {{"type", "toolwall_error"}, {"code", error.code}, {"message", error.message}}}},
              out);
     if (!terminal_seen_) {
       OrderedJson response = envelope_.is_object() ? envelope_ : OrderedJson{{"object", "response"}};
@@ -537,12 +565,12 @@ class ResponsesStreamFilter final : public StreamFilter {
   SseFramer framer_;
   std::vector<SseEvent> events_;
   std::deque<Slot> queue_;
-  std::map<int, Item> items_;                   // by key, in order of first sight
-  std::map<int, int> key_by_index_;             // upstream output_index → item key
+  std::map<int, Item> items_;                  // by key, in order of first sight
+  std::map<int, int> key_by_index_;            // upstream output_index → item key
   std::map<std::string, int> key_by_item_id_;  // item id → item key, for events without output_index
-  std::vector<int> key_by_client_;              // client output_index → item key
-  std::vector<OrderedJson> sent_;               // by client output_index: each item as the client got it
-  OrderedJson envelope_;                        // the last response object seen, without its output
+  std::vector<int> key_by_client_;             // client output_index → item key
+  std::vector<OrderedJson> sent_;              // by client output_index: each item as the client got it
+  OrderedJson envelope_;                       // the last response object seen, without its output
   int next_key_ = 0;
   int next_client_index_ = 0;
   int64_t next_sequence_ = 0;

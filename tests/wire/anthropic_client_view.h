@@ -12,10 +12,10 @@ namespace toolwall::test {
 
 struct AnthropicClientView {
   using Json = nlohmann::json;
-  Json message;                        // the assembled message
-  std::vector<std::string> problems;   // anything a strict client would reject
+  Json message;                       // the assembled message
+  std::vector<std::string> problems;  // anything a strict client would reject
   std::string error_type, error_message;
-  bool stopped = false;                // message_stop seen
+  bool stopped = false;  // message_stop seen
   int pings = 0;
   std::vector<Json> events;
 
@@ -62,7 +62,8 @@ struct AnthropicClientView {
     }
     Json& content = message["content"];
     if (type == "content_block_start") {
-      if (body["index"] != content.size()) problems.push_back("block started at index " + body["index"].dump());
+      if (body["index"] != content.size())
+        problems.push_back("block started at index " + body["index"].dump());
       content.push_back(body["content_block"]);
       buffers.resize(content.size());
       return;
@@ -86,15 +87,22 @@ struct AnthropicClientView {
     if (type == "content_block_delta") {
       const Json& delta = body["delta"];
       std::string kind = delta.value("type", "");
-      if (kind == "text_delta" && block["type"] == "text") block["text"] = block["text"].get<std::string>() + delta["text"].get<std::string>();
-      else if (kind == "input_json_delta" && block["type"] == "tool_use") buffers[index] += delta["partial_json"].get<std::string>();
-      else if (kind == "thinking_delta" && block["type"] == "thinking") block["thinking"] = block["thinking"].get<std::string>() + delta["thinking"].get<std::string>();
-      else if (kind == "signature_delta" && block["type"] == "thinking") block["signature"] = delta["signature"];
-      else problems.push_back("a " + kind + " for a " + block["type"].get<std::string>() + " block");
+      if (kind == "text_delta" && block["type"] == "text")
+        block["text"] = block["text"].get<std::string>() + delta["text"].get<std::string>();
+      else if (kind == "input_json_delta" && block["type"] == "tool_use")
+        buffers[index] += delta["partial_json"].get<std::string>();
+      else if (kind == "thinking_delta" && block["type"] == "thinking")
+        block["thinking"] = block["thinking"].get<std::string>() + delta["thinking"].get<std::string>();
+      else if (kind == "signature_delta" && block["type"] == "thinking")
+        block["signature"] = delta["signature"];
+      else
+        problems.push_back("a " + kind + " for a " + block["type"].get<std::string>() + " block");
     } else if (type == "content_block_stop" && block["type"] == "tool_use" && !buffers[index].empty()) {
       Json input = Json::parse(buffers[index], nullptr, false);
-      if (input.is_discarded()) problems.push_back("tool input is not JSON: " + buffers[index]);
-      else block["input"] = input;
+      if (input.is_discarded())
+        problems.push_back("tool input is not JSON: " + buffers[index]);
+      else
+        block["input"] = input;
     }
   }
 
@@ -108,10 +116,13 @@ struct AnthropicClientView {
     std::string type = block.value("type", "");
     if (type == "text") return "text: " + block.value("text", "");
     if (type == "tool_use") return "tool_use " + block.value("name", "") + " " + block["input"].dump();
-    if (type == "thinking") return "thinking: " + block.value("thinking", "") + " / " + block.value("signature", "");
+    if (type == "thinking")
+      return "thinking: " + block.value("thinking", "") + " / " + block.value("signature", "");
     return type;
   }
-  std::string stop_reason() const { return message.value("stop_reason", Json()).is_string() ? message["stop_reason"].get<std::string>() : ""; }
+  std::string stop_reason() const {
+    return message.value("stop_reason", Json()).is_string() ? message["stop_reason"].get<std::string>() : "";
+  }
 };
 
 }  // namespace toolwall::test

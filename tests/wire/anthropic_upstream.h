@@ -18,38 +18,60 @@ class AnthropicUpstream {
   }
   AnthropicUpstream& start() {
     return event({{"type", "message_start"},
-                  {"message", {{"id", "msg_1"}, {"type", "message"}, {"role", "assistant"}, {"model", "claude-test"},
-                               {"content", Json::array()}, {"stop_reason", nullptr}, {"stop_sequence", nullptr},
-                               {"usage", {{"input_tokens", 10}, {"output_tokens", 1}}}}}});
+                  {"message",
+                   {{"id", "msg_1"},
+                    {"type", "message"},
+                    {"role", "assistant"},
+                    {"model", "claude-test"},
+                    {"content", Json::array()},
+                    {"stop_reason", nullptr},
+                    {"stop_sequence", nullptr},
+                    {"usage", {{"input_tokens", 10}, {"output_tokens", 1}}}}}});
   }
   AnthropicUpstream& ping() { return event({{"type", "ping"}}); }
   AnthropicUpstream& text_block(const std::string& words) {
     int index = next_index++;
-    event({{"type", "content_block_start"}, {"index", index}, {"content_block", {{"type", "text"}, {"text", ""}}}});
-    event({{"type", "content_block_delta"}, {"index", index}, {"delta", {{"type", "text_delta"}, {"text", words}}}});
+    event({{"type", "content_block_start"},
+           {"index", index},
+           {"content_block", {{"type", "text"}, {"text", ""}}}});
+    event({{"type", "content_block_delta"},
+           {"index", index},
+           {"delta", {{"type", "text_delta"}, {"text", words}}}});
     return event({{"type", "content_block_stop"}, {"index", index}});
   }
   AnthropicUpstream& thinking_block(const std::string& thought, const std::string& signature) {
     int index = next_index++;
-    event({{"type", "content_block_start"}, {"index", index}, {"content_block", {{"type", "thinking"}, {"thinking", ""}, {"signature", ""}}}});
-    event({{"type", "content_block_delta"}, {"index", index}, {"delta", {{"type", "thinking_delta"}, {"thinking", thought}}}});
-    event({{"type", "content_block_delta"}, {"index", index}, {"delta", {{"type", "signature_delta"}, {"signature", signature}}}});
+    event({{"type", "content_block_start"},
+           {"index", index},
+           {"content_block", {{"type", "thinking"}, {"thinking", ""}, {"signature", ""}}}});
+    event({{"type", "content_block_delta"},
+           {"index", index},
+           {"delta", {{"type", "thinking_delta"}, {"thinking", thought}}}});
+    event({{"type", "content_block_delta"},
+           {"index", index},
+           {"delta", {{"type", "signature_delta"}, {"signature", signature}}}});
     return event({{"type", "content_block_stop"}, {"index", index}});
   }
   // A tool_use block whose input streams in the given pieces.
-  AnthropicUpstream& tool_use(const std::string& id, const std::string& name, const std::vector<std::string>& pieces,
-                              bool with_stop = true) {
+  AnthropicUpstream& tool_use(const std::string& id, const std::string& name,
+                              const std::vector<std::string>& pieces, bool with_stop = true) {
     int index = next_index++;
-    event({{"type", "content_block_start"}, {"index", index},
+    event({{"type", "content_block_start"},
+           {"index", index},
            {"content_block", {{"type", "tool_use"}, {"id", id}, {"name", name}, {"input", Json::object()}}}});
-    event({{"type", "content_block_delta"}, {"index", index}, {"delta", {{"type", "input_json_delta"}, {"partial_json", ""}}}});
+    event({{"type", "content_block_delta"},
+           {"index", index},
+           {"delta", {{"type", "input_json_delta"}, {"partial_json", ""}}}});
     for (const auto& piece : pieces)
-      event({{"type", "content_block_delta"}, {"index", index}, {"delta", {{"type", "input_json_delta"}, {"partial_json", piece}}}});
+      event({{"type", "content_block_delta"},
+             {"index", index},
+             {"delta", {{"type", "input_json_delta"}, {"partial_json", piece}}}});
     if (with_stop) event({{"type", "content_block_stop"}, {"index", index}});
     return *this;
   }
   AnthropicUpstream& finish(const std::string& stop_reason) {
-    event({{"type", "message_delta"}, {"delta", {{"stop_reason", stop_reason}, {"stop_sequence", nullptr}}},
+    event({{"type", "message_delta"},
+           {"delta", {{"stop_reason", stop_reason}, {"stop_sequence", nullptr}}},
            {"usage", {{"output_tokens", 42}}}});
     return event({{"type", "message_stop"}});
   }

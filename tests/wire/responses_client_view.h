@@ -13,9 +13,9 @@ namespace toolwall::test {
 
 struct ResponsesClientView {
   using Json = nlohmann::json;
-  Json snapshot;                  // the SDK's accumulated response
-  std::vector<Json> done_items;   // what Codex runs, in order
-  Json final_response;            // of response.completed / incomplete / failed
+  Json snapshot;                 // the SDK's accumulated response
+  std::vector<Json> done_items;  // what Codex runs, in order
+  Json final_response;           // of response.completed / incomplete / failed
   std::string terminal_type;
   std::string error_code, error_message;  // of an `error` event
   std::vector<std::string> problems;      // anything a strict client would reject
@@ -38,12 +38,14 @@ struct ResponsesClientView {
       }
       view.events.push_back(body);
       std::string type = body.value("type", "");
-      if (!event.event.empty() && event.event != type) view.problems.push_back("event name " + event.event + " != " + type);
+      if (!event.event.empty() && event.event != type)
+        view.problems.push_back("event name " + event.event + " != " + type);
       if (body.contains("sequence_number")) {
         view.sequence_numbers_seen = true;
         long long sequence = body["sequence_number"];
         if (last_sequence >= 0 && sequence != last_sequence + 1)
-          view.problems.push_back("sequence " + std::to_string(sequence) + " after " + std::to_string(last_sequence));
+          view.problems.push_back("sequence " + std::to_string(sequence) + " after " +
+                                  std::to_string(last_sequence));
         last_sequence = sequence;
       }
       if (!view.terminal_type.empty()) view.problems.push_back("event after the terminal event: " + type);
@@ -75,7 +77,9 @@ struct ResponsesClientView {
     size_t index = body["output_index"];
     Json& output = snapshot["output"];
     if (type == "response.output_item.added") {
-      if (index != output.size()) problems.push_back("item added at " + std::to_string(index) + " as item " + std::to_string(output.size()));
+      if (index != output.size())
+        problems.push_back("item added at " + std::to_string(index) + " as item " +
+                           std::to_string(output.size()));
       output.push_back(body["item"]);
       return;
     }
@@ -91,14 +95,21 @@ struct ResponsesClientView {
       item["content"].push_back(body["part"]);
     } else if (type == "response.output_text.delta") {
       size_t part = body["content_index"];
-      if (part >= item["content"].size()) problems.push_back("missing content part");
-      else item["content"][part]["text"] = item["content"][part]["text"].get<std::string>() + body["delta"].get<std::string>();
+      if (part >= item["content"].size())
+        problems.push_back("missing content part");
+      else
+        item["content"][part]["text"] =
+            item["content"][part]["text"].get<std::string>() + body["delta"].get<std::string>();
     } else if (type == "response.function_call_arguments.delta") {
-      if (item["type"] != "function_call") problems.push_back("arguments delta for a " + item["type"].get<std::string>());
-      else item["arguments"] = item["arguments"].get<std::string>() + body["delta"].get<std::string>();
+      if (item["type"] != "function_call")
+        problems.push_back("arguments delta for a " + item["type"].get<std::string>());
+      else
+        item["arguments"] = item["arguments"].get<std::string>() + body["delta"].get<std::string>();
     } else if (type == "response.custom_tool_call_input.delta") {
-      if (item["type"] != "custom_tool_call") problems.push_back("input delta for a " + item["type"].get<std::string>());
-      else item["input"] = item["input"].get<std::string>() + body["delta"].get<std::string>();
+      if (item["type"] != "custom_tool_call")
+        problems.push_back("input delta for a " + item["type"].get<std::string>());
+      else
+        item["input"] = item["input"].get<std::string>() + body["delta"].get<std::string>();
     }
   }
 
@@ -116,14 +127,18 @@ struct ResponsesClientView {
       for (const auto& part : item.value("content", Json::array())) text += part.value("text", "");
       return "message: " + text;
     }
-    if (type == "function_call") return "function_call " + item.value("name", "") + " " + item.value("arguments", "");
-    if (type == "custom_tool_call") return "custom_tool_call " + item.value("name", "") + " " + item.value("input", "");
+    if (type == "function_call")
+      return "function_call " + item.value("name", "") + " " + item.value("arguments", "");
+    if (type == "custom_tool_call")
+      return "custom_tool_call " + item.value("name", "") + " " + item.value("input", "");
     if (type == "local_shell_call") return "local_shell_call " + item["action"]["command"].dump();
     return type;
   }
   std::vector<std::string> streamed() const { return summary(snapshot.value("output", Json::array())); }
   std::vector<std::string> run_by_codex() const { return summary(Json(done_items)); }
-  std::vector<std::string> final_output() const { return summary(final_response.value("output", Json::array())); }
+  std::vector<std::string> final_output() const {
+    return summary(final_response.value("output", Json::array()));
+  }
 };
 
 }  // namespace toolwall::test

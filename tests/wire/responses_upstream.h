@@ -26,14 +26,40 @@ class ResponsesUpstream {
   ResponsesUpstream& message(const std::string& id, const std::string& words) {
     int index = static_cast<int>(output.size());
     Json part{{"type", "output_text"}, {"annotations", Json::array()}, {"text", ""}};
-    event({{"type", "response.output_item.added"}, {"output_index", index},
-           {"item", {{"id", id}, {"type", "message"}, {"status", "in_progress"}, {"role", "assistant"}, {"content", Json::array()}}}});
-    event({{"type", "response.content_part.added"}, {"item_id", id}, {"output_index", index}, {"content_index", 0}, {"part", part}});
-    event({{"type", "response.output_text.delta"}, {"item_id", id}, {"output_index", index}, {"content_index", 0}, {"delta", words}});
+    event({{"type", "response.output_item.added"},
+           {"output_index", index},
+           {"item",
+            {{"id", id},
+             {"type", "message"},
+             {"status", "in_progress"},
+             {"role", "assistant"},
+             {"content", Json::array()}}}});
+    event({{"type", "response.content_part.added"},
+           {"item_id", id},
+           {"output_index", index},
+           {"content_index", 0},
+           {"part", part}});
+    event({{"type", "response.output_text.delta"},
+           {"item_id", id},
+           {"output_index", index},
+           {"content_index", 0},
+           {"delta", words}});
     part["text"] = words;
-    event({{"type", "response.output_text.done"}, {"item_id", id}, {"output_index", index}, {"content_index", 0}, {"text", words}});
-    event({{"type", "response.content_part.done"}, {"item_id", id}, {"output_index", index}, {"content_index", 0}, {"part", part}});
-    Json item{{"id", id}, {"type", "message"}, {"status", "completed"}, {"role", "assistant"}, {"content", Json::array({part})}};
+    event({{"type", "response.output_text.done"},
+           {"item_id", id},
+           {"output_index", index},
+           {"content_index", 0},
+           {"text", words}});
+    event({{"type", "response.content_part.done"},
+           {"item_id", id},
+           {"output_index", index},
+           {"content_index", 0},
+           {"part", part}});
+    Json item{{"id", id},
+              {"type", "message"},
+              {"status", "completed"},
+              {"role", "assistant"},
+              {"content", Json::array({part})}};
     event({{"type", "response.output_item.done"}, {"output_index", index}, {"item", item}});
     output.push_back(item);
     return *this;
@@ -43,17 +69,24 @@ class ResponsesUpstream {
                                    const std::vector<std::string>& pieces, bool with_done = true) {
     int index = static_cast<int>(output.size());
     std::string id = "fc_" + call_id;
-    Json item{{"id", id}, {"type", "function_call"}, {"status", "in_progress"}, {"arguments", ""}, {"call_id", call_id}, {"name", name}};
+    Json item{{"id", id},        {"type", "function_call"}, {"status", "in_progress"},
+              {"arguments", ""}, {"call_id", call_id},      {"name", name}};
     event({{"type", "response.output_item.added"}, {"output_index", index}, {"item", item}});
     std::string arguments;
     for (const auto& piece : pieces) {
       arguments += piece;
-      event({{"type", "response.function_call_arguments.delta"}, {"item_id", id}, {"output_index", index}, {"delta", piece}});
+      event({{"type", "response.function_call_arguments.delta"},
+             {"item_id", id},
+             {"output_index", index},
+             {"delta", piece}});
     }
     item["arguments"] = arguments;
     item["status"] = "completed";
     if (with_done) {
-      event({{"type", "response.function_call_arguments.done"}, {"item_id", id}, {"output_index", index}, {"arguments", arguments}});
+      event({{"type", "response.function_call_arguments.done"},
+             {"item_id", id},
+             {"output_index", index},
+             {"arguments", arguments}});
       event({{"type", "response.output_item.done"}, {"output_index", index}, {"item", item}});
     }
     output.push_back(item);
@@ -63,14 +96,25 @@ class ResponsesUpstream {
                                       const std::vector<std::string>& pieces) {
     int index = static_cast<int>(output.size());
     std::string id = "ctc_" + call_id;
-    Json item{{"id", id}, {"type", "custom_tool_call"}, {"status", "in_progress"}, {"call_id", call_id}, {"input", ""}, {"name", name}};
+    Json item{{"id", id},
+              {"type", "custom_tool_call"},
+              {"status", "in_progress"},
+              {"call_id", call_id},
+              {"input", ""},
+              {"name", name}};
     event({{"type", "response.output_item.added"}, {"output_index", index}, {"item", item}});
     std::string input;
     for (const auto& piece : pieces) {
       input += piece;
-      event({{"type", "response.custom_tool_call_input.delta"}, {"item_id", id}, {"output_index", index}, {"delta", piece}});
+      event({{"type", "response.custom_tool_call_input.delta"},
+             {"item_id", id},
+             {"output_index", index},
+             {"delta", piece}});
     }
-    event({{"type", "response.custom_tool_call_input.done"}, {"item_id", id}, {"output_index", index}, {"input", input}});
+    event({{"type", "response.custom_tool_call_input.done"},
+           {"item_id", id},
+           {"output_index", index},
+           {"input", input}});
     item["input"] = input;
     item["status"] = "completed";
     event({{"type", "response.output_item.done"}, {"output_index", index}, {"item", item}});
@@ -79,8 +123,13 @@ class ResponsesUpstream {
   }
   ResponsesUpstream& local_shell_call(const std::string& call_id, const std::vector<std::string>& argv) {
     int index = static_cast<int>(output.size());
-    Json item{{"id", "lsh_" + call_id}, {"type", "local_shell_call"}, {"status", "in_progress"}, {"call_id", call_id},
-              {"action", {{"type", "exec"}, {"command", argv}, {"env", Json::object()}, {"working_directory", "/work"}}}};
+    Json item{
+        {"id", "lsh_" + call_id},
+        {"type", "local_shell_call"},
+        {"status", "in_progress"},
+        {"call_id", call_id},
+        {"action",
+         {{"type", "exec"}, {"command", argv}, {"env", Json::object()}, {"working_directory", "/work"}}}};
     event({{"type", "response.output_item.added"}, {"output_index", index}, {"item", item}});
     item["status"] = "completed";
     event({{"type", "response.output_item.done"}, {"output_index", index}, {"item", item}});
@@ -94,8 +143,9 @@ class ResponsesUpstream {
     return event({{"type", "response.completed"}, {"response", response}});
   }
   static Json envelope(const std::string& status) {
-    return Json{{"id", "resp_1"}, {"object", "response"}, {"created_at", 1700000000}, {"status", status},
-                {"model", "gpt-test"}, {"output", Json::array()}, {"parallel_tool_calls", true}};
+    return Json{
+        {"id", "resp_1"},      {"object", "response"},    {"created_at", 1700000000},   {"status", status},
+        {"model", "gpt-test"}, {"output", Json::array()}, {"parallel_tool_calls", true}};
   }
 
  private:
