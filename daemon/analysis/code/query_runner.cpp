@@ -87,6 +87,20 @@ std::vector<std::string> assigned_values(std::string_view scope, const std::stri
     size_t eol = scope.find('\n', end);
     if (eol == std::string_view::npos) eol = scope.size();
     std::string_view rest = scope.substr(end, eol - end);
+    // Loop variables take their values from what they iterate: `for k, v in X:`,
+    // `for (const [k, v] of X)`, `for (const k in X)`.
+    size_t line_start = scope.rfind('\n', pos);
+    line_start = line_start == std::string_view::npos ? 0 : line_start + 1;
+    std::string_view head = scope.substr(line_start, pos - line_start);
+    if (head.find("for") != std::string_view::npos) {
+      for (std::string_view keyword : {" in ", " of "}) {
+        size_t k = rest.find(keyword);
+        if (k != std::string_view::npos) {
+          out.emplace_back(rest.substr(k + keyword.size()));
+          break;
+        }
+      }
+    }
     size_t op = rest.find('=');
     if (op == std::string_view::npos) continue;
     std::string_view before = rest.substr(0, op);

