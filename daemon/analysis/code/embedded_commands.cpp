@@ -519,7 +519,8 @@ void crontab_scripts(const std::string& path, std::string_view content, std::vec
 }
 
 void systemd_scripts(std::string_view content, std::vector<EmbeddedScript>& out) {
-  static const std::regex kExec(R"(^\s*(Exec(Start|StartPre|StartPost|Stop|StopPost|Reload|Condition))\s*=)");
+  static const std::regex kExec(
+      R"(^\s*(Exec(Start|StartPre|StartPost|Stop|StopPost|Reload|Condition)?)\s*=)");
   ScriptBuilder b;
   for (const auto& [line, offset] : lines_with_offsets(content)) {
     std::cmatch m;
@@ -530,6 +531,120 @@ void systemd_scripts(std::string_view content, std::vector<EmbeddedScript>& out)
     b.add_char('\n', offset + static_cast<uint32_t>(line.size()));
   }
   if (!b.empty()) out.push_back(b.finish("service", "Exec"));
+}
+
+// ---- git config ------------------------------------------------------------------------------
+
+// Settings whose values git runs through a shell: `core.fsmonitor` and `core.pager` on every
+// status or log, `core.sshCommand` on fetch, `!`-aliases and `!`-helpers when invoked.
+void git_config_scripts(std::string_view content, std::vector<EmbeddedScript>& out) {
+  static const std::regex kSection(R"(^\s*\[\s*([A-Za-z0-9.-]+))");
+  static const std::regex kEntry(R"(^\s*([A-Za-z][A-Za-z0-9-]*)\s*=\s*(.*)$)");
+  std::string section;
+  for (const auto& [line, offset] : lines_with_offsets(content)) {
+    std::cmatch m;
+    if (std::regex_search(line.data(), line.data() + line.size(), m, kSection)) {
+      section = m[1].str();
+      std::transform(section.begin(), section.end(), section.begin(),
+                     [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+      continue;
+    }
+    if (!std::regex_search(line.data(), line.data() + line.size(), m, kEntry)) continue;
+    std::string key = m[1].str();
+    std::transform(key.begin(), key.end(), key.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    size_t start = static_cast<size_t>(m.position(2));
+    std::string_view value = line.substr(start);
+    while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
+    if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
+      value = value.substr(1, value.size() - 2);
+      ++start;
+    }
+    bool bang = !value.empty() && value.front() == '!';
+    bool runs = key == "fsmonitor" || key == "sshcommand" || key == "pager" || key == "editor" ||
+                key == "askpass" || (bang && (section == "alias" || key == "helper")) || section == "pager";
+    if (!runs || value.empty() || value == "true" || value == "false") continue;
+    if (bang) {
+      value.remove_prefix(1);
+      ++start;
+    }
+    ScriptBuilder b;
+    b.add(value, offset + static_cast<uint32_t>(start));
+    out.push_back(b.finish("git_hook", section + "." + key));
+  }
+}
+
+// ---- IDE configuration ---------------------------------------------------------------------
+
+// The words of a JSON command value: a string, an array of strings (argv), or an object of
+// named commands (devcontainer lifecycle objects).
+void add_json_command(const SyntaxTree& tree, TSNode value, const std::string& origin,
+                      const std::string& label, std::vector<EmbeddedScript>& out, int depth = 0) {
+  std::string_view type = ts_node_type(value);
+  if (type == "string") {
+    ScriptBuilder b;
+    decode_json_string(tree, value, 0, b);
+    out.push_back(b.finish(origin, label));
+  } else if (type == "array") {
+    ScriptBuilder b;
+    for (uint32_t i = 0; i < ts_node_named_child_count(value); ++i) {
+      TSNode item = ts_node_named_child(value, i);
+      if (std::string_view(ts_node_type(item)) != "string") continue;
+      decode_json_string(tree, item, 0, b);
+      b.add_char(' ', ts_node_end_byte(item));
+    }
+    if (!b.empty()) out.push_back(b.finish(origin, label));
+  } else if (type == "object" && depth == 0) {
+    for (uint32_t i = 0; i < ts_node_named_child_count(value) && out.size() < kMaxScripts; ++i) {
+      TSNode v = field(ts_node_named_child(value, i), "value");
+      if (!ts_node_is_null(v)) add_json_command(tree, v, origin, label, out, depth + 1);
+    }
+  }
+}
+
+void ide_config_scripts(std::string_view content, std::vector<EmbeddedScript>& out) {
+  static const std::array<std::string_view, 6> kLifecycle{"initializeCommand",    "onCreateCommand",
+                                                          "updateContentCommand", "postCreateCommand",
+                                                          "postStartCommand",     "postAttachCommand"};
+  auto tree = parse(Language::json, content);
+  if (!tree) return;
+  std::vector<TSNode> stack{tree->root()};
+  size_t visited = 0;
+  while (!stack.empty() && visited++ < kMaxWalkNodes && out.size() < kMaxScripts) {
+    TSNode node = stack.back();
+    stack.pop_back();
+    for (uint32_t i = ts_node_named_child_count(node); i-- > 0;)
+      stack.push_back(ts_node_named_child(node, i));
+    if (std::string_view(ts_node_type(node)) != "object") continue;
+    TSNode command{}, args{};
+    bool on_open = false;
+    for (uint32_t i = 0; i < ts_node_named_child_count(node); ++i) {
+      TSNode pair = ts_node_named_child(node, i);
+      TSNode k = field(pair, "key"), v = field(pair, "value");
+      if (ts_node_is_null(k) || ts_node_is_null(v)) continue;
+      std::string key = json_string_value(*tree, k);
+      if (std::find(kLifecycle.begin(), kLifecycle.end(), key) != kLifecycle.end())
+        add_json_command(*tree, v, "install_hook", key, out);  // runs when the container is created or opened
+      if (key == "command") command = v;
+      if (key == "args") args = v;
+      if (key == "runOptions" && tree->text_of(v).find("folderOpen") != std::string_view::npos)
+        on_open = true;
+    }
+    // A VS Code task runs when invoked, or by itself when the folder opens (runOn: folderOpen).
+    if (!ts_node_is_null(command) && std::string_view(ts_node_type(command)) == "string") {
+      ScriptBuilder b;
+      decode_json_string(*tree, command, 0, b);
+      if (!ts_node_is_null(args) && std::string_view(ts_node_type(args)) == "array") {
+        for (uint32_t i = 0; i < ts_node_named_child_count(args); ++i) {
+          TSNode item = ts_node_named_child(args, i);
+          if (std::string_view(ts_node_type(item)) != "string") continue;
+          b.add_char(' ', ts_node_start_byte(item));
+          decode_json_string(*tree, item, 0, b);
+        }
+      }
+      out.push_back(b.finish(on_open ? "install_hook" : "build_recipe", "task"));
+    }
+  }
 }
 
 // ---- programs: shell commands in code ---------------------------------------------------------
@@ -672,6 +787,12 @@ std::vector<EmbeddedScript> extract_scripts(const FileKind& kind, const std::str
       break;
     case CommandCarrier::systemd_unit:
       systemd_scripts(content, out);
+      break;
+    case CommandCarrier::git_config:
+      git_config_scripts(content, out);
+      break;
+    case CommandCarrier::ide_config:
+      ide_config_scripts(content, out);
       break;
     case CommandCarrier::program:
       if (kind.language) {

@@ -154,7 +154,20 @@ FileKind classify_file(std::string_view raw_path, std::string_view content) {
     kind.origin = "cron";
     return kind;
   }
-  if (ext == "service" || ext == "socket" || ext == "path" || ext == "mount") {
+  if (base == ".gitconfig" || ends_with(lpath, ".git/config") || ends_with(lpath, ".config/git/config") ||
+      lpath == "/etc/gitconfig") {
+    kind.carrier = CommandCarrier::git_config;
+    kind.origin = "git_hook";
+    return kind;
+  }
+  if (base == "devcontainer.json" || base == ".devcontainer.json" ||
+      (base == "tasks.json" && has_segment(lpath, ".vscode/"))) {
+    kind.language = Language::json;
+    kind.carrier = CommandCarrier::ide_config;
+    kind.origin = "install_hook";
+    return kind;
+  }
+  if (ext == "service" || ext == "socket" || ext == "path" || ext == "mount" || ext == "desktop") {
     kind.carrier = CommandCarrier::systemd_unit;
     kind.origin = "service";
     return kind;

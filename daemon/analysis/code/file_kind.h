@@ -18,7 +18,9 @@ enum class CommandCarrier {
   dockerfile,    // RUN instructions
   ci_workflow,   // run:/script: steps
   crontab,       // schedule lines
-  systemd_unit,  // Exec*= lines
+  systemd_unit,  // Exec*= lines (systemd units, autostart .desktop entries)
+  git_config,    // aliases and settings git runs as commands (fsmonitor, sshCommand, pager, helpers)
+  ide_config,    // devcontainer lifecycle commands, VS Code tasks
   program,       // literal commands code runs: os.system, subprocess, child_process, exec.Command
 };
 

@@ -25,7 +25,7 @@ Marker marker(const std::string& name, const std::string& detail, const std::str
 
 // The most specific class of a sensitive path, or empty.
 std::string path_class(const std::string& lpath, const FileKind& kind) {
-  if (kind.origin == "git_hook") return "git_hook";
+  if (kind.origin == "git_hook") return "git_hook";  // hooks, and git config that runs commands
   if (has_segment(lpath, ".ssh/")) return "ssh";
   if (kind.origin == "shell_rc") return "shell_rc";
   if (kind.origin == "cron") return "cron";
@@ -36,6 +36,7 @@ std::string path_class(const std::string& lpath, const FileKind& kind) {
       has_segment(lpath, ".config/autostart/"))
     return "service";
   if (kind.carrier == CommandCarrier::ci_workflow) return "ci_config";
+  if (kind.carrier == CommandCarrier::ide_config) return "ci_config";  // runs on open / container create
   const std::string base = lpath.substr(lpath.rfind('/') == std::string::npos ? 0 : lpath.rfind('/') + 1);
   if (base == "jenkinsfile" || base == ".gitlab-ci.yml") return "ci_config";
   // System locations only: /usr/src/app, /opt/app and /var/www are where projects live in containers.

