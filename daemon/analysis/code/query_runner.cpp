@@ -142,8 +142,8 @@ std::vector<std::string> names_in(std::string_view text) {
   return out;
 }
 
-// The first lines of a helper function defined in the file (`def name(`, `function name(`,
-// `func name(`, `const name = (…) =>`), so a value returned by a local helper can be followed.
+// The body of a helper function defined in the file (`def name(`, `function name(`, `func name(`),
+// so a value returned by a local helper can be followed.
 std::string_view helper_body(std::string_view file, const std::string& name) {
   for (std::string_view keyword : {"def ", "function ", "func ", "async def ", "async function "}) {
     std::string needle = std::string(keyword) + name;
@@ -168,6 +168,19 @@ std::string_view helper_body(std::string_view file, const std::string& name) {
   return {};
 }
 
+// True when a `return` in the helper's body gives a value the pattern matches (what the helper
+// merely reads, such as proxy settings from the environment, does not count).
+bool returns_match(const TextRegex& pattern, std::string_view body) {
+  size_t at = 0;
+  while ((at = body.find("return", at)) != std::string_view::npos) {
+    size_t eol = body.find('\n', at);
+    std::string_view statement = body.substr(at, (eol == std::string_view::npos ? body.size() : eol) - at);
+    if (pattern.search(statement)) return true;
+    at += 6;
+  }
+  return false;
+}
+
 // True when a variable named in the checked node was assigned (directly, or through one more
 // variable) a value the pattern matches somewhere in scope, or is a call of a helper function of
 // this file whose body matches.
@@ -175,8 +188,7 @@ bool flows_through_assignments(const TextRegex& pattern, std::string_view scope,
                                const std::vector<std::string>& names) {
   std::vector<std::string> second_hop;
   for (const auto& name : names) {
-    std::string_view helper = helper_body(file, name);
-    if (!helper.empty() && pattern.search(helper)) return true;
+    if (returns_match(pattern, helper_body(file, name))) return true;
     for (const auto& value : assigned_values(scope, name)) {
       if (pattern.search(value)) return true;
       for (auto& next : names_in(value))
@@ -184,8 +196,7 @@ bool flows_through_assignments(const TextRegex& pattern, std::string_view scope,
     }
   }
   for (const auto& name : second_hop) {
-    std::string_view helper = helper_body(file, name);
-    if (!helper.empty() && pattern.search(helper)) return true;
+    if (returns_match(pattern, helper_body(file, name))) return true;
     for (const auto& value : assigned_values(scope, name))
       if (pattern.search(value)) return true;
   }
