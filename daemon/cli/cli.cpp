@@ -56,7 +56,8 @@ struct Options {
   }
 };
 
-std::optional<Options> parse_options(int argc, char** argv, int first, std::initializer_list<std::string_view> known) {
+std::optional<Options> parse_options(int argc, char** argv, int first,
+                                     std::initializer_list<std::string_view> known) {
   Options options;
   for (int i = first; i < argc; ++i) {
     std::string_view word = argv[i];
@@ -120,7 +121,8 @@ std::shared_ptr<const engine::Engine> load_engine(const Options& options) {
 Expected<ToolCall, std::string> parse_call_line(const std::string& line, nlohmann::json* id_out) {
   auto parsed = nlohmann::json::parse(line, nullptr, false);
   if (parsed.is_discarded()) return unexpected(std::string("not valid JSON"));
-  if (!parsed.is_object()) return unexpected(std::string("a line must be a JSON object {id, agent, tool, arguments}"));
+  if (!parsed.is_object())
+    return unexpected(std::string("a line must be a JSON object {id, agent, tool, arguments}"));
   if (id_out && parsed.contains("id")) *id_out = parsed["id"];
   auto text = [&](const char* key) {
     auto it = parsed.find(key);
@@ -129,7 +131,9 @@ Expected<ToolCall, std::string> parse_call_line(const std::string& line, nlohman
   if (!parsed.contains("tool") || !parsed["tool"].is_string())
     return unexpected(std::string("missing \"tool\" (the agent's tool name)"));
   if (!parsed.contains("arguments")) return unexpected(std::string("missing \"arguments\""));
-  std::string id = parsed.contains("id") ? (parsed["id"].is_string() ? parsed["id"].get<std::string>() : parsed["id"].dump()) : "";
+  std::string id = parsed.contains("id")
+                       ? (parsed["id"].is_string() ? parsed["id"].get<std::string>() : parsed["id"].dump())
+                       : "";
   return ToolCall::from_json(std::move(id), text("agent"), text("tool"), parsed["arguments"]);
 }
 
@@ -146,7 +150,8 @@ int run_check(int argc, char** argv) {
     nlohmann::json id = nullptr;
     auto call = parse_call_line(line, &id);
     if (!call) {
-      nlohmann::json out{{"id", id}, {"action", "error"}, {"error", "line " + std::to_string(number) + ": " + call.error()}};
+      nlohmann::json out{
+          {"id", id}, {"action", "error"}, {"error", "line " + std::to_string(number) + ": " + call.error()}};
       std::cout << out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
       continue;
     }
@@ -215,16 +220,17 @@ int run_policy(int argc, char** argv) {
     bool has_example = false;
     for (const auto& ex : policy.examples()) has_example = has_example || ex.rule == rule.id;
     if (!has_example)
-      problems.push_back({engine_options.policy_path, 0, 0,
-                          "rule '" + rule.id + "' has no examples; add examples: {match: […], no_match: […]}"});
+      problems.push_back(
+          {engine_options.policy_path, 0, 0,
+           "rule '" + rule.id + "' has no examples; add examples: {match: […], no_match: […]}"});
   }
   if (!problems.empty()) {
     std::cerr << to_string(problems);
     std::cerr << problems.size() << " problem(s) in " << engine_options.policy_path << "\n";
     return 1;
   }
-  std::cout << engine_options.policy_path << ": ok (" << policy.rules().size() << " rules, " << policy.examples().size()
-            << " examples pass)\n";
+  std::cout << engine_options.policy_path << ": ok (" << policy.rules().size() << " rules, "
+            << policy.examples().size() << " examples pass)\n";
   return 0;
 }
 
@@ -274,9 +280,10 @@ int run_bench(int argc, char** argv) {
   double elapsed = std::chrono::duration<double>(clock::now() - start).count();
   double cpu = thread_cpu_seconds() - cpu_start;
   // CPU time is what one core can do; wall time also shows how busy the machine was.
-  std::cout << "judged " << judged << " calls (" << calls.size() << " distinct) on one thread: "
-            << static_cast<long long>(judged / cpu) << " calls/s of CPU time (" << cpu << " s), "
-            << static_cast<long long>(judged / elapsed) << " calls/s of wall time (" << elapsed << " s)\n";
+  std::cout << "judged " << judged << " calls (" << calls.size()
+            << " distinct) on one thread: " << static_cast<long long>(judged / cpu)
+            << " calls/s of CPU time (" << cpu << " s), " << static_cast<long long>(judged / elapsed)
+            << " calls/s of wall time (" << elapsed << " s)\n";
   (void)blocked;
   return 0;
 }

@@ -20,7 +20,8 @@ Facts incomplete(std::string reason) {
 }
 
 bool blank(std::string_view text) {
-  return std::all_of(text.begin(), text.end(), [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == ';'; });
+  return std::all_of(text.begin(), text.end(),
+                     [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == ';'; });
 }
 
 size_t argument_bytes(const ResolvedCall& call) {
@@ -74,7 +75,8 @@ Verdict Engine::fail(Verdict verdict, std::string why) const {
 Facts Engine::analyse(const ResolvedCall& call) const {
   const auto& limits = policy_->limits();
   if (argument_bytes(call) > limits.max_argument_bytes)
-    return incomplete("arguments larger than the policy's max_argument_bytes (" + std::to_string(limits.max_argument_bytes) + ")");
+    return incomplete("arguments larger than the policy's max_argument_bytes (" +
+                      std::to_string(limits.max_argument_bytes) + ")");
   switch (call.kind) {
     case ToolKind::shell: {
       shell::Limits shell_limits;
@@ -87,8 +89,10 @@ Facts Engine::analyse(const ResolvedCall& call) const {
     case ToolKind::patch: {
       if (!code_) return incomplete("code analysis is not available");
       switch (call.shape) {
-        case FileShape::write: return code_->analyze_write(call.path, call.content);
-        case FileShape::edit: return code_->analyze_edit(call.path, call.edits[0].old_text, call.edits[0].new_text);
+        case FileShape::write:
+          return code_->analyze_write(call.path, call.content);
+        case FileShape::edit:
+          return code_->analyze_edit(call.path, call.edits[0].old_text, call.edits[0].new_text);
         case FileShape::multi_edit: {
           std::vector<FileChange> changes;
           for (const auto& e : call.edits) {
@@ -101,13 +105,17 @@ Facts Engine::analyse(const ResolvedCall& call) const {
           }
           return code_->analyze_files(std::move(changes));
         }
-        case FileShape::search_replace: return code_->analyze_search_replace(call.path, call.diff);
-        case FileShape::patch: return code_->analyze_patch(call.diff);
-        case FileShape::none: return incomplete("a file call whose change could not be read");
+        case FileShape::search_replace:
+          return code_->analyze_search_replace(call.path, call.diff);
+        case FileShape::patch:
+          return code_->analyze_patch(call.diff);
+        case FileShape::none:
+          return incomplete("a file call whose change could not be read");
       }
       return incomplete("unknown file call shape");
     }
-    case ToolKind::other: return Facts{};
+    case ToolKind::other:
+      return Facts{};
   }
   return Facts{};
 }
@@ -139,7 +147,8 @@ Trace Engine::run(const ToolCall& call) const {
   verdict.action = evaluation.action;
   verdict.rules = evaluation.rules;
   verdict.findings = evaluation.findings;
-  std::string field = trace.call.kind == ToolKind::shell ? trace.call.command_field : trace.call.content_field;
+  std::string field =
+      trace.call.kind == ToolKind::shell ? trace.call.command_field : trace.call.content_field;
   for (auto& f : verdict.findings) f.field = field;
   if (!trace.facts.complete) {
     // Analysis could not see everything: the fail mode decides, unless a rule already asks for more.
@@ -155,15 +164,17 @@ Trace Engine::run(const ToolCall& call) const {
 void Engine::rewrite(const ToolCall& call, Trace& trace) const {
   Verdict& verdict = trace.verdict;
   const auto& evaluation = trace.evaluation;
-  auto give_up = [&](std::string why) {
+  auto give_up = [&](const std::string& why) {
     verdict.action = Action::block;
     verdict.arguments.reset();
     verdict.error = "rewrite not possible: " + why;
   };
-  if (trace.call.kind != ToolKind::shell) return give_up("the finding is in written content, which is blocked, not edited");
+  if (trace.call.kind != ToolKind::shell)
+    return give_up("the finding is in written content, which is blocked, not edited");
   if (!evaluation.rewrite_problem.empty()) return give_up(evaluation.rewrite_problem);
   if (evaluation.drop_statements.empty()) return give_up("no statement to drop");
-  if (overlapping(evaluation.drop_statements)) return give_up("two rewrites ask to drop overlapping statements");
+  if (overlapping(evaluation.drop_statements))
+    return give_up("two rewrites ask to drop overlapping statements");
   auto rewritten = shell::drop_statements(trace.call.command, evaluation.drop_statements);
   if (!rewritten || blank(*rewritten)) return give_up("nothing safe would remain");
   trace.rewritten_command = *rewritten;
@@ -174,7 +185,8 @@ void Engine::rewrite(const ToolCall& call, Trace& trace) const {
   trace.rewritten_facts = analyse(again);
   if (!trace.rewritten_facts.complete) return give_up("the rewritten command could not be analysed");
   auto second = policy_->evaluate(policy::Subject{again.kind, call.tool, call.agent, trace.rewritten_facts});
-  if (second.action >= Action::rewrite) return give_up("the rewritten command still matches " + second.rules.front());
+  if (second.action >= Action::rewrite)
+    return give_up("the rewritten command still matches " + second.rules.front());
 
   nlohmann::json arguments = call.arguments;
   nlohmann::json value;
@@ -206,7 +218,9 @@ Trace Engine::trace(const ToolCall& call) const {
   }
 }
 
-Verdict Engine::judge(const ToolCall& call) const { return trace(call).verdict; }
+Verdict Engine::judge(const ToolCall& call) const {
+  return trace(call).verdict;
+}
 
 namespace {
 
@@ -225,7 +239,8 @@ std::string span_text(const Span& span, std::string_view text) {
 
 std::string where(const Location& location) {
   if (location.path.empty()) return "";
-  std::string out = " at " + location.path + ":" + std::to_string(location.line) + ":" + std::to_string(location.column);
+  std::string out =
+      " at " + location.path + ":" + std::to_string(location.line) + ":" + std::to_string(location.column);
   if (!location.origin.empty()) out += " (" + location.origin + ")";
   return out;
 }
@@ -234,14 +249,16 @@ void describe_facts(std::ostringstream& out, const Facts& facts, std::string_vie
   out << "commands:\n";
   if (facts.commands.empty()) out << "  (none)\n";
   for (const auto& c : facts.commands) {
-    out << "  " << joined(c.argv, " ") << "\n      context: " << joined(c.context) << "; wrappers: " << joined(c.wrappers);
+    out << "  " << joined(c.argv, " ") << "\n      context: " << joined(c.context)
+        << "; wrappers: " << joined(c.wrappers);
     if (c.dynamic_name) out << "; name is dynamic";
     out << where(c.location) << "\n";
   }
   out << "flows:\n";
   if (facts.flows.empty()) out << "  (none)\n";
   for (const auto& f : facts.flows) {
-    out << "  " << f.from << " -> " << f.to << " via " << joined(f.via) << ": " << f.source << " -> " << f.sink;
+    out << "  " << f.from << " -> " << f.to << " via " << joined(f.via) << ": " << f.source << " -> "
+        << f.sink;
     if (!f.host.empty()) out << " (host " << f.host << ")";
     out << where(f.location);
     if (auto s = span_text(f.span, text); !s.empty() && f.location.path.empty()) out << "\n      at: " << s;
@@ -254,16 +271,16 @@ void describe_facts(std::ostringstream& out, const Facts& facts, std::string_vie
   if (!facts.files.empty()) {
     out << "files:\n";
     for (const auto& f : facts.files)
-      out << "  " << f.path << (f.whole_file ? " (whole file, " : " (edit, ") << f.new_text.size() << " bytes)"
-          << (f.deleted ? " deleted" : "") << "\n";
+      out << "  " << f.path << (f.whole_file ? " (whole file, " : " (edit, ") << f.new_text.size()
+          << " bytes)" << (f.deleted ? " deleted" : "") << "\n";
   }
   if (!facts.code.empty()) {
     out << "code matches:\n";
     for (const auto& m : facts.code) {
       std::string node = m.node_text.substr(0, 160);
       std::replace(node.begin(), node.end(), '\n', ' ');
-      out << "  " << m.detector << " (" << m.severity << ", " << m.language << ")" << where(m.location) << "\n      "
-          << m.message << "\n      node: " << node << "\n";
+      out << "  " << m.detector << " (" << m.severity << ", " << m.language << ")" << where(m.location)
+          << "\n      " << m.message << "\n      node: " << node << "\n";
     }
   }
   out << "complete: " << (facts.complete ? "yes" : "no — " + facts.incomplete_reason) << "\n";
@@ -274,11 +291,12 @@ void describe_facts(std::ostringstream& out, const Facts& facts, std::string_vie
 std::string Engine::explain(const ToolCall& call) const {
   Trace t = trace(call);
   std::ostringstream out;
-  out << "tool call: agent " << (call.agent.empty() ? "(unknown)" : call.agent) << ", tool " << call.tool << "\n";
+  out << "tool call: agent " << (call.agent.empty() ? "(unknown)" : call.agent) << ", tool " << call.tool
+      << "\n";
   out << "profile: " << t.call.profile << ", kind " << to_string(t.call.kind) << "\n";
   if (t.call.kind == ToolKind::shell) {
-    out << "command (from '" << t.call.command_field << "'" << (t.call.command_is_argv ? ", argv" : "") << "):\n  "
-        << t.call.command << "\n";
+    out << "command (from '" << t.call.command_field << "'" << (t.call.command_is_argv ? ", argv" : "")
+        << "):\n  " << t.call.command << "\n";
   } else if (!t.call.path.empty()) {
     out << "file: " << t.call.path << "\n";
   }
@@ -320,9 +338,11 @@ Diagnostics Engine::check_examples() const {
     Diagnostic d = example.at;
     std::string shown = example.call.is_string() ? example.call.get<std::string>() : example.call.dump();
     if (shown.size() > 120) shown = shown.substr(0, 120) + "…";
-    d.message = "rule '" + example.rule + "' " + (example.must_match ? "does not fire on its match example" : "fires on its no_match example") +
-                " `" + shown + "` (verdict " + std::string(to_string(t.verdict.action)) + ", rules: " + joined(fired) +
-                (t.verdict.error.empty() ? "" : ", " + t.verdict.error) + "); fix the rule or the example";
+    d.message =
+        "rule '" + example.rule + "' " +
+        (example.must_match ? "does not fire on its match example" : "fires on its no_match example") + " `" +
+        shown + "` (verdict " + std::string(to_string(t.verdict.action)) + ", rules: " + joined(fired) +
+        (t.verdict.error.empty() ? "" : ", " + t.verdict.error) + "); fix the rule or the example";
     problems.push_back(std::move(d));
   }
   return problems;

@@ -38,7 +38,8 @@ bool is_shell_name(std::string_view name) {
   return false;
 }
 
-const std::string* string_field(const nlohmann::json& args, const std::vector<std::string>& fields, std::string* which) {
+const std::string* string_field(const nlohmann::json& args, const std::vector<std::string>& fields,
+                                std::string* which) {
   for (const auto& f : fields) {
     const nlohmann::json* value = find_field(args, f);
     if (value && value->is_string()) {
@@ -49,7 +50,8 @@ const std::string* string_field(const nlohmann::json& args, const std::vector<st
   return nullptr;
 }
 
-const nlohmann::json* any_field(const nlohmann::json& args, const std::vector<std::string>& fields, std::string* which) {
+const nlohmann::json* any_field(const nlohmann::json& args, const std::vector<std::string>& fields,
+                                std::string* which) {
   for (const auto& f : fields) {
     const nlohmann::json* value = find_field(args, f);
     if (value && !value->is_null()) {
@@ -116,7 +118,8 @@ bool apply_spec(const ToolSpec& spec, const nlohmann::json& args, ResolvedCall& 
       const std::string* path = string_field(args, spec.path, nullptr);
       const std::string* content = string_field(args, spec.content, &which);
       if (!path || !content) {
-        out.error = "a file write without " + std::string(!path ? join_names(spec.path) : join_names(spec.content));
+        out.error =
+            "a file write without " + std::string(!path ? join_names(spec.path) : join_names(spec.content));
         return false;
       }
       out.shape = FileShape::write;
@@ -146,7 +149,8 @@ bool apply_spec(const ToolSpec& spec, const nlohmann::json& args, ResolvedCall& 
         out.shape = FileShape::multi_edit;
         out.content_field = which;
         for (const auto& item : *edits) {
-          const std::string* new_text = item.is_object() ? string_field(item, spec.new_text, nullptr) : nullptr;
+          const std::string* new_text =
+              item.is_object() ? string_field(item, spec.new_text, nullptr) : nullptr;
           if (!new_text) {
             out.error = "an edit in '" + which + "' has no " + join_names(spec.new_text);
             return false;
@@ -178,7 +182,8 @@ bool apply_spec(const ToolSpec& spec, const nlohmann::json& args, ResolvedCall& 
       out.content_field = which;
       return true;
     }
-    case ToolKind::other: return true;
+    case ToolKind::other:
+      return true;
   }
   return true;
 }
@@ -233,12 +238,14 @@ class ProfileReader {
     diagnostics_.push_back({file_, mark.line + 1, mark.column + 1, std::move(message)});
   }
 
-  void check_keys(const YAML::Node& map, std::initializer_list<std::string_view> known, std::string_view where) {
+  void check_keys(const YAML::Node& map, std::initializer_list<std::string_view> known,
+                  std::string_view where) {
     for (const auto& kv : map) {
       if (std::find(known.begin(), known.end(), kv.first.Scalar()) != known.end()) continue;
       std::string expected;
       for (auto k : known) expected += (expected.empty() ? "" : ", ") + std::string(k);
-      error(kv.first, "unknown key '" + kv.first.Scalar() + "' in " + std::string(where) + "; expected one of: " + expected);
+      error(kv.first, "unknown key '" + kv.first.Scalar() + "' in " + std::string(where) +
+                          "; expected one of: " + expected);
     }
   }
 
@@ -261,15 +268,18 @@ class ProfileReader {
 
   void read_tool(const YAML::Node& node, Profile& profile) {
     if (!node.IsMap()) return error(node, "a tool must be a mapping {name, kind, …fields}");
-    check_keys(node, {"name", "kind", "command", "path", "content", "old", "new", "edits", "diff", "patch"}, "tool");
+    check_keys(node, {"name", "kind", "command", "path", "content", "old", "new", "edits", "diff", "patch"},
+               "tool");
     ToolSpec spec;
     auto names = strings(node["name"]);
     if (names.empty()) error(node, "a tool needs `name:` (the agent's own tool name, or a list of names)");
     for (auto& n : names) spec.names.add(std::move(n));
     auto kind_node = node["kind"];
-    auto kind = kind_node.IsDefined() && kind_node.IsScalar() ? parse_tool_kind(kind_node.Scalar()) : std::nullopt;
+    auto kind =
+        kind_node.IsDefined() && kind_node.IsScalar() ? parse_tool_kind(kind_node.Scalar()) : std::nullopt;
     if (!kind) {
-      error(kind_node.IsDefined() ? kind_node : node, "a tool needs `kind:` shell, file_write, file_edit, patch or other");
+      error(kind_node.IsDefined() ? kind_node : node,
+            "a tool needs `kind:` shell, file_write, file_edit, patch or other");
       return;
     }
     spec.kind = *kind;
@@ -283,16 +293,26 @@ class ProfileReader {
     spec.patch = strings(node["patch"]);
     bool complete = true;
     switch (spec.kind) {
-      case ToolKind::shell: complete = !spec.command.empty(); break;
-      case ToolKind::file_write: complete = !spec.path.empty() && !spec.content.empty(); break;
-      case ToolKind::file_edit: complete = !spec.path.empty() && (!spec.new_text.empty() || !spec.diff.empty()); break;
-      case ToolKind::patch: complete = !spec.patch.empty(); break;
-      case ToolKind::other: break;
+      case ToolKind::shell:
+        complete = !spec.command.empty();
+        break;
+      case ToolKind::file_write:
+        complete = !spec.path.empty() && !spec.content.empty();
+        break;
+      case ToolKind::file_edit:
+        complete = !spec.path.empty() && (!spec.new_text.empty() || !spec.diff.empty());
+        break;
+      case ToolKind::patch:
+        complete = !spec.patch.empty();
+        break;
+      case ToolKind::other:
+        break;
     }
     if (!complete)
-      error(node, "tool of kind " + std::string(to_string(spec.kind)) +
-                      " needs its fields: shell → command; file_write → path, content; file_edit → path and new or "
-                      "diff; patch → patch");
+      error(node,
+            "tool of kind " + std::string(to_string(spec.kind)) +
+                " needs its fields: shell → command; file_write → path, content; file_edit → path and new or "
+                "diff; patch → patch");
     profile.tools.push_back(std::move(spec));
   }
 
@@ -309,7 +329,8 @@ struct Profiles::Impl {
 Profiles::Profiles(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Profiles::~Profiles() = default;
 
-Expected<std::shared_ptr<const Profiles>, Diagnostics> Profiles::load_text(std::string_view yaml, std::string name) {
+Expected<std::shared_ptr<const Profiles>, Diagnostics> Profiles::load_text(std::string_view yaml,
+                                                                           const std::string& name) {
   Diagnostics diagnostics;
   auto impl = std::make_unique<Impl>();
   impl->profiles = ProfileReader(name, diagnostics).read(yaml);
@@ -319,7 +340,9 @@ Expected<std::shared_ptr<const Profiles>, Diagnostics> Profiles::load_text(std::
 
 Expected<std::shared_ptr<const Profiles>, Diagnostics> Profiles::load_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return unexpected(Diagnostics{{path, 0, 0, "cannot read the agent profiles; check the path (or pass --profiles FILE)"}});
+  if (!in)
+    return unexpected(Diagnostics{
+        {path, 0, 0, "cannot read the agent profiles; check the path (or pass --profiles FILE)"}});
   std::ostringstream buffer;
   buffer << in.rdbuf();
   return load_text(buffer.str(), path);
@@ -352,8 +375,8 @@ ResolvedCall Profiles::resolve(const ToolCall& call) const {
     return false;
   };
   auto is_named = [&](const Profile& p) {
-    return !call.agent.empty() &&
-           (p.name == call.agent || std::find(p.aliases.begin(), p.aliases.end(), call.agent) != p.aliases.end());
+    return !call.agent.empty() && (p.name == call.agent || std::find(p.aliases.begin(), p.aliases.end(),
+                                                                     call.agent) != p.aliases.end());
   };
   ResolvedCall out;
   for (const auto& p : profiles)

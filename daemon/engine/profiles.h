@@ -2,11 +2,10 @@
 // Agent profiles (config/agents.yaml): data that maps each agent's tool names and argument shapes to a
 // tool kind and the argument fields to read, so new agents and renamed tools need no code.
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "core/diagnostic.h"
 #include "core/expected.h"
@@ -32,7 +31,7 @@ struct ResolvedCall {
   std::string command;        // the script to analyse (for argv: the -c script, or the words quoted)
   std::string command_field;  // dotted path of the argument that held it ("command", "action.command")
   bool command_is_argv = false;
-  std::vector<std::string> argv;      // the original argv when command_is_argv
+  std::vector<std::string> argv;        // the original argv when command_is_argv
   size_t argv_script_index = SIZE_MAX;  // index of the -c script in argv, when there is one
 
   // file kinds
@@ -49,7 +48,8 @@ class Profiles {
  public:
   // Loads config/agents.yaml; problems are reported with file:line:col.
   static Expected<std::shared_ptr<const Profiles>, Diagnostics> load_file(const std::string& path);
-  static Expected<std::shared_ptr<const Profiles>, Diagnostics> load_text(std::string_view yaml, std::string name);
+  static Expected<std::shared_ptr<const Profiles>, Diagnostics> load_text(std::string_view yaml,
+                                                                          const std::string& name);
 
   // The named agent's profile, then every profile, then `generic`, then the argument shape. Thread-safe.
   ResolvedCall resolve(const ToolCall& call) const;

@@ -17,7 +17,7 @@ namespace fs = std::filesystem;
 
 constexpr int kMaxIncludeDepth = 16;
 constexpr size_t kMaxListDepth = 16;
-constexpr size_t kMaxPolicyFileBytes = 4 * 1024 * 1024;
+constexpr size_t kMaxPolicyFileBytes = size_t{4} * 1024 * 1024;
 
 class Collector {
  public:
@@ -47,8 +47,9 @@ class Collector {
     auto narrow = [&](std::vector<Located>& base, std::vector<Located>& layer, std::string_view what) {
       if (layer.empty()) return;
       if (base.empty()) {
-        diagnostics_.push_back(layer.front().at.error("allow." + std::string(what) +
-                                                      " adds entries no lower layer allows; a layer may only narrow allowlists"));
+        diagnostics_.push_back(layer.front().at.error(
+            "allow." + std::string(what) +
+            " adds entries no lower layer allows; a layer may only narrow allowlists"));
       } else {
         std::erase_if(base, [&](const Located& b) {
           return std::none_of(layer.begin(), layer.end(), [&](const Located& l) { return l.text == b.text; });
@@ -67,7 +68,8 @@ class Collector {
       for (const auto& target : ex.rules)
         for (const auto& rule : out_.rules)
           if (rule.locked && rule.at.layer < ex.at.layer && glob_match(target.text, rule.id))
-            diagnostics_.push_back(target.at.error("rule '" + rule.id + "' is locked by a lower layer (" + rule.at.file +
+            diagnostics_.push_back(target.at.error("rule '" + rule.id + "' is locked by a lower layer (" +
+                                                   rule.at.file +
                                                    "); a higher layer may not add exceptions to it"));
     }
   }
@@ -79,8 +81,9 @@ class Collector {
   // Applies `override: true` from a higher layer to the lower layer's rule, refusing anything looser.
   void apply_override(RuleDefinition& base, const RuleDefinition& over) {
     auto refuse = [&](const std::string& why) {
-      diagnostics_.push_back(over.at.error("override of rule '" + over.id + "' " + why +
-                                           "; a higher layer may only tighten (raise the action, lock, add examples)"));
+      diagnostics_.push_back(
+          over.at.error("override of rule '" + over.id + "' " + why +
+                        "; a higher layer may only tighten (raise the action, lock, add examples)"));
     };
     if (has_key(over, "match") || has_key(over, "unless") || has_key(over, "when"))
       return refuse("changes its condition; write a new rule instead");
@@ -109,7 +112,8 @@ class Collector {
     std::error_code ec;
     auto canonical = fs::weakly_canonical(path, ec).string();
     if (!visited_.insert(canonical).second) {
-      diagnostics_.push_back(included_at.error("'" + path.string() + "' is included twice (or includes itself); include it once"));
+      diagnostics_.push_back(included_at.error("'" + path.string() +
+                                               "' is included twice (or includes itself); include it once"));
       return;
     }
     std::ifstream in(path, std::ios::binary);
@@ -135,7 +139,8 @@ class Collector {
     std::vector<fs::path> found;
     std::error_code ec;
     for (fs::directory_iterator it(pattern.parent_path(), ec), end; !ec && it != end; it.increment(ec)) {
-      if (it->is_regular_file() && glob_match(name, it->path().filename().string())) found.push_back(it->path());
+      if (it->is_regular_file() && glob_match(name, it->path().filename().string()))
+        found.push_back(it->path());
     }
     std::sort(found.begin(), found.end());
     return found;
@@ -147,24 +152,27 @@ class Collector {
       auto [it, inserted] = out_.lists.try_emplace(list.name, list);
       if (!inserted) duplicate(list.at, "list", list.name, it->second.at);
       if (!inserted && it->second.at.layer < list.at.layer)
-        diagnostics_.back().message = "list '" + list.name + "' belongs to a lower layer (" + it->second.at.file +
-                                      "); a layer may not change it — define a new list";
+        diagnostics_.back().message = "list '" + list.name + "' belongs to a lower layer (" +
+                                      it->second.at.file + "); a layer may not change it — define a new list";
     }
     for (auto& macro : doc.macros) {
       auto [it, inserted] = out_.macros.try_emplace(macro.name, macro);
       if (!inserted) duplicate(macro.at, "macro", macro.name, it->second.at);
       if (!inserted && it->second.at.layer < macro.at.layer)
-        diagnostics_.back().message = "macro '" + macro.name + "' belongs to a lower layer (" + it->second.at.file +
+        diagnostics_.back().message = "macro '" + macro.name + "' belongs to a lower layer (" +
+                                      it->second.at.file +
                                       "); a layer may not change it — define a new macro";
     }
     for (auto& rule : doc.rules) {
       if (rule.id.empty()) continue;
-      auto seen = std::find_if(out_.rules.begin(), out_.rules.end(), [&](const RuleDefinition& r) { return r.id == rule.id; });
+      auto seen = std::find_if(out_.rules.begin(), out_.rules.end(),
+                               [&](const RuleDefinition& r) { return r.id == rule.id; });
       if (seen != out_.rules.end() && seen->at.layer < rule.at.layer) {
         if (rule.is_override)
           apply_override(*seen, rule);
         else
-          diagnostics_.push_back(rule.at.error("rule '" + rule.id + "' is defined by a lower layer (" + seen->at.file +
+          diagnostics_.push_back(rule.at.error("rule '" + rule.id + "' is defined by a lower layer (" +
+                                               seen->at.file +
                                                "); add `override: true` to tighten it, or choose a new id"));
         continue;
       }
@@ -173,7 +181,8 @@ class Collector {
         continue;
       }
       if (rule.is_override) {
-        diagnostics_.push_back(rule.at.error("rule '" + rule.id + "' has `override: true` but no lower layer defines it"));
+        diagnostics_.push_back(
+            rule.at.error("rule '" + rule.id + "' has `override: true` but no lower layer defines it"));
         continue;
       }
       out_.rules.push_back(std::move(rule));
@@ -207,16 +216,17 @@ class Collector {
       }
       auto paths = expand_include(dir, include);
       if (paths.empty())
-        diagnostics_.push_back(include.at.error("include '" + include.text + "' matched no file; check the path (relative to " +
+        diagnostics_.push_back(include.at.error("include '" + include.text +
+                                                "' matched no file; check the path (relative to " +
                                                 (dir.empty() ? std::string(".") : dir.string()) + ")"));
       for (const auto& path : paths) visit_file(path, include.at, depth + 1);
     }
   }
 
   void duplicate(const Position& at, std::string_view what, const std::string& name, const Position& first) {
-    diagnostics_.push_back(at.error(std::string(what) + " '" + name + "' is defined twice (first at " + first.file + ":" +
-                                    std::to_string(first.line) + ":" + std::to_string(first.column) +
-                                    "); rename one or remove the duplicate"));
+    diagnostics_.push_back(at.error(std::string(what) + " '" + name + "' is defined twice (first at " +
+                                    first.file + ":" + std::to_string(first.line) + ":" +
+                                    std::to_string(first.column) + "); rename one or remove the duplicate"));
   }
 
   // Replaces list items that name another list by that list's items (Falco style), depth-capped.
@@ -240,8 +250,8 @@ class Collector {
         continue;
       }
       if (std::find(chain.begin(), chain.end(), item.text) != chain.end() || chain.size() >= kMaxListDepth) {
-        diagnostics_.push_back(item.at.error("list '" + item.text + "' refers back to itself through '" + chain.front() +
-                                             "'; break the cycle"));
+        diagnostics_.push_back(item.at.error("list '" + item.text + "' refers back to itself through '" +
+                                             chain.front() + "'; break the cycle"));
         continue;
       }
       chain.push_back(item.text);

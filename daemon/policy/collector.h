@@ -11,9 +11,9 @@
 namespace toolwall::policy {
 
 struct Collection {
-  std::map<std::string, ListDefinition, std::less<>> lists;   // items fully expanded
+  std::map<std::string, ListDefinition, std::less<>> lists;  // items fully expanded
   std::map<std::string, MacroDefinition, std::less<>> macros;
-  std::vector<RuleDefinition> rules;                          // in load order (include order)
+  std::vector<RuleDefinition> rules;  // in load order (include order)
   std::vector<ExceptionDefinition> exceptions;
   AllowDefinition allow;
   Action fail_mode = Action::block;

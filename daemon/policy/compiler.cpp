@@ -15,17 +15,21 @@ constexpr size_t kMaxMacroDepth = 8;
 constexpr std::array<std::string_view, 6> kSourceClasses{"env_dump",          "secret_var", "credential_file",
                                                          "credential_helper", "local_file", "network"};
 constexpr std::array<std::string_view, 5> kSinkClasses{"network", "dns", "exec", "persist", "output"};
-constexpr std::array<std::string_view, 9> kOrigins{"",         "script_file", "install_hook", "build_recipe", "ci_workflow",
-                                                   "shell_rc", "git_hook",    "cron",         "service"};
+constexpr std::array<std::string_view, 9> kOrigins{
+    "",         "script_file", "install_hook", "build_recipe", "ci_workflow",
+    "shell_rc", "git_hook",    "cron",         "service"};
 
 const std::map<std::string_view, Placeholder>& placeholder_names() {
   static const std::map<std::string_view, Placeholder> names{
-      {"source", Placeholder::source},     {"sink", Placeholder::sink},         {"host", Placeholder::host},
-      {"via", Placeholder::via},           {"command", Placeholder::command},   {"marker", Placeholder::marker},
-      {"detail", Placeholder::detail},     {"path", Placeholder::path},         {"line", Placeholder::line},
-      {"column", Placeholder::column},     {"detector", Placeholder::detector}, {"message", Placeholder::code_message},
-      {"severity", Placeholder::severity}, {"language", Placeholder::language}, {"node", Placeholder::node},
-      {"rule", Placeholder::rule},         {"origin", Placeholder::origin},     {"reason", Placeholder::reason}};
+      {"source", Placeholder::source},     {"sink", Placeholder::sink},
+      {"host", Placeholder::host},         {"via", Placeholder::via},
+      {"command", Placeholder::command},   {"marker", Placeholder::marker},
+      {"detail", Placeholder::detail},     {"path", Placeholder::path},
+      {"line", Placeholder::line},         {"column", Placeholder::column},
+      {"detector", Placeholder::detector}, {"message", Placeholder::code_message},
+      {"severity", Placeholder::severity}, {"language", Placeholder::language},
+      {"node", Placeholder::node},         {"rule", Placeholder::rule},
+      {"origin", Placeholder::origin},     {"reason", Placeholder::reason}};
   return names;
 }
 
@@ -67,7 +71,8 @@ class ConditionCompiler {
       if (key != "$macro") {
         auto clash = std::find_if(out.begin(), out.end(), [&](const Entry& e) { return e.key == key; });
         if (clash != out.end()) {
-          error(kv.first, file, "key '" + key + "' is given twice here (once through a macro?); combine them with all:");
+          error(kv.first, file,
+                "key '" + key + "' is given twice here (once through a macro?); combine them with all:");
           continue;
         }
         out.push_back({key, kv.first, kv.second, &file});
@@ -144,13 +149,15 @@ class ConditionCompiler {
   }
 
   template <size_t N>
-  StringMatcher vocabulary(const Entry& entry, const std::array<std::string_view, N>& known, std::string_view what) {
+  StringMatcher vocabulary(const Entry& entry, const std::array<std::string_view, N>& known,
+                           std::string_view what) {
     StringMatcher m;
     for (auto& v : located_values(entry)) {
-      if (v.text.find('*') == std::string::npos && std::find(known.begin(), known.end(), v.text) == known.end()) {
+      if (v.text.find('*') == std::string::npos &&
+          std::find(known.begin(), known.end(), v.text) == known.end()) {
         error(v.node, *entry.file,
-              "unknown " + std::string(what) + " '" + v.text + "' (a typo, or a list that is not defined?); known: " +
-                  joined(known));
+              "unknown " + std::string(what) + " '" + v.text +
+                  "' (a typo, or a list that is not defined?); known: " + joined(known));
         continue;
       }
       m.add(std::move(v.text));
@@ -161,7 +168,9 @@ class ConditionCompiler {
   StringMatcher strings(const Entry& entry) {
     StringMatcher m;
     for (auto& v : values(entry)) m.add(std::move(v));
-    if (m.empty()) error(entry.value, *entry.file, "'" + entry.key + "' is empty, so it would never match; give it values");
+    if (m.empty())
+      error(entry.value, *entry.file,
+            "'" + entry.key + "' is empty, so it would never match; give it values");
     return m;
   }
 
@@ -169,9 +178,11 @@ class ConditionCompiler {
     HostMatcher m;
     for (auto& v : located_values(entry)) {
       const std::string& h = v.text;
-      bool looks_like_host = h == "local_hosts" || h == "localhost" || h.find_first_of(".:/") != std::string::npos;
+      bool looks_like_host =
+          h == "local_hosts" || h == "localhost" || h.find_first_of(".:/") != std::string::npos;
       if (!looks_like_host) {
-        error(v.node, *entry.file, "'" + h + "' is neither a defined list nor a host name; define the list under lists:");
+        error(v.node, *entry.file,
+              "'" + h + "' is neither a defined list nor a host name; define the list under lists:");
         continue;
       }
       m.add(std::move(v.text));
@@ -204,7 +215,8 @@ class ConditionCompiler {
 
   void unknown_key(const Entry& entry, std::string_view where, std::string_view expected) {
     error(entry.key_node, *entry.file,
-          "unknown key '" + entry.key + "' in " + std::string(where) + "; expected one of: " + std::string(expected));
+          "unknown key '" + entry.key + "' in " + std::string(where) +
+              "; expected one of: " + std::string(expected));
   }
 
   bool require_map(const Entry& entry) {
@@ -217,13 +229,19 @@ class ConditionCompiler {
     auto s = std::make_unique<FlowSelector>();
     if (!require_map(outer)) return s;
     for (const auto& e : entries(outer.value, *outer.file)) {
-      if (e.key == "from") s->from = vocabulary(e, kSourceClasses, "flow source class");
-      else if (e.key == "to") s->to = vocabulary(e, kSinkClasses, "flow sink class");
-      else if (e.key == "via_any") s->via_any = strings(e);
-      else if (e.key == "source") s->source = strings(e);
-      else if (e.key == "sink") s->sink = strings(e);
+      if (e.key == "from")
+        s->from = vocabulary(e, kSourceClasses, "flow source class");
+      else if (e.key == "to")
+        s->to = vocabulary(e, kSinkClasses, "flow sink class");
+      else if (e.key == "via_any")
+        s->via_any = strings(e);
+      else if (e.key == "source")
+        s->source = strings(e);
+      else if (e.key == "sink")
+        s->sink = strings(e);
       else if (!filter_key(e, s->filter))
-        unknown_key(e, "flow", "from, to, via_any, source, sink, host_in, host_not_in, origin, origin_not, $macro");
+        unknown_key(e, "flow",
+                    "from, to, via_any, source, sink, host_in, host_not_in, origin, origin_not, $macro");
     }
     return s;
   }
@@ -232,15 +250,22 @@ class ConditionCompiler {
     auto s = std::make_unique<CommandSelector>();
     if (!require_map(outer)) return s;
     for (const auto& e : entries(outer.value, *outer.file)) {
-      if (e.key == "name") s->name = strings(e);
-      else if (e.key == "args_any") s->args_any = strings(e);
-      else if (e.key == "context_any") s->context_any = strings(e);
-      else if (e.key == "wrapper_any") s->wrapper_any = strings(e);
-      else if (e.key == "dynamic_name") s->dynamic_name = boolean(e);
-      else if (e.key == "args_regex") s->args_regex = regex(e);
+      if (e.key == "name")
+        s->name = strings(e);
+      else if (e.key == "args_any")
+        s->args_any = strings(e);
+      else if (e.key == "context_any")
+        s->context_any = strings(e);
+      else if (e.key == "wrapper_any")
+        s->wrapper_any = strings(e);
+      else if (e.key == "dynamic_name")
+        s->dynamic_name = boolean(e);
+      else if (e.key == "args_regex")
+        s->args_regex = regex(e);
       else if (!filter_key(e, s->filter))
         unknown_key(e, "command",
-                    "name, args_any, args_regex, context_any, wrapper_any, dynamic_name, host_in, host_not_in, origin, "
+                    "name, args_any, args_regex, context_any, wrapper_any, dynamic_name, host_in, "
+                    "host_not_in, origin, "
                     "origin_not, $macro");
     }
     return s;
@@ -263,8 +288,10 @@ class ConditionCompiler {
     auto s = std::make_unique<MarkerSelector>();
     if (!require_map(outer)) return s;
     for (const auto& e : entries(outer.value, *outer.file)) {
-      if (e.key == "name") s->name = strings(e);
-      else if (e.key == "detail") s->detail = strings(e);
+      if (e.key == "name")
+        s->name = strings(e);
+      else if (e.key == "detail")
+        s->detail = strings(e);
       else if (!filter_key(e, s->filter))
         unknown_key(e, "marker", "name, detail, host_in, host_not_in, origin, origin_not, $macro");
     }
@@ -275,9 +302,12 @@ class ConditionCompiler {
     auto s = std::make_unique<CodeSelector>();
     if (!require_map(outer)) return s;
     for (const auto& e : entries(outer.value, *outer.file)) {
-      if (e.key == "detector") s->detector = strings(e);
-      else if (e.key == "severity") s->severity = strings(e);
-      else if (e.key == "language") s->language = strings(e);
+      if (e.key == "detector")
+        s->detector = strings(e);
+      else if (e.key == "severity")
+        s->severity = strings(e);
+      else if (e.key == "language")
+        s->language = strings(e);
       else if (!filter_key(e, s->filter))
         unknown_key(e, "code", "detector, severity, language, origin, origin_not, $macro");
     }
@@ -379,7 +409,8 @@ class ConditionCompiler {
         if (!first_filter) first_filter = &e;
       } else {
         unknown_key(e, "condition",
-                    "flow, command, marker, code, path, host_in, host_not_in, origin, origin_not, incomplete, all, any, "
+                    "flow, command, marker, code, path, host_in, host_not_in, origin, origin_not, "
+                    "incomplete, all, any, "
                     "not, $macro");
       }
     }
@@ -396,11 +427,13 @@ class ConditionCompiler {
         if (loose.origin_not) target->origin_not = std::move(loose.origin_not);
       } else if (selectors > 1) {
         error(first_filter->key_node, *first_filter->file,
-              "'" + first_filter->key + "' sits beside several fact selectors; move it inside the flow/command/marker it is about");
+              "'" + first_filter->key +
+                  "' sits beside several fact selectors; move it inside the flow/command/marker it is about");
       } else {
         if ((loose.origin || loose.origin_not) && !in_match_context_)
           error(first_filter->key_node, *first_filter->file,
-                "'" + first_filter->key + "' needs a fact to test: put it beside or inside flow, command, marker or code");
+                "'" + first_filter->key +
+                    "' needs a fact to test: put it beside or inside flow, command, marker or code");
         auto c = std::make_unique<FactFilterCondition>();
         c->filter = std::move(loose);
         all->parts.push_back(std::move(c));
@@ -431,7 +464,8 @@ MessageTemplate compile_message(const std::string& text, const Position& at, Dia
       auto it = placeholder_names().find(name);
       if (it == placeholder_names().end()) {
         std::string known;
-        for (const auto& [n, p] : placeholder_names()) known += (known.empty() ? "{" : ", {") + std::string(n) + "}";
+        for (const auto& [n, p] : placeholder_names())
+          known += (known.empty() ? "{" : ", {") + std::string(n) + "}";
         diagnostics.push_back(at.error("unknown placeholder {" + name + "} in message; known: " + known));
       } else {
         out.segments.push_back({std::move(literal), it->second});
@@ -473,9 +507,14 @@ std::string MessageTemplate::render(const Bound& bound, const Facts& facts, cons
   for (const auto& s : segments) {
     out += s.literal;
     switch (s.placeholder) {
-      case Placeholder::none: break;
-      case Placeholder::source: out += bound.flow ? clip(bound.flow->source) : "a secret"; break;
-      case Placeholder::sink: out += bound.flow ? bound.flow->sink : bound.command ? bound.command->name : ""; break;
+      case Placeholder::none:
+        break;
+      case Placeholder::source:
+        out += bound.flow ? clip(bound.flow->source) : "a secret";
+        break;
+      case Placeholder::sink:
+        out += bound.flow ? bound.flow->sink : bound.command ? bound.command->name : "";
+        break;
       case Placeholder::host: {
         auto hosts = hosts_of(bound, facts);
         out += hosts.empty() ? std::string("an unresolved host") : hosts.front();
@@ -500,23 +539,50 @@ std::string MessageTemplate::render(const Bound& bound, const Facts& facts, cons
             }
         }
         break;
-      case Placeholder::marker: out += bound.marker ? bound.marker->name : ""; break;
-      case Placeholder::detail: out += bound.marker ? clip(bound.marker->detail) : ""; break;
-      case Placeholder::path:
-        if (location && !location->path.empty()) out += location->path;
-        else if (bound.file) out += bound.file->path;
-        else if (!facts.files.empty()) out += facts.files.front().path;
+      case Placeholder::marker:
+        out += bound.marker ? bound.marker->name : "";
         break;
-      case Placeholder::line: out += location ? std::to_string(location->line) : "0"; break;
-      case Placeholder::column: out += location ? std::to_string(location->column) : "0"; break;
-      case Placeholder::detector: out += bound.code ? bound.code->detector : ""; break;
-      case Placeholder::code_message: out += bound.code ? bound.code->message : ""; break;
-      case Placeholder::severity: out += bound.code ? bound.code->severity : severity; break;
-      case Placeholder::language: out += bound.code ? bound.code->language : ""; break;
-      case Placeholder::node: out += bound.code ? clip(bound.code->node_text, 120) : ""; break;
-      case Placeholder::rule: out += rule; break;
-      case Placeholder::origin: out += location ? location->origin : ""; break;
-      case Placeholder::reason: out += facts.incomplete_reason; break;
+      case Placeholder::detail:
+        out += bound.marker ? clip(bound.marker->detail) : "";
+        break;
+      case Placeholder::path:
+        if (location && !location->path.empty())
+          out += location->path;
+        else if (bound.file)
+          out += bound.file->path;
+        else if (!facts.files.empty())
+          out += facts.files.front().path;
+        break;
+      case Placeholder::line:
+        out += location ? std::to_string(location->line) : "0";
+        break;
+      case Placeholder::column:
+        out += location ? std::to_string(location->column) : "0";
+        break;
+      case Placeholder::detector:
+        out += bound.code ? bound.code->detector : "";
+        break;
+      case Placeholder::code_message:
+        out += bound.code ? bound.code->message : "";
+        break;
+      case Placeholder::severity:
+        out += bound.code ? bound.code->severity : severity;
+        break;
+      case Placeholder::language:
+        out += bound.code ? bound.code->language : "";
+        break;
+      case Placeholder::node:
+        out += bound.code ? clip(bound.code->node_text, 120) : "";
+        break;
+      case Placeholder::rule:
+        out += rule;
+        break;
+      case Placeholder::origin:
+        out += location ? location->origin : "";
+        break;
+      case Placeholder::reason:
+        out += facts.incomplete_reason;
+        break;
     }
   }
   return out;
@@ -525,13 +591,15 @@ std::string MessageTemplate::render(const Bound& bound, const Facts& facts, cons
 bool Allowlist::suppresses(const Bound& bound, const Facts& facts) const {
   if (hosts) {
     auto names = hosts_of(bound, facts);
-    if (!names.empty() && std::all_of(names.begin(), names.end(), [&](const auto& h) { return hosts->matches(h); }))
+    if (!names.empty() &&
+        std::all_of(names.begin(), names.end(), [&](const auto& h) { return hosts->matches(h); }))
       return true;
   }
   if (!commands.empty()) {
     // Every command of the statement must be allowed: `npm test && curl …` is not `npm test`.
     auto allowed = [&](const Command& c) {
-      return std::any_of(commands.begin(), commands.end(), [&](const CommandPrefix& p) { return p.matches(c.argv); });
+      return std::any_of(commands.begin(), commands.end(),
+                         [&](const CommandPrefix& p) { return p.matches(c.argv); });
     };
     if (bound.command && bound.statement().empty()) return allowed(*bound.command);
     Span st = bound.statement();
@@ -546,9 +614,12 @@ bool Allowlist::suppresses(const Bound& bound, const Facts& facts) const {
   }
   if (!paths.empty()) {
     std::string_view path;
-    if (const Location* l = bound.location(); l && !l->path.empty()) path = l->path;
-    else if (bound.file) path = bound.file->path;
-    if (!path.empty() && std::any_of(paths.begin(), paths.end(), [&](const auto& g) { return path_glob_match(g, path); }))
+    if (const Location* l = bound.location(); l && !l->path.empty())
+      path = l->path;
+    else if (bound.file)
+      path = bound.file->path;
+    if (!path.empty() &&
+        std::any_of(paths.begin(), paths.end(), [&](const auto& g) { return path_glob_match(g, path); }))
       return true;
   }
   return false;
@@ -558,7 +629,8 @@ CompiledPolicy compile(const Collection& collection, const std::string& name, Di
   CompiledPolicy out;
   out.name = name;
   out.fail_mode = collection.fail_mode;
-  if (collection.limits.max_argument_bytes) out.limits.max_argument_bytes = *collection.limits.max_argument_bytes;
+  if (collection.limits.max_argument_bytes)
+    out.limits.max_argument_bytes = *collection.limits.max_argument_bytes;
   if (collection.limits.max_nesting) out.limits.max_nesting = *collection.limits.max_nesting;
   if (collection.limits.max_findings) out.limits.max_findings = *collection.limits.max_findings;
   out.code_detector_paths = collection.code_detector_paths;
@@ -571,8 +643,10 @@ CompiledPolicy compile(const Collection& collection, const std::string& name, Di
     rule.kinds = def.kinds;
     for (const auto& t : def.tools) rule.tools.add(t.text);
     for (const auto& a : def.agents) rule.agents.add(a.text);
-    if (def.match.IsDefined() && !def.match.IsNull()) rule.match = conditions.compile(def.match, def.at.file, false);
-    if (def.unless.IsDefined() && !def.unless.IsNull()) rule.unless = conditions.compile(def.unless, def.at.file, true);
+    if (def.match.IsDefined() && !def.match.IsNull())
+      rule.match = conditions.compile(def.match, def.at.file, false);
+    if (def.unless.IsDefined() && !def.unless.IsNull())
+      rule.unless = conditions.compile(def.unless, def.at.file, true);
     rule.message = compile_message(def.message, def.message_at, diagnostics);
     rule.allowlistable = def.allowlistable;
     for (const auto& ex : def.examples)

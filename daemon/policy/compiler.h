@@ -10,8 +10,27 @@
 
 namespace toolwall::policy {
 
-enum class Placeholder { none, source, sink, host, via, command, marker, detail, path, line, column, detector,
-                         code_message, severity, language, node, rule, origin, reason };
+enum class Placeholder {
+  none,
+  source,
+  sink,
+  host,
+  via,
+  command,
+  marker,
+  detail,
+  path,
+  line,
+  column,
+  detector,
+  code_message,
+  severity,
+  language,
+  node,
+  rule,
+  origin,
+  reason
+};
 
 // A rule message with its {placeholders} resolved to slots at load time.
 class MessageTemplate {
@@ -21,7 +40,8 @@ class MessageTemplate {
     Placeholder placeholder = Placeholder::none;
   };
   std::vector<Segment> segments;
-  std::string render(const Bound& bound, const Facts& facts, const std::string& rule, const std::string& severity) const;
+  std::string render(const Bound& bound, const Facts& facts, const std::string& rule,
+                     const std::string& severity) const;
 };
 
 struct CompiledRule {

@@ -91,7 +91,8 @@ std::vector<std::string> hosts_of(const Bound& bound, const Facts& facts) {
 bool FactFilter::accepts(const Bound& bound, const Facts& facts) const {
   if (host_in || host_not_in) {
     auto hosts = hosts_of(bound, facts);
-    if (host_in && std::none_of(hosts.begin(), hosts.end(), [&](const auto& h) { return host_in->matches(h); }))
+    if (host_in &&
+        std::none_of(hosts.begin(), hosts.end(), [&](const auto& h) { return host_in->matches(h); }))
       return false;
     // An unknown destination is not a trusted one: host_not_in holds when no host could be resolved.
     if (host_not_in && !hosts.empty() &&
@@ -178,7 +179,8 @@ bool CodeSelector::evaluate(const EvalContext& context, std::vector<Bound>& out)
 bool PathSelector::evaluate(const EvalContext& context, std::vector<Bound>& out) const {
   bool any = false;
   for (const auto& file : context.facts.files) {
-    bool hit = std::any_of(globs.begin(), globs.end(), [&](const auto& g) { return path_glob_match(g, file.path); });
+    bool hit =
+        std::any_of(globs.begin(), globs.end(), [&](const auto& g) { return path_glob_match(g, file.path); });
     if (!hit) continue;
     Bound bound;
     bound.file = &file;

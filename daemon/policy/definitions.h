@@ -54,10 +54,10 @@ struct ExampleDefinition {
 struct RuleDefinition {
   std::string id;
   std::string description;
-  std::vector<ToolKind> kinds;        // empty: every kind
+  std::vector<ToolKind> kinds;         // empty: every kind
   std::vector<Located> tools, agents;  // globs; empty: every tool / agent
   YAML::Node match;
-  YAML::Node unless;                  // may be undefined
+  YAML::Node unless;  // may be undefined
   Action action = Action::flag;
   std::string severity = "medium";
   std::string message;
@@ -65,8 +65,8 @@ struct RuleDefinition {
   std::vector<ExampleDefinition> examples;
   bool allowlistable = false;
   bool enabled = true;
-  bool locked = false;          // a higher layer may not add exceptions to it
-  bool is_override = false;     // `override: true`: tightens the rule of the same id in a lower layer
+  bool locked = false;            // a higher layer may not add exceptions to it
+  bool is_override = false;       // `override: true`: tightens the rule of the same id in a lower layer
   std::vector<std::string> keys;  // the keys written, so an override knows what it changes
   std::vector<std::string> tags;
   Position at;

@@ -8,9 +8,13 @@ namespace toolwall::policy {
 
 namespace {
 
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+char lower(char c) {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
 
-bool has_glob(std::string_view text) { return text.find_first_of("*?") != std::string_view::npos; }
+bool has_glob(std::string_view text) {
+  return text.find_first_of("*?") != std::string_view::npos;
+}
 
 // Classic two-pointer wildcard match with one backtrack point: O(n*m) worst case, no recursion.
 // `star_crosses_slash` false makes `*` stop at '/', as path globs need; `**` always crosses.
@@ -26,7 +30,8 @@ bool wildcard(std::string_view pattern, std::string_view text, bool star_crosses
       star_t = t;
       continue;
     }
-    if (p < pattern.size() && (pattern[p] == '?' || pattern[p] == text[t]) && !(pattern[p] == '?' && text[t] == '/' && !star_crosses_slash)) {
+    if (p < pattern.size() && (pattern[p] == '?' || pattern[p] == text[t]) &&
+        !(pattern[p] == '?' && text[t] == '/' && !star_crosses_slash)) {
       ++p;
       ++t;
       continue;
@@ -64,7 +69,9 @@ std::optional<uint32_t> parse_ipv4(std::string_view text) {
 
 }  // namespace
 
-bool glob_match(std::string_view pattern, std::string_view text) { return wildcard(pattern, text, true); }
+bool glob_match(std::string_view pattern, std::string_view text) {
+  return wildcard(pattern, text, true);
+}
 
 void StringMatcher::add(std::string pattern) {
   auto& into = has_glob(pattern) ? globs_ : exact_;
@@ -191,7 +198,8 @@ bool CommandPrefix::matches(const std::vector<std::string>& words) const {
     if (i == 0) {
       // argv[0] may keep a path ("/usr/bin/npm"); the rule names the command.
       auto slash = word.rfind('/');
-      if (slash != std::string_view::npos && words_[0].find('/') == std::string::npos) word = word.substr(slash + 1);
+      if (slash != std::string_view::npos && words_[0].find('/') == std::string::npos)
+        word = word.substr(slash + 1);
     }
     if (word != words_[i]) return false;
   }

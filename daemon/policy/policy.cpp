@@ -16,7 +16,8 @@ struct Policy::Impl {
 Policy::Policy(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Policy::~Policy() = default;
 
-Expected<std::shared_ptr<const Policy>, Diagnostics> Policy::load_text(std::string_view yaml, std::string name) {
+Expected<std::shared_ptr<const Policy>, Diagnostics> Policy::load_text(std::string_view yaml,
+                                                                       std::string name) {
   Diagnostics diagnostics;
   Collection collection = collect(yaml, name, diagnostics);
   CompiledPolicy compiled = compile(collection, name, diagnostics);
@@ -26,13 +27,15 @@ Expected<std::shared_ptr<const Policy>, Diagnostics> Policy::load_text(std::stri
   return std::shared_ptr<const Policy>(new Policy(std::move(impl)));
 }
 
-Expected<std::shared_ptr<const Policy>, Diagnostics> Policy::load_layers(const std::vector<std::string>& paths) {
+Expected<std::shared_ptr<const Policy>, Diagnostics> Policy::load_layers(
+    const std::vector<std::string>& paths) {
   std::vector<LayerSource> layers;
   Diagnostics diagnostics;
   for (const auto& path : paths) {
     std::ifstream in(path, std::ios::binary);
     if (!in) {
-      diagnostics.push_back({path, 0, 0, "cannot read the policy file; check the path (or pass --policy FILE)"});
+      diagnostics.push_back(
+          {path, 0, 0, "cannot read the policy file; check the path (or pass --policy FILE)"});
       continue;
     }
     std::ostringstream buffer;
@@ -55,7 +58,8 @@ Expected<std::shared_ptr<const Policy>, Diagnostics> Policy::load_file(const std
 namespace {
 
 bool applies(const CompiledRule& rule, const Subject& subject) {
-  if (!rule.kinds.empty() && std::find(rule.kinds.begin(), rule.kinds.end(), subject.kind) == rule.kinds.end())
+  if (!rule.kinds.empty() &&
+      std::find(rule.kinds.begin(), rule.kinds.end(), subject.kind) == rule.kinds.end())
     return false;
   if (!rule.tools.empty() && !rule.tools.matches(subject.tool)) return false;
   if (!rule.agents.empty() && !rule.agents.matches(subject.agent)) return false;
@@ -108,7 +112,8 @@ Evaluation Policy::evaluate(const Subject& subject) const {
         const Location* location = bound.location();
         Span statement = bound.statement();
         if (statement.empty() || (location && !location->path.empty()))
-          result.rewrite_problem = "rule " + rule.info.id + " matched something that is not a droppable shell statement";
+          result.rewrite_problem =
+              "rule " + rule.info.id + " matched something that is not a droppable shell statement";
         else
           result.drop_statements.push_back(statement);
       }
@@ -117,19 +122,33 @@ Evaluation Policy::evaluate(const Subject& subject) const {
     result.rules.push_back(rule.info.id);
     result.action = strictest(result.action, rule.info.action);
   }
-  std::sort(result.drop_statements.begin(), result.drop_statements.end(),
-            [](const Span& a, const Span& b) { return a.begin != b.begin ? a.begin < b.begin : a.end < b.end; });
-  result.drop_statements.erase(std::unique(result.drop_statements.begin(), result.drop_statements.end(),
-                                           [](const Span& a, const Span& b) { return a.begin == b.begin && a.end == b.end; }),
-                               result.drop_statements.end());
+  std::sort(result.drop_statements.begin(), result.drop_statements.end(), [](const Span& a, const Span& b) {
+    return a.begin != b.begin ? a.begin < b.begin : a.end < b.end;
+  });
+  result.drop_statements.erase(
+      std::unique(result.drop_statements.begin(), result.drop_statements.end(),
+                  [](const Span& a, const Span& b) { return a.begin == b.begin && a.end == b.end; }),
+      result.drop_statements.end());
   return result;
 }
 
-Action Policy::fail_mode() const { return impl_->compiled.fail_mode; }
-const Limits& Policy::limits() const { return impl_->compiled.limits; }
-const std::vector<std::string>& Policy::code_detector_paths() const { return impl_->compiled.code_detector_paths; }
-const std::vector<RuleExample>& Policy::examples() const { return impl_->compiled.examples; }
-const std::vector<RuleInfo>& Policy::rules() const { return impl_->compiled.infos; }
-const std::string& Policy::source_name() const { return impl_->compiled.name; }
+Action Policy::fail_mode() const {
+  return impl_->compiled.fail_mode;
+}
+const Limits& Policy::limits() const {
+  return impl_->compiled.limits;
+}
+const std::vector<std::string>& Policy::code_detector_paths() const {
+  return impl_->compiled.code_detector_paths;
+}
+const std::vector<RuleExample>& Policy::examples() const {
+  return impl_->compiled.examples;
+}
+const std::vector<RuleInfo>& Policy::rules() const {
+  return impl_->compiled.infos;
+}
+const std::string& Policy::source_name() const {
+  return impl_->compiled.name;
+}
 
 }  // namespace toolwall::policy

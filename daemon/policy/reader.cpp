@@ -54,8 +54,9 @@ class Reader {
     try {
       loaded = YAML::Load(std::string(yaml));
     } catch (const YAML::Exception& e) {
-      diagnostics_.push_back(Diagnostic{file_, e.mark.line + 1, e.mark.column + 1,
-                                        "YAML syntax error: " + e.msg + "; fix the YAML before the policy can load"});
+      diagnostics_.push_back(
+          Diagnostic{file_, e.mark.line + 1, e.mark.column + 1,
+                     "YAML syntax error: " + e.msg + "; fix the YAML before the policy can load"});
       return doc;
     }
     // Const access: a non-const operator[] on a missing key would insert it.
@@ -65,8 +66,9 @@ class Reader {
       error(root, "a policy file must be a mapping with keys such as version, lists, macros, rules");
       return doc;
     }
-    check_keys(root, {"version", "include", "lists", "macros", "rules", "exceptions", "allow", "fail_mode", "limits",
-                      "code_detectors"},
+    check_keys(root,
+               {"version", "include", "lists", "macros", "rules", "exceptions", "allow", "fail_mode",
+                "limits", "code_detectors"},
                "top level");
     if (auto v = root["version"]; v.IsDefined()) {
       if (!v.IsScalar() || v.Scalar() != "1") error(v, "unsupported policy version; write `version: 1`");
@@ -92,15 +94,19 @@ class Reader {
 
  private:
   Position at(const YAML::Node& node) const { return position_of(node, file_, layer_); }
-  void error(const YAML::Node& node, std::string message) { diagnostics_.push_back(at(node).error(std::move(message))); }
+  void error(const YAML::Node& node, std::string message) {
+    diagnostics_.push_back(at(node).error(std::move(message)));
+  }
 
-  void check_keys(const YAML::Node& map, std::initializer_list<std::string_view> known, std::string_view where) {
+  void check_keys(const YAML::Node& map, std::initializer_list<std::string_view> known,
+                  std::string_view where) {
     for (const auto& kv : map) {
       const std::string& key = kv.first.Scalar();
       if (std::find(known.begin(), known.end(), key) != known.end()) continue;
       std::string expected;
       for (auto k : known) expected += (expected.empty() ? "" : ", ") + std::string(k);
-      error(kv.first, "unknown key '" + key + "' in " + std::string(where) + "; expected one of: " + expected);
+      error(kv.first,
+            "unknown key '" + key + "' in " + std::string(where) + "; expected one of: " + expected);
     }
   }
 
@@ -145,8 +151,8 @@ class Reader {
 
   bool valid_name(const std::string& name) {
     return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
-      return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
-             c == '.';
+      return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+             c == '-' || c == '.';
     });
   }
 
@@ -154,7 +160,8 @@ class Reader {
     if (!node.IsDefined() || node.IsNull()) return;
     if (!node.IsMap()) return error(node, "lists must be a mapping of name: [items]");
     for (const auto& kv : node) {
-      ListDefinition list{kv.first.Scalar(), string_list(kv.second, "list '" + kv.first.Scalar() + "'"), at(kv.first)};
+      ListDefinition list{kv.first.Scalar(), string_list(kv.second, "list '" + kv.first.Scalar() + "'"),
+                          at(kv.first)};
       if (!valid_name(list.name)) error(kv.first, "list names use letters, digits, '_', '-' and '.'");
       doc.lists.push_back(std::move(list));
     }
@@ -168,7 +175,8 @@ class Reader {
         error(kv.second, "macro '" + kv.first.Scalar() + "' must be a mapping (a condition fragment)");
         continue;
       }
-      if (!valid_name(kv.first.Scalar())) error(kv.first, "macro names use letters, digits, '_', '-' and '.'");
+      if (!valid_name(kv.first.Scalar()))
+        error(kv.first, "macro names use letters, digits, '_', '-' and '.'");
       doc.macros.push_back({kv.first.Scalar(), kv.second, at(kv.first)});
     }
   }
@@ -221,8 +229,9 @@ class Reader {
         error(r, "a rule must be a mapping with id, match, action");
         continue;
       }
-      check_keys(r, {"id", "description", "when", "match", "unless", "action", "severity", "message", "examples",
-                     "allowlistable", "enabled", "locked", "tags", "override"},
+      check_keys(r,
+                 {"id", "description", "when", "match", "unless", "action", "severity", "message", "examples",
+                  "allowlistable", "enabled", "locked", "tags", "override"},
                  "rule");
       RuleDefinition rule;
       rule.at = at(r);
@@ -240,7 +249,8 @@ class Reader {
         error(r, "rule '" + rule.id + "' needs a `match` condition");
       if (auto u = r["unless"]; u.IsDefined()) rule.unless.reset(u);
       if (auto a = r["action"]; !a.IsDefined()) {
-        if (!rule.is_override) error(r, "rule '" + rule.id + "' needs an `action`: allow, flag, rewrite or block");
+        if (!rule.is_override)
+          error(r, "rule '" + rule.id + "' needs an `action`: allow, flag, rewrite or block");
       } else if (auto text = scalar(a, "action")) {
         if (auto action = parse_action(*text))
           rule.action = *action;
@@ -248,7 +258,8 @@ class Reader {
           error(a, "unknown action '" + *text + "'; use allow, flag, rewrite or block");
       }
       if (auto s = scalar(r["severity"], "severity")) {
-        static constexpr std::array<std::string_view, 5> kSeverities{"info", "low", "medium", "high", "critical"};
+        static constexpr std::array<std::string_view, 5> kSeverities{"info", "low", "medium", "high",
+                                                                     "critical"};
         if (std::find(kSeverities.begin(), kSeverities.end(), *s) == kSeverities.end())
           error(r["severity"], "unknown severity '" + *s + "'; use info, low, medium, high or critical");
         rule.severity = *s;
@@ -277,7 +288,8 @@ class Reader {
         error(e, "an exception must be a mapping with `rule` and `match`");
         continue;
       }
-      if (e["when"].IsDefined()) error(e["when"], "exceptions take their condition under `match:`, not `when:`");
+      if (e["when"].IsDefined())
+        error(e["when"], "exceptions take their condition under `match:`, not `when:`");
       check_keys(e, {"rule", "description", "match", "when"}, "exception");
       ExceptionDefinition ex;
       ex.at = at(e);

@@ -53,8 +53,12 @@ void judge_corpus(benchmark::State& state, bool shell_only) {
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));
 }
 
-void BM_JudgeCorpus(benchmark::State& state) { judge_corpus(state, false); }
-void BM_JudgeShellCalls(benchmark::State& state) { judge_corpus(state, true); }
+void BM_JudgeCorpus(benchmark::State& state) {
+  judge_corpus(state, false);
+}
+void BM_JudgeShellCalls(benchmark::State& state) {
+  judge_corpus(state, true);
+}
 
 void BM_PolicyLoad(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(load_engine());

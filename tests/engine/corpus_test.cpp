@@ -1,6 +1,5 @@
 // The corpus gate: the default policy over every labelled call in tests/corpus/toolcalls.jsonl.
 #include <catch2/catch.hpp>
-
 #include <fstream>
 #include <iostream>
 
@@ -79,8 +78,10 @@ TEST_CASE("the default policy meets the corpus gate: recall and false-positive r
       if (verdict.action != Action::allow) ++detected;
       if (c.label == "block") {
         ++blocks;
-        if (verdict.action >= Action::rewrite) ++blocked;
-        else miss = true;
+        if (verdict.action >= Action::rewrite)
+          ++blocked;
+        else
+          miss = true;
       } else if (verdict.action != Action::flag) {
         miss = verdict.action == Action::allow;
       }
@@ -94,8 +95,8 @@ TEST_CASE("the default policy meets the corpus gate: recall and false-positive r
   double detection_recall = double(detected) / double(harmful);
   double block_recall = double(blocked) / double(blocks);
   double fp_rate = double(false_positives) / double(benign);
-  std::cout << "corpus: " << cases.size() << " calls; detection recall " << detection_recall << ", block recall "
-            << block_recall << ", false-positive rate " << fp_rate << "\n";
+  std::cout << "corpus: " << cases.size() << " calls; detection recall " << detection_recall
+            << ", block recall " << block_recall << ", false-positive rate " << fp_rate << "\n";
   CHECK(detection_recall >= 0.97);
   CHECK(block_recall >= 0.95);
   CHECK(fp_rate <= 0.03);

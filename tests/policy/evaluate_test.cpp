@@ -22,8 +22,8 @@ std::shared_ptr<const Policy> load(const std::string& yaml) {
   return *loaded;
 }
 
-Evaluation run(const Policy& policy, const Facts& facts, ToolKind kind = ToolKind::shell, std::string_view tool = "Bash",
-               std::string_view agent = "claude-code") {
+Evaluation run(const Policy& policy, const Facts& facts, ToolKind kind = ToolKind::shell,
+               std::string_view tool = "Bash", std::string_view agent = "claude-code") {
   return policy.evaluate(Subject{kind, tool, agent, facts});
 }
 
@@ -212,7 +212,9 @@ rules:
 }
 
 TEST_CASE("incomplete analysis is a condition of its own") {
-  auto policy = load("rules:\n  - id: inc\n    match: {incomplete: true}\n    action: block\n    message: 'cannot analyse: {reason}'\n");
+  auto policy = load(
+      "rules:\n  - id: inc\n    match: {incomplete: true}\n    action: block\n    message: 'cannot analyse: "
+      "{reason}'\n");
   Facts facts;
   CHECK(run(*policy, facts).action == Action::allow);
   facts.complete = false;
@@ -364,7 +366,8 @@ rules:
   auto r = run(*policy, facts, ToolKind::file_write);
   CHECK(r.action == Action::block);
   REQUIRE(r.findings.size() == 1);
-  CHECK(r.findings[0].message == "code.jwt.alg-confusion at src/auth.py:6: jwt.decode(t, k, algorithms=[\"RS256\", \"HS256\"])");
+  CHECK(r.findings[0].message ==
+        "code.jwt.alg-confusion at src/auth.py:6: jwt.decode(t, k, algorithms=[\"RS256\", \"HS256\"])");
   CHECK(r.findings[0].location.line == 6);
 
   Facts rc;

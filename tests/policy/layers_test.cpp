@@ -1,5 +1,4 @@
 #include <catch2/catch.hpp>
-
 #include <filesystem>
 #include <fstream>
 
@@ -116,9 +115,11 @@ allow:
   INFO(text);
   std::string layer1 = layers.paths[1];
   CHECK(text.find(layer1 + ":3:3: list 'trusted' belongs to a lower layer") != std::string::npos);
-  CHECK(text.find(layer1 + ":5:5: override of rule 'sudo' lowers its action from flag to allow") != std::string::npos);
+  CHECK(text.find(layer1 + ":5:5: override of rule 'sudo' lowers its action from flag to allow") !=
+        std::string::npos);
   CHECK(text.find(layer1 + ":8:5: rule 'curl' is defined by a lower layer") != std::string::npos);
-  CHECK(text.find(layer1 + ":11:5: override of rule 'locked-rule' changes its condition") != std::string::npos);
+  CHECK(text.find(layer1 + ":11:5: override of rule 'locked-rule' changes its condition") !=
+        std::string::npos);
   CHECK(text.find(layer1 + ":15:11: rule 'locked-rule' is locked by a lower layer") != std::string::npos);
   CHECK(text.find(layer1 + ":18:11: allow.hosts adds entries no lower layer allows") != std::string::npos);
 }

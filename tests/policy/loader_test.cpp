@@ -1,5 +1,4 @@
 #include <catch2/catch.hpp>
-
 #include <filesystem>
 #include <fstream>
 
@@ -22,7 +21,9 @@ bool has_error(const Diagnostics& diagnostics, int line, int column, const std::
   return false;
 }
 
-std::string dump(const Diagnostics& diagnostics) { return toolwall::to_string(diagnostics); }
+std::string dump(const Diagnostics& diagnostics) {
+  return toolwall::to_string(diagnostics);
+}
 
 const char* kGood = R"Y(version: 1
 lists:
@@ -70,7 +71,8 @@ TEST_CASE("a well-formed policy loads with its settings") {
 }
 
 TEST_CASE("an unknown key in a rule is an error at its line and column") {
-  auto errors = load_errors("rules:\n  - id: r\n    match: {incomplete: true}\n    action: block\n    severty: high\n");
+  auto errors =
+      load_errors("rules:\n  - id: r\n    match: {incomplete: true}\n    action: block\n    severty: high\n");
   INFO(dump(errors));
   CHECK(has_error(errors, 5, 5, "unknown key 'severty'"));
 }
@@ -111,28 +113,32 @@ TEST_CASE("a YAML syntax error is reported with its position") {
 }
 
 TEST_CASE("unknown keys inside conditions are errors, so a typo cannot disable a rule") {
-  auto errors = load_errors("rules:\n  - id: r\n    match:\n      command: { nmae: [curl] }\n    action: flag\n");
+  auto errors =
+      load_errors("rules:\n  - id: r\n    match:\n      command: { nmae: [curl] }\n    action: flag\n");
   INFO(dump(errors));
   CHECK(has_error(errors, 4, 18, "unknown key 'nmae' in command"));
 }
 
 TEST_CASE("an exception naming a missing rule is an error") {
   auto errors = load_errors(
-      "rules:\n  - id: r\n    match: {incomplete: true}\n    action: flag\nexceptions:\n  - rule: q\n    match: {incomplete: true}\n");
+      "rules:\n  - id: r\n    match: {incomplete: true}\n    action: flag\nexceptions:\n  - rule: q\n    "
+      "match: {incomplete: true}\n");
   INFO(dump(errors));
   CHECK(has_error(errors, 6, 11, "exception names rule 'q'"));
 }
 
 TEST_CASE("exceptions take their condition under match and say so when written as when") {
   auto errors = load_errors(
-      "rules:\n  - id: r\n    match: {incomplete: true}\n    action: flag\nexceptions:\n  - rule: r\n    when: {incomplete: true}\n");
+      "rules:\n  - id: r\n    match: {incomplete: true}\n    action: flag\nexceptions:\n  - rule: r\n    "
+      "when: {incomplete: true}\n");
   INFO(dump(errors));
   CHECK(has_error(errors, 7, 11, "not `when:`"));
 }
 
 TEST_CASE("a filter beside several selectors is ambiguous and rejected") {
   auto errors = load_errors(
-      "rules:\n  - id: r\n    match: {flow: {to: network}, command: {name: curl}, host_in: [a.example]}\n    action: flag\n");
+      "rules:\n  - id: r\n    match: {flow: {to: network}, command: {name: curl}, host_in: [a.example]}\n    "
+      "action: flag\n");
   INFO(dump(errors));
   CHECK(has_error(errors, 3, 57, "sits beside several fact selectors"));
 }
@@ -150,8 +156,10 @@ TEST_CASE("includes are resolved relative to the including file, with globs") {
   fs::remove_all(dir);
   fs::create_directories(dir / "shell");
   std::ofstream(dir / "root.yaml") << "version: 1\ninclude: [shell/*.yaml]\nlists:\n  tools: [curl]\n";
-  std::ofstream(dir / "shell" / "a.yaml") << "rules:\n  - id: a\n    match: {command: {name: tools}}\n    action: flag\n";
-  std::ofstream(dir / "shell" / "b.yaml") << "rules:\n  - id: b\n    match: {command: {name: [x]}}\n    action: bloc\n";
+  std::ofstream(dir / "shell" / "a.yaml")
+      << "rules:\n  - id: a\n    match: {command: {name: tools}}\n    action: flag\n";
+  std::ofstream(dir / "shell" / "b.yaml")
+      << "rules:\n  - id: b\n    match: {command: {name: [x]}}\n    action: bloc\n";
   auto loaded = Policy::load_file((dir / "root.yaml").string());
   REQUIRE_FALSE(loaded.has_value());
   REQUIRE(loaded.error().size() == 1);
@@ -159,7 +167,8 @@ TEST_CASE("includes are resolved relative to the including file, with globs") {
   CHECK(loaded.error()[0].line == 4);
   CHECK(loaded.error()[0].column == 13);
 
-  std::ofstream(dir / "shell" / "b.yaml") << "rules:\n  - id: b\n    match: {command: {name: [x]}}\n    action: block\n";
+  std::ofstream(dir / "shell" / "b.yaml")
+      << "rules:\n  - id: b\n    match: {command: {name: [x]}}\n    action: block\n";
   auto fixed = Policy::load_file((dir / "root.yaml").string());
   INFO((fixed ? std::string() : dump(fixed.error())));
   REQUIRE(fixed.has_value());

@@ -1,6 +1,6 @@
-#include <catch2/catch.hpp>
-
 #include "policy/patterns.h"
+
+#include <catch2/catch.hpp>
 
 using namespace toolwall::policy;  // test file: the names under test read better unqualified
 
