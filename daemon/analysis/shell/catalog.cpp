@@ -83,7 +83,16 @@ bool is_env_dump_command(std::string_view name, const std::vector<std::string>& 
       if (std::find(allowed.begin(), allowed.end(), arg) == allowed.end()) return false;
     return true;
   };
-  if (name == "env" || name == "printenv") return only_options({"-0", "--null", "-i"}) || args.empty();
+  if (name == "printenv") return only_options({"-0", "--null"}) || args.empty();
+  if (name == "env") {
+    // env with options and assignments but no command prints the (modified) environment.
+    for (size_t i = 0; i < args.size(); ++i) {
+      const std::string& arg = args[i];
+      if (arg == "-u" || arg == "--unset" || arg == "-C" || arg == "--chdir") ++i;
+      else if (arg.empty() || (arg[0] != '-' && arg.find('=') == std::string::npos)) return false;
+    }
+    return true;
+  }
   if (name == "export" || name == "declare" || name == "typeset" || name == "readonly")
     return only_options({"-p", "-x", "-px", "-xp", "-a"}) && (args.empty() || name != "readonly");
   if (name == "set") return args.empty() || only_options({"-o", "--posix"});

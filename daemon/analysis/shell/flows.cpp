@@ -412,7 +412,7 @@ Stream Walker::model(Invocation& inv, const Stream& in, int depth) {
   if (name == "eval") {
     add_marker("eval", join_texts(inv.argv, 0, 6), inv.span);
     std::string text;
-    for (size_t i = 1; i < inv.argv.size(); ++i) text += (i > 1 ? " " : "") + inv.argv[i].text;
+    for (size_t i = 1; i < inv.argv.size(); ++i) text += (i > 1 ? " " : "") + script_text(inv.argv[i], depth);
     Taints taints = word_taints(inv.argv, 1);
     emit_secret_flows(taints, "exec", "eval", "", inv.span, "", true);
     return analyse_nested(text, in, "eval", inv.span, "eval", depth);
@@ -1050,7 +1050,7 @@ Stream Walker::model_shell(Invocation& inv, const Stream& in, int depth) {
     add_via(taints, "argument");
     for (auto& taint : taints)
       if (taint.from == "network") emit_secret_flows({taint}, "exec", name, "", inv.span, "", true);
-    out = analyse_nested(script.text, in, "shell_string", inv.span, name, depth);
+    out = analyse_nested(script_text(script, depth), in, "shell_string", inv.span, name, depth);
     out.interactive_shell = out.interactive_shell || interactive;
     return out;
   }

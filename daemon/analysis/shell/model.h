@@ -1,5 +1,7 @@
 #pragma once
 // The analyser's internal vocabulary: data labels (taint), byte streams and evaluated words.
+#include <tree_sitter/api.h>
+
 #include <optional>
 #include <string>
 #include <vector>
@@ -49,6 +51,7 @@ struct Word {
   std::optional<Stream> stream;  // process substitution: the word names this stream
   Span span;                 // in the current text
   int node_index = -1;       // which argument node it came from
+  TSNode node{};             // the syntax node (null for synthetic words)
 };
 
 }  // namespace toolwall::shell

@@ -742,6 +742,7 @@ Word Walker::eval_word(TSNode node, bool run_substitutions, bool in_quotes, int 
   Word word;
   word.source = std::string(text_of(node));
   word.span = span_of(node);
+  word.node = node;
   eval_part(node, word, run_substitutions, in_quotes, depth);
   return word;
 }
@@ -972,6 +973,14 @@ std::vector<Word> Walker::split_fields(Word word) const {
   }
   out.push_back(std::move(word));
   return out;
+}
+
+std::string Walker::script_text(const Word& word, int depth) {
+  // The outer shell runs substitutions before eval / bash -c see the string: when that output is
+  // known (a decoded payload), the string to analyse is the output.
+  if (!word.has_substitution || ts_node_is_null(word.node)) return word.text;
+  Word realised = eval_word(word.node, true, false, depth + 1);
+  return realised.dynamic ? word.text : realised.text;
 }
 
 Stream Walker::analyse_nested(const std::string& text, const Stream& in, std::string_view context, Span span,

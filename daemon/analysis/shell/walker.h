@@ -114,6 +114,7 @@ class Walker {
                          Span span, std::string_view last_via, bool include_network = false);
 
   // -- nested scripts (walker.cpp)
+  std::string script_text(const Word& word, int depth);
   Stream analyse_nested(const std::string& text, const Stream& in, std::string_view context, Span span,
                         std::string_view exec_sink, int depth);
 

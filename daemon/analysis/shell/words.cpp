@@ -153,8 +153,9 @@ std::string lower(std::string_view text) {
 bool is_url(std::string_view text) {
   size_t colon = text.find("://");
   if (colon == std::string_view::npos || colon == 0 || colon > 10) return false;
-  for (size_t i = 0; i < colon; ++i)
-    if (!std::isalpha(static_cast<unsigned char>(text[i])) && text[i] != '+') return false;
+  if (!std::isalpha(static_cast<unsigned char>(text[0]))) return false;
+  for (size_t i = 1; i < colon; ++i)
+    if (!std::isalnum(static_cast<unsigned char>(text[i])) && text[i] != '+' && text[i] != '-' && text[i] != '.') return false;
   return true;
 }
 

