@@ -722,6 +722,24 @@ std::optional<RunnerCall> runner_call(const SyntaxTree& tree, TSNode call, Langu
   return out;
 }
 
+// Python format placeholders ("{name}", "{0}") read as shell brace groups; they become a variable
+// so the command still parses. JavaScript's "${x}" already is shell syntax.
+void add_with_placeholders(std::string_view value, uint32_t base, bool python, ScriptBuilder& b) {
+  for (size_t i = 0; i < value.size(); ++i) {
+    uint32_t at = base + static_cast<uint32_t>(i);
+    if (python && value[i] == '{' && (i == 0 || value[i - 1] != '$')) {
+      size_t close = value.find('}', i + 1);
+      if (close != std::string_view::npos &&
+          value.substr(i + 1, close - i - 1).find('{') == std::string_view::npos) {
+        for (char c : std::string_view("${FORMATTED}")) b.add_char(c, at);
+        i = close;
+        continue;
+      }
+    }
+    b.add_char(value[i], at);
+  }
+}
+
 void program_scripts(const SyntaxTree& tree, Language language, const std::string& origin,
                      std::vector<EmbeddedScript>& out) {
   std::vector<TSNode> stack{tree.root()};
@@ -740,8 +758,9 @@ void program_scripts(const SyntaxTree& tree, Language language, const std::strin
       std::string_view raw = tree.text_of(word);
       std::string value = unquote_literal(raw);
       size_t inner = raw.find(value);
-      b.add(value,
-            ts_node_start_byte(word) + static_cast<uint32_t>(inner == std::string_view::npos ? 0 : inner));
+      uint32_t base =
+          ts_node_start_byte(word) + static_cast<uint32_t>(inner == std::string_view::npos ? 0 : inner);
+      add_with_placeholders(value, base, language == Language::python, b);
       b.add_char(' ', ts_node_end_byte(word));
     }
     if (!b.empty()) out.push_back(b.finish(origin, std::string(tree.text_of(field(node, "function")))));
@@ -822,6 +841,12 @@ Facts analyze_embedded_commands(const FileKind& kind, const std::string& path, s
     for (auto& f : shell.flows) locate(f.span, f.statement, f.location);
     for (auto& m : shell.markers) locate(m.span, m.statement, m.location);
     shell.statements.clear();
+    if (!shell.complete && kind.carrier == CommandCarrier::program) {
+      // Commands pieced together from literals in code are a best effort; that one does not parse
+      // as shell says nothing about the file, so it does not make the analysis incomplete.
+      shell.complete = true;
+      shell.incomplete_reason.clear();
+    }
     if (!shell.complete && !shell.incomplete_reason.empty())
       shell.incomplete_reason = path + " (" + script.label + "): " + shell.incomplete_reason;
     facts.merge(std::move(shell));
