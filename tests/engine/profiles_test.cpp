@@ -157,3 +157,14 @@ TEST_CASE("fields are read and written back by dotted paths") {
   CHECK(args["action"]["command"] == "pwd");
   CHECK_FALSE(toolwall::engine::set_field(args, "missing", "x"));
 }
+
+TEST_CASE("opencode multiedit reads every edit") {
+  auto call = resolve("opencode", "multiedit",
+                      {{"filePath", "a.ts"},
+                       {"edits", {{{"filePath", "a.ts"}, {"oldString", "x"}, {"newString", "y"}},
+                                  {{"filePath", "a.ts"}, {"oldString", "p"}, {"newString", "q"}}}}});
+  CHECK(call.kind == ToolKind::file_edit);
+  CHECK(call.shape == FileShape::multi_edit);
+  REQUIRE(call.edits.size() == 2);
+  CHECK(call.edits[1].new_text == "q");
+}
