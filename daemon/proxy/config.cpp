@@ -194,6 +194,7 @@ void read_config(Reader& r, const YAML::Node& root, ProxyConfig& c) {
              {"policy", [&](const YAML::Node& n, const std::string& k) { r.text(n, k, c.policy_path); }},
              {"profiles", [&](const YAML::Node& n, const std::string& k) { r.text(n, k, c.profiles_path); }},
              {"threads", threads},
+             {"pass_uninspected", [&](const YAML::Node& n, const std::string& k) { r.boolean(n, k, c.pass_uninspected); }},
              {"pool", pool},
              {"timeouts", timeouts},
              {"limits", limits},

@@ -51,6 +51,7 @@ struct ProxyConfig {
   Timeouts timeouts;
   Limits limits;
   wire::WireLimits wire;
+  bool pass_uninspected = false;  // forward APIs with tool calls this build cannot inspect (unsafe)
   std::string audit_path;  // empty = no audit log
   bool audit_log_all = false;
 };

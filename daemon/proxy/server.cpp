@@ -255,6 +255,12 @@ struct Server::Impl {
     exchange.client_address = client_address;
     if (auto agent = request.find("x-toolwall-agent"); agent != request.end()) exchange.agent = agent->value();
     const wire::Dialect* dialect = wire::dialect_for(request.method_string(), path);
+    if (!dialect && !options.config.pass_uninspected && wire::uninspectable_tool_api(request.method_string(), path)) {
+      co_return co_await send_error(client, http::status::not_implemented, "dialect_not_inspected",
+                                    "toolwall cannot inspect tool calls of " + std::string(path) +
+                                        " yet, so it does not forward it (set pass_uninspected: true to allow)",
+                                    request.version(), request.keep_alive());
+    }
 
     http::request<http::string_body> upstream_request = upstream_request_for(request, dialect != nullptr);
     if (options.config.upstream.tls)

@@ -95,6 +95,10 @@ class Dialect {
 // The dialect that owns a request, or null to pass it through untouched.
 const Dialect* dialect_for(std::string_view method, std::string_view path);
 
+// Whether a request goes to an API known to return tool calls in a dialect this build cannot
+// inspect yet (Responses, Messages, Ollama's /api/chat): such requests must not pass uninspected.
+bool uninspectable_tool_api(std::string_view method, std::string_view path);
+
 // Runs the judge and never lets an exception escape: a throwing judge blocks the call.
 Verdict judge_safely(const Judge& judge, const ToolCall& call);
 

@@ -2,7 +2,9 @@
 
 #include "chat_payloads.h"
 #include "http_client.h"
+#include "proxy/headers.h"
 #include "proxy_fixture.h"
+#include "wire/dialect.h"
 
 using namespace toolwall;
 using namespace toolwall::test;
@@ -148,4 +150,18 @@ TEST_CASE("a graceful shutdown lets an in-flight stream finish and then stops ac
   CHECK(streamed.body.find("[DONE]") != std::string::npos);
   auto after = http_request(proxy.port(), "GET", "/healthz");
   CHECK(after.status == 0);
+}
+
+TEST_CASE("APIs whose tool calls this build cannot inspect are refused, not passed unchecked") {
+  ProxyFixture proxy([](const RecordedRequest&) { return json_response(200, "{}"); });
+  for (const char* path : {"/v1/responses", "/v1/messages?beta=true", "/api/chat"}) {
+    if (wire::dialect_for("POST", proxy::path_of(path)) != nullptr) continue;  // inspected by now
+    auto res = http_request(proxy.port(), "POST", path, R"({"model":"m"})");
+    CHECK(res.status == 501);
+    CHECK(nlohmann::json::parse(res.body)["error"]["code"] == "dialect_not_inspected");
+  }
+  CHECK(proxy.upstream.requests().empty());
+  ProxyFixture open_proxy([](const RecordedRequest&) { return json_response(200, "{}"); },
+                          [](proxy::ProxyConfig& c) { c.pass_uninspected = true; });
+  CHECK(http_request(open_proxy.port(), "POST", "/api/chat", "{}").status == 200);
 }

@@ -1,0 +1,139 @@
+#include <catch2/catch.hpp>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <regex>
+
+#include "chat_payloads.h"
+#include "http_client.h"
+#include "scripted_upstream.h"
+
+using namespace toolwall::test;
+
+namespace {
+
+// `build/toolwall serve …` as a child process, its stdout read until it names its port.
+class ServeProcess {
+ public:
+  explicit ServeProcess(std::vector<std::string> args) {
+    int out[2];
+    REQUIRE(::pipe(out) == 0);
+    pid_ = ::fork();
+    REQUIRE(pid_ >= 0);
+    if (pid_ == 0) {
+      ::dup2(out[1], STDOUT_FILENO);
+      ::dup2(out[1], STDERR_FILENO);
+      ::close(out[0]);
+      ::close(out[1]);
+      if (::chdir(TOOLWALL_SOURCE_DIR) != 0) ::_exit(127);
+      std::vector<char*> argv{const_cast<char*>(TOOLWALL_BINARY), const_cast<char*>("serve")};
+      for (auto& a : args) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      ::execv(TOOLWALL_BINARY, argv.data());
+      ::_exit(127);
+    }
+    ::close(out[1]);
+    out_ = out[0];
+  }
+  ~ServeProcess() {
+    if (pid_ > 0 && !exited_) {
+      ::kill(pid_, SIGKILL);
+      ::waitpid(pid_, nullptr, 0);
+    }
+    ::close(out_);
+  }
+  // Reads output until `pattern` matches or the child exits; returns what was read.
+  std::string read_until(const std::regex& pattern, int timeout_ms = 10000) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+    char data[4096];
+    while (std::chrono::steady_clock::now() < deadline && !std::regex_search(output_, pattern)) {
+      pollfd p{out_, POLLIN, 0};
+      if (::poll(&p, 1, 50) <= 0) continue;
+      ssize_t n = ::read(out_, data, sizeof data);
+      if (n <= 0) break;
+      output_.append(data, static_cast<size_t>(n));
+    }
+    return output_;
+  }
+  uint16_t port() {
+    std::smatch m;
+    std::string text = read_until(std::regex("listening on http://127\\.0\\.0\\.1:(\\d+)"));
+    if (!std::regex_search(text, m, std::regex("listening on http://127\\.0\\.0\\.1:(\\d+)"))) FAIL(text);
+    return static_cast<uint16_t>(std::stoi(m[1]));
+  }
+  void signal(int sig) { ::kill(pid_, sig); }
+  // Waits for the exit status (or -1 after the timeout).
+  int wait_exit(int timeout_ms) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+    while (std::chrono::steady_clock::now() < deadline) {
+      int status = 0;
+      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+        exited_ = true;
+        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return -1;
+  }
+
+ private:
+  pid_t pid_ = -1;
+  int out_ = -1;
+  bool exited_ = false;
+  std::string output_;
+};
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+}  // namespace
+
+TEST_CASE("toolwall serve reopens its audit log on SIGHUP and drains and exits 0 on SIGTERM") {
+  ScriptedUpstream upstream([](const RecordedRequest&) {
+    return json_response(200, completion_body("ok", {{"c1", "Bash", bash_arguments(kBlockCommand)}}));
+  });
+  auto dir = std::filesystem::temp_directory_path() / ("toolwall-serve-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  std::string audit = (dir / "audit.jsonl").string();
+  ServeProcess serve({"--config", "/dev/null", "--listen", "127.0.0.1:0", "--upstream",
+                      "http://127.0.0.1:" + std::to_string(upstream.port()), "--policy", "rules/default.yaml",
+                      "--profiles", "config/agents.yaml", "--audit-log", audit});
+  uint16_t port = serve.port();
+  CHECK(http_request(port, "GET", "/healthz").status == 200);
+  CHECK(http_request(port, "POST", "/v1/chat/completions", chat_request(false)).status == 200);
+  CHECK(slurp(audit).find("\"call_id\":\"c1\"") != std::string::npos);
+
+  std::filesystem::rename(audit, audit + ".1");
+  serve.signal(SIGHUP);
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  CHECK(http_request(port, "POST", "/v1/chat/completions", chat_request(false)).status == 200);
+  CHECK(slurp(audit).find("\"call_id\":\"c1\"") != std::string::npos);
+
+  serve.signal(SIGTERM);
+  CHECK(serve.wait_exit(5000) == 0);
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("toolwall serve refuses a broken config with file:line:col and exit code 2") {
+  auto path = std::filesystem::temp_directory_path() / ("toolwall-bad-" + std::to_string(::getpid()) + ".yaml");
+  std::ofstream(path) << "listen: 127.0.0.1:8788\ntimeouts:\n  stream_idle: forever\n";
+  ServeProcess serve({"--config", path.string()});
+  CHECK(serve.wait_exit(5000) == 2);
+  std::string output = serve.read_until(std::regex("stream_idle"), 2000);
+  CHECK(output.find(path.string() + ":3:16:") != std::string::npos);
+  std::filesystem::remove(path);
+}
+
+TEST_CASE("toolwall serve refuses a policy that does not load") {
+  ServeProcess serve({"--config", "/dev/null", "--listen", "127.0.0.1:0", "--policy", "/nonexistent/policy.yaml"});
+  CHECK(serve.wait_exit(5000) == 2);
+  std::string output = serve.read_until(std::regex("nonexistent/policy\\.yaml"), 2000);
+  CHECK(output.find("/nonexistent/policy.yaml") != std::string::npos);
+}
