@@ -1,7 +1,6 @@
 #include "analysis/code/analyzer.h"
 
 #include <algorithm>
-#include <chrono>
 #include <exception>
 
 #include "analysis/code/change_parsers.h"
@@ -21,7 +20,7 @@ constexpr size_t kMaxFiles = 256;
 constexpr size_t kMaxFileBytes = 1 << 20;
 // All detectors on one file share this budget, so a hostile file costs a bounded time however
 // many detectors are loaded; past it, analysis is incomplete and the fail mode decides.
-constexpr auto kDetectorBudget = std::chrono::milliseconds(2000);
+constexpr uint64_t kDetectorBudgetMicros = 1'000'000;  // CPU time
 
 void mark_incomplete(Facts& facts, std::string reason) {
   facts.complete = false;
@@ -47,17 +46,16 @@ void run_code_detectors(const DetectorSet& set, const FileChange& change, const 
     auto parsed = parse(language, change.old_text);
     if (parsed) old_tree.emplace(std::move(*parsed));
   }
-  const auto deadline = std::chrono::steady_clock::now() + kDetectorBudget;
+  const uint64_t deadline = thread_cpu_micros() + kDetectorBudgetMicros;
   for (const auto& detector : set.detectors) {
     if (!detector.query_for(language)) continue;
-    auto left =
-        std::chrono::duration_cast<std::chrono::microseconds>(deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) {
+    uint64_t now = thread_cpu_micros();
+    if (now >= deadline) {
       mark_incomplete(facts, change.path + ": code detectors ran out of time");
       break;
     }
     QueryLimits limits;
-    limits.timeout_micros = std::min<uint64_t>(limits.timeout_micros, static_cast<uint64_t>(left.count()));
+    limits.timeout_micros = std::min<uint64_t>(limits.timeout_micros, deadline - now);
     RunResult result = run_detector(detector, tree, language, change.path, limits);
     if (result.hit_limit) mark_incomplete(facts, change.path + ": query limits reached for " + detector.id);
     if (detector.on_added && old_tree && !result.matches.empty()) {

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <chrono>
 #include <map>
 
 #include "analysis/code/syntax_walk.h"
@@ -18,11 +17,11 @@ constexpr size_t kScopeClip = size_t{64} * 1024;
 using Captures = std::map<uint32_t, std::vector<TSNode>>;
 
 struct Deadline {
-  std::chrono::steady_clock::time_point at;
+  uint64_t at_cpu_micros;
 };
 
 bool past_deadline(TSQueryCursorState* state) {
-  return std::chrono::steady_clock::now() >= static_cast<Deadline*>(state->payload)->at;
+  return thread_cpu_micros() >= static_cast<Deadline*>(state->payload)->at_cpu_micros;
 }
 
 std::string one_line(std::string_view text, size_t clip) {
@@ -317,7 +316,7 @@ RunResult run_detector(const Detector& detector, const SyntaxTree& tree, Languag
   const TSQuery* query = compiled->query.get();
   TSQueryCursor* cursor = ts_query_cursor_new();
   ts_query_cursor_set_match_limit(cursor, limits.match_limit);
-  Deadline deadline{std::chrono::steady_clock::now() + std::chrono::microseconds(limits.timeout_micros)};
+  Deadline deadline{thread_cpu_micros() + limits.timeout_micros};
   TSQueryCursorOptions options{&deadline, &past_deadline};
   ts_query_cursor_exec_with_options(cursor, query, tree.root(), &options);
 
@@ -363,7 +362,7 @@ RunResult run_detector(const Detector& detector, const SyntaxTree& tree, Languag
     result.matches.push_back(std::move(found));
     if (result.matches.size() >= limits.max_matches) break;
   }
-  if (ts_query_cursor_did_exceed_match_limit(cursor) || std::chrono::steady_clock::now() >= deadline.at)
+  if (ts_query_cursor_did_exceed_match_limit(cursor) || thread_cpu_micros() >= deadline.at_cpu_micros)
     result.hit_limit = true;
   ts_query_cursor_delete(cursor);
   return result;

@@ -1,7 +1,7 @@
 #include "analysis/code/syntax.h"
 
 #include <array>
-#include <chrono>
+#include <ctime>
 
 extern "C" {
 const TSLanguage* tree_sitter_python(void);
@@ -38,15 +38,21 @@ struct ThreadParsers {
 };
 
 struct Deadline {
-  std::chrono::steady_clock::time_point at;
+  uint64_t at_cpu_micros;
 };
 
 bool past_deadline(TSParseState* state) {
   auto* deadline = static_cast<Deadline*>(state->payload);
-  return std::chrono::steady_clock::now() >= deadline->at;  // true cancels the parse
+  return thread_cpu_micros() >= deadline->at_cpu_micros;  // true cancels the parse
 }
 
 }  // namespace
+
+uint64_t thread_cpu_micros() {
+  timespec now{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+  return static_cast<uint64_t>(now.tv_sec) * 1'000'000 + static_cast<uint64_t>(now.tv_nsec) / 1000;
+}
 
 std::string_view to_string(Language language) {
   return kNames[static_cast<size_t>(language)];
@@ -94,7 +100,7 @@ Expected<SyntaxTree, std::string> parse(Language language, std::string_view text
     return unexpected(std::string("file larger than ") + std::to_string(limits.max_bytes) + " bytes");
   thread_local ThreadParsers parsers;
   TSParser* parser = parsers.get(language);
-  Deadline deadline{std::chrono::steady_clock::now() + std::chrono::microseconds(limits.timeout_micros)};
+  Deadline deadline{thread_cpu_micros() + limits.timeout_micros};
   struct Source {
     std::string_view text;
   } source{text};
