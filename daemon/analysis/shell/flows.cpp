@@ -401,6 +401,11 @@ Stream Walker::model(Invocation& inv, const Stream& in, int depth) {
     if (const Option* array = parsed.find({"-a"})) variables_[array->value] = Variable{value, {}};
     return {};
   }
+  if (name == "trap" && inv.argv.size() > 2 && inv.argv[1].text != "-" && inv.argv[1].text != "--" &&
+      inv.argv[1].text != "-p" && inv.argv[1].text != "-l") {
+    // trap 'commands' SIGNAL: the string runs later in this shell.
+    return analyse_nested(script_text(inv.argv[1], depth), Stream{}, "trap", inv.span, "trap", depth);
+  }
   if (name == "alias") {
     for (const auto& arg : args) {
       size_t equals = arg.find('=');

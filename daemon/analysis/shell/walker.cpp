@@ -540,6 +540,10 @@ void Walker::collect_script_nodes(const std::vector<Word>& fields, size_t begin,
       for (size_t j = i + 1; j < fields.size(); ++j) nodes.insert(fields[j].node_index);
       return;
     }
+    if (name == "trap") {
+      if (i + 1 < fields.size()) nodes.insert(fields[i + 1].node_index);
+      return;
+    }
     if (is_shell(name) || name == "su") {
       for (size_t j = i + 1; j < fields.size(); ++j) {
         const std::string& arg = fields[j].text;

