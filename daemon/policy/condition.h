@@ -2,6 +2,7 @@
 // Compiled conditions: a tree of matchers over Facts, built once at load and evaluated per call.
 // A condition that holds reports the facts that made it hold (Bound), so a finding can carry the
 // fact's span, location and message placeholders, and a rewrite knows which statement to drop.
+#include <array>
 #include <memory>
 #include <optional>
 #include <regex>
@@ -27,6 +28,7 @@ struct Bound {
   Span statement() const;
   const Location* location() const;
   bool same_fact(const Bound& other) const;
+  std::array<const void*, 5> key() const { return {flow, command, marker, code, file}; }
 };
 
 // `current` is set while checking an `unless` or an exception for one match: host and origin tests

@@ -1,7 +1,9 @@
 #include "policy/policy.h"
 
 #include <algorithm>
+#include <array>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "policy/collector.h"
@@ -77,6 +79,20 @@ bool suppressed(const CompiledRule& rule, const Allowlist& allow, const Bound& b
   return rule.allowlistable && allow.suppresses(bound, facts);
 }
 
+constexpr size_t kMaxMatchesPerRule = 512;
+
+Finding finding_for(const CompiledRule& rule, const Bound& bound, const Facts& facts) {
+  Finding finding;
+  finding.rule = rule.info.id;
+  finding.message = rule.message.render(bound, facts, rule.info.id, rule.info.severity);
+  finding.action = rule.info.action;
+  finding.severity = rule.info.severity;
+  finding.span = bound.span();
+  if (const Location* location = bound.location()) finding.location = *location;
+  if (bound.file && finding.location.path.empty()) finding.location.path = bound.file->path;
+  return finding;
+}
+
 }  // namespace
 
 Evaluation Policy::evaluate(const Subject& subject) const {
@@ -85,29 +101,28 @@ Evaluation Policy::evaluate(const Subject& subject) const {
   Evaluation result;
   EvalContext context{facts, nullptr};
   std::vector<Bound> matches;
+  std::set<std::array<const void*, 5>> seen;
   for (const auto& rule : policy.rules) {
     if (!applies(rule, subject)) continue;
     matches.clear();
     if (!rule.match->evaluate(context, matches)) continue;
     if (matches.empty()) matches.push_back(Bound{});  // a call-level match (incomplete, not: …)
     bool fired = false;
-    for (size_t i = 0; i < matches.size(); ++i) {
-      const Bound& bound = matches[i];
-      bool repeat = std::any_of(matches.begin(), matches.begin() + static_cast<std::ptrdiff_t>(i),
-                                [&](const Bound& b) { return b.same_fact(bound); });
-      if (repeat || suppressed(rule, policy.allow, bound, facts)) continue;
+    // Hostile input can yield thousands of matches; past the cap the rule fires without looking
+    // further (suppressions cannot be trusted to cover what was not checked), and a rewrite blocks.
+    size_t checked = std::min(matches.size(), kMaxMatchesPerRule);
+    if (matches.size() > kMaxMatchesPerRule) {
       fired = true;
-      if (result.findings.size() < policy.limits.max_findings) {
-        Finding finding;
-        finding.rule = rule.info.id;
-        finding.message = rule.message.render(bound, facts, rule.info.id, rule.info.severity);
-        finding.action = rule.info.action;
-        finding.severity = rule.info.severity;
-        finding.span = bound.span();
-        if (const Location* location = bound.location()) finding.location = *location;
-        if (bound.file && finding.location.path.empty()) finding.location.path = bound.file->path;
-        result.findings.push_back(std::move(finding));
-      }
+      if (rule.info.action == Action::rewrite)
+        result.rewrite_problem = "rule " + rule.info.id + " matched too often";
+    }
+    seen.clear();
+    for (size_t i = 0; i < checked; ++i) {
+      const Bound& bound = matches[i];
+      if (!seen.insert(bound.key()).second || suppressed(rule, policy.allow, bound, facts)) continue;
+      fired = true;
+      if (result.findings.size() < policy.limits.max_findings)
+        result.findings.push_back(finding_for(rule, bound, facts));
       if (rule.info.action == Action::rewrite) {
         const Location* location = bound.location();
         Span statement = bound.statement();

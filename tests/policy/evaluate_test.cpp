@@ -399,3 +399,14 @@ rules:
   facts.hosts = {"example.com"};
   CHECK(run(*policy, facts).action == Action::allow);
 }
+
+TEST_CASE("thousands of matches stay bounded: findings are capped and a rewrite gives up") {
+  auto policy = load(kExfil);
+  Facts facts;
+  for (uint32_t i = 0; i < 2000; ++i)
+    facts.flows.push_back(flow("env_dump", "network", "x.example", {i * 10, i * 10 + 5}));
+  auto r = run(*policy, facts);
+  CHECK(r.action == Action::rewrite);
+  CHECK(r.findings.size() == 64);
+  CHECK_FALSE(r.rewrite_problem.empty());
+}
