@@ -43,11 +43,11 @@ Facts analyze(std::string_view script, const Limits& limits) {
       script = script.substr(0, limits.max_script_bytes);
     }
     if (script.find('\0') != std::string_view::npos) {
-      // bash drops NUL bytes from a command line; analyse what is left and say the input was odd.
+      // bash drops NUL bytes; blank them (offsets stay those of the original) and say the input was odd.
       mark_incomplete(facts, "NUL byte in the script");
       cleaned.reserve(script.size());
       for (char c : script)
-        if (c != '\0') cleaned += c;
+        cleaned += c == '\0' ? ' ' : c;
       script = cleaned;
     }
     if (size_t bad = invalid_utf8_at(script); bad != std::string_view::npos)
