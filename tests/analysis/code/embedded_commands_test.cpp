@@ -274,3 +274,36 @@ TEST_CASE("git config, autostart entries, devcontainers and VS Code tasks run co
       shipped_analyzer()->analyze_write(".git/config", "[core]\n\tbare = false\n[user]\n\tname = Dev\n");
   CHECK(plain_git.commands.empty());
 }
+
+TEST_CASE("configuration that turns TLS verification off is a security_off marker") {
+  struct Case {
+    const char* path;
+    const char* content;
+    uint32_t line;
+  };
+  for (const auto& c : std::vector<Case>{
+           {".npmrc", "registry=https://registry.npmjs.org/\nstrict-ssl=false\n", 2},
+           {"/home/u/.gitconfig", "[user]\n  name = x\n[http]\n  sslVerify = false\n", 4},
+           {"/etc/pip.conf", "[global]\ntrusted-host = pypi.example.net\n", 2},
+           {".env", "PORT=3000\nNODE_TLS_REJECT_UNAUTHORIZED=0\n", 2},
+           {"Dockerfile", "FROM node:20\nENV NODE_TLS_REJECT_UNAUTHORIZED=0\n", 2},
+           {".github/workflows/ci.yml", "jobs:\n  t:\n    env:\n      GIT_SSL_NO_VERIFY: \"true\"\n", 4},
+       }) {
+    auto facts = shipped_analyzer()->analyze_write(c.path, c.content);
+    INFO(c.path);
+    const Marker* found = nullptr;
+    for (const auto& m : facts.markers)
+      if (m.name == "security_off") found = &m;
+    REQUIRE(found);
+    CHECK(found->location.line == c.line);
+  }
+  for (auto [path, content] : std::vector<std::pair<const char*, const char*>>{
+           {".npmrc", "strict-ssl=true\n"},
+           {".env", "NODE_TLS_REJECT_UNAUTHORIZED=1\n"},
+           {"docs/tls.md", "Never set NODE_TLS_REJECT_UNAUTHORIZED=0\n"},
+       }) {
+    auto facts = shipped_analyzer()->analyze_write(path, content);
+    INFO(path);
+    for (const auto& m : facts.markers) CHECK(m.name != "security_off");
+  }
+}

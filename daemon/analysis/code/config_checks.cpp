@@ -1,0 +1,86 @@
+#include "analysis/code/config_checks.h"
+
+#include <array>
+#include <regex>
+
+#include "analysis/code/file_kind.h"
+#include "analysis/code/query_runner.h"
+
+namespace toolwall::code {
+
+namespace {
+
+struct Setting {
+  const char* file_pattern;  // on the lower-cased base name; empty: any configuration file
+  const char* line_pattern;  // on one line, case-insensitive
+  const char* detail;
+};
+
+// Each names what it turns off, for the person reading the flag.
+constexpr std::array<Setting, 11> kSettings{{
+    {"^\\.?(npmrc|yarnrc(\\.yml)?)$", R"(^\s*(strict-ssl|strict_ssl|enableStrictSsl)\s*[=:]\s*["']?false)",
+     "npm/yarn strict-ssl off"},
+    {"^\\.?(gitconfig|config)$", R"(^\s*sslverify\s*=\s*(false|no|off|0)\b)", "git http.sslVerify false"},
+    {"^\\.?(gitconfig|config)$", R"(^\s*hookspath\s*=)", "git core.hooksPath redirected"},
+    {"^(pip\\.conf|pip\\.ini)$", R"(^\s*trusted-host\s*=)", "pip trusted-host (TLS not checked)"},
+    {"^\\.curlrc$", R"(^\s*(-k|--insecure|insecure)\b)", "curl insecure"},
+    {"^\\.wgetrc$", R"(^\s*check_certificate\s*=\s*off)", "wget check_certificate off"},
+    {"^\\.condarc$", R"(^\s*ssl_verify\s*:\s*(false|no))", "conda ssl_verify false"},
+    {"", R"(\bNODE_TLS_REJECT_UNAUTHORIZED["']?\s*[=:]\s*["']?0\b)", "NODE_TLS_REJECT_UNAUTHORIZED=0"},
+    {"", R"(\bPYTHONHTTPSVERIFY["']?\s*[=:]\s*["']?0\b)", "PYTHONHTTPSVERIFY=0"},
+    {"", R"(\bGIT_SSL_NO_VERIFY["']?\s*[=:]\s*["']?(1|true)\b)", "GIT_SSL_NO_VERIFY"},
+    {"", R"(\b(NPM_CONFIG_STRICT_SSL|npm_config_strict_ssl)["']?\s*[=:]\s*["']?false\b)",
+     "npm strict-ssl off"},
+}};
+
+struct Compiled {
+  std::regex file;
+  bool any_file;
+  std::regex line;
+  std::string detail;
+};
+
+const std::vector<Compiled>& compiled() {
+  static const auto settings = [] {
+    std::vector<Compiled> out;
+    out.reserve(kSettings.size());
+    for (const auto& s : kSettings)
+      out.push_back({std::regex(s.file_pattern), *s.file_pattern == '\0',
+                     std::regex(s.line_pattern, std::regex::ECMAScript | std::regex::icase), s.detail});
+    return out;
+  }();
+  return settings;
+}
+
+}  // namespace
+
+std::vector<Marker> security_off_settings(const std::string& path, std::string_view content) {
+  std::vector<Marker> out;
+  std::string normalized = normalize_path(path);
+  std::string base =
+      normalized.substr(normalized.rfind('/') == std::string::npos ? 0 : normalized.rfind('/') + 1);
+  for (auto& c : base) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  size_t start = 0;
+  while (start < content.size() && out.size() < 64) {
+    size_t end = content.find('\n', start);
+    if (end == std::string_view::npos) end = content.size();
+    std::string_view line = content.substr(start, std::min<size_t>(end - start, kRegexInputCap));
+    for (const auto& s : compiled()) {
+      if (!s.any_file && !std::regex_search(base, s.file)) continue;
+      std::cmatch m;
+      if (!std::regex_search(line.data(), line.data() + line.size(), m, s.line)) continue;
+      Marker marker;
+      marker.name = "security_off";
+      marker.detail = s.detail;
+      uint32_t at = static_cast<uint32_t>(start + static_cast<size_t>(m.position(0)));
+      marker.span = Span{at, at + static_cast<uint32_t>(m.length(0))};
+      auto [l, col] = line_column(content, at);
+      marker.location = Location{path, "", l, col};
+      out.push_back(std::move(marker));
+    }
+    start = end + 1;
+  }
+  return out;
+}
+
+}  // namespace toolwall::code

@@ -1,0 +1,17 @@
+#pragma once
+// Settings in configuration files that turn a security control off: TLS verification for npm,
+// git, pip, curl, wget, conda, and the environment variables that disable it for Node, Python
+// and git (in .env files, Dockerfile ENV, CI env blocks). Reported as `security_off` markers, the
+// name the shell analyser uses for `git config http.sslVerify false` and the like.
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/facts.h"
+
+namespace toolwall::code {
+
+// Markers for every such setting in a non-code file, located by line and column.
+std::vector<Marker> security_off_settings(const std::string& path, std::string_view content);
+
+}  // namespace toolwall::code
