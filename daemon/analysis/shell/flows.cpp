@@ -1018,7 +1018,7 @@ Stream Walker::model_dns(Invocation& inv) {
 Stream Walker::model_shell(Invocation& inv, const Stream& in, int depth) {
   const std::string& name = inv.name;
   Stream out;
-  bool command_mode = false, interactive = false;
+  bool command_mode = false, interactive = false, stdin_mode = false;
   size_t i = 1;
   for (; i < inv.argv.size(); ++i) {
     const std::string& arg = inv.argv[i].text;
@@ -1041,6 +1041,7 @@ Stream Walker::model_shell(Invocation& inv, const Stream& in, int depth) {
     }
     if (arg.find('c') != std::string::npos && arg[0] == '-') command_mode = true;
     if (arg.find('i') != std::string::npos && arg[0] == '-') interactive = true;
+    if (arg.find('s') != std::string::npos && arg[0] == '-') stdin_mode = true;
     if (arg.find('o') != std::string::npos || arg.find('O') != std::string::npos) ++i;
     if (command_mode) {
       ++i;
@@ -1059,7 +1060,7 @@ Stream Walker::model_shell(Invocation& inv, const Stream& in, int depth) {
     out.interactive_shell = out.interactive_shell || interactive;
     return out;
   }
-  if (i < inv.argv.size()) {
+  if (i < inv.argv.size() && !stdin_mode) {
     const Word& script = inv.argv[i];
     if (script.stream) {
       emit_secret_flows(script.stream->taint, "exec", name, "", inv.span, "", true);
@@ -1419,6 +1420,21 @@ void Walker::model_git(Invocation& inv, int depth) {
       size_t equals = setting.find('=');
       if (equals != std::string::npos) aliases[setting.substr(6, equals - 6)] = setting.substr(equals + 1);
     }
+  // Settings whose value git runs through a shell: -c core.sshCommand=…, core.pager, core.fsmonitor …
+  for (size_t i = 0; i + 1 < args.size(); ++i) {
+    if (args[i] != "-c") continue;
+    const std::string& setting = args[i + 1];
+    size_t equals = setting.find('=');
+    if (equals == std::string::npos) continue;
+    std::string key = lower(setting.substr(0, equals));
+    std::string value = setting.substr(equals + 1);
+    bool runs = key == "core.sshcommand" || key == "core.pager" || key == "core.editor" || key == "core.fsmonitor" ||
+                key == "sequence.editor" || key == "diff.external" || key == "core.askpass" ||
+                (key.rfind("credential", 0) == 0 && !value.empty() && value[0] == '!') ||
+                (key.rfind("pager.", 0) == 0);
+    if (runs && !value.empty())
+      analyse_nested(value[0] == '!' ? value.substr(1) : value, Stream{}, "git_config", inv.span, "git", depth);
+  }
   size_t sub = git_subcommand_index(args);
   if (sub >= args.size()) return;
   const std::string& command = args[sub];

@@ -207,6 +207,14 @@ CodeReading read_code(std::string_view language, std::string_view code) {
     if (reading.network_api.empty()) reading.network_api = "file_get_contents";
   }
   if (language == "awk" && contains(code, "/inet/")) reading.network = true;
+  // A URL literal handed to something that fetches (require('https').get(url), loaders under other names).
+  bool url_literal = std::any_of(literals.begin(), literals.end(), [](const auto& l) { return is_url(l.second); });
+  if (!reading.network && url_literal &&
+      has_any(code, {"get(", "request(", "open(", "load(", "fetch", "download", "'https'", "\"https\"", "'http'",
+                     "\"http\"", "node:http"})) {
+    reading.network = true;
+    reading.network_api = "url";
+  }
 
   bool socket = has_any(code, {"socket", "IO::Socket", "TCPSocket", "fsockopen", "net.connect", "net.Socket",
                                "Socket.new", "/inet/tcp/", "stream_socket_client", "Deno.connect"});

@@ -615,6 +615,12 @@ void Walker::walk_assignment(TSNode node, int depth, bool persistent) {
   }
   if (auto detail = assignment_security_off(name, variable.value.text))
     add_marker("security_off", *detail, span_of(node));
+  // Variables whose value a program later runs as a shell command.
+  static const std::set<std::string_view> command_variables{"GIT_SSH_COMMAND", "GIT_EDITOR", "GIT_PAGER", "GIT_ASKPASS",
+                                                            "GIT_EXTERNAL_DIFF", "PAGER", "EDITOR", "VISUAL",
+                                                            "PROMPT_COMMAND", "SSH_ASKPASS", "LESSOPEN"};
+  if (command_variables.count(name) && !variable.value.text.empty() && variable.value.text.find(' ') != std::string::npos)
+    analyse_nested(variable.value.text, Stream{}, "env_command", span_of(node), name, depth);
   if (!index.empty()) {
     auto& existing = variables_[name];
     size_t position = static_cast<size_t>(std::atoi(index.c_str()));

