@@ -1,0 +1,49 @@
+// Engine::judge end to end with rules/default.yaml: a fuzzed call as the corpus writes it
+// ({"agent","tool","arguments"} JSON), or, when the input is not such JSON, a command for a Bash tool.
+#include <nlohmann/json.hpp>
+
+#include "engine/engine.h"
+#include "fuzz_common.h"
+#include "wire/dialect.h"
+
+using namespace toolwall;
+
+namespace {
+
+const engine::Engine& loaded_engine() {
+  static auto engine = [] {
+    engine::EngineOptions options;
+    options.policy_path = TOOLWALL_SOURCE_DIR "/rules/default.yaml";
+    options.profiles_path = TOOLWALL_SOURCE_DIR "/config/agents.yaml";
+    auto loaded = engine::Engine::load(options);
+    if (!loaded) toolwall::fuzz::fail("the default engine did not load");
+    return loaded.value();
+  }();
+  return *engine;
+}
+
+ToolCall call_of(std::string_view input) {
+  if (!wire::json_depth_exceeds(input, 128)) {
+    auto json = nlohmann::json::parse(input, nullptr, false);
+    if (json.is_object() && json.contains("tool") && json["tool"].is_string()) {
+      std::string agent = json.value("agent", nlohmann::json("")).is_string() ? json.value("agent", "") : "";
+      auto arguments = json.contains("arguments") ? json["arguments"] : nlohmann::json::object();
+      return ToolCall::from_json("call_fuzz", agent, json["tool"].get<std::string>(), arguments);
+    }
+  }
+  return ToolCall::from_json("call_fuzz", "claude-code", "Bash", nlohmann::json{{"command", std::string(input)}});
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  std::string_view input(reinterpret_cast<const char*>(data), size);
+  auto call = call_of(input);
+  auto verdict = loaded_engine().judge(call);
+  if (!verdict.error.empty() && verdict.action < loaded_engine().policy().fail_mode())
+    fuzz::fail("an analysis failure got a verdict weaker than the fail mode");
+  if (verdict.action == Action::rewrite && !verdict.arguments) fuzz::fail("a rewrite without arguments");
+  (void)verdict.to_json(call.id);
+  (void)verdict.explanation(call.tool);
+  return 0;
+}

@@ -1,0 +1,25 @@
+// shell::analyze on fuzzed scripts; then drop a fuzzed choice of its top-level statements with
+// shell::drop_statements and analyse the rewritten script again (the engine's rewrite path).
+#include <vector>
+
+#include "analysis/shell/rewrite.h"
+#include "analysis/shell/shell_analyzer.h"
+#include "fuzz_common.h"
+
+using namespace toolwall;
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  fuzz::Input in(data, size);
+  uint8_t drop_mask = in.byte();
+  auto script = in.rest();
+  auto facts = shell::analyze(script);
+  for (const auto& statement : facts.statements)
+    if (statement.end < statement.begin || statement.end > script.size()) fuzz::fail("statement span out of the script");
+  std::vector<Span> dropped;
+  for (size_t i = 0; i < facts.statements.size(); ++i)
+    if (drop_mask & (1u << (i % 8))) dropped.push_back(facts.statements[i]);
+  if (dropped.empty()) return 0;
+  auto rewritten = shell::drop_statements(script, dropped);
+  if (rewritten) (void)shell::analyze(*rewritten);
+  return 0;
+}

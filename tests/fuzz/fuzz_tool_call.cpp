@@ -1,0 +1,42 @@
+// ToolCall::from_wire / from_json, the JSON depth pre-check, and the agent profiles' argument
+// decoding (resolve: which field is the command, the path, the content) on fuzzed arguments.
+#include <memory>
+
+#include "engine/profiles.h"
+#include "fuzz_common.h"
+#include "wire/dialect.h"
+
+using namespace toolwall;
+
+namespace {
+
+const engine::Profiles& profiles() {
+  static auto loaded = engine::Profiles::load_file(TOOLWALL_SOURCE_DIR "/config/agents.yaml");
+  if (!loaded) toolwall::fuzz::fail("config/agents.yaml did not load");
+  return *loaded.value();
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  fuzz::Input in(data, size);
+  static const std::vector<std::string> names = profiles().profile_names();
+  uint8_t agent_pick = in.byte();
+  std::string agent = names.empty() || agent_pick == 255 ? "" : names[agent_pick % names.size()];
+  std::string tool(in.line(40));
+  auto arguments = in.rest();
+
+  if (wire::json_depth_exceeds(arguments, 128)) return 0;  // the wire refuses these before parsing
+  auto call = ToolCall::from_wire("call_1", agent, tool, arguments);
+  if (!call.arguments_valid && call.arguments_error.empty()) fuzz::fail("invalid arguments without a reason");
+  if (call.arguments_valid && !call.arguments.is_object()) fuzz::fail("valid arguments that are not an object");
+  auto again = ToolCall::from_json("call_1", agent, tool, nlohmann::json(std::string(arguments)));
+  if (again.arguments_valid != call.arguments_valid) fuzz::fail("from_json of a string differs from from_wire");
+  (void)profiles().resolve(call);
+  if (call.arguments_valid) {
+    (void)engine::find_field(call.arguments, tool);
+    auto copy = call.arguments;
+    (void)engine::set_field(copy, tool, "x");
+  }
+  return 0;
+}

@@ -1,0 +1,51 @@
+#pragma once
+// Shared by the hardening tests: the real engine with rules/default.yaml, loaded once, and a wall-time
+// budget that stretches under sanitizers (ASan/UBSan make the same work several times slower).
+#include <chrono>
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+#include "core/diagnostic.h"
+#include "engine/engine.h"
+
+namespace toolwall::hardening {
+
+#if defined(__SANITIZE_ADDRESS__)
+inline constexpr double kSanitizerSlowdown = 5.0;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+inline constexpr double kSanitizerSlowdown = 5.0;
+#else
+inline constexpr double kSanitizerSlowdown = 1.0;
+#endif
+#else
+inline constexpr double kSanitizerSlowdown = 1.0;
+#endif
+
+// The budget a verdict must arrive within: `seconds` in a normal build, more under sanitizers.
+inline std::chrono::duration<double> budget(double seconds) {
+  return std::chrono::duration<double>(seconds * kSanitizerSlowdown);
+}
+
+inline std::shared_ptr<const engine::Engine> default_engine() {
+  static std::shared_ptr<const engine::Engine> engine = [] {
+    engine::EngineOptions options;
+    options.policy_path = std::string(TOOLWALL_SOURCE_DIR) + "/rules/default.yaml";
+    options.profiles_path = std::string(TOOLWALL_SOURCE_DIR) + "/config/agents.yaml";
+    auto loaded = engine::Engine::load(options);
+    if (!loaded) throw std::runtime_error("default engine did not load: " + to_string(loaded.error()));
+    return loaded.value();
+  }();
+  return engine;
+}
+
+// Runs `work` and returns how long it took.
+template <typename Work>
+std::chrono::duration<double> timed(Work&& work) {
+  auto start = std::chrono::steady_clock::now();
+  work();
+  return std::chrono::steady_clock::now() - start;
+}
+
+}  // namespace toolwall::hardening
