@@ -269,6 +269,8 @@ Stream Walker::run(Invocation inv, const Stream& in, int depth) {
     limit("syntax tree deeper than " + std::to_string(limits_.max_tree_depth));
     return {};
   }
+  // Words that expand to nothing are not the command ($EMPTY curl … runs curl).
+  while (!inv.argv.empty() && inv.argv[0].text.empty() && !inv.argv[0].dynamic) inv.argv.erase(inv.argv.begin());
   // Peel wrappers: sudo, env, timeout, nohup … run the command in their arguments.
   size_t start = 0;
   for (int guard = 0; start < inv.argv.size() && guard < 32; ++guard) {
@@ -301,8 +303,27 @@ Stream Walker::run(Invocation inv, const Stream& in, int depth) {
   inv.argv.erase(inv.argv.begin(), inv.argv.begin() + static_cast<long>(start));
   for (auto& word : inv.argv) merge_taints(word.taint, {});
 
-  const Word& head = inv.argv[0];
+  Word& head = inv.argv[0];
   inv.name = head.dynamic ? std::string() : std::string(base_name(head.text));
+  if (!head.dynamic && inv.name.find_first_of("*?[") != std::string::npos) {
+    // A glob as the command word (/???/c?rl) runs whatever it matches: resolve it against commands that matter.
+    static const std::vector<std::string> known{"curl", "wget", "nc", "ncat", "netcat", "bash", "sh", "zsh", "dash",
+                                                "python", "python3", "perl", "ruby", "php", "node", "socat", "telnet",
+                                                "ssh", "scp", "rsync", "cat", "env", "printenv", "base64", "rm", "dd",
+                                                "chmod", "crontab", "openssl", "xxd", "eval"};
+    std::string match;
+    for (const auto& candidate : known)
+      if (glob_match(inv.name, candidate)) {
+        match = candidate;
+        break;
+      }
+    if (match.empty()) {
+      head.dynamic = true;
+    } else {
+      add_marker("obfuscated_name", head.source + " -> " + match, inv.span);
+      inv.name = match;
+    }
+  }
   if (facts_->commands.size() >= limits_.max_commands) {
     limit("more than " + std::to_string(limits_.max_commands) + " commands");
     stopped_ = true;
@@ -310,6 +331,7 @@ Stream Walker::run(Invocation inv, const Stream& in, int depth) {
   }
   Command command;
   command.name = head.dynamic ? head.text : inv.name;
+  if (head.dynamic) inv.name.clear();
   for (const auto& word : inv.argv) command.argv.push_back(word.text);
   command.span = inv.span;
   command.statement = statement_;
@@ -390,12 +412,12 @@ Stream Walker::model(Invocation& inv, const Stream& in, int depth) {
     // read VAR takes a line of stdin: the variable now holds that data.
     ParsedArgs parsed = parse_args(inv.argv, 1, "adnNpt", {});
     Word value;
-    value.dynamic = true;
-    value.text = "$REPLY";
+    value.dynamic = !in.literal;
     value.taint = in.taint;
     add_via(value.taint, "variable");
+    std::string line = in.literal ? in.literal->substr(0, in.literal->find('\n')) : std::string();
     for (size_t index : parsed.positionals) {
-      value.text = "$" + inv.argv[index].text;
+      value.text = in.literal ? line : "$" + inv.argv[index].text;
       variables_[inv.argv[index].text] = Variable{value, {}};
     }
     if (const Option* array = parsed.find({"-a"})) variables_[array->value] = Variable{value, {}};
@@ -411,6 +433,18 @@ Stream Walker::model(Invocation& inv, const Stream& in, int depth) {
       size_t equals = arg.find('=');
       if (equals != std::string::npos && equals > 0) aliases_[arg.substr(0, equals)] = arg.substr(equals + 1);
     }
+    return {};
+  }
+  if (name == "printf" && inv.argv.size() > 3 && inv.argv[1].text == "-v") {
+    // printf -v VAR FORMAT ARGS assigns instead of printing.
+    std::string variable = inv.argv[2].text;
+    inv.argv.erase(inv.argv.begin() + 1, inv.argv.begin() + 3);
+    Stream printed = model_echo(inv);
+    Word value;
+    value.text = printed.literal.value_or(std::string());
+    value.taint = printed.taint;
+    value.dynamic = std::any_of(inv.argv.begin() + 1, inv.argv.end(), [](const Word& w) { return w.dynamic; });
+    variables_[variable] = Variable{value, {}};
     return {};
   }
   if (name == "echo" || name == "printf") return model_echo(inv);

@@ -885,6 +885,11 @@ void Walker::eval_part(TSNode node, Word& word, bool run, bool in_quotes, int de
       word.dynamic = true;
       return;
     }
+    if (ts_node_named_child_count(node) == 0) {
+      // $() and `` expand to nothing: c$()url is curl.
+      word.obfuscated = true;
+      return;
+    }
     Stream out = run_substitution(node, Stream{}, depth + 1);
     add_via(out.taint, "substitution");
     merge_taints(word.taint, out.taint);
