@@ -1018,9 +1018,12 @@ Stream Walker::analyse_nested(const std::string& text, const Stream& in, std::st
   frame_.nested = true;
   frame_.exec_sink = std::string(exec_sink);
   frame_.nesting = saved.nesting + 1;
+  // Strings pulled out of interpreter code or written into files are best-effort reads: that one
+  // does not parse as shell says nothing about what runs now.
+  frame_.tolerant = saved.tolerant || context == "interpreter" || context == "awk_system" || context == "persist";
   context_.push_back(std::string(context));
   TSNode root = ts_tree_root_node(tree);
-  if (ts_node_has_error(root)) check_errors(root);
+  if (ts_node_has_error(root) && !frame_.tolerant) check_errors(root);
   Stream out = walk_sequence(root, in, depth + 1);
   context_.pop_back();
   frame_ = saved;

@@ -44,6 +44,7 @@ class Walker {
     Span anchor;                 // enclosing span in the original script
     std::string exec_sink;       // what runs this text ("bash", "eval" …)
     int nesting = 0;
+    bool tolerant = false;       // syntax errors here do not make the analysis incomplete
   };
   struct FileState {
     Taints taint;

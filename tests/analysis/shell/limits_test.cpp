@@ -142,3 +142,9 @@ TEST_CASE("mutated corpus commands never crash and finish within the budget") {
     REQUIRE((facts.complete || !facts.incomplete_reason.empty()));
   }
 }
+
+TEST_CASE("strings from interpreter code or persisted text that are not shell do not make the facts incomplete") {
+  CHECK(analyze("node -e \"const {exec} = require('child_process'); exec('if (x) {')\"").complete);
+  CHECK(analyze("echo 'PS1=\"(venv) $PS1' >> ~/.bashrc").complete);
+  CHECK_FALSE(analyze("bash -c 'if then ( fi'").complete);
+}
