@@ -619,7 +619,7 @@ Stream Walker::model_echo(Invocation& inv) {
     if (interpret) text = decode_printf(text);
     if (newline) text += "\n";
   }
-  out.literal = text;
+  if (spend_expansion(text.size())) out.literal = text;
   out.taint = word_taints(inv.argv, i);
   return out;
 }

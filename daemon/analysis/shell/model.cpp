@@ -29,7 +29,11 @@ bool is_secret_class(std::string_view from) {
 void merge_stream(Stream& into, const Stream& more) {
   merge_taints(into.taint, more.taint);
   // Unknown parts are left out: a sequence's known text is still worth reading (cron payloads).
-  if (more.literal) into.literal = into.literal.value_or(std::string()) + *more.literal;
+  constexpr size_t kMaxLiteral = 4 * 1024 * 1024;
+  if (more.literal) {
+    if (into.literal.value_or(std::string()).size() + more.literal->size() > kMaxLiteral) into.literal.reset();
+    else into.literal = into.literal.value_or(std::string()) + *more.literal;
+  }
   into.decoded = into.decoded || more.decoded;
   into.interactive_shell = into.interactive_shell || more.interactive_shell;
   into.network_peer = into.network_peer || more.network_peer;

@@ -873,6 +873,10 @@ void Walker::eval_part(TSNode node, Word& word, bool run, bool in_quotes, int de
       value.dynamic = true;
     }
     if (value.resolved_variable) word.resolved_variable = true, word.obfuscated = true;
+    if (!spend_expansion(value.text.size())) {
+      word.dynamic = true;
+      return;
+    }
     word.text += in_quotes || !value.resolved_variable ? value.text : split_marks(value.text);
     word.dynamic = word.dynamic || value.dynamic;
     merge_taints(word.taint, value.taint);
@@ -893,7 +897,7 @@ void Walker::eval_part(TSNode node, Word& word, bool run, bool in_quotes, int de
     Stream out = run_substitution(node, Stream{}, depth + 1);
     add_via(out.taint, "substitution");
     merge_taints(word.taint, out.taint);
-    if (out.literal && out.taint.empty() && !out.literal->empty()) {
+    if (out.literal && out.taint.empty() && !out.literal->empty() && spend_expansion(out.literal->size())) {
       std::string value = trim_newlines(*out.literal);
       word.text += in_quotes ? value : split_marks(value);
       word.obfuscated = true;
@@ -988,6 +992,16 @@ std::vector<Word> Walker::split_fields(Word word) const {
   }
   out.push_back(std::move(word));
   return out;
+}
+
+bool Walker::spend_expansion(size_t bytes) {
+  // Expansions can grow exponentially (x=$x$x); past a budget the text is unknown and the facts incomplete.
+  const size_t budget = std::max<size_t>(limits_.max_script_bytes, 1024) * 16;
+  expanded_bytes_ += bytes;
+  if (expanded_bytes_ <= budget) return true;
+  limit("expansions larger than " + std::to_string(budget) + " bytes");
+  stopped_ = true;
+  return false;
 }
 
 std::string Walker::script_text(const Word& word, int depth) {

@@ -147,6 +147,8 @@ class Walker {
   std::vector<TSTree*> trees_;
   std::chrono::steady_clock::time_point deadline_;
   size_t steps_ = 0;
+  size_t expanded_bytes_ = 0;         // text produced by expansions, capped (x=$x$x doubling)
+  bool spend_expansion(size_t bytes);
   bool stopped_ = false;              // a hard limit was hit: stop walking
   std::string last_command_;
   Stream pending_stdin_;

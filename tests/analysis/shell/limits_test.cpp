@@ -148,3 +148,13 @@ TEST_CASE("strings from interpreter code or persisted text that are not shell do
   CHECK(analyze("echo 'PS1=\"(venv) $PS1' >> ~/.bashrc").complete);
   CHECK_FALSE(analyze("bash -c 'if then ( fi'").complete);
 }
+
+TEST_CASE("exponentially growing expansions are capped") {
+  std::string script = "x=aaaaaaaa; ";
+  for (int i = 0; i < 60; ++i) script += "x=$x$x; ";
+  script += "echo $x $x $x $x";
+  auto start = Clock::now();
+  auto facts = analyze(script);
+  CHECK(seconds_since(start) < 5.0);
+  CHECK_FALSE(facts.complete);
+}
