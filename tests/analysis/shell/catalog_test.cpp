@@ -1,0 +1,78 @@
+// The knowledge tables: secret names, credential paths, persistence paths, destructive targets, helpers.
+#include <catch2/catch.hpp>
+
+#include "analysis/shell/catalog.h"
+
+namespace sh = toolwall::shell;
+
+TEST_CASE("secret variable names are recognised and ordinary ones are not") {
+  for (auto name : {"AWS_SECRET_ACCESS_KEY", "AWS_ACCESS_KEY_ID", "GITHUB_TOKEN", "GH_TOKEN", "NPM_TOKEN", "OPENAI_API_KEY",
+                    "ANTHROPIC_API_KEY", "DB_PASSWORD", "MYSQL_PASSWD", "SESSION_SECRET", "COOKIE_SECRET", "API_KEY",
+                    "STRIPE_SECRET_KEY", "GOOGLE_APPLICATION_CREDENTIALS", "DATABASE_URL", "HF_TOKEN", "auth_token"})
+    CHECK(sh::is_secret_variable(name));
+  for (auto name : {"PATH", "HOME", "NODE_ENV", "PWD", "USER", "SHELL", "LANG", "TERM", "EDITOR", "GIT_AUTHOR_NAME",
+                    "AWS_REGION", "XDG_SESSION_TYPE", "CI", "HOSTNAME", "MONKEY_COUNT"})
+    CHECK_FALSE(sh::is_secret_variable(name));
+}
+
+TEST_CASE("credential paths in home-relative, absolute and project forms are classified") {
+  using sh::PathClass;
+  for (auto path : {"~/.ssh/id_rsa", "$HOME/.ssh/id_ecdsa", "${HOME}/.aws/credentials", "/root/.netrc", "/home/ci/.npmrc",
+                    "/Users/me/.pypirc", ".env", "./.env.production", "config/.env.local", "~/.kube/config",
+                    "~/.docker/config.json", "~/.config/gh/hosts.yml", "~/.gnupg/private-keys-v1.d/x.key", "/etc/shadow",
+                    "tls/server.key", "private.pem", "~/.git-credentials", "~/.ssh"})
+    CHECK(sh::classify_path(path) == PathClass::credential);
+  for (auto path : {".env.example", ".env.sample", ".env.template", "~/.ssh/id_rsa.pub", "~/.ssh/known_hosts",
+                    "src/env.ts", "fullchain.pem", "README.md", "/etc/hosts", "shadow.css"})
+    CHECK(sh::classify_path(path) == PathClass::ordinary);
+  CHECK(sh::classify_path("/proc/self/environ") == PathClass::environment);
+  CHECK(sh::classify_path("/proc/1234/environ") == PathClass::environment);
+}
+
+TEST_CASE("persistence paths name their kind") {
+  CHECK(sh::persistence_kind("~/.bashrc").value() == "shell_rc");
+  CHECK(sh::persistence_kind("/home/u/.zshrc").value() == "shell_rc");
+  CHECK(sh::persistence_kind("$HOME/.profile").value() == "profile");
+  CHECK(sh::persistence_kind("/etc/profile.d/x.sh").value() == "profile");
+  CHECK(sh::persistence_kind("/etc/cron.d/job").value() == "cron");
+  CHECK(sh::persistence_kind("/var/spool/cron/crontabs/root").value() == "cron");
+  CHECK(sh::persistence_kind("~/.ssh/authorized_keys").value() == "authorized_keys");
+  CHECK(sh::persistence_kind(".git/hooks/pre-push").value() == "git_hook");
+  CHECK(sh::persistence_kind("/etc/systemd/system/x.service").value() == "service");
+  CHECK(sh::persistence_kind("~/Library/LaunchAgents/x.plist").value() == "service");
+  CHECK_FALSE(sh::persistence_kind(".git/hooks/pre-commit.sample").has_value());
+  CHECK_FALSE(sh::persistence_kind("docs/bashrc.md").has_value());
+  CHECK_FALSE(sh::persistence_kind("src/profile.ts").has_value());
+}
+
+TEST_CASE("destructive targets and block devices") {
+  for (auto path : {"/", "/*", "~", "~/", "$HOME", "${HOME}/", "/etc", "/usr/", "/var", "/home", "/root", "/boot/*"})
+    CHECK(sh::is_destructive_target(path));
+  for (auto path : {"/tmp/build-cache", "node_modules", "dist", "~/.cache", "/var/tmp/x", "./build", "/etc/nginx/conf.d/x"})
+    CHECK_FALSE(sh::is_destructive_target(path));
+  for (auto device : {"/dev/sda", "/dev/nvme0n1", "/dev/hdb", "/dev/vda1", "/dev/mmcblk0", "/dev/xvdf"})
+    CHECK(sh::is_block_device(device));
+  for (auto device : {"/dev/null", "/dev/zero", "/dev/tty", "/dev/stdout"}) CHECK_FALSE(sh::is_block_device(device));
+}
+
+TEST_CASE("credential helpers are told apart from ordinary subcommands") {
+  CHECK(sh::credential_helper("gh", {"auth", "token"}));
+  CHECK(sh::credential_helper("gh", {"auth", "status", "--show-token"}));
+  CHECK_FALSE(sh::credential_helper("gh", {"auth", "status"}));
+  CHECK(sh::credential_helper("aws", {"configure", "get", "aws_secret_access_key"}));
+  CHECK_FALSE(sh::credential_helper("aws", {"configure", "get", "region"}));
+  CHECK(sh::credential_helper("kubectl", {"get", "secret", "db"}));
+  CHECK_FALSE(sh::credential_helper("kubectl", {"get", "pods"}));
+  CHECK(sh::credential_helper("pass", {"show", "x"}));
+  CHECK_FALSE(sh::credential_helper("pass", {"ls"}));
+}
+
+TEST_CASE("wrappers report how many words to skip before the wrapped command") {
+  CHECK(sh::wrapper_prefix("sudo", {"-u", "root", "curl"}).value() == 2);
+  CHECK(sh::wrapper_prefix("env", {"-i", "A=1", "-u", "B", "curl"}).value() == 4);
+  CHECK(sh::wrapper_prefix("timeout", {"-s", "KILL", "5s", "curl"}).value() == 3);
+  CHECK(sh::wrapper_prefix("nice", {"-n", "10", "curl"}).value() == 2);
+  CHECK(sh::wrapper_prefix("nice", {"-5", "curl"}).value() == 1);
+  CHECK(sh::wrapper_prefix("stdbuf", {"-o0", "curl"}).value() == 1);
+  CHECK_FALSE(sh::wrapper_prefix("curl", {"x"}).has_value());
+}
