@@ -135,16 +135,20 @@ class ResponsesStreamFilter final : public StreamFilter {
     decide_numbering(event.body);
     note_response(event);
 
-    int upstream_index = -1;
     auto index_it = event.body.find("output_index");
-    if (index_it != event.body.end() && index_it->is_number_integer()) {
-      upstream_index = index_it->get<int>();
-    } else if (auto by_id = key_by_item_id_.find(string_member(event.body, "item_id"));
-               by_id != key_by_item_id_.end()) {
-      event.item_key = by_id->second;
-      return take_item_event(std::move(event), out);
-    }
-    if (upstream_index >= 0) return route_item_event(std::move(event), upstream_index, out);
+    if (index_it != event.body.end() && index_it->is_number_integer())
+      return route_item_event(std::move(event), index_it->get<int>(), out);
+    // Without an output_index, an event is placed by its item id; one that carries a call is never
+    // treated as a response-level event, so it cannot pass unjudged.
+    std::string item_id = string_member(event.body, "item_id");
+    auto item_it = event.body.find("item");
+    if (item_id.empty() && item_it != event.body.end()) item_id = string_member(*item_it, "id");
+    if (auto by_id = key_by_item_id_.find(item_id); !item_id.empty() && by_id != key_by_item_id_.end())
+      return route_item_event(std::move(event), items_[by_id->second].upstream_index, out);
+    bool carries_call =
+        is_call_event(event.type) ||
+        (item_it != event.body.end() && responses::is_call_item_type(string_member(*item_it, "type")));
+    if (carries_call) return route_item_event(std::move(event), next_unindexed_--, out);
     return enqueue(std::move(event), out);
   }
 
@@ -191,7 +195,17 @@ class ResponsesStreamFilter final : public StreamFilter {
     bool added = event.type == "response.output_item.added";
 
     auto known = key_by_index_.find(upstream_index);
-    if (known != key_by_index_.end() && added) {
+    // A call item arriving at the index of a non-call item is a new call, never part of the old item.
+    bool call_item = item_json && responses::is_call_item_type(string_member(*item_json, "type"));
+    bool at_non_call = known != key_by_index_.end() && !items_[known->second].is_call;
+    if (at_non_call && is_call_event(event.type)) {
+      // Call arguments addressed to a message or other item belong to no call a client could run, and
+      // were never judged: they are dropped.
+      if (ctx_.counters) ++ctx_.counters->upstream_malformed;
+      return true;
+    }
+    bool starts_item = added || (at_non_call && call_item);
+    if (known != key_by_index_.end() && starts_item) {
       // The upstream reuses an index: whatever was there is over.
       Item& previous = items_[known->second];
       if (previous.is_call && !previous.ready) {
@@ -318,12 +332,24 @@ class ResponsesStreamFilter final : public StreamFilter {
     return rebuilt;
   }
 
-  // Whether the deltas the client accumulates spell the same call as the done item it runs.
+  // Whether what the client accumulates (the added item, then the deltas) spells the same call as
+  // the done item it runs; if not, the client is sent one clean copy of the judged item instead.
   bool streamed_matches(const Item& item, const OrderedJson& final) const {
-    if (item.type == "local_shell_call") return true;
-    std::string text = string_member(final, text_field(item));
-    if (item.streamed_done && *item.streamed_done != text) return false;
-    return item.streamed.empty() || item.streamed == text;
+    OrderedJson opening = item.added;
+    OrderedJson closing = final;
+    opening.erase("status");
+    closing.erase("status");
+    if (item.type != "local_shell_call") {
+      const char* field = text_field(item);
+      std::string text = string_member(final, field);
+      if (item.streamed_done && *item.streamed_done != text) return false;
+      if (!item.streamed.empty() && item.streamed != text) return false;
+      if (string_member(opening, field).empty()) {
+        opening.erase(field);
+        closing.erase(field);
+      }
+    }
+    return opening == closing;
   }
 
   void assign_client_index(Item& item, int key) {
@@ -391,7 +417,10 @@ class ResponsesStreamFilter final : public StreamFilter {
       }
       ++next_sequence_;
     }
-    if (is_terminal(event.type)) modified = finalize_output(body) || modified;
+    if (is_terminal(event.type))
+      modified = finalize_output(body) || modified;
+    else
+      modified = judge_early_output(body) || modified;
     if (modified)
       write(event.type, body, out);
     else
@@ -485,7 +514,7 @@ class ResponsesStreamFilter final : public StreamFilter {
         size_t position = static_cast<size_t>(item.upstream_index);
         bool listed = position < output->size() && (*output)[position].is_object();
         if (!item.is_call && listed)
-          final.push_back((*output)[position]);
+          final.push_back(judged_entry((*output)[position]));
         else if (was_sent(item))
           final.push_back(sent_[item.client_index]);
       }
@@ -493,26 +522,42 @@ class ResponsesStreamFilter final : public StreamFilter {
     int position = 0;
     for (const auto& entry : *output) {
       auto key = key_by_index_.find(position++);
-      if (key != key_by_index_.end()) {
-        if (changed_) continue;  // already listed
+      if (key == key_by_index_.end()) {
+        final.push_back(judged_entry(entry));
+      } else if (!changed_) {
         const Item& item = items_[key->second];
-        if (item.is_call) {
-          if (was_sent(item))
-            final.push_back(sent_[item.client_index]);  // never the upstream's unjudged copy
-          continue;
-        }
-        final.push_back(entry);
-        continue;
+        if (!item.is_call)
+          final.push_back(judged_entry(entry));
+        else if (was_sent(item))
+          final.push_back(sent_[item.client_index]);  // never the upstream's copy
       }
-      if (entry.is_object() && responses::is_call_item_type(string_member(entry, "type"))) {
-        final.push_back(responses::settle_item(entry, ctx_).item);
-        continue;
-      }
-      final.push_back(entry);
     }
     if (final == *output) return false;
     *output = std::move(final);
     return true;
+  }
+
+  // response.created and in_progress normally list no output; call items there are judged anyway.
+  bool judge_early_output(OrderedJson& body) {
+    auto response = body.find("response");
+    if (response == body.end() || !response->is_object()) return false;
+    auto output = response->find("output");
+    if (output == response->end() || !output->is_array()) return false;
+    bool changed = false;
+    for (auto& entry : *output) {
+      OrderedJson judged = judged_entry(entry);
+      if (judged == entry) continue;
+      entry = std::move(judged);
+      changed = true;
+    }
+    return changed;
+  }
+
+  // An upstream entry of the final output that the stream did not show as a call: a call item there
+  // is judged now, so a client reading only the final response never gets one unjudged.
+  OrderedJson judged_entry(const OrderedJson& entry) {
+    if (!entry.is_object() || !responses::is_call_item_type(string_member(entry, "type"))) return entry;
+    return responses::settle_item(entry, ctx_).item;
   }
 
   bool was_sent(const Item& item) const {
@@ -572,6 +617,7 @@ class ResponsesStreamFilter final : public StreamFilter {
   std::vector<OrderedJson> sent_;              // by client output_index: each item as the client got it
   OrderedJson envelope_;                       // the last response object seen, without its output
   int next_key_ = 0;
+  int next_unindexed_ = -1000000;  // stand-in output_index for call events that came without one
   int next_client_index_ = 0;
   int64_t next_sequence_ = 0;
   bool numbering_decided_ = false;
