@@ -500,8 +500,9 @@ std::string command_text(const Command& command) {
 
 }  // namespace
 
-std::string MessageTemplate::render(const Bound& bound, const Facts& facts, const std::string& rule,
+std::string MessageTemplate::render(const Bound& bound, const EvalContext& context, const std::string& rule,
                                     const std::string& severity) const {
+  const Facts& facts = context.facts;
   std::string out;
   const Location* location = bound.location();
   for (const auto& s : segments) {
@@ -516,7 +517,7 @@ std::string MessageTemplate::render(const Bound& bound, const Facts& facts, cons
         out += bound.flow ? bound.flow->sink : bound.command ? bound.command->name : "";
         break;
       case Placeholder::host: {
-        auto hosts = hosts_of(bound, facts);
+        auto hosts = context.hosts_of(bound);
         out += hosts.empty() ? std::string("an unresolved host") : hosts.front();
         break;
       }
@@ -588,9 +589,10 @@ std::string MessageTemplate::render(const Bound& bound, const Facts& facts, cons
   return out;
 }
 
-bool Allowlist::suppresses(const Bound& bound, const Facts& facts) const {
+bool Allowlist::suppresses(const Bound& bound, const EvalContext& context) const {
+  const Facts& facts = context.facts;
   if (hosts) {
-    auto names = hosts_of(bound, facts);
+    auto names = context.hosts_of(bound);
     if (!names.empty() &&
         std::all_of(names.begin(), names.end(), [&](const auto& h) { return hosts->matches(h); }))
       return true;

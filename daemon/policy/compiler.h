@@ -40,7 +40,7 @@ class MessageTemplate {
     Placeholder placeholder = Placeholder::none;
   };
   std::vector<Segment> segments;
-  std::string render(const Bound& bound, const Facts& facts, const std::string& rule,
+  std::string render(const Bound& bound, const EvalContext& context, const std::string& rule,
                      const std::string& severity) const;
 };
 
@@ -59,7 +59,7 @@ struct Allowlist {
   std::optional<HostMatcher> hosts;
   std::vector<CommandPrefix> commands;
   std::vector<std::string> paths;
-  bool suppresses(const Bound& bound, const Facts& facts) const;
+  bool suppresses(const Bound& bound, const EvalContext& context) const;
 };
 
 struct CompiledPolicy {

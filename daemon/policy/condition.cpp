@@ -64,33 +64,71 @@ bool Bound::same_fact(const Bound& other) const {
          file == other.file;
 }
 
-std::vector<std::string> hosts_of(const Bound& bound, const Facts& facts) {
-  std::vector<std::string> hosts;
-  if (bound.flow) {
-    if (!bound.flow->host.empty()) hosts.push_back(bound.flow->host);
-    return hosts;
-  }
-  Span statement = bound.statement();
-  auto add_hosts_named_by = [&](const Command& command) {
-    for (const auto& host : facts.hosts)
+namespace {
+
+// Host names are searched for inside words; past this many hosts the rest are not searched (a host
+// test then sees fewer hosts: host_not_in treats "none known" as untrusted, so this errs strict).
+constexpr size_t kMaxHostsSearched = 256;
+
+}  // namespace
+
+void HostIndex::build() {
+  built_ = true;
+  size_t searched = std::min(facts_.hosts.size(), kMaxHostsSearched);
+  by_command_.resize(facts_.commands.size());
+  for (size_t c = 0; c < facts_.commands.size(); ++c) {
+    const Command& command = facts_.commands[c];
+    auto& named = by_command_[c];
+    for (size_t h = 0; h < searched; ++h) {
+      const std::string& host = facts_.hosts[h];
       for (size_t i = 1; i < command.argv.size(); ++i)
         if (command.argv[i].find(host) != std::string::npos) {
-          if (std::find(hosts.begin(), hosts.end(), host) == hosts.end()) hosts.push_back(host);
+          named.push_back(host);
           break;
         }
-  };
-  if (bound.command) add_hosts_named_by(*bound.command);
-  if (!statement.empty() && !bound.command)
-    for (const auto& command : facts.commands)
-      if (command.statement.begin == statement.begin && command.statement.end == statement.end)
-        add_hosts_named_by(command);
-  if (hosts.empty() && bound.empty()) hosts = facts.hosts;
-  return hosts;
+    }
+    if (named.empty() || command.statement.empty()) continue;
+    auto& in_statement =
+        by_statement_[StatementKey{command.location.path, command.statement.begin, command.statement.end}];
+    for (auto host : named)
+      if (std::find(in_statement.begin(), in_statement.end(), host) == in_statement.end())
+        in_statement.push_back(host);
+  }
 }
 
-bool FactFilter::accepts(const Bound& bound, const Facts& facts) const {
+std::vector<std::string> HostIndex::of(const Bound& bound) {
+  if (bound.flow) {
+    if (bound.flow->host.empty()) return {};
+    return {bound.flow->host};
+  }
+  if (bound.empty()) return facts_.hosts;
+  if (!built_) build();
+  const std::vector<std::string_view>* named = nullptr;
+  if (bound.command) {
+    auto index = static_cast<size_t>(bound.command - facts_.commands.data());
+    if (index < by_command_.size()) named = &by_command_[index];
+  } else {
+    Span statement = bound.statement();
+    const Location* location = bound.location();
+    auto it = by_statement_.find(StatementKey{
+        location ? std::string_view(location->path) : std::string_view(), statement.begin, statement.end});
+    if (!statement.empty() && it != by_statement_.end()) named = &it->second;
+  }
+  std::vector<std::string> out;
+  if (named)
+    for (auto host : *named) out.emplace_back(host);
+  return out;
+}
+
+std::vector<std::string> EvalContext::hosts_of(const Bound& bound) const {
+  if (hosts) return hosts->of(bound);
+  HostIndex once(facts);
+  return once.of(bound);
+}
+
+bool FactFilter::accepts(const Bound& bound, const EvalContext& context) const {
   if (host_in || host_not_in) {
-    auto hosts = hosts_of(bound, facts);
+    auto hosts = context.hosts_of(bound);
     if (host_in &&
         std::none_of(hosts.begin(), hosts.end(), [&](const auto& h) { return host_in->matches(h); }))
       return false;
@@ -118,7 +156,7 @@ bool FlowSelector::evaluate(const EvalContext& context, std::vector<Bound>& out)
     if (!sink.empty() && !sink.matches(flow.sink)) continue;
     Bound bound;
     bound.flow = &flow;
-    if (!filter.empty() && !filter.accepts(bound, context.facts)) continue;
+    if (!filter.empty() && !filter.accepts(bound, context)) continue;
     out.push_back(bound);
     any = true;
   }
@@ -140,7 +178,7 @@ bool CommandSelector::evaluate(const EvalContext& context, std::vector<Bound>& o
     if (args_regex && !std::regex_search(joined_argv(command), *args_regex)) continue;
     Bound bound;
     bound.command = &command;
-    if (!filter.empty() && !filter.accepts(bound, context.facts)) continue;
+    if (!filter.empty() && !filter.accepts(bound, context)) continue;
     out.push_back(bound);
     any = true;
   }
@@ -154,7 +192,7 @@ bool MarkerSelector::evaluate(const EvalContext& context, std::vector<Bound>& ou
     if (!detail.empty() && !detail.matches(marker.detail)) continue;
     Bound bound;
     bound.marker = &marker;
-    if (!filter.empty() && !filter.accepts(bound, context.facts)) continue;
+    if (!filter.empty() && !filter.accepts(bound, context)) continue;
     out.push_back(bound);
     any = true;
   }
@@ -169,7 +207,7 @@ bool CodeSelector::evaluate(const EvalContext& context, std::vector<Bound>& out)
     if (!language.empty() && !language.matches(match.language)) continue;
     Bound bound;
     bound.code = &match;
-    if (!filter.empty() && !filter.accepts(bound, context.facts)) continue;
+    if (!filter.empty() && !filter.accepts(bound, context)) continue;
     out.push_back(bound);
     any = true;
   }
@@ -192,7 +230,7 @@ bool PathSelector::evaluate(const EvalContext& context, std::vector<Bound>& out)
 
 bool FactFilterCondition::evaluate(const EvalContext& context, std::vector<Bound>& out) const {
   static const Bound kNothing;
-  return filter.accepts(context.current ? *context.current : kNothing, context.facts);
+  return filter.accepts(context.current ? *context.current : kNothing, context);
 }
 
 bool IncompleteCondition::evaluate(const EvalContext& context, std::vector<Bound>& out) const {

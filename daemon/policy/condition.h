@@ -3,10 +3,13 @@
 // A condition that holds reports the facts that made it hold (Bound), so a finding can carry the
 // fact's span, location and message placeholders, and a rewrite knows which statement to drop.
 #include <array>
+#include <map>
 #include <memory>
 #include <optional>
 #include <regex>
 #include <string>
+#include <string_view>
+#include <tuple>
 #include <vector>
 
 #include "core/facts.h"
@@ -31,11 +34,31 @@ struct Bound {
   std::array<const void*, 5> key() const { return {flow, command, marker, code, file}; }
 };
 
+// The hosts each fact is about: a flow's host, else the hosts named by the commands of its statement.
+// Built once per evaluation, the first time a host test needs it, so a script with thousands of
+// statements costs one pass, not one per match.
+class HostIndex {
+ public:
+  explicit HostIndex(const Facts& facts) : facts_(facts) {}
+  std::vector<std::string> of(const Bound& bound);
+
+ private:
+  using StatementKey = std::tuple<std::string_view, uint32_t, uint32_t>;
+  void build();
+  const Facts& facts_;
+  bool built_ = false;
+  std::vector<std::vector<std::string_view>> by_command_;
+  std::map<StatementKey, std::vector<std::string_view>> by_statement_;
+};
+
 // `current` is set while checking an `unless` or an exception for one match: host and origin tests
 // without a fact selector beside them then test that match's fact.
 struct EvalContext {
   const Facts& facts;
   const Bound* current = nullptr;
+  HostIndex* hosts = nullptr;  // lazily built; null: computed on the spot
+
+  std::vector<std::string> hosts_of(const Bound& bound) const;
 };
 
 class Condition {
@@ -52,11 +75,8 @@ struct FactFilter {
   std::optional<StringMatcher> origin, origin_not;
 
   bool empty() const { return !host_in && !host_not_in && !origin && !origin_not; }
-  bool accepts(const Bound& bound, const Facts& facts) const;
+  bool accepts(const Bound& bound, const EvalContext& context) const;
 };
-
-// The hosts a fact is about: a flow's host, else the hosts named by the commands of its statement.
-std::vector<std::string> hosts_of(const Bound& bound, const Facts& facts);
 
 struct FlowSelector final : Condition {
   StringMatcher from, to, via_any, source, sink;

@@ -68,23 +68,24 @@ bool applies(const CompiledRule& rule, const Subject& subject) {
   return true;
 }
 
-bool suppressed(const CompiledRule& rule, const Allowlist& allow, const Bound& bound, const Facts& facts) {
-  EvalContext in_match{facts, &bound};
+bool suppressed(const CompiledRule& rule, const Allowlist& allow, const Bound& bound,
+                const EvalContext& context) {
+  EvalContext in_match{context.facts, &bound, context.hosts};
   std::vector<Bound> ignored;
   if (rule.unless && rule.unless->evaluate(in_match, ignored)) return true;
   for (const Condition* exception : rule.exceptions) {
     ignored.clear();
     if (exception->evaluate(in_match, ignored)) return true;
   }
-  return rule.allowlistable && allow.suppresses(bound, facts);
+  return rule.allowlistable && allow.suppresses(bound, context);
 }
 
 constexpr size_t kMaxMatchesPerRule = 512;
 
-Finding finding_for(const CompiledRule& rule, const Bound& bound, const Facts& facts) {
+Finding finding_for(const CompiledRule& rule, const Bound& bound, const EvalContext& context) {
   Finding finding;
   finding.rule = rule.info.id;
-  finding.message = rule.message.render(bound, facts, rule.info.id, rule.info.severity);
+  finding.message = rule.message.render(bound, context, rule.info.id, rule.info.severity);
   finding.action = rule.info.action;
   finding.severity = rule.info.severity;
   finding.span = bound.span();
@@ -99,7 +100,8 @@ Evaluation Policy::evaluate(const Subject& subject) const {
   const CompiledPolicy& policy = impl_->compiled;
   const Facts& facts = subject.facts;
   Evaluation result;
-  EvalContext context{facts, nullptr};
+  HostIndex hosts(facts);
+  EvalContext context{facts, nullptr, &hosts};
   std::vector<Bound> matches;
   std::set<std::array<const void*, 5>> seen;
   for (const auto& rule : policy.rules) {
@@ -119,10 +121,10 @@ Evaluation Policy::evaluate(const Subject& subject) const {
     seen.clear();
     for (size_t i = 0; i < checked; ++i) {
       const Bound& bound = matches[i];
-      if (!seen.insert(bound.key()).second || suppressed(rule, policy.allow, bound, facts)) continue;
+      if (!seen.insert(bound.key()).second || suppressed(rule, policy.allow, bound, context)) continue;
       fired = true;
       if (result.findings.size() < policy.limits.max_findings)
-        result.findings.push_back(finding_for(rule, bound, facts));
+        result.findings.push_back(finding_for(rule, bound, context));
       if (rule.info.action == Action::rewrite) {
         const Location* location = bound.location();
         Span statement = bound.statement();
