@@ -995,6 +995,15 @@ Stream Walker::model_network(Invocation& inv, const Stream& in) {
       }
   }
 
+  // Uploading /dev/stdin is reading the pipe.
+  for (auto it = upload_paths.begin(); it != upload_paths.end();) {
+    if (*it == "/dev/stdin" || *it == "/dev/fd/0" || *it == "/proc/self/fd/0") {
+      reads_stdin = true;
+      it = upload_paths.erase(it);
+    } else {
+      ++it;
+    }
+  }
   if (host.empty() && !url.empty()) {
     host = (name == "scp" || name == "rsync") ? remote_host_of(url) : host_of(url);
     if (host.find_first_of("$`") != std::string::npos) host.clear();

@@ -481,8 +481,13 @@ Stream Walker::walk_command_core(TSNode node, const Stream& in, int depth) {
       assignments.push_back(child.node);
     }
   }
+  // Substitutions in this command's words read the command's stdin ("… | curl -d "$(cat)" …").
+  pending_stdin_ = in;
   for (TSNode assignment : assignments) walk_assignment(assignment, depth + 1, words.empty());
-  if (words.empty()) return {};
+  if (words.empty()) {
+    pending_stdin_ = Stream{};
+    return {};
+  }
 
   // First pass without running substitutions: enough to see which words are scripts for a shell.
   std::vector<Word> raw;
@@ -498,8 +503,8 @@ Stream Walker::walk_command_core(TSNode node, const Stream& in, int depth) {
 
   Invocation inv;
   inv.span = span_of(node);
-  pending_stdin_ = in;
   for (size_t i = 0; i < words.size(); ++i) {
+    pending_stdin_ = in;
     if (has_substitution[i] && !script_nodes.count(static_cast<int>(i))) {
       Word word = eval_word(words[i], true, false, depth + 1);
       word.node_index = static_cast<int>(i);
@@ -509,6 +514,7 @@ Stream Walker::walk_command_core(TSNode node, const Stream& in, int depth) {
         if (field.node_index == static_cast<int>(i)) inv.argv.push_back(field);
     }
   }
+  pending_stdin_ = Stream{};
   if (inv.argv.empty()) return {};
   return run(std::move(inv), in, depth + 1);
 }
@@ -894,7 +900,9 @@ void Walker::eval_part(TSNode node, Word& word, bool run, bool in_quotes, int de
       word.obfuscated = true;
       return;
     }
-    Stream out = run_substitution(node, Stream{}, depth + 1);
+    Stream feed = pending_stdin_;
+    pending_stdin_ = Stream{};
+    Stream out = run_substitution(node, feed, depth + 1);
     add_via(out.taint, "substitution");
     merge_taints(word.taint, out.taint);
     if (out.literal && out.taint.empty() && !out.literal->empty() && spend_expansion(out.literal->size())) {
