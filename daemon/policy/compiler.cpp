@@ -350,7 +350,6 @@ class ConditionCompiler {
       return std::make_unique<AllCondition>();
     }
     auto all = std::make_unique<AllCondition>();
-    Condition* selector = nullptr;
     FlowSelector* flow_selector = nullptr;
     CommandSelector* command_selector = nullptr;
     MarkerSelector* marker_selector = nullptr;
@@ -363,25 +362,21 @@ class ConditionCompiler {
       if (e.key == "flow") {
         auto s = flow(e);
         flow_selector = s.get();
-        selector = s.get();
         ++selectors;
         all->parts.push_back(std::move(s));
       } else if (e.key == "command") {
         auto s = command(e);
         command_selector = s.get();
-        selector = s.get();
         ++selectors;
         all->parts.push_back(std::move(s));
       } else if (e.key == "marker") {
         auto s = marker(e);
         marker_selector = s.get();
-        selector = s.get();
         ++selectors;
         all->parts.push_back(std::move(s));
       } else if (e.key == "code") {
         auto s = code(e);
         code_selector = s.get();
-        selector = s.get();
         ++selectors;
         all->parts.push_back(std::move(s));
       } else if (e.key == "path") {
@@ -439,7 +434,6 @@ class ConditionCompiler {
         all->parts.push_back(std::move(c));
       }
     }
-    (void)selector;
     if (all->parts.size() == 1) return std::move(all->parts.front());
     return all;
   }
