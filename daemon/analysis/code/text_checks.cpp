@@ -68,7 +68,7 @@ constexpr std::array<SecretShape, 16> kSecretShapes{{
     {"gitlab_token", R"(glpat-[A-Za-z0-9_\-]{20,})", "glpat-"},
     {"slack_token", R"(xox[abposr]-[A-Za-z0-9\-]{10,})", "xox"},
     {"slack_webhook", R"(hooks\.slack\.com/services/T[A-Za-z0-9_/]{20,})", "hooks.slack.com"},
-    {"private_key", R"(-----BEGIN ([A-Z]+ )?PRIVATE KEY( BLOCK)?-----)", "PRIVATE KEY"},
+    {"private_key", R"(-----BEGIN ([A-Z]+ )?PRIVATE KEY( BLOCK)?-----(\s|\\[nr])*[A-Za-z0-9+/=]{24,})", "PRIVATE KEY"},
     {"google_api_key", R"(AIza[0-9A-Za-z_\-]{35})", "AIza"},
     {"stripe_key", R"((sk|rk)_live_[0-9A-Za-z]{20,})", "_live_"},
     {"npm_token", R"(npm_[A-Za-z0-9]{36})", "npm_"},
