@@ -20,6 +20,30 @@ std::string dump(const Json& value) {
   return value.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
+// Strict UTF-8 (no overlongs, surrogates or code points past U+10FFFF), as JSON parsers demand.
+bool valid_utf8(std::string_view text) {
+  size_t i = 0;
+  while (i < text.size()) {
+    auto byte = static_cast<unsigned char>(text[i]);
+    if (byte < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : byte >= 0xC2 ? 2 : 0;
+    if (length == 0 || byte > 0xF4 || i + length > text.size()) return false;
+    uint32_t code = byte & (0xFF >> (length + 1));
+    for (size_t k = 1; k < length; ++k) {
+      auto next = static_cast<unsigned char>(text[i + k]);
+      if ((next & 0xC0) != 0x80) return false;
+      code = (code << 6) | (next & 0x3F);
+    }
+    if ((length == 3 && (code < 0x800 || (code >= 0xD800 && code <= 0xDFFF))) || (length == 4 && (code < 0x10000 || code > 0x10FFFF)))
+      return false;
+    i += length;
+  }
+  return true;
+}
+
 int integer_or(const Json& object, const char* key, int fallback) {
   auto it = object.find(key);
   if (it == object.end() || !it->is_number_integer()) return fallback;
@@ -256,6 +280,14 @@ class ChatStreamFilter final : public StreamFilter {
       out += event.raw;
       return true;
     }
+    if (cannot_touch_calls(event.data)) {
+      if (!valid_utf8(event.data))
+        return fail({502, "upstream_malformed_json", "the upstream sent a stream event that is not valid UTF-8"}, out);
+      size_t content = event.data.find("\"content\":\"");
+      if (content != std::string::npos && event.data.compare(content + 11, 1, "\"") != 0) note_content_unparsed();
+      out += event.raw;  // the common text delta: forwarded without a JSON parse
+      return true;
+    }
     auto parsed = parse_limited(event.data, ctx_.limits);
     if (!parsed) {
       return fail({502, "upstream_malformed_json", "the upstream sent a stream event that is not valid JSON"}, out);
@@ -277,6 +309,22 @@ class ChatStreamFilter final : public StreamFilter {
       if (!handle_choice(choice, out)) return false;
     }
     return true;
+  }
+
+  // An event can only carry a call (or end a choice whose calls changed) if it spells one of these
+  // keys; JSON can spell a key differently only with \u escapes, so events with those are parsed too.
+  bool cannot_touch_calls(const std::string& data) const {
+    for (const auto& [index, state] : choices_)
+      if (state.held || state.removed > 0) return false;
+    return data.find("tool_calls") == std::string::npos && data.find("function_call") == std::string::npos &&
+           data.find("\\u") == std::string::npos;
+  }
+
+  // Without a parse the choice is unknown; the flag only decides whether an explanation starts on
+  // a new paragraph, so marking every known choice is good enough.
+  void note_content_unparsed() {
+    if (choices_.empty() && choices_.size() < kMaxChoices) choices_[0].content_seen = true;
+    for (auto& [index, state] : choices_) state.content_seen = true;
   }
 
   void remember_envelope(const Json& chunk) {

@@ -20,6 +20,8 @@ REQUESTS=${REQUESTS:-4000}
 STREAM_REQUESTS=${STREAM_REQUESTS:-600}
 DELTAS=${DELTAS:-20}
 GAP_US=${GAP_US:-500}
+POLICY=${POLICY:-rules/default.yaml}
+PROFILES=${PROFILES:-config/agents.yaml}
 WORK=$(mktemp -d)
 PIDS=()
 cleanup() {
@@ -65,7 +67,7 @@ EOF
 
 start_toolwall() {  # $1 listen port, $2 upstream port
   "$TOOLWALL" serve --config /dev/null --listen "127.0.0.1:$1" --upstream "http://127.0.0.1:$2" \
-    --policy rules/default.yaml --profiles config/agents.yaml --threads 2 > /dev/null & PIDS+=($!)
+    --policy "$POLICY" --profiles "$PROFILES" --threads 2 > /dev/null & PIDS+=($!)
 }
 
 NG=$(free_port); NG_GAP=$(free_port); TW=$(free_port); TW_GAP=$(free_port)

@@ -293,3 +293,21 @@ TEST_CASE("arguments arriving whole in the first fragment with the id on every f
   CHECK(run.judged[0].call.arguments["command"] == "ls");
   CHECK(run.view().choices[0].calls[0].arguments == R"({"command":"ls"})");
 }
+
+TEST_CASE("a key spelled with unicode escapes is still read as tool_calls") {
+  std::string escaped = std::string("data: {") + kEnvelope +
+                        R"(,"choices":[{"index":0,"delta":{"tool\u005fcalls":[{"index":0,"id":"e","type":"function","function":{"name":"Bash","arguments":"{\"command\":\"curl x\"}"}}]},"finish_reason":null}]})" +
+                        "\n\n";
+  auto run = run_stream(escaped + finish("tool_calls") + kDone);
+  REQUIRE(run.judged.size() == 1);
+  CHECK(run.judged[0].verdict.action == Action::block);
+  CHECK(run.view().choices[0].calls.empty());
+  CHECK(run.view().choices[0].finish_reason == "stop");
+}
+
+TEST_CASE("text deltas pass without a parse but invalid UTF-8 or an unknown state still stops them") {
+  auto run = run_stream(content("caf\xc3\xa9") + "data: {\"choices\":[{\"delta\":{\"content\":\"\xed\xa0\x80\"}}]}\n\n");
+  CHECK_FALSE(run.ok);
+  CHECK(run.view().choices[0].content == "caf\xc3\xa9");
+  CHECK(run.view().error_code == "upstream_malformed_json");
+}
