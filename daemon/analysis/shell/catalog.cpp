@@ -209,6 +209,16 @@ PathClass classify_path(std::string_view raw) {
   if (starts_with(path, "/proc/") && ends_with(path, "/environ")) return PathClass::environment;
   std::string base(base_name(path));
   std::string dir = path.size() > base.size() ? path.substr(0, path.size() - base.size()) : std::string();
+  if (base.find_first_of("*?[") != std::string::npos && base != "*") {
+    // A glob reads whatever it matches: credential if it matches a credential file's name there.
+    static const std::array<std::string_view, 14> samples{".env", ".env.local", ".env.production", "id_rsa", "id_ed25519",
+                                                          "credentials", ".netrc", ".npmrc", ".pypirc", ".git-credentials",
+                                                          "server.key", "private.pem", "config.json", "hosts.yml"};
+    for (auto sample : samples)
+      if (glob_match(base, sample) && classify_path(dir + std::string(sample)) == PathClass::credential)
+        return PathClass::credential;
+    return PathClass::ordinary;
+  }
 
   if (base == ".env" || (starts_with(base, ".env.") && base != ".env.")) {
     static const NameSet harmless{".env.example", ".env.sample", ".env.template", ".env.dist", ".env.defaults",

@@ -679,7 +679,13 @@ Stream Walker::model_readers(Invocation& inv, const Stream& in) {
   if (name == "tar") files.clear();
   if (!files.empty()) reads_stdin = std::find(files.begin(), files.end(), "-") != files.end();
   if (name == "tee") reads_stdin = true, files.clear();
-  if (is_file_reader(name) || name == "tar" || name == "openssl") {
+  if (name == "dd") {
+    files.clear();
+    for (size_t k = 1; k < inv.argv.size(); ++k)
+      if (starts_with(inv.argv[k].text, "if=")) files.push_back(inv.argv[k].text.substr(3));
+    reads_stdin = files.empty();
+  }
+  if (is_file_reader(name) || name == "tar" || name == "openssl" || name == "dd") {
     for (const auto& path : files) {
       if (path == "-") continue;
       std::optional<std::string> literal;

