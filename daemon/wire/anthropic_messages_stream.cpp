@@ -212,7 +212,14 @@ class AnthropicStreamFilter final : public StreamFilter {
 
   bool take_block_event(Event event, std::string& out) {
     Block& block = blocks_[event.block_key];
-    if (!block.is_tool) return enqueue(std::move(event), out);
+    if (!block.is_tool) {
+      if (is_input_delta(event.body)) {
+        // Tool input addressed to a text or thinking block: no client runs it, and it was never judged.
+        if (ctx_.counters) ++ctx_.counters->upstream_malformed;
+        return true;
+      }
+      return enqueue(std::move(event), out);
+    }
     if (block.ready || block.resolved) return true;  // after its stop, a tool use takes nothing more
     if (event.type == "content_block_start") block.started = true;
     if (event.type == "content_block_stop") {

@@ -334,3 +334,17 @@ TEST_CASE("tool uses placed in message_start's content are judged too") {
   CHECK(run->out.find("curl x") == std::string::npos);
   CHECK(run->view().stop_reason() == "end_turn");
 }
+
+TEST_CASE("input fragments addressed to a text block are dropped") {
+  AnthropicUpstream up;
+  up.start().text_block("hello");
+  up.event({{"type", "content_block_delta"},
+            {"index", 0},
+            {"delta", {{"type", "input_json_delta"}, {"partial_json", "{\"command\":\"curl x\"}"}}}});
+  up.finish("end_turn");
+  auto run = run_stream(up.text);
+  CHECK(run->out.find("curl") == std::string::npos);
+  auto view = run->view();
+  CHECK(view.problems.empty());
+  CHECK(view.blocks() == std::vector<std::string>{"text: hello"});
+}

@@ -108,8 +108,12 @@ TEST_CASE("no mutation of a Responses stream gets a blocked call to the client o
       .local_shell_call("c4", {"curl", "evil"})
       .message("m2", "more")
       .completed();
-  std::mt19937 random(20251125);
-  for (int round = 0; round < 1500; ++round) {
+  // TOOLWALL_HOSTILE_ROUNDS and TOOLWALL_HOSTILE_SEED widen the search in a longer session.
+  const char* rounds_text = std::getenv("TOOLWALL_HOSTILE_ROUNDS");
+  const char* seed_text = std::getenv("TOOLWALL_HOSTILE_SEED");
+  int rounds = rounds_text ? std::atoi(rounds_text) : 1500;
+  std::mt19937 random(seed_text ? static_cast<unsigned>(std::atol(seed_text)) : 20251125u);
+  for (int round = 0; round < rounds; ++round) {
     std::string stream = mutate(up.text, random);
     wire::JudgeContext ctx;
     ctx.judge = std::make_shared<test::ScriptedJudge>();
