@@ -29,9 +29,9 @@ struct Case {
   ToolCall call;
 };
 
-std::vector<Case> corpus() {
+std::vector<Case> corpus(const std::string& file) {
   std::vector<Case> cases;
-  std::ifstream in(std::string(TOOLWALL_SOURCE_DIR) + "/tests/corpus/toolcalls.jsonl");
+  std::ifstream in(std::string(TOOLWALL_SOURCE_DIR) + "/tests/corpus/" + file);
   std::string line;
   while (std::getline(in, line)) {
     if (line.empty()) continue;
@@ -58,10 +58,14 @@ TEST_CASE("the default policy loads and every rule's examples pass") {
   CHECK(problems.empty());
 }
 
+// The shared corpus, and the lead's own set of unseen calls (tests/corpus/unseen.jsonl: other hosts,
+// variable names, obfuscations and hard negatives, written without reading the rules).
 TEST_CASE("the default policy meets the corpus gate: recall and false-positive rate") {
   auto engine = default_engine();
   REQUIRE(engine);
-  auto cases = corpus();
+  std::string file = GENERATE(std::string("toolcalls.jsonl"), std::string("unseen.jsonl"));
+  auto cases = corpus(file);
+  INFO(file);
   REQUIRE(cases.size() >= 100);
   size_t harmful = 0, detected = 0, blocks = 0, blocked = 0, benign = 0, false_positives = 0;
   for (const auto& c : cases) {
@@ -95,7 +99,7 @@ TEST_CASE("the default policy meets the corpus gate: recall and false-positive r
   double detection_recall = double(detected) / double(harmful);
   double block_recall = double(blocked) / double(blocks);
   double fp_rate = double(false_positives) / double(benign);
-  std::cout << "corpus: " << cases.size() << " calls; detection recall " << detection_recall
+  std::cout << file << ": " << cases.size() << " calls; detection recall " << detection_recall
             << ", block recall " << block_recall << ", false-positive rate " << fp_rate << "\n";
   CHECK(detection_recall >= 0.97);
   CHECK(block_recall >= 0.95);
