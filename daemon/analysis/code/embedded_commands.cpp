@@ -27,6 +27,13 @@ class ScriptBuilder {
     script_.offsets.push_back(file_offset);
   }
   bool empty() const { return script_.text.find_first_not_of(" \t\r\n") == std::string::npos; }
+  // A line continued into nothing (the next line is not part of it) ends without its backslash.
+  void drop_trailing_continuation() {
+    while (!script_.text.empty() && (script_.text.back() == '\n' || script_.text.back() == '\\')) {
+      script_.text.pop_back();
+      script_.offsets.pop_back();
+    }
+  }
   EmbeddedScript finish(std::string origin, std::string label) {
     script_.offsets.push_back(script_.offsets.empty() ? 0 : script_.offsets.back() + 1);
     script_.origin = std::move(origin);
@@ -189,71 +196,146 @@ void package_json_scripts(std::string_view content, bool fragment, std::vector<E
 
 // Make syntax in a recipe becomes the shell text make would hand to sh: "$$" is "$", "$(VAR)" a
 // variable. Lengths are kept where possible so the byte map stays exact.
-void add_make_text(std::string_view text, uint32_t base, ScriptBuilder& b) {
+void add_make_text(std::string_view text, uint32_t base, ScriptBuilder& b, int depth = 0) {
+  auto put = [&](std::string_view piece, uint32_t at) {
+    for (char c : piece) b.add_char(c, at);
+  };
   for (size_t i = 0; i < text.size(); ++i) {
     uint32_t at = base + static_cast<uint32_t>(i);
-    if (text[i] == '$' && i + 1 < text.size()) {
-      char next = text[i + 1];
-      if (next == '$') {
-        b.add_char('$', at);
-        ++i;
+    if (text[i] != '$' || i + 1 >= text.size()) {
+      b.add_char(text[i], at);
+      continue;
+    }
+    char next = text[i + 1];
+    if (next == '$') {  // "$$" is a literal "$" for the shell
+      b.add_char('$', at);
+      ++i;
+      continue;
+    }
+    if (next == '(' || next == '{') {
+      char close = next == '(' ? ')' : '}';
+      size_t j = i + 2;
+      int open = 1;
+      for (; j < text.size() && open > 0; ++j) {
+        if (text[j] == next) ++open;
+        if (text[j] == close) --open;
+      }
+      if (open != 0) {
+        b.add_char(text[i], at);
         continue;
       }
-      if (next == '(' && starts_with(text.substr(i + 2), "shell ")) {  // $(shell cmd) runs cmd
-        b.add("$(", at);
-        i += 7;
-        continue;
+      std::string_view inner = text.substr(i + 2, j - 1 - (i + 2));
+      bool simple = !inner.empty() && std::all_of(inner.begin(), inner.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+      });
+      if (simple) {
+        put("${", at);
+        b.add(inner, at + 2);
+        b.add_char('}', at + 2 + static_cast<uint32_t>(inner.size()));
+      } else if (inner.substr(0, 6) == "shell " && depth < 4) {  // $(shell cmd) runs cmd
+        put("$(", at);
+        add_make_text(inner.substr(6), at + 8, b, depth + 1);
+        b.add_char(')', base + static_cast<uint32_t>(j - 1));
+      } else {  // a make function ($(if …), $(patsubst …)) is make's business, not the shell's
+        put("${MAKE_EXPR}", at);
       }
-      if (next == '(') {
-        size_t close = text.find(')', i + 2);
-        std::string_view name = close == std::string_view::npos ? "" : text.substr(i + 2, close - i - 2);
-        bool simple = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
-          return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
-        });
-        if (simple) {
-          b.add_char('$', at);
-          b.add_char('{', at + 1);
-          b.add(name, at + 2);
-          b.add_char('}', at + 2 + static_cast<uint32_t>(name.size()));
-          i = close;
-          continue;
-        }
-      }
+      i = j - 1;
+      continue;
+    }
+    // Automatic variables: $@ $? $* read as shell; $< $^ $+ $| $% become $@ so the line parses.
+    if (next == '<' || next == '^' || next == '+' || next == '|' || next == '%') {
+      put("$@", at);
+      ++i;
+      continue;
     }
     b.add_char(text[i], at);
   }
 }
 
+// The command inside each `$(shell …)` of a line, found by balancing parentheses.
+void add_shell_calls(std::string_view line, uint32_t offset, ScriptBuilder& b) {
+  size_t pos = 0;
+  while ((pos = line.find("$(shell ", pos)) != std::string_view::npos) {
+    size_t begin = pos + 8, i = begin;
+    int depth = 1;
+    for (; i < line.size() && depth > 0; ++i) {
+      if (line[i] == '(') ++depth;
+      if (line[i] == ')') --depth;
+    }
+    if (depth != 0) break;
+    add_make_text(line.substr(begin, i - 1 - begin), offset + static_cast<uint32_t>(begin), b);
+    b.add_char('\n', offset + static_cast<uint32_t>(i));
+    pos = i;
+  }
+}
+
+// Recipe lines (tab-indented lines that follow a rule) run in a shell; so does every `$(shell …)`.
+// Tab-indented continuation lines of a variable definition are not recipes, nor are define blocks.
 void makefile_scripts(std::string_view content, std::vector<EmbeddedScript>& out) {
-  ScriptBuilder recipes;
-  auto lines = lines_with_offsets(content);
-  bool continued = false;
-  static const std::regex kShellCall(R"(\$\(shell\s)");
-  for (const auto& [line, offset] : lines) {
-    if (!line.empty() && line[0] == '\t') {
+  static const std::regex kAssignment(
+      R"(^\s*(export\s+|override\s+)?[A-Za-z0-9_.\-${}()]+\s*(\?|\+|:|::|!)?=)");
+  static const std::regex kDirective(
+      R"(^\s*(-?include|sinclude|ifeq|ifneq|ifdef|ifndef|else|endif|export|unexport|override|vpath|\.RECIPEPREFIX)\b)");
+  // Each logical recipe line is its own script, as make runs it, so one odd line cannot hide the
+  // others; `$(shell …)` calls are gathered into one more script.
+  ScriptBuilder recipe, shell_calls;
+  auto flush = [&] {
+    if (!recipe.empty() && out.size() < kMaxScripts) out.push_back(recipe.finish("build_recipe", "recipe"));
+    recipe = ScriptBuilder();
+  };
+  bool in_rule = false, in_define = false, continued_recipe = false, continued_other = false;
+  for (const auto& [line, offset] : lines_with_offsets(content)) {
+    bool ends_with_backslash = !line.empty() && line.back() == '\\';
+    if (in_define) {
+      if (std::string_view(trim_left(line)).substr(0, 5) == "endef") in_define = false;
+      continue;
+    }
+    if (!line.empty() && line[0] == '\t' && in_rule && !continued_other) {
       std::string_view body = line.substr(1);
       uint32_t at = offset + 1;
-      if (!continued) {
+      if (!continued_recipe) {
         while (!body.empty() && (body[0] == '@' || body[0] == '-' || body[0] == '+' || body[0] == ' ')) {
           body.remove_prefix(1);
           ++at;
         }
       }
-      add_make_text(body, at, recipes);
-      recipes.add_char('\n', offset + static_cast<uint32_t>(line.size()));
-      continued = !body.empty() && body.back() == '\\';
+      add_make_text(body, at, recipe);
+      recipe.add_char('\n', offset + static_cast<uint32_t>(line.size()));
+      continued_recipe = ends_with_backslash;
+      if (!continued_recipe) flush();  // make runs each logical recipe line in its own shell
       continue;
     }
-    continued = false;
-    // $(shell …) in variables and conditions runs when make reads the file.
-    size_t pos = line.find("$(shell ");
-    if (pos != std::string_view::npos) {
-      std::string_view rest = line.substr(pos);
-      add_make_text(rest, offset + static_cast<uint32_t>(pos), recipes);
-      recipes.add_char('\n', offset + static_cast<uint32_t>(line.size()));
+    static const std::regex kConditional(R"(^\s*(ifeq|ifneq|ifdef|ifndef|else|endif)\b)");
+    if (continued_recipe && std::regex_search(std::string(line), kConditional))
+      continue;  // make resolves conditionals inside a continued recipe line before the shell sees it
+    if (continued_recipe) recipe.drop_trailing_continuation();
+    continued_recipe = false;
+    flush();
+    add_shell_calls(line, offset, shell_calls);  // runs when make reads the file
+    if (continued_other) {
+      continued_other = ends_with_backslash;
+      continue;
     }
+    std::string_view t = trim_left(line);
+    if (t.empty() || t[0] == '#') continue;
+    continued_other = ends_with_backslash;
+    if (t.substr(0, 6) == "define") {
+      in_define = true;
+      in_rule = false;
+      flush();
+      continue;
+    }
+    std::string text(line);
+    if (std::regex_search(text, kDirective)) continue;  // conditionals keep the current rule
+    flush();
+    if (std::regex_search(text, kAssignment)) {
+      in_rule = false;
+      continue;
+    }
+    in_rule = t.find(':') != std::string_view::npos;  // target: prerequisites
   }
-  if (!recipes.empty()) out.push_back(recipes.finish("build_recipe", "recipe"));
+  flush();
+  if (!shell_calls.empty()) out.push_back(shell_calls.finish("build_recipe", "$(shell)"));
 }
 
 // ---- Dockerfile --------------------------------------------------------------------------------
