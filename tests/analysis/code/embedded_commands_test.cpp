@@ -307,3 +307,20 @@ TEST_CASE("configuration that turns TLS verification off is a security_off marke
     for (const auto& m : facts.markers) CHECK(m.name != "security_off");
   }
 }
+
+TEST_CASE("Makefiles are read as make reads them: variables, conditionals and make functions are not shell") {
+  std::string makefile =
+      "OBJS = main.o \\\n\tutil.o\n\nall: $(OBJS)\n\tif [ -n \"$(X)\" ]; then \\\nifeq ($(OS),Linux)\n\t  "
+      "echo linux; \\\n"
+      "endif\n\t  true; fi\n\t$(CC) $^ -o $@ $(patsubst %.c,%.o,$(wildcard *.c))\n\ndefine HELP\n\tnot a "
+      "recipe\nendef\n";
+  auto facts = shipped_analyzer()->analyze_write("Makefile", makefile);
+  CHECK(facts.complete);
+  CHECK(find_command(facts, "echo"));
+  CHECK(find_command(facts, "true"));
+  CHECK_FALSE(find_command(facts, "util.o"));
+  CHECK_FALSE(find_command(facts, "not"));
+  const Command* echo = find_command(facts, "echo");
+  REQUIRE(echo);
+  CHECK(echo->location.line == 7);
+}
