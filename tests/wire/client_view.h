@@ -23,6 +23,7 @@ struct ClientChoice {
 struct ClientView {
   std::map<int, ClientChoice> choices;
   int done_events = 0;
+  int unparseable = 0;  // data events that are not JSON objects
   int events = 0;
   bool usage_seen = false;
   bool events_after_done = false;
@@ -43,27 +44,36 @@ struct ClientView {
         ++view.done_events;
         continue;
       }
-      auto chunk = nlohmann::json::parse(event.data);
+      auto chunk = nlohmann::json::parse(event.data, nullptr, false);
+      if (chunk.is_discarded() || !chunk.is_object()) {
+        ++view.unparseable;
+        continue;
+      }
       view.chunks.push_back(chunk);
       if (chunk.contains("error")) view.error_code = chunk["error"].value("code", "?");
       if (chunk.contains("usage") && !chunk["usage"].is_null()) view.usage_seen = true;
-      if (!chunk.contains("choices")) continue;
+      if (!chunk.contains("choices") || !chunk["choices"].is_array()) continue;
       for (const auto& choice : chunk["choices"]) {
-        auto& mine = view.choices[choice.value("index", 0)];
+        if (!choice.is_object() || !choice.contains("delta") || !choice["delta"].is_object()) continue;
+        auto index = choice.contains("index") && choice["index"].is_number_integer() ? choice["index"].get<int>() : 0;
+        auto& mine = view.choices[index];
         const auto& delta = choice["delta"];
         if (delta.contains("content") && delta["content"].is_string()) mine.content += delta["content"].get<std::string>();
-        if (delta.contains("tool_calls")) {
+        if (delta.contains("tool_calls") && delta["tool_calls"].is_array()) {
           for (const auto& fragment : delta["tool_calls"]) {
-            auto& call = mine.calls[fragment.value("index", 0)];
-            if (fragment.contains("id")) call.id = fragment["id"];
-            if (fragment.contains("function")) {
+            if (!fragment.is_object()) continue;
+            int call_index = fragment.contains("index") && fragment["index"].is_number_integer() ? fragment["index"].get<int>() : 0;
+            auto& call = mine.calls[call_index];
+            if (fragment.contains("id") && fragment["id"].is_string()) call.id = fragment["id"];
+            if (fragment.contains("function") && fragment["function"].is_object()) {
               const auto& fn = fragment["function"];
-              if (fn.contains("name")) call.name += fn["name"].get<std::string>();
-              if (fn.contains("arguments")) call.arguments += fn["arguments"].get<std::string>();
+              if (fn.contains("name") && fn["name"].is_string()) call.name += fn["name"].get<std::string>();
+              if (fn.contains("arguments") && fn["arguments"].is_string()) call.arguments += fn["arguments"].get<std::string>();
             }
           }
         }
-        if (delta.contains("function_call") && delta["function_call"].contains("arguments"))
+        if (delta.contains("function_call") && delta["function_call"].is_object() &&
+            delta["function_call"].contains("arguments") && delta["function_call"]["arguments"].is_string())
           mine.function_call_arguments += delta["function_call"]["arguments"].get<std::string>();
         if (choice.contains("finish_reason") && choice["finish_reason"].is_string())
           mine.finish_reason = choice["finish_reason"];
