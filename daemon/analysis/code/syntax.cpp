@@ -41,6 +41,34 @@ struct Deadline {
   uint64_t at_cpu_micros;
 };
 
+// tree-sitter-yaml's scanner serializes its indentation stack into tree-sitter's fixed 1024-byte
+// buffer without a bound (4 bytes a level): about 254 nested block levels overflow it and corrupt
+// memory (SIGBUS/SIGSEGV). A level needs a column past the previous one, so refusing lines whose
+// indentation and block indicators ("- ", "? ", ": ", anchors, tags) reach column 200 keeps it safe.
+bool yaml_nests_too_deep(std::string_view text) {
+  constexpr size_t kMaxBlockColumn = 200;
+  size_t at = 0;
+  while (at < text.size()) {
+    size_t line_end = text.find('\n', at);
+    if (line_end == std::string_view::npos) line_end = text.size();
+    size_t column = at;
+    for (;;) {
+      while (column < line_end && (text[column] == ' ' || text[column] == '\t')) ++column;
+      if (column >= line_end) break;
+      char c = text[column];
+      bool indicator = (c == '-' || c == '?' || c == ':') &&
+                       (column + 1 >= line_end || text[column + 1] == ' ' || text[column + 1] == '\t');
+      bool property = c == '&' || c == '!';
+      if (!indicator && !property) break;
+      ++column;
+      if (property) while (column < line_end && text[column] != ' ' && text[column] != '\t') ++column;
+    }
+    if (column < line_end && column - at >= kMaxBlockColumn) return true;  // blank lines push no level
+    at = line_end + 1;
+  }
+  return false;
+}
+
 bool past_deadline(TSParseState* state) {
   auto* deadline = static_cast<Deadline*>(state->payload);
   return thread_cpu_micros() >= deadline->at_cpu_micros;  // true cancels the parse
@@ -98,6 +126,8 @@ std::string_view SyntaxTree::text_of(TSNode node) const {
 Expected<SyntaxTree, std::string> parse(Language language, std::string_view text, const ParseLimits& limits) {
   if (text.size() > limits.max_bytes)
     return unexpected(std::string("file larger than ") + std::to_string(limits.max_bytes) + " bytes");
+  if (language == Language::yaml && yaml_nests_too_deep(text))
+    return unexpected(std::string("YAML nested deeper than the parser can hold"));
   thread_local ThreadParsers parsers;
   TSParser* parser = parsers.get(language);
   Deadline deadline{thread_cpu_micros() + limits.timeout_micros};
