@@ -253,8 +253,17 @@ class AnthropicStreamFilter final : public StreamFilter {
   }
 
   bool enqueue(Event event, std::string& out) {
+    queued_bytes_ += event.raw.size();
     queue_.push_back(Slot{std::move(event), -1});
     flush(out);
+    // What waits behind a held call counts against the same cap as the call itself.
+    if (held_bytes_ + queued_bytes_ > ctx_.limits.max_held_bytes) {
+      if (ctx_.counters) ++ctx_.counters->limit_exceeded;
+      return fail(
+          {502, "limit_exceeded",
+           "events held behind a tool call exceed " + std::to_string(ctx_.limits.max_held_bytes) + " bytes"},
+          out);
+    }
     return true;
   }
 
@@ -273,6 +282,7 @@ class AnthropicStreamFilter final : public StreamFilter {
         resolve(block, out);
       } else {
         emit(slot.event, out);
+        queued_bytes_ -= slot.event.raw.size();
       }
       queue_.pop_front();
     }
@@ -386,7 +396,8 @@ class AnthropicStreamFilter final : public StreamFilter {
     try {
       flush(out);
     } catch (const std::exception&) {
-      queue_.clear();  // what could not be emitted is dropped: never released unjudged
+      queue_.clear();
+      queued_bytes_ = 0;  // what could not be emitted is dropped: never released unjudged
     }
     out += "event: error\ndata: ";
     out += anthropic_error_json(error);
@@ -408,6 +419,7 @@ class AnthropicStreamFilter final : public StreamFilter {
   bool stopped_ = false;
   bool failed_ = false;
   size_t held_bytes_ = 0;
+  size_t queued_bytes_ = 0;  // events waiting behind a held call
 };
 
 }  // namespace

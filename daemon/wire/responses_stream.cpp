@@ -291,8 +291,17 @@ class ResponsesStreamFilter final : public StreamFilter {
   }
 
   bool enqueue(Event event, std::string& out) {
+    queued_bytes_ += event.raw.size();
     queue_.push_back(Slot{std::move(event), -1});
     flush(out);
+    // What waits behind a held call counts against the same cap as the call itself.
+    if (held_bytes_ + queued_bytes_ > ctx_.limits.max_held_bytes) {
+      if (ctx_.counters) ++ctx_.counters->limit_exceeded;
+      return fail(
+          {502, "limit_exceeded",
+           "events held behind a tool call exceed " + std::to_string(ctx_.limits.max_held_bytes) + " bytes"},
+          out);
+    }
     return true;
   }
 
@@ -312,6 +321,7 @@ class ResponsesStreamFilter final : public StreamFilter {
         resolve(item, slot.call_key, out);
       } else {
         emit(slot.event, out);
+        queued_bytes_ -= slot.event.raw.size();
       }
       queue_.pop_front();
     }
@@ -585,7 +595,8 @@ class ResponsesStreamFilter final : public StreamFilter {
     try {
       flush(out);
     } catch (const std::exception&) {
-      queue_.clear();  // whatever could not be emitted is dropped: never released unjudged
+      queue_.clear();
+      queued_bytes_ = 0;  // whatever could not be emitted is dropped: never released unjudged
     }
     // The Responses error event, plus the `error` object that makes OpenAI's SDKs raise instead of
     // returning a half-built response as if it were final.
@@ -626,6 +637,7 @@ class ResponsesStreamFilter final : public StreamFilter {
   bool terminal_seen_ = false;
   bool failed_ = false;
   size_t held_bytes_ = 0;
+  size_t queued_bytes_ = 0;  // events waiting behind a held call
 };
 
 }  // namespace

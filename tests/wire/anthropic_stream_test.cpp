@@ -1,4 +1,5 @@
 #include <catch2/catch.hpp>
+#include <chrono>
 
 #include "anthropic_client_view.h"
 #include "anthropic_upstream.h"
@@ -347,4 +348,36 @@ TEST_CASE("input fragments addressed to a text block are dropped") {
   auto view = run->view();
   CHECK(view.problems.empty());
   CHECK(view.blocks() == std::vector<std::string>{"text: hello"});
+}
+
+TEST_CASE("Messages stream filter throughput", "[.][throughput]") {
+  AnthropicUpstream up;
+  up.start();
+  for (int i = 0; i < 200; ++i) {
+    up.text_block(std::string(400, 'x'));
+    up.tool_use("t" + std::to_string(i), "Bash", {R"({"command":")", std::string(300, 'a'), R"(ls"})"});
+  }
+  up.finish("tool_use");
+  auto judge = std::make_shared<test::LambdaJudge>([](const ToolCall&) { return Verdict{}; });
+  auto started = std::chrono::steady_clock::now();
+  int runs = 20;
+  for (int i = 0; i < runs; ++i) run_stream(up.text, 4096, {}, {}, judge);
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  WARN("Messages: " << up.text.size() * runs / seconds / 1e6 << " MB/s over a " << up.text.size() / 1000
+                    << " kB stream with 200 tool uses (debug build, trivial judge)");
+}
+
+TEST_CASE("events waiting behind an unfinished tool use are capped with it") {
+  wire::WireLimits limits;
+  limits.max_held_bytes = 4096;
+  AnthropicUpstream up;
+  up.start().tool_use("t", "Bash", {R"({"command":"ls"})"}, /*with_stop=*/false);
+  for (int i = 0; i < 40; ++i)
+    up.event({{"type", "content_block_delta"},
+              {"index", 1},
+              {"delta", {{"type", "text_delta"}, {"text", "waiting words"}}}});
+  auto run = run_stream(up.text, 0, {}, limits);
+  CHECK_FALSE(run->ok);
+  CHECK(run->view().error_type == "api_error");
+  CHECK(run->view().error_message.find("exceed 4096 bytes") != std::string::npos);
 }

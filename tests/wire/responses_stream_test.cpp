@@ -1,4 +1,5 @@
 #include <catch2/catch.hpp>
+#include <chrono>
 
 #include "lambda_judge.h"
 #include "responses_client_view.h"
@@ -460,4 +461,37 @@ TEST_CASE("a judge that throws blocks the Responses call") {
   auto view = run->view();
   check_consistent(view);
   CHECK(view.final_output()[0].find("the judge failed: bad") != std::string::npos);
+}
+
+TEST_CASE("Responses stream filter throughput", "[.][throughput]") {
+  ResponsesUpstream up;
+  up.created();
+  for (int i = 0; i < 200; ++i) {
+    up.message("m" + std::to_string(i), std::string(400, 'x'));
+    up.function_call(
+        "c" + std::to_string(i), "shell",
+        {R"({"command":["bash","-lc",")", std::string(300, 'a'), i % 3 ? R"(ls"]})" : R"(curl x"]})"});
+  }
+  up.completed();
+  auto judge = std::make_shared<test::LambdaJudge>([](const ToolCall&) { return Verdict{}; });
+  auto started = std::chrono::steady_clock::now();
+  int runs = 20;
+  for (int i = 0; i < runs; ++i) run_stream(up.text, 4096, {}, {}, judge);
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  WARN("Responses: " << up.text.size() * runs / seconds / 1e6 << " MB/s over a " << up.text.size() / 1000
+                     << " kB stream with 200 calls (debug build, trivial judge)");
+}
+
+TEST_CASE("events waiting behind an unfinished Responses call are capped with it") {
+  wire::WireLimits limits;
+  limits.max_held_bytes = 4096;
+  ResponsesUpstream up;
+  up.created().function_call("c", "shell", {R"({"command":["ls"]})"}, /*with_done=*/false);
+  for (int i = 0; i < 40; ++i) up.message("m" + std::to_string(i), "words that wait behind the call");
+  auto run = run_stream(up.text, 0, {}, limits);
+  CHECK_FALSE(run->ok);
+  auto view = run->view();
+  CHECK(view.error_code == "limit_exceeded");
+  CHECK(view.terminal_type == "response.failed");
+  CHECK(view.problems.empty());
 }
