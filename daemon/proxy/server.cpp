@@ -119,6 +119,15 @@ struct Server::Impl {
   std::atomic<uint64_t> next_request{0};
   std::string request_prefix;
   size_t next_worker = 0;
+  // Judging runs here, not on the I/O threads, so one slow analysis never stalls other streams.
+  std::unique_ptr<net::thread_pool> judge_pool;
+
+  // Runs `work` (returning bool) on the judge pool and resumes on the caller's I/O thread.
+  template <class Work>
+  awaitable<bool> off_io_thread(Work& work) {
+    co_return co_await net::co_spawn(
+        judge_pool->get_executor(), [&work]() -> awaitable<bool> { co_return work(); }, net::use_awaitable);
+  }
 
   // ---- accepting ----
 
@@ -594,7 +603,15 @@ struct Server::Impl {
       }
     }
     upstream_reusable = true;
-    auto filtered = dialect.filter_body(body, judge_context(exchange));
+    auto ctx = judge_context(exchange);
+    std::optional<Expected<std::optional<std::string>, wire::WireError>> result;
+    auto filter_now = [&] {
+      result.emplace(dialect.filter_body(body, ctx));
+      return true;
+    };
+    if (dialect.body_may_judge(body)) co_await off_io_thread(filter_now);
+    else filter_now();
+    auto& filtered = *result;
     if (!filtered) {
       co_return co_await send_error(client, static_cast<http::status>(filtered.error().http_status),
                                     filtered.error().code, filtered.error().message, version, keep_alive);
@@ -625,7 +642,10 @@ struct Server::Impl {
       size_t got = 0;
       auto ec = co_await read_piece(conn, parser, data.data(), got, options.config.timeouts.stream_idle);
       out.clear();
-      bool go_on = got == 0 || filter->feed(std::string_view(data.data(), got), out);
+      std::string_view piece(data.data(), got);
+      auto feed = [&] { return filter->feed(piece, out); };
+      bool go_on = true;
+      if (got > 0) go_on = filter->may_judge(piece) ? co_await off_io_thread(feed) : feed();
       if (!go_on) clean = false;
       if (go_on && ec) {
         clean = false;
@@ -638,7 +658,12 @@ struct Server::Impl {
     }
     if (clean) {
       out.clear();
-      filter->finish({}, out);
+      auto finish = [&] {
+        filter->finish({}, out);
+        return true;
+      };
+      if (filter->may_judge({})) co_await off_io_thread(finish);
+      else finish();
       if (!co_await write_client(client, net::buffer(out), chunked)) co_return false;
       upstream_reusable = true;
     }
@@ -692,6 +717,7 @@ Expected<std::unique_ptr<Server>, std::string> Server::create(ServerOptions opti
   char prefix[16];
   std::snprintf(prefix, sizeof prefix, "tw-%08x-", random());
   impl->request_prefix = prefix;
+  impl->judge_pool = std::make_unique<net::thread_pool>(std::max(2u, std::thread::hardware_concurrency()));
   if (impl->options.handle_signals) {
     impl->signals.add(SIGINT);
     impl->signals.add(SIGTERM);

@@ -20,6 +20,12 @@ std::string dump(const Json& value) {
   return value.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
+// Whether text could spell a key that carries a call (literally, or through \u escapes).
+bool could_name_a_call(std::string_view text) {
+  return text.find("tool_calls") != std::string_view::npos || text.find("function_call") != std::string_view::npos ||
+         text.find("\\u") != std::string_view::npos;
+}
+
 // Strict UTF-8 (no overlongs, surrogates or code points past U+10FFFF), as JSON parsers demand.
 bool valid_utf8(std::string_view text) {
   size_t i = 0;
@@ -244,6 +250,13 @@ class ChatStreamFilter final : public StreamFilter {
                   out);
     }
     return true;
+  }
+
+  bool may_judge(std::string_view next_bytes) const override {
+    for (const auto& [index, state] : choices_)
+      if (state.held) return true;
+    // A key may be split between the bytes already framed and the next ones.
+    return could_name_a_call(framer_.pending_text() + std::string(next_bytes));
   }
 
   void finish(const std::string& error, std::string& out) override {
@@ -611,6 +624,8 @@ Expected<std::optional<std::string>, WireError> ChatCompletionsDialect::filter_b
   if (!changed) return std::optional<std::string>();
   return std::optional<std::string>(dump(response));
 }
+
+bool ChatCompletionsDialect::body_may_judge(std::string_view body) const { return could_name_a_call(body); }
 
 std::unique_ptr<StreamFilter> ChatCompletionsDialect::filter_stream(JudgeContext ctx) const {
   return std::make_unique<ChatStreamFilter>(std::move(ctx));

@@ -12,6 +12,7 @@ class ChatCompletionsDialect final : public Dialect {
   bool handles(std::string_view method, std::string_view path) const override;
   Expected<std::optional<std::string>, WireError> filter_body(std::string_view body,
                                                                const JudgeContext& ctx) const override;
+  bool body_may_judge(std::string_view body) const override;
   std::unique_ptr<StreamFilter> filter_stream(JudgeContext ctx) const override;
   std::string error_body(const WireError& error) const override;
 };

@@ -75,6 +75,9 @@ class StreamFilter {
   virtual bool feed(std::string_view bytes, std::string& out) = 0;
   // The upstream body ended: cleanly (error empty) or not (error says why). Appends the last bytes.
   virtual void finish(const std::string& error, std::string& out) = 0;
+  // Whether feeding these bytes (or finishing, for empty bytes) may call the judge, so the caller
+  // can move the work off its I/O thread; true when unsure.
+  virtual bool may_judge(std::string_view next_bytes) const { return true; }
 };
 
 class Dialect {
@@ -86,6 +89,8 @@ class Dialect {
   // Filters a whole response body: nullopt-like empty optional means "send the original bytes".
   virtual Expected<std::optional<std::string>, WireError> filter_body(std::string_view body,
                                                                        const JudgeContext& ctx) const = 0;
+  // Whether filter_body may call the judge for this body (false lets the caller skip a thread hop).
+  virtual bool body_may_judge(std::string_view body) const { return true; }
   // A filter for a streamed response.
   virtual std::unique_ptr<StreamFilter> filter_stream(JudgeContext ctx) const = 0;
   // A JSON error body in this dialect's shape.

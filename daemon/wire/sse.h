@@ -26,6 +26,8 @@ class SseFramer {
   bool finish(std::vector<SseEvent>& out);
   // Bytes received but not yet part of a complete event.
   size_t pending_bytes() const { return event_.raw.size() + line_.size(); }
+  // Those bytes themselves.
+  std::string pending_text() const { return event_.raw + line_; }
   bool failed() const { return failed_; }
 
  private:

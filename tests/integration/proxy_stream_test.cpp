@@ -229,3 +229,36 @@ TEST_CASE("streamed requests with n greater than one keep choices apart") {
   CHECK(view.choices[1].calls.empty());
   CHECK(view.choices[1].finish_reason == "stop");
 }
+
+namespace {
+// A judge that takes its time over calls mentioning SLOW, as a heavy file analysis might.
+class SlowJudge final : public Judge {
+ public:
+  Verdict judge(const ToolCall& call) const override {
+    if (call.raw_arguments.find("SLOW") != std::string::npos)
+      std::this_thread::sleep_for(std::chrono::milliseconds(600));
+    return Verdict{};
+  }
+};
+}  // namespace
+
+TEST_CASE("a slow judgement on one stream does not stall other connections on the same I/O thread") {
+  ProxyFixture proxy(
+      [](const RecordedRequest& r) {
+        if (r.body.find("slow") != std::string::npos)
+          return sse_response(sse_call(0, "s1", "Bash", bash_arguments("echo SLOW")) + sse_finish("tool_calls") + sse_done());
+        return sse_response(sse_content("quick") + sse_done());
+      },
+      [](proxy::ProxyConfig& c) { c.threads = 1; }, std::make_shared<SlowJudge>());
+  std::thread slow([&] {
+    auto res = http_request(proxy.port(), "POST", "/v1/chat/completions", "{\"stream\":true,\"slow\":1}");
+    CHECK(ClientView::of(res.body).choices[0].calls.size() == 1);
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(150));
+  auto start = std::chrono::steady_clock::now();
+  auto quick = http_request(proxy.port(), "POST", "/v1/chat/completions", "{\"stream\":true}");
+  auto took = std::chrono::steady_clock::now() - start;
+  slow.join();
+  CHECK(ClientView::of(quick.body).choices[0].content == "quick");
+  CHECK(took < std::chrono::milliseconds(300));
+}
