@@ -82,7 +82,9 @@ Facts Engine::analyse(const ResolvedCall& call) const {
       shell::Limits shell_limits;
       shell_limits.max_script_bytes = limits.max_argument_bytes;
       shell_limits.max_nesting = static_cast<int>(std::min<size_t>(limits.max_nesting, 64));
-      return shell::analyze(call.command, shell_limits);
+      Facts facts = shell::analyze(call.command, shell_limits);
+      compose_written_files(facts);
+      return facts;
     }
     case ToolKind::file_write:
     case ToolKind::file_edit:
@@ -118,6 +120,19 @@ Facts Engine::analyse(const ResolvedCall& call) const {
       return Facts{};
   }
   return Facts{};
+}
+
+void Engine::compose_written_files(Facts& facts) const {
+  // A shell command that writes literal content into a file is judged like the same Write call: the
+  // shell analyser only records the write, code analysis reads the file, and both fact sets meet here.
+  if (facts.files.empty() || !code_) return;
+  Facts written = code_->analyze_files(facts.files);
+  written.files.clear();
+  // Their spans are offsets in the file's content, not in the script: no statement a rewrite could drop.
+  for (auto& c : written.commands) c.span = c.statement = Span{};
+  for (auto& f : written.flows) f.span = f.statement = Span{};
+  for (auto& m : written.markers) m.span = m.statement = Span{};
+  facts.merge(std::move(written));
 }
 
 Trace Engine::run(const ToolCall& call) const {

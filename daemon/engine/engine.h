@@ -55,6 +55,7 @@ class Engine final : public Judge {
  private:
   Trace run(const ToolCall& call) const;
   Facts analyse(const ResolvedCall& call) const;
+  void compose_written_files(Facts& facts) const;  // code analysis of files a shell command writes
   void rewrite(const ToolCall& call, Trace& trace) const;
   Verdict fail(Verdict verdict, std::string why) const;
 

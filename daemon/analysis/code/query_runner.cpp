@@ -202,6 +202,46 @@ bool flows_through_assignments(const TextRegex& pattern, std::string_view scope,
   return false;
 }
 
+bool binds_word(std::string_view parameters, const std::string& name) {
+  auto is_word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$'; };
+  for (size_t at = parameters.find(name); at != std::string_view::npos; at = parameters.find(name, at + 1)) {
+    size_t end = at + name.size();
+    if ((at == 0 || !is_word(parameters[at - 1])) && (end >= parameters.size() || !is_word(parameters[end])))
+      return true;
+  }
+  return false;
+}
+
+// A promise callback's parameter holds what the promise resolves to: in
+// `fetch(u).then(r => r.text()).then(code => eval(code))` the value of `code` is the chain before `.then`.
+std::vector<std::string_view> promise_values(const SyntaxTree& tree, TSNode node, const std::vector<std::string>& names) {
+  std::vector<std::string_view> out;
+  TSNode at = ts_node_parent(node);
+  for (int hops = 0; hops < 48 && !ts_node_is_null(at); ++hops, at = ts_node_parent(at)) {
+    std::string_view type = ts_node_type(at);
+    if (type != "arrow_function" && type != "function_expression" && type != "function") continue;
+    TSNode parameters = ts_node_child_by_field_name(at, "parameters", 10);
+    if (ts_node_is_null(parameters)) parameters = ts_node_child_by_field_name(at, "parameter", 9);
+    if (ts_node_is_null(parameters)) continue;
+    std::string_view bound = tree.text_of(parameters);
+    if (std::none_of(names.begin(), names.end(), [&](const std::string& n) { return binds_word(bound, n); }))
+      continue;
+    TSNode arguments = ts_node_parent(at);
+    TSNode call = ts_node_is_null(arguments) ? TSNode{} : ts_node_parent(arguments);
+    if (ts_node_is_null(call) || std::string_view(ts_node_type(arguments)) != "arguments" ||
+        std::string_view(ts_node_type(call)) != "call_expression")
+      break;
+    TSNode callee = ts_node_child_by_field_name(call, "function", 8);
+    if (ts_node_is_null(callee) || std::string_view(ts_node_type(callee)) != "member_expression") break;
+    TSNode property = ts_node_child_by_field_name(callee, "property", 8);
+    TSNode object = ts_node_child_by_field_name(callee, "object", 6);
+    if (!ts_node_is_null(property) && !ts_node_is_null(object) && tree.text_of(property) == "then")
+      out.push_back(tree.text_of(object));
+    break;  // the innermost function binding the name decides
+  }
+  return out;
+}
+
 struct MatchContext {
   const SyntaxTree& tree;
   const Captures& captures;
@@ -263,9 +303,13 @@ bool check_where(const WhereCheck& w, const MatchContext& m, const TSQuery* quer
   if (scope.size() > kScopeClip) scope = scope.substr(0, kScopeClip);
   if (w.scope_matches && !w.scope_matches->search(scope)) return false;
   if (w.scope_not_matches && w.scope_not_matches->search(scope)) return false;
-  if (w.flows_from && !w.flows_from->search(text) &&
-      !flows_through_assignments(*w.flows_from, scope, m.tree.text(), identifiers(m.tree, node)))
-    return false;
+  if (w.flows_from && !w.flows_from->search(text)) {
+    auto names = identifiers(m.tree, node);
+    auto promised = promise_values(m.tree, node, names);
+    bool from_promise = std::any_of(promised.begin(), promised.end(),
+                                    [&](std::string_view value) { return w.flows_from->search(value); });
+    if (!from_promise && !flows_through_assignments(*w.flows_from, scope, m.tree.text(), names)) return false;
+  }
   return true;
 }
 

@@ -352,6 +352,22 @@ std::optional<std::string> credential_helper(std::string_view name, const std::v
   if (name == "doctl" && first(0) == "auth" && first(1) == "token") return joined();
   if (starts_with(name, "docker-credential-") && first(0) == "get") return joined();
   if (name == "npm" && first(0) == "token" && first(1) == "create") return joined();
+  // Commands that print private key material: key stores exporting secrets, not public keys.
+  auto has_prefix = [&](std::string_view prefix) {
+    return std::any_of(args.begin(), args.end(), [&](const std::string& a) { return starts_with(a, prefix); });
+  };
+  if ((name == "gpg" || name == "gpg2") && (has_prefix("--export-secret-key") || has_prefix("--export-secret-subkey")))
+    return joined();
+  if (name == "security" && first(0) == "export") return joined();  // macOS keychain items, keys included
+  if (name == "openssl") {
+    // pkcs12 bundles and pkey/rsa/ec/dsa print private keys unless told to keep only the public half.
+    if (first(0) == "pkcs12" && !has("-nokeys") && !has("-info")) return joined();
+    if ((first(0) == "pkey" || first(0) == "rsa" || first(0) == "ec" || first(0) == "dsa") && !has("-pubout") &&
+        !has("-noout"))
+      return joined();
+  }
+  if (name == "kubectl" && first(0) == "config" && first(1) == "view" && has("--raw")) return joined();
+  if (name == "wg" && first(0) == "showconf") return joined();
   return std::nullopt;
 }
 

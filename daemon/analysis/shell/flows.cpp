@@ -189,11 +189,47 @@ Taints Walker::read_path(const std::string& path, std::optional<std::string>* li
   return out;
 }
 
-void Walker::write_file(const std::string& path, const Stream& content, Span span, int depth) {
+void Walker::write_file(const std::string& path, const Stream& content, Span span, int depth, bool append) {
   FileState& file = files_[path];
-  file.taint = content.taint;
-  file.literal = content.literal;
+  bool extends = append && file.literal.has_value();
+  if (append) {
+    merge_taints(file.taint, content.taint);
+    if (file.literal && content.literal) *file.literal += *content.literal;
+    else if (!content.literal) file.literal.reset();
+    else if (!file.literal) file.literal = content.literal;
+  } else {
+    file.taint = content.taint;
+    file.literal = content.literal;
+  }
+  record_file_change(path, content, append, extends);
   check_persistence(path, content, span, depth);
+}
+
+void Walker::record_file_change(const std::string& path, const Stream& content, bool append, bool extends) {
+  // Literal content written into a file is code analysis' business (the engine composes): record it as
+  // the same FileChange a Write tool call would give. Devices and unknown bytes are not files to read.
+  if (path.empty() || path.rfind("/dev/", 0) == 0 || path.rfind("/proc/", 0) == 0) return;
+  auto& files = root_facts_.files;
+  auto existing = std::find_if(files.rbegin(), files.rend(), [&](const FileChange& f) { return f.path == path; });
+  if (!content.literal) {
+    if (existing != files.rend() && !extends) files.erase(std::next(existing).base());
+    return;
+  }
+  if (existing != files.rend()) {
+    // > then >> on one path: one file whose content is known whole; a second > replaces it.
+    if (extends) existing->new_text += *content.literal;
+    else {
+      existing->new_text = *content.literal;
+      existing->whole_file = true;
+    }
+    return;
+  }
+  if (files.size() >= 64) return;
+  FileChange change;
+  change.path = path;
+  change.new_text = *content.literal;
+  change.whole_file = !append;  // >> onto a file not written here: an addition, not the whole file
+  files.push_back(std::move(change));
 }
 
 void Walker::check_persistence(const std::string& path, const Stream& content, Span span, int depth) {
@@ -515,6 +551,10 @@ Stream Walker::model(Invocation& inv, const Stream& in, int depth) {
   if (name == "crontab") return model_crontab(inv, in, depth);
   if (name == "cp" || name == "mv" || name == "install" || name == "ln" || name == "rsync") return model_copy(inv);
   if (name == "tee") {
+    bool append = false;
+    for (const auto& arg : args)
+      if (arg == "--append" || (arg.size() > 1 && arg[0] == '-' && arg[1] != '-' && arg.find('a') != std::string::npos))
+        append = true;
     for (size_t i = 1; i < inv.argv.size(); ++i) {
       const std::string& path = inv.argv[i].text;
       if (path.empty() || path[0] == '-') continue;
@@ -524,7 +564,7 @@ Stream Walker::model(Invocation& inv, const Stream& in, int depth) {
         continue;
       }
       if (is_block_device(path)) add_marker("destructive_target", "tee " + path, inv.span);
-      write_file(path, in, inv.span, depth);
+      write_file(path, in, inv.span, depth, append);
     }
     return in;
   }
@@ -1295,6 +1335,27 @@ Stream Walker::model_awk(Invocation& inv, const Stream& in, int depth) {
   return out;
 }
 
+namespace {
+
+// find visits its start points first: with no test before the action (only -maxdepth, -depth, -xdev …)
+// and no -mindepth, `{}` is the root itself (find / -maxdepth 0 -exec rm -rf {} \; is rm -rf /).
+bool visits_root_unfiltered(const std::vector<Word>& argv, size_t first_expression) {
+  static const std::set<std::string_view> neutral{"-depth", "-xdev", "-mount", "-follow", "-ignore_readdir_race",
+                                                   "-noleaf", "-daystart"};
+  for (size_t k = first_expression; k < argv.size(); ++k) {
+    const std::string& word = argv[k].text;
+    if (word == "-exec" || word == "-execdir" || word == "-ok" || word == "-okdir") return true;
+    if (word == "-maxdepth") {
+      ++k;
+      continue;
+    }
+    if (neutral.count(word) == 0) return false;
+  }
+  return false;
+}
+
+}  // namespace
+
 Stream Walker::model_find(Invocation& inv, const Stream& in, int depth) {
   (void)in;
   std::vector<std::string> patterns;
@@ -1326,6 +1387,7 @@ Stream Walker::model_find(Invocation& inv, const Stream& in, int depth) {
   }
   for (const auto& root : roots)
     if (found == "{}" && classify_path(root) == PathClass::credential) found = root + "/id_rsa";
+  if (found == "{}" && !roots.empty() && visits_root_unfiltered(inv.argv, i)) found = roots.front();
   Stream out;
   for (; i < inv.argv.size(); ++i) {
     const std::string& action = inv.argv[i].text;
@@ -1498,6 +1560,7 @@ void Walker::model_git(Invocation& inv, int depth) {
   std::vector<std::string> operands;
   for (const auto& arg : rest)
     if (!arg.empty() && arg[0] != '-') operands.push_back(arg);
+  std::string destination_host;  // where push/clone/fetch/pull talk to, when a URL or known remote says
   if (command == "remote" && operands.size() >= 3 && (operands[0] == "add" || operands[0] == "set-url")) {
     git_remotes_[operands[1]] = operands[2];
     add_host(host_of(operands[2]).empty() ? remote_host_of(operands[2]) : host_of(operands[2]));
@@ -1508,6 +1571,8 @@ void Walker::model_git(Invocation& inv, int depth) {
     if (known != git_remotes_.end()) target = known->second;
     if (new_destination) {
       std::string host = is_url(target) ? host_of(target) : remote_host_of(target);
+      destination_host = host;
+      add_host(host);
       Flow flow;
       flow.from = "local_file";
       flow.to = "network";
@@ -1520,12 +1585,15 @@ void Walker::model_git(Invocation& inv, int depth) {
     }
   } else if ((command == "clone" || command == "fetch" || command == "pull" || command == "ls-remote") && !operands.empty()) {
     for (const auto& operand : operands)
-      if (is_url(operand)) add_host(host_of(operand));
+      if (is_url(operand)) {
+        add_host(host_of(operand));
+        if (destination_host.empty()) destination_host = host_of(operand);
+      }
   }
-  // Secrets in git arguments (a token in a push URL) reach the network too.
+  // Secrets in git arguments (a token in a push URL's userinfo) reach that host too.
   if (command == "push" || command == "clone" || command == "fetch" || command == "pull") {
     Taints taints = word_taints(inv.argv, 1);
-    emit_secret_flows(taints, "network", "git", "", inv.span, "");
+    emit_secret_flows(taints, "network", "git", destination_host, inv.span, "");
   }
 }
 

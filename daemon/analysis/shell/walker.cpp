@@ -50,11 +50,11 @@ std::string trim_newlines(std::string text) {
   return text;
 }
 
-// Field splitting of an unquoted expansion's value: whitespace becomes a field separator.
-std::string split_marks(std::string_view text) {
+// Field splitting of an unquoted expansion's value: every IFS character becomes a field separator.
+std::string split_marks(std::string_view text, std::string_view separators = " \t\n") {
   std::string out;
   out.reserve(text.size());
-  for (char c : text) out += (c == ' ' || c == '\t' || c == '\n') ? '\x1f' : c;
+  for (char c : text) out += separators.find(c) != std::string_view::npos ? '\x1f' : c;
   return out;
 }
 
@@ -89,6 +89,14 @@ TSTree* Walker::parse(std::string_view text) {
 }
 
 void Walker::run() {
+  std::string spelled;
+  if (script_.find('{') != std::string_view::npos) spelled = script_;
+  if (!spelled.empty() && spread_command_braces(spelled)) {
+    // Same length: every span still points into the script as sent.
+    texts_.push_back(std::move(spelled));
+    script_ = texts_.back();
+    frame_.text = script_;
+  }
   TSTree* tree = parse(script_);
   if (!tree) return;
   TSNode root = ts_tree_root_node(tree);
@@ -320,6 +328,7 @@ Stream Walker::apply_redirects(const std::vector<TSNode>& redirects, TSNode body
     std::string host;  // /dev/tcp
     bool stdout_too = true;
     Span span;
+    bool append = false;
   };
   Stream input = in;
   std::vector<Target> targets;
@@ -424,7 +433,7 @@ Stream Walker::apply_redirects(const std::vector<TSNode>& redirects, TSNode body
         continue;
       }
       bool stdout_too = descriptor.empty() || descriptor == "1" || op.find('&') == 0 || op == "&>" || op == "&>>" || op == ">&";
-      targets.push_back({path, host, stdout_too, span_of(redirect)});
+      targets.push_back({path, host, stdout_too, span_of(redirect), op.find(">>") != std::string::npos});
     }
   }
 
@@ -447,7 +456,7 @@ Stream Walker::apply_redirects(const std::vector<TSNode>& redirects, TSNode body
       add_marker("destructive_target", "> " + target.path, target.span);
       continue;
     }
-    write_file(target.path, result, target.span, depth);
+    write_file(target.path, result, target.span, depth, target.append);
   }
   if (consumed) {
     Stream kept;
@@ -900,7 +909,7 @@ void Walker::eval_part(TSNode node, Word& word, bool run, bool in_quotes, int de
       word.dynamic = true;
       return;
     }
-    word.text += in_quotes || !value.resolved_variable ? value.text : split_marks(value.text);
+    word.text += in_quotes || !value.resolved_variable ? value.text : split_marks(value.text, field_separators());
     word.dynamic = word.dynamic || value.dynamic;
     merge_taints(word.taint, value.taint);
     return;
@@ -924,7 +933,7 @@ void Walker::eval_part(TSNode node, Word& word, bool run, bool in_quotes, int de
     merge_taints(word.taint, out.taint);
     if (out.literal && out.taint.empty() && !out.literal->empty() && spend_expansion(out.literal->size())) {
       std::string value = trim_newlines(*out.literal);
-      word.text += in_quotes ? value : split_marks(value);
+      word.text += in_quotes ? value : split_marks(value, field_separators());
       word.obfuscated = true;
     } else {
       word.text += raw;
@@ -971,6 +980,15 @@ Word Walker::lookup_variable(std::string_view name, std::string_view index, std:
       size_t position = static_cast<size_t>(std::atoi(std::string(index).c_str()));
       if (position < variable.elements.size()) value = variable.elements[position];
       else value = variable.value;
+    } else if (index == "@" && !variable.elements.empty()) {
+      // "${a[@]}" is one word per element, quoted or not: a=(curl -s) runs curl with -s.
+      value = variable.value;
+      value.text.clear();
+      for (const auto& element : variable.elements)
+        value.text += (value.text.empty() ? "" : "\x1f") + element.text;
+    } else if (index.empty() && !variable.elements.empty()) {
+      value = variable.elements.front();  // $a of an array is its first element
+      merge_taints(value.taint, variable.value.taint);
     } else {
       value = variable.value;
     }
@@ -1019,6 +1037,13 @@ std::vector<Word> Walker::split_fields(Word word) const {
   return out;
 }
 
+std::string Walker::field_separators() const {
+  // IFS=, (or IFS=$'\n') assigned a literal earlier changes how every unquoted expansion splits.
+  auto ifs = variables_.find("IFS");
+  if (ifs == variables_.end() || ifs->second.value.dynamic) return " \t\n";
+  return ifs->second.value.text;
+}
+
 bool Walker::spend_expansion(size_t bytes) {
   // Expansions can grow exponentially (x=$x$x); past a budget the text is unknown and the facts incomplete.
   const size_t budget = std::max<size_t>(limits_.max_script_bytes, 1024) * 16;
@@ -1049,6 +1074,7 @@ Stream Walker::analyse_nested(const std::string& text, const Stream& in, std::st
     return {};
   }
   texts_.push_back(text);
+  spread_command_braces(texts_.back());
   TSTree* tree = parse(texts_.back());
   if (!tree) return {};
   Frame saved = frame_;

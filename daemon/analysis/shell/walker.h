@@ -87,6 +87,7 @@ class Walker {
   void eval_part(TSNode node, Word& word, bool run, bool in_quotes, int depth);
   Word lookup_variable(std::string_view name, std::string_view index, std::string_view source);
   std::vector<Word> split_fields(Word word) const;
+  std::string field_separators() const;  // the IFS in force for unquoted expansions
   Stream run_substitution(TSNode node, const Stream& in, int depth);
 
   // -- commands (flows.cpp)
@@ -108,7 +109,8 @@ class Walker {
   void model_git(Invocation& inv, int depth);
   Stream run_script_file(Invocation& inv, const std::string& path, const Stream& in, int depth, const char* context);
   Taints read_path(const std::string& path, std::optional<std::string>* literal = nullptr);
-  void write_file(const std::string& path, const Stream& content, Span span, int depth);
+  void write_file(const std::string& path, const Stream& content, Span span, int depth, bool append = false);
+  void record_file_change(const std::string& path, const Stream& content, bool append, bool extends);
   void check_persistence(const std::string& path, const Stream& content, Span span, int depth);
   void analyse_payload(const std::string& text, std::string_view kind, const std::string& path, Span span, int depth);
   void emit_secret_flows(const Taints& taints, std::string_view to, const std::string& sink, const std::string& host,

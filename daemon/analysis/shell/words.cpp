@@ -274,4 +274,53 @@ bool glob_match(std::string_view pattern, std::string_view name) {
   return fnmatch(std::string(pattern).c_str(), std::string(name).c_str(), 0) == 0;
 }
 
+bool spread_command_braces(std::string& script) {
+  if (script.find('{') == std::string::npos || script.find(',') == std::string::npos) return false;
+  bool changed = false;
+  auto command_start = [&](size_t at) {
+    // Only blanks between the brace and the start of a command: script start, ; & | ( ` newline, or $(.
+    while (at > 0 && (script[at - 1] == ' ' || script[at - 1] == '\t')) --at;
+    if (at == 0) return true;
+    char before = script[at - 1];
+    return before == ';' || before == '&' || before == '|' || before == '(' || before == '`' || before == '\n';
+  };
+  for (size_t open = script.find('{'); open != std::string::npos; open = script.find('{', open + 1)) {
+    if (open + 1 >= script.size() || script[open + 1] == ' ' || script[open + 1] == '\n' || script[open + 1] == '}')
+      continue;  // { list; } is a group, {} is a word
+    if (open > 0 && script[open - 1] == '$') continue;
+    if (!command_start(open)) continue;
+    // The list ends at the first unquoted }; no blanks, nesting or expansions inside keep it a plain list.
+    size_t close = std::string::npos;
+    bool plain = true;
+    char quote = 0;
+    std::vector<size_t> commas;
+    for (size_t i = open + 1; i < script.size() && i < open + 4096; ++i) {
+      char c = script[i];
+      if (quote) {
+        if (c == quote) quote = 0;
+        else if (c == '\n') plain = false;
+        continue;
+      }
+      if (c == '\'' || c == '"') quote = c;
+      else if (c == ',') commas.push_back(i);
+      else if (c == '}') {
+        close = i;
+        break;
+      } else if (c == '{' || c == ' ' || c == '\t' || c == '\n' || c == ';' || c == '\\' || c == '$' || c == '`') {
+        plain = false;
+        break;
+      }
+    }
+    if (!plain || close == std::string::npos || commas.empty()) continue;
+    size_t after = close + 1;
+    if (after < script.size() && std::string_view(" \t\n;&|)").find(script[after]) == std::string_view::npos) continue;
+    script[open] = ' ';
+    script[close] = ' ';
+    for (size_t comma : commas) script[comma] = ' ';
+    changed = true;
+    open = close;
+  }
+  return changed;
+}
+
 }  // namespace toolwall::shell

@@ -29,6 +29,9 @@ std::optional<std::string> decode_base64(std::string_view text);
 std::optional<std::string> decode_hex(std::string_view text);
 // Expands one unquoted brace list "{a,b}c" → {"ac","bc"}; nullopt when there is none.
 std::optional<std::vector<std::string>> expand_braces(std::string_view text);
+// Spells a brace list in the command position ({curl,-d,x}) as the words bash expands it to, same length
+// (braces and commas become spaces), so the parser sees a command; in place, true when anything changed.
+bool spread_command_braces(std::string& script);
 // True when the text is printable enough to be a script (used to accept decoded payloads).
 bool looks_like_text(std::string_view text);
 // ASCII lower-case copy.
