@@ -186,8 +186,8 @@ void read_config(Reader& r, const YAML::Node& root, ProxyConfig& c) {
               {{"path", [&](const YAML::Node& m, const std::string& key) { r.text(m, key, c.audit_path); }},
                {"log_all", [&](const YAML::Node& m, const std::string& key) { r.boolean(m, key, c.audit_log_all); }}});
   };
-  r.mapping(root, "",
-            {{"listen", endpoint},
+  std::map<std::string, Reader::Handler> handlers{
+             {"listen", endpoint},
              {"upstream", upstream},
              {"tls_verify", tls_verify},
              {"ca_file", [&](const YAML::Node& n, const std::string& k) { r.text(n, k, c.ca_file); }},
@@ -198,7 +198,10 @@ void read_config(Reader& r, const YAML::Node& root, ProxyConfig& c) {
              {"pool", pool},
              {"timeouts", timeouts},
              {"limits", limits},
-             {"audit", audit}});
+             {"audit", audit}};
+  for (const auto& key : team_setting_keys())
+    handlers[key] = [&](const YAML::Node& n, const std::string& k) { read_team_setting(n, k, r.file, c.team, r.errors); };
+  r.mapping(root, "", handlers);
 }
 
 bool parse_port(std::string_view text, uint16_t& port) {

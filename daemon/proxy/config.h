@@ -6,6 +6,7 @@
 
 #include "core/diagnostic.h"
 #include "core/expected.h"
+#include "proxy/team_config.h"
 #include "wire/dialect.h"
 
 namespace toolwall::proxy {
@@ -54,6 +55,7 @@ struct ProxyConfig {
   bool pass_uninspected = false;  // forward APIs with tool calls this build cannot inspect (unsafe)
   std::string audit_path;  // empty = no audit log
   bool audit_log_all = false;
+  TeamConfig team;  // clients, upstream key, models, reload (proxy/team_config.h)
 };
 
 // Parses "host:port" ("[::1]:8788" for IPv6); port 0 asks the system for a free one.

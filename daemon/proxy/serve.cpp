@@ -7,7 +7,10 @@
 
 #include "audit/audit_log.h"
 #include "engine/engine.h"
+#include "proxy/metrics.h"
+#include "proxy/reload.h"
 #include "proxy/server.h"
+#include "proxy/team_gate.h"
 
 namespace toolwall::proxy {
 
@@ -115,14 +118,19 @@ int serve_command(int argc, char** argv) {
     return 2;
   }
 
-  engine::EngineOptions engine_options;
-  engine_options.policy_path = config->policy_path;
-  if (!config->profiles_path.empty()) engine_options.profiles_path = config->profiles_path;
-  auto engine = engine::Engine::load(engine_options);
-  if (!engine) {
-    std::cerr << "toolwall serve: the policy did not load:\n" << to_string(engine.error());
+  // The policy, client layers, tokens and upstream key, built whole; rebuilt the same way on reload.
+  auto state = build_team_state(*config);
+  if (!state) {
+    std::cerr << "toolwall serve: " << state.error();
+    if (state.error().empty() || state.error().back() != '\n') std::cerr << "\n";
     return 2;
   }
+  auto metrics = std::make_shared<Metrics>();
+  auto gate = std::make_shared<TeamGate>(metrics);
+  gate->set_state(*state);
+  std::string config_path = flags.config;
+  if (config_path.empty() && std::filesystem::exists(std::string(kDefaultConfig))) config_path = std::string(kDefaultConfig);
+  std::shared_ptr<Reloader> reloader;
 
   std::shared_ptr<audit::AuditLog> audit_log;
   if (!config->audit_path.empty()) {
@@ -136,27 +144,54 @@ int serve_command(int argc, char** argv) {
 
   ServerOptions options;
   options.config = *config;
-  options.judge = *engine;
-  if (audit_log) {
-    options.on_verdict = [audit_log](const wire::ExchangeContext& exchange, const wire::JudgedCall& judged) {
+  options.judge = (*state)->base_judge;
+  options.gate = gate;
+  options.on_verdict = [audit_log, metrics](const wire::ExchangeContext& exchange, const wire::JudgedCall& judged) {
+    metrics->verdict(judged.verdict);
+    if (audit_log) {
+      // client_address is "client@address" when client tokens are configured (never the token).
       audit::AuditEntry entry{exchange.request_id, exchange.client_address, judged.model, exchange.agent,
                               judged.choice,       &judged.call,            &judged.verdict, judged.sent_instead};
       audit_log->record(entry);
-    };
-    options.on_reopen = [audit_log] {
+    }
+  };
+  // SIGHUP: reopen the audit log (logrotate) and reload the config and policies.
+  options.on_reopen = [audit_log, &reloader] {
+    if (audit_log) {
       auto reopened = audit_log->reopen();
-      if (!reopened) std::cerr << "toolwall serve: " << reopened.error() << "\n";
-    };
-  }
+      if (!reopened) log_event("error", "audit_reopen_failed", {{"error", reopened.error()}});
+    }
+    if (reloader) reloader->request();
+  };
   auto server = Server::create(std::move(options));
   if (!server) {
     std::cerr << "toolwall serve: " << server.error() << "\n";
     return 1;
   }
+  Server* running = server->get();
+  gate->set_wire_counters(&running->counters());
+  const ProxyConfig started_with = *config;
+  reloader = std::make_shared<Reloader>(
+      [flags] { return configure(flags); },
+      [gate, running, started_with](const ProxyConfig& fresh, std::shared_ptr<const TeamState> fresh_state) {
+        if (fresh.listen.host != started_with.listen.host || fresh.listen.port != started_with.listen.port ||
+            upstream_text(fresh.upstream) != upstream_text(started_with.upstream))
+          log_event("warn", "restart_needed", {{"why", "listen and upstream changes take effect on restart"}});
+        gate->set_state(fresh_state);
+        running->swap_judge(fresh_state->base_judge);
+      },
+      metrics, *config, config_path);
+  reloader->start();
   Endpoint bound = (*server)->local_endpoint();
   std::cout << "toolwall: listening on http://" << bound.host << ":" << bound.port << " → "
             << upstream_text(config->upstream) << " (policy " << config->policy_path << ")" << std::endl;
+  log_event("info", "started", {{"listen", bound.host + ":" + std::to_string(bound.port)},
+                                 {"upstream", upstream_text(config->upstream)},
+                                 {"policy", config->policy_path},
+                                 {"clients", (*state)->directory.clients().size()},
+                                 {"upstream_key_held", !(*state)->upstream_key.empty()}});
   (*server)->run();
+  reloader->stop();
   std::cout << "toolwall: stopped" << std::endl;
   return 0;
 }

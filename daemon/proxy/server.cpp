@@ -264,6 +264,26 @@ struct Server::Impl {
     exchange.client_address = client_address;
     if (auto agent = request.find("x-toolwall-agent"); agent != request.end()) exchange.agent = agent->value();
     const wire::Dialect* dialect = wire::dialect_for(request.method_string(), path);
+    // The team gate (proxy/gate.h): client token, trusted model, /metrics; told when the exchange ends.
+    GateDecision gate_decision;
+    struct GateFinish {
+      RequestGate* gate;
+      std::string id;
+      ~GateFinish() {
+        if (gate) gate->finished(id);
+      }
+    } gate_finish{options.gate.get(), exchange.request_id};
+    if (options.gate) {
+      auto header = [&request](std::string_view name) -> std::string_view {
+        auto it = request.find(name);
+        if (it == request.end()) return {};
+        return std::string_view(it->value().data(), it->value().size());
+      };
+      gate_decision = options.gate->admit({exchange.request_id, request.method_string(), path, request.body(), dialect, header});
+      if (gate_decision.answer)
+        co_return co_await send_answer(client, *gate_decision.answer, request.version(), request.keep_alive());
+      if (!gate_decision.client.empty()) exchange.client_address = gate_decision.client + "@" + client_address;
+    }
     if (!dialect && !options.config.pass_uninspected && wire::uninspectable_tool_api(request.method_string(), path)) {
       co_return co_await send_error(client, http::status::not_implemented, "dialect_not_inspected",
                                     "toolwall cannot inspect tool calls of " + std::string(path) +
@@ -272,9 +292,23 @@ struct Server::Impl {
     }
 
     http::request<http::string_body> upstream_request = upstream_request_for(request, dialect != nullptr);
+    for (const auto& name : gate_decision.drop_headers) upstream_request.erase(name);
+    for (const auto& [name, value] : gate_decision.set_headers) upstream_request.set(name, value);
     if (options.config.upstream.tls)
       co_return co_await forward(worker, worker.tls_pool, client, request, upstream_request, dialect, exchange);
     co_return co_await forward(worker, worker.plain_pool, client, request, upstream_request, dialect, exchange);
+  }
+
+  awaitable<bool> send_answer(beast::tcp_stream& client, GateAnswer answer, unsigned version, bool keep_alive) {
+    http::response<http::string_body> res{static_cast<http::status>(answer.status), version};
+    res.set(http::field::content_type, answer.content_type);
+    for (const auto& [name, value] : answer.headers) res.set(name, value);
+    res.body() = std::move(answer.body);
+    res.keep_alive(keep_alive && !stopping);
+    res.prepare_payload();
+    client.expires_after(options.config.timeouts.client_write);
+    auto [ec, n] = co_await http::async_write(client, res, nothrow);
+    co_return !ec && keep_alive && !stopping;
   }
 
   awaitable<bool> healthz(beast::tcp_stream& client, const http::request<http::string_body>& request) {
@@ -370,6 +404,7 @@ struct Server::Impl {
                           const wire::ExchangeContext& exchange) {
     unsigned version = request.version();
     bool keep_alive = request.keep_alive();
+    auto started = std::chrono::steady_clock::now();
     std::unique_ptr<Conn> conn;
     std::optional<http::response_parser<http::buffer_body>> parser;
     // A pooled connection the upstream already closed fails before any byte comes back: retry once.
@@ -415,6 +450,8 @@ struct Server::Impl {
     bool inspect = dialect && status >= 200 && status < 300;
     auto content_type = head[http::field::content_type];
     bool event_stream = beast::iequals(content_type.substr(0, 17), "text/event-stream");
+    if (options.gate)
+      options.gate->upstream_responded(exchange.request_id, status, event_stream, std::chrono::steady_clock::now() - started);
     auto encoding = head[http::field::content_encoding];
     if (inspect && !encoding.empty() && !beast::iequals(encoding, "identity")) {
       co_return co_await send_error(client, http::status::bad_gateway, "upstream_encoded",
@@ -557,6 +594,8 @@ struct Server::Impl {
   wire::JudgeContext judge_context(const wire::ExchangeContext& exchange) {
     wire::JudgeContext ctx;
     ctx.judge = judge.load();
+    if (options.gate)
+      if (auto pinned = options.gate->judge_for(exchange.request_id)) ctx.judge = std::move(pinned);  // per client
     ctx.exchange = exchange;
     ctx.limits = options.config.wire;
     ctx.counters = &counters;

@@ -8,6 +8,7 @@
 #include "core/expected.h"
 #include "core/judge.h"
 #include "proxy/config.h"
+#include "proxy/gate.h"
 #include "wire/dialect.h"
 
 namespace toolwall::proxy {
@@ -20,6 +21,7 @@ struct ServerOptions {
   std::shared_ptr<const Judge> judge;
   VerdictObserver on_verdict;        // may be empty
   std::function<void()> on_reopen;   // SIGHUP (logrotate); may be empty
+  std::shared_ptr<RequestGate> gate; // may be null: client tokens, models, credentials, /metrics
   bool handle_signals = true;        // SIGINT/SIGTERM shut down gracefully, SIGHUP calls on_reopen
 };
 

@@ -1,0 +1,46 @@
+#pragma once
+// Counters for Prometheus (`GET /metrics`, text format 0.0.4) and the structured JSON log.
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <string>
+#include <string_view>
+
+#include "core/verdict.h"
+#include "wire/dialect.h"
+
+namespace toolwall::proxy {
+
+class Metrics {
+ public:
+  void request(std::string_view route, std::string_view status);          // one finished exchange
+  void verdict(const Verdict& verdict);                                   // by action, and by each rule
+  void upstream_latency(std::chrono::steady_clock::duration latency);     // response head arrival
+  void stream_opened() { ++active_streams_; }
+  void stream_closed() { --active_streams_; }
+  void reload(bool ok) { ++(ok ? reloads_ok_ : reloads_failed_); }
+  void rejected(std::string_view reason);                                 // unauthorized, model_not_allowed
+  // The whole exposition, with the wire counters when given.
+  std::string render(const wire::WireCounters* wire) const;
+
+  uint64_t reloads_ok() const { return reloads_ok_; }
+  uint64_t reloads_failed() const { return reloads_failed_; }
+
+ private:
+  static constexpr std::array<double, 12> kBuckets{0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30};
+  mutable std::mutex mutex_;
+  std::map<std::pair<std::string, std::string>, uint64_t> requests_;
+  std::map<std::string, uint64_t> verdicts_, rule_hits_, rejections_;
+  std::array<uint64_t, kBuckets.size()> latency_buckets_{};
+  uint64_t latency_count_ = 0;
+  double latency_sum_ = 0;
+  std::atomic<int64_t> active_streams_{0};
+  std::atomic<uint64_t> reloads_ok_{0}, reloads_failed_{0};
+};
+
+// One JSON line on standard error: {"ts","level","event",…fields}. Never pass credentials.
+void log_event(std::string_view level, std::string_view event, const nlohmann::json& fields = nlohmann::json::object());
+
+}  // namespace toolwall::proxy
