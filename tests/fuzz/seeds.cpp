@@ -186,12 +186,13 @@ int main(int argc, char** argv) {
     // Every fourth call also becomes response bodies and streams of the three dialects.
     if (count % 4 == 0) {
       auto salt = static_cast<unsigned char>(count);
-      seeds.add("wire_body", with_control({0, salt, 0}, chat_body(tool, args)));
-      seeds.add("wire_body", with_control({1, salt, 0}, responses_body(tool, args)));
-      seeds.add("wire_body", with_control({2, salt, 0}, anthropic_body(tool, arguments)));
-      seeds.add("wire_stream", with_control({0, 7, salt, 0}, chat_stream(tool, args)));
-      seeds.add("wire_stream", with_control({1, 13, salt, 0}, responses_stream(tool, args)));
-      seeds.add("wire_stream", with_control({2, 29, salt, 0}, anthropic_stream(tool, args)));
+      // fuzz_wire's control bytes: mode (dialect, 4 = whole body), split step, judge salt.
+      seeds.add("wire", with_control({4, 0, salt}, chat_body(tool, args)));
+      seeds.add("wire", with_control({5, 0, salt}, responses_body(tool, args)));
+      seeds.add("wire", with_control({6, 0, salt}, anthropic_body(tool, arguments)));
+      seeds.add("wire", with_control({0, 7, salt}, chat_stream(tool, args)));
+      seeds.add("wire", with_control({1, 13, salt}, responses_stream(tool, args)));
+      seeds.add("wire", with_control({2, 29, salt}, anthropic_stream(tool, args)));
       seeds.add("sse", with_control({5, 0}, chat_stream(tool, args)));
       seeds.add("sse", with_control({3, 1}, anthropic_stream(tool, args)));
     }

@@ -1,6 +1,8 @@
 #pragma once
 // Shared by the hardening tests: the real engine with rules/default.yaml, loaded once, and a wall-time
 // budget that stretches under sanitizers (ASan/UBSan make the same work several times slower).
+#include <time.h>
+
 #include <chrono>
 #include <memory>
 #include <stdexcept>
@@ -40,12 +42,24 @@ inline std::shared_ptr<const engine::Engine> default_engine() {
   return engine;
 }
 
-// Runs `work` and returns how long it took.
+inline double thread_cpu_seconds() {
+  timespec now{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+  return static_cast<double>(now.tv_sec) + static_cast<double>(now.tv_nsec) / 1e9;
+}
+
+struct Took {
+  std::chrono::duration<double> cpu;   // this thread's CPU time: the work itself, whatever the load
+  std::chrono::duration<double> wall;  // includes waiting for a core on a busy machine
+};
+
+// Runs `work` on this thread and returns the CPU and wall time it took.
 template <typename Work>
-std::chrono::duration<double> timed(Work&& work) {
+Took timed(Work&& work) {
+  double cpu_start = thread_cpu_seconds();
   auto start = std::chrono::steady_clock::now();
   work();
-  return std::chrono::steady_clock::now() - start;
+  return {std::chrono::duration<double>(thread_cpu_seconds() - cpu_start), std::chrono::steady_clock::now() - start};
 }
 
 }  // namespace toolwall::hardening

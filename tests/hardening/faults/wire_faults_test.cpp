@@ -1,6 +1,9 @@
 // Faults on the wire, through the in-process proxy with the real engine and rules/default.yaml, in front
 // of a scripted upstream: each fault has a defined outcome (documented in tests/hardening/README.md),
 // and a call the policy allows is delivered exactly once or not at all, never twice or in part.
+// In a chat-completions stream a call is complete (and judged, then released) once the next call or the
+// finish_reason arrives; a call still held when the stream breaks is replaced by an explanation and
+// the stream ends with an error event.
 #include <catch2/catch.hpp>
 
 #include "../hardening_support.h"
@@ -91,7 +94,7 @@ TEST_CASE("a non-JSON body from the upstream gets a 502 in the dialect's error s
   CHECK(Json::parse(reply.body, nullptr, false).contains("error"));
 }
 
-TEST_CASE("a stream reset mid-way delivers the calls completed before and no part of the call cut off") {
+TEST_CASE("a stream reset mid-way delivers the calls completed before and no part of the calls held or cut off") {
   std::string events = sse_call(0, "call_a", kAllowed) + sse_call(1, "call_b", "pwd");
   std::string cut = sse_call(2, "call_c", "whoami");
   Upstream upstream([&](const SeenRequest&) {
@@ -105,16 +108,17 @@ TEST_CASE("a stream reset mid-way delivers the calls completed before and no par
   auto reply = http_exchange(proxy.port(), chat_request(true));
   CHECK(reply.status == 200);
   auto view = view_stream(reply.body);
-  CHECK(view.call_starts["call_a"] == 1);
-  CHECK(view.call_starts["call_b"] == 1);
-  CHECK(view.call_starts.count("call_c") == 0);
+  CHECK(view.call_starts["call_a"] == 1);  // completed: call_b started after it
   CHECK(view.arguments["call_a"] == Json{{"command", kAllowed}}.dump());
+  CHECK(view.call_starts.count("call_b") == 0);  // held when the stream broke
+  CHECK(view.call_starts.count("call_c") == 0);  // cut off
+  CHECK_FALSE(view.error_code.empty());
   CHECK_FALSE(view.done);
   CHECK(reply.closed);
 }
 
 TEST_CASE("a stream that stalls past stream_idle ends with an error event, calls before it intact") {
-  std::string events = sse_call(0, "call_a", kAllowed);
+  std::string events = sse_call(0, "call_a", kAllowed) + sse_call(1, "call_b", "pwd");
   Upstream upstream([&](const SeenRequest&) {
     auto script = stream_of(events, 64, false);
     script.push_back(pause(1500));
@@ -126,14 +130,16 @@ TEST_CASE("a stream that stalls past stream_idle ends with an error event, calls
   CHECK(Clock::now() - start < milliseconds(1400));
   auto view = view_stream(reply.body);
   CHECK(view.call_starts["call_a"] == 1);
+  CHECK(view.call_starts.count("call_b") == 0);
+  CHECK_FALSE(view.error_code.empty());
   CHECK_FALSE(view.done);
   CHECK(reply.closed);
 }
 
 TEST_CASE("malformed chunk framing from the upstream ends the stream without a crash or a partial call") {
   for (std::string bad : {std::string("zz\r\nhello\r\n"), std::string("ffffffffffffffffff\r\n"), std::string("5\r\nhello world\r\n")}) {
-    std::string events = sse_call(0, "call_a", kAllowed);
-    std::string cut = sse_call(1, "call_b", "pwd");
+    std::string events = sse_call(0, "call_a", kAllowed) + sse_call(1, "call_b", "pwd");
+    std::string cut = sse_call(2, "call_c", "whoami");
     Upstream upstream([&](const SeenRequest&) {
       auto script = stream_of(events, 1000, false);
       script.push_back(send(chunk_frame(cut.substr(0, 40))));
@@ -147,6 +153,7 @@ TEST_CASE("malformed chunk framing from the upstream ends the stream without a c
     auto view = view_stream(reply.body);
     CHECK(view.call_starts["call_a"] == 1);
     CHECK(view.call_starts.count("call_b") == 0);
+    CHECK(view.call_starts.count("call_c") == 0);
     CHECK(reply.closed);
     CHECK(served_after(proxy));
   }
