@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "cli/policy_show.h"
 #include "engine/engine.h"
 #include "proxy/serve.h"
 
@@ -31,6 +32,8 @@ void print_usage(std::ostream& out) {
          "        show the facts, flows, rules and verdict for one call\n"
          "  policy lint FILE [--layer FILE]… [--profiles FILE]\n"
          "        validate a policy (and layers that may only tighten it) and run every rule's examples\n"
+         "  policy show [--client NAME] [--config FILE] [--policy FILE] [--layer FILE]…\n"
+         "        the effective policy for a client: each rule, its action and the layer file it came from\n"
          "  bench [--policy FILE] [--profiles FILE] [--seconds N] FILE.jsonl\n"
          "        judge the calls repeatedly on one thread and print calls/s\n"
          "  serve [--config FILE] [--listen HOST:PORT] [--upstream URL] [--policy FILE] [--audit-log FILE]\n"
@@ -194,6 +197,7 @@ int run_explain(int argc, char** argv) {
 }
 
 int run_policy(int argc, char** argv) {
+  if (argc >= 3 && std::string_view(argv[2]) == "show") return run_policy_show(argc, argv);
   if (argc < 3 || std::string_view(argv[2]) != "lint") {
     std::cerr << "usage: toolwall policy lint FILE [--profiles FILE]\n";
     return 2;
