@@ -51,6 +51,8 @@ Daemon start_daemon(const std::string& config_text, const std::string& tag) {
   std::ofstream(config) << config_text;
   daemon.out = scratch(tag + ".out");
   daemon.err = scratch(tag + ".err");
+  fs::remove(daemon.out);  // never read a listening line left by an earlier run
+  fs::remove(daemon.err);
   daemon.pid = ::fork();
   if (daemon.pid == 0) {
     std::freopen(daemon.out.c_str(), "w", stdout);
@@ -116,8 +118,8 @@ TEST_CASE("credentials in headers and tool arguments never reach the daemon's st
   for (const auto& audit_target : {std::string("-"), audit_file.string()}) {
     auto daemon = start_daemon("listen: 127.0.0.1:0\nupstream: http://127.0.0.1:" + std::to_string(upstream.port()) +
                                    "\npolicy: " TOOLWALL_SOURCE_DIR "/rules/default.yaml\nprofiles: " TOOLWALL_SOURCE_DIR
-                                   "/config/agents.yaml\nthreads: 1\naudit:\n  path: " + audit_target + "\n  log_all: true\n",
-                               "secrets");
+                                   "/config/agents.yaml\nthreads: 1\naudit:\n  path: \"" + audit_target + "\"\n  log_all: true\n",
+                               audit_target == "-" ? "secrets-stderr" : "secrets-file");
     REQUIRE(daemon.port != 0);
     std::string credentials = "Authorization: Bearer " + kBearer + "\r\nx-api-key: " + kApiKey + "\r\n";
     auto streamed = http_exchange(daemon.port, chat_request(true, credentials));
