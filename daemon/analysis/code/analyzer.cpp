@@ -39,14 +39,10 @@ void run_code_detectors(const DetectorSet& set, const FileChange& change, const 
                         Language language, Facts& facts) {
   // For edits, `on: added` detectors compare with the replaced text: a finding the old text already
   // had is not what this change introduces.
+  // The old text is parsed only when an `on: added` detector matched the new one (most edits match none).
   std::optional<SyntaxTree> old_tree;
-  bool compare_old =
-      !change.whole_file && !change.old_text.empty() &&
-      std::any_of(set.detectors.begin(), set.detectors.end(), [](const Detector& d) { return d.on_added; });
-  if (compare_old) {
-    auto parsed = parse(language, change.old_text);
-    if (parsed) old_tree.emplace(std::move(*parsed));
-  }
+  bool compare_old = !change.whole_file && !change.old_text.empty();
+  bool old_parsed = false;
   const uint64_t deadline = thread_cpu_micros() + kDetectorBudgetMicros;
   for (const auto& detector : set.detectors) {
     if (!detector.query_for(language)) continue;
@@ -59,6 +55,11 @@ void run_code_detectors(const DetectorSet& set, const FileChange& change, const 
     limits.timeout_micros = std::min<uint64_t>(limits.timeout_micros, deadline - now);
     RunResult result = run_detector(detector, tree, language, change.path, limits);
     if (result.hit_limit) mark_incomplete(facts, change.path + ": query limits reached for " + detector.id);
+    if (detector.on_added && compare_old && !result.matches.empty() && !old_parsed) {
+      old_parsed = true;
+      auto parsed = parse(language, change.old_text);
+      if (parsed) old_tree.emplace(std::move(*parsed));
+    }
     if (detector.on_added && old_tree && !result.matches.empty()) {
       std::vector<std::string> before;
       for (const auto& m : run_detector(detector, *old_tree, language, change.path, limits).matches)

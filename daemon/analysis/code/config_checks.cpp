@@ -14,23 +14,24 @@ struct Setting {
   const char* file_pattern;  // on the lower-cased base name; empty: any configuration file
   const char* line_pattern;  // on one line, case-insensitive
   const char* detail;
+  const char* needle;  // lower-case text every match contains: settings whose needle is absent are skipped
 };
 
 // Each names what it turns off, for the person reading the flag.
 constexpr std::array<Setting, 11> kSettings{{
     {"^\\.?(npmrc|yarnrc(\\.yml)?)$", R"(^\s*(strict-ssl|strict_ssl|enableStrictSsl)\s*[=:]\s*["']?false)",
-     "npm/yarn strict-ssl off"},
-    {"^\\.?(gitconfig|config)$", R"(^\s*sslverify\s*=\s*(false|no|off|0)\b)", "git http.sslVerify false"},
-    {"^\\.?(gitconfig|config)$", R"(^\s*hookspath\s*=)", "git core.hooksPath redirected"},
-    {"^(pip\\.conf|pip\\.ini)$", R"(^\s*trusted-host\s*=)", "pip trusted-host (TLS not checked)"},
-    {"^\\.curlrc$", R"(^\s*(-k|--insecure|insecure)\b)", "curl insecure"},
-    {"^\\.wgetrc$", R"(^\s*check_certificate\s*=\s*off)", "wget check_certificate off"},
-    {"^\\.condarc$", R"(^\s*ssl_verify\s*:\s*(false|no))", "conda ssl_verify false"},
-    {"", R"(\bNODE_TLS_REJECT_UNAUTHORIZED["']?\s*[=:]\s*["']?0\b)", "NODE_TLS_REJECT_UNAUTHORIZED=0"},
-    {"", R"(\bPYTHONHTTPSVERIFY["']?\s*[=:]\s*["']?0\b)", "PYTHONHTTPSVERIFY=0"},
-    {"", R"(\bGIT_SSL_NO_VERIFY["']?\s*[=:]\s*["']?(1|true)\b)", "GIT_SSL_NO_VERIFY"},
+     "npm/yarn strict-ssl off", "strict"},
+    {"^\\.?(gitconfig|config)$", R"(^\s*sslverify\s*=\s*(false|no|off|0)\b)", "git http.sslVerify false", "sslverify"},
+    {"^\\.?(gitconfig|config)$", R"(^\s*hookspath\s*=)", "git core.hooksPath redirected", "hookspath"},
+    {"^(pip\\.conf|pip\\.ini)$", R"(^\s*trusted-host\s*=)", "pip trusted-host (TLS not checked)", "trusted-host"},
+    {"^\\.curlrc$", R"(^\s*(-k|--insecure|insecure)\b)", "curl insecure", ""},
+    {"^\\.wgetrc$", R"(^\s*check_certificate\s*=\s*off)", "wget check_certificate off", "check_certificate"},
+    {"^\\.condarc$", R"(^\s*ssl_verify\s*:\s*(false|no))", "conda ssl_verify false", "ssl_verify"},
+    {"", R"(\bNODE_TLS_REJECT_UNAUTHORIZED["']?\s*[=:]\s*["']?0\b)", "NODE_TLS_REJECT_UNAUTHORIZED=0", "node_tls_reject_unauthorized"},
+    {"", R"(\bPYTHONHTTPSVERIFY["']?\s*[=:]\s*["']?0\b)", "PYTHONHTTPSVERIFY=0", "pythonhttpsverify"},
+    {"", R"(\bGIT_SSL_NO_VERIFY["']?\s*[=:]\s*["']?(1|true)\b)", "GIT_SSL_NO_VERIFY", "git_ssl_no_verify"},
     {"", R"(\b(NPM_CONFIG_STRICT_SSL|npm_config_strict_ssl)["']?\s*[=:]\s*["']?false\b)",
-     "npm strict-ssl off"},
+     "npm strict-ssl off", "strict_ssl"},
 }};
 
 struct Compiled {
@@ -38,6 +39,7 @@ struct Compiled {
   bool any_file;
   std::regex line;
   std::string detail;
+  std::string needle;
 };
 
 const std::vector<Compiled>& compiled() {
@@ -46,7 +48,7 @@ const std::vector<Compiled>& compiled() {
     out.reserve(kSettings.size());
     for (const auto& s : kSettings)
       out.push_back({std::regex(s.file_pattern), *s.file_pattern == '\0',
-                     std::regex(s.line_pattern, std::regex::ECMAScript | std::regex::icase), s.detail});
+                     std::regex(s.line_pattern, std::regex::ECMAScript | std::regex::icase), s.detail, s.needle});
     return out;
   }();
   return settings;
@@ -60,18 +62,27 @@ std::vector<Marker> security_off_settings(const std::string& path, std::string_v
   std::string base =
       normalized.substr(normalized.rfind('/') == std::string::npos ? 0 : normalized.rfind('/') + 1);
   for (auto& c : base) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  // Which settings can match this file at all, decided once (per line this was most of a call's time).
+  std::string lowered(content);
+  for (auto& c : lowered) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::vector<const Compiled*> candidates;
+  for (const auto& s : compiled()) {
+    if (!s.any_file && !std::regex_search(base, s.file)) continue;
+    if (!s.needle.empty() && lowered.find(s.needle) == std::string::npos) continue;
+    candidates.push_back(&s);
+  }
+  if (candidates.empty()) return out;
   size_t start = 0;
   while (start < content.size() && out.size() < 64) {
     size_t end = content.find('\n', start);
     if (end == std::string_view::npos) end = content.size();
     std::string_view line = content.substr(start, std::min<size_t>(end - start, kRegexInputCap));
-    for (const auto& s : compiled()) {
-      if (!s.any_file && !std::regex_search(base, s.file)) continue;
+    for (const Compiled* s : candidates) {
       std::cmatch m;
-      if (!std::regex_search(line.data(), line.data() + line.size(), m, s.line)) continue;
+      if (!std::regex_search(line.data(), line.data() + line.size(), m, s->line)) continue;
       Marker marker;
       marker.name = "security_off";
-      marker.detail = s.detail;
+      marker.detail = s->detail;
       uint32_t at = static_cast<uint32_t>(start + static_cast<size_t>(m.position(0)));
       marker.span = Span{at, at + static_cast<uint32_t>(m.length(0))};
       auto [l, col] = line_column(content, at);
