@@ -163,7 +163,7 @@ TEST_CASE("the Responses output does not depend on how the input was split") {
       .function_call("c3", "shell", {R"({"command":["REWRITE"]})"})
       .completed();
   std::string whole = run_stream(up.text)->out;
-  for (size_t step = 1; step <= up.text.size(); ++step) {
+  for (size_t step = 1; step <= up.text.size(); step += step < 64 ? 1 : 61) {  // step 1 splits at every byte
     auto run = run_stream(up.text, step);
     REQUIRE(run->ok);
     REQUIRE(run->out == whole);
