@@ -218,3 +218,27 @@ TEST_CASE("the request model is read from the top level only, and globs decide")
   CHECK(proxy::model_refusal(rules, std::string("gpt-4o-mini")).has_value());
   CHECK(proxy::model_refusal(rules, std::nullopt).has_value());
 }
+
+TEST_CASE("a stream in flight during a reload finishes on the policy it started with, and counts as active") {
+  std::string events = sse_role() + sse_call(0, "call_npm", "Bash", bash_arguments("npm test")) +
+                       sse_finish("tool_calls") + sse_done();
+  auto handler = [events](const RecordedRequest&) {
+    Script script{send("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n")};
+    script.push_back(pause(1500));  // the policy changes while the model "thinks"
+    script.push_back(send(chunk_frame(events)));
+    script.push_back(send("0\r\n\r\n"));
+    return script;
+  };
+  TeamFixture proxy(handler, {{"policy.yaml", npm_policy("flag")}, {"toolwall.yaml", base_config()}});
+  HttpResponse streamed;
+  std::thread client([&] { streamed = chat(proxy.port, "", chat_request(true)); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  CHECK(http_request(proxy.port, "GET", "/metrics").body.find("toolwall_active_streams 1\n") != std::string::npos);
+  proxy.rewrite("policy.yaml", npm_policy("block"));
+  CHECK(eventually([&] { return proxy.metrics->reloads_ok() >= 1; }, 1000));
+  client.join();
+  CHECK(streamed.status == 200);
+  CHECK(call_passed(streamed));  // judged by the policy in force when the request arrived
+  CHECK_FALSE(blocked(streamed));
+  CHECK(http_request(proxy.port, "GET", "/metrics").body.find("toolwall_active_streams 0\n") != std::string::npos);
+}
