@@ -25,6 +25,12 @@ Expected<std::shared_ptr<const TeamState>, std::string> build_team_state(const P
   auto state = std::make_shared<TeamState>();
   state->team = config.team;
   std::string problems;
+  bool loopback = config.listen.host == "127.0.0.1" || config.listen.host == "::1" || config.listen.host == "localhost";
+  bool holds_key = !config.team.upstream_api_key_env.empty() || !config.team.upstream_api_key_file.empty();
+  if (holds_key && !config.team.clients_required() && !loopback)
+    return unexpected("the proxy holds the upstream API key and listens on " + config.listen.host +
+                      " without clients: anyone who reaches it could spend the key; configure clients "
+                      "(or client_tokens_file), or listen on 127.0.0.1\n");
   auto base = engine::Engine::load(engine_options(config, {}));
   if (!base) return unexpected("the policy did not load:\n" + to_string(base.error()));
   state->base_judge = *base;

@@ -242,3 +242,22 @@ TEST_CASE("a stream in flight during a reload finishes on the policy it started 
   CHECK_FALSE(blocked(streamed));
   CHECK(http_request(proxy.port, "GET", "/metrics").body.find("toolwall_active_streams 0\n") != std::string::npos);
 }
+
+TEST_CASE("a held upstream key is refused on a public address unless clients must authenticate") {
+  ::setenv("TOOLWALL_TEAM_TEST_KEY", "sk-test", 1);
+  proxy::ProxyConfig config;
+  config.policy_path = std::string(TOOLWALL_SOURCE_DIR) + "/rules/default.yaml";
+  config.profiles_path = std::string(TOOLWALL_SOURCE_DIR) + "/config/agents.yaml";
+  config.listen = {"0.0.0.0", 0};
+  config.team.upstream_api_key_env = "TOOLWALL_TEAM_TEST_KEY";
+  auto open = proxy::build_team_state(config);
+  REQUIRE_FALSE(open.has_value());
+  CHECK(open.error().find("configure clients") != std::string::npos);
+  config.team.clients.push_back({"ci", proxy::sha256_hex("tw-ci-0123456789abcdef"), {}});
+  auto guarded = proxy::build_team_state(config);
+  REQUIRE(guarded.has_value());
+  CHECK((*guarded)->upstream_key == "sk-test");
+  config.team.clients.clear();
+  config.listen = {"127.0.0.1", 0};
+  CHECK(proxy::build_team_state(config).has_value());
+}
