@@ -377,7 +377,7 @@ void dockerfile_scripts(std::string_view content, std::vector<EmbeddedScript>& o
         b.add_char('\n', lines[i].second + static_cast<uint32_t>(lines[i].first.size()));
       }
     } else if (starts_with(t, "[")) {  // exec form: ["sh", "-c", "…"] — the strings, space-joined
-      std::regex item(R"("((?:[^"\\]|\\.)*)\")");
+      static const std::regex item(R"("((?:[^"\\]|\\.)*)\")");
       std::string text(t);
       for (auto it = std::sregex_iterator(text.begin(), text.end(), item); it != std::sregex_iterator();
            ++it) {

@@ -352,11 +352,34 @@ std::pair<uint32_t, uint32_t> line_column(std::string_view text, uint32_t offset
   return {line, column};
 }
 
+// Whether some pattern of the query could match this text: a pattern needs, for every #eq? / #any-of?
+// on a capture that must be present, one of its literals somewhere in the text (node text is a
+// substring of it). Most detectors name a function or key this way, so most files skip most tree walks.
+static bool may_match(const CompiledQuery& compiled, std::string_view text) {
+  const TSQuery* query = compiled.query.get();
+  for (uint32_t pattern = 0; pattern < compiled.predicates.size(); ++pattern) {
+    bool possible = true;
+    for (const Predicate& p : compiled.predicates[pattern]) {
+      if (p.negated || p.other_capture || p.op == Predicate::Op::match || p.values.empty()) continue;
+      TSQuantifier quantifier = ts_query_capture_quantifier_for_id(query, pattern, p.capture);
+      if (quantifier != TSQuantifierOne && quantifier != TSQuantifierOneOrMore) continue;
+      bool present = std::any_of(p.values.begin(), p.values.end(),
+                                 [&](const std::string& v) { return text.find(v) != std::string_view::npos; });
+      if (!present) {
+        possible = false;
+        break;
+      }
+    }
+    if (possible) return true;
+  }
+  return compiled.predicates.empty();
+}
+
 RunResult run_detector(const Detector& detector, const SyntaxTree& tree, Language language,
                        const std::string& path, const QueryLimits& limits) {
   RunResult result;
   const CompiledQuery* compiled = detector.query_for(language);
-  if (!compiled) return result;
+  if (!compiled || !may_match(*compiled, tree.text())) return result;
   const TSQuery* query = compiled->query.get();
   // One cursor per thread, reused: creating one per detector and file was a measurable share of a call.
   struct CursorHolder {
