@@ -31,6 +31,7 @@ bool SseFramer::feed(std::string_view bytes, std::vector<SseEvent>& out) {
         after_cr_ = false;
         ++pos;
       }
+      if (event_.raw.size() > max_event_bytes_) break;  // over the cap: fail below, never dispatch it
       dispatch(out);
     } else {
       take_line(line_);
