@@ -262,6 +262,7 @@ Stream Walker::walk_sequence(TSNode node, const Stream& in, int depth) {
 }
 
 Stream Walker::walk_generic(TSNode node, const Stream& in, int depth) {
+  if (depth > limits_.max_tree_depth) return walk(node, in, depth);  // walk reports the limit; no deeper recursion
   Stream out;
   for (const auto& child : children_of(node)) {
     if (!child.named) continue;
