@@ -179,25 +179,36 @@ std::string redact_text(std::string_view text) {
 }
 
 nlohmann::json redact_json(const nlohmann::json& value) {
-  // Iterative walk over a copy, so hostile nesting cannot exhaust the stack.
-  nlohmann::json out = value;
-  std::vector<std::pair<nlohmann::json*, size_t>> stack{{&out, 0}};
+  // Iterative copy-and-redact: copying a nlohmann::json recurses, so hostile nesting would exhaust the stack.
+  struct Work {
+    const nlohmann::json* from;
+    nlohmann::json* to;
+    size_t depth;
+  };
+  nlohmann::json out;
+  std::vector<Work> stack{{&value, &out, 0}};
   while (!stack.empty()) {
-    auto [node, depth] = stack.back();
+    auto [from, to, depth] = stack.back();
     stack.pop_back();
-    if (node->is_string()) {
-      *node = redact_text(node->get_ref<const std::string&>());
-    } else if (node->is_object() || node->is_array()) {
-      if (depth >= kMaxJsonDepth) {
-        *node = "[REDACTED:too_deep]";
-        continue;
-      }
-      for (auto it = node->begin(); it != node->end(); ++it) {
-        if (node->is_object() && is_secret_name(it.key()) && (it->is_string() || it->is_number())) {
-          *it = "[REDACTED:secret_value]";
+    if (from->is_string()) {
+      *to = redact_text(from->get_ref<const std::string&>());
+    } else if (!from->is_object() && !from->is_array()) {
+      *to = *from;
+    } else if (depth >= kMaxJsonDepth) {
+      *to = "[REDACTED:too_deep]";
+    } else if (from->is_array()) {
+      *to = nlohmann::json::array();
+      to->get_ref<nlohmann::json::array_t&>().resize(from->size());  // sized once: child pointers stay valid
+      for (size_t i = 0; i < from->size(); ++i) stack.push_back({&(*from)[i], &(*to)[i], depth + 1});
+    } else {
+      *to = nlohmann::json::object();
+      for (auto it = from->begin(); it != from->end(); ++it) {
+        auto& slot = (*to)[it.key()];
+        if (is_secret_name(it.key()) && (it->is_string() || it->is_number())) {
+          slot = "[REDACTED:secret_value]";
           continue;
         }
-        stack.push_back({&*it, depth + 1});
+        stack.push_back({&*it, &slot, depth + 1});
       }
     }
   }
