@@ -3,26 +3,14 @@
 #include <fstream>
 #include <iostream>
 
+#include "default_engine.h"
 #include "engine/engine.h"
 
 using toolwall::Action;
 using toolwall::ToolCall;
-using toolwall::engine::Engine;
-using toolwall::engine::EngineOptions;
+using toolwall::testing::default_engine;
 
 namespace {
-
-std::shared_ptr<const Engine> default_engine() {
-  static std::shared_ptr<const Engine> engine = [] {
-    EngineOptions options;
-    options.policy_path = std::string(TOOLWALL_SOURCE_DIR) + "/rules/default.yaml";
-    options.profiles_path = std::string(TOOLWALL_SOURCE_DIR) + "/config/agents.yaml";
-    auto loaded = Engine::load(options);
-    if (!loaded) std::cerr << toolwall::to_string(loaded.error());
-    return loaded ? *loaded : nullptr;
-  }();
-  return engine;
-}
 
 struct Case {
   std::string id, label, category;

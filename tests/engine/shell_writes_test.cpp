@@ -1,30 +1,17 @@
 // A shell command that writes literal content into a file is judged like the Write call of that content.
 #include <catch2/catch.hpp>
-#include <iostream>
 
+#include "default_engine.h"
 #include "engine/engine.h"
 
 using toolwall::Action;
 using toolwall::ToolCall;
-using toolwall::engine::Engine;
-using toolwall::engine::EngineOptions;
+using toolwall::testing::default_engine;
 
 namespace {
 
-std::shared_ptr<const Engine> default_policy_engine() {
-  static std::shared_ptr<const Engine> engine = [] {
-    EngineOptions options;
-    options.policy_path = std::string(TOOLWALL_SOURCE_DIR) + "/rules/default.yaml";
-    options.profiles_path = std::string(TOOLWALL_SOURCE_DIR) + "/config/agents.yaml";
-    auto loaded = Engine::load(options);
-    if (!loaded) std::cerr << toolwall::to_string(loaded.error());
-    return loaded ? *loaded : nullptr;
-  }();
-  return engine;
-}
-
 Action shell_verdict(const std::string& command) {
-  auto engine = default_policy_engine();
+  auto engine = default_engine();
   REQUIRE(engine);
   auto call = ToolCall::from_json("t", "claude-code", "Bash", nlohmann::json{{"command", command}});
   INFO(engine->explain(call));
@@ -33,7 +20,7 @@ Action shell_verdict(const std::string& command) {
 }
 
 Action write_verdict(const std::string& path, const std::string& content) {
-  auto engine = default_policy_engine();
+  auto engine = default_engine();
   REQUIRE(engine);
   auto call = ToolCall::from_json("t", "claude-code", "Write",
                                   nlohmann::json{{"file_path", path}, {"content", content}});
