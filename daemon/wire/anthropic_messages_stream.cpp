@@ -1,14 +1,14 @@
 // The Messages SSE stream filter: events are queued in upstream order; a tool_use block's events are
 // held behind one place in that queue until content_block_stop, then judged and emitted. Block
-// indexes are renumbered densely in the order blocks reach the client.
-#include <deque>
+// indexes are renumbered densely in the order blocks reach the client. The queue, holding and
+// renumbering are HeldEvents (held_events.h); this file knows the Messages events.
 #include <exception>
 #include <map>
 #include <vector>
 
 #include "wire/anthropic_blocks.h"
 #include "wire/anthropic_messages.h"
-#include "wire/call_outcome.h"
+#include "wire/held_events.h"
 #include "wire/sse.h"
 
 namespace toolwall::wire {
@@ -17,39 +17,20 @@ namespace {
 
 constexpr size_t kMaxBlocks = 4096;
 
-struct Event {
-  OrderedJson body;
-  bool json = false;  // false: passed as raw bytes
-  std::string raw;
-  std::string type;
-  int block_key = -1;
-};
-
-struct Block {
-  bool is_tool = false;
-  int client_index = -1;
-  // tool_use blocks only:
-  bool ready = false;
-  bool resolved = false;
-  bool oversized = false;
+// What a tool_use block carries besides its held events.
+struct ToolUseInput {
   bool started = false;  // content_block_start was seen
   bool stopped = false;  // content_block_stop was seen
-  std::optional<std::string> cut_short;
   OrderedJson start;       // the content_block of content_block_start
   std::string input_json;  // the joined partial_json fragments
-  std::vector<Event> held;
-  size_t held_bytes = 0;
 };
 
-struct Slot {
-  Event event;
-  int tool_key = -1;
-};
-
-class AnthropicStreamFilter final : public StreamFilter {
+class AnthropicStreamFilter final : public StreamFilter, private HeldEvents::Dialect {
  public:
   explicit AnthropicStreamFilter(JudgeContext ctx)
-      : ctx_(std::move(ctx)), framer_(ctx_.limits.max_sse_event_bytes) {}
+      : ctx_(std::move(ctx)),
+        framer_(ctx_.limits.max_sse_event_bytes),
+        held_(*this, ctx_, {"index", "block", "message", "tool use"}, kMaxBlocks) {}
 
   bool feed(std::string_view bytes, std::string& out) override {
     if (failed_) return false;
@@ -73,15 +54,15 @@ class AnthropicStreamFilter final : public StreamFilter {
       framer_.finish(events_);
       for (auto& event : events_)
         if (!handle_guarded(event, out)) return;
-      if (has_unresolved_tools()) {
+      if (held_.has_unresolved_calls()) {
         fail({502, "upstream_stream_truncated", "the upstream stream ended before a tool use was complete"},
              out);
         return;
       }
-      flush(out);
+      held_.flush(out);
       return;
     }
-    if (stopped_ && !has_unresolved_tools()) return;  // message_stop was sent; the close came late
+    if (stopped_ && !held_.has_unresolved_calls()) return;  // message_stop was sent; the close came late
     fail({502, "upstream_stream_failed", error}, out);
   }
 
@@ -101,7 +82,7 @@ class AnthropicStreamFilter final : public StreamFilter {
       out += sse.raw;  // comments carry no state
       return true;
     }
-    Event event;
+    StreamEvent event;
     event.raw = std::move(sse.raw);
     auto parsed = parse_bounded(sse.data, ctx_.limits);
     if (!parsed) {
@@ -125,12 +106,12 @@ class AnthropicStreamFilter final : public StreamFilter {
       return enqueue(std::move(event), out);
     }
     if (type == "message_delta" || type == "message_stop") {
-      end_open_tools(std::nullopt);  // the message is over: judge what arrived
+      held_.end_open_calls(std::nullopt);  // the message is over: judge what arrived
       if (type == "message_stop") stopped_ = true;
       return enqueue(std::move(event), out);
     }
     if (type == "error") {
-      end_open_tools(std::string("the upstream reported an error"));
+      held_.end_open_calls(std::string("the upstream reported an error"));
       return enqueue(std::move(event), out);
     }
     auto index_it = event.body.find("index");
@@ -156,52 +137,25 @@ class AnthropicStreamFilter final : public StreamFilter {
     if (outcome.changed) start_changed_ = true;
   }
 
-  void end_open_tools(const std::optional<std::string>& why) {
-    for (auto& [key, block] : blocks_) {
-      if (!block.is_tool || block.ready) continue;
-      block.ready = true;
-      block.cut_short = why;
-    }
-  }
-
-  bool route_block_event(Event event, int upstream_index, std::string& out) {
-    bool start = event.type == "content_block_start";
-    auto known = key_by_index_.find(upstream_index);
-    if (known != key_by_index_.end() && start) {
-      Block& previous = blocks_[known->second];
-      if (previous.is_tool && !previous.ready) {
-        previous.ready = true;
-        previous.cut_short = "the upstream started another block at its index";
-      }
-      key_by_index_.erase(known);
-      known = key_by_index_.end();
-    }
-    if (known == key_by_index_.end()) {
+  bool route_block_event(StreamEvent event, int upstream_index, std::string& out) {
+    if (event.type == "content_block_start") held_.end_part_at(upstream_index);
+    int key = held_.key_at(upstream_index);
+    if (key < 0) {
       const OrderedJson* content_block = nullptr;
       auto it = event.body.find("content_block");
       if (it != event.body.end() && it->is_object()) content_block = &*it;
       bool tool = content_block && anthropic::is_tool_use(*content_block);
-      if (!start && is_input_delta(event.body)) {
+      if (event.type != "content_block_start" && is_input_delta(event.body)) {
         // Input for a block that never started: no client can attach it to a call, and it is unjudged.
         if (ctx_.counters) ++ctx_.counters->upstream_malformed;
         return true;
       }
-      if (blocks_.size() >= kMaxBlocks) {
-        return fail({502, "limit_exceeded",
-                     "the upstream message has more than " + std::to_string(kMaxBlocks) + " blocks"},
-                    out);
-      }
-      int key = next_key_++;
-      Block& block = blocks_[key];
-      block.is_tool = tool;
-      if (tool) {
-        block.start = *content_block;
-        queue_.push_back(Slot{Event{}, key});
-      }
-      key_by_index_[upstream_index] = key;
-      known = key_by_index_.find(upstream_index);
+      auto opened = held_.open_part(upstream_index, tool);
+      if (!opened) return fail(opened.error(), out);
+      key = *opened;
+      if (tool) tool_uses_[key].start = *content_block;
     }
-    event.block_key = known->second;
+    event.part_key = key;
     return take_block_event(std::move(event), out);
   }
 
@@ -210,9 +164,9 @@ class AnthropicStreamFilter final : public StreamFilter {
     return delta != body.end() && delta->is_object() && string_member(*delta, "type") == "input_json_delta";
   }
 
-  bool take_block_event(Event event, std::string& out) {
-    Block& block = blocks_[event.block_key];
-    if (!block.is_tool) {
+  bool take_block_event(StreamEvent event, std::string& out) {
+    HeldPart& block = held_.part(event.part_key);
+    if (!block.is_call) {
       if (is_input_delta(event.body)) {
         // Tool input addressed to a text or thinking block: no client runs it, and it was never judged.
         if (ctx_.counters) ++ctx_.counters->upstream_malformed;
@@ -221,122 +175,54 @@ class AnthropicStreamFilter final : public StreamFilter {
       return enqueue(std::move(event), out);
     }
     if (block.ready || block.resolved) return true;  // after its stop, a tool use takes nothing more
-    if (event.type == "content_block_start") block.started = true;
+    ToolUseInput& input = tool_uses_[event.part_key];
+    if (event.type == "content_block_start") input.started = true;
     if (event.type == "content_block_stop") {
-      block.stopped = true;
+      input.stopped = true;
       block.ready = true;
     }
     if (event.type == "content_block_delta" && is_input_delta(event.body) && !block.oversized)
-      block.input_json += string_member(event.body["delta"], "partial_json");
-    if (!block.oversized && block.input_json.size() > ctx_.limits.max_tool_argument_bytes) {
-      block.oversized = true;
-      if (ctx_.counters) ++ctx_.counters->limit_exceeded;
-      held_bytes_ -= block.held_bytes;
-      block.held_bytes = 0;
-      block.held.clear();
-      block.input_json.clear();
+      input.input_json += string_member(event.body["delta"], "partial_json");
+    if (!block.oversized && input.input_json.size() > ctx_.limits.max_tool_argument_bytes) {
+      held_.mark_oversized(block);
+      input.input_json.clear();
     }
     if (!block.oversized) {
-      block.held_bytes += event.raw.size();
-      held_bytes_ += event.raw.size();
-      block.held.push_back(std::move(event));
-      if (held_bytes_ > ctx_.limits.max_held_bytes) {
-        if (ctx_.counters) ++ctx_.counters->limit_exceeded;
-        return fail(
-            {502, "limit_exceeded",
-             "tool uses held in the stream exceed " + std::to_string(ctx_.limits.max_held_bytes) + " bytes"},
-            out);
-      }
+      if (auto error = held_.hold(std::move(event))) return fail(*error, out);
     }
-    flush(out);
+    held_.flush(out);
     return true;
   }
 
-  bool enqueue(Event event, std::string& out) {
-    queued_bytes_ += event.raw.size();
-    queue_.push_back(Slot{std::move(event), -1});
-    flush(out);
-    // What waits behind a held call counts against the same cap as the call itself.
-    if (held_bytes_ + queued_bytes_ > ctx_.limits.max_held_bytes) {
-      if (ctx_.counters) ++ctx_.counters->limit_exceeded;
-      return fail(
-          {502, "limit_exceeded",
-           "events held behind a tool call exceed " + std::to_string(ctx_.limits.max_held_bytes) + " bytes"},
-          out);
-    }
+  bool enqueue(StreamEvent event, std::string& out) {
+    if (auto error = held_.pass(std::move(event), out)) return fail(*error, out);
     return true;
   }
 
-  bool has_unresolved_tools() const {
-    for (const auto& [key, block] : blocks_)
-      if (block.is_tool && !block.resolved) return true;
-    return false;
-  }
-
-  void flush(std::string& out) {
-    while (!queue_.empty()) {
-      Slot& slot = queue_.front();
-      if (slot.tool_key >= 0) {
-        Block& block = blocks_[slot.tool_key];
-        if (!block.ready) return;
-        resolve(block, out);
-      } else {
-        emit(slot.event, out);
-        queued_bytes_ -= slot.event.raw.size();
-      }
-      queue_.pop_front();
-    }
-  }
-
-  void resolve(Block& block, std::string& out) {
-    std::optional<Verdict> preset;
-    if (block.cut_short) {
-      preset = incomplete_call_verdict(*block.cut_short);
-    } else if (block.oversized) {
-      preset = wire_block("tool-call arguments exceed " +
-                          std::to_string(ctx_.limits.max_tool_argument_bytes) + " bytes");
-    }
-    anthropic::SettledBlock settled = anthropic::settle_tool_use(block.start, block.input_json, ctx_, preset);
-    block.client_index = next_client_index_++;
+  // HeldEvents::Dialect: judges a ready tool use and emits it, a clean copy of it, or a text block.
+  void release(int key, HeldPart& block, std::string& out) override {
+    ToolUseInput& input = tool_uses_[key];
+    anthropic::SettledBlock settled =
+        anthropic::settle_tool_use(input.start, input.input_json, ctx_, held_.preset_verdict(block));
+    held_.number(key);
     if (settled.settlement == Settlement::replace) {
       ++tool_uses_replaced_;
       emit_text_block(block.client_index, settled.explanation, out);
     } else {
       ++tool_uses_sent_;
-      if (settled.settlement == Settlement::pass && block.started && block.stopped) {
-        for (auto& event : block.held) emit(event, out);
+      if (settled.settlement == Settlement::pass && input.started && input.stopped) {
+        for (auto& event : block.held) held_.emit(event, out);
       } else {
         emit_tool_use(block.client_index, settled.block, settled.input_json, out);
       }
     }
-    block.resolved = true;
-    held_bytes_ -= block.held_bytes;
-    block.held_bytes = 0;
-    block.held = {};
-    block.input_json = {};
+    input.input_json = {};
   }
 
-  void emit(Event& event, std::string& out) {
-    if (!event.json) {
-      out += event.raw;
-      return;
-    }
-    OrderedJson& body = event.body;
-    bool modified = event.type == "message_start" && start_changed_;
-    if (event.block_key >= 0) {
-      Block& block = blocks_[event.block_key];
-      if (block.client_index < 0) block.client_index = next_client_index_++;
-      auto index = body.find("index");
-      if (index != body.end() && *index != block.client_index) {
-        *index = block.client_index;
-        modified = true;
-      }
-    }
-    if (event.type == "message_delta") modified = settle_stop_reason(body) || modified;
-    if (modified)
-      write(event.type, body, out);
-    else
-      out += event.raw;
+  // HeldEvents::Dialect: the message_start whose content was judged, and the stop reason.
+  bool adjust(StreamEvent& event) override {
+    if (event.type == "message_delta") return settle_stop_reason(event.body);
+    return event.type == "message_start" && start_changed_;
   }
 
   // "tool_use" tells the client to run tools; when every tool use was replaced, the turn has ended.
@@ -349,18 +235,10 @@ class AnthropicStreamFilter final : public StreamFilter {
     return true;
   }
 
-  static void write(const std::string& type, const OrderedJson& body, std::string& out) {
-    out += "event: ";
-    out += type;
-    out += "\ndata: ";
-    out += dump_compact(body);
-    out += "\n\n";
-  }
-
   void emit_new(const std::string& type, OrderedJson fields, std::string& out) {
     OrderedJson body{{"type", type}};
     for (auto it = fields.begin(); it != fields.end(); ++it) body[it.key()] = std::move(it.value());
-    write(type, body, out);
+    HeldEvents::write(type, body, out);
   }
 
   // A tool use as one clean sequence: start with empty input, the whole input in one delta, stop.
@@ -388,17 +266,7 @@ class AnthropicStreamFilter final : public StreamFilter {
     if (failed_) return false;
     failed_ = true;
     if (ctx_.counters) ++ctx_.counters->streams_failed;
-    for (auto& [key, block] : blocks_) {
-      if (!block.is_tool || block.resolved) continue;
-      block.ready = true;
-      block.cut_short = error.message;
-    }
-    try {
-      flush(out);
-    } catch (const std::exception&) {
-      queue_.clear();
-      queued_bytes_ = 0;  // what could not be emitted is dropped: never released unjudged
-    }
+    held_.cut_all_and_flush(error.message, out);
     out += "event: error\ndata: ";
     out += anthropic_error_json(error);
     out += "\n\n";
@@ -407,19 +275,14 @@ class AnthropicStreamFilter final : public StreamFilter {
 
   JudgeContext ctx_;
   SseFramer framer_;
+  HeldEvents held_;
   std::vector<SseEvent> events_;
-  std::deque<Slot> queue_;
-  std::map<int, Block> blocks_;      // by key, in order of first sight
-  std::map<int, int> key_by_index_;  // upstream index → block key
-  int next_key_ = 0;
-  int next_client_index_ = 0;
+  std::map<int, ToolUseInput> tool_uses_;  // by part key
   int tool_uses_sent_ = 0;
   int tool_uses_replaced_ = 0;
   bool start_changed_ = false;
   bool stopped_ = false;
   bool failed_ = false;
-  size_t held_bytes_ = 0;
-  size_t queued_bytes_ = 0;  // events waiting behind a held call
 };
 
 }  // namespace

@@ -1,13 +1,13 @@
 // The Responses SSE stream filter: every event is queued in upstream order; a call item's events are
 // held together behind one place in that queue until the item is complete and judged, so nothing
 // after a held call overtakes it. Events are renumbered as they leave: output_index densely in the
-// order items reach the client, sequence_number gap-free.
-#include <deque>
+// order items reach the client, sequence_number gap-free. The queue, holding and output_index
+// renumbering are HeldEvents (held_events.h); this file knows the Responses events.
 #include <exception>
 #include <map>
 #include <vector>
 
-#include "wire/call_outcome.h"
+#include "wire/held_events.h"
 #include "wire/responses.h"
 #include "wire/responses_items.h"
 #include "wire/sse.h"
@@ -31,42 +31,21 @@ bool is_call_event(std::string_view type) {
          starts_with(type, "response.custom_tool_call_input.");
 }
 
-struct Event {
-  OrderedJson body;
-  bool json = false;  // false: not a JSON object ("[DONE]" from compatible servers): passed as raw bytes
-  std::string raw;
-  std::string type;
-  int item_key = -1;  // the output item the event belongs to; -1 for response-level events
-};
-
-struct Item {
-  bool is_call = false;
-  std::string type;  // the item's type, from its events when the item itself was not seen
-  int upstream_index = -1;
-  int client_index = -1;
-  // Call items only:
-  bool ready = false;     // complete (output_item.done), or the response ended around it
-  bool resolved = false;  // judged and emitted
-  bool oversized = false;
-  std::optional<std::string> cut_short;  // why the call can never be complete
-  OrderedJson added;                     // the item of output_item.added
-  std::optional<OrderedJson> done;       // the item of output_item.done: what clients run
-  std::string streamed;                  // arguments (or input) as the deltas spelled them
+// What a call item carries besides its held events.
+struct CallInput {
+  std::string type;                 // the item's type, from its events when the item itself was not seen
+  OrderedJson added;                // the item of output_item.added
+  std::optional<OrderedJson> done;  // the item of output_item.done: what clients run
+  std::string streamed;             // arguments (or input) as the deltas spelled them
   std::optional<std::string> streamed_done;
-  std::vector<Event> held;
-  size_t held_bytes = 0;
 };
 
-// A place in the output order: an event, or a held call item (resolved when it reaches the front).
-struct Slot {
-  Event event;
-  int call_key = -1;
-};
-
-class ResponsesStreamFilter final : public StreamFilter {
+class ResponsesStreamFilter final : public StreamFilter, private HeldEvents::Dialect {
  public:
   explicit ResponsesStreamFilter(JudgeContext ctx)
-      : ctx_(std::move(ctx)), framer_(ctx_.limits.max_sse_event_bytes) {}
+      : ctx_(std::move(ctx)),
+        framer_(ctx_.limits.max_sse_event_bytes),
+        held_(*this, ctx_, {"output_index", "item", "response", "tool call"}, kMaxItems) {}
 
   bool feed(std::string_view bytes, std::string& out) override {
     if (failed_) return false;
@@ -90,15 +69,15 @@ class ResponsesStreamFilter final : public StreamFilter {
       framer_.finish(events_);
       for (auto& event : events_)
         if (!handle_guarded(event, out)) return;
-      if (has_unresolved_calls()) {
+      if (held_.has_unresolved_calls()) {
         fail({502, "upstream_stream_truncated", "the upstream stream ended before a tool call was complete"},
              out);
         return;
       }
-      flush(out);
+      held_.flush(out);
       return;
     }
-    if (terminal_seen_ && !has_unresolved_calls()) return;  // everything was said; the close came late
+    if (terminal_seen_ && !held_.has_unresolved_calls()) return;  // everything was said; the close came late
     fail({502, "upstream_stream_failed", error}, out);
   }
 
@@ -118,7 +97,7 @@ class ResponsesStreamFilter final : public StreamFilter {
       out += sse.raw;  // comments and keep-alives carry no state: they may overtake held calls
       return true;
     }
-    Event event;
+    StreamEvent event;
     event.raw = std::move(sse.raw);
     if (sse.data == "[DONE]") return enqueue(std::move(event), out);
     auto parsed = parse_bounded(sse.data, ctx_.limits);
@@ -144,7 +123,7 @@ class ResponsesStreamFilter final : public StreamFilter {
     auto item_it = event.body.find("item");
     if (item_id.empty() && item_it != event.body.end()) item_id = string_member(*item_it, "id");
     if (auto by_id = key_by_item_id_.find(item_id); !item_id.empty() && by_id != key_by_item_id_.end())
-      return route_item_event(std::move(event), items_[by_id->second].upstream_index, out);
+      return route_item_event(std::move(event), held_.part(by_id->second).upstream_index, out);
     bool carries_call =
         is_call_event(event.type) ||
         (item_it != event.body.end() && responses::is_call_item_type(string_member(*item_it, "type")));
@@ -161,7 +140,7 @@ class ResponsesStreamFilter final : public StreamFilter {
   }
 
   // Response-level events: the envelope for a failure we must report, and the end of open calls.
-  void note_response(const Event& event) {
+  void note_response(const StreamEvent& event) {
     auto response = event.body.find("response");
     if (response != event.body.end() && response->is_object()) {
       envelope_ = *response;
@@ -172,169 +151,105 @@ class ResponsesStreamFilter final : public StreamFilter {
       terminal_seen_ = true;
       std::string status = event.type.substr(std::string_view("response.").size());
       // A completed response completes its calls; a failed or cut one leaves them unfinished.
-      end_open_calls(event.type == "response.completed"
+      held_.end_open_calls(event.type == "response.completed"
                          ? std::nullopt
                          : std::optional<std::string>("the response " + status));
     } else if (event.type == "error") {
-      end_open_calls(std::string("the upstream reported an error"));
+      held_.end_open_calls(std::string("the upstream reported an error"));
     }
   }
 
-  void end_open_calls(const std::optional<std::string>& why) {
-    for (auto& [key, item] : items_) {
-      if (!item.is_call || item.ready) continue;
-      item.ready = true;
-      item.cut_short = why;
-    }
-  }
-
-  bool route_item_event(Event event, int upstream_index, std::string& out) {
+  bool route_item_event(StreamEvent event, int upstream_index, std::string& out) {
     const OrderedJson* item_json = nullptr;
     auto item_it = event.body.find("item");
     if (item_it != event.body.end() && item_it->is_object()) item_json = &*item_it;
     bool added = event.type == "response.output_item.added";
 
-    auto known = key_by_index_.find(upstream_index);
+    int key = held_.key_at(upstream_index);
     // A call item arriving at the index of a non-call item is a new call, never part of the old item.
     bool call_item = item_json && responses::is_call_item_type(string_member(*item_json, "type"));
-    bool at_non_call = known != key_by_index_.end() && !items_[known->second].is_call;
+    bool at_non_call = key >= 0 && !held_.part(key).is_call;
     if (at_non_call && is_call_event(event.type)) {
       // Call arguments addressed to a message or other item belong to no call a client could run, and
       // were never judged: they are dropped.
       if (ctx_.counters) ++ctx_.counters->upstream_malformed;
       return true;
     }
-    bool starts_item = added || (at_non_call && call_item);
-    if (known != key_by_index_.end() && starts_item) {
-      // The upstream reuses an index: whatever was there is over.
-      Item& previous = items_[known->second];
-      if (previous.is_call && !previous.ready) {
-        previous.ready = true;
-        previous.cut_short = "the upstream started another item at its output_index";
-      }
-      key_by_index_.erase(known);
-      known = key_by_index_.end();
+    if (added || (at_non_call && call_item)) {
+      held_.end_part_at(upstream_index);  // the upstream reuses an index: whatever was there is over
+      key = -1;
     }
-    if (known == key_by_index_.end()) {
-      if (items_.size() >= kMaxItems) {
-        return fail({502, "limit_exceeded",
-                     "the upstream response has more than " + std::to_string(kMaxItems) + " items"},
-                    out);
-      }
+    if (key < 0) {
       std::string item_type = item_json ? string_member(*item_json, "type") : std::string();
-      int key = next_key_++;
-      Item& item = items_[key];
-      item.upstream_index = upstream_index;
-      item.is_call = responses::is_call_item_type(item_type) || is_call_event(event.type);
-      item.type = !item_type.empty()                                            ? item_type
-                  : starts_with(event.type, "response.custom_tool_call_input.") ? "custom_tool_call"
-                                                                                : "function_call";
-      if (added && item_json) item.added = *item_json;
+      bool is_call = responses::is_call_item_type(item_type) || is_call_event(event.type);
+      auto opened = held_.open_part(upstream_index, is_call);
+      if (!opened) return fail(opened.error(), out);
+      key = *opened;
+      if (is_call) {
+        CallInput& call = calls_[key];
+        call.type = !item_type.empty()                                            ? item_type
+                    : starts_with(event.type, "response.custom_tool_call_input.") ? "custom_tool_call"
+                                                                                  : "function_call";
+        if (added && item_json) call.added = *item_json;
+      }
       std::string id = item_json ? string_member(*item_json, "id") : std::string();
       if (!id.empty()) key_by_item_id_[id] = key;
-      key_by_index_[upstream_index] = key;
-      if (item.is_call) queue_.push_back(Slot{Event{}, key});
-      known = key_by_index_.find(upstream_index);
     }
-    event.item_key = known->second;
+    event.part_key = key;
     return take_item_event(std::move(event), out);
   }
 
-  bool take_item_event(Event event, std::string& out) {
-    Item& item = items_[event.item_key];
+  bool take_item_event(StreamEvent event, std::string& out) {
+    HeldPart& item = held_.part(event.part_key);
     if (!item.is_call) return enqueue(std::move(event), out);
     // After a call is complete the client has, or will get, all of it: later events are dropped.
     if (item.ready || item.resolved) return true;
+    CallInput& call = calls_[event.part_key];
     const OrderedJson& body = event.body;
     const std::string& type = event.type;
     if (type == "response.function_call_arguments.delta" || type == "response.custom_tool_call_input.delta") {
-      if (!item.oversized) item.streamed += string_member(body, "delta");
+      if (!item.oversized) call.streamed += string_member(body, "delta");
     } else if (type == "response.function_call_arguments.done") {
-      item.streamed_done = string_member(body, "arguments");
+      call.streamed_done = string_member(body, "arguments");
     } else if (type == "response.custom_tool_call_input.done") {
-      item.streamed_done = string_member(body, "input");
+      call.streamed_done = string_member(body, "input");
     } else if (type == "response.output_item.done") {
       auto done = body.find("item");
-      if (done != body.end() && done->is_object()) item.done = *done;
+      if (done != body.end() && done->is_object()) call.done = *done;
       item.ready = true;
     }
     size_t limit = ctx_.limits.max_tool_argument_bytes;
     if (!item.oversized &&
-        (item.streamed.size() > limit || (item.streamed_done && item.streamed_done->size() > limit))) {
-      item.oversized = true;
-      if (ctx_.counters) ++ctx_.counters->limit_exceeded;
-      held_bytes_ -= item.held_bytes;
-      item.held_bytes = 0;
-      item.held.clear();
-      item.streamed.clear();
-      item.streamed_done.reset();
+        (call.streamed.size() > limit || (call.streamed_done && call.streamed_done->size() > limit))) {
+      held_.mark_oversized(item);
+      call.streamed.clear();
+      call.streamed_done.reset();
     }
     if (item.oversized) {
-      if (item.done) {
-        item.done->erase("arguments");
-        item.done->erase("input");
+      if (call.done) {
+        call.done->erase("arguments");
+        call.done->erase("input");
       }
-    } else {
-      item.held_bytes += event.raw.size();
-      held_bytes_ += event.raw.size();
-      item.held.push_back(std::move(event));
-      if (held_bytes_ > ctx_.limits.max_held_bytes) {
-        if (ctx_.counters) ++ctx_.counters->limit_exceeded;
-        return fail(
-            {502, "limit_exceeded",
-             "tool calls held in the stream exceed " + std::to_string(ctx_.limits.max_held_bytes) + " bytes"},
-            out);
-      }
+    } else if (auto error = held_.hold(std::move(event))) {
+      return fail(*error, out);
     }
-    flush(out);
+    held_.flush(out);
     return true;
   }
 
-  bool enqueue(Event event, std::string& out) {
-    queued_bytes_ += event.raw.size();
-    queue_.push_back(Slot{std::move(event), -1});
-    flush(out);
-    // What waits behind a held call counts against the same cap as the call itself.
-    if (held_bytes_ + queued_bytes_ > ctx_.limits.max_held_bytes) {
-      if (ctx_.counters) ++ctx_.counters->limit_exceeded;
-      return fail(
-          {502, "limit_exceeded",
-           "events held behind a tool call exceed " + std::to_string(ctx_.limits.max_held_bytes) + " bytes"},
-          out);
-    }
+  bool enqueue(StreamEvent event, std::string& out) {
+    if (auto error = held_.pass(std::move(event), out)) return fail(*error, out);
     return true;
-  }
-
-  bool has_unresolved_calls() const {
-    for (const auto& [key, item] : items_)
-      if (item.is_call && !item.resolved) return true;
-    return false;
-  }
-
-  // Emits from the front of the queue up to the first call that is not complete yet.
-  void flush(std::string& out) {
-    while (!queue_.empty()) {
-      Slot& slot = queue_.front();
-      if (slot.call_key >= 0) {
-        Item& item = items_[slot.call_key];
-        if (!item.ready) return;
-        resolve(item, slot.call_key, out);
-      } else {
-        emit(slot.event, out);
-        queued_bytes_ -= slot.event.raw.size();
-      }
-      queue_.pop_front();
-    }
   }
 
   // ---- judging a held call ----------------------------------------------------------------------
 
-  const char* text_field(const Item& item) const {
+  const char* text_field(const CallInput& item) const {
     return item.type == "custom_tool_call" ? "input" : "arguments";
   }
 
   // The call as the client would run it: the done item, else the item rebuilt from what streamed.
-  OrderedJson final_item(const Item& item) const {
+  OrderedJson final_item(const CallInput& item) const {
     if (item.done) return *item.done;
     OrderedJson rebuilt = item.added.is_object() ? item.added : OrderedJson{{"type", item.type}};
     if (item.type != "local_shell_call")
@@ -344,7 +259,7 @@ class ResponsesStreamFilter final : public StreamFilter {
 
   // Whether what the client accumulates (the added item, then the deltas) spells the same call as
   // the done item it runs; if not, the client is sent one clean copy of the judged item instead.
-  bool streamed_matches(const Item& item, const OrderedJson& final) const {
+  bool streamed_matches(const CallInput& item, const OrderedJson& final) const {
     OrderedJson opening = item.added;
     OrderedJson closing = final;
     opening.erase("status");
@@ -362,25 +277,15 @@ class ResponsesStreamFilter final : public StreamFilter {
     return opening == closing;
   }
 
-  void assign_client_index(Item& item, int key) {
-    item.client_index = next_client_index_++;
-    key_by_client_.push_back(key);
-  }
-
-  void resolve(Item& item, int slot_key, std::string& out) {
-    OrderedJson final = final_item(item);
-    std::optional<Verdict> preset;
-    if (item.cut_short) {
-      preset = incomplete_call_verdict(*item.cut_short);
-    } else if (item.oversized) {
-      preset = wire_block("tool-call arguments exceed " +
-                          std::to_string(ctx_.limits.max_tool_argument_bytes) + " bytes");
-    }
-    responses::SettledItem settled = responses::settle_item(final, ctx_, preset);
-    assign_client_index(item, slot_key);
-    if (settled.settlement == Settlement::pass && item.done && !item.added.is_null() &&
-        streamed_matches(item, final)) {
-      for (auto& event : item.held) emit(event, out);
+  // HeldEvents::Dialect: judges a ready call and emits it, one clean copy of it, or a message instead.
+  void release(int key, HeldPart& item, std::string& out) override {
+    CallInput& call = calls_[key];
+    OrderedJson final = final_item(call);
+    responses::SettledItem settled = responses::settle_item(final, ctx_, held_.preset_verdict(item));
+    held_.number(key);
+    if (settled.settlement == Settlement::pass && call.done && !call.added.is_null() &&
+        streamed_matches(call, final)) {
+      for (auto& event : item.held) held_.emit(event, out);
     } else if (settled.settlement == Settlement::replace) {
       changed_ = true;
       emit_message(item.client_index, string_member(settled.item, "id"), settled.explanation, out);
@@ -388,36 +293,22 @@ class ResponsesStreamFilter final : public StreamFilter {
       changed_ = true;  // rewritten, or passed but streamed inconsistently: the client gets one clean copy
       emit_call(item.client_index, settled.item, out);
     }
-    item.resolved = true;
-    held_bytes_ -= item.held_bytes;
-    item.held_bytes = 0;
-    item.held = {};
-    item.streamed = {};
-    item.streamed_done.reset();
-    item.added = nullptr;
-    item.done.reset();
+    call.streamed = {};
+    call.streamed_done.reset();
+    call.added = nullptr;
+    call.done.reset();
   }
 
   // ---- emitting -----------------------------------------------------------------------------------
 
-  void emit(Event& event, std::string& out) {
-    if (!event.json) {
-      out += event.raw;
-      return;
-    }
+  // HeldEvents::Dialect: records what the client was sent, numbers the sequence, judges the output.
+  bool adjust(StreamEvent& event) override {
     OrderedJson& body = event.body;
     bool modified = false;
-    if (event.item_key >= 0) {
-      Item& item = items_[event.item_key];
-      if (item.client_index < 0) assign_client_index(item, event.item_key);
-      auto index = body.find("output_index");
-      if (index != body.end() && *index != item.client_index) {
-        *index = item.client_index;
-        modified = true;
-      }
+    if (event.part_key >= 0) {
       auto item_json = body.find("item");
       if (event.type == "response.output_item.done" && item_json != body.end() && item_json->is_object())
-        record_sent(item.client_index, *item_json);
+        record_sent(held_.part(event.part_key).client_index, *item_json);
     }
     auto seq = body.find("sequence_number");
     if (numbered_ && seq != body.end()) {
@@ -431,25 +322,14 @@ class ResponsesStreamFilter final : public StreamFilter {
       modified = finalize_output(body) || modified;
     else
       modified = judge_early_output(body) || modified;
-    if (modified)
-      write(event.type, body, out);
-    else
-      out += event.raw;
+    return modified;
   }
 
   void emit_new(const std::string& type, OrderedJson fields, std::string& out) {
     OrderedJson body{{"type", type}};
     for (auto it = fields.begin(); it != fields.end(); ++it) body[it.key()] = std::move(it.value());
     if (numbered_) body["sequence_number"] = next_sequence_++;
-    write(type, body, out);
-  }
-
-  static void write(const std::string& type, const OrderedJson& body, std::string& out) {
-    out += "event: ";
-    out += type;
-    out += "\ndata: ";
-    out += dump_compact(body);
-    out += "\n\n";
+    HeldEvents::write(type, body, out);
   }
 
   void record_sent(int client_index, const OrderedJson& item) {
@@ -519,8 +399,8 @@ class ResponsesStreamFilter final : public StreamFilter {
     OrderedJson final = OrderedJson::array();
     if (changed_) {
       // Every item the client was sent, in its order: calls as judged, other items in their final form.
-      for (int key : key_by_client_) {
-        const Item& item = items_[key];
+      for (int key : held_.client_order()) {
+        const HeldPart& item = held_.part(key);
         size_t position = static_cast<size_t>(item.upstream_index);
         bool listed = position < output->size() && (*output)[position].is_object();
         if (!item.is_call && listed)
@@ -531,11 +411,11 @@ class ResponsesStreamFilter final : public StreamFilter {
     }
     int position = 0;
     for (const auto& entry : *output) {
-      auto key = key_by_index_.find(position++);
-      if (key == key_by_index_.end()) {
+      int key = held_.key_at(position++);
+      if (key < 0) {
         final.push_back(judged_entry(entry));
       } else if (!changed_) {
-        const Item& item = items_[key->second];
+        const HeldPart& item = held_.part(key);
         if (!item.is_call)
           final.push_back(judged_entry(entry));
         else if (was_sent(item))
@@ -570,7 +450,7 @@ class ResponsesStreamFilter final : public StreamFilter {
     return responses::settle_item(entry, ctx_).item;
   }
 
-  bool was_sent(const Item& item) const {
+  bool was_sent(const HeldPart& item) const {
     return item.client_index >= 0 && static_cast<size_t>(item.client_index) < sent_.size() &&
            !sent_[item.client_index].is_null();
   }
@@ -587,17 +467,7 @@ class ResponsesStreamFilter final : public StreamFilter {
     if (failed_) return false;
     failed_ = true;
     if (ctx_.counters) ++ctx_.counters->streams_failed;
-    for (auto& [key, item] : items_) {
-      if (!item.is_call || item.resolved) continue;
-      item.ready = true;
-      item.cut_short = error.message;
-    }
-    try {
-      flush(out);
-    } catch (const std::exception&) {
-      queue_.clear();
-      queued_bytes_ = 0;  // whatever could not be emitted is dropped: never released unjudged
-    }
+    held_.cut_all_and_flush(error.message, out);
     // The Responses error event, plus the `error` object that makes OpenAI's SDKs raise instead of
     // returning a half-built response as if it were final.
     emit_new("error",
@@ -619,25 +489,19 @@ class ResponsesStreamFilter final : public StreamFilter {
 
   JudgeContext ctx_;
   SseFramer framer_;
+  HeldEvents held_;
   std::vector<SseEvent> events_;
-  std::deque<Slot> queue_;
-  std::map<int, Item> items_;                  // by key, in order of first sight
-  std::map<int, int> key_by_index_;            // upstream output_index → item key
-  std::map<std::string, int> key_by_item_id_;  // item id → item key, for events without output_index
-  std::vector<int> key_by_client_;             // client output_index → item key
+  std::map<int, CallInput> calls_;             // by part key
+  std::map<std::string, int> key_by_item_id_;  // item id → part key, for events without output_index
   std::vector<OrderedJson> sent_;              // by client output_index: each item as the client got it
   OrderedJson envelope_;                       // the last response object seen, without its output
-  int next_key_ = 0;
   int next_unindexed_ = -1000000;  // stand-in output_index for call events that came without one
-  int next_client_index_ = 0;
   int64_t next_sequence_ = 0;
   bool numbering_decided_ = false;
   bool numbered_ = false;
   bool changed_ = false;
   bool terminal_seen_ = false;
   bool failed_ = false;
-  size_t held_bytes_ = 0;
-  size_t queued_bytes_ = 0;  // events waiting behind a held call
 };
 
 }  // namespace
