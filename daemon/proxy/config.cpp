@@ -175,6 +175,12 @@ void read_config(Reader& r, const YAML::Node& root, ProxyConfig& c) {
                {"max_sse_event", s(c.wire.max_sse_event_bytes)},
                {"max_tool_arguments", s(c.wire.max_tool_argument_bytes)},
                {"max_held_calls", s(c.wire.max_held_bytes)},
+               {"max_connections", [&](const YAML::Node& m, const std::string& key) {
+                  uint64_t v = c.limits.max_connections;
+                  r.unsigned_number(m, key, 1'000'000, v);
+                  if (v == 0) r.error(m, "'" + key + "' must be at least 1");
+                  else c.limits.max_connections = v;
+                }},
                {"max_json_depth", [&](const YAML::Node& m, const std::string& key) {
                   uint64_t v = c.wire.max_json_depth;
                   r.unsigned_number(m, key, 10000, v);

@@ -37,6 +37,7 @@ struct Limits {
   size_t max_header_bytes = 64u << 10;
   size_t max_request_body = 32u << 20;
   size_t max_response_body = 64u << 20;  // an inspected (non-streamed) response body
+  size_t max_connections = 4096;         // open client connections; more get a 503 and are closed
 };
 
 struct ProxyConfig {

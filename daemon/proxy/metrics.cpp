@@ -79,6 +79,13 @@ std::string Metrics::render(const wire::WireCounters* wire) const {
          "# TYPE toolwall_policy_reloads_total counter\n"
       << "toolwall_policy_reloads_total{result=\"ok\"} " << reloads_ok_.load() << "\n"
       << "toolwall_policy_reloads_total{result=\"failed\"} " << reloads_failed_.load() << "\n";
+  if (const ConnectionCounters* connections = connections_.load()) {
+    out << "# HELP toolwall_open_connections Client connections open now.\n# TYPE toolwall_open_connections gauge\n"
+        << "toolwall_open_connections " << connections->open.load() << "\n"
+        << "# HELP toolwall_rejected_connections_total Client connections over limits.max_connections, "
+           "answered 503 and closed.\n# TYPE toolwall_rejected_connections_total counter\n"
+        << "toolwall_rejected_connections_total " << connections->rejected.load() << "\n";
+  }
   if (wire) {
     auto counter = [&](std::string_view name, std::string_view help, uint64_t value) {
       out << "# HELP toolwall_wire_" << name << "_total " << help << "\n# TYPE toolwall_wire_" << name

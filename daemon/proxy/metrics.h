@@ -13,6 +13,12 @@
 
 namespace toolwall::proxy {
 
+// Client connections, kept by the server (atomics: read while it serves).
+struct ConnectionCounters {
+  std::atomic<uint64_t> open{0};
+  std::atomic<uint64_t> rejected{0};  // over limits.max_connections: answered 503 and closed
+};
+
 class Metrics {
  public:
   void request(std::string_view route, std::string_view status);          // one finished exchange
@@ -22,6 +28,7 @@ class Metrics {
   void stream_closed() { --active_streams_; }
   void reload(bool ok) { ++(ok ? reloads_ok_ : reloads_failed_); }
   void rejected(std::string_view reason);                                 // unauthorized, model_not_allowed
+  void set_connection_counters(const ConnectionCounters* counters) { connections_ = counters; }
   // The whole exposition, with the wire counters when given.
   std::string render(const wire::WireCounters* wire) const;
 
@@ -38,6 +45,7 @@ class Metrics {
   double latency_sum_ = 0;
   std::atomic<int64_t> active_streams_{0};
   std::atomic<uint64_t> reloads_ok_{0}, reloads_failed_{0};
+  std::atomic<const ConnectionCounters*> connections_{nullptr};
 };
 
 // One JSON line on standard error: {"ts","level","event",…fields}. Never pass credentials.

@@ -21,17 +21,19 @@ constexpr std::string_view kDefaultConfig = "config/toolwall.yaml";
 void print_serve_usage(std::ostream& out) {
   out << "usage: toolwall serve [--config FILE] [--listen HOST:PORT] [--upstream URL] [--policy FILE]\n"
          "                      [--profiles FILE] [--audit-log FILE] [--threads N]\n"
+         "                      [--max-connections N]\n"
          "  --config FILE       settings (default: config/toolwall.yaml when present); flags override it\n"
          "  --listen HOST:PORT  address to serve on (port 0 picks a free port; the address is printed)\n"
          "  --upstream URL      the model endpoint, http:// or https:// (verified TLS)\n"
          "  --policy FILE       the policy (default rules/default.yaml)\n"
          "  --profiles FILE     agent profiles (default config/agents.yaml)\n"
          "  --audit-log FILE    append verdicts as JSON lines ('-' for standard error)\n"
-         "  --threads N         I/O threads (default: one per core)\n";
+         "  --threads N         I/O threads (default: one per core)\n"
+         "  --max-connections N open client connections served at once; more get 503 (default 4096)\n";
 }
 
 struct Flags {
-  std::string config, listen, upstream, policy, profiles, audit_log, threads;
+  std::string config, listen, upstream, policy, profiles, audit_log, threads, max_connections;
 };
 
 bool parse_flags(int argc, char** argv, Flags& flags) {
@@ -49,6 +51,7 @@ bool parse_flags(int argc, char** argv, Flags& flags) {
               : arg == "--profiles"  ? value(flags.profiles)
               : arg == "--audit-log" ? value(flags.audit_log)
               : arg == "--threads"   ? value(flags.threads)
+              : arg == "--max-connections" ? value(flags.max_connections)
                                      : false;
     if (!ok) {
       std::cerr << "toolwall serve: unknown option or missing value: " << arg << "\n";
@@ -86,6 +89,15 @@ Expected<ProxyConfig, std::string> configure(const Flags& flags) {
     } catch (const std::exception&) {
       return unexpected(std::string("--threads must be a number"));
     }
+  }
+  if (!flags.max_connections.empty()) {
+    size_t parsed = 0;
+    try {
+      parsed = std::stoul(flags.max_connections);
+    } catch (const std::exception&) {
+    }
+    if (parsed == 0) return unexpected(std::string("--max-connections must be a number of at least 1"));
+    config.limits.max_connections = parsed;
   }
   auto problems = validate(config);
   if (!problems.empty()) return unexpected(to_string(problems));
@@ -170,6 +182,7 @@ int serve_command(int argc, char** argv) {
   }
   Server* running = server->get();
   gate->set_wire_counters(&running->counters());
+  metrics->set_connection_counters(&running->connections());
   const ProxyConfig started_with = *config;
   reloader = std::make_shared<Reloader>(
       [flags] { return configure(flags); },

@@ -1,6 +1,7 @@
 #include "proxy/server.h"
 
 #include <openssl/ssl.h>
+#include <sys/resource.h>
 
 #include <atomic>
 #include <boost/asio.hpp>
@@ -103,6 +104,24 @@ std::vector<std::string> connection_named(const Fields& fields) {
   return it == fields.end() ? std::vector<std::string>{} : connection_options(it->value());
 }
 
+// Each client connection may hold an upstream one too: raise the soft descriptor limit toward what
+// max_connections needs (up to the hard limit), and say so when even that is short.
+void allow_enough_descriptors(size_t max_connections) {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+  rlim_t wanted = static_cast<rlim_t>(max_connections) * 2 + 256;
+  if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < wanted) {
+    rlimit raised = limit;
+    raised.rlim_cur = limit.rlim_max == RLIM_INFINITY ? wanted : std::min(wanted, limit.rlim_max);
+    if (::setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
+  }
+  if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < wanted)
+    log_event("warn", "descriptor_limit_low",
+              {{"max_connections", max_connections},
+               {"open_files_limit", static_cast<uint64_t>(limit.rlim_cur)},
+               {"why", "connections may fail with EMFILE before max_connections is reached"}});
+}
+
 }  // namespace
 
 struct Server::Impl {
@@ -115,9 +134,11 @@ struct Server::Impl {
   std::atomic<std::shared_ptr<const Judge>> judge;
   wire::WireCounters counters;
   std::atomic<bool> stopping{false};
-  std::atomic<size_t> active_sessions{0};
+  ConnectionCounters connections;   // open = sessions being served (the limit counts these)
+  std::atomic<size_t> rejecting{0};  // over-limit connections being answered 503 right now
   std::atomic<uint64_t> next_request{0};
   std::string request_prefix;
+  std::string over_limit_response;  // the whole 503 a connection over the limit gets
   size_t next_worker = 0;
   // Judging runs here, not on the I/O threads, so one slow analysis never stalls other streams.
   std::unique_ptr<net::thread_pool> judge_pool;
@@ -132,16 +153,61 @@ struct Server::Impl {
   // ---- accepting ----
 
   awaitable<void> accept_loop() {
+    net::steady_timer backoff(accept_ioc);
     for (;;) {
       Worker& worker = *workers[next_worker++ % workers.size()];
       auto [ec, socket] = co_await acceptor.async_accept(worker.ioc, nothrow);
       if (ec) {
         if (stopping || ec == net::error::operation_aborted) co_return;
-        continue;  // EMFILE and the like: keep serving the connections we have
+        // EMFILE and the like leave the connection queued, so accepting again at once would spin:
+        // pause a little and keep serving the connections we have.
+        backoff.expires_after(std::chrono::milliseconds(10));
+        co_await backoff.async_wait(nothrow);
+        continue;
       }
-      ++active_sessions;
+      if (connections.open >= options.config.limits.max_connections) {
+        refuse_connection(worker, std::move(socket));
+        continue;
+      }
+      ++connections.open;
       net::co_spawn(worker.ioc, session(worker, std::move(socket)), net::detached);
     }
+  }
+
+  // Over the connection limit: a complete 503 and a close, never a silent drop. While a flood keeps
+  // many refusals in flight at once, the rest are closed without an answer to bound the work.
+  void refuse_connection(Worker& worker, tcp::socket socket) {
+    ++connections.rejected;
+    size_t most_at_once = std::max<size_t>(64, options.config.limits.max_connections / 4);
+    if (rejecting >= most_at_once) {
+      beast::error_code ignored;
+      socket.close(ignored);
+      return;
+    }
+    ++rejecting;
+    net::co_spawn(worker.ioc, answer_over_limit(std::move(socket)), net::detached);
+  }
+
+  awaitable<void> answer_over_limit(tcp::socket socket) {
+    beast::tcp_stream client(std::move(socket));
+    beast::error_code ignored;
+    client.socket().set_option(tcp::no_delay(true), ignored);
+    client.expires_after(std::chrono::seconds(1));
+    auto [ec, n] = co_await net::async_write(client, net::buffer(over_limit_response), nothrow);
+    if (!ec) {
+      // Read what the client sent until it closes (briefly): closing with unread bytes would
+      // reset the connection, and a reset can destroy the 503 before the client reads it.
+      client.socket().shutdown(tcp::socket::shutdown_send, ignored);
+      client.expires_after(std::chrono::milliseconds(500));
+      char sink[4096];
+      for (size_t total = 0; total < (64u << 10);) {
+        auto [rec, got] = co_await client.async_read_some(net::buffer(sink), nothrow);
+        if (rec) break;
+        total += got;
+      }
+    }
+    client.close();
+    --rejecting;
   }
 
   awaitable<void> signal_loop() {
@@ -178,11 +244,11 @@ struct Server::Impl {
   awaitable<void> drain() {
     auto deadline = std::chrono::steady_clock::now() + options.config.timeouts.shutdown_grace;
     net::steady_timer timer(accept_ioc);
-    while (active_sessions > 0 && std::chrono::steady_clock::now() < deadline) {
+    while (connections.open > 0 && std::chrono::steady_clock::now() < deadline) {
       timer.expires_after(std::chrono::milliseconds(10));
       co_await timer.async_wait(nothrow);
     }
-    if (active_sessions > 0)
+    if (connections.open > 0)
       for (auto& worker : workers) worker->ioc.stop();
   }
 
@@ -237,7 +303,7 @@ struct Server::Impl {
     client.socket().shutdown(tcp::socket::shutdown_send, ignored);
     client.close();
     worker.sessions.erase(registration);
-    --active_sessions;
+    --connections.open;
   }
 
   // Strings by value: the coroutine frame owns them, whatever temporaries the caller built.
@@ -745,6 +811,7 @@ Expected<std::unique_ptr<Server>, std::string> Server::create(ServerOptions opti
     impl->tls.set_verify_mode(config.tls_verify ? ssl::verify_peer : ssl::verify_none);
   }
 
+  allow_enough_descriptors(config.limits.max_connections);
   unsigned threads = config.threads ? config.threads : std::max(1u, std::thread::hardware_concurrency());
   for (unsigned i = 0; i < threads; ++i) {
     auto worker = std::make_unique<Worker>();
@@ -756,6 +823,13 @@ Expected<std::unique_ptr<Server>, std::string> Server::create(ServerOptions opti
   char prefix[16];
   std::snprintf(prefix, sizeof prefix, "tw-%08x-", random());
   impl->request_prefix = prefix;
+  std::string over_limit_body =
+      error_json("too_many_connections", "toolwall is serving its limit of " +
+                                             std::to_string(config.limits.max_connections) +
+                                             " connections; retry shortly");
+  impl->over_limit_response = "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
+                              "Retry-After: 1\r\nConnection: close\r\nContent-Length: " +
+                              std::to_string(over_limit_body.size()) + "\r\n\r\n" + over_limit_body;
   impl->judge_pool = std::make_unique<net::thread_pool>(std::max(2u, std::thread::hardware_concurrency()));
   if (impl->options.handle_signals) {
     impl->signals.add(SIGINT);
@@ -786,5 +860,7 @@ void Server::shutdown() { impl_->begin_shutdown(); }
 void Server::swap_judge(std::shared_ptr<const Judge> judge) { impl_->judge.store(std::move(judge)); }
 
 const wire::WireCounters& Server::counters() const { return impl_->counters; }
+
+const ConnectionCounters& Server::connections() const { return impl_->connections; }
 
 }  // namespace toolwall::proxy

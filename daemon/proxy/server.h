@@ -9,6 +9,7 @@
 #include "core/judge.h"
 #include "proxy/config.h"
 #include "proxy/gate.h"
+#include "proxy/metrics.h"
 #include "wire/dialect.h"
 
 namespace toolwall::proxy {
@@ -38,6 +39,7 @@ class Server {
   void shutdown();                  // stop accepting, close idle connections, drain in-flight exchanges
   void swap_judge(std::shared_ptr<const Judge> judge);  // hot reload: later exchanges use the new judge
   const wire::WireCounters& counters() const;
+  const ConnectionCounters& connections() const;  // open and rejected client connections
 
  private:
   struct Impl;

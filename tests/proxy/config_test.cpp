@@ -115,3 +115,16 @@ TEST_CASE("the shipped config file loads") {
   CHECK(config->listen.port == 8788);
   CHECK(config->upstream.port == 11434);
 }
+
+TEST_CASE("limits.max_connections is read, defaults to 4096 and must be at least 1") {
+  auto defaults = parse_config("", "t.yaml");
+  REQUIRE(defaults.has_value());
+  CHECK(defaults->limits.max_connections == 4096);
+  auto set = parse_config("limits: { max_connections: 8 }\n", "t.yaml");
+  REQUIRE(set.has_value());
+  CHECK(set->limits.max_connections == 8);
+  auto zero = parse_config("limits: { max_connections: 0 }\n", "t.yaml");
+  REQUIRE_FALSE(zero.has_value());
+  CHECK(toolwall::to_string(zero.error()).find("'limits.max_connections' must be at least 1") != std::string::npos);
+  CHECK_FALSE(parse_config("limits: { max_connections: lots }\n", "t.yaml").has_value());
+}
