@@ -2,14 +2,12 @@
 // held behind one place in that queue until content_block_stop, then judged and emitted. Block
 // indexes are renumbered densely in the order blocks reach the client. The queue, holding and
 // renumbering are HeldEvents (held_events.h); this file knows the Messages events.
-#include <exception>
 #include <map>
-#include <vector>
 
 #include "wire/anthropic_blocks.h"
 #include "wire/anthropic_messages.h"
 #include "wire/held_events.h"
-#include "wire/sse.h"
+#include "wire/sse_stream_filter.h"
 
 namespace toolwall::wire {
 
@@ -25,35 +23,17 @@ struct ToolUseInput {
   std::string input_json;  // the joined partial_json fragments
 };
 
-class AnthropicStreamFilter final : public StreamFilter, private HeldEvents::Dialect {
+class AnthropicStreamFilter final : public SseStreamFilter, private HeldEvents::Dialect {
  public:
   explicit AnthropicStreamFilter(JudgeContext ctx)
-      : ctx_(std::move(ctx)),
-        framer_(ctx_.limits.max_sse_event_bytes),
+      : SseStreamFilter(ctx.limits.max_sse_event_bytes),
+        ctx_(std::move(ctx)),
         held_(*this, ctx_, {"index", "block", "message", "tool use"}, kMaxBlocks) {}
-
-  bool feed(std::string_view bytes, std::string& out) override {
-    if (failed_) return false;
-    events_.clear();
-    bool framed = framer_.feed(bytes, events_);
-    for (auto& event : events_)
-      if (!handle_guarded(event, out)) return false;
-    if (!framed) {
-      return fail({502, "sse_event_too_large",
-                   "an event of the upstream stream exceeds " +
-                       std::to_string(ctx_.limits.max_sse_event_bytes) + " bytes"},
-                  out);
-    }
-    return true;
-  }
 
   void finish(const std::string& error, std::string& out) override {
     if (failed_) return;
     if (error.empty()) {
-      events_.clear();
-      framer_.finish(events_);
-      for (auto& event : events_)
-        if (!handle_guarded(event, out)) return;
+      if (!handle_rest(out)) return;
       if (held_.has_unresolved_calls()) {
         fail({502, "upstream_stream_truncated", "the upstream stream ended before a tool use was complete"},
              out);
@@ -67,17 +47,7 @@ class AnthropicStreamFilter final : public StreamFilter, private HeldEvents::Dia
   }
 
  private:
-  bool handle_guarded(SseEvent& event, std::string& out) {
-    try {
-      return handle(event, out);
-    } catch (const std::exception& e) {
-      return fail(
-          {502, "toolwall_internal_error", std::string("could not process a stream event: ") + e.what()},
-          out);
-    }
-  }
-
-  bool handle(SseEvent& sse, std::string& out) {
+  bool handle(SseEvent& sse, std::string& out) override {
     if (!sse.has_data) {
       out += sse.raw;  // comments carry no state
       return true;
@@ -262,7 +232,7 @@ class AnthropicStreamFilter final : public StreamFilter, private HeldEvents::Dia
   }
 
   // Ends the stream with an Anthropic error event; held tool uses are replaced, never released.
-  bool fail(const WireError& error, std::string& out) {
+  bool fail(const WireError& error, std::string& out) override {
     if (failed_) return false;
     failed_ = true;
     if (ctx_.counters) ++ctx_.counters->streams_failed;
@@ -274,15 +244,12 @@ class AnthropicStreamFilter final : public StreamFilter, private HeldEvents::Dia
   }
 
   JudgeContext ctx_;
-  SseFramer framer_;
   HeldEvents held_;
-  std::vector<SseEvent> events_;
   std::map<int, ToolUseInput> tool_uses_;  // by part key
   int tool_uses_sent_ = 0;
   int tool_uses_replaced_ = 0;
   bool start_changed_ = false;
   bool stopped_ = false;
-  bool failed_ = false;
 };
 
 }  // namespace

@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <vector>
 
-#include "wire/sse.h"
+#include "wire/sse_stream_filter.h"
 
 namespace toolwall::wire {
 
@@ -231,41 +231,22 @@ struct ChoiceState {
   bool content_seen = false;
 };
 
-class ChatStreamFilter final : public StreamFilter {
+class ChatStreamFilter final : public SseStreamFilter {
  public:
   explicit ChatStreamFilter(JudgeContext ctx)
-      : ctx_(std::move(ctx)), framer_(ctx_.limits.max_sse_event_bytes) {}
-
-  bool feed(std::string_view bytes, std::string& out) override {
-    if (failed_) return false;
-    events_.clear();
-    bool framed = framer_.feed(bytes, events_);
-    for (auto& event : events_) {
-      if (!handle_guarded(event, out)) return false;
-    }
-    if (!framed) {
-      return fail({502, "sse_event_too_large",
-                   "an event of the upstream stream exceeds " + std::to_string(ctx_.limits.max_sse_event_bytes) +
-                       " bytes"},
-                  out);
-    }
-    return true;
-  }
+      : SseStreamFilter(ctx.limits.max_sse_event_bytes), ctx_(std::move(ctx)) {}
 
   bool may_judge(std::string_view next_bytes) const override {
     for (const auto& [index, state] : choices_)
       if (state.held) return true;
     // A key may be split between the bytes already framed and the next ones.
-    return could_name_a_call(framer_.pending_text() + std::string(next_bytes));
+    return could_name_a_call(pending_text() + std::string(next_bytes));
   }
 
   void finish(const std::string& error, std::string& out) override {
     if (failed_ || (done_ && !error.empty())) return;
     if (error.empty()) {
-      events_.clear();
-      framer_.finish(events_);
-      for (auto& event : events_)
-        if (!handle_guarded(event, out)) return;
+      if (!handle_rest(out)) return;
       if (!done_) release_all(out);
       return;
     }
@@ -273,16 +254,7 @@ class ChatStreamFilter final : public StreamFilter {
   }
 
  private:
-  bool handle_guarded(SseEvent& event, std::string& out) {
-    try {
-      return handle(event, out);
-    } catch (const std::exception& e) {
-      return fail({502, "toolwall_internal_error", std::string("could not process a stream event: ") + e.what()},
-                  out);
-    }
-  }
-
-  bool handle(SseEvent& event, std::string& out) {
+  bool handle(SseEvent& event, std::string& out) override {
     if (!event.has_data) {
       out += event.raw;  // comments and keep-alive pings
       return true;
@@ -552,7 +524,7 @@ class ChatStreamFilter final : public StreamFilter {
   }
 
   // Ends the stream with an error event; held calls are never released unjudged, so they are dropped.
-  bool fail(const WireError& error, std::string& out) {
+  bool fail(const WireError& error, std::string& out) override {
     if (failed_) return false;
     failed_ = true;
     if (ctx_.counters) ++ctx_.counters->streams_failed;
@@ -577,12 +549,9 @@ class ChatStreamFilter final : public StreamFilter {
   }
 
   JudgeContext ctx_;
-  SseFramer framer_;
-  std::vector<SseEvent> events_;
   std::map<int, ChoiceState> choices_;
   Json envelope_ = Json::object();
   size_t held_bytes_ = 0;
-  bool failed_ = false;
   bool done_ = false;
 };
 

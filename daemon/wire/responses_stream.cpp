@@ -3,14 +3,13 @@
 // after a held call overtakes it. Events are renumbered as they leave: output_index densely in the
 // order items reach the client, sequence_number gap-free. The queue, holding and output_index
 // renumbering are HeldEvents (held_events.h); this file knows the Responses events.
-#include <exception>
 #include <map>
 #include <vector>
 
 #include "wire/held_events.h"
 #include "wire/responses.h"
 #include "wire/responses_items.h"
-#include "wire/sse.h"
+#include "wire/sse_stream_filter.h"
 
 namespace toolwall::wire {
 
@@ -40,35 +39,17 @@ struct CallInput {
   std::optional<std::string> streamed_done;
 };
 
-class ResponsesStreamFilter final : public StreamFilter, private HeldEvents::Dialect {
+class ResponsesStreamFilter final : public SseStreamFilter, private HeldEvents::Dialect {
  public:
   explicit ResponsesStreamFilter(JudgeContext ctx)
-      : ctx_(std::move(ctx)),
-        framer_(ctx_.limits.max_sse_event_bytes),
+      : SseStreamFilter(ctx.limits.max_sse_event_bytes),
+        ctx_(std::move(ctx)),
         held_(*this, ctx_, {"output_index", "item", "response", "tool call"}, kMaxItems) {}
-
-  bool feed(std::string_view bytes, std::string& out) override {
-    if (failed_) return false;
-    events_.clear();
-    bool framed = framer_.feed(bytes, events_);
-    for (auto& event : events_)
-      if (!handle_guarded(event, out)) return false;
-    if (!framed) {
-      return fail({502, "sse_event_too_large",
-                   "an event of the upstream stream exceeds " +
-                       std::to_string(ctx_.limits.max_sse_event_bytes) + " bytes"},
-                  out);
-    }
-    return true;
-  }
 
   void finish(const std::string& error, std::string& out) override {
     if (failed_) return;
     if (error.empty()) {
-      events_.clear();
-      framer_.finish(events_);
-      for (auto& event : events_)
-        if (!handle_guarded(event, out)) return;
+      if (!handle_rest(out)) return;
       if (held_.has_unresolved_calls()) {
         fail({502, "upstream_stream_truncated", "the upstream stream ended before a tool call was complete"},
              out);
@@ -82,17 +63,7 @@ class ResponsesStreamFilter final : public StreamFilter, private HeldEvents::Dia
   }
 
  private:
-  bool handle_guarded(SseEvent& event, std::string& out) {
-    try {
-      return handle(event, out);
-    } catch (const std::exception& e) {
-      return fail(
-          {502, "toolwall_internal_error", std::string("could not process a stream event: ") + e.what()},
-          out);
-    }
-  }
-
-  bool handle(SseEvent& sse, std::string& out) {
+  bool handle(SseEvent& sse, std::string& out) override {
     if (!sse.has_data) {
       out += sse.raw;  // comments and keep-alives carry no state: they may overtake held calls
       return true;
@@ -463,7 +434,7 @@ class ResponsesStreamFilter final : public StreamFilter, private HeldEvents::Dia
   }
 
   // Ends the stream in the dialect's own error shape; held calls are replaced, never released.
-  bool fail(const WireError& error, std::string& out) {
+  bool fail(const WireError& error, std::string& out) override {
     if (failed_) return false;
     failed_ = true;
     if (ctx_.counters) ++ctx_.counters->streams_failed;
@@ -488,9 +459,7 @@ class ResponsesStreamFilter final : public StreamFilter, private HeldEvents::Dia
   }
 
   JudgeContext ctx_;
-  SseFramer framer_;
   HeldEvents held_;
-  std::vector<SseEvent> events_;
   std::map<int, CallInput> calls_;             // by part key
   std::map<std::string, int> key_by_item_id_;  // item id → part key, for events without output_index
   std::vector<OrderedJson> sent_;              // by client output_index: each item as the client got it
@@ -501,7 +470,6 @@ class ResponsesStreamFilter final : public StreamFilter, private HeldEvents::Dia
   bool numbered_ = false;
   bool changed_ = false;
   bool terminal_seen_ = false;
-  bool failed_ = false;
 };
 
 }  // namespace
