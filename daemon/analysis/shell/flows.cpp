@@ -422,11 +422,40 @@ Stream Walker::run(Invocation inv, const Stream& in, int depth) {
   return out;
 }
 
+// `cd ~ && rm -rf ./*` destroys the home: relative targets are judged from the directory a literal
+// `cd` moved to earlier in the script (`./build` when it moved inside the project). A dynamic target
+// (`cd "$DIR"`, `cd -`) makes it unknown again, judged as before any `cd`.
+void Walker::track_directory_change(const std::vector<std::string>& args) {
+  std::vector<std::string> targets;
+  for (const auto& arg : args)
+    if (arg.empty() || arg[0] != '-' || arg == "-") targets.push_back(arg);
+  if (targets.empty()) { working_directory_ = "~"; return; }
+  const std::string& target = targets.front();
+  if (target == "-" || target.find('$') != std::string::npos) { working_directory_.clear(); return; }
+  if (target[0] == '/' || target[0] == '~') { working_directory_ = target; return; }
+  working_directory_ = (working_directory_.empty() ? std::string(".") : working_directory_) + "/" + target;
+}
+
+std::vector<std::string> Walker::paths_from_working_directory(const std::string& name,
+                                                              const std::vector<std::string>& args) const {
+  static const std::set<std::string_view> path_takers{"rm", "shred", "find"};
+  if (working_directory_.empty() || !path_takers.count(name)) return args;
+  std::vector<std::string> resolved = args;
+  for (auto& arg : resolved) {
+    if (arg.empty() || arg[0] == '-' || arg[0] == '/' || arg[0] == '~' || arg.find('=') != std::string::npos) continue;
+    if (arg == "." || arg == "./") arg = working_directory_;
+    else arg = working_directory_ + "/" + (arg.rfind("./", 0) == 0 ? arg.substr(2) : arg);
+  }
+  return resolved;
+}
+
 Stream Walker::model(Invocation& inv, const Stream& in, int depth) {
   const std::string& name = inv.name;
   std::vector<std::string> args;
   for (size_t i = 1; i < inv.argv.size(); ++i) args.push_back(inv.argv[i].text);
-  for (auto& hit : command_markers(name, args)) add_marker(std::move(hit.name), std::move(hit.detail), inv.span);
+  if (name == "cd" || name == "pushd") track_directory_change(args);
+  for (auto& hit : command_markers(name, paths_from_working_directory(name, args)))
+    add_marker(std::move(hit.name), std::move(hit.detail), inv.span);
 
   if (auto helper = credential_helper(name, args)) {
     Stream out;
@@ -1289,6 +1318,9 @@ Stream Walker::model_interpreter(Invocation& inv, const Stream& in, int depth) {
     break;
   }
   if (has_code) {
+    // `python3 -c "$(curl …)"` runs fetched code, like `bash -c "$(curl …)"`.
+    for (const auto& taint : code_taint)
+      if (taint.from == "network") emit_secret_flows({taint}, "exec", inv.name, "", inv.span, "", true);
     apply_code_reading(inv, family, code, code_taint, out, depth);
     return out;
   }

@@ -159,6 +159,46 @@ std::vector<std::string> call_strings(std::string_view code, std::string_view to
   return out;
 }
 
+// `require('https').request(…)` reads as `https.request(…)`, so one list of API names covers both.
+std::string inline_module_requires(std::string_view code) {
+  std::string out;
+  out.reserve(code.size());
+  size_t at = 0;
+  while (at < code.size()) {
+    size_t call = code.find("require(", at);
+    if (call == std::string_view::npos) break;
+    size_t open = call + 8;
+    while (open < code.size() && code[open] == ' ') ++open;
+    char quote = open < code.size() ? code[open] : '\0';
+    size_t close = (quote == '\'' || quote == '"' || quote == '`') ? code.find(quote, open + 1) : std::string_view::npos;
+    size_t paren = close == std::string_view::npos ? close : code.find_first_not_of(' ', close + 1);
+    if (paren == std::string_view::npos || code[paren] != ')' || close - open > 64) {
+      out.append(code.substr(at, open - at));
+      at = open;
+      continue;
+    }
+    std::string_view module = code.substr(open + 1, close - open - 1);
+    if (module.substr(0, 5) == "node:") module.remove_prefix(5);
+    out.append(code.substr(at, call - at));
+    out.append(module);
+    at = paren + 1;
+  }
+  out.append(code.substr(std::min(at, code.size())));
+  return out;
+}
+
+// Literals given as a connection's host (`{host: 'evil.example'}`, `host="…"`).
+bool follows_host_key(std::string_view code, size_t quote_at) {
+  if (quote_at == 0) return false;
+  size_t before = code.find_last_not_of(" \t", quote_at - 1);
+  if (before == std::string_view::npos || before == 0 || (code[before] != ':' && code[before] != '=')) return false;
+  size_t key_end = code.find_last_not_of(" \t'\"", before - 1);
+  if (key_end == std::string_view::npos) return false;
+  for (std::string_view key : {"hostname", "host"})
+    if (key_end + 1 >= key.size() && code.substr(key_end + 1 - key.size(), key.size()) == key) return true;
+  return false;
+}
+
 }  // namespace
 
 std::string interpreter_family(std::string_view name) {
@@ -172,8 +212,10 @@ std::string interpreter_family(std::string_view name) {
   return {};
 }
 
-CodeReading read_code(std::string_view language, std::string_view code) {
+CodeReading read_code(std::string_view language, std::string_view original_code) {
   CodeReading reading;
+  const std::string inlined = inline_module_requires(original_code);
+  std::string_view code = inlined;
   read_environment(code, reading);
   auto literals = string_literals(code);
   for (const auto& literal : literals) {
@@ -185,6 +227,10 @@ CodeReading read_code(std::string_view language, std::string_view code) {
     if (address_like && has_any(code, {"connect", "Socket", "socket", "fsockopen"})) {
       if (std::find(reading.hosts.begin(), reading.hosts.end(), value) == reading.hosts.end()) reading.hosts.push_back(value);
     }
+    bool host_value = value.size() < 256 && value.find_first_of(" /:") == std::string::npos &&
+                      value.find('.') != std::string::npos && follows_host_key(code, literal.first);
+    if (host_value && std::find(reading.hosts.begin(), reading.hosts.end(), value) == reading.hosts.end())
+      reading.hosts.push_back(value);
     if (is_url(value)) {
       std::string host = host_of(value);
       if (!host.empty() && std::find(reading.hosts.begin(), reading.hosts.end(), host) == reading.hosts.end())

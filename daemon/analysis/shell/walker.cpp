@@ -598,7 +598,9 @@ void Walker::walk_assignment(TSNode node, int depth, bool persistent) {
   std::string index;
   TSNode value{};
   bool has_value = false;
+  bool appends = false;  // `x+=more`, `arr+=(more)`
   for (const auto& child : children_of(node)) {
+    if (!child.named && std::string_view(ts_node_type(child.node)) == "+=") appends = true;
     if (field_is(child, "name")) {
       std::string_view type = ts_node_type(child.node);
       if (type == "subscript") {
@@ -649,6 +651,16 @@ void Walker::walk_assignment(TSNode node, int depth, bool persistent) {
     return;
   }
   (void)persistent;
+  auto existing = variables_.find(name);
+  if (appends && existing != variables_.end()) {
+    Variable& before = existing->second;
+    if (!variable.elements.empty() && !before.value.text.empty()) before.value.text += ' ';
+    before.value.text += variable.value.text;
+    merge_taints(before.value.taint, variable.value.taint);
+    before.value.dynamic = before.value.dynamic || variable.value.dynamic;
+    for (auto& element : variable.elements) before.elements.push_back(std::move(element));
+    return;
+  }
   variables_[name] = std::move(variable);
 }
 

