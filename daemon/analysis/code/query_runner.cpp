@@ -13,6 +13,8 @@ namespace {
 constexpr size_t kNodeTextClip = 400;
 constexpr size_t kPlaceholderClip = 80;
 constexpr size_t kScopeClip = size_t{64} * 1024;
+// How many ancestors enclosing_function and promise_values climb (ts_node_parent costs the depth).
+constexpr int kMaxAncestorHops = 256;
 
 using Captures = std::map<uint32_t, std::vector<TSNode>>;
 
@@ -72,26 +74,38 @@ bool holds(const Predicate& p, const Captures& captures, const SyntaxTree& tree)
 }
 
 // Finds the assignment of `name` in scope and returns its right-hand side text (one level deep).
-std::vector<std::string> assigned_values(std::string_view scope, const std::string& name) {
+std::vector<std::string> assigned_values(std::string_view scope, const std::string& name, WorkBudget& budget) {
   std::vector<std::string> out;
+  if (name.empty()) return out;  // an empty name is found everywhere and would never advance
   size_t pos = 0;
-  while ((pos = scope.find(name, pos)) != std::string_view::npos && out.size() < 8) {
+  // The current line's bounds, its first "for" and the next '=' are kept between occurrences, so a
+  // long line full of the name costs one pass over it rather than one per occurrence.
+  size_t line_start = 0, eol = 0, first_for = std::string_view::npos, next_eq = 0;
+  bool line_known = false;
+  while ((pos = scope.find(name, pos)) != std::string_view::npos && out.size() < 8 &&
+         !budget.exhausted()) {
     size_t end = pos + name.size();
     auto is_word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$'; };
     bool word_start = pos == 0 || (!is_word(scope[pos - 1]) && scope[pos - 1] != '.');
     bool word_end = end >= scope.size() || !is_word(scope[end]);
+    size_t at = pos;
     pos = end;
     if (!word_start || !word_end) continue;
+    if (!line_known || at >= eol) {
+      size_t newline = scope.rfind('\n', at);
+      line_start = newline == std::string_view::npos ? 0 : newline + 1;
+      eol = scope.find('\n', end);
+      if (eol == std::string_view::npos) eol = scope.size();
+      first_for = scope.substr(line_start, eol - line_start).find("for");
+      if (first_for != std::string_view::npos) first_for += line_start;
+      next_eq = line_start;
+      line_known = true;
+    }
     // Skip `, other` names of a tuple assignment and type annotations up to the operator on this line.
-    size_t eol = scope.find('\n', end);
-    if (eol == std::string_view::npos) eol = scope.size();
     std::string_view rest = scope.substr(end, eol - end);
     // Loop variables take their values from what they iterate: `for k, v in X:`,
     // `for (const [k, v] of X)`, `for (const k in X)`.
-    size_t line_start = scope.rfind('\n', pos);
-    line_start = line_start == std::string_view::npos ? 0 : line_start + 1;
-    std::string_view head = scope.substr(line_start, pos - line_start);
-    if (head.find("for") != std::string_view::npos) {
+    if (first_for != std::string_view::npos && first_for + 3 <= at) {
       for (std::string_view keyword : {" in ", " of "}) {
         size_t k = rest.find(keyword);
         if (k != std::string_view::npos) {
@@ -100,8 +114,12 @@ std::vector<std::string> assigned_values(std::string_view scope, const std::stri
         }
       }
     }
-    size_t op = rest.find('=');
-    if (op == std::string_view::npos) continue;
+    if (next_eq < end) {
+      next_eq = scope.substr(0, eol).find('=', end);
+      if (next_eq == std::string_view::npos) next_eq = eol;
+    }
+    if (next_eq >= eol) continue;
+    size_t op = next_eq - end;
     std::string_view before = rest.substr(0, op);
     if (before.find('(') != std::string_view::npos || before.find('"') != std::string_view::npos) continue;
     if (op + 1 < rest.size() && rest[op + 1] == '=') continue;  // ==
@@ -143,7 +161,8 @@ std::vector<std::string> names_in(std::string_view text) {
 
 // The body of a helper function defined in the file (`def name(`, `function name(`, `func name(`),
 // so a value returned by a local helper can be followed.
-std::string_view helper_body(std::string_view file, const std::string& name) {
+std::string_view helper_body(std::string_view file, const std::string& name, WorkBudget& budget) {
+  if (name.empty()) return {};
   for (std::string_view keyword : {"def ", "function ", "func ", "async def ", "async function "}) {
     std::string needle = std::string(keyword) + name;
     size_t at = file.find(needle);
@@ -161,6 +180,7 @@ std::string_view helper_body(std::string_view file, const std::string& name) {
           end = std::min(end, body.find(next, 1));
         return body.substr(0, end);
       }
+      if (budget.exhausted()) return {};
       at = file.find(needle, at + 1);
     }
   }
@@ -169,9 +189,9 @@ std::string_view helper_body(std::string_view file, const std::string& name) {
 
 // True when a `return` in the helper's body gives a value the pattern matches (what the helper
 // merely reads, such as proxy settings from the environment, does not count).
-bool returns_match(const TextRegex& pattern, std::string_view body) {
+bool returns_match(const TextRegex& pattern, std::string_view body, WorkBudget& budget) {
   size_t at = 0;
-  while ((at = body.find("return", at)) != std::string_view::npos) {
+  while ((at = body.find("return", at)) != std::string_view::npos && !budget.exhausted()) {
     size_t eol = body.find('\n', at);
     std::string_view statement = body.substr(at, (eol == std::string_view::npos ? body.size() : eol) - at);
     if (pattern.search(statement)) return true;
@@ -184,20 +204,23 @@ bool returns_match(const TextRegex& pattern, std::string_view body) {
 // variable) a value the pattern matches somewhere in scope, or is a call of a helper function of
 // this file whose body matches.
 bool flows_through_assignments(const TextRegex& pattern, std::string_view scope, std::string_view file,
-                               const std::vector<std::string>& names) {
+                               const std::vector<std::string>& names, WorkBudget& budget) {
   std::vector<std::string> second_hop;
   for (const auto& name : names) {
-    if (returns_match(pattern, helper_body(file, name))) return true;
-    for (const auto& value : assigned_values(scope, name)) {
+    if (budget.exhausted()) return false;
+    if (returns_match(pattern, helper_body(file, name, budget), budget)) return true;
+    for (const auto& value : assigned_values(scope, name, budget)) {
+      if (budget.exhausted()) return false;
       if (pattern.search(value)) return true;
       for (auto& next : names_in(value))
         if (next != name && second_hop.size() < 32) second_hop.push_back(std::move(next));
     }
   }
   for (const auto& name : second_hop) {
-    if (returns_match(pattern, helper_body(file, name))) return true;
-    for (const auto& value : assigned_values(scope, name))
-      if (pattern.search(value)) return true;
+    if (budget.exhausted()) return false;
+    if (returns_match(pattern, helper_body(file, name, budget), budget)) return true;
+    for (const auto& value : assigned_values(scope, name, budget))
+      if (!budget.exhausted() && pattern.search(value)) return true;
   }
   return false;
 }
@@ -247,6 +270,7 @@ struct MatchContext {
   const Captures& captures;
   TSNode match_node;
   const std::string& path;
+  WorkBudget& budget;
 };
 
 TSNode capture_node(const MatchContext& m, const std::string& name, const TSQuery* query) {
@@ -262,7 +286,9 @@ TSNode capture_node(const MatchContext& m, const std::string& name, const TSQuer
   return TSNode{};
 }
 
+// False when the budget runs out on the way: the caller reports the run as cut short.
 bool check_where(const WhereCheck& w, const MatchContext& m, const TSQuery* query) {
+  if (m.budget.exhausted()) return false;
   if (!w.any.empty() && !std::any_of(w.any.begin(), w.any.end(),
                                      [&](const WhereCheck& alt) { return check_where(alt, m, query); }))
     return false;
@@ -296,7 +322,7 @@ bool check_where(const WhereCheck& w, const MatchContext& m, const TSQuery* quer
   bool needs_function =
       w.function_matches || w.function_not_matches || w.scope_matches || w.scope_not_matches || w.flows_from;
   if (!needs_function) return true;
-  EnclosingFunction fn = enclosing_function(m.tree, node);
+  EnclosingFunction fn = enclosing_function(m.tree, node, kMaxAncestorHops);
   if (w.function_matches && (fn.name.empty() || !w.function_matches->search(fn.name))) return false;
   if (w.function_not_matches && !fn.name.empty() && w.function_not_matches->search(fn.name)) return false;
   std::string_view scope = ts_node_is_null(fn.node) ? m.tree.text() : m.tree.text_of(fn.node);
@@ -308,7 +334,8 @@ bool check_where(const WhereCheck& w, const MatchContext& m, const TSQuery* quer
     auto promised = promise_values(m.tree, node, names);
     bool from_promise = std::any_of(promised.begin(), promised.end(),
                                     [&](std::string_view value) { return w.flows_from->search(value); });
-    if (!from_promise && !flows_through_assignments(*w.flows_from, scope, m.tree.text(), names)) return false;
+    if (!from_promise && !flows_through_assignments(*w.flows_from, scope, m.tree.text(), names, m.budget))
+      return false;
   }
   return true;
 }
@@ -394,8 +421,9 @@ RunResult run_detector(const Detector& detector, const SyntaxTree& tree, Languag
   ts_query_cursor_exec_with_options(cursor, query, tree.root(), &options);
 
   std::vector<std::pair<uint32_t, uint32_t>> seen;
+  WorkBudget budget(deadline.at_cpu_micros);
   TSQueryMatch match;
-  while (ts_query_cursor_next_match(cursor, &match)) {
+  while (!budget.exhausted() && ts_query_cursor_next_match(cursor, &match)) {
     Captures captures;
     for (uint16_t i = 0; i < match.capture_count; ++i)
       captures[match.captures[i].index].push_back(match.captures[i].node);
@@ -415,7 +443,7 @@ RunResult run_detector(const Detector& detector, const SyntaxTree& tree, Languag
         }
     }
     if (ts_node_is_null(match_node)) continue;
-    MatchContext context{tree, captures, match_node, path};
+    MatchContext context{tree, captures, match_node, path, budget};
     if (!std::all_of(detector.where.begin(), detector.where.end(),
                      [&](const WhereCheck& w) { return check_where(w, context, query); }))
       continue;
@@ -435,9 +463,16 @@ RunResult run_detector(const Detector& detector, const SyntaxTree& tree, Languag
     result.matches.push_back(std::move(found));
     if (result.matches.size() >= limits.max_matches) break;
   }
-  if (ts_query_cursor_did_exceed_match_limit(cursor) || thread_cpu_micros() >= deadline.at_cpu_micros)
+  if (ts_query_cursor_did_exceed_match_limit(cursor) || budget.exhausted() ||
+      thread_cpu_micros() >= deadline.at_cpu_micros)
     result.hit_limit = true;
   return result;
+}
+
+bool WorkBudget::exhausted() {
+  // Reading the thread's CPU clock is a system call; the steps between reads are small and bounded.
+  if (!exhausted_ && calls_++ % 16 == 0) exhausted_ = thread_cpu_micros() >= deadline_;
+  return exhausted_;
 }
 
 const CompiledQuery* Detector::query_for(Language language) const {

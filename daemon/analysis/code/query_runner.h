@@ -11,13 +11,27 @@ namespace toolwall::code {
 
 struct QueryLimits {
   uint32_t match_limit = 512;         // in-progress matches per cursor
-  uint64_t timeout_micros = 500'000;  // per detector run
+  uint64_t timeout_micros = 500'000;  // CPU time per detector run: the query and every where-check
   size_t max_matches = 200;           // reported per detector per file
+};
+
+// CPU time that one piece of work may still take. Text scans and regex searches of where-checks ask
+// it as they go, so a hostile file ends with "incomplete" rather than holding a thread.
+class WorkBudget {
+ public:
+  explicit WorkBudget(uint64_t deadline_cpu_micros) : deadline_(deadline_cpu_micros) {}
+  bool exhausted();  // reads the clock every few calls; once true, stays true
+  uint64_t deadline() const { return deadline_; }
+
+ private:
+  uint64_t deadline_;
+  uint32_t calls_ = 0;
+  bool exhausted_ = false;
 };
 
 struct RunResult {
   std::vector<CodeMatch> matches;  // span and node set; location.line/column set from the text
-  bool hit_limit = false;
+  bool hit_limit = false;  // a limit or the budget cut the run short: the matches may be partial
 };
 
 // All matches of one detector on one tree; `path` feeds path checks and CodeMatch.location.path.

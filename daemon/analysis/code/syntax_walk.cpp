@@ -69,8 +69,9 @@ bool is_literal_type(std::string_view type) {
          type == "string_scalar" || type == "concatenated_string";
 }
 
-EnclosingFunction enclosing_function(const SyntaxTree& tree, TSNode node) {
-  for (TSNode at = ts_node_parent(node); !ts_node_is_null(at); at = ts_node_parent(at)) {
+EnclosingFunction enclosing_function(const SyntaxTree& tree, TSNode node, int max_hops) {
+  TSNode at = ts_node_parent(node);
+  for (int hops = 0; hops < max_hops && !ts_node_is_null(at); ++hops, at = ts_node_parent(at)) {
     if (!is_function_type(ts_node_type(at))) continue;
     std::string name = field_text(tree, at, "name");
     if (name.empty()) name = bound_name(tree, at);
@@ -108,6 +109,7 @@ std::vector<std::string> identifiers(const SyntaxTree& tree, TSNode node) {
     std::string_view type = ts_node_type(n);
     if (type == "identifier" || type == "shorthand_property_identifier") {
       std::string name(tree.text_of(n));
+      if (name.empty()) return true;
       if (std::find(out.begin(), out.end(), name) == out.end() && out.size() < 64) out.push_back(name);
     }
     return true;

@@ -13,12 +13,12 @@ namespace toolwall::code {
 inline constexpr size_t kMaxWalkNodes = 20000;
 
 // The nearest enclosing function that has a name (declared, or bound by assignment/key), or a null
-// node when the code is at top level.
+// node when the code is at top level (or deeper than max_hops ancestors: each hop costs the depth).
 struct EnclosingFunction {
   TSNode node{};
   std::string name;
 };
-EnclosingFunction enclosing_function(const SyntaxTree& tree, TSNode node);
+EnclosingFunction enclosing_function(const SyntaxTree& tree, TSNode node, int max_hops = 256);
 
 // Values of the quoted literals in and under node (quotes stripped), in source order.
 std::vector<std::string> literal_values(const SyntaxTree& tree, TSNode node);
@@ -26,7 +26,7 @@ std::vector<std::string> literal_values(const SyntaxTree& tree, TSNode node);
 // The literal value if node is (or wraps) one quoted literal, else its source text.
 std::string literal_or_text(const SyntaxTree& tree, TSNode node);
 
-// Names of the identifiers in and under node.
+// Names of the identifiers in and under node (never empty: a MISSING identifier has no text).
 std::vector<std::string> identifiers(const SyntaxTree& tree, TSNode node);
 
 bool is_literal_type(std::string_view type);
