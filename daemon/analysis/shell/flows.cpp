@@ -296,7 +296,32 @@ void Walker::analyse_payload(const std::string& text, std::string_view kind, con
       flow.span = span;
       add_flow(std::move(flow));
     }
+  persisted_network_client(scratch, path, span);
   for (const auto& host : scratch.hosts) add_host(host);
+}
+
+// A beacon needs no secret to be harm: an rc file, cron line or hook that calls out to a remote host
+// runs that request (and whatever it sends or fetches) every time it fires.
+void Walker::persisted_network_client(const Facts& scratch, const std::string& path, Span span) {
+  static const std::set<std::string_view> clients{"curl", "wget", "nc", "ncat", "netcat", "socat", "telnet", "ssh",
+                                                  "scp", "rsync", "sftp", "ftp", "tftp", "aria2c", "http", "https"};
+  auto remote = std::find_if(scratch.hosts.begin(), scratch.hosts.end(), [](const std::string& host) {
+    return !(host == "localhost" || host.rfind("127.", 0) == 0 || host == "::1" || host == "[::1]" || host == "0.0.0.0");
+  });
+  if (remote == scratch.hosts.end()) return;
+  for (const auto& command : scratch.commands) {
+    if (command.argv.empty() || !clients.count(command.name)) continue;
+    Flow flow;
+    flow.from = "network";
+    flow.to = "persist";
+    flow.via = {"file"};
+    flow.source = command.name + " " + *remote;
+    flow.sink = path;
+    flow.host = *remote;
+    flow.span = span;
+    add_flow(std::move(flow));
+    return;
+  }
 }
 
 Stream Walker::run(Invocation inv, const Stream& in, int depth) {
@@ -1441,11 +1466,21 @@ Stream Walker::model_find(Invocation& inv, const Stream& in, int depth) {
   return out;
 }
 
-Stream Walker::model_xargs(Invocation& inv, const Stream& in, int depth) {
+Stream Walker::model_xargs(Invocation& inv, const Stream& in_stream, int depth) {
   size_t i = 1;
   std::string replace;
+  Stream from_file;  // `xargs -a FILE`: the items come from FILE, not stdin
+  bool reads_file = false;
   while (i < inv.argv.size()) {
     const std::string& arg = inv.argv[i].text;
+    std::string arg_file;
+    if ((arg == "-a" || arg == "--arg-file") && i + 1 < inv.argv.size()) arg_file = inv.argv[i + 1].text;
+    else if (starts_with(arg, "--arg-file=")) arg_file = arg.substr(11);
+    else if (starts_with(arg, "-a") && arg.size() > 2) arg_file = arg.substr(2);
+    if (!arg_file.empty()) {
+      from_file.taint = read_path(arg_file, &from_file.literal);
+      reads_file = true;
+    }
     if (arg.size() < 2 || arg[0] != '-') break;
     if (arg == "--") {
       ++i;
@@ -1459,7 +1494,8 @@ Stream Walker::model_xargs(Invocation& inv, const Stream& in, int depth) {
     if (starts_with(arg, "-I")) replace = arg.substr(2);
     else if (arg == "-i") replace = "{}";
     else if (starts_with(arg, "--replace")) replace = arg.size() > 10 ? arg.substr(10) : "{}";
-    if (arg == "-n" || arg == "-P" || arg == "-L" || arg == "-s" || arg == "-d" || arg == "-E" || arg == "-a") {
+    if (arg == "-n" || arg == "-P" || arg == "-L" || arg == "-s" || arg == "-d" || arg == "-E" || arg == "-a" ||
+        arg == "--arg-file") {
       i += 2;
       continue;
     }
@@ -1471,6 +1507,7 @@ Stream Walker::model_xargs(Invocation& inv, const Stream& in, int depth) {
   inner.wrappers.push_back("xargs");
   inner.extra_context = inv.extra_context;
   inner.extra_context.push_back("xargs");
+  const Stream& in = reads_file ? from_file : in_stream;
   std::string item;
   if (in.literal) {
     item = in.literal->substr(0, in.literal->find('\n'));
@@ -1593,7 +1630,10 @@ void Walker::model_git(Invocation& inv, int depth) {
   for (const auto& arg : rest)
     if (!arg.empty() && arg[0] != '-') operands.push_back(arg);
   std::string destination_host;  // where push/clone/fetch/pull talk to, when a URL or known remote says
-  if (command == "remote" && operands.size() >= 3 && (operands[0] == "add" || operands[0] == "set-url")) {
+  if (command == "add") {
+    // Staged secret files travel with the next push.
+    for (const auto& operand : operands) merge_taints(git_staged_secrets_, read_path(operand, nullptr));
+  } else if (command == "remote" && operands.size() >= 3 && (operands[0] == "add" || operands[0] == "set-url")) {
     git_remotes_[operands[1]] = operands[2];
     add_host(host_of(operands[2]).empty() ? remote_host_of(operands[2]) : host_of(operands[2]));
   } else if (command == "push" && !operands.empty()) {
@@ -1614,6 +1654,9 @@ void Walker::model_git(Invocation& inv, int depth) {
       flow.host = host;
       flow.span = inv.span;
       add_flow(std::move(flow));
+      Taints staged = git_staged_secrets_;
+      add_via(staged, "file");
+      emit_secret_flows(staged, "network", "git push", host, inv.span, "");
     }
   } else if ((command == "clone" || command == "fetch" || command == "pull" || command == "ls-remote") && !operands.empty()) {
     for (const auto& operand : operands)

