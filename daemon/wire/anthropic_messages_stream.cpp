@@ -31,19 +31,8 @@ class AnthropicStreamFilter final : public SseStreamFilter, private HeldEvents::
         held_(*this, ctx_, {"index", "block", "message", "tool use"}, kMaxBlocks) {}
 
   void finish(const std::string& error, std::string& out) override {
-    if (failed_) return;
-    if (error.empty()) {
-      if (!handle_rest(out)) return;
-      if (held_.has_unresolved_calls()) {
-        fail({502, "upstream_stream_truncated", "the upstream stream ended before a tool use was complete"},
-             out);
-        return;
-      }
-      held_.flush(out);
-      return;
-    }
-    if (stopped_ && !held_.has_unresolved_calls()) return;  // message_stop was sent; the close came late
-    fail({502, "upstream_stream_failed", error}, out);
+    if (failed_ || (error.empty() && !handle_rest(out))) return;
+    if (auto failure = held_.end_of_stream(error, stopped_, out)) fail(*failure, out);
   }
 
  private:
@@ -52,19 +41,10 @@ class AnthropicStreamFilter final : public SseStreamFilter, private HeldEvents::
       out += sse.raw;  // comments carry no state
       return true;
     }
-    StreamEvent event;
-    event.raw = std::move(sse.raw);
-    auto parsed = parse_bounded(sse.data, ctx_.limits);
-    if (!parsed) {
-      if (ctx_.counters) ++ctx_.counters->upstream_malformed;
-      return fail({502, "upstream_malformed_json", "the upstream sent a stream event that is not valid JSON"},
-                  out);
-    }
-    if (!parsed->is_object()) return enqueue(std::move(event), out);
-    event.json = true;
-    event.body = std::move(*parsed);
-    event.type = string_member(event.body, "type");
-    if (event.type.empty()) event.type = sse.event;
+    auto read = read_stream_event(sse, ctx_);
+    if (!read) return fail(read.error(), out);
+    StreamEvent& event = *read;
+    if (!event.json) return enqueue(std::move(event), out);
     const std::string& type = event.type;
 
     if (type == "ping") {

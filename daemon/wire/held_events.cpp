@@ -4,6 +4,23 @@
 
 namespace toolwall::wire {
 
+Expected<StreamEvent, WireError> read_stream_event(SseEvent& sse, const JudgeContext& ctx) {
+  StreamEvent event;
+  event.raw = std::move(sse.raw);
+  auto parsed = parse_bounded(sse.data, ctx.limits);
+  if (!parsed) {
+    if (ctx.counters) ++ctx.counters->upstream_malformed;
+    return unexpected(
+        WireError{502, "upstream_malformed_json", "the upstream sent a stream event that is not valid JSON"});
+  }
+  if (!parsed->is_object()) return event;
+  event.json = true;
+  event.body = std::move(*parsed);
+  event.type = string_member(event.body, "type");
+  if (event.type.empty()) event.type = sse.event;
+  return event;
+}
+
 HeldEvents::HeldEvents(Dialect& dialect, const JudgeContext& ctx, HeldEventsNaming naming, size_t max_parts)
     : dialect_(dialect), ctx_(ctx), naming_(naming), max_parts_(max_parts) {}
 
@@ -139,6 +156,20 @@ bool HeldEvents::has_unresolved_calls() const {
   for (const auto& [key, part] : parts_)
     if (part.is_call && !part.resolved) return true;
   return false;
+}
+
+std::optional<WireError> HeldEvents::end_of_stream(const std::string& error, bool message_ended,
+                                                   std::string& out) {
+  if (error.empty()) {
+    if (has_unresolved_calls()) {
+      return WireError{502, "upstream_stream_truncated",
+                       std::string("the upstream stream ended before a ") + naming_.call + " was complete"};
+    }
+    flush(out);
+    return std::nullopt;
+  }
+  if (message_ended && !has_unresolved_calls()) return std::nullopt;  // all was said; the close came late
+  return WireError{502, "upstream_stream_failed", error};
 }
 
 std::optional<Verdict> HeldEvents::preset_verdict(const HeldPart& part) const {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "wire/call_outcome.h"
+#include "wire/sse.h"
 
 namespace toolwall::wire {
 
@@ -23,6 +24,10 @@ struct StreamEvent {
   std::string type;
   int part_key = -1;  // the part (block, output item) it belongs to; -1 for message-level events
 };
+
+// Parses a framed event (its type from the body, else the SSE event name); counts and reports
+// malformed or too deeply nested JSON.
+Expected<StreamEvent, WireError> read_stream_event(SseEvent& sse, const JudgeContext& ctx);
 
 // One part of the streamed message: a content block or output item, a tool call or not.
 struct HeldPart {
@@ -87,6 +92,9 @@ class HeldEvents {
   // The stream fails: every unresolved call is cut short and replaced, never released; then flushes.
   void cut_all_and_flush(const std::string& why, std::string& out);
   bool has_unresolved_calls() const;
+  // The upstream body ended (error: why, empty when cleanly) after the message did or not (message_ended):
+  // flushes what is complete, or the error the stream must fail with.
+  std::optional<WireError> end_of_stream(const std::string& error, bool message_ended, std::string& out);
 
   // The verdict a wire limit gives a ready call without the judge, if any.
   std::optional<Verdict> preset_verdict(const HeldPart& part) const;

@@ -47,19 +47,8 @@ class ResponsesStreamFilter final : public SseStreamFilter, private HeldEvents::
         held_(*this, ctx_, {"output_index", "item", "response", "tool call"}, kMaxItems) {}
 
   void finish(const std::string& error, std::string& out) override {
-    if (failed_) return;
-    if (error.empty()) {
-      if (!handle_rest(out)) return;
-      if (held_.has_unresolved_calls()) {
-        fail({502, "upstream_stream_truncated", "the upstream stream ended before a tool call was complete"},
-             out);
-        return;
-      }
-      held_.flush(out);
-      return;
-    }
-    if (terminal_seen_ && !held_.has_unresolved_calls()) return;  // everything was said; the close came late
-    fail({502, "upstream_stream_failed", error}, out);
+    if (failed_ || (error.empty() && !handle_rest(out))) return;
+    if (auto failure = held_.end_of_stream(error, terminal_seen_, out)) fail(*failure, out);
   }
 
  private:
@@ -68,20 +57,15 @@ class ResponsesStreamFilter final : public SseStreamFilter, private HeldEvents::
       out += sse.raw;  // comments and keep-alives carry no state: they may overtake held calls
       return true;
     }
-    StreamEvent event;
-    event.raw = std::move(sse.raw);
-    if (sse.data == "[DONE]") return enqueue(std::move(event), out);
-    auto parsed = parse_bounded(sse.data, ctx_.limits);
-    if (!parsed) {
-      if (ctx_.counters) ++ctx_.counters->upstream_malformed;
-      return fail({502, "upstream_malformed_json", "the upstream sent a stream event that is not valid JSON"},
-                  out);
+    if (sse.data == "[DONE]") {  // from compatible servers: not JSON, passed as it is
+      StreamEvent done;
+      done.raw = std::move(sse.raw);
+      return enqueue(std::move(done), out);
     }
-    if (!parsed->is_object()) return enqueue(std::move(event), out);
-    event.json = true;
-    event.body = std::move(*parsed);
-    event.type = string_member(event.body, "type");
-    if (event.type.empty()) event.type = sse.event;
+    auto read = read_stream_event(sse, ctx_);
+    if (!read) return fail(read.error(), out);
+    StreamEvent& event = *read;
+    if (!event.json) return enqueue(std::move(event), out);
     decide_numbering(event.body);
     note_response(event);
 
