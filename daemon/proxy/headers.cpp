@@ -43,6 +43,13 @@ bool is_hop_by_hop(std::string_view name, const std::vector<std::string>& connec
   return std::find(connection_named.begin(), connection_named.end(), lowered) != connection_named.end();
 }
 
+bool asks_websocket(std::string_view upgrade) {
+  // The same comma-separated, case-insensitive token list as Connection; a token may carry "/version".
+  for (const auto& protocol : connection_options(upgrade))
+    if (protocol == "websocket" || protocol.rfind("websocket/", 0) == 0) return true;
+  return false;
+}
+
 std::string_view path_of(std::string_view target) {
   size_t end = target.find_first_of("?#");
   return target.substr(0, end);

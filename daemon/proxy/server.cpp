@@ -350,6 +350,15 @@ struct Server::Impl {
         co_return co_await send_answer(client, *gate_decision.answer, request.version(), request.keep_alive());
       if (!gate_decision.client.empty()) exchange.client_address = gate_decision.client + "@" + client_address;
     }
+    // WebSocket frames are never inspected, and a handshake forwarded without its hop-by-hop Upgrade
+    // reaches the upstream as a plain GET (Codex then retries its Responses WebSocket five times):
+    // 426 tells the client to use HTTP, which Codex does at once.
+    if (auto upgrade = request.find(http::field::upgrade); upgrade != request.end() && asks_websocket(upgrade->value())) {
+      co_return co_await send_error(client, http::status::upgrade_required, "websocket_not_inspected",
+                                    "toolwall does not proxy WebSocket connections (it cannot inspect the tool "
+                                    "calls they carry); use HTTP",
+                                    request.version(), request.keep_alive());
+    }
     if (!dialect && !options.config.pass_uninspected && wire::uninspectable_tool_api(request.method_string(), path)) {
       co_return co_await send_error(client, http::status::not_implemented, "dialect_not_inspected",
                                     "toolwall cannot inspect tool calls of " + std::string(path) +

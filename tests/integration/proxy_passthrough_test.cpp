@@ -165,3 +165,21 @@ TEST_CASE("APIs whose tool calls this build cannot inspect are refused, not pass
                           [](proxy::ProxyConfig& c) { c.pass_uninspected = true; });
   CHECK(http_request(open_proxy.port(), "POST", "/api/chat", "{}").status == 200);
 }
+
+TEST_CASE("a WebSocket handshake is refused with 426 rather than forwarded without its upgrade") {
+  // Codex opens its Responses WebSocket transport first; toolwall cannot inspect WebSocket frames, and
+  // a handshake stripped of Upgrade reaches the upstream as a plain GET whose 404 makes Codex retry
+  // five times. 426 Upgrade Required makes it fall back to HTTP at once.
+  ProxyFixture proxy([](const RecordedRequest&) { return json_response(200, R"({"id":"resp_1"})"); });
+  auto refused = http_request(proxy.port(), "GET", "/v1/responses", {},
+                              {{"Connection", "Upgrade"},
+                               {"Upgrade", "websocket"},
+                               {"Sec-WebSocket-Version", "13"},
+                               {"Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="}});
+  CHECK(refused.status == 426);
+  CHECK(nlohmann::json::parse(refused.body)["error"]["code"] == "websocket_not_inspected");
+  CHECK(proxy.upstream.requests().empty());
+  auto plain = http_request(proxy.port(), "GET", "/v1/responses/resp_1");
+  CHECK(plain.status == 200);
+  REQUIRE(proxy.upstream.requests().size() == 1);
+}

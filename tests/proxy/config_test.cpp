@@ -103,6 +103,13 @@ TEST_CASE("hop-by-hop headers and those named by Connection are not forwarded") 
     CHECK_FALSE(is_hop_by_hop(header, named));
 }
 
+TEST_CASE("an Upgrade header asking for a WebSocket is recognised in any case and list position") {
+  for (const char* upgrade : {"websocket", "WebSocket", "h2c, websocket", " WEBSOCKET/13 "})
+    CHECK(asks_websocket(upgrade));
+  for (const char* upgrade : {"", "h2c", "websockets", "TLS/1.2, HTTP/1.1", "not-websocket"})
+    CHECK_FALSE(asks_websocket(upgrade));
+}
+
 TEST_CASE("routing uses the path without its query string") {
   CHECK(path_of("/v1/chat/completions?beta=true") == "/v1/chat/completions");
   CHECK(path_of("/v1/models#x") == "/v1/models");
