@@ -309,6 +309,14 @@ int run(int argc, char** argv) {
       print_usage(std::cout);
       return 0;
     }
+    // `toolwall check --help` and friends: the usage, not an option error (serve prints its own).
+    bool wants_help = false;
+    for (int i = 2; i < argc; ++i)
+      if (std::string_view(argv[i]) == "--help" || std::string_view(argv[i]) == "-h") wants_help = true;
+    if (wants_help && command != "serve") {
+      print_usage(std::cout);
+      return 0;
+    }
     if (command == "check") return run_check(argc, argv);
     if (command == "explain") return run_explain(argc, argv);
     if (command == "policy") return run_policy(argc, argv);

@@ -125,3 +125,12 @@ TEST_CASE("an unknown command exits 2 with usage") {
   CHECK(result.exit_code == 2);
   CHECK(result.out.find("usage:") != std::string::npos);
 }
+
+TEST_CASE("--help after any command prints the usage and exits 0") {
+  for (auto command : {"check --help", "explain -h", "policy lint --help", "bench --help", "serve --help"}) {
+    INFO(command);
+    auto result = run(command, "", true);
+    CHECK(result.exit_code == 0);
+    CHECK(result.out.find("usage: toolwall") != std::string::npos);
+  }
+}

@@ -168,3 +168,24 @@ TEST_CASE("opencode multiedit reads every edit") {
   REQUIRE(call.edits.size() == 2);
   CHECK(call.edits[1].new_text == "q");
 }
+
+TEST_CASE("the text editor tool's command picks a write, an edit or nothing to judge") {
+  for (auto tool : {"str_replace_based_edit_tool", "str_replace_editor"}) {
+    INFO(tool);
+    auto create = resolve("some-agent", tool, {{"command", "create"}, {"path", "src/a.py"}, {"file_text", "print(1)\n"}});
+    CHECK(create.kind == ToolKind::file_write);
+    CHECK(create.path == "src/a.py");
+    CHECK(create.content == "print(1)\n");
+    auto replace = resolve("some-agent", tool,
+                           {{"command", "str_replace"}, {"path", "src/a.py"}, {"old_str", "1"}, {"new_str", "2"}});
+    CHECK(replace.kind == ToolKind::file_edit);
+    REQUIRE(replace.edits.size() == 1);
+    CHECK(replace.edits[0].new_text == "2");
+    auto insert = resolve("some-agent", tool, {{"command", "insert"}, {"path", "src/a.py"}, {"insert_line", 2}, {"new_str", "x = 3\n"}});
+    CHECK(insert.kind == ToolKind::file_edit);
+    REQUIRE(insert.edits.size() == 1);
+    CHECK(insert.edits[0].new_text == "x = 3\n");
+    // Never read as a shell command because of its `command` argument.
+    CHECK(resolve("some-agent", tool, {{"command", "view"}, {"path", "src/a.py"}}).kind == ToolKind::other);
+  }
+}
