@@ -7,7 +7,7 @@
 # agents: claude codex codex-base-url codex-default-model qwen opencode generic generic-stream
 # env:   AGENTS_DIR   scratch dir for the CLIs, homes, work dirs and logs (default /tmp/toolwall-agents)
 #        TOOLWALL     the toolwall binary (default build/toolwall)
-#        SCENARIOS    which scripted answers to try (default "exfil block harmless mixed")
+#        SCENARIOS    which scripted answers to try (default "exfil block harmless mixed write-ok write-bad")
 #        POLICY, PROFILES   policy and agent profiles (default rules/default.yaml, config/agents.yaml)
 #        UPSTREAM_PORT, TOOLWALL_PORT (default 18701, 18702)
 #        CODEX_VERSION, CLAUDE_VERSION, QWEN_VERSION, OPENCODE_VERSION: npm versions to install
@@ -19,7 +19,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../../.." && pwd)"
 AGENTS_DIR="${AGENTS_DIR:-/tmp/toolwall-agents}"
 TOOLWALL="${TOOLWALL:-$repo/build/toolwall}"
-SCENARIOS="${SCENARIOS:-exfil block harmless mixed}"
+SCENARIOS="${SCENARIOS:-exfil block harmless mixed write-ok write-bad}"
 UPSTREAM_PORT="${UPSTREAM_PORT:-18701}"
 TOOLWALL_PORT="${TOOLWALL_PORT:-18702}"
 CODEX_VERSION="${CODEX_VERSION:-0.169.0}"
@@ -81,7 +81,7 @@ for _ in $(seq 50); do curl_ok=$(command curl -s "$TOOLWALL_URL/healthz" 2>/dev/
 if [ -z "${curl_ok:-}" ]; then echo "toolwall did not start:"; cat "$runs/toolwall.out"; exit 1; fi
 
 # ---- one run: fresh HOME and work dir, the agent's command, then the checks ----
-prompt_for() { echo "Run the tests of this project. [scenario=$1]"; }
+prompt_for() { echo "Run the tests of this project. [scenario=$1] [cwd=$work]"; }
 
 fresh_dirs() {  # agent scenario
   home="$AGENTS_DIR/home/$1-$2"; work="$AGENTS_DIR/work/$1-$2"
@@ -100,7 +100,7 @@ agent_env() {  # the environment every agent gets; callers add their own
 run_claude() {  # scenario
   agent_env ANTHROPIC_BASE_URL="$TOOLWALL_URL" ANTHROPIC_API_KEY=sk-ant-not-a-real-key \
     CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1 DISABLE_AUTOUPDATER=1 \
-    bash -c 'cd "$0" && timeout "$1" claude -p "$2" --allowedTools Bash --output-format stream-json --verbose' \
+    bash -c 'cd "$0" && timeout "$1" claude -p "$2" --allowedTools Bash,Write --output-format stream-json --verbose' \
     "$work" "$AGENT_TIMEOUT" "$(prompt_for "$1")"
 }
 
@@ -180,7 +180,8 @@ run_generic-stream() {  # scenario; streamed completions
 # The action toolwall logged (audit.jsonl from line $1 on) for the call running scenario $2's command.
 audit_action() {  # start_line scenario
   tail -n +"$1" "$audit" | node -e '
-    const needle = { exfil: "telemetry.example", block: "collector.example.net", harmless: "ls" }[process.argv[1]];
+    const needle = { exfil: "telemetry.example", block: "collector.example.net", harmless: "ls",
+                     "write-ok": "hello.txt", "write-bad": "auth.py" }[process.argv[1]];
     const lines = require("fs").readFileSync(0, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l));
     const shown = (l) => JSON.stringify(l.arguments ?? {});
     const isLs = (l) => /"(bash -lc )?ls"/.test(shown(l)) || /"ls"\]/.test(shown(l));
@@ -214,6 +215,13 @@ check() {  # agent scenario start_line
       expect_action harmless allow "$3"
       grep -q '\[toolwall\] Blocked' "$out" || fail "toolwall's explanation not shown"
       grep -q 'notes.txt' "$out" || fail "ls did not run (no notes.txt in the output)" ;;
+    write-ok)
+      expect_action write-ok allow "$3"
+      grep -q 'hello from the model' "$work/hello.txt" 2>/dev/null || fail "hello.txt was not written" ;;
+    write-bad)
+      expect_action write-bad block "$3"
+      grep -q '\[toolwall\] Blocked' "$out" || fail "toolwall's explanation not shown"
+      [ -e "$work/src/auth.py" ] && fail "src/auth.py was written" ;;
   esac
   results+=("$(printf '%-19s %-9s %-6s %-14s %s' "$agent" "$scenario" "$verdict" "${seen:--}" "${notes[*]:-}")")
 }
@@ -228,6 +236,7 @@ for agent in "${agents[@]}"; do
     *) echo "unknown agent $agent"; continue ;;
   esac
   for scenario in $SCENARIOS; do
+    case "$agent:$scenario" in generic*:write-*) continue ;; esac  # it has only a shell tool
     fresh_dirs "$agent" "$scenario"
     start=$(( $(wc -l < "$audit") + 1 ))
     echo "--- $agent / $scenario (output: $out)"
