@@ -18,7 +18,18 @@ struct ToolSpec {
   policy::StringMatcher names;
   ToolKind kind = ToolKind::other;
   std::vector<std::string> command, path, content, old_text, new_text, edits, diff, patch;
+  // Code that runs without a file of its own (an IPython cell) or in a file whose name does not say
+  // the language (a notebook cell): the name the code is analysed under, so it gets its language.
+  std::string default_path;  // when no path field is present
+  std::string path_suffix;   // appended to the path read ("#cell.py")
 };
+
+// The path a file-kind call is analysed and reported under.
+std::string analysed_path(const ToolSpec& spec, const std::string* path) {
+  std::string out = path ? *path : spec.default_path;
+  if (!spec.path_suffix.empty() && !out.empty()) out += spec.path_suffix;
+  return out;
+}
 
 struct Profile {
   std::string name;
@@ -117,24 +128,24 @@ bool apply_spec(const ToolSpec& spec, const nlohmann::json& args, ResolvedCall& 
     case ToolKind::file_write: {
       const std::string* path = string_field(args, spec.path, nullptr);
       const std::string* content = string_field(args, spec.content, &which);
-      if (!path || !content) {
+      if ((!path && spec.default_path.empty()) || !content) {
         out.error =
-            "a file write without " + std::string(!path ? join_names(spec.path) : join_names(spec.content));
+            "a file write without " + std::string(!content ? join_names(spec.content) : join_names(spec.path));
         return false;
       }
       out.shape = FileShape::write;
-      out.path = *path;
+      out.path = analysed_path(spec, path);
       out.content = *content;
       out.content_field = which;
       return true;
     }
     case ToolKind::file_edit: {
       const std::string* path = string_field(args, spec.path, nullptr);
-      if (!path) {
+      if (!path && spec.default_path.empty()) {
         out.error = "a file edit without " + join_names(spec.path);
         return false;
       }
-      out.path = *path;
+      out.path = analysed_path(spec, path);
       if (const std::string* diff = string_field(args, spec.diff, &which)) {
         out.shape = FileShape::search_replace;
         out.diff = *diff;
@@ -268,7 +279,9 @@ class ProfileReader {
 
   void read_tool(const YAML::Node& node, Profile& profile) {
     if (!node.IsMap()) return error(node, "a tool must be a mapping {name, kind, …fields}");
-    check_keys(node, {"name", "kind", "command", "path", "content", "old", "new", "edits", "diff", "patch"},
+    check_keys(node,
+               {"name", "kind", "command", "path", "content", "old", "new", "edits", "diff", "patch",
+                "default_path", "path_suffix"},
                "tool");
     ToolSpec spec;
     auto names = strings(node["name"]);
@@ -291,16 +304,18 @@ class ProfileReader {
     spec.edits = strings(node["edits"]);
     spec.diff = strings(node["diff"]);
     spec.patch = strings(node["patch"]);
+    if (auto value = strings(node["default_path"]); !value.empty()) spec.default_path = value.front();
+    if (auto value = strings(node["path_suffix"]); !value.empty()) spec.path_suffix = value.front();
     bool complete = true;
     switch (spec.kind) {
       case ToolKind::shell:
         complete = !spec.command.empty();
         break;
       case ToolKind::file_write:
-        complete = !spec.path.empty() && !spec.content.empty();
+        complete = (!spec.path.empty() || !spec.default_path.empty()) && !spec.content.empty();
         break;
       case ToolKind::file_edit:
-        complete = !spec.path.empty() && (!spec.new_text.empty() || !spec.diff.empty());
+        complete = (!spec.path.empty() || !spec.default_path.empty()) && (!spec.new_text.empty() || !spec.diff.empty());
         break;
       case ToolKind::patch:
         complete = !spec.patch.empty();

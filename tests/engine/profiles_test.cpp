@@ -189,3 +189,42 @@ TEST_CASE("the text editor tool's command picks a write, an edit or nothing to j
     CHECK(resolve("some-agent", tool, {{"command", "view"}, {"path", "src/a.py"}}).kind == ToolKind::other);
   }
 }
+
+TEST_CASE("code without a file of its own is analysed under a path that gives its language") {
+  auto cell = resolve("openhands", "execute_ipython_cell", {{"code", "import os"}});
+  CHECK(cell.kind == ToolKind::file_write);
+  CHECK(cell.path == "ipython-cell.py");
+  CHECK(cell.content == "import os");
+  auto notebook = resolve("claude-code", "NotebookEdit", {{"notebook_path", "/r/n.ipynb"}, {"new_source", "x = 1"}});
+  CHECK(notebook.kind == ToolKind::file_edit);
+  CHECK(notebook.path == "/r/n.ipynb#cell.py");
+  CHECK(resolve("x", "run_javascript", {{"code", "1+1"}}).path == "code-cell.js");
+  // A write tool still needs its path when no default is given.
+  CHECK_FALSE(resolve("claude-code", "Write", {{"content", "x"}}).error.empty());
+}
+
+TEST_CASE("roo, continue, openhands and goose tool shapes are read") {
+  auto diff = resolve("roo", "apply_diff", {{"path", "a.py"}, {"diff", "<<<<<<< SEARCH\nx\n=======\ny\n>>>>>>> REPLACE"}});
+  CHECK(diff.kind == ToolKind::file_edit);
+  CHECK(diff.shape == FileShape::search_replace);
+  auto replace = resolve("roo", "search_and_replace", {{"path", "a.py"}, {"search", "x"}, {"replace", "y"}});
+  REQUIRE(replace.edits.size() == 1);
+  CHECK(replace.edits[0].old_text == "x");
+  CHECK(replace.edits[0].new_text == "y");
+  CHECK(resolve("continue", "create_new_file", {{"filepath", "a.ts"}, {"contents", "x"}}).kind == ToolKind::file_write);
+  CHECK(resolve("openhands", "execute_bash", {{"command", "ls"}}).command == "ls");
+  auto goose = resolve("goose", "developer__text_editor", {{"command", "write"}, {"path", "a.py"}, {"file_text", "x"}});
+  CHECK(goose.kind == ToolKind::file_write);
+  CHECK(resolve("goose", "developer__text_editor", {{"command", "view"}, {"path", "a.py"}}).kind == ToolKind::other);
+  CHECK(resolve("codex", "shell_command", {{"command", "ls -la"}}).command == "ls -la");
+}
+
+TEST_CASE("profile keys for a default path and a path suffix are checked like the others") {
+  auto loaded = Profiles::load_text("version: 1\nprofiles:\n  a:\n    tools:\n      - { name: t, kind: file_write, content: code }\n",
+                                    "p.yaml");
+  CHECK_FALSE(loaded.has_value());  // neither a path field nor a default path
+  auto ok = Profiles::load_text(
+      "version: 1\nprofiles:\n  a:\n    tools:\n      - { name: t, kind: file_write, content: code, default_path: c.py }\n",
+      "p.yaml");
+  CHECK(ok.has_value());
+}
