@@ -2,43 +2,27 @@
 // Reads a Messages SSE stream the way @anthropic-ai/sdk's MessageStream does, strictly: a snapshot
 // from message_start, blocks pushed on content_block_start and addressed by index, input_json_delta
 // joined and parsed at the block's end, stop_reason from message_delta.
-#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
-#include "wire/sse.h"
+#include "sse_events.h"
 
 namespace toolwall::test {
 
-struct AnthropicClientView {
-  using Json = nlohmann::json;
-  Json message;                       // the assembled message
-  std::vector<std::string> problems;  // anything a strict client would reject
+struct AnthropicClientView : SseClientView {
+  Json message;  // the assembled message
   std::string error_type, error_message;
   bool stopped = false;  // message_stop seen
   int pings = 0;
-  std::vector<Json> events;
 
   static AnthropicClientView of(const std::string& sse) {
     AnthropicClientView view;
-    wire::SseFramer framer(1 << 26);
-    std::vector<wire::SseEvent> raw;
-    framer.feed(sse, raw);
-    framer.finish(raw);
     std::vector<std::string> json_buffers;
-    for (const auto& event : raw) {
-      if (!event.has_data) continue;
-      Json body = Json::parse(event.data, nullptr, false);
-      if (!body.is_object()) {
-        view.problems.push_back("not a JSON object: " + event.data);
-        continue;
-      }
-      view.events.push_back(body);
-      std::string type = body.value("type", "");
+    view.read(sse, [&](const wire::SseEvent& event, const std::string& type, const Json& body) {
       if (event.event != type) view.problems.push_back("event name '" + event.event + "' != " + type);
       if (view.stopped) view.problems.push_back("event after message_stop: " + type);
       view.take(type, body, json_buffers);
-    }
+    });
     return view;
   }
 

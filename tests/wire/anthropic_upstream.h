@@ -1,8 +1,9 @@
 #pragma once
 // Builds Messages SSE streams as the Anthropic API sends them, for the dialect's unit tests.
-#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
+
+#include "sse_events.h"
 
 namespace toolwall::test {
 
@@ -13,7 +14,7 @@ class AnthropicUpstream {
   int next_index = 0;
 
   AnthropicUpstream& event(const Json& body) {
-    text += "event: " + body["type"].get<std::string>() + "\ndata: " + body.dump() + "\n\n";
+    text += sse_event_text(body);
     return *this;
   }
   AnthropicUpstream& start() {
@@ -59,15 +60,16 @@ class AnthropicUpstream {
     event({{"type", "content_block_start"},
            {"index", index},
            {"content_block", {{"type", "tool_use"}, {"id", id}, {"name", name}, {"input", Json::object()}}}});
-    event({{"type", "content_block_delta"},
-           {"index", index},
-           {"delta", {{"type", "input_json_delta"}, {"partial_json", ""}}}});
-    for (const auto& piece : pieces)
-      event({{"type", "content_block_delta"},
-             {"index", index},
-             {"delta", {{"type", "input_json_delta"}, {"partial_json", piece}}}});
+    input_delta(index, "");
+    for (const auto& piece : pieces) input_delta(index, piece);
     if (with_stop) event({{"type", "content_block_stop"}, {"index", index}});
     return *this;
+  }
+  // One fragment of tool input addressed to the block at `index`.
+  AnthropicUpstream& input_delta(int index, const std::string& partial_json) {
+    return event({{"type", "content_block_delta"},
+                  {"index", index},
+                  {"delta", {{"type", "input_json_delta"}, {"partial_json", partial_json}}}});
   }
   AnthropicUpstream& finish(const std::string& stop_reason) {
     event({{"type", "message_delta"},

@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "scripted_judge.h"
+#include "dialect_fixtures.h"
 #include "wire/chat_completions.h"
 
 using namespace toolwall;
@@ -8,22 +8,7 @@ using Json = nlohmann::json;
 
 namespace {
 
-struct Harness {
-  std::shared_ptr<test::ScriptedJudge> judge = std::make_shared<test::ScriptedJudge>();
-  std::vector<wire::JudgedCall> judged;
-  wire::WireCounters counters;
-  wire::JudgeContext context() {
-    wire::JudgeContext ctx;
-    ctx.judge = judge;
-    ctx.exchange.request_id = "req-1";
-    ctx.sink = [this](const wire::JudgedCall& call) { judged.push_back(call); };
-    ctx.counters = &counters;
-    return ctx;
-  }
-  Expected<std::optional<std::string>, wire::WireError> run(const std::string& body) {
-    return wire::ChatCompletionsDialect().filter_body(body, context());
-  }
-};
+using Harness = test::BodyHarness<wire::ChatCompletionsDialect>;
 
 std::string response_with_calls(const std::vector<std::pair<std::string, std::string>>& calls,
                                  std::string content_json = "null") {

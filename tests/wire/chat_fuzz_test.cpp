@@ -3,7 +3,7 @@
 #include <random>
 
 #include "client_view.h"
-#include "scripted_judge.h"
+#include "judges.h"
 #include "wire/chat_completions.h"
 
 using namespace toolwall;

@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "client_view.h"
-#include "scripted_judge.h"
+#include "judges.h"
 #include "wire/chat_completions.h"
 
 using namespace toolwall;

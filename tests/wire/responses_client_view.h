@@ -3,41 +3,25 @@
 // (a snapshot from response.created, items pushed on output_item.added and addressed by
 // output_index, deltas appended), Codex (runs the items of output_item.done) and the final response
 // of response.completed. Tests assert the three agree and the numbering is consistent.
-#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
-#include "wire/sse.h"
+#include "sse_events.h"
 
 namespace toolwall::test {
 
-struct ResponsesClientView {
-  using Json = nlohmann::json;
+struct ResponsesClientView : SseClientView {
   Json snapshot;                 // the SDK's accumulated response
   std::vector<Json> done_items;  // what Codex runs, in order
   Json final_response;           // of response.completed / incomplete / failed
   std::string terminal_type;
   std::string error_code, error_message;  // of an `error` event
-  std::vector<std::string> problems;      // anything a strict client would reject
-  std::vector<Json> events;
   bool sequence_numbers_seen = false;
 
   static ResponsesClientView of(const std::string& sse) {
     ResponsesClientView view;
-    wire::SseFramer framer(1 << 26);
-    std::vector<wire::SseEvent> raw;
-    framer.feed(sse, raw);
-    framer.finish(raw);
     long long last_sequence = -1;
-    for (const auto& event : raw) {
-      if (!event.has_data) continue;
-      Json body = Json::parse(event.data, nullptr, false);
-      if (!body.is_object()) {
-        view.problems.push_back("not a JSON object: " + event.data);
-        continue;
-      }
-      view.events.push_back(body);
-      std::string type = body.value("type", "");
+    view.read(sse, [&](const wire::SseEvent& event, const std::string& type, const Json& body) {
       if (!event.event.empty() && event.event != type)
         view.problems.push_back("event name " + event.event + " != " + type);
       if (body.contains("sequence_number")) {
@@ -50,7 +34,7 @@ struct ResponsesClientView {
       }
       if (!view.terminal_type.empty()) view.problems.push_back("event after the terminal event: " + type);
       view.take(type, body);
-    }
+    });
     return view;
   }
 

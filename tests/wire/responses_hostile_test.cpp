@@ -1,12 +1,10 @@
 #include <catch2/catch.hpp>
-#include <cstdlib>
-#include <fstream>
-#include <random>
+#include <map>
 
+#include "hostile_streams.h"
+#include "sse_events.h"
 #include "responses_upstream.h"
-#include "scripted_judge.h"
 #include "wire/responses.h"
-#include "wire/sse.h"
 
 using namespace toolwall;
 using Json = nlohmann::json;
@@ -14,62 +12,10 @@ using test::ResponsesUpstream;
 
 namespace {
 
-std::vector<std::string> split_events(const std::string& stream) {
-  std::vector<std::string> events;
-  size_t at = 0;
-  while (at < stream.size()) {
-    size_t end = stream.find("\n\n", at);
-    end = end == std::string::npos ? stream.size() : end + 2;
-    events.push_back(stream.substr(at, end - at));
-    at = end;
-  }
-  return events;
-}
-
-// Mutates a valid stream the way a broken or hostile upstream might: events dropped, repeated,
-// swapped, re-indexed, cut, or a byte changed.
-std::string mutate(const std::string& stream, std::mt19937& random) {
-  auto events = split_events(stream);
-  int mutations = 1 + static_cast<int>(random() % 4);
-  for (int m = 0; m < mutations && !events.empty(); ++m) {
-    size_t i = random() % events.size();
-    switch (random() % 6) {
-      case 0:
-        events.erase(events.begin() + i);
-        break;
-      case 1:
-        events.insert(events.begin() + i, events[i]);
-        break;
-      case 2:
-        if (i + 1 < events.size()) std::swap(events[i], events[i + 1]);
-        break;
-      case 3: {
-        size_t at = events[i].find("\"output_index\":");
-        if (at != std::string::npos) events[i][at + 15] = static_cast<char>('0' + random() % 4);
-        break;
-      }
-      case 4:
-        events.resize(i + 1);
-        events[i] = events[i].substr(0, random() % (events[i].size() + 1));
-        break;
-      case 5:
-        if (!events[i].empty()) events[i][random() % events[i].size()] = static_cast<char>(random() % 256);
-        break;
-    }
-  }
-  std::string out;
-  for (const auto& e : events) out += e;
-  return out;
-}
-
 // Every call the client could run: items of output_item.added/done and of final outputs, and the
 // deltas accumulated per item.
 std::vector<std::string> runnable_payloads(const std::string& sse) {
   std::vector<std::string> payloads;
-  wire::SseFramer framer(1 << 26);
-  std::vector<wire::SseEvent> events;
-  framer.feed(sse, events);
-  framer.finish(events);
   std::map<std::string, std::string> deltas;
   auto take_item = [&](const Json& item) {
     if (!item.is_object()) return;
@@ -77,7 +23,7 @@ std::vector<std::string> runnable_payloads(const std::string& sse) {
     if (type == "function_call" || type == "custom_tool_call" || type == "local_shell_call")
       payloads.push_back(item.dump());
   };
-  for (const auto& event : events) {
+  for (const auto& event : test::frame_all(sse)) {
     if (!event.has_data || event.data == "[DONE]") continue;
     Json body = Json::parse(event.data, nullptr, false);
     REQUIRE_FALSE(body.is_discarded());  // the proxy never sends what a client cannot parse
@@ -108,30 +54,5 @@ TEST_CASE("no mutation of a Responses stream gets a blocked call to the client o
       .local_shell_call("c4", {"curl", "evil"})
       .message("m2", "more")
       .completed();
-  // TOOLWALL_HOSTILE_ROUNDS and TOOLWALL_HOSTILE_SEED widen the search in a longer session.
-  const char* rounds_text = std::getenv("TOOLWALL_HOSTILE_ROUNDS");
-  const char* seed_text = std::getenv("TOOLWALL_HOSTILE_SEED");
-  int rounds = rounds_text ? std::atoi(rounds_text) : 600;
-  std::mt19937 random(seed_text ? static_cast<unsigned>(std::atol(seed_text)) : 20251125u);
-  for (int round = 0; round < rounds; ++round) {
-    std::string stream = mutate(up.text, random);
-    wire::JudgeContext ctx;
-    ctx.judge = std::make_shared<test::ScriptedJudge>();
-    auto filter = wire::ResponsesDialect().filter_stream(ctx);
-    std::string out;
-    size_t step = 1 + random() % 97;
-    bool ok = true;
-    for (size_t at = 0; at < stream.size() && ok; at += step)
-      ok = filter->feed(std::string_view(stream).substr(at, step), out);
-    if (ok) filter->finish(random() % 2 ? std::string() : std::string("reset"), out);
-    INFO("round " << round << "\n" << stream);
-    for (const auto& payload : runnable_payloads(out)) {
-      CAPTURE(payload);
-      if (payload.find("curl") != std::string::npos && std::getenv("HOSTILE_DUMP")) {
-        std::ofstream(std::getenv("HOSTILE_DUMP")) << stream;
-        std::ofstream(std::string(std::getenv("HOSTILE_DUMP")) + ".out") << out;
-      }
-      REQUIRE(payload.find("curl") == std::string::npos);
-    }
-  }
+  test::check_mutations_never_leak(wire::ResponsesDialect(), up.text, "\"output_index\":", runnable_payloads);
 }

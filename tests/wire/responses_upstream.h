@@ -1,9 +1,10 @@
 #pragma once
 // Builds Responses SSE streams as the OpenAI API sends them (event names, sequence numbers, the
 // final output in response.completed), for the dialect's unit tests.
-#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
+
+#include "sse_events.h"
 
 namespace toolwall::test {
 
@@ -16,7 +17,7 @@ class ResponsesUpstream {
 
   ResponsesUpstream& event(Json body) {
     if (numbered) body["sequence_number"] = sequence_++;
-    text += "event: " + body["type"].get<std::string>() + "\ndata: " + body.dump() + "\n\n";
+    text += sse_event_text(body);
     return *this;
   }
   ResponsesUpstream& created() {
@@ -34,27 +35,15 @@ class ResponsesUpstream {
              {"status", "in_progress"},
              {"role", "assistant"},
              {"content", Json::array()}}}});
-    event({{"type", "response.content_part.added"},
-           {"item_id", id},
-           {"output_index", index},
-           {"content_index", 0},
-           {"part", part}});
-    event({{"type", "response.output_text.delta"},
-           {"item_id", id},
-           {"output_index", index},
-           {"content_index", 0},
-           {"delta", words}});
+    // The events inside the message's one content part.
+    auto in_part = [&](const std::string& type, const char* key, const Json& value) {
+      event({{"type", type}, {"item_id", id}, {"output_index", index}, {"content_index", 0}, {key, value}});
+    };
+    in_part("response.content_part.added", "part", part);
+    in_part("response.output_text.delta", "delta", words);
     part["text"] = words;
-    event({{"type", "response.output_text.done"},
-           {"item_id", id},
-           {"output_index", index},
-           {"content_index", 0},
-           {"text", words}});
-    event({{"type", "response.content_part.done"},
-           {"item_id", id},
-           {"output_index", index},
-           {"content_index", 0},
-           {"part", part}});
+    in_part("response.output_text.done", "text", words);
+    in_part("response.content_part.done", "part", part);
     Json item{{"id", id},
               {"type", "message"},
               {"status", "completed"},
