@@ -79,6 +79,94 @@ ToolCall local_shell_call(const OrderedJson& item, const JudgeContext& ctx, std:
   return call;
 }
 
+// The hosted shell tool: action.commands run one after another in the client's shell, so they are
+// judged as one script (a variable set by one reaching the next is over-approximated, not missed).
+ToolCall shell_call(const OrderedJson& item, const JudgeContext& ctx, std::optional<Verdict>& preset) {
+  static const std::string kTool = "shell";
+  auto action = item.find("action");
+  if (action == item.end() || !action->is_object())
+    return invalid_call(item, kTool, "a shell call without an action", ctx);
+  auto commands = action->find("commands");
+  if (commands == action->end() || !commands->is_array() || commands->empty())
+    return invalid_call(item, kTool, "a shell call without its commands", ctx);
+  std::string script;
+  for (const auto& command : *commands) {
+    if (!command.is_string()) return invalid_call(item, kTool, "a shell call command is not a string", ctx);
+    if (!script.empty()) script.push_back('\n');
+    script += command.get_ref<const std::string&>();
+    if (script.size() > ctx.limits.max_tool_argument_bytes) return oversized_call(call_id_of(item), kTool, ctx, preset);
+  }
+  ToolCall call;
+  call.id = call_id_of(item);
+  call.agent = ctx.exchange.agent;
+  call.tool = kTool;
+  call.arguments = nlohmann::json{{"command", std::move(script)}};
+  return call;
+}
+
+// Every line of a created file's text as patch '+' lines (the diff may already carry them).
+std::string as_added_lines(const std::string& diff) {
+  bool prefixed = true;
+  for (size_t at = 0; at < diff.size();) {
+    size_t end = diff.find('\n', at);
+    if (end == std::string::npos) end = diff.size();
+    if (end > at && diff[at] != '+') prefixed = false;
+    at = end + 1;
+  }
+  if (prefixed) return diff;
+  std::string out;
+  for (size_t at = 0; at <= diff.size();) {
+    size_t end = diff.find('\n', at);
+    if (end == std::string::npos) end = diff.size();
+    if (end == diff.size() && at == end) break;
+    out += '+';
+    out.append(diff, at, end - at);
+    out += '\n';
+    at = end + 1;
+  }
+  return out;
+}
+
+// The hosted apply_patch tool: one file operation, read as the Codex patch text it amounts to.
+ToolCall apply_patch_call(const OrderedJson& item, const JudgeContext& ctx, std::optional<Verdict>& preset) {
+  static const std::string kTool = "apply_patch";
+  auto operation = item.find("operation");
+  if (operation == item.end() || !operation->is_object())
+    return invalid_call(item, kTool, "an apply_patch call without an operation", ctx);
+  std::string type = string_member(*operation, "type");
+  std::string path = string_member(*operation, "path");
+  std::string diff = string_member(*operation, "diff");
+  if (path.empty()) return invalid_call(item, kTool, "an apply_patch operation without a path", ctx);
+  if (diff.size() > ctx.limits.max_tool_argument_bytes) return oversized_call(call_id_of(item), kTool, ctx, preset);
+  std::string patch = "*** Begin Patch\n";
+  if (type == "create_file") {
+    patch += "*** Add File: " + path + "\n" + as_added_lines(diff);
+  } else if (type == "update_file") {
+    patch += "*** Update File: " + path + "\n" + diff;
+  } else if (type == "delete_file") {
+    patch += "*** Delete File: " + path + "\n";
+  } else {
+    return invalid_call(item, kTool, "an apply_patch operation of unknown type '" + type + "'", ctx);
+  }
+  if (!patch.empty() && patch.back() != '\n') patch.push_back('\n');
+  patch += "*** End Patch\n";
+  ToolCall call;
+  call.id = call_id_of(item);
+  call.agent = ctx.exchange.agent;
+  call.tool = kTool;
+  call.arguments = nlohmann::json{{"input", std::move(patch)}};
+  return call;
+}
+
+bool rewrite_shell_call(OrderedJson& item, const nlohmann::json& new_arguments, std::string& sent) {
+  auto command = new_arguments.find("command");
+  if (command == new_arguments.end() || !command->is_string()) return false;
+  if (!item.contains("action") || !item["action"].is_object()) return false;
+  item["action"]["commands"] = OrderedJson::array({command->get<std::string>()});
+  sent = command->get<std::string>();
+  return true;
+}
+
 bool rewrite_function_call(OrderedJson& item, const nlohmann::json& new_arguments, std::string& sent) {
   sent = dump_compact(new_arguments);
   item["arguments"] = sent;
@@ -116,7 +204,8 @@ bool rewrite_local_shell_call(OrderedJson& item, const nlohmann::json& new_argum
 }  // namespace
 
 bool is_call_item_type(std::string_view type) {
-  return type == "function_call" || type == "custom_tool_call" || type == "local_shell_call";
+  return type == "function_call" || type == "custom_tool_call" || type == "local_shell_call" ||
+         type == "shell_call" || type == "apply_patch_call";
 }
 
 std::string replacement_id(const OrderedJson& call_item) {
@@ -153,6 +242,14 @@ SettledItem settle_item(const OrderedJson& item, const JudgeContext& ctx, std::o
     apply = [&result](const nlohmann::json& args, std::string& sent) {
       return rewrite_local_shell_call(result.item, args, sent);
     };
+  } else if (type == "shell_call") {
+    call = shell_call(item, ctx, preset);
+    apply = [&result](const nlohmann::json& args, std::string& sent) {
+      return rewrite_shell_call(result.item, args, sent);
+    };
+  } else if (type == "apply_patch_call") {
+    call = apply_patch_call(item, ctx, preset);
+    apply = [](const nlohmann::json&, std::string&) { return false; };  // a patch is judged whole
   } else {
     call = function_call(item, ctx, preset);
     apply = [&result](const nlohmann::json& args, std::string& sent) {

@@ -1,5 +1,6 @@
 #pragma once
-// Responses output items that run on the client (function_call, custom_tool_call, local_shell_call):
+// Responses output items that run on the client (function_call, custom_tool_call, local_shell_call,
+// and the hosted-tool items shell_call and apply_patch_call):
 // reading them as ToolCalls and building what the client receives instead. Internal to the dialect.
 #include <optional>
 #include <string>
