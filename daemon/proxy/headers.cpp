@@ -20,6 +20,12 @@ std::string_view trim(std::string_view text) {
   return text;
 }
 
+bool same_prefix(std::string_view text, std::string_view lowered_prefix) {
+  for (size_t i = 0; i < lowered_prefix.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(text[i])) != lowered_prefix[i]) return false;
+  return true;
+}
+
 }  // namespace
 
 std::vector<std::string> connection_options(std::string_view value) {
@@ -35,12 +41,18 @@ std::vector<std::string> connection_options(std::string_view value) {
 }
 
 bool is_hop_by_hop(std::string_view name, const std::vector<std::string>& connection_named) {
+  // Compared without building a lower-cased copy: this runs for every header of every exchange.
+  auto same = [name](std::string_view lowered) {
+    return name.size() == lowered.size() &&
+           std::equal(name.begin(), name.end(), lowered.begin(),
+                      [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; });
+  };
   static constexpr std::array<std::string_view, 7> kFixed{"connection", "keep-alive", "te", "trailer",
                                                           "transfer-encoding", "upgrade", "proxy-connection"};
-  std::string lowered = lower(name);
-  if (std::find(kFixed.begin(), kFixed.end(), lowered) != kFixed.end()) return true;
-  if (lowered.rfind("proxy-", 0) == 0) return true;
-  return std::find(connection_named.begin(), connection_named.end(), lowered) != connection_named.end();
+  if (std::any_of(kFixed.begin(), kFixed.end(), same)) return true;
+  if (name.size() >= 6 && same_prefix(name, "proxy-")) return true;
+  return std::any_of(connection_named.begin(), connection_named.end(),
+                     [&same](const std::string& named) { return same(named); });
 }
 
 bool asks_websocket(std::string_view upgrade) {

@@ -1,5 +1,6 @@
 #include "proxy/metrics.h"
 
+#include <charconv>
 #include <cstdio>
 #include <iostream>
 #include <sstream>
@@ -25,6 +26,20 @@ std::string label(std::string_view value) {
 }  // namespace
 
 void Metrics::request(std::string_view route, std::string_view status) {
+  size_t slot = kStatusSlots;
+  if (status == "error") {
+    slot = 0;
+  } else {
+    unsigned code = 0;
+    auto [end, ec] = std::from_chars(status.data(), status.data() + status.size(), code);
+    if (ec == std::errc() && end == status.data() + status.size() && code >= 100 && code <= 599) slot = code - 99;
+  }
+  for (size_t r = 0; r < kRoutes.size() && slot < kStatusSlots; ++r) {
+    if (kRoutes[r] == route) {
+      route_status_[r][slot].fetch_add(1, std::memory_order_relaxed);
+      return;
+    }
+  }
   std::lock_guard lock(mutex_);
   ++requests_[{std::string(route), std::string(status)}];
 }
@@ -37,11 +52,11 @@ void Metrics::verdict(const Verdict& verdict) {
 
 void Metrics::upstream_latency(std::chrono::steady_clock::duration latency) {
   double seconds = std::chrono::duration<double>(latency).count();
-  std::lock_guard lock(mutex_);
-  for (size_t i = 0; i < kBuckets.size(); ++i)
-    if (seconds <= kBuckets[i]) ++latency_buckets_[i];
-  ++latency_count_;
-  latency_sum_ += seconds;
+  size_t bucket = 0;
+  while (bucket < kBuckets.size() && seconds > kBuckets[bucket]) ++bucket;
+  latency_buckets_[bucket].fetch_add(1, std::memory_order_relaxed);
+  latency_nanoseconds_.fetch_add(static_cast<uint64_t>(std::chrono::nanoseconds(latency).count()),
+                                 std::memory_order_relaxed);
 }
 
 void Metrics::rejected(std::string_view reason) {
@@ -54,7 +69,14 @@ std::string Metrics::render(const wire::WireCounters* wire) const {
   std::lock_guard lock(mutex_);
   out << "# HELP toolwall_requests_total Finished requests by route and HTTP status.\n"
          "# TYPE toolwall_requests_total counter\n";
-  for (const auto& [key, n] : requests_)
+  std::map<std::pair<std::string, std::string>, uint64_t> requests = requests_;
+  for (size_t r = 0; r < kRoutes.size(); ++r) {
+    for (size_t slot = 0; slot < kStatusSlots; ++slot) {
+      uint64_t n = route_status_[r][slot].load(std::memory_order_relaxed);
+      if (n) requests[{std::string(kRoutes[r]), slot == 0 ? "error" : std::to_string(slot + 99)}] += n;
+    }
+  }
+  for (const auto& [key, n] : requests)
     out << "toolwall_requests_total{route=\"" << label(key.first) << "\",status=\"" << label(key.second) << "\"} " << n
         << "\n";
   out << "# HELP toolwall_verdicts_total Judged tool calls by action.\n# TYPE toolwall_verdicts_total counter\n";
@@ -68,11 +90,16 @@ std::string Metrics::render(const wire::WireCounters* wire) const {
     out << "toolwall_rejected_requests_total{reason=\"" << label(reason) << "\"} " << n << "\n";
   out << "# HELP toolwall_upstream_latency_seconds Time until the upstream's response head.\n"
          "# TYPE toolwall_upstream_latency_seconds histogram\n";
-  for (size_t i = 0; i < kBuckets.size(); ++i)
-    out << "toolwall_upstream_latency_seconds_bucket{le=\"" << kBuckets[i] << "\"} " << latency_buckets_[i] << "\n";
-  out << "toolwall_upstream_latency_seconds_bucket{le=\"+Inf\"} " << latency_count_ << "\n"
-      << "toolwall_upstream_latency_seconds_sum " << latency_sum_ << "\n"
-      << "toolwall_upstream_latency_seconds_count " << latency_count_ << "\n";
+  uint64_t cumulative = 0;
+  for (size_t i = 0; i < kBuckets.size(); ++i) {
+    cumulative += latency_buckets_[i].load(std::memory_order_relaxed);
+    out << "toolwall_upstream_latency_seconds_bucket{le=\"" << kBuckets[i] << "\"} " << cumulative << "\n";
+  }
+  cumulative += latency_buckets_[kBuckets.size()].load(std::memory_order_relaxed);
+  double latency_sum = static_cast<double>(latency_nanoseconds_.load(std::memory_order_relaxed)) / 1e9;
+  out << "toolwall_upstream_latency_seconds_bucket{le=\"+Inf\"} " << cumulative << "\n"
+      << "toolwall_upstream_latency_seconds_sum " << latency_sum << "\n"
+      << "toolwall_upstream_latency_seconds_count " << cumulative << "\n";
   out << "# HELP toolwall_active_streams Streamed responses being relayed now.\n# TYPE toolwall_active_streams gauge\n"
       << "toolwall_active_streams " << active_streams_.load() << "\n";
   out << "# HELP toolwall_policy_reloads_total Policy and config reloads by result.\n"

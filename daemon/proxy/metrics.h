@@ -37,12 +37,17 @@ class Metrics {
 
  private:
   static constexpr std::array<double, 12> kBuckets{0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30};
+  // Per-exchange counters are lock-free: the known routes by status "error" (slot 0) or 100-599.
+  static constexpr std::array<std::string_view, 10> kRoutes{
+      "/v1/chat/completions", "/v1/responses", "/v1/messages", "/v1/models", "/v1/embeddings",
+      "/api/chat",            "/metrics",      "/readyz",      "/livez",     "other"};
+  static constexpr size_t kStatusSlots = 501;
+  std::array<std::array<std::atomic<uint64_t>, kStatusSlots>, kRoutes.size()> route_status_{};
   mutable std::mutex mutex_;
-  std::map<std::pair<std::string, std::string>, uint64_t> requests_;
+  std::map<std::pair<std::string, std::string>, uint64_t> requests_;  // anything outside the table
   std::map<std::string, uint64_t> verdicts_, rule_hits_, rejections_;
-  std::array<uint64_t, kBuckets.size()> latency_buckets_{};
-  uint64_t latency_count_ = 0;
-  double latency_sum_ = 0;
+  std::array<std::atomic<uint64_t>, kBuckets.size() + 1> latency_buckets_{};  // not cumulative; last: +Inf
+  std::atomic<uint64_t> latency_nanoseconds_{0};
   std::atomic<int64_t> active_streams_{0};
   std::atomic<uint64_t> reloads_ok_{0}, reloads_failed_{0};
   std::atomic<const ConnectionCounters*> connections_{nullptr};
