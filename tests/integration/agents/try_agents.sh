@@ -4,7 +4,8 @@
 # Not part of ctest/CI: the CLIs are large and change often. See README.md in this folder.
 #
 # usage: tests/integration/agents/try_agents.sh [AGENT ...]   (default: all)
-# agents: claude codex codex-base-url codex-default-model qwen opencode generic generic-stream
+# agents: claude codex codex-base-url codex-default-model qwen opencode opencode-responses
+#         opencode-anthropic generic generic-stream
 # env:   AGENTS_DIR   scratch dir for the CLIs, homes, work dirs and logs (default /tmp/toolwall-agents)
 #        TOOLWALL     the toolwall binary (default build/toolwall)
 #        SCENARIOS    which scripted answers to try (default "exfil block harmless mixed write-ok write-bad")
@@ -30,7 +31,7 @@ TOOLWALL_URL="http://127.0.0.1:$TOOLWALL_PORT"
 AGENT_TIMEOUT="${AGENT_TIMEOUT:-180}"
 
 agents=("$@")
-[ ${#agents[@]} -eq 0 ] && agents=(claude codex codex-base-url codex-default-model qwen opencode generic generic-stream)
+[ ${#agents[@]} -eq 0 ] && agents=(claude codex codex-base-url codex-default-model qwen opencode opencode-responses opencode-anthropic generic generic-stream)
 
 mkdir -p "$AGENTS_DIR/cli" "$AGENTS_DIR/runs" "$AGENTS_DIR/bin"
 runs="$AGENTS_DIR/runs"
@@ -144,28 +145,34 @@ run_qwen() {  # scenario
     "$work" "$AGENT_TIMEOUT" "$(prompt_for "$1")"
 }
 
-run_opencode() {  # scenario
+# opencode: a provider in the project's opencode.json. `opencode` uses @ai-sdk/openai-compatible
+# (chat completions); `opencode-responses` uses @ai-sdk/openai (the Responses API) and
+# `opencode-anthropic` uses @ai-sdk/anthropic (Messages), other clients of the same two dialects.
+opencode_config() {  # npm-package model
   cat > "$work/opencode.json" <<EOF
 {
   "\$schema": "https://opencode.ai/config.json",
   "provider": {
     "toolwall": {
-      "npm": "@ai-sdk/openai-compatible",
+      "npm": "$1",
       "name": "toolwall",
       "options": { "baseURL": "$TOOLWALL_URL/v1", "apiKey": "sk-not-a-real-key" },
-      "models": { "scripted-model": { "name": "scripted model", "tool_call": true } }
+      "models": { "$2": { "name": "$2", "tool_call": true } }
     }
   },
-  "model": "toolwall/scripted-model",
-  "small_model": "toolwall/scripted-model",
+  "model": "toolwall/$2",
+  "small_model": "toolwall/$2",
   "autoupdate": false,
   "share": "disabled"
 }
 EOF
   agent_env OPENCODE_DISABLE_AUTOUPDATE=1 OPENCODE_DISABLE_MODELS_FETCH=1 \
     bash -c 'cd "$0" && timeout "$1" opencode run --print-logs "$2" </dev/null' \
-    "$work" "$AGENT_TIMEOUT" "$(prompt_for "$1")"
+    "$work" "$AGENT_TIMEOUT" "$(prompt_for "$scenario")"
 }
+run_opencode() { opencode_config @ai-sdk/openai-compatible scripted-model; }
+run_opencode-responses() { opencode_config @ai-sdk/openai gpt-5.5; }
+run_opencode-anthropic() { opencode_config @ai-sdk/anthropic claude-sonnet-4-5; }
 
 run_generic() {  # scenario; non-streamed completions
   agent_env OPENAI_BASE_URL="$TOOLWALL_URL/v1" OPENAI_API_KEY=sk-not-a-real-key \
@@ -231,7 +238,7 @@ for agent in "${agents[@]}"; do
     claude) install_cli @anthropic-ai/claude-code "$CLAUDE_VERSION" claude || continue ;;
     codex|codex-base-url|codex-default-model) install_cli @openai/codex "$CODEX_VERSION" codex || continue ;;
     qwen) install_cli @qwen-code/qwen-code "$QWEN_VERSION" qwen || continue ;;
-    opencode) install_cli opencode-ai "$OPENCODE_VERSION" opencode || continue ;;
+    opencode|opencode-responses|opencode-anthropic) install_cli opencode-ai "$OPENCODE_VERSION" opencode || continue ;;
     generic|generic-stream) echo "$agent: tests/integration/agents/generic_agent.mjs (node $(node --version))" ;;
     *) echo "unknown agent $agent"; continue ;;
   esac

@@ -139,6 +139,11 @@ function writeCall(body, cwd, path, content) {
   if (codeModeExec(body))
     return { name: 'exec', custom: true, input: `const result = await tools.apply_patch(${JSON.stringify(patch)});\ntext(result);\n` };
   if (find('apply_patch')?.type === 'custom') return { name: 'apply_patch', custom: true, input: patch };
+  if (find('apply_patch')) {  // a function tool (opencode with GPT models): the patch in one string field
+    const schema = find('apply_patch').parameters ?? find('apply_patch').function?.parameters ?? {};
+    const field = ['patchText', 'patch', 'input'].find((k) => schema.properties?.[k]) ?? 'input';
+    return { name: 'apply_patch', input: { [field]: patch } };
+  }
   if (find('Write')) return { name: 'Write', input: { file_path: absolute, content } };
   if (find('write_file')) return { name: 'write_file', input: { file_path: absolute, content } };
   if (find('write')) return { name: 'write', input: { filePath: absolute, content } };
