@@ -257,3 +257,5 @@ echo
 printf '%-19s %-9s %-6s %-14s %s\n' agent scenario result toolwall notes
 printf '%s\n' "${results[@]}"
 echo "logs: $runs (audit.jsonl, upstream.jsonl: every request the upstream saw)"
+# Exit status 1 when any run failed its checks.
+! printf '%s\n' "${results[@]}" | grep -q ' FAIL '
