@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "analysis/code/analyzer.h"
+#include "engine/nested_calls.h"
 #include "analysis/shell/rewrite.h"
 #include "analysis/shell/shell_analyzer.h"
 
@@ -135,7 +136,7 @@ void Engine::compose_written_files(Facts& facts) const {
   facts.merge(std::move(written));
 }
 
-Trace Engine::run(const ToolCall& call) const {
+Trace Engine::run(const ToolCall& call, int depth) const {
   Trace trace;
   Verdict& verdict = trace.verdict;
   if (!call.arguments_valid) {
@@ -165,6 +166,7 @@ Trace Engine::run(const ToolCall& call) const {
   std::string field =
       trace.call.kind == ToolKind::shell ? trace.call.command_field : trace.call.content_field;
   for (auto& f : verdict.findings) f.field = field;
+  if (!trace.call.nested_calls.empty()) judge_nested_calls(call, trace, depth);
   if (!trace.facts.complete) {
     // Analysis could not see everything: the fail mode decides, unless a rule already asks for more.
     std::string why = "analysis incomplete: " + trace.facts.incomplete_reason;
@@ -174,6 +176,37 @@ Trace Engine::run(const ToolCall& call) const {
   }
   if (verdict.action == Action::rewrite) rewrite(call, trace);
   return trace;
+}
+
+void Engine::judge_nested_calls(const ToolCall& call, Trace& trace, int depth) const {
+  Verdict& verdict = trace.verdict;
+  if (depth > 0) {
+    trace.facts.complete = false;
+    trace.facts.incomplete_reason = "code that runs tools is itself run by such code";
+    return;
+  }
+  NestedCalls nested = nested_javascript_calls(trace.call.content, call.agent);
+  if (!nested.error.empty()) {
+    trace.facts.complete = false;
+    trace.facts.incomplete_reason = nested.error;
+    return;
+  }
+  for (const auto& each : nested.calls) {
+    Trace inner = run(each.call, depth + 1);
+    Verdict& judged = inner.verdict;
+    // Code cannot be rewritten call by call: whatever the inner call needs, the whole code gets.
+    Action action = judged.action == Action::rewrite ? Action::block : judged.action;
+    verdict.action = strictest(verdict.action, action);
+    for (const auto& rule : judged.rules)
+      if (std::find(verdict.rules.begin(), verdict.rules.end(), rule) == verdict.rules.end()) verdict.rules.push_back(rule);
+    for (auto finding : judged.findings) {
+      finding.message = "tools." + each.call.tool + ": " + finding.message;
+      if (finding.action == Action::rewrite) finding.action = Action::block;
+      finding.span = each.span;
+      verdict.findings.push_back(std::move(finding));
+    }
+    if (!judged.error.empty() && verdict.error.empty()) verdict.error = "tools." + each.call.tool + ": " + judged.error;
+  }
 }
 
 void Engine::rewrite(const ToolCall& call, Trace& trace) const {

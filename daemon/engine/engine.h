@@ -53,7 +53,9 @@ class Engine final : public Judge {
   const Profiles& profiles() const { return *profiles_; }
 
  private:
-  Trace run(const ToolCall& call) const;
+  Trace run(const ToolCall& call, int depth = 0) const;
+  // Judges the tool calls a code-running call makes and folds their verdicts into its own.
+  void judge_nested_calls(const ToolCall& call, Trace& trace, int depth) const;
   Facts analyse(const ResolvedCall& call) const;
   void compose_written_files(Facts& facts) const;  // code analysis of files a shell command writes
   void rewrite(const ToolCall& call, Trace& trace) const;

@@ -22,6 +22,7 @@ struct ToolSpec {
   // the language (a notebook cell): the name the code is analysed under, so it gets its language.
   std::string default_path;  // when no path field is present
   std::string path_suffix;   // appended to the path read ("#cell.py")
+  std::string nested_calls;  // "javascript": code that calls other tools (Codex code mode)
 };
 
 // The path a file-kind call is analysed and reported under.
@@ -135,6 +136,7 @@ bool apply_spec(const ToolSpec& spec, const nlohmann::json& args, ResolvedCall& 
       }
       out.shape = FileShape::write;
       out.path = analysed_path(spec, path);
+      out.nested_calls = spec.nested_calls;
       out.content = *content;
       out.content_field = which;
       return true;
@@ -281,7 +283,7 @@ class ProfileReader {
     if (!node.IsMap()) return error(node, "a tool must be a mapping {name, kind, …fields}");
     check_keys(node,
                {"name", "kind", "command", "path", "content", "old", "new", "edits", "diff", "patch",
-                "default_path", "path_suffix"},
+                "default_path", "path_suffix", "nested_calls"},
                "tool");
     ToolSpec spec;
     auto names = strings(node["name"]);
@@ -306,6 +308,10 @@ class ProfileReader {
     spec.patch = strings(node["patch"]);
     if (auto value = strings(node["default_path"]); !value.empty()) spec.default_path = value.front();
     if (auto value = strings(node["path_suffix"]); !value.empty()) spec.path_suffix = value.front();
+    if (auto value = strings(node["nested_calls"]); !value.empty()) {
+      spec.nested_calls = value.front();
+      if (spec.nested_calls != "javascript") error(node["nested_calls"], "nested_calls: only `javascript` is read");
+    }
     bool complete = true;
     switch (spec.kind) {
       case ToolKind::shell:

@@ -40,6 +40,7 @@ struct ResolvedCall {
   std::vector<TextEdit> edits;
   std::string diff;           // search/replace blocks, or an apply_patch text
   std::string content_field;  // argument holding the written text, for findings
+  std::string nested_calls;   // "javascript": the content is code whose tools.NAME(...) calls are judged too
 
   std::string error;  // set when the arguments do not fit the tool's shape
 };
