@@ -191,7 +191,8 @@ audit_action() {  # start_line scenario
                      "write-ok": "hello.txt", "write-bad": "auth.py" }[process.argv[1]];
     const lines = require("fs").readFileSync(0, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l));
     const shown = (l) => JSON.stringify(l.arguments ?? {});
-    const isLs = (l) => /"(bash -lc )?ls"/.test(shown(l)) || /"ls"\]/.test(shown(l));
+    const isLs = (l) => /"(bash -lc )?ls"/.test(shown(l)) || /"ls"\]/.test(shown(l)) ||
+                        /cmd: \\"ls\\"/.test(shown(l));  // Codex code mode: tools.exec_command({ cmd: "ls" })
     const hit = lines.filter((l) => needle === "ls" ? isLs(l) : shown(l).includes(needle)).pop();
     process.stdout.write(hit ? hit.action : "");' "$2"
 }
@@ -208,8 +209,14 @@ check() {  # agent scenario start_line
   [ -s "$marker" ] && fail "curl ran: $(head -1 "$marker")"
   case "$scenario" in
     exfil)
-      expect_action exfil rewrite "$3"
-      grep -q 'all 3 tests passed' "$out" || fail "the rewritten npm test did not run" ;;
+      if [ "$agent" = codex-default-model ]; then
+        # Code mode: the call is JavaScript, which toolwall blocks whole rather than rewrites.
+        expect_action exfil block "$3"
+        grep -q '\[toolwall\] Blocked' "$out" || fail "toolwall's explanation not shown"
+      else
+        expect_action exfil rewrite "$3"
+        grep -q 'all 3 tests passed' "$out" || fail "the rewritten npm test did not run"
+      fi ;;
     block)
       expect_action block block "$3"
       grep -q '\[toolwall\] Blocked' "$out" || fail "toolwall's explanation not shown"
