@@ -149,6 +149,33 @@ ToolCall to_tool_call(const BodyCall& wire_call, const JudgeContext& ctx, std::o
                              nlohmann::json::parse(dump(args), nullptr, false));
 }
 
+// A custom tool call's input as a ToolCall {"input": …}; invalid when the input is missing, not a
+// string, or over the size cap.
+ToolCall custom_call(const std::string& id, const std::string& name, const Json* input, const JudgeContext& ctx) {
+  ToolCall call = bare_call(id, ctx.exchange.agent, name);
+  if (!input || !input->is_string()) {
+    call.arguments_valid = false;
+    call.arguments_error = "a tool call without a function or a custom input string";
+    return call;
+  }
+  const auto& text = input->get_ref<const std::string&>();
+  if (text.size() > ctx.limits.max_tool_argument_bytes) {
+    call.arguments_valid = false;
+    call.arguments_error = "tool-call arguments exceed " + std::to_string(ctx.limits.max_tool_argument_bytes) + " bytes";
+    return call;
+  }
+  call.arguments = nlohmann::json{{"input", text}};
+  return call;
+}
+
+// The new input of a rewritten custom call, when the rewrite produced one.
+std::optional<std::string> rewritten_input(const Verdict& verdict) {
+  if (!rewrite_applicable(verdict)) return std::nullopt;
+  auto input = verdict.arguments->find("input");
+  if (input == verdict.arguments->end() || !input->is_string()) return std::nullopt;
+  return input->get<std::string>();
+}
+
 // Applies the verdicts to one choice's message; true when the message changed.
 bool filter_message(Json& choice, int choice_index, const JudgeContext& ctx) {
   auto message_it = choice.find("message");
@@ -185,15 +212,49 @@ bool filter_message(Json& choice, int choice_index, const JudgeContext& ctx) {
     return false;
   };
 
+  // A custom (freeform) tool call: {"type": "custom", "custom": {"name", "input"}}; the engine reads
+  // its text as {"input": …}, like the Responses API's custom_tool_call.
+  auto judge_custom = [&](Json& custom_object, const std::string& id) -> bool /*keep*/ {
+    ++calls;
+    std::string name = string_or_empty(custom_object, "name");
+    ToolCall call = custom_call(id, name, custom_object.find("input") == custom_object.end()
+                                              ? nullptr : &custom_object["input"], ctx);
+    std::optional<Verdict> preset;
+    if (!call.arguments_valid && call.arguments_error.rfind("tool-call arguments exceed", 0) == 0)
+      preset = wire_block(call.arguments_error);
+    Verdict verdict = decide(call, preset, ctx);
+    if (passes(verdict)) {
+      report(std::move(call), verdict, choice_index, {}, ctx);
+      return true;
+    }
+    changed = true;
+    if (auto input = rewritten_input(verdict)) {
+      custom_object["input"] = *input;
+      report(std::move(call), verdict, choice_index, *input, ctx);
+      return true;
+    }
+    if (verdict.action == Action::rewrite) verdict.action = Action::block;
+    std::string text = explanation_for(verdict, name);
+    explanations.push_back(text);
+    ++removed;
+    report(std::move(call), verdict, choice_index, text, ctx);
+    return false;
+  };
+
   auto calls_it = message.find("tool_calls");
   if (calls_it != message.end() && calls_it->is_array()) {
     Json kept = Json::array();
     for (auto& entry : *calls_it) {
-      if (!entry.is_object() || !entry.contains("function") || !entry["function"].is_object()) {
-        kept.push_back(entry);  // not a function call: nothing to run, nothing to judge
-        continue;
+      std::string id = entry.is_object() ? string_or_empty(entry, "id") : std::string();
+      if (entry.is_object() && entry.contains("function") && entry["function"].is_object()) {
+        if (judge_one(entry["function"], id)) kept.push_back(std::move(entry));
+      } else if (entry.is_object() && entry.contains("custom") && entry["custom"].is_object()) {
+        if (judge_custom(entry["custom"], id)) kept.push_back(std::move(entry));
+      } else {
+        // A call of a shape this build does not know could still run on the client: fail closed.
+        Json unknown = Json{{"name", entry.is_object() ? string_or_empty(entry, "type") : std::string()}};
+        if (judge_custom(unknown, id)) kept.push_back(std::move(entry));
       }
-      if (judge_one(entry["function"], string_or_empty(entry, "id"))) kept.push_back(std::move(entry));
     }
     if (changed) {
       if (kept.empty()) message.erase("tool_calls");
@@ -217,7 +278,8 @@ bool filter_message(Json& choice, int choice_index, const JudgeContext& ctx) {
 struct HeldCall {
   int wire_index = 0;
   bool legacy = false;  // a `function_call` delta rather than a `tool_calls` entry
-  std::string id, name, arguments;
+  std::string id, name, arguments;  // a custom call's input text is held in `arguments`
+  std::string type;                 // "function", "custom", or what the upstream said
   std::vector<Json> fragments;  // as received, replayed when the call passes
   size_t bytes = 0;
   bool oversized = false;
@@ -416,14 +478,21 @@ class ChatStreamFilter final : public SseStreamFilter {
     if (held.id.empty()) held.id = id;
     Json* function = legacy ? &fragment : nullptr;
     if (!legacy) {
+      std::string type = string_or_empty(fragment, "type");
+      if (!type.empty() && held.type.empty()) held.type = type;
       auto fn = fragment.find("function");
       if (fn != fragment.end() && fn->is_object()) function = &*fn;
+      auto custom = fragment.find("custom");
+      if (!function && custom != fragment.end() && custom->is_object()) {
+        if (held.type.empty()) held.type = "custom";
+        function = &*custom;
+      }
     }
     size_t added = 0;
     if (function) {
       std::string name = string_or_empty(*function, "name");
       if (!name.empty()) held.name += name;
-      auto args = function->find("arguments");
+      auto args = function->find(held.type == "custom" ? "input" : "arguments");
       if (args != function->end() && args->is_string()) {
         const auto& piece = args->get_ref<const std::string&>();
         added = piece.size();
@@ -465,10 +534,17 @@ class ChatStreamFilter final : public SseStreamFilter {
       call = bare_call(id, ctx_.exchange.agent, held.name);
       call.arguments_valid = false;
       call.arguments_error = preset->error;
+    } else if (held.type == "custom") {
+      Json input = held.arguments;
+      call = custom_call(id, held.name, &input, ctx_);
+    } else if (!held.legacy && !held.type.empty() && held.type != "function") {
+      call = custom_call(id, held.name.empty() ? held.type : held.name, nullptr, ctx_);  // unknown shape: fail closed
     } else {
       call = ToolCall::from_wire(id, ctx_.exchange.agent, held.name, held.arguments);
     }
     Verdict verdict = decide(call, preset, ctx_);
+    if (held.type == "custom" && verdict.action == Action::rewrite && !rewritten_input(verdict))
+      verdict.action = Action::block;  // a rewrite that produced no input text cannot be sent
     int out_index = state.next_out_index;
     if (passes(verdict)) {
       ++state.next_out_index;
@@ -477,6 +553,17 @@ class ChatStreamFilter final : public SseStreamFilter {
         emit_call_delta(choice_index, std::move(fragment), held.legacy, out);
       }
       report(std::move(call), verdict, choice_index, {}, ctx_);
+      return;
+    }
+    if (held.type == "custom" && rewrite_applicable(verdict)) {
+      ++state.next_out_index;
+      std::string input = *rewritten_input(verdict);
+      Json entry{{"index", out_index}};
+      if (!held.id.empty()) entry["id"] = held.id;
+      entry["type"] = "custom";
+      entry["custom"] = Json{{"name", held.name}, {"input", input}};
+      emit_call_delta(choice_index, std::move(entry), false, out);
+      report(std::move(call), verdict, choice_index, input, ctx_);
       return;
     }
     if (rewrite_applicable(verdict)) {
