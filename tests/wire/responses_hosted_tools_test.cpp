@@ -1,12 +1,12 @@
 // The hosted shell and apply_patch tools of the Responses API (shell_call, apply_patch_call items)
 // run on the client like function calls, so they are judged like them, streamed or not.
 #include <catch2/catch.hpp>
-#include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
-#include "core/judge.h"
+#include "judges.h"
+#include "sse_events.h"
 #include "wire/dialect.h"
 #include "wire/responses.h"
 
@@ -17,13 +17,9 @@ namespace {
 
 // Blocks any call whose arguments mention `curl`, rewrites `rm -rf /tmp/x; ls` to `ls`, allows the rest;
 // remembers every call it saw.
-class HostedToolJudge final : public Judge {
- public:
-  Verdict judge(const ToolCall& call) const override {
-    {
-      std::lock_guard lock(mutex_);
-      seen_.push_back(call);
-    }
+class HostedToolJudge final : public test::RecordingJudge {
+ protected:
+  Verdict decide(const ToolCall& call) const override {
     Verdict verdict;
     std::string text = call.arguments.dump();
     if (text.find("curl") != std::string::npos) {
@@ -41,14 +37,6 @@ class HostedToolJudge final : public Judge {
     }
     return verdict;
   }
-  std::vector<ToolCall> seen() const {
-    std::lock_guard lock(mutex_);
-    return seen_;
-  }
-
- private:
-  mutable std::mutex mutex_;
-  mutable std::vector<ToolCall> seen_;
 };
 
 Json shell_call(std::vector<std::string> commands) {
@@ -80,8 +68,6 @@ struct Run {
     return Json::parse(result->has_value() ? **result : upstream);
   }
 };
-
-std::string sse(const Json& event) { return "event: " + event["type"].get<std::string>() + "\ndata: " + event.dump() + "\n\n"; }
 
 }  // namespace
 
@@ -142,10 +128,10 @@ TEST_CASE("a streamed shell_call is held until its item is done, then replaced w
   Json added = item;
   added["status"] = "in_progress";
   std::string stream =
-      sse({{"type", "response.created"}, {"sequence_number", 0}, {"response", {{"id", "resp_1"}, {"output", Json::array()}}}}) +
-      sse({{"type", "response.output_item.added"}, {"sequence_number", 1}, {"output_index", 0}, {"item", added}}) +
-      sse({{"type", "response.output_item.done"}, {"sequence_number", 2}, {"output_index", 0}, {"item", item}}) +
-      sse({{"type", "response.completed"}, {"sequence_number", 3}, {"response", {{"id", "resp_1"}, {"status", "completed"}, {"output", {item}}}}});
+      test::sse_event_text({{"type", "response.created"}, {"sequence_number", 0}, {"response", {{"id", "resp_1"}, {"output", Json::array()}}}}) +
+      test::sse_event_text({{"type", "response.output_item.added"}, {"sequence_number", 1}, {"output_index", 0}, {"item", added}}) +
+      test::sse_event_text({{"type", "response.output_item.done"}, {"sequence_number", 2}, {"output_index", 0}, {"item", item}}) +
+      test::sse_event_text({{"type", "response.completed"}, {"sequence_number", 3}, {"response", {{"id", "resp_1"}, {"status", "completed"}, {"output", {item}}}}});
   auto filter = wire::ResponsesDialect().filter_stream(run.context());
   std::string out;
   // Byte by byte: nothing of the call may leave before the item is complete.
