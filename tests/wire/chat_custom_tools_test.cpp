@@ -2,12 +2,11 @@
 // run on the client like function calls, so they are judged like them; a call of a shape this build
 // does not know is never passed unjudged.
 #include <catch2/catch.hpp>
-#include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
-#include "core/judge.h"
+#include "judges.h"
 #include "wire/chat_completions.h"
 #include "wire/dialect.h"
 
@@ -18,13 +17,9 @@ namespace {
 
 // Blocks calls whose arguments mention curl, rewrites an input of "rm -rf /tmp/x; ls" to "ls", fails
 // closed on invalid arguments (as the engine's default fail mode does), allows the rest.
-class CustomToolJudge final : public Judge {
- public:
-  Verdict judge(const ToolCall& call) const override {
-    {
-      std::lock_guard lock(mutex_);
-      seen_.push_back(call);
-    }
+class CustomToolJudge final : public test::RecordingJudge {
+ protected:
+  Verdict decide(const ToolCall& call) const override {
     Verdict verdict;
     if (!call.arguments_valid) {
       verdict.action = Action::block;
@@ -42,14 +37,6 @@ class CustomToolJudge final : public Judge {
     }
     return verdict;
   }
-  std::vector<ToolCall> seen() const {
-    std::lock_guard lock(mutex_);
-    return seen_;
-  }
-
- private:
-  mutable std::mutex mutex_;
-  mutable std::vector<ToolCall> seen_;
 };
 
 struct Run {
