@@ -29,6 +29,7 @@ using tcp = net::ip::tcp;
 using net::awaitable;
 constexpr auto nothrow = net::as_tuple(net::use_awaitable);
 constexpr size_t kRelayBufferBytes = 16 * 1024;
+constexpr size_t kReadBufferBytes = 16 * 1024;  // what one read from a socket may take at most
 
 // ---- upstream connections -------------------------------------------------------------------
 
@@ -43,7 +44,7 @@ struct RelayBuffer {
 };
 
 struct PlainUpstream {
-  explicit PlainUpstream(net::any_io_executor ex) : stream(std::move(ex)) {}
+  explicit PlainUpstream(net::any_io_executor ex) : stream(std::move(ex)) { buffer.reserve(kReadBufferBytes); }
   beast::tcp_stream stream;
   beast::flat_buffer buffer;
   RelayBuffer relay;
@@ -51,7 +52,7 @@ struct PlainUpstream {
 };
 
 struct TlsUpstream {
-  TlsUpstream(net::any_io_executor ex, ssl::context& ctx) : stream(std::move(ex), ctx) {}
+  TlsUpstream(net::any_io_executor ex, ssl::context& ctx) : stream(std::move(ex), ctx) { buffer.reserve(kReadBufferBytes); }
   beast::ssl_stream<beast::tcp_stream> stream;
   beast::flat_buffer buffer;
   RelayBuffer relay;
@@ -276,7 +277,10 @@ struct Server::Impl {
     SessionState state{&client, true};
     worker.sessions.push_front(&state);
     auto registration = worker.sessions.begin();
+    // Beast reads as much as the buffer's free capacity (at least 512 bytes): a roomy buffer reads a
+    // large request body in few reads instead of one per 512 bytes.
     beast::flat_buffer buffer;
+    buffer.reserve(kReadBufferBytes);
     for (;;) {
       state.idle = true;
       if (stopping) break;
@@ -609,19 +613,18 @@ struct Server::Impl {
     lowest(conn).expires_after(timeout);
     auto [ec, n] = co_await http::async_read_some(conn.stream, conn.buffer, parser, nothrow);
     if (ec == http::error::need_buffer) ec = {};
+    // Take the rest of what has already arrived too (a chunked stream's next chunks), so one client
+    // write carries it, never waiting for more: Beast's eager mode would wait for the next chunk.
+    while (!ec && !parser.is_done() && conn.buffer.size() > 0 && parser.get().body().size > 0) {
+      beast::error_code put_error;
+      size_t used = parser.put(conn.buffer.data(), put_error);
+      conn.buffer.consume(used);
+      if (put_error == http::error::need_more || put_error == http::error::need_buffer) break;
+      if (put_error) ec = put_error;
+      if (used == 0) break;
+    }
     got = room - parser.get().body().size;
     co_return ec;
-  }
-
-  awaitable<bool> write_client(beast::tcp_stream& client, net::const_buffer bytes, bool chunked) {
-    if (bytes.size() == 0) co_return true;
-    client.expires_after(options.config.timeouts.client_write);
-    if (chunked) {
-      auto [ec, n] = co_await net::async_write(client, http::make_chunk(bytes), nothrow);
-      co_return !ec;
-    }
-    auto [ec, n] = co_await net::async_write(client, bytes, nothrow);
-    co_return !ec;
   }
 
   // The head (and, when given, the body after it) in one write: one segment, one wake-up of the client.
@@ -674,6 +677,32 @@ struct Server::Impl {
     return head;
   }
 
+  // Client bytes gathered between two waits and sent in one write: the head with bytes that came
+  // with it, the last piece with the stream's end. Each write is a segment and a client wake-up.
+  struct ClientBatch {
+    std::string bytes;
+    bool chunked = false;
+    void raw(std::string_view text) { bytes.append(text); }
+    void piece(std::string_view text) {
+      if (text.empty()) return;  // an empty chunk would end the body
+      if (!chunked) return raw(text);
+      char size[20];
+      int n = std::snprintf(size, sizeof size, "%zx\r\n", text.size());
+      bytes.append(size, static_cast<size_t>(n)).append(text).append("\r\n");
+    }
+    void end() {
+      if (chunked) bytes.append("0\r\n\r\n");
+    }
+  };
+
+  awaitable<bool> flush(beast::tcp_stream& client, ClientBatch& batch) {
+    if (batch.bytes.empty()) co_return true;
+    client.expires_after(options.config.timeouts.client_write);
+    auto [ec, n] = co_await net::async_write(client, net::buffer(batch.bytes), nothrow);
+    batch.bytes.clear();
+    co_return !ec;
+  }
+
   // Pass-through: bytes go on as they arrive, with the upstream's framing (length or chunked).
   template <class Conn>
   awaitable<bool> relay_plain(beast::tcp_stream& client, Conn& conn, http::response_parser<http::buffer_body>& parser,
@@ -691,20 +720,25 @@ struct Server::Impl {
     } else if (auto cl = parser.get().find(http::field::content_length); cl != parser.get().end()) {
       framing.length_text = cl->value();  // HEAD, 304: announce the length, send none
     }
-    bool chunked = framing.kind == Framing::Kind::chunked;
-    if (!co_await write_head(client, client_head(parser.get(), version, keep_alive, none, framing))) co_return false;
+    ClientBatch batch;
+    batch.chunked = framing.kind == Framing::Kind::chunked;
+    batch.raw(client_head(parser.get(), version, keep_alive, none, framing));
+    if (conn.buffer.size() == 0 && !parser.is_done())
+      if (!co_await flush(client, batch)) co_return false;
     char* data = conn.relay_buffer();
     while (!parser.is_done()) {
       size_t got = 0;
       auto ec = co_await read_piece(conn, parser, data, kRelayBufferBytes, got, options.config.timeouts.upstream_response);
-      if (!co_await write_client(client, net::buffer(data, got), chunked)) co_return false;
-      if (ec) co_return false;  // the framing cannot say "error" after the head: closing does
+      batch.piece(std::string_view(data, got));
+      if (ec) {
+        co_await flush(client, batch);
+        co_return false;  // the framing cannot say "error" after the head: closing does
+      }
+      if (!parser.is_done())
+        if (!co_await flush(client, batch)) co_return false;
     }
-    if (chunked) {
-      client.expires_after(options.config.timeouts.client_write);
-      auto [ec, n] = co_await net::async_write(client, http::make_chunk_last(), nothrow);
-      if (ec) co_return false;
-    }
+    batch.end();
+    if (!co_await flush(client, batch)) co_return false;
     upstream_reusable = true;
     co_return keep_alive;
   }
@@ -784,16 +818,21 @@ struct Server::Impl {
     co_return keep_alive;
   }
 
-  // A streamed chat completion: every upstream read goes through the stream filter and on at once.
+  // A streamed chat completion: every upstream read goes through the stream filter and on at once
+  // (only bytes that arrived together are sent together; nothing waits for later bytes).
   template <class Conn>
   awaitable<bool> relay_stream(beast::tcp_stream& client, Conn& conn, http::response_parser<http::buffer_body>& parser,
                                unsigned version, bool keep_alive, const wire::Dialect& dialect,
                                const wire::ExchangeContext& exchange, bool& upstream_reusable) {
-    bool chunked = version >= 11;
-    if (!chunked) keep_alive = false;
+    ClientBatch batch;
+    batch.chunked = version >= 11;
+    if (!batch.chunked) keep_alive = false;
     Framing framing;
-    if (chunked) framing.kind = Framing::Kind::chunked;
-    if (!co_await write_head(client, client_head(parser.get(), version, keep_alive, exchange, framing))) co_return false;
+    if (batch.chunked) framing.kind = Framing::Kind::chunked;
+    batch.raw(client_head(parser.get(), version, keep_alive, exchange, framing));
+    // The head leaves now unless body bytes came with it (then it leaves with them, at once).
+    if (conn.buffer.size() == 0 && !parser.is_done())
+      if (!co_await flush(client, batch)) co_return false;
     auto filter = dialect.filter_stream(judge_context(exchange));
     char* data = conn.relay_buffer();
     std::string out;
@@ -813,7 +852,12 @@ struct Server::Impl {
                                          : "the upstream stream broke off: " + describe(ec);
         filter->finish(why, out);
       }
-      if (!co_await write_client(client, net::buffer(out), chunked)) co_return false;
+      batch.piece(out);
+      bool last = !go_on || ec || parser.is_done();
+      // The last piece waits for the stream's end only when that end needs no judging.
+      bool end_waits = last && clean && filter->may_judge({});
+      if (!last || end_waits)
+        if (!co_await flush(client, batch)) co_return false;
       if (!go_on || ec) break;
     }
     if (clean) {
@@ -824,14 +868,11 @@ struct Server::Impl {
       };
       if (filter->may_judge({})) co_await off_io_thread(finish);
       else finish();
-      if (!co_await write_client(client, net::buffer(out), chunked)) co_return false;
+      batch.piece(out);
       upstream_reusable = true;
     }
-    if (chunked) {
-      client.expires_after(options.config.timeouts.client_write);
-      auto [ec, n] = co_await net::async_write(client, http::make_chunk_last(), nothrow);
-      if (ec) co_return false;
-    }
+    batch.end();
+    if (!co_await flush(client, batch)) co_return false;
     co_return keep_alive;
   }
 };

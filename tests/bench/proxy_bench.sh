@@ -49,7 +49,8 @@ error_log $WORK/$3/error.log warn;
 events { worker_connections 4096; }
 http {
   access_log off;
-  upstream up { server 127.0.0.1:$2; keepalive 128; }
+  keepalive_requests 1000000;  # the load client ends a connection the server closes: keep them all
+  upstream up { server 127.0.0.1:$2; keepalive 128; keepalive_requests 1000000; }
   server {
     listen 127.0.0.1:$1;
     location / {
