@@ -37,39 +37,41 @@ std::string without_space(std::string_view text) {
 
 void run_code_detectors(const DetectorSet& set, const FileChange& change, const SyntaxTree& tree,
                         Language language, Facts& facts) {
-  // For edits, `on: added` detectors compare with the replaced text: a finding the old text already
-  // had is not what this change introduces.
-  // The old text is parsed only when an `on: added` detector matched the new one (most edits match none).
-  std::optional<SyntaxTree> old_tree;
-  bool compare_old = !change.whole_file && !change.old_text.empty();
-  bool old_parsed = false;
+  QueryLimits limits;
+  limits.timeout_micros = kDetectorBudgetMicros;
   const uint64_t deadline = thread_cpu_micros() + kDetectorBudgetMicros;
-  for (const auto& detector : set.detectors) {
-    if (!detector.query_for(language)) continue;
+  SetRunResult found = run_detectors(set, tree, language, change.path, limits);
+  if (found.hit_limit) mark_incomplete(facts, change.path + ": code detectors ran out of time or match limits");
+  // For edits, `on: added` detectors compare with the replaced text: a finding the old text already
+  // had is not what this change introduces. The old text is parsed only when such a detector matched
+  // the new one (most edits match none), and only those detectors run on it.
+  std::vector<bool> compare(set.detectors.size(), false);
+  bool any_compare = false;
+  if (!change.whole_file && !change.old_text.empty())
+    for (size_t d = 0; d < set.detectors.size(); ++d)
+      if (set.detectors[d].on_added && !found.matches[d].empty()) compare[d] = any_compare = true;
+  if (any_compare) {
+    auto old_tree = parse(language, change.old_text);
     uint64_t now = thread_cpu_micros();
-    if (now >= deadline) {
-      mark_incomplete(facts, change.path + ": code detectors ran out of time");
-      break;
+    if (old_tree && now < deadline) {
+      QueryLimits left = limits;
+      left.timeout_micros = deadline - now;
+      SetRunResult before = run_detectors(set, *old_tree, language, change.path, left, &compare);
+      if (before.hit_limit) mark_incomplete(facts, change.path + ": code detectors ran out of time on the old text");
+      for (size_t d = 0; d < set.detectors.size(); ++d) {
+        if (!compare[d]) continue;
+        std::vector<std::string> had;
+        for (const auto& m : before.matches[d]) had.push_back(without_space(m.node_text));
+        std::erase_if(found.matches[d], [&](const CodeMatch& m) {
+          return std::find(had.begin(), had.end(), without_space(m.node_text)) != had.end();
+        });
+      }
+    } else if (old_tree) {
+      mark_incomplete(facts, change.path + ": code detectors ran out of time on the old text");
     }
-    QueryLimits limits;
-    limits.timeout_micros = std::min<uint64_t>(limits.timeout_micros, deadline - now);
-    RunResult result = run_detector(detector, tree, language, change.path, limits);
-    if (result.hit_limit) mark_incomplete(facts, change.path + ": query limits reached for " + detector.id);
-    if (detector.on_added && compare_old && !result.matches.empty() && !old_parsed) {
-      old_parsed = true;
-      auto parsed = parse(language, change.old_text);
-      if (parsed) old_tree.emplace(std::move(*parsed));
-    }
-    if (detector.on_added && old_tree && !result.matches.empty()) {
-      std::vector<std::string> before;
-      for (const auto& m : run_detector(detector, *old_tree, language, change.path, limits).matches)
-        before.push_back(without_space(m.node_text));
-      std::erase_if(result.matches, [&](const CodeMatch& m) {
-        return std::find(before.begin(), before.end(), without_space(m.node_text)) != before.end();
-      });
-    }
-    for (auto& m : result.matches) facts.code.push_back(std::move(m));
   }
+  for (auto& matches : found.matches)
+    for (auto& m : matches) facts.code.push_back(std::move(m));
 }
 
 void analyze_change(const DetectorSet& set, const FileChange& change, Facts& facts) {

@@ -28,11 +28,25 @@ struct QueryDeleter {
   void operator()(TSQuery* q) const { ts_query_delete(q); }
 };
 
+// The literal text each pattern of a query needs in a file (#eq? / #any-of? values on captures that
+// must be present, and what #match? regexes require), each distinct literal listed once so a file is
+// searched for it once however many patterns name it.
+struct LiteralPrefilter {
+  struct Literal {
+    std::string text;
+    bool ignore_case = false;  // text is lower case; compared with the file in lower case
+  };
+  std::vector<Literal> literals;
+  std::vector<std::vector<std::vector<uint32_t>>> needs;  // per pattern: each set needs one of its literals
+};
+
 struct CompiledQuery {
   Language language;
   std::unique_ptr<TSQuery, QueryDeleter> query;
   std::vector<std::vector<Predicate>> predicates;  // per pattern
   std::optional<uint32_t> match_capture;           // "@match" if the query names one
+  std::string source;                              // the query text, for the language's combined query
+  LiteralPrefilter prefilter;
 };
 
 // One host-side condition; every field set must hold. `capture` empty means the matched node.
@@ -73,8 +87,18 @@ struct Detector {
   const CompiledQuery* query_for(Language language) const;
 };
 
+// Every detector's patterns for one language in one query, so a tree is walked once however many
+// detectors there are; each pattern remembers its detector.
+struct LanguagePlan {
+  CompiledQuery combined;
+  std::vector<uint32_t> pattern_detector;  // combined pattern index → index into DetectorSet::detectors
+};
+
 struct DetectorSet {
   std::vector<Detector> detectors;
+  std::vector<std::optional<LanguagePlan>> plans;  // by Language; none: run each detector's own query
+
+  const LanguagePlan* plan_for(Language language) const;
 };
 
 }  // namespace toolwall::code

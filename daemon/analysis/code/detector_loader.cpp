@@ -177,6 +177,7 @@ bool compile_predicates(CompiledQuery& compiled, Reader& r, const YAML::Node& at
     const char* n = ts_query_capture_name_for_id(query, c, &len);
     if (std::string_view(n, len) == "match") compiled.match_capture = c;
   }
+  if (ok) compiled.prefilter = build_prefilter(compiled);
   return ok;
 }
 
@@ -338,7 +339,7 @@ void compile_query(Detector& d, Reader& r, const YAML::Node& query, Language lan
     r.problems.push_back(std::move(at));
     return;
   }
-  CompiledQuery compiled{language, std::unique_ptr<TSQuery, QueryDeleter>(q), {}, std::nullopt};
+  CompiledQuery compiled{language, std::unique_ptr<TSQuery, QueryDeleter>(q), {}, std::nullopt, text, {}};
   if (compile_predicates(compiled, r, query, d.id)) d.queries.push_back(std::move(compiled));
 }
 
@@ -495,7 +496,46 @@ void read_pack(DetectorSet& set, const std::string& text, const std::string& fil
   for (const auto& node : list) read_detector(set, r, node, ids, check_examples);
 }
 
+// One query per language from every detector's text for it, patterns in detector order. A language
+// whose combined text does not compile (it should whenever the parts do) keeps no plan: its detectors
+// then run one by one.
+void build_language_plans(DetectorSet& set) {
+  set.plans.clear();
+  set.plans.resize(kLanguageCount);
+  for (int l = 0; l < kLanguageCount; ++l) {
+    auto language = static_cast<Language>(l);
+    std::string text;
+    std::vector<uint32_t> pattern_detector;
+    for (uint32_t d = 0; d < set.detectors.size(); ++d) {
+      const CompiledQuery* own = set.detectors[d].query_for(language);
+      if (!own) continue;
+      text += own->source;
+      text += "\n";
+      pattern_detector.insert(pattern_detector.end(), ts_query_pattern_count(own->query.get()), d);
+    }
+    if (pattern_detector.empty()) continue;
+    uint32_t error_offset = 0;
+    TSQueryError error = TSQueryErrorNone;
+    TSQuery* q = ts_query_new(grammar(language), text.data(), static_cast<uint32_t>(text.size()), &error_offset,
+                              &error);
+    if (!q) continue;
+    LanguagePlan plan{CompiledQuery{language, std::unique_ptr<TSQuery, QueryDeleter>(q), {}, std::nullopt, {}, {}},
+                      std::move(pattern_detector)};
+    Diagnostics ignored;
+    Reader r{"", ignored};
+    if (!compile_predicates(plan.combined, r, YAML::Node(), "") ||
+        ts_query_pattern_count(plan.combined.query.get()) != plan.pattern_detector.size())
+      continue;
+    set.plans[static_cast<size_t>(l)] = std::move(plan);
+  }
+}
+
 }  // namespace
+
+const LanguagePlan* DetectorSet::plan_for(Language language) const {
+  auto index = static_cast<size_t>(language);
+  return index < plans.size() && plans[index] ? &*plans[index] : nullptr;
+}
 
 Expected<std::shared_ptr<const DetectorSet>, Diagnostics> load_detectors_from_text(const std::string& text,
                                                                                    const std::string& file,
@@ -505,6 +545,7 @@ Expected<std::shared_ptr<const DetectorSet>, Diagnostics> load_detectors_from_te
   std::set<std::string> ids;
   read_pack(*set, text, file, problems, ids, check_examples);
   if (!problems.empty()) return unexpected(std::move(problems));
+  build_language_plans(*set);
   return std::shared_ptr<const DetectorSet>(std::move(set));
 }
 
@@ -543,6 +584,7 @@ Expected<std::shared_ptr<const DetectorSet>, Diagnostics> load_detectors(
     read_pack(*set, buffer.str(), file, problems, ids, true);
   }
   if (!problems.empty()) return unexpected(std::move(problems));
+  build_language_plans(*set);
   return std::shared_ptr<const DetectorSet>(std::move(set));
 }
 

@@ -1,8 +1,9 @@
 #include "analysis/code/query_runner.h"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
-#include <map>
+#include <optional>
 
 #include "analysis/code/syntax_walk.h"
 
@@ -16,14 +17,28 @@ constexpr size_t kScopeClip = size_t{64} * 1024;
 // How many ancestors enclosing_function and promise_values climb (ts_node_parent costs the depth).
 constexpr int kMaxAncestorHops = 256;
 
-using Captures = std::map<uint32_t, std::vector<TSNode>>;
+// The captures of one match, looked up by capture id without copying them.
+struct Captures {
+  const TSQueryCapture* items;
+  uint16_t count;
+
+  TSNode first(uint32_t id) const {
+    for (uint16_t i = 0; i < count; ++i)
+      if (items[i].index == id) return items[i].node;
+    return TSNode{};
+  }
+};
 
 struct Deadline {
   uint64_t at_cpu_micros;
+  uint32_t calls = 0;
 };
 
 bool past_deadline(TSQueryCursorState* state) {
-  return thread_cpu_micros() >= static_cast<Deadline*>(state->payload)->at_cpu_micros;
+  // tree-sitter asks every hundred steps; reading the thread's CPU clock is a system call, so the
+  // clock is read every 16th ask.
+  auto* deadline = static_cast<Deadline*>(state->payload);
+  return deadline->calls++ % 16 == 0 && thread_cpu_micros() >= deadline->at_cpu_micros;
 }
 
 std::string one_line(std::string_view text, size_t clip) {
@@ -46,17 +61,17 @@ std::string one_line(std::string_view text, size_t clip) {
 }
 
 bool holds(const Predicate& p, const Captures& captures, const SyntaxTree& tree) {
-  auto it = captures.find(p.capture);
-  if (it == captures.end()) return true;  // an optional capture that did not match constrains nothing
-  for (TSNode node : it->second) {
-    std::string_view text = tree.text_of(node);
+  // An optional capture that did not match constrains nothing; every node of a quantified capture
+  // must satisfy.
+  for (uint16_t i = 0; i < captures.count; ++i) {
+    if (captures.items[i].index != p.capture) continue;
+    std::string_view text = tree.text_of(captures.items[i].node);
     bool ok = false;
     switch (p.op) {
       case Predicate::Op::eq:
         if (p.other_capture) {
-          auto other = captures.find(*p.other_capture);
-          ok = other != captures.end() && !other->second.empty() &&
-               tree.text_of(other->second.front()) == text;
+          TSNode other = captures.first(*p.other_capture);
+          ok = !ts_node_is_null(other) && tree.text_of(other) == text;
         } else {
           ok = !p.values.empty() && p.values.front() == text;
         }
@@ -68,7 +83,7 @@ bool holds(const Predicate& p, const Captures& captures, const SyntaxTree& tree)
         ok = std::find(p.values.begin(), p.values.end(), text) != p.values.end();
         break;
     }
-    if (ok == p.negated) return false;  // every node of a quantified capture must satisfy
+    if (ok == p.negated) return false;
   }
   return true;
 }
@@ -279,9 +294,7 @@ TSNode capture_node(const MatchContext& m, const std::string& name, const TSQuer
   for (uint32_t id = 0; id < count; ++id) {
     uint32_t len = 0;
     const char* n = ts_query_capture_name_for_id(query, id, &len);
-    if (std::string_view(n, len) != name) continue;
-    auto it = m.captures.find(id);
-    if (it != m.captures.end() && !it->second.empty()) return it->second.front();
+    if (std::string_view(n, len) == name) return m.captures.first(id);  // capture names are unique
   }
   return TSNode{};
 }
@@ -379,93 +392,249 @@ std::pair<uint32_t, uint32_t> line_column(std::string_view text, uint32_t offset
   return {line, column};
 }
 
-// Whether some pattern of the query could match this text: a pattern needs, for every #eq? / #any-of?
-// on a capture that must be present, one of its literals somewhere in the text (node text is a
-// substring of it). Most detectors name a function or key this way, so most files skip most tree walks.
-static bool may_match(const CompiledQuery& compiled, std::string_view text) {
+namespace {
+
+// Which byte pairs occur in a text: a literal with a pair the text lacks cannot be in it, which rules
+// out most literals without a substring search.
+class PairSet {
+ public:
+  explicit PairSet(std::string_view text) {
+    for (size_t i = 0; i + 1 < text.size(); ++i) set(pair(text[i], text[i + 1]));
+  }
+  bool may_contain(std::string_view literal) const {
+    for (size_t i = 0; i + 1 < literal.size(); ++i)
+      if (!has(pair(literal[i], literal[i + 1]))) return false;
+    return true;
+  }
+
+ private:
+  std::array<uint64_t, 1024> bits_{};
+  static uint32_t pair(char a, char b) {
+    return static_cast<uint32_t>(static_cast<unsigned char>(a)) << 8 | static_cast<unsigned char>(b);
+  }
+  void set(uint32_t p) { bits_[p >> 6] |= uint64_t{1} << (p & 63); }
+  bool has(uint32_t p) const { return (bits_[p >> 6] >> (p & 63)) & 1; }
+};
+
+// Which literals of a prefilter one file holds, each searched for once, when a pattern first asks.
+// A pattern is possible when each of its sets has a literal in the file (node text is a substring of
+// it). Most detectors name a function or key, so most patterns are ruled out before any tree walk.
+class LiteralScan {
+ public:
+  LiteralScan(const LiteralPrefilter& prefilter, std::string_view text)
+      : prefilter_(prefilter), text_(text), pairs_(text), found_(prefilter.literals.size(), kUnknown) {}
+
+  bool pattern_possible(uint32_t pattern) {
+    if (pattern >= prefilter_.needs.size()) return true;
+    for (const auto& any_of : prefilter_.needs[pattern])
+      if (std::none_of(any_of.begin(), any_of.end(), [&](uint32_t literal) { return holds(literal); }))
+        return false;
+    return true;
+  }
+
+ private:
+  static constexpr int8_t kUnknown = -1;
+  const LiteralPrefilter& prefilter_;
+  std::string_view text_;
+  PairSet pairs_;
+  std::optional<std::string> lower_;
+  std::optional<PairSet> lower_pairs_;
+  std::vector<int8_t> found_;
+
+  bool holds(uint32_t literal) {
+    if (found_[literal] == kUnknown) {
+      const auto& l = prefilter_.literals[literal];
+      if (l.ignore_case && !lower_) {
+        lower_ = ascii_lower(text_);
+        lower_pairs_.emplace(*lower_);
+      }
+      std::string_view in = l.ignore_case ? std::string_view(*lower_) : text_;
+      const PairSet& pairs = l.ignore_case ? *lower_pairs_ : pairs_;
+      found_[literal] = pairs.may_contain(l.text) && in.find(l.text) != std::string_view::npos;
+    }
+    return found_[literal] == 1;
+  }
+};
+
+// One cursor per thread, reused: creating one per detector and file was a measurable share of a call.
+TSQueryCursor* thread_cursor() {
+  struct CursorHolder {
+    TSQueryCursor* cursor = ts_query_cursor_new();
+    ~CursorHolder() { ts_query_cursor_delete(cursor); }
+  };
+  thread_local CursorHolder holder;
+  return holder.cursor;
+}
+
+// What one detector has found so far in one run.
+struct DetectorRun {
+  std::vector<CodeMatch> matches;
+  std::vector<std::pair<uint32_t, uint32_t>> seen;  // spans already reported
+};
+
+// Checks one match against the pattern's predicates and the detector's where-checks and records it.
+void take_match(const Detector& detector, const CompiledQuery& compiled, const TSQueryMatch& match,
+                const SyntaxTree& tree, Language language, const std::string& path, WorkBudget& budget,
+                DetectorRun& run) {
+  Captures captures{match.captures, match.capture_count};
+  const auto& predicates = compiled.predicates[match.pattern_index];
+  if (!std::all_of(predicates.begin(), predicates.end(),
+                   [&](const Predicate& p) { return holds(p, captures, tree); }))
+    return;
+  TSNode match_node = compiled.match_capture ? captures.first(*compiled.match_capture) : TSNode{};
+  if (ts_node_is_null(match_node)) {
+    uint32_t widest = 0;
+    for (uint16_t i = 0; i < captures.count; ++i) {
+      TSNode n = captures.items[i].node;
+      uint32_t width = ts_node_end_byte(n) - ts_node_start_byte(n);
+      if (ts_node_is_null(match_node) || width > widest) match_node = n, widest = width;
+    }
+  }
+  if (ts_node_is_null(match_node)) return;
   const TSQuery* query = compiled.query.get();
+  MatchContext context{tree, captures, match_node, path, budget};
+  if (!std::all_of(detector.where.begin(), detector.where.end(),
+                   [&](const WhereCheck& w) { return check_where(w, context, query); }))
+    return;
+  std::pair<uint32_t, uint32_t> span{ts_node_start_byte(match_node), ts_node_end_byte(match_node)};
+  if (std::find(run.seen.begin(), run.seen.end(), span) != run.seen.end()) return;
+  run.seen.push_back(span);
+  CodeMatch found;
+  found.detector = detector.id;
+  found.message = fill_message(detector.message, context, query);
+  found.severity = detector.severity;
+  found.language = std::string(to_string(language));
+  found.node_text = one_line(tree.text_of(match_node), kNodeTextClip);
+  found.node_type = ts_node_type(match_node);
+  found.span = Span{span.first, span.second};
+  auto [line, column] = line_column(tree.text(), span.first);
+  found.location = Location{path, "", line, column};
+  run.matches.push_back(std::move(found));
+}
+
+// Runs one compiled query over the tree; detector_of(pattern) names the detector a match goes to (or
+// null to drop it) and its slot in runs. Returns true when a limit or the budget cut the run short.
+template <class DetectorOf>
+bool run_query(const CompiledQuery& compiled, const SyntaxTree& tree, Language language, const std::string& path,
+               const QueryLimits& limits, DetectorOf&& detector_of, std::vector<DetectorRun>& runs) {
+  TSQueryCursor* cursor = thread_cursor();
+  ts_query_cursor_set_match_limit(cursor, limits.match_limit);
+  Deadline deadline{thread_cpu_micros() + limits.timeout_micros};
+  TSQueryCursorOptions options{&deadline, &past_deadline};
+  ts_query_cursor_exec_with_options(cursor, compiled.query.get(), tree.root(), &options);
+  WorkBudget budget(deadline.at_cpu_micros);
+  TSQueryMatch match;
+  while (!budget.exhausted() && ts_query_cursor_next_match(cursor, &match)) {
+    auto [detector, slot] = detector_of(match.pattern_index);
+    if (!detector) continue;
+    DetectorRun& run = runs[slot];
+    if (run.matches.size() >= limits.max_matches) continue;
+    take_match(*detector, compiled, match, tree, language, path, budget, run);
+  }
+  return ts_query_cursor_did_exceed_match_limit(cursor) || budget.exhausted() ||
+         thread_cpu_micros() >= deadline.at_cpu_micros;
+}
+
+}  // namespace
+
+LiteralPrefilter build_prefilter(const CompiledQuery& compiled) {
+  LiteralPrefilter out;
+  auto index_of = [&](const std::string& text, bool ignore_case) {
+    for (uint32_t i = 0; i < out.literals.size(); ++i)
+      if (out.literals[i].text == text && out.literals[i].ignore_case == ignore_case) return i;
+    out.literals.push_back({text, ignore_case});
+    return static_cast<uint32_t>(out.literals.size() - 1);
+  };
+  const TSQuery* query = compiled.query.get();
+  out.needs.resize(compiled.predicates.size());
   for (uint32_t pattern = 0; pattern < compiled.predicates.size(); ++pattern) {
-    bool possible = true;
     for (const Predicate& p : compiled.predicates[pattern]) {
-      if (p.negated || p.other_capture || p.op == Predicate::Op::match || p.values.empty()) continue;
+      // A negated test, or one on a capture that may be absent, requires nothing of the file.
+      if (p.negated || p.other_capture) continue;
       TSQuantifier quantifier = ts_query_capture_quantifier_for_id(query, pattern, p.capture);
       if (quantifier != TSQuantifierOne && quantifier != TSQuantifierOneOrMore) continue;
-      bool present = std::any_of(p.values.begin(), p.values.end(),
-                                 [&](const std::string& v) { return text.find(v) != std::string_view::npos; });
-      if (!present) {
-        possible = false;
-        break;
+      if (p.op == Predicate::Op::match) {
+        if (!p.regex) continue;
+        const RequiredLiterals& required = p.regex->required();
+        for (const auto& set : required.all_of_any) {
+          std::vector<uint32_t> any_of;
+          for (const auto& literal : set) any_of.push_back(index_of(literal, required.ignore_case));
+          out.needs[pattern].push_back(std::move(any_of));
+        }
+      } else if (!p.values.empty()) {
+        std::vector<uint32_t> any_of;
+        for (const auto& value : p.values) any_of.push_back(index_of(value, false));
+        out.needs[pattern].push_back(std::move(any_of));
       }
     }
-    if (possible) return true;
   }
-  return compiled.predicates.empty();
+  return out;
 }
 
 RunResult run_detector(const Detector& detector, const SyntaxTree& tree, Language language,
                        const std::string& path, const QueryLimits& limits) {
   RunResult result;
   const CompiledQuery* compiled = detector.query_for(language);
-  if (!compiled || !may_match(*compiled, tree.text())) return result;
-  const TSQuery* query = compiled->query.get();
-  // One cursor per thread, reused: creating one per detector and file was a measurable share of a call.
-  struct CursorHolder {
-    TSQueryCursor* cursor = ts_query_cursor_new();
-    ~CursorHolder() { ts_query_cursor_delete(cursor); }
+  if (!compiled) return result;
+  std::vector<uint32_t> patterns_possible;
+  LiteralScan scan(compiled->prefilter, tree.text());
+  for (uint32_t p = 0; p < compiled->predicates.size(); ++p)
+    if (scan.pattern_possible(p)) patterns_possible.push_back(p);
+  if (patterns_possible.empty()) return result;
+  std::vector<DetectorRun> runs(1);
+  auto detector_of = [&](uint32_t pattern) -> std::pair<const Detector*, size_t> {
+    bool possible = std::binary_search(patterns_possible.begin(), patterns_possible.end(), pattern);
+    return {possible ? &detector : nullptr, 0};
   };
-  thread_local CursorHolder holder;
-  TSQueryCursor* cursor = holder.cursor;
-  ts_query_cursor_set_match_limit(cursor, limits.match_limit);
-  Deadline deadline{thread_cpu_micros() + limits.timeout_micros};
-  TSQueryCursorOptions options{&deadline, &past_deadline};
-  ts_query_cursor_exec_with_options(cursor, query, tree.root(), &options);
+  result.hit_limit = run_query(*compiled, tree, language, path, limits, detector_of, runs);
+  result.matches = std::move(runs[0].matches);
+  return result;
+}
 
-  std::vector<std::pair<uint32_t, uint32_t>> seen;
-  WorkBudget budget(deadline.at_cpu_micros);
-  TSQueryMatch match;
-  while (!budget.exhausted() && ts_query_cursor_next_match(cursor, &match)) {
-    Captures captures;
-    for (uint16_t i = 0; i < match.capture_count; ++i)
-      captures[match.captures[i].index].push_back(match.captures[i].node);
-    const auto& predicates = compiled->predicates[match.pattern_index];
-    if (!std::all_of(predicates.begin(), predicates.end(),
-                     [&](const Predicate& p) { return holds(p, captures, tree); }))
-      continue;
-    TSNode match_node{};
-    if (compiled->match_capture && captures.count(*compiled->match_capture)) {
-      match_node = captures[*compiled->match_capture].front();
-    } else {
-      uint32_t widest = 0;
-      for (const auto& [id, nodes] : captures)
-        for (TSNode n : nodes) {
-          uint32_t width = ts_node_end_byte(n) - ts_node_start_byte(n);
-          if (ts_node_is_null(match_node) || width > widest) match_node = n, widest = width;
-        }
+SetRunResult run_detectors(const DetectorSet& set, const SyntaxTree& tree, Language language,
+                           const std::string& path, const QueryLimits& limits,
+                           const std::vector<bool>* only) {
+  SetRunResult result;
+  result.matches.resize(set.detectors.size());
+  auto wanted = [&](size_t d) { return !only || (d < only->size() && (*only)[d]); };
+  const LanguagePlan* plan = set.plan_for(language);
+  if (!plan) {  // no combined query: each detector's own, sharing the time limit
+    const uint64_t deadline = thread_cpu_micros() + limits.timeout_micros;
+    for (size_t d = 0; d < set.detectors.size(); ++d) {
+      if (!wanted(d) || !set.detectors[d].query_for(language)) continue;
+      uint64_t now = thread_cpu_micros();
+      if (now >= deadline) {
+        result.hit_limit = true;
+        break;
+      }
+      QueryLimits left = limits;
+      left.timeout_micros = deadline - now;
+      RunResult one = run_detector(set.detectors[d], tree, language, path, left);
+      result.hit_limit |= one.hit_limit;
+      result.matches[d] = std::move(one.matches);
     }
-    if (ts_node_is_null(match_node)) continue;
-    MatchContext context{tree, captures, match_node, path, budget};
-    if (!std::all_of(detector.where.begin(), detector.where.end(),
-                     [&](const WhereCheck& w) { return check_where(w, context, query); }))
-      continue;
-    std::pair<uint32_t, uint32_t> span{ts_node_start_byte(match_node), ts_node_end_byte(match_node)};
-    if (std::find(seen.begin(), seen.end(), span) != seen.end()) continue;
-    seen.push_back(span);
-    CodeMatch found;
-    found.detector = detector.id;
-    found.message = fill_message(detector.message, context, query);
-    found.severity = detector.severity;
-    found.language = std::string(to_string(language));
-    found.node_text = one_line(tree.text_of(match_node), kNodeTextClip);
-    found.node_type = ts_node_type(match_node);
-    found.span = Span{span.first, span.second};
-    auto [line, column] = line_column(tree.text(), span.first);
-    found.location = Location{path, "", line, column};
-    result.matches.push_back(std::move(found));
-    if (result.matches.size() >= limits.max_matches) break;
+    return result;
   }
-  if (ts_query_cursor_did_exceed_match_limit(cursor) || budget.exhausted() ||
-      thread_cpu_micros() >= deadline.at_cpu_micros)
-    result.hit_limit = true;
+  const CompiledQuery& combined = plan->combined;
+  std::vector<char> possible(plan->pattern_detector.size(), 0);
+  bool any = false;
+  LiteralScan scan(combined.prefilter, tree.text());
+  for (uint32_t p = 0; p < possible.size(); ++p) {
+    possible[p] = wanted(plan->pattern_detector[p]) && scan.pattern_possible(p);
+    any |= possible[p] != 0;
+  }
+  if (!any) return result;
+  std::vector<DetectorRun> runs(set.detectors.size());
+  QueryLimits combined_limits = limits;
+  // Every detector's in-progress matches share one cursor.
+  combined_limits.match_limit = limits.match_limit * 8;
+  auto detector_of = [&](uint32_t pattern) -> std::pair<const Detector*, size_t> {
+    if (pattern >= possible.size() || !possible[pattern]) return {nullptr, 0};
+    uint32_t d = plan->pattern_detector[pattern];
+    return {&set.detectors[d], d};
+  };
+  result.hit_limit = run_query(combined, tree, language, path, combined_limits, detector_of, runs);
+  for (size_t d = 0; d < runs.size(); ++d) result.matches[d] = std::move(runs[d].matches);
   return result;
 }
 

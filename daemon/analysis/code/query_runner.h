@@ -38,6 +38,20 @@ struct RunResult {
 RunResult run_detector(const Detector& detector, const SyntaxTree& tree, Language language,
                        const std::string& path, const QueryLimits& limits = {});
 
+struct SetRunResult {
+  std::vector<std::vector<CodeMatch>> matches;  // by index into DetectorSet::detectors
+  bool hit_limit = false;                       // a limit or the budget cut the run short
+};
+
+// The matches of every detector of the set (or those `only` marks) with a query for the language, from
+// one walk of the tree with the language's combined query; limits.timeout_micros covers the whole run.
+SetRunResult run_detectors(const DetectorSet& set, const SyntaxTree& tree, Language language,
+                           const std::string& path, const QueryLimits& limits = {},
+                           const std::vector<bool>* only = nullptr);
+
+// The literals each pattern of the query needs (from its predicates); built once when it compiles.
+LiteralPrefilter build_prefilter(const CompiledQuery& compiled);
+
 // 1-based line and column of a byte offset.
 std::pair<uint32_t, uint32_t> line_column(std::string_view text, uint32_t offset);
 

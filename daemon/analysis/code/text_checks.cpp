@@ -23,10 +23,17 @@ std::optional<TextRegex> TextRegex::compile(const std::string& pattern, std::str
     if (error) *error = std::string("invalid regular expression /") + pattern + "/: " + e.what();
     return std::nullopt;
   }
+  compiled.literals_ = required_literals(body, (flags & std::regex::icase) == std::regex::icase);
   return compiled;
 }
 
 bool TextRegex::search(std::string_view text) const {
+  if (text.size() > kRegexInputCap) text = text.substr(0, kRegexInputCap);
+  if (!may_contain_match(literals_, text)) return false;  // most texts lack the pattern's words
+  return search_without_prefilter(text);
+}
+
+bool TextRegex::search_without_prefilter(std::string_view text) const {
   if (text.size() > kRegexInputCap) text = text.substr(0, kRegexInputCap);
   try {
     return std::regex_search(text.begin(), text.end(), regex_);

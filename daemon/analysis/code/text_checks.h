@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "analysis/code/regex_literals.h"
+
 namespace toolwall::code {
 
 // A compiled ECMAScript regex; a leading "(?i)" makes it case-insensitive. Input is clipped so a
@@ -14,11 +16,19 @@ class TextRegex {
  public:
   static std::optional<TextRegex> compile(const std::string& pattern, std::string* error);
   bool search(std::string_view text) const;  // true when the pattern occurs anywhere in text
+  // False when no part of text can match (a literal every match holds is absent): cheap, no regex run.
+  // lower_text: text in lower case, when the caller has it.
+  bool may_occur_in(std::string_view text, const std::string* lower_text = nullptr) const {
+    return may_contain_match(literals_, text, lower_text);
+  }
+  bool search_without_prefilter(std::string_view text) const;  // std::regex alone (tests compare)
   const std::string& pattern() const { return pattern_; }
+  const RequiredLiterals& required() const { return literals_; }
 
  private:
   std::string pattern_;
   std::regex regex_;
+  RequiredLiterals literals_;
 };
 
 inline constexpr size_t kRegexInputCap = 8192;
