@@ -4,6 +4,7 @@
 #include <array>
 #include <cctype>
 #include <cstring>
+#include <optional>
 #include <regex>
 
 #include "analysis/code/query_runner.h"
@@ -16,6 +17,26 @@ namespace toolwall::code {
 namespace {
 
 constexpr size_t kMaxScripts = 512;
+
+// What an extractor reads: the file, and its syntax tree when the analyser already parsed it.
+struct ScriptSource {
+  const FileKind& kind;
+  const std::string& path;
+  std::string_view content;
+  bool fragment;           // an edit snippet, not the whole file
+  const SyntaxTree* tree;  // content parsed in kind.language, or null
+};
+
+// The content's tree in `language`: the analyser's when it parsed this text in that language (no second
+// parse of the same bytes), else parsed here into `own`. Null when the content does not parse.
+const SyntaxTree* tree_in(const ScriptSource& source, Language language, std::optional<SyntaxTree>& own) {
+  if (source.tree && source.kind.language == language && source.tree->text() == source.content)
+    return source.tree;
+  auto parsed = parse(language, source.content);
+  if (!parsed) return nullptr;
+  own.emplace(std::move(*parsed));
+  return &*own;
+}
 
 class ScriptBuilder {
  public:
@@ -138,17 +159,21 @@ TSNode field(TSNode node, const char* name) {
   return ts_node_child_by_field_name(node, name, static_cast<uint32_t>(std::strlen(name)));
 }
 
-void package_json_scripts(std::string_view content, bool fragment, std::vector<EmbeddedScript>& out) {
+void package_json_scripts(const ScriptSource& source, std::vector<EmbeddedScript>& out) {
+  std::string_view content = source.content;
+  bool fragment = source.fragment;
   // An edit snippet of package.json is a run of members; braces make it parse as an object.
-  std::string wrapped;
-  std::string_view text = content;
+  std::optional<SyntaxTree> own;
+  const SyntaxTree* tree = nullptr;
   int32_t shift = 0;
+  std::string wrapped;
   if (fragment && !trim_left(content).empty() && trim_left(content).front() != '{') {
     wrapped = "{" + std::string(content) + "\n}";
-    text = wrapped;
     shift = -1;
+    if (auto parsed = parse(Language::json, wrapped)) tree = &own.emplace(std::move(*parsed));
+  } else {
+    tree = tree_in(source, Language::json, own);
   }
-  auto tree = parse(Language::json, text);
   if (!tree) return;
   std::vector<TSNode> stack{tree->root()};
   bool found_scripts = false;
@@ -523,8 +548,9 @@ EmbeddedScript replace_ci_expressions(EmbeddedScript script) {
   return out;
 }
 
-void ci_workflow_scripts(std::string_view content, std::vector<EmbeddedScript>& out) {
-  auto tree = parse(Language::yaml, content);
+void ci_workflow_scripts(const ScriptSource& source, std::vector<EmbeddedScript>& out) {
+  std::optional<SyntaxTree> own;
+  const SyntaxTree* tree = tree_in(source, Language::yaml, own);
   if (!tree) return;
   std::vector<TSNode> stack{tree->root()};
   size_t visited = 0;
@@ -684,11 +710,12 @@ void add_json_command(const SyntaxTree& tree, TSNode value, const std::string& o
   }
 }
 
-void ide_config_scripts(std::string_view content, std::vector<EmbeddedScript>& out) {
+void ide_config_scripts(const ScriptSource& source, std::vector<EmbeddedScript>& out) {
   static const std::array<std::string_view, 6> kLifecycle{"initializeCommand",    "onCreateCommand",
                                                           "updateContentCommand", "postCreateCommand",
                                                           "postStartCommand",     "postAttachCommand"};
-  auto tree = parse(Language::json, content);
+  std::optional<SyntaxTree> own;
+  const SyntaxTree* tree = tree_in(source, Language::json, own);
   if (!tree) return;
   std::vector<TSNode> stack{tree->root()};
   size_t visited = 0;
@@ -861,50 +888,39 @@ Span map_span(const EmbeddedScript& script, Span span) {
 
 std::vector<EmbeddedScript> extract_scripts(const FileKind& kind, const std::string& path,
                                             std::string_view content, bool fragment, const SyntaxTree* tree) {
+  using Extractor = void (*)(const ScriptSource&, std::vector<EmbeddedScript>&);
+  struct CarrierExtractor {
+    CommandCarrier carrier;
+    Extractor extract;
+  };
+  static constexpr CarrierExtractor kExtractors[] = {
+      {CommandCarrier::shell_script,
+       [](const ScriptSource& s, std::vector<EmbeddedScript>& out) {
+         ScriptBuilder b;
+         b.add(s.content, 0);
+         out.push_back(b.finish(s.kind.origin, "script"));
+       }},
+      {CommandCarrier::package_json, package_json_scripts},
+      {CommandCarrier::makefile, [](const ScriptSource& s, auto& out) { makefile_scripts(s.content, out); }},
+      {CommandCarrier::dockerfile, [](const ScriptSource& s, auto& out) { dockerfile_scripts(s.content, out); }},
+      {CommandCarrier::ci_workflow, ci_workflow_scripts},
+      {CommandCarrier::crontab,
+       [](const ScriptSource& s, auto& out) { crontab_scripts(normalize_path(s.path), s.content, out); }},
+      {CommandCarrier::systemd_unit, [](const ScriptSource& s, auto& out) { systemd_scripts(s.content, out); }},
+      {CommandCarrier::git_config, [](const ScriptSource& s, auto& out) { git_config_scripts(s.content, out); }},
+      {CommandCarrier::ide_config, ide_config_scripts},
+      {CommandCarrier::program,
+       [](const ScriptSource& s, auto& out) {
+         std::optional<SyntaxTree> own;
+         if (!s.kind.language) return;
+         if (const SyntaxTree* tree = tree_in(s, *s.kind.language, own))
+           program_scripts(*tree, *s.kind.language, s.kind.origin, out);
+       }},
+  };
   std::vector<EmbeddedScript> out;
-  switch (kind.carrier) {
-    case CommandCarrier::none:
-      break;
-    case CommandCarrier::shell_script: {
-      ScriptBuilder b;
-      b.add(content, 0);
-      out.push_back(b.finish(kind.origin, "script"));
-      break;
-    }
-    case CommandCarrier::package_json:
-      package_json_scripts(content, fragment, out);
-      break;
-    case CommandCarrier::makefile:
-      makefile_scripts(content, out);
-      break;
-    case CommandCarrier::dockerfile:
-      dockerfile_scripts(content, out);
-      break;
-    case CommandCarrier::ci_workflow:
-      ci_workflow_scripts(content, out);
-      break;
-    case CommandCarrier::crontab:
-      crontab_scripts(normalize_path(path), content, out);
-      break;
-    case CommandCarrier::systemd_unit:
-      systemd_scripts(content, out);
-      break;
-    case CommandCarrier::git_config:
-      git_config_scripts(content, out);
-      break;
-    case CommandCarrier::ide_config:
-      ide_config_scripts(content, out);
-      break;
-    case CommandCarrier::program:
-      if (kind.language) {
-        if (tree) {
-          program_scripts(*tree, *kind.language, kind.origin, out);
-        } else if (auto parsed = parse(*kind.language, content)) {
-          program_scripts(*parsed, *kind.language, kind.origin, out);
-        }
-      }
-      break;
-  }
+  ScriptSource source{kind, path, content, fragment, tree};
+  for (const auto& extractor : kExtractors)
+    if (extractor.carrier == kind.carrier) extractor.extract(source, out);
   return out;
 }
 
