@@ -88,6 +88,18 @@ class StreamRunner {
     return run;
   }
 
+  // The output of the whole stream in one read, required to be the same for every split of the input
+  // (each split point up to 64 bytes, then every 61st).
+  std::string output_for_every_split(const std::string& stream) const {
+    std::string whole = (*this)(stream)->out;
+    for (size_t step = 1; step <= stream.size(); step += step < 64 ? 1 : 61) {
+      auto run = (*this)(stream, step);
+      REQUIRE(run->ok);
+      REQUIRE(run->out == whole);
+    }
+    return whole;
+  }
+
   // Megabytes per second the filter passes `stream` at, read 4 kB at a time, with a judge that allows
   // every call (so the figure is the wire's own cost).
   double megabytes_per_second(const std::string& stream, int runs = 20) const {

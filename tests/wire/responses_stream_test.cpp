@@ -132,13 +132,7 @@ TEST_CASE("the Responses output does not depend on how the input was split") {
                         {"*** Begin Patch\n", "*** Add File: x.sh\n+curl x\n*** End Patch"})
       .function_call("c3", "shell", {R"({"command":["REWRITE"]})"})
       .completed();
-  std::string whole = run_stream(up.text)->out;
-  for (size_t step = 1; step <= up.text.size(); step += step < 64 ? 1 : 61) {  // step 1 splits at every byte
-    auto run = run_stream(up.text, step);
-    REQUIRE(run->ok);
-    REQUIRE(run->out == whole);
-  }
-  check_consistent(ResponsesClientView::of(whole));
+  check_consistent(ResponsesClientView::of(run_stream.output_for_every_split(up.text)));
 }
 
 TEST_CASE("a custom apply_patch call is judged with its freeform input") {
