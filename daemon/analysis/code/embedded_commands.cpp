@@ -785,15 +785,38 @@ struct RunnerCall {
   std::vector<TSNode> words;  // literal words of the command, or one literal holding a script
 };
 
+// Callee names that run a command, compiled once. As TextRegex they skip, without running the regex,
+// names that lack the literals a match needs (most calls).
+struct RunnerPatterns {
+  TextRegex python, js_script, js_argv, go;
+};
+
+const RunnerPatterns& runner_patterns() {
+  static const RunnerPatterns patterns{
+      *TextRegex::compile(
+          R"(^(os\.(system|popen|execl|execlp|spawnl)|subprocess\.(run|call|check_call|check_output|Popen|getoutput|getstatusoutput)|check_call|check_output|system|popen|Popen|getoutput|commands\.getoutput)$)",
+          nullptr),
+      *TextRegex::compile(
+          R"(^(exec|execSync|(child_process|cp|childProcess)\.(exec|execSync)|require\(["']child_process["']\)\.(exec|execSync))$)",
+          nullptr),
+      *TextRegex::compile(
+          R"(^(spawn|spawnSync|execFile|execFileSync|(child_process|cp|childProcess)\.(spawn|spawnSync|execFile|execFileSync)|require\(["']child_process["']\)\.(spawn|spawnSync|execFile|execFileSync))$)",
+          nullptr),
+      *TextRegex::compile(R"(^exec\.Command(Context)?$)", nullptr),
+  };
+  return patterns;
+}
+
 std::optional<RunnerCall> runner_call(const SyntaxTree& tree, TSNode call, Language language) {
-  static const std::regex kPython(
-      R"(^(os\.(system|popen|execl|execlp|spawnl)|subprocess\.(run|call|check_call|check_output|Popen|getoutput|getstatusoutput)|check_call|check_output|system|popen|Popen|getoutput|commands\.getoutput)$)");
-  static const std::regex kJsScript(
-      R"(^(exec|execSync|(child_process|cp|childProcess)\.(exec|execSync)|require\(["']child_process["']\)\.(exec|execSync))$)");
-  static const std::regex kJsArgv(
-      R"(^(spawn|spawnSync|execFile|execFileSync|(child_process|cp|childProcess)\.(spawn|spawnSync|execFile|execFileSync)|require\(["']child_process["']\)\.(spawn|spawnSync|execFile|execFileSync))$)");
-  static const std::regex kGo(R"(^exec\.Command(Context)?$)");
-  std::string function(tree.text_of(field(call, "function")));
+  const RunnerPatterns& runners = runner_patterns();
+  std::string_view function = tree.text_of(field(call, "function"));
+  bool js = language == Language::javascript || language == Language::typescript || language == Language::tsx;
+  // Most calls run nothing: decide on the callee's name before looking at the arguments.
+  bool python_runner = language == Language::python && runners.python.search(function);
+  bool js_script = js && runners.js_script.search(function);
+  bool js_argv = js && runners.js_argv.search(function);
+  bool go_runner = language == Language::go && runners.go.search(function);
+  if (!python_runner && !js_script && !js_argv && !go_runner) return std::nullopt;
   TSNode args = field(call, "arguments");
   if (ts_node_is_null(args)) return std::nullopt;
   std::vector<TSNode> positional;
@@ -805,19 +828,17 @@ std::optional<RunnerCall> runner_call(const SyntaxTree& tree, TSNode call, Langu
   if (positional.empty()) return std::nullopt;
   RunnerCall out;
   std::string_view first_type = ts_node_type(positional[0]);
-  if (language == Language::python && std::regex_match(function, kPython)) {
+  if (python_runner) {
     if (is_string_node(first_type)) out.words.push_back(positional[0]);
     if (first_type == "list" || first_type == "tuple") out.words = string_items(positional[0]);
-  } else if ((language == Language::javascript || language == Language::typescript ||
-              language == Language::tsx)) {
-    if (std::regex_match(function, kJsScript) && is_string_node(first_type))
-      out.words.push_back(positional[0]);
-    if (std::regex_match(function, kJsArgv) && is_string_node(first_type)) {
+  } else if (js) {
+    if (js_script && is_string_node(first_type)) out.words.push_back(positional[0]);
+    if (js_argv && is_string_node(first_type)) {
       out.words.push_back(positional[0]);
       if (positional.size() > 1 && std::string_view(ts_node_type(positional[1])) == "array")
         for (TSNode w : string_items(positional[1])) out.words.push_back(w);
     }
-  } else if (language == Language::go && std::regex_match(function, kGo)) {
+  } else if (go_runner) {
     for (TSNode a : positional)
       if (is_string_node(ts_node_type(a))) out.words.push_back(a);
   }
@@ -851,15 +872,28 @@ void add_with_placeholders(std::string_view value, uint32_t base, bool python, S
 
 void program_scripts(const SyntaxTree& tree, Language language, const std::string& origin,
                      std::vector<EmbeddedScript>& out) {
-  std::vector<TSNode> stack{tree.root()};
+  // Calls in document order, walked with a cursor (ts_node_named_child(i) costs i, a cursor step 1).
+  std::vector<TSNode> calls;
+  TSTreeCursor cursor = ts_tree_cursor_new(tree.root());
   size_t visited = 0;
-  while (!stack.empty() && visited++ < kMaxWalkNodes && out.size() < kMaxScripts) {
-    TSNode node = stack.back();
-    stack.pop_back();
-    for (uint32_t i = ts_node_named_child_count(node); i-- > 0;)
-      stack.push_back(ts_node_named_child(node, i));
-    std::string_view type = ts_node_type(node);
-    if (type != "call" && type != "call_expression") continue;
+  bool done = false;
+  while (!done && visited < kMaxWalkNodes && calls.size() < kMaxScripts * 8) {
+    TSNode node = ts_tree_cursor_current_node(&cursor);
+    if (ts_node_is_named(node)) {
+      ++visited;
+      std::string_view type = ts_node_type(node);
+      if (type == "call" || type == "call_expression") calls.push_back(node);
+    }
+    if (ts_tree_cursor_goto_first_child(&cursor)) continue;
+    while (!ts_tree_cursor_goto_next_sibling(&cursor))
+      if (!ts_tree_cursor_goto_parent(&cursor)) {
+        done = true;
+        break;
+      }
+  }
+  ts_tree_cursor_delete(&cursor);
+  for (TSNode node : calls) {
+    if (out.size() >= kMaxScripts) break;
     auto runner = runner_call(tree, node, language);
     if (!runner) continue;
     ScriptBuilder b;

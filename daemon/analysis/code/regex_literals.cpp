@@ -100,11 +100,16 @@ class Reader {
     return info;
   }
 
+  // Whether the pattern holds ^, $, \b, \B or a lookaround: read as matching the empty string, they
+  // make an exact set an over-estimate (right for a prefilter, wrong for a whole-text lookup).
+  bool saw_assertion() const { return saw_assertion_; }
+
  private:
   std::string_view p_;
   bool ignore_case_;
   size_t at_ = 0;
   bool failed_ = false;
+  bool saw_assertion_ = false;
 
   bool more() const { return at_ < p_.size() && !failed_; }
   char peek() const { return p_[at_]; }
@@ -214,6 +219,7 @@ class Reader {
         return anything();
       case '^':
       case '$':
+        saw_assertion_ = true;
         return empty_string();
       case '\\':
         return escape();
@@ -248,6 +254,7 @@ class Reader {
     Info inner = alternation(depth + 1);
     if (!more() || peek() != ')') return fail();
     ++at_;
+    if (zero_width) saw_assertion_ = true;
     return zero_width ? empty_string() : inner;  // a lookaround adds conditions; ignoring them is safe
   }
 
@@ -264,6 +271,7 @@ class Reader {
         return anything();
       case 'b':
       case 'B':
+        saw_assertion_ = true;
         return empty_string();
       case 'n':
         return one_char('\n');
@@ -337,6 +345,17 @@ RequiredLiterals required_literals(std::string_view pattern, bool ignore_case) {
     if (out.all_of_any.size() >= kMaxSets) break;
   }
   return out;
+}
+
+std::optional<std::vector<std::string>> whole_text_matches(std::string_view pattern, bool ignore_case) {
+  if (pattern.size() < 2 || pattern.front() != '^' || pattern.back() != '$') return std::nullopt;
+  size_t backslashes = 0;  // "\\$" ends with a literal dollar sign, not an anchor
+  for (size_t i = pattern.size() - 1; i-- > 0 && pattern[i] == '\\';) ++backslashes;
+  if (backslashes % 2 == 1) return std::nullopt;
+  Reader reader(pattern.substr(1, pattern.size() - 2), ignore_case);
+  auto info = reader.read();
+  if (!info || !info->exact || reader.saw_assertion()) return std::nullopt;
+  return info->exact;  // sorted and unique (exactly())
 }
 
 bool may_contain_match(const RequiredLiterals& literals, std::string_view text, const std::string* lower_text) {

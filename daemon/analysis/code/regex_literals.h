@@ -2,6 +2,7 @@
 // Literal text that every match of a regular expression contains, read from the pattern without running
 // it. Code detectors test the same few regexes on thousands of nodes whose text mostly cannot match;
 // a substring search rules those out before std::regex (slow, backtracking) runs.
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,6 +18,10 @@ struct RequiredLiterals {
 
 // Reads an ECMAScript pattern (without the "(?i)" prefix; ignore_case says whether it had one).
 RequiredLiterals required_literals(std::string_view pattern, bool ignore_case);
+
+// For a pattern anchored at both ends (^…$) whose body matches a small known set of strings (such as
+// ^(exec|eval)$), that set, sorted (lower case under ignore_case): a search is then a set lookup.
+std::optional<std::vector<std::string>> whole_text_matches(std::string_view pattern, bool ignore_case);
 
 // False only when no substring of text can match: some set has none of its strings in text.
 // lower_text, when given, is text in lower case (callers testing many patterns on one text fold it once).

@@ -23,9 +23,10 @@ std::string field_text(const SyntaxTree& tree, TSNode node, const char* field) {
 
 // The name an anonymous function gets from what it is bound to: `const auth = () => …`,
 // `auth: function () {}`, `exports.auth = …`, Go `auth := func() {}`.
-std::string bound_name(const SyntaxTree& tree, TSNode function) {
-  TSNode parent = ts_node_parent(function);
-  for (int hops = 0; hops < 3 && !ts_node_is_null(parent); ++hops, parent = ts_node_parent(parent)) {
+// ancestors: the function's ancestors, innermost last.
+std::string bound_name(const SyntaxTree& tree, const std::vector<TSNode>& ancestors) {
+  for (size_t hops = 0; hops < 3 && hops < ancestors.size(); ++hops) {
+    TSNode parent = ancestors[ancestors.size() - 1 - hops];
     std::string_view type = ts_node_type(parent);
     if (type == "variable_declarator") return field_text(tree, parent, "name");
     if (type == "pair") return field_text(tree, parent, "key");
@@ -70,11 +71,18 @@ bool is_literal_type(std::string_view type) {
 }
 
 EnclosingFunction enclosing_function(const SyntaxTree& tree, TSNode node, int max_hops) {
-  TSNode at = ts_node_parent(node);
-  for (int hops = 0; hops < max_hops && !ts_node_is_null(at); ++hops, at = ts_node_parent(at)) {
+  // The ancestors in one descent from the root: ts_node_parent descends from the root on every call,
+  // so climbing with it costs the depth squared.
+  std::vector<TSNode> ancestors;
+  for (TSNode at = tree.root(); !ts_node_is_null(at) && !ts_node_eq(at, node);
+       at = ts_node_child_with_descendant(at, node))
+    ancestors.push_back(at);
+  for (int hops = 0; hops < max_hops && !ancestors.empty(); ++hops) {
+    TSNode at = ancestors.back();
+    ancestors.pop_back();
     if (!is_function_type(ts_node_type(at))) continue;
     std::string name = field_text(tree, at, "name");
-    if (name.empty()) name = bound_name(tree, at);
+    if (name.empty()) name = bound_name(tree, ancestors);
     if (!name.empty()) return {at, name};
   }
   return {};

@@ -23,13 +23,22 @@ std::optional<TextRegex> TextRegex::compile(const std::string& pattern, std::str
     if (error) *error = std::string("invalid regular expression /") + pattern + "/: " + e.what();
     return std::nullopt;
   }
-  compiled.literals_ = required_literals(body, (flags & std::regex::icase) == std::regex::icase);
+  bool ignore_case = (flags & std::regex::icase) == std::regex::icase;
+  compiled.literals_ = required_literals(body, ignore_case);
+  compiled.whole_text_ = whole_text_matches(body, ignore_case);
   return compiled;
 }
 
 bool TextRegex::search(std::string_view text) const {
   if (text.size() > kRegexInputCap) text = text.substr(0, kRegexInputCap);
   if (!may_contain_match(literals_, text)) return false;  // most texts lack the pattern's words
+  if (whole_text_) {
+    bool ignore_case = literals_.ignore_case;
+    std::string folded = ignore_case ? ascii_lower(text) : std::string();
+    std::string_view key = ignore_case ? std::string_view(folded) : text;
+    return std::binary_search(whole_text_->begin(), whole_text_->end(), key,
+                              [](std::string_view a, std::string_view b) { return a < b; });
+  }
   return search_without_prefilter(text);
 }
 

@@ -5,6 +5,7 @@
 #include <regex>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "analysis/code/regex_literals.h"
 
@@ -29,6 +30,7 @@ class TextRegex {
   std::string pattern_;
   std::regex regex_;
   RequiredLiterals literals_;
+  std::optional<std::vector<std::string>> whole_text_;  // ^(a|b)$: the texts that match, sorted
 };
 
 inline constexpr size_t kRegexInputCap = 8192;

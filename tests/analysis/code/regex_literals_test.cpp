@@ -94,6 +94,23 @@ TEST_CASE("literals on both sides of an unknown piece are each required") {
   CHECK_FALSE(may_contain_match(r, "token.split(',')[1]"));
 }
 
+TEST_CASE("a pattern anchored at both ends over a known set is a set lookup, unless assertions sit inside") {
+  auto names = code::whole_text_matches("^(exec|eval|os\\.system)$", false);
+  REQUIRE(names);
+  CHECK(*names == std::vector<std::string>{"eval", "exec", "os.system"});
+  auto optional_prefix = code::whole_text_matches("^(jwt_)?algs$", true);
+  REQUIRE(optional_prefix);
+  CHECK(*optional_prefix == std::vector<std::string>{"algs", "jwt_algs"});
+  for (const char* pattern : {"^(a|b$)c$", "^a\\bb$", "^a(?=b)b$", "^exec", "exec$", "^a.$", "^a\\$", "^\\w+$"}) {
+    INFO(pattern);
+    CHECK_FALSE(code::whole_text_matches(pattern, false));
+  }
+  auto regex = code::TextRegex::compile("(?i)^(jwt_)?(algorithms|algs)$", nullptr);
+  REQUIRE(regex);
+  for (const char* text : {"algs", "JWT_ALGS", "Algorithms", "jwt_algs ", "xalgs", "jwt_", ""})
+    CHECK(regex->search(text) == regex->search_without_prefilter(text));
+}
+
 TEST_CASE("patterns that require nothing, or that the reader does not follow, rule nothing out") {
   for (const char* pattern : {".*", "a*", "(a|.)", "\\x41", "(?<name>a)", "[[:alpha:]]", "a{2", "\\1",
                               "x|", "[^a]", "\\w+"}) {
