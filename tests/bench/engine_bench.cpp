@@ -23,7 +23,9 @@ std::shared_ptr<const Engine> load_engine() {
   return *loaded;
 }
 
-std::vector<ToolCall> load_corpus(bool shell_only) {
+enum class Calls { all, shell, files };
+
+std::vector<ToolCall> load_corpus(Calls which) {
   std::vector<ToolCall> calls;
   std::ifstream in(std::string(TOOLWALL_SOURCE_DIR) + "/tests/corpus/toolcalls.jsonl");
   std::string line;
@@ -32,19 +34,20 @@ std::vector<ToolCall> load_corpus(bool shell_only) {
     if (line.empty()) continue;
     auto j = nlohmann::json::parse(line);
     auto call = ToolCall::from_json(j["id"], j["agent"], j["tool"], j["arguments"]);
-    if (shell_only && engine && engine->judge(call).kind != toolwall::ToolKind::shell) continue;
+    bool shell = engine && engine->judge(call).kind == toolwall::ToolKind::shell;
+    if ((which == Calls::shell && !shell) || (which == Calls::files && shell)) continue;
     calls.push_back(std::move(call));
   }
   return calls;
 }
 
-void judge_corpus(benchmark::State& state, bool shell_only) {
+void judge_corpus(benchmark::State& state, Calls which) {
   auto engine = load_engine();
   if (!engine) {
     state.SkipWithError("the default policy did not load");
     return;
   }
-  auto calls = load_corpus(shell_only);
+  auto calls = load_corpus(which);
   size_t i = 0;
   for (auto _ : state) {
     benchmark::DoNotOptimize(engine->judge(calls[i]));
@@ -54,10 +57,14 @@ void judge_corpus(benchmark::State& state, bool shell_only) {
 }
 
 void BM_JudgeCorpus(benchmark::State& state) {
-  judge_corpus(state, false);
+  judge_corpus(state, Calls::all);
 }
 void BM_JudgeShellCalls(benchmark::State& state) {
-  judge_corpus(state, true);
+  judge_corpus(state, Calls::shell);
+}
+// Writes, edits and patches: parsing, the code detectors and embedded commands.
+void BM_JudgeFileCalls(benchmark::State& state) {
+  judge_corpus(state, Calls::files);
 }
 
 void BM_PolicyLoad(benchmark::State& state) {
@@ -68,6 +75,7 @@ void BM_PolicyLoad(benchmark::State& state) {
 
 BENCHMARK(BM_JudgeCorpus);
 BENCHMARK(BM_JudgeShellCalls);
+BENCHMARK(BM_JudgeFileCalls);
 BENCHMARK(BM_PolicyLoad)->Unit(benchmark::kMillisecond);
 
 BENCHMARK_MAIN();

@@ -872,28 +872,15 @@ void add_with_placeholders(std::string_view value, uint32_t base, bool python, S
 
 void program_scripts(const SyntaxTree& tree, Language language, const std::string& origin,
                      std::vector<EmbeddedScript>& out) {
-  // Calls in document order, walked with a cursor (ts_node_named_child(i) costs i, a cursor step 1).
-  std::vector<TSNode> calls;
-  TSTreeCursor cursor = ts_tree_cursor_new(tree.root());
+  std::vector<TSNode> stack{tree.root()};
   size_t visited = 0;
-  bool done = false;
-  while (!done && visited < kMaxWalkNodes && calls.size() < kMaxScripts * 8) {
-    TSNode node = ts_tree_cursor_current_node(&cursor);
-    if (ts_node_is_named(node)) {
-      ++visited;
-      std::string_view type = ts_node_type(node);
-      if (type == "call" || type == "call_expression") calls.push_back(node);
-    }
-    if (ts_tree_cursor_goto_first_child(&cursor)) continue;
-    while (!ts_tree_cursor_goto_next_sibling(&cursor))
-      if (!ts_tree_cursor_goto_parent(&cursor)) {
-        done = true;
-        break;
-      }
-  }
-  ts_tree_cursor_delete(&cursor);
-  for (TSNode node : calls) {
-    if (out.size() >= kMaxScripts) break;
+  while (!stack.empty() && visited++ < kMaxWalkNodes && out.size() < kMaxScripts) {
+    TSNode node = stack.back();
+    stack.pop_back();
+    for (uint32_t i = ts_node_named_child_count(node); i-- > 0;)
+      stack.push_back(ts_node_named_child(node, i));
+    std::string_view type = ts_node_type(node);
+    if (type != "call" && type != "call_expression") continue;
     auto runner = runner_call(tree, node, language);
     if (!runner) continue;
     ScriptBuilder b;
