@@ -21,9 +21,6 @@ bool ends_with(std::string_view text, std::string_view suffix) {
 bool starts_with(std::string_view text, std::string_view prefix) {
   return text.substr(0, prefix.size()) == prefix;
 }
-bool contains(std::string_view text, std::string_view part) {
-  return text.find(part) != std::string_view::npos;
-}
 
 std::string_view basename(std::string_view path) {
   auto slash = path.rfind('/');
@@ -36,9 +33,11 @@ std::string_view extension(std::string_view base) {
 }
 
 // "/x/.git/hooks/pre-commit" and "x/.git/hooks/…" alike: match path segments anywhere.
-bool has_segment(const std::string& path, std::string_view segment) {
-  std::string needle = "/" + std::string(segment);
-  return contains("/" + path, needle);
+bool has_segment(std::string_view path, std::string_view segment) {
+  // segment at the start of path or right after a '/' (no copies: this runs dozens of times a file)
+  for (size_t at = path.find(segment); at != std::string_view::npos; at = path.find(segment, at + 1))
+    if (at == 0 || path[at - 1] == '/') return true;
+  return false;
 }
 
 constexpr std::array<std::string_view, 16> kShellRcNames{

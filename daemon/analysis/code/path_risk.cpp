@@ -11,8 +11,11 @@ namespace {
 bool starts_with(std::string_view text, std::string_view prefix) {
   return text.substr(0, prefix.size()) == prefix;
 }
-bool has_segment(const std::string& path, std::string_view segment) {
-  return ("/" + path).find("/" + std::string(segment)) != std::string::npos;
+bool has_segment(std::string_view path, std::string_view segment) {
+  // segment at the start of path or right after a '/' (no copies: this runs dozens of times a file)
+  for (size_t at = path.find(segment); at != std::string_view::npos; at = path.find(segment, at + 1))
+    if (at == 0 || path[at - 1] == '/') return true;
+  return false;
 }
 
 Marker marker(const std::string& name, const std::string& detail, const std::string& path) {
