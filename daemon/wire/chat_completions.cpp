@@ -654,6 +654,14 @@ bool ChatCompletionsDialect::handles(std::string_view method, std::string_view p
 
 Expected<std::optional<std::string>, WireError> ChatCompletionsDialect::filter_body(std::string_view body,
                                                                                    const JudgeContext& ctx) const {
+  if (!could_name_a_call(body)) {
+    // Nothing in it can be a call, so it leaves unchanged: validate it without building a tree
+    // (most responses are text; the tree was most of the proxy's allocations).
+    size_t start = body.find_first_not_of(" \t\r\n");
+    bool object = start != std::string_view::npos && body[start] == '{';
+    if (object && !json_depth_exceeds(body, ctx.limits.max_json_depth) && Json::accept(body))
+      return std::optional<std::string>();
+  }
   auto parsed = parse_limited(body, ctx.limits);
   if (!parsed || !parsed->is_object()) {
     if (ctx.counters) ++ctx.counters->upstream_malformed;
