@@ -266,8 +266,8 @@ TEST_CASE("oversized headers get a 431 and the connection closed") {
 }
 
 TEST_CASE("a flood of idle connections does not crash the proxy, which serves again once they go") {
-  // The proxy has no connection limit (reported as missing): the defined outcome today is that it
-  // survives, holds each idle connection until client_idle, and serves the next request.
+  // Under limits.max_connections (default 4096) a flood of idle connections is held until client_idle,
+  // and the next request is served; floods over the limit are connection_limit_test.cpp's.
   auto body = chat_body_with_call("call_f", kAllowed);
   Upstream upstream([&](const SeenRequest&) { return Script{send(json_head(200, body.size()) + body)}; });
   Proxy proxy(upstream.port(), engine(), [](toolwall::proxy::ProxyConfig& c) { c.timeouts.client_idle = milliseconds(1000); });
