@@ -33,8 +33,6 @@ std::pair<std::string, std::string> fuzz_write(const std::string& name) {
   return {input.substr(1, eol - 1), input.substr(eol + 1)};
 }
 
-}  // namespace
-
 // CPU seconds this thread spends in work().
 template <class Work>
 double cpu_seconds(Work&& work) {
@@ -42,6 +40,8 @@ double cpu_seconds(Work&& work) {
   work();
   return static_cast<double>(code::thread_cpu_micros() - started) / 1e6;
 }
+
+}  // namespace
 
 TEST_CASE("the JavaScript write that once hung assigned_values ends within the budget") {
   auto [path, content] = fuzz_write("js-write-hangs-assigned-values");
