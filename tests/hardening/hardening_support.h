@@ -9,6 +9,7 @@
 #include <string>
 
 #include "core/diagnostic.h"
+#include "engine/default_engine.h"
 #include "engine/engine.h"
 
 namespace toolwall::hardening {
@@ -30,15 +31,10 @@ inline std::chrono::duration<double> budget(double seconds) {
   return std::chrono::duration<double>(seconds * kSanitizerSlowdown);
 }
 
+// The shipped engine (one loader for all tests: tests/engine/default_engine.h); a load failure throws.
 inline std::shared_ptr<const engine::Engine> default_engine() {
-  static std::shared_ptr<const engine::Engine> engine = [] {
-    engine::EngineOptions options;
-    options.policy_path = std::string(TOOLWALL_SOURCE_DIR) + "/rules/default.yaml";
-    options.profiles_path = std::string(TOOLWALL_SOURCE_DIR) + "/config/agents.yaml";
-    auto loaded = engine::Engine::load(options);
-    if (!loaded) throw std::runtime_error("default engine did not load: " + to_string(loaded.error()));
-    return loaded.value();
-  }();
+  auto engine = toolwall::testing::default_engine();
+  if (!engine) throw std::runtime_error("default engine did not load (its errors are on stderr)");
   return engine;
 }
 

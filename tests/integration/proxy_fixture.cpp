@@ -7,19 +7,14 @@
 #include <filesystem>
 #include <fstream>
 
+#include "engine/default_engine.h"
 #include "engine/engine.h"
 
 namespace toolwall::test {
 
 std::shared_ptr<const Judge> real_engine() {
-  static std::shared_ptr<const Judge> engine = [] {
-    engine::EngineOptions options;
-    options.policy_path = std::string(TOOLWALL_SOURCE_DIR) + "/rules/default.yaml";
-    options.profiles_path = std::string(TOOLWALL_SOURCE_DIR) + "/config/agents.yaml";
-    auto loaded = engine::Engine::load(options);
-    if (!loaded) FAIL("the default policy did not load:\n" << to_string(loaded.error()));
-    return std::shared_ptr<const Judge>(*loaded);
-  }();
+  auto engine = testing::default_engine();
+  if (!engine) FAIL("the default policy did not load (its errors are on stderr)");
   return engine;
 }
 
