@@ -43,9 +43,9 @@ struct SettledCall {
 using ApplyRewrite = std::function<bool(const nlohmann::json& new_arguments, std::string& sent_instead)>;
 
 // Judges the call (or takes the preset verdict of a wire limit), counts it, reports it to the sink and
-// decides how the client sees it.
+// decides how the client sees it. `choice`: the response choice it belongs to (chat completions' n > 1).
 SettledCall settle_call(ToolCall call, const std::optional<Verdict>& preset, const JudgeContext& ctx,
-                        const ApplyRewrite& apply_rewrite);
+                        const ApplyRewrite& apply_rewrite, int choice = 0);
 
 // The verdict given to a call the stream cut off before it was complete.
 Verdict incomplete_call_verdict(const std::string& why);

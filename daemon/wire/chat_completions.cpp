@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <vector>
 
+#include "wire/call_outcome.h"
 #include "wire/sse_stream_filter.h"
 
 namespace toolwall::wire {
@@ -149,22 +150,19 @@ ToolCall to_tool_call(const BodyCall& wire_call, const JudgeContext& ctx, std::o
                              nlohmann::json::parse(dump(args), nullptr, false));
 }
 
-// A custom tool call's input as a ToolCall {"input": …}; invalid when the input is missing, not a
-// string, or over the size cap.
-ToolCall custom_call(const std::string& id, const std::string& name, const Json* input, const JudgeContext& ctx) {
+// A custom tool call's input as a ToolCall {"input": …}, like the Responses API's custom_tool_call;
+// invalid when the input is missing or not a string, blocked unread (preset) over the size cap.
+ToolCall custom_call(const std::string& id, const std::string& name, const Json* input, const JudgeContext& ctx,
+                     std::optional<Verdict>& preset) {
+  if (input && input->is_string() && input->get_ref<const std::string&>().size() > ctx.limits.max_tool_argument_bytes)
+    return oversized_call(id, name, ctx, preset);
   ToolCall call = bare_call(id, ctx.exchange.agent, name);
   if (!input || !input->is_string()) {
     call.arguments_valid = false;
     call.arguments_error = "a tool call without a function or a custom input string";
     return call;
   }
-  const auto& text = input->get_ref<const std::string&>();
-  if (text.size() > ctx.limits.max_tool_argument_bytes) {
-    call.arguments_valid = false;
-    call.arguments_error = "tool-call arguments exceed " + std::to_string(ctx.limits.max_tool_argument_bytes) + " bytes";
-    return call;
-  }
-  call.arguments = nlohmann::json{{"input", text}};
+  call.arguments = nlohmann::json{{"input", input->get<std::string>()}};
   return call;
 }
 
@@ -212,32 +210,29 @@ bool filter_message(Json& choice, int choice_index, const JudgeContext& ctx) {
     return false;
   };
 
-  // A custom (freeform) tool call: {"type": "custom", "custom": {"name", "input"}}; the engine reads
-  // its text as {"input": …}, like the Responses API's custom_tool_call.
+  // A custom (freeform) tool call, {"type": "custom", "custom": {"name", "input"}}, settled by the
+  // dialects' shared settle_call.
   auto judge_custom = [&](Json& custom_object, const std::string& id) -> bool /*keep*/ {
     ++calls;
     std::string name = string_or_empty(custom_object, "name");
-    ToolCall call = custom_call(id, name, custom_object.find("input") == custom_object.end()
-                                              ? nullptr : &custom_object["input"], ctx);
+    auto input = custom_object.find("input");
     std::optional<Verdict> preset;
-    if (!call.arguments_valid && call.arguments_error.rfind("tool-call arguments exceed", 0) == 0)
-      preset = wire_block(call.arguments_error);
-    Verdict verdict = decide(call, preset, ctx);
-    if (passes(verdict)) {
-      report(std::move(call), verdict, choice_index, {}, ctx);
-      return true;
-    }
+    ToolCall call = custom_call(id, name, input == custom_object.end() ? nullptr : &*input, ctx, preset);
+    SettledCall settled = settle_call(
+        std::move(call), preset, ctx,
+        [&custom_object](const nlohmann::json& arguments, std::string& sent) {
+          auto new_input = arguments.find("input");
+          if (new_input == arguments.end() || !new_input->is_string()) return false;
+          sent = new_input->get<std::string>();
+          custom_object["input"] = sent;
+          return true;
+        },
+        choice_index);
+    if (settled.settlement == Settlement::pass) return true;
     changed = true;
-    if (auto input = rewritten_input(verdict)) {
-      custom_object["input"] = *input;
-      report(std::move(call), verdict, choice_index, *input, ctx);
-      return true;
-    }
-    if (verdict.action == Action::rewrite) verdict.action = Action::block;
-    std::string text = explanation_for(verdict, name);
-    explanations.push_back(text);
+    if (settled.settlement == Settlement::rewrite) return true;
+    explanations.push_back(settled.explanation);
     ++removed;
-    report(std::move(call), verdict, choice_index, text, ctx);
     return false;
   };
 
@@ -536,9 +531,9 @@ class ChatStreamFilter final : public SseStreamFilter {
       call.arguments_error = preset->error;
     } else if (held.type == "custom") {
       Json input = held.arguments;
-      call = custom_call(id, held.name, &input, ctx_);
+      call = custom_call(id, held.name, &input, ctx_, preset);
     } else if (!held.legacy && !held.type.empty() && held.type != "function") {
-      call = custom_call(id, held.name.empty() ? held.type : held.name, nullptr, ctx_);  // unknown shape: fail closed
+      call = custom_call(id, held.name.empty() ? held.type : held.name, nullptr, ctx_, preset);  // unknown shape: fail closed
     } else {
       call = ToolCall::from_wire(id, ctx_.exchange.agent, held.name, held.arguments);
     }
