@@ -21,6 +21,16 @@ ToolCall invalid_call(const OrderedJson& item, std::string tool, std::string why
   return call;
 }
 
+// A call item read into the engine's ToolCall (invalid_call's counterpart).
+ToolCall read_call(const OrderedJson& item, std::string tool, nlohmann::json arguments, const JudgeContext& ctx) {
+  ToolCall call;
+  call.id = call_id_of(item);
+  call.agent = ctx.exchange.agent;
+  call.tool = std::move(tool);
+  call.arguments = std::move(arguments);
+  return call;
+}
+
 ToolCall function_call(const OrderedJson& item, const JudgeContext& ctx, std::optional<Verdict>& preset) {
   std::string name = string_member(item, "name");
   auto args = item.find("arguments");
@@ -43,12 +53,7 @@ ToolCall custom_tool_call(const OrderedJson& item, const JudgeContext& ctx, std:
   const auto& text = input->get_ref<const std::string&>();
   if (text.size() > ctx.limits.max_tool_argument_bytes)
     return oversized_call(call_id_of(item), name, ctx, preset);
-  ToolCall call;
-  call.id = call_id_of(item);
-  call.agent = ctx.exchange.agent;
-  call.tool = std::move(name);
-  call.arguments = nlohmann::json{{"input", text}};
-  return call;
+  return read_call(item, std::move(name), nlohmann::json{{"input", text}}, ctx);
 }
 
 // The built-in local shell: action.command is an argv, read like Codex's shell{command, workdir}.
@@ -69,14 +74,10 @@ ToolCall local_shell_call(const OrderedJson& item, const JudgeContext& ctx, std:
     argv.push_back(word.get<std::string>());
   }
   if (bytes > ctx.limits.max_tool_argument_bytes) return oversized_call(call_id_of(item), kTool, ctx, preset);
-  ToolCall call;
-  call.id = call_id_of(item);
-  call.agent = ctx.exchange.agent;
-  call.tool = kTool;
-  call.arguments = nlohmann::json{{"command", std::move(argv)}};
+  nlohmann::json arguments{{"command", std::move(argv)}};
   std::string workdir = string_member(*action, "working_directory");
-  if (!workdir.empty()) call.arguments["workdir"] = workdir;
-  return call;
+  if (!workdir.empty()) arguments["workdir"] = workdir;
+  return read_call(item, kTool, std::move(arguments), ctx);
 }
 
 // The hosted shell tool: action.commands run one after another in the client's shell, so they are
@@ -96,12 +97,7 @@ ToolCall shell_call(const OrderedJson& item, const JudgeContext& ctx, std::optio
     script += command.get_ref<const std::string&>();
     if (script.size() > ctx.limits.max_tool_argument_bytes) return oversized_call(call_id_of(item), kTool, ctx, preset);
   }
-  ToolCall call;
-  call.id = call_id_of(item);
-  call.agent = ctx.exchange.agent;
-  call.tool = kTool;
-  call.arguments = nlohmann::json{{"command", std::move(script)}};
-  return call;
+  return read_call(item, kTool, nlohmann::json{{"command", std::move(script)}}, ctx);
 }
 
 // Every line of a created file's text as patch '+' lines (the diff may already carry them).
@@ -150,12 +146,7 @@ ToolCall apply_patch_call(const OrderedJson& item, const JudgeContext& ctx, std:
   }
   if (!patch.empty() && patch.back() != '\n') patch.push_back('\n');
   patch += "*** End Patch\n";
-  ToolCall call;
-  call.id = call_id_of(item);
-  call.agent = ctx.exchange.agent;
-  call.tool = kTool;
-  call.arguments = nlohmann::json{{"input", std::move(patch)}};
-  return call;
+  return read_call(item, kTool, nlohmann::json{{"input", std::move(patch)}}, ctx);
 }
 
 bool rewrite_shell_call(OrderedJson& item, const nlohmann::json& new_arguments, std::string& sent) {
