@@ -48,7 +48,6 @@ class HostMatcher {
 
 // Lower-case, strip brackets, a trailing dot and a port: "[::1]:8080" → "::1", "Api.X.com:443" → "api.x.com".
 std::string normalise_host(std::string_view host);
-bool is_local_host(std::string_view normalised_host);
 
 // A Claude-Code-style command rule: "npm test" (exactly these words) or "npm test:*" (these words first).
 class CommandPrefix {

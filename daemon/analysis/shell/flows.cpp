@@ -10,6 +10,7 @@
 #include "analysis/shell/markers.h"
 #include "analysis/shell/walker.h"
 #include "analysis/shell/words.h"
+#include "core/hosts.h"
 
 namespace toolwall::shell {
 namespace {
@@ -305,9 +306,8 @@ void Walker::analyse_payload(const std::string& text, std::string_view kind, con
 void Walker::persisted_network_client(const Facts& scratch, const std::string& path, Span span) {
   static const std::set<std::string_view> clients{"curl", "wget", "nc", "ncat", "netcat", "socat", "telnet", "ssh",
                                                   "scp", "rsync", "sftp", "ftp", "tftp", "aria2c", "http", "https"};
-  auto remote = std::find_if(scratch.hosts.begin(), scratch.hosts.end(), [](const std::string& host) {
-    return !(host == "localhost" || host.rfind("127.", 0) == 0 || host == "::1" || host == "[::1]" || host == "0.0.0.0");
-  });
+  auto remote = std::find_if(scratch.hosts.begin(), scratch.hosts.end(),
+                             [](const std::string& host) { return !is_local_host(host); });
   if (remote == scratch.hosts.end()) return;
   for (const auto& command : scratch.commands) {
     if (command.argv.empty() || !clients.count(command.name)) continue;
