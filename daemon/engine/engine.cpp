@@ -5,9 +5,9 @@
 #include <sstream>
 
 #include "analysis/code/analyzer.h"
-#include "engine/nested_calls.h"
 #include "analysis/shell/rewrite.h"
 #include "analysis/shell/shell_analyzer.h"
+#include "engine/nested_calls.h"
 
 namespace toolwall::engine {
 

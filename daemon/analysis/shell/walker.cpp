@@ -815,6 +815,100 @@ Word Walker::eval_word(TSNode node, bool run_substitutions, bool in_quotes, int 
   return word;
 }
 
+namespace {
+
+std::string case_mapped(std::string text, bool upper, bool all) {
+  for (size_t i = 0; i < text.size() && (all || i == 0); ++i)
+    text[i] = static_cast<char>(upper ? std::toupper(static_cast<unsigned char>(text[i]))
+                                      : std::tolower(static_cast<unsigned char>(text[i])));
+  return text;
+}
+
+bool has_glob(std::string_view pattern) { return pattern.find_first_of("*?[\\$`") != std::string_view::npos; }
+
+std::optional<long> small_number(std::string_view text) {
+  while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
+  if (text.empty() || text.size() > 6) return std::nullopt;
+  size_t i = text[0] == '-' ? 1 : 0;
+  if (i == text.size()) return std::nullopt;
+  for (size_t j = i; j < text.size(); ++j)
+    if (!std::isdigit(static_cast<unsigned char>(text[j]))) return std::nullopt;
+  return std::stol(std::string(text));
+}
+
+// ${v,,} ${v^^} ${v/a/b} ${v//a/b} ${v:1:3} ${v#a} ${v%a} on a known value, with literal patterns:
+// the forms obfuscation uses to build a command name. Anything else stays unknown.
+std::optional<std::string> apply_parameter_operator(const std::string& value, std::string_view raw,
+                                                    std::string_view name, std::string_view index) {
+  if (raw.size() < 4 || raw.substr(0, 2) != "${" || raw.back() != '}') return std::nullopt;
+  std::string_view op = raw.substr(2, raw.size() - 3);
+  if (op.substr(0, name.size()) != name) return std::nullopt;
+  op.remove_prefix(name.size());
+  if (!index.empty()) {
+    if (op.empty() || op[0] != '[') return std::nullopt;
+    size_t close = op.find(']');
+    if (close == std::string_view::npos) return std::nullopt;
+    op.remove_prefix(close + 1);
+  }
+  if (op == ",,") return case_mapped(value, false, true);
+  if (op == ",") return case_mapped(value, false, false);
+  if (op == "^^") return case_mapped(value, true, true);
+  if (op == "^") return case_mapped(value, true, false);
+  if (!op.empty() && op[0] == '/') {
+    op.remove_prefix(1);
+    char mode = 0;
+    if (!op.empty() && (op[0] == '/' || op[0] == '#' || op[0] == '%')) {
+      mode = op[0];
+      op.remove_prefix(1);
+    }
+    size_t slash = op.find('/');
+    std::string_view pattern = op.substr(0, slash);
+    std::string_view replacement = slash == std::string_view::npos ? std::string_view() : op.substr(slash + 1);
+    if (pattern.empty() || has_glob(pattern) || has_glob(replacement)) return std::nullopt;
+    std::string out = value;
+    if (mode == '#') {
+      if (out.rfind(pattern, 0) == 0) out.replace(0, pattern.size(), replacement);
+    } else if (mode == '%') {
+      if (out.size() >= pattern.size() && out.compare(out.size() - pattern.size(), pattern.size(), pattern) == 0)
+        out.replace(out.size() - pattern.size(), pattern.size(), replacement);
+    } else {
+      for (size_t at = out.find(pattern); at != std::string::npos; at = out.find(pattern, at + replacement.size())) {
+        out.replace(at, pattern.size(), replacement);
+        if (mode != '/') break;
+      }
+    }
+    return out;
+  }
+  if (!op.empty() && op[0] == ':' && (op.size() < 2 || std::string_view("-=?+").find(op[1]) == std::string_view::npos)) {
+    op.remove_prefix(1);
+    size_t colon = op.find(':');
+    auto offset = small_number(op.substr(0, colon));
+    if (!offset) return std::nullopt;
+    long size = static_cast<long>(value.size());
+    long start = *offset < 0 ? std::max(0L, size + *offset) : std::min(size, *offset);
+    long length = size - start;
+    if (colon != std::string_view::npos) {
+      auto wanted = small_number(op.substr(colon + 1));
+      if (!wanted) return std::nullopt;
+      length = *wanted < 0 ? std::max(0L, size - start + *wanted) : std::min(length, *wanted);
+    }
+    return value.substr(static_cast<size_t>(start), static_cast<size_t>(length));
+  }
+  if (!op.empty() && (op[0] == '#' || op[0] == '%')) {
+    bool prefix = op[0] == '#';
+    op.remove_prefix(op.size() > 1 && op[1] == op[0] ? 2 : 1);
+    if (op.empty() || has_glob(op)) return std::nullopt;
+    std::string out = value;
+    if (prefix && out.rfind(op, 0) == 0) out.erase(0, op.size());
+    if (!prefix && out.size() >= op.size() && out.compare(out.size() - op.size(), op.size(), op) == 0)
+      out.erase(out.size() - op.size());
+    return out;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 void Walker::eval_part(TSNode node, Word& word, bool run, bool in_quotes, int depth) {
   if (depth > limits_.max_tree_depth) {
     limit("syntax tree deeper than " + std::to_string(limits_.max_tree_depth));
@@ -997,100 +1091,6 @@ void Walker::eval_part(TSNode node, Word& word, bool run, bool in_quotes, int de
     return;
   }
   word.text += raw;
-}
-
-namespace {
-
-std::string case_mapped(std::string text, bool upper, bool all) {
-  for (size_t i = 0; i < text.size() && (all || i == 0); ++i)
-    text[i] = static_cast<char>(upper ? std::toupper(static_cast<unsigned char>(text[i]))
-                                      : std::tolower(static_cast<unsigned char>(text[i])));
-  return text;
-}
-
-bool has_glob(std::string_view pattern) { return pattern.find_first_of("*?[\\$`") != std::string_view::npos; }
-
-std::optional<long> small_number(std::string_view text) {
-  while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
-  if (text.empty() || text.size() > 6) return std::nullopt;
-  size_t i = text[0] == '-' ? 1 : 0;
-  if (i == text.size()) return std::nullopt;
-  for (size_t j = i; j < text.size(); ++j)
-    if (!std::isdigit(static_cast<unsigned char>(text[j]))) return std::nullopt;
-  return std::stol(std::string(text));
-}
-
-}  // namespace
-
-// ${v,,} ${v^^} ${v/a/b} ${v//a/b} ${v:1:3} ${v#a} ${v%a} on a known value, with literal patterns:
-// the forms obfuscation uses to build a command name. Anything else stays unknown.
-std::optional<std::string> Walker::apply_parameter_operator(const std::string& value, std::string_view raw,
-                                                            std::string_view name, std::string_view index) {
-  if (raw.size() < 4 || raw.substr(0, 2) != "${" || raw.back() != '}') return std::nullopt;
-  std::string_view op = raw.substr(2, raw.size() - 3);
-  if (op.substr(0, name.size()) != name) return std::nullopt;
-  op.remove_prefix(name.size());
-  if (!index.empty()) {
-    if (op.empty() || op[0] != '[') return std::nullopt;
-    size_t close = op.find(']');
-    if (close == std::string_view::npos) return std::nullopt;
-    op.remove_prefix(close + 1);
-  }
-  if (op == ",,") return case_mapped(value, false, true);
-  if (op == ",") return case_mapped(value, false, false);
-  if (op == "^^") return case_mapped(value, true, true);
-  if (op == "^") return case_mapped(value, true, false);
-  if (!op.empty() && op[0] == '/') {
-    op.remove_prefix(1);
-    char mode = 0;
-    if (!op.empty() && (op[0] == '/' || op[0] == '#' || op[0] == '%')) {
-      mode = op[0];
-      op.remove_prefix(1);
-    }
-    size_t slash = op.find('/');
-    std::string_view pattern = op.substr(0, slash);
-    std::string_view replacement = slash == std::string_view::npos ? std::string_view() : op.substr(slash + 1);
-    if (pattern.empty() || has_glob(pattern) || has_glob(replacement)) return std::nullopt;
-    std::string out = value;
-    if (mode == '#') {
-      if (out.rfind(pattern, 0) == 0) out.replace(0, pattern.size(), replacement);
-    } else if (mode == '%') {
-      if (out.size() >= pattern.size() && out.compare(out.size() - pattern.size(), pattern.size(), pattern) == 0)
-        out.replace(out.size() - pattern.size(), pattern.size(), replacement);
-    } else {
-      for (size_t at = out.find(pattern); at != std::string::npos; at = out.find(pattern, at + replacement.size())) {
-        out.replace(at, pattern.size(), replacement);
-        if (mode != '/') break;
-      }
-    }
-    return out;
-  }
-  if (!op.empty() && op[0] == ':' && (op.size() < 2 || std::string_view("-=?+").find(op[1]) == std::string_view::npos)) {
-    op.remove_prefix(1);
-    size_t colon = op.find(':');
-    auto offset = small_number(op.substr(0, colon));
-    if (!offset) return std::nullopt;
-    long size = static_cast<long>(value.size());
-    long start = *offset < 0 ? std::max(0L, size + *offset) : std::min(size, *offset);
-    long length = size - start;
-    if (colon != std::string_view::npos) {
-      auto wanted = small_number(op.substr(colon + 1));
-      if (!wanted) return std::nullopt;
-      length = *wanted < 0 ? std::max(0L, size - start + *wanted) : std::min(length, *wanted);
-    }
-    return value.substr(static_cast<size_t>(start), static_cast<size_t>(length));
-  }
-  if (!op.empty() && (op[0] == '#' || op[0] == '%')) {
-    bool prefix = op[0] == '#';
-    op.remove_prefix(op.size() > 1 && op[1] == op[0] ? 2 : 1);
-    if (op.empty() || has_glob(op)) return std::nullopt;
-    std::string out = value;
-    if (prefix && out.rfind(op, 0) == 0) out.erase(0, op.size());
-    if (!prefix && out.size() >= op.size() && out.compare(out.size() - op.size(), op.size(), op) == 0)
-      out.erase(out.size() - op.size());
-    return out;
-  }
-  return std::nullopt;
 }
 
 Word Walker::lookup_variable(std::string_view name, std::string_view index, std::string_view source) {

@@ -94,8 +94,6 @@ class Walker {
   // -- commands (flows.cpp)
   Stream run(Invocation inv, const Stream& in, int depth);
   void persisted_network_client(const Facts& scratch, const std::string& path, Span span);
-  std::optional<std::string> apply_parameter_operator(const std::string& value, std::string_view raw,
-                                                      std::string_view name, std::string_view index);
   void track_directory_change(const std::vector<std::string>& args);
   std::vector<std::string> paths_from_working_directory(const std::string& name,
                                                         const std::vector<std::string>& args) const;
