@@ -461,10 +461,10 @@ void Walker::track_directory_change(const std::vector<std::string>& args) {
   working_directory_ = (working_directory_.empty() ? std::string(".") : working_directory_) + "/" + target;
 }
 
-std::vector<std::string> Walker::paths_from_working_directory(const std::string& name,
-                                                              const std::vector<std::string>& args) const {
+std::optional<std::vector<std::string>> Walker::paths_from_working_directory(
+    const std::string& name, const std::vector<std::string>& args) const {
   static const std::set<std::string_view> path_takers{"rm", "shred", "find"};
-  if (working_directory_.empty() || !path_takers.count(name)) return args;
+  if (working_directory_.empty() || !path_takers.count(name)) return std::nullopt;  // args as they are
   std::vector<std::string> resolved = args;
   for (auto& arg : resolved) {
     if (arg.empty() || arg[0] == '-' || arg[0] == '/' || arg[0] == '~' || arg.find('=') != std::string::npos) continue;
@@ -479,7 +479,8 @@ Stream Walker::model(Invocation& inv, const Stream& in, int depth) {
   std::vector<std::string> args;
   for (size_t i = 1; i < inv.argv.size(); ++i) args.push_back(inv.argv[i].text);
   if (name == "cd" || name == "pushd") track_directory_change(args);
-  for (auto& hit : command_markers(name, paths_from_working_directory(name, args)))
+  auto from_cd = paths_from_working_directory(name, args);
+  for (auto& hit : command_markers(name, from_cd ? *from_cd : args))
     add_marker(std::move(hit.name), std::move(hit.detail), inv.span);
 
   // `docker run IMAGE sh -c "…"`, `kubectl exec POD -- bash -c "…"`: the script runs (in a container,

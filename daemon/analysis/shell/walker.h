@@ -95,8 +95,9 @@ class Walker {
   Stream run(Invocation inv, const Stream& in, int depth);
   void persisted_network_client(const Facts& scratch, const std::string& path, Span span);
   void track_directory_change(const std::vector<std::string>& args);
-  std::vector<std::string> paths_from_working_directory(const std::string& name,
-                                                        const std::vector<std::string>& args) const;
+  // The arguments with relative paths resolved against a `cd` target; nullopt when nothing changes.
+  std::optional<std::vector<std::string>> paths_from_working_directory(const std::string& name,
+                                                                       const std::vector<std::string>& args) const;
   Stream model(Invocation& inv, const Stream& in, int depth);
   Stream model_network(Invocation& inv, const Stream& in);
   Stream model_shell(Invocation& inv, const Stream& in, int depth);
