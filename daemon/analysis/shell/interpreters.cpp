@@ -159,6 +159,10 @@ std::vector<std::string> call_strings(std::string_view code, std::string_view to
   return out;
 }
 
+void add_unique(std::vector<std::string>& list, const std::string& item) {
+  if (std::find(list.begin(), list.end(), item) == list.end()) list.push_back(item);
+}
+
 // `require('https').request(…)` reads as `https.request(…)`, so one list of API names covers both.
 std::string inline_module_requires(std::string_view code) {
   std::string out;
@@ -225,16 +229,14 @@ CodeReading read_code(std::string_view language, std::string_view original_code)
     bool address_like = !value.empty() && value.size() < 256 && value.find_first_not_of("0123456789.") == std::string::npos &&
                         std::count(value.begin(), value.end(), '.') == 3;
     if (address_like && has_any(code, {"connect", "Socket", "socket", "fsockopen"})) {
-      if (std::find(reading.hosts.begin(), reading.hosts.end(), value) == reading.hosts.end()) reading.hosts.push_back(value);
+      add_unique(reading.hosts, value);
     }
     bool host_value = value.size() < 256 && value.find_first_of(" /:") == std::string::npos &&
                       value.find('.') != std::string::npos && follows_host_key(code, literal.first);
-    if (host_value && std::find(reading.hosts.begin(), reading.hosts.end(), value) == reading.hosts.end())
-      reading.hosts.push_back(value);
+    if (host_value) add_unique(reading.hosts, value);
     if (is_url(value)) {
       std::string host = host_of(value);
-      if (!host.empty() && std::find(reading.hosts.begin(), reading.hosts.end(), host) == reading.hosts.end())
-        reading.hosts.push_back(host);
+      if (!host.empty()) add_unique(reading.hosts, host);
     }
   }
   static const std::array<std::string_view, 34> network_apis{
@@ -287,9 +289,7 @@ CodeReading read_code(std::string_view language, std::string_view original_code)
     if (call == "`" && (language == "python" || language == "node" || language == "awk")) continue;
     if (call == "exec(" && language == "python") continue;  // python's exec runs Python, not a shell
     for (auto& text : call_strings(code, call))
-      if (!text.empty() && std::find(reading.shell_strings.begin(), reading.shell_strings.end(), text) ==
-                               reading.shell_strings.end())
-        reading.shell_strings.push_back(text);
+      if (!text.empty()) add_unique(reading.shell_strings, text);
   }
   // os.system(base64.b64decode('…').decode()), execSync(atob('…')): a payload decoded inside the code
   // and handed to a shell is that shell command, like `echo … | base64 -d | sh`.
@@ -304,8 +304,7 @@ CodeReading read_code(std::string_view language, std::string_view original_code)
       bool printable = std::all_of(decoded->begin(), decoded->end(), [](char c) {
         return c == '\n' || c == '\t' || (static_cast<unsigned char>(c) >= 0x20 && static_cast<unsigned char>(c) < 0x7f);
       });
-      if (printable && std::find(reading.shell_strings.begin(), reading.shell_strings.end(), *decoded) == reading.shell_strings.end())
-        reading.shell_strings.push_back(*decoded);
+      if (printable) add_unique(reading.shell_strings, *decoded);
     }
   }
   if (language == "awk") {
