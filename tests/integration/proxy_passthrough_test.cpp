@@ -4,6 +4,7 @@
 #include "http_client.h"
 #include "proxy/headers.h"
 #include "proxy_fixture.h"
+#include "support/refusing_port.h"
 #include "wire/dialect.h"
 
 using namespace toolwall;
@@ -91,13 +92,9 @@ TEST_CASE("a pooled upstream connection the upstream closed is replaced transpar
 }
 
 TEST_CASE("an unreachable upstream is a 502 with a JSON error") {
-  uint16_t dead_port;
-  {
-    ScriptedUpstream gone([](const RecordedRequest&) { return Script{}; });
-    dead_port = gone.port();
-  }
+  testing::RefusingPort dead;
   ProxyFixture proxy([](const RecordedRequest&) { return Script{}; },
-                     [dead_port](proxy::ProxyConfig& c) { c.upstream.port = dead_port; });
+                     [port = dead.port()](proxy::ProxyConfig& c) { c.upstream.port = port; });
   auto res = http_request(proxy.port(), "POST", "/v1/chat/completions", chat_request(false));
   CHECK(res.status == 502);
   CHECK(nlohmann::json::parse(res.body)["error"]["code"] == "upstream_unreachable");

@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 
 #include "../hardening_support.h"
+#include "support/refusing_port.h"
 #include "../wire_support.h"
 
 using namespace toolwall::hardening;
@@ -35,9 +36,8 @@ bool served_after(Proxy& proxy) {
 }  // namespace
 
 TEST_CASE("an upstream that refuses connections gets the client a 502 naming it unreachable") {
-  uint16_t dead_port = 0;
-  ::close(listen_loopback(dead_port));
-  Proxy proxy(dead_port, engine());
+  toolwall::testing::RefusingPort dead;
+  Proxy proxy(dead.port(), engine());
   auto reply = http_exchange(proxy.port(), chat_request(false));
   CHECK(reply.status == 502);
   CHECK(reply.body.find("upstream_unreachable") != std::string::npos);
