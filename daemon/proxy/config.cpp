@@ -49,7 +49,7 @@ struct Reader {
   }
 
   // Sizes: a byte count, or a number with KiB/MiB/GiB (or K/M/G, KB/MB/GB taken as binary too).
-  void size(const YAML::Node& node, const std::string& key, size_t& out) {
+  void size(const YAML::Node& node, const std::string& key, size_t& out, bool zero_allowed = false) {
     auto value = scalar(node, key);
     if (!value) return;
     const std::string& s = *value;
@@ -62,8 +62,9 @@ struct Reader {
                                                        {"MB", 1ull << 20}, {"MiB", 1ull << 20}, {"G", 1ull << 30},
                                                        {"GB", 1ull << 30}, {"GiB", 1ull << 30}};
     auto unit_it = units.find(unit);
-    if (ec != std::errc() || end == s.data() || unit_it == units.end() || number == 0) {
-      error(node, "'" + key + "' must be a positive size such as 65536, 64KiB or 4MiB, not '" + s + "'");
+    if (ec != std::errc() || end == s.data() || unit_it == units.end() || (number == 0 && !zero_allowed)) {
+      error(node, "'" + key + "' must be a " + (zero_allowed ? "" : "positive ") +
+                      "size such as 65536, 64KiB or 4MiB, not '" + s + "'");
       return;
     }
     out = number * unit_it->second;
@@ -175,11 +176,19 @@ void read_config(Reader& r, const YAML::Node& root, ProxyConfig& c) {
                {"max_sse_event", s(c.wire.max_sse_event_bytes)},
                {"max_tool_arguments", s(c.wire.max_tool_argument_bytes)},
                {"max_held_calls", s(c.wire.max_held_bytes)},
+               {"inline_judge", [&](const YAML::Node& m, const std::string& key) {
+                  r.size(m, key, c.limits.inline_judge_bytes, /*zero_allowed=*/true);
+                }},
                {"max_connections", [&](const YAML::Node& m, const std::string& key) {
                   uint64_t v = c.limits.max_connections;
                   r.unsigned_number(m, key, 1'000'000, v);
                   if (v == 0) r.error(m, "'" + key + "' must be at least 1");
                   else c.limits.max_connections = v;
+                }},
+               {"verdict_cache", [&](const YAML::Node& m, const std::string& key) {
+                  uint64_t v = c.limits.verdict_cache_entries;
+                  r.unsigned_number(m, key, 10'000'000, v);
+                  c.limits.verdict_cache_entries = v;
                 }},
                {"max_json_depth", [&](const YAML::Node& m, const std::string& key) {
                   uint64_t v = c.wire.max_json_depth;

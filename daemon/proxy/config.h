@@ -38,6 +38,12 @@ struct Limits {
   size_t max_request_body = 32u << 20;
   size_t max_response_body = 64u << 20;  // an inspected (non-streamed) response body
   size_t max_connections = 4096;         // open client connections; more get a 503 and are closed
+  // Tool-call text up to this size is judged on the connection's I/O thread (a thread hop costs more
+  // than judging a short command); larger goes to the judge pool so no analysis stalls other streams.
+  size_t inline_judge_bytes = 1024;
+  // Verdicts remembered per policy (engine/verdict_cache.h): a byte-identical call is not judged
+  // twice. 0 turns the cache off.
+  size_t verdict_cache_entries = 4096;
 };
 
 struct ProxyConfig {

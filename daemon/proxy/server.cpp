@@ -157,6 +157,9 @@ struct Server::Impl {
   // Judging runs here, not on the I/O threads, so one slow analysis never stalls other streams.
   std::unique_ptr<net::thread_pool> judge_pool;
 
+  // Whether judging this much tool-call text is worth a hop to the judge pool.
+  bool judged_off_io_thread(size_t load) const { return load > options.config.limits.inline_judge_bytes; }
+
   // Runs `work` (returning bool) on the judge pool and resumes on the caller's I/O thread.
   template <class Work>
   awaitable<bool> off_io_thread(Work& work) {
@@ -803,8 +806,9 @@ struct Server::Impl {
       result.emplace(dialect.filter_body(body, ctx));
       return true;
     };
-    // Only a body that may hold a tool call goes to the judge pool; text alone is filtered here.
-    if (dialect.body_may_judge(body)) co_await off_io_thread(filter_now);
+    // Only a large body that may hold a tool call goes to the judge pool; text alone and short calls
+    // are filtered here.
+    if (judged_off_io_thread(body.size()) && dialect.body_may_judge(body)) co_await off_io_thread(filter_now);
     else filter_now();
     auto& filtered = *result;
     if (!filtered) {
@@ -844,7 +848,7 @@ struct Server::Impl {
       std::string_view piece(data, got);
       auto feed = [&] { return filter->feed(piece, out); };
       bool go_on = true;
-      if (got > 0) go_on = filter->may_judge(piece) ? co_await off_io_thread(feed) : feed();
+      if (got > 0) go_on = judged_off_io_thread(filter->judge_load(piece)) ? co_await off_io_thread(feed) : feed();
       if (!go_on) clean = false;
       if (go_on && ec) {
         clean = false;
@@ -854,8 +858,8 @@ struct Server::Impl {
       }
       batch.piece(out);
       bool last = !go_on || ec || parser.is_done();
-      // The last piece waits for the stream's end only when that end needs no judging.
-      bool end_waits = last && clean && filter->may_judge({});
+      // The last piece waits for the stream's end unless that end is judged off this thread.
+      bool end_waits = last && clean && judged_off_io_thread(filter->judge_load({}));
       if (!last || end_waits)
         if (!co_await flush(client, batch)) co_return false;
       if (!go_on || ec) break;
@@ -866,7 +870,7 @@ struct Server::Impl {
         filter->finish({}, out);
         return true;
       };
-      if (filter->may_judge({})) co_await off_io_thread(finish);
+      if (judged_off_io_thread(filter->judge_load({}))) co_await off_io_thread(finish);
       else finish();
       batch.piece(out);
       upstream_reusable = true;

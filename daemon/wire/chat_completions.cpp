@@ -1,11 +1,14 @@
 #include "wire/chat_completions.h"
 
+#include <algorithm>
 #include <exception>
+#include <initializer_list>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <vector>
 
 #include "wire/call_outcome.h"
+#include "wire/chat_body_scan.h"
 #include "wire/sse_stream_filter.h"
 
 namespace toolwall::wire {
@@ -25,6 +28,20 @@ std::string dump(const Json& value) {
 bool could_name_a_call(std::string_view text) {
   return text.find("tool_calls") != std::string_view::npos || text.find("function_call") != std::string_view::npos ||
          text.find("\\u") != std::string_view::npos;
+}
+
+// could_name_a_call over text that arrives as consecutive pieces, without joining them: a key split
+// across pieces is found in the few bytes around each boundary.
+bool could_name_a_call(std::initializer_list<std::string_view> pieces) {
+  constexpr size_t kLongestKey = std::string_view("function_call").size();
+  std::string tail;  // the last kLongestKey - 1 bytes before the current piece
+  for (std::string_view piece : pieces) {
+    if (could_name_a_call(piece)) return true;
+    if (!tail.empty() && could_name_a_call(tail + std::string(piece.substr(0, kLongestKey - 1)))) return true;
+    tail += piece.substr(piece.size() > kLongestKey ? piece.size() - kLongestKey : 0);
+    if (tail.size() >= kLongestKey) tail.erase(0, tail.size() - (kLongestKey - 1));
+  }
+  return false;
 }
 
 // Strict UTF-8 (no overlongs, surrogates or code points past U+10FFFF), as JSON parsers demand.
@@ -293,11 +310,18 @@ class ChatStreamFilter final : public SseStreamFilter {
   explicit ChatStreamFilter(JudgeContext ctx)
       : SseStreamFilter(ctx.limits.max_sse_event_bytes), ctx_(std::move(ctx)) {}
 
-  bool may_judge(std::string_view next_bytes) const override {
-    for (const auto& [index, state] : choices_)
-      if (state.held) return true;
+  size_t judge_load(std::string_view next_bytes) const override {
+    bool holding = false;
+    size_t held = 0;
+    for (const auto& [index, state] : choices_) {
+      if (!state.held) continue;
+      holding = true;
+      held += state.held->name.size() + state.held->arguments.size();
+    }
+    auto [event_so_far, line_so_far] = pending_parts();
     // A key may be split between the bytes already framed and the next ones.
-    return could_name_a_call(pending_text() + std::string(next_bytes));
+    if (!holding && !could_name_a_call({event_so_far, line_so_far, next_bytes})) return 0;
+    return std::max<size_t>(1, held + pending_bytes() + next_bytes.size());
   }
 
   void finish(const std::string& error, std::string& out) override {
@@ -641,6 +665,31 @@ Json error_object(const WireError& error) {
   return Json{{"error", {{"message", error.message}, {"type", "toolwall_error"}, {"code", error.code}}}};
 }
 
+// The fast path for an ordinary body: its calls read without a tree and judged; true when every one
+// passes, so the body leaves unchanged (the calls are reported here). False sends the body down the
+// full path, which judges again (a verdict cache makes that cheap) and changes what it must.
+bool passes_unchanged(std::string_view body, const JudgeContext& ctx) {
+  if (json_depth_exceeds(body, ctx.limits.max_json_depth)) return false;
+  auto scanned = scan_chat_body(body);
+  if (!scanned) return false;
+  std::vector<std::pair<ToolCall, Verdict>> judged;
+  judged.reserve(scanned->calls.size());
+  for (auto& wire_call : scanned->calls) {
+    if (wire_call.arguments.size() > ctx.limits.max_tool_argument_bytes) return false;
+    ToolCall call = ToolCall::from_wire(std::move(wire_call.id), ctx.exchange.agent, std::move(wire_call.name),
+                                        wire_call.arguments);
+    if (!call.arguments_valid) return false;  // decided by the fail mode, on the full path
+    Verdict verdict = decide(call, std::nullopt, ctx);
+    if (!passes(verdict)) return false;
+    judged.emplace_back(std::move(call), std::move(verdict));
+  }
+  JudgeContext local = ctx;
+  if (local.exchange.model.empty()) local.exchange.model = std::move(scanned->model);
+  for (size_t i = 0; i < judged.size(); ++i)
+    report(std::move(judged[i].first), judged[i].second, scanned->calls[i].choice, {}, local);
+  return true;
+}
+
 }  // namespace
 
 bool ChatCompletionsDialect::handles(std::string_view method, std::string_view path) const {
@@ -657,6 +706,7 @@ Expected<std::optional<std::string>, WireError> ChatCompletionsDialect::filter_b
     if (object && !json_depth_exceeds(body, ctx.limits.max_json_depth) && Json::accept(body))
       return std::optional<std::string>();
   }
+  if (passes_unchanged(body, ctx)) return std::optional<std::string>();
   auto parsed = parse_limited(body, ctx.limits);
   if (!parsed || !parsed->is_object()) {
     if (ctx.counters) ++ctx.counters->upstream_malformed;

@@ -4,6 +4,7 @@
 // client still receives a well-formed response of the same dialect. Free of sockets and Asio.
 #include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -75,9 +76,10 @@ class StreamFilter {
   virtual bool feed(std::string_view bytes, std::string& out) = 0;
   // The upstream body ended: cleanly (error empty) or not (error says why). Appends the last bytes.
   virtual void finish(const std::string& error, std::string& out) = 0;
-  // Whether feeding these bytes (or finishing, for empty bytes) may call the judge, so the caller
-  // can move the work off its I/O thread; true when unsure.
-  virtual bool may_judge(std::string_view next_bytes) const { return true; }
+  // How much tool-call text feeding these bytes (or finishing, for empty bytes) may hand the judge:
+  // 0 when it cannot call the judge, SIZE_MAX when unsure. The caller judges small loads on its
+  // I/O thread and moves large ones off it.
+  virtual size_t judge_load(std::string_view next_bytes) const { return SIZE_MAX; }
 };
 
 class Dialect {

@@ -1,6 +1,7 @@
 #pragma once
 // Server-sent events framing (WHATWG HTML §9.2), as a pure state machine: bytes in, events out.
 // No I/O here, so the framer can be unit-tested and fuzzed with any split of the input.
+#include <array>
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -26,8 +27,8 @@ class SseFramer {
   bool finish(std::vector<SseEvent>& out);
   // Bytes received but not yet part of a complete event.
   size_t pending_bytes() const { return event_.raw.size() + line_.size(); }
-  // Those bytes themselves.
-  std::string pending_text() const { return event_.raw + line_; }
+  // Those bytes themselves, in order, as two pieces (no copy).
+  std::array<std::string_view, 2> pending_parts() const { return {event_.raw, line_}; }
   bool failed() const { return failed_; }
 
  private:

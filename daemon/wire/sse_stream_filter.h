@@ -1,6 +1,7 @@
 #pragma once
 // The part every dialect's stream filter shares: SSE framing under the event cap, one handler call per
 // event, and an internal error turned into the dialect's own error event instead of an exception.
+#include <array>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,8 +19,9 @@ class SseStreamFilter : public StreamFilter {
   explicit SseStreamFilter(size_t max_event_bytes) : max_event_bytes_(max_event_bytes), framer_(max_event_bytes) {}
   // Handles the partial event left when the upstream body ended cleanly; false when the stream failed.
   bool handle_rest(std::string& out);
-  // Bytes the framer holds that are not a complete event yet.
-  std::string pending_text() const { return framer_.pending_text(); }
+  // Bytes the framer holds that are not a complete event yet, in order, as two pieces.
+  std::array<std::string_view, 2> pending_parts() const { return framer_.pending_parts(); }
+  size_t pending_bytes() const { return framer_.pending_bytes(); }
 
   // One framed event; false ends the stream (fail() was called).
   virtual bool handle(SseEvent& event, std::string& out) = 0;

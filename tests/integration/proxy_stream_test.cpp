@@ -242,11 +242,13 @@ class SlowJudge final : public Judge {
 };
 }  // namespace
 
-TEST_CASE("a slow judgement on one stream does not stall other connections on the same I/O thread") {
+TEST_CASE("a slow judgement of a large call does not stall other connections on the same I/O thread") {
+  // Calls larger than limits.inline_judge go to the judge pool; short ones are judged in place.
   ProxyFixture proxy(
       [](const RecordedRequest& r) {
         if (r.body.find("slow") != std::string::npos)
-          return sse_response(sse_call(0, "s1", "Bash", bash_arguments("echo SLOW")) + sse_finish("tool_calls") + sse_done());
+          return sse_response(sse_call(0, "s1", "Bash", bash_arguments("echo SLOW " + std::string(1500, 'x'))) +
+                              sse_finish("tool_calls") + sse_done());
         return sse_response(sse_content("quick") + sse_done());
       },
       [](proxy::ProxyConfig& c) { c.threads = 1; }, std::make_shared<SlowJudge>());

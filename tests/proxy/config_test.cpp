@@ -135,3 +135,21 @@ TEST_CASE("limits.max_connections is read, defaults to 4096 and must be at least
   CHECK(toolwall::to_string(zero.error()).find("'limits.max_connections' must be at least 1") != std::string::npos);
   CHECK_FALSE(parse_config("limits: { max_connections: lots }\n", "t.yaml").has_value());
 }
+
+TEST_CASE("limits.inline_judge and limits.verdict_cache are read, with their defaults and 0 to turn them off") {
+  auto defaults = parse_config("", "t.yaml");
+  REQUIRE(defaults.has_value());
+  CHECK(defaults->limits.inline_judge_bytes == 1024);
+  CHECK(defaults->limits.verdict_cache_entries == 4096);
+  auto set = parse_config("limits: { inline_judge: 4KiB, verdict_cache: 100 }\n", "t.yaml");
+  REQUIRE(set.has_value());
+  CHECK(set->limits.inline_judge_bytes == 4096);
+  CHECK(set->limits.verdict_cache_entries == 100);
+  auto off = parse_config("limits: { inline_judge: 0, verdict_cache: 0 }\n", "t.yaml");
+  REQUIRE(off.has_value());
+  CHECK(off->limits.inline_judge_bytes == 0);
+  CHECK(off->limits.verdict_cache_entries == 0);
+  auto bad = parse_config("limits:\n  verdict_cache: many\n", "t.yaml");
+  REQUIRE_FALSE(bad.has_value());
+  CHECK(toolwall::to_string(bad.error()).find("t.yaml:2:") != std::string::npos);
+}

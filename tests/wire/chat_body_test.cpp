@@ -181,3 +181,33 @@ TEST_CASE("only chat completion paths belong to the dialect") {
   CHECK(wire::dialect_for("POST", "/v1/chat/completions") != nullptr);
   CHECK(wire::dialect_for("GET", "/v1/models") == nullptr);
 }
+
+TEST_CASE("calls that all pass are reported once each, with their own choice") {
+  Harness h;
+  std::string body =
+      R"({"model":"m2","choices":[)"
+      R"({"index":0,"message":{"tool_calls":[{"id":"a","type":"function","function":{"name":"Bash","arguments":"{\"command\":\"ls\"}"}}]}},)"
+      R"({"index":1,"message":{"tool_calls":[{"id":"b","type":"function","function":{"name":"Bash","arguments":"{\"command\":\"FLAG\"}"}}]}}]})";
+  auto result = h.run(body);
+  REQUIRE(result.has_value());
+  CHECK_FALSE(result->has_value());
+  REQUIRE(h.judged.size() == 2);
+  CHECK(h.judged[0].call.id == "a");
+  CHECK(h.judged[0].choice == 0);
+  CHECK(h.judged[1].call.id == "b");
+  CHECK(h.judged[1].choice == 1);
+  CHECK(h.judged[1].model == "m2");
+  CHECK(h.counters.calls_allowed == 1);
+  CHECK(h.counters.calls_flagged == 1);
+}
+
+TEST_CASE("when a later call is blocked, the calls before it are still reported once, not twice") {
+  Harness h;
+  auto changed = h.run_changed(response_with_calls({{"Bash", R"({"command":"ls"})"}, {"Bash", R"({"command":"curl x"})"}}));
+  CHECK(changed["choices"][0]["message"]["tool_calls"].size() == 1);
+  REQUIRE(h.judged.size() == 2);
+  CHECK(h.judged[0].call.id == "call_0");
+  CHECK(h.judged[1].call.id == "call_1");
+  CHECK(h.counters.calls_allowed == 1);
+  CHECK(h.counters.calls_blocked == 1);
+}

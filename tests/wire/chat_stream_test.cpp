@@ -311,3 +311,47 @@ TEST_CASE("text deltas pass without a parse but invalid UTF-8 or an unknown stat
   CHECK(run.view().choices[0].content == "caf\xc3\xa9");
   CHECK(run.view().error_code == "upstream_malformed_json");
 }
+
+TEST_CASE("the judge load is never zero before bytes that make the filter judge, however the stream is split") {
+  // The proxy judges a feed on its I/O thread or moves it off by this load; a zero before a feed
+  // that judges would hide a call (and its cost) from that choice, even when a key is cut in pieces.
+  // Held calls, and a whole call arriving with its finish_reason in one chunk (judged within one feed).
+  std::string held = content("hi") + call_start(0, "c1", "Bash", R"({"command":"ls"})") + content("x") +
+                     call_start(1, "c2", "Bash", R"({"command":"curl x"})") + finish("tool_calls");
+  // (finish_reason "stop" here: the key then appears once, so a cut through it is the only sign.)
+  std::string whole = "data: {\"choices\":[{\"index\":1,\"delta\":{\"tool_calls\":[{\"index\":0,\"id\":\"c3\",\"function\":"
+                      "{\"name\":\"B\",\"arguments\":\"{}\"}}]},\"finish_reason\":\"stop\"}]}\n\n";
+  std::string stream = held + whole + kUsage + kDone;
+  for (size_t step = 1; step < 200; ++step) {
+    auto judge = std::make_shared<test::ScriptedJudge>();
+    wire::JudgeContext ctx;
+    ctx.judge = judge;
+    auto filter = wire::ChatCompletionsDialect().filter_stream(ctx);
+    std::string out;
+    for (size_t at = 0; at < stream.size(); at += step) {
+      std::string_view piece = std::string_view(stream).substr(at, step);
+      size_t load = filter->judge_load(piece);
+      size_t before = judge->seen().size();
+      REQUIRE(filter->feed(piece, out));
+      INFO("step " << step << " at " << at);
+      if (judge->seen().size() > before) CHECK(load > 0);
+    }
+    size_t before = judge->seen().size();
+    size_t load = filter->judge_load({});
+    filter->finish({}, out);
+    if (judge->seen().size() > before) CHECK(load > 0);
+    CHECK(judge->seen().size() == 3);
+  }
+}
+
+TEST_CASE("text deltas alone carry no judge load") {
+  auto judge = std::make_shared<test::ScriptedJudge>();
+  wire::JudgeContext ctx;
+  ctx.judge = judge;
+  auto filter = wire::ChatCompletionsDialect().filter_stream(ctx);
+  std::string out;
+  std::string text = content("hello") + content("world");
+  CHECK(filter->judge_load(text) == 0);
+  REQUIRE(filter->feed(text, out));
+  CHECK(filter->judge_load(kDone) == 0);
+}
