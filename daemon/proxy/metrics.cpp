@@ -106,6 +106,10 @@ std::string Metrics::render(const wire::WireCounters* wire) const {
          "# TYPE toolwall_policy_reloads_total counter\n"
       << "toolwall_policy_reloads_total{result=\"ok\"} " << reloads_ok_.load() << "\n"
       << "toolwall_policy_reloads_total{result=\"failed\"} " << reloads_failed_.load() << "\n";
+  out << "# HELP toolwall_verdict_cache_total Tool calls answered from the verdict cache (hit) or judged (miss).\n"
+         "# TYPE toolwall_verdict_cache_total counter\n"
+      << "toolwall_verdict_cache_total{result=\"hit\"} " << verdict_cache_->hits.load() << "\n"
+      << "toolwall_verdict_cache_total{result=\"miss\"} " << verdict_cache_->misses.load() << "\n";
   if (const ConnectionCounters* connections = connections_.load()) {
     out << "# HELP toolwall_open_connections Client connections open now.\n# TYPE toolwall_open_connections gauge\n"
         << "toolwall_open_connections " << connections->open.load() << "\n"

@@ -4,11 +4,13 @@
 #include <atomic>
 #include <chrono>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
 
 #include "core/verdict.h"
+#include "engine/verdict_cache.h"
 #include "wire/dialect.h"
 
 namespace toolwall::proxy {
@@ -32,6 +34,9 @@ class Metrics {
   // The whole exposition, with the wire counters when given.
   std::string render(const wire::WireCounters* wire) const;
 
+  // Counters every verdict cache built for this process adds to (engine/verdict_cache.h).
+  const std::shared_ptr<engine::VerdictCacheCounters>& verdict_cache() const { return verdict_cache_; }
+
   uint64_t reloads_ok() const { return reloads_ok_; }
   uint64_t reloads_failed() const { return reloads_failed_; }
 
@@ -51,6 +56,7 @@ class Metrics {
   std::atomic<int64_t> active_streams_{0};
   std::atomic<uint64_t> reloads_ok_{0}, reloads_failed_{0};
   std::atomic<const ConnectionCounters*> connections_{nullptr};
+  std::shared_ptr<engine::VerdictCacheCounters> verdict_cache_ = std::make_shared<engine::VerdictCacheCounters>();
 };
 
 // One JSON line on standard error: {"ts","level","event",…fields}. Never pass credentials.

@@ -1,6 +1,7 @@
 #include "proxy/reload.h"
 
 #include "engine/engine.h"
+#include "engine/verdict_cache.h"
 #include "proxy/credentials.h"
 
 namespace toolwall::proxy {
@@ -21,7 +22,8 @@ std::string key_of(const std::vector<std::string>& layers) {
 }
 }  // namespace
 
-Expected<std::shared_ptr<const TeamState>, std::string> build_team_state(const ProxyConfig& config) {
+Expected<std::shared_ptr<const TeamState>, std::string> build_team_state(
+    const ProxyConfig& config, std::shared_ptr<engine::VerdictCacheCounters> cache_counters) {
   auto state = std::make_shared<TeamState>();
   state->team = config.team;
   std::string problems;
@@ -33,7 +35,8 @@ Expected<std::shared_ptr<const TeamState>, std::string> build_team_state(const P
                       "(or client_tokens_file), or listen on 127.0.0.1\n");
   auto base = engine::Engine::load(engine_options(config, {}));
   if (!base) return unexpected("the policy did not load:\n" + to_string(base.error()));
-  state->base_judge = *base;
+  const size_t cache = config.limits.verdict_cache_entries;
+  state->base_judge = engine::with_verdict_cache(*base, cache, cache_counters);
   auto directory = ClientDirectory::load(config.team);
   if (!directory) return unexpected(directory.error());
   state->directory = std::move(*directory);
@@ -51,7 +54,7 @@ Expected<std::shared_ptr<const TeamState>, std::string> build_team_state(const P
         problems += "the policy layers of client '" + client.name + "' did not load:\n" + to_string(loaded.error());
         continue;
       }
-      known = by_layers.emplace(key, *loaded).first;
+      known = by_layers.emplace(key, engine::with_verdict_cache(*loaded, cache, cache_counters)).first;
     }
     state->client_judges[client.name] = known->second;
   }
@@ -128,7 +131,7 @@ bool Reloader::reload_now() {
   std::shared_ptr<const TeamState> state;
   std::string error;
   if (config) {
-    auto built = build_team_state(*config);
+    auto built = build_team_state(*config, metrics_ ? metrics_->verdict_cache() : nullptr);
     if (built) state = *built;
     else error = built.error();
   } else {

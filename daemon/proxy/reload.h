@@ -18,9 +18,11 @@
 
 namespace toolwall::proxy {
 
-// Loads the base engine and one engine per distinct client layer stack, the client directory and
-// the upstream key; every problem in one message.
-Expected<std::shared_ptr<const TeamState>, std::string> build_team_state(const ProxyConfig& config);
+// Loads the base engine and one engine per distinct client layer stack (each behind a verdict cache
+// counting into `cache_counters` when given), the client directory and the upstream key; every
+// problem in one message.
+Expected<std::shared_ptr<const TeamState>, std::string> build_team_state(
+    const ProxyConfig& config, std::shared_ptr<engine::VerdictCacheCounters> cache_counters = nullptr);
 // Every file a state was built from (config file first when given).
 std::vector<std::string> watched_files(const ProxyConfig& config, const std::string& config_path);
 

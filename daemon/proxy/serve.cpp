@@ -131,13 +131,13 @@ int serve_command(int argc, char** argv) {
   }
 
   // The policy, client layers, tokens and upstream key, built whole; rebuilt the same way on reload.
-  auto state = build_team_state(*config);
+  auto metrics = std::make_shared<Metrics>();
+  auto state = build_team_state(*config, metrics->verdict_cache());
   if (!state) {
     std::cerr << "toolwall serve: " << state.error();
     if (state.error().empty() || state.error().back() != '\n') std::cerr << "\n";
     return 2;
   }
-  auto metrics = std::make_shared<Metrics>();
   auto gate = std::make_shared<TeamGate>(metrics);
   gate->set_state(*state);
   std::string config_path = flags.config;

@@ -3,12 +3,16 @@
 // exactly the same upstream and client.
 //
 //   proxy_load_bench upstream --port P [--threads N] [--deltas D] [--gap-us U]
-//   proxy_load_bench load --port P --requests N --concurrency C [--stream] [--shape text|tool]
+//   proxy_load_bench load --port P --requests N --concurrency C [--stream] [--shape text|tool|distinct]
+//
+// Shapes: text (no tool call), tool (the same call, `npm test`, in every response: what a verdict
+// cache remembers) and distinct (a call no response repeats, `npm test -- --shard=N`: judged in full).
 //
 // Stream deltas carry the upstream's send time (CLOCK_MONOTONIC ns, "<t=…>"), so the client can
 // tell how long each delta took to arrive; comparing direct and proxied runs gives the time a
 // proxy adds to a delta. The client prints one JSON line of results.
 #include <algorithm>
+#include <atomic>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -54,9 +58,19 @@ std::string arg(const std::map<std::string, std::string>& args, const std::strin
 
 const char* kEnvelope = R"("id":"chatcmpl-bench","object":"chat.completion.chunk","created":1764000000,"model":"bench-model")";
 
-std::string completion(bool tool) {
+std::atomic<uint64_t> distinct_calls{0};
+
+// The command of a response's tool call: empty for text, else the same or a never-repeated one.
+std::string command_for(const std::string& shape) {
+  if (shape == "tool") return "npm test";
+  if (shape == "distinct") return "npm test -- --shard=" + std::to_string(distinct_calls++);
+  return {};
+}
+
+std::string completion(const std::string& command) {
+  bool tool = !command.empty();
   std::string message =
-      tool ? R"({"role":"assistant","content":"Running the tests.","tool_calls":[{"id":"call_1","type":"function","function":{"name":"Bash","arguments":"{\"command\":\"npm test\",\"description\":\"Run the tests\"}"}}]})"
+      tool ? R"({"role":"assistant","content":"Running the tests.","tool_calls":[{"id":"call_1","type":"function","function":{"name":"Bash","arguments":"{\"command\":\")" + command + R"(\",\"description\":\"Run the tests\"}"}}]})"
            : R"({"role":"assistant","content":"The tests pass: 42 passed, 0 failed. Nothing else to do here."})";
   return std::string(R"({"id":"chatcmpl-bench","object":"chat.completion","created":1764000000,"model":"bench-model","choices":[{"index":0,"message":)") +
          message + R"(,"finish_reason":")" + (tool ? "tool_calls" : "stop") +
@@ -83,12 +97,13 @@ awaitable<void> upstream_session(tcp::socket socket, UpstreamOptions options) {
     http::request<http::string_body> request;
     auto [ec, n] = co_await http::async_read(stream, buffer, request, nothrow);
     if (ec) break;
-    bool tool = request["X-Bench-Shape"] == "tool";
+    std::string command = command_for(std::string(request["X-Bench-Shape"]));
+    bool tool = !command.empty();
     bool streamed = request.body().find("\"stream\":true") != std::string::npos;
     if (!streamed) {
       http::response<http::string_body> response{http::status::ok, request.version()};
       response.set(http::field::content_type, "application/json");
-      response.body() = request.target() == "/healthz" ? "{}" : completion(tool);
+      response.body() = request.target() == "/healthz" ? "{}" : completion(command);
       response.keep_alive(request.keep_alive());
       response.prepare_payload();
       auto [wec, wn] = co_await http::async_write(stream, response, nothrow);
@@ -118,7 +133,8 @@ awaitable<void> upstream_session(tcp::socket socket, UpstreamOptions options) {
     if (tool && !failed) {
       co_await write(delta_event(
           R"({"tool_calls":[{"index":0,"id":"call_1","type":"function","function":{"name":"Bash","arguments":""}}]})"));
-      for (const char* piece : {R"({\"comm)", R"(and\":\"npm)", R"( test\"})"})
+      std::string rest = command.substr(3) + R"(\"})";
+      for (std::string piece : {std::string(R"({\"comm)"), std::string(R"(and\":\")") + command.substr(0, 3), rest})
         co_await write(delta_event(std::string(R"({"tool_calls":[{"index":0,"function":{"arguments":")") + piece + "\"}}]}"));
     }
     if (!failed) co_await write(delta_event("{}", tool ? "tool_calls" : "stop") + "data: [DONE]\n\n");

@@ -35,9 +35,9 @@ class TeamFixture {
     config_path = (dir / "toolwall.yaml").string();
     auto config = load();
     if (!config) FAIL("config: " << config.error());
-    auto state = proxy::build_team_state(*config);
-    if (!state) FAIL("state: " << state.error());
     metrics = std::make_shared<proxy::Metrics>();
+    auto state = proxy::build_team_state(*config, metrics->verdict_cache());
+    if (!state) FAIL("state: " << state.error());
     gate = std::make_shared<proxy::TeamGate>(metrics);
     gate->set_state(*state);
     auto log = audit::AuditLog::open({(dir / "audit.jsonl").string(), true});

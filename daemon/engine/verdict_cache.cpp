@@ -1,0 +1,82 @@
+#include "engine/verdict_cache.h"
+
+#include <algorithm>
+#include <functional>
+#include <optional>
+
+namespace toolwall::engine {
+
+namespace {
+
+constexpr size_t kShards = 8;
+
+// Everything a verdict depends on besides the judge itself. Agent and tool are length-prefixed and the
+// arguments come last, so two different calls never share a key.
+std::optional<std::string> key_of(const ToolCall& call, size_t max_key_bytes) {
+  if (!call.arguments_valid) return std::nullopt;
+  std::string arguments = call.raw_arguments.empty() ? call.arguments.dump() : call.raw_arguments;
+  size_t size = call.agent.size() + call.tool.size() + arguments.size() + 2;
+  if (size > max_key_bytes) return std::nullopt;
+  std::string key;
+  key.reserve(size);
+  key.append(std::to_string(call.agent.size())).append(1, '\0').append(call.agent);
+  key.append(std::to_string(call.tool.size())).append(1, '\0').append(call.tool);
+  key.append(arguments);
+  return key;
+}
+
+}  // namespace
+
+CachingJudge::CachingJudge(std::shared_ptr<const Judge> inner, VerdictCacheOptions options,
+                           std::shared_ptr<VerdictCacheCounters> counters)
+    : inner_(std::move(inner)),
+      options_(options),
+      per_shard_(std::max<size_t>(1, options.entries / kShards)),
+      counters_(counters ? std::move(counters) : std::make_shared<VerdictCacheCounters>()),
+      shards_(kShards) {}
+
+Verdict CachingJudge::judge(const ToolCall& call) const {
+  auto key = key_of(call, options_.max_key_bytes);
+  if (!key) return inner_->judge(call);
+  Shard& shard = shards_[std::hash<std::string>{}(*key) % kShards];
+  {
+    std::lock_guard lock(shard.mutex);
+    auto found = shard.index.find(*key);
+    if (found != shard.index.end()) {
+      shard.recent.splice(shard.recent.begin(), shard.recent, found->second);
+      ++counters_->hits;
+      return found->second->second;
+    }
+  }
+  ++counters_->misses;
+  Verdict verdict = inner_->judge(call);  // outside the lock: judging takes microseconds to milliseconds
+  if (!verdict.error.empty()) return verdict;
+  std::lock_guard lock(shard.mutex);
+  if (shard.index.count(*key)) return verdict;  // another thread judged the same call meanwhile
+  shard.recent.emplace_front(std::move(*key), verdict);
+  shard.index.emplace(shard.recent.front().first, shard.recent.begin());
+  if (shard.recent.size() > per_shard_) {
+    shard.index.erase(shard.recent.back().first);
+    shard.recent.pop_back();
+  }
+  return verdict;
+}
+
+CachingJudge::Stats CachingJudge::stats() const {
+  Stats stats;
+  stats.hits = counters_->hits;
+  stats.misses = counters_->misses;
+  for (auto& shard : shards_) {
+    std::lock_guard lock(shard.mutex);
+    stats.entries += shard.recent.size();
+  }
+  return stats;
+}
+
+std::shared_ptr<const Judge> with_verdict_cache(std::shared_ptr<const Judge> judge, size_t entries,
+                                                std::shared_ptr<VerdictCacheCounters> counters) {
+  if (entries == 0 || !judge) return judge;
+  return std::make_shared<const CachingJudge>(std::move(judge), VerdictCacheOptions{entries, 4096}, std::move(counters));
+}
+
+}  // namespace toolwall::engine

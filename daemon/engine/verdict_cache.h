@@ -1,0 +1,67 @@
+#pragma once
+// Agents run the same calls again and again (git status, npm test, cat package.json), and a team
+// shares one proxy: a judge that remembers the verdict of a call it has already judged, keyed by
+// every byte the verdict depends on (agent, tool, arguments), so only a byte-identical call hits.
+// Verdicts that the fail mode decided (analysis incomplete, a deadline, invalid arguments) are never
+// kept: under less load the same call may be judged in full.
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <list>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "core/judge.h"
+
+namespace toolwall::engine {
+
+// Hits and misses, shared by the caches a proxy builds on every reload so the totals only grow.
+struct VerdictCacheCounters {
+  std::atomic<uint64_t> hits{0};
+  std::atomic<uint64_t> misses{0};  // judged by the inner judge (kept or not)
+};
+
+struct VerdictCacheOptions {
+  size_t entries = 4096;        // verdicts kept in all; least recently used go first
+  size_t max_key_bytes = 4096;  // calls with longer arguments are judged every time (rarely repeated)
+};
+
+class CachingJudge final : public Judge {
+ public:
+  // `counters` may be null (the cache then keeps its own).
+  CachingJudge(std::shared_ptr<const Judge> inner, VerdictCacheOptions options,
+               std::shared_ptr<VerdictCacheCounters> counters = nullptr);
+
+  Verdict judge(const ToolCall& call) const override;
+
+  struct Stats {
+    uint64_t hits = 0;
+    uint64_t misses = 0;
+    size_t entries = 0;
+  };
+  Stats stats() const;
+
+ private:
+  // Shards so that I/O threads judging at once rarely wait on one another.
+  struct Shard {
+    std::mutex mutex;
+    std::list<std::pair<std::string, Verdict>> recent;  // most recently used first
+    std::unordered_map<std::string_view, std::list<std::pair<std::string, Verdict>>::iterator> index;
+  };
+
+  std::shared_ptr<const Judge> inner_;
+  VerdictCacheOptions options_;
+  size_t per_shard_;
+  std::shared_ptr<VerdictCacheCounters> counters_;
+  mutable std::vector<Shard> shards_;
+};
+
+// `judge` behind a verdict cache of `entries` verdicts; `judge` itself when entries is 0.
+std::shared_ptr<const Judge> with_verdict_cache(std::shared_ptr<const Judge> judge, size_t entries,
+                                                std::shared_ptr<VerdictCacheCounters> counters = nullptr);
+
+}  // namespace toolwall::engine
