@@ -44,6 +44,37 @@ bool could_name_a_call(std::initializer_list<std::string_view> pieces) {
   return false;
 }
 
+// The bytes of the "arguments" (and custom "input") string values in consecutive pieces of a stream,
+// counted to their closing quote (a value cut between pieces goes on counting in the next): an
+// estimate of how much text the judge is about to read.
+size_t argument_text_bytes(std::initializer_list<std::string_view> pieces) {
+  size_t total = 0;
+  bool open = false;  // the previous piece ended inside a value
+  for (std::string_view text : pieces) {
+    size_t i = 0;
+    auto count_to_quote = [&] {
+      size_t start = i;
+      while (i < text.size() && text[i] != '"') i += text[i] == '\\' ? 2 : 1;
+      total += std::min(i, text.size()) - start;
+      if (i >= text.size()) open = true;  // only the piece's last value can run to its end
+    };
+    bool carried = open;
+    open = false;
+    if (carried) count_to_quote();
+    size_t from = i;
+    for (std::string_view key : {std::string_view("\"arguments\""), std::string_view("\"input\"")}) {
+      for (size_t at = text.find(key, from); at != std::string_view::npos; at = text.find(key, at + 1)) {
+        i = at + key.size();
+        while (i < text.size() && (text[i] == ' ' || text[i] == ':')) ++i;
+        if (i >= text.size() || text[i] != '"') continue;
+        ++i;
+        count_to_quote();
+      }
+    }
+  }
+  return total;
+}
+
 // Strict UTF-8 (no overlongs, surrogates or code points past U+10FFFF), as JSON parsers demand.
 bool valid_utf8(std::string_view text) {
   size_t i = 0;
@@ -321,7 +352,8 @@ class ChatStreamFilter final : public SseStreamFilter {
     auto [event_so_far, line_so_far] = pending_parts();
     // A key may be split between the bytes already framed and the next ones.
     if (!holding && !could_name_a_call({event_so_far, line_so_far, next_bytes})) return 0;
-    return std::max<size_t>(1, held + pending_bytes() + next_bytes.size());
+    // What the judge will read is the arguments, not the text deltas around them in the same read.
+    return std::max<size_t>(1, held + argument_text_bytes({event_so_far, line_so_far, next_bytes}));
   }
 
   void finish(const std::string& error, std::string& out) override {

@@ -355,3 +355,21 @@ TEST_CASE("text deltas alone carry no judge load") {
   REQUIRE(filter->feed(text, out));
   CHECK(filter->judge_load(kDone) == 0);
 }
+
+TEST_CASE("the judge load counts the call's arguments, not the text deltas that arrive with it") {
+  auto judge = std::make_shared<test::ScriptedJudge>();
+  wire::JudgeContext ctx;
+  ctx.judge = judge;
+  auto filter = wire::ChatCompletionsDialect().filter_stream(ctx);
+  std::string text;
+  for (int i = 0; i < 50; ++i) text += content("token " + std::to_string(i) + " of a long answer");
+  std::string short_call = call_start(0, "c1", "Bash", R"({"command":"ls"})") + finish("tool_calls");
+  size_t load = filter->judge_load(text + short_call);
+  CHECK(load > 0);
+  CHECK(load < 100);  // the escaped arguments, about 20 bytes; the text is over 2 KiB
+  std::string big_call = call_start(0, "c2", "Bash", R"({"command":"echo )" + std::string(5000, 'x') + R"("})");
+  CHECK(filter->judge_load(text + big_call) >= 5000);
+  std::string out;
+  REQUIRE(filter->feed(text + big_call.substr(0, 3000), out));  // a call held, part of it here
+  CHECK(filter->judge_load(big_call.substr(3000)) >= 2900);
+}
