@@ -98,8 +98,16 @@ echo "median-throughput run of $REPEAT. Load average when it started: $(cut -d' 
 echo "\"added\" is the proxy's p50 minus the direct p50 at the same concurrency."
 echo
 
-for mode in text tool; do
-  echo "## Non-streaming chat completions, response $( [ $mode = tool ] && echo 'with one tool call (judged by the engine)' || echo 'text only')"
+describe() {  # $1 mode
+  case $1 in
+    text) echo 'text only';;
+    tool) echo 'with one tool call, the same in every response (judged once, then from the verdict cache)';;
+    distinct) echo 'with one tool call that no response repeats (each judged by the engine)';;
+  esac
+}
+
+for mode in text tool distinct; do
+  echo "## Non-streaming chat completions, response $(describe $mode)"
   echo
   echo "| concurrency | path | req/s | p50 ms | p99 ms | added p50 ms | vs nginx req/s |"
   echo "|---|---|---|---|---|---|---|"
@@ -123,8 +131,13 @@ EOF
   echo
 done
 
-for mode in text tool; do
-  echo "## Streaming (SSE), $DELTAS content deltas $( [ $mode = tool ] && echo '+ one streamed tool call (held, judged, released)' || echo '')"
+for mode in text tool distinct; do
+  case $mode in
+    text) what='';;
+    tool) what='+ one streamed tool call (held, judged, released), the same in every stream';;
+    distinct) what='+ one streamed tool call that no stream repeats';;
+  esac
+  echo "## Streaming (SSE), $DELTAS content deltas $what"
   echo
   echo "Throughput against the instant upstream; delta latency (upstream write → client read of each"
   echo "content delta) against the upstream that spaces deltas by ${GAP_US} µs."
