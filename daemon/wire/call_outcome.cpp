@@ -47,22 +47,18 @@ ToolCall oversized_call(std::string id, std::string tool, const JudgeContext& ct
   return call;
 }
 
-namespace {
-
 Verdict judge_call(const ToolCall& call, const std::optional<Verdict>& preset, const JudgeContext& ctx) {
   if (preset) return *preset;
   if (!ctx.judge) return wire_block("no policy is loaded");
   return judge_safely(*ctx.judge, call);
 }
 
-void report(ToolCall call, const Verdict& verdict, std::string sent_instead, int choice, const JudgeContext& ctx) {
+void report_call(ToolCall call, const Verdict& verdict, std::string sent_instead, int choice, const JudgeContext& ctx) {
   if (ctx.counters) ctx.counters->count(verdict.action);
   if (!ctx.sink) return;
   JudgedCall judged{std::move(call), verdict, ctx.exchange.model, choice, std::move(sent_instead)};
   ctx.sink(judged);
 }
-
-}  // namespace
 
 SettledCall settle_call(ToolCall call, const std::optional<Verdict>& preset, const JudgeContext& ctx,
                         const ApplyRewrite& apply_rewrite, int choice) {
@@ -70,7 +66,7 @@ SettledCall settle_call(ToolCall call, const std::optional<Verdict>& preset, con
   settled.verdict = judge_call(call, preset, ctx);
   Verdict& verdict = settled.verdict;
   if (verdict.action <= Action::flag) {
-    report(std::move(call), verdict, {}, choice, ctx);
+    report_call(std::move(call), verdict, {}, choice, ctx);
     return settled;
   }
   if (verdict.action == Action::rewrite) {
@@ -78,7 +74,7 @@ SettledCall settle_call(ToolCall call, const std::optional<Verdict>& preset, con
     if (verdict.arguments && verdict.arguments->is_object() &&
         apply_rewrite(*verdict.arguments, sent_instead)) {
       settled.settlement = Settlement::rewrite;
-      report(std::move(call), verdict, std::move(sent_instead), choice, ctx);
+      report_call(std::move(call), verdict, std::move(sent_instead), choice, ctx);
       return settled;
     }
     // The audit log must say what the client got: the call did not pass, so it is a block.
@@ -87,7 +83,7 @@ SettledCall settle_call(ToolCall call, const std::optional<Verdict>& preset, con
   }
   settled.settlement = Settlement::replace;
   settled.explanation = verdict.explanation(call.tool);
-  report(std::move(call), verdict, settled.explanation, choice, ctx);
+  report_call(std::move(call), verdict, settled.explanation, choice, ctx);
   return settled;
 }
 

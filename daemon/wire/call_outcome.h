@@ -1,6 +1,6 @@
 #pragma once
-// Helpers the Responses and Messages dialects share: bounded JSON parsing, and the one place where a
-// call is judged, counted, reported to the audit sink and settled into what the client receives.
+// Helpers every dialect shares: bounded JSON parsing, and the one place where a call is judged,
+// counted, reported to the audit sink and settled into what the client receives.
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -28,6 +28,11 @@ std::string string_member(const OrderedJson& object, const char* key);
 // A call whose arguments exceed the cap: judged as blocked without reading them.
 ToolCall oversized_call(std::string id, std::string tool, const JudgeContext& ctx,
                         std::optional<Verdict>& preset);
+
+// Judges the call, or takes the preset verdict of a wire limit; never throws.
+Verdict judge_call(const ToolCall& call, const std::optional<Verdict>& preset, const JudgeContext& ctx);
+// Counts the verdict and reports the call to the audit sink, with what the client got instead.
+void report_call(ToolCall call, const Verdict& verdict, std::string sent_instead, int choice, const JudgeContext& ctx);
 
 // What the client receives for one call.
 enum class Settlement { pass, rewrite, replace };

@@ -131,36 +131,7 @@ bool is_tool_finish(const Json& finish_reason) {
          (finish_reason == "tool_calls" || finish_reason == "function_call");
 }
 
-// Judges one call and reports it to counters and sink; the single place verdicts are taken.
-Verdict decide(const ToolCall& call, const std::optional<Verdict>& preset, const JudgeContext& ctx) {
-  if (preset) return *preset;
-  if (!ctx.judge) return wire_block("no policy is loaded");
-  return judge_safely(*ctx.judge, call);
-}
-
-void report(ToolCall call, const Verdict& verdict, int choice, std::string sent_instead,
-            const JudgeContext& ctx) {
-  if (ctx.counters) ctx.counters->count(verdict.action);
-  if (!ctx.sink) return;
-  JudgedCall judged{std::move(call), verdict, ctx.exchange.model, choice, std::move(sent_instead)};
-  ctx.sink(judged);
-}
-
-// A rewrite without new arguments cannot be applied, so it is treated as the stricter block.
-bool rewrite_applicable(const Verdict& verdict) {
-  return verdict.action == Action::rewrite && verdict.arguments.has_value();
-}
-
 bool passes(const Verdict& verdict) { return verdict.action <= Action::flag; }
-
-std::string explanation_for(const Verdict& verdict, const std::string& tool) {
-  if (verdict.action == Action::rewrite && !rewrite_applicable(verdict)) {
-    Verdict as_block = verdict;
-    as_block.action = Action::block;
-    return as_block.explanation(tool);
-  }
-  return verdict.explanation(tool);
-}
 
 void append_explanation(Json& message, const std::string& text) {
   Json& content = message["content"];
@@ -184,14 +155,7 @@ ToolCall to_tool_call(const BodyCall& wire_call, const JudgeContext& ctx, std::o
   const Json& args = *wire_call.arguments;
   if (args.is_string()) {
     const auto& text = args.get_ref<const std::string&>();
-    if (text.size() > ctx.limits.max_tool_argument_bytes) {
-      preset = wire_block("tool-call arguments exceed " + std::to_string(ctx.limits.max_tool_argument_bytes) +
-                          " bytes");
-      ToolCall call = bare_call(wire_call.id, ctx.exchange.agent, wire_call.tool);
-      call.arguments_valid = false;
-      call.arguments_error = preset->error;
-      return call;
-    }
+    if (text.size() > ctx.limits.max_tool_argument_bytes) return oversized_call(wire_call.id, wire_call.tool, ctx, preset);
     return ToolCall::from_wire(wire_call.id, ctx.exchange.agent, wire_call.tool, text);
   }
   return ToolCall::from_json(wire_call.id, ctx.exchange.agent, wire_call.tool,
@@ -214,14 +178,6 @@ ToolCall custom_call(const std::string& id, const std::string& name, const Json*
   return call;
 }
 
-// The new input of a rewritten custom call, when the rewrite produced one.
-std::optional<std::string> rewritten_input(const Verdict& verdict) {
-  if (!rewrite_applicable(verdict)) return std::nullopt;
-  auto input = verdict.arguments->find("input");
-  if (input == verdict.arguments->end() || !input->is_string()) return std::nullopt;
-  return input->get<std::string>();
-}
-
 // Applies the verdicts to one choice's message; true when the message changed.
 bool filter_message(Json& choice, int choice_index, const JudgeContext& ctx) {
   auto message_it = choice.find("message");
@@ -231,6 +187,16 @@ bool filter_message(Json& choice, int choice_index, const JudgeContext& ctx) {
   int calls = 0, removed = 0;
   std::vector<std::string> explanations;
 
+  // What the client keeps of a settled call; a replaced call leaves its explanation for the content.
+  auto keep = [&](const SettledCall& settled) -> bool {
+    if (settled.settlement == Settlement::pass) return true;
+    changed = true;
+    if (settled.settlement == Settlement::rewrite) return true;
+    explanations.push_back(settled.explanation);
+    ++removed;
+    return false;
+  };
+
   auto judge_one = [&](Json& function_object, const std::string& id) -> bool /*keep*/ {
     ++calls;
     static const Json kEmpty = "";
@@ -239,23 +205,15 @@ bool filter_message(Json& choice, int choice_index, const JudgeContext& ctx) {
                        args_it == function_object.end() ? &kEmpty : &*args_it};
     std::optional<Verdict> preset;
     ToolCall call = to_tool_call(wire_call, ctx, preset);
-    Verdict verdict = decide(call, preset, ctx);
-    if (passes(verdict)) {
-      report(std::move(call), verdict, choice_index, {}, ctx);
-      return true;
-    }
-    changed = true;
-    if (rewrite_applicable(verdict)) {
-      std::string new_arguments = verdict.arguments->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-      function_object["arguments"] = new_arguments;
-      report(std::move(call), verdict, choice_index, new_arguments, ctx);
-      return true;
-    }
-    std::string text = explanation_for(verdict, wire_call.tool);
-    explanations.push_back(text);
-    ++removed;
-    report(std::move(call), verdict, choice_index, text, ctx);
-    return false;
+    SettledCall settled = settle_call(
+        std::move(call), preset, ctx,
+        [&function_object](const nlohmann::json& arguments, std::string& sent) {
+          sent = dump_compact(arguments);
+          function_object["arguments"] = sent;
+          return true;
+        },
+        choice_index);
+    return keep(settled);
   };
 
   // A custom (freeform) tool call, {"type": "custom", "custom": {"name", "input"}}, settled by the
@@ -276,12 +234,7 @@ bool filter_message(Json& choice, int choice_index, const JudgeContext& ctx) {
           return true;
         },
         choice_index);
-    if (settled.settlement == Settlement::pass) return true;
-    changed = true;
-    if (settled.settlement == Settlement::rewrite) return true;
-    explanations.push_back(settled.explanation);
-    ++removed;
-    return false;
+    return keep(settled);
   };
 
   auto calls_it = message.find("tool_calls");
@@ -593,52 +546,50 @@ class ChatStreamFilter final : public SseStreamFilter {
     } else {
       call = ToolCall::from_wire(id, ctx_.exchange.agent, held.name, held.arguments);
     }
-    Verdict verdict = decide(call, preset, ctx_);
-    if (held.type == "custom" && verdict.action == Action::rewrite && !rewritten_input(verdict))
-      verdict.action = Action::block;  // a rewrite that produced no input text cannot be sent
     int out_index = state.next_out_index;
-    if (passes(verdict)) {
-      ++state.next_out_index;
+    auto emit_rewritten = [&](const nlohmann::json& arguments, std::string& sent) {
+      Json entry{{"index", out_index}};
+      if (!held.id.empty()) entry["id"] = held.id;
+      if (held.type == "custom") {
+        auto input = arguments.find("input");
+        if (input == arguments.end() || !input->is_string()) return false;  // no input text to send
+        sent = input->get<std::string>();
+        entry["type"] = "custom";
+        entry["custom"] = Json{{"name", held.name}, {"input", sent}};
+        emit_call_delta(choice_index, std::move(entry), false, out);
+        return true;
+      }
+      sent = dump_compact(arguments);
+      Json function{{"name", held.name}, {"arguments", sent}};
+      if (held.legacy) {
+        emit_call_delta(choice_index, std::move(function), true, out);
+        return true;
+      }
+      entry["type"] = "function";
+      entry["function"] = std::move(function);
+      emit_call_delta(choice_index, std::move(entry), false, out);
+      return true;
+    };
+    SettledCall settled = settle_call(std::move(call), preset, ctx_, emit_rewritten, choice_index);
+    if (settled.settlement == Settlement::pass) {
       for (auto& fragment : held.fragments) {
         if (!held.legacy) fragment["index"] = out_index;
         emit_call_delta(choice_index, std::move(fragment), held.legacy, out);
       }
-      report(std::move(call), verdict, choice_index, {}, ctx_);
-      return;
     }
-    if (held.type == "custom" && rewrite_applicable(verdict)) {
+    if (settled.settlement != Settlement::replace) {
       ++state.next_out_index;
-      std::string input = *rewritten_input(verdict);
-      Json entry{{"index", out_index}};
-      if (!held.id.empty()) entry["id"] = held.id;
-      entry["type"] = "custom";
-      entry["custom"] = Json{{"name", held.name}, {"input", input}};
-      emit_call_delta(choice_index, std::move(entry), false, out);
-      report(std::move(call), verdict, choice_index, input, ctx_);
-      return;
-    }
-    if (rewrite_applicable(verdict)) {
-      ++state.next_out_index;
-      std::string new_arguments = verdict.arguments->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-      Json function{{"name", held.name}, {"arguments", new_arguments}};
-      if (held.legacy) {
-        emit_call_delta(choice_index, std::move(function), true, out);
-      } else {
-        Json entry{{"index", out_index}};
-        if (!held.id.empty()) entry["id"] = held.id;
-        entry["type"] = "function";
-        entry["function"] = std::move(function);
-        emit_call_delta(choice_index, std::move(entry), false, out);
-      }
-      report(std::move(call), verdict, choice_index, new_arguments, ctx_);
       return;
     }
     ++state.removed;
-    std::string text = explanation_for(verdict, held.name);
+    emit_explanation(choice_index, state, settled.explanation, out);
+  }
+
+  // An explanation of a call the client does not get, as a content delta of its choice.
+  void emit_explanation(int choice_index, ChoiceState& state, const std::string& text, std::string& out) {
     Json delta{{"content", (state.content_seen ? "\n\n" : "") + text}};
     state.content_seen = true;
     emit_choice(Json{{"index", choice_index}, {"delta", std::move(delta)}, {"finish_reason", nullptr}}, out);
-    report(std::move(call), verdict, choice_index, text, ctx_);
   }
 
   void release_all(std::string& out) {
@@ -670,16 +621,13 @@ class ChatStreamFilter final : public SseStreamFilter {
       if (!state.held) continue;
       HeldCall held = std::move(*state.held);
       state.held.reset();
-      Verdict verdict = wire_block("the stream ended before the call was complete: " + error.message);
-      std::string text = explanation_for(verdict, held.name);
-      emit_choice(Json{{"index", index}, {"delta", {{"content", (state.content_seen ? "\n\n" : "") + text}}},
-                       {"finish_reason", nullptr}},
-                  out);
       ToolCall call = bare_call(held.legacy ? std::string("function_call") : held.id, ctx_.exchange.agent, held.name);
       call.raw_arguments = std::move(held.arguments);
       call.arguments_valid = false;
       call.arguments_error = "incomplete";
-      report(std::move(call), verdict, index, text, ctx_);
+      auto never_rewritten = [](const nlohmann::json&, std::string&) { return false; };
+      SettledCall settled = settle_call(std::move(call), incomplete_call_verdict(error.message), ctx_, never_rewritten, index);
+      emit_explanation(index, state, settled.explanation, out);
     }
     held_bytes_ = 0;
     out += chat_error_event(error);
@@ -711,14 +659,14 @@ bool passes_unchanged(std::string_view body, const JudgeContext& ctx) {
     ToolCall call = ToolCall::from_wire(std::move(wire_call.id), ctx.exchange.agent, std::move(wire_call.name),
                                         wire_call.arguments);
     if (!call.arguments_valid) return false;  // decided by the fail mode, on the full path
-    Verdict verdict = decide(call, std::nullopt, ctx);
+    Verdict verdict = judge_call(call, std::nullopt, ctx);
     if (!passes(verdict)) return false;
     judged.emplace_back(std::move(call), std::move(verdict));
   }
   JudgeContext local = ctx;
   if (local.exchange.model.empty()) local.exchange.model = std::move(scanned->model);
   for (size_t i = 0; i < judged.size(); ++i)
-    report(std::move(judged[i].first), judged[i].second, scanned->calls[i].choice, {}, local);
+    report_call(std::move(judged[i].first), judged[i].second, {}, scanned->calls[i].choice, local);
   return true;
 }
 
