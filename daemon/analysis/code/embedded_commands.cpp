@@ -517,8 +517,23 @@ EmbeddedScript replace_ci_expressions(EmbeddedScript script) {
   static const std::regex kSecretRef(
       R"(^\s*secrets\s*(?:\.\s*([A-Za-z_][A-Za-z0-9_]*)|\[\s*'([^']+)'\s*\])\s*$)");
   static const std::regex kEnvRef(R"(^\s*env\s*\.\s*([A-Za-z_][A-Za-z0-9_]*)\s*$)");
+  static const std::regex kAllSecrets(R"(^\s*(toJSON|toJson|tojson)\s*\(\s*secrets\s*\)\s*$)");
   const std::string& t = script.text;
+  // The runner substitutes expressions before the shell reads the line, so a quoted '${{ secrets.X }}'
+  // still carries the secret: inside single quotes the variable is spliced in as '"${X}"'.
+  bool in_single = false, in_double = false;
   for (size_t i = 0; i < t.size(); ++i) {
+    char c = t[i];
+    if (c == '\\' && !in_single && i + 1 < t.size()) {
+      out.text.push_back(c);
+      out.offsets.push_back(script.offsets[i]);
+      ++i;
+      out.text.push_back(t[i]);
+      out.offsets.push_back(script.offsets[i]);
+      continue;
+    }
+    if (c == '\'' && !in_double) in_single = !in_single;
+    if (c == '"' && !in_single) in_double = !in_double;
     if (t.compare(i, 3, "${{") == 0) {
       size_t close = t.find("}}", i + 3);
       if (close != std::string::npos) {
@@ -532,9 +547,12 @@ EmbeddedScript replace_ci_expressions(EmbeddedScript script) {
           replacement = "${" + m[1].str() + "}";
         } else if (expr.find("github.token") != std::string::npos) {
           replacement = "${GITHUB_TOKEN}";
+        } else if (std::regex_match(expr, m, kAllSecrets)) {
+          replacement = "${ALL_SECRETS}";  // every repository secret
         }
-        for (char c : replacement) {
-          out.text.push_back(c);
+        if (in_single) replacement = "'\"" + replacement + "\"'";
+        for (char r : replacement) {
+          out.text.push_back(r);
           out.offsets.push_back(script.offsets[i]);
         }
         i = close + 1;

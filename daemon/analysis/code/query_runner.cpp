@@ -129,6 +129,12 @@ std::vector<std::string> assigned_values(std::string_view scope, const std::stri
         }
       }
     }
+    // `with open(path) as f:` binds f to what the with-statement opens (up to " as ").
+    if (at >= line_start + 4 && scope.substr(at - 4, 4) == " as ") {
+      std::string_view head = scope.substr(line_start, at - 4 - line_start);
+      size_t with = head.find("with ");
+      if (with != std::string_view::npos) out.emplace_back(head.substr(with + 5));
+    }
     if (next_eq < end) {
       next_eq = scope.substr(0, eol).find('=', end);
       if (next_eq == std::string_view::npos) next_eq = eol;
@@ -224,7 +230,11 @@ bool flows_through_assignments(const TextRegex& pattern, std::string_view scope,
   for (const auto& name : names) {
     if (budget.exhausted()) return false;
     if (returns_match(pattern, helper_body(file, name, budget), budget)) return true;
-    for (const auto& value : assigned_values(scope, name, budget)) {
+    // A module constant (MASTER_PASSWORD = "…") is assigned outside the function that uses it.
+    bool constant = name.size() > 1 && std::all_of(name.begin(), name.end(), [](char c) {
+      return std::isupper(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '_';
+    });
+    for (const auto& value : assigned_values(constant ? file : scope, name, budget)) {
       if (budget.exhausted()) return false;
       if (pattern.search(value)) return true;
       for (auto& next : names_in(value))
@@ -280,6 +290,29 @@ std::vector<std::string_view> promise_values(const SyntaxTree& tree, TSNode node
   return out;
 }
 
+// Values of the quoted literals in a piece of source text (quotes stripped; no escapes decoded).
+std::vector<std::string> quoted_values(std::string_view text) {
+  std::vector<std::string> out;
+  for (size_t i = 0; i < text.size() && out.size() < 64; ++i) {
+    char quote = text[i];
+    if (quote != '"' && quote != '\'' && quote != '`') continue;
+    size_t close = text.find(quote, i + 1);
+    if (close == std::string_view::npos) break;
+    out.emplace_back(text.substr(i + 1, close - i - 1));
+    i = close;
+  }
+  return out;
+}
+
+// The literals a list named by a variable holds: `algorithms=ACCEPTED` with `ACCEPTED = ["RS256", …]`
+// anywhere in the file (module constants sit outside the function that uses them).
+std::vector<std::string> literals_assigned_to(std::string_view file, const std::string& name, WorkBudget& budget) {
+  std::vector<std::string> out;
+  for (const auto& value : assigned_values(file, name, budget))
+    for (auto& literal : quoted_values(value)) out.push_back(std::move(literal));
+  return out;
+}
+
 struct MatchContext {
   const SyntaxTree& tree;
   const Captures& captures;
@@ -313,6 +346,8 @@ bool check_where(const WhereCheck& w, const MatchContext& m, const TSQuery* quer
 
   if (!w.contains_all_of.empty() || !w.contains_any_of.empty()) {
     auto values = literal_values(m.tree, node);
+    if (values.empty() && std::string_view(ts_node_type(node)) == "identifier")
+      values = literals_assigned_to(m.tree.text(), std::string(text), m.budget);
     auto covers = [&](const std::string& cls) {
       return std::any_of(values.begin(), values.end(),
                          [&](const std::string& v) { return in_value_class(cls, v); });
