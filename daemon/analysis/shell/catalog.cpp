@@ -56,6 +56,12 @@ bool is_summariser(std::string_view name) {
   return names.count(name) > 0;
 }
 
+bool is_digest(std::string_view name) {
+  static const NameSet names{"sha1sum", "sha256sum", "sha512sum", "sha224sum", "sha384sum", "md5sum", "b2sum", "cksum",
+                             "sum", "shasum", "md5", "sha3sum"};
+  return names.count(name) > 0;
+}
+
 bool is_file_reader(std::string_view name) {
   static const NameSet names{"cat", "head", "tail", "less", "more", "bat", "base64", "base32", "basenc", "xxd", "od",
                              "hexdump", "strings", "gzip", "bzip2", "xz", "zstd", "tar", "zip", "sort", "uniq", "tac",

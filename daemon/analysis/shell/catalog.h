@@ -11,7 +11,8 @@ bool is_shell(std::string_view name);             // sh, bash, zsh, dash, ksh �
 bool is_interpreter(std::string_view name);       // python*, node, perl, ruby, php, deno, bun …
 bool is_pass_through(std::string_view name);      // stdin flows to stdout (encoders, text filters)
 bool is_selective_filter(std::string_view name);  // keeps only chosen lines (grep …): no longer "everything"
-bool is_summariser(std::string_view name);        // output carries no content (wc, sha256sum …)
+bool is_summariser(std::string_view name);
+bool is_digest(std::string_view name);            // md5sum, sha256sum, b2sum …: a fingerprint of the input        // output carries no content (wc, sha256sum …)
 bool is_file_reader(std::string_view name);       // prints or encodes the files named in its arguments
 bool is_network_reader(std::string_view name);    // nc-like: stdin goes to the peer, the peer's bytes to stdout
 bool is_dns_tool(std::string_view name);          // dig, nslookup, host, drill, ping …

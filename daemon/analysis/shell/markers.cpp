@@ -49,6 +49,18 @@ bool world_writable_mode(std::string_view mode) {
          what.find('w') != std::string_view::npos;
 }
 
+// find ~ -name '*.pyc' -exec rm {} + picks files by name: a cleanup, not the whole tree.
+bool find_selects_by_name(const std::vector<std::string>& args) {
+  static const std::vector<std::string_view> tests{"-name", "-iname", "-path", "-ipath", "-regex", "-iregex",
+                                                  "-newer", "-mtime", "-mmin", "-size", "-user", "-empty", "-wholename"};
+  for (size_t i = 0; i + 1 < args.size(); ++i)
+    if (std::find(tests.begin(), tests.end(), args[i]) != tests.end()) {
+      if ((args[i] == "-name" || args[i] == "-iname") && (args[i + 1] == "*" || args[i + 1] == "*.*")) continue;
+      return true;
+    }
+  return false;
+}
+
 void rm_markers(const std::vector<std::string>& args, std::vector<MarkerHit>& out) {
   bool recursive = short_flag(args, 'r') || short_flag(args, 'R') || has(args, "--recursive");
   bool force = short_flag(args, 'f') || has(args, "--force");
@@ -164,7 +176,25 @@ std::vector<MarkerHit> command_markers(const std::string& name, const std::vecto
       if (recursive && is_destructive_target(refs[i])) out.push_back({"destructive_target", join(name, args)});
     if (name == "chmod" && !refs.empty() && world_writable_mode(refs[0])) out.push_back({"world_writable", join(name, args)});
   } else if (name == "find") {
-    if (has(args, "-delete") && !args.empty() && is_destructive_target(args[0]))
+    // -delete, or -exec rm over everything found under / or the home, empties it.
+    bool removes = false;
+    for (size_t i = 0; i + 1 < args.size(); ++i)
+      if ((args[i] == "-exec" || args[i] == "-execdir" || args[i] == "-ok") &&
+          (base_name(args[i + 1]) == "rm" || base_name(args[i + 1]) == "shred"))
+        removes = true;
+    bool deletes = has(args, "-delete") || (removes && !find_selects_by_name(args));
+    if (deletes && !args.empty() && is_destructive_target(args[0]))
+      out.push_back({"destructive_target", join(name, args)});
+  } else if (name == "mv") {
+    // Moving /etc or the home away destroys it where it was.
+    auto refs = positionals(args);
+    for (size_t i = 0; i + 1 < refs.size(); ++i)
+      if (is_destructive_target(refs[i])) out.push_back({"destructive_target", join(name, args)});
+  } else if (name == "rsync") {
+    // rsync --delete makes the destination a copy of the source: an empty source empties / or ~.
+    bool deletes = std::any_of(args.begin(), args.end(), [](const std::string& a) { return starts_with(a, "--delete"); });
+    auto refs = positionals(args);
+    if (deletes && refs.size() >= 2 && is_destructive_target(refs.back()))
       out.push_back({"destructive_target", join(name, args)});
   } else if (name == "git") {
     git_markers(args, out);

@@ -987,6 +987,7 @@ void Walker::eval_part(TSNode node, Word& word, bool run, bool in_quotes, int de
     bool has_fallback = false;
     bool has_operator = false;
     bool default_operator = false;
+    bool alternative_operator = false;  // ${v:+word}: word when v is set, never v's own value
     for (const auto& child : children_of(node)) {
       std::string_view child_type = ts_node_type(child.node);
       if (child_type == "variable_name" || child_type == "special_variable_name") {
@@ -999,6 +1000,8 @@ void Walker::eval_part(TSNode node, Word& word, bool run, bool in_quotes, int de
       } else if (!child.named) {
         std::string_view token = child_type;
         if (token == ":-" || token == "-" || token == ":=" || token == "=") default_operator = true;
+        else if (token == ":+" || token == "+") alternative_operator = true;
+        else if (token == ":?" || token == "?") continue;  // ${v:?msg} is v, or the shell stops
         else if (token != "$" && token != "${" && token != "}") has_operator = true;
       } else if (name.empty() == false && !has_fallback) {
         fallback = child.node;
@@ -1014,13 +1017,29 @@ void Walker::eval_part(TSNode node, Word& word, bool run, bool in_quotes, int de
       word.text += ' ';
       return;
     }
-    Word value = lookup_variable(name, index, raw);
-    if (value.dynamic && default_operator && has_fallback) {
+    Word value;
+    if (index.empty() && raw == "${!" + name + "}") {
+      value = indirect_variable(name, raw);
+    } else if (index.empty() && raw == "${#" + name + "}") {
+      // The length of a value says nothing of its content.
+      value = lookup_variable(name, index, raw);
+      value.text = value.dynamic ? std::string(raw) : std::to_string(value.text.size());
+      value.taint.clear();
+      has_operator = false;
+    } else {
+      value = lookup_variable(name, index, raw);
+    }
+    if (alternative_operator && !has_operator) {
+      Word alternative;
+      if (has_fallback) eval_part(fallback, alternative, run, in_quotes, depth + 1);
+      alternative.dynamic = alternative.dynamic || value.dynamic;
+      value = alternative;
+    } else if (value.dynamic && default_operator && has_fallback) {
       Word alternative;
       eval_part(fallback, alternative, run, in_quotes, depth + 1);
       merge_taints(alternative.taint, value.taint);
       value = alternative;
-    } else if (has_operator) {
+    } else if (has_operator && !(index.empty() && raw == "${!" + name + "}")) {
       auto applied = value.dynamic ? std::nullopt : apply_parameter_operator(value.text, raw, name, index);
       if (applied) {
         value.text = std::move(*applied);
@@ -1125,6 +1144,24 @@ Word Walker::lookup_variable(std::string_view name, std::string_view index, std:
   value.text = std::string(source);
   value.dynamic = true;
   if (is_secret_variable(name)) value.taint.push_back(Taint{"secret_var", "$" + std::string(name), {}, {}, false});
+  return value;
+}
+
+// ${!name}: the variable whose name is name's value (n=GITHUB_TOKEN; echo "${!n}").
+Word Walker::indirect_variable(std::string_view name, std::string_view source) {
+  Word pointer = lookup_variable(name, "", source);
+  bool identifier = !pointer.text.empty() && !std::isdigit(static_cast<unsigned char>(pointer.text[0])) &&
+                    std::all_of(pointer.text.begin(), pointer.text.end(), [](char c) {
+                      return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+                    });
+  if (pointer.dynamic || !identifier) {
+    pointer.text = std::string(source);
+    pointer.dynamic = true;
+    return pointer;
+  }
+  Word value = lookup_variable(pointer.text, "", "${" + pointer.text + "}");
+  merge_taints(value.taint, pointer.taint);
+  value.resolved_variable = true;
   return value;
 }
 

@@ -87,12 +87,17 @@ class Walker {
   Word eval_word(TSNode node, bool run_substitutions, bool in_quotes, int depth);
   void eval_part(TSNode node, Word& word, bool run, bool in_quotes, int depth);
   Word lookup_variable(std::string_view name, std::string_view index, std::string_view source);
+  Word indirect_variable(std::string_view name, std::string_view source);
   std::vector<Word> split_fields(Word word) const;
   std::string field_separators() const;  // the IFS in force for unquoted expansions
   Stream run_substitution(TSNode node, const Stream& in, int depth);
 
   // -- commands (flows.cpp)
   Stream run(Invocation inv, const Stream& in, int depth);
+  // Binds $1 … $9, $@ and $* to argv[first …] while a function or `sh -c` script runs; returns what they were.
+  std::vector<std::pair<std::string, std::optional<Variable>>> bind_positionals(const std::vector<Word>& argv,
+                                                                              size_t first);
+  void restore_positionals(std::vector<std::pair<std::string, std::optional<Variable>>> saved);
   void persisted_network_client(const Facts& scratch, const std::string& path, Span span);
   void track_directory_change(const std::vector<std::string>& args);
   // The arguments with relative paths resolved against a `cd` target; nullopt when nothing changes.
@@ -103,6 +108,7 @@ class Walker {
   Stream model_shell(Invocation& inv, const Stream& in, int depth);
   Stream model_interpreter(Invocation& inv, const Stream& in, int depth);
   Stream model_readers(Invocation& inv, const Stream& in);
+  Stream model_digest(Invocation& inv, const Stream& in);
   Stream model_find(Invocation& inv, const Stream& in, int depth);
   Stream model_xargs(Invocation& inv, const Stream& in_stream, int depth);
   Stream model_echo(Invocation& inv);
@@ -110,9 +116,12 @@ class Walker {
   Stream model_crontab(Invocation& inv, const Stream& in, int depth);
   Stream model_awk(Invocation& inv, const Stream& in, int depth);
   Stream model_dns(Invocation& inv);
+  void model_registry_login(Invocation& inv, size_t first, const Stream& in);
   void apply_code_reading(Invocation& inv, std::string_view language, const std::string& code, const Taints& code_taint,
                           Stream& out, int depth);
   void model_git(Invocation& inv, int depth);
+  void model_git_config(const std::vector<std::string>& rest, Span span, int depth);
+  bool in_hooks_directory(const std::string& path) const;
   Stream run_script_file(Invocation& inv, const std::string& path, const Stream& in, int depth, const char* context);
   Taints read_path(const std::string& path, std::optional<std::string>* literal = nullptr);
   void write_file(const std::string& path, const Stream& content, Span span, int depth, bool append = false);
@@ -152,6 +161,7 @@ class Walker {
   std::map<std::string, std::string, std::less<>> aliases_;
   std::map<std::string, FileState, std::less<>> files_;
   std::map<std::string, std::string, std::less<>> git_remotes_;
+  std::vector<std::string> hooks_dirs_;  // git config core.hooksPath targets named earlier in the script
   std::set<std::string, std::less<>> active_functions_;
   std::deque<std::string> texts_;     // re-parsed strings, kept alive for their trees
   std::vector<TSTree*> trees_;
