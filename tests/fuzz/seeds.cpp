@@ -188,6 +188,7 @@ int main(int argc, char** argv) {
       auto salt = static_cast<unsigned char>(count);
       // fuzz_wire's control bytes: mode (dialect, 4 = whole body), split step, judge salt.
       seeds.add("wire", with_control({4, 0, salt}, chat_body(tool, args)));
+      seeds.add("chat_body_scan", chat_body(tool, args));
       seeds.add("wire", with_control({5, 0, salt}, responses_body(tool, args)));
       seeds.add("wire", with_control({6, 0, salt}, anthropic_body(tool, arguments)));
       seeds.add("wire", with_control({0, 7, salt}, chat_stream(tool, args)));
