@@ -4,6 +4,7 @@
 // place in that queue until the call is complete, then the dialect judges it and emits it as-is,
 // rewritten or replaced. Parts (blocks, output items) are renumbered densely in the order they
 // reach the client, so a replaced or dropped call leaves no gap. Wire format stays in the dialects.
+#include <algorithm>
 #include <deque>
 #include <map>
 #include <optional>
@@ -92,6 +93,11 @@ class HeldEvents {
   // The stream fails: every unresolved call is cut short and replaced, never released; then flushes.
   void cut_all_and_flush(const std::string& why, std::string& out);
   bool has_unresolved_calls() const;
+  // Bytes of the events held for calls not yet released.
+  size_t held_bytes() const { return held_bytes_; }
+  // An upper bound of the text a feed of `arriving` bytes may hand the judge: every held call and
+  // every arriving byte (a call may complete inside them).
+  size_t judge_load(size_t arriving) const { return std::max<size_t>(1, held_bytes_ + arriving); }
   // The upstream body ended (error: why, empty when cleanly) after the message did or not (message_ended):
   // flushes what is complete, or the error the stream must fail with.
   std::optional<WireError> end_of_stream(const std::string& error, bool message_ended, std::string& out);

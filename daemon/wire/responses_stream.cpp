@@ -46,6 +46,11 @@ class ResponsesStreamFilter final : public SseStreamFilter, private HeldEvents::
         ctx_(std::move(ctx)),
         held_(*this, ctx_, {"output_index", "item", "response", "tool call"}, kMaxItems) {}
 
+  // Judged in place when small: whatever is held for calls plus the bytes arriving bounds the work.
+  size_t judge_load(std::string_view next_bytes) const override {
+    return held_.judge_load(pending_bytes() + next_bytes.size());
+  }
+
   void finish(const std::string& error, std::string& out) override {
     if (failed_ || (error.empty() && !handle_rest(out))) return;
     if (auto failure = held_.end_of_stream(error, terminal_seen_, out)) fail(*failure, out);
