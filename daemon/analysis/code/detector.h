@@ -62,6 +62,10 @@ struct WhereCheck {
   std::optional<bool> secret_shape;        // the literal's value is a known credential format
   std::optional<double> entropy_at_least;  // of the literal's value
   std::optional<size_t> min_length;        // of the literal's value
+  // a quoted literal in the arguments of a call in scope to one of these names occurs in the capture
+  std::vector<std::string> shares_literal_with;
+  // the branch of the `if` whose condition holds the capture (none: _matches fails, _not_matches holds)
+  std::optional<TextRegex> branch_matches, branch_not_matches;
   std::vector<WhereCheck> any;             // at least one of these holds (patterns that differ)
 };
 

@@ -231,6 +231,12 @@ void read_check(WhereCheck& w, Detector& d, Reader& r, const YAML::Node& item, i
         w.entropy_at_least = v.as<double>(0);
       } else if (key == "min_length") {
         w.min_length = v.as<size_t>(0);
+      } else if (key == "branch_matches") {
+        w.branch_matches = r.regex(v, "branch_matches");
+      } else if (key == "branch_not_matches") {
+        w.branch_not_matches = r.regex(v, "branch_not_matches");
+      } else if (key == "shares_literal_with") {
+        w.shares_literal_with = r.strings(v, "shares_literal_with");
       } else if (key == "any" && depth < 4) {
         w.any = read_checks(d, r, v, depth + 1);
       } else {

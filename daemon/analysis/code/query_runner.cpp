@@ -313,6 +313,32 @@ std::vector<std::string> literals_assigned_to(std::string_view file, const std::
   return out;
 }
 
+// True when a quoted literal (a path, not a URL) in the arguments of a call in scope to one of the
+// named functions occurs in text: `urlretrieve(u, "/tmp/i.sh")` … `os.system("sh /tmp/i.sh")`.
+bool shares_call_literal(std::string_view scope, const std::vector<std::string>& callees, std::string_view text,
+                         WorkBudget& budget) {
+  auto is_word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+  for (const auto& callee : callees) {
+    std::string needle = callee + "(";
+    for (size_t at = scope.find(needle); at != std::string_view::npos && !budget.exhausted();
+         at = scope.find(needle, at + 1)) {
+      if (at > 0 && is_word(scope[at - 1])) continue;
+      size_t open = at + callee.size();
+      size_t end = open;
+      int depth = 0;
+      for (; end < scope.size() && end < open + 512; ++end) {
+        if (scope[end] == '(') ++depth;
+        if (scope[end] == ')' && --depth == 0) break;
+      }
+      for (const auto& literal : quoted_values(scope.substr(open, end - open)))
+        if (literal.size() >= 4 && literal.find("://") == std::string::npos &&
+            text.find(literal) != std::string_view::npos)
+          return true;
+    }
+  }
+  return false;
+}
+
 struct MatchContext {
   const SyntaxTree& tree;
   const Captures& captures;
@@ -367,8 +393,16 @@ bool check_where(const WhereCheck& w, const MatchContext& m, const TSQuery* quer
     if (w.entropy_at_least && shannon_entropy(value) < *w.entropy_at_least) return false;
   }
 
-  bool needs_function =
-      w.function_matches || w.function_not_matches || w.scope_matches || w.scope_not_matches || w.flows_from;
+  if (w.branch_matches || w.branch_not_matches) {
+    // Outside an if-condition there is no branch: branch_matches fails, branch_not_matches holds.
+    TSNode branch = if_consequence(m.tree, node, kMaxAncestorHops);
+    std::string_view taken = ts_node_is_null(branch) ? std::string_view() : m.tree.text_of(branch);
+    if (w.branch_matches && (ts_node_is_null(branch) || !w.branch_matches->search(taken))) return false;
+    if (w.branch_not_matches && !ts_node_is_null(branch) && w.branch_not_matches->search(taken)) return false;
+  }
+
+  bool needs_function = w.function_matches || w.function_not_matches || w.scope_matches ||
+                        w.scope_not_matches || w.flows_from || !w.shares_literal_with.empty();
   if (!needs_function) return true;
   EnclosingFunction fn = enclosing_function(m.tree, node, kMaxAncestorHops);
   if (w.function_matches && (fn.name.empty() || !w.function_matches->search(fn.name))) return false;
@@ -377,6 +411,8 @@ bool check_where(const WhereCheck& w, const MatchContext& m, const TSQuery* quer
   if (scope.size() > kScopeClip) scope = scope.substr(0, kScopeClip);
   if (w.scope_matches && !w.scope_matches->search(scope)) return false;
   if (w.scope_not_matches && w.scope_not_matches->search(scope)) return false;
+  if (!w.shares_literal_with.empty() && !shares_call_literal(scope, w.shares_literal_with, text, m.budget))
+    return false;
   if (w.flows_from && !w.flows_from->search(text)) {
     auto names = identifiers(m.tree, node);
     auto promised = promise_values(m.tree, node, names);

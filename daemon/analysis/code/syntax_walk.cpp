@@ -88,6 +88,26 @@ EnclosingFunction enclosing_function(const SyntaxTree& tree, TSNode node, int ma
   return {};
 }
 
+TSNode if_consequence(const SyntaxTree& tree, TSNode node, int max_hops) {
+  std::vector<TSNode> ancestors;
+  for (TSNode at = tree.root(); !ts_node_is_null(at) && !ts_node_eq(at, node);
+       at = ts_node_child_with_descendant(at, node))
+    ancestors.push_back(at);
+  for (int hops = 0; hops < max_hops && !ancestors.empty(); ++hops) {
+    TSNode at = ancestors.back();
+    ancestors.pop_back();
+    std::string_view type = ts_node_type(at);
+    if (is_function_type(type)) break;
+    if (type != "if_statement") continue;
+    TSNode condition = ts_node_child_by_field_name(at, "condition", 9);
+    if (ts_node_is_null(condition) || ts_node_start_byte(node) < ts_node_start_byte(condition) ||
+        ts_node_end_byte(node) > ts_node_end_byte(condition))
+      break;  // in the branch, not the condition: the innermost if that decides is not this one's test
+    return ts_node_child_by_field_name(at, "consequence", 11);
+  }
+  return TSNode{};
+}
+
 std::vector<std::string> literal_values(const SyntaxTree& tree, TSNode node) {
   std::vector<std::string> out;
   walk(node, [&](TSNode n) {

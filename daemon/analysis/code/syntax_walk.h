@@ -20,6 +20,10 @@ struct EnclosingFunction {
 };
 EnclosingFunction enclosing_function(const SyntaxTree& tree, TSNode node, int max_hops = 256);
 
+// What runs when the condition holds, for the innermost `if` whose condition holds node (not across
+// a function boundary); a null node when node is in no if-condition.
+TSNode if_consequence(const SyntaxTree& tree, TSNode node, int max_hops = 256);
+
 // Values of the quoted literals in and under node (quotes stripped), in source order.
 std::vector<std::string> literal_values(const SyntaxTree& tree, TSNode node);
 

