@@ -353,8 +353,23 @@ std::optional<std::string> credential_helper(std::string_view name, const std::v
   if (name == "op" && (first(0) == "read" || (first(0) == "item" && first(1) == "get"))) return joined();
   if (name == "vault" && (first(0) == "read" || (first(0) == "kv" && first(1) == "get") || (first(0) == "print" && first(1) == "token")))
     return joined();
-  if (name == "kubectl" && first(0) == "get" && (starts_with(first(1), "secret") || starts_with(first(1), "secrets")))
-    return joined();
+  if (name == "kubectl" && first(0) == "get" && (starts_with(first(1), "secret") || starts_with(first(1), "secrets"))) {
+    // Listing all secrets as the default table shows names and types only; a named secret, or -o
+    // yaml/json/jsonpath/go-template, is what a read of the data looks like.
+    size_t names = 0;
+    for (size_t i = 2; i < args.size(); ++i) {
+      if (args[i] == "-n" || args[i] == "--namespace" || args[i] == "-l" || args[i] == "--selector") ++i;
+      else if (!args[i].empty() && args[i][0] != '-') ++names;
+    }
+    if (names > 0) return joined();
+    for (size_t i = 0; i < args.size(); ++i)
+      if (((args[i] == "-o" || args[i] == "--output") && i + 1 < args.size() && args[i + 1] != "wide" &&
+           args[i + 1] != "name") ||
+          ((starts_with(args[i], "-o") && args[i].size() > 2 && args[i] != "-owide" && args[i] != "-oname") ||
+           (starts_with(args[i], "--output=") && args[i] != "--output=wide" && args[i] != "--output=name")))
+        return joined();
+    return std::nullopt;
+  }
   if (name == "heroku" && first(0) == "auth:token") return joined();
   if (name == "bw" && first(0) == "get") return joined();
   if (name == "lpass" && first(0) == "show") return joined();

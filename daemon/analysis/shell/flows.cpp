@@ -198,6 +198,65 @@ bool names_secret(const std::string& pattern) {
   return false;
 }
 
+// String literals an interpreter one-liner prints (print "…", print('…'), console.log(…), puts, echo, say),
+// with backslash escapes decoded, one line each.
+std::string printed_literals(const std::string& code) {
+  std::string out;
+  for (std::string_view call : {"print", "console.log", "puts", "echo", "say", "printf", "process.stdout.write"}) {
+    for (size_t at = code.find(call); at != std::string::npos && out.size() < 65536; at = code.find(call, at + 1)) {
+      if (at > 0 && (std::isalnum(static_cast<unsigned char>(code[at - 1])) || code[at - 1] == '_')) continue;
+      size_t k = at + call.size();
+      while (k < code.size() && (code[k] == ' ' || code[k] == '(')) ++k;
+      if (k >= code.size() || (code[k] != '"' && code[k] != '\'' && code[k] != '`')) continue;
+      char quote = code[k];
+      size_t end = k + 1;
+      while (end < code.size() && code[end] != quote) end += code[end] == '\\' ? 2 : 1;
+      if (end >= code.size()) continue;
+      std::string text = decode_printf(code.substr(k + 1, end - k - 1));
+      out += text;
+      if (call != "printf" && call != "process.stdout.write" && (text.empty() || text.back() != '\n')) out += "\n";
+    }
+  }
+  return out;
+}
+
+// Items of a launchd plist's <string> elements, each single-quoted: ProgramArguments as a command line.
+std::string plist_command(const std::string& text) {
+  std::string out;
+  for (size_t at = text.find("<string>"); at != std::string::npos; at = text.find("<string>", at + 8)) {
+    size_t end = text.find("</string>", at + 8);
+    if (end == std::string::npos) break;
+    std::string item = text.substr(at + 8, end - at - 8);
+    std::string quoted = "'";
+    for (char c : item) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    out += (out.empty() ? "" : " ") + quoted + "'";
+  }
+  return out;
+}
+
+// The files that `put FILE [REMOTE]` / `mput FILE…` lines of an sftp, ftp or smbclient batch upload.
+std::vector<std::string> put_commands(const std::string& batch) {
+  std::vector<std::string> paths;
+  size_t start = 0;
+  while (start < batch.size() && paths.size() < 16) {
+    size_t end = batch.find_first_of("\n;", start);
+    std::string line = batch.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    start = end == std::string::npos ? batch.size() : end + 1;
+    size_t first = line.find_first_not_of(" \t");
+    if (first == std::string::npos) continue;
+    line = line.substr(first);
+    for (std::string_view verb : {"put ", "mput ", "reput ", "append "})
+      if (line.rfind(verb, 0) == 0) {
+        std::string rest = line.substr(verb.size());
+        rest = rest.substr(rest.find_first_not_of(' ') == std::string::npos ? 0 : rest.find_first_not_of(' '));
+        if (!rest.empty() && (rest[0] == '"' || rest[0] == '\'')) rest = rest.substr(1, rest.find(rest[0], 1) - 1);
+        else rest = rest.substr(0, rest.find(' '));
+        if (!rest.empty()) paths.push_back(rest);
+      }
+  }
+  return paths;
+}
+
 // Where `login` sits in a container registry login (docker login, podman login, helm registry login …).
 std::optional<size_t> registry_login_index(const std::string& name, const std::vector<std::string>& args) {
   static const std::set<std::string_view> clients{"docker", "podman", "nerdctl", "buildah", "skopeo", "oras", "crane",
@@ -236,6 +295,8 @@ Taints Walker::read_path(const std::string& path, std::optional<std::string>* li
   Taints out;
   auto file = files_.find(path);
   if (file == files_.end() && starts_with(path, "./")) file = files_.find(path.substr(2));
+  if (file == files_.end() && !path.empty() && path[0] != '/' && path[0] != '.' && path[0] != '~')
+    file = files_.find("./" + path);
   if (file != files_.end()) {
     out = file->second.taint;
     add_via(out, "file");
@@ -332,6 +393,8 @@ void Walker::analyse_payload(const std::string& text, std::string_view kind, con
       }
       if (pos != std::string::npos && line.find('=') > pos) script += line.substr(pos) + "\n";
     }
+  } else if (text.find("<plist") != std::string::npos) {
+    script = plist_command(text);
   } else {
     script = text;
   }
@@ -576,6 +639,7 @@ void Walker::track_directory_change(const std::vector<std::string>& args) {
     if (arg.empty() || arg[0] != '-' || arg == "-") targets.push_back(arg);
   if (targets.empty()) { working_directory_ = "~"; return; }
   const std::string& target = targets.front();
+  if (target == "$HOME" || target == "${HOME}" || target == "$HOME/" || target == "${HOME}/") { working_directory_ = "~"; return; }
   if (target == "-" || target.find('$') != std::string::npos) { working_directory_.clear(); return; }
   if (target[0] == '/' || target[0] == '~') { working_directory_ = target; return; }
   working_directory_ = (working_directory_.empty() ? std::string(".") : working_directory_) + "/" + target;
@@ -864,6 +928,22 @@ Stream Walker::model(Invocation& inv, const Stream& in, int depth) {
   }
   if (is_pass_through(name) || is_file_reader(name) || is_selective_filter(name) || is_summariser(name))
     return model_readers(inv, in);
+  // pip install --index-url https://u:$TOKEN@host/…: a URL argument carrying a secret sends it to that host.
+  for (size_t i = 1; i < inv.argv.size(); ++i) {
+    const Word& word = inv.argv[i];
+    if (word.taint.empty()) continue;
+    size_t scheme = word.text.find("://");
+    if (scheme == std::string::npos) continue;
+    size_t begin = scheme;
+    while (begin > 0 && (std::isalnum(static_cast<unsigned char>(word.text[begin - 1])) || word.text[begin - 1] == '+'))
+      --begin;
+    std::string url = word.text.substr(begin);
+    if (!is_url(url)) continue;
+    Taints taints = word.taint;
+    add_via(taints, "argument");
+    add_host(host_of(url));
+    emit_secret_flows(taints, "network", inv.name, host_of(url), inv.span, "");
+  }
   // A path run as a command: a script written or downloaded earlier in the script.
   if (inv.argv[0].text.find('/') != std::string::npos || files_.count(inv.argv[0].text))
     return run_script_file(inv, inv.argv[0].text, in, depth, "script_file");
@@ -1166,6 +1246,9 @@ Stream Walker::model_network(Invocation& inv, const Stream& in) {
     if (document && (document->value == "-" || document->value == "/dev/stdout")) stdout_network = true;
     else if (document) download_path = document->value;
     else if (!parsed.has({"--spider"})) download_path = url_file_name(url);
+    // wget -P DIR URL saves DIR/name.
+    if (const Option* prefix = parsed.find({"-P", "--directory-prefix"}); prefix && !document && !download_path.empty())
+      download_path = prefix->value + (prefix->value.empty() || prefix->value.back() == '/' ? "" : "/") + download_path;
   } else if (name == "nc" || name == "ncat" || name == "netcat" || name == "telnet") {
     ParsedArgs parsed = parse_args(inv.argv, 1, "ecpsiwqxXPgGOITm",
                                    {"--exec", "--sh-exec", "--lua-exec", "--source", "--proxy", "--wait"});
@@ -1177,7 +1260,8 @@ Stream Walker::model_network(Invocation& inv, const Stream& in) {
     out.network_peer = true;
     if (in.interactive_shell) add_marker("reverse_shell", "a shell piped to " + name, inv.span);
   } else if (name == "socat") {
-    bool network = false, exec = false;
+    bool network = false, exec = false, listening = false;
+    std::vector<std::string> socat_files;
     for (size_t i = 1; i < inv.argv.size(); ++i) {
       std::string address = inv.argv[i].text;
       std::string kind = lower(address.substr(0, address.find(':')));
@@ -1189,9 +1273,17 @@ Stream Walker::model_network(Invocation& inv, const Stream& in) {
         if (url.empty()) url = rest.substr(0, rest.find(':'));
       }
       if (kind == "exec" || kind == "system") exec = true;
+      // FILE:~/.aws/credentials TCP:host:port sends the file's bytes to the peer.
+      if ((kind == "file" || kind == "open" || kind == "gopen") && address.find(':') != std::string::npos) {
+        std::string path = address.substr(address.find(':') + 1);
+        path = path.substr(0, path.find(','));
+        if (!path.empty()) socat_files.push_back(path);
+      }
+      if (kind.find("listen") != std::string::npos) listening = true;
       if (address == "-" || kind == "stdin" || kind == "stdio" || kind == "stdout") reads_stdin = true;
     }
     if (network && exec) add_marker("reverse_shell", join_texts(inv.argv, 0, 4), inv.span);
+    if (network && !listening) upload_paths.insert(upload_paths.end(), socat_files.begin(), socat_files.end());
     stdout_network = true;
     out.network_peer = true;
     if (in.interactive_shell) add_marker("reverse_shell", "a shell piped to socat", inv.span);
@@ -1200,6 +1292,22 @@ Stream Walker::model_network(Invocation& inv, const Stream& in) {
     if (!parsed.positionals.empty()) url = inv.argv[parsed.positionals[0]].text;
     reads_stdin = true;
     stdout_network = true;
+    // sftp host <<< "put FILE": the batch commands upload FILE.
+    if (name != "ssh" && in.literal)
+      for (auto& path : put_commands(*in.literal)) upload_paths.push_back(std::move(path));
+  } else if (name == "smbclient") {
+    // smbclient //HOST/share -c "put FILE": the -c commands upload.
+    ParsedArgs parsed = parse_args(inv.argv, 1, "cUWAIpnmsOdtDT", {"--command", "--user", "--authentication-file"});
+    if (!parsed.positionals.empty()) {
+      std::string service = inv.argv[parsed.positionals[0]].text;
+      size_t begin = service.find_first_not_of("/\\");
+      if (begin != std::string::npos) host = lower(service.substr(begin, service.find_first_of("/\\", begin) - begin));
+      url = service;
+    }
+    if (const Option* commands = parsed.find({"-c", "--command"}))
+      for (auto& path : put_commands(commands->value)) upload_paths.push_back(std::move(path));
+    if (in.literal)
+      for (auto& path : put_commands(*in.literal)) upload_paths.push_back(std::move(path));
   } else if (name == "scp" || name == "rsync" || name == "rclone" || name == "s3cmd" || name == "smbclient") {
     ParsedArgs parsed = parse_args(inv.argv, 1, name == "scp" ? "PiolSFcJ" : "eB",
                                    {"--rsh", "--exclude", "--include", "--port", "--password-file", "--log-file"});
@@ -1453,7 +1561,15 @@ Stream Walker::model_shell(Invocation& inv, const Stream& in, int depth) {
   }
   if (command_mode) {
     if (i >= inv.argv.size()) return out;
-    const Word& script = inv.argv[i];
+    const Word* script_word = &inv.argv[i];
+    // sh -c "$1" _ 'PAYLOAD': the script is one of its own positional parameters.
+    std::string_view source = script_word->source;
+    if (source.size() >= 2 && source.front() == '"' && source.back() == '"') source = source.substr(1, source.size() - 2);
+    if (source.size() == 2 && source[0] == '$' && source[1] >= '1' && source[1] <= '9') {
+      size_t index = i + 1 + static_cast<size_t>(source[1] - '0');
+      if (index < inv.argv.size()) script_word = &inv.argv[index];
+    }
+    const Word& script = *script_word;
     add_marker("shell_string", name + " -c " + script.text.substr(0, 80), inv.span);
     Taints taints = script.taint;
     add_via(taints, "argument");
@@ -1499,6 +1615,8 @@ Stream Walker::model_shell(Invocation& inv, const Stream& in, int depth) {
 Stream Walker::run_script_file(Invocation& inv, const std::string& path, const Stream& in, int depth, const char* context) {
   auto file = files_.find(path);
   if (file == files_.end() && starts_with(path, "./")) file = files_.find(path.substr(2));
+  if (file == files_.end() && !path.empty() && path[0] != '/' && path[0] != '.' && path[0] != '~')
+    file = files_.find("./" + path);
   if (file == files_.end()) return {};
   Taints taints = file->second.taint;
   add_via(taints, "file");
@@ -1545,6 +1663,11 @@ void Walker::apply_code_reading(Invocation& inv, std::string_view language, cons
   for (const auto& text : reading.shell_strings) {
     Stream nested = analyse_nested(text, Stream{}, "interpreter", inv.span, inv.name, depth);
     merge_stream(out, nested);
+  }
+  // python3 -c 'print("env | curl …")' | sh: the printed literal is what the next command reads.
+  if (!reading.network && reading.shell_strings.empty() && !out.literal) {
+    std::string printed = printed_literals(code);
+    if (!printed.empty() && spend_expansion(printed.size())) out.literal = printed;
   }
 }
 
@@ -1649,6 +1772,7 @@ Stream Walker::model_awk(Invocation& inv, const Stream& in, int depth) {
       merge_stream(out, nested);
     }
     if (reading.network) emit_secret_flows(out.taint, "network", "awk", "", inv.span, "");
+    if (reading.reverse_shell) add_marker("reverse_shell", "awk /inet socket running what it reads", inv.span);
   }
   Stream read = model_readers(inv, in);
   // Like grep: a program that picks lines or fields keeps part of the data (filtered), unless it prints

@@ -270,6 +270,12 @@ CodeReading read_code(std::string_view language, std::string_view original_code)
                                  "popen", "subprocess", "child_process", "STDIN->fdopen", "open(STDIN", "exec {",
                                  "proc_open", "pipe(", "cmd.exe", "\"sh\"", "'sh'", "\"bash\"", "'bash'"});
   reading.reverse_shell = socket && takeover;
+  // awk over /inet/tcp: reading lines from the socket and running them (`s |& getline c; … c |& getline`).
+  if (language == "awk" && socket) {
+    size_t getlines = 0;
+    for (size_t at = code.find("getline"); at != std::string_view::npos; at = code.find("getline", at + 7)) ++getlines;
+    if (getlines >= 2 || contains(code, "system(")) reading.reverse_shell = true;
+  }
 
   bool runs_code = has_any(code, {"exec(", "eval(", "compile(", "Function(", "vm.run", "runInThisContext",
                                   "instance_eval", "eval ", "eval)", "require_relative", "import(", "__import__"});
@@ -281,10 +287,10 @@ CodeReading read_code(std::string_view language, std::string_view original_code)
   reading.prints = has_any(code, {"print", "console.log", "puts", "say ", "echo ", "printf", "stdout.write", "p(",
                                   "var_dump", "pp "});
 
-  static const std::array<std::string_view, 20> shell_calls{
+  static const std::array<std::string_view, 21> shell_calls{
       "os.system", "os.popen", "subprocess.run", "subprocess.call", "subprocess.Popen", "subprocess.check_output",
       "subprocess.check_call", "subprocess.getoutput", "execSync", "exec(", "spawnSync", "system(", "system ",
-      "shell_exec", "passthru", "popen(", "`", "%x(", "qx(", "qx{"};
+      "shell_exec", "passthru", "popen(", "`", "%x(", "qx(", "qx{", "os.execute"};
   for (auto call : shell_calls) {
     if (call == "`" && (language == "python" || language == "node" || language == "awk")) continue;
     if (call == "exec(" && language == "python") continue;  // python's exec runs Python, not a shell

@@ -185,6 +185,10 @@ std::vector<MarkerHit> command_markers(const std::string& name, const std::vecto
     bool deletes = has(args, "-delete") || (removes && !find_selects_by_name(args));
     if (deletes && !args.empty() && is_destructive_target(args[0]))
       out.push_back({"destructive_target", join(name, args)});
+  } else if (name == "cp" || name == "install") {
+    // cp /dev/zero /dev/sda overwrites the disk.
+    auto refs = positionals(args);
+    if (refs.size() >= 2 && is_block_device(refs.back())) out.push_back({"destructive_target", join(name, args)});
   } else if (name == "mv") {
     // Moving /etc or the home away destroys it where it was.
     auto refs = positionals(args);
@@ -200,11 +204,17 @@ std::vector<MarkerHit> command_markers(const std::string& name, const std::vecto
     git_markers(args, out);
   } else if (name == "npm" || name == "yarn" || name == "pnpm") {
     std::string joined = lower(join(name, args, 12));
-    if ((joined.find("strict-ssl") != std::string::npos && joined.find("false") != std::string::npos) ||
+    if (((joined.find("strict-ssl") != std::string::npos || joined.find("strictssl") != std::string::npos) &&
+         joined.find("false") != std::string::npos) ||
         has(args, "--strict-ssl=false") || joined.find("registry http://") != std::string::npos ||
         joined.find("--registry=http://") != std::string::npos)
       out.push_back({"security_off", join(name, args)});
   } else if (name == "pip" || name == "pip3" || name == "uv" || name == "pipx" || name == "poetry") {
+    // pip config set global.trusted-host HOST: every later install skips TLS checks for HOST.
+    if (args.size() >= 3 && args[0] == "config" && args[1] == "set" &&
+        (lower(args[2]).find("trusted-host") != std::string::npos ||
+         (lower(args[2]).find("index-url") != std::string::npos && args.size() >= 4 && starts_with(args[3], "http://"))))
+      out.push_back({"security_off", join(name, args, 12)});
     for (size_t i = 0; i < args.size(); ++i) {
       const std::string& arg = args[i];
       std::string next = i + 1 < args.size() ? args[i + 1] : "";

@@ -500,7 +500,13 @@ Stream Walker::walk_command_core(TSNode node, const Stream& in, int depth) {
           break;
         }
     } else if (field_is(child, "argument")) {
-      words.push_back(child.node);
+      // `sh 0</tmp/f`: the grammar reads a descriptor glued to its redirect as a word; bash does not.
+      std::string_view text = text_of(child.node);
+      uint32_t end = ts_node_end_byte(child.node);
+      bool descriptor = !text.empty() && text.size() <= 2 &&
+                        std::all_of(text.begin(), text.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }) &&
+                        end < frame_.text.size() && (frame_.text[end] == '<' || frame_.text[end] == '>');
+      if (!descriptor) words.push_back(child.node);
     } else if (child.named && std::string_view(ts_node_type(child.node)) == "variable_assignment") {
       assignments.push_back(child.node);
     }
