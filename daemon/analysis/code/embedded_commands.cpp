@@ -365,12 +365,76 @@ void makefile_scripts(std::string_view content, std::vector<EmbeddedScript>& out
 
 // ---- Dockerfile --------------------------------------------------------------------------------
 
+// A file an earlier instruction downloaded (ADD <url>, or curl/wget -o in a RUN) stays in the image,
+// so a later RUN that names it is analysed after that download: fetch-then-run across instructions is
+// one flow. `script` is the download's text with its file offsets (no end marker).
+struct ImageDownload {
+  std::string path;
+  EmbeddedScript script;
+};
+
+bool starts_with_word_ci(std::string_view t, std::string_view word) {
+  if (t.size() <= word.size() || (t[word.size()] != ' ' && t[word.size()] != '\t')) return false;
+  for (size_t i = 0; i < word.size(); ++i)
+    if (std::toupper(static_cast<unsigned char>(t[i])) != word[i]) return false;
+  return true;
+}
+
+// ADD [--flags] https://… dest: the download as the curl command it amounts to.
+std::optional<ImageDownload> add_from_url(std::string_view t, uint32_t at) {
+  std::vector<std::string_view> words;
+  size_t i = 3;
+  while (i < t.size() && words.size() < 16) {
+    while (i < t.size() && (t[i] == ' ' || t[i] == '\t')) ++i;
+    size_t start = i;
+    while (i < t.size() && t[i] != ' ' && t[i] != '\t') ++i;
+    if (i > start && t[start] != '-') words.push_back(t.substr(start, i - start));
+  }
+  if (words.size() != 2 || !(starts_with(words[0], "http://") || starts_with(words[0], "https://"))) return {};
+  std::string path(words[1]);
+  if (!path.empty() && path.back() == '/') {
+    std::string_view url = words[0];
+    size_t slash = url.rfind('/');
+    path += std::string(url.substr(slash + 1));
+  }
+  ScriptBuilder b;
+  b.add("curl -fsSL -o " + path + " " + std::string(words[0]), at);
+  EmbeddedScript script = b.finish("build_recipe", "ADD");
+  script.offsets.pop_back();
+  return ImageDownload{path, std::move(script)};
+}
+
+// The script with the earlier downloads of the files it names run before it.
+EmbeddedScript after_downloads(EmbeddedScript script, const std::vector<ImageDownload>& downloads) {
+  EmbeddedScript out;
+  for (const auto& d : downloads) {
+    if (d.path.size() < 3 || script.text.find(d.path) == std::string::npos || d.script.offsets.empty()) continue;
+    out.text += d.script.text;
+    out.offsets.insert(out.offsets.end(), d.script.offsets.begin(), d.script.offsets.end());
+    out.text.push_back('\n');
+    out.offsets.push_back(d.script.offsets.back());
+  }
+  if (out.text.empty()) return script;
+  out.text += script.text;
+  out.offsets.insert(out.offsets.end(), script.offsets.begin(), script.offsets.end());
+  out.origin = std::move(script.origin);
+  out.label = std::move(script.label);
+  return out;
+}
+
 void dockerfile_scripts(std::string_view content, std::vector<EmbeddedScript>& out) {
   auto lines = lines_with_offsets(content);
+  std::vector<ImageDownload> downloads;
+  static const std::regex kDownloadTo(
+      R"(\b(curl|wget)\b[^\n;&|]*?\s(-o|-O|--output|--output-document)(=|\s+)([^\s;&|'"]+))");
   for (size_t i = 0; i < lines.size() && out.size() < kMaxScripts; ++i) {
     auto [line, offset] = lines[i];
     std::string_view t = trim_left(line);
     uint32_t at = offset + static_cast<uint32_t>(line.size() - t.size());
+    if (starts_with_word_ci(t, "ADD") && downloads.size() < 16) {
+      if (auto d = add_from_url(t, at)) downloads.push_back(std::move(*d));
+      continue;
+    }
     if (t.size() < 4 ||
         !(std::toupper(static_cast<unsigned char>(t[0])) == 'R' &&
           std::toupper(static_cast<unsigned char>(t[1])) == 'U' &&
@@ -424,7 +488,16 @@ void dockerfile_scripts(std::string_view content, std::vector<EmbeddedScript>& o
         b.add(line, offset);
       }
     }
-    if (!b.empty()) out.push_back(b.finish("build_recipe", "RUN"));
+    if (b.empty()) continue;
+    EmbeddedScript script = b.finish("build_recipe", "RUN");
+    std::smatch m;
+    std::optional<ImageDownload> fetched;
+    if (downloads.size() < 16 && std::regex_search(script.text, m, kDownloadTo)) {
+      fetched = ImageDownload{m[4].str(), script};
+      fetched->script.offsets.pop_back();
+    }
+    out.push_back(after_downloads(std::move(script), downloads));
+    if (fetched) downloads.push_back(std::move(*fetched));
   }
 }
 

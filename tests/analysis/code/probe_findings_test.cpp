@@ -186,3 +186,21 @@ TEST_CASE("a download only counts as run when the command names the downloaded p
         "    subprocess.run(['python3', 'train.py', '--epochs', '3'])\n",
         "code.exec.downloaded-file-run", false);
 }
+
+TEST_CASE("a Dockerfile RUN that runs what an earlier ADD <url> or RUN downloaded is a network-to-exec flow") {
+  auto added = shipped_analyzer()->analyze_write(
+      "Dockerfile", "FROM alpine\nADD https://x.example.com/setup.sh /tmp/setup.sh\nRUN sh /tmp/setup.sh\n");
+  CHECK(has_flow(added, "network", "exec"));
+  auto into_dir = shipped_analyzer()->analyze_write(
+      "Dockerfile", "FROM alpine\nADD https://x.example.com/i.sh /opt/\nRUN bash /opt/i.sh\n");
+  CHECK(has_flow(into_dir, "network", "exec"));
+  auto two_runs = shipped_analyzer()->analyze_write(
+      "Dockerfile", "FROM alpine\nRUN curl -fsSL -o /tmp/s.sh https://x.example.com/s.sh\nRUN sh /tmp/s.sh\n");
+  CHECK(has_flow(two_runs, "network", "exec"));
+  // a downloaded binary made executable, or a RUN that does not name the download, runs nothing fetched
+  auto tini = shipped_analyzer()->analyze_write(
+      "Dockerfile",
+      "FROM alpine\nADD https://github.com/krallin/tini/releases/download/v0.19.0/tini /tini\nRUN chmod +x /tini\n"
+      "RUN sh /usr/local/bin/setup.sh\n");
+  CHECK_FALSE(has_flow(tini, "network", "exec"));
+}
