@@ -475,6 +475,8 @@ std::vector<std::pair<std::string, std::optional<Walker::Variable>>> Walker::bin
     const std::vector<Word>& argv, size_t first) {
   std::vector<std::pair<std::string, std::optional<Variable>>> saved;
   Word all;
+  std::vector<Word> elements;  // "$@": one word per argument
+  for (size_t k = first; k < argv.size() && k < first + 64; ++k) elements.push_back(argv[k]);
   for (size_t n = 1; n <= 9; ++n) {
     std::string name = std::to_string(n);
     auto found = variables_.find(name);
@@ -492,7 +494,7 @@ std::vector<std::pair<std::string, std::optional<Walker::Variable>>> Walker::bin
   for (std::string name : {"@", "*"}) {
     auto found = variables_.find(name);
     saved.emplace_back(name, found == variables_.end() ? std::nullopt : std::optional<Variable>(found->second));
-    if (first < argv.size()) variables_[name] = Variable{all, {}};
+    if (first < argv.size()) variables_[name] = Variable{all, name == "@" ? elements : std::vector<Word>{}};
     else variables_.erase(name);
   }
   return saved;
@@ -938,7 +940,11 @@ Stream Walker::model(Invocation& inv, const Stream& in, int depth) {
     while (begin > 0 && (std::isalnum(static_cast<unsigned char>(word.text[begin - 1])) || word.text[begin - 1] == '+'))
       --begin;
     std::string url = word.text.substr(begin);
-    if (!is_url(url)) continue;
+    std::string scheme_name = lower(url.substr(0, url.find("://")));
+    // Database and cache URLs (postgres://, redis://) carry a password to the service it opens.
+    static const std::set<std::string_view> fetch_schemes{"http", "https", "ftp", "ftps", "git+http", "git+https",
+                                                          "ws", "wss", "git", "ssh", "git+ssh"};
+    if (!fetch_schemes.count(scheme_name) || !is_url(url)) continue;
     Taints taints = word.taint;
     add_via(taints, "argument");
     add_host(host_of(url));
@@ -1295,6 +1301,8 @@ Stream Walker::model_network(Invocation& inv, const Stream& in) {
     // sftp host <<< "put FILE": the batch commands upload FILE.
     if (name != "ssh" && in.literal)
       for (auto& path : put_commands(*in.literal)) upload_paths.push_back(std::move(path));
+    if (const Option* commands = parsed.find({"-e", "-c"}); commands && name == "lftp")
+      for (auto& path : put_commands(commands->value)) upload_paths.push_back(std::move(path));
   } else if (name == "smbclient") {
     // smbclient //HOST/share -c "put FILE": the -c commands upload.
     ParsedArgs parsed = parse_args(inv.argv, 1, "cUWAIpnmsOdtDT", {"--command", "--user", "--authentication-file"});

