@@ -47,6 +47,7 @@ std::string audit_line(const AuditEntry& entry, std::chrono::system_clock::time_
   line["time"] = rfc3339_utc(when);
   line["request_id"] = entry.request_id;
   line["client"] = entry.client_address;
+  if (!entry.client_name.empty()) line["client_name"] = entry.client_name;
   line["model"] = entry.model;
   line["agent"] = verdict.profile.empty() ? entry.agent : verdict.profile;
   line["tool"] = call.tool;

@@ -29,6 +29,7 @@ struct AuditEntry {
   const ToolCall* call = nullptr;
   const Verdict* verdict = nullptr;
   std::string sent_instead;  // rewritten arguments or the explanation sent for a block
+  std::string client_name;   // the authenticated team client (never its token), empty when none
 };
 
 // The JSON line for an entry (without the newline), arguments and findings redacted.

@@ -14,6 +14,13 @@
 
 namespace toolwall::proxy {
 
+audit::AuditEntry audit_entry(const wire::ExchangeContext& exchange, const wire::JudgedCall& judged) {
+  audit::AuditEntry entry{exchange.request_id, exchange.client_address, judged.model, exchange.agent,
+                          judged.choice,       &judged.call,            &judged.verdict, judged.sent_instead};
+  entry.client_name = exchange.client_name;
+  return entry;
+}
+
 namespace {
 
 constexpr std::string_view kDefaultConfig = "config/toolwall.yaml";
@@ -161,10 +168,7 @@ int serve_command(int argc, char** argv) {
   options.on_verdict = [audit_log, metrics](const wire::ExchangeContext& exchange, const wire::JudgedCall& judged) {
     metrics->verdict(judged.verdict);
     if (audit_log) {
-      // client_address is "client@address" when client tokens are configured (never the token).
-      audit::AuditEntry entry{exchange.request_id, exchange.client_address, judged.model, exchange.agent,
-                              judged.choice,       &judged.call,            &judged.verdict, judged.sent_instead};
-      audit_log->record(entry);
+      audit_log->record(audit_entry(exchange, judged));
     }
   };
   // SIGHUP: reopen the audit log (logrotate) and reload the config and policies.

@@ -368,7 +368,7 @@ struct Server::Impl {
       gate_decision = options.gate->admit({exchange.request_id, request.method_string(), path, request.body(), dialect, header});
       if (gate_decision.answer)
         co_return co_await send_answer(client, *gate_decision.answer, request.version(), request.keep_alive());
-      if (!gate_decision.client.empty()) exchange.client_address = gate_decision.client + "@" + client_address;
+      exchange.client_name = gate_decision.client;
     }
     // WebSocket frames are never inspected, and a handshake forwarded without its hop-by-hop Upgrade
     // reaches the upstream as a plain GET (Codex then retries its Responses WebSocket five times):

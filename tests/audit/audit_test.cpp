@@ -157,3 +157,17 @@ TEST_CASE("an audit log that cannot be opened says where and why") {
   REQUIRE_FALSE(log.has_value());
   CHECK(log.error().find("/nonexistent-dir/x/audit.jsonl") != std::string::npos);
 }
+
+TEST_CASE("a team client's name is its own field beside the address, and absent without clients") {
+  ToolCall call = ToolCall::from_wire("call_1", "", "Bash", R"({"command":"ls"})");
+  Verdict verdict;
+  verdict.action = Action::flag;
+  AuditEntry entry{"tw-2", "10.0.0.7", "m", "", 0, &call, &verdict, ""};
+  auto anonymous = nlohmann::json::parse(audit_line(entry, std::chrono::system_clock::now()));
+  CHECK(anonymous["client"] == "10.0.0.7");
+  CHECK_FALSE(anonymous.contains("client_name"));
+  entry.client_name = "alice";
+  auto named = nlohmann::json::parse(audit_line(entry, std::chrono::system_clock::now()));
+  CHECK(named["client"] == "10.0.0.7");
+  CHECK(named["client_name"] == "alice");
+}

@@ -9,6 +9,7 @@
 
 #include "engine/default_engine.h"
 #include "engine/engine.h"
+#include "proxy/serve.h"
 
 namespace toolwall::test {
 
@@ -42,8 +43,7 @@ ProxyFixture::ProxyFixture(ScriptedUpstream::Handler handler, Tweak tweak, std::
   options.judge = judge ? judge : real_engine();
   options.handle_signals = false;
   options.on_verdict = [log = log_](const wire::ExchangeContext& exchange, const wire::JudgedCall& judged) {
-    log->record({exchange.request_id, exchange.client_address, judged.model, exchange.agent, judged.choice,
-                 &judged.call, &judged.verdict, judged.sent_instead});
+    log->record(proxy::audit_entry(exchange, judged));
   };
   auto server = proxy::Server::create(std::move(options));
   if (!server) FAIL("the proxy did not start: " << server.error());

@@ -12,6 +12,7 @@
 #include "audit/audit_log.h"
 #include "integration/scripted_upstream.h"
 #include "proxy/reload.h"
+#include "proxy/serve.h"
 #include "proxy/server.h"
 #include "proxy/team_gate.h"
 
@@ -51,8 +52,7 @@ class TeamFixture {
     options.on_verdict = [log = audit_log, m = metrics](const wire::ExchangeContext& exchange,
                                                          const wire::JudgedCall& judged) {
       m->verdict(judged.verdict);
-      log->record({exchange.request_id, exchange.client_address, judged.model, exchange.agent, judged.choice,
-                   &judged.call, &judged.verdict, judged.sent_instead});
+      log->record(proxy::audit_entry(exchange, judged));
     };
     auto server = proxy::Server::create(std::move(options));
     if (!server) FAIL("server: " << server.error());

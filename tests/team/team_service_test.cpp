@@ -136,8 +136,8 @@ TEST_CASE("with clients configured a missing or unknown token gets 401 and each 
     CHECK(request.head.find(kBobToken) == std::string::npos);
   }
   std::string audit = proxy.audit_text();
-  CHECK(audit.find("alice@127.0.0.1") != std::string::npos);
-  CHECK(audit.find("bob@127.0.0.1") != std::string::npos);
+  CHECK(audit.find(R"("client":"127.0.0.1","client_name":"alice")") != std::string::npos);
+  CHECK(audit.find(R"("client":"127.0.0.1","client_name":"bob")") != std::string::npos);
   CHECK(audit.find(kAliceToken) == std::string::npos);
 }
 
