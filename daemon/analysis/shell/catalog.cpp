@@ -112,10 +112,10 @@ std::optional<size_t> wrapper_prefix(std::string_view name, const std::vector<st
   struct Wrapper {
     std::string_view name;
     std::string_view short_with_value;  // letters
-    std::array<std::string_view, 6> long_with_value;
+    std::array<std::string_view, 10> long_with_value;
     int positional_before_command;      // timeout DURATION, chroot DIR …
   };
-  static const std::array<Wrapper, 20> wrappers{{
+  static const std::array<Wrapper, 37> wrappers{{
       {"sudo", "ugpCDhrtTUR", {"--user", "--group", "--prompt", "--close-from", "--chdir", "--host"}, 0},
       {"doas", "uC", {}, 0},
       {"env", "uSCP", {"--unset", "--chdir", "--split-string"}, 0},
@@ -136,6 +136,26 @@ std::optional<size_t> wrapper_prefix(std::string_view name, const std::vector<st
       {"busybox", "", {}, 0},  // busybox APPLET args: the applet is the command
       {"toybox", "", {}, 0},
       {"flock", "wEc", {"--timeout", "--conflict-exit-code"}, 1},
+      // Tracers, sandboxes, proxies and session helpers run the command they are given, as it is.
+      {"strace", "oepsEuIaXbP", {"--output", "--trace", "--signal", "--attach", "--user", "--env", "--string-limit"}, 0},
+      {"ltrace", "oepsaAnuEXlLw", {"--output"}, 0},
+      {"valgrind", "", {"--tool", "--log-file"}, 0},
+      {"caffeinate", "tw", {}, 0},
+      {"firejail", "", {}, 0},
+      {"proxychains", "f", {}, 0},
+      {"proxychains4", "f", {}, 0},
+      {"torsocks", "uapP", {"--user", "--pass", "--address", "--port"}, 0},
+      {"torify", "", {}, 0},
+      {"fakeroot", "ils", {"--lib", "--faked"}, 0},
+      {"xvfb-run", "nsfpe", {"--server-num", "--server-args", "--auth-file", "--xauth-protocol", "--error-file"}, 0},
+      {"dbus-launch", "", {"--config-file"}, 0},
+      {"systemd-run", "pEuMH",
+       {"--unit", "--property", "--setenv", "--uid", "--gid", "--nice", "--working-directory", "--description",
+        "--slice", "--machine"}, 0},
+      {"runuser", "ugw", {"--user", "--group", "--supp-group", "--whitelist-environment"}, 0},
+      {"nsenter", "tS", {"--target", "--setuid", "--setgid"}, 0},
+      {"unshare", "", {}, 0},
+      {"screen", "SclpTX", {}, 0},
   }};
   const Wrapper* wrapper = nullptr;
   for (const auto& candidate : wrappers)
@@ -148,6 +168,7 @@ std::optional<size_t> wrapper_prefix(std::string_view name, const std::vector<st
     if (arg == "--") { ++i; break; }
     if (name == "env" && arg.find('=') != std::string_view::npos && arg[0] != '-') { ++i; continue; }
     if (name == "nice" && arg.size() > 1 && arg[0] == '-' && std::isdigit(static_cast<unsigned char>(arg[1]))) { ++i; continue; }
+    if (name == "systemd-run" && starts_with(arg, "--on-") && arg.find('=') == std::string_view::npos) { i += 2; continue; }
     if (is_option(arg)) {
       if (starts_with(arg, "--")) {
         std::string_view key = arg.substr(0, arg.find('='));

@@ -234,6 +234,17 @@ std::string plist_command(const std::string& text) {
   return out;
 }
 
+// Words from argv[first] on, each single-quoted, as a command line a shell would read back the same.
+std::string quoted_words(const std::vector<Word>& argv, size_t first) {
+  std::string out;
+  for (size_t i = first; i < argv.size(); ++i) {
+    std::string quoted = "'";
+    for (char c : argv[i].text) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    out += (out.empty() ? "" : " ") + quoted + "'";
+  }
+  return out;
+}
+
 // The files that `put FILE [REMOTE]` / `mput FILE…` lines of an sftp, ftp or smbclient batch upload.
 std::vector<std::string> put_commands(const std::string& batch) {
   std::vector<std::string> paths;
@@ -533,6 +544,12 @@ Stream Walker::run(Invocation inv, const Stream& in, int depth) {
     if (*skip >= rest.size()) break;  // nothing wrapped: the wrapper is the command (bare `env`)
     if (name == "sudo" || name == "doas" || name == "pkexec")
       add_marker("privilege", name + " " + join_texts(inv.argv, start + 1, 6), inv.span);
+    if (name == "systemd-run" &&
+        std::any_of(rest.begin(), rest.end(), [](const std::string& arg) { return starts_with(arg, "--on-"); })) {
+      // A transient timer runs the command later, again and again: persistence.
+      add_marker("persistence_write", "systemd timer", inv.span);
+      analyse_payload(quoted_words(inv.argv, start + 1 + *skip), "timer", "systemd-run timer", inv.span, depth);
+    }
     if (name == "env")
       for (size_t j = 0; j < *skip; ++j) {
         size_t equals = rest[j].find('=');
@@ -835,6 +852,47 @@ Stream Walker::model(Invocation& inv, const Stream& in, int depth) {
     return analyse_nested(text, in, name, inv.span, name, depth);
   }
   if (name == "crontab") return model_crontab(inv, in, depth);
+  if (name == "at" || name == "batch") {
+    // at TIME reads the job from stdin (or -f FILE) and runs it later.
+    ParsedArgs parsed = parse_args(inv.argv, 1, "fqtm", {});
+    if (parsed.has({"-l", "-r", "-d", "-c"})) return {};
+    Stream job = in;
+    if (const Option* file = parsed.find({"-f"})) {
+      job = Stream{};
+      job.taint = read_path(file->value, &job.literal);
+    }
+    add_marker("persistence_write", "at job", inv.span);
+    Taints taints = job.taint;
+    add_via(taints, "file");
+    emit_secret_flows(taints, "persist", name, "", inv.span, "", true);
+    if (job.literal) analyse_payload(*job.literal, "at", name, inv.span, depth);
+    return {};
+  }
+  if (name == "sg" && inv.argv.size() >= 3) {
+    // sg GROUP [-c] 'COMMAND' runs COMMAND through a shell.
+    size_t command = inv.argv[2].text == "-c" ? 3 : 2;
+    if (command < inv.argv.size())
+      return analyse_nested(script_text(inv.argv[command], depth), in, "shell_string", inv.span, name, depth);
+    return {};
+  }
+  if (name == "tmux" && !args.empty()) {
+    // tmux new -d 'COMMAND', send-keys 'COMMAND' Enter, run-shell 'COMMAND': a shell runs it.
+    static const std::set<std::string_view> runs{"new", "new-session", "new-window", "neww", "split-window", "splitw",
+                                                 "respawn-pane", "run-shell", "run", "send-keys", "send"};
+    size_t sub = 1;
+    while (sub < inv.argv.size() && !inv.argv[sub].text.empty() && inv.argv[sub].text[0] == '-') ++sub;
+    if (sub < inv.argv.size() && runs.count(inv.argv[sub].text)) {
+      ParsedArgs parsed = parse_args(inv.argv, sub + 1, "sntcxyFeTw", {});
+      std::string text;
+      for (size_t index : parsed.positionals) {
+        const std::string& word = inv.argv[index].text;
+        if (word == "Enter" || word == "C-m" || word == "KPEnter") continue;
+        text += (text.empty() ? "" : " ") + script_text(inv.argv[index], depth);
+      }
+      if (!text.empty()) return analyse_nested(text, Stream{}, "shell_string", inv.span, name, depth);
+    }
+    return {};
+  }
   if ((name == "npm" || name == "pnpm" || name == "yarn") && args.size() >= 3 && args[0] == "pkg" && args[1] == "set") {
     // npm pkg set scripts.postinstall="…": a lifecycle script runs on every install.
     static const std::set<std::string_view> lifecycle{"preinstall", "install", "postinstall", "prepare", "prepublish",
@@ -1099,32 +1157,43 @@ Stream Walker::model_readers(Invocation& inv, const Stream& in) {
       if (literal && (name == "cat" || name == "head" || name == "tail")) out.literal = out.literal.value_or("") + *literal;
     }
   }
+  // base64 -d /tmp/p, rev FILE, xxd -r -p FILE: a decoder reading a file written earlier decodes its bytes.
+  static const std::set<std::string_view> decoders{"base64", "base32", "basenc", "xxd", "rev", "tr", "openssl"};
+  Stream file_input;
+  const Stream* input = &in;
+  if (decoders.count(name) && files.size() == 1 && files[0] != "-") {
+    file_input.taint = read_path(files[0], &file_input.literal);
+    if (file_input.literal) {
+      input = &file_input;
+      reads_stdin = true;
+    }
+  }
   if (reads_stdin && (is_pass_through(name) || filter)) {
-    Taints carried = in.taint;
+    Taints carried = input->taint;
     static const std::set<std::string_view> encoders{"base64", "base32", "basenc", "xxd", "od", "hexdump", "gzip",
                                                       "bzip2", "xz", "zstd", "lz4", "brotli", "tar", "zip", "openssl",
                                                       "rev", "tr", "sed", "awk", "cut", "jq", "gpg", "uuencode", "yq",
                                                       "iconv", "gunzip", "bunzip2", "unxz", "unzstd"};
     if (encoders.count(name)) add_via(carried, "encoder");
     merge_taints(out.taint, carried);
-    out.decoded = in.decoded;
-    out.heredoc = in.heredoc;
+    out.decoded = input->decoded;
+    out.heredoc = input->heredoc;
     bool decode = parsed.has({"-d", "--decode", "-D"});
     if (name == "cat" || name == "tee" || name == "head" || name == "tail" || name == "sort" || name == "uniq" ||
         name == "stdbuf" || name == "dd") {
-      if (name == "cat" || name == "tee" || name == "dd" || name == "stdbuf") out.literal = in.literal;
+      if (name == "cat" || name == "tee" || name == "dd" || name == "stdbuf") out.literal = input->literal;
     } else if ((name == "base64" || name == "base32" || name == "basenc") && decode) {
       out.decoded = true;
-      if (in.literal) {
-        auto decoded = decode_base64(*in.literal);
+      if (input->literal) {
+        auto decoded = decode_base64(*input->literal);
         if (decoded && looks_like_text(*decoded)) out.literal = *decoded;
       }
     } else if (name == "rev") {
       out.decoded = true;
-      if (in.literal) {
+      if (input->literal) {
         std::string reversed;
         size_t start = 0;
-        const std::string& text = *in.literal;
+        const std::string& text = *input->literal;
         while (start <= text.size()) {
           size_t end = text.find('\n', start);
           std::string line = text.substr(start, end == std::string::npos ? std::string::npos : end - start);
@@ -1138,16 +1207,16 @@ Stream Walker::model_readers(Invocation& inv, const Stream& in) {
       }
     } else if (name == "xxd" && parsed.has({"-r", "--revert"})) {
       out.decoded = true;
-      if (in.literal) {
-        auto decoded = decode_hex(*in.literal);
+      if (input->literal) {
+        auto decoded = decode_hex(*input->literal);
         if (decoded && looks_like_text(*decoded)) out.literal = *decoded;
       }
     } else if ((name == "openssl" && (decode || (inv.argv.size() > 1 && inv.argv[1].text == "base64" && decode))) ||
                name == "gunzip" || name == "zcat" || name == "uudecode" || name == "bunzip2" || name == "unxz" ||
                ((name == "gzip" || name == "xz" || name == "bzip2" || name == "zstd") && decode) ||
-               (name == "tr" && !in.literal)) {
+               (name == "tr" && !input->literal)) {
       out.decoded = true;
-    } else if (name == "tr" && in.literal && parsed.positionals.size() >= 2 && !parsed.has({"-d", "-s", "-c"})) {
+    } else if (name == "tr" && input->literal && parsed.positionals.size() >= 2 && !parsed.has({"-d", "-s", "-c"})) {
       // tr SET1 SET2 over plain character lists (rot13 and friends).
       std::string from = inv.argv[parsed.positionals[0]].text, to = inv.argv[parsed.positionals[1]].text;
       auto expand = [](const std::string& set) {
@@ -1164,7 +1233,7 @@ Stream Walker::model_readers(Invocation& inv, const Stream& in) {
       };
       std::string a = expand(from), b = expand(to);
       if (!a.empty() && !b.empty()) {
-        std::string mapped = *in.literal;
+        std::string mapped = *input->literal;
         for (char& c : mapped) {
           size_t at = a.find(c);
           if (at != std::string::npos) c = b[std::min(at, b.size() - 1)];
@@ -1741,6 +1810,21 @@ Stream Walker::model_interpreter(Invocation& inv, const Stream& in, int depth) {
     for (const auto& taint : code_taint)
       if (taint.from == "network") emit_secret_flows({taint}, "exec", inv.name, "", inv.span, "", true);
     apply_code_reading(inv, family, code, code_taint, out, depth);
+    // perl -MMIME::Base64 -e 'print decode_base64(<>)': the code decodes what it reads on stdin.
+    bool reads_input = code.find("<>") != std::string::npos || code.find("STDIN") != std::string::npos ||
+                       code.find("sys.stdin") != std::string::npos || code.find("$stdin") != std::string::npos ||
+                       code.find("process.stdin") != std::string::npos || code.find("php://stdin") != std::string::npos ||
+                       code.find("ARGF") != std::string::npos;
+    bool decodes = code.find("decode_base64") != std::string::npos || code.find("b64decode") != std::string::npos ||
+                   code.find("decode64") != std::string::npos || code.find("base64_decode") != std::string::npos ||
+                   code.find("unpack(\"m") != std::string::npos || code.find("unpack('m") != std::string::npos ||
+                   code.find("'base64')") != std::string::npos || code.find("atob(") != std::string::npos;
+    if (reads_input && decodes) {
+      out.decoded = true;
+      merge_taints(out.taint, in.taint);
+      if (in.literal)
+        if (auto decoded = decode_base64(*in.literal); decoded && looks_like_text(*decoded)) out.literal = *decoded;
+    }
     return out;
   }
   if (script_index > 0) {

@@ -216,7 +216,41 @@ std::string interpreter_family(std::string_view name) {
   return {};
 }
 
+namespace {
+CodeReading read_code_at(std::string_view language, std::string_view original_code, int nesting);
+}  // namespace
+
 CodeReading read_code(std::string_view language, std::string_view original_code) {
+  return read_code_at(language, original_code, 0);
+}
+
+namespace {
+
+// exec(base64.b64decode('…')), eval(atob('…')): the decoded literal is more code in the same language.
+void read_decoded_code(std::string_view language, const std::vector<std::pair<size_t, std::string>>& literals,
+                       int nesting, CodeReading& reading) {
+  for (const auto& literal : literals) {
+    if (literal.second.size() < 8 || literal.second.size() > 65536) continue;
+    auto decoded = decode_base64(literal.second);
+    if (!decoded || decoded->empty()) continue;
+    bool printable = std::all_of(decoded->begin(), decoded->end(), [](char c) {
+      return c == '\n' || c == '\t' || c == '\r' || (static_cast<unsigned char>(c) >= 0x20 && static_cast<unsigned char>(c) < 0x7f);
+    });
+    if (!printable) continue;
+    CodeReading inner = read_code_at(language, *decoded, nesting + 1);
+    for (auto& source : inner.sources) reading.sources.push_back(std::move(source));
+    for (auto& host : inner.hosts) add_unique(reading.hosts, host);
+    for (auto& text : inner.shell_strings) add_unique(reading.shell_strings, text);
+    if (inner.network && !reading.network) {
+      reading.network = true;
+      reading.network_api = inner.network_api;
+    }
+    reading.exec_fetched = reading.exec_fetched || inner.exec_fetched;
+    reading.reverse_shell = reading.reverse_shell || inner.reverse_shell;
+  }
+}
+
+CodeReading read_code_at(std::string_view language, std::string_view original_code, int nesting) {
   CodeReading reading;
   const std::string inlined = inline_module_requires(original_code);
   std::string_view code = inlined;
@@ -302,6 +336,7 @@ CodeReading read_code(std::string_view language, std::string_view original_code)
   bool decodes = has_any(code, {"b64decode", "atob(", "'base64'", "\"base64\"", "decode64", "base64_decode", "unpack('m"});
   bool runs_shell = !reading.shell_strings.empty() ||
                     has_any(code, {"system(", "popen", "subprocess", "execSync", "exec(", "spawn", "shell_exec", "passthru"});
+  if (decodes && runs_code && nesting < 2) read_decoded_code(language, literals, nesting, reading);
   if (decodes && runs_shell) {
     for (const auto& literal : literals) {
       if (literal.second.size() < 8 || literal.second.size() > 65536) continue;
@@ -328,5 +363,7 @@ CodeReading read_code(std::string_view language, std::string_view original_code)
   }
   return reading;
 }
+
+}  // namespace
 
 }  // namespace toolwall::shell
