@@ -2,26 +2,10 @@
 // filtering a body with one tool call (JSON, extraction, engine), and the engine's judgement alone.
 #include <benchmark/benchmark.h>
 
-#include <iostream>
-
-#include "engine/engine.h"
+#include "engine/default_engine.h"
 #include "wire/chat_completions.h"
 
 namespace {
-
-using toolwall::engine::Engine;
-
-std::shared_ptr<const Engine> load_engine() {
-  toolwall::engine::EngineOptions options;
-  options.policy_path = std::string(TOOLWALL_SOURCE_DIR) + "/rules/default.yaml";
-  options.profiles_path = std::string(TOOLWALL_SOURCE_DIR) + "/config/agents.yaml";
-  auto loaded = Engine::load(options);
-  if (!loaded) {
-    std::cerr << toolwall::to_string(loaded.error());
-    return nullptr;
-  }
-  return *loaded;
-}
 
 // The bodies the proxy benchmark's scripted upstream sends (tests/bench/proxy_load_bench.cpp).
 const char* kTextBody =
@@ -31,7 +15,7 @@ const char* kToolBody =
 
 void filter(benchmark::State& state, const char* body) {
   toolwall::wire::JudgeContext ctx;
-  ctx.judge = load_engine();
+  ctx.judge = toolwall::testing::default_engine();
   if (!ctx.judge) {
     state.SkipWithError("the default policy did not load");
     return;
@@ -44,7 +28,7 @@ void BM_FilterTextBody(benchmark::State& state) { filter(state, kTextBody); }
 void BM_FilterBodyWithOneToolCall(benchmark::State& state) { filter(state, kToolBody); }
 
 void BM_JudgeTheToolCallAlone(benchmark::State& state) {
-  auto engine = load_engine();
+  auto engine = toolwall::testing::default_engine();
   if (!engine) {
     state.SkipWithError("the default policy did not load");
     return;

@@ -212,22 +212,10 @@ TEST_CASE("when a later call is blocked, the calls before it are still reported 
   CHECK(h.counters.calls_blocked == 1);
 }
 
-namespace {
-// Asks for a rewrite but gives no new arguments: a rewrite that cannot be applied.
-class EmptyRewriteJudge final : public test::RecordingJudge {
- protected:
-  Verdict decide(const ToolCall&) const override {
-    Verdict verdict;
-    verdict.action = Action::rewrite;
-    verdict.rules = {"test.rewrite-nothing"};
-    return verdict;
-  }
-};
-}  // namespace
 
 TEST_CASE("a rewrite that cannot be applied removes the call and is recorded as the block the client got") {
   Harness h;
-  h.judge = std::make_shared<EmptyRewriteJudge>();
+  h.judge = std::make_shared<test::EmptyRewriteJudge>();
   auto changed = h.run_changed(response_with_calls({{"Bash", R"({"command":"ls"})"}}));
   CHECK_FALSE(changed["choices"][0]["message"].contains("tool_calls"));
   CHECK(changed["choices"][0]["finish_reason"] == "stop");

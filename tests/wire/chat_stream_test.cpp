@@ -375,22 +375,11 @@ TEST_CASE("the judge load counts the call's arguments, not the text deltas that 
   CHECK(filter->judge_load(big_call.substr(3000)) >= 2900);
 }
 
-namespace {
-class EmptyRewriteJudge final : public test::RecordingJudge {
- protected:
-  Verdict decide(const ToolCall&) const override {
-    Verdict verdict;
-    verdict.action = Action::rewrite;
-    verdict.rules = {"test.rewrite-nothing"};
-    return verdict;
-  }
-};
-}  // namespace
 
 TEST_CASE("a streamed call whose rewrite cannot be applied is replaced and recorded as a block") {
   test::StreamRunner<wire::ChatCompletionsDialect, ClientView> run_with;
   std::string stream = call_start(0, "c1", "Bash", R"({"command":"ls"})") + finish("tool_calls") + kDone;
-  auto run = run_with(stream, 7, {}, {}, std::make_shared<EmptyRewriteJudge>());
+  auto run = run_with(stream, 7, {}, {}, std::make_shared<test::EmptyRewriteJudge>());
   auto view = run->view();
   CHECK(view.choices[0].calls.empty());
   CHECK(view.choices[0].content.find("Blocked a `Bash` tool call (the rewrite could not be applied") != std::string::npos);

@@ -72,4 +72,15 @@ class LambdaJudge final : public RecordingJudge {
   std::function<Verdict(const ToolCall&)> decide_;
 };
 
+// Asks for a rewrite but gives no new arguments: a rewrite that cannot be applied.
+class EmptyRewriteJudge final : public RecordingJudge {
+ protected:
+  Verdict decide(const ToolCall&) const override {
+    Verdict verdict;
+    verdict.action = Action::rewrite;
+    verdict.rules = {"test.rewrite-nothing"};
+    return verdict;
+  }
+};
+
 }  // namespace toolwall::test
