@@ -405,7 +405,12 @@ bool check_where(const WhereCheck& w, const MatchContext& m, const TSQuery* quer
                         w.scope_not_matches || w.flows_from || !w.shares_literal_with.empty();
   if (!needs_function) return true;
   EnclosingFunction fn = enclosing_function(m.tree, node, kMaxAncestorHops);
-  if (w.function_matches && (fn.name.empty() || !w.function_matches->search(fn.name))) return false;
+  if (w.function_matches && (fn.name.empty() || !w.function_matches->search(fn.name))) {
+    auto outer = enclosing_function_names(m.tree, node, 4, kMaxAncestorHops);
+    if (std::none_of(outer.begin(), outer.end(),
+                     [&](const std::string& name) { return w.function_matches->search(name); }))
+      return false;
+  }
   if (w.function_not_matches && !fn.name.empty() && w.function_not_matches->search(fn.name)) return false;
   std::string_view scope = ts_node_is_null(fn.node) ? m.tree.text() : m.tree.text_of(fn.node);
   if (scope.size() > kScopeClip) scope = scope.substr(0, kScopeClip);

@@ -88,6 +88,23 @@ EnclosingFunction enclosing_function(const SyntaxTree& tree, TSNode node, int ma
   return {};
 }
 
+std::vector<std::string> enclosing_function_names(const SyntaxTree& tree, TSNode node, size_t limit, int max_hops) {
+  std::vector<std::string> names;
+  std::vector<TSNode> ancestors;
+  for (TSNode at = tree.root(); !ts_node_is_null(at) && !ts_node_eq(at, node);
+       at = ts_node_child_with_descendant(at, node))
+    ancestors.push_back(at);
+  for (int hops = 0; hops < max_hops && !ancestors.empty() && names.size() < limit; ++hops) {
+    TSNode at = ancestors.back();
+    ancestors.pop_back();
+    if (!is_function_type(ts_node_type(at))) continue;
+    std::string name = field_text(tree, at, "name");
+    if (name.empty()) name = bound_name(tree, ancestors);
+    if (!name.empty()) names.push_back(std::move(name));
+  }
+  return names;
+}
+
 TSNode if_consequence(const SyntaxTree& tree, TSNode node, int max_hops) {
   std::vector<TSNode> ancestors;
   for (TSNode at = tree.root(); !ts_node_is_null(at) && !ts_node_eq(at, node);

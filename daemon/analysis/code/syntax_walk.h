@@ -20,6 +20,11 @@ struct EnclosingFunction {
 };
 EnclosingFunction enclosing_function(const SyntaxTree& tree, TSNode node, int max_hops = 256);
 
+// Names of the named functions around node, innermost first (at most `limit`): a closure returned
+// by a decorator or middleware factory (`def require_token(f): def inner(…)`) decides for its outer function.
+std::vector<std::string> enclosing_function_names(const SyntaxTree& tree, TSNode node, size_t limit = 4,
+                                                  int max_hops = 256);
+
 // What runs when the condition holds, for the innermost `if` whose condition holds node (not across
 // a function boundary); a null node when node is in no if-condition.
 TSNode if_consequence(const SyntaxTree& tree, TSNode node, int max_hops = 256);

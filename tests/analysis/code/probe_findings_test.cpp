@@ -204,3 +204,31 @@ TEST_CASE("a Dockerfile RUN that runs what an earlier ADD <url> or RUN downloade
       "RUN sh /usr/local/bin/setup.sh\n");
   CHECK_FALSE(has_flow(tini, "network", "exec"));
 }
+
+TEST_CASE("a bypass inside a decorator's inner function is judged by the decorator's name") {
+  check("a.py",
+        "def require_token(f):\n    def inner(*a, **kw):\n        if request.headers.get('X-Token') == 'svc-bypass-9931':\n"
+        "            return f(*a, **kw)\n        return deny()\n    return inner\n",
+        "code.auth.magic-value-bypass", true);
+  check("a.py",
+        "def render_page(f):\n    def inner(*a, **kw):\n        if request.headers.get('X-Token') == 'svc-bypass-9931':\n"
+        "            return f(*a, **kw)\n    return inner\n",
+        "code.auth.magic-value-bypass", false);
+}
+
+TEST_CASE("a database URL with a real-looking password is a hard-coded credential; defaults and templates are not") {
+  check("a.py", "DATABASE_URL = 'postgresql://app:Xk9pL2mQ7vR4tZ8w@db.prod.internal:5432/app'\n",
+        "code.secret.known-key-shape", true);
+  check("c.yaml", "db:\n  url: mongodb+srv://svc:Qz7Lm2Xp9Rk4@cluster0.mongodb.net/app\n", "code.secret.known-key-shape",
+        true);
+  check("a.py", "DEV_URL = 'postgres://postgres:postgres@localhost:5432/app'\n", "code.secret.known-key-shape", false);
+  check("a.py", "URL = f'postgres://app:{password}@db:5432/app'\n", "code.secret.known-key-shape", false);
+  check("a.js", "const u = `mysql://app:${process.env.DB_PASSWORD}@db/app`;\n", "code.secret.known-key-shape", false);
+}
+
+TEST_CASE("replacing the default HTTPS context with the unverified one turns TLS verification off") {
+  check("a.py", "import ssl\nssl._create_default_https_context = ssl._create_unverified_context\n", "code.tls.verify-off",
+        true);
+  check("a.py", "import ssl\nssl._create_default_https_context = ssl.create_default_context\n", "code.tls.verify-off",
+        false);
+}
