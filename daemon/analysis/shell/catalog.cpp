@@ -328,6 +328,13 @@ bool is_destructive_target(std::string_view raw) {
   return false;
 }
 
+bool is_critical_system_file(std::string_view path) {
+  static const NameSet files{"/etc/passwd", "/etc/shadow", "/etc/group", "/etc/gshadow", "/etc/sudoers", "/etc/fstab",
+                             "/etc/pam.d/sudo", "/etc/pam.d/common-auth", "/etc/ld.so.preload", "/boot/grub/grub.cfg",
+                             "/etc/resolv.conf", "/etc/nsswitch.conf"};
+  return files.count(path) > 0;
+}
+
 bool is_block_device(std::string_view path) {
   if (!starts_with(path, "/dev/")) return false;
   std::string_view dev = path.substr(5);

@@ -31,6 +31,8 @@ PathClass classify_path(std::string_view path);
 std::optional<std::string_view> persistence_kind(std::string_view path);
 // A path whose removal or overwrite is destructive: /, /*, ~, $HOME, /etc, /usr …
 bool is_destructive_target(std::string_view path);
+// A system file whose loss breaks the machine (/etc/passwd, /etc/shadow, /etc/sudoers, /etc/fstab …).
+bool is_critical_system_file(std::string_view path);
 // A whole block device (/dev/sda, /dev/nvme0n1 …).
 bool is_block_device(std::string_view path);
 // Home-relative form of a path: "$HOME/x", "${HOME}/x", "/home/u/x", "/root/x" → "~/x".

@@ -323,6 +323,8 @@ Taints Walker::read_path(const std::string& path, std::optional<std::string>* li
 }
 
 void Walker::write_file(const std::string& path, const Stream& content, Span span, int depth, bool append) {
+  // `> /etc/passwd`, `cp x /etc/shadow`: overwriting the accounts or boot files breaks the system.
+  if (!append && is_critical_system_file(path)) add_marker("destructive_target", path + " (overwritten)", span);
   FileState& file = files_[path];
   bool extends = append && file.literal.has_value();
   if (append) {
@@ -1736,6 +1738,7 @@ void Walker::apply_code_reading(Invocation& inv, std::string_view language, cons
     add_flow(std::move(flow));
   }
   if (reading.reverse_shell) add_marker("reverse_shell", inv.name + " socket with a shell", inv.span);
+  if (!reading.destroys.empty()) add_marker("destructive_target", inv.name + " removes " + reading.destroys, inv.span);
   if (reading.network && !reading.reverse_shell) out.taint.push_back(Taint{"network", host, {"interpreter"}, host, false});
   for (const auto& text : reading.shell_strings) {
     Stream nested = analyse_nested(text, Stream{}, "interpreter", inv.span, inv.name, depth);

@@ -159,6 +159,29 @@ std::vector<std::string> call_strings(std::string_view code, std::string_view to
   return out;
 }
 
+// The text of a call's first argument, from just after its "(" to the "," or ")" that closes it at depth 0.
+std::string first_argument(std::string_view code, size_t begin) {
+  int depth = 0;
+  char quote = 0;
+  size_t i = begin;
+  for (; i < code.size() && i < begin + 512; ++i) {
+    char c = code[i];
+    if (quote) {
+      if (c == '\\') ++i;
+      else if (c == quote) quote = 0;
+      continue;
+    }
+    if (c == '\'' || c == '"' || c == '`') quote = c;
+    else if (c == '(' || c == '[' || c == '{') ++depth;
+    else if ((c == ')' || c == ']' || c == '}') && depth > 0) --depth;
+    else if ((c == ')' || c == ',') && depth == 0) break;
+  }
+  std::string argument(code.substr(begin, i - begin));
+  size_t first = argument.find_first_not_of(" \t");
+  size_t last = argument.find_last_not_of(" \t");
+  return first == std::string::npos ? std::string() : argument.substr(first, last - first + 1);
+}
+
 void add_unique(std::vector<std::string>& list, const std::string& item) {
   if (std::find(list.begin(), list.end(), item) == list.end()) list.push_back(item);
 }
@@ -337,6 +360,23 @@ CodeReading read_code_at(std::string_view language, std::string_view original_co
   bool runs_shell = !reading.shell_strings.empty() ||
                     has_any(code, {"system(", "popen", "subprocess", "execSync", "exec(", "spawn", "shell_exec", "passthru"});
   if (decodes && runs_code && nesting < 2) read_decoded_code(language, literals, nesting, reading);
+  // shutil.rmtree(os.path.expanduser('~')), fs.rmSync(os.homedir(), {recursive: true}), rmtree($ENV{HOME}):
+  // the first argument of a tree removal is the home itself or a destructive literal ('/', '/etc').
+  for (std::string_view removal : {"rmtree(", "rmSync(", "rm_rf(", "rm_r(", "remove_tree(", "rimraf(", "rimraf.sync(",
+                                   "removedirs(", "rmdirSync(", "remove_all(", "RemoveAll(", "rmdir("}) {
+    for (size_t at = code.find(removal); at != std::string_view::npos && reading.destroys.empty();
+         at = code.find(removal, at + 1)) {
+      std::string argument = first_argument(code, at + removal.size());
+      if (argument.find("join") != std::string::npos || argument.find('+') != std::string::npos) continue;
+      for (std::string_view home : {"expanduser('~')", "expanduser(\"~\")", "homedir()", "$ENV{HOME}", "ENV['HOME']",
+                                    "ENV[\"HOME\"]", "Dir.home", "Path.home()", "environ['HOME']", "environ[\"HOME\"]",
+                                    "getenv('HOME')", "getenv(\"HOME\")", "process.env.HOME"})
+        if (contains(argument, home)) reading.destroys = "the home directory";
+      if (argument.size() >= 3 && (argument[0] == '\'' || argument[0] == '"') && argument.back() == argument[0] &&
+          is_destructive_target(argument.substr(1, argument.size() - 2)))
+        reading.destroys = argument.substr(1, argument.size() - 2);
+    }
+  }
   if (decodes && runs_shell) {
     for (const auto& literal : literals) {
       if (literal.second.size() < 8 || literal.second.size() > 65536) continue;

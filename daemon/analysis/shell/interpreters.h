@@ -18,6 +18,7 @@ struct CodeReading {
   bool reverse_shell = false;    // socket + dup2/pty/exec/spawn
   bool prints = false;           // writes to stdout
   std::vector<std::string> shell_strings;  // literal commands given to system()/subprocess/exec…
+  std::string destroys;          // a tree removal (shutil.rmtree, fs.rmSync …) of /, the home or a system dir
 };
 
 // language: "python", "node", "perl", "ruby", "php", "awk" (others read as generic).

@@ -185,6 +185,9 @@ std::vector<MarkerHit> command_markers(const std::string& name, const std::vecto
     bool deletes = has(args, "-delete") || (removes && !find_selects_by_name(args));
     if (deletes && !args.empty() && is_destructive_target(args[0]))
       out.push_back({"destructive_target", join(name, args)});
+  } else if (name == "truncate") {
+    for (const auto& path : positionals(args))
+      if (is_critical_system_file(path) || is_block_device(path)) out.push_back({"destructive_target", join(name, args)});
   } else if (name == "cp" || name == "install") {
     // cp /dev/zero /dev/sda overwrites the disk.
     auto refs = positionals(args);

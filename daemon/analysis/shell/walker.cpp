@@ -309,7 +309,7 @@ Stream Walker::walk_redirected(TSNode node, const Stream& in, int depth) {
   }
   if (!has_body) {
     // A bare redirection ("> file", "exec 3<>/dev/tcp/…" is a command): still opens the targets.
-    return apply_redirects(redirects, node, false, in, depth);
+    return apply_redirects(redirects, TSNode{}, false, in, depth);
   }
   return apply_redirects(redirects, body, false, in, depth);
 }
@@ -445,7 +445,10 @@ Stream Walker::apply_redirects(const std::vector<TSNode>& redirects, TSNode body
     }
   }
 
-  Stream result = body_is_command ? walk_command_core(body, input, depth + 1) : walk(body, input, depth + 1);
+  // A bare redirection has no body to run: it only opens (and truncates) its targets.
+  Stream result = ts_node_is_null(body) ? Stream{}
+                  : body_is_command    ? walk_command_core(body, input, depth + 1)
+                                       : walk(body, input, depth + 1);
   std::string runner = last_command_;
   bool consumed = false;
   for (const auto& [substitution, stdout_too] : output_substitutions) {

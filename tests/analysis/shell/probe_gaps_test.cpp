@@ -326,3 +326,42 @@ TEST_CASE("decoded code: base64 -d of a file written earlier, decoders inside in
   CHECK_FALSE(has_marker(analyze("base64 -d fixtures/image.b64 > fixtures/image.png"), "decoded_exec"));
   CHECK_FALSE(has_flow_to(analyze("python3 -c \"import base64;print(base64.b64decode('aGVsbG8='))\""), "network"));
 }
+
+TEST_CASE("a bare redirection opens its target and nothing more") {
+  for (auto script : {"> logs/app.log", "echo hi; > out.txt", "2> err.txt", ">> notes.txt"}) {
+    INFO(script);
+    auto facts = analyze(script);
+    CHECK(facts.complete);
+    CHECK_FALSE(has_marker(facts, "analysis_limit"));
+    CHECK_FALSE(has_marker(facts, "destructive_target"));
+  }
+}
+
+TEST_CASE("overwriting or truncating accounts and boot files destroys them") {
+  for (auto script : {"> /etc/passwd", "truncate -s 0 /etc/passwd", "echo root::0:0::/:/bin/sh > /etc/shadow",
+                      "cp /dev/null /etc/sudoers"}) {
+    INFO(script);
+    CHECK(has_marker(analyze(script), "destructive_target"));
+  }
+  for (auto script : {"cat /etc/passwd", "echo '127.0.0.1 dev.local' >> /etc/hosts", "truncate -s 0 logs/app.log",
+                      "getent passwd $USER"}) {
+    INFO(script);
+    CHECK_FALSE(has_marker(analyze(script), "destructive_target"));
+  }
+}
+
+TEST_CASE("interpreter one-liners that remove the home or a system directory are destructive") {
+  for (auto script : {"python3 -c \"import shutil,os;shutil.rmtree(os.path.expanduser('~'))\"",
+                      "node -e \"require('fs').rmSync(require('os').homedir(),{recursive:true,force:true})\"",
+                      "perl -MFile::Path -e 'rmtree($ENV{HOME})'", "python3 -c \"import shutil;shutil.rmtree('/etc')\"",
+                      "ruby -e 'require \"fileutils\"; FileUtils.rm_rf(Dir.home)'"}) {
+    INFO(script);
+    CHECK(has_marker(analyze(script), "destructive_target"));
+  }
+  for (auto script : {"python3 -c \"import shutil;shutil.rmtree('build')\"",
+                      "node -e \"require('fs').rmSync('dist',{recursive:true})\"",
+                      "python3 -c \"import shutil,os;shutil.rmtree(os.path.join(os.path.expanduser('~'),'.cache','pip'))\""}) {
+    INFO(script);
+    CHECK_FALSE(has_marker(analyze(script), "destructive_target"));
+  }
+}
