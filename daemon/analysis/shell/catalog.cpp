@@ -299,7 +299,10 @@ std::optional<std::string_view> persistence_kind(std::string_view raw) {
   if (contains(path, ".git/hooks/") && !ends_with(path, ".sample")) return "git_hook";
   if (contains(path, ".ssh/authorized_keys")) return "authorized_keys";
   static const NameSet rc{".bashrc", ".zshrc", ".kshrc", ".cshrc", ".tcshrc", ".bash_logout", ".zshenv", ".zlogin",
-                          "config.fish", "bash.bashrc", ".inputrc", ".mkshrc"};
+                          "config.fish", "bash.bashrc", ".inputrc", ".mkshrc", ".bash_aliases", ".zlogout",
+                          ".xprofile", ".xinitrc", ".xsession", ".xsessionrc"};
+  // ~/.ssh/rc runs on every ssh login to this account; /etc/zsh/zshrc … for every zsh.
+  if (ends_with(path, ".ssh/rc") || path == "/etc/ssh/sshrc" || starts_with(path, "/etc/zsh/")) return "shell_rc";
   static const NameSet profile{".profile", ".bash_profile", ".bash_login", ".zprofile", "profile", "environment"};
   if (starts_with(path, "/etc/profile.d/")) return "profile";
   if (base == "profile" || base == "environment") return starts_with(path, "/etc/") ? std::optional<std::string_view>("profile") : std::nullopt;

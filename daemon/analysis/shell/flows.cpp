@@ -234,6 +234,26 @@ std::string plist_command(const std::string& text) {
   return out;
 }
 
+// A jq program that prints the whole environment: `env` or `$ENV` not followed by a field or index.
+bool jq_dumps_environment(const std::vector<Word>& argv) {
+  ParsedArgs parsed = parse_args(argv, 1, "fL", {"--arg", "--argjson", "--slurpfile", "--rawfile", "--indent",
+                                                 "--from-file"});
+  if (parsed.has({"-f", "--from-file"}) || parsed.positionals.empty()) return false;
+  const std::string& program = argv[parsed.positionals.front()].text;
+  for (std::string_view token : {"$ENV", "env"}) {
+    for (size_t at = program.find(token); at != std::string::npos; at = program.find(token, at + 1)) {
+      size_t end = at + token.size();
+      char before = at > 0 ? program[at - 1] : ' ';
+      char after = end < program.size() ? program[end] : ' ';
+      bool word_start = token[0] == '$' || !(std::isalnum(static_cast<unsigned char>(before)) || before == '_' ||
+                                             before == '.' || before == '$');
+      bool whole = !(std::isalnum(static_cast<unsigned char>(after)) || after == '_' || after == '.' || after == '[');
+      if (word_start && whole) return true;
+    }
+  }
+  return false;
+}
+
 // Words from argv[first] on, each single-quoted, as a command line a shell would read back the same.
 std::string quoted_words(const std::vector<Word>& argv, size_t first) {
   std::string out;
@@ -852,6 +872,12 @@ Stream Walker::model(Invocation& inv, const Stream& in, int depth) {
       for (size_t at = 0; (at = text.find("{}", at)) != std::string::npos; at += first_input.size())
         text.replace(at, 2, first_input);
     return analyse_nested(text, in, name, inv.span, name, depth);
+  }
+  if ((name == "jq" || name == "gojq" || name == "jaq") && jq_dumps_environment(inv.argv)) {
+    // jq's `env` and `$ENV` are the whole environment.
+    Stream out = model_readers(inv, in);
+    out.taint.push_back(Taint{"env_dump", "jq env", {}, {}, false});
+    return out;
   }
   if (name == "crontab") return model_crontab(inv, in, depth);
   if (name == "at" || name == "batch") {
@@ -1774,7 +1800,9 @@ Stream Walker::model_interpreter(Invocation& inv, const Stream& in, int depth) {
     if (arg == "--eval" || arg == "--print" || arg == "-e" || arg == "-E" || arg == "-c" || arg == "-r" || arg == "-p" ||
         (arg.size() == 2 && arg[0] == '-' && code_options.find(arg[1]) != std::string_view::npos)) {
       if (i + 1 < inv.argv.size()) {
-        code += inv.argv[i + 1].text + "\n";
+        // node -p EXPR prints the expression's value.
+        bool prints_value = family == "node" && (arg == "-p" || arg == "--print");
+        code += prints_value ? "console.log(" + inv.argv[i + 1].text + ")\n" : inv.argv[i + 1].text + "\n";
         merge_taints(code_taint, inv.argv[i + 1].taint);
         has_code = true;
         ++i;
