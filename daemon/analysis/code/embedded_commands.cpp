@@ -363,6 +363,41 @@ void makefile_scripts(std::string_view content, std::vector<EmbeddedScript>& out
   if (!shell_calls.empty()) out.push_back(shell_calls.finish("build_recipe", "$(shell)"));
 }
 
+// ---- justfile ---------------------------------------------------------------------------------
+
+// Indented lines under a recipe header run in sh, one line per shell (`{{expr}}` is just's
+// interpolation: an opaque value to the shell).
+void justfile_scripts(std::string_view content, std::vector<EmbeddedScript>& out) {
+  bool in_recipe = false;
+  for (auto [line, offset] : lines_with_offsets(content)) {
+    if (out.size() >= kMaxScripts) break;
+    std::string_view t = trim_left(line);
+    bool indented = !line.empty() && (line[0] == ' ' || line[0] == '\t');
+    if (!indented) {
+      // `name arg:` or `name: deps` starts a recipe; `x := value` and `set …` do not.
+      in_recipe = !t.empty() && t[0] != '#' && t.find(":=") == std::string_view::npos &&
+                  t.find(':') != std::string_view::npos && !starts_with(t, "set ");
+      continue;
+    }
+    if (!in_recipe || t.empty() || t[0] == '#') continue;
+    ScriptBuilder b;
+    uint32_t at = offset + static_cast<uint32_t>(line.size() - t.size());
+    if (t[0] == '@' || t[0] == '-') t.remove_prefix(1), ++at;  // quiet / ignore-error markers
+    for (size_t i = 0; i < t.size(); ++i) {
+      if (t.compare(i, 2, "{{") == 0) {
+        size_t close = t.find("}}", i + 2);
+        if (close != std::string_view::npos) {
+          for (char c : std::string_view("${JUST_EXPRESSION}")) b.add_char(c, at + static_cast<uint32_t>(i));
+          i = close + 1;
+          continue;
+        }
+      }
+      b.add_char(t[i], at + static_cast<uint32_t>(i));
+    }
+    if (!b.empty()) out.push_back(b.finish("build_recipe", "recipe"));
+  }
+}
+
 // ---- Dockerfile --------------------------------------------------------------------------------
 
 // A file an earlier instruction downloaded (ADD <url>, or curl/wget -o in a RUN) stays in the image,
@@ -506,7 +541,7 @@ void dockerfile_scripts(std::string_view content, std::vector<EmbeddedScript>& o
 bool is_ci_script_key(std::string_view key) {
   return key == "run" || key == "script" || key == "before_script" || key == "after_script" ||
          key == "install" || key == "before_install" || key == "commands" || key == "command" ||
-         key == "pre_build" || key == "build";
+         key == "pre_build" || key == "build" || key == "entry" || key == "cmds" || key == "cmd";
 }
 
 // A YAML scalar's value with its byte map: quotes, escapes, block indentation and folding undone.
@@ -1014,6 +1049,7 @@ std::vector<EmbeddedScript> extract_scripts(const FileKind& kind, const std::str
        }},
       {CommandCarrier::package_json, package_json_scripts},
       {CommandCarrier::makefile, [](const ScriptSource& s, auto& out) { makefile_scripts(s.content, out); }},
+      {CommandCarrier::justfile, [](const ScriptSource& s, auto& out) { justfile_scripts(s.content, out); }},
       {CommandCarrier::dockerfile, [](const ScriptSource& s, auto& out) { dockerfile_scripts(s.content, out); }},
       {CommandCarrier::ci_workflow, ci_workflow_scripts},
       {CommandCarrier::crontab,

