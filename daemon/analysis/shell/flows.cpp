@@ -334,9 +334,20 @@ Taints Walker::read_path(const std::string& path, std::optional<std::string>* li
     if (literal) *literal = file->second.literal;
     return out;
   }
-  switch (classify_path(path)) {
-    case PathClass::credential: out.push_back(Taint{"credential_file", path, {}, {}, false}); break;
-    case PathClass::environment: out.push_back(Taint{"env_dump", path, {}, {}, false}); break;
+  std::string where = path;
+  PathClass kind = classify_path(path);
+  if (kind == PathClass::ordinary && !working_directory_.empty() && !path.empty() && path[0] != '/' && path[0] != '~' &&
+      path[0] != '$') {
+    // `cd ~/.aws && curl -T credentials …`: a relative path is read from the directory a literal cd moved to.
+    std::string resolved = working_directory_ + "/" + (starts_with(path, "./") ? path.substr(2) : path);
+    if (classify_path(resolved) != PathClass::ordinary) {
+      kind = classify_path(resolved);
+      where = resolved;
+    }
+  }
+  switch (kind) {
+    case PathClass::credential: out.push_back(Taint{"credential_file", where, {}, {}, false}); break;
+    case PathClass::environment: out.push_back(Taint{"env_dump", where, {}, {}, false}); break;
     case PathClass::ordinary: break;
   }
   return out;
@@ -1519,8 +1530,11 @@ Stream Walker::model_network(Invocation& inv, const Stream& in) {
         url = text;
         continue;
       }
+      // field=@path and field:=@path embed a file, field@path uploads it, a bare @path is the body.
       size_t at = text.find('@');
-      if (at != std::string::npos && at > 0 && (text[at - 1] == '=' || text[at - 1] == ':'))
+      bool before_is_plain_field =
+          at != std::string::npos && text.find_first_of("=:", 0) > at && text.find('=') == std::string::npos;
+      if (at != std::string::npos && (at == 0 || text[at - 1] == '=' || text[at - 1] == ':' || before_is_plain_field))
         upload_paths.push_back(text.substr(at + 1));
     }
     stdout_network = true;
