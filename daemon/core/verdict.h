@@ -40,6 +40,9 @@ struct Verdict {
   std::string profile;                // agent profile applied
   ToolKind kind = ToolKind::other;
   std::string error;                  // set when the fail mode decided (unparseable, limits)
+  // False when incomplete analysis (a time budget, a size limit) or an internal error decided: the same
+  // call may be judged otherwise another time, so such a verdict is never remembered.
+  bool repeatable = true;
 
   // One short paragraph for a person and the model: what was blocked, by which rule, why.
   std::string explanation(std::string_view tool) const;

@@ -171,6 +171,7 @@ Trace Engine::run(const ToolCall& call, int depth) const {
     // Analysis could not see everything: the fail mode decides, unless a rule already asks for more.
     std::string why = "analysis incomplete: " + trace.facts.incomplete_reason;
     verdict = fail(std::move(verdict), why);
+    verdict.repeatable = false;
     if (verdict.action == Action::rewrite) verdict.action = Action::block;
     return trace;
   }
@@ -206,6 +207,7 @@ void Engine::judge_nested_calls(const ToolCall& call, Trace& trace, int depth) c
       verdict.findings.push_back(std::move(finding));
     }
     if (!judged.error.empty() && verdict.error.empty()) verdict.error = "tools." + each.call.tool + ": " + judged.error;
+    if (!judged.repeatable) verdict.repeatable = false;
   }
 }
 
@@ -231,7 +233,10 @@ void Engine::rewrite(const ToolCall& call, Trace& trace) const {
   ResolvedCall again = trace.call;
   again.command = *rewritten;
   trace.rewritten_facts = analyse(again);
-  if (!trace.rewritten_facts.complete) return give_up("the rewritten command could not be analysed");
+  if (!trace.rewritten_facts.complete) {
+    verdict.repeatable = false;
+    return give_up("the rewritten command could not be analysed");
+  }
   auto second = policy_->evaluate(policy::Subject{again.kind, call.tool, call.agent, trace.rewritten_facts});
   if (second.action >= Action::rewrite)
     return give_up("the rewritten command still matches " + second.rules.front());
@@ -258,10 +263,12 @@ Trace Engine::trace(const ToolCall& call) const {
   } catch (const std::exception& e) {
     Trace trace;
     trace.verdict = fail(Verdict{}, std::string("internal error: ") + e.what());
+    trace.verdict.repeatable = false;
     return trace;
   } catch (...) {
     Trace trace;
     trace.verdict = fail(Verdict{}, "internal error");
+    trace.verdict.repeatable = false;
     return trace;
   }
 }

@@ -50,7 +50,7 @@ Verdict CachingJudge::judge(const ToolCall& call) const {
   }
   ++counters_->misses;
   Verdict verdict = inner_->judge(call);  // outside the lock: judging takes microseconds to milliseconds
-  if (!verdict.error.empty()) return verdict;
+  if (!verdict.repeatable) return verdict;
   std::lock_guard lock(shard.mutex);
   if (shard.index.count(*key)) return verdict;  // another thread judged the same call meanwhile
   shard.recent.emplace_front(std::move(*key), verdict);

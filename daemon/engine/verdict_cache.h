@@ -2,8 +2,8 @@
 // Agents run the same calls again and again (git status, npm test, cat package.json), and a team
 // shares one proxy: a judge that remembers the verdict of a call it has already judged, keyed by
 // every byte the verdict depends on (agent, tool, arguments), so only a byte-identical call hits.
-// Verdicts that the fail mode decided (analysis incomplete, a deadline, invalid arguments) are never
-// kept: under less load the same call may be judged in full.
+// Verdicts that are not repeatable (incomplete analysis: a time budget may have run out under load;
+// internal errors) and calls with invalid arguments are never kept.
 #include <atomic>
 #include <cstddef>
 #include <cstdint>

@@ -11,7 +11,8 @@ using engine::VerdictCacheOptions;
 
 namespace {
 
-// Counts its judgements; blocks `curl`, and marks calls with "SLOW" as decided by the fail mode.
+// Counts its judgements; blocks `curl`; "SLOW" is an incomplete analysis (not repeatable) and
+// "NOREWRITE" a deterministic block with an error (a rewrite that is not possible).
 class CountingJudge final : public Judge {
  public:
   mutable std::atomic<int> calls{0};
@@ -27,6 +28,11 @@ class CountingJudge final : public Judge {
     if (text.find("SLOW") != std::string::npos) {
       verdict.action = Action::block;
       verdict.error = "analysis incomplete: deadline";
+      verdict.repeatable = false;
+    }
+    if (text.find("NOREWRITE") != std::string::npos) {
+      verdict.action = Action::block;
+      verdict.error = "rewrite not possible: nothing safe would remain";
     }
     return verdict;
   }
@@ -69,7 +75,15 @@ TEST_CASE("agent and tool names cannot be shifted into one another to share a ke
   CHECK(inner->calls == 2);
 }
 
-TEST_CASE("a verdict the fail mode decided is never kept") {
+TEST_CASE("a deterministic verdict that carries an error is kept like any other") {
+  auto inner = std::make_shared<CountingJudge>();
+  CachingJudge cache(inner, {});
+  cache.judge(bash("NOREWRITE"));
+  CHECK(cache.judge(bash("NOREWRITE")).error == "rewrite not possible: nothing safe would remain");
+  CHECK(inner->calls == 1);
+}
+
+TEST_CASE("a verdict that is not repeatable, or of invalid arguments, is never kept") {
   auto inner = std::make_shared<CountingJudge>();
   CachingJudge cache(inner, {});
   CHECK(cache.judge(bash("SLOW")).error == "analysis incomplete: deadline");
