@@ -313,6 +313,15 @@ TEST_CASE("text deltas pass without a parse but invalid UTF-8 or an unknown stat
   CHECK(run.view().error_code == "upstream_malformed_json");
 }
 
+namespace {
+// A chat stream filter judging with a ScriptedJudge, for looking at its judge load.
+std::unique_ptr<wire::StreamFilter> scripted_filter() {
+  wire::JudgeContext ctx;
+  ctx.judge = std::make_shared<test::ScriptedJudge>();
+  return wire::ChatCompletionsDialect().filter_stream(ctx);
+}
+}  // namespace
+
 TEST_CASE("the judge load is never zero before bytes that make the filter judge, however the stream is split") {
   // The proxy judges a feed on its I/O thread or moves it off by this load; a zero before a feed
   // that judges would hide a call (and its cost) from that choice, even when a key is cut in pieces.
@@ -346,10 +355,7 @@ TEST_CASE("the judge load is never zero before bytes that make the filter judge,
 }
 
 TEST_CASE("text deltas alone carry no judge load") {
-  auto judge = std::make_shared<test::ScriptedJudge>();
-  wire::JudgeContext ctx;
-  ctx.judge = judge;
-  auto filter = wire::ChatCompletionsDialect().filter_stream(ctx);
+  auto filter = scripted_filter();
   std::string out;
   std::string text = content("hello") + content("world");
   CHECK(filter->judge_load(text) == 0);
@@ -358,10 +364,7 @@ TEST_CASE("text deltas alone carry no judge load") {
 }
 
 TEST_CASE("the judge load counts the call's arguments, not the text deltas that arrive with it") {
-  auto judge = std::make_shared<test::ScriptedJudge>();
-  wire::JudgeContext ctx;
-  ctx.judge = judge;
-  auto filter = wire::ChatCompletionsDialect().filter_stream(ctx);
+  auto filter = scripted_filter();
   std::string text;
   for (int i = 0; i < 50; ++i) text += content("token " + std::to_string(i) + " of a long answer");
   std::string short_call = call_start(0, "c1", "Bash", R"({"command":"ls"})") + finish("tool_calls");
