@@ -400,6 +400,7 @@ void Walker::record_file_change(const std::string& path, const Stream& content, 
 
 // A directory named by `git config core.hooksPath DIR` holds hooks git runs, like .git/hooks.
 bool Walker::in_hooks_directory(const std::string& path) const {
+  if (hooks_dirs_.empty()) return false;
   std::string normal = path.rfind("./", 0) == 0 ? path.substr(2) : path;
   size_t slash = normal.find_last_of('/');
   if (slash == std::string::npos) return false;
@@ -1121,6 +1122,7 @@ Stream Walker::model_readers(Invocation& inv, const Stream& in) {
   const std::string& name = inv.name;
   Stream out;
   if (is_digest(name)) return model_digest(inv, in);
+  bool is_awk = name == "awk" || name == "gawk" || name == "mawk" || name == "nawk";
   if (is_summariser(name)) return out;
   bool filter = is_selective_filter(name);
   std::string_view values;
@@ -1135,13 +1137,13 @@ Stream Walker::model_readers(Invocation& inv, const Stream& in) {
   else if (name == "openssl") values = "";
   else if (name == "sort") values = "tko";
   else if (name == "xxd") values = "lcgs";
-  else if (interpreter_family(name) == "awk") values = "vFf";
+  else if (is_awk) values = "vFf";
   ParsedArgs parsed = parse_args(inv.argv, 1, values, long_values);
   bool pattern_from_option = parsed.has({"-e", "-f", "--regexp", "--file", "--expression"});
   size_t skip_positionals = 0;
   if ((filter || name == "sed" || name == "jq" || name == "yq") && !pattern_from_option) skip_positionals = 1;
   if (name == "tr") skip_positionals = 2;
-  if (interpreter_family(name) == "awk" && !parsed.has({"-f", "--file"})) skip_positionals = 1;
+  if (is_awk && !parsed.has({"-f", "--file"})) skip_positionals = 1;
   if (name == "openssl") skip_positionals = 1;
 
   if (filter) {

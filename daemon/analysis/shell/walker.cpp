@@ -1027,9 +1027,15 @@ void Walker::eval_part(TSNode node, Word& word, bool run, bool in_quotes, int de
       return;
     }
     Word value;
-    if (index.empty() && raw == "${!" + name + "}") {
+    // ${!name} and ${#name}: the prefix sign, the name, and nothing else.
+    auto exactly = [&](char sign) {
+      return index.empty() && raw.size() == name.size() + 4 && raw[0] == '$' && raw[1] == '{' && raw[2] == sign &&
+             raw.back() == '}' && raw.substr(3, name.size()) == name;
+    };
+    bool indirect = exactly('!');
+    if (indirect) {
       value = indirect_variable(name, raw);
-    } else if (index.empty() && raw == "${#" + name + "}") {
+    } else if (exactly('#')) {
       // The length of a value says nothing of its content.
       value = lookup_variable(name, index, raw);
       value.text = value.dynamic ? std::string(raw) : std::to_string(value.text.size());
@@ -1048,7 +1054,7 @@ void Walker::eval_part(TSNode node, Word& word, bool run, bool in_quotes, int de
       eval_part(fallback, alternative, run, in_quotes, depth + 1);
       merge_taints(alternative.taint, value.taint);
       value = alternative;
-    } else if (has_operator && !(index.empty() && raw == "${!" + name + "}")) {
+    } else if (has_operator && !indirect) {
       auto applied = value.dynamic ? std::nullopt : apply_parameter_operator(value.text, raw, name, index);
       if (applied) {
         value.text = std::move(*applied);
