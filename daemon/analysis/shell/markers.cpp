@@ -196,12 +196,12 @@ std::vector<MarkerHit> command_markers(const std::string& name, const std::vecto
     // Moving /etc or the home away destroys it where it was.
     auto refs = positionals(args);
     for (size_t i = 0; i + 1 < refs.size(); ++i)
-      if (is_destructive_target(refs[i])) out.push_back({"destructive_target", join(name, args)});
+      if (!refs[i].empty() && is_destructive_target(refs[i])) out.push_back({"destructive_target", join(name, args)});
   } else if (name == "rsync") {
     // rsync --delete makes the destination a copy of the source: an empty source empties / or ~.
     bool deletes = std::any_of(args.begin(), args.end(), [](const std::string& a) { return starts_with(a, "--delete"); });
     auto refs = positionals(args);
-    if (deletes && refs.size() >= 2 && is_destructive_target(refs.back()))
+    if (deletes && refs.size() >= 2 && !refs.back().empty() && is_destructive_target(refs.back()))
       out.push_back({"destructive_target", join(name, args)});
   } else if (name == "git") {
     git_markers(args, out);

