@@ -182,7 +182,7 @@ std::vector<MarkerHit> command_markers(const std::string& name, const std::vecto
       if ((args[i] == "-exec" || args[i] == "-execdir" || args[i] == "-ok") &&
           (base_name(args[i + 1]) == "rm" || base_name(args[i + 1]) == "shred"))
         removes = true;
-    bool deletes = has(args, "-delete") || (removes && !find_selects_by_name(args));
+    bool deletes = has(args, "-delete") || (removes && !args.empty() && !args[0].empty() && !find_selects_by_name(args));
     if (deletes && !args.empty() && is_destructive_target(args[0]))
       out.push_back({"destructive_target", join(name, args)});
   } else if (name == "truncate") {
