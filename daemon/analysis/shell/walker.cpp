@@ -645,10 +645,20 @@ void Walker::walk_assignment(TSNode node, int depth, bool persistent) {
       if (!element.named) continue;
       Word word = eval_word(element.node, true, false, depth + 1);
       add_via(word.taint, "variable");
+      // declare -A m=([key]=value …): the element's key, then its value.
+      std::string key;
+      if (word.text.size() > 3 && word.text[0] == '[') {
+        size_t close = word.text.find("]=");
+        if (close != std::string::npos && close > 1) {
+          key = word.text.substr(1, close - 1);
+          word.text.erase(0, close + 2);
+        }
+      }
       variable.value.text += (variable.value.text.empty() ? "" : " ") + word.text;
       merge_taints(variable.value.taint, word.taint);
       variable.value.dynamic = variable.value.dynamic || word.dynamic;
       variable.elements.push_back(std::move(word));
+      variable.keys.push_back(std::move(key));
     }
   } else if (has_value) {
     variable.value = eval_word(value, true, false, depth + 1);
@@ -664,9 +674,23 @@ void Walker::walk_assignment(TSNode node, int depth, bool persistent) {
     analyse_nested(variable.value.text, Stream{}, "env_command", span_of(node), name, depth);
   if (!index.empty()) {
     auto& existing = variables_[name];
+    existing.keys.resize(existing.elements.size());
+    if (!std::all_of(index.begin(), index.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
+      // m[key]=value: an associative element.
+      auto known = std::find(existing.keys.begin(), existing.keys.end(), index);
+      if (known != existing.keys.end()) {
+        existing.elements[static_cast<size_t>(known - existing.keys.begin())] = variable.value;
+      } else if (existing.elements.size() < 1024) {
+        existing.elements.push_back(variable.value);
+        existing.keys.push_back(index);
+      }
+      merge_taints(existing.value.taint, variable.value.taint);
+      return;
+    }
     size_t position = static_cast<size_t>(std::atoi(index.c_str()));
     if (position < 1024) {
       if (existing.elements.size() <= position) existing.elements.resize(position + 1);
+      existing.keys.resize(existing.elements.size());
       existing.elements[position] = variable.value;
       merge_taints(existing.value.taint, variable.value.taint);
     }
@@ -1136,7 +1160,18 @@ Word Walker::lookup_variable(std::string_view name, std::string_view index, std:
   auto found = variables_.find(name);
   if (found != variables_.end()) {
     const Variable& variable = found->second;
-    if (!index.empty() && index != "@" && index != "*") {
+    auto keyed = std::find(variable.keys.begin(), variable.keys.end(), index);
+    if (!index.empty() && index != "@" && index != "*" && keyed != variable.keys.end() &&
+        static_cast<size_t>(keyed - variable.keys.begin()) < variable.elements.size()) {
+      value = variable.elements[static_cast<size_t>(keyed - variable.keys.begin())];
+    } else if (index == "*" && !variable.elements.empty()) {
+      // "${a[*]}" joins the elements with the first character of IFS (none when IFS is empty).
+      std::string separators = field_separators();
+      value = variable.value;
+      value.text.clear();
+      for (const auto& element : variable.elements)
+        value.text += (value.text.empty() || separators.empty() ? "" : std::string(1, separators[0])) + element.text;
+    } else if (!index.empty() && index != "@" && index != "*") {
       size_t position = static_cast<size_t>(std::atoi(std::string(index).c_str()));
       if (position < variable.elements.size()) value = variable.elements[position];
       else value = variable.value;

