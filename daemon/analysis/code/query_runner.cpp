@@ -401,8 +401,11 @@ bool check_where(const WhereCheck& w, const MatchContext& m, const TSQuery* quer
     if (w.branch_not_matches && !ts_node_is_null(branch) && w.branch_not_matches->search(taken)) return false;
   }
 
+  // A capture whose own text shows where it comes from needs no look at its function.
+  bool flows_directly = w.flows_from && w.flows_from->search(text);
   bool needs_function = w.function_matches || w.function_not_matches || w.scope_matches ||
-                        w.scope_not_matches || w.flows_from || !w.shares_literal_with.empty();
+                        w.scope_not_matches || (w.flows_from && !flows_directly) ||
+                        !w.shares_literal_with.empty();
   if (!needs_function) return true;
   EnclosingFunction fn = enclosing_function(m.tree, node, kMaxAncestorHops);
   if (w.function_matches && (fn.name.empty() || !w.function_matches->search(fn.name))) {
@@ -418,7 +421,7 @@ bool check_where(const WhereCheck& w, const MatchContext& m, const TSQuery* quer
   if (w.scope_not_matches && w.scope_not_matches->search(scope)) return false;
   if (!w.shares_literal_with.empty() && !shares_call_literal(scope, w.shares_literal_with, text, m.budget))
     return false;
-  if (w.flows_from && !w.flows_from->search(text)) {
+  if (w.flows_from && !flows_directly) {
     auto names = identifiers(m.tree, node);
     auto promised = promise_values(m.tree, node, names);
     bool from_promise = std::any_of(promised.begin(), promised.end(),

@@ -96,7 +96,7 @@ constexpr std::array<SecretShape, 17> kSecretShapes{{
     // A database or broker URL with a real-looking password (letters and digits, no template).
     {"url_password",
      R"((postgres(ql)?|mysql|mariadb|mongodb(\+srv)?|rediss?|amqps?|mssql|sqlserver)://[^/\s:@'"]+:(?=[^@\s/'"]*[0-9])(?=[^@\s/'"]*[A-Za-z])[^@\s/'"$%{}<>]{8,}@)",
-     "://"},
+     "postgres://|postgresql://|mysql://|mariadb://|mongodb://|mongodb+srv://|redis://|rediss://|amqp://|amqps://|mssql://|sqlserver://"},
 }};
 
 struct CompiledShape {
