@@ -281,3 +281,32 @@ TEST_CASE("pre-commit entries, Taskfile cmds and justfile recipes are commands t
   CHECK_FALSE(has_flow(plain, "network", "exec"));
   CHECK(!plain.commands.empty());
 }
+
+TEST_CASE("reading a token's expiry unverified is a client refreshing it, unless the function reads who it names") {
+  check("a.py",
+        "def token_expires_soon(token, margin=60):\n"
+        "    exp = jwt.decode(token, options={'verify_signature': False})['exp']\n    return exp - time.time() < margin\n",
+        "code.jwt.verify-off", false);
+  check("a.py",
+        "def refresh_user(token):\n    claims = jwt.decode(token, options={'verify_signature': False})\n"
+        "    return User.get(claims['sub'])\n",
+        "code.jwt.verify-off", true);
+  check("a.ts",
+        "export function getTokenExpiry(token: string) {\n  const { exp } = jwt.decode(token) as any;\n  return exp * 1000;\n}\n",
+        "code.jwt.unverified-decode", false);
+  check("a.ts",
+        "export function refreshSession(req: any, token: string) {\n  const { sub, exp } = jwt.decode(token) as any;\n"
+        "  req.userId = sub;\n}\n",
+        "code.jwt.unverified-decode", true);
+}
+
+TEST_CASE("an attribute of the authenticated user compared after login is routing, not a bypass") {
+  check("a.py",
+        "def login_view(request):\n    user = authenticate(request, username=u, password=p)\n    if user is None:\n"
+        "        return deny()\n    if user.username == 'admin':\n        return redirect('/admin/')\n",
+        "code.auth.magic-value-bypass", false);
+  check("a.py",
+        "def login_view(request):\n    if request.POST['username'] == 'support' and request.POST['password'] == 'S3rv1ce!':\n"
+        "        return grant(request)\n",
+        "code.auth.magic-value-bypass", true);
+}
