@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <exception>
 
+#include "analysis/code/aliases.h"
+
 #include "analysis/code/change_parsers.h"
 #include "analysis/code/config_checks.h"
 #include "analysis/code/detector.h"
@@ -74,6 +76,30 @@ void run_code_detectors(const DetectorSet& set, const FileChange& change, const 
     for (auto& m : matches) facts.code.push_back(std::move(m));
 }
 
+// Code that renames a module or function (import subprocess as sp, from os import system,
+// process['env']) is read once more with the canonical names; what that finds and the file as
+// written did not is added (line numbers hold: the renaming keeps line breaks).
+void run_on_canonical_names(const DetectorSet& set, const FileChange& change, std::string_view text,
+                            Language language, Facts& facts) {
+  auto canonical = canonical_aliases(language, text);
+  if (!canonical) return;
+  auto tree = parse(language, *canonical);
+  if (!tree) return;
+  FileChange renamed = change;
+  renamed.new_text = *canonical;
+  if (!change.old_text.empty())
+    if (auto old_canonical = canonical_aliases(language, change.old_text)) renamed.old_text = *old_canonical;
+  Facts found;
+  run_code_detectors(set, renamed, *tree, language, found);
+  if (!found.complete) mark_incomplete(facts, found.incomplete_reason);
+  for (auto& m : found.code) {
+    bool known = std::any_of(facts.code.begin(), facts.code.end(), [&](const CodeMatch& c) {
+      return c.detector == m.detector && c.location.line == m.location.line;
+    });
+    if (!known) facts.code.push_back(std::move(m));
+  }
+}
+
 void analyze_change(const DetectorSet& set, const FileChange& change, Facts& facts) {
   if (change.deleted) return;  // removing a file runs nothing new
   for (auto& marker : path_risk_markers(change.path)) facts.markers.push_back(std::move(marker));
@@ -93,6 +119,7 @@ void analyze_change(const DetectorSet& set, const FileChange& change, Facts& fac
     if (parsed) {
       tree.emplace(std::move(*parsed));
       run_code_detectors(set, change, *tree, *kind.language, facts);
+      run_on_canonical_names(set, change, text, *kind.language, facts);
     } else {
       mark_incomplete(facts, change.path + ": " + parsed.error());
     }

@@ -1,0 +1,221 @@
+#include "analysis/code/aliases.h"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <regex>
+#include <utility>
+#include <vector>
+
+namespace toolwall::code {
+
+namespace {
+
+constexpr size_t kMaxLine = 2000;
+constexpr size_t kMaxAliases = 32;
+
+// Modules whose renaming would hide a sink or a source from the detectors.
+constexpr std::array<std::string_view, 16> kPythonModules{
+    "os", "subprocess", "requests", "httpx", "urllib.request", "urllib", "builtins", "pickle",
+    "marshal", "yaml", "socket", "jwt", "aiohttp", "urllib3", "runpy", "pty"};
+constexpr std::array<std::string_view, 6> kJsModules{"child_process", "vm", "https", "http", "jsonwebtoken", "fs"};
+
+// Names imported `from module import name` that detectors look for as module.name.
+constexpr std::array<std::string_view, 30> kSinkNames{
+    "system", "popen", "environ", "run", "call", "check_output", "check_call", "Popen", "getoutput",
+    "getstatusoutput", "urlopen", "Request", "urlretrieve", "get", "post", "put", "patch", "request",
+    "loads", "load", "decode", "exec", "eval", "spawn", "dup2", "create_connection", "unsafe_load",
+    "run_path", "execv", "execvp"};
+
+bool is_word(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$'; }
+
+bool known(std::string_view module, const auto& list) {
+  return std::find(list.begin(), list.end(), module) != list.end();
+}
+
+using Aliases = std::vector<std::pair<std::string, std::string>>;  // name in the file → canonical text
+
+void add(Aliases& aliases, std::string name, std::string canonical) {
+  if (name.empty() || name == canonical || aliases.size() >= kMaxAliases) return;
+  aliases.emplace_back(std::move(name), std::move(canonical));
+}
+
+std::string trim(std::string_view s) {
+  size_t b = s.find_first_not_of(" \t\r"), e = s.find_last_not_of(" \t\r");
+  return b == std::string_view::npos ? std::string() : std::string(s.substr(b, e - b + 1));
+}
+
+// `import a as b, c as d` and `from m import x as y, z`.
+void python_imports(std::string_view line, Aliases& aliases) {
+  std::string t = trim(line);
+  if (t.rfind("import ", 0) == 0) {
+    std::string rest = t.substr(7);
+    size_t start = 0;
+    while (start <= rest.size()) {
+      size_t comma = rest.find(',', start);
+      std::string item = trim(std::string_view(rest).substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+      size_t as = item.find(" as ");
+      if (as != std::string::npos) {
+        std::string module = trim(std::string_view(item).substr(0, as));
+        if (known(module, kPythonModules)) add(aliases, trim(std::string_view(item).substr(as + 4)), module);
+      }
+      if (comma == std::string::npos) break;
+      start = comma + 1;
+    }
+  } else if (t.rfind("from ", 0) == 0) {
+    size_t imp = t.find(" import ");
+    if (imp == std::string::npos) return;
+    std::string module = trim(std::string_view(t).substr(5, imp - 5));
+    if (!known(module, kPythonModules)) return;
+    std::string names = t.substr(imp + 8);
+    names.erase(std::remove_if(names.begin(), names.end(), [](char c) { return c == '(' || c == ')'; }), names.end());
+    size_t start = 0;
+    while (start <= names.size()) {
+      size_t comma = names.find(',', start);
+      std::string item = trim(std::string_view(names).substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+      size_t as = item.find(" as ");
+      std::string name = as == std::string::npos ? item : trim(std::string_view(item).substr(0, as));
+      std::string local = as == std::string::npos ? item : trim(std::string_view(item).substr(as + 4));
+      if (!name.empty() && known(name, kSinkNames))
+        add(aliases, local, (module == "builtins" ? "" : module + ".") + name);
+      if (comma == std::string::npos) break;
+      start = comma + 1;
+    }
+  }
+}
+
+// `const { exec: run, spawn } = require('child_process')` and `const cp = require("child_process")`.
+void js_requires(std::string_view line, Aliases& aliases) {
+  static const std::regex kDestructured(
+      R"((?:const|let|var)\s*\{([^}]*)\}\s*=\s*require\(\s*['"](?:node:)?([\w]+)['"]\s*\))");
+  static const std::regex kEnv(R"((?:const|let|var)\s*\{([^}]*)\}\s*=\s*process\b)");
+  std::string text(line);
+  std::smatch m;
+  if (std::regex_search(text, m, kDestructured) && known(m[2].str(), kJsModules)) {
+    std::string module = m[2].str(), list = m[1].str();
+    size_t start = 0;
+    while (start <= list.size()) {
+      size_t comma = list.find(',', start);
+      std::string item = trim(std::string_view(list).substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+      size_t colon = item.find(':');
+      if (colon != std::string::npos) add(aliases, trim(std::string_view(item).substr(colon + 1)), module + "." + trim(std::string_view(item).substr(0, colon)));
+      if (comma == std::string::npos) break;
+      start = comma + 1;
+    }
+  }
+  if (std::regex_search(text, m, kEnv) && m[1].str().find("env") != std::string::npos) add(aliases, "env", "process.env");
+}
+
+// Replaces whole-word uses of each alias (not after a '.', not in `import` lines) with its canonical text.
+std::string respell(std::string_view text, const Aliases& aliases) {
+  std::string out;
+  out.reserve(text.size() + 64);
+  size_t i = 0;
+  while (i < text.size()) {
+    if (i == 0 || text[i - 1] == '\n') {  // the lines that define the aliases stay as written
+      size_t eol = text.find('\n', i);
+      if (eol == std::string_view::npos) eol = text.size();
+      std::string_view line = text.substr(i, eol - i);
+      std::string t = trim(line);
+      if (t.rfind("import ", 0) == 0 || t.rfind("from ", 0) == 0 || (line.find("require(") != std::string_view::npos && line.find('}') != std::string_view::npos) ||
+          line.find("} = process") != std::string_view::npos) {
+        out.append(line);
+        i = eol;
+        continue;
+      }
+    }
+    if (is_word(text[i]) && (i == 0 || (!is_word(text[i - 1]) && text[i - 1] != '.'))) {
+      size_t end = i;
+      while (end < text.size() && is_word(text[end])) ++end;
+      std::string_view word = text.substr(i, end - i);
+      auto found = std::find_if(aliases.begin(), aliases.end(), [&](const auto& a) { return a.first == word; });
+      // a declaration `name =`, `name:` or a keyword argument keeps its name
+      size_t next = end;
+      while (next < text.size() && text[next] == ' ') ++next;
+      bool binding = next < text.size() && ((text[next] == '=' && (next + 1 >= text.size() || text[next + 1] != '=')) || text[next] == ':');
+      if (found != aliases.end() && !binding) {
+        out += found->second;
+      } else {
+        out.append(word);
+      }
+      i = end;
+      continue;
+    }
+    out += text[i++];
+  }
+  return out;
+}
+
+constexpr std::array<std::string_view, 8> kBracketRoots{"process[", "globalThis[", "window[", "global[",
+                                                         "self[", "cp[", "child_process[", "vm["};
+
+bool has_bracket_root(std::string_view line) {
+  return std::any_of(kBracketRoots.begin(), kBracketRoots.end(),
+                     [&](std::string_view root) { return line.find(root) != std::string_view::npos; });
+}
+
+// Spellings that need no alias table: __import__("os") → os, getattr(builtins, "exec") → exec,
+// getattr(os, "system") → os.system, x['name'] → x.name.
+std::string direct_spellings(std::string_view text, bool python) {
+  static const std::regex kDunderImport(R"(__import__\(\s*['"]([\w.]+)['"]\s*\))");
+  static const std::regex kGetattrBuiltins(R"(getattr\(\s*(?:builtins|__builtins__)\s*,\s*['"](\w+)['"]\s*\))");
+  static const std::regex kGetattr(R"(getattr\(\s*([A-Za-z_][\w.]*)\s*,\s*['"](\w+)['"]\s*\))");
+  static const std::regex kBracket(R"(\b(process|globalThis|window|global|self|cp|child_process|vm)\[\s*['"](\w+)['"]\s*\])");
+  std::string out;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    std::string line(text.substr(start, end - start));
+    if (line.size() <= kMaxLine) {
+      if (python) {
+        if (line.find("__import__") != std::string::npos) line = std::regex_replace(line, kDunderImport, "$1");
+        if (line.find("getattr") != std::string::npos) {
+          line = std::regex_replace(line, kGetattrBuiltins, "$1");
+          line = std::regex_replace(line, kGetattr, "$1.$2");
+        }
+      } else if (has_bracket_root(line)) {
+        line = std::regex_replace(line, kBracket, "$1.$2");
+      }
+    }
+    out += line;
+    if (end == text.size()) break;
+    out += '\n';
+    start = end + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::optional<std::string> canonical_aliases(Language language, std::string_view text) {
+  bool python = language == Language::python;
+  bool js = language == Language::javascript || language == Language::typescript || language == Language::tsx;
+  if (!python && !js) return std::nullopt;
+  // Most files rename nothing: decide on cheap substring tests before any work.
+  bool hints = python ? (text.find(" as ") != std::string_view::npos || text.find("from ") != std::string_view::npos ||
+                         text.find("__import__") != std::string_view::npos || text.find("getattr") != std::string_view::npos)
+                      : (has_bracket_root(text) ||
+                         text.find("} = process") != std::string_view::npos ||
+                         (text.find("require(") != std::string_view::npos && text.find(':') != std::string_view::npos));
+  if (!hints) return std::nullopt;
+  Aliases aliases;
+  size_t start = 0;
+  while (start < text.size() && aliases.size() < kMaxAliases) {
+    size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view line = text.substr(start, end - start);
+    if (line.size() <= kMaxLine) {
+      if (python && (line.find("import ") != std::string_view::npos)) python_imports(line, aliases);
+      if (js && (line.find("require(") != std::string_view::npos || line.find("process") != std::string_view::npos))
+        js_requires(line, aliases);
+    }
+    start = end + 1;
+  }
+  std::string direct = direct_spellings(text, python);
+  std::string out = aliases.empty() ? direct : respell(direct, aliases);
+  if (out == text) return std::nullopt;
+  return out;
+}
+
+}  // namespace toolwall::code

