@@ -193,26 +193,25 @@ std::optional<std::string> canonical_aliases(Language language, std::string_view
   bool js = language == Language::javascript || language == Language::typescript || language == Language::tsx;
   if (!python && !js) return std::nullopt;
   // Most files rename nothing: decide on cheap substring tests before any work.
-  bool hints = python ? (text.find(" as ") != std::string_view::npos || text.find("from ") != std::string_view::npos ||
-                         text.find("__import__") != std::string_view::npos || text.find("getattr") != std::string_view::npos)
-                      : (has_bracket_root(text) ||
-                         text.find("} = process") != std::string_view::npos ||
-                         (text.find("require(") != std::string_view::npos && text.find(':') != std::string_view::npos));
-  if (!hints) return std::nullopt;
+  auto has = [&](std::string_view needle) { return text.find(needle) != std::string_view::npos; };
+  bool needs_direct = python ? (has("__import__") || has("getattr(")) : has_bracket_root(text);
+  bool may_alias = python ? (has(" as ") || has("from ")) : (has("} = require(") || has("} = process"));
+  if (!needs_direct && !may_alias) return std::nullopt;
   Aliases aliases;
   size_t start = 0;
-  while (start < text.size() && aliases.size() < kMaxAliases) {
+  while (may_alias && start < text.size() && aliases.size() < kMaxAliases) {
     size_t end = text.find('\n', start);
     if (end == std::string_view::npos) end = text.size();
     std::string_view line = text.substr(start, end - start);
     if (line.size() <= kMaxLine) {
-      if (python && (line.find("import ") != std::string_view::npos)) python_imports(line, aliases);
-      if (js && (line.find("require(") != std::string_view::npos || line.find("process") != std::string_view::npos))
+      if (python && line.find("import ") != std::string_view::npos) python_imports(line, aliases);
+      if (js && (line.find("} = require(") != std::string_view::npos || line.find("} = process") != std::string_view::npos))
         js_requires(line, aliases);
     }
     start = end + 1;
   }
-  std::string direct = direct_spellings(text, python);
+  if (aliases.empty() && !needs_direct) return std::nullopt;
+  std::string direct = needs_direct ? direct_spellings(text, python) : std::string(text);
   std::string out = aliases.empty() ? direct : respell(direct, aliases);
   if (out == text) return std::nullopt;
   return out;
