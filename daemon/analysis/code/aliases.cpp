@@ -154,12 +154,32 @@ bool has_bracket_root(std::string_view line) {
                      [&](std::string_view root) { return line.find(root) != std::string_view::npos; });
 }
 
+bool has_inline_client(std::string_view text) {
+  for (std::string_view client : {"requests.Session(", "httpx.Client(", "httpx.AsyncClient(", "aiohttp.ClientSession(",
+                                   "urllib3.PoolManager("})
+    if (text.find(client) != std::string_view::npos) return true;
+  return false;
+}
+
+bool has_required_client(std::string_view text) {
+  for (std::string_view client : {"require('axios').", "require(\"axios\").", "require('got').", "require(\"got\").",
+                                   "require('superagent').", "require('needle').", "require('request').",
+                                   "require('node-fetch')(", "require(\"node-fetch\")("})
+    if (text.find(client) != std::string_view::npos) return true;
+  return false;
+}
+
 // Spellings that need no alias table: __import__("os") → os, getattr(builtins, "exec") → exec,
 // getattr(os, "system") → os.system, x['name'] → x.name.
 std::string direct_spellings(std::string_view text, bool python) {
   static const std::regex kDunderImport(R"(__import__\(\s*['"]([\w.]+)['"]\s*\))");
   static const std::regex kGetattrBuiltins(R"(getattr\(\s*(?:builtins|__builtins__)\s*,\s*['"](\w+)['"]\s*\))");
   static const std::regex kGetattr(R"(getattr\(\s*([A-Za-z_][\w.]*)\s*,\s*['"](\w+)['"]\s*\))");
+  // An HTTP client made or required inline is the module's own call: requests.Session().post → requests.post,
+  // require('axios').post → axios.post, require('node-fetch')(u) → fetch(u).
+  static const std::regex kInlineClient(R"(\b(requests|httpx|aiohttp|urllib3)\.(?:Session|Client|AsyncClient|ClientSession|PoolManager)\([^()]*\)\.(get|post|put|patch|request|delete|stream|send)\()");
+  static const std::regex kRequiredClient(R"(require\(\s*['"](axios|got|superagent|needle|request)['"]\s*\)\.)");
+  static const std::regex kRequiredFetch(R"(require\(\s*['"]node-fetch['"]\s*\)\()");
   static const std::regex kBracket(R"(\b(process|globalThis|window|global|self|cp|child_process|vm)\[\s*['"](\w+)['"]\s*\])");
   std::string out;
   size_t start = 0;
@@ -174,8 +194,14 @@ std::string direct_spellings(std::string_view text, bool python) {
           line = std::regex_replace(line, kGetattrBuiltins, "$1");
           line = std::regex_replace(line, kGetattr, "$1.$2");
         }
-      } else if (has_bracket_root(line)) {
-        line = std::regex_replace(line, kBracket, "$1.$2");
+        if (has_inline_client(line))
+          line = std::regex_replace(line, kInlineClient, "$1.$2(");
+      } else {
+        if (has_bracket_root(line)) line = std::regex_replace(line, kBracket, "$1.$2");
+        if (has_required_client(line)) {
+          line = std::regex_replace(line, kRequiredClient, "$1.");
+          line = std::regex_replace(line, kRequiredFetch, "fetch(");
+        }
       }
     }
     out += line;
@@ -194,7 +220,8 @@ std::optional<std::string> canonical_aliases(Language language, std::string_view
   if (!python && !js) return std::nullopt;
   // Most files rename nothing: decide on cheap substring tests before any work.
   auto has = [&](std::string_view needle) { return text.find(needle) != std::string_view::npos; };
-  bool needs_direct = python ? (has("__import__") || has("getattr(")) : has_bracket_root(text);
+  bool needs_direct = python ? (has("__import__") || has("getattr(") || has_inline_client(text))
+                             : (has_bracket_root(text) || has_required_client(text));
   bool may_alias = python ? (has(" as ") || has("from ")) : (has("} = require(") || has("} = process"));
   if (!needs_direct && !may_alias) return std::nullopt;
   Aliases aliases;
