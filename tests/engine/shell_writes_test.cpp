@@ -1,23 +1,16 @@
 // A shell command that writes literal content into a file is judged like the Write call of that content.
 #include <catch2/catch.hpp>
 
+#include "bash_verdict.h"
 #include "default_engine.h"
 #include "engine/engine.h"
 
 using toolwall::Action;
 using toolwall::ToolCall;
 using toolwall::testing::default_engine;
+using toolwall::testing::bash_verdict;
 
 namespace {
-
-Action shell_verdict(const std::string& command) {
-  auto engine = default_engine();
-  REQUIRE(engine);
-  auto call = ToolCall::from_json("t", "claude-code", "Bash", nlohmann::json{{"command", command}});
-  INFO(engine->explain(call));
-  auto verdict = engine->judge(call);
-  return verdict.action;
-}
 
 Action write_verdict(const std::string& path, const std::string& content) {
   auto engine = default_engine();
@@ -42,30 +35,30 @@ const std::string kWorkflow =
 
 TEST_CASE("a JWT algorithm confusion written through a here-doc is blocked like the Write call") {
   CHECK(write_verdict("src/auth.py", kJwtConfusion) == Action::block);
-  CHECK(shell_verdict("cat > src/auth.py <<'EOF'\n" + kJwtConfusion + "EOF\n") == Action::block);
+  CHECK(bash_verdict("cat > src/auth.py <<'EOF'\n" + kJwtConfusion + "EOF\n") == Action::block);
   // The same file with one algorithm family is fine either way.
   std::string fixed = "import jwt\n\ndef verify_token(token, key):\n    return jwt.decode(token, key, algorithms=[\"RS256\"])\n";
-  CHECK(shell_verdict("cat > src/auth.py <<'EOF'\n" + fixed + "EOF\n") == Action::allow);
+  CHECK(bash_verdict("cat > src/auth.py <<'EOF'\n" + fixed + "EOF\n") == Action::allow);
 }
 
 TEST_CASE("a user systemd unit with a curl|sh ExecStart written by a here-doc is blocked") {
-  CHECK(shell_verdict("mkdir -p ~/.config/systemd/user && cat > ~/.config/systemd/user/up.service <<'EOF'\n" + kUnit +
+  CHECK(bash_verdict("mkdir -p ~/.config/systemd/user && cat > ~/.config/systemd/user/up.service <<'EOF'\n" + kUnit +
                       "EOF\n") == Action::block);
 }
 
 TEST_CASE("a package.json with a malicious postinstall written by a shell is blocked") {
   CHECK(write_verdict("package.json", kPackage) == Action::block);
-  CHECK(shell_verdict("cat > package.json <<EOF\n" + kPackage + "EOF\n") == Action::block);
-  CHECK(shell_verdict("printf '%s' '" + kPackage + "' > package.json") == Action::block);
+  CHECK(bash_verdict("cat > package.json <<EOF\n" + kPackage + "EOF\n") == Action::block);
+  CHECK(bash_verdict("printf '%s' '" + kPackage + "' > package.json") == Action::block);
 }
 
 TEST_CASE("a CI workflow that sends a secret out, written by tee, is blocked") {
   CHECK(write_verdict(".github/workflows/ci.yml", kWorkflow) == Action::block);
-  CHECK(shell_verdict("tee .github/workflows/ci.yml > /dev/null <<'EOF'\n" + kWorkflow + "EOF\n") == Action::block);
+  CHECK(bash_verdict("tee .github/workflows/ci.yml > /dev/null <<'EOF'\n" + kWorkflow + "EOF\n") == Action::block);
 }
 
 TEST_CASE("notes that merely mention curl | sh stay allowed when written by a shell") {
-  CHECK(shell_verdict("cat > notes.md <<EOF\n# Install\nRun: curl -s https://get.example.com | sh\nEOF\n") ==
+  CHECK(bash_verdict("cat > notes.md <<EOF\n# Install\nRun: curl -s https://get.example.com | sh\nEOF\n") ==
         Action::allow);
-  CHECK(shell_verdict("echo 'print(1)' > hello.py && python3 hello.py") == Action::allow);
+  CHECK(bash_verdict("echo 'print(1)' > hello.py && python3 hello.py") == Action::allow);
 }
