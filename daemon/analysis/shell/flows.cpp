@@ -528,7 +528,7 @@ std::vector<std::pair<std::string, std::optional<Walker::Variable>>> Walker::bin
     saved.emplace_back(name, found == variables_.end() ? std::nullopt : std::optional<Variable>(found->second));
     size_t index = first + n - 1;
     if (index < argv.size()) {
-      variables_[name] = Variable{argv[index], {}};
+      variables_[name] = Variable{argv[index], {}, {}};
       all.text += (all.text.empty() ? "" : " ") + argv[index].text;
       all.dynamic = all.dynamic || argv[index].dynamic;
       merge_taints(all.taint, argv[index].taint);
@@ -539,7 +539,7 @@ std::vector<std::pair<std::string, std::optional<Walker::Variable>>> Walker::bin
   for (std::string name : {"@", "*"}) {
     auto found = variables_.find(name);
     saved.emplace_back(name, found == variables_.end() ? std::nullopt : std::optional<Variable>(found->second));
-    if (first < argv.size()) variables_[name] = Variable{all, name == "@" ? elements : std::vector<Word>{}};
+    if (first < argv.size()) variables_[name] = Variable{all, name == "@" ? elements : std::vector<Word>{}, {}};
     else variables_.erase(name);
   }
   return saved;
@@ -772,9 +772,9 @@ Stream Walker::model(Invocation& inv, const Stream& in, int depth) {
     std::string line = in.literal ? in.literal->substr(0, in.literal->find('\n')) : std::string();
     for (size_t index : parsed.positionals) {
       value.text = in.literal ? line : "$" + inv.argv[index].text;
-      variables_[inv.argv[index].text] = Variable{value, {}};
+      variables_[inv.argv[index].text] = Variable{value, {}, {}};
     }
-    if (const Option* array = parsed.find({"-a"})) variables_[array->value] = Variable{value, {}};
+    if (const Option* array = parsed.find({"-a"})) variables_[array->value] = Variable{value, {}, {}};
     return {};
   }
   if (name == "trap" && inv.argv.size() > 2 && inv.argv[1].text != "-" && inv.argv[1].text != "--" &&
@@ -798,7 +798,7 @@ Stream Walker::model(Invocation& inv, const Stream& in, int depth) {
     value.text = printed.literal.value_or(std::string());
     value.taint = printed.taint;
     value.dynamic = std::any_of(inv.argv.begin() + 1, inv.argv.end(), [](const Word& w) { return w.dynamic; });
-    variables_[variable] = Variable{value, {}};
+    variables_[variable] = Variable{value, {}, {}};
     return {};
   }
   if (name == "echo" || name == "printf") return model_echo(inv);

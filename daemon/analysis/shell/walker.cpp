@@ -809,7 +809,7 @@ Stream Walker::walk_for(TSNode node, const Stream& in, int depth) {
   }
   if (!variable.empty()) {
     add_via(values.taint, "variable");
-    variables_[variable] = Variable{values, {}};
+    variables_[variable] = Variable{values, {}, {}};
   }
   if (!has_body) return {};
   return walk(body, in, depth + 1);
