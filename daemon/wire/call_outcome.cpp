@@ -35,8 +35,7 @@ std::string string_member(const OrderedJson& object, const char* key) {
 
 ToolCall oversized_call(std::string id, std::string tool, const JudgeContext& ctx,
                         std::optional<Verdict>& preset) {
-  preset = wire_block("tool-call arguments exceed " + std::to_string(ctx.limits.max_tool_argument_bytes) +
-                      " bytes");
+  preset = oversized_call_verdict(ctx.limits);
   if (ctx.counters) ++ctx.counters->limit_exceeded;
   ToolCall call;
   call.id = std::move(id);
@@ -85,6 +84,10 @@ SettledCall settle_call(ToolCall call, const std::optional<Verdict>& preset, con
   settled.explanation = verdict.explanation(call.tool);
   report_call(std::move(call), verdict, settled.explanation, choice, ctx);
   return settled;
+}
+
+Verdict oversized_call_verdict(const WireLimits& limits) {
+  return wire_block("tool-call arguments exceed " + std::to_string(limits.max_tool_argument_bytes) + " bytes");
 }
 
 Verdict incomplete_call_verdict(const std::string& why) {

@@ -54,5 +54,7 @@ SettledCall settle_call(ToolCall call, const std::optional<Verdict>& preset, con
 
 // The verdict given to a call the stream cut off before it was complete.
 Verdict incomplete_call_verdict(const std::string& why);
+// The verdict given to a call whose arguments exceed the wire's max_tool_argument_bytes, unread.
+Verdict oversized_call_verdict(const WireLimits& limits);
 
 }  // namespace toolwall::wire

@@ -533,8 +533,7 @@ class ChatStreamFilter final : public SseStreamFilter {
     std::string id = held.legacy ? std::string("function_call") : held.id;
     ToolCall call;
     if (held.oversized) {
-      preset = wire_block("tool-call arguments exceed " + std::to_string(ctx_.limits.max_tool_argument_bytes) +
-                          " bytes");
+      preset = oversized_call_verdict(ctx_.limits);  // counted in limit_exceeded when its bytes were dropped
       call = bare_call(id, ctx_.exchange.agent, held.name);
       call.arguments_valid = false;
       call.arguments_error = preset->error;

@@ -174,9 +174,7 @@ std::optional<WireError> HeldEvents::end_of_stream(const std::string& error, boo
 
 std::optional<Verdict> HeldEvents::preset_verdict(const HeldPart& part) const {
   if (part.cut_short) return incomplete_call_verdict(*part.cut_short);
-  if (part.oversized)
-    return wire_block("tool-call arguments exceed " + std::to_string(ctx_.limits.max_tool_argument_bytes) +
-                      " bytes");
+  if (part.oversized) return oversized_call_verdict(ctx_.limits);
   return std::nullopt;
 }
 

@@ -93,8 +93,6 @@ class HeldEvents {
   // The stream fails: every unresolved call is cut short and replaced, never released; then flushes.
   void cut_all_and_flush(const std::string& why, std::string& out);
   bool has_unresolved_calls() const;
-  // Bytes of the events held for calls not yet released.
-  size_t held_bytes() const { return held_bytes_; }
   // An upper bound of the text a feed of `arriving` bytes may hand the judge: every held call and
   // every arriving byte (a call may complete inside them).
   size_t judge_load(size_t arriving) const { return std::max<size_t>(1, held_bytes_ + arriving); }
