@@ -6,6 +6,7 @@
 #include "analysis/shell/catalog.h"
 #include "analysis/shell/markers.h"
 #include "analysis/shell/parser.h"
+#include "analysis/shell/plain_command.h"
 #include "analysis/shell/words.h"
 
 namespace toolwall::shell {
@@ -89,6 +90,11 @@ TSTree* Walker::parse(std::string_view text) {
 }
 
 void Walker::run() {
+  if (limits_.plain_commands_without_parse)
+    if (auto words = plain_command_words(script_)) {
+      walk_plain_command(*words);
+      return;
+    }
   std::string spelled;
   if (script_.find('{') != std::string_view::npos) spelled = script_;
   if (!spelled.empty() && spread_command_braces(spelled)) {
@@ -134,6 +140,26 @@ void Walker::walk_top_level(TSNode root) {
     Stream out = walk(element, Stream{}, 1);
     emit_output(out, statement_);
   }
+}
+
+void Walker::walk_plain_command(const std::vector<Span>& words) {
+  // The steps walk_top_level → walk → walk_command_core take for a command node of plain words.
+  statement_ = Span{words.front().begin, words.back().end};
+  root_facts_.statements.push_back(statement_);
+  ++steps_;
+  Invocation inv;
+  inv.span = statement_;
+  inv.argv.reserve(words.size());
+  for (size_t i = 0; i < words.size(); ++i) {
+    Word word;
+    word.source = std::string(script_.substr(words[i].begin, words[i].end - words[i].begin));
+    word.text = word.source;
+    word.span = words[i];
+    word.node_index = static_cast<int>(i);
+    inv.argv.push_back(std::move(word));
+  }
+  Stream out = run(std::move(inv), Stream{}, 2);
+  emit_output(out, statement_);
 }
 
 void Walker::emit_output(const Stream& out, Span span) {

@@ -79,6 +79,8 @@ class Walker {
   Stream walk_for(TSNode node, const Stream& in, int depth);
   Stream walk_generic(TSNode node, const Stream& in, int depth);
   void walk_top_level(TSNode root);
+  // The walk of one simple command of plain words (plain_command.h), without a syntax tree.
+  void walk_plain_command(const std::vector<Span>& words);
   void check_errors(TSNode root);
   void emit_output(const Stream& out, Span span);
   void collect_script_nodes(const std::vector<Word>& fields, size_t begin, std::set<int>& nodes) const;
