@@ -712,12 +712,12 @@ std::optional<std::vector<std::string>> Walker::paths_from_working_directory(
 }
 
 Stream Walker::model(Invocation& inv, const Stream& in, int depth) {
-  const std::string& name = inv.name;
+  std::string_view name = inv.name;  // compares check the length first
   std::vector<std::string> args;
   for (size_t i = 1; i < inv.argv.size(); ++i) args.push_back(inv.argv[i].text);
   if (name == "cd" || name == "pushd") track_directory_change(args);
-  auto from_cd = paths_from_working_directory(name, args);
-  for (auto& hit : command_markers(name, from_cd ? *from_cd : args))
+  auto from_cd = paths_from_working_directory(inv.name, args);
+  for (auto& hit : command_markers(inv.name, from_cd ? *from_cd : args))
     add_marker(std::move(hit.name), std::move(hit.detail), inv.span);
 
   // `docker run IMAGE sh -c "…"`, `kubectl exec POD -- bash -c "…"`: the script runs (in a container,
@@ -815,7 +815,7 @@ Stream Walker::model(Invocation& inv, const Stream& in, int depth) {
     const Word& script = inv.argv[1];
     if (script.stream) {
       Taints taints = script.stream->taint;
-      emit_secret_flows(taints, "exec", name, "", inv.span, "", true);
+      emit_secret_flows(taints, "exec", inv.name, "", inv.span, "", true);
       if (script.stream->literal) return analyse_nested(*script.stream->literal, in, "source", inv.span, name, depth);
       return {};
     }
@@ -855,7 +855,7 @@ Stream Walker::model(Invocation& inv, const Stream& in, int depth) {
     return model_network(inv, in);
   }
   if (is_dns_tool(name)) return model_dns(inv);
-  if (auto login = registry_login_index(name, args)) {
+  if (auto login = registry_login_index(inv.name, args)) {
     model_registry_login(inv, *login + 1, in);
     return {};
   }
@@ -904,8 +904,8 @@ Stream Walker::model(Invocation& inv, const Stream& in, int depth) {
     add_marker("persistence_write", "at job", inv.span);
     Taints taints = job.taint;
     add_via(taints, "file");
-    emit_secret_flows(taints, "persist", name, "", inv.span, "", true);
-    if (job.literal) analyse_payload(*job.literal, "at", name, inv.span, depth);
+    emit_secret_flows(taints, "persist", inv.name, "", inv.span, "", true);
+    if (job.literal) analyse_payload(*job.literal, "at", inv.name, inv.span, depth);
     return {};
   }
   if (name == "sg" && inv.argv.size() >= 3) {
