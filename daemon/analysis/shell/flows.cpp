@@ -1758,15 +1758,27 @@ void Walker::apply_code_reading(Invocation& inv, std::string_view language, cons
   CodeReading reading = read_code(language, code);
   std::string host = reading.hosts.empty() ? std::string() : reading.hosts.front();
   for (const auto& each : reading.hosts) add_host(each);
+  // `export K=$SECRET; python -c '… os.environ["K"] …'`: the code reads what the shell put there.
+  Taints from_environment;
+  for (const auto& name : reading.environment_names) {
+    auto variable = variables_.find(name);
+    if (variable == variables_.end()) continue;
+    Taints carried = variable->second.value.taint;
+    add_via(carried, "environment");
+    merge_taints(from_environment, carried);
+  }
+  add_via(from_environment, "interpreter");
   if (reading.network) {
     Taints taints;
     for (const auto& source : reading.sources) taints.push_back(Taint{source.first, source.second, {"interpreter"}, {}, false});
     Taints shell_taints = code_taint;
     add_via(shell_taints, "interpreter");
     merge_taints(taints, shell_taints);
+    merge_taints(taints, from_environment);
     emit_secret_flows(taints, "network", inv.name, host, inv.span, "");
   } else if (reading.prints) {
     for (const auto& source : reading.sources) out.taint.push_back(Taint{source.first, source.second, {"interpreter"}, {}, false});
+    merge_taints(out.taint, from_environment);
   }
   if (reading.exec_fetched) {
     Flow flow;

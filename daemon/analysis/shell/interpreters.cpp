@@ -90,6 +90,9 @@ void read_environment(std::string_view code, CodeReading& reading) {
       if (accessor.token == "Deno.env.toObject") name.clear();
       if (name.empty()) add_source(reading, "env_dump", std::string(accessor.label));
       else if (is_secret_variable(name)) add_source(reading, "secret_var", "$" + name);
+      if (!name.empty() && std::find(reading.environment_names.begin(), reading.environment_names.end(), name) ==
+                               reading.environment_names.end())
+        reading.environment_names.push_back(name);
       at = after;
     }
   }

