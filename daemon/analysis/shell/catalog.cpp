@@ -313,6 +313,17 @@ std::optional<std::string_view> persistence_kind(std::string_view raw) {
       contains(path, ".config/systemd/") || starts_with(path, "/etc/init.d/") || contains(path, "LaunchAgents/") ||
       contains(path, "LaunchDaemons/") || starts_with(path, "/etc/rc.local") || contains(path, ".config/autostart/"))
     return "service";
+  // A program dropped into a directory on the user's PATH under the name of one run every day
+  // (~/.local/bin/git) runs instead of it from then on; a new tool of its own name does not.
+  static const NameSet user_path_dirs{"~/.local/bin", "~/bin", "/usr/local/bin", "/usr/local/sbin", "~/.npm-global/bin",
+                                      "~/.cargo/bin", "~/go/bin"};
+  static const NameSet everyday{"git", "ssh", "scp", "sudo", "su", "ls", "cat", "cp", "mv", "rm", "curl", "wget", "npm",
+                                "npx", "node", "python", "python3", "pip", "pip3", "make", "docker", "kubectl", "gh",
+                                "aws", "gpg", "ssh-add", "ps", "grep", "find", "env", "bash", "sh", "zsh", "code",
+                                "yarn", "pnpm", "cargo", "go", "java", "mvn", "gradle", "terraform", "helm", "vim", "less"};
+  size_t slash = path.rfind('/');
+  if (slash != std::string::npos && user_path_dirs.count(std::string_view(path).substr(0, slash)) && everyday.count(base))
+    return "path_shadow";
   return std::nullopt;
 }
 

@@ -76,3 +76,12 @@ TEST_CASE("wrappers report how many words to skip before the wrapped command") {
   CHECK(sh::wrapper_prefix("stdbuf", {"-o0", "curl"}).value() == 1);
   CHECK_FALSE(sh::wrapper_prefix("curl", {"x"}).has_value());
 }
+
+TEST_CASE("a program named like an everyday command in a user PATH directory shadows it") {
+  CHECK(sh::persistence_kind("~/.local/bin/git").value() == "path_shadow");
+  CHECK(sh::persistence_kind("$HOME/bin/sudo").value() == "path_shadow");
+  CHECK(sh::persistence_kind("/usr/local/bin/npm").value() == "path_shadow");
+  CHECK_FALSE(sh::persistence_kind("~/.local/bin/mytool"));
+  CHECK_FALSE(sh::persistence_kind("./bin/git"));
+  CHECK_FALSE(sh::persistence_kind("~/.local/bin/tools/git"));
+}

