@@ -278,6 +278,9 @@ PathClass classify_path(std::string_view raw) {
     return PathClass::credential;
   }
   if (contains(path, "/.aws/") || path == "~/.aws" || contains(path, ".aws/credentials")) return PathClass::credential;
+  // Secrets that Docker/BuildKit (RUN --mount=type=secret) and Kubernetes (service-account token) mount as files.
+  if (starts_with(path, "/run/secrets/") || starts_with(path, "/var/run/secrets/") || path == "/run/secrets")
+    return PathClass::credential;
   if (contains(path, ".docker/config.json") || contains(path, ".kube/config") || contains(path, "/.gnupg") ||
       contains(path, "/.config/gcloud") || contains(path, "/.azure/") || contains(path, "/.config/gh") ||
       contains(path, ".password-store") || contains(path, "/etc/ssl/private"))

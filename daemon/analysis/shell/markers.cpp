@@ -25,6 +25,36 @@ bool short_flag(const std::vector<std::string>& args, char letter) {
       return true;
   return false;
 }
+// ssh -R (or -o RemoteForward=…) before the destination: a port of this machine opened on the remote
+// host, a way in that outlives the call. Words after the destination are the remote command.
+bool ssh_forwards_inbound(const std::vector<std::string>& args, bool autossh) {
+  // autossh takes -M PORT before ssh's own options.
+  std::string_view with_value = autossh ? "BbcDEeFIiJLlMmOopQRSWw" : "BbcDEeFIiJLlmOopQRSWw";
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (arg == "--" || arg.size() < 2 || arg[0] != '-') return false;
+    for (size_t k = 1; k < arg.size(); ++k) {
+      char letter = arg[k];
+      if (letter == 'R') return true;
+      if (with_value.find(letter) == std::string_view::npos) continue;
+      std::string value = k + 1 < arg.size() ? arg.substr(k + 1) : (i + 1 < args.size() ? args[++i] : std::string());
+      if (letter == 'o' && starts_with(lower(value), "remoteforward")) return true;
+      break;
+    }
+  }
+  return false;
+}
+
+// Tunnel clients that publish a local port on a public relay (ngrok http 3000, cloudflared tunnel …).
+bool publishes_local_port(const std::string& name, const std::vector<std::string>& args) {
+  std::string first = args.empty() ? std::string() : args[0];
+  if (name == "ngrok") return first == "http" || first == "tcp" || first == "tls" || first == "start";
+  if (name == "cloudflared") return first == "tunnel" || has(args, "tunnel");
+  if (name == "bore") return first == "local";
+  if (name == "lt" || name == "localtunnel") return has(args, "--port") || has(args, "-p");
+  return false;
+}
+
 std::vector<std::string> positionals(const std::vector<std::string>& args) {
   std::vector<std::string> out;
   bool options_done = false;
@@ -250,6 +280,10 @@ std::vector<MarkerHit> command_markers(const std::string& name, const std::vecto
     if (has(args, "-c") || has(args, "-w")) out.push_back({"security_off", join(name, args)});
   } else if (name == "sudo" || name == "su" || name == "doas" || name == "pkexec" || name == "runuser") {
     out.push_back({"privilege", join(name, args)});
+  } else if (name == "ssh" || name == "autossh") {
+    if (ssh_forwards_inbound(args, name == "autossh")) out.push_back({"inbound_tunnel", join(name, args)});
+  } else if (publishes_local_port(name, args)) {
+    out.push_back({"inbound_tunnel", join(name, args)});
   } else if (name == "spctl" || name == "csrutil") {
     if (has(args, "--master-disable") || has(args, "disable")) out.push_back({"security_off", join(name, args)});
   }

@@ -85,3 +85,11 @@ TEST_CASE("a program named like an everyday command in a user PATH directory sha
   CHECK_FALSE(sh::persistence_kind("./bin/git"));
   CHECK_FALSE(sh::persistence_kind("~/.local/bin/tools/git"));
 }
+
+TEST_CASE("secrets mounted as files by docker, BuildKit and kubernetes are credential files") {
+  using sh::PathClass;
+  CHECK(sh::classify_path("/run/secrets/npm_token") == PathClass::credential);
+  CHECK(sh::classify_path("/var/run/secrets/kubernetes.io/serviceaccount/token") == PathClass::credential);
+  CHECK(sh::classify_path("/run/user/1000/bus") == PathClass::ordinary);
+  CHECK(sh::classify_path("./run/secrets.md") == PathClass::ordinary);
+}

@@ -226,3 +226,18 @@ TEST_CASE("writing a script over an everyday command name in a PATH directory is
   CHECK(has_marker(analyze("cp ./evil ~/bin/sudo"), "persistence_write"));
   CHECK_FALSE(has_marker(analyze("cp ./build/mytool ~/.local/bin/mytool && chmod +x ~/.local/bin/mytool"), "persistence_write"));
 }
+
+TEST_CASE("a reverse ssh forward or a public tunnel client is an inbound tunnel") {
+  for (auto script : {"ssh -R 8080:localhost:22 tunnel@x.example", "ssh -fNR 2222:127.0.0.1:22 u@x.example",
+                      "ssh -R2222:localhost:22 x.example", "autossh -M 0 -R 9000:localhost:22 x.example",
+                      "ssh -o RemoteForward=8080:localhost:80 x.example", "ngrok http 3000", "cloudflared tunnel --url http://localhost:8080",
+                      "bore local 8000 --to bore.pub", "lt --port 8000"}) {
+    INFO(script);
+    CHECK(has_marker(analyze(script), "inbound_tunnel"));
+  }
+  for (auto script : {"ssh -L 5432:db:5432 bastion.example", "ssh x.example ls -R /srv", "ssh -i ~/.ssh/deploy x.example uptime",
+                      "ssh -p 2222 -D 1080 x.example", "ngrok version", "grep -R TODO src"}) {
+    INFO(script);
+    CHECK_FALSE(has_marker(analyze(script), "inbound_tunnel"));
+  }
+}
