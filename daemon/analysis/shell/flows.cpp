@@ -300,6 +300,73 @@ std::optional<size_t> registry_login_index(const std::string& name, const std::v
   return std::nullopt;
 }
 
+struct BindMount {
+  std::string source;  // on the host
+  std::string target;  // in the container
+};
+
+// docker/podman run -v SRC:DST[:ro], --volume=…, --mount type=bind,source=…,target=…
+std::vector<BindMount> bind_mounts(const std::vector<std::string>& args) {
+  std::vector<BindMount> out;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    std::string spec;
+    if ((arg == "-v" || arg == "--volume" || arg == "--mount") && i + 1 < args.size()) spec = args[i + 1];
+    else if (starts_with(arg, "--volume=") || starts_with(arg, "--mount=")) spec = arg.substr(arg.find('=') + 1);
+    else if (starts_with(arg, "-v") && arg.size() > 2) spec = arg.substr(2);
+    if (spec.empty()) continue;
+    BindMount mount;
+    if (arg == "--mount" || starts_with(arg, "--mount=")) {
+      for (size_t start = 0; start <= spec.size();) {
+        size_t comma = spec.find(',', start);
+        std::string field = spec.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        size_t equals = field.find('=');
+        std::string key = field.substr(0, equals), value = equals == std::string::npos ? "" : field.substr(equals + 1);
+        if (key == "source" || key == "src") mount.source = value;
+        if (key == "target" || key == "dst" || key == "destination") mount.target = value;
+        if (comma == std::string::npos) break;
+        start = comma + 1;
+      }
+    } else {
+      size_t colon = spec.find(':');
+      if (colon == std::string::npos) continue;
+      mount.source = spec.substr(0, colon);
+      mount.target = spec.substr(colon + 1, spec.find(':', colon + 1) - colon - 1);
+    }
+    if (!mount.source.empty() && !mount.target.empty() && mount.target[0] == '/') out.push_back(std::move(mount));
+  }
+  return out;
+}
+
+// A host path whose contents matter when a container reads it: the home, credentials, /etc, the root.
+bool sensitive_mount_source(const std::string& source) {
+  std::string path = home_relative(source);
+  return path == "/" || path == "~" || starts_with(path, "~/") || path == "/etc" || starts_with(path, "/etc/") ||
+         starts_with(path, "/root") || classify_path(path) != PathClass::ordinary;
+}
+
+// The container's script with paths under a sensitive mount's target written as the host paths they are
+// (`-v ~/.aws:/a … cat /a/credentials` reads ~/.aws/credentials). Only whole path starts are replaced.
+std::string with_host_paths(std::string script, const std::vector<BindMount>& mounts) {
+  for (const auto& mount : mounts) {
+    if (!sensitive_mount_source(mount.source) || mount.target == "/") continue;
+    std::string host = home_relative(mount.source);
+    for (size_t at = script.find(mount.target); at != std::string::npos; at = script.find(mount.target, at)) {
+      size_t end = at + mount.target.size();
+      bool starts_word = at == 0 || std::string_view(" \t\n'\"=<>(:;|&").find(script[at - 1]) != std::string_view::npos;
+      bool ends_path = end == script.size() || script[end] == '/' ||
+                       std::string_view(" \t\n'\";|&)>").find(script[end]) != std::string_view::npos;
+      if (!starts_word || !ends_path) {
+        at = end;
+        continue;
+      }
+      script.replace(at, mount.target.size(), host);
+      at += host.size();
+    }
+  }
+  return script;
+}
+
 }  // namespace
 
 void Walker::emit_secret_flows(const Taints& taints, std::string_view to, const std::string& sink,
@@ -729,7 +796,7 @@ Stream Walker::model(Invocation& inv, const Stream& in, int depth) {
       size_t flag = i + 1;
       while (flag < args.size() && args[flag].size() > 1 && args[flag][0] == '-' && args[flag].find('c') == std::string::npos) ++flag;
       if (flag + 1 >= args.size() || args[flag].empty() || args[flag][0] != '-' || args[flag].find('c') == std::string::npos) continue;
-      return analyse_nested(args[flag + 1], in, "container", inv.span, name, depth);
+      return analyse_nested(with_host_paths(args[flag + 1], bind_mounts(args)), in, "container", inv.span, name, depth);
     }
   }
   // `$(which curl)`, `$(command -v curl)`: the path of a command, which then runs as that command.
@@ -1002,7 +1069,7 @@ Stream Walker::model(Invocation& inv, const Stream& in, int depth) {
           files_[arg].executable = true;
     return {};
   }
-  if (name == "tar" || name == "zip" || name == "7z") {
+  if (name == "tar" || name == "zip" || name == "7z" || name == "7za" || name == "7zr") {
     // An archive built from credential files carries them, to a file or to stdout.
     Taints carried;
     std::string archive;
@@ -1015,9 +1082,12 @@ Stream Walker::model(Invocation& inv, const Stream& in, int depth) {
       ParsedArgs parsed = parse_args(inv.argv, 1, "", {});
       for (size_t k = 0; k < parsed.positionals.size(); ++k) {
         if (k == 0 && name == "zip") archive = inv.argv[parsed.positionals[k]].text;
-        else if (k == 1 && name == "7z") archive = inv.argv[parsed.positionals[k]].text;
-        else if (k >= 1 || name == "7z") merge_taints(carried, read_path(inv.argv[parsed.positionals[k]].text));
+        else if (k == 1 && name != "zip") archive = inv.argv[parsed.positionals[k]].text;
+        else if (k >= 1) merge_taints(carried, read_path(inv.argv[parsed.positionals[k]].text));
       }
+      // 7z a -so: the archive goes to stdout; its name is only a label.
+      if (name != "zip" && std::any_of(inv.argv.begin(), inv.argv.end(), [](const Word& w) { return w.text == "-so"; }))
+        archive = "-";
     }
     add_via(carried, "encoder");
     Stream content;
@@ -2248,6 +2318,8 @@ void Walker::model_git(Invocation& inv, int depth) {
       add_via(staged, "file");
       emit_secret_flows(staged, "network", "git push", host, inv.span, "");
     }
+  } else if (command == "send-email") {
+    model_git_send_email(rest, inv.span);
   } else if ((command == "clone" || command == "fetch" || command == "pull" || command == "ls-remote") && !operands.empty()) {
     for (const auto& operand : operands)
       if (is_url(operand)) {
@@ -2259,6 +2331,42 @@ void Walker::model_git(Invocation& inv, int depth) {
   if (command == "push" || command == "clone" || command == "fetch" || command == "pull") {
     Taints taints = word_taints(inv.argv, 1);
     emit_secret_flows(taints, "network", "git", destination_host, inv.span, "");
+  }
+}
+
+// git send-email FILE…: each named file goes out as mail, to the SMTP server (or the recipients' domain).
+void Walker::model_git_send_email(const std::vector<std::string>& rest, Span span) {
+  std::string server, recipient_domain;
+  std::vector<std::string> files;
+  for (size_t i = 0; i < rest.size(); ++i) {
+    const std::string& arg = rest[i];
+    std::string value;
+    std::string option = arg.substr(0, arg.find('='));
+    bool takes_value = option == "--to" || option == "--cc" || option == "--bcc" || option == "--smtp-server" ||
+                       option == "--from" || option == "--smtp-user" || option == "--smtp-server-port" ||
+                       option == "--subject" || option == "--in-reply-to";
+    if (takes_value) value = arg.find('=') != std::string::npos ? arg.substr(arg.find('=') + 1)
+                                                                : (i + 1 < rest.size() ? rest[++i] : std::string());
+    if (option == "--smtp-server") server = lower(value);
+    if ((option == "--to" || option == "--cc" || option == "--bcc") && recipient_domain.empty() &&
+        value.find('@') != std::string::npos)
+      recipient_domain = lower(value.substr(value.rfind('@') + 1));
+    if (!takes_value && !arg.empty() && arg[0] != '-') files.push_back(arg);
+  }
+  std::string host = server.empty() || server[0] == '/' ? recipient_domain : server;
+  while (!host.empty() && (host.back() == '>' || host.back() == ' ')) host.pop_back();
+  add_host(host);
+  for (const auto& file : files) {
+    Flow flow;
+    flow.from = "local_file";
+    flow.to = "network";
+    flow.via = {"argument"};
+    flow.source = file;
+    flow.sink = "git send-email";
+    flow.host = host;
+    flow.span = span;
+    add_flow(std::move(flow));
+    emit_secret_flows(read_path(file), "network", "git send-email", host, span, "argument");
   }
 }
 

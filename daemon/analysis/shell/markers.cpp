@@ -280,6 +280,12 @@ std::vector<MarkerHit> command_markers(const std::string& name, const std::vecto
     if (has(args, "-c") || has(args, "-w")) out.push_back({"security_off", join(name, args)});
   } else if (name == "sudo" || name == "su" || name == "doas" || name == "pkexec" || name == "runuser") {
     out.push_back({"privilege", join(name, args)});
+  } else if ((name == "docker" || name == "podman" || name == "nerdctl") && (has(args, "run") || has(args, "create"))) {
+    // A container given the host's docker socket, its root directory or --privileged is root on the host.
+    for (const auto& arg : args)
+      if (arg == "--privileged" || arg == "--pid=host" || arg.find("docker.sock:") != std::string::npos || starts_with(arg, "/:/") ||
+          starts_with(arg, "--volume=/:/") || starts_with(arg, "source=/,") || arg.find(",source=/,") != std::string::npos)
+        out.push_back({"privilege", join(name, args)});
   } else if (name == "ssh" || name == "autossh") {
     if (ssh_forwards_inbound(args, name == "autossh")) out.push_back({"inbound_tunnel", join(name, args)});
   } else if (publishes_local_port(name, args)) {

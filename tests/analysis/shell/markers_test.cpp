@@ -241,3 +241,14 @@ TEST_CASE("a reverse ssh forward or a public tunnel client is an inbound tunnel"
     CHECK_FALSE(has_marker(analyze(script), "inbound_tunnel"));
   }
 }
+
+TEST_CASE("a container given the docker socket, the host root or --privileged is a privilege marker") {
+  for (auto script : {"docker run -v /var/run/docker.sock:/var/run/docker.sock docker:cli docker ps",
+                      "docker run --privileged alpine sh", "docker run -v /:/host alpine chroot /host",
+                      "podman run --pid=host alpine ps"}) {
+    INFO(script);
+    CHECK(has_marker(analyze(script), "privilege"));
+  }
+  CHECK_FALSE(has_marker(analyze("docker run --rm -v $(pwd):/src node:20 npm test"), "privilege"));
+  CHECK_FALSE(has_marker(analyze("docker ps --filter volume=/:/x"), "privilege"));
+}
