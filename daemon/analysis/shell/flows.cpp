@@ -300,6 +300,19 @@ std::optional<size_t> registry_login_index(const std::string& name, const std::v
   return std::nullopt;
 }
 
+// grep -l PATTERN …: when PATTERN looks for secret content, a description of the files it lists.
+std::string files_with_secret_content(const std::vector<Word>& argv, const ParsedArgs& parsed) {
+  std::string pattern;
+  if (const Option* option = parsed.find({"-e", "--regexp"})) pattern = option->value;
+  else if (!parsed.positionals.empty()) pattern = argv[parsed.positionals[0]].text;
+  std::string upper = pattern;
+  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  for (std::string_view part : {"PRIVATE KEY", "SECRET", "TOKEN", "PASSWORD", "PASSWD", "API_KEY", "APIKEY", "AKIA",
+                                "BEGIN RSA", "BEGIN OPENSSH", "BEGIN EC", "CREDENTIAL", "AWS_"})
+    if (upper.find(part) != std::string::npos) return "files matching '" + pattern + "'";
+  return {};
+}
+
 struct BindMount {
   std::string source;  // on the host
   std::string target;  // in the container
@@ -1219,8 +1232,11 @@ Stream Walker::model_readers(Invocation& inv, const Stream& in) {
   if (filter) {
     if (parsed.has({"-c", "-q", "-l", "-L", "--count", "--quiet", "--files-with-matches", "--files-without-match", "-s"}) &&
         !parsed.has({"-o"}) && parsed.has({"-c", "-q", "-l", "-L", "--count", "--quiet", "--files-with-matches",
-                                            "--files-without-match"}))
+                                            "--files-without-match"})) {
+      if (parsed.has({"-l", "--files-with-matches"}) && !parsed.has({"-c", "-q", "--count", "--quiet"}))
+        out.secret_file_names = files_with_secret_content(inv.argv, parsed);
       return out;
+    }
   }
   bool secret_pattern = false;
   if (filter) {
@@ -1289,6 +1305,7 @@ Stream Walker::model_readers(Invocation& inv, const Stream& in) {
     merge_taints(out.taint, carried);
     out.decoded = input->decoded;
     out.heredoc = input->heredoc;
+    out.secret_file_names = input->secret_file_names;  // sort, head, grep -v over the names keep them names
     bool decode = parsed.has({"-d", "--decode", "-D"});
     if (name == "cat" || name == "tee" || name == "head" || name == "tail" || name == "sort" || name == "uniq" ||
         name == "stdbuf" || name == "dd") {
@@ -2155,7 +2172,13 @@ Stream Walker::model_xargs(Invocation& inv, const Stream& in_stream, int depth) 
     appended.taint = carried;
     inner.argv.push_back(std::move(appended));
   }
-  return run(std::move(inner), Stream{}, depth + 1);
+  std::string reader = in.secret_file_names.empty() ? std::string() : std::string(base_name(inner.argv[0].text));
+  Stream out = run(std::move(inner), Stream{}, depth + 1);
+  // grep -rl TOKEN ~ | xargs cat: the command reads the files the search picked for their secrets.
+  static const std::set<std::string_view> packers{"tar", "zip", "7z", "7za", "gzip", "base64", "xxd", "od", "gpg", "openssl"};
+  if (!reader.empty() && (is_file_reader(reader) || packers.count(reader)))
+    merge_taints(out.taint, {Taint{"credential_file", in.secret_file_names, {"xargs"}, {}, false}});
+  return out;
 }
 
 Stream Walker::model_copy(Invocation& inv) {

@@ -37,6 +37,7 @@ void merge_stream(Stream& into, const Stream& more) {
   into.decoded = into.decoded || more.decoded;
   into.interactive_shell = into.interactive_shell || more.interactive_shell;
   into.network_peer = into.network_peer || more.network_peer;
+  if (into.secret_file_names.empty()) into.secret_file_names = more.secret_file_names;
 }
 
 }  // namespace toolwall::shell

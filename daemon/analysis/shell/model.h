@@ -35,6 +35,9 @@ struct Stream {
   bool interactive_shell = false;      // output of a shell reading commands (reverse-shell shapes)
   bool network_peer = false;           // bytes from a raw socket peer (nc, socat, /dev/tcp)
   bool heredoc = false;                // the bytes are a here-document
+  // The bytes are names of files picked for secret content (grep -rl "PRIVATE KEY" ~): reading those
+  // files reads secrets. Describes the search, for the flow's source.
+  std::string secret_file_names;
 };
 void merge_stream(Stream& into, const Stream& more);
 
