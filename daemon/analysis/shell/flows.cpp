@@ -960,6 +960,24 @@ Stream Walker::model(Invocation& inv, const Stream& in, int depth) {
       }
       text += (text.empty() ? "" : " ") + inv.argv[j].text;
     }
+    bool piped = std::any_of(inv.argv.begin(), inv.argv.end(),
+                             [](const Word& w) { return w.text == "--pipe" || w.text == "--pipepart"; });
+    if (name == "parallel" && first_input.empty() && !piped && i < inv.argv.size()) {
+      // No ::: list: parallel reads its arguments from stdin, one per line, as xargs does.
+      Invocation as_xargs = inv;
+      as_xargs.argv.assign(1, inv.argv[0]);
+      as_xargs.argv[0].text = "xargs";
+      bool placeholder = text.find("{}") != std::string::npos;
+      if (placeholder) {
+        Word flag = inv.argv[0], marker = inv.argv[0];
+        flag.text = "-I";
+        marker.text = "{}";
+        as_xargs.argv.push_back(flag);
+        as_xargs.argv.push_back(marker);
+      }
+      as_xargs.argv.insert(as_xargs.argv.end(), inv.argv.begin() + static_cast<long>(i), inv.argv.end());
+      return model_xargs(as_xargs, in, depth);
+    }
     if (!first_input.empty())
       for (size_t at = 0; (at = text.find("{}", at)) != std::string::npos; at += first_input.size())
         text.replace(at, 2, first_input);

@@ -101,6 +101,34 @@ void read_environment(std::string_view code, CodeReading& reading) {
     if (contains(code, whole)) add_source(reading, "env_dump", std::string(whole));
 }
 
+// Index just past the string literal that opens at `start`.
+size_t literal_end(std::string_view code, size_t start) {
+  char quote = code[start];
+  size_t j = start + 1;
+  for (; j < code.size() && code[j] != quote; ++j)
+    if (code[j] == '\\') ++j;
+  return std::min(j + 1, code.size());
+}
+
+// The first literal of a call's arguments, joined with the literals concatenated to it
+// ("cu" + "rl …" in Python/JS/Ruby, "cu" . "rl" in Perl/PHP, "cu" "rl" in Python): the command it runs.
+std::string joined_literal(std::string_view arguments, const std::vector<std::pair<size_t, std::string>>& literals) {
+  std::string joined = literals.front().second;
+  for (size_t k = 0; k + 1 < literals.size(); ++k) {
+    size_t gap_begin = literal_end(arguments, literals[k].first);
+    if (gap_begin > literals[k + 1].first) break;
+    std::string_view gap = arguments.substr(gap_begin, literals[k + 1].first - gap_begin);
+    size_t operators = 0;
+    bool only_joins = std::all_of(gap.begin(), gap.end(), [&](char c) {
+      if (c == '+' || c == '.') return ++operators <= 1;
+      return c == ' ' || c == '\t' || c == '\n';
+    });
+    if (!only_joins) break;
+    joined += literals[k + 1].second;
+  }
+  return joined;
+}
+
 bool has_any(std::string_view code, std::initializer_list<std::string_view> tokens) {
   return std::any_of(tokens.begin(), tokens.end(), [&](std::string_view token) { return contains(code, token); });
 }
@@ -154,7 +182,7 @@ std::vector<std::string> call_strings(std::string_view code, std::string_view to
         // ["bash", "-c", "cmd"] → the shell's own argument is the script.
         out.push_back(joined);
       } else {
-        out.push_back(literals.front().second);
+        out.push_back(joined_literal(code.substr(open, end - open), literals));
       }
     }
     at = end;

