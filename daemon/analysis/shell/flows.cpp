@@ -408,6 +408,16 @@ Taints Walker::read_path(const std::string& path, std::optional<std::string>* li
   if (file == files_.end() && starts_with(path, "./")) file = files_.find(path.substr(2));
   if (file == files_.end() && !path.empty() && path[0] != '/' && path[0] != '.' && path[0] != '~')
     file = files_.find("./" + path);
+  if (file == files_.end() && path.find_first_of("*?[") != std::string::npos) {
+    // for f in /tmp/e_*: a glob reads every file written earlier that it matches.
+    Taints matched;
+    for (const auto& [name, state] : files_)
+      if (glob_match(path, name)) merge_taints(matched, state.taint);
+    if (!matched.empty()) {
+      add_via(matched, "file");
+      return matched;
+    }
+  }
   if (file != files_.end()) {
     out = file->second.taint;
     add_via(out, "file");
@@ -1098,6 +1108,23 @@ Stream Walker::model(Invocation& inv, const Stream& in, int depth) {
       for (const auto& arg : args)
         if (!arg.empty() && arg[0] != '-' && arg[0] != '+' && !std::isdigit(static_cast<unsigned char>(arg[0])))
           files_[arg].executable = true;
+    return {};
+  }
+  if (name == "split" || name == "csplit") {
+    // split [FILE [PREFIX]]: the input goes into files PREFIXaa, PREFIXab … (default prefix x).
+    ParsedArgs parsed = parse_args(inv.argv, 1, name == "split" ? "lbnCat" : "bfn",
+                                   {"--lines", "--bytes", "--number", "--line-bytes", "--suffix-length",
+                                    "--additional-suffix", "--separator", "--prefix", "--digits", "--suffix-format"});
+    std::vector<std::string> operands;
+    for (size_t index : parsed.positionals) operands.push_back(inv.argv[index].text);
+    Stream content = in;
+    if (!operands.empty() && operands[0] != "-") content.taint = read_path(operands[0], &content.literal);
+    size_t prefix_at = name == "split" ? 1 : 0;
+    std::string prefix = name == "split" ? (operands.size() > prefix_at ? operands[prefix_at] : "x") : "xx";
+    if (name == "csplit")
+      if (const Option* given = parsed.find({"-f", "--prefix"})) prefix = given->value;
+    add_via(content.taint, "file");
+    for (const char* suffix : {"aa", "ab", "00", "01"}) write_file(prefix + suffix, content, inv.span, depth);
     return {};
   }
   if (name == "tar" || name == "zip" || name == "7z" || name == "7za" || name == "7zr") {
