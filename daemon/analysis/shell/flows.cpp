@@ -114,7 +114,9 @@ Taints word_taints(const std::vector<Word>& argv, size_t first) {
 // tar's operands: old-style "czf out.tgz dir" or "-czf out.tgz dir" or "--create --file=out.tgz dir".
 struct TarLayout {
   bool create = false;
+  bool extract = false;
   std::string archive;
+  std::string directory;  // -C DIR: where it extracts
   std::vector<std::string> inputs;
 };
 TarLayout tar_layout(const std::vector<Word>& argv) {
@@ -132,6 +134,8 @@ TarLayout tar_layout(const std::vector<Word>& argv) {
     if (cluster) {
       size_t f = arg.find('f');
       if (arg.find('c') != std::string::npos) layout.create = true;
+      if (arg.find('x') != std::string::npos) layout.extract = true;
+      if (arg == "-C" && i + 1 < argv.size()) layout.directory = argv[i + 1].text;
       if (f != std::string::npos) {
         if (f + 1 < arg.size() && arg[0] == '-') layout.archive = arg.substr(f + 1);
         else wants_archive = true;
@@ -141,6 +145,8 @@ TarLayout tar_layout(const std::vector<Word>& argv) {
     }
     if (arg.rfind("--", 0) == 0) {
       if (arg == "--create") layout.create = true;
+      if (arg == "--extract" || arg == "--get") layout.extract = true;
+      if (arg.rfind("--directory=", 0) == 0) layout.directory = arg.substr(12);
       if (arg.rfind("--file=", 0) == 0) layout.archive = arg.substr(7);
       if (arg == "--file") wants_archive = true;
       continue;
@@ -1110,6 +1116,17 @@ Stream Walker::model(Invocation& inv, const Stream& in, int depth) {
           files_[arg].executable = true;
     return {};
   }
+  if (name == "unzip" || ((name == "7z" || name == "7za") && inv.argv.size() > 1 && (inv.argv[1].text == "x" || inv.argv[1].text == "e"))) {
+    // unzip ARCHIVE [-d DIR], 7z x ARCHIVE [-oDIR]: what it unpacks carries the archive's origin.
+    ParsedArgs parsed = parse_args(inv.argv, 1, name == "unzip" ? "dPx" : "", {});
+    size_t first = name == "unzip" ? 0 : 1;
+    std::string directory;
+    if (const Option* given = parsed.find({"-d"})) directory = given->value;
+    for (const auto& word : inv.argv)
+      if (name != "unzip" && starts_with(word.text, "-o") && word.text.size() > 2) directory = word.text.substr(2);
+    if (parsed.positionals.size() > first) record_extraction(read_path(inv.argv[parsed.positionals[first]].text), directory);
+    return {};
+  }
   if (name == "split" || name == "csplit") {
     // split [FILE [PREFIX]]: the input goes into files PREFIXaa, PREFIXab … (default prefix x).
     ParsedArgs parsed = parse_args(inv.argv, 1, name == "split" ? "lbnCat" : "bfn",
@@ -1133,6 +1150,9 @@ Stream Walker::model(Invocation& inv, const Stream& in, int depth) {
     std::string archive;
     if (name == "tar") {
       TarLayout layout = tar_layout(inv.argv);
+      if (layout.extract && !layout.archive.empty() && layout.archive != "-")
+        record_extraction(read_path(layout.archive), layout.directory);
+      if (layout.extract && (layout.archive.empty() || layout.archive == "-")) record_extraction(in.taint, layout.directory);
       if (!layout.create) return model_readers(inv, in);
       for (const auto& input : layout.inputs) merge_taints(carried, read_path(input));
       archive = layout.archive;
@@ -1870,7 +1890,12 @@ Stream Walker::run_script_file(Invocation& inv, const std::string& path, const S
   if (file == files_.end() && starts_with(path, "./")) file = files_.find(path.substr(2));
   if (file == files_.end() && !path.empty() && path[0] != '/' && path[0] != '.' && path[0] != '~')
     file = files_.find("./" + path);
-  if (file == files_.end()) return {};
+  if (file == files_.end()) {
+    // ./pkg/install.sh after unpacking a downloaded archive runs what the archive held.
+    Taints unpacked = extracted_taint(path);
+    emit_secret_flows(unpacked, "exec", inv.name, "", inv.span, "", true);
+    return {};
+  }
   Taints taints = file->second.taint;
   add_via(taints, "file");
   emit_secret_flows(taints, "exec", inv.name, "", inv.span, "", true);
@@ -2436,6 +2461,30 @@ void Walker::model_git_send_email(const std::vector<std::string>& rest, Span spa
     add_flow(std::move(flow));
     emit_secret_flows(read_path(file), "network", "git send-email", host, span, "argument");
   }
+}
+
+void Walker::record_extraction(Taints taints, const std::string& directory) {
+  // Only an archive that came from the network changes what later paths mean.
+  if (!has_class(taints, "network")) return;
+  add_via(taints, "archive");
+  std::string where = directory;
+  while (starts_with(where, "./")) where.erase(0, 2);
+  while (!where.empty() && where.back() == '/') where.pop_back();
+  if (where == ".") where.clear();
+  extracted_.push_back({where, std::move(taints)});
+}
+
+Taints Walker::extracted_taint(const std::string& path) const {
+  std::string relative = path;
+  while (starts_with(relative, "./")) relative.erase(0, 2);
+  Taints out;
+  for (const auto& [directory, taints] : extracted_) {
+    bool inside = directory.empty() ? !relative.empty() && relative[0] != '/' && relative[0] != '~' && relative[0] != '$'
+                                    : starts_with(relative, directory + "/");
+    if (inside) merge_taints(out, taints);
+  }
+  add_via(out, "file");
+  return out;
 }
 
 }  // namespace toolwall::shell

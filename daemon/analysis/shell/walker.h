@@ -128,6 +128,9 @@ class Walker {
   bool in_hooks_directory(const std::string& path) const;
   Stream run_script_file(Invocation& inv, const std::string& path, const Stream& in, int depth, const char* context);
   Taints read_path(const std::string& path, std::optional<std::string>* literal = nullptr);
+  // A downloaded archive unpacked into directory ("" = the working directory): paths there come from it.
+  void record_extraction(Taints taints, const std::string& directory);
+  Taints extracted_taint(const std::string& path) const;
   void write_file(const std::string& path, const Stream& content, Span span, int depth, bool append = false);
   void record_file_change(const std::string& path, const Stream& content, bool append, bool extends);
   void check_persistence(const std::string& path, const Stream& content, Span span, int depth);
@@ -165,6 +168,7 @@ class Walker {
   std::map<std::string, std::string, std::less<>> aliases_;
   std::map<std::string, FileState, std::less<>> files_;
   std::map<std::string, std::string, std::less<>> git_remotes_;
+  std::vector<std::pair<std::string, Taints>> extracted_;  // downloaded archives unpacked: directory, origin
   std::vector<std::string> hooks_dirs_;  // git config core.hooksPath targets named earlier in the script
   std::set<std::string, std::less<>> active_functions_;
   std::deque<std::string> texts_;     // re-parsed strings, kept alive for their trees
