@@ -56,6 +56,10 @@ struct WhereCheck {
   std::vector<std::string> contains_any_of;  // … or at least one class
   std::optional<TextRegex> text_matches, text_not_matches;
   std::optional<TextRegex> flows_from;  // the capture, or a variable in it assigned in scope, matches
+  // one hop, no further: the capture's text or, for a name, a value assigned to it in scope matches
+  std::optional<TextRegex> assigned_matches;
+  // the capture names a variable or function of this file whose value (or definition) matches
+  std::optional<TextRegex> assigned_not_matches;
   std::optional<TextRegex> function_matches, function_not_matches;  // the enclosing function's name
   std::optional<TextRegex> scope_matches, scope_not_matches;        // the enclosing function's text
   std::optional<TextRegex> path_matches, path_not_matches;          // the file path

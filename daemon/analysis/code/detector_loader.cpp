@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -193,55 +194,57 @@ bool has_capture(const TSQuery* query, const std::string& name) {
 
 std::vector<WhereCheck> read_checks(Detector& d, Reader& r, const YAML::Node& where, int depth);
 
+// The where checks that take one regex, by their key.
+using RegexCheck = std::optional<TextRegex> WhereCheck::*;
+constexpr std::array<std::pair<std::string_view, RegexCheck>, 13> kRegexChecks{{
+    {"text_matches", &WhereCheck::text_matches},
+    {"text_not_matches", &WhereCheck::text_not_matches},
+    {"flows_from", &WhereCheck::flows_from},
+    {"assigned_matches", &WhereCheck::assigned_matches},
+    {"assigned_not_matches", &WhereCheck::assigned_not_matches},
+    {"function_matches", &WhereCheck::function_matches},
+    {"function_not_matches", &WhereCheck::function_not_matches},
+    {"scope_matches", &WhereCheck::scope_matches},
+    {"scope_not_matches", &WhereCheck::scope_not_matches},
+    {"path_matches", &WhereCheck::path_matches},
+    {"path_not_matches", &WhereCheck::path_not_matches},
+    {"branch_matches", &WhereCheck::branch_matches},
+    {"branch_not_matches", &WhereCheck::branch_not_matches},
+}};
+
+RegexCheck regex_check(std::string_view key) {
+  for (const auto& [name, field] : kRegexChecks)
+    if (name == key) return field;
+  return nullptr;
+}
+
 void read_check(WhereCheck& w, Detector& d, Reader& r, const YAML::Node& item, int depth) {
-  {
-    for (const auto& kv : item) {
-      std::string key = kv.first.Scalar();
-      const YAML::Node& v = kv.second;
-      if (key == "capture") {
-        w.capture = r.scalar(v, "capture").value_or("");
-        if (!w.capture.empty() && w.capture[0] == '@') w.capture.erase(0, 1);
-      } else if (key == "contains_all_of" || key == "contains_any_of") {
-        auto classes = r.strings(v, key.c_str());
-        for (const auto& c : classes)
-          if (!is_value_class(c))
-            r.fail(v, d.id + ": unknown value class '" + c + "' (asymmetric_alg, symmetric_alg, none_alg)");
-        (key == "contains_all_of" ? w.contains_all_of : w.contains_any_of) = classes;
-      } else if (key == "text_matches") {
-        w.text_matches = r.regex(v, "text_matches");
-      } else if (key == "text_not_matches") {
-        w.text_not_matches = r.regex(v, "text_not_matches");
-      } else if (key == "flows_from") {
-        w.flows_from = r.regex(v, "flows_from");
-      } else if (key == "function_matches") {
-        w.function_matches = r.regex(v, "function_matches");
-      } else if (key == "function_not_matches") {
-        w.function_not_matches = r.regex(v, "function_not_matches");
-      } else if (key == "scope_matches") {
-        w.scope_matches = r.regex(v, "scope_matches");
-      } else if (key == "scope_not_matches") {
-        w.scope_not_matches = r.regex(v, "scope_not_matches");
-      } else if (key == "path_matches") {
-        w.path_matches = r.regex(v, "path_matches");
-      } else if (key == "path_not_matches") {
-        w.path_not_matches = r.regex(v, "path_not_matches");
-      } else if (key == "secret_shape") {
-        w.secret_shape = v.as<bool>(true);
-      } else if (key == "entropy_at_least") {
-        w.entropy_at_least = v.as<double>(0);
-      } else if (key == "min_length") {
-        w.min_length = v.as<size_t>(0);
-      } else if (key == "branch_matches") {
-        w.branch_matches = r.regex(v, "branch_matches");
-      } else if (key == "branch_not_matches") {
-        w.branch_not_matches = r.regex(v, "branch_not_matches");
-      } else if (key == "shares_literal_with") {
-        w.shares_literal_with = r.strings(v, "shares_literal_with");
-      } else if (key == "any" && depth < 4) {
-        w.any = read_checks(d, r, v, depth + 1);
-      } else {
-        r.fail(kv.first, d.id + ": unknown where check '" + key + "'");
-      }
+  for (const auto& kv : item) {
+    std::string key = kv.first.Scalar();
+    const YAML::Node& v = kv.second;
+    if (RegexCheck field = regex_check(key)) {
+      w.*field = r.regex(v, key.c_str());
+    } else if (key == "capture") {
+      w.capture = r.scalar(v, "capture").value_or("");
+      if (!w.capture.empty() && w.capture[0] == '@') w.capture.erase(0, 1);
+    } else if (key == "contains_all_of" || key == "contains_any_of") {
+      auto classes = r.strings(v, key.c_str());
+      for (const auto& c : classes)
+        if (!is_value_class(c))
+          r.fail(v, d.id + ": unknown value class '" + c + "' (asymmetric_alg, symmetric_alg, none_alg)");
+      (key == "contains_all_of" ? w.contains_all_of : w.contains_any_of) = classes;
+    } else if (key == "secret_shape") {
+      w.secret_shape = v.as<bool>(true);
+    } else if (key == "entropy_at_least") {
+      w.entropy_at_least = v.as<double>(0);
+    } else if (key == "min_length") {
+      w.min_length = v.as<size_t>(0);
+    } else if (key == "shares_literal_with") {
+      w.shares_literal_with = r.strings(v, "shares_literal_with");
+    } else if (key == "any" && depth < 4) {
+      w.any = read_checks(d, r, v, depth + 1);
+    } else {
+      r.fail(kv.first, d.id + ": unknown where check '" + key + "'");
     }
   }
 }

@@ -358,6 +358,38 @@ TSNode capture_node(const MatchContext& m, const std::string& name, const TSQuer
   return TSNode{};
 }
 
+// True when the node is a name whose definition in the file (any assignment to it, or a function
+// declared by it) matches: `setInterval(poll, …)` with `const poll = async () => …` passes a function.
+// The whole file is searched, not the scope, so a name bound anywhere to a function rules the match out.
+bool names_definition_matching(const TextRegex& pattern, const MatchContext& m, TSNode node, std::string_view text) {
+  std::string_view type = ts_node_type(node);
+  if (type != "identifier" && type != "shorthand_property_identifier") return false;
+  std::string name(text);
+  std::string_view file = m.tree.text();
+  if (file.size() > kScopeClip) file = file.substr(0, kScopeClip);
+  std::string_view helper = helper_body(file, name, m.budget);
+  if (!helper.empty() && pattern.search(helper)) return true;
+  for (const auto& value : assigned_values(file, name, m.budget))
+    if (!m.budget.exhausted() && pattern.search(value)) return true;
+  return false;
+}
+
+// True when the node is a name assigned a value that matches (one hop: what that value names is not
+// followed). The enclosing function decides when it assigns the name; otherwise the file does (a
+// module-level `const tick = '…'` used inside a function).
+bool name_assigned_matching(const TextRegex& pattern, const MatchContext& m, TSNode node, std::string_view scope) {
+  std::string_view type = ts_node_type(node);
+  if (type != "identifier" && type != "shorthand_property_identifier") return false;
+  std::string name(m.tree.text_of(node));
+  auto values = assigned_values(scope, name, m.budget);
+  if (values.empty()) {
+    std::string_view file = m.tree.text();
+    values = assigned_values(file.substr(0, std::min(file.size(), kScopeClip)), name, m.budget);
+  }
+  return std::any_of(values.begin(), values.end(),
+                     [&](const std::string& value) { return !m.budget.exhausted() && pattern.search(value); });
+}
+
 // False when the budget runs out on the way: the caller reports the run as cut short.
 bool check_where(const WhereCheck& w, const MatchContext& m, const TSQuery* query) {
   if (m.budget.exhausted()) return false;
@@ -401,11 +433,14 @@ bool check_where(const WhereCheck& w, const MatchContext& m, const TSQuery* quer
     if (w.branch_not_matches && !ts_node_is_null(branch) && w.branch_not_matches->search(taken)) return false;
   }
 
+  if (w.assigned_not_matches && names_definition_matching(*w.assigned_not_matches, m, node, text)) return false;
+  bool assigned_directly = w.assigned_matches && w.assigned_matches->search(text);
+
   // A capture whose own text shows where it comes from needs no look at its function.
   bool flows_directly = w.flows_from && w.flows_from->search(text);
   bool needs_function = w.function_matches || w.function_not_matches || w.scope_matches ||
                         w.scope_not_matches || (w.flows_from && !flows_directly) ||
-                        !w.shares_literal_with.empty();
+                        !w.shares_literal_with.empty() || (w.assigned_matches && !assigned_directly);
   if (!needs_function) return true;
   EnclosingFunction fn = enclosing_function(m.tree, node, kMaxAncestorHops);
   if (w.function_matches && (fn.name.empty() || !w.function_matches->search(fn.name))) {
@@ -420,6 +455,8 @@ bool check_where(const WhereCheck& w, const MatchContext& m, const TSQuery* quer
   if (w.scope_matches && !w.scope_matches->search(scope)) return false;
   if (w.scope_not_matches && w.scope_not_matches->search(scope)) return false;
   if (!w.shares_literal_with.empty() && !shares_call_literal(scope, w.shares_literal_with, text, m.budget))
+    return false;
+  if (w.assigned_matches && !assigned_directly && !name_assigned_matching(*w.assigned_matches, m, node, scope))
     return false;
   if (w.flows_from && !flows_directly) {
     auto names = identifiers(m.tree, node);
