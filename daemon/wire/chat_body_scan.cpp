@@ -1,179 +1,263 @@
 #include "wire/chat_body_scan.h"
 
+#include <array>
 #include <cstdint>
-#include <nlohmann/json.hpp>
+#include <limits>
+
+#include "wire/json_reader.h"
 
 namespace toolwall::wire {
 
 namespace {
 
-using Json = nlohmann::json;
+// Where in a chat completion the reader is. Only these containers are followed; any other container
+// is skipped whole (the JSON reader still checks it).
+enum class Place : uint8_t { root, choices, choice, message, tool_calls, call, function, legacy };
 
-// Where in a chat completion the reader is; values elsewhere are skipped without being stored.
-enum class Place { root, choices, choice, message, tool_calls, call, function, legacy, other };
-enum class Kind { any, object, array, string, integer };
+// The keys that matter in a followed place; every other key is `other`.
+enum class Key : uint8_t { other, choices, model, index, message, tool_calls, function_call, id, type, function, custom, name, arguments };
+
+enum class Kind : uint8_t { any, object, array, string, integer };
 
 struct Frame {
   Place place;
-  std::string key;                // the current key, in an object
-  std::vector<std::string> seen;  // keys met so far (a repeated key is out of the ordinary)
+  Key key = Key::other;  // the current key, in an object
+  uint16_t seen = 0;     // one bit per Key met so far: a repeated key is out of the ordinary
 };
 
-// The place a container opened under `top` (at its current key) becomes.
-Place child_place(const Frame& top, bool object) {
-  switch (top.place) {
-    case Place::root: return !object && top.key == "choices" ? Place::choices : Place::other;
-    case Place::choices: return object ? Place::choice : Place::other;
-    case Place::choice: return object && top.key == "message" ? Place::message : Place::other;
+Key key_named(Place place, std::string_view name) {
+  switch (place) {
+    case Place::root:
+      if (name == "choices") return Key::choices;
+      if (name == "model") return Key::model;
+      return Key::other;
+    case Place::choice:
+      if (name == "index") return Key::index;
+      if (name == "message") return Key::message;
+      return Key::other;
     case Place::message:
-      if (!object && top.key == "tool_calls") return Place::tool_calls;
-      if (object && top.key == "function_call") return Place::legacy;
-      return Place::other;
-    case Place::tool_calls: return object ? Place::call : Place::other;
-    case Place::call: return object && top.key == "function" ? Place::function : Place::other;
-    default: return Place::other;
+      if (name == "tool_calls") return Key::tool_calls;
+      if (name == "function_call") return Key::function_call;
+      return Key::other;
+    case Place::call:
+      if (name == "id") return Key::id;
+      if (name == "type") return Key::type;
+      if (name == "function") return Key::function;
+      if (name == "custom") return Key::custom;
+      return Key::other;
+    case Place::function:
+    case Place::legacy:
+      if (name == "name") return Key::name;
+      if (name == "arguments") return Key::arguments;
+      return Key::other;
+    default: return Key::other;  // arrays have no keys
   }
 }
 
-// What the full path expects at `top`'s current key; another kind there is out of the ordinary.
+// What the full path expects as the current value of `top`; another kind there is out of the ordinary.
 Kind expected_kind(const Frame& top) {
-  const std::string& key = top.key;
-  switch (top.place) {
-    case Place::root: return key == "choices" ? Kind::array : key == "model" ? Kind::string : Kind::any;
-    case Place::choices: return Kind::object;
-    case Place::choice: return key == "message" ? Kind::object : key == "index" ? Kind::integer : Kind::any;
-    case Place::message:
-      return key == "tool_calls" ? Kind::array : key == "function_call" ? Kind::object : Kind::any;
-    case Place::tool_calls: return Kind::object;
-    case Place::call:
-      return key == "function" ? Kind::object : (key == "id" || key == "type") ? Kind::string : Kind::any;
-    case Place::function:
-    case Place::legacy: return (key == "name" || key == "arguments") ? Kind::string : Kind::any;
+  if (top.place == Place::choices || top.place == Place::tool_calls) return Kind::object;
+  switch (top.key) {
+    case Key::choices:
+    case Key::tool_calls: return Kind::array;
+    case Key::message:
+    case Key::function_call:
+    case Key::function: return Kind::object;
+    case Key::model:
+    case Key::id:
+    case Key::type:
+    case Key::name:
+    case Key::arguments: return Kind::string;
+    case Key::index: return Kind::integer;
     default: return Kind::any;
   }
 }
 
-// A SAX reader that follows only choices[].message.{tool_calls[].function, function_call}.
-class Scanner final : public nlohmann::json_sax<Json> {
+// The followed place a container opened as `top`'s current value becomes; nullopt: not followed.
+std::optional<Place> child_place(const Frame& top) {
+  if (top.place == Place::choices) return Place::choice;
+  if (top.place == Place::tool_calls) return Place::call;
+  switch (top.key) {
+    case Key::choices: return Place::choices;
+    case Key::message: return Place::message;
+    case Key::tool_calls: return Place::tool_calls;
+    case Key::function_call: return Place::legacy;
+    case Key::function: return Place::function;
+    default: return std::nullopt;
+  }
+}
+
+// The value of an integer written in JSON, when it fits an int.
+std::optional<int> small_integer(std::string_view text) {
+  bool negative = !text.empty() && text[0] == '-';
+  if (negative) text.remove_prefix(1);
+  if (text.empty() || text.size() > 10) return std::nullopt;
+  long long value = 0;
+  for (char c : text) value = value * 10 + (c - '0');
+  if (negative) value = -value;
+  if (value < std::numeric_limits<int>::min() || value > std::numeric_limits<int>::max()) return std::nullopt;
+  return static_cast<int>(value);
+}
+
+// Follows only choices[].message.{tool_calls[].function, function_call}, token by token; `ordinary`
+// turns false at the first thing the full path might read differently.
+class Scanner {
  public:
-  bool unusual = false;
-  ScannedBody body;
+  explicit Scanner(std::string_view text, size_t max_depth) : reader_(text, max_depth) {}
 
-  bool null() override { return met(Kind::any); }
-  bool boolean(bool) override { return met(Kind::any); }
-  bool number_integer(number_integer_t v) override {
-    if (v < INT32_MIN || v > INT32_MAX) return met(Kind::any);
-    return integer(static_cast<int>(v));
-  }
-  bool number_unsigned(number_unsigned_t v) override {
-    if (v > static_cast<number_unsigned_t>(INT32_MAX)) return met(Kind::any);
-    return integer(static_cast<int>(v));
-  }
-  bool number_float(number_float_t, const string_t&) override { return met(Kind::any); }
-  bool binary(binary_t&) override { return met(Kind::any); }
-
-  bool string(string_t& text) override {
-    met(Kind::string);
-    if (stack_.empty()) return true;
-    const Frame& top = stack_.back();
-    if (top.place == Place::root && top.key == "model") body.model = text;
-    if (top.place == Place::call && top.key == "id") call_.id = text;
-    if (top.place == Place::call && top.key == "type" && text != "function") unusual = true;
-    if (top.place == Place::function || top.place == Place::legacy) {
-      if (top.key == "name") call_.name = text;
-      if (top.key == "arguments") {
-        call_.arguments = text;
-        has_arguments_ = true;
-      }
+  std::optional<ScannedBody> run() {
+    for (;;) {
+      JsonToken token = reader_.next();
+      if (token == JsonToken::error) return std::nullopt;
+      if (token == JsonToken::end) return std::move(body_);
+      if (!take(token)) return std::nullopt;
     }
-    return true;
-  }
-
-  bool start_object(std::size_t) override {
-    met(Kind::object);
-    Place place = stack_.empty() ? Place::root : child_place(stack_.back(), true);
-    if (place == Place::choice) {
-      choice_index_ = position_++;
-      first_call_ = body.calls.size();
-    }
-    if (place == Place::call) {
-      call_ = ScannedCall{};
-      has_function_ = false;
-    }
-    if (place == Place::legacy) call_ = ScannedCall{};
-    if (place == Place::function || place == Place::legacy) has_arguments_ = false;
-    stack_.push_back(Frame{place, {}, {}});
-    return true;
-  }
-
-  bool key(string_t& name) override {
-    Frame& top = stack_.back();
-    if (top.place != Place::other) {
-      for (const auto& seen : top.seen)
-        if (seen == name) unusual = true;  // which of two equal keys counts is the full path's to decide
-      top.seen.push_back(name);
-    }
-    if (top.place == Place::call && name == "custom") unusual = true;
-    top.key = name;
-    return true;
-  }
-
-  bool end_object() override {
-    Place place = stack_.back().place;
-    stack_.pop_back();
-    if ((place == Place::function || place == Place::legacy) && !has_arguments_) unusual = true;
-    if (place == Place::function) has_function_ = true;
-    if (place == Place::call) {
-      if (!has_function_) unusual = true;
-      body.calls.push_back(call_);
-    }
-    if (place == Place::legacy) {
-      call_.id = "function_call";
-      body.calls.push_back(call_);
-    }
-    if (place == Place::choice)
-      for (size_t i = first_call_; i < body.calls.size(); ++i) body.calls[i].choice = choice_index_;
-    return true;
-  }
-
-  bool start_array(std::size_t) override {
-    met(Kind::array);
-    stack_.push_back(Frame{stack_.empty() ? Place::other : child_place(stack_.back(), false), {}, {}});
-    return true;
-  }
-
-  bool end_array() override {
-    stack_.pop_back();
-    return true;
-  }
-
-  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override {
-    unusual = true;
-    return false;
   }
 
  private:
-  // A value of `kind` begins at the current position.
-  bool met(Kind kind) {
-    if (stack_.empty()) {
-      if (kind != Kind::object) unusual = true;  // the full path answers a non-object body with an error
+  bool take(JsonToken token) {
+    if (skipped_depth_ > 0) {  // inside a container nobody follows
+      if (token == JsonToken::object_begin || token == JsonToken::array_begin) ++skipped_depth_;
+      if (token == JsonToken::object_end || token == JsonToken::array_end) --skipped_depth_;
       return true;
     }
-    Kind expected = expected_kind(stack_.back());
-    if (expected != Kind::any && expected != kind) unusual = true;
-    return true;
+    switch (token) {
+      case JsonToken::key: return take_key();
+      case JsonToken::object_end:
+      case JsonToken::array_end: return close();
+      default: return take_value(token);
+    }
   }
 
-  bool integer(int v) {
-    met(Kind::integer);
-    if (!stack_.empty() && stack_.back().place == Place::choice && stack_.back().key == "index") choice_index_ = v;
-    return true;
+  bool take_key() {
+    Frame& top = frames_[depth_ - 1];
+    std::string_view name = reader_.raw();
+    if (reader_.escaped()) {
+      decoded_key_.clear();
+      reader_.append_value(decoded_key_);
+      name = decoded_key_;
+    }
+    top.key = key_named(top.place, name);
+    if (top.key == Key::other) return true;
+    auto bit = static_cast<uint16_t>(1u << static_cast<unsigned>(top.key));
+    if (top.seen & bit) return false;  // which of two equal keys counts is the full path's to decide
+    top.seen |= bit;
+    return top.key != Key::custom;
   }
 
-  std::vector<Frame> stack_;
+  bool take_value(JsonToken token) {
+    if (depth_ == 0) {  // the body itself: the full path answers anything but an object with an error
+      if (token != JsonToken::object_begin) return false;
+      open(Place::root);
+      return true;
+    }
+    const Frame& top = frames_[depth_ - 1];
+    Kind expected = expected_kind(top);
+    if (expected != Kind::any && expected != kind_of(token)) return false;
+    switch (token) {
+      case JsonToken::object_begin:
+      case JsonToken::array_begin: {
+        std::optional<Place> place = child_place(top);
+        if (place) open(*place);
+        else skipped_depth_ = 1;
+        return true;
+      }
+      case JsonToken::string: return take_string(top);
+      case JsonToken::number:
+        if (top.place == Place::choice && top.key == Key::index) choice_index_ = *small_integer(reader_.raw());
+        return true;
+      default: return true;
+    }
+  }
+
+  Kind kind_of(JsonToken token) const {
+    switch (token) {
+      case JsonToken::object_begin: return Kind::object;
+      case JsonToken::array_begin: return Kind::array;
+      case JsonToken::string: return Kind::string;
+      case JsonToken::number:
+        return reader_.integral() && small_integer(reader_.raw()) ? Kind::integer : Kind::any;
+      default: return Kind::any;
+    }
+  }
+
+  bool take_string(const Frame& top) {
+    switch (top.key) {
+      case Key::model: reader_.append_value(body_.model); return true;
+      case Key::id: reader_.append_value(call_.id); return true;
+      case Key::type: {
+        std::string type;
+        reader_.append_value(type);
+        return type == "function";
+      }
+      case Key::name: reader_.append_value(top.place == Place::legacy ? legacy_.name : call_.name); return true;
+      case Key::arguments:
+        reader_.append_value(top.place == Place::legacy ? legacy_.arguments : call_.arguments);
+        has_arguments_ = true;
+        return true;
+      default: return true;
+    }
+  }
+
+  void open(Place place) {
+    switch (place) {
+      case Place::choice:
+        choice_index_ = position_++;
+        first_call_ = body_.calls.size();
+        break;
+      case Place::message: has_legacy_ = false; break;
+      case Place::call:
+        call_ = ScannedCall{};
+        has_function_ = false;
+        break;
+      case Place::legacy:
+        legacy_ = ScannedCall{};
+        has_arguments_ = false;
+        break;
+      case Place::function: has_arguments_ = false; break;
+      default: break;
+    }
+    frames_[depth_++] = Frame{place};
+  }
+
+  bool close() {
+    Place place = frames_[--depth_].place;
+    switch (place) {
+      case Place::function:
+        if (!has_arguments_) return false;
+        has_function_ = true;
+        return true;
+      case Place::legacy:
+        if (!has_arguments_) return false;
+        legacy_.id = "function_call";  // as the full path names it
+        has_legacy_ = true;
+        return true;
+      case Place::call:
+        if (!has_function_) return false;
+        body_.calls.push_back(std::move(call_));
+        return true;
+      case Place::message:
+        // the full path judges a message's tool_calls first, then its legacy function_call
+        if (has_legacy_) body_.calls.push_back(std::move(legacy_));
+        return true;
+      case Place::choice:
+        for (size_t i = first_call_; i < body_.calls.size(); ++i) body_.calls[i].choice = choice_index_;
+        return true;
+      default: return true;
+    }
+  }
+
+  JsonReader reader_;
+  ScannedBody body_;
+  std::array<Frame, 8> frames_{};  // root, choices, choice, message, tool_calls, call, function: 7 at most
+  size_t depth_ = 0;
+  size_t skipped_depth_ = 0;
+  std::string decoded_key_;
   ScannedCall call_;
+  ScannedCall legacy_;
   bool has_function_ = false;
   bool has_arguments_ = false;
+  bool has_legacy_ = false;
   int position_ = 0;
   int choice_index_ = 0;
   size_t first_call_ = 0;
@@ -181,11 +265,8 @@ class Scanner final : public nlohmann::json_sax<Json> {
 
 }  // namespace
 
-std::optional<ScannedBody> scan_chat_body(std::string_view body) {
-  Scanner scanner;
-  bool parsed = Json::sax_parse(body, &scanner, Json::input_format_t::json, /*strict=*/true);
-  if (!parsed || scanner.unusual) return std::nullopt;
-  return std::move(scanner.body);
+std::optional<ScannedBody> scan_chat_body(std::string_view body, size_t max_depth) {
+  return Scanner(body, max_depth).run();
 }
 
 }  // namespace toolwall::wire

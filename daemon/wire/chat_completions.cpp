@@ -9,6 +9,7 @@
 
 #include "wire/call_outcome.h"
 #include "wire/chat_body_scan.h"
+#include "wire/json_validate.h"
 #include "wire/sse_stream_filter.h"
 
 namespace toolwall::wire {
@@ -648,8 +649,7 @@ Json error_object(const WireError& error) {
 // passes, so the body leaves unchanged (the calls are reported here). False sends the body down the
 // full path, which judges again (a verdict cache makes that cheap) and changes what it must.
 bool passes_unchanged(std::string_view body, const JudgeContext& ctx) {
-  if (json_depth_exceeds(body, ctx.limits.max_json_depth)) return false;
-  auto scanned = scan_chat_body(body);
+  auto scanned = scan_chat_body(body, ctx.limits.max_json_depth);
   if (!scanned) return false;
   std::vector<std::pair<ToolCall, Verdict>> judged;
   judged.reserve(scanned->calls.size());
@@ -680,10 +680,7 @@ Expected<std::optional<std::string>, WireError> ChatCompletionsDialect::filter_b
   if (!could_name_a_call(body)) {
     // Nothing in it can be a call, so it leaves unchanged: validate it without building a tree
     // (most responses are text; the tree was most of the proxy's allocations).
-    size_t start = body.find_first_not_of(" \t\r\n");
-    bool object = start != std::string_view::npos && body[start] == '{';
-    if (object && !json_depth_exceeds(body, ctx.limits.max_json_depth) && Json::accept(body))
-      return std::optional<std::string>();
+    if (valid_json_object(body, ctx.limits.max_json_depth)) return std::optional<std::string>();
   }
   if (passes_unchanged(body, ctx)) return std::optional<std::string>();
   auto parsed = parse_limited(body, ctx.limits);

@@ -3,7 +3,9 @@
 #include <benchmark/benchmark.h>
 
 #include "engine/default_engine.h"
+#include "wire/chat_body_scan.h"
 #include "wire/chat_completions.h"
+#include "wire/json_validate.h"
 
 namespace {
 
@@ -27,6 +29,14 @@ void filter(benchmark::State& state, const char* body) {
 void BM_FilterTextBody(benchmark::State& state) { filter(state, kTextBody); }
 void BM_FilterBodyWithOneToolCall(benchmark::State& state) { filter(state, kToolBody); }
 
+// The two JSON readings inside the filter: validating a text body, and reading a body's calls.
+void BM_ValidateTextBody(benchmark::State& state) {
+  for (auto _ : state) benchmark::DoNotOptimize(toolwall::wire::valid_json_object(kTextBody, 128));
+}
+void BM_ScanBodyWithOneToolCall(benchmark::State& state) {
+  for (auto _ : state) benchmark::DoNotOptimize(toolwall::wire::scan_chat_body(kToolBody, 128));
+}
+
 void BM_JudgeTheToolCallAlone(benchmark::State& state) {
   auto engine = toolwall::testing::default_engine();
   if (!engine) {
@@ -42,6 +52,8 @@ void BM_JudgeTheToolCallAlone(benchmark::State& state) {
 
 BENCHMARK(BM_FilterTextBody);
 BENCHMARK(BM_FilterBodyWithOneToolCall);
+BENCHMARK(BM_ValidateTextBody);
+BENCHMARK(BM_ScanBodyWithOneToolCall);
 BENCHMARK(BM_JudgeTheToolCallAlone);
 
 BENCHMARK_MAIN();

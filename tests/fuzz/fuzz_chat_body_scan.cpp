@@ -8,6 +8,8 @@
 
 #include "fuzz_common.h"
 #include "wire/chat_body_scan.h"
+#include "wire/dialect.h"
+#include "wire/json_validate.h"
 
 using namespace toolwall;
 
@@ -76,12 +78,31 @@ std::vector<Call> tree_calls(const Json& body) {
   return calls;
 }
 
+// The validator must answer exactly as nlohmann's accept. One difference is known and safe: nlohmann
+// takes a NUL byte between tokens for the end of input (for C strings), the validator refuses it.
+void check_validator(std::string_view body, size_t max_depth) {
+  bool ours = wire::valid_json(body, std::numeric_limits<size_t>::max());
+  bool theirs = Json::accept(body);
+  if (ours && !theirs) fuzz::fail("validator accepted text nlohmann refuses");
+  if (!ours && theirs && body.find('\0') == std::string_view::npos) fuzz::fail("validator refused text nlohmann accepts");
+  bool object = wire::valid_json_object(body, max_depth);
+  if (object && !ours) fuzz::fail("valid_json_object accepted invalid JSON");
+  if (!theirs) return;
+  bool is_object = Json::parse(body, nullptr, /*allow_exceptions=*/false).is_object();
+  bool within = !wire::json_depth_exceeds(body, max_depth);
+  if (object && (!is_object || !within)) fuzz::fail("valid_json_object accepted a non-object or one nesting too deep");
+  if (!object && ours && is_object && within) fuzz::fail("valid_json_object refused a valid object within the limit");
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view body(reinterpret_cast<const char*>(data), size);
-  auto scanned = wire::scan_chat_body(body);
+  size_t max_depth = 8 + size % 8;  // small limits too, so that refusals by depth are exercised
+  check_validator(body, max_depth);
+  auto scanned = wire::scan_chat_body(body, max_depth);
   if (!scanned) return 0;
+  if (wire::json_depth_exceeds(body, max_depth)) fuzz::fail("scanner read a body nesting past the limit");
   Json tree = Json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (tree.is_discarded()) fuzz::fail("scanner accepted a body that is not JSON");
   if (!tree.is_object()) fuzz::fail("scanner accepted a body that is not an object");

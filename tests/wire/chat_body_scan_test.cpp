@@ -6,9 +6,12 @@
 #include "wire/chat_body_scan.h"
 
 using namespace toolwall;
-using wire::scan_chat_body;
 
 namespace {
+
+constexpr size_t kMaxDepth = 128;  // the wire's default max_json_depth
+
+std::optional<wire::ScannedBody> scan_chat_body(std::string_view body) { return wire::scan_chat_body(body, kMaxDepth); }
 
 const std::string kCall =
     R"({"id":"call_1","type":"function","function":{"name":"Bash","arguments":"{\"command\":\"npm test\"}"}})";
@@ -152,4 +155,77 @@ TEST_CASE("whenever the scanner reads a body, it reads the same calls as a full 
     CHECK(got == reference_calls(nlohmann::json::parse(body)));
   }
   CHECK(read > 500);  // the comparison covered many accepted bodies, not only refusals
+}
+
+TEST_CASE("a body nesting deeper than the limit is left to the full path, one at the limit is read") {
+  std::string deep_content = "1";
+  for (int i = 0; i < 6; ++i) deep_content = "[" + deep_content + "]";
+  // root, choices, choice, message, tool_calls, call, function: 7 levels; the content adds 6 beside them
+  std::string body = body_with(R"({"tool_calls":[)" + kCall + R"(],"content":)" + deep_content + "}");
+  CHECK(wire::scan_chat_body(body, 10));  // root, choices, choice, message and six arrays
+  CHECK_FALSE(wire::scan_chat_body(body, 9));
+  CHECK(wire::scan_chat_body(R"({"choices":[]})", 2));
+  CHECK_FALSE(wire::scan_chat_body(R"({"choices":[]})", 1));
+}
+
+TEST_CASE("keys written with escapes are read as the names they decode to") {
+  auto scanned = scan_chat_body(
+      R"({"\u0063hoices":[{"message":{"tool\u005fcalls":[{"id":"a","function":{"n\u0061me":"Bash","arguments":"{\"command\":\"ls\"}"}}]}}]})");
+  REQUIRE(scanned);
+  REQUIRE(scanned->calls.size() == 1);
+  CHECK(scanned->calls[0].name == "Bash");
+  CHECK(scanned->calls[0].arguments == R"({"command":"ls"})");
+  // and an escaped key equal to one already met is a repeated key
+  CHECK_FALSE(scan_chat_body(R"({"choices":[],"\u0063hoices":[]})"));
+}
+
+TEST_CASE("string values decode their escapes to the bytes a full reading gives") {
+  auto scanned = scan_chat_body(
+      R"({"model":"m\u00e9","choices":[{"message":{"tool_calls":[{"id":"c\/1","function":{"name":"B\u0061sh","arguments":"{\"command\":\"echo \\\"\ud83d\ude00\\\" \\\\ \\n\"}"}}]}}]})");
+  REQUIRE(scanned);
+  REQUIRE(scanned->calls.size() == 1);
+  CHECK(scanned->model == "m\xc3\xa9");
+  CHECK(scanned->calls[0].id == "c/1");
+  CHECK(scanned->calls[0].name == "Bash");
+  CHECK(scanned->calls[0].arguments == "{\"command\":\"echo \\\"\xf0\x9f\x98\x80\\\" \\\\ \\n\"}");
+}
+
+TEST_CASE("a message's legacy function_call comes after its tool_calls, as the full path judges them") {
+  auto scanned = scan_chat_body(R"({"choices":[{"message":{"function_call":{"name":"Old","arguments":"{}"},"tool_calls":[)" +
+                                kCall + "]}}]}");
+  REQUIRE(scanned);
+  REQUIRE(scanned->calls.size() == 2);
+  CHECK(scanned->calls[0].id == "call_1");
+  CHECK(scanned->calls[1].id == "function_call");
+  CHECK(scanned->calls[1].name == "Old");
+}
+
+TEST_CASE("a repeated key that carries no call is read past, one that could is refused") {
+  auto scanned = scan_chat_body(R"({"id":"a","id":"b","choices":[{"message":{"role":"x","role":"y","tool_calls":[)" + kCall +
+                                R"(]},"finish_reason":"a","finish_reason":"b"}]})");
+  REQUIRE(scanned);
+  CHECK(scanned->calls.size() == 1);
+  CHECK_FALSE(scan_chat_body(R"({"model":"a","model":"b","choices":[]})"));
+  CHECK_FALSE(scan_chat_body(R"({"choices":[{"index":0,"index":1,"message":{}}]})"));
+  CHECK_FALSE(scan_chat_body(R"({"choices":[{"message":{"function_call":{"name":"a","name":"b","arguments":"{}"}}}]})"));
+  CHECK_FALSE(scan_chat_body(R"({"choices":[{"message":{"tool_calls":[{"id":"a","id":"b","function":{"arguments":"{}"}}]}}]})"));
+}
+
+TEST_CASE("a body the strict reader refuses is never read, whatever its calls") {
+  const std::string call_list = R"({"choices":[{"message":{"tool_calls":[)" + kCall + "]}}]}";
+  CHECK(scan_chat_body(call_list));
+  CHECK(scan_chat_body("\xEF\xBB\xBF" + call_list));  // nlohmann skips a byte order mark
+  CHECK_FALSE(scan_chat_body("[" + call_list + "]"));    // JSON, but not a body
+  CHECK_FALSE(scan_chat_body(call_list + std::string(1, '\0')));  // nlohmann would stop at the NUL; not ordinary
+  for (const std::string& broken : std::vector<std::string>{
+           call_list + ",", call_list + "}", " \xEF\xBB\xBF" + call_list,
+        R"({"choices":[{"message":{"tool_calls":[{"id":"a","function":{"name":"x","arguments":"\uD800"}}]}}]})",
+        R"({"choices":[{"message":{"tool_calls":[{"id":"a","function":{"name":"x","arguments":"\x"}}]}}]})",
+        "{\"choices\":[{\"message\":{\"tool_calls\":[{\"id\":\"a\",\"function\":{\"name\":\"x\",\"arguments\":\"\xc0\xaf\"}}]}}]}",
+        R"({"choices":[{"message":{"tool_calls":[{"id":"a","function":{"name":"x","arguments":"{}"}}]}}],"usage":1e400})",
+        R"({"choices":[{"index":01,"message":{}}]})"}) {
+    INFO(broken);
+    CHECK_FALSE(nlohmann::json::accept(broken));
+    CHECK_FALSE(scan_chat_body(broken));
+  }
 }
