@@ -48,6 +48,7 @@ std::string audit_line(const AuditEntry& entry, std::chrono::system_clock::time_
   line["request_id"] = entry.request_id;
   line["client"] = entry.client_address;
   if (!entry.client_name.empty()) line["client_name"] = entry.client_name;
+  if (!entry.upstream.empty()) line["upstream"] = entry.upstream;
   line["model"] = entry.model;
   line["agent"] = verdict.profile.empty() ? entry.agent : verdict.profile;
   line["tool"] = call.tool;

@@ -30,6 +30,7 @@ struct AuditEntry {
   const Verdict* verdict = nullptr;
   std::string sent_instead;  // rewritten arguments or the explanation sent for a block
   std::string client_name;   // the authenticated team client (never its token), empty when none
+  std::string upstream;      // the named upstream the exchange was routed to, empty when not routed
 };
 
 // The JSON line for an entry (without the newline), arguments and findings redacted.

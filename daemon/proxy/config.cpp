@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
@@ -121,6 +122,156 @@ struct Reader {
   }
 };
 
+bool valid_upstream_name(const std::string& name) {
+  if (name.empty() || name.size() > 64) return false;
+  for (char ch : name)
+    if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '_' && ch != '-' && ch != '.') return false;
+  return true;
+}
+
+// `upstreams:` — name: { url, api_key_env | api_key_file } or name: URL.
+void read_upstreams(Reader& r, const YAML::Node& node, RoutingConfig& routing) {
+  if (!node.IsMap()) {
+    r.error(node, "'upstreams' must be a mapping of names to { url, api_key_env, api_key_file }");
+    return;
+  }
+  for (const auto& item : node) {
+    NamedUpstream upstream;
+    upstream.name = item.first.IsScalar() ? item.first.Scalar() : "";
+    if (!valid_upstream_name(upstream.name)) {
+      r.error(item.first, "an upstream name must be 1-64 letters, digits, '_', '-' or '.'");
+      continue;
+    }
+    if (routing.find(upstream.name)) {
+      r.error(item.first, "the upstream '" + upstream.name + "' is defined twice");
+      continue;
+    }
+    const YAML::Node& spec = item.second;
+    YAML::Node url_node;  // a default Node is a defined null: `has_url` says whether one was written
+    bool has_url = false;
+    if (spec.IsScalar()) {
+      url_node = spec;
+      has_url = true;
+    } else if (spec.IsMap()) {
+      for (const auto& field : spec) {
+        std::string key = field.first.Scalar();
+        std::string where = "upstreams." + upstream.name + "." + key;
+        if (key == "url") {
+          url_node = field.second;
+          has_url = true;
+        }
+        else if (key == "api_key_env") r.text(field.second, where, upstream.api_key_env);
+        else if (key == "api_key_file") r.text(field.second, where, upstream.api_key_file);
+        else r.error(field.first, "unknown setting '" + where + "' (known here: api_key_env, api_key_file, url)");
+      }
+      if (!upstream.api_key_env.empty() && !upstream.api_key_file.empty())
+        r.error(spec, "upstream '" + upstream.name + "': set api_key_env or api_key_file, not both");
+    } else {
+      r.error(spec, "upstream '" + upstream.name + "' must be a URL or a mapping with url");
+      continue;
+    }
+    if (!has_url) {
+      r.error(spec, "upstream '" + upstream.name + "' needs a url");
+      continue;
+    }
+    if (auto text = r.scalar(url_node, "upstreams." + upstream.name + ".url")) {
+      auto parsed = parse_upstream(*text);
+      if (!parsed) {
+        r.error(url_node, parsed.error());
+        continue;
+      }
+      upstream.url = *parsed;
+    }
+    routing.upstreams.push_back(std::move(upstream));
+  }
+}
+
+// `routes:` — a list of { path_prefix | model, upstream, strip_prefix }. Names are checked later,
+// once every upstream is known; `upstream_nodes` keeps where each name was written.
+void read_routes(Reader& r, const YAML::Node& node, RoutingConfig& routing, std::vector<YAML::Node>& upstream_nodes) {
+  if (!node.IsSequence()) {
+    r.error(node, "'routes' must be a list of { path_prefix or model, upstream }");
+    return;
+  }
+  for (const auto& entry : node) {
+    if (!entry.IsMap()) {
+      r.error(entry, "each route must be a mapping { path_prefix or model, upstream, strip_prefix }");
+      continue;
+    }
+    UpstreamRoute route;
+    YAML::Node upstream_node, prefix_node, strip_node;
+    bool has_prefix = false, has_model = false, has_strip = false;
+    for (const auto& field : entry) {
+      std::string key = field.first.Scalar();
+      std::string where = "routes." + key;
+      if (key == "path_prefix") {
+        has_prefix = true;
+        prefix_node = field.second;
+        r.text(field.second, where, route.path_prefix);
+      } else if (key == "model") {
+        has_model = true;
+        r.text(field.second, where, route.model);
+        if (route.model.empty()) r.error(field.second, "'routes.model' must be a model name or glob");
+      } else if (key == "upstream") {
+        upstream_node = field.second;
+        r.text(field.second, where, route.upstream);
+      } else if (key == "strip_prefix") {
+        has_strip = true;
+        strip_node = field.first;
+        r.boolean(field.second, where, route.strip_prefix);
+      } else {
+        r.error(field.first, "unknown setting '" + where + "' (known here: model, path_prefix, strip_prefix, upstream)");
+      }
+    }
+    if (has_prefix == has_model) {
+      r.error(entry, "a route needs exactly one of path_prefix and model");
+      continue;
+    }
+    if (has_prefix) {
+      std::string& prefix = route.path_prefix;
+      while (prefix.size() > 1 && prefix.back() == '/') prefix.pop_back();
+      if (prefix.size() < 2 || prefix.front() != '/' || prefix.find_first_of("?#*% ") != std::string::npos) {
+        r.error(prefix_node, "'routes.path_prefix' must be a path such as /openrouter (a leading / and at "
+                             "least one segment, no query)");
+        continue;
+      }
+    }
+    if (has_model && has_strip) {
+      r.error(strip_node, "'strip_prefix' belongs to path_prefix routes, not model routes");
+      continue;
+    }
+    if (route.upstream.empty()) {
+      r.error(entry, "a route needs an upstream (a name from 'upstreams')");
+      continue;
+    }
+    routing.routes.push_back(std::move(route));
+    upstream_nodes.push_back(upstream_node);
+  }
+}
+
+// Every name a route or default_upstream gives must be an upstream; routes need a default.
+void check_routing(Reader& r, const RoutingConfig& routing, const YAML::Node& upstreams_node,
+                   const YAML::Node& routes_node, const YAML::Node& default_node,
+                   const std::vector<YAML::Node>& route_upstream_nodes) {
+  bool has_upstreams = upstreams_node.IsDefined() && !upstreams_node.IsNull();
+  if (!has_upstreams) {
+    if (routes_node.IsDefined() && !routes_node.IsNull())
+      r.error(routes_node, "'routes' need named upstreams: add an 'upstreams' mapping");
+    if (default_node.IsDefined() && !default_node.IsNull())
+      r.error(default_node, "'default_upstream' needs named upstreams: add an 'upstreams' mapping");
+    return;
+  }
+  for (size_t i = 0; i < routing.routes.size(); ++i)
+    if (!routing.find(routing.routes[i].upstream))
+      r.error(route_upstream_nodes[i], "the route names the upstream '" + routing.routes[i].upstream +
+                                           "', which 'upstreams' does not define");
+  if (!routing.default_upstream.empty() && !routing.find(routing.default_upstream))
+    r.error(default_node, "'default_upstream' names '" + routing.default_upstream +
+                              "', which 'upstreams' does not define");
+  if (routes_node.IsDefined() && !routes_node.IsNull() && routing.default_upstream.empty())
+    r.error(routes_node, "routes need a 'default_upstream' for requests no route matches");
+}
+
 void read_config(Reader& r, const YAML::Node& root, ProxyConfig& c) {
   auto endpoint = [&](const YAML::Node& n, const std::string& k) {
     if (auto v = r.scalar(n, k)) {
@@ -216,7 +367,22 @@ void read_config(Reader& r, const YAML::Node& root, ProxyConfig& c) {
              {"audit", audit}};
   for (const auto& key : team_setting_keys())
     handlers[key] = [&](const YAML::Node& n, const std::string& k) { read_team_setting(n, k, r.file, c.team, r.errors); };
+  YAML::Node upstreams_node, routes_node, default_node;
+  std::vector<YAML::Node> route_upstream_nodes;
+  handlers["upstreams"] = [&](const YAML::Node& n, const std::string&) {
+    upstreams_node = n;
+    read_upstreams(r, n, c.routing);
+  };
+  handlers["routes"] = [&](const YAML::Node& n, const std::string&) {
+    routes_node = n;
+    read_routes(r, n, c.routing, route_upstream_nodes);
+  };
+  handlers["default_upstream"] = [&](const YAML::Node& n, const std::string& k) {
+    default_node = n;
+    r.text(n, k, c.routing.default_upstream);
+  };
   r.mapping(root, "", handlers);
+  check_routing(r, c.routing, upstreams_node, routes_node, default_node, route_upstream_nodes);
 }
 
 bool parse_port(std::string_view text, uint16_t& port) {
@@ -228,6 +394,12 @@ bool parse_port(std::string_view text, uint16_t& port) {
 }
 
 }  // namespace
+
+const NamedUpstream* RoutingConfig::find(std::string_view name) const {
+  for (const auto& upstream : upstreams)
+    if (upstream.name == name) return &upstream;
+  return nullptr;
+}
 
 std::string UpstreamUrl::host_header() const {
   bool default_port = (tls && port == 443) || (!tls && port == 80);
@@ -311,7 +483,9 @@ Expected<ProxyConfig, Diagnostics> load_config(const std::string& path) {
 
 Diagnostics validate(const ProxyConfig& config) {
   Diagnostics problems;
-  if (config.upstream.tls && !config.tls_verify && !config.tls_verify_explicitly_off)
+  bool any_tls = config.upstream.tls;
+  for (const auto& named : config.routing.upstreams) any_tls = any_tls || named.url.tls;
+  if (any_tls && !config.tls_verify && !config.tls_verify_explicitly_off)
     problems.push_back({"", 0, 0, "refusing an https upstream without certificate verification; write "
                                   "`tls_verify: false` in the config if you really mean it"});
   if (config.upstream.host.empty()) problems.push_back({"", 0, 0, "no upstream is configured"});

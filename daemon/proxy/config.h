@@ -3,6 +3,8 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "core/diagnostic.h"
 #include "core/expected.h"
@@ -22,6 +24,31 @@ struct UpstreamUrl {
   uint16_t port = 0;
   std::string base_path;  // prefix added to every forwarded target, no trailing slash ("" or "/openai")
   std::string host_header() const;  // "host" or "host:port" when the port is not the scheme's default
+};
+
+// One of several upstreams (`upstreams:`), chosen by a route or as the default.
+struct NamedUpstream {
+  std::string name;
+  UpstreamUrl url;
+  std::string api_key_env;   // the key injected for this upstream; overrides upstream_api_key_*
+  std::string api_key_file;
+  bool holds_key() const { return !api_key_env.empty() || !api_key_file.empty(); }
+};
+
+// A route sends matching requests to a named upstream: by path prefix or by the body's model glob.
+struct UpstreamRoute {
+  std::string path_prefix;  // "/openrouter" (no trailing slash); empty for a model route
+  std::string model;        // a glob ("gpt-*"); empty for a path route
+  std::string upstream;     // a name in RoutingConfig::upstreams
+  bool strip_prefix = false;
+};
+
+struct RoutingConfig {
+  std::vector<NamedUpstream> upstreams;
+  std::vector<UpstreamRoute> routes;  // first match wins
+  std::string default_upstream;       // empty: the top-level `upstream:` takes what no route matches
+  bool configured() const { return !upstreams.empty(); }
+  const NamedUpstream* find(std::string_view name) const;
 };
 
 struct Timeouts {
@@ -63,6 +90,7 @@ struct ProxyConfig {
   std::string audit_path;  // empty = no audit log
   bool audit_log_all = false;
   TeamConfig team;  // clients, upstream key, models, reload (proxy/team_config.h)
+  RoutingConfig routing;  // named upstreams and routes; empty = everything goes to `upstream`
 };
 
 // Parses "host:port" ("[::1]:8788" for IPv6); port 0 asks the system for a free one.

@@ -19,7 +19,9 @@ namespace toolwall::proxy {
 struct GateRequest {
   std::string_view request_id;
   std::string_view method;
-  std::string_view path;  // without the query string
+  std::string_view path;  // without the query string; under a path_prefix route, without the prefix
+  std::string_view upstream;  // the name of the upstream the request is routed to
+  bool prefix_routed = false; // a path_prefix route matched: the path is the upstream's, never a local endpoint
   std::string_view body;
   const wire::Dialect* dialect = nullptr;  // null: not an inspected API
   std::function<std::string_view(std::string_view)> header;  // a request header's value, "" when absent

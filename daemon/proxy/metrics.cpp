@@ -64,6 +64,13 @@ void Metrics::rejected(std::string_view reason) {
   ++rejections_[std::string(reason)];
 }
 
+void Metrics::upstream_request(std::string_view upstream) {
+  std::lock_guard lock(mutex_);
+  auto it = upstream_requests_.find(upstream);
+  if (it == upstream_requests_.end()) it = upstream_requests_.emplace(std::string(upstream), 0).first;
+  ++it->second;
+}
+
 std::string Metrics::render(const wire::WireCounters* wire) const {
   std::ostringstream out;
   std::lock_guard lock(mutex_);
@@ -88,6 +95,10 @@ std::string Metrics::render(const wire::WireCounters* wire) const {
          "# TYPE toolwall_rejected_requests_total counter\n";
   for (const auto& [reason, n] : rejections_)
     out << "toolwall_rejected_requests_total{reason=\"" << label(reason) << "\"} " << n << "\n";
+  out << "# HELP toolwall_upstream_requests_total Requests forwarded, by upstream name.\n"
+         "# TYPE toolwall_upstream_requests_total counter\n";
+  for (const auto& [upstream, n] : upstream_requests_)
+    out << "toolwall_upstream_requests_total{upstream=\"" << label(upstream) << "\"} " << n << "\n";
   out << "# HELP toolwall_upstream_latency_seconds Time until the upstream's response head.\n"
          "# TYPE toolwall_upstream_latency_seconds histogram\n";
   uint64_t cumulative = 0;

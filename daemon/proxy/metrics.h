@@ -30,6 +30,7 @@ class Metrics {
   void stream_closed() { --active_streams_; }
   void reload(bool ok) { ++(ok ? reloads_ok_ : reloads_failed_); }
   void rejected(std::string_view reason);                                 // unauthorized, model_not_allowed
+  void upstream_request(std::string_view upstream);                       // a request forwarded to it
   void set_connection_counters(const ConnectionCounters* counters) { connections_ = counters; }
   // The whole exposition, with the wire counters when given.
   std::string render(const wire::WireCounters* wire) const;
@@ -51,6 +52,7 @@ class Metrics {
   mutable std::mutex mutex_;
   std::map<std::pair<std::string, std::string>, uint64_t> requests_;  // anything outside the table
   std::map<std::string, uint64_t> verdicts_, rule_hits_, rejections_;
+  std::map<std::string, uint64_t, std::less<>> upstream_requests_;  // names come from the config: bounded
   std::array<std::atomic<uint64_t>, kBuckets.size() + 1> latency_buckets_{};  // not cumulative; last: +Inf
   std::atomic<uint64_t> latency_nanoseconds_{0};
   std::atomic<int64_t> active_streams_{0};

@@ -29,6 +29,7 @@ Expected<std::shared_ptr<const TeamState>, std::string> build_team_state(
   std::string problems;
   bool loopback = config.listen.host == "127.0.0.1" || config.listen.host == "::1" || config.listen.host == "localhost";
   bool holds_key = !config.team.upstream_api_key_env.empty() || !config.team.upstream_api_key_file.empty();
+  for (const auto& named : config.routing.upstreams) holds_key = holds_key || named.holds_key();
   if (holds_key && !config.team.clients_required() && !loopback)
     return unexpected("the proxy holds the upstream API key and listens on " + config.listen.host +
                       " without clients: anyone who reaches it could spend the key; configure clients "
@@ -62,6 +63,9 @@ Expected<std::shared_ptr<const TeamState>, std::string> build_team_state(
   auto key = load_upstream_key(config.team);
   if (!key) return unexpected(key.error());
   state->upstream_key = std::move(*key);
+  auto named_keys = load_named_upstream_keys(config.routing);
+  if (!named_keys) return unexpected(named_keys.error());
+  state->upstream_keys = std::move(*named_keys);
   return std::shared_ptr<const TeamState>(std::move(state));
 }
 
@@ -74,6 +78,8 @@ std::vector<std::string> watched_files(const ProxyConfig& config, const std::str
   if (!config.team.upstream_api_key_file.empty()) files.push_back(config.team.upstream_api_key_file);
   for (const auto& client : config.team.clients)
     for (const auto& layer : client.layers) files.push_back(layer);
+  for (const auto& named : config.routing.upstreams)
+    if (!named.api_key_file.empty()) files.push_back(named.api_key_file);
   return files;
 }
 

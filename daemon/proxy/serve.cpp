@@ -9,6 +9,7 @@
 #include "engine/engine.h"
 #include "proxy/metrics.h"
 #include "proxy/reload.h"
+#include "proxy/routes.h"
 #include "proxy/server.h"
 #include "proxy/team_gate.h"
 
@@ -18,6 +19,7 @@ audit::AuditEntry audit_entry(const wire::ExchangeContext& exchange, const wire:
   audit::AuditEntry entry{exchange.request_id, exchange.client_address, judged.model, exchange.agent,
                           judged.choice,       &judged.call,            &judged.verdict, judged.sent_instead};
   entry.client_name = exchange.client_name;
+  entry.upstream = exchange.upstream;
   return entry;
 }
 
@@ -31,7 +33,9 @@ void print_serve_usage(std::ostream& out) {
          "                      [--max-connections N]\n"
          "  --config FILE       settings (default: config/toolwall.yaml when present); flags override it\n"
          "  --listen HOST:PORT  address to serve on (port 0 picks a free port; the address is printed)\n"
-         "  --upstream URL      the model endpoint, http:// or https:// (verified TLS)\n"
+         "  --upstream URL      the model endpoint, http:// or https:// (verified TLS); with `upstreams:`\n"
+         "                      in the config, where requests go that no route matches and no\n"
+         "                      default_upstream takes\n"
          "  --policy FILE       the policy (default rules/default.yaml)\n"
          "  --profiles FILE     agent profiles (default config/agents.yaml)\n"
          "  --audit-log FILE    append verdicts as JSON lines ('-' for standard error)\n"
@@ -194,6 +198,14 @@ int serve_command(int argc, char** argv) {
         if (fresh.listen.host != started_with.listen.host || fresh.listen.port != started_with.listen.port ||
             upstream_text(fresh.upstream) != upstream_text(started_with.upstream))
           log_event("warn", "restart_needed", {{"why", "listen and upstream changes take effect on restart"}});
+        // The route table and upstream set stay as started (the server's pools follow them), and so
+        // do the named upstreams' keys: a new table is never half applied.
+        if (describe_routing(fresh) != describe_routing(started_with)) {
+          log_event("warn", "restart_needed", {{"why", "upstreams and routes changes take effect on restart"}});
+          auto kept = std::make_shared<TeamState>(*fresh_state);
+          if (auto running_state = gate->state()) kept->upstream_keys = running_state->upstream_keys;
+          fresh_state = std::move(kept);
+        }
         gate->set_state(fresh_state);
         running->swap_judge(fresh_state->base_judge);
       },
@@ -201,12 +213,13 @@ int serve_command(int argc, char** argv) {
   reloader->start();
   Endpoint bound = (*server)->local_endpoint();
   std::cout << "toolwall: listening on http://" << bound.host << ":" << bound.port << " → "
-            << upstream_text(config->upstream) << " (policy " << config->policy_path << ")" << std::endl;
+            << describe_routing(*config) << " (policy " << config->policy_path << ")" << std::endl;
   log_event("info", "started", {{"listen", bound.host + ":" + std::to_string(bound.port)},
-                                 {"upstream", upstream_text(config->upstream)},
+                                 {"upstream", describe_routing(*config)},
                                  {"policy", config->policy_path},
                                  {"clients", (*state)->directory.clients().size()},
-                                 {"upstream_key_held", !(*state)->upstream_key.empty()}});
+                                 {"upstream_key_held", !(*state)->upstream_key.empty()},
+                                 {"upstream_keys_held", (*state)->upstream_keys.size()}});
   (*server)->run();
   reloader->stop();
   std::cout << "toolwall: stopped" << std::endl;

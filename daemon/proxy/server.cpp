@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "proxy/headers.h"
+#include "proxy/routes.h"
 
 namespace toolwall::proxy {
 
@@ -80,6 +81,12 @@ struct Pool {
   }
 };
 
+// The idle connections of one upstream on one thread (only the pool of its scheme is used).
+struct UpstreamPools {
+  Pool<PlainUpstream> plain;
+  Pool<TlsUpstream> tls;
+};
+
 // ---- sessions and workers -------------------------------------------------------------------
 
 struct SessionState {
@@ -91,8 +98,7 @@ struct SessionState {
 struct Worker {
   net::io_context ioc{1};
   net::executor_work_guard<net::io_context::executor_type> guard{ioc.get_executor()};
-  Pool<PlainUpstream> plain_pool;
-  Pool<TlsUpstream> tls_pool;
+  std::vector<UpstreamPools> pools;  // one per route target (Router::targets), same order
   std::list<SessionState*> sessions;
 };
 
@@ -140,6 +146,7 @@ void allow_enough_descriptors(size_t max_connections) {
 
 struct Server::Impl {
   ServerOptions options;
+  std::unique_ptr<Router> router;  // which upstream each request goes to
   net::io_context accept_ioc{1};
   tcp::acceptor acceptor{accept_ioc};
   net::signal_set signals{accept_ioc};
@@ -342,14 +349,21 @@ struct Server::Impl {
   // Answers one request; false when the client connection must close.
   awaitable<bool> handle(Worker& worker, beast::tcp_stream& client, beast::flat_buffer& client_buffer,
                          http::request<http::string_body>& request, const std::string& client_address) {
-    std::string_view path = path_of(request.target());
-    if (request.method() == http::verb::get && path == "/healthz") co_return co_await healthz(client, request);
+    std::string_view client_path = path_of(request.target());
+    if (request.method() == http::verb::get && client_path == "/healthz") co_return co_await healthz(client, request);
+    // The route first: under a path prefix the API is the rest of the path, and that decides the dialect.
+    RouteChoice route = router->choose(client_path, request.body());
+    const RouteTarget& target = router->targets()[route.target];
+    std::string_view path = route.api_path;
 
     wire::ExchangeContext exchange;
     exchange.request_id = request_prefix + std::to_string(++next_request);
     exchange.client_address = client_address;
     if (auto agent = request.find("x-toolwall-agent"); agent != request.end()) exchange.agent = agent->value();
+    if (options.config.routing.configured()) exchange.upstream = target.name;
     const wire::Dialect* dialect = wire::dialect_for(request.method_string(), path);
+    // A prefix kept upstream (strip_prefix: false) may be part of the API path: inspect if either is.
+    if (!dialect && route.by_prefix) dialect = wire::dialect_for(request.method_string(), client_path);
     // The team gate (proxy/gate.h): client token, trusted model, /metrics; told when the exchange ends.
     GateDecision gate_decision;
     struct GateFinish {
@@ -365,7 +379,8 @@ struct Server::Impl {
         if (it == request.end()) return {};
         return std::string_view(it->value().data(), it->value().size());
       };
-      gate_decision = options.gate->admit({exchange.request_id, request.method_string(), path, request.body(), dialect, header});
+      gate_decision = options.gate->admit({exchange.request_id, request.method_string(), path, target.name,
+                                           route.by_prefix, request.body(), dialect, header});
       if (gate_decision.answer)
         co_return co_await send_answer(client, *gate_decision.answer, request.version(), request.keep_alive());
       exchange.client_name = gate_decision.client;
@@ -379,17 +394,20 @@ struct Server::Impl {
                                     "calls they carry); use HTTP",
                                     request.version(), request.keep_alive());
     }
-    if (!dialect && !options.config.pass_uninspected && wire::uninspectable_tool_api(request.method_string(), path)) {
+    if (!dialect && !options.config.pass_uninspected &&
+        (wire::uninspectable_tool_api(request.method_string(), path) ||
+         wire::uninspectable_tool_api(request.method_string(), client_path))) {
       co_return co_await send_error(client, http::status::not_implemented, "dialect_not_inspected",
                                     "toolwall cannot inspect tool calls of " + std::string(path) +
                                         " yet, so it does not forward it (set pass_uninspected: true to allow)",
                                     request.version(), request.keep_alive());
     }
 
-    std::string upstream_head = upstream_head_for(request, dialect != nullptr, gate_decision);
-    if (options.config.upstream.tls)
-      co_return co_await forward(worker, worker.tls_pool, client, request, upstream_head, dialect, exchange);
-    co_return co_await forward(worker, worker.plain_pool, client, request, upstream_head, dialect, exchange);
+    std::string upstream_head = upstream_head_for(request, target.url, route.strip, dialect != nullptr, gate_decision);
+    UpstreamPools& pools = worker.pools[route.target];
+    if (target.url.tls)
+      co_return co_await forward(worker, target.url, pools.tls, client, request, upstream_head, dialect, exchange);
+    co_return co_await forward(worker, target.url, pools.plain, client, request, upstream_head, dialect, exchange);
   }
 
   awaitable<bool> send_answer(beast::tcp_stream& client, GateAnswer answer, unsigned version, bool keep_alive) {
@@ -422,12 +440,13 @@ struct Server::Impl {
   // second field set and Beast's per-field serializer): same method, target (under the base path)
   // and headers, less hop-by-hop ones and those the gate drops or sets; Host names the upstream.
   // The body goes after it unchanged, in the same write.
-  std::string upstream_head_for(const http::request<http::string_body>& request, bool inspected,
-                                const GateDecision& gate) {
-    const auto& upstream = options.config.upstream;
+  std::string upstream_head_for(const http::request<http::string_body>& request, const UpstreamUrl& upstream,
+                                size_t strip, bool inspected, const GateDecision& gate) {
     std::string head;
     head.reserve(512 + request.body().size() / 64);
-    head.append(request.method_string()).append(" ").append(upstream.base_path).append(request.target());
+    head.append(request.method_string()).append(" ").append(upstream.base_path);
+    if (strip) head.append(stripped_target(request.target(), strip));
+    else head.append(request.target());
     head.append(" HTTP/1.1\r\nHost: ").append(upstream.host_header()).append("\r\n");
     auto named = connection_named(request);
     auto replaced_by_gate = [&gate](std::string_view name) {
@@ -462,16 +481,18 @@ struct Server::Impl {
 
   // ---- upstream side ----
 
-  awaitable<Expected<std::unique_ptr<PlainUpstream>, UpstreamError>> connect(Worker& worker, Pool<PlainUpstream>&) {
+  awaitable<Expected<std::unique_ptr<PlainUpstream>, UpstreamError>> connect(Worker& worker, const UpstreamUrl& upstream,
+                                                                               Pool<PlainUpstream>&) {
     auto conn = std::make_unique<PlainUpstream>(worker.ioc.get_executor());
-    if (auto error = co_await connect_tcp(worker, lowest(*conn))) co_return unexpected(std::move(*error));
+    if (auto error = co_await connect_tcp(worker, upstream, lowest(*conn))) co_return unexpected(std::move(*error));
     co_return std::move(conn);
   }
 
-  awaitable<Expected<std::unique_ptr<TlsUpstream>, UpstreamError>> connect(Worker& worker, Pool<TlsUpstream>&) {
+  awaitable<Expected<std::unique_ptr<TlsUpstream>, UpstreamError>> connect(Worker& worker, const UpstreamUrl& upstream,
+                                                                             Pool<TlsUpstream>&) {
     auto conn = std::make_unique<TlsUpstream>(worker.ioc.get_executor(), tls);
-    if (auto error = co_await connect_tcp(worker, lowest(*conn))) co_return unexpected(std::move(*error));
-    const std::string& host = options.config.upstream.host;
+    if (auto error = co_await connect_tcp(worker, upstream, lowest(*conn))) co_return unexpected(std::move(*error));
+    const std::string& host = upstream.host;
     if (!SSL_set_tlsext_host_name(conn->stream.native_handle(), host.c_str()))
       co_return unexpected(UpstreamError{http::status::bad_gateway, "upstream_tls_failed", "cannot set TLS SNI"});
     if (options.config.tls_verify) conn->stream.set_verify_callback(ssl::host_name_verification(host));
@@ -483,9 +504,9 @@ struct Server::Impl {
     co_return std::move(conn);
   }
 
-  awaitable<std::optional<UpstreamError>> connect_tcp(Worker& worker, beast::tcp_stream& stream) {
+  awaitable<std::optional<UpstreamError>> connect_tcp(Worker& worker, const UpstreamUrl& upstream,
+                                                      beast::tcp_stream& stream) {
     tcp::resolver resolver(worker.ioc);
-    const auto& upstream = options.config.upstream;
     stream.expires_after(options.config.timeouts.upstream_connect);
     auto [rec, results] = co_await resolver.async_resolve(upstream.host, std::to_string(upstream.port), nothrow);
     if (rec)
@@ -502,7 +523,7 @@ struct Server::Impl {
   }
 
   template <class Conn>
-  awaitable<bool> forward(Worker& worker, Pool<Conn>& pool, beast::tcp_stream& client,
+  awaitable<bool> forward(Worker& worker, const UpstreamUrl& upstream, Pool<Conn>& pool, beast::tcp_stream& client,
                           const http::request<http::string_body>& request, const std::string& upstream_head,
                           const wire::Dialect* dialect, const wire::ExchangeContext& exchange) {
     unsigned version = request.version();
@@ -517,7 +538,7 @@ struct Server::Impl {
       if (conn) {
         reused = true;
       } else {
-        auto fresh = co_await connect(worker, pool);
+        auto fresh = co_await connect(worker, upstream, pool);
         if (!fresh) {
           co_return co_await send_error(client, fresh.error().status, fresh.error().code, fresh.error().message,
                                         version, keep_alive);
@@ -904,7 +925,10 @@ Expected<std::unique_ptr<Server>, std::string> Server::create(ServerOptions opti
     return unexpected("cannot listen on " + config.listen.host + ":" + std::to_string(config.listen.port) + ": " +
                       ec.message());
 
-  if (config.upstream.tls) {
+  impl->router = std::make_unique<Router>(config);
+  bool any_tls = false;
+  for (const auto& target : impl->router->targets()) any_tls = any_tls || target.url.tls;
+  if (any_tls) {
     impl->tls.set_default_verify_paths(ec);
     if (!config.ca_file.empty()) impl->tls.load_verify_file(config.ca_file, ec);
     if (ec) return unexpected("cannot load CA certificates: " + ec.message());
@@ -915,8 +939,11 @@ Expected<std::unique_ptr<Server>, std::string> Server::create(ServerOptions opti
   unsigned threads = config.threads ? config.threads : std::max(1u, std::thread::hardware_concurrency());
   for (unsigned i = 0; i < threads; ++i) {
     auto worker = std::make_unique<Worker>();
-    worker->plain_pool.max_idle = config.max_idle_upstream;
-    worker->tls_pool.max_idle = config.max_idle_upstream;
+    worker->pools.resize(impl->router->targets().size());
+    for (auto& pools : worker->pools) {
+      pools.plain.max_idle = config.max_idle_upstream;
+      pools.tls.max_idle = config.max_idle_upstream;
+    }
     impl->workers.push_back(std::move(worker));
   }
   std::random_device random;

@@ -37,7 +37,7 @@ GateDecision TeamGate::admit(const GateRequest& request) {
   Pending pending;
   pending.route = route_label(request.path);
   auto state = state_.load();
-  if (request.method == "GET" && (request.path == "/metrics" || request.path == "/readyz" || request.path == "/livez")) {
+  if (request.method == "GET" && !request.prefix_routed && (request.path == "/metrics" || request.path == "/readyz" || request.path == "/livez")) {
     GateDecision decision;
     if (request.path == "/metrics") {
       decision.answer = GateAnswer{200, "text/plain; version=0.0.4; charset=utf-8", metrics_->render(wire_), {}};
@@ -82,12 +82,16 @@ GateDecision TeamGate::admit(const GateRequest& request) {
       return refuse(request, std::move(pending), 403, "model_not_allowed", *why);
   }
 
-  if (!state->upstream_key.empty()) {
+  // A named upstream's own key wins over the global one; either way the client's credentials stay here.
+  const std::string* key = &state->upstream_key;
+  if (auto own = state->upstream_keys.find(request.upstream); own != state->upstream_keys.end()) key = &own->second;
+  if (!key->empty()) {
     decision.drop_headers.push_back("authorization");
     decision.drop_headers.push_back("x-api-key");
-    if (anthropic_route(request.path)) decision.set_headers.push_back({"x-api-key", state->upstream_key});
-    else decision.set_headers.push_back({"Authorization", "Bearer " + state->upstream_key});
+    if (anthropic_route(request.path)) decision.set_headers.push_back({"x-api-key", *key});
+    else decision.set_headers.push_back({"Authorization", "Bearer " + *key});
   }
+  if (!request.upstream.empty()) metrics_->upstream_request(request.upstream);
   pending.judge = decision.judge;
   std::lock_guard lock(mutex_);
   pending_[std::string(request.request_id)] = std::move(pending);

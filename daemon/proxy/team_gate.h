@@ -21,6 +21,7 @@ struct TeamState {
   std::shared_ptr<const Judge> base_judge;                           // the base policy alone
   std::map<std::string, std::shared_ptr<const Judge>> client_judges; // by client name
   std::string upstream_key;                                          // "" = the client's own headers go on
+  std::map<std::string, std::string, std::less<>> upstream_keys;  // by named upstream (api_key_*): wins over upstream_key
 };
 
 class TeamGate final : public RequestGate {

@@ -31,6 +31,7 @@ struct ExchangeContext {
   std::string request_id;
   std::string client_address;
   std::string client_name;  // the authenticated team client, empty when clients are not configured
+  std::string upstream;     // the named upstream it was routed to, empty when `upstreams:` is not configured
   std::string agent;  // X-Toolwall-Agent, empty = the engine detects the profile
   std::string model;  // filled from the response when the request did not say
 };

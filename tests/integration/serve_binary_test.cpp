@@ -145,3 +145,47 @@ TEST_CASE("toolwall serve refuses a policy that does not load") {
   std::string output = serve.read_until(std::regex("nonexistent/policy\\.yaml"), 2000);
   CHECK(output.find("/nonexistent/policy.yaml") != std::string::npos);
 }
+
+TEST_CASE("toolwall serve routes by model to named upstreams, and a changed route table waits for a restart whole") {
+  ScriptedUpstream first([](const RecordedRequest&) { return json_response(200, completion_body("first", {})); });
+  ScriptedUpstream second([](const RecordedRequest&) { return json_response(200, completion_body("second", {})); });
+  auto dir = std::filesystem::temp_directory_path() / ("toolwall-routes-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  auto config_path = (dir / "toolwall.yaml").string();
+  auto key_path = (dir / "first.key").string();
+  auto config = [&](const std::string& first_model) {
+    return "listen: 127.0.0.1:0\npolicy: rules/default.yaml\nprofiles: config/agents.yaml\n"
+           "reload: { interval: 100ms }\n"
+           "upstreams:\n  first: { url: \"http://127.0.0.1:" + std::to_string(first.port()) +
+           "\", api_key_file: \"" + key_path + "\" }\n  second: \"http://127.0.0.1:" + std::to_string(second.port()) +
+           "\"\nroutes:\n  - { model: \"" + first_model + "\", upstream: first }\ndefault_upstream: second\n";
+  };
+  std::ofstream(key_path) << "sk-first-1\n";
+  std::ofstream(config_path) << config("a-*");
+  ServeProcess serve({"--config", config_path});
+  uint16_t port = serve.port();
+  auto ask = [&](const std::string& model) {
+    return http_request(port, "POST", "/v1/chat/completions", "{\"model\":\"" + model + "\",\"messages\":[]}").body;
+  };
+  CHECK(ask("a-1").find("first") != std::string::npos);
+  CHECK(ask("b-1").find("second") != std::string::npos);
+  REQUIRE(first.requests().size() == 1);
+  CHECK(first.requests()[0].headers["authorization"] == "Bearer sk-first-1");
+  std::string metrics = http_request(port, "GET", "/metrics").body;
+  CHECK(metrics.find("toolwall_upstream_requests_total{upstream=\"first\"} 1\n") != std::string::npos);
+  CHECK(metrics.find("toolwall_upstream_requests_total{upstream=\"second\"} 1\n") != std::string::npos);
+
+  // A new route table and a new key at once: the log says a restart is needed, and the running
+  // table keeps its routes and its keys together.
+  std::ofstream(key_path, std::ios::trunc) << "sk-first-2\n";
+  std::ofstream(config_path, std::ios::trunc) << config("b-*");
+  std::string output = serve.read_until(std::regex("upstreams and routes changes take effect on restart"), 10000);
+  CHECK(output.find("\"restart_needed\"") != std::string::npos);
+  CHECK(ask("a-1").find("first") != std::string::npos);
+  CHECK(ask("b-1").find("second") != std::string::npos);
+  REQUIRE(first.requests().size() == 2);
+  CHECK(first.requests()[1].headers["authorization"] == "Bearer sk-first-1");
+  serve.signal(SIGTERM);
+  CHECK(serve.wait_exit(30000) == 0);
+  std::filesystem::remove_all(dir);
+}
