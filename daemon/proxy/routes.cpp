@@ -69,6 +69,33 @@ std::string stripped_target(std::string_view target, size_t strip) {
   return std::string(rest);
 }
 
+bool has_dot_segment(std::string_view path) {
+  size_t at = 0;
+  while (at <= path.size()) {
+    size_t end = path.find('/', at);
+    if (end == std::string_view::npos) end = path.size();
+    std::string_view segment = path.substr(at, end - at);
+    // Decode only what spells a dot: ".", "%2e" and "%2E".
+    std::string dots;
+    for (size_t i = 0; i < segment.size() && dots.size() < 3;) {
+      if (segment[i] == '.') {
+        dots += '.';
+        ++i;
+      } else if (segment.size() - i >= 3 && segment[i] == '%' && segment[i + 1] == '2' &&
+                 (segment[i + 2] == 'e' || segment[i + 2] == 'E')) {
+        dots += '.';
+        i += 3;
+      } else {
+        dots = "x";
+        break;
+      }
+    }
+    if (!segment.empty() && (dots == "." || dots == "..")) return true;
+    at = end + 1;
+  }
+  return false;
+}
+
 std::string describe_routing(const ProxyConfig& config) {
   const RoutingConfig& routing = config.routing;
   if (!routing.configured()) return url_text(config.upstream);

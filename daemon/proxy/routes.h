@@ -46,6 +46,9 @@ class Router {
 bool under_prefix(std::string_view path, std::string_view prefix);
 // The target forwarded upstream after cutting `strip` bytes: never empty, always starting with '/'.
 std::string stripped_target(std::string_view target, size_t strip);
+// Whether a path holds a "." or ".." segment, plain or percent-encoded: under a route prefix such a
+// path could name a different API upstream than the one toolwall inspects, so it is refused.
+bool has_dot_segment(std::string_view path);
 // A one-line description of where requests go, to log at start and to compare on reload.
 std::string describe_routing(const ProxyConfig& config);
 

@@ -166,6 +166,18 @@ TEST_CASE("an API this build cannot inspect is refused under a route prefix too"
   CHECK(routed.keep.requests().empty());
 }
 
+TEST_CASE("a path under a route prefix with dot segments is refused, not forwarded uninspected") {
+  RoutedProxy routed(answer_with("{}"), answer_with("{}"), answer_with("{}"), answer_with("{}"), answer_with("{}"));
+  for (const char* path : {"/openrouter/x/../v1/chat/completions", "/openrouter/%2e%2e/v1/chat/completions",
+                           "/keep/./v1/chat/completions"}) {
+    auto res = raw_exchange(routed.proxy.port(), std::string("POST ") + path +
+                                                     " HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}");
+    CHECK(res.rfind("HTTP/1.1 400", 0) == 0);
+  }
+  CHECK(routed.router.requests().empty());
+  CHECK(routed.keep.requests().empty());
+}
+
 TEST_CASE("an unreachable routed upstream fails alone; the others keep serving") {
   std::string plain = completion_body("hello", {});
   ScriptedUpstream live(answer_with(plain));

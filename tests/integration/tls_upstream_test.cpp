@@ -143,3 +143,29 @@ TEST_CASE("an https upstream with verification off is refused unless the config 
   REQUIRE_FALSE(server.has_value());
   CHECK(server.error().find("tls_verify: false") != std::string::npos);
 }
+
+TEST_CASE("named https upstreams are each verified against their own host name, beside a plain http default") {
+  Certificate certificate;
+  TlsUpstream upstream(certificate);
+  ProxyFixture proxy(
+      [](const RecordedRequest&) { return json_response(200, completion_body("over plain http", {})); },
+      [&](proxy::ProxyConfig& c) {
+        c.ca_file = certificate.cert.string();
+        proxy::NamedUpstream by_name{"by-name", {true, "localhost", upstream.port(), ""}, "", ""};
+        proxy::NamedUpstream by_address{"by-address", {true, "127.0.0.1", upstream.port(), ""}, "", ""};
+        c.routing.upstreams = {by_name, by_address};
+        c.routing.routes = {{"", "named-*", "by-name", false}, {"/by-address", "", "by-address", true}};
+        // No default_upstream: the top-level plain http upstream takes the rest.
+      });
+  auto named = http_request(proxy.port(), "POST", "/v1/chat/completions", R"({"model":"named-1","messages":[]})");
+  CHECK(named.status == 200);
+  CHECK(named.body.find("over TLS") != std::string::npos);
+  // The certificate names localhost, not 127.0.0.1: that upstream fails verification on its own.
+  auto mismatch = http_request(proxy.port(), "POST", "/by-address/v1/chat/completions", R"({"model":"other"})");
+  CHECK(mismatch.status == 502);
+  CHECK(nlohmann::json::parse(mismatch.body)["error"]["code"] == "upstream_tls_failed");
+  auto plain = http_request(proxy.port(), "POST", "/v1/chat/completions", R"({"model":"other","messages":[]})");
+  CHECK(plain.status == 200);
+  CHECK(plain.body.find("over plain http") != std::string::npos);
+  CHECK(upstream.served() == 1);
+}

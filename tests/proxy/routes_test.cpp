@@ -117,6 +117,19 @@ TEST_CASE("a stripped target keeps its query and never loses its leading slash")
   CHECK_FALSE(under_prefix("/open", "/openrouter"));
 }
 
+TEST_CASE("dot segments are found plain and percent-encoded, and only whole segments count") {
+  CHECK(has_dot_segment("/openrouter/../v1/chat/completions"));
+  CHECK(has_dot_segment("/openrouter/./v1"));
+  CHECK(has_dot_segment("/openrouter/%2e%2E/v1"));
+  CHECK(has_dot_segment("/openrouter/.%2e"));
+  CHECK(has_dot_segment("/openrouter/v1/.."));
+  CHECK_FALSE(has_dot_segment("/openrouter/v1/chat/completions"));
+  CHECK_FALSE(has_dot_segment("/openrouter/v1/models/qwen2.5"));
+  CHECK_FALSE(has_dot_segment("/openrouter/.well-known/x"));
+  CHECK_FALSE(has_dot_segment("/openrouter/.../x"));
+  CHECK_FALSE(has_dot_segment("/openrouter/%2ex/x"));
+}
+
 TEST_CASE("without a named default, unmatched requests go to the top-level upstream") {
   auto config = parse_config("upstream: http://127.0.0.1:7000\nupstreams:\n  a: http://127.0.0.1:7001\n", "t.yaml");
   REQUIRE(config.has_value());
