@@ -164,6 +164,48 @@ TEST_CASE("a body nested deeper than the cap is refused before parsing") {
   REQUIRE_FALSE(result.has_value());
 }
 
+TEST_CASE("the nesting cap holds on both fast paths: at the cap a body passes, one level deeper it is refused") {
+  // the content nests arrays beside the message: root, choices, choice, message + n arrays
+  auto text_body = [](int arrays) {
+    return R"({"choices":[{"index":0,"message":{"role":"assistant","content":)" + std::string(arrays, '[') +
+           std::string(arrays, ']') + R"(},"finish_reason":"stop"}]})";
+  };
+  auto call_body = [](int arrays) {
+    return R"({"choices":[{"index":0,"message":{"content":)" + std::string(arrays, '[') + std::string(arrays, ']') +
+           R"(,"tool_calls":[{"id":"c","type":"function","function":{"name":"Bash","arguments":"{\"command\":\"ls\"}"}}]}}]})";
+  };
+  for (bool with_call : {false, true}) {
+    auto body = [&](int arrays) { return with_call ? call_body(arrays) : text_body(arrays); };
+    Harness at_cap;
+    at_cap.limits.max_json_depth = 10;
+    auto passed = at_cap.run(body(6));
+    REQUIRE(passed.has_value());
+    CHECK_FALSE(passed->has_value());
+    Harness past_cap;
+    past_cap.limits.max_json_depth = 10;
+    auto refused = past_cap.run(body(7));
+    REQUIRE_FALSE(refused.has_value());
+    CHECK(refused.error().http_status == 502);
+    CHECK(past_cap.judged.empty());
+  }
+}
+
+TEST_CASE("bodies the fast paths leave to the full reading still pass untouched when they are JSON") {
+  // a byte order mark (nlohmann skips it), a NUL after the body (nlohmann stops there), a key
+  // repeated where it carries no call
+  const std::string calls =
+      R"({"id":"a","id":"b","choices":[{"message":{"tool_calls":[{"id":"c","function":{"name":"Bash","arguments":"{\"command\":\"ls\"}"}}]}}]})";
+  for (const std::string& body : std::vector<std::string>{"\xEF\xBB\xBF" + calls, calls + std::string(1, '\0'), std::string(R"({"choices":[]})") + '\0',
+                                  "\xEF\xBB\xBF{\"choices\":[]}", calls}) {
+    Harness h;
+    auto result = h.run(body);
+    INFO(body);
+    REQUIRE(result.has_value());
+    CHECK_FALSE(result->has_value());
+    CHECK(h.judged.size() == (body.find("tool_calls") != std::string::npos ? 1u : 0u));
+  }
+}
+
 TEST_CASE("a body without tool calls passes untouched and asks nothing") {
   Harness h;
   auto result = h.run(R"({"choices":[{"index":0,"message":{"role":"assistant","content":"hi"},"finish_reason":"stop"}]})");
