@@ -105,7 +105,8 @@ std::string describe_routing(const ProxyConfig& config) {
     if (route.strip_prefix) text += " (stripped)";
     text += " -> " + route.upstream + "; ";
   }
-  text += "default -> " + (routing.default_upstream.empty() ? url_text(config.upstream) : routing.default_upstream);
+  text += "default -> " +
+          (routing.default_upstream.empty() ? url_text(config.upstream) : routing.default_upstream);
   text += " | upstreams:";
   for (const auto& named : routing.upstreams) {
     text += " " + named.name + "=" + url_text(named.url);

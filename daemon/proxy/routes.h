@@ -16,10 +16,10 @@ struct RouteTarget {
 };
 
 struct RouteChoice {
-  size_t target = 0;           // index into Router::targets()
-  std::string_view api_path;   // the path with a matched route's prefix removed (what the API is)
-  size_t strip = 0;            // bytes to cut from the front of the request target before forwarding
-  bool by_prefix = false;      // a path_prefix route matched
+  size_t target = 0;          // index into Router::targets()
+  std::string_view api_path;  // the path with a matched route's prefix removed (what the API is)
+  size_t strip = 0;           // bytes to cut from the front of the request target before forwarding
+  bool by_prefix = false;     // a path_prefix route matched
 };
 
 class Router {

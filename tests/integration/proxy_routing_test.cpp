@@ -75,9 +75,11 @@ bool blocked(const HttpResponse& res) {
 
 TEST_CASE("requests reach the upstream their model or path route names, bodies byte for byte") {
   std::string plain = completion_body("hello", {});
-  RoutedProxy routed(answer_with(plain), answer_with(plain), answer_with(plain), answer_with(plain), answer_with(plain));
+  RoutedProxy routed(answer_with(plain), answer_with(plain), answer_with(plain), answer_with(plain),
+                     answer_with(plain));
   uint16_t port = routed.proxy.port();
-  std::string gpt = with_model("gpt-4o"), qwen = with_model("qwen2.5-coder:7b"), other = with_model("claude-3-haiku");
+  std::string gpt = with_model("gpt-4o"), qwen = with_model("qwen2.5-coder:7b"),
+              other = with_model("claude-3-haiku");
   HttpConnection connection(port);  // one client connection, requests to several upstreams
   CHECK(connection.request("POST", "/v1/chat/completions", gpt).status == 200);
   CHECK(connection.request("POST", "/v1/chat/completions", qwen).status == 200);
@@ -121,8 +123,9 @@ TEST_CASE("a dangerous tool call from any routed upstream is still judged and ke
   std::string streamed = sse_role() + sse_call(0, "call_s", "Bash", bash_arguments(kBlockCommand)) +
                          sse_finish("tool_calls") + sse_done();
   auto stream_answer = [streamed](const RecordedRequest&) { return sse_response(streamed, 7); };
-  RoutedProxy routed(answer_with(dangerous), stream_answer, answer_with(dangerous), answer_with(dangerous),
-                     answer_with(completion_body("fine", {{"call_ok", "Bash", bash_arguments(kAllowCommand)}})));
+  RoutedProxy routed(
+      answer_with(dangerous), stream_answer, answer_with(dangerous), answer_with(dangerous),
+      answer_with(completion_body("fine", {{"call_ok", "Bash", bash_arguments(kAllowCommand)}})));
   uint16_t port = routed.proxy.port();
   std::vector<Header> agent{{"X-Toolwall-Agent", "claude-code"}};
 
@@ -133,10 +136,12 @@ TEST_CASE("a dangerous tool call from any routed upstream is still judged and ke
   auto by_stream = http_request(port, "POST", "/v1/chat/completions", body.dump(), agent);
   CHECK(blocked(by_stream));
   // Under a stripped prefix the API is the rest of the path: still a chat completion, still judged.
-  auto by_prefix = http_request(port, "POST", "/openrouter/v1/chat/completions", with_model("anything"), agent);
+  auto by_prefix =
+      http_request(port, "POST", "/openrouter/v1/chat/completions", with_model("anything"), agent);
   CHECK(blocked(by_prefix));
   // A prefix kept upstream hides nothing either.
-  auto by_kept_prefix = http_request(port, "POST", "/keep/v1/chat/completions", with_model("anything"), agent);
+  auto by_kept_prefix =
+      http_request(port, "POST", "/keep/v1/chat/completions", with_model("anything"), agent);
   CHECK(blocked(by_kept_prefix));
   // The default upstream's harmless call passes.
   auto harmless = http_request(port, "POST", "/v1/chat/completions", with_model("mistral"), agent);
@@ -154,24 +159,29 @@ TEST_CASE("a dangerous tool call from any routed upstream is still judged and ke
 }
 
 TEST_CASE("an API this build cannot inspect is refused under a route prefix too") {
-  RoutedProxy routed(answer_with("{}"), answer_with("{}"), answer_with("{}"), answer_with("{}"), answer_with("{}"));
+  RoutedProxy routed(answer_with("{}"), answer_with("{}"), answer_with("{}"), answer_with("{}"),
+                     answer_with("{}"));
   for (const char* path : {"/api/chat", "/v1/messages"}) {
     if (wire::dialect_for("POST", path) != nullptr) continue;  // inspected by now
-    auto res = http_request(routed.proxy.port(), "POST", std::string("/openrouter") + path, R"({"model":"gpt-4o"})");
+    auto res =
+        http_request(routed.proxy.port(), "POST", std::string("/openrouter") + path, R"({"model":"gpt-4o"})");
     CHECK(res.status == 501);
     // A kept prefix: neither the full path nor the rest may pass uninspected.
-    CHECK(http_request(routed.proxy.port(), "POST", std::string("/keep") + path, R"({"model":"m"})").status == 501);
+    CHECK(http_request(routed.proxy.port(), "POST", std::string("/keep") + path, R"({"model":"m"})").status ==
+          501);
   }
   CHECK(routed.router.requests().empty());
   CHECK(routed.keep.requests().empty());
 }
 
 TEST_CASE("a path under a route prefix with dot segments is refused, not forwarded uninspected") {
-  RoutedProxy routed(answer_with("{}"), answer_with("{}"), answer_with("{}"), answer_with("{}"), answer_with("{}"));
+  RoutedProxy routed(answer_with("{}"), answer_with("{}"), answer_with("{}"), answer_with("{}"),
+                     answer_with("{}"));
   for (const char* path : {"/openrouter/x/../v1/chat/completions", "/openrouter/%2e%2e/v1/chat/completions",
                            "/keep/./v1/chat/completions"}) {
-    auto res = raw_exchange(routed.proxy.port(), std::string("POST ") + path +
-                                                     " HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}");
+    auto res = raw_exchange(routed.proxy.port(),
+                            std::string("POST ") + path +
+                                " HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}");
     CHECK(res.rfind("HTTP/1.1 400", 0) == 0);
   }
   CHECK(routed.router.requests().empty());

@@ -1,7 +1,8 @@
+#include "proxy/routes.h"
+
 #include <catch2/catch.hpp>
 
 #include "proxy/config.h"
-#include "proxy/routes.h"
 
 using namespace toolwall::proxy;
 
@@ -83,11 +84,15 @@ TEST_CASE("without upstreams the single upstream setting works as before") {
 
 TEST_CASE("the router picks the first matching route by path prefix or model glob, else the default") {
   Router router(routed());
-  auto name = [&](std::string_view path, std::string_view body) { return router.targets()[router.choose(path, body).target].name; };
+  auto name = [&](std::string_view path, std::string_view body) {
+    return router.targets()[router.choose(path, body).target].name;
+  };
   CHECK(name("/v1/chat/completions", R"({"model":"gpt-4o","messages":[]})") == "openai");
-  CHECK(name("/v1/chat/completions", R"({"messages":[{"model":"gpt-4o"}],"model":"qwen2.5-coder"})") == "local");
-  CHECK(name("/v1/chat/completions", R"({"model":"claude-sonnet"})") == "local");   // no route: the default
-  CHECK(name("/v1/chat/completions", R"({"messages":[{"model":"gpt-4o"}]})") == "local");  // only the top level counts
+  CHECK(name("/v1/chat/completions", R"({"messages":[{"model":"gpt-4o"}],"model":"qwen2.5-coder"})") ==
+        "local");
+  CHECK(name("/v1/chat/completions", R"({"model":"claude-sonnet"})") == "local");  // no route: the default
+  CHECK(name("/v1/chat/completions", R"({"messages":[{"model":"gpt-4o"}]})") ==
+        "local");  // only the top level counts
   CHECK(name("/v1/chat/completions", "not json {\"model\":\"gpt-4o\"}") == "local");
   CHECK(name("/v1/chat/completions", "") == "local");
   CHECK(name("/v1/chat/completions", R"({"model":7})") == "local");
@@ -131,7 +136,8 @@ TEST_CASE("dot segments are found plain and percent-encoded, and only whole segm
 }
 
 TEST_CASE("without a named default, unmatched requests go to the top-level upstream") {
-  auto config = parse_config("upstream: http://127.0.0.1:7000\nupstreams:\n  a: http://127.0.0.1:7001\n", "t.yaml");
+  auto config =
+      parse_config("upstream: http://127.0.0.1:7000\nupstreams:\n  a: http://127.0.0.1:7001\n", "t.yaml");
   REQUIRE(config.has_value());
   Router router(*config);
   REQUIRE(router.targets().size() == 2);
@@ -142,19 +148,23 @@ TEST_CASE("without a named default, unmatched requests go to the top-level upstr
 
 TEST_CASE("routing errors name the file, line and column") {
   SECTION("a route naming an unknown upstream") {
-    auto errors = errors_of("upstreams:\n  a: http://x\nroutes:\n  - { model: m, upstream: b }\ndefault_upstream: a\n");
-    CHECK(says(errors, "routes.yaml:4:27: the route names the upstream 'b', which 'upstreams' does not define"));
+    auto errors =
+        errors_of("upstreams:\n  a: http://x\nroutes:\n  - { model: m, upstream: b }\ndefault_upstream: a\n");
+    CHECK(says(errors,
+               "routes.yaml:4:27: the route names the upstream 'b', which 'upstreams' does not define"));
   }
   SECTION("a route with both path_prefix and model, and one with neither") {
     auto errors = errors_of(
-        "upstreams:\n  a: http://x\nroutes:\n  - { model: m, path_prefix: /p, upstream: a }\n  - { upstream: a }\n"
+        "upstreams:\n  a: http://x\nroutes:\n  - { model: m, path_prefix: /p, upstream: a }\n  - { upstream: "
+        "a }\n"
         "default_upstream: a\n");
     CHECK(says(errors, "routes.yaml:4:5: a route needs exactly one of path_prefix and model"));
     CHECK(says(errors, "routes.yaml:5:5: a route needs exactly one of path_prefix and model"));
   }
   SECTION("a route without an upstream, strip_prefix on a model route, a bad prefix") {
     auto errors = errors_of(
-        "upstreams:\n  a: http://x\nroutes:\n  - { model: m }\n  - { model: m, upstream: a, strip_prefix: true }\n"
+        "upstreams:\n  a: http://x\nroutes:\n  - { model: m }\n  - { model: m, upstream: a, strip_prefix: "
+        "true }\n"
         "  - { path_prefix: v1, upstream: a }\n  - { path_prefix: /, upstream: a }\ndefault_upstream: a\n");
     CHECK(says(errors, "routes.yaml:4:5: a route needs an upstream"));
     CHECK(says(errors, "routes.yaml:5:30: 'strip_prefix' belongs to path_prefix routes"));
@@ -167,7 +177,8 @@ TEST_CASE("routing errors name the file, line and column") {
   }
   SECTION("a bad URL, a missing url, both key sources, an unknown setting, a bad name") {
     auto errors = errors_of(
-        "upstreams:\n  a: ftp://x\n  b: { api_key_env: K }\n  c: { url: http://c, api_key_env: K, api_key_file: f }\n"
+        "upstreams:\n  a: ftp://x\n  b: { api_key_env: K }\n  c: { url: http://c, api_key_env: K, "
+        "api_key_file: f }\n"
         "  d: { url: http://d, key: k }\n  \"e f\": http://e\n");
     CHECK(says(errors, "routes.yaml:2:6: upstream 'ftp://x' must start with http:// or https://"));
     CHECK(says(errors, "routes.yaml:3:6: upstream 'b' needs a url"));
@@ -179,7 +190,8 @@ TEST_CASE("routing errors name the file, line and column") {
     auto errors = errors_of("upstreams:\n  a: http://x\nroutes:\n  - { model: m, upstream: a }\n");
     CHECK(says(errors, "routes.yaml:4:3: routes need a 'default_upstream'"));
     errors = errors_of("upstreams:\n  a: http://x\ndefault_upstream: nowhere\n");
-    CHECK(says(errors, "routes.yaml:3:19: 'default_upstream' names 'nowhere', which 'upstreams' does not define"));
+    CHECK(says(errors,
+               "routes.yaml:3:19: 'default_upstream' names 'nowhere', which 'upstreams' does not define"));
   }
   SECTION("routes or a default without upstreams") {
     auto errors = errors_of("routes:\n  - { model: m, upstream: a }\ndefault_upstream: a\n");

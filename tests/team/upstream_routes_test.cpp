@@ -38,13 +38,20 @@ struct KeyedUpstreams {
   std::string config(const std::string& extra = "") const {
     return "policy: @DIR@/policy.yaml\nprofiles: @SRC@/config/agents.yaml\n"
            "upstreams:\n"
-           "  openai: { url: \"" + url(openai) + "\", api_key_file: \"@DIR@/openai.key\" }\n"
-           "  router: { url: \"" + url(router, "/api") + "\", api_key_env: TOOLWALL_TEST_ROUTER_KEY }\n"
-           "  local: \"" + url(local) + "\"\n"
+           "  openai: { url: \"" +
+           url(openai) +
+           "\", api_key_file: \"@DIR@/openai.key\" }\n"
+           "  router: { url: \"" +
+           url(router, "/api") +
+           "\", api_key_env: TOOLWALL_TEST_ROUTER_KEY }\n"
+           "  local: \"" +
+           url(local) +
+           "\"\n"
            "routes:\n"
            "  - { path_prefix: /openrouter, upstream: router, strip_prefix: true }\n"
            "  - { model: \"gpt-*\", upstream: openai }\n"
-           "default_upstream: local\n" + extra;
+           "default_upstream: local\n" +
+           extra;
   }
 };
 
@@ -52,7 +59,9 @@ const std::string kClientKey = "sk-client-own-key-0000";
 
 HttpResponse chat(uint16_t port, const std::string& target, const std::string& body) {
   return http_request(port, "POST", target, body,
-                      {{"Authorization", "Bearer " + kClientKey}, {"x-api-key", kClientKey}, {"X-Toolwall-Agent", "claude-code"}});
+                      {{"Authorization", "Bearer " + kClientKey},
+                       {"x-api-key", kClientKey},
+                       {"X-Toolwall-Agent", "claude-code"}});
 }
 
 }  // namespace
@@ -75,7 +84,8 @@ TEST_CASE("each upstream gets its own key, and never the client's token, where t
   REQUIRE(router.size() == 1);
   CHECK(router[0].target == "/api/v1/chat/completions");
   CHECK(router[0].headers["authorization"] == "Bearer sk-router-from-env-7");
-  for (const auto& request : {openai[0], router[0]}) CHECK(request.head.find(kClientKey) == std::string::npos);
+  for (const auto& request : {openai[0], router[0]})
+    CHECK(request.head.find(kClientKey) == std::string::npos);
   // No key held for local (and no global key): the client's own credentials go on, as without routes.
   auto local = upstreams.local.requests();
   REQUIRE(local.size() == 1);
@@ -83,7 +93,8 @@ TEST_CASE("each upstream gets its own key, and never the client's token, where t
   CHECK(proxy.upstream.requests().empty());
 
   // Tool calls of every upstream are judged by the policy.
-  CHECK(proxy.metrics->render(nullptr).find("toolwall_verdicts_total{action=\"block\"} 3\n") != std::string::npos);
+  CHECK(proxy.metrics->render(nullptr).find("toolwall_verdicts_total{action=\"block\"} 3\n") !=
+        std::string::npos);
   auto scrape = http_request(proxy.port, "GET", "/metrics").body;
   CHECK(scrape.find("toolwall_upstream_requests_total{upstream=\"openai\"} 1\n") != std::string::npos);
   CHECK(scrape.find("toolwall_upstream_requests_total{upstream=\"router\"} 1\n") != std::string::npos);
@@ -97,10 +108,11 @@ TEST_CASE("each upstream gets its own key, and never the client's token, where t
 TEST_CASE("a global upstream key covers named upstreams without their own; their own key wins") {
   ::setenv("TOOLWALL_TEST_ROUTER_KEY", "sk-router-from-env-7", 1);
   KeyedUpstreams upstreams;
-  TeamFixture proxy(npm_call(), {{"policy.yaml", kPolicy},
-                                 {"openai.key", "sk-openai-from-file-9\n"},
-                                 {"global.key", "sk-global-3\n"},
-                                 {"toolwall.yaml", upstreams.config("upstream_api_key_file: @DIR@/global.key\n")}});
+  TeamFixture proxy(npm_call(),
+                    {{"policy.yaml", kPolicy},
+                     {"openai.key", "sk-openai-from-file-9\n"},
+                     {"global.key", "sk-global-3\n"},
+                     {"toolwall.yaml", upstreams.config("upstream_api_key_file: @DIR@/global.key\n")}});
   CHECK(chat(proxy.port, "/v1/chat/completions", with_model("llama3")).status == 200);
   CHECK(chat(proxy.port, "/v1/chat/completions", with_model("gpt-4.1")).status == 200);
   auto local = upstreams.local.requests();
@@ -116,7 +128,8 @@ TEST_CASE("a named upstream key that cannot be loaded stops the state from build
   ::unsetenv("TOOLWALL_TEST_ROUTER_KEY");
   KeyedUpstreams upstreams;
   std::string text = upstreams.config();
-  for (auto [from, to] : {std::pair<std::string, std::string>{"@DIR@", "/nonexistent-toolwall-dir"}, {"@SRC@", TOOLWALL_SOURCE_DIR}})
+  for (auto [from, to] : {std::pair<std::string, std::string>{"@DIR@", "/nonexistent-toolwall-dir"},
+                          {"@SRC@", TOOLWALL_SOURCE_DIR}})
     for (size_t at; (at = text.find(from)) != std::string::npos;) text.replace(at, from.size(), to);
   auto config = proxy::parse_config(text, "t.yaml");
   if (!config) FAIL(to_string(config.error()));
