@@ -96,6 +96,24 @@ bool has_dot_segment(std::string_view path) {
   return false;
 }
 
+bool ambiguous_path(std::string_view path) {
+  if (has_dot_segment(path) || path.find("//") != std::string_view::npos) return true;
+  auto hex = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  for (size_t i = 0; i + 2 < path.size(); ++i) {
+    if (path[i] != '%' || hex(path[i + 1]) < 0 || hex(path[i + 2]) < 0) continue;
+    char c = static_cast<char>(hex(path[i + 1]) * 16 + hex(path[i + 2]));
+    bool unreserved = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+                      c == '.' || c == '_' || c == '~';
+    if (unreserved || c == '/' || c == '\\') return true;
+  }
+  return false;
+}
+
 std::string describe_routing(const ProxyConfig& config) {
   const RoutingConfig& routing = config.routing;
   if (!routing.configured()) return url_text(config.upstream);

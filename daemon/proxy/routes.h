@@ -49,6 +49,11 @@ std::string stripped_target(std::string_view target, size_t strip);
 // Whether a path holds a "." or ".." segment, plain or percent-encoded: under a route prefix such a
 // path could name a different API upstream than the one toolwall inspects, so it is refused.
 bool has_dot_segment(std::string_view path);
+// Whether a path could name another resource once an upstream normalises it: "." / ".." segments,
+// empty segments ("//"), or percent-encoded unreserved characters and slashes ("/v1/chat/%63ompletions"
+// is /v1/chat/completions to most servers). toolwall picks what it inspects by the path as sent, so
+// such a path is refused rather than forwarded uninspected.
+bool ambiguous_path(std::string_view path);
 // A one-line description of where requests go, to log at start and to compare on reload.
 std::string describe_routing(const ProxyConfig& config);
 

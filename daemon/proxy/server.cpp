@@ -355,9 +355,11 @@ struct Server::Impl {
     RouteChoice route = router->choose(client_path, request.body());
     const RouteTarget& target = router->targets()[route.target];
     std::string_view path = route.api_path;
-    if (route.by_prefix && has_dot_segment(client_path)) {
+    if (ambiguous_path(client_path)) {
       co_return co_await send_error(client, http::status::bad_request, "bad_request",
-                                    "a path under a route prefix may not hold '.' or '..' segments",
+                                    "the path holds '.', '..' or empty segments or percent-encoded letters, digits or "
+                                    "slashes: the upstream could read it as another API than the one toolwall "
+                                    "inspects; send it in plain form",
                                     request.version(), request.keep_alive());
     }
 

@@ -180,3 +180,19 @@ TEST_CASE("a WebSocket handshake is refused with 426 rather than forwarded witho
   CHECK(plain.status == 200);
   REQUIRE(proxy.upstream.requests().size() == 1);
 }
+
+TEST_CASE("a path an upstream could normalise into an inspected API is refused, not forwarded uninspected") {
+  ProxyFixture proxy([](const RecordedRequest&) { return json_response(200, "{}"); });
+  for (const char* path : {"/v1/./chat/completions", "/v1/x/../chat/completions", "/v1//chat/completions",
+                           "/v1/chat/%63ompletions", "/v1%2Fchat/completions", "/v1/chat/completions/%2e"}) {
+    INFO(path);
+    auto res = http_request(proxy.port(), "POST", path, R"({"model":"m"})");
+    CHECK(res.status == 400);
+    CHECK(res.body.find("plain form") != std::string::npos);
+  }
+  CHECK(proxy.upstream.requests().empty());
+  // Encoded characters that are not letters, digits or slashes (a space in a file name) still pass.
+  CHECK(http_request(proxy.port(), "GET", "/v1/files/a%20b").status == 200);
+  CHECK(http_request(proxy.port(), "GET", "/v1/models/qwen2.5").status == 200);
+  CHECK(proxy.upstream.requests().size() == 2);
+}

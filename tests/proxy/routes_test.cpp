@@ -224,3 +224,17 @@ TEST_CASE("the routing description changes with any upstream or route, for the r
   CHECK(describe_routing(changed) != before);
   CHECK(describe_routing(config) == before);
 }
+
+TEST_CASE("ambiguous paths are dot or empty segments and percent-encoded letters, digits and slashes") {
+  CHECK(ambiguous_path("/v1/./chat/completions"));
+  CHECK(ambiguous_path("/v1//chat/completions"));
+  CHECK(ambiguous_path("/v1/chat/%63ompletions"));
+  CHECK(ambiguous_path("/v1/chat/completion%73"));
+  CHECK(ambiguous_path("/v1%2fchat/completions"));
+  CHECK(ambiguous_path("/v1%5Cchat/completions"));
+  CHECK_FALSE(ambiguous_path("/v1/chat/completions"));
+  CHECK_FALSE(ambiguous_path("/v1/files/a%20b"));
+  CHECK_FALSE(ambiguous_path("/v1/models/qwen2.5"));
+  CHECK_FALSE(ambiguous_path("/"));
+  CHECK_FALSE(ambiguous_path("/v1/x%2"));
+}
