@@ -15,7 +15,21 @@ namespace {
 enum class Place : uint8_t { root, choices, choice, message, tool_calls, call, function, legacy };
 
 // The keys that matter in a followed place; every other key is `other`.
-enum class Key : uint8_t { other, choices, model, index, message, tool_calls, function_call, id, type, function, custom, name, arguments };
+enum class Key : uint8_t {
+  other,
+  choices,
+  model,
+  index,
+  message,
+  tool_calls,
+  function_call,
+  id,
+  type,
+  function,
+  custom,
+  name,
+  arguments
+};
 
 enum class Kind : uint8_t { any, object, array, string, integer };
 
@@ -50,7 +64,8 @@ Key key_named(Place place, std::string_view name) {
       if (name == "name") return Key::name;
       if (name == "arguments") return Key::arguments;
       return Key::other;
-    default: return Key::other;  // arrays have no keys
+    default:
+      return Key::other;  // arrays have no keys
   }
 }
 
@@ -59,17 +74,22 @@ Kind expected_kind(const Frame& top) {
   if (top.place == Place::choices || top.place == Place::tool_calls) return Kind::object;
   switch (top.key) {
     case Key::choices:
-    case Key::tool_calls: return Kind::array;
+    case Key::tool_calls:
+      return Kind::array;
     case Key::message:
     case Key::function_call:
-    case Key::function: return Kind::object;
+    case Key::function:
+      return Kind::object;
     case Key::model:
     case Key::id:
     case Key::type:
     case Key::name:
-    case Key::arguments: return Kind::string;
-    case Key::index: return Kind::integer;
-    default: return Kind::any;
+    case Key::arguments:
+      return Kind::string;
+    case Key::index:
+      return Kind::integer;
+    default:
+      return Kind::any;
   }
 }
 
@@ -78,12 +98,18 @@ std::optional<Place> child_place(const Frame& top) {
   if (top.place == Place::choices) return Place::choice;
   if (top.place == Place::tool_calls) return Place::call;
   switch (top.key) {
-    case Key::choices: return Place::choices;
-    case Key::message: return Place::message;
-    case Key::tool_calls: return Place::tool_calls;
-    case Key::function_call: return Place::legacy;
-    case Key::function: return Place::function;
-    default: return std::nullopt;
+    case Key::choices:
+      return Place::choices;
+    case Key::message:
+      return Place::message;
+    case Key::tool_calls:
+      return Place::tool_calls;
+    case Key::function_call:
+      return Place::legacy;
+    case Key::function:
+      return Place::function;
+    default:
+      return std::nullopt;
   }
 }
 
@@ -122,10 +148,13 @@ class Scanner {
       return true;
     }
     switch (token) {
-      case JsonToken::key: return take_key();
+      case JsonToken::key:
+        return take_key();
       case JsonToken::object_end:
-      case JsonToken::array_end: return close();
-      default: return take_value(token);
+      case JsonToken::array_end:
+        return close();
+      default:
+        return take_value(token);
     }
   }
 
@@ -158,44 +187,60 @@ class Scanner {
       case JsonToken::object_begin:
       case JsonToken::array_begin: {
         std::optional<Place> place = child_place(top);
-        if (place) open(*place);
-        else skipped_depth_ = 1;
+        if (place)
+          open(*place);
+        else
+          skipped_depth_ = 1;
         return true;
       }
-      case JsonToken::string: return take_string(top);
+      case JsonToken::string:
+        return take_string(top);
       case JsonToken::number:
-        if (top.place == Place::choice && top.key == Key::index) choice_index_ = *small_integer(reader_.raw());
+        if (top.place == Place::choice && top.key == Key::index)
+          choice_index_ = *small_integer(reader_.raw());
         return true;
-      default: return true;
+      default:
+        return true;
     }
   }
 
   Kind kind_of(JsonToken token) const {
     switch (token) {
-      case JsonToken::object_begin: return Kind::object;
-      case JsonToken::array_begin: return Kind::array;
-      case JsonToken::string: return Kind::string;
+      case JsonToken::object_begin:
+        return Kind::object;
+      case JsonToken::array_begin:
+        return Kind::array;
+      case JsonToken::string:
+        return Kind::string;
       case JsonToken::number:
         return reader_.integral() && small_integer(reader_.raw()) ? Kind::integer : Kind::any;
-      default: return Kind::any;
+      default:
+        return Kind::any;
     }
   }
 
   bool take_string(const Frame& top) {
     switch (top.key) {
-      case Key::model: reader_.append_value(body_.model); return true;
-      case Key::id: reader_.append_value(call_.id); return true;
+      case Key::model:
+        reader_.append_value(body_.model);
+        return true;
+      case Key::id:
+        reader_.append_value(call_.id);
+        return true;
       case Key::type: {
         std::string type;
         reader_.append_value(type);
         return type == "function";
       }
-      case Key::name: reader_.append_value(top.place == Place::legacy ? legacy_.name : call_.name); return true;
+      case Key::name:
+        reader_.append_value(top.place == Place::legacy ? legacy_.name : call_.name);
+        return true;
       case Key::arguments:
         reader_.append_value(top.place == Place::legacy ? legacy_.arguments : call_.arguments);
         has_arguments_ = true;
         return true;
-      default: return true;
+      default:
+        return true;
     }
   }
 
@@ -205,7 +250,9 @@ class Scanner {
         choice_index_ = position_++;
         first_call_ = body_.calls.size();
         break;
-      case Place::message: has_legacy_ = false; break;
+      case Place::message:
+        has_legacy_ = false;
+        break;
       case Place::call:
         call_ = ScannedCall{};
         has_function_ = false;
@@ -214,8 +261,11 @@ class Scanner {
         legacy_ = ScannedCall{};
         has_arguments_ = false;
         break;
-      case Place::function: has_arguments_ = false; break;
-      default: break;
+      case Place::function:
+        has_arguments_ = false;
+        break;
+      default:
+        break;
     }
     frames_[depth_++] = Frame{place};
   }
@@ -243,7 +293,8 @@ class Scanner {
       case Place::choice:
         for (size_t i = first_call_; i < body_.calls.size(); ++i) body_.calls[i].choice = choice_index_;
         return true;
-      default: return true;
+      default:
+        return true;
     }
   }
 

@@ -13,8 +13,8 @@
 namespace toolwall::wire {
 
 struct ScannedCall {
-  int choice = 0;         // the choice's `index` (its position when it has none)
-  std::string id;         // "function_call" for the legacy form, as the full path names it
+  int choice = 0;  // the choice's `index` (its position when it has none)
+  std::string id;  // "function_call" for the legacy form, as the full path names it
   std::string name;
   std::string arguments;  // the JSON string's value: the arguments as the model wrote them
 };

@@ -11,7 +11,9 @@ namespace {
 
 constexpr size_t kInlineLevels = 64 * 4;
 
-bool is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
+bool is_digit(unsigned char c) {
+  return c >= '0' && c <= '9';
+}
 
 // Bytes a string can hold as they are: printable ASCII other than the quote and the backslash.
 constexpr std::array<bool, 256> kPlainStringByte = [] {
@@ -28,7 +30,8 @@ uint64_t special_bytes(uint64_t bytes) {
   constexpr uint64_t kHighBits = 0x8080808080808080ULL;
   auto zero_bytes = [](uint64_t v) { return (v - kOnes) & ~v & kHighBits; };
   uint64_t below_space = (bytes - kOnes * 0x20) & ~bytes & kHighBits;
-  return below_space | zero_bytes(bytes ^ (kOnes * '"')) | zero_bytes(bytes ^ (kOnes * '\\')) | (bytes & kHighBits);
+  return below_space | zero_bytes(bytes ^ (kOnes * '"')) | zero_bytes(bytes ^ (kOnes * '\\')) |
+         (bytes & kHighBits);
 }
 
 // The index of the first byte from `at` that is not plain string text, or text.size().
@@ -38,7 +41,8 @@ size_t plain_run_end(std::string_view text, size_t at) {
     for (; at + 8 <= text.size(); at += 8) {
       uint64_t bytes = 0;
       std::memcpy(&bytes, text.data() + at, 8);
-      if (uint64_t special = special_bytes(bytes)) return at + static_cast<size_t>(std::countr_zero(special)) / 8;
+      if (uint64_t special = special_bytes(bytes))
+        return at + static_cast<size_t>(std::countr_zero(special)) / 8;
     }
   }
   while (at < text.size() && kPlainStringByte[static_cast<unsigned char>(text[at])]) ++at;
@@ -51,29 +55,47 @@ int hex4(std::string_view text, size_t at) {
   int value = 0;
   for (size_t k = at; k < at + 4; ++k) {
     auto c = static_cast<unsigned char>(text[k]);
-    int digit = is_digit(c) ? c - '0' : (c >= 'a' && c <= 'f') ? c - 'a' + 10 : (c >= 'A' && c <= 'F') ? c - 'A' + 10 : -1;
+    int digit = is_digit(c)              ? c - '0'
+                : (c >= 'a' && c <= 'f') ? c - 'a' + 10
+                : (c >= 'A' && c <= 'F') ? c - 'A' + 10
+                                         : -1;
     if (digit < 0) return -1;
     value = value * 16 + digit;
   }
   return value;
 }
 
-bool is_high_surrogate(int code) { return code >= 0xD800 && code <= 0xDBFF; }
-bool is_low_surrogate(int code) { return code >= 0xDC00 && code <= 0xDFFF; }
+bool is_high_surrogate(int code) {
+  return code >= 0xD800 && code <= 0xDBFF;
+}
+bool is_low_surrogate(int code) {
+  return code >= 0xDC00 && code <= 0xDFFF;
+}
 
 // The length of the escape at text[at] (a backslash), or 0 when nlohmann would refuse it: the
 // short escapes, and \uXXXX where a high surrogate must be followed by an escaped low one.
 size_t escape_length(std::string_view text, size_t at) {
   if (at + 1 >= text.size()) return 0;
   switch (text[at + 1]) {
-    case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't': return 2;
-    case 'u': break;
-    default: return 0;
+    case '"':
+    case '\\':
+    case '/':
+    case 'b':
+    case 'f':
+    case 'n':
+    case 'r':
+    case 't':
+      return 2;
+    case 'u':
+      break;
+    default:
+      return 0;
   }
   int code = hex4(text, at + 2);
   if (code < 0 || is_low_surrogate(code)) return 0;
   if (!is_high_surrogate(code)) return 6;
-  if (at + 7 < text.size() && text[at + 6] == '\\' && text[at + 7] == 'u' && is_low_surrogate(hex4(text, at + 8)))
+  if (at + 7 < text.size() && text[at + 6] == '\\' && text[at + 7] == 'u' &&
+      is_low_surrogate(hex4(text, at + 8)))
     return 12;
   return 0;
 }
@@ -92,7 +114,8 @@ size_t utf8_length(std::string_view text, size_t at) {
   if (lead == 0xED) return in(1, 0x80, 0x9F) && in(2, 0x80, 0xBF) ? 3 : 0;
   if (lead >= 0xE1 && lead <= 0xEF) return in(1, 0x80, 0xBF) && in(2, 0x80, 0xBF) ? 3 : 0;
   if (lead == 0xF0) return in(1, 0x90, 0xBF) && in(2, 0x80, 0xBF) && in(3, 0x80, 0xBF) ? 4 : 0;
-  if (lead >= 0xF1 && lead <= 0xF3) return in(1, 0x80, 0xBF) && in(2, 0x80, 0xBF) && in(3, 0x80, 0xBF) ? 4 : 0;
+  if (lead >= 0xF1 && lead <= 0xF3)
+    return in(1, 0x80, 0xBF) && in(2, 0x80, 0xBF) && in(3, 0x80, 0xBF) ? 4 : 0;
   if (lead == 0xF4) return in(1, 0x80, 0x8F) && in(2, 0x80, 0xBF) && in(3, 0x80, 0xBF) ? 4 : 0;
   return 0;
 }
@@ -135,15 +158,18 @@ JsonToken JsonReader::next() {
     case Expect::end:
       if (pos_ != text_.size()) return fail();
       return JsonToken::end;
-    case Expect::value: return read_value();
-    case Expect::key: return read_key();
+    case Expect::value:
+      return read_value();
+    case Expect::key:
+      return read_key();
     case Expect::value_or_array_end:
       if (pos_ < text_.size() && text_[pos_] == ']') return close(false);
       return read_value();
     case Expect::key_or_object_end:
       if (pos_ < text_.size() && text_[pos_] == '}') return close(true);
       return read_key();
-    case Expect::separator: break;
+    case Expect::separator:
+      break;
   }
   if (pos_ >= text_.size()) return fail();
   bool object = top_is_object();
@@ -253,8 +279,10 @@ bool JsonReader::scan_number() {
     if (!is_digit(at(i))) return false;
     integral = false;
     while (is_digit(at(i))) {
-      if (at(i) != '0') nonzero = true;
-      else if (!nonzero) ++leading_fraction_zeros;
+      if (at(i) != '0')
+        nonzero = true;
+      else if (!nonzero)
+        ++leading_fraction_zeros;
       ++i;
     }
   }
@@ -285,7 +313,8 @@ bool JsonReader::scan_number() {
 }
 
 bool JsonReader::scan_literal() {
-  for (std::string_view literal : {std::string_view("true"), std::string_view("false"), std::string_view("null")}) {
+  for (std::string_view literal :
+       {std::string_view("true"), std::string_view("false"), std::string_view("null")}) {
     if (text_.compare(pos_, literal.size(), literal) == 0) {
       raw_ = text_.substr(pos_, literal.size());
       pos_ += literal.size();
@@ -313,7 +342,8 @@ bool JsonReader::push(bool object) {
 
 bool JsonReader::top_is_object() const {
   size_t level = depth_ - 1;
-  uint64_t word = level < kInlineLevels ? inline_kinds_[level / 64] : deeper_kinds_[(level - kInlineLevels) / 64];
+  uint64_t word =
+      level < kInlineLevels ? inline_kinds_[level / 64] : deeper_kinds_[(level - kInlineLevels) / 64];
   return (word >> (level % 64)) & 1;
 }
 
@@ -333,11 +363,21 @@ void JsonReader::append_value(std::string& out) const {
     char kind = raw_[backslash + 1];
     i = backslash + 2;
     switch (kind) {
-      case 'b': out += '\b'; break;
-      case 'f': out += '\f'; break;
-      case 'n': out += '\n'; break;
-      case 'r': out += '\r'; break;
-      case 't': out += '\t'; break;
+      case 'b':
+        out += '\b';
+        break;
+      case 'f':
+        out += '\f';
+        break;
+      case 'n':
+        out += '\n';
+        break;
+      case 'r':
+        out += '\r';
+        break;
+      case 't':
+        out += '\t';
+        break;
       case 'u': {
         // scan_string let only valid escapes and whole surrogate pairs through
         auto code = static_cast<uint32_t>(hex4(raw_, backslash + 2));
@@ -350,7 +390,9 @@ void JsonReader::append_value(std::string& out) const {
         append_utf8(out, code);
         break;
       }
-      default: out += kind; break;  // " \ /
+      default:
+        out += kind;
+        break;  // " \ /
     }
   }
 }

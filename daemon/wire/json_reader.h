@@ -12,7 +12,18 @@
 
 namespace toolwall::wire {
 
-enum class JsonToken : uint8_t { object_begin, object_end, array_begin, array_end, key, string, number, literal, end, error };
+enum class JsonToken : uint8_t {
+  object_begin,
+  object_end,
+  array_begin,
+  array_end,
+  key,
+  string,
+  number,
+  literal,
+  end,
+  error
+};
 
 class JsonReader {
  public:

@@ -1,13 +1,12 @@
-#include <catch2/catch.hpp>
+#include "wire/json_reader.h"
 
+#include <catch2/catch.hpp>
 #include <cstdio>
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <string>
 #include <vector>
-
-#include "wire/json_reader.h"
 
 using namespace toolwall;
 using wire::JsonReader;
@@ -41,9 +40,9 @@ std::vector<JsonToken> tokens(const std::string& json) {
 TEST_CASE("the reader hands out keys, values and container bounds in body order") {
   using T = JsonToken;
   CHECK(tokens(R"({"a":[1,"x",true,null,{}],"b":{"c":-2.5e3}})") ==
-        std::vector<T>{T::object_begin, T::key, T::array_begin, T::number, T::string, T::literal, T::literal, T::object_begin,
-                       T::object_end, T::array_end, T::key, T::object_begin, T::key, T::number, T::object_end, T::object_end,
-                       T::end});
+        std::vector<T>{T::object_begin, T::key, T::array_begin, T::number, T::string, T::literal, T::literal,
+                       T::object_begin, T::object_end, T::array_end, T::key, T::object_begin, T::key,
+                       T::number, T::object_end, T::object_end, T::end});
   CHECK(tokens(R"({"a":1,})") == std::vector<T>{T::object_begin, T::key, T::number, T::error});
   CHECK(tokens("[1] 2") == std::vector<T>{T::array_begin, T::number, T::array_end, T::error});
 }
@@ -57,8 +56,13 @@ TEST_CASE("the reader keeps failing once it has failed") {
 }
 
 TEST_CASE("a number says whether it is written as an integer") {
-  for (const auto& [text, integral] : std::vector<std::pair<std::string, bool>>{
-           {"0", true}, {"-0", true}, {"42", true}, {"-7", true}, {"1.0", false}, {"1e2", false}, {"1E-2", false}}) {
+  for (const auto& [text, integral] : std::vector<std::pair<std::string, bool>>{{"0", true},
+                                                                                {"-0", true},
+                                                                                {"42", true},
+                                                                                {"-7", true},
+                                                                                {"1.0", false},
+                                                                                {"1e2", false},
+                                                                                {"1E-2", false}}) {
     JsonReader reader(text, kUnlimited);
     INFO(text);
     REQUIRE(reader.next() == JsonToken::number);
@@ -88,16 +92,26 @@ TEST_CASE("strings without escapes are their raw text, and escapes decode to the
           json += kShortEscapes[random() % 8];
           break;
         }
-        case 1: std::snprintf(escape, sizeof escape, "\\u%04x", static_cast<unsigned>(random() % 0xD800)); json += escape; break;
-        case 2: std::snprintf(escape, sizeof escape, "\\u%04X", static_cast<unsigned>(0xE000 + random() % 0x2000)); json += escape; break;
+        case 1:
+          std::snprintf(escape, sizeof escape, "\\u%04x", static_cast<unsigned>(random() % 0xD800));
+          json += escape;
+          break;
+        case 2:
+          std::snprintf(escape, sizeof escape, "\\u%04X", static_cast<unsigned>(0xE000 + random() % 0x2000));
+          json += escape;
+          break;
         case 3: {
           unsigned high = 0xD800 + random() % 0x400, low = 0xDC00 + random() % 0x400;
           std::snprintf(escape, sizeof escape, "\\u%04x\\u%04X", high, low);
           json += escape;
           break;
         }
-        case 4: json += "\xe2\x82\xac"; break;
-        default: json += "plain"; break;
+        case 4:
+          json += "\xe2\x82\xac";
+          break;
+        default:
+          json += "plain";
+          break;
       }
     }
     json += "\"";

@@ -1,5 +1,6 @@
-#include <catch2/catch.hpp>
+#include "wire/json_validate.h"
 
+#include <catch2/catch.hpp>
 #include <cstdint>
 #include <cstdio>
 #include <limits>
@@ -7,8 +8,6 @@
 #include <random>
 #include <string>
 #include <vector>
-
-#include "wire/json_validate.h"
 
 using namespace toolwall;
 using wire::valid_json;
@@ -18,7 +17,9 @@ namespace {
 
 constexpr size_t kUnlimited = std::numeric_limits<size_t>::max();
 
-bool nlohmann_accepts(const std::string& text) { return nlohmann::json::accept(text); }
+bool nlohmann_accepts(const std::string& text) {
+  return nlohmann::json::accept(text);
+}
 
 std::string nested(size_t depth, const std::string& inner = "") {
   std::string text;
@@ -29,6 +30,7 @@ std::string nested(size_t depth, const std::string& inner = "") {
 }
 
 // Inputs nlohmann accepts, each a corner of the grammar.
+// clang-format off
 const std::vector<std::string> kValid = {
     "{}", "[]", "0", "-0", "1", "-1", "0.5", "-0.0", "1e5", "1E5", "1e+5", "1e-5", "1.5e-300", "123456789012345678901234567890",
     "1e308", "1.7976931348623157e308", "1.7976931348623158e308", "-1.7976931348623157e308", "1e-400", "0e999999999999",
@@ -55,22 +57,30 @@ const std::vector<std::string> kInvalid = {
     "\"\xf4\x90\x80\x80\"", "\"\xf5\x80\x80\x80\"", "\"\xf8\x88\x80\x80\x80\"", "\"\xfe\"", "\"\xff\"", "\"\xf0\x90\x80\"",
     "\xc3\xa9", "[\xc3\xa9]", "{\"a\":1}\xc2\xa0",
 };
+// clang-format on
 
 // A small random edit of text, with bytes that matter to JSON more likely than others.
 std::string mutate(std::string text, std::mt19937& random) {
-  static const std::string kAlphabet = "{}[]:,\"\\/ \t\r\n0123456789-+.eEtrufalsn" "abcdABCDxu";
+  static const std::string kAlphabet =
+      "{}[]:,\"\\/ \t\r\n0123456789-+.eEtrufalsn"
+      "abcdABCDxu";
   auto byte = [&]() -> char {
     switch (random() % 6) {
-      case 0: return static_cast<char>(random() % 256);
-      case 1: return static_cast<char>(0x80 + random() % 0x80);
-      default: return kAlphabet[random() % kAlphabet.size()];
+      case 0:
+        return static_cast<char>(random() % 256);
+      case 1:
+        return static_cast<char>(0x80 + random() % 0x80);
+      default:
+        return kAlphabet[random() % kAlphabet.size()];
     }
   };
   int edits = 1 + static_cast<int>(random() % 3);
   for (int e = 0; e < edits; ++e) {
     size_t at = text.empty() ? 0 : random() % (text.size() + 1);
     switch (random() % 4) {
-      case 0: text.insert(at, 1, byte()); break;
+      case 0:
+        text.insert(at, 1, byte());
+        break;
       case 1:
         if (at < text.size()) text.erase(at, 1 + random() % 3);
         break;
@@ -78,8 +88,10 @@ std::string mutate(std::string text, std::mt19937& random) {
         if (at < text.size()) text[at] = byte();
         break;
       default: {
-        static const char* kPieces[] = {"\\u", "\\uD83D", "\\uDE00", "\\uD83D\\uDE00", "\xf0\x9f\x98", "\xf0\x9f\x98\x80",
-                                        "1e400", "-0", "null", "true", "\xEF\xBB\xBF", "\\\"", "\"\"", "[]", "{}"};
+        static const char* kPieces[] = {
+            "\\u",   "\\uD83D", "\\uDE00", "\\uD83D\\uDE00", "\xf0\x9f\x98", "\xf0\x9f\x98\x80",
+            "1e400", "-0",      "null",    "true",           "\xEF\xBB\xBF", "\\\"",
+            "\"\"",  "[]",      "{}"};
         text.insert(at, kPieces[random() % std::size(kPieces)]);
       }
     }
@@ -119,7 +131,8 @@ TEST_CASE("the validator answers as nlohmann's accept on every single escape and
   for (int lead = 0x80; lead < 0x100; ++lead)
     for (int second = 0x70; second < 0xd0; ++second)
       for (const char* tail : {"", "\x80", "\x80\x80", "\xbf\xbf"}) {
-        std::string text = std::string("\"") + static_cast<char>(lead) + static_cast<char>(second) + tail + "\"";
+        std::string text =
+            std::string("\"") + static_cast<char>(lead) + static_cast<char>(second) + tail + "\"";
         INFO(lead << " " << second);
         CHECK(valid_json(text, kUnlimited) == nlohmann_accepts(text));
       }
@@ -133,6 +146,7 @@ TEST_CASE("the validator answers as nlohmann's accept on every single escape and
 }
 
 TEST_CASE("the validator answers as nlohmann's accept on numbers around the edges of a double") {
+  // clang-format off
   const std::vector<std::string> numbers = {
       "1.7976931348623157e308", "1.79769313486231570e308", "1.7976931348623158e308", "1.797693134862315807e308",
       "1.797693134862315808e308", "1.7976931348623159e308", "179769313486231570814527423731704356798070567525844996598917476803157260780028538760589558632766878171540458953514382464234321326889464182768467546703537516986049910576551282076245490090389328944075868508455133942304583236903222948165808559332123348274797826204144723168738177180919299881250404026184124858368",
@@ -141,6 +155,7 @@ TEST_CASE("the validator answers as nlohmann's accept on numbers around the edge
       "4.9e-324", "0.0e99999", "0e-99999", "18446744073709551615", "18446744073709551616", "-9223372036854775808",
       "-9223372036854775809",
   };
+  // clang-format on
   for (const auto& number : numbers) {
     INFO(number);
     CHECK(valid_json(number, kUnlimited) == nlohmann_accepts(number));
@@ -204,7 +219,8 @@ TEST_CASE("a text body must be one object: arrays, scalars and empty input are r
 
 TEST_CASE("a NUL byte after the body is refused, where nlohmann stops reading as at the end of a C string") {
   // The one known difference, and on the safe side: such a body goes to the full path.
-  for (const std::string& text : {std::string("{}\0", 3), std::string("{} \0 garbage", 13), std::string("[1]\0]", 5)}) {
+  for (const std::string& text :
+       {std::string("{}\0", 3), std::string("{} \0 garbage", 13), std::string("[1]\0]", 5)}) {
     CHECK(nlohmann_accepts(text));
     CHECK_FALSE(valid_json(text, kUnlimited));
   }
