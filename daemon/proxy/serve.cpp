@@ -16,10 +16,10 @@
 namespace toolwall::proxy {
 
 audit::AuditEntry audit_entry(const wire::ExchangeContext& exchange, const wire::JudgedCall& judged) {
-  audit::AuditEntry entry{exchange.request_id, exchange.client_address, judged.model, exchange.agent,
-                          judged.choice,       &judged.call,            &judged.verdict, judged.sent_instead};
-  entry.client_name = exchange.client_name;
-  entry.upstream = exchange.upstream;
+  audit::AuditEntry entry{exchange.request_id,  exchange.client_address, judged.model,
+                          exchange.agent,       judged.choice,           &judged.call,
+                          &judged.verdict,      judged.sent_instead,     exchange.client_name,
+                          exchange.upstream};
   return entry;
 }
 
