@@ -14,8 +14,10 @@ bool SseFramer::feed(std::string_view bytes, std::vector<SseEvent>& out) {
         continue;
       }
     }
-    size_t end = bytes.find_first_of("\r\n", pos);
-    if (end == std::string_view::npos) {
+    // A plain scan: find_first_of calls memchr on the two-byte set once per byte of the stream.
+    size_t end = pos;
+    while (end < bytes.size() && bytes[end] != '\n' && bytes[end] != '\r') ++end;
+    if (end == bytes.size()) {
       line_.append(bytes.substr(pos));
       break;
     }
