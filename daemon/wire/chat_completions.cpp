@@ -278,6 +278,9 @@ struct HeldCall {
   std::string id, name, arguments;  // a custom call's input text is held in `arguments`
   std::string type;                 // "function", "custom", or what the upstream said
   std::vector<Json> fragments;  // as received, replayed when the call passes
+  // The event each fragment arrived in when it held nothing else (empty otherwise): a passing call
+  // keeps its index, so that event goes out again byte for byte instead of re-serialised.
+  std::vector<std::string> events;
   size_t bytes = 0;
   bool oversized = false;
 };
@@ -356,11 +359,29 @@ class ChatStreamFilter final : public SseStreamFilter {
       out += event.raw;
       return true;
     }
+    const std::string* whole_event = only_one_fragment(*choices_it) ? &event.raw : nullptr;
     for (auto& choice : *choices_it) {
       if (!choice.is_object()) continue;
-      if (!handle_choice(choice, out)) return false;
+      if (!handle_choice(choice, out, whole_event)) return false;
     }
     return true;
+  }
+
+  // An event whose single choice carries one call fragment and nothing else (no text, no finish).
+  static bool only_one_fragment(const Json& choices) {
+    if (choices.size() != 1 || !choices[0].is_object()) return false;
+    const Json& choice = choices[0];
+    for (auto it = choice.begin(); it != choice.end(); ++it) {
+      if (it.key() == "index" || it.key() == "delta") continue;
+      if ((it.key() == "finish_reason" || it.key() == "logprobs") && it->is_null()) continue;
+      return false;
+    }
+    auto delta = choice.find("delta");
+    if (delta == choice.end() || !delta->is_object() || delta->size() != 1) return false;
+    auto calls = delta->find("tool_calls");
+    if (calls != delta->end()) return calls->is_array() && calls->size() == 1 && (*calls)[0].is_object();
+    auto legacy = delta->find("function_call");
+    return legacy != delta->end() && legacy->is_object();
   }
 
   // An event can only carry a call (or end a choice whose calls changed) if it spells one of these
@@ -429,7 +450,7 @@ class ChatStreamFilter final : public SseStreamFilter {
     return &choices_[index];
   }
 
-  bool handle_choice(Json& choice, std::string& out) {
+  bool handle_choice(Json& choice, std::string& out, const std::string* whole_event) {
     int index = integer_or(choice, "index", 0);
     ChoiceState* state = state_for(index, out);
     if (!state) return false;
@@ -440,9 +461,9 @@ class ChatStreamFilter final : public SseStreamFilter {
         if (it.key() == "tool_calls") {
           if (!it->is_array()) continue;
           for (auto& fragment : *it)
-            if (fragment.is_object() && !take_fragment(index, *state, fragment, false, out)) return false;
+            if (fragment.is_object() && !take_fragment(index, *state, fragment, false, whole_event, out)) return false;
         } else if (it.key() == "function_call") {
-          if (it->is_object() && !take_fragment(index, *state, *it, true, out)) return false;
+          if (it->is_object() && !take_fragment(index, *state, *it, true, whole_event, out)) return false;
         } else {
           rest[it.key()] = it.value();
         }
@@ -464,7 +485,8 @@ class ChatStreamFilter final : public SseStreamFilter {
     return true;
   }
 
-  bool take_fragment(int choice_index, ChoiceState& state, Json& fragment, bool legacy, std::string& out) {
+  bool take_fragment(int choice_index, ChoiceState& state, Json& fragment, bool legacy, const std::string* whole_event,
+                     std::string& out) {
     int wire_index = legacy ? -1 : integer_or(fragment, "index", state.held ? state.held->wire_index : 0);
     std::string id = legacy ? std::string() : string_or_empty(fragment, "id");
     if (state.held) {
@@ -510,13 +532,15 @@ class ChatStreamFilter final : public SseStreamFilter {
       held.bytes = 0;
       held.arguments.clear();
       held.fragments.clear();
+      held.events.clear();
       if (ctx_.counters) ++ctx_.counters->limit_exceeded;
     }
     if (held.oversized) return true;
-    added += 64;
+    added += 64 + (whole_event ? whole_event->size() : 0);
     held.bytes += added;
     held_bytes_ += added;
     held.fragments.push_back(std::move(fragment));
+    held.events.push_back(whole_event ? *whole_event : std::string());
     if (held_bytes_ > ctx_.limits.max_held_bytes) {
       return fail({502, "limit_exceeded",
                    "tool calls held in the stream exceed " + std::to_string(ctx_.limits.max_held_bytes) + " bytes"},
@@ -572,7 +596,13 @@ class ChatStreamFilter final : public SseStreamFilter {
     };
     SettledCall settled = settle_call(std::move(call), preset, ctx_, emit_rewritten, choice_index);
     if (settled.settlement == Settlement::pass) {
-      for (auto& fragment : held.fragments) {
+      for (size_t i = 0; i < held.fragments.size(); ++i) {
+        Json& fragment = held.fragments[i];
+        bool same_index = held.legacy || integer_or(fragment, "index", -1) == out_index;
+        if (same_index && !held.events[i].empty()) {
+          out += held.events[i];
+          continue;
+        }
         if (!held.legacy) fragment["index"] = out_index;
         emit_call_delta(choice_index, std::move(fragment), held.legacy, out);
       }

@@ -390,3 +390,28 @@ TEST_CASE("a streamed call whose rewrite cannot be applied is replaced and recor
   CHECK(run->judged[0].verdict.action == Action::block);
   CHECK(run->counters.calls_blocked == 1);
 }
+
+TEST_CASE("a passing call's fragment events leave byte for byte, unless its index had to change") {
+  // Spacing and field order a re-serialisation would not reproduce.
+  std::string odd = std::string("data: {\"choices\": [{\"delta\": {\"tool_calls\": [{\"index\": 0, \"function\": ") +
+                    "{\"arguments\": \"and\\\":\\\"npm test\\\"}\"}}]}, \"index\": 0, \"finish_reason\": null}], " +
+                    kEnvelope + "}\n\n";
+  std::string start = call_start(0, "call_a", "Bash") + call_args(0, R"({"comm)");
+  std::string stream = content("Running tests.") + start + odd + finish("tool_calls") + kDone;
+  for (size_t step : {size_t{0}, size_t{7}}) {
+    auto run = run_stream(stream, step);
+    INFO("step " << step);
+    CHECK(run.out.find(start + odd) != std::string::npos);
+    REQUIRE(run.view().choices[0].calls.size() == 1);
+    CHECK(run.view().choices[0].calls[0].arguments == R"({"command":"npm test"})");
+  }
+  // After a removed call the next one is renumbered: its events are rebuilt with the new index.
+  std::string renumbered = call_start(0, "c0", "Bash", R"({"command":"curl x"})") + call_start(1, "c1", "Bash") +
+                           call_args(1, R"({"command":"ls"})") + finish("tool_calls") + kDone;
+  auto run = run_stream(renumbered);
+  CHECK(run.out.find(call_args(1, R"({"command":"ls"})")) == std::string::npos);
+  auto view = run.view();
+  REQUIRE(view.choices[0].calls.size() == 1);
+  REQUIRE(view.choices[0].calls.count(0) == 1);  // keyed by the index the client saw
+  CHECK(view.choices[0].calls[0].arguments == R"({"command":"ls"})");
+}
