@@ -4,6 +4,7 @@
 
 #include <optional>
 
+#include "core/text.h"
 #include "proxy/model_policy.h"
 
 namespace toolwall::proxy {
@@ -65,8 +66,10 @@ bool under_prefix(std::string_view path, std::string_view prefix) {
 
 std::string stripped_target(std::string_view target, size_t strip) {
   std::string_view rest = target.substr(std::min(strip, target.size()));
-  if (rest.empty() || rest.front() != '/') return "/" + std::string(rest);
-  return std::string(rest);
+  std::string out;
+  out.reserve(rest.size() + 1);
+  if (rest.empty() || rest.front() != '/') out += '/';  // not "/" + std::string: GCC 12 -Wrestrict false positive
+  return out.append(rest);
 }
 
 bool has_dot_segment(std::string_view path) {
@@ -76,21 +79,22 @@ bool has_dot_segment(std::string_view path) {
     if (end == std::string_view::npos) end = path.size();
     std::string_view segment = path.substr(at, end - at);
     // Decode only what spells a dot: ".", "%2e" and "%2E".
-    std::string dots;
-    for (size_t i = 0; i < segment.size() && dots.size() < 3;) {
+    int dots = 0;
+    bool other = false;
+    for (size_t i = 0; i < segment.size() && dots < 3;) {
       if (segment[i] == '.') {
-        dots += '.';
+        ++dots;
         ++i;
       } else if (segment.size() - i >= 3 && segment[i] == '%' && segment[i + 1] == '2' &&
                  (segment[i + 2] == 'e' || segment[i + 2] == 'E')) {
-        dots += '.';
+        ++dots;
         i += 3;
       } else {
-        dots = "x";
+        other = true;
         break;
       }
     }
-    if (!segment.empty() && (dots == "." || dots == "..")) return true;
+    if (!segment.empty() && !other && (dots == 1 || dots == 2)) return true;
     at = end + 1;
   }
   return false;
@@ -98,15 +102,9 @@ bool has_dot_segment(std::string_view path) {
 
 bool ambiguous_path(std::string_view path) {
   if (has_dot_segment(path) || path.find("//") != std::string_view::npos) return true;
-  auto hex = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  };
   for (size_t i = 0; i + 2 < path.size(); ++i) {
-    if (path[i] != '%' || hex(path[i + 1]) < 0 || hex(path[i + 2]) < 0) continue;
-    char c = static_cast<char>(hex(path[i + 1]) * 16 + hex(path[i + 2]));
+    if (path[i] != '%' || hex_value(path[i + 1]) < 0 || hex_value(path[i + 2]) < 0) continue;
+    char c = static_cast<char>(hex_value(path[i + 1]) * 16 + hex_value(path[i + 2]));
     bool unreserved = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
                       c == '.' || c == '_' || c == '~';
     if (unreserved || c == '/' || c == '\\') return true;

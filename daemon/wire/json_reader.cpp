@@ -5,6 +5,8 @@
 #include <cstring>
 #include <system_error>
 
+#include "core/text.h"
+
 namespace toolwall::wire {
 
 namespace {
@@ -55,10 +57,7 @@ int hex4(std::string_view text, size_t at) {
   int value = 0;
   for (size_t k = at; k < at + 4; ++k) {
     auto c = static_cast<unsigned char>(text[k]);
-    int digit = is_digit(c)              ? c - '0'
-                : (c >= 'a' && c <= 'f') ? c - 'a' + 10
-                : (c >= 'A' && c <= 'F') ? c - 'A' + 10
-                                         : -1;
+    int digit = hex_value(static_cast<char>(c));
     if (digit < 0) return -1;
     value = value * 16 + digit;
   }
@@ -118,24 +117,6 @@ size_t utf8_length(std::string_view text, size_t at) {
     return in(1, 0x80, 0xBF) && in(2, 0x80, 0xBF) && in(3, 0x80, 0xBF) ? 4 : 0;
   if (lead == 0xF4) return in(1, 0x80, 0x8F) && in(2, 0x80, 0xBF) && in(3, 0x80, 0xBF) ? 4 : 0;
   return 0;
-}
-
-void append_utf8(std::string& out, uint32_t code) {
-  if (code < 0x80) {
-    out += static_cast<char>(code);
-  } else if (code < 0x800) {
-    out += static_cast<char>(0xC0 | (code >> 6));
-    out += static_cast<char>(0x80 | (code & 0x3F));
-  } else if (code < 0x10000) {
-    out += static_cast<char>(0xE0 | (code >> 12));
-    out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (code & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (code >> 18));
-    out += static_cast<char>(0x80 | ((code >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (code & 0x3F));
-  }
 }
 
 // Whether a number's text (known to follow the grammar) converts to a finite double.

@@ -14,14 +14,6 @@ ScriptedUpstream::Handler answer_with(std::string body) {
   return [body](const RecordedRequest&) { return json_response(200, body); };
 }
 
-std::vector<Json> audit_lines(const ProxyFixture& proxy) {
-  std::vector<Json> lines;
-  std::istringstream in(proxy.audit_text());
-  std::string line;
-  while (std::getline(in, line)) lines.push_back(Json::parse(line));
-  return lines;
-}
-
 }  // namespace
 
 TEST_CASE("seed scenario, non-streaming: the curl never reaches the client, the text around it does") {
@@ -47,7 +39,7 @@ TEST_CASE("seed scenario, non-streaming: the curl never reaches the client, the 
   CHECK(body["usage"]["total_tokens"] == 15);
   CHECK(res.headers.count("x-toolwall-request-id") == 1);
 
-  auto lines = audit_lines(proxy);
+  auto lines = proxy.audit_lines();
   REQUIRE(lines.size() == 1);
   CHECK(lines[0]["call_id"] == "call_seed");
   CHECK(lines[0]["tool"] == "Bash");
@@ -76,7 +68,7 @@ TEST_CASE("a flagged call passes unchanged and is audited") {
   ProxyFixture proxy(answer_with(upstream_body));
   auto res = http_request(proxy.port(), "POST", "/v1/chat/completions", chat_request(false));
   CHECK(res.body == upstream_body);
-  auto lines = audit_lines(proxy);
+  auto lines = proxy.audit_lines();
   REQUIRE(lines.size() == 1);
   CHECK(lines[0]["action"] == "flag");
 }
@@ -97,7 +89,7 @@ TEST_CASE("a blocked call among parallel calls is removed, explained, and the ot
   CHECK(body["choices"][0]["message"]["content"].get<std::string>().find("[toolwall] Blocked a `Bash` tool call") !=
         std::string::npos);
   CHECK(body["choices"][0]["finish_reason"] == "tool_calls");
-  auto lines = audit_lines(proxy);
+  auto lines = proxy.audit_lines();
   REQUIRE(lines.size() == 1);
   CHECK(lines[0]["action"] == "block");
   CHECK(lines[0]["sent_instead"].get<std::string>().find("[toolwall] Blocked") == 0);
@@ -108,7 +100,7 @@ TEST_CASE("arguments that are not JSON go to the engine and its fail mode keeps 
   ProxyFixture proxy(answer_with(upstream_body));
   auto res = http_request(proxy.port(), "POST", "/v1/chat/completions", chat_request(false));
   CHECK(res.body.find("@.env") == std::string::npos);
-  auto lines = audit_lines(proxy);
+  auto lines = proxy.audit_lines();
   REQUIRE(lines.size() == 1);
   CHECK(lines[0]["action"] == "block");
   CHECK(lines[0]["arguments_error"] == "arguments are not valid JSON");

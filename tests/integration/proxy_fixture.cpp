@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include "engine/default_engine.h"
 #include "engine/engine.h"
@@ -66,6 +67,14 @@ ProxyFixture::~ProxyFixture() {
 std::string ProxyFixture::audit_text() const {
   std::ifstream in(audit_path_);
   return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+std::vector<nlohmann::json> ProxyFixture::audit_lines() const {
+  std::vector<nlohmann::json> lines;
+  std::istringstream in(audit_text());
+  std::string line;
+  while (std::getline(in, line)) lines.push_back(nlohmann::json::parse(line));
+  return lines;
 }
 
 }  // namespace toolwall::test

@@ -2,9 +2,11 @@
 // A proxy running in-process on an ephemeral port, in front of a scripted upstream, judging with
 // the real engine and the default policy, writing a temporary audit log.
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "audit/audit_log.h"
 #include "core/judge.h"
@@ -23,6 +25,7 @@ class ProxyFixture {
   ~ProxyFixture();
   uint16_t port() const { return port_; }
   std::string audit_text() const;
+  std::vector<nlohmann::json> audit_lines() const;  // audit_text, one parsed JSON line each
   void shutdown();  // graceful, like SIGTERM; waits for the server to finish
   proxy::Server& server() { return *server_; }
 

@@ -56,14 +56,6 @@ struct RoutedProxy {
         }) {}
 };
 
-std::vector<Json> audit_lines(const ProxyFixture& proxy) {
-  std::vector<Json> lines;
-  std::istringstream in(proxy.audit_text());
-  std::string line;
-  while (std::getline(in, line)) lines.push_back(Json::parse(line));
-  return lines;
-}
-
 // The call was blocked: explained in the text, and no tool call carries the command on.
 bool blocked(const HttpResponse& res) {
   UNSCOPED_INFO("status " << res.status << " body " << res.body);
@@ -147,7 +139,7 @@ TEST_CASE("a dangerous tool call from any routed upstream is still judged and ke
   auto harmless = http_request(port, "POST", "/v1/chat/completions", with_model("mistral"), agent);
   CHECK(harmless.body.find("npm test") != std::string::npos);
 
-  auto lines = audit_lines(routed.proxy);  // blocked calls are logged, each with its upstream
+  auto lines = routed.proxy.audit_lines();  // blocked calls are logged, each with its upstream
   REQUIRE(lines.size() == 4);
   std::multiset<std::string> upstreams;
   for (const auto& line : lines) {
