@@ -272,15 +272,19 @@ bool filter_message(Json& choice, int choice_index, const JudgeContext& ctx) {
 
 // ---- streams --------------------------------------------------------------------------------
 
+// One call fragment as received, and the event it arrived in when that event held nothing else
+// (empty otherwise): a passing call that keeps its index sends that event again byte for byte.
+struct HeldFragment {
+  Json fragment;
+  std::string event;
+};
+
 struct HeldCall {
   int wire_index = 0;
   bool legacy = false;  // a `function_call` delta rather than a `tool_calls` entry
   std::string id, name, arguments;  // a custom call's input text is held in `arguments`
   std::string type;                 // "function", "custom", or what the upstream said
-  std::vector<Json> fragments;  // as received, replayed when the call passes
-  // The event each fragment arrived in when it held nothing else (empty otherwise): a passing call
-  // keeps its index, so that event goes out again byte for byte instead of re-serialised.
-  std::vector<std::string> events;
+  std::vector<HeldFragment> fragments;  // replayed when the call passes
   size_t bytes = 0;
   bool oversized = false;
 };
@@ -532,15 +536,13 @@ class ChatStreamFilter final : public SseStreamFilter {
       held.bytes = 0;
       held.arguments.clear();
       held.fragments.clear();
-      held.events.clear();
       if (ctx_.counters) ++ctx_.counters->limit_exceeded;
     }
     if (held.oversized) return true;
     added += 64 + (whole_event ? whole_event->size() : 0);
     held.bytes += added;
     held_bytes_ += added;
-    held.fragments.push_back(std::move(fragment));
-    held.events.push_back(whole_event ? *whole_event : std::string());
+    held.fragments.push_back({std::move(fragment), whole_event ? *whole_event : std::string()});
     if (held_bytes_ > ctx_.limits.max_held_bytes) {
       return fail({502, "limit_exceeded",
                    "tool calls held in the stream exceed " + std::to_string(ctx_.limits.max_held_bytes) + " bytes"},
@@ -596,11 +598,10 @@ class ChatStreamFilter final : public SseStreamFilter {
     };
     SettledCall settled = settle_call(std::move(call), preset, ctx_, emit_rewritten, choice_index);
     if (settled.settlement == Settlement::pass) {
-      for (size_t i = 0; i < held.fragments.size(); ++i) {
-        Json& fragment = held.fragments[i];
+      for (auto& [fragment, event] : held.fragments) {
         bool same_index = held.legacy || integer_or(fragment, "index", -1) == out_index;
-        if (same_index && !held.events[i].empty()) {
-          out += held.events[i];
+        if (same_index && !event.empty()) {
+          out += event;
           continue;
         }
         if (!held.legacy) fragment["index"] = out_index;

@@ -307,15 +307,18 @@ std::optional<size_t> registry_login_index(const std::string& name, const std::v
 }
 
 // grep -l PATTERN …: when PATTERN looks for secret content, a description of the files it lists.
+// The pattern a grep-like filter searches for: -e PATTERN, else its first operand.
+std::string filter_pattern(const std::vector<Word>& argv, const ParsedArgs& parsed) {
+  if (const Option* option = parsed.find({"-e", "--regexp"})) return option->value;
+  return parsed.positionals.empty() ? std::string() : argv[parsed.positionals[0]].text;
+}
+
 std::string files_with_secret_content(const std::vector<Word>& argv, const ParsedArgs& parsed) {
-  std::string pattern;
-  if (const Option* option = parsed.find({"-e", "--regexp"})) pattern = option->value;
-  else if (!parsed.positionals.empty()) pattern = argv[parsed.positionals[0]].text;
-  std::string upper = pattern;
-  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  for (std::string_view part : {"PRIVATE KEY", "SECRET", "TOKEN", "PASSWORD", "PASSWD", "API_KEY", "APIKEY", "AKIA",
-                                "BEGIN RSA", "BEGIN OPENSSH", "BEGIN EC", "CREDENTIAL", "AWS_"})
-    if (upper.find(part) != std::string::npos) return "files matching '" + pattern + "'";
+  std::string pattern = filter_pattern(argv, parsed);
+  std::string folded = lower(pattern);
+  for (std::string_view part : {"private key", "secret", "token", "password", "passwd", "api_key", "apikey", "akia",
+                                "begin rsa", "begin openssh", "begin ec", "credential", "aws_"})
+    if (folded.find(part) != std::string::npos) return "files matching '" + pattern + "'";
   return {};
 }
 
@@ -1305,14 +1308,9 @@ Stream Walker::model_readers(Invocation& inv, const Stream& in) {
   }
   bool secret_pattern = false;
   if (filter) {
-    std::string pattern;
-    if (const Option* option = parsed.find({"-e", "--regexp"})) pattern = option->value;
-    else if (!parsed.positionals.empty()) pattern = inv.argv[parsed.positionals[0]].text;
-    std::string upper = pattern;
-    for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    for (std::string_view part : {"KEY", "TOKEN", "SECRET", "PASS", "AUTH", "CRED", "AWS", "PRIVATE", "SESSION", "COOKIE"})
-      if (upper.find(part) != std::string::npos) secret_pattern = true;
-    if (pattern.empty() || pattern == "." || pattern == "" || pattern == "^" || pattern == ".*" || pattern == "=")
+    std::string pattern = filter_pattern(inv.argv, parsed);
+    secret_pattern = names_secret(pattern);
+    if (pattern.empty() || pattern == "." || pattern == "^" || pattern == ".*" || pattern == "=")
       secret_pattern = true;
   }
 
