@@ -2,7 +2,6 @@
 
 #include <array>
 #include <cstdint>
-#include <limits>
 
 #include "wire/json_reader.h"
 
@@ -113,18 +112,6 @@ std::optional<Place> child_place(const Frame& top) {
   }
 }
 
-// The value of an integer written in JSON, when it fits an int.
-std::optional<int> small_integer(std::string_view text) {
-  bool negative = !text.empty() && text[0] == '-';
-  if (negative) text.remove_prefix(1);
-  if (text.empty() || text.size() > 10) return std::nullopt;
-  long long value = 0;
-  for (char c : text) value = value * 10 + (c - '0');
-  if (negative) value = -value;
-  if (value < std::numeric_limits<int>::min() || value > std::numeric_limits<int>::max()) return std::nullopt;
-  return static_cast<int>(value);
-}
-
 // Follows only choices[].message.{tool_calls[].function, function_call}, token by token; `ordinary`
 // turns false at the first thing the full path might read differently.
 class Scanner {
@@ -197,7 +184,7 @@ class Scanner {
         return take_string(top);
       case JsonToken::number:
         if (top.place == Place::choice && top.key == Key::index)
-          choice_index_ = *small_integer(reader_.raw());
+          choice_index_ = *reader_.int_value();
         return true;
       default:
         return true;
@@ -213,7 +200,7 @@ class Scanner {
       case JsonToken::string:
         return Kind::string;
       case JsonToken::number:
-        return reader_.integral() && small_integer(reader_.raw()) ? Kind::integer : Kind::any;
+        return reader_.int_value() ? Kind::integer : Kind::any;
       default:
         return Kind::any;
     }

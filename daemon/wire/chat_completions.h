@@ -17,6 +17,9 @@ class ChatCompletionsDialect final : public Dialect {
   std::string error_body(const WireError& error) const override;
 };
 
+// The stream filter of the dialect (wire/chat_completions_stream.cpp).
+std::unique_ptr<StreamFilter> make_chat_stream_filter(JudgeContext ctx);
+
 // An SSE event carrying an OpenAI-style error object: how a stream that cannot go on ends.
 std::string chat_error_event(const WireError& error);
 

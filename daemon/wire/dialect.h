@@ -24,6 +24,9 @@ struct WireLimits {
   size_t max_tool_argument_bytes = 1u << 20;   // one call's arguments; larger calls are blocked
   size_t max_held_bytes = 8u << 20;            // all calls held in one stream at once
   size_t max_json_depth = 128;                 // nesting depth of a response body or chunk
+  // Chat stream events of the usual shapes are read without a JSON tree (wire/chat_stream_scan);
+  // off, every event that may touch a call is parsed in full. Tests compare the two.
+  bool scan_usual_stream_events = true;
 };
 
 // Who asked, for the audit log and the explanations.

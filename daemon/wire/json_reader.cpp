@@ -3,6 +3,7 @@
 #include <bit>
 #include <charconv>
 #include <cstring>
+#include <limits>
 #include <system_error>
 
 #include "core/text.h"
@@ -376,6 +377,19 @@ void JsonReader::append_value(std::string& out) const {
         break;  // " \ /
     }
   }
+}
+
+std::optional<int> JsonReader::int_value() const {
+  if (!integral_) return std::nullopt;
+  std::string_view text = raw_;
+  bool negative = !text.empty() && text[0] == '-';
+  if (negative) text.remove_prefix(1);
+  if (text.empty() || text.size() > 10) return std::nullopt;
+  long long value = 0;
+  for (char c : text) value = value * 10 + (c - '0');
+  if (negative) value = -value;
+  if (value < std::numeric_limits<int>::min() || value > std::numeric_limits<int>::max()) return std::nullopt;
+  return static_cast<int>(value);
 }
 
 }  // namespace toolwall::wire

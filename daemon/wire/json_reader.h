@@ -6,6 +6,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -40,6 +41,8 @@ class JsonReader {
   bool escaped() const { return escaped_; }
   // Whether the last number is written as an integer (no fraction, no exponent).
   bool integral() const { return integral_; }
+  // The last number's value when it is written as an integer that fits an int.
+  std::optional<int> int_value() const;
   // Appends the last key's or string's value, escapes decoded to UTF-8, to `out`.
   void append_value(std::string& out) const;
 
