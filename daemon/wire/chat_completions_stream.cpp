@@ -71,13 +71,12 @@ bool valid_utf8(std::string_view text) {
 
 // One call fragment as received, and the event it arrived in when that event held nothing else
 // (empty otherwise): a passing call that keeps its index sends that event again byte for byte. A
-// fragment read without a tree keeps its event's data instead of the fragment, parsed again only
-// when the fragment must be rebuilt (a renumbered call).
+// fragment read without a tree keeps only its event, read again only when the fragment must be
+// rebuilt (a renumbered call).
 struct HeldFragment {
   std::optional<Json> fragment;
   std::string event;
-  std::string data;  // when there is no fragment
-  int index = -1;    // the fragment's own "index", -1 when it has none
+  int index = -1;  // the fragment's own "index", -1 when it has none
 };
 
 // What take_fragment reads of a fragment that was parsed into a tree.
@@ -114,9 +113,12 @@ CallFragment read_fragment(const Json& fragment, bool legacy) {
   return call;
 }
 
-// The fragment a one-fragment event's data holds (the scanner checked its shape).
-Json fragment_in(const std::string& data, bool legacy, const WireLimits& limits) {
-  auto chunk = parse_bounded(data, limits);
+// The fragment a one-fragment event holds (the scanner checked its shape).
+Json fragment_in(const std::string& event, bool legacy, const WireLimits& limits) {
+  SseFramer framer(event.size() + 1);
+  std::vector<SseEvent> events;
+  framer.feed(event, events);
+  auto chunk = events.size() == 1 ? parse_bounded(events[0].data, limits) : std::nullopt;
   if (!chunk) return Json::object();
   Json& delta = (*chunk)["choices"][0]["delta"];
   return legacy ? std::move(delta["function_call"]) : std::move(delta["tool_calls"][0]);
@@ -235,7 +237,7 @@ class ChatStreamFilter final : public SseStreamFilter {
       if (!state) return false;
       int index = scanned.call.index.value_or(-1);
       return take_fragment(scanned.choice, *state, scanned.call, scanned.legacy,
-                           HeldFragment{std::nullopt, std::move(event.raw), std::move(event.data), index}, out);
+                           HeldFragment{std::nullopt, std::move(event.raw), index}, out);
     }
     auto it = choices_.find(scanned.choice);
     bool ends_changed_choice =
@@ -256,7 +258,6 @@ class ChatStreamFilter final : public SseStreamFilter {
     auto chunk = parse_bounded(event.data, ctx_.limits);
     if (!chunk) return fail({502, "upstream_malformed_json", "the upstream sent a stream event that is not valid JSON"}, out);
     Json choice = std::move((*chunk)["choices"][0]);
-    if (!choice.contains("delta") || !choice["delta"].is_object()) choice["delta"] = Json::object();
     choice["finish_reason"] = "stop";
     emit_choice(std::move(choice), out);
     return true;
@@ -403,7 +404,7 @@ class ChatStreamFilter final : public SseStreamFilter {
     CallFragment call = read_fragment(fragment, legacy);
     int index = call.index.value_or(-1);
     return take_fragment(choice_index, state, call, legacy,
-                         HeldFragment{std::move(fragment), whole_event ? *whole_event : std::string(), {}, index}, out);
+                         HeldFragment{std::move(fragment), whole_event ? *whole_event : std::string(), index}, out);
   }
 
   bool take_fragment(int choice_index, ChoiceState& state, const CallFragment& fragment, bool legacy, HeldFragment kept,
@@ -444,7 +445,7 @@ class ChatStreamFilter final : public SseStreamFilter {
       if (ctx_.counters) ++ctx_.counters->limit_exceeded;
     }
     if (held.oversized) return true;
-    added += 64 + kept.event.size() + kept.data.size();
+    added += 64 + kept.event.size();
     held.bytes += added;
     held_bytes_ += added;
     held.fragments.push_back(std::move(kept));
@@ -509,7 +510,7 @@ class ChatStreamFilter final : public SseStreamFilter {
           out += kept.event;
           continue;
         }
-        Json fragment = kept.fragment ? std::move(*kept.fragment) : fragment_in(kept.data, held.legacy, ctx_.limits);
+        Json fragment = kept.fragment ? std::move(*kept.fragment) : fragment_in(kept.event, held.legacy, ctx_.limits);
         if (!held.legacy) fragment["index"] = out_index;
         emit_call_delta(choice_index, std::move(fragment), held.legacy, out);
       }

@@ -16,7 +16,8 @@ class EventScanner {
 
   std::optional<ScannedStreamEvent> run() {
     if (reader_.next() != JsonToken::object_begin || !read_root()) return std::nullopt;
-    if (reader_.next() != JsonToken::end || choices_ != 1) return std::nullopt;
+    // A choice without a delta is rebuilt by the full path with an empty one: left to it.
+    if (reader_.next() != JsonToken::end || choices_ != 1 || !has_delta_) return std::nullopt;
     if (call_keys_ == 0) return std::move(event_);
     // The only fragment events read here are the ones the full path would replay as they came.
     bool one_entry = event_.legacy || entries_ == 1;
@@ -109,7 +110,10 @@ class EventScanner {
         event_.choice = *index;
         return true;
       }
-      if (key == "delta") return once(1) && reader_.next() == JsonToken::object_begin && read_delta();
+      if (key == "delta") {
+        has_delta_ = true;
+        return once(1) && reader_.next() == JsonToken::object_begin && read_delta();
+      }
       if (key == "finish_reason") {
         if (!once(2)) return false;
         JsonToken token = reader_.next();
@@ -197,6 +201,7 @@ class EventScanner {
   int choices_ = 0;
   int entries_ = 0;    // tool_calls entries
   int call_keys_ = 0;  // tool_calls and function_call keys in the delta
+  bool has_delta_ = false;
   bool delta_has_more_ = false;   // the delta holds more than its call keys
   bool choice_has_more_ = false;  // the choice holds more than index, delta, finish_reason and null logprobs
 };

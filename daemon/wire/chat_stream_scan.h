@@ -1,10 +1,10 @@
 #pragma once
 // One event of a chat completions stream, read without building a JSON tree when it has the shape
-// nearly every server sends: one choice that carries either one tool-call fragment and nothing else,
-// or no call at all (text, a role, a finish reason). Anything else (several choices, a fragment next
-// to text, a custom call, a value of an unexpected type, a key written twice where it matters, invalid
-// JSON, nesting past the limit) is not read here: the caller parses the event in full. One strict pass
-// (wire/json_reader), no tree.
+// nearly every server sends: one choice with a delta object that carries either one tool-call
+// fragment and nothing else, or no call at all (text, a role, a finish reason). Anything else (several
+// choices, a choice without a delta, a fragment next to text, a custom call, a value of an unexpected
+// type, a key written twice where it matters, invalid JSON, nesting past the limit) is not read here:
+// the caller parses the event in full. One strict pass (wire/json_reader), no tree.
 #include <cstddef>
 #include <optional>
 #include <string>

@@ -3,6 +3,7 @@
 # plain reverse proxy) and through toolwall, non-streaming and streaming, at concurrency 1, 16, 64.
 #
 #   tests/bench/proxy_bench.sh [BUILD_DIR] > tests/bench/PROXY_RESULTS.md
+#   MODES=distinct REPEAT=5 tests/bench/proxy_bench.sh build-rel   # one response shape only
 #
 # BUILD_DIR (default build) must hold a Release build of `toolwall` and `proxy_load_bench`:
 #   cmake -S . -B build -DCMAKE_BUILD_TYPE=Release && cmake --build build --target toolwall proxy_load_bench
@@ -17,6 +18,7 @@ LOAD="$BUILD/tests/bench/proxy_load_bench"
 TOOLWALL="$BUILD/toolwall"
 NGINX=${NGINX:-/usr/sbin/nginx}
 REQUESTS=${REQUESTS:-4000}
+MODES=${MODES:-text tool distinct}  # response shapes to measure (a subset for a quick look)
 STREAM_REQUESTS=${STREAM_REQUESTS:-600}
 DELTAS=${DELTAS:-20}
 GAP_US=${GAP_US:-500}
@@ -112,7 +114,7 @@ describe() {  # $1 mode
   esac
 }
 
-for mode in text tool distinct; do
+for mode in $MODES; do
   echo "## Non-streaming chat completions, response $(describe $mode)"
   echo
   echo "| concurrency | path | req/s | p50 ms | p99 ms | added p50 ms | vs nginx req/s |"
@@ -136,7 +138,7 @@ EOF
   echo
 done
 
-for mode in text tool distinct; do
+for mode in $MODES; do
   case $mode in
     text) what='';;
     tool) what='+ one streamed tool call (held, judged, released), the same in every stream';;

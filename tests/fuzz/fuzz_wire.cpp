@@ -1,10 +1,13 @@
 // Each dialect (chat completions, Responses, Messages): the stream filter over fuzzed SSE bodies fed
 // in fuzzed splits, or filter_body over a fuzzed whole body; a judge that allows, flags, rewrites,
-// blocks and throws; small limits sometimes; streams ending cleanly or broken.
+// blocks and throws; small limits sometimes; streams ending cleanly or broken. A chat stream runs
+// twice, with and without the tree-free reading of usual events: what a client assembles and what the
+// audit holds must be the same.
 #include <memory>
 
 #include <nlohmann/json.hpp>
 
+#include "../wire/client_view.h"
 #include "fuzz_common.h"
 #include "wire/anthropic_messages.h"
 #include "wire/chat_completions.h"
@@ -14,12 +17,31 @@ using namespace toolwall;
 
 namespace {
 
-void stream(const wire::Dialect& dialect, wire::JudgeContext ctx, size_t step, bool broken, std::string_view body) {
+std::string stream(const wire::Dialect& dialect, wire::JudgeContext ctx, size_t step, bool broken, std::string_view body) {
   auto filter = dialect.filter_stream(std::move(ctx));
   std::string out;
   bool going = true;
   for (size_t at = 0; at < body.size() && going; at += step) going = filter->feed(body.substr(at, step), out);
   if (going) filter->finish(broken ? "upstream reset" : "", out);
+  return out;
+}
+
+// What a chat client assembles from a stream, and what the audit received, as comparable text.
+std::string chat_summary(const std::string& out, const std::vector<wire::JudgedCall>& judged) {
+  auto view = test::ClientView::of(out);
+  nlohmann::json s;
+  for (const auto& [index, choice] : view.choices) {
+    nlohmann::json c{{"content", choice.content}, {"finish", choice.finish_reason}, {"legacy", choice.function_call_arguments}};
+    for (const auto& [call_index, call] : choice.calls) c["calls"].push_back({call_index, call.id, call.name, call.arguments});
+    s["choices"][std::to_string(index)] = c;
+  }
+  s["done"] = view.done_events;
+  s["error"] = view.error_code;
+  s["unparseable"] = view.unparseable;
+  for (const auto& j : judged)
+    s["judged"].push_back({j.call.id, j.call.tool, j.call.raw_arguments, static_cast<int>(j.verdict.action), j.choice,
+                           j.model, j.sent_instead});
+  return s.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 void whole(const wire::Dialect& dialect, const wire::JudgeContext& ctx, std::string_view body) {
@@ -59,8 +81,20 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   ctx.sink = [&judged](const wire::JudgedCall&) { ++judged; };
 
   auto body = in.rest();
-  if (mode & 4) whole(dialect, ctx, body);
-  else stream(dialect, ctx, step, mode & 16, body);
+  if (mode & 4) {
+    whole(dialect, ctx, body);
+  } else if (&dialect == &chat) {
+    std::vector<wire::JudgedCall> fast_judged, full_judged;
+    ctx.sink = [&fast_judged](const wire::JudgedCall& c) { fast_judged.push_back(c); };
+    std::string fast = stream(dialect, ctx, step, mode & 16, body);
+    ctx.sink = [&full_judged](const wire::JudgedCall& c) { full_judged.push_back(c); };
+    ctx.limits.scan_usual_stream_events = false;
+    std::string full = stream(dialect, ctx, step, mode & 16, body);
+    if (chat_summary(fast, fast_judged) != chat_summary(full, full_judged))
+      fuzz::fail("the tree-free reading of a chat stream changed what the client or the audit gets");
+  } else {
+    stream(dialect, ctx, step, mode & 16, body);
+  }
   (void)dialect.error_body(wire::WireError{502, "fuzz", std::string(body.substr(0, 32))});
   return 0;
 }

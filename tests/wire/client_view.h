@@ -50,7 +50,11 @@ struct ClientView {
         continue;
       }
       view.chunks.push_back(chunk);
-      if (chunk.contains("error")) view.error_code = chunk["error"].value("code", "?");
+      if (chunk.contains("error")) {
+        const auto& error = chunk["error"];
+        bool named = error.is_object() && error.contains("code") && error["code"].is_string();
+        view.error_code = named ? error["code"].get<std::string>() : "?";
+      }
       if (chunk.contains("usage") && !chunk["usage"].is_null()) view.usage_seen = true;
       if (!chunk.contains("choices") || !chunk["choices"].is_array()) continue;
       for (const auto& choice : chunk["choices"]) {
