@@ -137,7 +137,8 @@ TEST_CASE("text, role and finish events are read as no fragment, with their cont
 TEST_CASE("events out of the usual shapes are left to the full path") {
   const std::string fragment = R"({"index":0,"function":{"arguments":"x"}})";
   const std::vector<std::string> unusual = {
-      // several choices, or none
+      // several choices, or none, or a choice without a delta
+      event_with(R"({"index":0,"finish_reason":"stop"})"),
       "{" + kEnvelope + R"(,"choices":[{"index":0,"delta":{}},{"index":1,"delta":{}}]})",
       "{" + kEnvelope + R"(,"choices":[]})",
       "{" + kEnvelope + "}",
