@@ -47,12 +47,18 @@ bool SseFramer::feed(std::string_view bytes, std::vector<SseEvent>& out) {
 
 bool SseFramer::finish(std::vector<SseEvent>& out) {
   if (failed_) return false;
-  if (!line_.empty()) {
+  bool in_line = !line_.empty();
+  if (in_line) {
     event_.raw += line_;
     take_line(line_);
     line_.clear();
   }
-  if (event_.has_data) dispatch(out);
+  if (!event_.has_data) return true;
+  // The event was cut short: its raw bytes get the line ends it lacks, so that whatever the proxy
+  // writes after it is not read as part of it.
+  if (in_line) event_.raw += "\n\n";
+  else event_.raw += event_.raw.back() == '\r' ? '\r' : '\n';
+  dispatch(out);
   return true;
 }
 

@@ -1,5 +1,6 @@
-// What the proxy spends on one non-streamed chat completion besides I/O: filtering a text-only body,
-// filtering a body with one tool call (JSON, extraction, engine), and the engine's judgement alone.
+// What the proxy spends on one chat completion besides I/O: filtering a text-only body, filtering a
+// body with one tool call (JSON, extraction, engine), filtering a stream with one tool call (usual
+// events read without a JSON tree, or every call event parsed), and the engine's judgement alone.
 #include <benchmark/benchmark.h>
 
 #include "engine/default_engine.h"
@@ -25,6 +26,45 @@ void filter(benchmark::State& state, const char* body) {
   toolwall::wire::ChatCompletionsDialect dialect;
   for (auto _ : state) benchmark::DoNotOptimize(dialect.filter_body(body, ctx));
 }
+
+// The stream the benchmark's upstream sends: a role delta, 20 text deltas, one call in four fragments,
+// the finish and [DONE].
+std::string bench_stream() {
+  auto event = [](const std::string& delta, const char* finish = "null") {
+    return std::string(
+               R"(data: {"id":"chatcmpl-bench","object":"chat.completion.chunk","created":1764000000,"model":"bench-model","choices":[{"index":0,"delta":)") +
+           delta + R"(,"finish_reason":)" + finish + "}]}\n\n";
+  };
+  std::string stream = event(R"({"role":"assistant","content":""})");
+  for (int i = 0; i < 20; ++i) stream += event(R"({"content":"token )" + std::to_string(i) + R"( "})");
+  stream += event(R"({"tool_calls":[{"index":0,"id":"call_1","type":"function","function":{"name":"Bash","arguments":""}}]})");
+  for (const char* piece : {R"({\"comm)", R"(and\":\"npm)", R"( test\"})"})
+    stream += event(std::string(R"({"tool_calls":[{"index":0,"function":{"arguments":")") + piece + "\"}}]}");
+  return stream + event("{}", "\"tool_calls\"") + "data: [DONE]\n\n";
+}
+
+void filter_stream(benchmark::State& state, bool scan) {
+  toolwall::wire::JudgeContext ctx;
+  ctx.judge = toolwall::testing::default_engine();
+  if (!ctx.judge) {
+    state.SkipWithError("the default policy did not load");
+    return;
+  }
+  ctx.limits.scan_usual_stream_events = scan;
+  toolwall::wire::ChatCompletionsDialect dialect;
+  std::string stream = bench_stream();
+  std::string out;
+  for (auto _ : state) {
+    out.clear();
+    auto filter = dialect.filter_stream(ctx);
+    filter->feed(stream, out);
+    filter->finish({}, out);
+    benchmark::DoNotOptimize(out);
+  }
+}
+
+void BM_FilterStreamWithOneToolCall(benchmark::State& state) { filter_stream(state, true); }
+void BM_FilterStreamWithOneToolCallParsed(benchmark::State& state) { filter_stream(state, false); }
 
 void BM_FilterTextBody(benchmark::State& state) { filter(state, kTextBody); }
 void BM_FilterBodyWithOneToolCall(benchmark::State& state) { filter(state, kToolBody); }
@@ -52,6 +92,8 @@ void BM_JudgeTheToolCallAlone(benchmark::State& state) {
 
 BENCHMARK(BM_FilterTextBody);
 BENCHMARK(BM_FilterBodyWithOneToolCall);
+BENCHMARK(BM_FilterStreamWithOneToolCall);
+BENCHMARK(BM_FilterStreamWithOneToolCallParsed);
 BENCHMARK(BM_ValidateTextBody);
 BENCHMARK(BM_ScanBodyWithOneToolCall);
 BENCHMARK(BM_JudgeTheToolCallAlone);

@@ -109,4 +109,24 @@ TEST_CASE("a last event without its blank line is delivered at the end") {
   framer.finish(events);
   REQUIRE(events.size() == 2);
   CHECK(events[1].data == "tail");
+  CHECK(events[1].raw == "data: tail\n\n");  // completed, so that what follows is a new event
+}
+
+TEST_CASE("a last event cut after its line end is completed with one more line end of the same kind") {
+  for (auto [input, raw] : std::vector<std::pair<std::string, std::string>>{
+           {"data: a\n", "data: a\n\n"}, {"data: a\r\n", "data: a\r\n\n"}, {"data: a\r", "data: a\r\r"}}) {
+    SseFramer framer(1024);
+    std::vector<SseEvent> events;
+    REQUIRE(framer.feed(input, events));
+    CHECK(events.empty());
+    framer.finish(events);
+    REQUIRE(events.size() == 1);
+    CHECK(events[0].raw == raw);
+    // The completed bytes frame as one whole event.
+    SseFramer again(1024);
+    std::vector<SseEvent> reframed;
+    REQUIRE(again.feed(raw, reframed));
+    REQUIRE(reframed.size() == 1);
+    CHECK(reframed[0].data == "a");
+  }
 }
