@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "proxy/headers.h"
+#include "proxy/relay_deadlines.h"
 #include "proxy/routes.h"
 
 namespace toolwall::proxy {
@@ -638,11 +639,14 @@ struct Server::Impl {
 
   template <class Conn>
   awaitable<beast::error_code> read_piece(Conn& conn, http::response_parser<http::buffer_body>& parser, char* data,
-                                          size_t room, size_t& got, std::chrono::milliseconds timeout) {
+                                          size_t room, size_t& got, RelayDeadlines& deadlines,
+                                          std::chrono::milliseconds timeout) {
     parser.get().body().data = data;
     parser.get().body().size = room;
-    lowest(conn).expires_after(timeout);
+    deadlines.start(RelayDeadlines::upstream, timeout);
     auto [ec, n] = co_await http::async_read_some(conn.stream, conn.buffer, parser, nothrow);
+    deadlines.stop(RelayDeadlines::upstream);
+    if (ec && deadlines.expired(RelayDeadlines::upstream)) ec = beast::error::timeout;
     if (ec == http::error::need_buffer) ec = {};
     // Take the rest of what has already arrived too (a chunked stream's next chunks), so one client
     // write carries it, never waiting for more: Beast's eager mode would wait for the next chunk.
@@ -726,10 +730,11 @@ struct Server::Impl {
     }
   };
 
-  awaitable<bool> flush(beast::tcp_stream& client, ClientBatch& batch) {
+  awaitable<bool> flush(beast::tcp_stream& client, ClientBatch& batch, RelayDeadlines& deadlines) {
     if (batch.bytes.empty()) co_return true;
-    client.expires_after(options.config.timeouts.client_write);
+    deadlines.start(RelayDeadlines::client, options.config.timeouts.client_write);
     auto [ec, n] = co_await net::async_write(client, net::buffer(batch.bytes), nothrow);
+    deadlines.stop(RelayDeadlines::client);
     batch.bytes.clear();
     co_return !ec;
   }
@@ -754,22 +759,24 @@ struct Server::Impl {
     ClientBatch batch;
     batch.chunked = framing.kind == Framing::Kind::chunked;
     batch.raw(client_head(parser.get(), version, keep_alive, none, framing));
+    RelayDeadlines deadlines(lowest(conn), client);
     if (conn.buffer.size() == 0 && !parser.is_done())
-      if (!co_await flush(client, batch)) co_return false;
+      if (!co_await flush(client, batch, deadlines)) co_return false;
     char* data = conn.relay_buffer();
     while (!parser.is_done()) {
       size_t got = 0;
-      auto ec = co_await read_piece(conn, parser, data, kRelayBufferBytes, got, options.config.timeouts.upstream_response);
+      auto ec = co_await read_piece(conn, parser, data, kRelayBufferBytes, got, deadlines,
+                                    options.config.timeouts.upstream_response);
       batch.piece(std::string_view(data, got));
       if (ec) {
-        co_await flush(client, batch);
+        co_await flush(client, batch, deadlines);
         co_return false;  // the framing cannot say "error" after the head: closing does
       }
       if (!parser.is_done())
-        if (!co_await flush(client, batch)) co_return false;
+        if (!co_await flush(client, batch, deadlines)) co_return false;
     }
     batch.end();
-    if (!co_await flush(client, batch)) co_return false;
+    if (!co_await flush(client, batch, deadlines)) co_return false;
     upstream_reusable = true;
     co_return keep_alive;
   }
@@ -809,10 +816,11 @@ struct Server::Impl {
       body.resize(*length);
     }
     size_t filled = 0;
+    RelayDeadlines deadlines(lowest(conn), client);
     while (!parser.is_done()) {
       if (filled == body.size()) body.resize(std::min(most + 1, std::max<size_t>(body.size() * 2, kRelayBufferBytes)));
       size_t got = 0;
-      auto ec = co_await read_piece(conn, parser, body.data() + filled, body.size() - filled, got,
+      auto ec = co_await read_piece(conn, parser, body.data() + filled, body.size() - filled, got, deadlines,
                                     options.config.timeouts.upstream_response);
       filled += got;
       if (filled > most) {
@@ -862,16 +870,18 @@ struct Server::Impl {
     Framing framing;
     if (batch.chunked) framing.kind = Framing::Kind::chunked;
     batch.raw(client_head(parser.get(), version, keep_alive, exchange, framing));
+    RelayDeadlines deadlines(lowest(conn), client);
     // The head leaves now unless body bytes came with it (then it leaves with them, at once).
     if (conn.buffer.size() == 0 && !parser.is_done())
-      if (!co_await flush(client, batch)) co_return false;
+      if (!co_await flush(client, batch, deadlines)) co_return false;
     auto filter = dialect.filter_stream(judge_context(exchange));
     char* data = conn.relay_buffer();
     std::string out;
     bool clean = true;
     while (!parser.is_done()) {
       size_t got = 0;
-      auto ec = co_await read_piece(conn, parser, data, kRelayBufferBytes, got, options.config.timeouts.stream_idle);
+      auto ec = co_await read_piece(conn, parser, data, kRelayBufferBytes, got, deadlines,
+                                    options.config.timeouts.stream_idle);
       out.clear();
       std::string_view piece(data, got);
       auto feed = [&] { return filter->feed(piece, out); };
@@ -889,7 +899,7 @@ struct Server::Impl {
       // The last piece waits for the stream's end unless that end is judged off this thread.
       bool end_waits = last && clean && judged_off_io_thread(filter->judge_load({}));
       if (!last || end_waits)
-        if (!co_await flush(client, batch)) co_return false;
+        if (!co_await flush(client, batch, deadlines)) co_return false;
       if (!go_on || ec) break;
     }
     if (clean) {
@@ -904,7 +914,7 @@ struct Server::Impl {
       upstream_reusable = true;
     }
     batch.end();
-    if (!co_await flush(client, batch)) co_return false;
+    if (!co_await flush(client, batch, deadlines)) co_return false;
     co_return keep_alive;
   }
 };

@@ -88,6 +88,22 @@ void BM_JudgeTheToolCallAlone(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(engine->judge(call));
 }
 
+// A call no earlier call repeats, as the proxy benchmark's "distinct" shape sends them.
+void BM_JudgeANewCallEachTime(benchmark::State& state) {
+  auto engine = toolwall::testing::default_engine();
+  if (!engine) {
+    state.SkipWithError("the default policy did not load");
+    return;
+  }
+  uint64_t n = 0;
+  for (auto _ : state) {
+    auto call = toolwall::ToolCall::from_wire(
+        "call_1", "", "Bash",
+        R"({"command":"npm test -- --shard=)" + std::to_string(n++) + R"(","description":"Run the tests"})");
+    benchmark::DoNotOptimize(engine->judge(call));
+  }
+}
+
 }  // namespace
 
 BENCHMARK(BM_FilterTextBody);
@@ -97,5 +113,6 @@ BENCHMARK(BM_FilterStreamWithOneToolCallParsed);
 BENCHMARK(BM_ValidateTextBody);
 BENCHMARK(BM_ScanBodyWithOneToolCall);
 BENCHMARK(BM_JudgeTheToolCallAlone);
+BENCHMARK(BM_JudgeANewCallEachTime);
 
 BENCHMARK_MAIN();

@@ -158,3 +158,17 @@ TEST_CASE("an oversized tool call in a whole body is blocked by the limit") {
   CHECK_FALSE(body["choices"][0]["message"].contains("tool_calls"));
   CHECK(body["choices"][0]["message"]["content"].get<std::string>().find("exceed 1024 bytes") != std::string::npos);
 }
+
+TEST_CASE("a chat completion whose body stops halfway is a 504 after the response timeout") {
+  ProxyFixture proxy(
+      [](const RecordedRequest&) {
+        return Script{send("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 400\r\n\r\n{\"id\":\"x\","),
+                      pause(3000)};
+      },
+      [](proxy::ProxyConfig& c) { c.timeouts.upstream_response = std::chrono::milliseconds(300); });
+  auto start = std::chrono::steady_clock::now();
+  auto res = http_request(proxy.port(), "POST", "/v1/chat/completions", chat_request(false));
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::milliseconds(2000));
+  CHECK(res.status == 504);
+  CHECK(Json::parse(res.body)["error"]["code"] == "upstream_failed");
+}

@@ -1,0 +1,73 @@
+#include "proxy/relay_deadlines.h"
+
+#include <algorithm>
+
+namespace toolwall::proxy {
+
+namespace {
+constexpr auto kNone = RelayDeadlines::Clock::time_point::max();
+}
+
+// Shared with the pending timer handler, which may run after the relay ended (it then does nothing).
+struct RelayDeadlines::State {
+  explicit State(const boost::asio::any_io_executor& executor) : timer(executor) {}
+  boost::asio::steady_timer timer;
+  std::array<boost::beast::tcp_stream*, 2> streams{};
+  std::array<Clock::time_point, 2> deadlines{kNone, kNone};
+  std::array<bool, 2> expired{false, false};
+  bool active = true;
+  bool armed = false;
+  Clock::time_point armed_at = kNone;
+  uint64_t generation = 0;  // a handler of an earlier arming finds it changed and returns
+
+  void arm(Clock::time_point at, const std::shared_ptr<State>& self) {
+    armed = true;
+    armed_at = at;
+    uint64_t mine = ++generation;
+    timer.expires_at(at);
+    timer.async_wait([self, mine](const boost::system::error_code&) { self->wake(mine, self); });
+  }
+
+  void wake(uint64_t mine, const std::shared_ptr<State>& self) {
+    if (!active || mine != generation) return;
+    armed = false;
+    auto now = Clock::now();
+    Clock::time_point next = kNone;
+    for (size_t side = 0; side < 2; ++side) {
+      if (deadlines[side] == kNone) continue;
+      if (deadlines[side] > now) {
+        next = std::min(next, deadlines[side]);
+        continue;
+      }
+      expired[side] = true;
+      deadlines[side] = kNone;
+      boost::system::error_code ignored;
+      streams[side]->socket().cancel(ignored);
+    }
+    if (next != kNone) arm(next, self);
+  }
+};
+
+RelayDeadlines::RelayDeadlines(boost::beast::tcp_stream& upstream_stream, boost::beast::tcp_stream& client_stream)
+    : state_(std::make_shared<State>(client_stream.get_executor())) {
+  state_->streams = {&upstream_stream, &client_stream};
+  upstream_stream.expires_never();
+  client_stream.expires_never();
+}
+
+RelayDeadlines::~RelayDeadlines() {
+  state_->active = false;
+  if (state_->armed) state_->timer.cancel();
+}
+
+void RelayDeadlines::start(Side side, Clock::duration limit) {
+  auto deadline = Clock::now() + limit;
+  state_->deadlines[side] = deadline;
+  if (!state_->armed || deadline < state_->armed_at) state_->arm(deadline, state_);
+}
+
+void RelayDeadlines::stop(Side side) { state_->deadlines[side] = kNone; }
+
+bool RelayDeadlines::expired(Side side) const { return state_->expired[side]; }
+
+}  // namespace toolwall::proxy
