@@ -1,5 +1,5 @@
 #pragma once
-// The time limits of one relay's reads from the upstream and writes to the client, kept with one
+// The time limits of one exchange's upstream reads and writes and client writes, kept with one
 // timer instead of Beast's timer per operation: Beast re-arms its timer on every read and write, two
 // timerfd_settime calls per relayed piece, about a third of a stream's system calls. Here an operation
 // only moves its side's deadline; the timer wakes at the earliest deadline and, when that has moved

@@ -539,9 +539,11 @@ struct Server::Impl {
     auto started = std::chrono::steady_clock::now();
     std::unique_ptr<Conn> conn;
     std::optional<http::response_parser<http::buffer_body>> parser;
+    std::optional<RelayDeadlines> deadlines;  // the exchange's time limits once it has a connection
     // A pooled connection the upstream already closed fails before any byte comes back: retry once.
     for (int attempt = 0;; ++attempt) {
       bool reused = false;
+      deadlines.reset();  // before the connection it watches goes
       conn = pool.take();
       if (conn) {
         reused = true;
@@ -553,16 +555,21 @@ struct Server::Impl {
         }
         conn = std::move(*fresh);
       }
-      lowest(*conn).expires_after(options.config.timeouts.client_write);
+      deadlines.emplace(lowest(*conn), client);
       std::array<net::const_buffer, 2> upstream_request{net::buffer(upstream_head), net::buffer(request.body())};
+      deadlines->start(RelayDeadlines::upstream, options.config.timeouts.client_write);
       auto [wec, wn] = co_await net::async_write(conn->stream, upstream_request, nothrow);
+      deadlines->stop(RelayDeadlines::upstream);
+      if (wec && deadlines->expired(RelayDeadlines::upstream)) wec = beast::error::timeout;
       if (!wec) {
         parser.emplace();
         parser->header_limit(static_cast<uint32_t>(options.config.limits.max_header_bytes));
         parser->body_limit(boost::none);
         if (request.method() == http::verb::head) parser->skip(true);
-        lowest(*conn).expires_after(options.config.timeouts.upstream_response);
+        deadlines->start(RelayDeadlines::upstream, options.config.timeouts.upstream_response);
         auto [rec, rn] = co_await http::async_read_header(conn->stream, conn->buffer, *parser, nothrow);
+        deadlines->stop(RelayDeadlines::upstream);
+        if (rec && deadlines->expired(RelayDeadlines::upstream)) rec = beast::error::timeout;
         if (!rec) break;
         if (reused && attempt == 0 && !is_timeout(rec) && rn == 0) continue;
         // Locals, not a conditional inside co_await: GCC 12 destroys such temporaries twice.
@@ -596,12 +603,12 @@ struct Server::Impl {
     bool client_ok = false;
     auto watch = watch_client(client, lowest(*conn));
     if (!inspect) {
-      client_ok = co_await relay_plain(client, *conn, *parser, version, keep_alive, upstream_reusable);
+      client_ok = co_await relay_plain(client, *conn, *parser, *deadlines, version, keep_alive, upstream_reusable);
     } else if (event_stream) {
-      client_ok = co_await relay_stream(client, *conn, *parser, version, keep_alive, *dialect, exchange,
+      client_ok = co_await relay_stream(client, *conn, *parser, *deadlines, version, keep_alive, *dialect, exchange,
                                         upstream_reusable);
     } else {
-      client_ok = co_await relay_body(client, *conn, *parser, version, keep_alive, *dialect, exchange,
+      client_ok = co_await relay_body(client, *conn, *parser, *deadlines, version, keep_alive, *dialect, exchange,
                                       upstream_reusable);
     }
     client_ok = client_ok && !watch->client_gone;
@@ -742,7 +749,7 @@ struct Server::Impl {
   // Pass-through: bytes go on as they arrive, with the upstream's framing (length or chunked).
   template <class Conn>
   awaitable<bool> relay_plain(beast::tcp_stream& client, Conn& conn, http::response_parser<http::buffer_body>& parser,
-                              unsigned version, bool keep_alive, bool& upstream_reusable) {
+                              RelayDeadlines& deadlines, unsigned version, bool keep_alive, bool& upstream_reusable) {
     wire::ExchangeContext none;
     bool has_body = !parser.is_done();
     auto length = parser.content_length();
@@ -759,7 +766,6 @@ struct Server::Impl {
     ClientBatch batch;
     batch.chunked = framing.kind == Framing::Kind::chunked;
     batch.raw(client_head(parser.get(), version, keep_alive, none, framing));
-    RelayDeadlines deadlines(lowest(conn), client);
     if (conn.buffer.size() == 0 && !parser.is_done())
       if (!co_await flush(client, batch, deadlines)) co_return false;
     char* data = conn.relay_buffer();
@@ -802,7 +808,7 @@ struct Server::Impl {
   // A whole (non-streamed) chat completion: read it all, judge, send the original or the new bytes.
   template <class Conn>
   awaitable<bool> relay_body(beast::tcp_stream& client, Conn& conn, http::response_parser<http::buffer_body>& parser,
-                             unsigned version, bool keep_alive, const wire::Dialect& dialect,
+                             RelayDeadlines& deadlines, unsigned version, bool keep_alive, const wire::Dialect& dialect,
                              const wire::ExchangeContext& exchange, bool& upstream_reusable) {
     // Read straight into the body string: no relay buffer and no second copy.
     const size_t most = options.config.limits.max_response_body;
@@ -816,7 +822,6 @@ struct Server::Impl {
       body.resize(*length);
     }
     size_t filled = 0;
-    RelayDeadlines deadlines(lowest(conn), client);
     while (!parser.is_done()) {
       if (filled == body.size()) body.resize(std::min(most + 1, std::max<size_t>(body.size() * 2, kRelayBufferBytes)));
       size_t got = 0;
@@ -862,7 +867,7 @@ struct Server::Impl {
   // (only bytes that arrived together are sent together; nothing waits for later bytes).
   template <class Conn>
   awaitable<bool> relay_stream(beast::tcp_stream& client, Conn& conn, http::response_parser<http::buffer_body>& parser,
-                               unsigned version, bool keep_alive, const wire::Dialect& dialect,
+                               RelayDeadlines& deadlines, unsigned version, bool keep_alive, const wire::Dialect& dialect,
                                const wire::ExchangeContext& exchange, bool& upstream_reusable) {
     ClientBatch batch;
     batch.chunked = version >= 11;
@@ -870,7 +875,6 @@ struct Server::Impl {
     Framing framing;
     if (batch.chunked) framing.kind = Framing::Kind::chunked;
     batch.raw(client_head(parser.get(), version, keep_alive, exchange, framing));
-    RelayDeadlines deadlines(lowest(conn), client);
     // The head leaves now unless body bytes came with it (then it leaves with them, at once).
     if (conn.buffer.size() == 0 && !parser.is_done())
       if (!co_await flush(client, batch, deadlines)) co_return false;
