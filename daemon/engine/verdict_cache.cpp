@@ -9,6 +9,7 @@ namespace toolwall::engine {
 namespace {
 
 constexpr size_t kShards = 8;
+constexpr size_t kSeenBitsPerEntry = 16;
 
 // Everything a verdict depends on besides the judge itself. Agent and tool are length-prefixed and the
 // arguments come last, so two different calls never share a key.
@@ -27,18 +28,35 @@ std::optional<std::string> key_of(const ToolCall& call, size_t max_key_bytes) {
 
 }  // namespace
 
+bool CachingJudge::Shard::seen_before(size_t hash) {
+  size_t bit = hash % (seen.size() * 64);
+  uint64_t mask = uint64_t{1} << (bit % 64);
+  if (seen[bit / 64] & mask) return true;
+  seen[bit / 64] |= mask;
+  if (++seen_marks > seen.size() * 32) {
+    std::fill(seen.begin(), seen.end(), 0);
+    seen_marks = 0;
+  }
+  return false;
+}
+
 CachingJudge::CachingJudge(std::shared_ptr<const Judge> inner, VerdictCacheOptions options,
                            std::shared_ptr<VerdictCacheCounters> counters)
     : inner_(std::move(inner)),
       options_(options),
       per_shard_(std::max<size_t>(1, options.entries / kShards)),
       counters_(counters ? std::move(counters) : std::make_shared<VerdictCacheCounters>()),
-      shards_(kShards) {}
+      shards_(kShards) {
+  size_t words = std::max<size_t>(16, per_shard_ * kSeenBitsPerEntry / 64);
+  for (auto& shard : shards_) shard.seen.assign(words, 0);
+}
 
 Verdict CachingJudge::judge(const ToolCall& call) const {
   auto key = key_of(call, options_.max_key_bytes);
   if (!key) return inner_->judge(call);
-  Shard& shard = shards_[std::hash<std::string>{}(*key) % kShards];
+  size_t hash = std::hash<std::string>{}(*key);
+  Shard& shard = shards_[hash % kShards];
+  bool seen_before = false;
   {
     std::lock_guard lock(shard.mutex);
     auto found = shard.index.find(*key);
@@ -47,10 +65,11 @@ Verdict CachingJudge::judge(const ToolCall& call) const {
       ++counters_->hits;
       return found->second->second;
     }
+    seen_before = shard.seen_before(hash / kShards);
   }
   ++counters_->misses;
   Verdict verdict = inner_->judge(call);  // outside the lock: judging takes microseconds to milliseconds
-  if (!verdict.repeatable) return verdict;
+  if (!verdict.repeatable || !seen_before) return verdict;
   std::lock_guard lock(shard.mutex);
   if (shard.index.count(*key)) return verdict;  // another thread judged the same call meanwhile
   shard.recent.emplace_front(std::move(*key), verdict);

@@ -3,7 +3,9 @@
 // shares one proxy: a judge that remembers the verdict of a call it has already judged, keyed by
 // every byte the verdict depends on (agent, tool, arguments), so only a byte-identical call hits.
 // Verdicts that are not repeatable (incomplete analysis: a time budget may have run out under load;
-// internal errors) and calls with invalid arguments are never kept.
+// internal errors) and calls with invalid arguments are never kept. A verdict is kept from a call's
+// second sighting on: most calls of an agent session never come again, and keeping each of them cost
+// more than judging it (a key, two allocations, an eviction) and pushed out the calls that do repeat.
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
@@ -51,6 +53,12 @@ class CachingJudge final : public Judge {
     std::mutex mutex;
     std::list<std::pair<std::string, Verdict>> recent;  // most recently used first
     std::unordered_map<std::string_view, std::list<std::pair<std::string, Verdict>>::iterator> index;
+    // One bit per key hash seen and not kept yet, cleared when half are set (a false "seen" only
+    // keeps a verdict one sighting early).
+    std::vector<uint64_t> seen;
+    size_t seen_marks = 0;
+    // Whether the key with this hash was seen before; marks it seen.
+    bool seen_before(size_t hash);
   };
 
   std::shared_ptr<const Judge> inner_;

@@ -45,8 +45,32 @@ ToolCall to_tool_call(const BodyCall& wire_call, const JudgeContext& ctx, std::o
                              to_plain(args));
 }
 
+// Verdicts the fast path reached before it handed the body to the full path, in the order the full
+// path judges the same calls: each serves only the call it was reached for (same id, tool and
+// arguments), so a blocked call is judged once, not twice.
+class JudgedAhead {
+ public:
+  void add(ToolCall call, Verdict verdict) { judged_.emplace_back(std::move(call), std::move(verdict)); }
+  std::optional<Verdict> take(const ToolCall& call) {
+    if (next_ >= judged_.size()) return std::nullopt;
+    const auto& [ahead, verdict] = judged_[next_];
+    if (ahead.id != call.id || ahead.tool != call.tool || ahead.raw_arguments != call.raw_arguments ||
+        !call.arguments_valid) {
+      next_ = judged_.size();  // out of step: judge the rest afresh
+      return std::nullopt;
+    }
+    ++next_;
+    return verdict;
+  }
+  std::vector<std::pair<ToolCall, Verdict>>& all() { return judged_; }
+
+ private:
+  std::vector<std::pair<ToolCall, Verdict>> judged_;
+  size_t next_ = 0;
+};
+
 // Applies the verdicts to one choice's message; true when the message changed.
-bool filter_message(Json& choice, int choice_index, const JudgeContext& ctx) {
+bool filter_message(Json& choice, int choice_index, const JudgeContext& ctx, JudgedAhead& ahead) {
   auto message_it = choice.find("message");
   if (message_it == choice.end() || !message_it->is_object()) return false;
   Json& message = *message_it;
@@ -72,6 +96,7 @@ bool filter_message(Json& choice, int choice_index, const JudgeContext& ctx) {
                        args_it == function_object.end() ? &kEmpty : &*args_it};
     std::optional<Verdict> preset;
     ToolCall call = to_tool_call(wire_call, ctx, preset);
+    if (!preset) preset = ahead.take(call);
     SettledCall settled = settle_call(
         std::move(call), preset, ctx,
         [&function_object](const nlohmann::json& arguments, std::string& sent) {
@@ -138,25 +163,25 @@ bool filter_message(Json& choice, int choice_index, const JudgeContext& ctx) {
 
 // The fast path for an ordinary body: its calls read without a tree and judged; true when every one
 // passes, so the body leaves unchanged (the calls are reported here). False sends the body down the
-// full path, which judges again (a verdict cache makes that cheap) and changes what it must.
-bool passes_unchanged(std::string_view body, const JudgeContext& ctx) {
+// full path, which changes what it must and takes the verdicts reached here from `judged`.
+bool passes_unchanged(std::string_view body, const JudgeContext& ctx, JudgedAhead& judged) {
   auto scanned = scan_chat_body(body, ctx.limits.max_json_depth);
   if (!scanned) return false;
-  std::vector<std::pair<ToolCall, Verdict>> judged;
-  judged.reserve(scanned->calls.size());
   for (auto& wire_call : scanned->calls) {
     if (wire_call.arguments.size() > ctx.limits.max_tool_argument_bytes) return false;
     ToolCall call = ToolCall::from_wire(std::move(wire_call.id), ctx.exchange.agent, std::move(wire_call.name),
                                         wire_call.arguments);
     if (!call.arguments_valid) return false;  // decided by the fail mode, on the full path
     Verdict verdict = judge_call(call, std::nullopt, ctx);
-    if (!passes(verdict)) return false;
-    judged.emplace_back(std::move(call), std::move(verdict));
+    bool passed = passes(verdict);
+    judged.add(std::move(call), std::move(verdict));
+    if (!passed) return false;
   }
   JudgeContext local = ctx;
   if (local.exchange.model.empty()) local.exchange.model = std::move(scanned->model);
-  for (size_t i = 0; i < judged.size(); ++i)
-    report_call(std::move(judged[i].first), judged[i].second, {}, scanned->calls[i].choice, local);
+  auto& all = judged.all();
+  for (size_t i = 0; i < all.size(); ++i)
+    report_call(std::move(all[i].first), all[i].second, {}, scanned->calls[i].choice, local);
   return true;
 }
 
@@ -173,7 +198,8 @@ Expected<std::optional<std::string>, WireError> ChatCompletionsDialect::filter_b
     // (most responses are text; the tree was most of the proxy's allocations).
     if (valid_json_object(body, ctx.limits.max_json_depth)) return std::optional<std::string>();
   }
-  if (passes_unchanged(body, ctx)) return std::optional<std::string>();
+  JudgedAhead judged;
+  if (passes_unchanged(body, ctx, judged)) return std::optional<std::string>();
   auto parsed = parse_bounded(body, ctx.limits);
   if (!parsed || !parsed->is_object()) {
     if (ctx.counters) ++ctx.counters->upstream_malformed;
@@ -190,7 +216,7 @@ Expected<std::optional<std::string>, WireError> ChatCompletionsDialect::filter_b
   int position = 0;
   try {
     for (auto& choice : *choices) {
-      if (choice.is_object() && filter_message(choice, integer_or(choice, "index", position), local)) changed = true;
+      if (choice.is_object() && filter_message(choice, integer_or(choice, "index", position), local, judged)) changed = true;
       ++position;
     }
   } catch (const std::exception& e) {

@@ -109,12 +109,14 @@ TEST_CASE("toolwall serve reopens its audit log on SIGHUP and drains and exits 0
   CHECK(http_request(port, "GET", "/healthz").status == 200);
   CHECK(http_request(port, "POST", "/v1/chat/completions", chat_request(false)).status == 200);
   CHECK(slurp(audit).find("\"call_id\":\"c1\"") != std::string::npos);
-  // The same call again is answered from the verdict cache: still one judgement by the engine.
+  // Seen again, the call is kept; the third time it is answered from the verdict cache.
+  CHECK(http_request(port, "POST", "/v1/chat/completions", chat_request(false)).status == 200);
   CHECK(http_request(port, "POST", "/v1/chat/completions", chat_request(false)).status == 200);
   std::string metrics = http_request(port, "GET", "/metrics").body;
   INFO(metrics);
-  CHECK(metrics.find("toolwall_verdict_cache_total{result=\"miss\"} 1\n") != std::string::npos);
-  CHECK(metrics.find("toolwall_verdicts_total{action=\"block\"} 2\n") != std::string::npos);
+  CHECK(metrics.find("toolwall_verdict_cache_total{result=\"miss\"} 2\n") != std::string::npos);
+  CHECK(metrics.find("toolwall_verdict_cache_total{result=\"hit\"} 1\n") != std::string::npos);
+  CHECK(metrics.find("toolwall_verdicts_total{action=\"block\"} 3\n") != std::string::npos);
 
   std::filesystem::rename(audit, audit + ".1");
   serve.signal(SIGHUP);

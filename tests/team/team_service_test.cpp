@@ -192,17 +192,17 @@ TEST_CASE("metrics, readiness and liveness answer, and the counters follow the t
   CHECK(text.find("toolwall_requests_total{route=\"/readyz\",status=\"200\"} 1\n") != std::string::npos);
 }
 
-TEST_CASE("a repeated call is judged once per policy, a reload starts afresh, and /metrics counts both") {
+TEST_CASE("a repeated call is kept per policy from its second sighting, a reload starts afresh, and /metrics counts both") {
   TeamFixture proxy(npm_call(), {{"policy.yaml", npm_policy("flag")}, {"toolwall.yaml", base_config()}});
-  for (int i = 0; i < 3; ++i) REQUIRE(call_passed(chat(proxy.port)));
-  CHECK(proxy.metrics->verdict_cache()->misses == 1);
+  for (int i = 0; i < 4; ++i) REQUIRE(call_passed(chat(proxy.port)));
+  CHECK(proxy.metrics->verdict_cache()->misses == 2);
   CHECK(proxy.metrics->verdict_cache()->hits == 2);
   proxy.rewrite("policy.yaml", npm_policy("block"));
   REQUIRE(proxy.reloader->reload_now());
   CHECK(blocked(chat(proxy.port)));  // the new policy's verdict, not the remembered one
-  CHECK(proxy.metrics->verdict_cache()->misses == 2);
+  CHECK(proxy.metrics->verdict_cache()->misses == 3);
   const std::string text = http_request(proxy.port, "GET", "/metrics").body;
-  CHECK(text.find("toolwall_verdict_cache_total{result=\"miss\"} 2\n") != std::string::npos);
+  CHECK(text.find("toolwall_verdict_cache_total{result=\"miss\"} 3\n") != std::string::npos);
 }
 
 TEST_CASE("client settings with problems are reported at their file, line and column") {

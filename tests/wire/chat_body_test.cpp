@@ -267,3 +267,20 @@ TEST_CASE("a rewrite that cannot be applied removes the call and is recorded as 
   CHECK(h.counters.calls_blocked == 1);
   CHECK(h.counters.calls_rewritten == 0);
 }
+
+TEST_CASE("each call of a body the proxy changes is judged once, whichever path settles it") {
+  Harness h;
+  // The first call passes and the second is blocked: the fast reading judges both, the full path
+  // that removes the second takes their verdicts instead of judging again.
+  auto out = h.run_changed(response_with_calls({{"Bash", R"({"command":"npm test"})"}, {"Bash", R"({"command":"curl x"})"}}));
+  CHECK(out["choices"][0]["message"]["tool_calls"].size() == 1);
+  CHECK(h.judge->seen().size() == 2);
+  REQUIRE(h.judged.size() == 2);
+  CHECK(h.judged[1].verdict.action == Action::block);
+  // After the blocked one, a third call is judged by the full path alone.
+  Harness later;
+  later.run_changed(response_with_calls(
+      {{"Bash", R"({"command":"curl x"})"}, {"Bash", R"({"command":"REWRITE me"})"}, {"Bash", R"({"command":"ls"})"}}));
+  CHECK(later.judge->seen().size() == 3);
+  CHECK(later.judged.size() == 3);
+}
