@@ -34,7 +34,7 @@ struct RelayDeadlines::State {
     auto now = Clock::now();
     Clock::time_point next = kNone;
     for (size_t side = 0; side < 2; ++side) {
-      if (deadlines[side] == kNone) continue;
+      if (deadlines[side] == kNone || !streams[side]) continue;
       if (deadlines[side] > now) {
         next = std::min(next, deadlines[side]);
         continue;
@@ -48,11 +48,22 @@ struct RelayDeadlines::State {
   }
 };
 
-RelayDeadlines::RelayDeadlines(boost::beast::tcp_stream& upstream_stream, boost::beast::tcp_stream& client_stream)
+RelayDeadlines::RelayDeadlines(boost::beast::tcp_stream& client_stream)
     : state_(std::make_shared<State>(client_stream.get_executor())) {
-  state_->streams = {&upstream_stream, &client_stream};
+  state_->streams = {nullptr, &client_stream};
+}
+
+void RelayDeadlines::begin_exchange(boost::beast::tcp_stream& upstream_stream) {
+  state_->streams[upstream] = &upstream_stream;
+  state_->deadlines = {kNone, kNone};
+  state_->expired = {false, false};
   upstream_stream.expires_never();
-  client_stream.expires_never();
+  state_->streams[client]->expires_never();
+}
+
+void RelayDeadlines::end_exchange() {
+  state_->streams[upstream] = nullptr;
+  state_->deadlines = {kNone, kNone};
 }
 
 RelayDeadlines::~RelayDeadlines() {

@@ -292,6 +292,7 @@ struct Server::Impl {
     // large request body in few reads instead of one per 512 bytes.
     beast::flat_buffer buffer;
     buffer.reserve(kReadBufferBytes);
+    RelayDeadlines deadlines(client);
     for (;;) {
       state.idle = true;
       if (stopping) break;
@@ -325,7 +326,7 @@ struct Server::Impl {
       }
       auto request = parser.release();
       bool keep_alive = request.keep_alive();
-      bool ok = co_await handle(worker, client, buffer, request, client_address);
+      bool ok = co_await handle(worker, client, deadlines, buffer, request, client_address);
       if (!ok || !keep_alive) break;
     }
     client.socket().shutdown(tcp::socket::shutdown_send, ignored);
@@ -348,7 +349,8 @@ struct Server::Impl {
   }
 
   // Answers one request; false when the client connection must close.
-  awaitable<bool> handle(Worker& worker, beast::tcp_stream& client, beast::flat_buffer& client_buffer,
+  awaitable<bool> handle(Worker& worker, beast::tcp_stream& client, RelayDeadlines& deadlines,
+                         beast::flat_buffer& client_buffer,
                          http::request<http::string_body>& request, const std::string& client_address) {
     std::string_view client_path = path_of(request.target());
     if (request.method() == http::verb::get && client_path == "/healthz") co_return co_await healthz(client, request);
@@ -414,8 +416,8 @@ struct Server::Impl {
     std::string upstream_head = upstream_head_for(request, target.url, route.strip, dialect != nullptr, gate_decision);
     UpstreamPools& pools = worker.pools[route.target];
     if (target.url.tls)
-      co_return co_await forward(worker, target.url, pools.tls, client, request, upstream_head, dialect, exchange);
-    co_return co_await forward(worker, target.url, pools.plain, client, request, upstream_head, dialect, exchange);
+      co_return co_await forward(worker, target.url, pools.tls, client, deadlines, request, upstream_head, dialect, exchange);
+    co_return co_await forward(worker, target.url, pools.plain, client, deadlines, request, upstream_head, dialect, exchange);
   }
 
   awaitable<bool> send_answer(beast::tcp_stream& client, GateAnswer answer, unsigned version, bool keep_alive) {
@@ -532,6 +534,7 @@ struct Server::Impl {
 
   template <class Conn>
   awaitable<bool> forward(Worker& worker, const UpstreamUrl& upstream, Pool<Conn>& pool, beast::tcp_stream& client,
+                          RelayDeadlines& deadlines,
                           const http::request<http::string_body>& request, const std::string& upstream_head,
                           const wire::Dialect* dialect, const wire::ExchangeContext& exchange) {
     unsigned version = request.version();
@@ -539,11 +542,11 @@ struct Server::Impl {
     auto started = std::chrono::steady_clock::now();
     std::unique_ptr<Conn> conn;
     std::optional<http::response_parser<http::buffer_body>> parser;
-    std::optional<RelayDeadlines> deadlines;  // the exchange's time limits once it has a connection
+    ExchangeEnd exchange_end(deadlines);  // declared after conn: ends before conn goes
     // A pooled connection the upstream already closed fails before any byte comes back: retry once.
     for (int attempt = 0;; ++attempt) {
       bool reused = false;
-      deadlines.reset();  // before the connection it watches goes
+      deadlines.end_exchange();  // before the connection it watches goes
       conn = pool.take();
       if (conn) {
         reused = true;
@@ -555,21 +558,21 @@ struct Server::Impl {
         }
         conn = std::move(*fresh);
       }
-      deadlines.emplace(lowest(*conn), client);
+      deadlines.begin_exchange(lowest(*conn));
       std::array<net::const_buffer, 2> upstream_request{net::buffer(upstream_head), net::buffer(request.body())};
-      deadlines->start(RelayDeadlines::upstream, options.config.timeouts.client_write);
+      deadlines.start(RelayDeadlines::upstream, options.config.timeouts.client_write);
       auto [wec, wn] = co_await net::async_write(conn->stream, upstream_request, nothrow);
-      deadlines->stop(RelayDeadlines::upstream);
-      if (wec && deadlines->expired(RelayDeadlines::upstream)) wec = beast::error::timeout;
+      deadlines.stop(RelayDeadlines::upstream);
+      if (wec && deadlines.expired(RelayDeadlines::upstream)) wec = beast::error::timeout;
       if (!wec) {
         parser.emplace();
         parser->header_limit(static_cast<uint32_t>(options.config.limits.max_header_bytes));
         parser->body_limit(boost::none);
         if (request.method() == http::verb::head) parser->skip(true);
-        deadlines->start(RelayDeadlines::upstream, options.config.timeouts.upstream_response);
+        deadlines.start(RelayDeadlines::upstream, options.config.timeouts.upstream_response);
         auto [rec, rn] = co_await http::async_read_header(conn->stream, conn->buffer, *parser, nothrow);
-        deadlines->stop(RelayDeadlines::upstream);
-        if (rec && deadlines->expired(RelayDeadlines::upstream)) rec = beast::error::timeout;
+        deadlines.stop(RelayDeadlines::upstream);
+        if (rec && deadlines.expired(RelayDeadlines::upstream)) rec = beast::error::timeout;
         if (!rec) break;
         if (reused && attempt == 0 && !is_timeout(rec) && rn == 0) continue;
         // Locals, not a conditional inside co_await: GCC 12 destroys such temporaries twice.
@@ -603,12 +606,12 @@ struct Server::Impl {
     bool client_ok = false;
     auto watch = watch_client(client, lowest(*conn));
     if (!inspect) {
-      client_ok = co_await relay_plain(client, *conn, *parser, *deadlines, version, keep_alive, upstream_reusable);
+      client_ok = co_await relay_plain(client, *conn, *parser, deadlines, version, keep_alive, upstream_reusable);
     } else if (event_stream) {
-      client_ok = co_await relay_stream(client, *conn, *parser, *deadlines, version, keep_alive, *dialect, exchange,
+      client_ok = co_await relay_stream(client, *conn, *parser, deadlines, version, keep_alive, *dialect, exchange,
                                         upstream_reusable);
     } else {
-      client_ok = co_await relay_body(client, *conn, *parser, *deadlines, version, keep_alive, *dialect, exchange,
+      client_ok = co_await relay_body(client, *conn, *parser, deadlines, version, keep_alive, *dialect, exchange,
                                       upstream_reusable);
     }
     client_ok = client_ok && !watch->client_gone;
