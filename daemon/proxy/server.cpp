@@ -799,9 +799,12 @@ struct Server::Impl {
     ctx.limits = options.config.wire;
     ctx.counters = &counters;
     if (options.on_verdict) {
-      ctx.sink = [this, exchange](const wire::JudgedCall& call) {
-        wire::ExchangeContext with_model = exchange;
-        if (with_model.model.empty()) with_model.model = call.model;
+      // By address: the exchange outlives its filters (the relay that uses them awaits them), and a
+      // sink of two pointers needs no allocation.
+      ctx.sink = [this, exchange = &exchange](const wire::JudgedCall& call) {
+        if (!exchange->model.empty() || call.model.empty()) return options.on_verdict(*exchange, call);
+        wire::ExchangeContext with_model = *exchange;
+        with_model.model = call.model;
         options.on_verdict(with_model, call);
       };
     }
