@@ -18,7 +18,7 @@ LOAD="$BUILD/tests/bench/proxy_load_bench"
 TOOLWALL="$BUILD/toolwall"
 NGINX=${NGINX:-/usr/sbin/nginx}
 REQUESTS=${REQUESTS:-4000}
-MODES=${MODES:-text tool distinct}  # response shapes to measure (a subset for a quick look)
+MODES=${MODES:-text tool distinct parsed}  # response shapes to measure (a subset for a quick look)
 STREAM_REQUESTS=${STREAM_REQUESTS:-600}
 DELTAS=${DELTAS:-20}
 GAP_US=${GAP_US:-500}
@@ -110,7 +110,8 @@ describe() {  # $1 mode
   case $1 in
     text) echo 'text only';;
     tool) echo 'with one tool call, the same in every response (judged once, then from the verdict cache)';;
-    distinct) echo 'with one tool call that no response repeats (each judged by the engine)';;
+    distinct) echo 'with one tool call that no response repeats (each judged by the engine; plain words)';;
+    parsed) echo 'with one tool call that no response repeats and the bash parser must read';;
   esac
 }
 
@@ -142,7 +143,8 @@ for mode in $MODES; do
   case $mode in
     text) what='';;
     tool) what='+ one streamed tool call (held, judged, released), the same in every stream';;
-    distinct) what='+ one streamed tool call that no stream repeats';;
+    distinct) what='+ one streamed tool call that no stream repeats (plain words)';;
+    parsed) what='+ one streamed tool call that no stream repeats and the bash parser must read';;
   esac
   echo "## Streaming (SSE), $DELTAS content deltas $what"
   echo

@@ -3,10 +3,12 @@
 // exactly the same upstream and client.
 //
 //   proxy_load_bench upstream --port P [--threads N] [--deltas D] [--gap-us U]
-//   proxy_load_bench load --port P --requests N --concurrency C [--stream] [--shape text|tool|distinct]
+//   proxy_load_bench load --port P --requests N --concurrency C [--stream] [--shape text|tool|distinct|parsed]
 //
 // Shapes: text (no tool call), tool (the same call, `npm test`, in every response: what a verdict
-// cache remembers) and distinct (a call no response repeats, `npm test -- --shard=N`: judged in full).
+// cache remembers), distinct (a call no response repeats, `npm test -- --shard=N`: judged in full, a
+// command of plain words) and parsed (never repeated and read by the bash parser:
+// `git commit -m 'fix shard N' && npm test 2>&1 | tail -20`).
 //
 // Stream deltas carry the upstream's send time (CLOCK_MONOTONIC ns, "<t=…>"), so the client can
 // tell how long each delta took to arrive; comparing direct and proxied runs gives the time a
@@ -64,6 +66,10 @@ std::atomic<uint64_t> distinct_calls{0};
 std::string command_for(const std::string& shape) {
   if (shape == "tool") return "npm test";
   if (shape == "distinct") return "npm test -- --shard=" + std::to_string(distinct_calls++);
+  // Never repeated either, and not plain words: quotes, an operator, a redirection and a pipe send it
+  // through the bash parser (single quotes: the text goes into JSON unescaped).
+  if (shape == "parsed")
+    return "git commit -m 'fix shard " + std::to_string(distinct_calls++) + "' && npm test 2>&1 | tail -20";
   return {};
 }
 

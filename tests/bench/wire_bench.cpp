@@ -104,6 +104,24 @@ void BM_JudgeANewCallEachTime(benchmark::State& state) {
   }
 }
 
+// The same with a command the parser must read (quotes, a pipe, an operator): what a call that is not
+// plain words costs, for comparison with the benchmark's plain `npm test -- --shard=N`.
+void BM_JudgeANewParsedCallEachTime(benchmark::State& state) {
+  auto engine = toolwall::testing::default_engine();
+  if (!engine) {
+    state.SkipWithError("the default policy did not load");
+    return;
+  }
+  uint64_t n = 0;
+  for (auto _ : state) {
+    auto call = toolwall::ToolCall::from_wire(
+        "call_1", "", "Bash",
+        R"({"command":"git commit -m \"fix shard )" + std::to_string(n++) +
+            R"(\" && npm test 2>&1 | tail -20","description":"Commit and test"})");
+    benchmark::DoNotOptimize(engine->judge(call));
+  }
+}
+
 }  // namespace
 
 BENCHMARK(BM_FilterTextBody);
@@ -114,5 +132,6 @@ BENCHMARK(BM_ValidateTextBody);
 BENCHMARK(BM_ScanBodyWithOneToolCall);
 BENCHMARK(BM_JudgeTheToolCallAlone);
 BENCHMARK(BM_JudgeANewCallEachTime);
+BENCHMARK(BM_JudgeANewParsedCallEachTime);
 
 BENCHMARK_MAIN();
