@@ -109,7 +109,7 @@ echo
 describe() {  # $1 mode
   case $1 in
     text) echo 'text only';;
-    tool) echo 'with one tool call, the same in every response (judged once, then from the verdict cache)';;
+    tool) echo 'with one tool call, the same in every response (judged at its first two sightings, then from the verdict cache)';;
     distinct) echo 'with one tool call that no response repeats (each judged by the engine; plain words)';;
     parsed) echo 'with one tool call that no response repeats and the bash parser must read';;
   esac
