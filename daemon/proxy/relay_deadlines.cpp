@@ -8,7 +8,7 @@ namespace {
 constexpr auto kNone = RelayDeadlines::Clock::time_point::max();
 }
 
-// Shared with the pending timer handler, which may run after the relay ended (it then does nothing).
+// Shared with the pending timer handler, which may run after the connection ended (it then does nothing).
 struct RelayDeadlines::State {
   explicit State(const boost::asio::any_io_executor& executor) : timer(executor) {}
   boost::asio::steady_timer timer;
@@ -77,8 +77,9 @@ void RelayDeadlines::start(Side side, Clock::duration limit) {
   if (!state_->armed || deadline < state_->armed_at) state_->arm(deadline, state_);
 }
 
-void RelayDeadlines::stop(Side side) { state_->deadlines[side] = kNone; }
-
-bool RelayDeadlines::expired(Side side) const { return state_->expired[side]; }
+void RelayDeadlines::finish(Side side, boost::system::error_code& ec) {
+  state_->deadlines[side] = kNone;
+  if (ec && state_->expired[side]) ec = boost::beast::error::timeout;
+}
 
 }  // namespace toolwall::proxy

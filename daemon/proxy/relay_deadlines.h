@@ -30,11 +30,11 @@ class RelayDeadlines {
   void end_exchange();
 
   // An operation on `side` starts and must end within `limit`; past it, the side's pending
-  // operations are cancelled and expired(side) turns true.
+  // operations are cancelled.
   void start(Side side, Clock::duration limit);
-  // The operation on `side` ended.
-  void stop(Side side);
-  bool expired(Side side) const;
+  // The operation on `side` ended with `ec`; a cancellation because it ran out of time becomes
+  // beast::error::timeout, as Beast's own limits report it.
+  void finish(Side side, boost::system::error_code& ec);
 
  private:
   struct State;

@@ -562,8 +562,7 @@ struct Server::Impl {
       std::array<net::const_buffer, 2> upstream_request{net::buffer(upstream_head), net::buffer(request.body())};
       deadlines.start(RelayDeadlines::upstream, options.config.timeouts.client_write);
       auto [wec, wn] = co_await net::async_write(conn->stream, upstream_request, nothrow);
-      deadlines.stop(RelayDeadlines::upstream);
-      if (wec && deadlines.expired(RelayDeadlines::upstream)) wec = beast::error::timeout;
+      deadlines.finish(RelayDeadlines::upstream, wec);
       if (!wec) {
         parser.emplace();
         parser->header_limit(static_cast<uint32_t>(options.config.limits.max_header_bytes));
@@ -571,8 +570,7 @@ struct Server::Impl {
         if (request.method() == http::verb::head) parser->skip(true);
         deadlines.start(RelayDeadlines::upstream, options.config.timeouts.upstream_response);
         auto [rec, rn] = co_await http::async_read_header(conn->stream, conn->buffer, *parser, nothrow);
-        deadlines.stop(RelayDeadlines::upstream);
-        if (rec && deadlines.expired(RelayDeadlines::upstream)) rec = beast::error::timeout;
+        deadlines.finish(RelayDeadlines::upstream, rec);
         if (!rec) break;
         if (reused && attempt == 0 && !is_timeout(rec) && rn == 0) continue;
         // Locals, not a conditional inside co_await: GCC 12 destroys such temporaries twice.
@@ -655,8 +653,7 @@ struct Server::Impl {
     parser.get().body().size = room;
     deadlines.start(RelayDeadlines::upstream, timeout);
     auto [ec, n] = co_await http::async_read_some(conn.stream, conn.buffer, parser, nothrow);
-    deadlines.stop(RelayDeadlines::upstream);
-    if (ec && deadlines.expired(RelayDeadlines::upstream)) ec = beast::error::timeout;
+    deadlines.finish(RelayDeadlines::upstream, ec);
     if (ec == http::error::need_buffer) ec = {};
     // Take the rest of what has already arrived too (a chunked stream's next chunks), so one client
     // write carries it, never waiting for more: Beast's eager mode would wait for the next chunk.
@@ -744,7 +741,7 @@ struct Server::Impl {
     if (batch.bytes.empty()) co_return true;
     deadlines.start(RelayDeadlines::client, options.config.timeouts.client_write);
     auto [ec, n] = co_await net::async_write(client, net::buffer(batch.bytes), nothrow);
-    deadlines.stop(RelayDeadlines::client);
+    deadlines.finish(RelayDeadlines::client, ec);
     batch.bytes.clear();
     co_return !ec;
   }

@@ -228,8 +228,8 @@ class ChatStreamFilter final : public SseStreamFilter {
     return true;
   }
 
-  // An event of the usual shapes, read without a tree (wire/chat_stream_scan): the same steps as the
-  // parsed path below, except that an event the proxy would rebuild unchanged goes out as it came.
+  // An event of the usual shapes, read without a tree (wire/chat_stream_scan): the same steps as
+  // handle's parsed path, except that an event the proxy would rebuild unchanged goes out as it came.
   bool handle_scanned(ScannedStreamEvent& scanned, SseEvent& event, std::string& out) {
     remember_envelope_text(event.data, scanned.model);
     if (scanned.fragment) {

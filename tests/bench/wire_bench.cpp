@@ -88,8 +88,10 @@ void BM_JudgeTheToolCallAlone(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(engine->judge(call));
 }
 
-// A call no earlier call repeats, as the proxy benchmark's "distinct" shape sends them.
-void BM_JudgeANewCallEachTime(benchmark::State& state) {
+// Judges a call no earlier call repeats: `command(n)` is the n-th one's command (no characters that
+// JSON must escape, so the arguments are spelled by concatenation, as cheaply as the upstream does).
+template <typename Command>
+void judge_new_calls(benchmark::State& state, Command command) {
   auto engine = toolwall::testing::default_engine();
   if (!engine) {
     state.SkipWithError("the default policy did not load");
@@ -98,28 +100,22 @@ void BM_JudgeANewCallEachTime(benchmark::State& state) {
   uint64_t n = 0;
   for (auto _ : state) {
     auto call = toolwall::ToolCall::from_wire(
-        "call_1", "", "Bash",
-        R"({"command":"npm test -- --shard=)" + std::to_string(n++) + R"(","description":"Run the tests"})");
+        "call_1", "", "Bash", R"({"command":")" + command(n++) + R"(","description":"Run the tests"})");
     benchmark::DoNotOptimize(engine->judge(call));
   }
 }
 
-// The same with a command the parser must read (quotes, a pipe, an operator): what a call that is not
-// plain words costs, for comparison with the benchmark's plain `npm test -- --shard=N`.
+// As the proxy benchmark's "distinct" shape sends them: plain words.
+void BM_JudgeANewCallEachTime(benchmark::State& state) {
+  judge_new_calls(state, [](uint64_t n) { return "npm test -- --shard=" + std::to_string(n); });
+}
+
+// As its "parsed" shape sends them: quotes, an operator, a redirection and a pipe, so the bash parser
+// reads the command.
 void BM_JudgeANewParsedCallEachTime(benchmark::State& state) {
-  auto engine = toolwall::testing::default_engine();
-  if (!engine) {
-    state.SkipWithError("the default policy did not load");
-    return;
-  }
-  uint64_t n = 0;
-  for (auto _ : state) {
-    auto call = toolwall::ToolCall::from_wire(
-        "call_1", "", "Bash",
-        R"({"command":"git commit -m \"fix shard )" + std::to_string(n++) +
-            R"(\" && npm test 2>&1 | tail -20","description":"Commit and test"})");
-    benchmark::DoNotOptimize(engine->judge(call));
-  }
+  judge_new_calls(state, [](uint64_t n) {
+    return "git commit -m 'fix shard " + std::to_string(n) + "' && npm test 2>&1 | tail -20";
+  });
 }
 
 }  // namespace

@@ -26,24 +26,6 @@ std::string stream(const wire::Dialect& dialect, wire::JudgeContext ctx, size_t 
   return out;
 }
 
-// What a chat client assembles from a stream, and what the audit received, as comparable text.
-std::string chat_summary(const std::string& out, const std::vector<wire::JudgedCall>& judged) {
-  auto view = test::ClientView::of(out);
-  nlohmann::json s;
-  for (const auto& [index, choice] : view.choices) {
-    nlohmann::json c{{"content", choice.content}, {"finish", choice.finish_reason}, {"legacy", choice.function_call_arguments}};
-    for (const auto& [call_index, call] : choice.calls) c["calls"].push_back({call_index, call.id, call.name, call.arguments});
-    s["choices"][std::to_string(index)] = c;
-  }
-  s["done"] = view.done_events;
-  s["error"] = view.error_code;
-  s["unparseable"] = view.unparseable;
-  for (const auto& j : judged)
-    s["judged"].push_back({j.call.id, j.call.tool, j.call.raw_arguments, static_cast<int>(j.verdict.action), j.choice,
-                           j.model, j.sent_instead});
-  return s.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
 void whole(const wire::Dialect& dialect, const wire::JudgeContext& ctx, std::string_view body) {
   auto filtered = dialect.filter_body(body, ctx);
   // What the client receives must still be JSON whenever the filter produced new bytes.
@@ -90,7 +72,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     ctx.sink = [&full_judged](const wire::JudgedCall& c) { full_judged.push_back(c); };
     ctx.limits.scan_usual_stream_events = false;
     std::string full = stream(dialect, ctx, step, mode & 16, body);
-    if (chat_summary(fast, fast_judged) != chat_summary(full, full_judged))
+    if (test::chat_stream_summary(fast, fast_judged) != test::chat_stream_summary(full, full_judged))
       fuzz::fail("the tree-free reading of a chat stream changed what the client or the audit gets");
   } else {
     stream(dialect, ctx, step, mode & 16, body);

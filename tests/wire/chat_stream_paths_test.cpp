@@ -40,26 +40,6 @@ Run run_stream(const std::string& stream, size_t step, bool scan) {
   return run;
 }
 
-// What a client assembles and what the audit holds, in a form two runs can be compared by.
-std::string summary(const Run& run) {
-  ClientView view = ClientView::of(run.out);
-  Json s;
-  for (const auto& [index, choice] : view.choices) {
-    Json c{{"content", choice.content}, {"finish", choice.finish_reason}, {"legacy", choice.function_call_arguments}};
-    for (const auto& [call_index, call] : choice.calls)
-      c["calls"].push_back({call_index, call.id, call.name, call.arguments});
-    s["choices"][std::to_string(index)] = c;
-  }
-  s["done"] = view.done_events;
-  s["after_done"] = view.events_after_done;
-  s["unparseable"] = view.unparseable;
-  s["error"] = view.error_code;
-  for (const auto& judged : run.judged)
-    s["judged"].push_back({judged.call.id, judged.call.tool, judged.call.raw_arguments, judged.call.arguments_valid,
-                           static_cast<int>(judged.verdict.action), judged.choice, judged.model, judged.sent_instead});
-  return s.dump();
-}
-
 // A random stream of the shapes servers send (and some they should not): calls of several choices
 // split into fragments in many ways, legacy function calls, text around and between them, finish
 // events with and without usage, several choices in one event, fragments next to text.
@@ -144,7 +124,7 @@ TEST_CASE("random streams give the client and the audit the same result with and
     Run fast = run_stream(stream, step, true);
     Run full = run_stream(stream, step, false);
     INFO(stream);
-    CHECK(summary(fast) == summary(full));
+    CHECK(test::chat_stream_summary(fast.out, fast.judged) == test::chat_stream_summary(full.out, full.judged));
     if (!full.judged.empty()) ++with_calls;
     for (const auto& judged : full.judged)
       if (judged.verdict.action == Action::block) {

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "wire/dialect.h"
 #include "wire/sse.h"
 
 namespace toolwall::test {
@@ -86,5 +87,25 @@ struct ClientView {
     return view;
   }
 };
+
+// What a client assembles from a chat stream and what the audit received, as text two runs can be
+// compared by (the stream filter with and without its tree-free reading, in tests and in fuzz_wire).
+inline std::string chat_stream_summary(const std::string& out, const std::vector<wire::JudgedCall>& judged) {
+  ClientView view = ClientView::of(out);
+  nlohmann::json s;
+  for (const auto& [index, choice] : view.choices) {
+    nlohmann::json c{{"content", choice.content}, {"finish", choice.finish_reason}, {"legacy", choice.function_call_arguments}};
+    for (const auto& [call_index, call] : choice.calls) c["calls"].push_back({call_index, call.id, call.name, call.arguments});
+    s["choices"][std::to_string(index)] = c;
+  }
+  s["done"] = view.done_events;
+  s["after_done"] = view.events_after_done;
+  s["unparseable"] = view.unparseable;
+  s["error"] = view.error_code;
+  for (const auto& j : judged)
+    s["judged"].push_back({j.call.id, j.call.tool, j.call.raw_arguments, j.call.arguments_valid,
+                           static_cast<int>(j.verdict.action), j.choice, j.model, j.sent_instead});
+  return s.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
 
 }  // namespace toolwall::test
