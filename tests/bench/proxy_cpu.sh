@@ -14,40 +14,16 @@ BUILD=${1:-build}; SHAPE=${2:-text}; CONCURRENCY=${3:-64}; REQUESTS=${4:-60000};
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$REPO"
 LOAD="$BUILD/tests/bench/proxy_load_bench"
+TOOLWALL="$BUILD/toolwall"
 NGINX=${NGINX:-/usr/sbin/nginx}
-WORK=$(mktemp -d)
-PIDS=()
-cleanup() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_port() { for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0; sleep 0.05; done; echo "port $1 never opened" >&2; exit 1; }
+POLICY=${POLICY:-rules/default.yaml}
+PROFILES=${PROFILES:-config/agents.yaml}
+source "$REPO/tests/bench/bench_lib.sh"
 
 UP=$(free_port); NG=$(free_port); TW=$(free_port)
 "$LOAD" upstream --port "$UP" --threads 1 > /dev/null & PIDS+=($!)
-"$BUILD/toolwall" serve --config /dev/null --listen "127.0.0.1:$TW" --upstream "http://127.0.0.1:$UP" \
-  --policy rules/default.yaml --profiles config/agents.yaml --threads 2 > /dev/null 2>&1 & TW_PID=$!; PIDS+=($TW_PID)
-cat > "$WORK/nginx.conf" <<NGINX_CONF
-worker_processes 2;
-pid $WORK/nginx.pid;
-error_log $WORK/error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  keepalive_requests 1000000;
-  upstream up { server 127.0.0.1:$UP; keepalive 128; keepalive_requests 1000000; }
-  server {
-    listen 127.0.0.1:$NG;
-    location / { proxy_pass http://up; proxy_http_version 1.1; proxy_set_header Connection "";
-                 proxy_buffering off; proxy_request_buffering off; }
-  }
-}
-NGINX_CONF
-"$NGINX" -p "$WORK" -c "$WORK/nginx.conf" -g 'daemon off;' & NG_PID=$!; PIDS+=($NG_PID)
+start_nginx "$NG" "$UP" nginx; NG_PID=${PIDS[-1]}
+start_toolwall "$TW" "$UP"; TW_PID=${PIDS[-1]}
 for p in "$UP" "$NG" "$TW"; do wait_port "$p"; done
 
 # Clock ticks (user + system) of every thread of the given processes.
