@@ -15,13 +15,11 @@ struct RelayDeadlines::State {
   std::array<boost::beast::tcp_stream*, 2> streams{};
   std::array<Clock::time_point, 2> deadlines{kNone, kNone};
   std::array<bool, 2> expired{false, false};
-  bool active = true;
-  bool armed = false;
-  Clock::time_point armed_at = kNone;
-  uint64_t generation = 0;  // a handler of an earlier arming finds it changed and returns
+  Clock::time_point armed_at = kNone;  // when the pending wait ends; kNone: none is pending
+  // A handler of an earlier arming, or one that outlived the connection, finds it changed and returns.
+  uint64_t generation = 0;
 
   void arm(Clock::time_point at, const std::shared_ptr<State>& self) {
-    armed = true;
     armed_at = at;
     uint64_t mine = ++generation;
     timer.expires_at(at);
@@ -29,8 +27,8 @@ struct RelayDeadlines::State {
   }
 
   void wake(uint64_t mine, const std::shared_ptr<State>& self) {
-    if (!active || mine != generation) return;
-    armed = false;
+    if (mine != generation) return;
+    armed_at = kNone;
     auto now = Clock::now();
     Clock::time_point next = kNone;
     for (size_t side = 0; side < 2; ++side) {
@@ -67,14 +65,14 @@ void RelayDeadlines::end_exchange() {
 }
 
 RelayDeadlines::~RelayDeadlines() {
-  state_->active = false;
-  if (state_->armed) state_->timer.cancel();
+  ++state_->generation;
+  if (state_->armed_at != kNone) state_->timer.cancel();
 }
 
 void RelayDeadlines::start(Side side, Clock::duration limit) {
   auto deadline = Clock::now() + limit;
   state_->deadlines[side] = deadline;
-  if (!state_->armed || deadline < state_->armed_at) state_->arm(deadline, state_);
+  if (deadline < state_->armed_at) state_->arm(deadline, state_);
 }
 
 void RelayDeadlines::finish(Side side, boost::system::error_code& ec) {

@@ -148,7 +148,14 @@ struct ChoiceState {
   int calls = 0;
   int removed = 0;
   bool content_seen = false;
+
+  // Whether the proxy holds a call of this choice or removed one: its later events may need changing.
+  bool touched() const { return held || removed > 0; }
+  // Whether every call of the choice was removed: its tool finish must say "stop".
+  bool all_calls_removed() const { return calls > 0 && calls == removed; }
 };
+
+const WireError kMalformedEvent{502, "upstream_malformed_json", "the upstream sent a stream event that is not valid JSON"};
 
 class ChatStreamFilter final : public SseStreamFilter {
  public:
@@ -206,7 +213,7 @@ class ChatStreamFilter final : public SseStreamFilter {
     }
     auto parsed = parse_bounded(event.data, ctx_.limits);
     if (!parsed) {
-      return fail({502, "upstream_malformed_json", "the upstream sent a stream event that is not valid JSON"}, out);
+      return fail(kMalformedEvent, out);
     }
     Json& chunk = *parsed;
     auto choices_it = chunk.is_object() ? chunk.find("choices") : chunk.end();
@@ -240,8 +247,7 @@ class ChatStreamFilter final : public SseStreamFilter {
                            HeldFragment{std::nullopt, std::move(event.raw), index}, out);
     }
     auto it = choices_.find(scanned.choice);
-    bool ends_changed_choice =
-        scanned.finish_reason && it != choices_.end() && (it->second.held || it->second.removed > 0);
+    bool ends_changed_choice = scanned.finish_reason && it != choices_.end() && it->second.touched();
     if (!ends_changed_choice) {
       if (scanned.content) note_content(scanned.choice);
       out += event.raw;
@@ -250,13 +256,13 @@ class ChatStreamFilter final : public SseStreamFilter {
     ChoiceState& state = it->second;
     if (scanned.content) state.content_seen = true;
     if (state.held) release(scanned.choice, state, out);
-    if (!(is_tool_finish_text(*scanned.finish_reason) && state.calls > 0 && state.calls == state.removed)) {
+    if (!(is_tool_finish_text(*scanned.finish_reason) && state.all_calls_removed())) {
       out += event.raw;
       return true;
     }
     // Every call of the choice was removed: the client must not wait for tool results.
     auto chunk = parse_bounded(event.data, ctx_.limits);
-    if (!chunk) return fail({502, "upstream_malformed_json", "the upstream sent a stream event that is not valid JSON"}, out);
+    if (!chunk) return fail(kMalformedEvent, out);
     Json choice = std::move((*chunk)["choices"][0]);
     choice["finish_reason"] = "stop";
     emit_choice(std::move(choice), out);
@@ -284,9 +290,8 @@ class ChatStreamFilter final : public SseStreamFilter {
   // keys; JSON can spell a key differently only with \u escapes, so events with those are parsed too.
   bool cannot_touch_calls(const std::string& data) const {
     for (const auto& [index, state] : choices_)
-      if (state.held || state.removed > 0) return false;
-    return data.find("tool_calls") == std::string::npos && data.find("function_call") == std::string::npos &&
-           data.find("\\u") == std::string::npos;
+      if (state.touched()) return false;
+    return !could_name_a_call(data);
   }
 
   // Without a parse the choice is unknown; the flag only decides whether an explanation starts on
@@ -329,7 +334,7 @@ class ChatStreamFilter final : public SseStreamFilter {
       auto finish = choice.find("finish_reason");
       if (finish != choice.end() && !finish->is_null()) {
         auto state = choices_.find(integer_or(choice, "index", 0));
-        if (state != choices_.end() && (state->second.held || state->second.removed > 0)) return true;
+        if (state != choices_.end() && state->second.touched()) return true;
       }
     }
     return false;
@@ -389,7 +394,7 @@ class ChatStreamFilter final : public SseStreamFilter {
     Json finish = choice.contains("finish_reason") ? choice["finish_reason"] : Json();
     if (!finish.is_null()) {
       if (state->held) release(index, *state, out);
-      if (is_tool_finish(finish) && state->calls > 0 && state->calls == state->removed) finish = "stop";
+      if (is_tool_finish(finish) && state->all_calls_removed()) finish = "stop";
     }
     if (rest.empty() && finish.is_null()) return true;
     Json copy = choice;

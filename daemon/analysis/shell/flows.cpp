@@ -306,13 +306,13 @@ std::optional<size_t> registry_login_index(const std::string& name, const std::v
   return std::nullopt;
 }
 
-// grep -l PATTERN …: when PATTERN looks for secret content, a description of the files it lists.
 // The pattern a grep-like filter searches for: -e PATTERN, else its first operand.
 std::string filter_pattern(const std::vector<Word>& argv, const ParsedArgs& parsed) {
   if (const Option* option = parsed.find({"-e", "--regexp"})) return option->value;
   return parsed.positionals.empty() ? std::string() : argv[parsed.positionals[0]].text;
 }
 
+// grep -l PATTERN …: when PATTERN looks for secret content, a description of the files it lists.
 std::string files_with_secret_content(const std::vector<Word>& argv, const ParsedArgs& parsed) {
   std::string pattern = filter_pattern(argv, parsed);
   std::string folded = lower(pattern);
