@@ -1,11 +1,11 @@
 // shell::analyze on fuzzed scripts; then drop a fuzzed choice of its top-level statements with
 // shell::drop_statements and analyse the rewritten script again (the engine's rewrite path).
-// A plain command (analysis/shell/plain_command.h) is read without the parser: its facts must be
+// A plain script (analysis/shell/plain_script.h) is read without the parser: its facts must be
 // the ones the syntax tree gives.
 #include <vector>
 
 #include "../analysis/shell/facts_text.h"
-#include "analysis/shell/plain_command.h"
+#include "analysis/shell/plain_script.h"
 #include "analysis/shell/rewrite.h"
 #include "analysis/shell/shell_analyzer.h"
 #include "fuzz_common.h"
@@ -17,11 +17,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   uint8_t drop_mask = in.byte();
   auto script = in.rest();
   auto facts = shell::analyze(script);
-  if (shell::plain_command_words(script)) {
+  if (shell::read_plain_script(script)) {
     shell::Limits parsed_always;
     parsed_always.plain_commands_without_parse = false;
     if (shell_test::described(facts) != shell_test::described(shell::analyze(script, parsed_always)))
-      fuzz::fail("a plain command's facts differ from its syntax tree's");
+      fuzz::fail("a plain script's facts differ from its syntax tree's");
   }
   for (const auto& statement : facts.statements)
     if (statement.end < statement.begin || statement.end > script.size()) fuzz::fail("statement span out of the script");

@@ -1,6 +1,9 @@
 #include "analysis/shell/parser.h"
 
+#include <algorithm>
+#include <optional>
 #include <string_view>
+#include <utility>
 
 extern "C" const TSLanguage* tree_sitter_bash(void);
 
@@ -47,38 +50,121 @@ TSTree* parse_bash(std::string_view text, std::chrono::steady_clock::time_point 
   return tree;
 }
 
-std::vector<TSNode> top_level_statements(TSNode program) {
+namespace {
+
+// A step of the statement split: a node to read, a && / || between statements, or redirections that
+// bash binds to the stage read last.
+struct Pending {
+  TSNode node{};
+  bool separator = false;
+  std::vector<TSNode> redirects;
+
+  static Pending read(TSNode node) { return Pending{node, false, {}}; }
+  static Pending list_separator() { return Pending{TSNode{}, true, {}}; }
+  static Pending bind(std::vector<TSNode> redirects) { return Pending{TSNode{}, false, std::move(redirects)}; }
+};
+
+// Through a cursor: ts_node_child(i) is linear in i.
+std::vector<TSNode> children(TSNode node) {
   std::vector<TSNode> out;
-  std::vector<TSNode> pending;
-  uint32_t count = ts_node_named_child_count(program);
-  TSTreeCursor cursor = ts_tree_cursor_new(program);
-  std::vector<TSNode> children;
+  TSTreeCursor cursor = ts_tree_cursor_new(node);
+  if (ts_tree_cursor_goto_first_child(&cursor)) {
+    do out.push_back(ts_tree_cursor_current_node(&cursor));
+    while (ts_tree_cursor_goto_next_sibling(&cursor));
+  }
+  ts_tree_cursor_delete(&cursor);
+  return out;
+}
+
+bool is_comment(TSNode node) { return std::string_view(ts_node_type(node)) == "comment"; }
+
+// Redirections the grammar hung on a list or pipeline ("a && b > f"), to be given to its last stage;
+// nullopt when node is not such a statement. Here-documents stay whole: their node also holds what follows.
+std::optional<std::pair<TSNode, std::vector<TSNode>>> misplaced_redirects(TSNode node) {
+  if (std::string_view(ts_node_type(node)) != "redirected_statement") return std::nullopt;
+  TSNode body = ts_node_child_by_field_name(node, "body", 4);
+  if (ts_node_is_null(body)) return std::nullopt;
+  std::string_view body_type = ts_node_type(body);
+  if (body_type != "list" && body_type != "pipeline") return std::nullopt;
+  std::vector<TSNode> redirects;
+  TSTreeCursor cursor = ts_tree_cursor_new(node);
+  bool heredoc = false;
   if (ts_tree_cursor_goto_first_child(&cursor)) {
     do {
-      TSNode child = ts_tree_cursor_current_node(&cursor);
-      if (ts_node_is_named(child) && std::string_view(ts_node_type(child)) != "comment") children.push_back(child);
+      const char* field = ts_tree_cursor_current_field_name(&cursor);
+      if (!field || std::string_view(field) != "redirect") continue;
+      TSNode redirect = ts_tree_cursor_current_node(&cursor);
+      heredoc = heredoc || std::string_view(ts_node_type(redirect)) == "heredoc_redirect";
+      redirects.push_back(redirect);
     } while (ts_tree_cursor_goto_next_sibling(&cursor));
   }
   ts_tree_cursor_delete(&cursor);
-  (void)count;
-  for (TSNode child : children) {
-    pending.assign(1, child);
+  if (heredoc || redirects.empty()) return std::nullopt;
+  return std::make_pair(body, std::move(redirects));
+}
+
+Span span_of(const Statement& statement) {
+  Span span{ts_node_start_byte(statement.stages.front().node), 0};
+  for (const auto& stage : statement.stages) {
+    span.end = std::max(span.end, ts_node_end_byte(stage.node));
+    for (TSNode redirect : stage.redirects) span.end = std::max(span.end, ts_node_end_byte(redirect));
+  }
+  return span;
+}
+
+}  // namespace
+
+std::vector<Statement> top_level_statements(TSNode program) {
+  constexpr size_t kMaxSplitNodes = 100000;  // past this, a list is walked whole
+  std::vector<Statement> out;
+  std::vector<Pending> pending;
+  size_t split = 0;
+  auto start_statement = [&] {
+    if (out.empty() || !out.back().stages.empty()) out.emplace_back();
+  };
+  for (TSNode element : children(program)) {
+    if (!ts_node_is_named(element) || is_comment(element)) continue;
+    start_statement();
+    pending.assign(1, Pending::read(element));
     while (!pending.empty()) {
-      TSNode node = pending.back();
+      Pending next = std::move(pending.back());
       pending.pop_back();
-      if (std::string_view(ts_node_type(node)) == "list" && out.size() + pending.size() < 100000) {
-        // list = left op right (left-nested): push right first so left comes out first.
-        std::vector<TSNode> parts;
-        for (uint32_t i = 0, n = ts_node_named_child_count(node); i < n; ++i) {
-          TSNode part = ts_node_named_child(node, i);
-          if (std::string_view(ts_node_type(part)) != "comment") parts.push_back(part);
+      if (next.separator) {
+        start_statement();
+        continue;
+      }
+      if (!next.redirects.empty()) {
+        if (!out.back().stages.empty()) {
+          auto& stage = out.back().stages.back().redirects;
+          stage.insert(stage.end(), next.redirects.begin(), next.redirects.end());
         }
-        for (auto it = parts.rbegin(); it != parts.rend(); ++it) pending.push_back(*it);
+        continue;
+      }
+      std::string_view type = ts_node_type(next.node);
+      bool splits = split < kMaxSplitNodes;
+      if (splits && (type == "list" || type == "pipeline")) {
+        ++split;
+        // Pushed last to first so that they come out in order; between list elements a new statement starts.
+        std::vector<TSNode> parts = children(next.node);
+        for (auto part_at = parts.rbegin(); part_at != parts.rend(); ++part_at) {
+          TSNode part = *part_at;
+          if (!ts_node_is_named(part)) {
+            if (type == "list") pending.push_back(Pending::list_separator());
+          } else if (!is_comment(part)) {
+            pending.push_back(Pending::read(part));
+          }
+        }
+      } else if (auto moved = splits ? misplaced_redirects(next.node) : std::nullopt) {
+        ++split;
+        pending.push_back(Pending::bind(std::move(moved->second)));
+        pending.push_back(Pending::read(moved->first));
       } else {
-        out.push_back(node);
+        out.back().stages.push_back(Stage{next.node, {}});
       }
     }
   }
+  if (!out.empty() && out.back().stages.empty()) out.pop_back();
+  for (auto& statement : out) statement.span = span_of(statement);
   return out;
 }
 

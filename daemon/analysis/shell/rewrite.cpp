@@ -38,9 +38,8 @@ std::optional<std::string> drop_statements(std::string_view script, const std::v
   TSTree* raw = parse_bash(script, std::chrono::steady_clock::now() + std::chrono::milliseconds(200));
   if (!raw) return std::nullopt;
   std::unique_ptr<TSTree, void (*)(TSTree*)> tree(raw, ts_tree_delete);
-  std::vector<TSNode> nodes = top_level_statements(ts_tree_root_node(tree.get()));
   std::vector<Span> all;
-  for (TSNode node : nodes) all.push_back(Span{ts_node_start_byte(node), ts_node_end_byte(node)});
+  for (const auto& statement : top_level_statements(ts_tree_root_node(tree.get()))) all.push_back(statement.span);
   std::vector<bool> keep(all.size(), true);
   for (size_t i = 0; i < all.size(); ++i)
     for (const Span& drop : statements)

@@ -6,7 +6,7 @@
 #include "analysis/shell/catalog.h"
 #include "analysis/shell/markers.h"
 #include "analysis/shell/parser.h"
-#include "analysis/shell/plain_command.h"
+#include "analysis/shell/plain_script.h"
 #include "analysis/shell/words.h"
 
 namespace toolwall::shell {
@@ -91,8 +91,10 @@ TSTree* Walker::parse(std::string_view text) {
 
 void Walker::run() {
   if (limits_.plain_commands_without_parse)
-    if (auto words = plain_command_words(script_)) {
-      walk_plain_command(*words);
+    if (auto statements = read_plain_script(script_)) {
+      walk_statements(*statements, [&](const PlainCommand& stage, const Stream& in, int depth) {
+        return walk_plain_stage(stage, in, depth);
+      });
       return;
     }
   std::string spelled;
@@ -132,34 +134,62 @@ void Walker::check_errors(TSNode root) {
   }
 }
 
-void Walker::walk_top_level(TSNode root) {
-  for (TSNode element : top_level_statements(root)) {
+template <class Statements, class StageWalk>
+void Walker::walk_statements(const Statements& statements, StageWalk walk_stage) {
+  for (const auto& statement : statements) {
     if (stopped_) return;
-    statement_ = Span{ts_node_start_byte(element), ts_node_end_byte(element)};
+    statement_ = statement.span;
     root_facts_.statements.push_back(statement_);
-    Stream out = walk(element, Stream{}, 1);
+    Stream out;
+    if (statement.stages.size() == 1) {
+      out = walk_stage(statement.stages.front(), Stream{}, 1);
+    } else if (step(1)) {  // the pipeline's own step, as walk() takes for a pipeline node
+      out = through_pipeline(statement.stages.size(), Stream{}, [&](size_t i, const Stream& stage_in) {
+        return walk_stage(statement.stages[i], stage_in, 2);
+      });
+    }
     emit_output(out, statement_);
   }
 }
 
-void Walker::walk_plain_command(const std::vector<Span>& words) {
-  // The steps walk_top_level → walk → walk_command_core take for a command node of plain words.
-  statement_ = Span{words.front().begin, words.back().end};
-  root_facts_.statements.push_back(statement_);
-  ++steps_;
+void Walker::walk_top_level(TSNode root) {
+  walk_statements(top_level_statements(root),
+                  [&](const Stage& stage, const Stream& in, int depth) { return walk_stage(stage, in, depth); });
+}
+
+Stream Walker::walk_stage(const Stage& stage, const Stream& in, int depth) {
+  if (stage.redirects.empty()) return walk(stage.node, in, depth);
+  if (!step(depth)) return {};  // the step walk() takes for a redirected statement
+  return apply_redirects(stage.redirects, stage.node, false, in, depth);
+}
+
+Stream Walker::walk_plain_stage(const PlainCommand& command, const Stream& in, int depth) {
+  // The steps walk → walk_command_core take for a command node, and apply_redirects for its redirections.
+  if (!step(depth)) return {};
   Invocation inv;
-  inv.span = statement_;
-  inv.argv.reserve(words.size());
-  for (size_t i = 0; i < words.size(); ++i) {
-    Word word;
-    word.source = std::string(script_.substr(words[i].begin, words[i].end - words[i].begin));
-    word.text = word.source;
-    word.span = words[i];
-    word.node_index = static_cast<int>(i);
-    inv.argv.push_back(std::move(word));
-  }
-  Stream out = run(std::move(inv), Stream{}, 2);
-  emit_output(out, statement_);
+  inv.span = command.span;
+  inv.argv.reserve(command.words.size());
+  for (size_t i = 0; i < command.words.size(); ++i) inv.argv.push_back(plain_word(command.words[i], static_cast<int>(i)));
+  if (command.redirects.empty()) return run(std::move(inv), in, depth + 1);
+  RedirectPlan plan;
+  plan.input = in;
+  for (const auto& redirect : command.redirects)
+    open_file_redirect(std::string(redirect.op), std::string(redirect.descriptor), plain_word(redirect.target, -1),
+                       redirect.span, plan);
+  if (!step(depth + 1)) return {};
+  Stream result = run(std::move(inv), plan.input, depth + 2);
+  std::string runner = last_command_;
+  return deliver_output(plan, std::move(result), runner, command.span, depth);
+}
+
+Word Walker::plain_word(const PlainWord& plain, int node_index) const {
+  Word word;
+  word.source = std::string(script_.substr(plain.span.begin, plain.span.end - plain.span.begin));
+  word.text = std::string(plain_word_text(script_, plain));
+  word.quoted = plain.quote != 0;
+  word.span = plain.span;
+  word.node_index = node_index;
+  return word;
 }
 
 void Walker::emit_output(const Stream& out, Span span) {
@@ -230,17 +260,22 @@ void Walker::limit(std::string reason) {
   root_facts_.markers.push_back(std::move(marker));
 }
 
-Stream Walker::walk(TSNode node, const Stream& in, int depth) {
-  if (stopped_) return {};
+bool Walker::step(int depth) {
+  if (stopped_) return false;
   if (depth > limits_.max_tree_depth) {
     limit("syntax tree deeper than " + std::to_string(limits_.max_tree_depth));
-    return {};
+    return false;
   }
   if (++steps_ > kMaxSteps) {
     limit("analysis work budget exhausted");
     stopped_ = true;
-    return {};
+    return false;
   }
+  return true;
+}
+
+Stream Walker::walk(TSNode node, const Stream& in, int depth) {
+  if (!step(depth)) return {};
   std::string_view type = ts_node_type(node);
   if (type == "command") return walk_command(node, in, depth);
   if (type == "pipeline") return walk_pipeline(node, in, depth);
@@ -308,20 +343,26 @@ Stream Walker::walk_generic(TSNode node, const Stream& in, int depth) {
   return out;
 }
 
-Stream Walker::walk_pipeline(TSNode node, const Stream& in, int depth) {
+template <class StageWalk>
+Stream Walker::through_pipeline(size_t stages, const Stream& in, StageWalk walk_stage) {
   Stream current = in;
-  bool first = true;
-  for (const auto& child : children_of(node)) {
-    if (!child.named) continue;
+  for (size_t i = 0; i < stages; ++i) {
     Stream stage_in = current;
-    if (!first) add_via(stage_in.taint, "pipe");
-    first = false;
+    if (i > 0) add_via(stage_in.taint, "pipe");
     context_.push_back("pipeline");
-    current = walk(child.node, stage_in, depth + 1);
+    current = walk_stage(i, stage_in);
     context_.pop_back();
     if (stopped_) break;
   }
   return current;
+}
+
+Stream Walker::walk_pipeline(TSNode node, const Stream& in, int depth) {
+  std::vector<TSNode> stages;
+  for (const auto& child : children_of(node))
+    if (child.named) stages.push_back(child.node);
+  return through_pipeline(stages.size(), in,
+                          [&](size_t i, const Stream& stage_in) { return walk(stages[i], stage_in, depth + 1); });
 }
 
 Stream Walker::walk_redirected(TSNode node, const Stream& in, int depth) {
@@ -350,19 +391,11 @@ Stream Walker::walk_command(TSNode node, const Stream& in, int depth) {
 
 Stream Walker::apply_redirects(const std::vector<TSNode>& redirects, TSNode body, bool body_is_command,
                                const Stream& in, int depth) {
-  struct Target {
-    std::string path;
-    std::string host;  // /dev/tcp
-    bool stdout_too = true;
-    Span span;
-    bool append = false;
-  };
-  Stream input = in;
-  std::vector<Target> targets;
+  RedirectPlan plan;
+  plan.input = in;
   std::vector<TSNode> continuation;  // pipeline stages after a here-doc's start line
   TSNode list_right{};
   bool has_list_right = false;
-  bool input_from_socket = false;
   std::vector<std::pair<TSNode, bool>> output_substitutions;  // `> >(cmd)` targets, run after the body
 
   std::vector<TSNode> queue = redirects;
@@ -375,9 +408,9 @@ Stream Walker::apply_redirects(const std::vector<TSNode>& redirects, TSNode body
         if (!part.named) continue;
         Word word = eval_word(part.node, true, false, depth + 1);
         add_via(word.taint, "herestring");
-        input = Stream{};
-        input.taint = word.taint;
-        input.literal = word.text + "\n";
+        plan.input = Stream{};
+        plan.input.taint = word.taint;
+        plan.input.literal = word.text + "\n";
         break;
       }
     } else if (type == "heredoc_redirect") {
@@ -392,10 +425,10 @@ Stream Walker::apply_redirects(const std::vector<TSNode>& redirects, TSNode body
           if (quoted) word.text = std::string(text_of(part.node));
           else eval_part(part.node, word, true, true, depth + 1);
           add_via(word.taint, "heredoc");
-          input = Stream{};
-          input.taint = word.taint;
-          input.literal = word.text;
-          input.heredoc = true;
+          plan.input = Stream{};
+          plan.input.taint = word.taint;
+          plan.input.literal = word.text;
+          plan.input.heredoc = true;
         } else if (field_is(part, "redirect")) {
           queue.push_back(part.node);
         } else if (field_is(part, "right")) {
@@ -426,87 +459,23 @@ Stream Walker::apply_redirects(const std::vector<TSNode>& redirects, TSNode body
         output_substitutions.push_back({destination, descriptor.empty() || descriptor == "1" || op == "&>"});
         continue;
       }
-      Word target = eval_word(destination, true, false, depth + 1);
-      std::string path_text = target.text;
-      bool dup = (op == ">&" || op == "<&" || op == ">&-" || op == "<&-") &&
-                 (path_text == "-" ||
-                  std::all_of(path_text.begin(), path_text.end(), [](char c) { return c >= '0' && c <= '9'; }));
-      std::string socket_path;
-      if (dup) {
-        // A descriptor opened on /dev/tcp earlier (exec 5<>/dev/tcp/…) is that socket.
-        auto socket_fd = socket_fds_.find(path_text);
-        if (socket_fd == socket_fds_.end()) continue;
-        socket_path = socket_fd->second;
-        op = op[0] == '<' ? "<" : ">";
-      }
-      const std::string& path = socket_path.empty() ? target.text : socket_path;
-      bool socket = path.rfind("/dev/tcp/", 0) == 0 || path.rfind("/dev/udp/", 0) == 0;
-      std::string host = socket ? host_of(std::string_view(path).substr(9)) : std::string();
-      if (socket) {
-        size_t slash = path.find('/', 9);
-        host = lower(std::string_view(path).substr(9, slash == std::string::npos ? std::string::npos : slash - 9));
-      }
-      // exec 3< .env / exec 5<>/dev/tcp/…: later <&3 and >&5 mean that file or socket.
-      if (!descriptor.empty() && descriptor != "0" && descriptor != "1" && descriptor != "2" && socket_path.empty())
-        socket_fds_[descriptor] = path;
-      if (op == "<" || op == "<>" ) {
-        if (socket) {
-          input = Stream{};
-          input.taint.push_back(Taint{"network", path, {"redirect"}, host, false});
-          input.network_peer = true;
-          input_from_socket = true;
-          if (op == "<>") targets.push_back({path, host, false, span_of(redirect)});
-        } else if (target.stream) {
-          input = *target.stream;
-        } else {
-          input = Stream{};
-          std::optional<std::string> literal;
-          input.taint = read_path(path, &literal);
-          input.literal = literal;
-        }
-        continue;
-      }
-      bool stdout_too = descriptor.empty() || descriptor == "1" || op.find('&') == 0 || op == "&>" || op == "&>>" || op == ">&";
-      targets.push_back({path, host, stdout_too, span_of(redirect), op.find(">>") != std::string::npos});
+      open_file_redirect(op, descriptor, eval_word(destination, true, false, depth + 1), span_of(redirect), plan);
     }
   }
 
   // A bare redirection has no body to run: it only opens (and truncates) its targets.
   Stream result = ts_node_is_null(body) ? Stream{}
-                  : body_is_command    ? walk_command_core(body, input, depth + 1)
-                                       : walk(body, input, depth + 1);
+                  : body_is_command    ? walk_command_core(body, plan.input, depth + 1)
+                                       : walk(body, plan.input, depth + 1);
   std::string runner = last_command_;
-  bool consumed = false;
   for (const auto& [substitution, stdout_too] : output_substitutions) {
     Stream feed = stdout_too ? result : Stream{};
     add_via(feed.taint, "process_substitution");
     run_substitution(substitution, feed, depth + 1);
-    consumed = consumed || stdout_too;
+    plan.consumed = plan.consumed || stdout_too;
   }
-  for (const auto& target : targets) {
-    if (!target.host.empty() || target.path.rfind("/dev/tcp/", 0) == 0 || target.path.rfind("/dev/udp/", 0) == 0) {
-      add_host(target.host);
-      emit_secret_flows(result.taint, "network", "/dev/tcp", target.host, target.span, "redirect");
-      if (is_shell(runner) || is_interpreter(runner))
-        add_marker("reverse_shell", runner + " with its streams on " + target.path, target.span);
-      if (target.stdout_too) consumed = true;
-      continue;
-    }
-    if (!target.stdout_too) continue;
-    consumed = true;
-    if (target.path == "/dev/null" || target.path == "/dev/stdout" || target.path == "/dev/stderr") continue;
-    if (is_block_device(target.path)) {
-      add_marker("destructive_target", "> " + target.path, target.span);
-      continue;
-    }
-    write_file(target.path, result, target.span, depth, target.append);
-  }
-  if (consumed) {
-    Stream kept;
-    kept.interactive_shell = result.interactive_shell;
-    result = kept;
-  }
-  if (input_from_socket && is_shell(runner)) add_marker("reverse_shell", runner + " reading from a socket", span_of(body));
+  Span body_span = ts_node_is_null(body) ? (frame_.nested ? frame_.anchor : Span{}) : span_of(body);
+  result = deliver_output(plan, std::move(result), runner, body_span, depth);
   for (TSNode stage : continuation) {
     add_via(result.taint, "pipe");
     context_.push_back("pipeline");
@@ -514,6 +483,79 @@ Stream Walker::apply_redirects(const std::vector<TSNode>& redirects, TSNode body
     context_.pop_back();
   }
   if (has_list_right) merge_stream(result, walk(list_right, in, depth + 1));
+  return result;
+}
+
+void Walker::open_file_redirect(std::string op, const std::string& descriptor, const Word& target, Span span,
+                                RedirectPlan& plan) {
+  std::string path_text = target.text;
+  bool dup = (op == ">&" || op == "<&" || op == ">&-" || op == "<&-") &&
+             (path_text == "-" ||
+              std::all_of(path_text.begin(), path_text.end(), [](char c) { return c >= '0' && c <= '9'; }));
+  std::string socket_path;
+  if (dup) {
+    // A descriptor opened on /dev/tcp earlier (exec 5<>/dev/tcp/…) is that socket.
+    auto socket_fd = socket_fds_.find(path_text);
+    if (socket_fd == socket_fds_.end()) return;
+    socket_path = socket_fd->second;
+    op = op[0] == '<' ? "<" : ">";
+  }
+  const std::string& path = socket_path.empty() ? target.text : socket_path;
+  bool socket = path.rfind("/dev/tcp/", 0) == 0 || path.rfind("/dev/udp/", 0) == 0;
+  std::string host = socket ? host_of(std::string_view(path).substr(9)) : std::string();
+  if (socket) {
+    size_t slash = path.find('/', 9);
+    host = lower(std::string_view(path).substr(9, slash == std::string::npos ? std::string::npos : slash - 9));
+  }
+  // exec 3< .env / exec 5<>/dev/tcp/…: later <&3 and >&5 mean that file or socket.
+  if (!descriptor.empty() && descriptor != "0" && descriptor != "1" && descriptor != "2" && socket_path.empty())
+    socket_fds_[descriptor] = path;
+  if (op == "<" || op == "<>" ) {
+    if (socket) {
+      plan.input = Stream{};
+      plan.input.taint.push_back(Taint{"network", path, {"redirect"}, host, false});
+      plan.input.network_peer = true;
+      plan.input_from_socket = true;
+      if (op == "<>") plan.targets.push_back({path, host, false, span});
+    } else if (target.stream) {
+      plan.input = *target.stream;
+    } else {
+      plan.input = Stream{};
+      std::optional<std::string> literal;
+      plan.input.taint = read_path(path, &literal);
+      plan.input.literal = literal;
+    }
+    return;
+  }
+  bool stdout_too = descriptor.empty() || descriptor == "1" || op.find('&') == 0 || op == "&>" || op == "&>>" || op == ">&";
+  plan.targets.push_back({path, host, stdout_too, span, op.find(">>") != std::string::npos});
+}
+
+Stream Walker::deliver_output(RedirectPlan& plan, Stream result, const std::string& runner, Span body_span, int depth) {
+  for (const auto& target : plan.targets) {
+    if (!target.host.empty() || target.path.rfind("/dev/tcp/", 0) == 0 || target.path.rfind("/dev/udp/", 0) == 0) {
+      add_host(target.host);
+      emit_secret_flows(result.taint, "network", "/dev/tcp", target.host, target.span, "redirect");
+      if (is_shell(runner) || is_interpreter(runner))
+        add_marker("reverse_shell", runner + " with its streams on " + target.path, target.span);
+      if (target.stdout_too) plan.consumed = true;
+      continue;
+    }
+    if (!target.stdout_too) continue;
+    plan.consumed = true;
+    if (target.path == "/dev/null" || target.path == "/dev/stdout" || target.path == "/dev/stderr") continue;
+    if (is_block_device(target.path)) {
+      add_marker("destructive_target", "> " + target.path, target.span);
+      continue;
+    }
+    write_file(target.path, result, target.span, depth, target.append);
+  }
+  if (plan.consumed) {
+    Stream kept;
+    kept.interactive_shell = result.interactive_shell;
+    result = kept;
+  }
+  if (plan.input_from_socket && is_shell(runner)) add_marker("reverse_shell", runner + " reading from a socket", body_span);
   return result;
 }
 

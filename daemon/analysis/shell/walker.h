@@ -14,6 +14,8 @@
 #include <vector>
 
 #include "analysis/shell/model.h"
+#include "analysis/shell/parser.h"
+#include "analysis/shell/plain_script.h"
 #include "analysis/shell/shell_analyzer.h"
 #include "core/facts.h"
 
@@ -72,6 +74,31 @@ class Walker {
   Stream walk_command_core(TSNode node, const Stream& in, int depth);
   Stream apply_redirects(const std::vector<TSNode>& redirects, TSNode body, bool body_is_command, const Stream& in,
                          int depth);
+  // What a command's file redirections do, whichever reading found them: where its input comes from
+  // and where its output goes.
+  struct RedirectPlan {
+    struct Target {
+      std::string path;
+      std::string host;  // /dev/tcp
+      bool stdout_too = true;
+      Span span;
+      bool append = false;
+    };
+    Stream input;
+    std::vector<Target> targets;
+    bool input_from_socket = false;
+    bool consumed = false;  // the output went somewhere other than the pipe
+  };
+  void open_file_redirect(std::string op, const std::string& descriptor, const Word& target, Span span,
+                          RedirectPlan& plan);
+  // The body's output after its redirections: files written, sockets reached, what is left for the pipe.
+  Stream deliver_output(RedirectPlan& plan, Stream result, const std::string& runner, Span body_span, int depth);
+  // Counts a step of the walk at depth; false (and the limit recorded) when a cap is reached.
+  bool step(int depth);
+  // The stages of a pipeline, each reading what the one before printed.
+  template <class StageWalk>
+  Stream through_pipeline(size_t stages, const Stream& in, StageWalk walk_stage);
+  Stream walk_stage(const Stage& stage, const Stream& in, int depth);
   void walk_assignment(TSNode node, int depth, bool persistent);
   Stream walk_declaration(TSNode node, int depth);
   void walk_unset(TSNode node);
@@ -79,8 +106,12 @@ class Walker {
   Stream walk_for(TSNode node, const Stream& in, int depth);
   Stream walk_generic(TSNode node, const Stream& in, int depth);
   void walk_top_level(TSNode root);
-  // The walk of one simple command of plain words (plain_command.h), without a syntax tree.
-  void walk_plain_command(const std::vector<Span>& words);
+  // Each statement's pipeline with its output checked, whichever reading found the statements.
+  template <class Statements, class StageWalk>
+  void walk_statements(const Statements& statements, StageWalk walk_stage);
+  // A command of a script read without a syntax tree (plain_script.h): the walk its command node would get.
+  Stream walk_plain_stage(const PlainCommand& command, const Stream& in, int depth);
+  Word plain_word(const PlainWord& plain, int node_index) const;
   void check_errors(TSNode root);
   void emit_output(const Stream& out, Span span);
   void collect_script_nodes(const std::vector<Word>& fields, size_t begin, std::set<int>& nodes) const;

@@ -261,7 +261,28 @@ bool spread_command_braces(std::string& script) {
     char before = script[at - 1];
     return before == ';' || before == '&' || before == '|' || before == '(' || before == '`' || before == '\n';
   };
-  for (size_t open = script.find('{'); open != std::string::npos; open = script.find('{', open + 1)) {
+  char outer_quote = 0;  // braces inside quotes are literal ("{host:'x',method:'POST'}" in node -e code)
+  for (size_t open = 0; open < script.size(); ++open) {
+    char c = script[open];
+    if (outer_quote == '\'') {
+      if (c == '\'') outer_quote = 0;
+      continue;
+    }
+    if (outer_quote == '"') {
+      // A substitution inside double quotes runs commands of its own: read on as if unquoted.
+      if (c == '"' || c == '`' || (c == '$' && open + 1 < script.size() && script[open + 1] == '(')) outer_quote = 0;
+      else if (c == '\\') ++open;
+      continue;
+    }
+    if (c == '\\') {
+      ++open;
+      continue;
+    }
+    if (c == '\'' || c == '"') {
+      outer_quote = c;
+      continue;
+    }
+    if (c != '{') continue;
     if (open + 1 >= script.size() || script[open + 1] == ' ' || script[open + 1] == '\n' || script[open + 1] == '}')
       continue;  // { list; } is a group, {} is a word
     if (open > 0 && script[open - 1] == '$') continue;

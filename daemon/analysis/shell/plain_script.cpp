@@ -1,0 +1,227 @@
+#include "analysis/shell/plain_script.h"
+
+#include <algorithm>
+#include <array>
+
+namespace toolwall::shell {
+namespace {
+
+// Bytes that are literal wherever they stand in an unquoted bash word. Everything else (quotes,
+// $ ` \ globs braces tildes operators # ! ^ any non-ASCII byte) ends the word or the fast reading.
+bool plain_byte(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+         c == '.' || c == '/' || c == ':' || c == ',' || c == '@' || c == '%' || c == '+' || c == '=';
+}
+
+// Words the grammar gives a structure of their own, or that bash reads as syntax in some position.
+bool structural_word(std::string_view word) {
+  static constexpr std::array<std::string_view, 28> words{
+      "case", "coproc", "do",       "done",    "elif",   "else",  "esac",    "fi",      "for",      "function",
+      "if",   "in",     "select",   "then",    "time",   "until", "while",   "declare", "typeset",  "export",
+      "local", "readonly", "unset", "unsetenv", "alias", "eval",  "source",  "exec"};
+  return std::find(words.begin(), words.end(), word) != words.end();
+}
+
+// The grammar reads a command word that starts with punctuation ("-", "%1") or holds = @ : % + ,
+// in ways of its own (name=value is an assignment; "z@:A" is a syntax error to it), so only the
+// ordinary spelling of a program or path is read here.
+bool ordinary_command_word(std::string_view word) {
+  auto letter_or_digit = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); };
+  char first = word.front();
+  if (!letter_or_digit(first) && first != '_' && first != '.' && first != '/') return false;
+  return std::all_of(word.begin(), word.end(),
+                     [&](char c) { return letter_or_digit(c) || c == '_' || c == '.' || c == '/' || c == '-'; });
+}
+
+// Length of the valid UTF-8 sequence of two to four bytes at text[i], or 0.
+size_t multibyte_at(std::string_view text, size_t i) {
+  auto byte = static_cast<unsigned char>(text[i]);
+  size_t length = (byte >> 5) == 0x6 ? 2 : (byte >> 4) == 0xE ? 3 : (byte >> 3) == 0x1E ? 4 : 0;
+  if (length == 0 || i + length > text.size()) return 0;
+  for (size_t k = 1; k < length; ++k)
+    if ((static_cast<unsigned char>(text[i + k]) >> 6) != 0x2) return 0;
+  return length;
+}
+
+class Reader {
+ public:
+  explicit Reader(std::string_view text) : text_(text) {}
+
+  std::optional<std::vector<PlainStatement>> script() {
+    std::vector<PlainStatement> statements;
+    skip_blanks();
+    while (true) {
+      auto statement = pipeline();
+      if (!statement) return std::nullopt;
+      statements.push_back(std::move(*statement));
+      skip_blanks();
+      if (looking_at("&&") || looking_at("||")) {
+        pos_ += 2;
+        skip_blanks_and_newlines();
+        continue;
+      }
+      if (peek() == ';') {
+        ++pos_;
+        if (peek() == ';' || peek() == '&') return std::nullopt;  // ;; ;& end case items
+        skip_blanks();
+      } else if (!at_end() && peek() != '\n') {
+        return std::nullopt;
+      }
+      skip_blanks_and_newlines();
+      if (at_end()) return statements;
+    }
+  }
+
+ private:
+  std::optional<PlainStatement> pipeline() {
+    PlainStatement statement;
+    while (true) {
+      auto stage = command();
+      if (!stage) return std::nullopt;
+      statement.stages.push_back(std::move(*stage));
+      skip_blanks();
+      if (peek() != '|' || looking_at("||") || looking_at("|&")) break;
+      ++pos_;
+      // After "|\n" tree-sitter-bash may join the next lines into one command; bash does not.
+      skip_blanks();
+    }
+    const PlainCommand& last = statement.stages.back();
+    uint32_t end = last.redirects.empty() ? last.span.end : last.redirects.back().span.end;
+    statement.span = Span{statement.stages.front().span.begin, end};
+    return statement;
+  }
+
+  std::optional<PlainCommand> command() {
+    PlainCommand result;
+    while (true) {
+      skip_blanks();
+      if (at_end() || ends_command()) break;
+      if (redirect_ahead()) {
+        if (result.words.empty()) return std::nullopt;  // "> f cmd": the grammar reads it its own way
+        if (result.redirects.empty() && slice(result.words.back().span) == "-") return std::nullopt;  // the grammar drops a "-" before a redirection
+        auto redirect = redirection();
+        if (!redirect) return std::nullopt;
+        result.redirects.push_back(*redirect);
+        continue;
+      }
+      if (!result.redirects.empty()) return std::nullopt;  // words after a redirection
+      auto word = this->word();
+      if (!word) return std::nullopt;
+      std::string_view text = slice(word->span);
+      if (word->quote == 0 && (structural_word(text) || text.front() == '=')) return std::nullopt;  // "==" is a test operator to the grammar
+      if (result.words.empty() && (word->quote != 0 || !ordinary_command_word(text))) return std::nullopt;
+      result.words.push_back(*word);
+    }
+    if (result.words.empty()) return std::nullopt;
+    result.span = Span{result.words.front().span.begin, result.words.back().span.end};
+    return result;
+  }
+
+  // A digit followed by > or <, or an operator that opens a redirection.
+  bool redirect_ahead() const {
+    char c = peek();
+    if (c == '>' || c == '<') return true;
+    if (c == '&' && peek(1) == '>') return true;
+    // The grammar reads a 0 before < or > as an argument, so only 1 and 2 are descriptors here.
+    return (c == '1' || c == '2') && peek(1) == '>';
+  }
+
+  std::optional<PlainRedirect> redirection() {
+    PlainRedirect redirect;
+    size_t begin = pos_;
+    if (peek() >= '0' && peek() <= '9') redirect.descriptor = text_.substr(pos_++, 1);
+    size_t op_begin = pos_;
+    if (looking_at("&>>")) pos_ += 3;
+    else if (looking_at("&>")) pos_ += 2;
+    else if (looking_at(">>") || looking_at(">&")) pos_ += 2;
+    else if (peek() == '>' || peek() == '<') pos_ += 1;
+    else return std::nullopt;
+    redirect.op = text_.substr(op_begin, pos_ - op_begin);
+    if (redirect.op[0] == '&' && !redirect.descriptor.empty()) return std::nullopt;
+    if (redirect.op == ">&") {
+      // Only a duplication onto a standard descriptor: "2>&1", ">&2".
+      if (peek() < '0' || peek() > '9') return std::nullopt;
+      redirect.target = PlainWord{Span{static_cast<uint32_t>(pos_), static_cast<uint32_t>(pos_ + 1)}, 0};
+      ++pos_;
+      if (!word_ends_here()) return std::nullopt;
+    } else {
+      char next = peek();
+      if (next == '|' || next == '(' || next == '>' || next == '<' || next == '&') return std::nullopt;  // >| >( <( <<
+      skip_blanks();
+      auto target = word();
+      if (!target) return std::nullopt;
+      if (target->quote == 0 && (structural_word(slice(target->span)) || slice(target->span).front() == '=')) return std::nullopt;
+      redirect.target = *target;
+    }
+    redirect.span = Span{static_cast<uint32_t>(begin), redirect.target.span.end};
+    return redirect;
+  }
+
+  std::optional<PlainWord> word() {
+    size_t begin = pos_;
+    char quote = peek();
+    if (quote == '\'' || quote == '"') {
+      ++pos_;
+      while (!at_end() && peek() != quote) {
+        auto c = static_cast<unsigned char>(peek());
+        if (c >= 0x80) {
+          size_t length = multibyte_at(text_, pos_);
+          if (length == 0) return std::nullopt;
+          pos_ += length;
+          continue;
+        }
+        if (c < 0x20 || c == 0x7f) return std::nullopt;
+        if (quote == '"' && (c == '$' || c == '`' || c == '\\')) return std::nullopt;
+        ++pos_;
+      }
+      if (at_end()) return std::nullopt;
+      ++pos_;
+    } else {
+      quote = 0;
+      while (!at_end() && plain_byte(peek())) ++pos_;
+      if (pos_ == begin) return std::nullopt;
+    }
+    if (!word_ends_here()) return std::nullopt;  // a'b' and a"b" are concatenations; a>f a;b are left to the parser
+    return PlainWord{Span{static_cast<uint32_t>(begin), static_cast<uint32_t>(pos_)}, quote};
+  }
+
+  // A word ends at a blank, a newline, the end, or an operator written after a blank would be: ; | &&.
+  bool word_ends_here() const {
+    char c = peek();
+    return at_end() || c == ' ' || c == '\t' || c == '\n' || c == ';' || (c == '|' && !looking_at("|&")) ||
+           looking_at("&&");
+  }
+
+  bool ends_command() const {
+    char c = peek();
+    return c == '\n' || c == ';' || c == '|' || looking_at("&&");
+  }
+
+  void skip_blanks() {
+    while (!at_end() && (peek() == ' ' || peek() == '\t')) ++pos_;
+  }
+  void skip_blanks_and_newlines() {
+    while (!at_end() && (peek() == ' ' || peek() == '\t' || peek() == '\n')) ++pos_;
+  }
+  bool at_end() const { return pos_ >= text_.size(); }
+  char peek(size_t ahead = 0) const { return pos_ + ahead < text_.size() ? text_[pos_ + ahead] : '\0'; }
+  bool looking_at(std::string_view token) const { return text_.substr(pos_, token.size()) == token; }
+  std::string_view slice(Span span) const { return text_.substr(span.begin, span.end - span.begin); }
+
+  std::string_view text_;
+  size_t pos_ = 0;
+};
+
+}  // namespace
+
+std::optional<std::vector<PlainStatement>> read_plain_script(std::string_view script, size_t max_bytes) {
+  if (script.size() > max_bytes) return std::nullopt;
+  return Reader(script).script();
+}
+
+std::string_view plain_word_text(std::string_view script, const PlainWord& word) {
+  std::string_view source = script.substr(word.span.begin, word.span.end - word.span.begin);
+  return word.quote == 0 ? source : source.substr(1, source.size() - 2);
+}
+
+}  // namespace toolwall::shell
