@@ -4,7 +4,10 @@ namespace toolwall {
 
 ToolCall ToolCall::from_wire(std::string id, std::string agent, std::string tool,
                              std::string_view raw_arguments) {
-  ToolCall call{std::move(id), std::move(agent), std::move(tool)};
+  ToolCall call;
+  call.id = std::move(id);
+  call.agent = std::move(agent);
+  call.tool = std::move(tool);
   call.raw_arguments = std::string(raw_arguments);
   auto parsed = nlohmann::json::parse(raw_arguments, nullptr, /*allow_exceptions=*/false);
   if (parsed.is_discarded()) {
@@ -23,7 +26,10 @@ ToolCall ToolCall::from_json(std::string id, std::string agent, std::string tool
                              const nlohmann::json& arguments) {
   if (arguments.is_string())
     return from_wire(std::move(id), std::move(agent), std::move(tool), arguments.get_ref<const std::string&>());
-  ToolCall call{std::move(id), std::move(agent), std::move(tool)};
+  ToolCall call;
+  call.id = std::move(id);
+  call.agent = std::move(agent);
+  call.tool = std::move(tool);
   if (arguments.is_object()) {
     call.arguments = arguments;
   } else {

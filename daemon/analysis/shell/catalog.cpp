@@ -2,14 +2,48 @@
 
 #include <algorithm>
 #include <array>
-#include <unordered_set>
+#include <cstring>
+#include <vector>
 
 #include "analysis/shell/words.h"
 
 namespace toolwall::shell {
 namespace {
 
-using NameSet = std::unordered_set<std::string_view>;
+// A fixed set of names, probed for every command: open addressing on FNV-1a, compared by length
+// then bytes. std::unordered_set hashed each probe with murmur and a modulo by a prime.
+class NameSet {
+ public:
+  NameSet(std::initializer_list<std::string_view> names) {
+    size_t capacity = 16;
+    while (capacity < names.size() * 4) capacity *= 2;
+    slots_.resize(capacity);
+    mask_ = capacity - 1;
+    for (std::string_view name : names)
+      if (!count(name)) slots_[free_slot(name)] = name;
+  }
+  size_t count(std::string_view name) const {
+    for (size_t i = hash(name) & mask_;; i = (i + 1) & mask_) {
+      const std::string_view& slot = slots_[i];
+      if (slot.data() == nullptr) return 0;
+      if (slot.size() == name.size() && (name.empty() || std::memcmp(slot.data(), name.data(), name.size()) == 0)) return 1;
+    }
+  }
+
+ private:
+  static size_t hash(std::string_view name) {
+    uint32_t h = 2166136261u;
+    for (unsigned char c : name) h = (h ^ c) * 16777619u;
+    return h;
+  }
+  size_t free_slot(std::string_view name) const {
+    size_t i = hash(name) & mask_;
+    while (slots_[i].data() != nullptr) i = (i + 1) & mask_;
+    return i;
+  }
+  std::vector<std::string_view> slots_;  // a null data() marks a free slot
+  size_t mask_ = 0;
+};
 
 bool starts_with(std::string_view text, std::string_view prefix) { return text.substr(0, prefix.size()) == prefix; }
 bool ends_with(std::string_view text, std::string_view suffix) {
@@ -107,14 +141,17 @@ bool is_env_dump_command(std::string_view name, const std::vector<std::string>& 
   return false;
 }
 
-std::optional<size_t> wrapper_prefix(std::string_view name, const std::vector<std::string>& args) {
-  // Options of each wrapper that take a separate value.
-  struct Wrapper {
-    std::string_view name;
-    std::string_view short_with_value;  // letters
-    std::array<std::string_view, 10> long_with_value;
-    int positional_before_command;      // timeout DURATION, chroot DIR …
-  };
+namespace {
+
+// Options of each wrapper that take a separate value.
+struct Wrapper {
+  std::string_view name;
+  std::string_view short_with_value;  // letters
+  std::array<std::string_view, 10> long_with_value;
+  int positional_before_command;      // timeout DURATION, chroot DIR …
+};
+
+const Wrapper* find_wrapper(std::string_view name) {
   static const std::array<Wrapper, 37> wrappers{{
       {"sudo", "ugpCDhrtTUR", {"--user", "--group", "--prompt", "--close-from", "--chdir", "--host"}, 0},
       {"doas", "uC", {}, 0},
@@ -157,9 +194,17 @@ std::optional<size_t> wrapper_prefix(std::string_view name, const std::vector<st
       {"unshare", "", {}, 0},
       {"screen", "SclpTX", {}, 0},
   }};
-  const Wrapper* wrapper = nullptr;
   for (const auto& candidate : wrappers)
-    if (candidate.name == name) wrapper = &candidate;
+    if (candidate.name == name) return &candidate;
+  return nullptr;
+}
+
+}  // namespace
+
+bool is_wrapper(std::string_view name) { return find_wrapper(name) != nullptr; }
+
+std::optional<size_t> wrapper_prefix(std::string_view name, const std::vector<std::string>& args) {
+  const Wrapper* wrapper = find_wrapper(name);
   if (!wrapper) return std::nullopt;
   size_t i = 0;
   int positional = wrapper->positional_before_command;
@@ -217,16 +262,22 @@ bool is_secret_variable(std::string_view raw_name) {
 }
 
 std::string home_relative(std::string_view path) {
+  // Appended rather than "~" + std::string(…), which GCC 12 -O3 misreports as an overlapping copy.
+  auto tilde = [](std::string_view rest) {
+    std::string out = "~";
+    out += rest;
+    return out;
+  };
   for (std::string_view prefix : {"$HOME", "${HOME}", "~"}) {
     if (starts_with(path, prefix) && (path.size() == prefix.size() || path[prefix.size()] == '/'))
-      return "~" + std::string(path.substr(prefix.size()));
+      return tilde(path.substr(prefix.size()));
   }
-  if (starts_with(path, "/root") && (path.size() == 5 || path[5] == '/')) return "~" + std::string(path.substr(5));
+  if (starts_with(path, "/root") && (path.size() == 5 || path[5] == '/')) return tilde(path.substr(5));
   for (std::string_view prefix : {"/home/", "/Users/"}) {
     if (starts_with(path, prefix)) {
       size_t slash = path.find('/', prefix.size());
       if (slash == std::string_view::npos) return "~";
-      return "~" + std::string(path.substr(slash));
+      return tilde(path.substr(slash));
     }
   }
   return std::string(path);

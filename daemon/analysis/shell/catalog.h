@@ -20,6 +20,8 @@ bool is_env_dump_command(std::string_view name, const std::vector<std::string>& 
 // Wrapper commands run the command in their arguments; returns how many of args to skip (options and
 // their values) before the wrapped command, or nullopt when name is not a wrapper.
 std::optional<size_t> wrapper_prefix(std::string_view name, const std::vector<std::string>& args);
+// True when wrapper_prefix knows name as a wrapper (sudo, env, timeout …).
+bool is_wrapper(std::string_view name);
 
 // A variable whose value is likely a secret (AWS_SECRET_ACCESS_KEY, GITHUB_TOKEN …; not PATH, HOME …).
 bool is_secret_variable(std::string_view name);

@@ -669,6 +669,7 @@ Stream Walker::run(Invocation inv, const Stream& in, int depth) {
       inv.argv.erase(inv.argv.begin(), inv.argv.begin() + static_cast<long>(start));
       return model_xargs(inv, in, depth);
     }
+    if (!is_wrapper(name)) break;
     std::vector<std::string> rest;
     for (size_t j = start + 1; j < inv.argv.size(); ++j) rest.push_back(inv.argv[j].text);
     auto skip = wrapper_prefix(name, rest);
