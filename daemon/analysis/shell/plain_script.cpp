@@ -46,16 +46,6 @@ bool ordinary_command_word(std::string_view word) {
                      [&](char c) { return letter_or_digit(c) || c == '_' || c == '.' || c == '/' || c == '-'; });
 }
 
-// Length of the valid UTF-8 sequence of two to four bytes at text[i], or 0.
-size_t multibyte_at(std::string_view text, size_t i) {
-  auto byte = static_cast<unsigned char>(text[i]);
-  size_t length = (byte >> 5) == 0x6 ? 2 : (byte >> 4) == 0xE ? 3 : (byte >> 3) == 0x1E ? 4 : 0;
-  if (length == 0 || i + length > text.size()) return 0;
-  for (size_t k = 1; k < length; ++k)
-    if ((static_cast<unsigned char>(text[i + k]) >> 6) != 0x2) return 0;
-  return length;
-}
-
 class Reader {
  public:
   explicit Reader(std::string_view text) : text_(text) {}
@@ -178,7 +168,7 @@ class Reader {
       while (!at_end() && peek() != quote) {
         auto c = static_cast<unsigned char>(peek());
         if (c >= 0x80) {
-          size_t length = multibyte_at(text_, pos_);
+          size_t length = utf8_sequence_at(text_, pos_);
           if (length == 0) return std::nullopt;
           pos_ += length;
           continue;

@@ -4,19 +4,16 @@
 #include <string>
 
 #include "analysis/shell/walker.h"
+#include "analysis/shell/words.h"
 
 namespace toolwall::shell {
 namespace {
 
 // Index of the first byte that breaks UTF-8, or npos.
 size_t invalid_utf8_at(std::string_view text) {
-  size_t i = 0;
-  while (i < text.size()) {
-    auto byte = static_cast<unsigned char>(text[i]);
-    size_t length = byte < 0x80 ? 1 : (byte >> 5) == 0x6 ? 2 : (byte >> 4) == 0xE ? 3 : (byte >> 3) == 0x1E ? 4 : 0;
-    if (length == 0 || i + length > text.size()) return i;
-    for (size_t k = 1; k < length; ++k)
-      if ((static_cast<unsigned char>(text[i + k]) >> 6) != 0x2) return i;
+  for (size_t i = 0; i < text.size();) {
+    size_t length = utf8_sequence_at(text, i);
+    if (length == 0) return i;
     i += length;
   }
   return std::string_view::npos;

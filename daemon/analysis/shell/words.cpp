@@ -321,4 +321,13 @@ bool spread_command_braces(std::string& script) {
   return changed;
 }
 
+size_t utf8_sequence_at(std::string_view text, size_t i) {
+  auto byte = static_cast<unsigned char>(text[i]);
+  size_t length = byte < 0x80 ? 1 : (byte >> 5) == 0x6 ? 2 : (byte >> 4) == 0xE ? 3 : (byte >> 3) == 0x1E ? 4 : 0;
+  if (length == 0 || i + length > text.size()) return 0;
+  for (size_t k = 1; k < length; ++k)
+    if ((static_cast<unsigned char>(text[i + k]) >> 6) != 0x2) return 0;
+  return length;
+}
+
 }  // namespace toolwall::shell

@@ -51,6 +51,9 @@ std::optional<std::vector<std::string>> expand_braces(std::string_view text);
 bool spread_command_braces(std::string& script);
 // True when the text is printable enough to be a script (used to accept decoded payloads).
 bool looks_like_text(std::string_view text);
+// Length of the valid UTF-8 sequence that starts at text[i] (1 for ASCII), or 0 when the bytes there
+// are not valid UTF-8.
+size_t utf8_sequence_at(std::string_view text, size_t i);
 // ASCII lower-case copy.
 std::string lower(std::string_view text);
 // Shell-glob match (*, ?, [..]) of name against pattern.
