@@ -114,6 +114,41 @@ Span span_of(const Statement& statement) {
 
 }  // namespace
 
+std::vector<uint32_t> newlines_inside_commands(TSNode root, std::string_view text) {
+  std::vector<uint32_t> joined;
+  if (text.find('\n') == std::string_view::npos) return joined;
+  std::vector<TSNode> pending{root};
+  while (!pending.empty() && pending.size() < 100000) {
+    TSNode node = pending.back();
+    pending.pop_back();
+    std::vector<TSNode> parts = children(node);
+    std::string_view type = ts_node_type(node);
+    bool words = type == "command" || type == "redirected_statement";
+    bool heredoc = std::any_of(parts.begin(), parts.end(), [](TSNode part) {
+      return std::string_view(ts_node_type(part)) == "heredoc_redirect";
+    });
+    for (size_t i = 0; i < parts.size(); ++i) {
+      pending.push_back(parts[i]);
+      if (!words || heredoc || i == 0) continue;
+      uint32_t gap_begin = ts_node_end_byte(parts[i - 1]), gap_end = ts_node_start_byte(parts[i]);
+      for (uint32_t at = gap_begin; at < gap_end && at < text.size(); ++at)
+        if (text[at] == '\n' && (at == 0 || text[at - 1] != '\\')) joined.push_back(at);  // \<newline> continues
+    }
+  }
+  return joined;
+}
+
+TSTree* parse_bash_lines(std::string& text, std::chrono::steady_clock::time_point deadline) {
+  for (int round = 0;; ++round) {
+    TSTree* tree = parse_bash(text, deadline);
+    if (!tree || round == 8) return tree;
+    std::vector<uint32_t> joined = newlines_inside_commands(ts_tree_root_node(tree), text);
+    if (joined.empty()) return tree;
+    ts_tree_delete(tree);
+    for (uint32_t at : joined) text[at] = ';';
+  }
+}
+
 std::vector<Statement> top_level_statements(TSNode program) {
   constexpr size_t kMaxSplitNodes = 100000;  // past this, a list is walked whole
   std::vector<Statement> out;

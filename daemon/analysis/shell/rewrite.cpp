@@ -35,7 +35,8 @@ bool joins(std::string_view separator) {
 }  // namespace
 
 std::optional<std::string> drop_statements(std::string_view script, const std::vector<Span>& statements) {
-  TSTree* raw = parse_bash(script, std::chrono::steady_clock::now() + std::chrono::milliseconds(200));
+  std::string lines(script);  // read as the analysis read it, so the statement spans match
+  TSTree* raw = parse_bash_lines(lines, std::chrono::steady_clock::now() + std::chrono::milliseconds(200));
   if (!raw) return std::nullopt;
   std::unique_ptr<TSTree, void (*)(TSTree*)> tree(raw, ts_tree_delete);
   std::vector<Span> all;

@@ -78,8 +78,8 @@ Walker::~Walker() {
   for (TSTree* tree : trees_) ts_tree_delete(tree);
 }
 
-TSTree* Walker::parse(std::string_view text) {
-  TSTree* tree = parse_bash(text, deadline_);
+TSTree* Walker::parse(std::string& text) {
+  TSTree* tree = parse_bash_lines(text, deadline_);
   if (!tree) {
     limit("parse time budget exhausted");
     stopped_ = true;
@@ -97,15 +97,13 @@ void Walker::run() {
       });
       return;
     }
-  std::string spelled;
-  if (script_.find('{') != std::string_view::npos) spelled = script_;
-  if (!spelled.empty() && spread_command_braces(spelled)) {
-    // Same length: every span still points into the script as sent.
-    texts_.push_back(std::move(spelled));
-    script_ = texts_.back();
-    frame_.text = script_;
-  }
-  TSTree* tree = parse(script_);
+  // Edits keep the length (brace lists spelled out, lines the grammar joins split): every span still
+  // points into the script as sent.
+  std::string& text = texts_.emplace_back(script_);
+  spread_command_braces(text);
+  TSTree* tree = parse(text);
+  script_ = text;
+  frame_.text = script_;
   if (!tree) return;
   TSNode root = ts_tree_root_node(tree);
   if (ts_node_has_error(root)) check_errors(root);
@@ -134,21 +132,22 @@ void Walker::check_errors(TSNode root) {
   }
 }
 
+template <class Statement, class StageWalk>
+Stream Walker::walk_statement(const Statement& statement, const Stream& in, int depth, StageWalk walk_stage) {
+  if (statement.stages.size() == 1) return walk_stage(statement.stages.front(), in, depth);
+  if (!step(depth)) return {};  // the pipeline's own step, as walk() takes for a pipeline node
+  return through_pipeline(statement.stages.size(), in, [&](size_t i, const Stream& stage_in) {
+    return walk_stage(statement.stages[i], stage_in, depth + 1);
+  });
+}
+
 template <class Statements, class StageWalk>
 void Walker::walk_statements(const Statements& statements, StageWalk walk_stage) {
   for (const auto& statement : statements) {
     if (stopped_) return;
     statement_ = statement.span;
     root_facts_.statements.push_back(statement_);
-    Stream out;
-    if (statement.stages.size() == 1) {
-      out = walk_stage(statement.stages.front(), Stream{}, 1);
-    } else if (step(1)) {  // the pipeline's own step, as walk() takes for a pipeline node
-      out = through_pipeline(statement.stages.size(), Stream{}, [&](size_t i, const Stream& stage_in) {
-        return walk_stage(statement.stages[i], stage_in, 2);
-      });
-    }
-    emit_output(out, statement_);
+    emit_output(walk_statement(statement, Stream{}, 1, walk_stage), statement_);
   }
 }
 
@@ -1370,7 +1369,13 @@ Stream Walker::analyse_nested(const std::string& text, const Stream& in, std::st
   context_.push_back(std::string(context));
   TSNode root = ts_tree_root_node(tree);
   if (ts_node_has_error(root) && !frame_.tolerant) check_errors(root);
-  Stream out = walk_sequence(root, in, depth + 1);
+  Stream out;
+  for (const Statement& statement : top_level_statements(root)) {
+    merge_stream(out, walk_statement(statement, in, depth + 2, [&](const Stage& stage, const Stream& stage_in, int at) {
+      return walk_stage(stage, stage_in, at);
+    }));
+    if (stopped_) break;
+  }
   context_.pop_back();
   frame_ = saved;
   return out;

@@ -106,6 +106,9 @@ class Walker {
   Stream walk_for(TSNode node, const Stream& in, int depth);
   Stream walk_generic(TSNode node, const Stream& in, int depth);
   void walk_top_level(TSNode root);
+  // A statement's pipeline, whichever reading found it (a syntax tree's Stage or a PlainCommand).
+  template <class Statement, class StageWalk>
+  Stream walk_statement(const Statement& statement, const Stream& in, int depth, StageWalk walk_stage);
   // Each statement's pipeline with its output checked, whichever reading found the statements.
   template <class Statements, class StageWalk>
   void walk_statements(const Statements& statements, StageWalk walk_stage);
@@ -183,7 +186,8 @@ class Walker {
   void limit(std::string reason);
   std::vector<std::string> current_context() const;
 
-  TSTree* parse(std::string_view text);
+  // Parses text as bash splits its lines (parse_bash_lines may write ';' over joined newlines).
+  TSTree* parse(std::string& text);
 
   std::string_view script_;
   const Limits& limits_;
