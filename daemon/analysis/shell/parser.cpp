@@ -114,8 +114,8 @@ Span span_of(const Statement& statement) {
 
 }  // namespace
 
-std::vector<uint32_t> newlines_inside_commands(TSNode root, std::string_view text) {
-  std::vector<uint32_t> joined;
+JoinedLines joined_lines(TSNode root, std::string_view text) {
+  JoinedLines joined;
   if (text.find('\n') == std::string_view::npos) return joined;
   std::vector<TSNode> pending{root};
   while (!pending.empty() && pending.size() < 100000) {
@@ -131,21 +131,27 @@ std::vector<uint32_t> newlines_inside_commands(TSNode root, std::string_view tex
       pending.push_back(parts[i]);
       if (!words || heredoc || i == 0) continue;
       uint32_t gap_begin = ts_node_end_byte(parts[i - 1]), gap_end = ts_node_start_byte(parts[i]);
-      for (uint32_t at = gap_begin; at < gap_end && at < text.size(); ++at)
-        if (text[at] == '\n' && (at == 0 || text[at - 1] != '\\')) joined.push_back(at);  // \<newline> continues
+      for (uint32_t at = gap_begin; at < gap_end && at < text.size(); ++at) {
+        if (text[at] != '\n' || (at > 0 && text[at - 1] == '\\')) continue;  // \<newline> continues the line
+        if (is_comment(parts[i - 1])) joined.after_comment = true;
+        else joined.newlines.push_back(at);
+      }
     }
   }
   return joined;
 }
 
-TSTree* parse_bash_lines(std::string& text, std::chrono::steady_clock::time_point deadline) {
+TSTree* parse_bash_lines(std::string& text, std::chrono::steady_clock::time_point deadline, bool* still_joined) {
   for (int round = 0;; ++round) {
     TSTree* tree = parse_bash(text, deadline);
-    if (!tree || round == 8) return tree;
-    std::vector<uint32_t> joined = newlines_inside_commands(ts_tree_root_node(tree), text);
-    if (joined.empty()) return tree;
+    if (!tree) return nullptr;
+    JoinedLines joined = joined_lines(ts_tree_root_node(tree), text);
+    if (joined.newlines.empty() || round == 8) {
+      if (still_joined) *still_joined = joined.after_comment || !joined.newlines.empty();
+      return tree;
+    }
     ts_tree_delete(tree);
-    for (uint32_t at : joined) text[at] = ';';
+    for (uint32_t at : joined.newlines) text[at] = ';';
   }
 }
 

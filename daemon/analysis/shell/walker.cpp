@@ -79,7 +79,9 @@ Walker::~Walker() {
 }
 
 TSTree* Walker::parse(std::string& text) {
-  TSTree* tree = parse_bash_lines(text, deadline_);
+  bool still_joined = false;
+  TSTree* tree = parse_bash_lines(text, deadline_, &still_joined);
+  if (still_joined) limit("the syntax tree joins lines that bash runs as separate commands");
   if (!tree) {
     limit("parse time budget exhausted");
     stopped_ = true;
