@@ -54,7 +54,7 @@ BENCHMARK(BM_AnalyseOneExfiltration);
 // An ordinary agent command, read without the parser (plain_script.h) and through tree-sitter-bash.
 void analyse_ordinary_chain(benchmark::State& state, bool plain_reading) {
   toolwall::shell::Limits limits;
-  limits.plain_commands_without_parse = plain_reading;
+  limits.plain_scripts_without_parse = plain_reading;
   const std::string command = "git commit -m 'fix shard 3' && npm test 2>&1 | tail -20";
   for (auto _ : state) benchmark::DoNotOptimize(toolwall::shell::analyze(command, limits));
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));

@@ -19,7 +19,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto facts = shell::analyze(script);
   if (shell::read_plain_script(script)) {
     shell::Limits parsed_always;
-    parsed_always.plain_commands_without_parse = false;
+    parsed_always.plain_scripts_without_parse = false;
     if (shell_test::described(facts) != shell_test::described(shell::analyze(script, parsed_always)))
       fuzz::fail("a plain script's facts differ from its syntax tree's");
   }

@@ -16,8 +16,9 @@ struct Limits {
   int max_tree_depth = 512;               // syntax-tree depth walked
   size_t max_commands = 5000;
   uint64_t parse_timeout_micros = 50000;  // cap on tree-sitter work for the whole call
-  // One simple command of plain literal words is read without tree-sitter (same facts; tests compare).
-  bool plain_commands_without_parse = true;
+  // Scripts of literal words, operators and simple redirections are read without tree-sitter (plain_script.h;
+  // same facts, the tests compare both readings).
+  bool plain_scripts_without_parse = true;
 };
 
 // Analyses one shell script (a tool call's command). Thread-safe, never throws.

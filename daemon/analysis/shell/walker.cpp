@@ -92,7 +92,7 @@ TSTree* Walker::parse(std::string& text) {
 }
 
 void Walker::run() {
-  if (limits_.plain_commands_without_parse)
+  if (limits_.plain_scripts_without_parse)
     if (auto statements = read_plain_script(script_)) {
       walk_statements(*statements, [&](const PlainCommand& stage, const Stream& in, int depth) {
         return walk_plain_stage(stage, in, depth);

@@ -23,7 +23,7 @@ namespace {
 
 Limits parsed_always() {
   Limits limits;
-  limits.plain_commands_without_parse = false;
+  limits.plain_scripts_without_parse = false;
   return limits;
 }
 
