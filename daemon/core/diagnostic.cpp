@@ -4,9 +4,14 @@ namespace toolwall {
 
 std::string Diagnostic::to_string() const {
   std::string out = file.empty() ? std::string("<input>") : file;
+  // Appended piece by piece: ":" + std::to_string(…) trips GCC 12's -Wrestrict false positive at -O3.
   if (line > 0) {
-    out += ":" + std::to_string(line);
-    if (column > 0) out += ":" + std::to_string(column);
+    out += ':';
+    out += std::to_string(line);
+    if (column > 0) {
+      out += ':';
+      out += std::to_string(column);
+    }
   }
   out += ": " + message;
   return out;

@@ -38,7 +38,12 @@ std::string Verdict::explanation(std::string_view tool) const {
     out += f.rule + " — " + f.message;
     if (!f.location.path.empty()) {
       out += " (" + f.location.path;
-      if (f.location.line) out += ":" + std::to_string(f.location.line) + ":" + std::to_string(f.location.column);
+      if (f.location.line) {  // piece by piece: ":" + std::to_string(…) trips GCC 12's -Wrestrict at -O3
+        out += ':';
+        out += std::to_string(f.location.line);
+        out += ':';
+        out += std::to_string(f.location.column);
+      }
       out += ")";
     }
   }
