@@ -1,6 +1,7 @@
 #include "analysis/shell/parser.h"
 
 #include <algorithm>
+#include <cstring>
 #include <optional>
 #include <string_view>
 #include <utility>
@@ -64,42 +65,23 @@ struct Pending {
   static Pending bind(std::vector<TSNode> redirects) { return Pending{TSNode{}, false, std::move(redirects)}; }
 };
 
-// Through a cursor: ts_node_child(i) is linear in i.
-std::vector<TSNode> children(TSNode node) {
-  std::vector<TSNode> out;
-  TSTreeCursor cursor = ts_tree_cursor_new(node);
-  if (ts_tree_cursor_goto_first_child(&cursor)) {
-    do out.push_back(ts_tree_cursor_current_node(&cursor));
-    while (ts_tree_cursor_goto_next_sibling(&cursor));
-  }
-  ts_tree_cursor_delete(&cursor);
-  return out;
-}
-
 bool is_comment(TSNode node) { return std::string_view(ts_node_type(node)) == "comment"; }
 
 // Redirections the grammar hung on a list or pipeline ("a && b > f"), to be given to its last stage;
 // nullopt when node is not such a statement. Here-documents stay whole: their node also holds what follows.
 std::optional<std::pair<TSNode, std::vector<TSNode>>> misplaced_redirects(TSNode node) {
   if (std::string_view(ts_node_type(node)) != "redirected_statement") return std::nullopt;
-  TSNode body = ts_node_child_by_field_name(node, "body", 4);
-  if (ts_node_is_null(body)) return std::nullopt;
+  TSNode body{};
+  std::vector<TSNode> redirects;
+  for (const auto& child : children_of(node)) {
+    if (field_is(child, "body")) body = child.node;
+    if (!field_is(child, "redirect")) continue;
+    if (std::string_view(ts_node_type(child.node)) == "heredoc_redirect") return std::nullopt;
+    redirects.push_back(child.node);
+  }
+  if (ts_node_is_null(body) || redirects.empty()) return std::nullopt;
   std::string_view body_type = ts_node_type(body);
   if (body_type != "list" && body_type != "pipeline") return std::nullopt;
-  std::vector<TSNode> redirects;
-  TSTreeCursor cursor = ts_tree_cursor_new(node);
-  bool heredoc = false;
-  if (ts_tree_cursor_goto_first_child(&cursor)) {
-    do {
-      const char* field = ts_tree_cursor_current_field_name(&cursor);
-      if (!field || std::string_view(field) != "redirect") continue;
-      TSNode redirect = ts_tree_cursor_current_node(&cursor);
-      heredoc = heredoc || std::string_view(ts_node_type(redirect)) == "heredoc_redirect";
-      redirects.push_back(redirect);
-    } while (ts_tree_cursor_goto_next_sibling(&cursor));
-  }
-  ts_tree_cursor_delete(&cursor);
-  if (heredoc || redirects.empty()) return std::nullopt;
   return std::make_pair(body, std::move(redirects));
 }
 
@@ -112,7 +94,11 @@ Span span_of(const Statement& statement) {
   return span;
 }
 
-}  // namespace
+// Newlines that end a command for bash but sit between the words of one command node.
+struct JoinedLines {
+  std::vector<uint32_t> newlines;  // can be written as ';'
+  bool after_comment = false;      // a joined newline ends a comment
+};
 
 JoinedLines joined_lines(TSNode root, std::string_view text) {
   JoinedLines joined;
@@ -121,25 +107,42 @@ JoinedLines joined_lines(TSNode root, std::string_view text) {
   while (!pending.empty() && pending.size() < 100000) {
     TSNode node = pending.back();
     pending.pop_back();
-    std::vector<TSNode> parts = children(node);
+    std::vector<Child> parts = children_of(node);
     std::string_view type = ts_node_type(node);
     bool words = type == "command" || type == "redirected_statement";
-    bool heredoc = std::any_of(parts.begin(), parts.end(), [](TSNode part) {
-      return std::string_view(ts_node_type(part)) == "heredoc_redirect";
+    bool heredoc = std::any_of(parts.begin(), parts.end(), [](const Child& part) {
+      return std::string_view(ts_node_type(part.node)) == "heredoc_redirect";
     });
     for (size_t i = 0; i < parts.size(); ++i) {
-      pending.push_back(parts[i]);
+      pending.push_back(parts[i].node);
       if (!words || heredoc || i == 0) continue;
-      uint32_t gap_begin = ts_node_end_byte(parts[i - 1]), gap_end = ts_node_start_byte(parts[i]);
+      uint32_t gap_begin = ts_node_end_byte(parts[i - 1].node), gap_end = ts_node_start_byte(parts[i].node);
       for (uint32_t at = gap_begin; at < gap_end && at < text.size(); ++at) {
         if (text[at] != '\n' || (at > 0 && text[at - 1] == '\\')) continue;  // \<newline> continues the line
-        if (is_comment(parts[i - 1])) joined.after_comment = true;
+        if (is_comment(parts[i - 1].node)) joined.after_comment = true;
         else joined.newlines.push_back(at);
       }
     }
   }
   return joined;
 }
+
+}  // namespace
+
+std::vector<Child> children_of(TSNode node) {
+  std::vector<Child> out;
+  TSTreeCursor cursor = ts_tree_cursor_new(node);
+  if (ts_tree_cursor_goto_first_child(&cursor)) {
+    do {
+      TSNode child = ts_tree_cursor_current_node(&cursor);
+      out.push_back({child, ts_tree_cursor_current_field_name(&cursor), ts_node_is_named(child)});
+    } while (ts_tree_cursor_goto_next_sibling(&cursor));
+  }
+  ts_tree_cursor_delete(&cursor);
+  return out;
+}
+
+bool field_is(const Child& child, const char* name) { return child.field && std::strcmp(child.field, name) == 0; }
 
 TSTree* parse_bash_lines(std::string& text, std::chrono::steady_clock::time_point deadline, bool* still_joined) {
   for (int round = 0;; ++round) {
@@ -163,10 +166,10 @@ std::vector<Statement> top_level_statements(TSNode program) {
   auto start_statement = [&] {
     if (out.empty() || !out.back().stages.empty()) out.emplace_back();
   };
-  for (TSNode element : children(program)) {
-    if (!ts_node_is_named(element) || is_comment(element)) continue;
+  for (const auto& element : children_of(program)) {
+    if (!element.named || is_comment(element.node)) continue;
     start_statement();
-    pending.assign(1, Pending::read(element));
+    pending.assign(1, Pending::read(element.node));
     while (!pending.empty()) {
       Pending next = std::move(pending.back());
       pending.pop_back();
@@ -186,13 +189,12 @@ std::vector<Statement> top_level_statements(TSNode program) {
       if (splits && (type == "list" || type == "pipeline")) {
         ++split;
         // Pushed last to first so that they come out in order; between list elements a new statement starts.
-        std::vector<TSNode> parts = children(next.node);
-        for (auto part_at = parts.rbegin(); part_at != parts.rend(); ++part_at) {
-          TSNode part = *part_at;
-          if (!ts_node_is_named(part)) {
+        std::vector<Child> parts = children_of(next.node);
+        for (auto part = parts.rbegin(); part != parts.rend(); ++part) {
+          if (!part->named) {
             if (type == "list") pending.push_back(Pending::list_separator());
-          } else if (!is_comment(part)) {
-            pending.push_back(Pending::read(part));
+          } else if (!is_comment(part->node)) {
+            pending.push_back(Pending::read(part->node));
           }
         }
       } else if (auto moved = splits ? misplaced_redirects(next.node) : std::nullopt) {

@@ -23,18 +23,23 @@ struct Statement {
   Span span;
 };
 
+// A child of a syntax node, with its field name (nullptr when it has none).
+struct Child {
+  TSNode node;
+  const char* field;
+  bool named;
+};
+// Children through a cursor: ts_node_child(i) is linear in i, so loops over it are quadratic.
+std::vector<Child> children_of(TSNode node);
+bool field_is(const Child& child, const char* name);
+
 // Parses text with this thread's parser; nullptr when the deadline passed. The caller deletes the tree.
 TSTree* parse_bash(std::string_view text, std::chrono::steady_clock::time_point deadline);
-// Newlines that end a command for bash but sit between the words of one command node: after a "|"
-// continuation tree-sitter-bash may join the next lines ("a | b |\n c\nd x < f" reads "c d x" as
-// one command, so d never runs in the tree).
-struct JoinedLines {
-  std::vector<uint32_t> newlines;  // can be written as ';'
-  bool after_comment = false;      // a joined newline ends a comment: ';' there would extend the comment
-};
-JoinedLines joined_lines(TSNode root, std::string_view text);
-// parse_bash, then each newline the tree joined is written as ';' (same length: spans hold) and the
-// text parsed again, until the tree splits the lines as bash does. *still_joined: lines it could not split.
+// parse_bash, then each newline that ends a command for bash but sits between the words of one command
+// node is written as ';' (same length: spans hold) and the text parsed again, until the tree splits the
+// lines as bash does. After a "|" continuation tree-sitter-bash may join the next lines ("a | b |\n c\nd
+// x < f" reads "c d x" as one command, so d never runs in the tree). *still_joined: lines it could not
+// split (a joined newline that ends a comment: ';' there would extend the comment).
 TSTree* parse_bash_lines(std::string& text, std::chrono::steady_clock::time_point deadline,
                          bool* still_joined = nullptr);
 // The top-level statements under a program node: its children, with && / || lists split into elements.

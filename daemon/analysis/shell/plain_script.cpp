@@ -110,9 +110,8 @@ class Reader {
       if (!result.redirects.empty()) return std::nullopt;  // words after a redirection
       auto word = this->word();
       if (!word) return std::nullopt;
-      std::string_view text = slice(word->span);
-      if (word->quote == 0 && (structural_word(text) || text.front() == '=')) return std::nullopt;  // "==" is a test operator to the grammar
-      if (result.words.empty() && (word->quote != 0 || !ordinary_command_word(text))) return std::nullopt;
+      if (!literal_to_the_grammar(*word)) return std::nullopt;
+      if (result.words.empty() && (word->quote != 0 || !ordinary_command_word(slice(word->span)))) return std::nullopt;
       result.words.push_back(*word);
     }
     if (result.words.empty()) return std::nullopt;
@@ -152,8 +151,7 @@ class Reader {
       if (next == '|' || next == '(' || next == '>' || next == '<' || next == '&') return std::nullopt;  // >| >( <( <<
       skip_blanks();
       auto target = word();
-      if (!target) return std::nullopt;
-      if (target->quote == 0 && (structural_word(slice(target->span)) || slice(target->span).front() == '=')) return std::nullopt;
+      if (!target || !literal_to_the_grammar(*target)) return std::nullopt;
       redirect.target = *target;
     }
     redirect.span = Span{static_cast<uint32_t>(begin), redirect.target.span.end};
@@ -186,6 +184,14 @@ class Reader {
     }
     if (!word_ends_here()) return std::nullopt;  // a'b' and a"b" are concatenations; a>f a;b are left to the parser
     return PlainWord{Span{static_cast<uint32_t>(begin), static_cast<uint32_t>(pos_)}, quote};
+  }
+
+  // A bare word the grammar gives no structure of its own: no reserved word, no leading '=' ("==" is
+  // a test operator to it). Quoted words are always literal.
+  bool literal_to_the_grammar(const PlainWord& word) const {
+    if (word.quote != 0) return true;
+    std::string_view text = slice(word.span);
+    return !structural_word(text) && text.front() != '=';
   }
 
   // A word ends at a blank, a newline, the end, or an operator written after a blank would be: ; | &&.

@@ -15,28 +15,6 @@ namespace {
 // Work cap independent of the syntax tree's size: function calls and re-parses can multiply work.
 constexpr size_t kMaxSteps = 400000;
 
-struct Child {
-  TSNode node;
-  const char* field;  // nullptr when the child has no field name
-  bool named;
-};
-
-// Children through a cursor: ts_node_child(i) is linear in i, so loops over it are quadratic.
-std::vector<Child> children_of(TSNode node) {
-  std::vector<Child> out;
-  TSTreeCursor cursor = ts_tree_cursor_new(node);
-  if (ts_tree_cursor_goto_first_child(&cursor)) {
-    do {
-      TSNode child = ts_tree_cursor_current_node(&cursor);
-      out.push_back({child, ts_tree_cursor_current_field_name(&cursor), ts_node_is_named(child)});
-    } while (ts_tree_cursor_goto_next_sibling(&cursor));
-  }
-  ts_tree_cursor_delete(&cursor);
-  return out;
-}
-
-bool field_is(const Child& child, const char* name) { return child.field && std::strcmp(child.field, name) == 0; }
-
 bool is_statement_type(std::string_view type) {
   static const std::set<std::string_view> types{
       "command", "pipeline", "list", "redirected_statement", "subshell", "compound_statement", "if_statement",
