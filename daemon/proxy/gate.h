@@ -17,7 +17,6 @@
 namespace toolwall::proxy {
 
 struct GateRequest {
-  std::string_view request_id;
   std::string_view method;
   std::string_view path;  // without the query string; under a path_prefix route, without the prefix
   std::string_view upstream;  // the name of the upstream the request is routed to
@@ -35,7 +34,17 @@ struct GateAnswer {
   std::vector<std::pair<std::string, std::string>> headers;
 };
 
+// What the gate keeps of one exchange it admitted or answered. The server holds it while the exchange
+// runs and tells it what the upstream answered; dropping it ends the exchange (the gate records it then).
+class GateExchange {
+ public:
+  virtual ~GateExchange() = default;
+  // The upstream's response head arrived after `latency`.
+  virtual void upstream_responded(int status, bool event_stream, std::chrono::steady_clock::duration latency) = 0;
+};
+
 struct GateDecision {
+  std::unique_ptr<GateExchange> exchange;  // the gate's record of this exchange (may be null)
   std::optional<GateAnswer> answer;   // set: answer locally, do not forward
   std::string client;                 // the authenticated client's name ("" when clients are not configured)
   std::shared_ptr<const Judge> judge; // the judge for this exchange; null = the server's current judge
@@ -48,13 +57,6 @@ class RequestGate {
   virtual ~RequestGate() = default;
   // Decides on a request before anything is sent upstream. Called on an I/O thread: keep it short.
   virtual GateDecision admit(const GateRequest& request) = 0;
-  // The judge pinned for an admitted exchange (null = the server's).
-  virtual std::shared_ptr<const Judge> judge_for(std::string_view request_id) = 0;
-  // The upstream's response head arrived after `latency`.
-  virtual void upstream_responded(std::string_view request_id, int status, bool event_stream,
-                                  std::chrono::steady_clock::duration latency) = 0;
-  // The exchange is over (answered, forwarded or failed).
-  virtual void finished(std::string_view request_id) = 0;
 };
 
 }  // namespace toolwall::proxy

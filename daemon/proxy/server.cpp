@@ -90,6 +90,14 @@ struct UpstreamPools {
 
 // ---- sessions and workers -------------------------------------------------------------------
 
+// One exchange as the server runs it: what the wire layer and the audit are told, the judge the gate
+// pinned for it (null: the server's current one), and the gate's record, told what the upstream answered.
+struct Exchange {
+  wire::ExchangeContext wire;
+  std::shared_ptr<const Judge> judge;
+  GateExchange* gate = nullptr;
+};
+
 struct SessionState {
   beast::tcp_stream* client = nullptr;
   bool idle = true;  // waiting for the next request: safe to close on shutdown
@@ -366,34 +374,30 @@ struct Server::Impl {
                                     request.version(), request.keep_alive());
     }
 
-    wire::ExchangeContext exchange;
-    exchange.request_id = request_prefix + std::to_string(++next_request);
-    exchange.client_address = client_address;
-    if (auto agent = request.find("x-toolwall-agent"); agent != request.end()) exchange.agent = agent->value();
-    if (options.config.routing.configured()) exchange.upstream = target.name;
+    Exchange exchange;
+    exchange.wire.request_id = request_prefix + std::to_string(++next_request);
+    exchange.wire.client_address = client_address;
+    if (auto agent = request.find("x-toolwall-agent"); agent != request.end()) exchange.wire.agent = agent->value();
+    if (options.config.routing.configured()) exchange.wire.upstream = target.name;
     const wire::Dialect* dialect = wire::dialect_for(request.method_string(), path);
     // A prefix kept upstream (strip_prefix: false) may be part of the API path: inspect if either is.
     if (!dialect && route.by_prefix) dialect = wire::dialect_for(request.method_string(), client_path);
-    // The team gate (proxy/gate.h): client token, trusted model, /metrics; told when the exchange ends.
+    // The team gate (proxy/gate.h): client token, trusted model, /metrics; its record of the exchange
+    // lives as long as the exchange does.
     GateDecision gate_decision;
-    struct GateFinish {
-      RequestGate* gate;
-      std::string id;
-      ~GateFinish() {
-        if (gate) gate->finished(id);
-      }
-    } gate_finish{options.gate.get(), exchange.request_id};
     if (options.gate) {
       auto header = [&request](std::string_view name) -> std::string_view {
         auto it = request.find(name);
         if (it == request.end()) return {};
         return std::string_view(it->value().data(), it->value().size());
       };
-      gate_decision = options.gate->admit({exchange.request_id, request.method_string(), path, target.name,
-                                           route.by_prefix, request.body(), dialect, header});
+      gate_decision = options.gate->admit({request.method_string(), path, target.name, route.by_prefix,
+                                           request.body(), dialect, header});
+      exchange.gate = gate_decision.exchange.get();
       if (gate_decision.answer)
         co_return co_await send_answer(client, *gate_decision.answer, request.version(), request.keep_alive());
-      exchange.client_name = gate_decision.client;
+      exchange.wire.client_name = gate_decision.client;
+      exchange.judge = gate_decision.judge;
     }
     // WebSocket frames are never inspected, and a handshake forwarded without its hop-by-hop Upgrade
     // reaches the upstream as a plain GET (Codex then retries its Responses WebSocket five times):
@@ -536,7 +540,7 @@ struct Server::Impl {
   awaitable<bool> forward(Worker& worker, const UpstreamUrl& upstream, Pool<Conn>& pool, beast::tcp_stream& client,
                           RelayDeadlines& deadlines,
                           const http::request<http::string_body>& request, const std::string& upstream_head,
-                          const wire::Dialect* dialect, const wire::ExchangeContext& exchange) {
+                          const wire::Dialect* dialect, const Exchange& exchange) {
     unsigned version = request.version();
     bool keep_alive = request.keep_alive();
     auto started = std::chrono::steady_clock::now();
@@ -591,8 +595,7 @@ struct Server::Impl {
     bool inspect = dialect && status >= 200 && status < 300;
     auto content_type = head[http::field::content_type];
     bool event_stream = beast::iequals(content_type.substr(0, 17), "text/event-stream");
-    if (options.gate)
-      options.gate->upstream_responded(exchange.request_id, status, event_stream, std::chrono::steady_clock::now() - started);
+    if (exchange.gate) exchange.gate->upstream_responded(status, event_stream, std::chrono::steady_clock::now() - started);
     auto encoding = head[http::field::content_encoding];
     if (inspect && !encoding.empty() && !beast::iequals(encoding, "identity")) {
       co_return co_await send_error(client, http::status::bad_gateway, "upstream_encoded",
@@ -787,11 +790,10 @@ struct Server::Impl {
     co_return keep_alive;
   }
 
-  wire::JudgeContext judge_context(const wire::ExchangeContext& exchange) {
+  wire::JudgeContext judge_context(const Exchange& from) {
+    const wire::ExchangeContext& exchange = from.wire;
     wire::JudgeContext ctx;
-    ctx.judge = judge.load();
-    if (options.gate)
-      if (auto pinned = options.gate->judge_for(exchange.request_id)) ctx.judge = std::move(pinned);  // per client
+    ctx.judge = from.judge ? from.judge : judge.load();  // the gate's (per client) or the server's current one
     ctx.exchange = exchange;
     ctx.limits = options.config.wire;
     ctx.counters = &counters;
@@ -812,7 +814,7 @@ struct Server::Impl {
   template <class Conn>
   awaitable<bool> relay_body(beast::tcp_stream& client, Conn& conn, http::response_parser<http::buffer_body>& parser,
                              RelayDeadlines& deadlines, unsigned version, bool keep_alive, const wire::Dialect& dialect,
-                             const wire::ExchangeContext& exchange, bool& upstream_reusable) {
+                             const Exchange& exchange, bool& upstream_reusable) {
     // Read straight into the body string: no relay buffer and no second copy.
     const size_t most = options.config.limits.max_response_body;
     std::string body;
@@ -861,7 +863,7 @@ struct Server::Impl {
     }
     const std::string& out = filtered->has_value() ? **filtered : body;
     Framing framing{Framing::Kind::length, out.size(), {}};
-    if (!co_await write_head(client, client_head(parser.get(), version, keep_alive, exchange, framing), net::buffer(out)))
+    if (!co_await write_head(client, client_head(parser.get(), version, keep_alive, exchange.wire, framing), net::buffer(out)))
       co_return false;
     co_return keep_alive;
   }
@@ -871,13 +873,13 @@ struct Server::Impl {
   template <class Conn>
   awaitable<bool> relay_stream(beast::tcp_stream& client, Conn& conn, http::response_parser<http::buffer_body>& parser,
                                RelayDeadlines& deadlines, unsigned version, bool keep_alive, const wire::Dialect& dialect,
-                               const wire::ExchangeContext& exchange, bool& upstream_reusable) {
+                               const Exchange& exchange, bool& upstream_reusable) {
     ClientBatch batch;
     batch.chunked = version >= 11;
     if (!batch.chunked) keep_alive = false;
     Framing framing;
     if (batch.chunked) framing.kind = Framing::Kind::chunked;
-    batch.raw(client_head(parser.get(), version, keep_alive, exchange, framing));
+    batch.raw(client_head(parser.get(), version, keep_alive, exchange.wire, framing));
     // The head leaves now unless body bytes came with it (then it leaves with them, at once).
     if (conn.buffer.size() == 0 && !parser.is_done())
       if (!co_await flush(client, batch, deadlines)) co_return false;

@@ -5,7 +5,7 @@
 
 namespace toolwall::proxy {
 
-std::string route_label(std::string_view path) {
+std::string_view route_label(std::string_view path) {
   static const char* kKnown[] = {"/v1/chat/completions", "/v1/responses", "/v1/messages", "/v1/models",
                                  "/v1/embeddings",       "/api/chat",     "/metrics",     "/readyz",
                                  "/livez"};
@@ -15,30 +15,60 @@ std::string route_label(std::string_view path) {
 }
 
 namespace {
+
+// The metrics of one exchange, counted when the server lets go of it: its route, the status it ended
+// with (the upstream's or the gate's own answer; none means the proxy failed it) and whether it streamed.
+class MeteredExchange final : public GateExchange {
+ public:
+  MeteredExchange(std::shared_ptr<Metrics> metrics, std::string_view route)
+      : metrics_(std::move(metrics)), route_(route) {}
+  ~MeteredExchange() override {
+    if (stream_) metrics_->stream_closed();
+    metrics_->request(route_, status_ ? std::to_string(status_) : "error");
+  }
+  void upstream_responded(int status, bool event_stream, std::chrono::steady_clock::duration latency) override {
+    metrics_->upstream_latency(latency);
+    status_ = status;
+    if (event_stream && !stream_) {
+      stream_ = true;
+      metrics_->stream_opened();
+    }
+  }
+  void answered(int status) { status_ = status; }
+
+ private:
+  std::shared_ptr<Metrics> metrics_;
+  std::string_view route_;  // one of route_label's literals
+  int status_ = 0;
+  bool stream_ = false;
+};
+
+// Records the gate's own answer in the exchange's metrics.
+void record_answer(GateDecision& decision) {
+  static_cast<MeteredExchange&>(*decision.exchange).answered(decision.answer->status);
+}
+
 std::string error_body(const wire::Dialect* dialect, int status, std::string code, std::string message) {
   const wire::Dialect* shape = dialect ? dialect : wire::dialect_for("POST", "/v1/chat/completions");
   return shape->error_body(wire::WireError{status, std::move(code), std::move(message)});
 }
 }  // namespace
 
-GateDecision TeamGate::refuse(const GateRequest& request, Pending pending, int status, std::string code,
+GateDecision TeamGate::refuse(const GateRequest& request, GateDecision decision, int status, std::string code,
                               std::string message) {
   metrics_->rejected(code);
-  GateDecision decision;
+  decision.judge = nullptr;
   decision.answer = GateAnswer{status, "application/json", error_body(request.dialect, status, code, message), {}};
   if (status == 401) decision.answer->headers.push_back({"WWW-Authenticate", "Bearer realm=\"toolwall\""});
-  pending.status = std::to_string(status);
-  std::lock_guard lock(mutex_);
-  pending_[std::string(request.request_id)] = std::move(pending);
+  record_answer(decision);
   return decision;
 }
 
 GateDecision TeamGate::admit(const GateRequest& request) {
-  Pending pending;
-  pending.route = route_label(request.path);
+  GateDecision decision;
+  decision.exchange = std::make_unique<MeteredExchange>(metrics_, route_label(request.path));
   auto state = state_.load();
   if (request.method == "GET" && !request.prefix_routed && (request.path == "/metrics" || request.path == "/readyz" || request.path == "/livez")) {
-    GateDecision decision;
     if (request.path == "/metrics") {
       decision.answer = GateAnswer{200, "text/plain; version=0.0.4; charset=utf-8", metrics_->render(wire_), {}};
     } else if (request.path == "/livez") {
@@ -48,14 +78,11 @@ GateDecision TeamGate::admit(const GateRequest& request) {
       decision.answer = GateAnswer{ready ? 200 : 503, "application/json",
                                    ready ? "{\"status\":\"ready\"}" : "{\"status\":\"no policy loaded\"}", {}};
     }
-    pending.status = std::to_string(decision.answer->status);
-    std::lock_guard lock(mutex_);
-    pending_[std::string(request.request_id)] = std::move(pending);
+    record_answer(decision);
     return decision;
   }
-  if (!state) return refuse(request, std::move(pending), 503, "not_ready", "toolwall has no policy loaded yet");
+  if (!state) return refuse(request, std::move(decision), 503, "not_ready", "toolwall has no policy loaded yet");
 
-  GateDecision decision;
   decision.judge = state->base_judge;
   std::string_view authorization = request.header("authorization");
   std::string_view api_key = request.header("x-api-key");
@@ -65,7 +92,7 @@ GateDecision TeamGate::admit(const GateRequest& request) {
     token_in_api_key = token.data() == api_key.data() && !token.empty();
     const ClientSpec* client = state->directory.find(token);
     if (!client) {
-      return refuse(request, std::move(pending), 401, "unauthorized",
+      return refuse(request, std::move(decision), 401, "unauthorized",
                     token.empty() ? "toolwall needs a client token: send 'Authorization: Bearer <toolwall token>' "
                                     "(or 'x-api-key: <toolwall token>')"
                                   : "toolwall does not know this client token");
@@ -79,7 +106,7 @@ GateDecision TeamGate::admit(const GateRequest& request) {
 
   if (state->team.models.configured() && request.method == "POST" && request.dialect) {
     if (auto why = model_refusal(state->team.models, request_model(request.body)))
-      return refuse(request, std::move(pending), 403, "model_not_allowed", *why);
+      return refuse(request, std::move(decision), 403, "model_not_allowed", *why);
   }
 
   // A named upstream's own key wins over the global one; either way the client's credentials stay here.
@@ -92,42 +119,7 @@ GateDecision TeamGate::admit(const GateRequest& request) {
     else decision.set_headers.push_back({"Authorization", "Bearer " + *key});
   }
   if (!request.upstream.empty()) metrics_->upstream_request(request.upstream);
-  pending.judge = decision.judge;
-  std::lock_guard lock(mutex_);
-  pending_[std::string(request.request_id)] = std::move(pending);
   return decision;
-}
-
-std::shared_ptr<const Judge> TeamGate::judge_for(std::string_view request_id) {
-  std::lock_guard lock(mutex_);
-  auto it = pending_.find(request_id);
-  return it == pending_.end() ? nullptr : it->second.judge;
-}
-
-void TeamGate::upstream_responded(std::string_view request_id, int status, bool event_stream,
-                                  std::chrono::steady_clock::duration latency) {
-  metrics_->upstream_latency(latency);
-  std::lock_guard lock(mutex_);
-  auto it = pending_.find(request_id);
-  if (it == pending_.end()) return;
-  it->second.status = std::to_string(status);
-  if (event_stream && !it->second.stream) {
-    it->second.stream = true;
-    metrics_->stream_opened();
-  }
-}
-
-void TeamGate::finished(std::string_view request_id) {
-  Pending done;
-  {
-    std::lock_guard lock(mutex_);
-    auto it = pending_.find(request_id);
-    if (it == pending_.end()) return;
-    done = std::move(it->second);
-    pending_.erase(it);
-  }
-  if (done.stream) metrics_->stream_closed();
-  metrics_->request(done.route, done.status);
 }
 
 }  // namespace toolwall::proxy

@@ -4,7 +4,6 @@
 #include <atomic>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 
 #include "proxy/client_auth.h"
@@ -32,29 +31,17 @@ class TeamGate final : public RequestGate {
   void set_wire_counters(const wire::WireCounters* counters) { wire_ = counters; }
 
   GateDecision admit(const GateRequest& request) override;
-  std::shared_ptr<const Judge> judge_for(std::string_view request_id) override;
-  void upstream_responded(std::string_view request_id, int status, bool event_stream,
-                          std::chrono::steady_clock::duration latency) override;
-  void finished(std::string_view request_id) override;
 
  private:
-  struct Pending {
-    std::string route;
-    std::string status = "error";  // no upstream response and no local answer: the proxy failed it
-    bool stream = false;
-    std::shared_ptr<const Judge> judge;
-  };
-  GateDecision refuse(const GateRequest& request, Pending pending, int status, std::string code,
+  GateDecision refuse(const GateRequest& request, GateDecision decision, int status, std::string code,
                       std::string message);
 
   std::shared_ptr<Metrics> metrics_;
   std::atomic<std::shared_ptr<const TeamState>> state_;
   const wire::WireCounters* wire_ = nullptr;
-  std::mutex mutex_;
-  std::map<std::string, Pending, std::less<>> pending_;
 };
 
 // The route label of a path: the known API paths, else "other" (bounded label values).
-std::string route_label(std::string_view path);
+std::string_view route_label(std::string_view path);
 
 }  // namespace toolwall::proxy

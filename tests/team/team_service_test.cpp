@@ -139,6 +139,13 @@ TEST_CASE("with clients configured a missing or unknown token gets 401 and each 
   CHECK(audit.find(R"("client":"127.0.0.1","client_name":"alice")") != std::string::npos);
   CHECK(audit.find(R"("client":"127.0.0.1","client_name":"bob")") != std::string::npos);
   CHECK(audit.find(kAliceToken) == std::string::npos);
+
+  // Each exchange is counted once it ends, refused ones with the status the gate answered.
+  auto counted = [&proxy](const std::string& line) {
+    return eventually([&] { return http_request(proxy.port, "GET", "/metrics").body.find(line) != std::string::npos; });
+  };
+  CHECK(counted("toolwall_requests_total{route=\"/v1/chat/completions\",status=\"401\"} 2\n"));
+  CHECK(counted("toolwall_requests_total{route=\"/v1/chat/completions\",status=\"200\"} 3\n"));
 }
 
 TEST_CASE("the proxy injects the upstream key it holds and the client's token never reaches the upstream") {
