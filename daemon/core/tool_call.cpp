@@ -22,6 +22,17 @@ ToolCall ToolCall::from_wire(std::string id, std::string agent, std::string tool
   return call;
 }
 
+ToolCall ToolCall::from_wire_read(std::string id, std::string agent, std::string tool,
+                                  std::string_view raw_arguments, nlohmann::json arguments) {
+  ToolCall call;
+  call.id = std::move(id);
+  call.agent = std::move(agent);
+  call.tool = std::move(tool);
+  call.raw_arguments = std::string(raw_arguments);
+  call.arguments = std::move(arguments);
+  return call;
+}
+
 ToolCall ToolCall::from_json(std::string id, std::string agent, std::string tool,
                              const nlohmann::json& arguments) {
   if (arguments.is_string())

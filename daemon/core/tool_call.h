@@ -18,6 +18,10 @@ struct ToolCall {
   // Builds a call from arguments that arrive as a JSON string (OpenAI wire form). Never throws.
   static ToolCall from_wire(std::string id, std::string agent, std::string tool,
                             std::string_view raw_arguments);
+  // As from_wire, with `arguments` (an object) already read from raw_arguments by a reader that reads
+  // exactly what from_wire's parse would.
+  static ToolCall from_wire_read(std::string id, std::string agent, std::string tool, std::string_view raw_arguments,
+                                 nlohmann::json arguments);
   // Builds a call from arguments that are already JSON: an object, or a string holding one.
   static ToolCall from_json(std::string id, std::string agent, std::string tool,
                             const nlohmann::json& arguments);

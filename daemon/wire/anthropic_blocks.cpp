@@ -1,5 +1,7 @@
 #include "wire/anthropic_blocks.h"
 
+#include "wire/arguments_json.h"
+
 namespace toolwall::wire::anthropic {
 
 namespace {
@@ -14,7 +16,7 @@ ToolCall tool_use_call(const OrderedJson& block, std::string_view input_json, co
   std::string name = string_member(block, "name");
   if (!blank(input_json)) {
     if (input_json.size() > ctx.limits.max_tool_argument_bytes) return oversized_call(id, name, ctx, preset);
-    return ToolCall::from_wire(id, ctx.exchange.agent, name, input_json);
+    return tool_call_from_wire(id, ctx.exchange.agent, name, input_json);
   }
   auto input = block.find("input");
   if (input == block.end()) return ToolCall::from_json(id, ctx.exchange.agent, name, nlohmann::json());

@@ -3,6 +3,7 @@
 #include <exception>
 #include <vector>
 
+#include "wire/arguments_json.h"
 #include "wire/call_outcome.h"
 #include "wire/chat_body_scan.h"
 #include "wire/chat_shared.h"
@@ -39,7 +40,7 @@ ToolCall to_tool_call(const BodyCall& wire_call, const JudgeContext& ctx, std::o
   if (args.is_string()) {
     const auto& text = args.get_ref<const std::string&>();
     if (text.size() > ctx.limits.max_tool_argument_bytes) return oversized_call(wire_call.id, wire_call.tool, ctx, preset);
-    return ToolCall::from_wire(wire_call.id, ctx.exchange.agent, wire_call.tool, text);
+    return tool_call_from_wire(wire_call.id, ctx.exchange.agent, wire_call.tool, text);
   }
   return ToolCall::from_json(wire_call.id, ctx.exchange.agent, wire_call.tool,
                              to_plain(args));
@@ -169,7 +170,7 @@ bool passes_unchanged(std::string_view body, const JudgeContext& ctx, JudgedAhea
   if (!scanned) return false;
   for (auto& wire_call : scanned->calls) {
     if (wire_call.arguments.size() > ctx.limits.max_tool_argument_bytes) return false;
-    ToolCall call = ToolCall::from_wire(std::move(wire_call.id), ctx.exchange.agent, std::move(wire_call.name),
+    ToolCall call = tool_call_from_wire(std::move(wire_call.id), ctx.exchange.agent, std::move(wire_call.name),
                                         wire_call.arguments);
     if (!call.arguments_valid) return false;  // decided by the fail mode, on the full path
     Verdict verdict = judge_call(call, std::nullopt, ctx);

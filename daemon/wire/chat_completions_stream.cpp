@@ -3,6 +3,7 @@
 #include <map>
 #include <vector>
 
+#include "wire/arguments_json.h"
 #include "wire/chat_completions.h"
 #include "wire/chat_shared.h"
 #include "wire/chat_stream_scan.h"
@@ -481,7 +482,7 @@ class ChatStreamFilter final : public SseStreamFilter {
     } else if (!held.legacy && !held.type.empty() && held.type != "function") {
       call = custom_call(id, held.name.empty() ? held.type : held.name, nullptr, ctx_, preset);  // unknown shape: fail closed
     } else {
-      call = ToolCall::from_wire(id, ctx_.exchange.agent, held.name, held.arguments);
+      call = tool_call_from_wire(id, ctx_.exchange.agent, held.name, held.arguments);
     }
     int out_index = state.next_out_index;
     auto emit_rewritten = [&](const nlohmann::json& arguments, std::string& sent) {

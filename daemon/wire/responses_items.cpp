@@ -2,6 +2,8 @@
 
 #include <vector>
 
+#include "wire/arguments_json.h"
+
 namespace toolwall::wire::responses {
 
 namespace {
@@ -34,12 +36,12 @@ ToolCall read_call(const OrderedJson& item, std::string tool, nlohmann::json arg
 ToolCall function_call(const OrderedJson& item, const JudgeContext& ctx, std::optional<Verdict>& preset) {
   std::string name = string_member(item, "name");
   auto args = item.find("arguments");
-  if (args == item.end()) return ToolCall::from_wire(call_id_of(item), ctx.exchange.agent, name, "");
+  if (args == item.end()) return tool_call_from_wire(call_id_of(item), ctx.exchange.agent, name, "");
   if (args->is_string()) {
     const auto& text = args->get_ref<const std::string&>();
     if (text.size() > ctx.limits.max_tool_argument_bytes)
       return oversized_call(call_id_of(item), name, ctx, preset);
-    return ToolCall::from_wire(call_id_of(item), ctx.exchange.agent, name, text);
+    return tool_call_from_wire(call_id_of(item), ctx.exchange.agent, name, text);
   }
   return ToolCall::from_json(call_id_of(item), ctx.exchange.agent, name, to_plain(*args));
 }

@@ -4,6 +4,7 @@
 #include <benchmark/benchmark.h>
 
 #include "engine/default_engine.h"
+#include "wire/arguments_json.h"
 #include "wire/chat_body_scan.h"
 #include "wire/chat_completions.h"
 #include "wire/json_validate.h"
@@ -99,7 +100,7 @@ void judge_new_calls(benchmark::State& state, Command command) {
   }
   uint64_t n = 0;
   for (auto _ : state) {
-    auto call = toolwall::ToolCall::from_wire(
+    auto call = toolwall::wire::tool_call_from_wire(
         "call_1", "", "Bash", R"({"command":")" + command(n++) + R"(","description":"Run the tests"})");
     benchmark::DoNotOptimize(engine->judge(call));
   }
