@@ -18,7 +18,7 @@ LOAD="$BUILD/tests/bench/proxy_load_bench"
 TOOLWALL="$BUILD/toolwall"
 NGINX=${NGINX:-/usr/sbin/nginx}
 REQUESTS=${REQUESTS:-4000}
-MODES=${MODES:-text tool distinct parsed}  # response shapes to measure (a subset for a quick look)
+MODES=${MODES:-text tool distinct chain parsed}  # response shapes to measure (a subset for a quick look)
 STREAM_REQUESTS=${STREAM_REQUESTS:-600}
 DELTAS=${DELTAS:-20}
 GAP_US=${GAP_US:-500}
@@ -70,7 +70,8 @@ describe() {  # $1 mode
     text) echo 'text only';;
     tool) echo 'with one tool call, the same in every response (judged at its first two sightings, then from the verdict cache)';;
     distinct) echo 'with one tool call that no response repeats (each judged by the engine; plain words)';;
-    parsed) echo 'with one tool call that no response repeats and the bash parser must read';;
+    chain) echo 'with one tool call that no response repeats, a list and pipeline of literal words read without the parser';;
+    parsed) echo 'with one tool call that no response repeats and only the bash parser reads (three-stage pipeline, quoted expansion)';;
   esac
 }
 
@@ -103,7 +104,8 @@ for mode in $MODES; do
     text) what='';;
     tool) what='+ one streamed tool call (held, judged, released), the same in every stream';;
     distinct) what='+ one streamed tool call that no stream repeats (plain words)';;
-    parsed) what='+ one streamed tool call that no stream repeats and the bash parser must read';;
+    chain) what='+ one streamed tool call that no stream repeats, a list and pipeline of literal words read without the parser';;
+    parsed) what='+ one streamed tool call that no stream repeats and only the bash parser reads (three-stage pipeline, quoted expansion)';;
   esac
   echo "## Streaming (SSE), $DELTAS content deltas $what"
   echo

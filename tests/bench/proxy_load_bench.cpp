@@ -3,12 +3,15 @@
 // exactly the same upstream and client.
 //
 //   proxy_load_bench upstream --port P [--threads N] [--deltas D] [--gap-us U]
-//   proxy_load_bench load --port P --requests N --concurrency C [--stream] [--shape text|tool|distinct|parsed]
+//   proxy_load_bench load --port P --requests N --concurrency C [--stream]
+//                         [--shape text|tool|distinct|chain|parsed]
 //
 // Shapes: text (no tool call), tool (the same call, `npm test`, in every response: what a verdict
 // cache remembers), distinct (a call no response repeats, `npm test -- --shard=N`: judged in full, a
-// command of plain words) and parsed (never repeated and read by the bash parser:
-// `git commit -m 'fix shard N' && npm test 2>&1 | tail -20`).
+// command of plain words), chain (never repeated, a list and a pipeline of literal words that the
+// engine reads without the bash parser: `git commit -m 'fix shard N' && npm test 2>&1 | tail -20`)
+// and parsed (never repeated, and only the bash parser can read it, a quoted expansion in a pipeline
+// of three stages: `npm test -- --shard=N 2>&1 | tee "$TMPDIR/shard-N.log" | tail -20`).
 //
 // Stream deltas carry the upstream's send time (CLOCK_MONOTONIC ns, "<t=…>"), so the client can
 // tell how long each delta took to arrive; comparing direct and proxied runs gives the time a
@@ -62,14 +65,30 @@ const char* kEnvelope = R"("id":"chatcmpl-bench","object":"chat.completion.chunk
 
 std::atomic<uint64_t> distinct_calls{0};
 
-// The command of a response's tool call: empty for text, else the same or a never-repeated one.
+// `text` as it is spelled inside a JSON string that is itself inside a JSON string (the arguments).
+std::string escaped_twice(const std::string& text) {
+  auto escape = [](const std::string& in) {
+    std::string out;
+    for (char c : in) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    return out;
+  };
+  return escape(escape(text));
+}
+
+// The command of a response's tool call, spelled for the body: empty for text, else the same or a
+// never-repeated one.
 std::string command_for(const std::string& shape) {
   if (shape == "tool") return "npm test";
   if (shape == "distinct") return "npm test -- --shard=" + std::to_string(distinct_calls++);
-  // Never repeated either, and not plain words: quotes, an operator, a redirection and a pipe send it
-  // through the bash parser (single quotes: the text goes into JSON unescaped).
-  if (shape == "parsed")
+  if (shape == "chain")
     return "git commit -m 'fix shard " + std::to_string(distinct_calls++) + "' && npm test 2>&1 | tail -20";
+  if (shape == "parsed") {
+    std::string shard = std::to_string(distinct_calls++);
+    return escaped_twice("npm test -- --shard=" + shard + " 2>&1 | tee \"$TMPDIR/shard-" + shard + ".log\" | tail -20");
+  }
   return {};
 }
 

@@ -111,11 +111,20 @@ void BM_JudgeANewCallEachTime(benchmark::State& state) {
   judge_new_calls(state, [](uint64_t n) { return "npm test -- --shard=" + std::to_string(n); });
 }
 
-// As its "parsed" shape sends them: quotes, an operator, a redirection and a pipe, so the bash parser
-// reads the command.
-void BM_JudgeANewParsedCallEachTime(benchmark::State& state) {
+// As its "chain" shape sends them: quotes, an operator, a redirection and a pipe, all literal, so
+// the engine reads the script without the bash parser.
+void BM_JudgeANewChainEachTime(benchmark::State& state) {
   judge_new_calls(state, [](uint64_t n) {
     return "git commit -m 'fix shard " + std::to_string(n) + "' && npm test 2>&1 | tail -20";
+  });
+}
+
+// As its "parsed" shape sends them: a quoted expansion in a pipeline of three stages, which only the
+// bash parser reads (the quotes are escaped for the arguments' JSON).
+void BM_JudgeANewParsedCallEachTime(benchmark::State& state) {
+  judge_new_calls(state, [](uint64_t n) {
+    std::string shard = std::to_string(n);
+    return "npm test -- --shard=" + shard + R"( 2>&1 | tee \"$TMPDIR/shard-)" + shard + R"(.log\" | tail -20)";
   });
 }
 
@@ -129,6 +138,7 @@ BENCHMARK(BM_ValidateTextBody);
 BENCHMARK(BM_ScanBodyWithOneToolCall);
 BENCHMARK(BM_JudgeTheToolCallAlone);
 BENCHMARK(BM_JudgeANewCallEachTime);
+BENCHMARK(BM_JudgeANewChainEachTime);
 BENCHMARK(BM_JudgeANewParsedCallEachTime);
 
 BENCHMARK_MAIN();
