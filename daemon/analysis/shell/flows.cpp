@@ -8,6 +8,7 @@
 #include "analysis/shell/catalog.h"
 #include "analysis/shell/interpreters.h"
 #include "analysis/shell/markers.h"
+#include "analysis/shell/name_set.h"
 #include "analysis/shell/walker.h"
 #include "analysis/shell/words.h"
 #include "core/hosts.h"
@@ -296,8 +297,8 @@ std::vector<std::string> put_commands(const std::string& batch) {
 
 // Where `login` sits in a container registry login (docker login, podman login, helm registry login …).
 std::optional<size_t> registry_login_index(const std::string& name, const std::vector<std::string>& args) {
-  static const std::set<std::string_view> clients{"docker", "podman", "nerdctl", "buildah", "skopeo", "oras", "crane",
-                                                  "helm", "regctl"};
+  static const NameSet clients{"docker", "podman", "nerdctl", "buildah", "skopeo", "oras", "crane",
+                               "helm", "regctl"};
   if (!clients.count(name)) return std::nullopt;
   for (size_t i = 0; i < args.size() && i < 3; ++i) {
     if (args[i] == "login") return i + 1;  // argv index: args start at argv[1]
@@ -595,8 +596,8 @@ void Walker::analyse_payload(const std::string& text, std::string_view kind, con
 // A beacon needs no secret to be harm: an rc file, cron line or hook that calls out to a remote host
 // runs that request (and whatever it sends or fetches) every time it fires.
 void Walker::persisted_network_client(const Facts& scratch, const std::string& path, Span span) {
-  static const std::set<std::string_view> clients{"curl", "wget", "nc", "ncat", "netcat", "socat", "telnet", "ssh",
-                                                  "scp", "rsync", "sftp", "ftp", "tftp", "aria2c", "http", "https"};
+  static const NameSet clients{"curl", "wget", "nc", "ncat", "netcat", "socat", "telnet", "ssh",
+                               "scp", "rsync", "sftp", "ftp", "tftp", "aria2c", "http", "https"};
   auto remote = std::find_if(scratch.hosts.begin(), scratch.hosts.end(),
                              [](const std::string& host) { return !is_local_host(host); });
   if (remote == scratch.hosts.end()) return;
@@ -800,7 +801,7 @@ void Walker::track_directory_change(const std::vector<std::string>& args) {
 
 std::optional<std::vector<std::string>> Walker::paths_from_working_directory(
     const std::string& name, const std::vector<std::string>& args) const {
-  static const std::set<std::string_view> path_takers{"rm", "shred", "find"};
+  static const NameSet path_takers{"rm", "shred", "find"};
   if (working_directory_.empty() || !path_takers.count(name)) return std::nullopt;  // args as they are
   std::vector<std::string> resolved = args;
   for (auto& arg : resolved) {
@@ -822,7 +823,7 @@ Stream Walker::model(Invocation& inv, const Stream& in, int depth) {
 
   // `docker run IMAGE sh -c "…"`, `kubectl exec POD -- bash -c "…"`: the script runs (in a container,
   // but with whatever the host mounted into it) and its output comes back on this side's stdout.
-  static const std::set<std::string_view> container_runners{"docker", "podman", "nerdctl", "kubectl", "oc", "lxc"};
+  static const NameSet container_runners{"docker", "podman", "nerdctl", "kubectl", "oc", "lxc"};
   if (container_runners.count(name)) {
     for (size_t i = 0; i + 2 < args.size(); ++i) {
       if (!is_shell(base_name(args[i]))) continue;
@@ -940,7 +941,7 @@ Stream Walker::model(Invocation& inv, const Stream& in, int depth) {
   std::string family = interpreter_family(name);
   if (family == "awk") return model_awk(inv, in, depth);
   if (!family.empty()) return model_interpreter(inv, in, depth);
-  static const std::set<std::string_view> network_tools{
+  static const NameSet network_tools{
       "curl", "wget", "nc", "ncat", "netcat", "socat", "telnet", "ssh", "scp", "rsync", "sftp", "ftp", "tftp",
       "openssl", "gh", "mail", "mailx", "sendmail", "mutt", "msmtp", "aws", "gsutil", "gcloud", "az", "http",
       "https", "xh", "aria2c", "lftp", "smbclient", "rclone", "s3cmd", "ssmtp"};
@@ -1035,8 +1036,8 @@ Stream Walker::model(Invocation& inv, const Stream& in, int depth) {
   }
   if (name == "tmux" && !args.empty()) {
     // tmux new -d 'COMMAND', send-keys 'COMMAND' Enter, run-shell 'COMMAND': a shell runs it.
-    static const std::set<std::string_view> runs{"new", "new-session", "new-window", "neww", "split-window", "splitw",
-                                                 "respawn-pane", "run-shell", "run", "send-keys", "send"};
+    static const NameSet runs{"new", "new-session", "new-window", "neww", "split-window", "splitw",
+                              "respawn-pane", "run-shell", "run", "send-keys", "send"};
     size_t sub = 1;
     while (sub < inv.argv.size() && !inv.argv[sub].text.empty() && inv.argv[sub].text[0] == '-') ++sub;
     if (sub < inv.argv.size() && runs.count(inv.argv[sub].text)) {
@@ -1053,8 +1054,8 @@ Stream Walker::model(Invocation& inv, const Stream& in, int depth) {
   }
   if ((name == "npm" || name == "pnpm" || name == "yarn") && args.size() >= 3 && args[0] == "pkg" && args[1] == "set") {
     // npm pkg set scripts.postinstall="…": a lifecycle script runs on every install.
-    static const std::set<std::string_view> lifecycle{"preinstall", "install", "postinstall", "prepare", "prepublish",
-                                                       "prepack", "postpack", "dependencies"};
+    static const NameSet lifecycle{"preinstall", "install", "postinstall", "prepare", "prepublish",
+                                   "prepack", "postpack", "dependencies"};
     for (size_t k = 2; k < args.size(); ++k) {
       const std::string& setting = args[k];
       size_t equals = setting.find('=');
@@ -1192,8 +1193,8 @@ Stream Walker::model(Invocation& inv, const Stream& in, int depth) {
     std::string url = word.text.substr(begin);
     std::string scheme_name = lower(url.substr(0, url.find("://")));
     // Database and cache URLs (postgres://, redis://) carry a password to the service it opens.
-    static const std::set<std::string_view> fetch_schemes{"http", "https", "ftp", "ftps", "git+http", "git+https",
-                                                          "ws", "wss", "git", "ssh", "git+ssh"};
+    static const NameSet fetch_schemes{"http", "https", "ftp", "ftps", "git+http", "git+https",
+                                       "ws", "wss", "git", "ssh", "git+ssh"};
     if (!fetch_schemes.count(scheme_name) || !is_url(url)) continue;
     Taints taints = word.taint;
     add_via(taints, "argument");
@@ -1349,7 +1350,7 @@ Stream Walker::model_readers(Invocation& inv, const Stream& in) {
     }
   }
   // base64 -d /tmp/p, rev FILE, xxd -r -p FILE: a decoder reading a file written earlier decodes its bytes.
-  static const std::set<std::string_view> decoders{"base64", "base32", "basenc", "xxd", "rev", "tr", "openssl"};
+  static const NameSet decoders{"base64", "base32", "basenc", "xxd", "rev", "tr", "openssl"};
   Stream file_input;
   const Stream* input = &in;
   if (decoders.count(name) && files.size() == 1 && files[0] != "-") {
@@ -1361,10 +1362,10 @@ Stream Walker::model_readers(Invocation& inv, const Stream& in) {
   }
   if (reads_stdin && (is_pass_through(name) || filter)) {
     Taints carried = input->taint;
-    static const std::set<std::string_view> encoders{"base64", "base32", "basenc", "xxd", "od", "hexdump", "gzip",
-                                                      "bzip2", "xz", "zstd", "lz4", "brotli", "tar", "zip", "openssl",
-                                                      "rev", "tr", "sed", "awk", "cut", "jq", "gpg", "uuencode", "yq",
-                                                      "iconv", "gunzip", "bunzip2", "unxz", "unzstd"};
+    static const NameSet encoders{"base64", "base32", "basenc", "xxd", "od", "hexdump", "gzip",
+                                  "bzip2", "xz", "zstd", "lz4", "brotli", "tar", "zip", "openssl",
+                                  "rev", "tr", "sed", "awk", "cut", "jq", "gpg", "uuencode", "yq",
+                                  "iconv", "gunzip", "bunzip2", "unxz", "unzstd"};
     if (encoders.count(name)) add_via(carried, "encoder");
     merge_taints(out.taint, carried);
     out.decoded = input->decoded;
@@ -2095,8 +2096,8 @@ namespace {
 // find visits its start points first: with no test before the action (only -maxdepth, -depth, -xdev …)
 // and no -mindepth, `{}` is the root itself (find / -maxdepth 0 -exec rm -rf {} \; is rm -rf /).
 bool visits_root_unfiltered(const std::vector<Word>& argv, size_t first_expression) {
-  static const std::set<std::string_view> neutral{"-depth", "-xdev", "-mount", "-follow", "-ignore_readdir_race",
-                                                   "-noleaf", "-daystart"};
+  static const NameSet neutral{"-depth", "-xdev", "-mount", "-follow", "-ignore_readdir_race",
+                               "-noleaf", "-daystart"};
   for (size_t k = first_expression; k < argv.size(); ++k) {
     const std::string& word = argv[k].text;
     if (word == "-exec" || word == "-execdir" || word == "-ok" || word == "-okdir") return true;
@@ -2244,7 +2245,7 @@ Stream Walker::model_xargs(Invocation& inv, const Stream& in_stream, int depth) 
   std::string reader = in.secret_file_names.empty() ? std::string() : std::string(base_name(inner.argv[0].text));
   Stream out = run(std::move(inner), Stream{}, depth + 1);
   // grep -rl TOKEN ~ | xargs cat: the command reads the files the search picked for their secrets.
-  static const std::set<std::string_view> packers{"tar", "zip", "7z", "7za", "gzip", "base64", "xxd", "od", "gpg", "openssl"};
+  static const NameSet packers{"tar", "zip", "7z", "7za", "gzip", "base64", "xxd", "od", "gpg", "openssl"};
   if (!reader.empty() && (is_file_reader(reader) || packers.count(reader)))
     merge_taints(out.taint, {Taint{"credential_file", in.secret_file_names, {"xargs"}, {}, false}});
   return out;

@@ -5,6 +5,7 @@
 
 #include "analysis/shell/catalog.h"
 #include "analysis/shell/markers.h"
+#include "analysis/shell/name_set.h"
 #include "analysis/shell/parser.h"
 #include "analysis/shell/plain_script.h"
 #include "analysis/shell/words.h"
@@ -16,7 +17,7 @@ namespace {
 constexpr size_t kMaxSteps = 400000;
 
 bool is_statement_type(std::string_view type) {
-  static const std::set<std::string_view> types{
+  static const NameSet types{
       "command", "pipeline", "list", "redirected_statement", "subshell", "compound_statement", "if_statement",
       "while_statement", "for_statement", "case_statement", "function_definition", "variable_assignment",
       "declaration_command", "negated_command", "unset_command", "c_style_for_statement", "do_group",
@@ -714,9 +715,9 @@ void Walker::walk_assignment(TSNode node, int depth, bool persistent) {
   if (auto detail = assignment_security_off(name, variable.value.text))
     add_marker("security_off", *detail, span_of(node));
   // Variables whose value a program later runs as a shell command.
-  static const std::set<std::string_view> command_variables{"GIT_SSH_COMMAND", "GIT_EDITOR", "GIT_PAGER", "GIT_ASKPASS",
-                                                            "GIT_EXTERNAL_DIFF", "PAGER", "EDITOR", "VISUAL",
-                                                            "PROMPT_COMMAND", "SSH_ASKPASS", "LESSOPEN"};
+  static const NameSet command_variables{"GIT_SSH_COMMAND", "GIT_EDITOR", "GIT_PAGER", "GIT_ASKPASS",
+                                         "GIT_EXTERNAL_DIFF", "PAGER", "EDITOR", "VISUAL",
+                                         "PROMPT_COMMAND", "SSH_ASKPASS", "LESSOPEN"};
   if (command_variables.count(name) && !variable.value.text.empty() && variable.value.text.find(' ') != std::string::npos)
     analyse_nested(variable.value.text, Stream{}, "env_command", span_of(node), name, depth);
   if (!index.empty()) {
