@@ -547,15 +547,19 @@ struct Server::Impl {
     std::unique_ptr<Conn> conn;
     std::optional<http::response_parser<http::buffer_body>> parser;
     ExchangeEnd exchange_end(deadlines);  // declared after conn: ends before conn goes
+    WatchEnd watch_end{watch_client(client), client};  // likewise
+    ClientWatch& watch = *watch_end.watch;
     // A pooled connection the upstream already closed fails before any byte comes back: retry once.
     for (int attempt = 0;; ++attempt) {
       bool reused = false;
       deadlines.end_exchange();  // before the connection it watches goes
+      watch.upstream = nullptr;  // likewise
       conn = pool.take();
       if (conn) {
         reused = true;
       } else {
         auto fresh = co_await connect(worker, upstream, pool);
+        if (watch.client_gone) co_return false;
         if (!fresh) {
           co_return co_await send_error(client, fresh.error().status, fresh.error().code, fresh.error().message,
                                         version, keep_alive);
@@ -563,10 +567,12 @@ struct Server::Impl {
         conn = std::move(*fresh);
       }
       deadlines.begin_exchange(lowest(*conn));
+      watch.upstream = &lowest(*conn);
       std::array<net::const_buffer, 2> upstream_request{net::buffer(upstream_head), net::buffer(request.body())};
       deadlines.start(RelayDeadlines::upstream, options.config.timeouts.client_write);
       auto [wec, wn] = co_await net::async_write(conn->stream, upstream_request, nothrow);
       deadlines.finish(RelayDeadlines::upstream, wec);
+      if (watch.client_gone) co_return false;  // nobody to answer; the upstream request is dropped
       if (!wec) {
         parser.emplace();
         parser->header_limit(static_cast<uint32_t>(options.config.limits.max_header_bytes));
@@ -575,6 +581,7 @@ struct Server::Impl {
         deadlines.start(RelayDeadlines::upstream, options.config.timeouts.upstream_response);
         auto [rec, rn] = co_await http::async_read_header(conn->stream, conn->buffer, *parser, nothrow);
         deadlines.finish(RelayDeadlines::upstream, rec);
+        if (watch.client_gone) co_return false;
         if (!rec) break;
         if (reused && attempt == 0 && !is_timeout(rec) && rn == 0) continue;
         // Locals, not a conditional inside co_await: GCC 12 destroys such temporaries twice.
@@ -605,7 +612,6 @@ struct Server::Impl {
     }
     bool upstream_reusable = false;
     bool client_ok = false;
-    auto watch = watch_client(client, lowest(*conn));
     if (!inspect) {
       client_ok = co_await relay_plain(client, *conn, *parser, deadlines, version, keep_alive, upstream_reusable);
     } else if (event_stream) {
@@ -615,38 +621,54 @@ struct Server::Impl {
       client_ok = co_await relay_body(client, *conn, *parser, deadlines, version, keep_alive, *dialect, exchange,
                                       upstream_reusable);
     }
-    client_ok = client_ok && !watch->client_gone;
-    watch->active = false;
-    beast::error_code ignored;
-    client.socket().cancel(ignored);  // ends the watch's wait
-    if (upstream_reusable && !watch->client_gone && parser->is_done() && parser->keep_alive())
+    client_ok = client_ok && !watch.client_gone;
+    if (upstream_reusable && !watch.client_gone && parser->is_done() && parser->keep_alive()) {
+      watch.upstream = nullptr;
       pool.give(std::move(conn));
+    }
     co_return client_ok && keep_alive && !stopping;
   }
 
   struct ClientWatch {
-    bool active = true;        // the exchange still runs: the streams the wait refers to are alive
+    bool active = true;        // the exchange still runs
     bool client_gone = false;  // the client hung up mid-exchange
+    char peeked = 0;           // the receive's buffer: a peek leaves the byte for the next request's read
+    beast::tcp_stream* upstream = nullptr;  // the connection the exchange uses; null between attempts
   };
 
-  // Watches for the client hanging up while an exchange runs; then drops the upstream request (its
-  // connection is closed, so the relay's next upstream read fails). A plain completion handler, not a
-  // parallel coroutine group: this runs once per exchange and the group cost ~5% of the proxy's CPU.
-  std::shared_ptr<ClientWatch> watch_client(beast::tcp_stream& client, beast::tcp_stream& upstream) {
+  // Watches for the client hanging up from the moment its request is forwarded until the response
+  // is relayed (most of a non-streamed completion is the model thinking before any head arrives);
+  // then drops the upstream request: its connection is closed, so the upstream stops generating and
+  // the relay's next upstream operation fails. A plain completion handler, not a parallel coroutine
+  // group: this runs once per exchange and the group cost ~5% of the proxy's CPU. A peeking receive,
+  // not a readiness wait: asio re-arms epoll for every wait (one epoll_ctl per exchange), while a
+  // receive on a socket already read dry just queues.
+  std::shared_ptr<ClientWatch> watch_client(beast::tcp_stream& client) {
     auto watch = std::make_shared<ClientWatch>();
-    client.socket().async_wait(tcp::socket::wait_read, [watch, &client, &upstream](const beast::error_code& ec) {
-      if (ec || !watch->active) return;  // the exchange finished first and cancelled this wait
-      char byte;
-      beast::error_code peek_error;
-      size_t n = client.socket().receive(net::buffer(&byte, 1), tcp::socket::message_peek, peek_error);
-      if (n > 0 && !peek_error) return;  // a pipelined next request: it waits for this exchange
-      watch->client_gone = true;
-      upstream.cancel();
-      beast::error_code ignored;
-      upstream.socket().close(ignored);
-    });
+    client.socket().async_receive(net::buffer(&watch->peeked, 1), tcp::socket::message_peek,
+                                  [watch](const beast::error_code& ec, size_t n) {
+                                    if (ec == net::error::operation_aborted || !watch->active) return;
+                                    if (!ec && n > 0) return;  // a pipelined next request: it waits its turn
+                                    watch->client_gone = true;  // end of stream or a reset
+                                    if (!watch->upstream) return;
+                                    watch->upstream->cancel();
+                                    beast::error_code ignored;
+                                    watch->upstream->socket().close(ignored);
+                                  });
     return watch;
   }
+
+  // Ends the watch with the exchange, on every way out of it.
+  struct WatchEnd {
+    std::shared_ptr<ClientWatch> watch;
+    beast::tcp_stream& client;
+    ~WatchEnd() {
+      watch->active = false;
+      watch->upstream = nullptr;
+      beast::error_code ignored;
+      client.socket().cancel(ignored);  // ends the watch's receive (nothing else waits on the client now)
+    }
+  };
 
   template <class Conn>
   awaitable<beast::error_code> read_piece(Conn& conn, http::response_parser<http::buffer_body>& parser, char* data,

@@ -1,4 +1,6 @@
 #include <catch2/catch.hpp>
+#include <chrono>
+#include <thread>
 
 #include "chat_payloads.h"
 #include "http_client.h"
@@ -171,4 +173,40 @@ TEST_CASE("a chat completion whose body stops halfway is a 504 after the respons
   CHECK(std::chrono::steady_clock::now() - start < std::chrono::milliseconds(2000));
   CHECK(res.status == 504);
   CHECK(Json::parse(res.body)["error"]["code"] == "upstream_failed");
+}
+
+TEST_CASE("a client that hangs up while a whole chat completion is awaited cancels the upstream request") {
+  // The upstream thinks for 3 s; the client leaves after 100 ms. Only the proxy's watch on the client
+  // can notice: nothing is written to the client before the whole body is judged.
+  ProxyFixture proxy([](const RecordedRequest&) {
+    Script script{pause(3000)};
+    auto rest = json_response(200, completion_body("late", {}));
+    script.insert(script.end(), rest.begin(), rest.end());
+    return script;
+  });
+  std::string request = "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                        "Content-Length: " + std::to_string(chat_request(false).size()) + "\r\n\r\n" + chat_request(false);
+  CHECK(raw_exchange(proxy.port(), request, 100).empty());
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(1500);
+  while (proxy.upstream.closed_by_peer() == 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  CHECK(proxy.upstream.closed_by_peer() == 1);
+}
+
+TEST_CASE("pipelined requests on one connection are each answered, in order, none of their bytes lost") {
+  ProxyFixture proxy([](const RecordedRequest& request) {
+    return json_response(200, completion_body("answer to " + Json::parse(request.body)["model"].get<std::string>(), {}));
+  });
+  auto request = [](const std::string& model, bool last) {
+    std::string body = "{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+    return "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n" +
+           std::string(last ? "Connection: close\r\n" : "") + "Content-Length: " + std::to_string(body.size()) +
+           "\r\n\r\n" + body;
+  };
+  std::string replies = raw_exchange(proxy.port(), request("first", false) + request("second", true), 3000);
+  size_t first = replies.find("answer to first"), second = replies.find("answer to second");
+  CHECK(first != std::string::npos);
+  CHECK(second != std::string::npos);
+  CHECK(first < second);
+  CHECK(proxy.upstream.requests().size() == 2);
 }
