@@ -3,6 +3,7 @@
 // argument decoding (resolve: which field is the command, the path, the content) on fuzzed arguments.
 #include <memory>
 
+#include "../support/same_json_tree.h"
 #include "engine/profiles.h"
 #include "fuzz_common.h"
 #include "wire/arguments_json.h"
@@ -16,24 +17,6 @@ const engine::Profiles& profiles() {
   static auto loaded = engine::Profiles::load_file(TOOLWALL_SOURCE_DIR "/config/agents.yaml");
   if (!loaded) toolwall::fuzz::fail("config/agents.yaml did not load");
   return *loaded.value();
-}
-
-// Equal values of equal JSON types all the way down (5 and 5u are == to nlohmann).
-bool same_tree(const nlohmann::json& a, const nlohmann::json& b) {
-  if (a.type() != b.type()) return false;
-  if (a.is_object()) {
-    if (a.size() != b.size()) return false;
-    for (auto it = a.begin(), other = b.begin(); it != a.end(); ++it, ++other)
-      if (it.key() != other.key() || !same_tree(*it, *other)) return false;
-    return true;
-  }
-  if (a.is_array()) {
-    if (a.size() != b.size()) return false;
-    for (size_t i = 0; i < a.size(); ++i)
-      if (!same_tree(a[i], b[i])) return false;
-    return true;
-  }
-  return a == b;
 }
 
 }  // namespace
@@ -58,7 +41,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (call.arguments_valid && !call.arguments.is_object()) fuzz::fail("valid arguments that are not an object");
   auto read = wire::tool_call_from_wire("call_1", agent, tool, arguments);
   if (read.arguments_valid != call.arguments_valid || read.arguments_error != call.arguments_error ||
-      read.raw_arguments != call.raw_arguments || !same_tree(read.arguments, call.arguments))
+      read.raw_arguments != call.raw_arguments || !toolwall::test::same_json_tree(read.arguments, call.arguments))
     fuzz::fail("the wire's reading of the arguments differs from from_wire's");
   auto again = ToolCall::from_json("call_1", agent, tool, nlohmann::json(std::string(arguments)));
   if (again.arguments_valid != call.arguments_valid) fuzz::fail("from_json of a string differs from from_wire");

@@ -5,29 +5,12 @@
 #include <string>
 #include <vector>
 
+#include "support/same_json_tree.h"
+
 using namespace toolwall;
 using Json = nlohmann::json;
 
 namespace {
-
-// Equal values of equal JSON types all the way down (nlohmann's == calls 5 and 5u equal; the engine
-// and the audit could still tell them apart).
-bool same_tree(const Json& a, const Json& b) {
-  if (a.type() != b.type()) return false;
-  if (a.is_object()) {
-    if (a.size() != b.size()) return false;
-    for (auto it = a.begin(), other = b.begin(); it != a.end(); ++it, ++other)
-      if (it.key() != other.key() || !same_tree(*it, *other)) return false;
-    return true;
-  }
-  if (a.is_array()) {
-    if (a.size() != b.size()) return false;
-    for (size_t i = 0; i < a.size(); ++i)
-      if (!same_tree(a[i], b[i])) return false;
-    return true;
-  }
-  return a == b;
-}
 
 // The call the wire builds comes out as ToolCall::from_wire would build it.
 void check_same_call(const std::string& arguments) {
@@ -37,7 +20,7 @@ void check_same_call(const std::string& arguments) {
   CHECK(fast.arguments_valid == full.arguments_valid);
   CHECK(fast.arguments_error == full.arguments_error);
   CHECK(fast.raw_arguments == full.raw_arguments);
-  CHECK(same_tree(fast.arguments, full.arguments));
+  CHECK(test::same_json_tree(fast.arguments, full.arguments));
 }
 
 }  // namespace
@@ -52,7 +35,7 @@ TEST_CASE("the arguments tree equals nlohmann's, types included") {
     INFO(text);
     auto tree = wire::read_json_tree(text);
     REQUIRE(tree.has_value());
-    CHECK(same_tree(*tree, Json::parse(text)));
+    CHECK(test::same_json_tree(*tree, Json::parse(text)));
     check_same_call(text);
   }
 }
@@ -123,7 +106,7 @@ TEST_CASE("random argument texts give the same call both ways") {
     REQUIRE(fast.arguments_valid == full.arguments_valid);
     REQUIRE(fast.arguments_error == full.arguments_error);
     INFO(text);
-    REQUIRE(same_tree(fast.arguments, full.arguments));
+    REQUIRE(test::same_json_tree(fast.arguments, full.arguments));
   }
   CHECK(valid > 10000);  // the comparison covered valid objects, not only refusals
 }
