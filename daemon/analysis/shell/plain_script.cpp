@@ -46,6 +46,25 @@ bool ordinary_command_word(std::string_view word) {
                      [&](char c) { return letter_or_digit(c) || c == '_' || c == '.' || c == '/' || c == '-'; });
 }
 
+bool name_start(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
+bool name_byte(char c) { return name_start(c) || (c >= '0' && c <= '9'); }
+
+// The length of "$NAME" or "${NAME}" at text[at] inside double quotes, or 0 for any other use of $
+// ($1 $@ $? $( $(( ${v:-x} ${#v} ${v[0]}, a lone $). "$_" is bash's last argument, and a name
+// followed by a byte outside the few listed is left to the parser: "$a[0]" "$aé" "$a{".
+size_t variable_reference_length(std::string_view text, size_t at) {
+  auto byte = [&](size_t i) { return i < text.size() ? text[i] : '\0'; };
+  bool braced = byte(at + 1) == '{';
+  size_t name_begin = at + (braced ? 2 : 1);
+  if (!name_start(byte(name_begin))) return 0;
+  size_t name_end = name_begin + 1;
+  while (name_byte(byte(name_end))) ++name_end;
+  if (name_end - name_begin == 1 && byte(name_begin) == '_') return 0;
+  if (braced) return byte(name_end) == '}' ? name_end + 1 - at : 0;
+  static constexpr std::string_view kAfterName = "\"/.-:, =@%+$";
+  return kAfterName.find(byte(name_end)) == std::string_view::npos ? 0 : name_end - at;
+}
+
 class Reader {
  public:
   explicit Reader(std::string_view text) : text_(text) {}
@@ -151,7 +170,8 @@ class Reader {
       if (next == '|' || next == '(' || next == '>' || next == '<' || next == '&') return std::nullopt;  // >| >( <( <<
       skip_blanks();
       auto target = word();
-      if (!target || !literal_to_the_grammar(*target)) return std::nullopt;
+      // A target that expands is left to the parser: the tree walk reads it before the command's words.
+      if (!target || !literal_to_the_grammar(*target) || target->expands) return std::nullopt;
       redirect.target = *target;
     }
     redirect.span = Span{static_cast<uint32_t>(begin), redirect.target.span.end};
@@ -160,6 +180,7 @@ class Reader {
 
   std::optional<PlainWord> word() {
     size_t begin = pos_;
+    bool expands = false;
     char quote = peek();
     if (quote == '\'' || quote == '"') {
       ++pos_;
@@ -172,7 +193,14 @@ class Reader {
           continue;
         }
         if (c < 0x20 || c == 0x7f) return std::nullopt;
-        if (quote == '"' && (c == '$' || c == '`' || c == '\\')) return std::nullopt;
+        if (quote == '"' && c == '$') {
+          size_t length = variable_reference_length(text_, pos_);
+          if (length == 0) return std::nullopt;
+          pos_ += length;
+          expands = true;
+          continue;
+        }
+        if (quote == '"' && (c == '`' || c == '\\')) return std::nullopt;
         ++pos_;
       }
       if (at_end()) return std::nullopt;
@@ -183,7 +211,7 @@ class Reader {
       if (pos_ == begin) return std::nullopt;
     }
     if (!word_ends_here()) return std::nullopt;  // a'b' and a"b" are concatenations; a>f a;b are left to the parser
-    return PlainWord{Span{static_cast<uint32_t>(begin), static_cast<uint32_t>(pos_)}, quote};
+    return PlainWord{Span{static_cast<uint32_t>(begin), static_cast<uint32_t>(pos_)}, quote, expands};
   }
 
   // A bare word the grammar gives no structure of its own: no reserved word, no leading '=' ("==" is
@@ -226,6 +254,30 @@ class Reader {
 std::optional<std::vector<PlainStatement>> read_plain_script(std::string_view script, size_t max_bytes) {
   if (script.size() > max_bytes) return std::nullopt;
   return Reader(script).script();
+}
+
+std::vector<PlainPart> plain_word_parts(std::string_view script, const PlainWord& word) {
+  std::vector<PlainPart> parts;
+  size_t end = word.span.end - 1;  // the closing quote
+  size_t literal = word.span.begin + 1;
+  auto close_literal = [&](size_t at) {
+    if (at > literal) parts.push_back(PlainPart{script.substr(literal, at - literal), {}});
+  };
+  for (size_t at = literal; at < end;) {
+    if (script[at] != '$') {
+      ++at;
+      continue;
+    }
+    close_literal(at);
+    size_t length = variable_reference_length(script, at);
+    bool braced = script[at + 1] == '{';
+    std::string_view source = script.substr(at, length);
+    parts.push_back(PlainPart{source, braced ? source.substr(2, length - 3) : source.substr(1)});
+    at += length;
+    literal = at;
+  }
+  close_literal(end);
+  return parts;
 }
 
 std::string_view plain_word_text(std::string_view script, const PlainWord& word) {

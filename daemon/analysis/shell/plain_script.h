@@ -1,9 +1,11 @@
 #pragma once
-// Most tool calls are short scripts of literal words joined by the common operators:
-//   git commit -m 'fix shard 3' && npm test 2>&1 | tail -20
-// Such a script means the same to bash without a syntax tree: no expansion, glob, substitution,
-// here-document or reserved word can hide in it, and the parse and tree walk were most of its cost.
-// This reader accepts only that language and leaves everything else to tree-sitter-bash.
+// Most tool calls are short scripts of plain words joined by the common operators:
+//   git commit -m 'fix shard 3' && npm test 2>&1 | tee "$TMPDIR/shard-3.log" | tail -20
+// Such a script means the same to bash without a syntax tree: no glob, substitution, here-document,
+// reserved word or unquoted expansion can hide in it, and the parse and tree walk were most of its
+// cost. The one expansion read is a variable named inside double quotes ("$NAME", "${NAME}"): it is
+// one field whatever its value. This reader accepts only that language and leaves everything else
+// to tree-sitter-bash.
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -12,10 +14,17 @@
 
 namespace toolwall::shell {
 
-// A literal word: bare (plain bytes), or wholly inside '…' or "…" (no $ ` \ there).
+// A word: bare (plain bytes), or wholly inside '…' or "…" (no ` \ there, and $ only naming a variable).
 struct PlainWord {
   Span span;
-  char quote = 0;  // 0, '\'' or '"'
+  char quote = 0;          // 0, '\'' or '"'
+  bool expands = false;    // "…$NAME…" or "…${NAME}…": its text is known only once the variables are
+};
+
+// A piece of a double-quoted word: literal text, or a variable written as $NAME or ${NAME}.
+struct PlainPart {
+  std::string_view source;    // as written
+  std::string_view variable;  // the name; empty for literal text
 };
 
 // A file redirection written after a command's words: [0-2]> >> >&[0-9] < &> &>> and a literal target.
@@ -41,7 +50,10 @@ struct PlainStatement {
 // The statements of script when it is written only in that language (at most max_bytes long).
 std::optional<std::vector<PlainStatement>> read_plain_script(std::string_view script, size_t max_bytes = 4096);
 
-// The word as bash passes it to the command: the quotes removed.
+// The word as bash passes it to the command: the quotes removed (a word that expands: as written).
 std::string_view plain_word_text(std::string_view script, const PlainWord& word);
+
+// The literal text and variables of a word that expands, in order.
+std::vector<PlainPart> plain_word_parts(std::string_view script, const PlainWord& word);
 
 }  // namespace toolwall::shell

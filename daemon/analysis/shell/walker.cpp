@@ -149,7 +149,15 @@ Stream Walker::walk_plain_stage(const PlainCommand& command, const Stream& in, i
   Invocation inv;
   inv.span = command.span;
   inv.argv.reserve(command.words.size());
-  for (size_t i = 0; i < command.words.size(); ++i) inv.argv.push_back(plain_word(command.words[i], static_cast<int>(i)));
+  for (size_t i = 0; i < command.words.size(); ++i) {
+    Word word = plain_word(command.words[i], static_cast<int>(i));
+    if (!command.words[i].expands) {
+      inv.argv.push_back(std::move(word));
+      continue;
+    }
+    // A value may carry the field marks split_fields breaks words at (a read of a line holding \x1f).
+    for (auto& field : split_fields(std::move(word))) inv.argv.push_back(std::move(field));
+  }
   if (command.redirects.empty()) return run(std::move(inv), in, depth + 1);
   RedirectPlan plan;
   plan.input = in;
@@ -162,13 +170,25 @@ Stream Walker::walk_plain_stage(const PlainCommand& command, const Stream& in, i
   return deliver_output(plan, std::move(result), runner, command.span, depth);
 }
 
-Word Walker::plain_word(const PlainWord& plain, int node_index) const {
+Word Walker::plain_word(const PlainWord& plain, int node_index) {
   Word word;
   word.source = std::string(script_.substr(plain.span.begin, plain.span.end - plain.span.begin));
-  word.text = std::string(plain_word_text(script_, plain));
   word.quoted = plain.quote != 0;
   word.span = plain.span;
   word.node_index = node_index;
+  if (!plain.expands) {
+    word.text = std::string(plain_word_text(script_, plain));
+    return word;
+  }
+  // What eval_part does for a string node: literal text as written (no \ in it), each variable
+  // expanded in quotes.
+  for (const auto& part : plain_word_parts(script_, plain)) {
+    if (part.variable.empty()) {
+      word.text += part.source;
+    } else if (!expand_ifs(part.variable, true, word)) {
+      append_expansion(word, lookup_variable(part.variable, "", part.source), true);
+    }
+  }
   return word;
 }
 
@@ -1089,15 +1109,7 @@ void Walker::eval_part(TSNode node, Word& word, bool run, bool in_quotes, int de
         has_fallback = true;
       }
     }
-    if (name == "IFS" && !in_quotes) {
-      word.text += '\x1f';
-      word.obfuscated = true;
-      return;
-    }
-    if (name == "IFS") {
-      word.text += ' ';
-      return;
-    }
+    if (expand_ifs(name, in_quotes, word)) return;
     Word value;
     // ${!name} and ${#name}: the prefix sign, the name, and nothing else.
     auto exactly = [&](char sign) {
@@ -1136,14 +1148,7 @@ void Walker::eval_part(TSNode node, Word& word, bool run, bool in_quotes, int de
         value.dynamic = true;
       }
     }
-    if (value.resolved_variable) word.resolved_variable = true, word.obfuscated = true;
-    if (!spend_expansion(value.text.size())) {
-      word.dynamic = true;
-      return;
-    }
-    word.text += in_quotes || !value.resolved_variable ? value.text : split_marks(value.text, field_separators());
-    word.dynamic = word.dynamic || value.dynamic;
-    merge_taints(word.taint, value.taint);
+    append_expansion(word, std::move(value), in_quotes);
     return;
   }
   if (type == "command_substitution") {
@@ -1197,6 +1202,28 @@ void Walker::eval_part(TSNode node, Word& word, bool run, bool in_quotes, int de
     return;
   }
   word.text += raw;
+}
+
+bool Walker::expand_ifs(std::string_view name, bool in_quotes, Word& word) const {
+  if (name != "IFS") return false;
+  if (in_quotes) {
+    word.text += ' ';
+  } else {
+    word.text += '\x1f';
+    word.obfuscated = true;
+  }
+  return true;
+}
+
+void Walker::append_expansion(Word& word, Word value, bool in_quotes) {
+  if (value.resolved_variable) word.resolved_variable = true, word.obfuscated = true;
+  if (!spend_expansion(value.text.size())) {
+    word.dynamic = true;
+    return;
+  }
+  word.text += in_quotes || !value.resolved_variable ? value.text : split_marks(value.text, field_separators());
+  word.dynamic = word.dynamic || value.dynamic;
+  merge_taints(word.taint, value.taint);
 }
 
 Word Walker::lookup_variable(std::string_view name, std::string_view index, std::string_view source) {

@@ -114,7 +114,7 @@ class Walker {
   void walk_statements(const Statements& statements, StageWalk walk_stage);
   // A command of a script read without a syntax tree (plain_script.h): the walk its command node would get.
   Stream walk_plain_stage(const PlainCommand& command, const Stream& in, int depth);
-  Word plain_word(const PlainWord& plain, int node_index) const;
+  Word plain_word(const PlainWord& plain, int node_index);
   void check_errors(TSNode root);
   void emit_output(const Stream& out, Span span);
   void collect_script_nodes(const std::vector<Word>& fields, size_t begin, std::set<int>& nodes) const;
@@ -124,6 +124,10 @@ class Walker {
   Word eval_word(TSNode node, bool run_substitutions, bool in_quotes, int depth);
   void eval_part(TSNode node, Word& word, bool run, bool in_quotes, int depth);
   Word lookup_variable(std::string_view name, std::string_view index, std::string_view source);
+  // $IFS as a word part: one blank in quotes, a field break outside them. False for any other name.
+  bool expand_ifs(std::string_view name, bool in_quotes, Word& word) const;
+  // A variable's value (after any operator) appended to the word being expanded.
+  void append_expansion(Word& word, Word value, bool in_quotes);
   Word indirect_variable(std::string_view name, std::string_view source);
   std::vector<Word> split_fields(Word word) const;
   std::string field_separators() const;  // the IFS in force for unquoted expansions
