@@ -64,14 +64,20 @@ void BM_AnalyseAnOrdinaryChainParsed(benchmark::State& state) { analyse_ordinary
 BENCHMARK(BM_AnalyseAnOrdinaryChainReadPlain);
 BENCHMARK(BM_AnalyseAnOrdinaryChainParsed);
 
-// A pipeline of three stages that only the parser reads (a quoted expansion): tree-sitter-bash forks
-// at each pipe, the case the runtime fix in grammars/CMakeLists.txt is for (115 µs to parse before it).
-void BM_AnalyseAThreeStagePipelineParsed(benchmark::State& state) {
+// A pipeline of three stages with a variable in double quotes, read plain or through the parser:
+// tree-sitter-bash forks at each pipe, the case the runtime fix in grammars/CMakeLists.txt is for
+// (115 µs to parse before it).
+void analyse_quoted_pipeline(benchmark::State& state, bool plain_reading) {
+  toolwall::shell::Limits limits;
+  limits.plain_scripts_without_parse = plain_reading;
   const std::string command = "npm test -- --shard=7 2>&1 | tee \"$TMPDIR/shard-7.log\" | tail -20";
-  for (auto _ : state) benchmark::DoNotOptimize(toolwall::shell::analyze(command));
+  for (auto _ : state) benchmark::DoNotOptimize(toolwall::shell::analyze(command, limits));
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));
 }
-BENCHMARK(BM_AnalyseAThreeStagePipelineParsed);
+void BM_AnalyseAQuotedVariablePipelineReadPlain(benchmark::State& state) { analyse_quoted_pipeline(state, true); }
+void BM_AnalyseAQuotedVariablePipelineParsed(benchmark::State& state) { analyse_quoted_pipeline(state, false); }
+BENCHMARK(BM_AnalyseAQuotedVariablePipelineReadPlain);
+BENCHMARK(BM_AnalyseAQuotedVariablePipelineParsed);
 
 }  // namespace
 

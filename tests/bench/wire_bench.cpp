@@ -119,12 +119,21 @@ void BM_JudgeANewChainEachTime(benchmark::State& state) {
   });
 }
 
-// As its "parsed" shape sends them: a quoted expansion in a pipeline of three stages, which only the
-// bash parser reads (the quotes are escaped for the arguments' JSON).
-void BM_JudgeANewParsedCallEachTime(benchmark::State& state) {
+// As its "quoted" shape sends them: a variable in double quotes in a pipeline of three stages, read
+// without the bash parser (the quotes are escaped for the arguments' JSON).
+void BM_JudgeANewQuotedCallEachTime(benchmark::State& state) {
   judge_new_calls(state, [](uint64_t n) {
     std::string shard = std::to_string(n);
     return "npm test -- --shard=" + shard + R"( 2>&1 | tee \"$TMPDIR/shard-)" + shard + R"(.log\" | tail -20)";
+  });
+}
+
+// As its "parsed" shape sends them: the same pipeline with the variable unquoted, which only the bash
+// parser reads.
+void BM_JudgeANewParsedCallEachTime(benchmark::State& state) {
+  judge_new_calls(state, [](uint64_t n) {
+    std::string shard = std::to_string(n);
+    return "npm test -- --shard=" + shard + " 2>&1 | tee $TMPDIR/shard-" + shard + ".log | tail -20";
   });
 }
 
@@ -139,6 +148,7 @@ BENCHMARK(BM_ScanBodyWithOneToolCall);
 BENCHMARK(BM_JudgeTheToolCallAlone);
 BENCHMARK(BM_JudgeANewCallEachTime);
 BENCHMARK(BM_JudgeANewChainEachTime);
+BENCHMARK(BM_JudgeANewQuotedCallEachTime);
 BENCHMARK(BM_JudgeANewParsedCallEachTime);
 
 BENCHMARK_MAIN();
