@@ -641,8 +641,9 @@ struct Server::Impl {
   // then drops the upstream request: its connection is closed, so the upstream stops generating and
   // the relay's next upstream operation fails. A plain completion handler, not a parallel coroutine
   // group: this runs once per exchange and the group cost ~5% of the proxy's CPU. A peeking receive,
-  // not a readiness wait: asio re-arms epoll for every wait (one epoll_ctl per exchange), while a
-  // receive on a socket already read dry just queues.
+  // not a readiness wait: both cost one system call per exchange (the receive's speculative attempt,
+  // which finds nothing; a wait's epoll_ctl to re-arm), but the receive also tells a pipelined next
+  // request (bytes) from a hang-up (end of stream or error).
   std::shared_ptr<ClientWatch> watch_client(beast::tcp_stream& client) {
     auto watch = std::make_shared<ClientWatch>();
     client.socket().async_receive(net::buffer(&watch->peeked, 1), tcp::socket::message_peek,
