@@ -107,7 +107,7 @@ JoinedLines joined_lines(TSNode root, std::string_view text) {
   while (!pending.empty() && pending.size() < 100000) {
     TSNode node = pending.back();
     pending.pop_back();
-    std::vector<Child> parts = children_of(node);
+    Children parts = children_of(node);
     std::string_view type = ts_node_type(node);
     bool words = type == "command" || type == "redirected_statement";
     bool heredoc = std::any_of(parts.begin(), parts.end(), [](const Child& part) {
@@ -129,16 +129,37 @@ JoinedLines joined_lines(TSNode root, std::string_view text) {
 
 }  // namespace
 
-std::vector<Child> children_of(TSNode node) {
-  std::vector<Child> out;
-  TSTreeCursor cursor = ts_tree_cursor_new(node);
+namespace {
+// One cursor per thread, reset to each node: a new cursor allocates its stack every time, and the
+// walk asks for children at nearly every node.
+struct ThreadCursor {
+  TSTreeCursor cursor{};
+  bool made = false;
+  ~ThreadCursor() {
+    if (made) ts_tree_cursor_delete(&cursor);
+  }
+  TSTreeCursor& at(TSNode node) {
+    if (made) {
+      ts_tree_cursor_reset(&cursor, node);
+    } else {
+      cursor = ts_tree_cursor_new(node);
+      made = true;
+    }
+    return cursor;
+  }
+};
+}  // namespace
+
+Children children_of(TSNode node) {
+  Children out;
+  thread_local ThreadCursor thread_cursor;
+  TSTreeCursor& cursor = thread_cursor.at(node);
   if (ts_tree_cursor_goto_first_child(&cursor)) {
     do {
       TSNode child = ts_tree_cursor_current_node(&cursor);
       out.push_back({child, ts_tree_cursor_current_field_name(&cursor), ts_node_is_named(child)});
     } while (ts_tree_cursor_goto_next_sibling(&cursor));
   }
-  ts_tree_cursor_delete(&cursor);
   return out;
 }
 
@@ -189,7 +210,7 @@ std::vector<Statement> top_level_statements(TSNode program) {
       if (splits && (type == "list" || type == "pipeline")) {
         ++split;
         // Pushed last to first so that they come out in order; between list elements a new statement starts.
-        std::vector<Child> parts = children_of(next.node);
+        Children parts = children_of(next.node);
         for (auto part = parts.rbegin(); part != parts.rend(); ++part) {
           if (!part->named) {
             if (type == "list") pending.push_back(Pending::list_separator());

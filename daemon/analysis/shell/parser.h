@@ -1,5 +1,6 @@
 #pragma once
 // tree-sitter-bash parsing with a reused per-thread parser and a time budget.
+#include <boost/container/small_vector.hpp>
 #include <tree_sitter/api.h>
 
 #include <chrono>
@@ -29,8 +30,10 @@ struct Child {
   const char* field;
   bool named;
 };
+// A node's children, held inline up to eight (nearly every node of a command has fewer).
+using Children = boost::container::small_vector<Child, 8>;
 // Children through a cursor: ts_node_child(i) is linear in i, so loops over it are quadratic.
-std::vector<Child> children_of(TSNode node);
+Children children_of(TSNode node);
 bool field_is(const Child& child, const char* name);
 
 // Parses text with this thread's parser; nullptr when the deadline passed. The caller deletes the tree.
