@@ -374,6 +374,17 @@ struct Server::Impl {
                                     request.version(), request.keep_alive());
     }
 
+    for (std::string_view spelled : {path, client_path}) {
+      std::string api = wire::disguised_tool_api(request.method_string(), spelled);
+      if (api.empty()) continue;
+      co_return co_await send_error(client, http::status::bad_request, "bad_request",
+                                    "the path reads as " + api +
+                                        " only with its letter case or trailing slash changed: an upstream that "
+                                        "matches paths loosely would serve it as that API, which toolwall would "
+                                        "not inspect; send it as " + api,
+                                    request.version(), request.keep_alive());
+    }
+
     Exchange exchange;
     exchange.wire.request_id = request_prefix + std::to_string(++next_request);
     exchange.wire.client_address = client_address;

@@ -34,6 +34,17 @@ bool uninspectable_tool_api(std::string_view method, std::string_view path) {
   return false;
 }
 
+std::string disguised_tool_api(std::string_view method, std::string_view path) {
+  if (method != "POST" || dialect_for(method, path) || uninspectable_tool_api(method, path)) return {};
+  std::string plain(path);
+  for (char& c : plain)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  while (plain.size() > 1 && plain.back() == '/') plain.pop_back();
+  if (plain == path) return {};
+  if (dialect_for(method, plain) || uninspectable_tool_api(method, plain)) return plain;
+  return {};
+}
+
 Verdict judge_safely(const Judge& judge, const ToolCall& call) {
   try {
     return judge.judge(call);

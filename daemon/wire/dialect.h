@@ -111,6 +111,11 @@ const Dialect* dialect_for(std::string_view method, std::string_view path);
 // inspect yet (Responses, Messages, Ollama's /api/chat): such requests must not pass uninspected.
 bool uninspectable_tool_api(std::string_view method, std::string_view path);
 
+// The tool API a POST path reads as once letter case and trailing slashes are set aside
+// (/V1/Chat/Completions, /v1/chat/completions/), when the path is not that API's exact spelling:
+// a server that matches paths loosely would answer it as that API, uninspected. Empty otherwise.
+std::string disguised_tool_api(std::string_view method, std::string_view path);
+
 // Runs the judge and never lets an exception escape: a throwing judge blocks the call.
 Verdict judge_safely(const Judge& judge, const ToolCall& call);
 

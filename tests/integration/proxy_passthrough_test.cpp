@@ -196,3 +196,20 @@ TEST_CASE("a path an upstream could normalise into an inspected API is refused, 
   CHECK(http_request(proxy.port(), "GET", "/v1/models/qwen2.5").status == 200);
   CHECK(proxy.upstream.requests().size() == 2);
 }
+
+TEST_CASE("a tool API path spelled with other letter case or a trailing slash is refused, not forwarded uninspected") {
+  ProxyFixture proxy([](const RecordedRequest&) { return json_response(200, completion_body("hi", {})); });
+  for (const char* path : {"/v1/chat/completions/", "/V1/Chat/Completions", "/v1/CHAT/completions/",
+                           "/Chat/Completions", "/v1/chat/completions/?stream=1", "/V1/RESPONSES", "/api/Chat/"}) {
+    INFO(path);
+    auto res = http_request(proxy.port(), "POST", path, chat_request(false));
+    CHECK(res.status == 400);
+    CHECK(res.body.find("letter case or trailing slash") != std::string::npos);
+  }
+  CHECK(proxy.upstream.requests().empty());
+  // The exact spellings, other methods and other APIs are served as before.
+  CHECK(http_request(proxy.port(), "POST", "/v1/chat/completions", chat_request(false)).status == 200);
+  CHECK(http_request(proxy.port(), "GET", "/V1/Models/").status == 200);
+  CHECK(http_request(proxy.port(), "POST", "/v1/Embeddings/", R"({"input":"x"})").status == 200);
+  CHECK(proxy.upstream.requests().size() == 3);
+}
