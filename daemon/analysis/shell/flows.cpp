@@ -313,13 +313,20 @@ std::string filter_pattern(const std::vector<Word>& argv, const ParsedArgs& pars
   return parsed.positionals.empty() ? std::string() : argv[parsed.positionals[0]].text;
 }
 
-// grep -l PATTERN …: when PATTERN looks for secret content, a description of the files it lists.
+// grep -l PATTERN …: when PATTERN looks for secret content, or the search runs where every file is a
+// credential (~/.ssh, ~/.aws), a description of the files it lists.
 std::string files_with_secret_content(const std::vector<Word>& argv, const ParsedArgs& parsed) {
   std::string pattern = filter_pattern(argv, parsed);
   std::string folded = lower(pattern);
   for (std::string_view part : {"private key", "secret", "token", "password", "passwd", "api_key", "apikey", "akia",
                                 "begin rsa", "begin openssh", "begin ec", "credential", "aws_"})
     if (folded.find(part) != std::string::npos) return "files matching '" + pattern + "'";
+  bool pattern_is_operand = !parsed.has({"-e", "--regexp", "-f", "--file"});
+  for (size_t k = pattern_is_operand ? 1 : 0; k < parsed.positionals.size(); ++k) {
+    const std::string& root = argv[parsed.positionals[k]].text;
+    if (classify_path(root) == PathClass::credential || classify_path(root + "/x") == PathClass::credential)
+      return "files under " + root;
+  }
   return {};
 }
 
@@ -2219,6 +2226,14 @@ Stream Walker::model_xargs(Invocation& inv, const Stream& in_stream, int depth) 
   }
   Taints carried = in.taint;
   add_via(carried, "xargs");
+  // grep -rl TOKEN ~ | xargs -I{} curl -T {} …: each {} is one of the files the search picked, so
+  // while the command runs its placeholder name reads as such a file (the name says which search).
+  std::string picked;
+  if (!replace.empty() && item.empty() && !in.secret_file_names.empty()) {
+    picked = "{" + in.secret_file_names + "}";
+    item = picked;
+    files_[picked] = FileState{{Taint{"credential_file", in.secret_file_names, {"xargs"}, {}, false}}, std::nullopt, false};
+  }
   for (; i < inv.argv.size(); ++i) {
     Word word = inv.argv[i];
     if (!replace.empty() && word.text.find(replace) != std::string::npos) {
@@ -2244,6 +2259,7 @@ Stream Walker::model_xargs(Invocation& inv, const Stream& in_stream, int depth) 
   }
   std::string reader = in.secret_file_names.empty() ? std::string() : std::string(base_name(inner.argv[0].text));
   Stream out = run(std::move(inner), Stream{}, depth + 1);
+  if (!picked.empty()) files_.erase(picked);
   // grep -rl TOKEN ~ | xargs cat: the command reads the files the search picked for their secrets.
   static const NameSet packers{"tar", "zip", "7z", "7za", "gzip", "base64", "xxd", "od", "gpg", "openssl"};
   if (!reader.empty() && (is_file_reader(reader) || packers.count(reader)))

