@@ -51,31 +51,30 @@ void BM_AnalyseOneExfiltration(benchmark::State& state) {
 }
 BENCHMARK(BM_AnalyseOneExfiltration);
 
-// An ordinary agent command, read without the parser (plain_script.h) and through tree-sitter-bash.
-void analyse_ordinary_chain(benchmark::State& state, bool plain_reading) {
+// One command analysed read without the parser (plain_script.h) or through tree-sitter-bash.
+void analyse_read_one_way(benchmark::State& state, const std::string& command, bool plain_reading) {
   toolwall::shell::Limits limits;
   limits.plain_scripts_without_parse = plain_reading;
-  const std::string command = "git commit -m 'fix shard 3' && npm test 2>&1 | tail -20";
   for (auto _ : state) benchmark::DoNotOptimize(toolwall::shell::analyze(command, limits));
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));
 }
-void BM_AnalyseAnOrdinaryChainReadPlain(benchmark::State& state) { analyse_ordinary_chain(state, true); }
-void BM_AnalyseAnOrdinaryChainParsed(benchmark::State& state) { analyse_ordinary_chain(state, false); }
+
+// An ordinary agent command.
+const std::string kOrdinaryChain = "git commit -m 'fix shard 3' && npm test 2>&1 | tail -20";
+void BM_AnalyseAnOrdinaryChainReadPlain(benchmark::State& state) { analyse_read_one_way(state, kOrdinaryChain, true); }
+void BM_AnalyseAnOrdinaryChainParsed(benchmark::State& state) { analyse_read_one_way(state, kOrdinaryChain, false); }
 BENCHMARK(BM_AnalyseAnOrdinaryChainReadPlain);
 BENCHMARK(BM_AnalyseAnOrdinaryChainParsed);
 
-// A pipeline of three stages with a variable in double quotes, read plain or through the parser:
-// tree-sitter-bash forks at each pipe, the case the runtime fix in grammars/CMakeLists.txt is for
-// (115 µs to parse before it).
-void analyse_quoted_pipeline(benchmark::State& state, bool plain_reading) {
-  toolwall::shell::Limits limits;
-  limits.plain_scripts_without_parse = plain_reading;
-  const std::string command = "npm test -- --shard=7 2>&1 | tee \"$TMPDIR/shard-7.log\" | tail -20";
-  for (auto _ : state) benchmark::DoNotOptimize(toolwall::shell::analyze(command, limits));
-  state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));
+// A pipeline of three stages with a variable in double quotes: tree-sitter-bash forks at each pipe,
+// the case the runtime fix in grammars/CMakeLists.txt is for (115 µs to parse before it).
+const std::string kQuotedPipeline = "npm test -- --shard=7 2>&1 | tee \"$TMPDIR/shard-7.log\" | tail -20";
+void BM_AnalyseAQuotedVariablePipelineReadPlain(benchmark::State& state) {
+  analyse_read_one_way(state, kQuotedPipeline, true);
 }
-void BM_AnalyseAQuotedVariablePipelineReadPlain(benchmark::State& state) { analyse_quoted_pipeline(state, true); }
-void BM_AnalyseAQuotedVariablePipelineParsed(benchmark::State& state) { analyse_quoted_pipeline(state, false); }
+void BM_AnalyseAQuotedVariablePipelineParsed(benchmark::State& state) {
+  analyse_read_one_way(state, kQuotedPipeline, false);
+}
 BENCHMARK(BM_AnalyseAQuotedVariablePipelineReadPlain);
 BENCHMARK(BM_AnalyseAQuotedVariablePipelineParsed);
 
