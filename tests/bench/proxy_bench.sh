@@ -18,7 +18,7 @@ LOAD="$BUILD/tests/bench/proxy_load_bench"
 TOOLWALL="$BUILD/toolwall"
 NGINX=${NGINX:-/usr/sbin/nginx}
 REQUESTS=${REQUESTS:-4000}
-MODES=${MODES:-text tool distinct chain quoted parsed}  # response shapes to measure (a subset for a quick look)
+MODES=${MODES:-text tool distinct chain quoted unquoted parsed}  # response shapes to measure (a subset for a quick look)
 STREAM_REQUESTS=${STREAM_REQUESTS:-600}
 DELTAS=${DELTAS:-20}
 GAP_US=${GAP_US:-500}
@@ -72,7 +72,8 @@ describe() {  # $1 mode
     distinct) echo 'with one tool call that no response repeats (each judged by the engine; plain words)';;
     chain) echo 'with one tool call that no response repeats, a list and pipeline of literal words read without the parser';;
     quoted) echo 'with one tool call that no response repeats, a three-stage pipeline with a variable in double quotes, read without the parser';;
-    parsed) echo 'with one tool call that no response repeats and only the bash parser reads (three-stage pipeline, unquoted variable)';;
+    unquoted) echo 'with one tool call that no response repeats, the same pipeline with the variable unquoted, read without the parser';;
+    parsed) echo 'with one tool call that no response repeats and only the bash parser reads (the same pipeline with a default value, ${TMPDIR:-/tmp})';;
   esac
 }
 
@@ -107,7 +108,8 @@ for mode in $MODES; do
     distinct) what='+ one streamed tool call that no stream repeats (plain words)';;
     chain) what='+ one streamed tool call that no stream repeats, a list and pipeline of literal words read without the parser';;
     quoted) what='+ one streamed tool call that no stream repeats, a three-stage pipeline with a variable in double quotes, read without the parser';;
-    parsed) what='+ one streamed tool call that no stream repeats and only the bash parser reads (three-stage pipeline, unquoted variable)';;
+    unquoted) what='+ one streamed tool call that no stream repeats, the same pipeline with the variable unquoted, read without the parser';;
+    parsed) what='+ one streamed tool call that no stream repeats and only the bash parser reads (the same pipeline with a default value, ${TMPDIR:-/tmp})';;
   esac
   echo "## Streaming (SSE), $DELTAS content deltas $what"
   echo

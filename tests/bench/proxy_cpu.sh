@@ -6,7 +6,7 @@
 #   tests/bench/proxy_cpu.sh [BUILD_DIR] [SHAPE] [CONCURRENCY] [REQUESTS] [--stream]
 #   tests/bench/proxy_cpu.sh build-proxy-rel parsed 64 60000
 #
-# SHAPE is text, tool, distinct, chain, quoted or parsed (see proxy_load_bench.cpp). Needs a Release build of
+# SHAPE is text, tool, distinct, chain, quoted, unquoted or parsed (see proxy_load_bench.cpp). Needs a Release build of
 # `toolwall` and `proxy_load_bench` in BUILD_DIR, and nginx.
 set -euo pipefail
 

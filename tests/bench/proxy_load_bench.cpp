@@ -4,16 +4,17 @@
 //
 //   proxy_load_bench upstream --port P [--threads N] [--deltas D] [--gap-us U]
 //   proxy_load_bench load --port P --requests N --concurrency C [--stream]
-//                         [--shape text|tool|distinct|chain|quoted|parsed]
+//                         [--shape text|tool|distinct|chain|quoted|unquoted|parsed]
 //
 // Shapes: text (no tool call), tool (the same call, `npm test`, in every response: what a verdict
 // cache remembers), distinct (a call no response repeats, `npm test -- --shard=N`: judged in full, a
 // command of plain words), chain (never repeated, a list and a pipeline of literal words that the
 // engine reads without the bash parser: `git commit -m 'fix shard N' && npm test 2>&1 | tail -20`),
 // quoted (never repeated, a variable in double quotes in a pipeline of three stages, also read
-// without the parser: `npm test -- --shard=N 2>&1 | tee "$TMPDIR/shard-N.log" | tail -20`) and
-// parsed (never repeated, and only the bash parser can read it: the same pipeline with the variable
-// unquoted, `… | tee $TMPDIR/shard-N.log | …`).
+// without the parser: `npm test -- --shard=N 2>&1 | tee "$TMPDIR/shard-N.log" | tail -20`), unquoted
+// (the same pipeline with the variable unquoted, `… | tee $TMPDIR/shard-N.log | …`, also read without
+// the parser) and parsed (never repeated, and only the bash parser can read it: the same pipeline with
+// a default value, `… | tee ${TMPDIR:-/tmp}/shard-N.log | …`).
 //
 // Stream deltas carry the upstream's send time (CLOCK_MONOTONIC ns, "<t=…>"), so the client can
 // tell how long each delta took to arrive; comparing direct and proxied runs gives the time a
@@ -87,11 +88,12 @@ std::string command_for(const std::string& shape) {
   if (shape == "distinct") return "npm test -- --shard=" + std::to_string(distinct_calls++);
   if (shape == "chain")
     return "git commit -m 'fix shard " + std::to_string(distinct_calls++) + "' && npm test 2>&1 | tail -20";
-  if (shape == "quoted" || shape == "parsed") {
+  if (shape == "quoted" || shape == "unquoted" || shape == "parsed") {
     std::string shard = std::to_string(distinct_calls++);
     std::string quote = shape == "quoted" ? "\"" : "";
-    return escaped_twice("npm test -- --shard=" + shard + " 2>&1 | tee " + quote + "$TMPDIR/shard-" + shard + ".log" + quote +
-                         " | tail -20");
+    std::string directory = shape == "parsed" ? "${TMPDIR:-/tmp}" : "$TMPDIR";
+    return escaped_twice("npm test -- --shard=" + shard + " 2>&1 | tee " + quote + directory + "/shard-" + shard + ".log" +
+                         quote + " | tail -20");
   }
   return {};
 }

@@ -78,6 +78,22 @@ void BM_AnalyseAQuotedVariablePipelineParsed(benchmark::State& state) {
 BENCHMARK(BM_AnalyseAQuotedVariablePipelineReadPlain);
 BENCHMARK(BM_AnalyseAQuotedVariablePipelineParsed);
 
+// The same with the variable unquoted (read without the parser too), and with a default value, which
+// only the parser reads.
+const std::string kUnquotedPipeline = "npm test -- --shard=7 2>&1 | tee $TMPDIR/shard-7.log | tail -20";
+void BM_AnalyseAnUnquotedVariablePipelineReadPlain(benchmark::State& state) {
+  analyse_read_one_way(state, kUnquotedPipeline, true);
+}
+void BM_AnalyseAnUnquotedVariablePipelineParsed(benchmark::State& state) {
+  analyse_read_one_way(state, kUnquotedPipeline, false);
+}
+void BM_AnalyseADefaultValuePipeline(benchmark::State& state) {
+  analyse_read_one_way(state, "npm test -- --shard=7 2>&1 | tee ${TMPDIR:-/tmp}/shard-7.log | tail -20", true);
+}
+BENCHMARK(BM_AnalyseAnUnquotedVariablePipelineReadPlain);
+BENCHMARK(BM_AnalyseAnUnquotedVariablePipelineParsed);
+BENCHMARK(BM_AnalyseADefaultValuePipeline);
+
 }  // namespace
 
 BENCHMARK_MAIN();

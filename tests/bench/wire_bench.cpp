@@ -128,12 +128,21 @@ void BM_JudgeANewQuotedCallEachTime(benchmark::State& state) {
   });
 }
 
-// As its "parsed" shape sends them: the same pipeline with the variable unquoted, which only the bash
-// parser reads.
-void BM_JudgeANewParsedCallEachTime(benchmark::State& state) {
+// As its "unquoted" shape sends them: the same pipeline with the variable unquoted, also read without
+// the bash parser.
+void BM_JudgeANewUnquotedCallEachTime(benchmark::State& state) {
   judge_new_calls(state, [](uint64_t n) {
     std::string shard = std::to_string(n);
     return "npm test -- --shard=" + shard + " 2>&1 | tee $TMPDIR/shard-" + shard + ".log | tail -20";
+  });
+}
+
+// As its "parsed" shape sends them: the same pipeline with a default value (${TMPDIR:-/tmp}), which only
+// the bash parser reads.
+void BM_JudgeANewParsedCallEachTime(benchmark::State& state) {
+  judge_new_calls(state, [](uint64_t n) {
+    std::string shard = std::to_string(n);
+    return "npm test -- --shard=" + shard + " 2>&1 | tee ${TMPDIR:-/tmp}/shard-" + shard + ".log | tail -20";
   });
 }
 
@@ -149,6 +158,7 @@ BENCHMARK(BM_JudgeTheToolCallAlone);
 BENCHMARK(BM_JudgeANewCallEachTime);
 BENCHMARK(BM_JudgeANewChainEachTime);
 BENCHMARK(BM_JudgeANewQuotedCallEachTime);
+BENCHMARK(BM_JudgeANewUnquotedCallEachTime);
 BENCHMARK(BM_JudgeANewParsedCallEachTime);
 
 BENCHMARK_MAIN();

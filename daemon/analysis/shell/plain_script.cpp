@@ -7,11 +7,15 @@
 namespace toolwall::shell {
 namespace {
 
-// Bytes that are literal wherever they stand in an unquoted bash word. Everything else (quotes,
-// $ ` \ globs braces tildes operators # ! ^ any non-ASCII byte) ends the word or the fast reading.
+// Bytes an unquoted bash word may hold here. Most are literal wherever they stand; ~ * ? are bash's
+// tilde and pathname expansion, which the analysis never performs: either reading keeps them in the
+// word's text, where paths like ~/.ssh/* are recognised (the grammar too reads them as one plain word).
+// Everything else (quotes, $ ` \ brackets braces operators # ! ^ any non-ASCII byte) ends the word or
+// the fast reading.
 bool plain_byte(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
-         c == '.' || c == '/' || c == ':' || c == ',' || c == '@' || c == '%' || c == '+' || c == '=';
+         c == '.' || c == '/' || c == ':' || c == ',' || c == '@' || c == '%' || c == '+' || c == '=' ||
+         c == '~' || c == '*' || c == '?';
 }
 
 // Words the grammar gives a structure of their own, or that bash reads as syntax in some position.
@@ -49,10 +53,11 @@ bool ordinary_command_word(std::string_view word) {
 bool name_start(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
 bool name_byte(char c) { return name_start(c) || (c >= '0' && c <= '9'); }
 
-// The length of "$NAME" or "${NAME}" at text[at] inside double quotes, or 0 for any other use of $
-// ($1 $@ $? $( $(( ${v:-x} ${#v} ${v[0]}, a lone $). "$_" is bash's last argument, and a name
-// followed by a byte outside the few listed is left to the parser: "$a[0]" "$aé" "$a{".
-size_t variable_reference_length(std::string_view text, size_t at) {
+// The length of $NAME or ${NAME} at text[at], or 0 for any other use of $ ($1 $@ $? $( $(( ${v:-x}
+// ${#v} ${v[0]}, a lone $). $_ is bash's last argument. Inside double quotes, a name followed by a
+// byte the grammar might join to it is left to the parser ("$a[0]" "$aé" "$a{"); in a bare word the
+// word's own reading does that, as such a byte is neither plain nor the word's end.
+size_t variable_reference_length(std::string_view text, size_t at, bool in_quotes) {
   auto byte = [&](size_t i) { return i < text.size() ? text[i] : '\0'; };
   bool braced = byte(at + 1) == '{';
   size_t name_begin = at + (braced ? 2 : 1);
@@ -61,8 +66,9 @@ size_t variable_reference_length(std::string_view text, size_t at) {
   while (name_byte(byte(name_end))) ++name_end;
   if (name_end - name_begin == 1 && byte(name_begin) == '_') return 0;
   if (braced) return byte(name_end) == '}' ? name_end + 1 - at : 0;
-  static constexpr std::string_view kAfterName = "\"/.-:, =@%+$";
-  return kAfterName.find(byte(name_end)) == std::string_view::npos ? 0 : name_end - at;
+  static constexpr std::string_view kAfterQuotedName = "\"/.-:, =@%+$";
+  if (in_quotes && kAfterQuotedName.find(byte(name_end)) == std::string_view::npos) return 0;
+  return name_end - at;
 }
 
 class Reader {
@@ -107,6 +113,10 @@ class Reader {
       // After "|\n" tree-sitter-bash may join the next lines into one command; bash does not.
       skip_blanks();
     }
+    // "A=b | x", "x | A=b": an assignment alone as a pipeline stage is read by the grammar its own way.
+    if (statement.stages.size() > 1)
+      for (const auto& stage : statement.stages)
+        if (stage.words.empty()) return std::nullopt;
     const PlainCommand& last = statement.stages.back();
     uint32_t end = last.redirects.empty() ? last.span.end : last.redirects.back().span.end;
     statement.span = Span{statement.stages.front().span.begin, end};
@@ -118,8 +128,14 @@ class Reader {
     while (true) {
       skip_blanks();
       if (at_end() || ends_command()) break;
+      if (result.words.empty() && assignment_ahead()) {
+        auto assigned = assignment();
+        if (!assigned) return std::nullopt;
+        result.assignments.push_back(*assigned);
+        continue;
+      }
       if (redirect_ahead()) {
-        if (result.words.empty()) return std::nullopt;  // "> f cmd": the grammar reads it its own way
+        if (result.words.empty()) return std::nullopt;  // "> f cmd", "A=b > f": the grammar reads them its own way
         if (result.redirects.empty() && slice(result.words.back().span) == "-") return std::nullopt;  // the grammar drops a "-" before a redirection
         auto redirect = redirection();
         if (!redirect) return std::nullopt;
@@ -133,8 +149,38 @@ class Reader {
       if (result.words.empty() && (word->quote != 0 || !ordinary_command_word(slice(word->span)))) return std::nullopt;
       result.words.push_back(*word);
     }
-    if (result.words.empty()) return std::nullopt;
-    result.span = Span{result.words.front().span.begin, result.words.back().span.end};
+    if (result.words.empty() && result.assignments.empty()) return std::nullopt;
+    uint32_t begin = result.assignments.empty() ? result.words.front().span.begin : result.assignments.front().span.begin;
+    uint32_t end = result.words.empty() ? result.assignments.back().span.end : result.words.back().span.end;
+    result.span = Span{begin, end};
+    return result;
+  }
+
+  // NAME= at the start of a word: an assignment, as the grammar reads one before a command's name
+  // ("_=1" is a command word to it).
+  bool assignment_ahead() const {
+    if (!name_start(peek())) return false;
+    size_t i = 1;
+    while (name_byte(peek(i))) ++i;
+    return peek(i) == '=' && !(i == 1 && peek() == '_');
+  }
+
+  // NAME=, then a plain word or nothing. A value the grammar might read otherwise ("=x" "==") is left
+  // to the parser, like such an argument.
+  std::optional<PlainAssignment> assignment() {
+    PlainAssignment result;
+    size_t begin = pos_;
+    while (peek() != '=') ++pos_;
+    result.name = text_.substr(begin, pos_ - begin);
+    ++pos_;
+    if (!word_ends_here()) {
+      auto value = word();
+      if (!value || !literal_to_the_grammar(*value)) return std::nullopt;
+      result.value = *value;
+    } else if (!at_end() && peek() != ' ' && peek() != '\t' && peek() != '\n') {
+      return std::nullopt;  // "A=;" "A=|x": an empty value glued to an operator
+    }
+    result.span = Span{static_cast<uint32_t>(begin), static_cast<uint32_t>(pos_)};
     return result;
   }
 
@@ -194,7 +240,7 @@ class Reader {
         }
         if (c < 0x20 || c == 0x7f) return std::nullopt;
         if (quote == '"' && c == '$') {
-          size_t length = variable_reference_length(text_, pos_);
+          size_t length = variable_reference_length(text_, pos_, true);
           if (length == 0) return std::nullopt;
           pos_ += length;
           expands = true;
@@ -207,7 +253,18 @@ class Reader {
       ++pos_;
     } else {
       quote = 0;
-      while (!at_end() && plain_byte(peek())) ++pos_;
+      while (!at_end()) {
+        if (plain_byte(peek())) {
+          ++pos_;
+        } else if (peek() == '$') {
+          size_t length = variable_reference_length(text_, pos_, false);
+          if (length == 0) return std::nullopt;
+          pos_ += length;
+          expands = true;
+        } else {
+          break;
+        }
+      }
       if (pos_ == begin) return std::nullopt;
     }
     if (!word_ends_here()) return std::nullopt;  // a'b' and a"b" are concatenations; a>f a;b are left to the parser
@@ -258,8 +315,9 @@ std::optional<std::vector<PlainStatement>> read_plain_script(std::string_view sc
 
 std::vector<PlainPart> plain_word_parts(std::string_view script, const PlainWord& word) {
   std::vector<PlainPart> parts;
-  size_t end = word.span.end - 1;  // the closing quote
-  size_t literal = word.span.begin + 1;
+  size_t quotes = word.quote == 0 ? 0 : 1;
+  size_t end = word.span.end - quotes;
+  size_t literal = word.span.begin + quotes;
   auto close_literal = [&](size_t at) {
     if (at > literal) parts.push_back(PlainPart{script.substr(literal, at - literal), {}});
   };
@@ -269,7 +327,7 @@ std::vector<PlainPart> plain_word_parts(std::string_view script, const PlainWord
       continue;
     }
     close_literal(at);
-    size_t length = variable_reference_length(script, at);
+    size_t length = variable_reference_length(script, at, word.quote != 0);
     bool braced = script[at + 1] == '{';
     std::string_view source = script.substr(at, length);
     parts.push_back(PlainPart{source, braced ? source.substr(2, length - 3) : source.substr(1)});

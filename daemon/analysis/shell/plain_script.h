@@ -1,11 +1,12 @@
 #pragma once
 // Most tool calls are short scripts of plain words joined by the common operators:
-//   git commit -m 'fix shard 3' && npm test 2>&1 | tee "$TMPDIR/shard-3.log" | tail -20
-// Such a script means the same to bash without a syntax tree: no glob, substitution, here-document,
-// reserved word or unquoted expansion can hide in it, and the parse and tree walk were most of its
-// cost. The one expansion read is a variable named inside double quotes ("$NAME", "${NAME}"): it is
-// one field whatever its value. This reader accepts only that language and leaves everything else
-// to tree-sitter-bash.
+//   git commit -m 'fix shard 3' && npm test 2>&1 | tee $TMPDIR/shard-3.log | tail -20
+// Such a script means the same to bash without a syntax tree: no substitution, here-document,
+// reserved word or brace list can hide in it, and the parse and tree walk were most of its cost.
+// The one expansion read is a variable named $NAME or ${NAME}, inside double quotes or in a bare
+// word, expanded (and, unquoted, split) by the very code the tree walk uses; the one assignment read
+// is NAME=word, alone or before a command. Tilde and glob bytes stay in the text, as the tree walk
+// keeps them. This reader accepts only that language and leaves everything else to tree-sitter-bash.
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -14,14 +15,15 @@
 
 namespace toolwall::shell {
 
-// A word: bare (plain bytes), or wholly inside '…' or "…" (no ` \ there, and $ only naming a variable).
+// A word: bare (plain bytes), or wholly inside '…' or "…" (no ` \ there); in a bare or double-quoted
+// word, $ only naming a variable.
 struct PlainWord {
   Span span;
   char quote = 0;          // 0, '\'' or '"'
-  bool expands = false;    // "…$NAME…" or "…${NAME}…": its text is known only once the variables are
+  bool expands = false;    // $NAME or ${NAME} in it: its text is known only once the variables are
 };
 
-// A piece of a double-quoted word: literal text, or a variable written as $NAME or ${NAME}.
+// A piece of a word that expands: literal text, or a variable written as $NAME or ${NAME}.
 struct PlainPart {
   std::string_view source;    // as written
   std::string_view variable;  // the name; empty for literal text
@@ -35,10 +37,19 @@ struct PlainRedirect {
   PlainWord target;
 };
 
+// NAME=value before a command's words (or a statement of its own): value is a plain word, or none.
+struct PlainAssignment {
+  Span span;  // from the name to the end of the value
+  std::string_view name;
+  std::optional<PlainWord> value;
+};
+
 struct PlainCommand {
-  std::vector<PlainWord> words;  // words[0] is an ordinary command name, never quoted
+  std::vector<PlainAssignment> assignments;
+  std::vector<PlainWord> words;  // words[0] is an ordinary command name, never quoted; none when the
+                                 // statement only assigns (then it has no redirection or other stage)
   std::vector<PlainRedirect> redirects;
-  Span span;                     // the words, without the redirections (as the grammar's command node)
+  Span span;                     // assignments and words, without the redirections (as the grammar's command node)
 };
 
 // A top-level statement (split at ; newline && ||): the stages of its pipeline.

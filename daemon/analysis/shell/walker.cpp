@@ -146,6 +146,26 @@ Stream Walker::walk_stage(const Stage& stage, const Stream& in, int depth) {
 Stream Walker::walk_plain_stage(const PlainCommand& command, const Stream& in, int depth) {
   // The steps walk → walk_command_core take for a command node, and apply_redirects for its redirections.
   if (!step(depth)) return {};
+  if (command.words.empty()) {
+    // A statement that only assigns: what walk does for a variable_assignment(s) node.
+    for (const auto& assignment : command.assignments) assign_plain(assignment, depth);
+    return {};
+  }
+  if (command.redirects.empty()) return run_plain_command(command, in, depth + 1);
+  RedirectPlan plan;
+  plan.input = in;
+  for (const auto& redirect : command.redirects)
+    open_file_redirect(std::string(redirect.op), std::string(redirect.descriptor), plain_word(redirect.target, -1),
+                       redirect.span, plan);
+  if (!step(depth + 1)) return {};
+  Stream result = run_plain_command(command, plan.input, depth + 2);
+  std::string runner = last_command_;
+  return deliver_output(plan, std::move(result), runner, command.span, depth);
+}
+
+Stream Walker::run_plain_command(const PlainCommand& command, const Stream& in, int depth) {
+  // As walk_command_core: the assignments first, then the words (which may name what was just assigned).
+  for (const auto& assignment : command.assignments) assign_plain(assignment, depth);
   Invocation inv;
   inv.span = command.span;
   inv.argv.reserve(command.words.size());
@@ -158,16 +178,16 @@ Stream Walker::walk_plain_stage(const PlainCommand& command, const Stream& in, i
     // A value may carry the field marks split_fields breaks words at (a read of a line holding \x1f).
     for (auto& field : split_fields(std::move(word))) inv.argv.push_back(std::move(field));
   }
-  if (command.redirects.empty()) return run(std::move(inv), in, depth + 1);
-  RedirectPlan plan;
-  plan.input = in;
-  for (const auto& redirect : command.redirects)
-    open_file_redirect(std::string(redirect.op), std::string(redirect.descriptor), plain_word(redirect.target, -1),
-                       redirect.span, plan);
-  if (!step(depth + 1)) return {};
-  Stream result = run(std::move(inv), plan.input, depth + 2);
-  std::string runner = last_command_;
-  return deliver_output(plan, std::move(result), runner, command.span, depth);
+  return run(std::move(inv), in, depth);
+}
+
+void Walker::assign_plain(const PlainAssignment& assignment, int depth) {
+  Variable variable;
+  if (assignment.value) {
+    variable.value = plain_word(*assignment.value, -1);
+    add_via(variable.value.taint, "variable");
+  }
+  assign(std::string(assignment.name), "", false, std::move(variable), assignment.span, depth);
 }
 
 Word Walker::plain_word(const PlainWord& plain, int node_index) {
@@ -180,13 +200,14 @@ Word Walker::plain_word(const PlainWord& plain, int node_index) {
     word.text = std::string(plain_word_text(script_, plain));
     return word;
   }
-  // What eval_part does for a string node: literal text as written (no \ in it), each variable
-  // expanded in quotes.
+  // What eval_part does for a string node, or for a concatenation of words and variables: literal
+  // text as written (no \ in it), each variable expanded in quotes or, in a bare word, unquoted.
+  bool in_quotes = plain.quote != 0;
   for (const auto& part : plain_word_parts(script_, plain)) {
     if (part.variable.empty()) {
       word.text += part.source;
-    } else if (!expand_ifs(part.variable, true, word)) {
-      append_expansion(word, lookup_variable(part.variable, "", part.source), true);
+    } else if (!expand_ifs(part.variable, in_quotes, word)) {
+      append_expansion(word, lookup_variable(part.variable, "", part.source), in_quotes);
     }
   }
   return word;
@@ -732,14 +753,20 @@ void Walker::walk_assignment(TSNode node, int depth, bool persistent) {
     variable.value = eval_word(value, true, false, depth + 1);
     add_via(variable.value.taint, "variable");
   }
+  (void)persistent;
+  assign(name, index, appends, std::move(variable), span_of(node), depth);
+}
+
+void Walker::assign(const std::string& name, const std::string& index, bool appends, Variable variable, Span span,
+                    int depth) {
   if (auto detail = assignment_security_off(name, variable.value.text))
-    add_marker("security_off", *detail, span_of(node));
+    add_marker("security_off", *detail, span);
   // Variables whose value a program later runs as a shell command.
   static const NameSet command_variables{"GIT_SSH_COMMAND", "GIT_EDITOR", "GIT_PAGER", "GIT_ASKPASS",
                                          "GIT_EXTERNAL_DIFF", "PAGER", "EDITOR", "VISUAL",
                                          "PROMPT_COMMAND", "SSH_ASKPASS", "LESSOPEN"};
   if (command_variables.count(name) && !variable.value.text.empty() && variable.value.text.find(' ') != std::string::npos)
-    analyse_nested(variable.value.text, Stream{}, "env_command", span_of(node), name, depth);
+    analyse_nested(variable.value.text, Stream{}, "env_command", span, name, depth);
   if (!index.empty()) {
     auto& existing = variables_[name];
     existing.keys.resize(existing.elements.size());
@@ -764,7 +791,6 @@ void Walker::walk_assignment(TSNode node, int depth, bool persistent) {
     }
     return;
   }
-  (void)persistent;
   auto existing = variables_.find(name);
   if (appends && existing != variables_.end()) {
     Variable& before = existing->second;

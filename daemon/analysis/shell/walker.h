@@ -100,6 +100,8 @@ class Walker {
   Stream through_pipeline(size_t stages, const Stream& in, StageWalk walk_stage);
   Stream walk_stage(const Stage& stage, const Stream& in, int depth);
   void walk_assignment(TSNode node, int depth, bool persistent);
+  // What an assignment does, however it was read: markers, commands a variable will run, the value kept.
+  void assign(const std::string& name, const std::string& index, bool appends, Variable variable, Span span, int depth);
   Stream walk_declaration(TSNode node, int depth);
   void walk_unset(TSNode node);
   void define_function(TSNode node);
@@ -114,6 +116,8 @@ class Walker {
   void walk_statements(const Statements& statements, StageWalk walk_stage);
   // A command of a script read without a syntax tree (plain_script.h): the walk its command node would get.
   Stream walk_plain_stage(const PlainCommand& command, const Stream& in, int depth);
+  Stream run_plain_command(const PlainCommand& command, const Stream& in, int depth);
+  void assign_plain(const PlainAssignment& assignment, int depth);
   Word plain_word(const PlainWord& plain, int node_index);
   void check_errors(TSNode root);
   void emit_output(const Stream& out, Span span);
