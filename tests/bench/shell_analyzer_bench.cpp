@@ -79,7 +79,8 @@ BENCHMARK(BM_AnalyseAQuotedVariablePipelineReadPlain);
 BENCHMARK(BM_AnalyseAQuotedVariablePipelineParsed);
 
 // The same with the variable unquoted (read without the parser too), and with a default value, which
-// only the parser reads.
+// only the parser reads: by default only that stage is parsed (read_script_stages), or the whole
+// script as before.
 const std::string kUnquotedPipeline = "npm test -- --shard=7 2>&1 | tee $TMPDIR/shard-7.log | tail -20";
 void BM_AnalyseAnUnquotedVariablePipelineReadPlain(benchmark::State& state) {
   analyse_read_one_way(state, kUnquotedPipeline, true);
@@ -87,12 +88,17 @@ void BM_AnalyseAnUnquotedVariablePipelineReadPlain(benchmark::State& state) {
 void BM_AnalyseAnUnquotedVariablePipelineParsed(benchmark::State& state) {
   analyse_read_one_way(state, kUnquotedPipeline, false);
 }
-void BM_AnalyseADefaultValuePipeline(benchmark::State& state) {
-  analyse_read_one_way(state, "npm test -- --shard=7 2>&1 | tee ${TMPDIR:-/tmp}/shard-7.log | tail -20", true);
+const std::string kDefaultValuePipeline = "npm test -- --shard=7 2>&1 | tee ${TMPDIR:-/tmp}/shard-7.log | tail -20";
+void BM_AnalyseADefaultValuePipelineParsingOneStage(benchmark::State& state) {
+  analyse_read_one_way(state, kDefaultValuePipeline, true);
+}
+void BM_AnalyseADefaultValuePipelineParsedWhole(benchmark::State& state) {
+  analyse_read_one_way(state, kDefaultValuePipeline, false);
 }
 BENCHMARK(BM_AnalyseAnUnquotedVariablePipelineReadPlain);
 BENCHMARK(BM_AnalyseAnUnquotedVariablePipelineParsed);
-BENCHMARK(BM_AnalyseADefaultValuePipeline);
+BENCHMARK(BM_AnalyseADefaultValuePipelineParsingOneStage);
+BENCHMARK(BM_AnalyseADefaultValuePipelineParsedWhole);
 
 }  // namespace
 

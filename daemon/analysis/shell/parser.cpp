@@ -33,6 +33,15 @@ const char* read_text(void* payload, uint32_t byte_index, TSPoint, uint32_t* byt
   return state->text.data() + byte_index;
 }
 
+// Rows and columns of a byte, as tree-sitter counts them (columns in bytes).
+TSPoint point_at(std::string_view text, uint32_t byte) {
+  std::string_view before = text.substr(0, byte);
+  size_t line_start = before.rfind('\n');
+  uint32_t row = static_cast<uint32_t>(std::count(before.begin(), before.end(), '\n'));
+  uint32_t column = static_cast<uint32_t>(line_start == std::string_view::npos ? byte : byte - line_start - 1);
+  return TSPoint{row, column};
+}
+
 bool past_deadline(TSParseState* state) {
   auto* deadline = static_cast<std::chrono::steady_clock::time_point*>(state->payload);
   return std::chrono::steady_clock::now() > *deadline;
@@ -40,14 +49,19 @@ bool past_deadline(TSParseState* state) {
 
 }  // namespace
 
-TSTree* parse_bash(std::string_view text, std::chrono::steady_clock::time_point deadline) {
+TSTree* parse_bash(std::string_view text, std::chrono::steady_clock::time_point deadline, const Span* range) {
   thread_local ParserHolder holder;
   if (std::chrono::steady_clock::now() > deadline) return nullptr;
+  if (range) {
+    TSRange included{point_at(text, range->begin), point_at(text, range->end), range->begin, range->end};
+    if (!ts_parser_set_included_ranges(holder.parser, &included, 1)) return nullptr;
+  }
   ReadState state{text};
   TSInput input{&state, read_text, TSInputEncodingUTF8, nullptr};
   TSParseOptions options{&deadline, past_deadline};
   TSTree* tree = ts_parser_parse_with_options(holder.parser, nullptr, input, options);
   if (!tree) ts_parser_reset(holder.parser);
+  if (range) ts_parser_set_included_ranges(holder.parser, nullptr, 0);  // the whole text again
   return tree;
 }
 
@@ -165,9 +179,10 @@ Children children_of(TSNode node) {
 
 bool field_is(const Child& child, const char* name) { return child.field && std::strcmp(child.field, name) == 0; }
 
-TSTree* parse_bash_lines(std::string& text, std::chrono::steady_clock::time_point deadline, bool* still_joined) {
+TSTree* parse_bash_lines(std::string& text, std::chrono::steady_clock::time_point deadline, bool* still_joined,
+                         const Span* range) {
   for (int round = 0;; ++round) {
-    TSTree* tree = parse_bash(text, deadline);
+    TSTree* tree = parse_bash(text, deadline, range);
     if (!tree) return nullptr;
     JoinedLines joined = joined_lines(ts_tree_root_node(tree), text);
     if (joined.newlines.empty() || round == 8) {

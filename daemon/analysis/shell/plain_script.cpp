@@ -73,7 +73,7 @@ size_t variable_reference_length(std::string_view text, size_t at, bool in_quote
 
 class Reader {
  public:
-  explicit Reader(std::string_view text) : text_(text) {}
+  Reader(std::string_view text, bool opaque_commands) : text_(text), opaque_commands_(opaque_commands) {}
 
   std::optional<std::vector<PlainStatement>> script() {
     std::vector<PlainStatement> statements;
@@ -116,7 +116,7 @@ class Reader {
     // "A=b | x", "x | A=b": an assignment alone as a pipeline stage is read by the grammar its own way.
     if (statement.stages.size() > 1)
       for (const auto& stage : statement.stages)
-        if (stage.words.empty()) return std::nullopt;
+        if (stage.words.empty() && !stage.opaque) return std::nullopt;
     const PlainCommand& last = statement.stages.back();
     uint32_t end = last.redirects.empty() ? last.span.end : last.redirects.back().span.end;
     statement.span = Span{statement.stages.front().span.begin, end};
@@ -124,6 +124,15 @@ class Reader {
   }
 
   std::optional<PlainCommand> command() {
+    skip_blanks();
+    size_t begin = pos_;
+    auto plain = plain_command();
+    if (plain || !opaque_commands_) return plain;
+    pos_ = begin;
+    return opaque_command();
+  }
+
+  std::optional<PlainCommand> plain_command() {
     PlainCommand result;
     while (true) {
       skip_blanks();
@@ -182,6 +191,196 @@ class Reader {
     }
     result.span = Span{static_cast<uint32_t>(begin), static_cast<uint32_t>(pos_)};
     return result;
+  }
+
+  // A simple command whose words hold syntax this reader does not read ($(…), ${v:-x}, `…`, escapes,
+  // quotes glued to words, brace lists, test brackets …): only its extent, found by skipping quotes,
+  // substitutions and expansions as bash does, for the parser to read alone. A compound command, a
+  // here-document, a comment, a background job, a subshell or anything the skip cannot be sure of ends
+  // the reading instead.
+  std::optional<PlainCommand> opaque_command() {
+    size_t begin = pos_;
+    if (starts_compound()) return std::nullopt;
+    size_t end = pos_;
+    while (!at_end()) {
+      char c = peek();
+      if (c == ' ' || c == '\t') {
+        ++pos_;
+        continue;
+      }
+      if (c == '\n' || c == ';' || looking_at("&&") || looking_at("||")) break;
+      if (c == '|') {
+        if (looking_at("|&")) return std::nullopt;
+        break;
+      }
+      if (c == '#' && (pos_ == begin || text_[pos_ - 1] == ' ' || text_[pos_ - 1] == '\t')) return std::nullopt;
+      if (!skip_opaque_element()) return std::nullopt;
+      end = pos_;
+    }
+    if (end == begin) return std::nullopt;
+    // "IFS=|x": the grammar wants the assignment's value and reads on past the operator.
+    if (text_[end - 1] == '=' && end == pos_) return std::nullopt;
+    PlainCommand result;
+    result.opaque = true;
+    result.span = Span{static_cast<uint32_t>(begin), static_cast<uint32_t>(end)};
+    return result;
+  }
+
+  // A command that starts with a reserved word, a brace group or a parenthesis is compound. One that
+  // starts with a redirection, a digit or punctuation ("-", "%1", "> f x") the grammar reads its own way
+  // next to the statements around it (after "x > f\n", a line "-" is no command to it).
+  bool starts_compound() const {
+    char first_byte = peek();
+    bool ordinary_start = (first_byte >= 'a' && first_byte <= 'z') || (first_byte >= 'A' && first_byte <= 'Z') ||
+                          std::string_view("_./$'\"\\`[~*?").find(first_byte) != std::string_view::npos;
+    if (!ordinary_start) return true;
+    size_t end = pos_;
+    while (end < text_.size() && plain_byte(text_[end])) ++end;
+    std::string_view first = text_.substr(pos_, end - pos_);
+    static constexpr std::string_view kCompound[] = {"if", "then", "else", "elif", "fi", "for", "while", "until",
+                                                     "do", "done", "case", "esac", "select", "function", "time",
+                                                     "coproc", "in"};
+    for (std::string_view word : kCompound)
+      if (first == word) return true;
+    return looking_at("[[") || looking_at("]]");
+  }
+
+  // One piece of an opaque command: a quoted string, an expansion or substitution, an escaped byte, a
+  // redirection operator, or a byte. False where the skip cannot follow bash.
+  bool skip_opaque_element() {
+    char c = peek();
+    if (c == '\\') return skip(2);
+    if (c == '\'') return skip_single_quoted();
+    if (c == '"') return skip_double_quoted();
+    if (c == '`') return skip_backquoted();
+    if (c == '$') {
+      if (peek(1) == '(') return skip(1) && skip_parenthesised();
+      if (peek(1) == '{') return skip(1) && skip_braced();
+      if (peek(1) == '\'') return skip(1) && skip_ansi_c_quoted();
+      if (peek(1) == '"') return skip(1) && skip_double_quoted();
+      return skip(1);
+    }
+    if (c == '<' || c == '>') {
+      if (looking_at("<<") && !looking_at("<<<")) return false;  // a here-document's body follows the line
+      if (peek(1) == '(') return skip(1) && skip_parenthesised();  // <( ) >( )
+      while (peek() == '<' || peek() == '>' || peek() == '&' || peek() == '|') {
+        if (peek() == '>' && peek(1) == '(') return skip(1) && skip_parenthesised();
+        ++pos_;
+      }
+      return true;
+    }
+    if (c == '&') {
+      if (peek(1) == '>') return skip(2);  // &> &>>
+      return false;                        // a background job
+    }
+    if (c == '(' || c == ')') return false;  // arrays, subshells, function definitions, extended globs
+    return skip(1);
+  }
+
+  bool skip(size_t bytes) {
+    if (pos_ + bytes > text_.size()) return false;
+    pos_ += bytes;
+    return true;
+  }
+
+  bool skip_single_quoted() {
+    size_t close = text_.find('\'', pos_ + 1);
+    if (close == std::string_view::npos) return false;
+    pos_ = close + 1;
+    return true;
+  }
+
+  bool skip_ansi_c_quoted() {  // at the ' of $'…'
+    for (++pos_; !at_end(); ++pos_) {
+      if (peek() == '\\') ++pos_;
+      else if (peek() == '\'') return skip(1);
+    }
+    return false;
+  }
+
+  bool skip_double_quoted() {  // at the opening "
+    for (++pos_; !at_end();) {
+      char c = peek();
+      if (c == '"') return skip(1);
+      if (c == '\\') {
+        if (!skip(2)) return false;
+      } else if (c == '`') {
+        if (!skip_backquoted()) return false;
+      } else if (c == '$' && peek(1) == '(') {
+        if (!skip(1) || !skip_parenthesised()) return false;
+      } else if (c == '$' && peek(1) == '{') {
+        if (!skip(1) || !skip_braced()) return false;
+      } else {
+        ++pos_;
+      }
+    }
+    return false;
+  }
+
+  bool skip_backquoted() {  // at the opening `
+    for (++pos_; !at_end(); ++pos_) {
+      if (peek() == '\\') ++pos_;
+      else if (peek() == '`') return skip(1);
+    }
+    return false;
+  }
+
+  // At a ( opening a substitution or an arithmetic expansion: to its matching ). What a case pattern,
+  // a comment or a here-document inside could do to the count is not followed.
+  bool skip_parenthesised() {
+    int depth = 0;
+    while (!at_end()) {
+      char c = peek();
+      if (c == '(') {
+        ++depth;
+        ++pos_;
+      } else if (c == ')') {
+        ++pos_;
+        if (--depth == 0) return true;
+      } else if (c == '\\') {
+        if (!skip(2)) return false;
+      } else if (c == '\'') {
+        if (!skip_single_quoted()) return false;
+      } else if (c == '"') {
+        if (!skip_double_quoted()) return false;
+      } else if (c == '`') {
+        if (!skip_backquoted()) return false;
+      } else if (c == '$' && peek(1) == '{') {
+        if (!skip(1) || !skip_braced()) return false;
+      } else if (c == '#' || looking_at("<<") || looking_at("case")) {
+        return false;
+      } else {
+        ++pos_;
+      }
+    }
+    return false;
+  }
+
+  bool skip_braced() {  // at the { of ${
+    int depth = 0;
+    while (!at_end()) {
+      char c = peek();
+      if (c == '{') {
+        ++depth;
+        ++pos_;
+      } else if (c == '}') {
+        ++pos_;
+        if (--depth == 0) return true;
+      } else if (c == '\\') {
+        if (!skip(2)) return false;
+      } else if (c == '\'') {
+        if (!skip_single_quoted()) return false;
+      } else if (c == '"') {
+        if (!skip_double_quoted()) return false;
+      } else if (c == '`') {
+        if (!skip_backquoted()) return false;
+      } else if (c == '$' && peek(1) == '(') {
+        if (!skip(1) || !skip_parenthesised()) return false;
+      } else {
+        ++pos_;
+      }
+    }
+    return false;
   }
 
   // A digit followed by > or <, or an operator that opens a redirection.
@@ -303,6 +502,7 @@ class Reader {
   std::string_view slice(Span span) const { return text_.substr(span.begin, span.end - span.begin); }
 
   std::string_view text_;
+  bool opaque_commands_ = false;
   size_t pos_ = 0;
 };
 
@@ -310,7 +510,12 @@ class Reader {
 
 std::optional<std::vector<PlainStatement>> read_plain_script(std::string_view script, size_t max_bytes) {
   if (script.size() > max_bytes) return std::nullopt;
-  return Reader(script).script();
+  return Reader(script, false).script();
+}
+
+std::optional<std::vector<PlainStatement>> read_script_stages(std::string_view script, size_t max_bytes) {
+  if (script.size() > max_bytes) return std::nullopt;
+  return Reader(script, true).script();
 }
 
 std::vector<PlainPart> plain_word_parts(std::string_view script, const PlainWord& word) {

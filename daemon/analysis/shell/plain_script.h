@@ -45,6 +45,7 @@ struct PlainAssignment {
 };
 
 struct PlainCommand {
+  bool opaque = false;           // a simple command in syntax this reader does not read: span only
   std::vector<PlainAssignment> assignments;
   std::vector<PlainWord> words;  // words[0] is an ordinary command name, never quoted; none when the
                                  // statement only assigns (then it has no redirection or other stage)
@@ -60,6 +61,11 @@ struct PlainStatement {
 
 // The statements of script when it is written only in that language (at most max_bytes long).
 std::optional<std::vector<PlainStatement>> read_plain_script(std::string_view script, size_t max_bytes = 4096);
+
+// The same, where a stage may also be an opaque simple command (its words in any other syntax but
+// no compound command, here-document, comment, subshell or background job) for the parser to read
+// alone: tree-sitter-bash then parses only those stages, not the whole script.
+std::optional<std::vector<PlainStatement>> read_script_stages(std::string_view script, size_t max_bytes = 4096);
 
 // The word as bash passes it to the command: the quotes removed (a word that expands: as written).
 std::string_view plain_word_text(std::string_view script, const PlainWord& word);

@@ -16,8 +16,9 @@ struct Limits {
   int max_tree_depth = 512;               // syntax-tree depth walked
   size_t max_commands = 5000;
   uint64_t parse_timeout_micros = 50000;  // cap on tree-sitter work for the whole call
-  // Scripts of literal words, operators and simple redirections are read without tree-sitter (plain_script.h;
-  // same facts, the tests compare both readings).
+  // Scripts of literal words, operators and simple redirections are read without tree-sitter, and in
+  // scripts with a few other simple commands only those are parsed, each alone (plain_script.h; same
+  // facts, the tests compare the readings). False: every script is parsed whole.
   bool plain_scripts_without_parse = true;
 };
 

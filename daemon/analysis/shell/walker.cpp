@@ -72,11 +72,17 @@ TSTree* Walker::parse(std::string& text) {
 
 void Walker::run() {
   if (limits_.plain_scripts_without_parse)
-    if (auto statements = read_plain_script(script_)) {
-      walk_statements(*statements, [&](const PlainCommand& stage, const Stream& in, int depth) {
-        return walk_plain_stage(stage, in, depth);
+    if (auto statements = read_script_stages(script_)) {
+      bool opaque = std::any_of(statements->begin(), statements->end(), [](const PlainStatement& statement) {
+        return std::any_of(statement.stages.begin(), statement.stages.end(), [](const auto& s) { return s.opaque; });
       });
-      return;
+      if (!opaque) {
+        walk_statements(*statements, [&](const PlainCommand& stage, const Stream& in, int depth) {
+          return walk_plain_stage(stage, in, depth);
+        });
+        return;
+      }
+      if (walk_parsing_stages(*statements)) return;
     }
   // Edits keep the length (brace lists spelled out, lines the grammar joins split): every span still
   // points into the script as sent.
@@ -89,6 +95,44 @@ void Walker::run() {
   TSNode root = ts_tree_root_node(tree);
   if (ts_node_has_error(root)) check_errors(root);
   walk_top_level(root);
+}
+
+bool Walker::walk_parsing_stages(const std::vector<PlainStatement>& statements) {
+  // Past a few such stages, one parse of the whole script costs less.
+  constexpr size_t kMostStagesParsedAlone = 6;
+  std::vector<const PlainCommand*> opaque;
+  for (const auto& statement : statements)
+    for (const auto& stage : statement.stages)
+      if (stage.opaque) opaque.push_back(&stage);
+  if (opaque.size() > kMostStagesParsedAlone) return false;
+  // The edits the whole-script parse makes first (same length: the plain stages' spans still hold).
+  std::string& text = texts_.emplace_back(script_);
+  spread_command_braces(text);
+  std::vector<std::pair<const PlainCommand*, Stage>> parsed;
+  for (const PlainCommand* command : opaque) {
+    std::string_view bytes = std::string_view(text).substr(command->span.begin, command->span.end - command->span.begin);
+    if (bytes.find('\n') != std::string_view::npos) return false;  // lines the grammar might join: the whole parse splits them
+    TSTree* tree = parse_bash(text, deadline_, &command->span);
+    if (!tree) return false;
+    trees_.push_back(tree);
+    TSNode root = ts_tree_root_node(tree);
+    if (ts_node_has_error(root)) return false;  // the whole parse says where, and whether that hides a command
+    // The stage must read as one command spanning exactly what the skip found; anything else is the
+    // whole parse's to read.
+    auto read = top_level_statements(root);
+    if (read.size() != 1 || read[0].stages.size() != 1 || read[0].span.begin != command->span.begin ||
+        read[0].span.end != command->span.end)
+      return false;
+    parsed.emplace_back(command, read[0].stages[0]);
+  }
+  script_ = text;
+  frame_.text = script_;
+  walk_statements(statements, [&](const PlainCommand& stage, const Stream& in, int depth) {
+    if (!stage.opaque) return walk_plain_stage(stage, in, depth);
+    auto found = std::find_if(parsed.begin(), parsed.end(), [&](const auto& entry) { return entry.first == &stage; });
+    return walk_stage(found->second, in, depth);
+  });
+  return true;
 }
 
 void Walker::check_errors(TSNode root) {
