@@ -218,8 +218,11 @@ class Reader {
       end = pos_;
     }
     if (end == begin) return std::nullopt;
-    // "IFS=|x": the grammar wants the assignment's value and reads on past the operator.
-    if (text_[end - 1] == '=' && end == pos_) return std::nullopt;
+    // Glued to the operator after it, only a word's ordinary last byte: the grammar reads "IFS=|x" and
+    // "a $|b" on past the operator (an assignment's value, a lone $).
+    char last = text_[end - 1];
+    if (end == pos_ && !at_end() && (last == '=' || !(plain_byte(last) || std::string_view("'\")}`]").find(last) != std::string_view::npos)))
+      return std::nullopt;
     PlainCommand result;
     result.opaque = true;
     result.span = Span{static_cast<uint32_t>(begin), static_cast<uint32_t>(end)};
