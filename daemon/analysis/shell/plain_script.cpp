@@ -184,7 +184,7 @@ class Reader {
     ++pos_;
     if (!word_ends_here()) {
       auto value = word();
-      if (!value || !literal_to_the_grammar(*value)) return std::nullopt;
+      if (!value || !literal_to_the_grammar(*value) || split_by_the_grammar(*value)) return std::nullopt;
       result.value = *value;
     } else if (!at_end() && peek() != ' ' && peek() != '\t' && peek() != '\n') {
       return std::nullopt;  // "A=;" "A=|x": an empty value glued to an operator
@@ -384,6 +384,16 @@ class Reader {
       }
     }
     return false;
+  }
+
+  // tree-sitter-bash ends a bare word at a $ that follows an expansion and a literal ("$A/$B.c" is
+  // "$A/$" and "B.c"); the tree walk joins such arguments again, but an assignment's value cut so makes
+  // the rest a command to it, which the tree walk only reports as undecided. Those values are its to read.
+  bool split_by_the_grammar(const PlainWord& value) const {
+    if (value.quote != 0 || !value.expands) return false;
+    auto parts = plain_word_parts(text_, value);
+    size_t variables = std::count_if(parts.begin(), parts.end(), [](const PlainPart& p) { return !p.variable.empty(); });
+    return variables >= 2 && parts.back().variable.empty();
   }
 
   // A digit followed by > or <, or an operator that opens a redirection.

@@ -509,22 +509,23 @@ Stream Walker::apply_redirects(const std::vector<TSNode>& redirects, TSNode body
     } else if (type == "file_redirect") {
       std::string op;
       std::string descriptor;
-      TSNode destination{};
-      bool has_destination = false;
+      std::vector<TSNode> destinations;  // more than one where the grammar split the target ("> $A/$B.log")
       for (const auto& part : parts) {
         if (!part.named) op += ts_node_type(part.node);
         else if (ts_node_is_error(part.node)) op += text_of(part.node);  // the grammar lacks "<>"
         else if (std::string_view(ts_node_type(part.node)) == "file_descriptor") descriptor = std::string(text_of(part.node));
-        else if (!has_destination) destination = part.node, has_destination = true;
+        else destinations.push_back(part.node);
       }
-      if (!has_destination) continue;
+      if (destinations.empty()) continue;
+      TSNode destination = destinations.front();
       if (std::string_view(ts_node_type(destination)) == "process_substitution" && !op.empty() && op[0] == '>' &&
           text_of(destination).substr(0, 2) == ">(") {
         // `cmd > >(sink)`: sink reads what cmd writes, so it runs once cmd's output is known.
         output_substitutions.push_back({destination, descriptor.empty() || descriptor == "1" || op == "&>"});
         continue;
       }
-      open_file_redirect(op, descriptor, eval_word(destination, true, false, depth + 1), span_of(redirect), plan);
+      open_file_redirect(op, descriptor, eval_glued_word(glued_words(destinations).front(), true, depth + 1),
+                         span_of(redirect), plan);
     }
   }
 
@@ -647,6 +648,10 @@ Stream Walker::walk_command_core(TSNode node, const Stream& in, int depth) {
       assignments.push_back(child.node);
     }
   }
+  // "X=$A-$B.C cmd": the grammar ends the value at the second $ and makes B.C the command.
+  for (TSNode assignment : assignments)
+    if (!words.empty() && ts_node_end_byte(assignment) == ts_node_start_byte(words.front()))
+      limit("the syntax tree splits a word bash reads as one, at byte " + std::to_string(ts_node_start_byte(words.front())));
   // Substitutions in this command's words read the command's stdin ("… | curl -d "$(cat)" …").
   pending_stdin_ = in;
   for (TSNode assignment : assignments) walk_assignment(assignment, depth + 1, words.empty());
@@ -654,12 +659,13 @@ Stream Walker::walk_command_core(TSNode node, const Stream& in, int depth) {
     pending_stdin_ = Stream{};
     return {};
   }
+  std::vector<std::vector<TSNode>> glued = glued_words(words);
 
   // First pass without running substitutions: enough to see which words are scripts for a shell.
   std::vector<Word> raw;
-  std::vector<bool> has_substitution(words.size(), false);
-  for (size_t i = 0; i < words.size(); ++i) {
-    Word word = eval_word(words[i], false, false, depth + 1);
+  std::vector<bool> has_substitution(glued.size(), false);
+  for (size_t i = 0; i < glued.size(); ++i) {
+    Word word = eval_glued_word(glued[i], false, depth + 1);
     word.node_index = static_cast<int>(i);
     has_substitution[i] = word.has_substitution;
     for (auto& field : split_fields(std::move(word))) raw.push_back(std::move(field));
@@ -669,10 +675,10 @@ Stream Walker::walk_command_core(TSNode node, const Stream& in, int depth) {
 
   Invocation inv;
   inv.span = span_of(node);
-  for (size_t i = 0; i < words.size(); ++i) {
+  for (size_t i = 0; i < glued.size(); ++i) {
     pending_stdin_ = in;
     if (has_substitution[i] && !script_nodes.count(static_cast<int>(i))) {
-      Word word = eval_word(words[i], true, false, depth + 1);
+      Word word = eval_glued_word(glued[i], true, depth + 1);
       word.node_index = static_cast<int>(i);
       for (auto& field : split_fields(std::move(word))) inv.argv.push_back(std::move(field));
     } else {
@@ -983,6 +989,53 @@ Word Walker::eval_word(TSNode node, bool run_substitutions, bool in_quotes, int 
   word.span = span_of(node);
   word.node = node;
   eval_part(node, word, run_substitutions, in_quotes, depth);
+  return word;
+}
+
+std::vector<std::vector<TSNode>> Walker::glued_words(const std::vector<TSNode>& nodes) const {
+  // Bash never ends a word without a blank or an operator, but tree-sitter-bash ends a bare word at a $
+  // that follows an expansion and a literal ("$SRC/$NAME.txt" becomes "$SRC/$" and "NAME.txt"): nodes
+  // with nothing between them are one word.
+  std::vector<std::vector<TSNode>> words;
+  for (TSNode node : nodes) {
+    if (!words.empty() && ts_node_end_byte(words.back().back()) == ts_node_start_byte(node)) words.back().push_back(node);
+    else words.push_back({node});
+  }
+  return words;
+}
+
+Word Walker::eval_glued_word(const std::vector<TSNode>& nodes, bool run_substitutions, int depth) {
+  Word word = eval_word(nodes.front(), run_substitutions, false, depth);
+  for (size_t i = 1; i < nodes.size(); ++i) {
+    Word next = eval_word(nodes[i], run_substitutions, false, depth);
+    std::string_view next_source = text_of(nodes[i]);
+    size_t name_length = 0;
+    while (name_length < next_source.size() &&
+           (std::isalnum(static_cast<unsigned char>(next_source[name_length])) || next_source[name_length] == '_'))
+      ++name_length;
+    bool lone_dollar = !word.text.empty() && word.text.back() == '$' && name_length > 0 &&
+                       !std::isdigit(static_cast<unsigned char>(next_source[0])) && next.text.size() >= name_length;
+    if (lone_dollar) {
+      // "$" and "NAME…": the variable NAME, expanded unquoted, then the rest as read.
+      word.text.pop_back();
+      std::string_view name = next_source.substr(0, name_length);
+      if (!expand_ifs(name, false, word)) append_expansion(word, lookup_variable(name, "", "$" + std::string(name)), false);
+      next.text.erase(0, name_length);
+    }
+    word.text += next.text;
+    word.dynamic = word.dynamic || next.dynamic;
+    word.obfuscated = word.obfuscated || next.obfuscated;
+    word.has_substitution = word.has_substitution || next.has_substitution;
+    word.resolved_variable = word.resolved_variable || next.resolved_variable;
+    word.quoted = word.quoted || next.quoted;
+    merge_taints(word.taint, next.taint);
+    if (next.stream) word.stream = next.stream;
+  }
+  if (nodes.size() > 1) {
+    uint32_t begin = ts_node_start_byte(nodes.front()), end = ts_node_end_byte(nodes.back());
+    word.source = std::string(frame_.text.substr(begin, end - begin));
+    if (!frame_.nested) word.span = Span{begin, end};
+  }
   return word;
 }
 

@@ -129,6 +129,10 @@ class Walker {
 
   // -- words (walker.cpp)
   Word eval_word(TSNode node, bool run_substitutions, bool in_quotes, int depth);
+  // Argument nodes, those the grammar split out of one bash word joined again.
+  std::vector<std::vector<TSNode>> glued_words(const std::vector<TSNode>& nodes) const;
+  // One bash word the grammar may have split into glued nodes (a lone "$" then "NAME…": $NAME).
+  Word eval_glued_word(const std::vector<TSNode>& nodes, bool run_substitutions, int depth);
   void eval_part(TSNode node, Word& word, bool run, bool in_quotes, int depth);
   Word lookup_variable(std::string_view name, std::string_view index, std::string_view source);
   // $IFS as a word part: one blank in quotes, a field break outside them. False for any other name.

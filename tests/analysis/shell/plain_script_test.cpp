@@ -370,7 +370,7 @@ TEST_CASE("assignments, reserved and declaring words are left to the parser") {
   }
   for (const char* script : {"A+=b", "a[0]=x", "A=(b c)", "A==b", "A=b | x", "x | A=b", "A=b > f", "A=b 2>&1",
                              "A=$(id)", "A=\"$(id)\" x", "A=;", "A=;x", "A=|x", "_=1", "A=b export B", "A=b \"x\"",
-                             "A=if x", "A=b=c$"}) {
+                             "A=if x", "A=b=c$", "X=$A/$B.c cmd", "X=$A-$B.C", "X=${A}/$B.c"}) {
     INFO(script);
     CHECK_FALSE(read_plain_script(script));
   }
