@@ -257,17 +257,17 @@ class Reader {
     if (c == '"') return skip_double_quoted();
     if (c == '`') return skip_backquoted();
     if (c == '$') {
-      if (peek(1) == '(') return skip(1) && skip_parenthesised();
-      if (peek(1) == '{') return skip(1) && skip_braced();
+      if (peek(1) == '(') return skip(1) && skip_bracketed('(', ')');
+      if (peek(1) == '{') return skip(1) && skip_bracketed('{', '}');
       if (peek(1) == '\'') return skip(1) && skip_ansi_c_quoted();
       if (peek(1) == '"') return skip(1) && skip_double_quoted();
       return skip(1);
     }
     if (c == '<' || c == '>') {
       if (looking_at("<<") && !looking_at("<<<")) return false;  // a here-document's body follows the line
-      if (peek(1) == '(') return skip(1) && skip_parenthesised();  // <( ) >( )
+      if (peek(1) == '(') return skip(1) && skip_bracketed('(', ')');  // <( ) >( )
       while (peek() == '<' || peek() == '>' || peek() == '&' || peek() == '|') {
-        if (peek() == '>' && peek(1) == '(') return skip(1) && skip_parenthesised();
+        if (peek() == '>' && peek(1) == '(') return skip(1) && skip_bracketed('(', ')');
         ++pos_;
       }
       return true;
@@ -310,9 +310,9 @@ class Reader {
       } else if (c == '`') {
         if (!skip_backquoted()) return false;
       } else if (c == '$' && peek(1) == '(') {
-        if (!skip(1) || !skip_parenthesised()) return false;
+        if (!skip(1) || !skip_bracketed('(', ')')) return false;
       } else if (c == '$' && peek(1) == '{') {
-        if (!skip(1) || !skip_braced()) return false;
+        if (!skip(1) || !skip_bracketed('{', '}')) return false;
       } else {
         ++pos_;
       }
@@ -328,60 +328,28 @@ class Reader {
     return false;
   }
 
-  // At a ( opening a substitution or an arithmetic expansion: to its matching ). What a case pattern,
-  // a comment or a here-document inside could do to the count is not followed.
-  bool skip_parenthesised() {
+  // At the ( of $( $(( <( >( or the { of ${: to the matching close, over quotes, escapes and the other
+  // kind nested. Inside parentheses, what a case pattern, a comment or a here-document could do to the
+  // count is not followed.
+  bool skip_bracketed(char open, char close) {
     int depth = 0;
     while (!at_end()) {
       char c = peek();
-      if (c == '(') {
-        ++depth;
+      if (c == open || c == close) {
         ++pos_;
-      } else if (c == ')') {
-        ++pos_;
-        if (--depth == 0) return true;
-      } else if (c == '\\') {
-        if (!skip(2)) return false;
-      } else if (c == '\'') {
-        if (!skip_single_quoted()) return false;
-      } else if (c == '"') {
-        if (!skip_double_quoted()) return false;
-      } else if (c == '`') {
-        if (!skip_backquoted()) return false;
-      } else if (c == '$' && peek(1) == '{') {
-        if (!skip(1) || !skip_braced()) return false;
-      } else if (c == '#' || looking_at("<<") || looking_at("case")) {
-        return false;
-      } else {
-        ++pos_;
+        depth += c == open ? 1 : -1;
+        if (depth == 0) return true;
+        continue;
       }
-    }
-    return false;
-  }
-
-  bool skip_braced() {  // at the { of ${
-    int depth = 0;
-    while (!at_end()) {
-      char c = peek();
-      if (c == '{') {
-        ++depth;
-        ++pos_;
-      } else if (c == '}') {
-        ++pos_;
-        if (--depth == 0) return true;
-      } else if (c == '\\') {
-        if (!skip(2)) return false;
-      } else if (c == '\'') {
-        if (!skip_single_quoted()) return false;
-      } else if (c == '"') {
-        if (!skip_double_quoted()) return false;
-      } else if (c == '`') {
-        if (!skip_backquoted()) return false;
-      } else if (c == '$' && peek(1) == '(') {
-        if (!skip(1) || !skip_parenthesised()) return false;
-      } else {
-        ++pos_;
-      }
+      if (open == '(' && (c == '#' || looking_at("<<") || looking_at("case"))) return false;
+      bool nested = c == '$' && (peek(1) == '(' || peek(1) == '{') && peek(1) != open;
+      bool skipped = c == '\\'   ? skip(2)
+                     : c == '\''  ? skip_single_quoted()
+                     : c == '"'   ? skip_double_quoted()
+                     : c == '`'   ? skip_backquoted()
+                     : nested     ? skip(1) && skip_bracketed(peek(), peek() == '(' ? ')' : '}')
+                                  : skip(1);
+      if (!skipped) return false;
     }
     return false;
   }
