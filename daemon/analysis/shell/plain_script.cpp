@@ -200,7 +200,7 @@ class Reader {
   // the reading instead.
   std::optional<PlainCommand> opaque_command() {
     size_t begin = pos_;
-    if (starts_compound()) return std::nullopt;
+    if (first_word_needs_whole_parse()) return std::nullopt;
     size_t end = pos_;
     while (!at_end()) {
       char c = peek();
@@ -221,8 +221,8 @@ class Reader {
     // Glued to the operator after it, only a word's ordinary last byte: the grammar reads "IFS=|x" and
     // "a $|b" on past the operator (an assignment's value, a lone $).
     char last = text_[end - 1];
-    if (end == pos_ && !at_end() && (last == '=' || !(plain_byte(last) || std::string_view("'\")}`]").find(last) != std::string_view::npos)))
-      return std::nullopt;
+    bool ordinary_end = last != '=' && (plain_byte(last) || std::string_view("'\")}`]").find(last) != std::string_view::npos);
+    if (end == pos_ && !at_end() && !ordinary_end) return std::nullopt;
     PlainCommand result;
     result.opaque = true;
     result.span = Span{static_cast<uint32_t>(begin), static_cast<uint32_t>(end)};
@@ -232,7 +232,7 @@ class Reader {
   // A command that starts with a reserved word, a brace group or a parenthesis is compound. One that
   // starts with a redirection, a digit or punctuation ("-", "%1", "> f x") the grammar reads its own way
   // next to the statements around it (after "x > f\n", a line "-" is no command to it).
-  bool starts_compound() const {
+  bool first_word_needs_whole_parse() const {
     char first_byte = peek();
     bool ordinary_start = (first_byte >= 'a' && first_byte <= 'z') || (first_byte >= 'A' && first_byte <= 'Z') ||
                           std::string_view("_./$'\"\\`[~*?").find(first_byte) != std::string_view::npos;
