@@ -71,6 +71,21 @@ size_t variable_reference_length(std::string_view text, size_t at, bool in_quote
   return name_end - at;
 }
 
+// Invalid UTF-8 makes tree-sitter-bash read on across lines and operators: such a stage is only read
+// in its whole script.
+bool valid_utf8(std::string_view text) {
+  for (size_t i = 0; i < text.size();) {
+    if (static_cast<unsigned char>(text[i]) < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t length = utf8_sequence_at(text, i);
+    if (length == 0) return false;
+    i += length;
+  }
+  return true;
+}
+
 class Reader {
  public:
   Reader(std::string_view text, bool opaque_commands) : text_(text), opaque_commands_(opaque_commands) {}
@@ -217,7 +232,7 @@ class Reader {
       if (!skip_opaque_element()) return std::nullopt;
       end = pos_;
     }
-    if (end == begin) return std::nullopt;
+    if (end == begin || !valid_utf8(text_.substr(begin, end - begin))) return std::nullopt;
     // Glued to the operator after it, only a word's ordinary last byte: the grammar reads "IFS=|x" and
     // "a $|b" on past the operator (an assignment's value, a lone $).
     char last = text_[end - 1];

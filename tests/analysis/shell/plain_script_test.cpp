@@ -478,7 +478,7 @@ TEST_CASE("compound commands, here-documents, comments, jobs and what the skip c
         "if true; then x $(y); fi", "a=(1 2) $(x)", "f() { x; }", "x $(case a in a) b;; esac)", "echo $(ls # c\n)",
         "a $(x) |& b", "! ls $(x)", "time ls $(x)", "echo \"open $(x)", "echo $(open", "[[ -f $(x) ]]",
         "x $(y) ;; z", "echo $(cat <<EOF\nx\nEOF\n)", "x ${a", "x `y", "x $'a", "x \\",
-        "X=$(a) IFS=|b", "a $(x) $| b", "a $(x) $;b", "x >f\n\n- $(y)", "> f $(x)", "2>f x $(y)", "%1 $(x)"}) {
+        "X=$(a) IFS=|b", "a $(x) $| b", "a $(x) $;b", "x >f\n\n- $(y)", "> f $(x)", "2>f x $(y)", "%1 $(x)", "X=\xe3upre\n\\mapfile x", "x $(y) caf\xc3"}) {
     INFO(script);
     CHECK_FALSE(toolwall::shell::read_script_stages(script));
   }
