@@ -179,10 +179,9 @@ Children children_of(TSNode node) {
 
 bool field_is(const Child& child, const char* name) { return child.field && std::strcmp(child.field, name) == 0; }
 
-TSTree* parse_bash_lines(std::string& text, std::chrono::steady_clock::time_point deadline, bool* still_joined,
-                         const Span* range) {
+TSTree* parse_bash_lines(std::string& text, std::chrono::steady_clock::time_point deadline, bool* still_joined) {
   for (int round = 0;; ++round) {
-    TSTree* tree = parse_bash(text, deadline, range);
+    TSTree* tree = parse_bash(text, deadline);
     if (!tree) return nullptr;
     JoinedLines joined = joined_lines(ts_tree_root_node(tree), text);
     if (joined.newlines.empty() || round == 8) {

@@ -46,7 +46,7 @@ TSTree* parse_bash(std::string_view text, std::chrono::steady_clock::time_point 
 // x < f" reads "c d x" as one command, so d never runs in the tree). *still_joined: lines it could not
 // split (a joined newline that ends a comment: ';' there would extend the comment).
 TSTree* parse_bash_lines(std::string& text, std::chrono::steady_clock::time_point deadline,
-                         bool* still_joined = nullptr, const Span* range = nullptr);
+                         bool* still_joined = nullptr);
 // The top-level statements under a program node: its children, with && / || lists split into elements.
 // tree-sitter-bash binds a redirection looser than && / || and | ("a && b 2>&1 | c" is read as
 // "(a && b) 2>&1 | c"); bash binds it to the command before it, and so do these statements.

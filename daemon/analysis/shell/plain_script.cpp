@@ -267,17 +267,8 @@ class Reader {
   // redirection operator, or a byte. False where the skip cannot follow bash.
   bool skip_opaque_element() {
     char c = peek();
-    if (c == '\\') return skip(2);
-    if (c == '\'') return skip_single_quoted();
-    if (c == '"') return skip_double_quoted();
-    if (c == '`') return skip_backquoted();
-    if (c == '$') {
-      if (peek(1) == '(') return skip(1) && skip_bracketed('(', ')');
-      if (peek(1) == '{') return skip(1) && skip_bracketed('{', '}');
-      if (peek(1) == '\'') return skip(1) && skip_ansi_c_quoted();
-      if (peek(1) == '"') return skip(1) && skip_double_quoted();
-      return skip(1);
-    }
+    if (c == '$' && peek(1) == '\'') return skip(1) && skip_ansi_c_quoted();
+    if (c == '$' && peek(1) == '"') return skip(1) && skip_double_quoted();
     if (c == '<' || c == '>') {
       if (looking_at("<<") && !looking_at("<<<")) return false;  // a here-document's body follows the line
       if (peek(1) == '(') return skip(1) && skip_bracketed('(', ')');  // <( ) >( )
@@ -292,6 +283,25 @@ class Reader {
       return false;                        // a background job
     }
     if (c == '(' || c == ')') return false;  // arrays, subshells, function definitions, extended globs
+    return skip_word_piece();
+  }
+
+  // An escaped byte, a quoted string, a $ expansion or substitution, or one byte.
+  bool skip_word_piece() {
+    switch (peek()) {
+      case '\\': return skip(2);
+      case '\'': return skip_single_quoted();
+      case '"': return skip_double_quoted();
+      case '`': return skip_backquoted();
+      case '$': return skip_dollar();
+      default: return skip(1);
+    }
+  }
+
+  // At a $: a substitution or a braced expansion to its end, or the $ alone.
+  bool skip_dollar() {
+    if (peek(1) == '(') return skip(1) && skip_bracketed('(', ')');
+    if (peek(1) == '{') return skip(1) && skip_bracketed('{', '}');
     return skip(1);
   }
 
@@ -324,10 +334,8 @@ class Reader {
         if (!skip(2)) return false;
       } else if (c == '`') {
         if (!skip_backquoted()) return false;
-      } else if (c == '$' && peek(1) == '(') {
-        if (!skip(1) || !skip_bracketed('(', ')')) return false;
-      } else if (c == '$' && peek(1) == '{') {
-        if (!skip(1) || !skip_bracketed('{', '}')) return false;
+      } else if (c == '$') {
+        if (!skip_dollar()) return false;
       } else {
         ++pos_;
       }
@@ -343,8 +351,8 @@ class Reader {
     return false;
   }
 
-  // At the ( of $( $(( <( >( or the { of ${: to the matching close, over quotes, escapes and the other
-  // kind nested. Inside parentheses, what a case pattern, a comment or a here-document could do to the
+  // At the ( of $( $(( <( >( or the { of ${: to the matching close, over quotes, escapes and nested
+  // substitutions and expansions. Inside parentheses, what a case pattern, a comment or a here-document could do to the
   // count is not followed.
   bool skip_bracketed(char open, char close) {
     int depth = 0;
@@ -357,14 +365,7 @@ class Reader {
         continue;
       }
       if (open == '(' && (c == '#' || looking_at("<<") || looking_at("case"))) return false;
-      bool nested = c == '$' && (peek(1) == '(' || peek(1) == '{') && peek(1) != open;
-      bool skipped = c == '\\'   ? skip(2)
-                     : c == '\''  ? skip_single_quoted()
-                     : c == '"'   ? skip_double_quoted()
-                     : c == '`'   ? skip_backquoted()
-                     : nested     ? skip(1) && skip_bracketed(peek(), peek() == '(' ? ')' : '}')
-                                  : skip(1);
-      if (!skipped) return false;
+      if (!skip_word_piece()) return false;
     }
     return false;
   }

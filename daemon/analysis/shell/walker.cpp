@@ -72,18 +72,8 @@ TSTree* Walker::parse(std::string& text) {
 
 void Walker::run() {
   if (limits_.plain_scripts_without_parse)
-    if (auto statements = read_script_stages(script_)) {
-      bool opaque = std::any_of(statements->begin(), statements->end(), [](const PlainStatement& statement) {
-        return std::any_of(statement.stages.begin(), statement.stages.end(), [](const auto& s) { return s.opaque; });
-      });
-      if (!opaque) {
-        walk_statements(*statements, [&](const PlainCommand& stage, const Stream& in, int depth) {
-          return walk_plain_stage(stage, in, depth);
-        });
-        return;
-      }
-      if (walk_parsing_stages(*statements)) return;
-    }
+    if (auto statements = read_script_stages(script_))
+      if (walk_read_statements(*statements)) return;
   // Edits keep the length (brace lists spelled out, lines the grammar joins split): every span still
   // points into the script as sent.
   std::string& text = texts_.emplace_back(script_);
@@ -97,13 +87,19 @@ void Walker::run() {
   walk_top_level(root);
 }
 
-bool Walker::walk_parsing_stages(const std::vector<PlainStatement>& statements) {
-  // Past a few such stages, one parse of the whole script costs less.
-  constexpr size_t kMostStagesParsedAlone = 6;
+bool Walker::walk_read_statements(const std::vector<PlainStatement>& statements) {
   std::vector<const PlainCommand*> opaque;
   for (const auto& statement : statements)
     for (const auto& stage : statement.stages)
       if (stage.opaque) opaque.push_back(&stage);
+  if (opaque.empty()) {
+    walk_statements(statements, [&](const PlainCommand& stage, const Stream& in, int depth) {
+      return walk_plain_stage(stage, in, depth);
+    });
+    return true;
+  }
+  // Past a few stages to parse alone, one parse of the whole script costs less.
+  constexpr size_t kMostStagesParsedAlone = 6;
   if (opaque.size() > kMostStagesParsedAlone) return false;
   // The edits the whole-script parse makes first (same length: the plain stages' spans still hold).
   std::string& text = texts_.emplace_back(script_);

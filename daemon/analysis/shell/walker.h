@@ -115,9 +115,10 @@ class Walker {
   template <class Statements, class StageWalk>
   void walk_statements(const Statements& statements, StageWalk walk_stage);
   // A command of a script read without a syntax tree (plain_script.h): the walk its command node would get.
-  // A script whose stages are plain but for a few simple commands: each of those parsed alone, then
-  // the whole walked as the parsed script would be. False (nothing walked) where that cannot be sure.
-  bool walk_parsing_stages(const std::vector<PlainStatement>& statements);
+  // A script read by read_script_stages: its plain stages walked as read, and the few other simple
+  // commands each parsed alone, as the parsed script would be walked. False (nothing walked) where
+  // that cannot be sure.
+  bool walk_read_statements(const std::vector<PlainStatement>& statements);
   Stream walk_plain_stage(const PlainCommand& command, const Stream& in, int depth);
   Stream run_plain_command(const PlainCommand& command, const Stream& in, int depth);
   void assign_plain(const PlainAssignment& assignment, int depth);
