@@ -4,6 +4,7 @@
 #include <array>
 #include <cctype>
 #include <optional>
+#include <span>
 
 #include "analysis/code/syntax_walk.h"
 
@@ -14,7 +15,7 @@ namespace {
 constexpr size_t kNodeTextClip = 400;
 constexpr size_t kPlaceholderClip = 80;
 constexpr size_t kScopeClip = size_t{64} * 1024;
-// How many ancestors enclosing_function and promise_values climb (ts_node_parent costs the depth).
+// How many ancestors enclosing_function and the other climbs look at.
 constexpr int kMaxAncestorHops = 256;
 
 // The captures of one match, looked up by capture id without copying them.
@@ -262,10 +263,13 @@ bool binds_word(std::string_view parameters, const std::string& name) {
 
 // A promise callback's parameter holds what the promise resolves to: in
 // `fetch(u).then(r => r.text()).then(code => eval(code))` the value of `code` is the chain before `.then`.
-std::vector<std::string_view> promise_values(const SyntaxTree& tree, TSNode node, const std::vector<std::string>& names) {
+// ancestors: the node's, root first.
+std::vector<std::string_view> promise_values(const SyntaxTree& tree, std::span<const TSNode> ancestors,
+                                             const std::vector<std::string>& names) {
   std::vector<std::string_view> out;
-  TSNode at = ts_node_parent(node);
-  for (int hops = 0; hops < 48 && !ts_node_is_null(at); ++hops, at = ts_node_parent(at)) {
+  for (size_t hops = 0; hops < 48 && hops < ancestors.size(); ++hops) {
+    size_t index = ancestors.size() - 1 - hops;
+    TSNode at = ancestors[index];
     std::string_view type = ts_node_type(at);
     if (type != "arrow_function" && type != "function_expression" && type != "function") continue;
     TSNode parameters = ts_node_child_by_field_name(at, "parameters", 10);
@@ -274,9 +278,10 @@ std::vector<std::string_view> promise_values(const SyntaxTree& tree, TSNode node
     std::string_view bound = tree.text_of(parameters);
     if (std::none_of(names.begin(), names.end(), [&](const std::string& n) { return binds_word(bound, n); }))
       continue;
-    TSNode arguments = ts_node_parent(at);
-    TSNode call = ts_node_is_null(arguments) ? TSNode{} : ts_node_parent(arguments);
-    if (ts_node_is_null(call) || std::string_view(ts_node_type(arguments)) != "arguments" ||
+    if (index < 2) break;  // no call around the function's arguments
+    TSNode arguments = ancestors[index - 1];
+    TSNode call = ancestors[index - 2];
+    if (std::string_view(ts_node_type(arguments)) != "arguments" ||
         std::string_view(ts_node_type(call)) != "call_expression")
       break;
     TSNode callee = ts_node_child_by_field_name(call, "function", 8);
@@ -401,6 +406,12 @@ bool check_where(const WhereCheck& w, const MatchContext& m, const TSQuery* quer
   TSNode node = capture_node(m, w.capture, query);
   if (ts_node_is_null(node)) return false;  // a check on a capture that did not match cannot hold
   std::string_view text = m.tree.text_of(node);
+  // The node's ancestors, found once (one descent from the root) for every climb below that needs them.
+  std::optional<std::vector<TSNode>> node_ancestors;
+  auto ancestors = [&]() -> std::span<const TSNode> {
+    if (!node_ancestors) node_ancestors = ancestors_of(m.tree, node);
+    return *node_ancestors;
+  };
 
   if (!w.contains_all_of.empty() || !w.contains_any_of.empty()) {
     auto values = literal_values(m.tree, node);
@@ -427,7 +438,7 @@ bool check_where(const WhereCheck& w, const MatchContext& m, const TSQuery* quer
 
   if (w.branch_matches || w.branch_not_matches) {
     // Outside an if-condition there is no branch: branch_matches fails, branch_not_matches holds.
-    TSNode branch = if_consequence(m.tree, node, kMaxAncestorHops);
+    TSNode branch = if_consequence(node, ancestors(), kMaxAncestorHops);
     std::string_view taken = ts_node_is_null(branch) ? std::string_view() : m.tree.text_of(branch);
     if (w.branch_matches && (ts_node_is_null(branch) || !w.branch_matches->search(taken))) return false;
     if (w.branch_not_matches && !ts_node_is_null(branch) && w.branch_not_matches->search(taken)) return false;
@@ -442,9 +453,9 @@ bool check_where(const WhereCheck& w, const MatchContext& m, const TSQuery* quer
                         w.scope_not_matches || (w.flows_from && !flows_directly) ||
                         !w.shares_literal_with.empty() || (w.assigned_matches && !assigned_directly);
   if (!needs_function) return true;
-  EnclosingFunction fn = enclosing_function(m.tree, node, kMaxAncestorHops);
+  EnclosingFunction fn = enclosing_function(m.tree, ancestors(), kMaxAncestorHops);
   if (w.function_matches && (fn.name.empty() || !w.function_matches->search(fn.name))) {
-    auto outer = enclosing_function_names(m.tree, node, 4, kMaxAncestorHops);
+    auto outer = enclosing_function_names(m.tree, ancestors(), 4, kMaxAncestorHops);
     if (std::none_of(outer.begin(), outer.end(),
                      [&](const std::string& name) { return w.function_matches->search(name); }))
       return false;
@@ -460,7 +471,7 @@ bool check_where(const WhereCheck& w, const MatchContext& m, const TSQuery* quer
     return false;
   if (w.flows_from && !flows_directly) {
     auto names = identifiers(m.tree, node);
-    auto promised = promise_values(m.tree, node, names);
+    auto promised = promise_values(m.tree, ancestors(), names);
     bool from_promise = std::any_of(promised.begin(), promised.end(),
                                     [&](std::string_view value) { return w.flows_from->search(value); });
     if (!from_promise && !flows_through_assignments(*w.flows_from, scope, m.tree.text(), names, m.budget))

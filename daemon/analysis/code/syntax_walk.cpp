@@ -24,7 +24,7 @@ std::string field_text(const SyntaxTree& tree, TSNode node, const char* field) {
 // The name an anonymous function gets from what it is bound to: `const auth = () => …`,
 // `auth: function () {}`, `exports.auth = …`, Go `auth := func() {}`.
 // ancestors: the function's ancestors, innermost last.
-std::string bound_name(const SyntaxTree& tree, const std::vector<TSNode>& ancestors) {
+std::string bound_name(const SyntaxTree& tree, std::span<const TSNode> ancestors) {
   for (size_t hops = 0; hops < 3 && hops < ancestors.size(); ++hops) {
     TSNode parent = ancestors[ancestors.size() - 1 - hops];
     std::string_view type = ts_node_type(parent);
@@ -62,8 +62,10 @@ void walk(TSNode node, Visit&& visit) {
   ts_tree_cursor_delete(&cursor);
 }
 
-// The ancestors of a node, root first, in one descent from the root: ts_node_parent descends from the
-// root on every call, so climbing with it costs the depth squared.
+}  // namespace
+
+// One descent from the root: ts_node_parent descends from the root on every call, so climbing with it
+// costs the depth squared.
 std::vector<TSNode> ancestors_of(const SyntaxTree& tree, TSNode node) {
   std::vector<TSNode> ancestors;
   for (TSNode at = tree.root(); !ts_node_is_null(at) && !ts_node_eq(at, node);
@@ -72,19 +74,16 @@ std::vector<TSNode> ancestors_of(const SyntaxTree& tree, TSNode node) {
   return ancestors;
 }
 
-}  // namespace
-
 bool is_literal_type(std::string_view type) {
   return type == "string" || type == "template_string" || type == "interpreted_string_literal" ||
          type == "raw_string_literal" || type == "double_quote_scalar" || type == "single_quote_scalar" ||
          type == "string_scalar" || type == "concatenated_string";
 }
 
-EnclosingFunction enclosing_function(const SyntaxTree& tree, TSNode node, int max_hops) {
-  std::vector<TSNode> ancestors = ancestors_of(tree, node);
+EnclosingFunction enclosing_function(const SyntaxTree& tree, std::span<const TSNode> ancestors, int max_hops) {
   for (int hops = 0; hops < max_hops && !ancestors.empty(); ++hops) {
     TSNode at = ancestors.back();
-    ancestors.pop_back();
+    ancestors = ancestors.first(ancestors.size() - 1);
     if (!is_function_type(ts_node_type(at))) continue;
     std::string name = field_text(tree, at, "name");
     if (name.empty()) name = bound_name(tree, ancestors);
@@ -93,12 +92,12 @@ EnclosingFunction enclosing_function(const SyntaxTree& tree, TSNode node, int ma
   return {};
 }
 
-std::vector<std::string> enclosing_function_names(const SyntaxTree& tree, TSNode node, size_t limit, int max_hops) {
+std::vector<std::string> enclosing_function_names(const SyntaxTree& tree, std::span<const TSNode> ancestors,
+                                                  size_t limit, int max_hops) {
   std::vector<std::string> names;
-  std::vector<TSNode> ancestors = ancestors_of(tree, node);
   for (int hops = 0; hops < max_hops && !ancestors.empty() && names.size() < limit; ++hops) {
     TSNode at = ancestors.back();
-    ancestors.pop_back();
+    ancestors = ancestors.first(ancestors.size() - 1);
     if (!is_function_type(ts_node_type(at))) continue;
     std::string name = field_text(tree, at, "name");
     if (name.empty()) name = bound_name(tree, ancestors);
@@ -107,11 +106,10 @@ std::vector<std::string> enclosing_function_names(const SyntaxTree& tree, TSNode
   return names;
 }
 
-TSNode if_consequence(const SyntaxTree& tree, TSNode node, int max_hops) {
-  std::vector<TSNode> ancestors = ancestors_of(tree, node);
+TSNode if_consequence(TSNode node, std::span<const TSNode> ancestors, int max_hops) {
   for (int hops = 0; hops < max_hops && !ancestors.empty(); ++hops) {
     TSNode at = ancestors.back();
-    ancestors.pop_back();
+    ancestors = ancestors.first(ancestors.size() - 1);
     std::string_view type = ts_node_type(at);
     if (is_function_type(type)) break;
     if (type != "if_statement") continue;

@@ -2,6 +2,7 @@
 // Bounded walks over a syntax tree that detectors' host-side checks need.
 #include <tree_sitter/api.h>
 
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -12,22 +13,26 @@ namespace toolwall::code {
 
 inline constexpr size_t kMaxWalkNodes = 20000;
 
+// The ancestors of a node, root first (empty for the root); climb them instead of ts_node_parent.
+std::vector<TSNode> ancestors_of(const SyntaxTree& tree, TSNode node);
+
 // The nearest enclosing function that has a name (declared, or bound by assignment/key), or a null
-// node when the code is at top level (or deeper than max_hops ancestors: each hop costs the depth).
+// node when the code is at top level (or not within max_hops of the node). ancestors: the node's
+// (ancestors_of), which a check computes once for every question below.
 struct EnclosingFunction {
   TSNode node{};
   std::string name;
 };
-EnclosingFunction enclosing_function(const SyntaxTree& tree, TSNode node, int max_hops = 256);
+EnclosingFunction enclosing_function(const SyntaxTree& tree, std::span<const TSNode> ancestors, int max_hops = 256);
 
 // Names of the named functions around node, innermost first (at most `limit`): a closure returned
 // by a decorator or middleware factory (`def require_token(f): def inner(…)`) decides for its outer function.
-std::vector<std::string> enclosing_function_names(const SyntaxTree& tree, TSNode node, size_t limit = 4,
-                                                  int max_hops = 256);
+std::vector<std::string> enclosing_function_names(const SyntaxTree& tree, std::span<const TSNode> ancestors,
+                                                  size_t limit = 4, int max_hops = 256);
 
 // What runs when the condition holds, for the innermost `if` whose condition holds node (not across
 // a function boundary); a null node when node is in no if-condition.
-TSNode if_consequence(const SyntaxTree& tree, TSNode node, int max_hops = 256);
+TSNode if_consequence(TSNode node, std::span<const TSNode> ancestors, int max_hops = 256);
 
 // Values of the quoted literals in and under node (quotes stripped), in source order.
 std::vector<std::string> literal_values(const SyntaxTree& tree, TSNode node);
