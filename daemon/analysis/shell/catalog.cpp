@@ -168,6 +168,73 @@ const Wrapper* find_wrapper(std::string_view name) {
 
 bool is_wrapper(std::string_view name) { return find_wrapper(name) != nullptr; }
 
+namespace {
+
+// Where a package manager takes a package it fetches and runs: after `verbs` words (pip install,
+// deno run; none for npx), as the only package (npx URL, deno run URL) or any of several (pip install
+// a b URL). A URL later in `npx lighthouse URL` or `deno run main.ts URL` is the program's argument.
+struct PackagePosition {
+  size_t verbs = 0;
+  bool any_of_several = false;
+};
+
+std::optional<PackagePosition> fetched_package_position(std::string_view name, const std::vector<std::string_view>& words) {
+  auto word = [&](size_t i) { return i < words.size() ? words[i] : std::string_view(); };
+  static const NameSet pips{"pip", "pip3", "pipx"};
+  static const NameSet node_managers{"npm", "pnpm", "yarn", "bun"};
+  static const NameSet runners{"npx", "bunx", "pnpx", "uvx"};
+  if (runners.count(name)) return PackagePosition{0, false};
+  if (pips.count(name) || starts_with(name, "pip3.")) {
+    if (word(0) == "install") return PackagePosition{1, true};
+    if (name == "pipx" && word(0) == "run") return PackagePosition{1, false};
+    return std::nullopt;
+  }
+  if (name == "uv") {
+    if (word(0) == "pip" && word(1) == "install") return PackagePosition{2, true};
+    if (word(0) == "tool" && word(1) == "install") return PackagePosition{2, true};
+    if (word(0) == "tool" && word(1) == "run") return PackagePosition{2, false};
+    return std::nullopt;
+  }
+  if (node_managers.count(name)) {
+    if (word(0) == "install" || word(0) == "i" || word(0) == "add") return PackagePosition{1, true};
+    if (word(0) == "exec" || word(0) == "x" || word(0) == "dlx") return PackagePosition{1, false};
+    return std::nullopt;
+  }
+  if (name == "deno" && (word(0) == "run" || word(0) == "install" || word(0) == "x")) return PackagePosition{1, false};
+  return std::nullopt;
+}
+
+// Options of the package managers above that take a separate value (an index, a registry, a file).
+bool takes_value(std::string_view option) {
+  static const NameSet options{"-i", "--index-url", "--extra-index-url", "-f", "--find-links", "--trusted-host", "-r",
+                               "--requirement", "-c", "--constraint", "-t", "--target", "--prefix", "--root",
+                               "--registry", "--cache", "--cwd", "-p", "--package", "--python", "--with",
+                               "--config", "--import-map", "--lock", "--cert", "--location", "-w", "--workspace"};
+  return options.count(option) > 0;
+}
+
+}  // namespace
+
+std::optional<std::string> remote_package_url(std::string_view name, const std::vector<std::string>& args) {
+  std::vector<std::string_view> words;  // the positional words before the URL
+  for (size_t i = 0; i < args.size(); ++i) {
+    std::string_view arg = args[i];
+    if (is_option(arg)) {
+      if (arg.find('=') == std::string_view::npos && takes_value(arg)) ++i;
+      continue;
+    }
+    if (!is_url(arg)) {
+      words.push_back(arg);
+      continue;
+    }
+    auto position = fetched_package_position(name, words);
+    if (!position || words.size() < position->verbs) return std::nullopt;
+    if (words.size() == position->verbs || position->any_of_several) return std::string(arg);
+    return std::nullopt;
+  }
+  return std::nullopt;
+}
+
 std::optional<size_t> wrapper_prefix(std::string_view name, const std::vector<std::string>& args) {
   const Wrapper* wrapper = find_wrapper(name);
   if (!wrapper) return std::nullopt;

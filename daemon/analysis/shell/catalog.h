@@ -23,6 +23,11 @@ std::optional<size_t> wrapper_prefix(std::string_view name, const std::vector<st
 // True when wrapper_prefix knows name as a wrapper (sudo, env, timeout …).
 bool is_wrapper(std::string_view name);
 
+// The URL a package manager fetches a package from and then runs code of (install scripts, setup.py,
+// the module itself): `pip install URL`, `npm install URL`, `npx URL`, `deno run URL` …; nullopt when
+// no package comes straight from a URL (registry names, option values such as --index-url).
+std::optional<std::string> remote_package_url(std::string_view name, const std::vector<std::string>& args);
+
 // A variable whose value is likely a secret (AWS_SECRET_ACCESS_KEY, GITHUB_TOKEN …; not PATH, HOME …).
 bool is_secret_variable(std::string_view name);
 

@@ -827,6 +827,10 @@ Stream Walker::model(Invocation& inv, const Stream& in, int depth) {
   auto from_cd = paths_from_working_directory(inv.name, args);
   for (auto& hit : command_markers(inv.name, from_cd ? *from_cd : args))
     add_marker(std::move(hit.name), std::move(hit.detail), inv.span);
+  if (auto url = remote_package_url(inv.name, args)) {
+    add_host(host_of(*url));
+    add_marker("remote_package", inv.name + " fetches and runs " + *url, inv.span);
+  }
 
   // `docker run IMAGE sh -c "…"`, `kubectl exec POD -- bash -c "…"`: the script runs (in a container,
   // but with whatever the host mounted into it) and its output comes back on this side's stdout.
@@ -1683,8 +1687,11 @@ Stream Walker::model_network(Invocation& inv, const Stream& in) {
     }
     if (!destination_remote && parsed.find({"--file", "-f", "--source", "-s"}) == nullptr) return {};
   } else if (name == "http" || name == "https" || name == "xh") {
+    // HTTPie and xh send what is piped or redirected into them as the request body.
+    reads_stdin = true;
     for (size_t i = 1; i < inv.argv.size(); ++i) {
       const std::string& text = inv.argv[i].text;
+      if (text == "--ignore-stdin" || text == "-I") reads_stdin = false;
       if (text.empty() || text[0] == '-') continue;
       if (url.empty() && (is_url(text) || text.find('.') != std::string::npos || text[0] == ':') &&
           text != "GET" && text != "POST") {

@@ -1,8 +1,11 @@
 #include "analysis/shell/markers.h"
 
 #include <algorithm>
+#include <optional>
+#include <utility>
 
 #include "analysis/shell/catalog.h"
+#include "analysis/shell/name_set.h"
 #include "analysis/shell/words.h"
 
 namespace toolwall::shell {
@@ -43,6 +46,25 @@ bool ssh_forwards_inbound(const std::vector<std::string>& args, bool autossh) {
     }
   }
   return false;
+}
+
+// `npx localtunnel --port 8000`, `pnpm dlx ngrok@3 http 3000`: the package run and its arguments (the
+// package's name without a version stands for its command); nullopt when name runs no package.
+std::optional<std::pair<std::string, std::vector<std::string>>> package_run(const std::string& name,
+                                                                           const std::vector<std::string>& args) {
+  static const NameSet runners{"npx", "bunx", "pnpx"};
+  size_t at = 0;
+  if (!runners.count(name)) {
+    bool manager = name == "npm" || name == "pnpm" || name == "yarn" || name == "bun";
+    if (!manager || args.empty() || (args[0] != "exec" && args[0] != "dlx" && args[0] != "x")) return std::nullopt;
+    at = 1;
+  }
+  while (at < args.size() && args[at].size() > 1 && args[at][0] == '-') ++at;  // --yes, -y, --
+  if (at >= args.size()) return std::nullopt;
+  std::string package = args[at];
+  size_t version = package.find('@', 1);  // @scope/name@1.2: the scope's @ is not a version
+  if (version != std::string::npos) package.resize(version);
+  return std::make_pair(package, std::vector<std::string>(args.begin() + static_cast<std::ptrdiff_t>(at) + 1, args.end()));
 }
 
 // Tunnel clients that publish a local port on a public relay (ngrok http 3000, cloudflared tunnel …).
@@ -188,6 +210,9 @@ std::optional<std::string> assignment_security_off(const std::string& name, cons
 std::vector<MarkerHit> command_markers(const std::string& command, const std::vector<std::string>& args) {
   CommandName name{command};
   std::vector<MarkerHit> out;
+  // One level: a runner that runs a runner (npx npx …) is not followed, so hostile input cannot recurse.
+  if (auto run = package_run(command, args); run && !package_run(run->first, run->second))
+    out = command_markers(run->first, run->second);
   if (name == "rm" || name == "rmdir") {
     rm_markers(args, out);
   } else if (name == "dd") {
