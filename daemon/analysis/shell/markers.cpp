@@ -88,6 +88,56 @@ std::vector<std::string> positionals(const std::vector<std::string>& args) {
   return out;
 }
 
+// SQL that drops a database, schema or table or empties one (psql -c, mysql -e, sqlite3 DB 'SQL' …).
+bool drops_sql_data(const std::vector<std::string>& args) {
+  for (const auto& arg : args) {
+    std::string sql = lower(arg);
+    for (std::string_view statement : {"drop database", "drop schema", "drop table", "truncate "})
+      if (sql.find(statement) != std::string::npos) return true;
+  }
+  return false;
+}
+
+// Cloud resources, clusters and databases torn down (terraform destroy, kubectl delete ns, aws s3 rb,
+// gcloud … delete, DROP DATABASE …): not the machine, but what an agent with production credentials
+// can wipe in one call. Reading, planning and creating are not.
+bool tears_down_infrastructure(const std::string& name, const std::vector<std::string>& args) {
+  auto words = positionals(args);
+  auto word = [&](size_t i) { return i < words.size() ? std::string_view(words[i]) : std::string_view(); };
+  if (name == "terraform" || name == "tofu" || name == "terragrunt")
+    return word(0) == "destroy" || (word(0) == "apply" && (has(args, "-destroy") || has(args, "--destroy")));
+  if (name == "pulumi") return word(0) == "destroy" || word(0) == "down";
+  auto any_word = [&](auto&& test) { return std::any_of(words.begin(), words.end(), test); };
+  if (name == "kubectl" || name == "oc") {
+    static const NameSet kinds{"namespace", "namespaces", "ns", "pv", "pvc", "persistentvolume", "persistentvolumes",
+                               "persistentvolumeclaim", "persistentvolumeclaims", "node", "nodes", "crd", "crds",
+                               "customresourcedefinition", "customresourcedefinitions"};
+    bool everything = has(args, "--all") || has(args, "-A") || has(args, "--all-namespaces");
+    auto is_kind = [&](const std::string& w) { return kinds.count(std::string_view(w).substr(0, w.find('/'))) > 0; };
+    return word(0) == "delete" && (everything || std::any_of(words.begin() + 1, words.end(), is_kind));
+  }
+  if (name == "aws") {  // global options may come first: aws --profile prod s3 rb s3://b
+    auto s3 = std::find(words.begin(), words.end(), "s3");
+    std::string_view s3_verb = s3 != words.end() && s3 + 1 != words.end() ? std::string_view(*(s3 + 1)) : "";
+    return s3_verb == "rb" || (s3_verb == "rm" && has(args, "--recursive")) ||
+           any_word([](const std::string& w) { return starts_with(w, "delete-") || starts_with(w, "terminate-"); });
+  }
+  if (name == "gcloud" || name == "az") return any_word([](const std::string& w) { return w == "delete"; });
+  if (name == "heroku") return word(0) == "apps:destroy" || word(0) == "pg:reset";
+  if (name == "fly" || name == "flyctl") return word(0) == "destroy" || (word(0) == "apps" && word(1) == "destroy");
+  if (name == "dropdb") return true;
+  if (name == "mysqladmin") return word(0) == "drop";
+  if (name == "redis-cli") {
+    for (const auto& arg : args)
+      if (lower(arg) == "flushall" || lower(arg) == "flushdb") return true;
+    return false;
+  }
+  if (name == "mongo" || name == "mongosh")
+    return std::any_of(args.begin(), args.end(), [](const std::string& a) { return a.find("dropDatabase") != std::string::npos; });
+  static const NameSet sql_clients{"psql", "mysql", "mariadb", "sqlite3", "cockroach", "clickhouse-client", "sqlcmd", "duckdb"};
+  return sql_clients.count(name) && drops_sql_data(args);
+}
+
 bool world_writable_mode(std::string_view mode) {
   if (!mode.empty() && std::all_of(mode.begin(), mode.end(), [](char c) { return c >= '0' && c <= '7'; })) {
     int others = mode.back() - '0';
@@ -316,6 +366,8 @@ std::vector<MarkerHit> command_markers(const std::string& command, const std::ve
     if (ssh_forwards_inbound(args, name == "autossh")) out.push_back({"inbound_tunnel", join(command, args)});
   } else if (publishes_local_port(command, args)) {
     out.push_back({"inbound_tunnel", join(command, args)});
+  } else if (tears_down_infrastructure(command, args)) {
+    out.push_back({"infrastructure_teardown", join(command, args)});
   } else if (name == "spctl" || name == "csrutil") {
     if (has(args, "--master-disable") || has(args, "disable")) out.push_back({"security_off", join(command, args)});
   }

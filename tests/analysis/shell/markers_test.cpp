@@ -242,6 +242,29 @@ TEST_CASE("a reverse ssh forward or a public tunnel client is an inbound tunnel"
   }
 }
 
+TEST_CASE("tearing down cloud resources, a cluster's namespaces or volumes, or a database is marked") {
+  for (auto script : {"terraform destroy -auto-approve", "terraform -chdir=infra apply -destroy", "tofu destroy",
+                      "pulumi destroy --yes", "kubectl delete namespace staging", "kubectl delete -n prod pvc/data-0",
+                      "kubectl delete pods --all -n prod", "aws --profile prod s3 rb s3://app-uploads --force",
+                      "aws s3 rm s3://app-uploads --recursive", "aws rds delete-db-instance --db-instance-identifier prod",
+                      "aws ec2 terminate-instances --instance-ids i-0abc", "gcloud projects delete prod",
+                      "az group delete -n prod-rg --yes", "heroku pg:reset DATABASE_URL --confirm app", "dropdb app",
+                      "psql \"$DATABASE_URL\" -c 'DROP DATABASE app'", "mysql -e 'drop table users' app",
+                      "sqlite3 app.db 'TRUNCATE TABLE users'", "redis-cli -h cache.internal FLUSHALL",
+                      "mongosh app --eval 'db.dropDatabase()'", "sudo -u postgres dropdb app"}) {
+    INFO(script);
+    CHECK(has_marker(analyze(script), "infrastructure_teardown"));
+  }
+  for (auto script : {"terraform plan -out plan.bin", "terraform init && terraform validate", "pulumi up",
+                      "kubectl delete pod api-7d9f --namespace dev", "kubectl get ns", "aws s3 rm s3://app-uploads/tmp/a.csv",
+                      "aws s3 ls", "aws ec2 describe-instances", "gcloud compute instances list", "az account show",
+                      "psql \"$DATABASE_URL\" -c 'select count(*) from users'", "redis-cli ping",
+                      "docker system prune -af", "echo 'terraform destroy' >> NOTES.md"}) {
+    INFO(script);
+    CHECK_FALSE(has_marker(analyze(script), "infrastructure_teardown"));
+  }
+}
+
 TEST_CASE("a container given the docker socket, the host root or --privileged is a privilege marker") {
   for (auto script : {"docker run -v /var/run/docker.sock:/var/run/docker.sock docker:cli docker ps",
                       "docker run --privileged alpine sh", "docker run -v /:/host alpine chroot /host",
