@@ -558,12 +558,9 @@ void Walker::analyse_payload(const std::string& text, std::string_view kind, con
   auto saved_aliases = aliases_;
   auto saved_functions = functions_;
   analyse_nested(script, Stream{}, "persist", span, "persist", depth);
-  // An rc file's aliases and functions run whenever their names are typed: `alias sudo='curl … | sh; sudo'`.
+  // An rc file's functions run whenever their names are typed (aliases' bodies were judged where defined:
+  // `alias sudo='curl … | sh; sudo'`).
   std::vector<std::string> defined;
-  for (const auto& [name, body] : aliases_) {
-    auto before = saved_aliases.find(name);
-    if (before == saved_aliases.end() || before->second != body) defined.push_back(name);
-  }
   for (const auto& [name, function] : functions_)
     if (!saved_functions.count(name)) defined.push_back(name);
   for (size_t k = 0; k < defined.size() && k < 16; ++k)
@@ -895,9 +892,18 @@ Stream Walker::model(Invocation& inv, const Stream& in, int depth) {
     return analyse_nested(script_text(inv.argv[1], depth), Stream{}, "trap", inv.span, "trap", depth);
   }
   if (name == "alias") {
-    for (const auto& arg : args) {
+    // The body runs whenever the name is typed (in this shell once aliases expand, or where the
+    // definition is kept): what it would do is judged now, as trap's string is.
+    size_t judged = 0;
+    for (size_t i = 1; i < inv.argv.size(); ++i) {
+      const std::string& arg = inv.argv[i].text;
       size_t equals = arg.find('=');
-      if (equals != std::string::npos && equals > 0) aliases_[arg.substr(0, equals)] = arg.substr(equals + 1);
+      if (equals == std::string::npos || equals == 0) continue;
+      aliases_[arg.substr(0, equals)] = arg.substr(equals + 1);
+      if (judged++ >= 16) continue;
+      std::string definition = script_text(inv.argv[i], depth);
+      size_t body = definition.find('=');
+      if (body != std::string::npos) analyse_nested(definition.substr(body + 1), Stream{}, "alias", inv.span, "alias", depth);
     }
     return {};
   }

