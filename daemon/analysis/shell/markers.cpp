@@ -88,6 +88,43 @@ std::vector<std::string> positionals(const std::vector<std::string>& args) {
   return out;
 }
 
+// The home directory, / or a credential directory served over HTTP to whoever reaches the port
+// (python -m http.server --directory ~, php -S 0.0.0.0:8000 -t ~, http-server ~); a loopback bind is not.
+bool serves_sensitive_directory(const std::string& name, const std::vector<std::string>& args) {
+  std::string directory, bind;
+  bool server = false;
+  auto value_after = [&](size_t& i) { return i + 1 < args.size() ? args[++i] : std::string(); };
+  if (is_interpreter(name) && starts_with(name, "python")) {
+    for (size_t i = 0; i < args.size(); ++i) {
+      const std::string& arg = args[i];
+      if (arg == "-m" && i + 1 < args.size()) server = args[i + 1] == "http.server" || args[i + 1] == "SimpleHTTPServer";
+      if (arg == "--directory" || arg == "-d") directory = value_after(i);
+      else if (starts_with(arg, "--directory=")) directory = arg.substr(12);
+      else if (arg == "--bind" || arg == "-b") bind = value_after(i);
+    }
+  } else if (name == "php") {
+    for (size_t i = 0; i < args.size(); ++i) {
+      if (args[i] == "-S") server = true, bind = value_after(i);
+      else if (args[i] == "-t") directory = value_after(i);
+    }
+  } else if (name == "http-server" || name == "serve") {
+    server = true;
+    for (size_t i = 0; i < args.size(); ++i) {
+      if (args[i] == "-a" || args[i] == "-l" || args[i] == "--listen") bind = value_after(i);
+      else if (directory.empty() && !args[i].empty() && args[i][0] != '-') directory = args[i];
+    }
+  }
+  if (!server || directory.empty()) return false;
+  std::string host = lower(bind);
+  if (host.size() > 1 && host[0] == '[') {
+    host = host.substr(1, host.find(']') - 1);  // [::1]:8000
+  } else if (std::count(host.begin(), host.end(), ':') == 1) {
+    host.resize(host.find(':'));  // 127.0.0.1:8000
+  }
+  if (starts_with(host, "127.") || host == "localhost" || host == "::1") return false;
+  return is_destructive_target(directory) || classify_path(directory) != PathClass::ordinary;
+}
+
 // SQL that drops a database, schema or table or empties one (psql -c, mysql -e, sqlite3 DB 'SQL' …).
 bool drops_sql_data(const std::vector<std::string>& args) {
   for (const auto& arg : args) {
@@ -136,6 +173,23 @@ bool tears_down_infrastructure(const std::string& name, const std::vector<std::s
     return std::any_of(args.begin(), args.end(), [](const std::string& a) { return a.find("dropDatabase") != std::string::npos; });
   static const NameSet sql_clients{"psql", "mysql", "mariadb", "sqlite3", "cockroach", "clickhouse-client", "sqlcmd", "duckdb"};
   return sql_clients.count(name) && drops_sql_data(args);
+}
+
+// A mode that sets the setuid bit (4755, u+s, +s): the file then runs as its owner (root, for a copy
+// of a shell) whoever starts it. setgid alone (g+s) is how shared group directories are kept: not marked.
+bool setuid_mode(std::string_view mode) {
+  if (mode.size() == 4 && std::all_of(mode.begin(), mode.end(), [](char c) { return c >= '0' && c <= '7'; }))
+    return ((mode[0] - '0') & 4) != 0;
+  for (size_t op = mode.find_first_of("+="); op != std::string_view::npos; op = mode.find_first_of("+=", op + 1)) {
+    size_t end = mode.find_first_of(",+-=", op + 1);
+    std::string_view perms = mode.substr(op + 1, end == std::string_view::npos ? std::string_view::npos : end - op - 1);
+    std::string_view who = mode.substr(0, op);
+    size_t comma = who.rfind(',');
+    if (comma != std::string_view::npos) who.remove_prefix(comma + 1);
+    bool owner = who.empty() || who.find_first_of("ua") != std::string_view::npos;
+    if (owner && perms.find('s') != std::string_view::npos) return true;
+  }
+  return false;
 }
 
 bool world_writable_mode(std::string_view mode) {
@@ -281,6 +335,7 @@ std::vector<MarkerHit> command_markers(const std::string& command, const std::ve
     for (size_t i = 1; i < refs.size(); ++i)
       if (recursive && is_destructive_target(refs[i])) out.push_back({"destructive_target", join(command, args)});
     if (name == "chmod" && !refs.empty() && world_writable_mode(refs[0])) out.push_back({"world_writable", join(command, args)});
+    if (name == "chmod" && refs.size() > 1 && setuid_mode(refs[0])) out.push_back({"privilege", join(command, args)});
   } else if (name == "find") {
     // -delete, or -exec rm over everything found under / or the home, empties it.
     bool removes = false;
@@ -366,6 +421,8 @@ std::vector<MarkerHit> command_markers(const std::string& command, const std::ve
     if (ssh_forwards_inbound(args, name == "autossh")) out.push_back({"inbound_tunnel", join(command, args)});
   } else if (publishes_local_port(command, args)) {
     out.push_back({"inbound_tunnel", join(command, args)});
+  } else if (serves_sensitive_directory(command, args)) {
+    out.push_back({"inbound_tunnel", "serves " + join(command, args)});
   } else if (tears_down_infrastructure(command, args)) {
     out.push_back({"infrastructure_teardown", join(command, args)});
   } else if (name == "spctl" || name == "csrutil") {

@@ -275,3 +275,31 @@ TEST_CASE("a container given the docker socket, the host root or --privileged is
   CHECK_FALSE(has_marker(analyze("docker run --rm -v $(pwd):/src node:20 npm test"), "privilege"));
   CHECK_FALSE(has_marker(analyze("docker ps --filter volume=/:/x"), "privilege"));
 }
+
+TEST_CASE("setting the setuid bit is a privilege marker; setgid alone is not") {
+  for (auto script : {"chmod u+s /bin/bash", "chmod 4755 /tmp/sh", "chmod 6755 /tmp/sh", "chmod +s ./x", "chmod a+xs ./x",
+                      "chmod go-w,u+s ./x"}) {
+    INFO(script);
+    CHECK(has_marker(analyze(script), "privilege"));
+  }
+  for (auto script : {"chmod g+s shared/", "chmod 2775 shared", "chmod 0755 run.sh", "chmod u+x,g-s run.sh", "chmod 755 a",
+                      "chmod o+t /tmp/d"}) {
+    INFO(script);
+    CHECK_FALSE(has_marker(analyze(script), "privilege"));
+  }
+}
+
+TEST_CASE("serving the home directory, / or a credential directory beyond loopback is an inbound way in") {
+  for (auto script : {"python3 -m http.server 8000 --directory ~", "python3 -m http.server --directory / 9000 &",
+                      "python3 -m http.server -d ~/.ssh", "python -m http.server --directory=$HOME",
+                      "php -S 0.0.0.0:8000 -t ~", "npx http-server ~ -p 8080", "python3 -m http.server -b 0.0.0.0 -d /"}) {
+    INFO(script);
+    CHECK(has_marker(analyze(script), "inbound_tunnel"));
+  }
+  for (auto script : {"python3 -m http.server 8000 --bind 127.0.0.1 --directory ~", "python -m http.server 8000 &",
+                      "python3 -m http.server --directory dist", "php -S localhost:8000 -t ~", "php -S [::1]:8000 -t ~",
+                      "npx serve dist", "python3 -m pip install -d ~ x"}) {
+    INFO(script);
+    CHECK_FALSE(has_marker(analyze(script), "inbound_tunnel"));
+  }
+}
