@@ -18,6 +18,21 @@ namespace {
 
 bool starts_with(std::string_view text, std::string_view prefix) { return text.substr(0, prefix.size()) == prefix; }
 
+// A file written earlier lies under a directory given to `git add` (".": the working tree, every
+// relative path).
+bool path_under_directory(std::string_view path, std::string_view directory) {
+  auto relative = [](std::string_view p) {
+    while (starts_with(p, "./")) p.remove_prefix(2);
+    return p;
+  };
+  path = relative(path);
+  directory = relative(directory);
+  while (directory.size() > 1 && directory.back() == '/') directory.remove_suffix(1);
+  if (directory.empty() || directory == ".")
+    return !path.empty() && path[0] != '/' && path[0] != '~' && path[0] != '$';
+  return path.size() > directory.size() && starts_with(path, directory) && path[directory.size()] == '/';
+}
+
 // One option of a command line: "-d" / "--data" with its value, and which word the value sits in.
 struct Option {
   std::string name;
@@ -2413,18 +2428,32 @@ void Walker::model_git(Invocation& inv, int depth) {
   std::string destination_host;  // where push/clone/fetch/pull talk to, when a URL or known remote says
   if (command == "config") model_git_config(rest, inv.span, depth);
   if (command == "add") {
-    // Staged secret files travel with the next push.
-    for (const auto& operand : operands) merge_taints(git_staged_secrets_, read_path(operand, nullptr));
+    // Staged secret files travel with the next push: named, or under a directory named (., -A).
+    bool everything = std::any_of(rest.begin(), rest.end(), [](const std::string& a) { return a == "-A" || a == "--all"; });
+    if (everything) operands.push_back(".");
+    for (const auto& operand : operands) {
+      merge_taints(git_staged_secrets_, read_path(operand, nullptr));
+      for (const auto& [path, file] : files_)
+        if (!file.taint.empty() && path_under_directory(path, operand)) {
+          Taints taints = file.taint;
+          add_via(taints, "file");
+          merge_taints(git_staged_secrets_, taints);
+        }
+    }
   } else if (command == "remote" && operands.size() >= 3 && (operands[0] == "add" || operands[0] == "set-url")) {
     git_remotes_[operands[1]] = operands[2];
     add_host(host_of(operands[2]).empty() ? remote_host_of(operands[2]) : host_of(operands[2]));
-  } else if (command == "push" && !operands.empty()) {
-    std::string target = operands[0];
+  } else if (command == "push") {
+    std::string target = operands.empty() ? std::string() : operands[0];
     auto known = git_remotes_.find(target);
     bool new_destination = known != git_remotes_.end() || is_url(target) || !remote_host_of(target).empty();
     if (known != git_remotes_.end()) target = known->second;
+    std::string host = !new_destination ? std::string() : is_url(target) ? host_of(target) : remote_host_of(target);
+    // Whatever the remote (origin's host is not known here), staged secrets leave with the push.
+    Taints staged = git_staged_secrets_;
+    add_via(staged, "file");
+    emit_secret_flows(staged, "network", "git push", host, inv.span, "");
     if (new_destination) {
-      std::string host = is_url(target) ? host_of(target) : remote_host_of(target);
       destination_host = host;
       add_host(host);
       Flow flow;
@@ -2436,9 +2465,6 @@ void Walker::model_git(Invocation& inv, int depth) {
       flow.host = host;
       flow.span = inv.span;
       add_flow(std::move(flow));
-      Taints staged = git_staged_secrets_;
-      add_via(staged, "file");
-      emit_secret_flows(staged, "network", "git push", host, inv.span, "");
     }
   } else if (command == "send-email") {
     model_git_send_email(rest, inv.span);

@@ -494,3 +494,20 @@ TEST_CASE("an alias's body is judged where the alias is defined") {
   CHECK(has_flow(rc, "network", "persist"));
   CHECK(has_marker(rc, "persistence_write"));
 }
+
+TEST_CASE("secret files staged with git add leave with any push, the remote's host unknown or not") {
+  for (const char* script : {"git add -f .env && git commit -m x && git push",
+                             "cp ~/.ssh/id_rsa public/k.txt && git add public/k.txt && git commit -m k && git push",
+                             "cp ~/.ssh/id_rsa public/k.txt && git add public && git commit -m k && git push origin main",
+                             "cp ~/.ssh/id_rsa ./public/k.txt && git add public/ && git push"}) {
+    CAPTURE(script);
+    CHECK(has_flow(analyze(script), "credential_file", "network"));
+  }
+  CHECK(has_flow(analyze("env > debug.txt && git add . && git commit -m d && git push"), "env_dump", "network"));
+  CHECK(has_flow(analyze("env > debug.txt && git add -A && git push"), "env_dump", "network"));
+  // Nothing secret staged: an ordinary push; a secret written outside what was staged stays behind.
+  CHECK_FALSE(has_flow_to(analyze("git add src && git commit -m x && git push"), "network"));
+  CHECK_FALSE(has_flow_to(analyze("echo hi > notes.txt && git add . && git push"), "network"));
+  CHECK_FALSE(has_flow_to(analyze("cat .env > /tmp/x && git add docs && git push"), "network"));
+  CHECK_FALSE(has_flow_to(analyze("env > publicity/x && git add public && git push"), "network"));
+}
