@@ -216,6 +216,7 @@ bool takes_value(std::string_view option) {
 }  // namespace
 
 std::optional<std::string> remote_package_url(std::string_view name, const std::vector<std::string>& args) {
+  if (std::none_of(args.begin(), args.end(), [](const std::string& arg) { return is_url(arg); })) return std::nullopt;
   std::vector<std::string_view> words;  // the positional words before the URL
   for (size_t i = 0; i < args.size(); ++i) {
     std::string_view arg = args[i];

@@ -139,6 +139,10 @@ bool drops_sql_data(const std::vector<std::string>& args) {
 // gcloud … delete, DROP DATABASE …): not the machine, but what an agent with production credentials
 // can wipe in one call. Reading, planning and creating are not.
 bool tears_down_infrastructure(const std::string& name, const std::vector<std::string>& args) {
+  static const NameSet tools{"terraform", "tofu", "terragrunt", "pulumi", "kubectl", "oc", "aws", "gcloud", "az",
+                             "heroku", "fly", "flyctl", "dropdb", "mysqladmin", "redis-cli", "mongo", "mongosh",
+                             "psql", "mysql", "mariadb", "sqlite3", "cockroach", "clickhouse-client", "sqlcmd", "duckdb"};
+  if (!tools.count(name)) return false;  // every command comes here: decide by name before reading words
   auto words = positionals(args);
   auto word = [&](size_t i) { return i < words.size() ? std::string_view(words[i]) : std::string_view(); };
   if (name == "terraform" || name == "tofu" || name == "terragrunt")
