@@ -362,6 +362,21 @@ PathClass classify_path(std::string_view raw) {
     return PathClass::credential;
   }
   if (contains(path, "/.aws/") || path == "~/.aws" || contains(path, ".aws/credentials")) return PathClass::credential;
+  // Coding agents' own logins (an API key or OAuth token for the model account), package registries'
+  // and build tools' publish credentials, infrastructure state, desktop keyrings and browsers' saved logins.
+  static const NameSet login_files{".credentials.json", "oauth_creds.json", "credentials.tfrc.json", "terraform.tfstate",
+                                   "terraform.tfstate.backup", "logins.json", "key4.db", "key3.db", "cookies.sqlite",
+                                   "Login Data", "login.keyring", ".boto", "rclone.conf", ".databrickscfg"};
+  if (login_files.count(base)) return PathClass::credential;
+  for (std::string_view place : {"/.codex/auth.json", "/.config/anthropic/", "/.config/github-copilot/",
+                                 "/.local/share/opencode/auth.json", "/.cargo/credentials", "/.cargo/credentials.toml",
+                                 "/.gem/credentials", "/.m2/settings.xml", "/.gradle/gradle.properties", "/.config/hub",
+                                 "/.local/share/keyrings/", "/.config/doctl/", "/.fly/config.yml", "/.config/.wrangler/",
+                                 "/.netlify/config.json"}) {
+    bool directory = ends_with(place, "/");  // everything under it, or the directory itself; else that file
+    if (directory ? contains(path, place) || ends_with(path, place.substr(0, place.size() - 1)) : ends_with(path, place))
+      return PathClass::credential;
+  }
   // Secrets that Docker/BuildKit (RUN --mount=type=secret) and Kubernetes (service-account token) mount as files.
   if (starts_with(path, "/run/secrets/") || starts_with(path, "/var/run/secrets/") || path == "/run/secrets")
     return PathClass::credential;
@@ -441,6 +456,16 @@ bool is_block_device(std::string_view path) {
   std::string_view dev = path.substr(5);
   for (std::string_view prefix : {"sd", "hd", "vd", "xvd", "nvme", "mmcblk", "disk", "md", "dm-", "mapper/", "loop", "rdisk"})
     if (starts_with(dev, prefix)) return true;
+  return false;
+}
+
+bool is_cloud_metadata_credential_url(std::string_view host, std::string_view url) {
+  static const NameSet metadata_hosts{"169.254.169.254", "metadata.google.internal", "metadata", "100.100.100.200",
+                                      "fd00:ec2::254", "169.254.170.2"};
+  if (!metadata_hosts.count(host)) return false;
+  std::string path = lower(url);
+  for (std::string_view part : {"credential", "token", "service-accounts", "identity"})
+    if (contains(path, part)) return true;
   return false;
 }
 

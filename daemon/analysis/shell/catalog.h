@@ -28,6 +28,10 @@ bool is_wrapper(std::string_view name);
 // no package comes straight from a URL (registry names, option values such as --index-url).
 std::optional<std::string> remote_package_url(std::string_view name, const std::vector<std::string>& args);
 
+// A cloud instance-metadata URL that hands out credentials (169.254.169.254/…/security-credentials/…,
+// metadata.google.internal/…/token, ECS 169.254.170.2 …): what it returns is a secret.
+bool is_cloud_metadata_credential_url(std::string_view host, std::string_view url);
+
 // A variable whose value is likely a secret (AWS_SECRET_ACCESS_KEY, GITHUB_TOKEN …; not PATH, HOME …).
 bool is_secret_variable(std::string_view name);
 

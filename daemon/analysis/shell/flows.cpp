@@ -1770,6 +1770,8 @@ Stream Walker::model_network(Invocation& inv, const Stream& in) {
     add_marker("download_to_disk", host.empty() ? url : host, inv.span);
   }
   if (stdout_network) out.taint.push_back(Taint{"network", url.empty() ? name : url, {}, host, false});
+  if (stdout_network && is_cloud_metadata_credential_url(host, url))
+    out.taint.push_back(Taint{"credential_helper", "cloud metadata " + url, {}, {}, false});
   return out;
 }
 

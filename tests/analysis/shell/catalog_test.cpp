@@ -93,3 +93,34 @@ TEST_CASE("secrets mounted as files by docker, BuildKit and kubernetes are crede
   CHECK(sh::classify_path("/run/user/1000/bus") == PathClass::ordinary);
   CHECK(sh::classify_path("./run/secrets.md") == PathClass::ordinary);
 }
+
+TEST_CASE("coding agents' logins, publish credentials, infrastructure state, keyrings and saved browser logins are credential files") {
+  using sh::PathClass;
+  for (auto path : {"~/.claude/.credentials.json", "~/.codex/auth.json", "~/.config/anthropic/credentials",
+                    "~/.config/github-copilot/hosts.json", "~/.gemini/oauth_creds.json", "~/.qwen/oauth_creds.json",
+                    "~/.local/share/opencode/auth.json", "~/.terraform.d/credentials.tfrc.json", "infra/terraform.tfstate",
+                    "~/.cargo/credentials.toml", "~/.gem/credentials", "~/.m2/settings.xml", "~/.gradle/gradle.properties",
+                    "~/.config/hub", "~/.local/share/keyrings/login.keyring", "~/.mozilla/firefox/abc.default/logins.json",
+                    "~/.config/google-chrome/Default/Login Data", "/home/dev/.config/anthropic"})
+  {
+    INFO(path);
+    CHECK(sh::classify_path(path) == PathClass::credential);
+  }
+  for (auto path : {"~/.claude/settings.json", "~/.codex/config.toml", "~/.gemini/settings.json", ".gemini/GEMINI.md",
+                    "~/.m2/repository/x.jar", "~/.gradle/caches/x", "infra/main.tf", "~/.config/hubble.yml"})
+  {
+    INFO(path);
+    CHECK(sh::classify_path(path) == PathClass::ordinary);
+  }
+}
+
+TEST_CASE("cloud instance-metadata URLs that hand out credentials are told apart from other metadata") {
+  CHECK(sh::is_cloud_metadata_credential_url("169.254.169.254",
+                                             "http://169.254.169.254/latest/meta-data/iam/security-credentials/role"));
+  CHECK(sh::is_cloud_metadata_credential_url(
+      "metadata.google.internal", "http://metadata.google.internal/computeMetadata/v1/instance/service-accounts/default/token"));
+  CHECK(sh::is_cloud_metadata_credential_url("169.254.169.254",
+                                             "http://169.254.169.254/metadata/identity/oauth2/token?resource=x"));
+  CHECK_FALSE(sh::is_cloud_metadata_credential_url("169.254.169.254", "http://169.254.169.254/latest/meta-data/instance-id"));
+  CHECK_FALSE(sh::is_cloud_metadata_credential_url("x.example.com", "https://x.example.com/token"));
+}
