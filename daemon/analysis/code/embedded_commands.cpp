@@ -1023,6 +1023,49 @@ void program_scripts(const SyntaxTree& tree, Language language, const std::strin
   }
 }
 
+// IPython's shell escapes in a notebook cell or an ipython tool's code: `!cmd`, `files = !ls`, `%system cmd`,
+// `%sx cmd` run one command each; a cell opening with `%%bash`, `%%sh` or `%%script bash` is a shell script.
+// None of these is Python syntax, so plain Python files never carry them.
+void ipython_shell_escapes(std::string_view content, const std::string& origin, std::vector<EmbeddedScript>& out) {
+  auto lines = lines_with_offsets(content);
+  size_t first = 0;
+  while (first < lines.size() && trim_left(lines[first].first).empty()) ++first;
+  if (first < lines.size()) {
+    std::string_view magic = trim_left(lines[first].first);
+    if (magic == "%%bash" || magic == "%%sh" || magic == "%%script bash" || magic == "%%script sh" ||
+        magic == "%%script zsh" || magic == "%%system" || magic == "%%!") {
+      ScriptBuilder b;
+      if (first + 1 < lines.size()) b.add(content.substr(lines[first + 1].second), lines[first + 1].second);
+      if (!b.empty()) out.push_back(b.finish(origin, std::string(magic)));
+      return;
+    }
+  }
+  for (const auto& [line, offset] : lines) {
+    if (out.size() >= kMaxScripts) return;
+    std::string_view code = trim_left(line);
+    size_t at = std::string_view::npos;
+    if (starts_with(code, "!") && !starts_with(code, "!=")) {
+      at = 1;
+    } else if (starts_with(code, "%system ") || starts_with(code, "%sx ")) {
+      at = code.find(' ') + 1;
+    } else {
+      // name = !cmd (or %sx): the output captured into a variable.
+      size_t equals = code.find('=');
+      std::string_view target = code.substr(0, equals == std::string_view::npos ? 0 : equals);
+      bool is_name = !target.empty() && std::all_of(target.begin(), target.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == ' ';
+      });
+      std::string_view value = equals == std::string_view::npos ? std::string_view() : trim_left(code.substr(equals + 1));
+      if (is_name && starts_with(value, "!") && !starts_with(value, "!=")) at = static_cast<size_t>(value.data() + 1 - code.data());
+    }
+    if (at == std::string_view::npos || at >= code.size()) continue;
+    ScriptBuilder b;
+    uint32_t base = offset + static_cast<uint32_t>(code.data() - line.data()) + static_cast<uint32_t>(at);
+    b.add(code.substr(at), base);
+    if (!b.empty()) out.push_back(b.finish(origin, "!"));
+  }
+}
+
 Span map_span(const EmbeddedScript& script, Span span) {
   if (script.offsets.empty()) return span;
   size_t last = script.offsets.size() - 1;
@@ -1063,6 +1106,7 @@ std::vector<EmbeddedScript> extract_scripts(const FileKind& kind, const std::str
          if (!s.kind.language) return;
          if (const SyntaxTree* tree = tree_in(s, *s.kind.language, own))
            program_scripts(*tree, *s.kind.language, s.kind.origin, out);
+         if (*s.kind.language == Language::python) ipython_shell_escapes(s.content, s.kind.origin, out);
        }},
   };
   std::vector<EmbeddedScript> out;
