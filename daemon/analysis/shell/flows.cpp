@@ -1097,6 +1097,7 @@ Stream Walker::model(Invocation& inv, const Stream& in, int depth) {
     }
     return {};
   }
+  if (model_package_publish(inv.name, args, inv.span)) return {};
   if (name == "cp" || name == "mv" || name == "install" || name == "ln" || name == "rsync") return model_copy(inv);
   if (name == "tee") {
     bool append = false;
@@ -2482,6 +2483,46 @@ void Walker::model_git(Invocation& inv, int depth) {
     Taints taints = word_taints(inv.argv, 1);
     emit_secret_flows(taints, "network", "git", destination_host, inv.span, "");
   }
+}
+
+// A package published goes to its registry with every file in it (public, for npm, by default): a
+// secret written into the package directory earlier in the script goes too. npm publish [DIR],
+// twine upload FILE…; --registry / --repository-url name another host.
+bool Walker::model_package_publish(const std::string& name, const std::vector<std::string>& args, Span span) {
+  bool node = (name == "npm" || name == "pnpm" || name == "yarn" || name == "bun") && !args.empty() && args[0] == "publish";
+  bool twine = name == "twine" && !args.empty() && args[0] == "upload";
+  if (!node && !twine) return false;
+  std::string host = node ? "registry.npmjs.org" : "upload.pypi.org";
+  std::vector<std::string> operands;
+  for (size_t i = 1; i < args.size(); ++i) {
+    std::string option = args[i].substr(0, args[i].find('='));
+    if (option == "--registry" || option == "--repository-url") {
+      std::string url = args[i].find('=') != std::string::npos ? args[i].substr(args[i].find('=') + 1)
+                                                               : (i + 1 < args.size() ? args[++i] : std::string());
+      if (!host_of(url).empty()) host = host_of(url);
+      continue;
+    }
+    if (option == "--tag" || option == "--access" || option == "--otp" || option == "-r" || option == "--repository" ||
+        option == "-u" || option == "-p" || option == "--username" || option == "--password") {
+      if (args[i].find('=') == std::string::npos) ++i;
+      continue;
+    }
+    if (!args[i].empty() && args[i][0] != '-') operands.push_back(args[i]);
+  }
+  if (node && operands.empty()) operands.push_back(".");  // the package in the working directory
+  Taints published;
+  for (const auto& operand : operands) {
+    merge_taints(published, read_path(operand, nullptr));
+    for (const auto& [path, file] : files_)
+      if (!file.taint.empty() && path_under_directory(path, operand)) {
+        Taints taints = file.taint;
+        add_via(taints, "file");
+        merge_taints(published, taints);
+      }
+  }
+  add_host(host);
+  emit_secret_flows(published, "network", name + " " + args[0], host, span, "");
+  return true;
 }
 
 // git send-email FILE…: each named file goes out as mail, to the SMTP server (or the recipients' domain).

