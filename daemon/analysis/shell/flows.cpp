@@ -935,6 +935,11 @@ Stream Walker::model(Invocation& inv, const Stream& in, int depth) {
     return {};
   }
   if (name == "echo" || name == "printf") return model_echo(inv);
+  if (name == "print") return model_print(inv);
+  if (name == "ztcp") {
+    model_ztcp(inv);
+    return {};
+  }
   if (name == "eval") {
     add_marker("eval", join_texts(inv.argv, 0, 6), inv.span);
     std::string text;
@@ -2483,6 +2488,66 @@ void Walker::model_git(Invocation& inv, int depth) {
     Taints taints = word_taints(inv.argv, 1);
     emit_secret_flows(taints, "network", "git", destination_host, inv.span, "");
   }
+}
+
+void Walker::model_ztcp(const Invocation& inv) {
+  std::vector<std::string> operands;
+  std::string descriptor;
+  for (size_t i = 1; i < inv.argv.size(); ++i) {
+    const std::string& arg = inv.argv[i].text;
+    if (arg == "-l" || arg == "-a" || arg == "-c" || arg == "-L" || arg == "-v") return;  // listen, accept, close, list
+    if (arg == "-d" && i + 1 < inv.argv.size()) {
+      descriptor = inv.argv[++i].text;
+    } else if (starts_with(arg, "-d")) {
+      descriptor = arg.substr(2);
+    } else if (!arg.empty() && arg[0] != '-') {
+      operands.push_back(arg);
+    }
+  }
+  if (operands.empty()) return;
+  std::string host = lower(operands[0]);
+  add_host(host);
+  // The descriptor number zsh picks is not known here: a stand-in that >&$REPLY and print -u $REPLY name.
+  if (descriptor.empty()) {
+    descriptor = "57";
+    Word reply;
+    reply.text = descriptor;
+    variables_["REPLY"] = Variable{reply, {}, {}};
+  }
+  socket_fds_[descriptor] = "/dev/tcp/" + host + "/" + (operands.size() > 1 ? operands[1] : std::string("23"));
+}
+
+Stream Walker::model_print(const Invocation& inv) {
+  Invocation echo = inv;
+  echo.name = "echo";
+  echo.argv.assign(1, inv.argv[0]);
+  std::string descriptor;
+  bool options = true;
+  for (size_t i = 1; i < inv.argv.size(); ++i) {
+    const std::string& arg = inv.argv[i].text;
+    if (options && (arg == "--" || arg == "-")) {
+      options = false;
+      continue;
+    }
+    if (options && arg.size() > 1 && arg[0] == '-') {
+      size_t u = arg.find('u');
+      if (u != std::string::npos)
+        descriptor = u + 1 < arg.size() ? arg.substr(u + 1) : (i + 1 < inv.argv.size() ? inv.argv[++i].text : "");
+      continue;
+    }
+    options = false;
+    echo.argv.push_back(inv.argv[i]);
+  }
+  Stream printed = model_echo(echo);
+  if (descriptor.empty()) return printed;
+  auto socket = socket_fds_.find(descriptor);
+  if (socket != socket_fds_.end() && (starts_with(socket->second, "/dev/tcp/") || starts_with(socket->second, "/dev/udp/"))) {
+    size_t slash = socket->second.find('/', 9);
+    std::string host = lower(std::string_view(socket->second).substr(9, slash == std::string::npos ? std::string::npos : slash - 9));
+    add_host(host);
+    emit_secret_flows(printed.taint, "network", "print -u", host, inv.span, "redirect");
+  }
+  return {};
 }
 
 // A package published goes to its registry with every file in it (public, for npm, by default): a

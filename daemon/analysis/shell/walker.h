@@ -177,6 +177,10 @@ class Walker {
   void model_git_send_email(const std::vector<std::string>& rest, Span span);
   // npm/pnpm/yarn/bun publish, twine upload: true when name publishes a package (its files go out).
   bool model_package_publish(const std::string& name, const std::vector<std::string>& args, Span span);
+  // zsh: ztcp HOST PORT opens a connection whose descriptor lands in $REPLY (or -d FD).
+  void model_ztcp(const Invocation& inv);
+  // zsh print: echo's output, or, with -u FD on a socket, the peer's input.
+  Stream model_print(const Invocation& inv);
   bool in_hooks_directory(const std::string& path) const;
   Stream run_script_file(Invocation& inv, const std::string& path, const Stream& in, int depth, const char* context);
   Taints read_path(const std::string& path, std::optional<std::string>* literal = nullptr);

