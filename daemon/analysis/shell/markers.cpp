@@ -140,8 +140,9 @@ bool drops_sql_data(const std::vector<std::string>& args) {
 // can wipe in one call. Reading, planning and creating are not.
 bool tears_down_infrastructure(const std::string& name, const std::vector<std::string>& args) {
   static const NameSet tools{"terraform", "tofu", "terragrunt", "pulumi", "kubectl", "oc", "aws", "gcloud", "az",
-                             "heroku", "fly", "flyctl", "dropdb", "mysqladmin", "redis-cli", "mongo", "mongosh",
-                             "psql", "mysql", "mariadb", "sqlite3", "cockroach", "clickhouse-client", "sqlcmd", "duckdb"};
+                             "heroku", "fly", "flyctl", "dropdb", "mysqladmin", "redis-cli", "mongo", "mongosh"};
+  static const NameSet sql_clients{"psql", "mysql", "mariadb", "sqlite3", "cockroach", "clickhouse-client", "sqlcmd", "duckdb"};
+  if (sql_clients.count(name)) return drops_sql_data(args);
   if (!tools.count(name)) return false;  // every command comes here: decide by name before reading words
   auto words = positionals(args);
   auto word = [&](size_t i) { return i < words.size() ? std::string_view(words[i]) : std::string_view(); };
@@ -173,17 +174,15 @@ bool tears_down_infrastructure(const std::string& name, const std::vector<std::s
       if (lower(arg) == "flushall" || lower(arg) == "flushdb") return true;
     return false;
   }
-  if (name == "mongo" || name == "mongosh")
-    return std::any_of(args.begin(), args.end(), [](const std::string& a) { return a.find("dropDatabase") != std::string::npos; });
-  static const NameSet sql_clients{"psql", "mysql", "mariadb", "sqlite3", "cockroach", "clickhouse-client", "sqlcmd", "duckdb"};
-  return sql_clients.count(name) && drops_sql_data(args);
+  // mongo, mongosh
+  return std::any_of(args.begin(), args.end(), [](const std::string& a) { return a.find("dropDatabase") != std::string::npos; });
 }
 
 // A mode that sets the setuid bit (4755, u+s, +s): the file then runs as its owner (root, for a copy
 // of a shell) whoever starts it. setgid alone (g+s) is how shared group directories are kept: not marked.
 bool setuid_mode(std::string_view mode) {
-  if (mode.size() == 4 && std::all_of(mode.begin(), mode.end(), [](char c) { return c >= '0' && c <= '7'; }))
-    return ((mode[0] - '0') & 4) != 0;
+  if (mode.size() >= 4 && std::all_of(mode.begin(), mode.end(), [](char c) { return c >= '0' && c <= '7'; }))
+    return ((mode[mode.size() - 4] - '0') & 4) != 0;  // 4755, 04755
   for (size_t op = mode.find_first_of("+="); op != std::string_view::npos; op = mode.find_first_of("+=", op + 1)) {
     size_t end = mode.find_first_of(",+-=", op + 1);
     std::string_view perms = mode.substr(op + 1, end == std::string_view::npos ? std::string_view::npos : end - op - 1);

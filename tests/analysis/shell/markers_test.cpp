@@ -277,8 +277,8 @@ TEST_CASE("a container given the docker socket, the host root or --privileged is
 }
 
 TEST_CASE("setting the setuid bit is a privilege marker; setgid alone is not") {
-  for (auto script : {"chmod u+s /bin/bash", "chmod 4755 /tmp/sh", "chmod 6755 /tmp/sh", "chmod +s ./x", "chmod a+xs ./x",
-                      "chmod go-w,u+s ./x"}) {
+  for (auto script : {"chmod u+s /bin/bash", "chmod 4755 /tmp/sh", "chmod 04755 /tmp/sh", "chmod 6755 /tmp/sh",
+                      "chmod +s ./x", "chmod a+xs ./x", "chmod go-w,u+s ./x"}) {
     INFO(script);
     CHECK(has_marker(analyze(script), "privilege"));
   }
