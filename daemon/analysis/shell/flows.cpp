@@ -434,6 +434,20 @@ void Walker::emit_secret_flows(const Taints& taints, std::string_view to, const 
   }
 }
 
+Taints Walker::read_paths_with_contents(const std::vector<std::string>& paths) {
+  Taints out;
+  for (const auto& named : paths) {
+    merge_taints(out, read_path(named, nullptr));
+    for (const auto& [path, file] : files_)
+      if (!file.taint.empty() && path_under_directory(path, named)) {
+        Taints taints = file.taint;
+        add_via(taints, "file");
+        merge_taints(out, taints);
+      }
+  }
+  return out;
+}
+
 Taints Walker::read_path(const std::string& path, std::optional<std::string>* literal) {
   Taints out;
   auto file = files_.find(path);
@@ -2439,15 +2453,7 @@ void Walker::model_git(Invocation& inv, int depth) {
     // Staged secret files travel with the next push: named, or under a directory named (., -A).
     bool everything = std::any_of(rest.begin(), rest.end(), [](const std::string& a) { return a == "-A" || a == "--all"; });
     if (everything) operands.push_back(".");
-    for (const auto& operand : operands) {
-      merge_taints(git_staged_secrets_, read_path(operand, nullptr));
-      for (const auto& [path, file] : files_)
-        if (!file.taint.empty() && path_under_directory(path, operand)) {
-          Taints taints = file.taint;
-          add_via(taints, "file");
-          merge_taints(git_staged_secrets_, taints);
-        }
-    }
+    merge_taints(git_staged_secrets_, read_paths_with_contents(operands));
   } else if (command == "remote" && operands.size() >= 3 && (operands[0] == "add" || operands[0] == "set-url")) {
     git_remotes_[operands[1]] = operands[2];
     add_host(host_of(operands[2]).empty() ? remote_host_of(operands[2]) : host_of(operands[2]));
@@ -2575,16 +2581,7 @@ bool Walker::model_package_publish(const std::string& name, const std::vector<st
     if (!args[i].empty() && args[i][0] != '-') operands.push_back(args[i]);
   }
   if (node && operands.empty()) operands.push_back(".");  // the package in the working directory
-  Taints published;
-  for (const auto& operand : operands) {
-    merge_taints(published, read_path(operand, nullptr));
-    for (const auto& [path, file] : files_)
-      if (!file.taint.empty() && path_under_directory(path, operand)) {
-        Taints taints = file.taint;
-        add_via(taints, "file");
-        merge_taints(published, taints);
-      }
-  }
+  Taints published = read_paths_with_contents(operands);
   add_host(host);
   emit_secret_flows(published, "network", name + " " + args[0], host, span, "");
   return true;

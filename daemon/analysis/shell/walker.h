@@ -184,6 +184,9 @@ class Walker {
   bool in_hooks_directory(const std::string& path) const;
   Stream run_script_file(Invocation& inv, const std::string& path, const Stream& in, int depth, const char* context);
   Taints read_path(const std::string& path, std::optional<std::string>* literal = nullptr);
+  // What the named paths hold, a directory (".": the working tree) with every file written under it
+  // earlier in the script: what git add stages and npm publish sends.
+  Taints read_paths_with_contents(const std::vector<std::string>& paths);
   // A downloaded archive unpacked into directory ("" = the working directory): paths there come from it.
   void record_extraction(Taints taints, const std::string& directory);
   Taints extracted_taint(const std::string& path) const;
