@@ -456,8 +456,12 @@ bool check_where(const WhereCheck& w, const MatchContext& m, const TSQuery* quer
   EnclosingFunction fn = enclosing_function(m.tree, ancestors(), kMaxAncestorHops);
   if (w.function_matches && (fn.name.empty() || !w.function_matches->search(fn.name))) {
     auto outer = enclosing_function_names(m.tree, ancestors(), 4, kMaxAncestorHops);
-    if (std::none_of(outer.begin(), outer.end(),
-                     [&](const std::string& name) { return w.function_matches->search(name); }))
+    // Code in no function (an edit snippet inside one, or top-level code) is judged by its file's
+    // name: `if token == "debug-7f3a": return True` edited into src/auth.py.
+    std::string_view file = std::string_view(m.path).substr(m.path.find_last_of('/') + 1);
+    bool file_decides = ts_node_is_null(fn.node) && outer.empty() && w.function_matches->search(file);
+    if (!file_decides && std::none_of(outer.begin(), outer.end(),
+                                      [&](const std::string& name) { return w.function_matches->search(name); }))
       return false;
   }
   if (w.function_not_matches && !fn.name.empty() && w.function_not_matches->search(fn.name)) return false;

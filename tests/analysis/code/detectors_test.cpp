@@ -347,3 +347,19 @@ TEST_CASE("request data run as a command or code is a web shell; fixed commands 
        "code.backdoor.request-to-exec"},
   });
 }
+
+TEST_CASE("an edit snippet outside any function is judged as authentication code by its file's name") {
+  const char* old_text = "    return verify(token)";
+  const char* new_text = "    if token == 'debug-7f3a':\n        return True\n    return verify(token)";
+  auto in_auth = shipped_analyzer()->analyze_edit("src/auth.py", old_text, new_text);
+  INFO("found: " << detectors_of(in_auth));
+  CHECK(has_detector(in_auth, "code.auth.magic-value-bypass"));
+  CHECK(has_detector(shipped_analyzer()->analyze_edit("app/middleware/session.py", old_text, new_text),
+                     "code.auth.magic-value-bypass"));
+  CHECK_FALSE(has_detector(shipped_analyzer()->analyze_edit("src/report.py", old_text, new_text),
+                           "code.auth.magic-value-bypass"));
+  // Inside a named function, the function's name decides, whatever the file.
+  CHECK_FALSE(has_detector(shipped_analyzer()->analyze_write("src/auth.py", "def render(user):\n    if user == 'x7':\n"
+                                                                          "        return True\n    return False\n"),
+                           "code.auth.magic-value-bypass"));
+}
