@@ -159,6 +159,15 @@ FileKind classify_file(std::string_view raw_path, std::string_view content) {
     kind.origin = "git_hook";
     return kind;
   }
+  // Python runs the import lines of every .pth file in site-packages, and sitecustomize/usercustomize,
+  // at each interpreter start.
+  if ((ext == "pth" && (has_segment(lpath, "site-packages/") || has_segment(lpath, "dist-packages/"))) ||
+      base == "sitecustomize.py" || base == "usercustomize.py") {
+    kind.language = Language::python;
+    kind.carrier = CommandCarrier::program;
+    kind.origin = "python_startup";
+    return kind;
+  }
   if (base == "devcontainer.json" || base == ".devcontainer.json" ||
       (base == "tasks.json" && has_segment(lpath, ".vscode/"))) {
     kind.language = Language::json;

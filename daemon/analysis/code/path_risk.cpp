@@ -32,6 +32,7 @@ std::string path_class(const std::string& lpath, const FileKind& kind) {
   if (has_segment(lpath, ".ssh/")) return "ssh";
   if (kind.origin == "shell_rc") return "shell_rc";
   if (kind.origin == "cron") return "cron";
+  if (kind.origin == "python_startup") return "python_startup";
   if (kind.origin == "service" &&
       (has_segment(lpath, "systemd/") || starts_with(lpath, "/etc/") || has_segment(lpath, "etc/init.d/")))
     return "service";
@@ -64,7 +65,7 @@ std::vector<Marker> path_risk_markers(const std::string& raw_path) {
   bool authorized_keys = lpath.size() >= 15 && lpath.find("authorized_keys") != std::string::npos;
   if (cls == "ssh" && authorized_keys)
     out.push_back(marker("persistence_write", "authorized_keys", raw_path));
-  if (cls == "shell_rc") out.push_back(marker("persistence_write", "shell_rc", raw_path));
+  if (cls == "shell_rc" || cls == "python_startup") out.push_back(marker("persistence_write", cls, raw_path));
   return out;
 }
 

@@ -400,6 +400,10 @@ std::optional<std::string_view> persistence_kind(std::string_view raw) {
   std::string_view base = base_name(path);
   if (contains(path, ".git/hooks/") && !ends_with(path, ".sample")) return "git_hook";
   if (contains(path, ".ssh/authorized_keys")) return "authorized_keys";
+  // Python runs a site-packages .pth file's import lines, and sitecustomize/usercustomize, at every start.
+  if ((ends_with(base, ".pth") && (contains(path, "site-packages/") || contains(path, "dist-packages/"))) ||
+      base == "sitecustomize.py" || base == "usercustomize.py")
+    return "python_startup";
   static const NameSet rc{".bashrc", ".zshrc", ".kshrc", ".cshrc", ".tcshrc", ".bash_logout", ".zshenv", ".zlogin",
                           "config.fish", "bash.bashrc", ".inputrc", ".mkshrc", ".bash_aliases", ".zlogout",
                           ".xprofile", ".xinitrc", ".xsession", ".xsessionrc"};

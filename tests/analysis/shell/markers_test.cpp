@@ -303,3 +303,10 @@ TEST_CASE("serving the home directory, / or a credential directory beyond loopba
     CHECK_FALSE(has_marker(analyze(script), "inbound_tunnel"));
   }
 }
+
+TEST_CASE("writing a site-packages .pth file or sitecustomize.py from the shell is a persistence write") {
+  CHECK(has_marker(analyze("echo 'import os; os.system(\"id\")' > ~/.local/lib/python3.11/site-packages/x.pth"),
+                   "persistence_write"));
+  CHECK(has_marker(analyze("cp evil.py /usr/lib/python3/dist-packages/sitecustomize.py"), "persistence_write"));
+  CHECK_FALSE(has_marker(analyze("echo /opt/lib > docs/paths.pth"), "persistence_write"));
+}
