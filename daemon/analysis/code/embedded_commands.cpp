@@ -752,6 +752,29 @@ void crontab_scripts(const std::string& path, std::string_view content, std::vec
   if (!b.empty()) out.push_back(b.finish("cron", "crontab"));
 }
 
+// ssh_config: ProxyCommand, LocalCommand and KnownHostsCommand run through the user's shell on every
+// connection they apply to (Host * is every one), as does `Match exec "cmd"`.
+void ssh_config_scripts(std::string_view content, std::vector<EmbeddedScript>& out) {
+  static const std::regex kCommand(R"(^\s*(ProxyCommand|LocalCommand|KnownHostsCommand)(\s*=\s*|\s+))",
+                                   std::regex::icase);
+  static const std::regex kMatchExec(R"re(^\s*Match\s.*\bexec\s+("([^"]*)"|(\S+)))re", std::regex::icase);
+  for (const auto& [line, offset] : lines_with_offsets(content)) {
+    if (out.size() >= kMaxScripts) return;
+    std::cmatch m;
+    ScriptBuilder b;
+    if (std::regex_search(line.data(), line.data() + line.size(), m, kCommand)) {
+      size_t start = static_cast<size_t>(m.length(0));
+      b.add(line.substr(start), offset + static_cast<uint32_t>(start));
+      if (!b.empty()) out.push_back(b.finish("ssh_config", std::string(m.str(1))));
+    } else if (std::regex_search(line.data(), line.data() + line.size(), m, kMatchExec)) {
+      int group = m[2].matched ? 2 : 3;
+      b.add(line.substr(static_cast<size_t>(m.position(group)), static_cast<size_t>(m.length(group))),
+            offset + static_cast<uint32_t>(m.position(group)));
+      if (!b.empty()) out.push_back(b.finish("ssh_config", "Match exec"));
+    }
+  }
+}
+
 void systemd_scripts(std::string_view content, std::vector<EmbeddedScript>& out) {
   static const std::regex kExec(
       R"(^\s*(Exec(Start|StartPre|StartPost|Stop|StopPost|Reload|Condition)?)\s*=)");
@@ -1098,6 +1121,7 @@ std::vector<EmbeddedScript> extract_scripts(const FileKind& kind, const std::str
       {CommandCarrier::crontab,
        [](const ScriptSource& s, auto& out) { crontab_scripts(normalize_path(s.path), s.content, out); }},
       {CommandCarrier::systemd_unit, [](const ScriptSource& s, auto& out) { systemd_scripts(s.content, out); }},
+      {CommandCarrier::ssh_config, [](const ScriptSource& s, auto& out) { ssh_config_scripts(s.content, out); }},
       {CommandCarrier::git_config, [](const ScriptSource& s, auto& out) { git_config_scripts(s.content, out); }},
       {CommandCarrier::ide_config, ide_config_scripts},
       {CommandCarrier::program,

@@ -159,6 +159,12 @@ FileKind classify_file(std::string_view raw_path, std::string_view content) {
     kind.origin = "git_hook";
     return kind;
   }
+  if (ends_with(lpath, ".ssh/config") || lpath == "/etc/ssh/ssh_config" || has_segment(lpath, "ssh_config.d/") ||
+      has_segment(lpath, ".ssh/config.d/")) {
+    kind.carrier = CommandCarrier::ssh_config;
+    kind.origin = "ssh_config";
+    return kind;
+  }
   // Python runs the import lines of every .pth file in site-packages, and sitecustomize/usercustomize,
   // at each interpreter start.
   if ((ext == "pth" && (has_segment(lpath, "site-packages/") || has_segment(lpath, "dist-packages/"))) ||

