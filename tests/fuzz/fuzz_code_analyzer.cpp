@@ -25,7 +25,8 @@ const code::Analyzer& analyzer() {
 const char* const kPaths[] = {"app.py", "index.js", "main.ts", "ui.tsx", "main.go", "package.json",
                               ".github/workflows/ci.yml", "install.sh", "/home/u/.bashrc", ".git/config",
                               ".vscode/tasks.json", "Makefile", "notes.md", ".devcontainer/devcontainer.json",
-                              "/etc/cron.d/job", "x.desktop"};
+                              "/etc/cron.d/job", "x.desktop", "/home/u/.ssh/config",
+                              ".venv/lib/python3.11/site-packages/x.pth", "a.ipynb#cell.py"};
 
 }  // namespace
 
