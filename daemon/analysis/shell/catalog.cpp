@@ -368,11 +368,13 @@ PathClass classify_path(std::string_view raw) {
                                    "terraform.tfstate.backup", "logins.json", "key4.db", "key3.db", "cookies.sqlite",
                                    "Login Data", "login.keyring", ".boto", "rclone.conf", ".databrickscfg"};
   if (login_files.count(base)) return PathClass::credential;
+  bool in_dot_directory = contains(path, "/.");  // every place below is under a dot directory
   for (std::string_view place : {"/.codex/auth.json", "/.config/anthropic/", "/.config/github-copilot/",
                                  "/.local/share/opencode/auth.json", "/.cargo/credentials", "/.cargo/credentials.toml",
                                  "/.gem/credentials", "/.m2/settings.xml", "/.gradle/gradle.properties", "/.config/hub",
                                  "/.local/share/keyrings/", "/.config/doctl/", "/.fly/config.yml", "/.config/.wrangler/",
                                  "/.netlify/config.json"}) {
+    if (!in_dot_directory) break;
     bool directory = ends_with(place, "/");  // everything under it, or the directory itself; else that file
     if (directory ? contains(path, place) || ends_with(path, place.substr(0, place.size() - 1)) : ends_with(path, place))
       return PathClass::credential;
