@@ -2547,9 +2547,8 @@ Stream Walker::model_print(const Invocation& inv) {
   Stream printed = model_echo(echo);
   if (descriptor.empty()) return printed;
   auto socket = socket_fds_.find(descriptor);
-  if (socket != socket_fds_.end() && (starts_with(socket->second, "/dev/tcp/") || starts_with(socket->second, "/dev/udp/"))) {
-    size_t slash = socket->second.find('/', 9);
-    std::string host = lower(std::string_view(socket->second).substr(9, slash == std::string::npos ? std::string::npos : slash - 9));
+  if (socket != socket_fds_.end() && !socket_path_host(socket->second).empty()) {
+    std::string host = socket_path_host(socket->second);
     add_host(host);
     emit_secret_flows(printed.taint, "network", "print -u", host, inv.span, "redirect");
   }

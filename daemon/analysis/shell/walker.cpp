@@ -564,11 +564,7 @@ void Walker::open_file_redirect(std::string op, const std::string& descriptor, c
   }
   const std::string& path = socket_path.empty() ? target.text : socket_path;
   bool socket = path.rfind("/dev/tcp/", 0) == 0 || path.rfind("/dev/udp/", 0) == 0;
-  std::string host = socket ? host_of(std::string_view(path).substr(9)) : std::string();
-  if (socket) {
-    size_t slash = path.find('/', 9);
-    host = lower(std::string_view(path).substr(9, slash == std::string::npos ? std::string::npos : slash - 9));
-  }
+  std::string host = socket_path_host(path);
   // exec 3< .env / exec 5<>/dev/tcp/…: later <&3 and >&5 mean that file or socket.
   if (!descriptor.empty() && descriptor != "0" && descriptor != "1" && descriptor != "2" && socket_path.empty())
     socket_fds_[descriptor] = path;

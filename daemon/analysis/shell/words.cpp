@@ -169,6 +169,12 @@ std::string host_of(std::string_view text) {
   return clean_host(authority);
 }
 
+std::string socket_path_host(std::string_view path) {
+  if (path.substr(0, 9) != "/dev/tcp/" && path.substr(0, 9) != "/dev/udp/") return {};
+  size_t slash = path.find('/', 9);
+  return lower(path.substr(9, slash == std::string_view::npos ? std::string_view::npos : slash - 9));
+}
+
 std::string remote_host_of(std::string_view text) {
   if (is_url(text)) return host_of(text);
   size_t colon = text.find(':');

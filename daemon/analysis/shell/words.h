@@ -38,6 +38,8 @@ std::string_view base_name(std::string_view path);
 std::string host_of(std::string_view text);
 // Host of "user@host:path" (scp/rsync remote form); empty when the word is a local path.
 std::string remote_host_of(std::string_view text);
+// The host of a bash socket path, /dev/tcp/HOST/PORT or /dev/udp/HOST/PORT (lower-cased); empty for other paths.
+std::string socket_path_host(std::string_view path);
 // True when text looks like a URL (scheme://).
 bool is_url(std::string_view text);
 // Base64 (standard or url-safe, padding optional, whitespace ignored); nullopt if not base64 text.
