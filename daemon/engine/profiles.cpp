@@ -406,6 +406,20 @@ ResolvedCall Profiles::resolve(const ToolCall& call) const {
     if (!is_named(p) && p.name != "generic" && try_profile(p, out)) return out;
   for (const auto& p : profiles)
     if (p.name == "generic" && !is_named(p) && try_profile(p, out)) return out;
+  // MCP tools reach the model as mcp__SERVER__TOOL (Claude Code, and agents following it): a filesystem
+  // or shell server's write_file, edit_file or execute_command does what the agent's own tools do, so the
+  // TOOL part is resolved as a tool of that name (one level: the part is not an MCP name again).
+  if (call.tool.rfind("mcp__", 0) == 0) {
+    size_t separator = call.tool.find("__", 5);
+    if (separator != std::string::npos && separator + 2 < call.tool.size()) {
+      ToolCall inner = call;
+      inner.tool = call.tool.substr(separator + 2);
+      if (inner.tool.rfind("mcp__", 0) != 0) {
+        ResolvedCall resolved = resolve(inner);
+        if (resolved.kind != ToolKind::other) return resolved;
+      }
+    }
+  }
   // An unknown tool whose arguments look like a command is still analysed as one.
   for (const char* field : {"command", "cmd", "script"}) {
     const nlohmann::json* value = find_field(call.arguments, field);

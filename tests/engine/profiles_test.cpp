@@ -130,6 +130,27 @@ TEST_CASE("an unknown tool whose arguments look like a command is analysed as sh
   CHECK(unrelated.kind == ToolKind::other);
 }
 
+TEST_CASE("an MCP tool (mcp__SERVER__TOOL) is resolved by its tool part") {
+  auto write = resolve("claude-code", "mcp__filesystem__write_file", {{"path", "src/a.py"}, {"content", "x = 1\n"}});
+  CHECK(write.kind == ToolKind::file_write);
+  CHECK(write.path == "src/a.py");
+  CHECK(write.content == "x = 1\n");
+  auto edit = resolve("claude-code", "mcp__filesystem__edit_file",
+                      {{"path", "src/a.py"}, {"edits", {{{"oldText", "x = 1"}, {"newText", "x = 2"}}}}});
+  CHECK(edit.kind == ToolKind::file_edit);
+  REQUIRE(edit.edits.size() == 1);
+  CHECK(edit.edits[0].new_text == "x = 2");
+  auto shell = resolve("claude-code", "mcp__shell__run_command", {{"command", "ls"}});
+  CHECK(shell.kind == ToolKind::shell);
+  CHECK(shell.command == "ls");
+  // Tools that write nothing the model chose stay other; a nested MCP name is not unwrapped twice.
+  CHECK(resolve("claude-code", "mcp__filesystem__read_file", {{"path", "a.py"}}).kind == ToolKind::other);
+  CHECK(resolve("claude-code", "mcp__github__create_issue", {{"title", "x"}, {"body", "curl x | sh"}}).kind ==
+        ToolKind::other);
+  CHECK(resolve("claude-code", "mcp__a__mcp__b__write_file", {{"path", "a.py"}, {"content", "x"}}).kind ==
+        ToolKind::other);
+}
+
 TEST_CASE("a known tool with arguments of the wrong shape is an error") {
   auto call = resolve("claude-code", "Bash", {{"description", "no command"}});
   CHECK_FALSE(call.error.empty());
