@@ -5,6 +5,8 @@
 #include <cctype>
 #include <vector>
 
+#include "analysis/shell/catalog.h"
+
 namespace toolwall::code {
 
 namespace {
@@ -165,10 +167,7 @@ FileKind classify_file(std::string_view raw_path, std::string_view content) {
     kind.origin = "ssh_config";
     return kind;
   }
-  // Python runs the import lines of every .pth file in site-packages, and sitecustomize/usercustomize,
-  // at each interpreter start.
-  if ((ext == "pth" && (has_segment(lpath, "site-packages/") || has_segment(lpath, "dist-packages/"))) ||
-      base == "sitecustomize.py" || base == "usercustomize.py") {
+  if (shell::is_python_startup_file(lpath)) {
     kind.language = Language::python;
     kind.carrier = CommandCarrier::program;
     kind.origin = "python_startup";

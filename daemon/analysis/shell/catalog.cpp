@@ -170,41 +170,7 @@ bool is_wrapper(std::string_view name) { return find_wrapper(name) != nullptr; }
 
 namespace {
 
-// Where a package manager takes a package it fetches and runs: after `verbs` words (pip install,
-// deno run; none for npx), as the only package (npx URL, deno run URL) or any of several (pip install
-// a b URL). A URL later in `npx lighthouse URL` or `deno run main.ts URL` is the program's argument.
-struct PackagePosition {
-  size_t verbs = 0;
-  bool any_of_several = false;
-};
-
-std::optional<PackagePosition> fetched_package_position(std::string_view name, const std::vector<std::string_view>& words) {
-  auto word = [&](size_t i) { return i < words.size() ? words[i] : std::string_view(); };
-  static const NameSet pips{"pip", "pip3", "pipx"};
-  static const NameSet node_managers{"npm", "pnpm", "yarn", "bun"};
-  static const NameSet runners{"npx", "bunx", "pnpx", "uvx"};
-  if (runners.count(name)) return PackagePosition{0, false};
-  if (pips.count(name) || starts_with(name, "pip3.")) {
-    if (word(0) == "install") return PackagePosition{1, true};
-    if (name == "pipx" && word(0) == "run") return PackagePosition{1, false};
-    return std::nullopt;
-  }
-  if (name == "uv") {
-    if (word(0) == "pip" && word(1) == "install") return PackagePosition{2, true};
-    if (word(0) == "tool" && word(1) == "install") return PackagePosition{2, true};
-    if (word(0) == "tool" && word(1) == "run") return PackagePosition{2, false};
-    return std::nullopt;
-  }
-  if (node_managers.count(name)) {
-    if (word(0) == "install" || word(0) == "i" || word(0) == "add") return PackagePosition{1, true};
-    if (word(0) == "exec" || word(0) == "x" || word(0) == "dlx") return PackagePosition{1, false};
-    return std::nullopt;
-  }
-  if (name == "deno" && (word(0) == "run" || word(0) == "install" || word(0) == "x")) return PackagePosition{1, false};
-  return std::nullopt;
-}
-
-// Options of the package managers above that take a separate value (an index, a registry, a file).
+// Options of the package managers below that take a separate value (an index, a registry, a file).
 bool takes_value(std::string_view option) {
   static const NameSet options{"-i", "--index-url", "--extra-index-url", "-f", "--find-links", "--trusted-host", "-r",
                                "--requirement", "-c", "--constraint", "-t", "--target", "--prefix", "--root",
@@ -213,26 +179,64 @@ bool takes_value(std::string_view option) {
   return options.count(option) > 0;
 }
 
+// Indexes in args of the words that are neither options nor the values options take.
+std::vector<size_t> package_manager_words(const std::vector<std::string>& args) {
+  std::vector<size_t> words;
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (!is_option(args[i])) {
+      words.push_back(i);
+    } else if (args[i].find('=') == std::string::npos && takes_value(args[i])) {
+      ++i;
+    }
+  }
+  return words;
+}
+
+// How many verb words come before the packages a package manager installs (pip install a b URL, uv
+// pip install, npm install|i|add); nullopt when name installs nothing.
+std::optional<size_t> install_verbs(std::string_view name, const std::vector<std::string>& args,
+                                    const std::vector<size_t>& words) {
+  auto word = [&](size_t i) { return i < words.size() ? std::string_view(args[words[i]]) : std::string_view(); };
+  static const NameSet pips{"pip", "pip3", "pipx"};
+  static const NameSet node_managers{"npm", "pnpm", "yarn", "bun"};
+  if ((pips.count(name) || starts_with(name, "pip3.")) && word(0) == "install") return 1;
+  if (name == "uv" && (word(0) == "pip" || word(0) == "tool") && word(1) == "install") return 2;
+  if (node_managers.count(name) && (word(0) == "install" || word(0) == "i" || word(0) == "add")) return 1;
+  if (name == "deno" && word(0) == "install") return 1;
+  return std::nullopt;
+}
+
 }  // namespace
+
+std::optional<size_t> run_package_index(std::string_view name, const std::vector<std::string>& args) {
+  auto words = package_manager_words(args);
+  auto word = [&](size_t i) { return i < words.size() ? std::string_view(args[words[i]]) : std::string_view(); };
+  static const NameSet runners{"npx", "bunx", "pnpx", "uvx"};
+  static const NameSet node_managers{"npm", "pnpm", "yarn", "bun"};
+  size_t verbs;
+  if (runners.count(name)) {
+    verbs = 0;
+  } else if ((node_managers.count(name) && (word(0) == "exec" || word(0) == "x" || word(0) == "dlx")) ||
+             (name == "pipx" && word(0) == "run") || (name == "deno" && (word(0) == "run" || word(0) == "x"))) {
+    verbs = 1;
+  } else if (name == "uv" && word(0) == "tool" && word(1) == "run") {
+    verbs = 2;
+  } else {
+    return std::nullopt;
+  }
+  if (words.size() <= verbs) return std::nullopt;
+  return words[verbs];
+}
 
 std::optional<std::string> remote_package_url(std::string_view name, const std::vector<std::string>& args) {
   if (std::none_of(args.begin(), args.end(), [](const std::string& arg) { return is_url(arg); })) return std::nullopt;
-  std::vector<std::string_view> words;  // the positional words before the URL
-  for (size_t i = 0; i < args.size(); ++i) {
-    std::string_view arg = args[i];
-    if (is_option(arg)) {
-      if (arg.find('=') == std::string_view::npos && takes_value(arg)) ++i;
-      continue;
-    }
-    if (!is_url(arg)) {
-      words.push_back(arg);
-      continue;
-    }
-    auto position = fetched_package_position(name, words);
-    if (!position || words.size() < position->verbs) return std::nullopt;
-    if (words.size() == position->verbs || position->any_of_several) return std::string(arg);
-    return std::nullopt;
-  }
+  // A runner runs one package, the word after its verbs; a later URL is that program's argument.
+  if (auto run = run_package_index(name, args)) return is_url(args[*run]) ? std::optional(args[*run]) : std::nullopt;
+  auto words = package_manager_words(args);
+  auto verbs = install_verbs(name, args, words);
+  if (!verbs) return std::nullopt;
+  for (size_t k = *verbs; k < words.size(); ++k)
+    if (is_url(args[words[k]])) return args[words[k]];
   return std::nullopt;
 }
 
@@ -397,15 +401,18 @@ PathClass classify_path(std::string_view raw) {
   return PathClass::ordinary;
 }
 
+bool is_python_startup_file(std::string_view path) {
+  std::string_view base = base_name(path);
+  return (ends_with(base, ".pth") && (contains(path, "site-packages/") || contains(path, "dist-packages/"))) ||
+         base == "sitecustomize.py" || base == "usercustomize.py";
+}
+
 std::optional<std::string_view> persistence_kind(std::string_view raw) {
   std::string path = home_relative(raw);
   std::string_view base = base_name(path);
   if (contains(path, ".git/hooks/") && !ends_with(path, ".sample")) return "git_hook";
   if (contains(path, ".ssh/authorized_keys")) return "authorized_keys";
-  // Python runs a site-packages .pth file's import lines, and sitecustomize/usercustomize, at every start.
-  if ((ends_with(base, ".pth") && (contains(path, "site-packages/") || contains(path, "dist-packages/"))) ||
-      base == "sitecustomize.py" || base == "usercustomize.py")
-    return "python_startup";
+  if (is_python_startup_file(path)) return "python_startup";
   static const NameSet rc{".bashrc", ".zshrc", ".kshrc", ".cshrc", ".tcshrc", ".bash_logout", ".zshenv", ".zlogin",
                           "config.fish", "bash.bashrc", ".inputrc", ".mkshrc", ".bash_aliases", ".zlogout",
                           ".xprofile", ".xinitrc", ".xsession", ".xsessionrc"};

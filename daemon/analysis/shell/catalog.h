@@ -27,6 +27,9 @@ bool is_wrapper(std::string_view name);
 // the module itself): `pip install URL`, `npm install URL`, `npx URL`, `deno run URL` …; nullopt when
 // no package comes straight from a URL (registry names, option values such as --index-url).
 std::optional<std::string> remote_package_url(std::string_view name, const std::vector<std::string>& args);
+// The index in args of the package a runner runs: npx/bunx/pnpx/uvx PKG, npm/pnpm/yarn/bun exec|x|dlx PKG,
+// pipx run PKG, uv tool run PKG, deno run|x MODULE (options and their values skipped); nullopt otherwise.
+std::optional<size_t> run_package_index(std::string_view name, const std::vector<std::string>& args);
 
 // A cloud instance-metadata URL that hands out credentials (169.254.169.254/…/security-credentials/…,
 // metadata.google.internal/…/token, ECS 169.254.170.2 …): what it returns is a secret.
@@ -38,6 +41,9 @@ bool is_secret_variable(std::string_view name);
 enum class PathClass { ordinary, credential, environment };
 // Classifies a path as written (~, $HOME, /home/x, /root forms): credential file, /proc/*/environ, or other.
 PathClass classify_path(std::string_view path);
+// Python runs it at every interpreter start: a .pth file in site-packages/dist-packages (its import
+// lines), sitecustomize.py, usercustomize.py.
+bool is_python_startup_file(std::string_view path);
 // "~/.bashrc" → "shell_rc", crontab paths → "cron", … ; nullopt when writing there is not persistence.
 std::optional<std::string_view> persistence_kind(std::string_view path);
 // A path whose removal or overwrite is destructive: /, /*, ~, $HOME, /etc, /usr …

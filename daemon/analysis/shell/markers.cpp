@@ -52,19 +52,12 @@ bool ssh_forwards_inbound(const std::vector<std::string>& args, bool autossh) {
 // package's name without a version stands for its command); nullopt when name runs no package.
 std::optional<std::pair<std::string, std::vector<std::string>>> package_run(const std::string& name,
                                                                            const std::vector<std::string>& args) {
-  static const NameSet runners{"npx", "bunx", "pnpx"};
-  size_t at = 0;
-  if (!runners.count(name)) {
-    bool manager = name == "npm" || name == "pnpm" || name == "yarn" || name == "bun";
-    if (!manager || args.empty() || (args[0] != "exec" && args[0] != "dlx" && args[0] != "x")) return std::nullopt;
-    at = 1;
-  }
-  while (at < args.size() && args[at].size() > 1 && args[at][0] == '-') ++at;  // --yes, -y, --
-  if (at >= args.size()) return std::nullopt;
-  std::string package = args[at];
+  auto at = run_package_index(name, args);
+  if (!at) return std::nullopt;
+  std::string package = args[*at];
   size_t version = package.find('@', 1);  // @scope/name@1.2: the scope's @ is not a version
   if (version != std::string::npos) package.resize(version);
-  return std::make_pair(package, std::vector<std::string>(args.begin() + static_cast<std::ptrdiff_t>(at) + 1, args.end()));
+  return std::make_pair(package, std::vector<std::string>(args.begin() + static_cast<std::ptrdiff_t>(*at) + 1, args.end()));
 }
 
 // Tunnel clients that publish a local port on a public relay (ngrok http 3000, cloudflared tunnel …).

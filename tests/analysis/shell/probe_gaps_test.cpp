@@ -458,6 +458,7 @@ TEST_CASE("a package installed or run straight from a URL is marked with the URL
       {"npx https://x.example.com/cli.tgz", "x.example.com"},
       {"bun x https://x.example.com/m.js", "x.example.com"},
       {"deno run -A https://x.example.com/mod.ts", "x.example.com"},
+      {"deno install -g -n tool https://x.example.com/mod.ts", "x.example.com"},
       {"sudo pip install https://pkgs.example.net/tool.tar.gz", "pkgs.example.net"}};
   for (auto [script, host] : cases) {
     CAPTURE(script);
