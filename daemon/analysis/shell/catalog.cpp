@@ -209,10 +209,13 @@ std::optional<size_t> install_verbs(std::string_view name, const std::vector<std
 }  // namespace
 
 std::optional<size_t> run_package_index(std::string_view name, const std::vector<std::string>& args) {
-  auto words = package_manager_words(args);
-  auto word = [&](size_t i) { return i < words.size() ? std::string_view(args[words[i]]) : std::string_view(); };
   static const NameSet runners{"npx", "bunx", "pnpx", "uvx"};
   static const NameSet node_managers{"npm", "pnpm", "yarn", "bun"};
+  // Asked of every command: decide by name before reading words.
+  if (!runners.count(name) && !node_managers.count(name) && name != "pipx" && name != "uv" && name != "deno")
+    return std::nullopt;
+  auto words = package_manager_words(args);
+  auto word = [&](size_t i) { return i < words.size() ? std::string_view(args[words[i]]) : std::string_view(); };
   size_t verbs;
   if (runners.count(name)) {
     verbs = 0;
