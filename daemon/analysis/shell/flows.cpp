@@ -703,9 +703,18 @@ Stream Walker::run(Invocation inv, const Stream& in, int depth) {
       inv.argv.erase(inv.argv.begin(), inv.argv.begin() + static_cast<long>(start));
       return model_xargs(inv, in, depth);
     }
-    if (!is_wrapper(name)) break;
+    bool python = interpreter_family(name) == "python";
+    if (!python && !is_wrapper(name)) break;
     std::vector<std::string> rest;
     for (size_t j = start + 1; j < inv.argv.size(); ++j) rest.push_back(inv.argv[j].text);
+    if (python) {
+      auto module = python_module_command(name, rest);
+      if (!module) break;
+      inv.wrappers.push_back(name);
+      start += 1 + module->index;
+      inv.argv[start].text = module->command;
+      continue;
+    }
     auto skip = wrapper_prefix(name, rest);
     if (!skip) break;
     if (name == "command" && !rest.empty() && (rest[0] == "-v" || rest[0] == "-V")) break;

@@ -270,6 +270,36 @@ std::string interpreter_family(std::string_view name) {
   return {};
 }
 
+std::optional<ModuleCommand> python_module_command(std::string_view name, const std::vector<std::string>& args) {
+  if (interpreter_family(name) != "python") return std::nullopt;
+  static const std::vector<std::pair<std::string_view, std::string_view>> modules{
+      {"pip", "pip"}, {"pip3", "pip3"}, {"pipx", "pipx"}, {"uv", "uv"}, {"twine", "twine"}, {"httpie", "http"}};
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (arg == "-W" || arg == "-X") {
+      ++i;
+      continue;
+    }
+    if (arg.size() > 2 && arg.rfind("-m", 0) == 0) {  // -mpip
+      for (const auto& [module, command] : modules)
+        if (arg.substr(2) == module) return ModuleCommand{i, std::string(command)};
+      return std::nullopt;
+    }
+    if (arg != "-m") {
+      // Options come before -m (-I, -u, -Bq, -Wignore); anything else (a script, -c code) means no module.
+      bool attached_value = arg.rfind("-W", 0) == 0 || arg.rfind("-X", 0) == 0;
+      bool flags = arg.size() > 1 && arg[0] == '-' && arg.find('c') == std::string::npos &&
+                   std::all_of(arg.begin() + 1, arg.end(), [](char c) { return std::isalpha(static_cast<unsigned char>(c)); });
+      if (attached_value || flags) continue;
+      return std::nullopt;
+    }
+    for (const auto& [module, command] : modules)
+      if (i + 1 < args.size() && args[i + 1] == module) return ModuleCommand{i + 1, std::string(command)};
+    return std::nullopt;
+  }
+  return std::nullopt;
+}
+
 namespace {
 CodeReading read_code_at(std::string_view language, std::string_view original_code, int nesting);
 }  // namespace

@@ -2,6 +2,7 @@
 // A token-level reading of interpreter one-liners (python -c, node -e, perl -e, ruby -e, php -r, awk):
 // which secrets the code reads, whether it talks to the network, runs fetched code, opens a reverse
 // shell, or hands literal strings to a shell.
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -26,5 +27,14 @@ struct CodeReading {
 CodeReading read_code(std::string_view language, std::string_view code);
 // The interpreter family of a command name ("python3.11" → "python", "nodejs" → "node"); empty if none.
 std::string interpreter_family(std::string_view name);
+
+// `python3 -m pip install …` runs pip's command line: for a Python interpreter given -m MODULE whose
+// command line is a command the analysis models (pip, pipx, uv, twine, httpie), the index in args of
+// the module word and the command it stands for ("httpie" → "http"); nullopt otherwise.
+struct ModuleCommand {
+  size_t index;
+  std::string command;
+};
+std::optional<ModuleCommand> python_module_command(std::string_view name, const std::vector<std::string>& args);
 
 }  // namespace toolwall::shell
