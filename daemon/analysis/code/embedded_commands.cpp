@@ -674,11 +674,15 @@ EmbeddedScript replace_ci_expressions(EmbeddedScript script) {
   return out;
 }
 
-void ci_workflow_scripts(const ScriptSource& source, std::vector<EmbeddedScript>& out) {
-  std::optional<SyntaxTree> own;
-  const SyntaxTree* tree = tree_in(source, Language::yaml, own);
-  if (!tree) return;
-  std::vector<TSNode> stack{tree->root()};
+bool is_shell_name(const std::string& name) {
+  return name == "sh" || name == "bash" || name == "zsh" || name == "/bin/sh" || name == "/bin/bash" ||
+         name == "/usr/bin/bash" || name == "/usr/bin/env bash";
+}
+
+// Calls visit(key, value) for every mapping pair of a YAML file, in document order, while out has room.
+template <typename Visit>
+void for_each_yaml_pair(const SyntaxTree& tree, const std::vector<EmbeddedScript>& out, Visit visit) {
+  std::vector<TSNode> stack{tree.root()};
   size_t visited = 0;
   while (!stack.empty() && visited++ < kMaxWalkNodes && out.size() < kMaxScripts) {
     TSNode node = stack.back();
@@ -687,39 +691,151 @@ void ci_workflow_scripts(const ScriptSource& source, std::vector<EmbeddedScript>
     if (type == "block_mapping_pair" || type == "flow_pair") {
       TSNode key = field(node, "key"), value = field(node, "value");
       TSNode key_scalar = scalar_under(key);
-      if (!ts_node_is_null(key_scalar) && !ts_node_is_null(value)) {
-        std::string name(tree->text_of(key_scalar));
-        if (is_ci_script_key(name)) {
-          ScriptBuilder b;
-          TSNode scalar = scalar_under(value);
-          if (!ts_node_is_null(scalar)) {
-            decode_yaml_scalar(*tree, scalar, b);
-          } else {  // a list of command lines (GitLab script:, Travis install:)
-            std::vector<TSNode> items{value};
-            size_t seen = 0;
-            while (!items.empty() && seen++ < 4096) {
-              TSNode n = items.back();
-              items.pop_back();
-              TSNode s = scalar_under(n);
-              std::string_view t = ts_node_type(n);
-              if (!ts_node_is_null(s) && (t == "flow_node" || t == "block_node")) {
-                decode_yaml_scalar(*tree, s, b);
-                b.add_char('\n', ts_node_end_byte(s));
-                continue;
-              }
-              if (t == "block_mapping" || t == "flow_mapping")
-                continue;  // `run: {name, command}`: its pairs come later
-              for (uint32_t i = ts_node_named_child_count(n); i-- > 0;)
-                items.push_back(ts_node_named_child(n, i));
-            }
-          }
-          if (!b.empty()) out.push_back(replace_ci_expressions(b.finish("ci_workflow", name)));
-        }
-      }
+      if (!ts_node_is_null(key_scalar) && !ts_node_is_null(value)) visit(tree.text_of(key_scalar), value);
     }
     for (uint32_t i = ts_node_named_child_count(node); i-- > 0;)
       stack.push_back(ts_node_named_child(node, i));
   }
+}
+
+// The scalar items of a YAML sequence (block or flow), in order; nested mappings are skipped.
+std::vector<TSNode> yaml_sequence_scalars(TSNode value) {
+  std::vector<TSNode> scalars;
+  std::vector<TSNode> items{value};
+  size_t seen = 0;
+  while (!items.empty() && seen++ < 4096) {
+    TSNode n = items.back();
+    items.pop_back();
+    TSNode s = scalar_under(n);
+    std::string_view t = ts_node_type(n);
+    if (!ts_node_is_null(s) && (t == "flow_node" || t == "block_node")) {
+      scalars.push_back(s);
+      continue;
+    }
+    if (t == "block_mapping" || t == "flow_mapping") continue;  // `run: {name, command}`: its pairs come later
+    for (uint32_t i = ts_node_named_child_count(n); i-- > 0;) items.push_back(ts_node_named_child(n, i));
+  }
+  return scalars;
+}
+
+void ci_workflow_scripts(const ScriptSource& source, std::vector<EmbeddedScript>& out) {
+  std::optional<SyntaxTree> own;
+  const SyntaxTree* tree = tree_in(source, Language::yaml, own);
+  if (!tree) return;
+  for_each_yaml_pair(*tree, out, [&](std::string_view name, TSNode value) {
+    if (!is_ci_script_key(name)) return;
+    ScriptBuilder b;
+    TSNode scalar = scalar_under(value);
+    if (!ts_node_is_null(scalar)) {
+      decode_yaml_scalar(*tree, scalar, b);
+    } else {  // a list of command lines (GitLab script:, Travis install:)
+      for (TSNode line : yaml_sequence_scalars(value)) {
+        decode_yaml_scalar(*tree, line, b);
+        b.add_char('\n', ts_node_end_byte(line));
+      }
+    }
+    if (!b.empty()) out.push_back(replace_ci_expressions(b.finish("ci_workflow", std::string(name))));
+  });
+}
+
+// ---- container definitions: docker compose --------------------------------------------------
+
+// Compose writes a literal `$` as `$$` ($VAR is compose's own interpolation, from the host's
+// environment and .env, which the shell reading of ${VAR} stands for).
+EmbeddedScript unescape_compose_dollars(EmbeddedScript script) {
+  EmbeddedScript out;
+  out.origin = std::move(script.origin);
+  out.label = std::move(script.label);
+  for (size_t i = 0; i < script.text.size(); ++i) {
+    if (script.text[i] == '$' && i + 1 < script.text.size() && script.text[i + 1] == '$') ++i;
+    out.text.push_back(script.text[i]);
+    out.offsets.push_back(script.offsets[i]);
+  }
+  out.offsets.push_back(script.offsets.back());
+  return out;
+}
+
+// A service's command:, entrypoint: and healthcheck test: run when the stack comes up (`docker compose
+// up`), inside a container that gets the env_file and volumes the file gives it. A string is a shell
+// line; a list is an argv (["sh", "-c", SCRIPT] runs SCRIPT; a healthcheck's ["CMD-SHELL", SCRIPT] too).
+void compose_scripts(const ScriptSource& source, std::vector<EmbeddedScript>& out) {
+  std::optional<SyntaxTree> own;
+  const SyntaxTree* tree = tree_in(source, Language::yaml, own);
+  if (!tree) return;
+  for_each_yaml_pair(*tree, out, [&](std::string_view name, TSNode value) {
+    if (name != "command" && name != "entrypoint" && name != "test") return;
+    ScriptBuilder b;
+    TSNode scalar = scalar_under(value);
+    if (!ts_node_is_null(scalar)) {
+      decode_yaml_scalar(*tree, scalar, b);
+    } else {
+      std::vector<TSNode> words = yaml_sequence_scalars(value);
+      auto word = [&](size_t i) { return i < words.size() ? unquote_literal(tree->text_of(words[i])) : std::string(); };
+      size_t first = 0;
+      if (word(0) == "CMD") first = 1;
+      if (word(0) == "CMD-SHELL" || word(0) == "NONE") first = words.size() == 2 ? 1 : words.size();
+      if (is_shell_name(word(first)) && starts_with(word(first + 1), "-") && word(first + 1).find('c') != std::string::npos)
+        first += 2;
+      for (size_t i = first; i < words.size(); ++i) {
+        decode_yaml_scalar(*tree, words[i], b);
+        b.add_char(' ', ts_node_end_byte(words[i]));
+      }
+    }
+    if (!b.empty()) out.push_back(unescape_compose_dollars(b.finish("build_recipe", "services." + std::string(name))));
+  });
+}
+
+// ---- tox.ini ---------------------------------------------------------------------------------
+
+// Adds one tox command line; {env:NAME} and {env:NAME:default} are the environment variable NAME.
+void add_tox_line(std::string_view line, uint32_t at, ScriptBuilder& b) {
+  for (size_t i = 0; i < line.size(); ++i) {
+    if (line.compare(i, 5, "{env:") == 0) {
+      size_t close = line.find('}', i);
+      size_t name_end = line.find_first_of(":}", i + 5);
+      if (close != std::string_view::npos && name_end > i + 5) {
+        uint32_t from = at + static_cast<uint32_t>(i);
+        b.add("${", from);
+        b.add(line.substr(i + 5, name_end - i - 5), from + 5);
+        b.add_char('}', at + static_cast<uint32_t>(close));
+        i = close;
+        continue;
+      }
+    }
+    b.add_char(line[i], at + static_cast<uint32_t>(i));
+  }
+  b.add_char('\n', at + static_cast<uint32_t>(line.size()));
+}
+
+// tox runs the commands / commands_pre / commands_post of [testenv…] sections on `tox`: the first line
+// after the `=` and the indented lines that continue it, one command each.
+void tox_scripts(std::string_view content, std::vector<EmbeddedScript>& out) {
+  bool testenv = false, in_commands = false;
+  ScriptBuilder b;
+  for (const auto& [line, offset] : lines_with_offsets(content)) {
+    std::string_view t = trim_left(line);
+    uint32_t at = offset + static_cast<uint32_t>(line.size() - t.size());
+    bool continuation = !t.empty() && t.size() < line.size();
+    if (in_commands && continuation && t[0] != '#' && t[0] != ';') {
+      add_tox_line(t, at, b);
+      continue;
+    }
+    if (in_commands && t.empty()) continue;
+    in_commands = false;
+    if (starts_with(t, "[")) {
+      testenv = starts_with(t, "[testenv") || starts_with(t, "[tox:testenv");
+      continue;
+    }
+    size_t eq = t.find('=');
+    if (!testenv || eq == std::string_view::npos) continue;
+    std::string_view key = t.substr(0, eq);
+    while (!key.empty() && (key.back() == ' ' || key.back() == '\t')) key.remove_suffix(1);
+    if (key != "commands" && key != "commands_pre" && key != "commands_post") continue;
+    in_commands = true;
+    std::string_view first = trim_left(t.substr(eq + 1));
+    if (!first.empty()) add_tox_line(first, at + static_cast<uint32_t>(t.size() - first.size()), b);
+  }
+  if (!b.empty()) out.push_back(b.finish("build_recipe", "tox commands"));
 }
 
 // ---- crontab, systemd ------------------------------------------------------------------------
@@ -912,11 +1028,6 @@ bool is_string_node(std::string_view type) {
          type == "raw_string_literal";
 }
 
-bool is_shell_name(const std::string& name) {
-  return name == "sh" || name == "bash" || name == "zsh" || name == "/bin/sh" || name == "/bin/bash" ||
-         name == "/usr/bin/bash" || name == "/usr/bin/env bash";
-}
-
 // The string literal children of a list/array node, in order.
 std::vector<TSNode> string_items(TSNode list) {
   std::vector<TSNode> out;
@@ -1001,21 +1112,58 @@ std::optional<RunnerCall> runner_call(const SyntaxTree& tree, TSNode call, Langu
   return out;
 }
 
-// Python format placeholders ("{name}", "{0}") read as shell brace groups; they become a variable
-// so the command still parses. JavaScript's "${x}" already is shell syntax.
-void add_with_placeholders(std::string_view value, uint32_t base, bool python, ScriptBuilder& b) {
+// What an interpolated expression puts into the command line, as shell text: the whole environment
+// (os.environ, JSON.stringify(process.env)) reads as $(env), one variable (os.environ['K'],
+// os.getenv("K"), process.env.K) as ${K}, anything else as an unknown value.
+std::string interpolation_stand_in(std::string_view expression) {
+  static const std::regex kOneVariable(
+      R"(^\s*(?:os\.environ\s*\[\s*['"]([A-Za-z_]\w*)['"]\s*\]|os\.(?:environ\.get|getenv)\s*\(\s*['"]([A-Za-z_]\w*)['"][^)]*\))"
+      R"(|process\.env\s*(?:\.\s*([A-Za-z_]\w*)|\[\s*['"`]([A-Za-z_]\w*)['"`]\s*\]))\s*(?:!r|!s|!a)?\s*$)");
+  // The environment as a whole: os.environ / process.env not narrowed to one key.
+  static const std::regex kWholeEnvironment(R"((os\.environ|process\.env)(?!\s*(\[|\.\s*\w)))");
+  std::string text(expression);
+  std::smatch m;
+  if (std::regex_match(text, m, kOneVariable))
+    for (size_t g = 1; g < m.size(); ++g)
+      if (m[g].matched) return "${" + m[g].str() + "}";
+  if (std::regex_search(text, kWholeEnvironment)) return "$(env)";
+  // os.environ.copy() and os.environ.items() still hand over everything.
+  if (text.find("os.environ.copy") != std::string::npos || text.find("os.environ.items") != std::string::npos)
+    return "$(env)";
+  return "${FORMATTED}";
+}
+
+// Adds a literal's value to the command line, its interpolations replaced by their stand-ins: Python's
+// "{…}" placeholders (f-strings and .format), JavaScript template literals' "${…}". Inside single quotes
+// a stand-in is spliced in as '"…"', as the program puts the value there before the shell reads it.
+void add_with_placeholders(std::string_view value, uint32_t base, Language language, bool template_literal,
+                           ScriptBuilder& b) {
+  bool python = language == Language::python;
+  bool in_single = false, in_double = false;
   for (size_t i = 0; i < value.size(); ++i) {
     uint32_t at = base + static_cast<uint32_t>(i);
-    if (python && value[i] == '{' && (i == 0 || value[i - 1] != '$')) {
-      size_t close = value.find('}', i + 1);
-      if (close != std::string_view::npos &&
-          value.substr(i + 1, close - i - 1).find('{') == std::string_view::npos) {
-        for (char c : std::string_view("${FORMATTED}")) b.add_char(c, at);
+    char c = value[i];
+    if (c == '\'' && !in_double) in_single = !in_single;
+    if (c == '"' && !in_single) in_double = !in_double;
+    if (python && (c == '{' || c == '}') && i + 1 < value.size() && value[i + 1] == c) {  // {{ is a literal {
+      b.add_char(c, at);
+      ++i;
+      continue;
+    }
+    size_t open = std::string_view::npos;
+    if (python && c == '{' && (i == 0 || value[i - 1] != '$')) open = i + 1;
+    if (template_literal && c == '$' && i + 1 < value.size() && value[i + 1] == '{') open = i + 2;
+    if (open != std::string_view::npos) {
+      size_t close = value.find('}', open);
+      if (close != std::string_view::npos && value.substr(open, close - open).find('{') == std::string_view::npos) {
+        std::string stand_in = interpolation_stand_in(value.substr(open, close - open));
+        if (in_single) stand_in = "'\"" + stand_in + "\"'";
+        for (char s : stand_in) b.add_char(s, at);
         i = close;
         continue;
       }
     }
-    b.add_char(value[i], at);
+    b.add_char(c, at);
   }
 }
 
@@ -1039,7 +1187,7 @@ void program_scripts(const SyntaxTree& tree, Language language, const std::strin
       size_t inner = raw.find(value);
       uint32_t base =
           ts_node_start_byte(word) + static_cast<uint32_t>(inner == std::string_view::npos ? 0 : inner);
-      add_with_placeholders(value, base, language == Language::python, b);
+      add_with_placeholders(value, base, language, std::string_view(ts_node_type(word)) == "template_string", b);
       b.add_char(' ', ts_node_end_byte(word));
     }
     if (!b.empty()) out.push_back(b.finish(origin, std::string(tree.text_of(field(node, "function")))));
@@ -1118,6 +1266,8 @@ std::vector<EmbeddedScript> extract_scripts(const FileKind& kind, const std::str
       {CommandCarrier::justfile, [](const ScriptSource& s, auto& out) { justfile_scripts(s.content, out); }},
       {CommandCarrier::dockerfile, [](const ScriptSource& s, auto& out) { dockerfile_scripts(s.content, out); }},
       {CommandCarrier::ci_workflow, ci_workflow_scripts},
+      {CommandCarrier::compose, compose_scripts},
+      {CommandCarrier::tox, [](const ScriptSource& s, auto& out) { tox_scripts(s.content, out); }},
       {CommandCarrier::crontab,
        [](const ScriptSource& s, auto& out) { crontab_scripts(normalize_path(s.path), s.content, out); }},
       {CommandCarrier::systemd_unit, [](const ScriptSource& s, auto& out) { systemd_scripts(s.content, out); }},

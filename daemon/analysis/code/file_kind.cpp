@@ -224,6 +224,18 @@ FileKind classify_file(std::string_view raw_path, std::string_view content) {
     kind.origin = "ci_workflow";
     return kind;
   }
+  if (yaml && (starts_with(base, "docker-compose") || starts_with(base, "compose.") || ends_with(base, ".compose.yml") ||
+               ends_with(base, ".compose.yaml"))) {
+    kind.carrier = CommandCarrier::compose;
+    kind.origin = "build_recipe";
+    return kind;
+  }
+  if (base == "tox.ini") {
+    kind.carrier = CommandCarrier::tox;
+    kind.origin = "build_recipe";
+    kind.language.reset();
+    return kind;
+  }
   // Hook managers and task runners: their entry:/cmds: strings run in a shell at commit time or on
   // `task x`, like CI steps.
   if (yaml && (base == ".pre-commit-config.yaml" || base == ".pre-commit-hooks.yaml" ||

@@ -18,6 +18,8 @@ enum class CommandCarrier {
   justfile,      // indented recipe lines (just runs each in sh)
   dockerfile,    // RUN instructions
   ci_workflow,   // run:/script: steps
+  compose,       // docker compose services' command:, entrypoint:, healthcheck test:
+  tox,           // tox.ini [testenv] commands
   crontab,       // schedule lines
   systemd_unit,  // Exec*= lines (systemd units, autostart .desktop entries)
   git_config,    // aliases and settings git runs as commands (fsmonitor, sshCommand, pager, helpers)
