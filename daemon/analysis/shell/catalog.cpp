@@ -114,10 +114,24 @@ struct Wrapper {
   std::string_view short_with_value;  // letters
   std::array<std::string_view, 10> long_with_value;
   int positional_before_command;      // timeout DURATION, chroot DIR …
+  // Subcommand words that must come first for the rest to be a command (poetry run CMD, git bisect
+  // run CMD), each "a|b" alternatives; without them the program is the command (poetry add x).
+  std::array<std::string_view, 2> verbs{};
 };
 
+// True when word is one of the '|'-separated alternatives ("exec|x").
+bool is_one_of(std::string_view word, std::string_view alternatives) {
+  while (!alternatives.empty()) {
+    size_t bar = alternatives.find('|');
+    if (alternatives.substr(0, bar) == word) return true;
+    if (bar == std::string_view::npos) break;
+    alternatives.remove_prefix(bar + 1);
+  }
+  return false;
+}
+
 const Wrapper* find_wrapper(std::string_view name) {
-  static const std::array<Wrapper, 37> wrappers{{
+  static const std::array<Wrapper, 64> wrappers{{
       {"sudo", "ugpCDhrtTUR", {"--user", "--group", "--prompt", "--close-from", "--chdir", "--host"}, 0},
       {"doas", "uC", {}, 0},
       {"env", "uSCP", {"--unset", "--chdir", "--split-string"}, 0},
@@ -158,6 +172,38 @@ const Wrapper* find_wrapper(std::string_view name) {
       {"nsenter", "tS", {"--target", "--setuid", "--setgid"}, 0},
       {"unshare", "", {}, 0},
       {"screen", "SclpTX", {}, 0},
+      {"ssh-agent", "aEtPO", {}, 0},
+      {"dbus-run-session", "", {"--config-file", "--dbus-daemon"}, 0},
+      {"chronic", "", {}, 0},
+      {"faketime", "fp", {}, 1},
+      {"cpulimit", "lpe", {"--limit", "--pid", "--exe"}, 0},
+      {"setpriv", "",
+       {"--reuid", "--regid", "--groups", "--inh-caps", "--ambient-caps", "--bounding-set", "--securebits",
+        "--pdeathsig", "--selinux-label", "--apparmor-profile"}, 0},
+      // Environment and project runners: their subcommand runs the rest in the project's environment,
+      // with its secrets (doppler, op, aws-vault, infisical inject them).
+      {"poetry", "C", {"--directory", "--project"}, 0, {"run"}},
+      {"pipenv", "", {}, 0, {"run"}},
+      {"uv", "p", {"--with", "--python", "--project", "--directory", "--env-file", "--extra", "--group", "--package",
+                   "--with-requirements", "--index"}, 0, {"run"}},
+      {"hatch", "e", {"--env"}, 0, {"run"}},
+      {"pdm", "p", {"--project"}, 0, {"run"}},
+      {"rye", "", {}, 0, {"run"}},
+      {"pixi", "e", {"--environment", "--manifest-path"}, 0, {"run"}},
+      {"bundle", "", {"--gemfile"}, 0, {"exec"}},
+      {"conda", "np", {"--name", "--prefix", "--cwd"}, 0, {"run"}},
+      {"mamba", "np", {"--name", "--prefix", "--cwd"}, 0, {"run"}},
+      {"micromamba", "np", {"--name", "--prefix", "--cwd"}, 0, {"run"}},
+      {"mise", "C", {"--cd", "--env"}, 0, {"exec|x"}},
+      {"asdf", "", {}, 0, {"exec"}},
+      {"direnv", "", {}, 1, {"exec"}},
+      {"aws-vault", "", {"--duration", "--region", "--mfa-token", "--backend"}, 1, {"exec"}},
+      {"doppler", "pc", {"--project", "--config", "--token", "--mount", "--scope"}, 0, {"run"}},
+      {"op", "", {"--env-file", "--account"}, 0, {"run"}},
+      {"infisical", "", {"--env", "--projectId", "--path", "--token", "--domain"}, 0, {"run"}},
+      {"dotenvx", "f", {"--env-file", "--env"}, 0, {"run"}},
+      {"launchctl", "l", {}, 0, {"submit"}},
+      {"git", "Cc", {"--git-dir", "--work-tree", "--namespace"}, 0, {"bisect", "run"}},
   }};
   for (const auto& candidate : wrappers)
     if (candidate.name == name) return &candidate;
@@ -231,6 +277,43 @@ std::optional<size_t> run_package_index(std::string_view name, const std::vector
   return words[verbs];
 }
 
+std::optional<size_t> script_option_index(std::string_view name, const std::vector<std::string>& args) {
+  struct ScriptOption {
+    std::string_view command, verb, options;  // options: '|'-separated
+  };
+  static constexpr std::array<ScriptOption, 9> kScriptOptions{{
+      {"flock", "", "-c|--command"},
+      {"env", "", "-S|--split-string"},
+      {"nix-shell", "", "--run|--command"},
+      {"nodemon", "", "--exec|-x"},
+      {"npx", "", "-c|--call"},
+      {"npm", "exec", "-c|--call"},
+      {"pnpm", "exec", "-c"},
+      {"git", "rebase", "--exec|-x"},
+      {"git", "submodule", "foreach"},
+  }};
+  for (const auto& entry : kScriptOptions) {
+    if (entry.command != name) continue;
+    size_t i = 0;
+    if (!entry.verb.empty()) {
+      // The subcommand: the first word that is neither an option nor a global option's value (git -C DIR).
+      while (i < args.size() && is_option(args[i])) i += (args[i] == "-C" || args[i] == "-c") ? 2 : 1;
+      if (i >= args.size() || args[i] != entry.verb) continue;
+      ++i;
+    }
+    for (; i + 1 < args.size(); ++i) {
+      if (args[i] == "--") break;
+      if (!is_one_of(args[i], entry.options)) continue;
+      if (entry.options != "foreach") return i + 1;
+      // git submodule foreach [--recursive] SCRIPT
+      size_t script = i + 1;
+      while (script < args.size() && is_option(args[script])) ++script;
+      if (script < args.size()) return script;
+    }
+  }
+  return std::nullopt;
+}
+
 std::optional<std::string> remote_package_url(std::string_view name, const std::vector<std::string>& args) {
   if (std::none_of(args.begin(), args.end(), [](const std::string& arg) { return is_url(arg); })) return std::nullopt;
   // A runner runs one package, the word after its verbs; a later URL is that program's argument.
@@ -248,9 +331,11 @@ std::optional<size_t> wrapper_prefix(std::string_view name, const std::vector<st
   if (!wrapper) return std::nullopt;
   size_t i = 0;
   int positional = wrapper->positional_before_command;
+  size_t verbs_seen = 0;
+  auto verbs_left = [&] { return verbs_seen < wrapper->verbs.size() && !wrapper->verbs[verbs_seen].empty(); };
   while (i < args.size()) {
     std::string_view arg = args[i];
-    if (arg == "--") { ++i; break; }
+    if (arg == "--" && !verbs_left()) { ++i; break; }
     if (name == "env" && arg.find('=') != std::string_view::npos && arg[0] != '-') { ++i; continue; }
     if (name == "nice" && arg.size() > 1 && arg[0] == '-' && std::isdigit(static_cast<unsigned char>(arg[1]))) { ++i; continue; }
     if (name == "systemd-run" && starts_with(arg, "--on-") && arg.find('=') == std::string_view::npos) { i += 2; continue; }
@@ -272,9 +357,16 @@ std::optional<size_t> wrapper_prefix(std::string_view name, const std::vector<st
       i += consumed_next ? 2 : 1;
       continue;
     }
+    if (verbs_left()) {
+      if (!is_one_of(arg, wrapper->verbs[verbs_seen])) return std::nullopt;
+      ++verbs_seen;
+      ++i;
+      continue;
+    }
     if (positional > 0) { --positional; ++i; continue; }
     break;
   }
+  if (verbs_left()) return std::nullopt;
   return std::min(i, args.size());
 }
 

