@@ -103,6 +103,33 @@ bool is_env_dump_command(std::string_view name, const std::vector<std::string>& 
   if (name == "set") return args.empty() || only_options({"-o", "--posix"});
   if (name == "compgen") return std::find(args.begin(), args.end(), "-v") != args.end() ||
                                 std::find(args.begin(), args.end(), "-e") != args.end();
+  // Other processes' environments: ps with BSD-style e (ps eww, ps auxe) prints each command's.
+  if (name == "ps")
+    return std::any_of(args.begin(), args.end(), [](const std::string& arg) {
+      return !arg.empty() && arg[0] != '-' && arg.find('e') != std::string::npos &&
+             std::all_of(arg.begin(), arg.end(), [](char c) { return std::isalpha(static_cast<unsigned char>(c)); });
+    });
+  // A container's: docker inspect --format '{{.Config.Env}}', docker exec C env, kubectl exec POD -- printenv.
+  static const NameSet container_tools{"docker", "podman", "nerdctl", "kubectl", "oc"};
+  if (container_tools.count(name) && !args.empty()) {
+    if (args[0] == "inspect")
+      return std::any_of(args.begin(), args.end(), [](const std::string& arg) { return arg.find(".Env") != std::string::npos; });
+    if (args[0] != "exec") return false;
+    size_t inner = 1;
+    auto dashes = std::find(args.begin(), args.end(), "--");
+    if (dashes != args.end()) {
+      inner = static_cast<size_t>(dashes - args.begin()) + 1;
+    } else {
+      static const NameSet with_value{"-e", "--env", "-u", "--user", "-w", "--workdir", "--env-file", "-c", "--container",
+                                      "-n", "--namespace"};
+      while (inner < args.size() && is_option(args[inner])) inner += with_value.count(args[inner]) ? 2 : 1;
+      ++inner;  // the container or pod
+    }
+    if (inner >= args.size()) return false;
+    std::vector<std::string> rest(args.begin() + static_cast<long>(inner) + 1, args.end());
+    std::string_view command = base_name(args[inner]);
+    return (command == "env" || command == "printenv") && is_env_dump_command(command, rest);
+  }
   return false;
 }
 
@@ -454,7 +481,9 @@ PathClass classify_path(std::string_view raw) {
                                     ".dockercfg", "shadow", "gshadow", "master.key", "credentials.json",
                                     "service-account.json", "application_default_credentials.json", "secrets.yml",
                                     "secrets.yaml", "secrets.json", ".htpasswd", "id_rsa", "id_ed25519", ".s3cfg",
-                                    "hosts.yml", "keyring", "login.keychain-db"};
+                                    "hosts.yml", "keyring", "login.keychain-db", ".envrc", ".dev.vars", "secrets.toml",
+                                    "serviceAccountKey.json", "kaggle.json", "kubeconfig", "kubeconfig.yaml",
+                                    "kubeconfig.yml"};
   if (secret_names.count(base)) {
     if (base == "shadow" || base == "gshadow") return starts_with(path, "/etc/") ? PathClass::credential : PathClass::ordinary;
     if (base == "hosts.yml") return contains(path, "gh/") ? PathClass::credential : PathClass::ordinary;
@@ -467,12 +496,17 @@ PathClass classify_path(std::string_view raw) {
                                    "terraform.tfstate.backup", "logins.json", "key4.db", "key3.db", "cookies.sqlite",
                                    "Login Data", "login.keyring", ".boto", "rclone.conf", ".databrickscfg"};
   if (login_files.count(base)) return PathClass::credential;
+  if (ends_with(base, ".tfstate") || ends_with(base, ".tfstate.backup")) return PathClass::credential;
+  if (starts_with(base, "ssh_host_") && ends_with(base, "_key")) return PathClass::credential;  // a server's private host key
   bool in_dot_directory = contains(path, "/.");  // every place below is under a dot directory
   for (std::string_view place : {"/.codex/auth.json", "/.config/anthropic/", "/.config/github-copilot/",
                                  "/.local/share/opencode/auth.json", "/.cargo/credentials", "/.cargo/credentials.toml",
                                  "/.gem/credentials", "/.m2/settings.xml", "/.gradle/gradle.properties", "/.config/hub",
                                  "/.local/share/keyrings/", "/.config/doctl/", "/.fly/config.yml", "/.config/.wrangler/",
-                                 "/.netlify/config.json"}) {
+                                 "/.netlify/config.json", "/.config/git/credentials", "/.config/glab-cli/",
+                                 "/.cache/huggingface/token", "/.huggingface/token", "/.config/composer/auth.json",
+                                 "/.composer/auth.json", "/.config/sops/age/", "/.config/age/", "/.dbt/profiles.yml",
+                                 "/.config/ngrok/", "/.ngrok2/", "/.cloudflared/"}) {
     if (!in_dot_directory) break;
     bool directory = ends_with(place, "/");  // everything under it, or the directory itself; else that file
     if (directory ? contains(path, place) || ends_with(path, place.substr(0, place.size() - 1)) : ends_with(path, place))
@@ -586,18 +620,24 @@ std::optional<std::string> credential_helper(std::string_view name, const std::v
     return out;
   };
   if (name == "gh" && first(0) == "auth" && (first(1) == "token" || has("--show-token") || has("-t"))) return joined();
-  if (name == "git" && (has("credential") || has("credential-store") || has("credential-cache")) &&
-      (has("fill") || has("get")))
+  // git credential fill, and helpers run directly (git credential-manager get, credential-osxkeychain get).
+  if (name == "git" && (has("fill") || has("get")) &&
+      std::any_of(args.begin(), args.end(), [](const std::string& a) { return a == "credential" || starts_with(a, "credential-"); }))
     return joined();
+  if (name == "glab" && first(0) == "auth" && (first(1) == "token" || has("--show-token") || has("-t"))) return joined();
   if (name == "aws") {
     if (first(0) == "configure" && first(1) == "get") {
       std::string key = lower(first(2));
       if (contains(key, "secret") || contains(key, "key") || contains(key, "token")) return joined();
     }
     if (first(0) == "sts" && (first(1) == "get-session-token" || first(1) == "assume-role" || first(1) == "get-federation-token")) return joined();
-    if (first(0) == "ecr" && first(1) == "get-login-password") return joined();
+    if ((first(0) == "ecr" || first(0) == "ecr-public") &&
+        (first(1) == "get-login-password" || first(1) == "get-authorization-token"))
+      return joined();
+    if (first(0) == "codeartifact" && first(1) == "get-authorization-token") return joined();
+    if (first(0) == "rds" && first(1) == "generate-db-auth-token") return joined();
     if (first(0) == "secretsmanager" && first(1) == "get-secret-value") return joined();
-    if (first(0) == "ssm" && first(1) == "get-parameter" && has("--with-decryption")) return joined();
+    if (first(0) == "ssm" && starts_with(first(1), "get-parameter") && has("--with-decryption")) return joined();
     if (first(0) == "configure" && first(1) == "export-credentials") return joined();
   }
   if (name == "gcloud" && (has("print-access-token") || has("print-identity-token") ||
@@ -632,7 +672,17 @@ std::optional<std::string> credential_helper(std::string_view name, const std::v
         return joined();
     return std::nullopt;
   }
-  if (name == "heroku" && first(0) == "auth:token") return joined();
+  // heroku config prints every config var (the app's secrets); config:get one, a secret when its name says so.
+  if (name == "heroku" && (first(0) == "auth:token" || first(0) == "config" ||
+                           (first(0) == "config:get" && is_secret_variable(first(1)))))
+    return joined();
+  // Secret managers printing or exporting a project's secrets.
+  if (name == "doppler" && first(0) == "secrets" && (first(1).empty() || first(1) == "download" || first(1) == "get" ||
+                                                     is_option(first(1))))
+    return joined();
+  if (name == "infisical" && (first(0) == "export" || (first(0) == "secrets" && (first(1).empty() || first(1) == "get"))))
+    return joined();
+  if (name == "kubectl" && first(0) == "create" && first(1) == "token") return joined();
   if (name == "bw" && first(0) == "get") return joined();
   if (name == "lpass" && first(0) == "show") return joined();
   if (name == "doctl" && first(0) == "auth" && first(1) == "token") return joined();

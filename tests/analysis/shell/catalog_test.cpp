@@ -114,6 +114,61 @@ TEST_CASE("coding agents' logins, publish credentials, infrastructure state, key
   }
 }
 
+TEST_CASE("tool logins, project secret files, age keys, host keys and any tfstate are credential files") {
+  using sh::PathClass;
+  for (auto path : {"~/.config/git/credentials", "~/.config/glab-cli/config.yml", "~/.cache/huggingface/token",
+                    "~/.kaggle/kaggle.json", "~/.config/composer/auth.json", ".envrc", ".streamlit/secrets.toml",
+                    ".dev.vars", "envs/prod.tfstate", "serviceAccountKey.json", "~/.config/sops/age/keys.txt",
+                    "/etc/ssh/ssh_host_ed25519_key", "~/.dbt/profiles.yml", "kubeconfig.yaml",
+                    "~/.config/ngrok/ngrok.yml", "~/.cloudflared/cert.pem"}) {
+    INFO(path);
+    CHECK(sh::classify_path(path) == PathClass::credential);
+  }
+  for (auto path : {"/etc/ssh/ssh_host_ed25519_key.pub", "models/dbt/profiles.yml.example", "~/.cache/huggingface/hub/x",
+                    "tfstate.md", "certs/cert.pem", "keys.txt", "~/.config/git/ignore"}) {
+    INFO(path);
+    CHECK(sh::classify_path(path) == PathClass::ordinary);
+  }
+}
+
+TEST_CASE("secret managers, cloud token commands and other processes' environments are secret sources") {
+  for (auto [name, args] : std::vector<std::pair<const char*, std::vector<std::string>>>{
+           {"aws", {"ssm", "get-parameters-by-path", "--path", "/prod", "--with-decryption"}},
+           {"aws", {"ecr", "get-authorization-token"}},
+           {"kubectl", {"create", "token", "default"}},
+           {"heroku", {"config", "-s", "-a", "prod"}},
+           {"heroku", {"config:get", "DATABASE_URL"}},
+           {"doppler", {"secrets", "download", "--no-file"}},
+           {"glab", {"auth", "status", "-t"}},
+           {"git", {"credential-manager", "get"}},
+           {"git", {"credential-osxkeychain", "get"}}}) {
+    INFO(name);
+    CHECK(sh::credential_helper(name, args));
+  }
+  CHECK_FALSE(sh::credential_helper("heroku", {"config:get", "PORT"}));
+  CHECK_FALSE(sh::credential_helper("aws", {"ssm", "get-parameters-by-path", "--path", "/prod"}));
+  CHECK_FALSE(sh::credential_helper("doppler", {"run", "--", "npm", "start"}));
+  CHECK_FALSE(sh::credential_helper("kubectl", {"create", "deployment", "web"}));
+  for (auto [name, args] : std::vector<std::pair<const char*, std::vector<std::string>>>{
+           {"ps", {"eww", "-o", "command="}},
+           {"ps", {"auxe"}},
+           {"docker", {"inspect", "--format", "{{json .Config.Env}}", "api"}},
+           {"docker", {"exec", "-u", "root", "api", "printenv"}},
+           {"kubectl", {"exec", "deploy/api", "--", "env"}}}) {
+    INFO(name);
+    CHECK(sh::is_env_dump_command(name, args));
+  }
+  for (auto [name, args] : std::vector<std::pair<const char*, std::vector<std::string>>>{
+           {"ps", {"-ef"}},
+           {"ps", {"aux"}},
+           {"docker", {"inspect", "--format", "{{.State.Status}}", "api"}},
+           {"docker", {"exec", "api", "env", "NODE_ENV=test", "node", "x.js"}},
+           {"kubectl", {"exec", "deploy/api", "--", "ls"}}}) {
+    INFO(name);
+    CHECK_FALSE(sh::is_env_dump_command(name, args));
+  }
+}
+
 TEST_CASE("cloud instance-metadata URLs that hand out credentials are told apart from other metadata") {
   CHECK(sh::is_cloud_metadata_credential_url("169.254.169.254",
                                              "http://169.254.169.254/latest/meta-data/iam/security-credentials/role"));
