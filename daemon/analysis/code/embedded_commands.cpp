@@ -85,6 +85,10 @@ bool starts_with(std::string_view text, std::string_view prefix) {
   return text.substr(0, prefix.size()) == prefix;
 }
 
+bool ends_with(std::string_view text, std::string_view suffix) {
+  return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
+}
+
 std::string_view trim_left(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   return s;
@@ -975,10 +979,61 @@ void add_json_command(const SyntaxTree& tree, TSNode value, const std::string& o
   }
 }
 
+// Adds a decoded word as one single-quoted shell word ('\'' for its own quotes), so that an argv array
+// reads as the argv it is (["-c", "curl … | sh"] stays one word). open/close: the quotes' source bytes.
+void add_as_quoted_word(ScriptBuilder word, uint32_t open, uint32_t close, ScriptBuilder& b) {
+  EmbeddedScript decoded = word.finish("", "");
+  b.add_char('\'', open);
+  for (size_t i = 0; i < decoded.text.size(); ++i) {
+    if (decoded.text[i] == '\'') b.add("'\\''", decoded.offsets[i]);
+    else b.add_char(decoded.text[i], decoded.offsets[i]);
+  }
+  b.add_char('\'', close);
+}
+
+void add_quoted_json_word(const SyntaxTree& tree, TSNode item, ScriptBuilder& b) {
+  ScriptBuilder word;
+  decode_json_string(tree, item, 0, word);
+  add_as_quoted_word(std::move(word), ts_node_start_byte(item), ts_node_end_byte(item) - 1, b);
+}
+
+// A command given as a program and its argument list: {command, args}, {runtimeExecutable,
+// runtimeArgs}, a terminal profile's {path, args}; the program may itself be an argv array
+// (opencode's "command": ["npx", "-y", "server"]).
+void add_command_with_args(const SyntaxTree& tree, TSNode command, TSNode args, const std::string& origin,
+                           const std::string& label, std::vector<EmbeddedScript>& out) {
+  ScriptBuilder b;
+  std::string_view type = ts_node_type(command);
+  if (type == "string") {
+    decode_json_string(tree, command, 0, b);
+  } else if (type == "array") {
+    for (uint32_t i = 0; i < ts_node_named_child_count(command); ++i) {
+      TSNode item = ts_node_named_child(command, i);
+      if (std::string_view(ts_node_type(item)) != "string") continue;
+      if (i > 0) b.add_char(' ', ts_node_start_byte(item));
+      add_quoted_json_word(tree, item, b);
+    }
+  } else {
+    return;
+  }
+  if (!ts_node_is_null(args) && std::string_view(ts_node_type(args)) == "array") {
+    for (uint32_t i = 0; i < ts_node_named_child_count(args); ++i) {
+      TSNode item = ts_node_named_child(args, i);
+      if (std::string_view(ts_node_type(item)) != "string") continue;
+      b.add_char(' ', ts_node_start_byte(item));
+      add_quoted_json_word(tree, item, b);
+    }
+  }
+  if (!b.empty()) out.push_back(b.finish(origin, label));
+}
+
 void ide_config_scripts(const ScriptSource& source, std::vector<EmbeddedScript>& out) {
   static const std::array<std::string_view, 6> kLifecycle{"initializeCommand",    "onCreateCommand",
                                                           "updateContentCommand", "postCreateCommand",
                                                           "postStartCommand",     "postAttachCommand"};
+  // Claude Code settings whose string value is a command it runs for credentials or telemetry headers.
+  static const std::array<std::string_view, 4> kHelpers{"apiKeyHelper", "awsCredentialExport", "awsAuthRefresh",
+                                                        "otelHeadersHelper"};
   std::optional<SyntaxTree> own;
   const SyntaxTree* tree = tree_in(source, Language::json, own);
   if (!tree) return;
@@ -990,7 +1045,7 @@ void ide_config_scripts(const ScriptSource& source, std::vector<EmbeddedScript>&
     for (uint32_t i = ts_node_named_child_count(node); i-- > 0;)
       stack.push_back(ts_node_named_child(node, i));
     if (std::string_view(ts_node_type(node)) != "object") continue;
-    TSNode command{}, args{};
+    TSNode command{}, args{}, runtime{}, runtime_args{}, path{};
     bool on_open = false;
     for (uint32_t i = 0; i < ts_node_named_child_count(node); ++i) {
       TSNode pair = ts_node_named_child(node, i);
@@ -999,26 +1054,145 @@ void ide_config_scripts(const ScriptSource& source, std::vector<EmbeddedScript>&
       std::string key = json_string_value(*tree, k);
       if (std::find(kLifecycle.begin(), kLifecycle.end(), key) != kLifecycle.end())
         add_json_command(*tree, v, "install_hook", key, out);  // runs when the container is created or opened
+      if (std::find(kHelpers.begin(), kHelpers.end(), key) != kHelpers.end() &&
+          std::string_view(ts_node_type(v)) == "string")
+        add_json_command(*tree, v, "install_hook", key, out);
       if (key == "command") command = v;
       if (key == "args") args = v;
+      if (key == "runtimeExecutable") runtime = v;
+      if (key == "runtimeArgs") runtime_args = v;
+      if (key == "path") path = v;
       if (key == "runOptions" && tree->text_of(v).find("folderOpen") != std::string_view::npos)
         on_open = true;
     }
-    // A VS Code task runs when invoked, or by itself when the folder opens (runOn: folderOpen).
-    if (!ts_node_is_null(command) && std::string_view(ts_node_type(command)) == "string") {
-      ScriptBuilder b;
-      decode_json_string(*tree, command, 0, b);
-      if (!ts_node_is_null(args) && std::string_view(ts_node_type(args)) == "array") {
-        for (uint32_t i = 0; i < ts_node_named_child_count(args); ++i) {
-          TSNode item = ts_node_named_child(args, i);
-          if (std::string_view(ts_node_type(item)) != "string") continue;
-          b.add_char(' ', ts_node_start_byte(item));
-          decode_json_string(*tree, item, 0, b);
+    // A VS Code task runs when invoked, or by itself when the folder opens (runOn: folderOpen); an MCP
+    // server or agent hook whenever the agent starts or uses a tool.
+    if (!ts_node_is_null(command))
+      add_command_with_args(*tree, command, args, on_open ? "install_hook" : "build_recipe", "command", out);
+    if (!ts_node_is_null(runtime))
+      add_command_with_args(*tree, runtime, runtime_args, "build_recipe", "runtimeExecutable", out);
+    if (!ts_node_is_null(path) && !ts_node_is_null(args))  // a terminal profile: runs when a terminal opens
+      add_command_with_args(*tree, path, args, "install_hook", "terminal profile", out);
+  }
+}
+
+// ---- programs' rc files, AWS and kube configs ----------------------------------------------
+
+// The first quoted string of text (single or double quotes), or text itself when unquoted.
+std::pair<std::string_view, size_t> first_quoted(std::string_view text) {
+  size_t open = text.find_first_of("'\"");
+  if (open == std::string_view::npos) return {text, 0};
+  size_t close = text.find(text[open], open + 1);
+  if (close == std::string_view::npos) return {text.substr(open + 1), open + 1};
+  return {text.substr(open + 1, close - open - 1), open + 1};
+}
+
+// vim: `!cmd` ex commands (also after silent / autocmd … / exe) and system('cmd'); tmux: run-shell / run /
+// if-shell 'cmd'; psql: \! cmd. Each found command is one line of the script.
+void program_rc_scripts(const std::string& path, std::string_view content, std::vector<EmbeddedScript>& out) {
+  std::string lpath = normalize_path(path);
+  for (auto& c : lpath) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  bool tmux = lpath.find("tmux") != std::string::npos, psql = ends_with(lpath, ".psqlrc");
+  ScriptBuilder b;
+  auto add_line = [&](std::string_view command, uint32_t at) {
+    if (command.empty()) return;
+    b.add(command, at);
+    b.add_char('\n', at + static_cast<uint32_t>(command.size()));
+  };
+  for (const auto& [line, offset] : lines_with_offsets(content)) {
+    std::string_view t = trim_left(line);
+    uint32_t at = offset + static_cast<uint32_t>(line.size() - t.size());
+    if (psql) {
+      if (starts_with(t, "\\!")) add_line(trim_left(t.substr(2)), at + 2 + static_cast<uint32_t>(t.substr(2).size() - trim_left(t.substr(2)).size()));
+      continue;
+    }
+    if (tmux) {
+      for (std::string_view verb : {"run-shell ", "run ", "if-shell ", "if "}) {
+        if (!starts_with(t, verb)) continue;
+        std::string_view rest = t.substr(verb.size());
+        while (starts_with(rest, "-")) {  // flags: -b, -F, -t target
+          size_t space = rest.find(' ');
+          if (space == std::string_view::npos) break;
+          rest = trim_left(rest.substr(space + 1));
         }
+        auto [command, shift] = first_quoted(rest);
+        add_line(command, at + static_cast<uint32_t>(t.size() - rest.size() + shift));
+        break;
       }
-      out.push_back(b.finish(on_open ? "install_hook" : "build_recipe", "task"));
+      continue;
+    }
+    if (starts_with(t, "\"")) continue;  // a vim comment
+    // Mappings and user commands run on a key press or when invoked, not on start.
+    static const std::array<std::string_view, 12> kMappings{"map ", "nmap ", "nnoremap ", "noremap ", "imap ",
+                                                           "inoremap ", "vmap ", "vnoremap ", "xnoremap ", "cnoremap ",
+                                                           "command ", "command! "};
+    if (std::any_of(kMappings.begin(), kMappings.end(), [&](std::string_view m) { return starts_with(t, m); })) continue;
+    size_t bang = t.find('!');
+    // `!cmd` as an ex command: at the start, or after silent / an autocmd pattern, with a blank before.
+    if (bang != std::string_view::npos && (bang == 0 || t[bang - 1] == ' ' || t[bang - 1] == ':') &&
+        (bang == 0 || t.substr(0, bang).find("silent") != std::string_view::npos || starts_with(t, "autocmd") ||
+         starts_with(t, "au ") || t[bang - 1] == ':'))
+      add_line(t.substr(bang + 1), at + static_cast<uint32_t>(bang + 1));
+    for (size_t call = t.find("system("); call != std::string_view::npos; call = t.find("system(", call + 7)) {
+      auto [command, shift] = first_quoted(t.substr(call + 7));
+      add_line(command, at + static_cast<uint32_t>(call + 7 + shift));
     }
   }
+  if (!b.empty()) out.push_back(b.finish("shell_rc", "rc command"));
+}
+
+// ~/.aws/config: credential_process = COMMAND (any profile), run by every AWS CLI and SDK call.
+void aws_config_scripts(std::string_view content, std::vector<EmbeddedScript>& out) {
+  for (const auto& [line, offset] : lines_with_offsets(content)) {
+    std::string_view t = trim_left(line);
+    if (!starts_with(t, "credential_process")) continue;
+    size_t eq = t.find('=');
+    if (eq == std::string_view::npos) continue;
+    std::string_view value = trim_left(t.substr(eq + 1));
+    ScriptBuilder b;
+    b.add(value, offset + static_cast<uint32_t>(line.size() - value.size()));
+    if (!b.empty()) out.push_back(b.finish("shell_rc", "credential_process"));
+  }
+}
+
+// kubeconfig: users[].user.exec {command, args}: kubectl runs it for a token on every call.
+void kubeconfig_scripts(const ScriptSource& source, std::vector<EmbeddedScript>& out) {
+  std::optional<SyntaxTree> own;
+  const SyntaxTree* tree = tree_in(source, Language::yaml, own);
+  if (!tree) return;
+  for_each_yaml_pair(*tree, out, [&](std::string_view name, TSNode value) {
+    if (name != "exec") return;
+    ScriptBuilder b;
+    // The exec mapping's own pairs: command (a program) and args (its argv).
+    std::vector<TSNode> pairs{value};
+    TSNode command{}, args{};
+    size_t seen = 0;
+    while (!pairs.empty() && seen++ < 256) {
+      TSNode n = pairs.back();
+      pairs.pop_back();
+      std::string_view type = ts_node_type(n);
+      if (type == "block_mapping_pair" || type == "flow_pair") {
+        TSNode key = scalar_under(field(n, "key"));
+        if (ts_node_is_null(key)) continue;
+        std::string_view key_text = tree->text_of(key);
+        if (key_text == "command") command = field(n, "value");
+        if (key_text == "args") args = field(n, "value");
+        continue;
+      }
+      for (uint32_t i = ts_node_named_child_count(n); i-- > 0;) pairs.push_back(ts_node_named_child(n, i));
+    }
+    if (ts_node_is_null(command) || ts_node_is_null(scalar_under(command))) return;
+    decode_yaml_scalar(*tree, scalar_under(command), b);
+    if (!ts_node_is_null(args)) {
+      for (TSNode word : yaml_sequence_scalars(args)) {
+        b.add_char(' ', ts_node_start_byte(word));
+        ScriptBuilder inner;
+        decode_yaml_scalar(*tree, word, inner);
+        add_as_quoted_word(std::move(inner), ts_node_start_byte(word), ts_node_end_byte(word), b);
+      }
+    }
+    if (!b.empty()) out.push_back(b.finish("shell_rc", "users.exec"));
+  });
 }
 
 // ---- programs: shell commands in code ---------------------------------------------------------
@@ -1274,6 +1448,9 @@ std::vector<EmbeddedScript> extract_scripts(const FileKind& kind, const std::str
       {CommandCarrier::ssh_config, [](const ScriptSource& s, auto& out) { ssh_config_scripts(s.content, out); }},
       {CommandCarrier::git_config, [](const ScriptSource& s, auto& out) { git_config_scripts(s.content, out); }},
       {CommandCarrier::ide_config, ide_config_scripts},
+      {CommandCarrier::program_rc, [](const ScriptSource& s, auto& out) { program_rc_scripts(s.path, s.content, out); }},
+      {CommandCarrier::aws_config, [](const ScriptSource& s, auto& out) { aws_config_scripts(s.content, out); }},
+      {CommandCarrier::kubeconfig, kubeconfig_scripts},
       {CommandCarrier::program,
        [](const ScriptSource& s, auto& out) {
          std::optional<SyntaxTree> own;

@@ -135,7 +135,12 @@ FileKind classify_file(std::string_view raw_path, std::string_view content) {
     }
     return kind;
   }
-  if (std::find(kShellRcNames.begin(), kShellRcNames.end(), base) != kShellRcNames.end() ||
+  // Fragments that rc files source on every start (~/.bashrc.d/*, fish conf.d, oh-my-zsh custom), and
+  // ~/.ssh/rc, run by sshd on every login.
+  bool sourced_fragment = has_segment(lpath, ".bashrc.d/") || has_segment(lpath, ".zshrc.d/") ||
+                          has_segment(lpath, ".config/fish/conf.d/") || has_segment(lpath, ".oh-my-zsh/custom/") ||
+                          ends_with(lpath, ".ssh/rc");
+  if (sourced_fragment || std::find(kShellRcNames.begin(), kShellRcNames.end(), base) != kShellRcNames.end() ||
       starts_with(lpath, "/etc/profile") || has_segment(lpath, "etc/profile.d/") ||
       has_segment(lpath, "etc/zsh/") || ends_with(lpath, ".config/fish/config.fish")) {
     kind.carrier = CommandCarrier::shell_script;
@@ -161,6 +166,27 @@ FileKind classify_file(std::string_view raw_path, std::string_view content) {
     kind.origin = "git_hook";
     return kind;
   }
+  // Programs' own rc files that run shell commands when the program starts: vim's `!cmd` and system(),
+  // tmux's run-shell / if-shell, psql's \!.
+  if (base == ".vimrc" || base == "_vimrc" || base == ".gvimrc" || ends_with(lpath, ".config/nvim/init.vim") ||
+      base == ".exrc" || base == ".tmux.conf" || ends_with(lpath, ".config/tmux/tmux.conf") || base == ".psqlrc") {
+    kind.carrier = CommandCarrier::program_rc;
+    kind.origin = "shell_rc";
+    kind.language.reset();
+    return kind;
+  }
+  // The AWS CLI runs credential_process for credentials; kubectl runs a user's exec plugin on every call.
+  if (ends_with(lpath, ".aws/config")) {
+    kind.carrier = CommandCarrier::aws_config;
+    kind.origin = "shell_rc";
+    return kind;
+  }
+  if (ends_with(lpath, ".kube/config") || base == "kubeconfig" || starts_with(base, "kubeconfig.")) {
+    kind.language = Language::yaml;
+    kind.carrier = CommandCarrier::kubeconfig;
+    kind.origin = "shell_rc";
+    return kind;
+  }
   if (ends_with(lpath, ".ssh/config") || lpath == "/etc/ssh/ssh_config" || has_segment(lpath, "ssh_config.d/") ||
       has_segment(lpath, ".ssh/config.d/")) {
     kind.carrier = CommandCarrier::ssh_config;
@@ -175,6 +201,21 @@ FileKind classify_file(std::string_view raw_path, std::string_view content) {
   }
   if (base == "devcontainer.json" || base == ".devcontainer.json" ||
       (base == "tasks.json" && has_segment(lpath, ".vscode/"))) {
+    kind.language = Language::json;
+    kind.carrier = CommandCarrier::ide_config;
+    kind.origin = "install_hook";
+    return kind;
+  }
+  // Coding agents' and editors' settings that start commands by themselves: MCP servers (started with the
+  // agent), Claude Code hooks, status lines and key helpers, VS Code terminal profiles and launch configs.
+  bool agent_config = base == ".mcp.json" || base == "mcp.json" || base == "claude_desktop_config.json" ||
+                      ((base == "settings.json" || base == "settings.local.json") &&
+                       (has_segment(lpath, ".claude/") || has_segment(lpath, ".gemini/") ||
+                        has_segment(lpath, ".qwen/") || has_segment(lpath, ".vscode/") ||
+                        has_segment(lpath, ".cursor/"))) ||
+                      (base == "launch.json" && has_segment(lpath, ".vscode/")) || base == "opencode.json" ||
+                      (base == "config.json" && has_segment(lpath, ".continue/"));
+  if (agent_config) {
     kind.language = Language::json;
     kind.carrier = CommandCarrier::ide_config;
     kind.origin = "install_hook";

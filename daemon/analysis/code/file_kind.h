@@ -23,7 +23,10 @@ enum class CommandCarrier {
   crontab,       // schedule lines
   systemd_unit,  // Exec*= lines (systemd units, autostart .desktop entries)
   git_config,    // aliases and settings git runs as commands (fsmonitor, sshCommand, pager, helpers)
-  ide_config,    // devcontainer lifecycle commands, VS Code tasks
+  ide_config,    // devcontainer lifecycle commands, VS Code tasks/launch/terminal profiles, agent hooks and MCP servers
+  program_rc,    // vim, tmux and psql rc files: the shell commands they run on start
+  aws_config,    // ~/.aws/config credential_process
+  kubeconfig,    // users[].user.exec plugins
   ssh_config,    // ProxyCommand, LocalCommand, KnownHostsCommand, Match exec: run by every ssh
   program,       // literal commands code runs: os.system, subprocess, child_process, exec.Command
 };
