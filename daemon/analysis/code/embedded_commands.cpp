@@ -10,6 +10,7 @@
 #include "analysis/code/query_runner.h"
 #include "analysis/code/syntax.h"
 #include "analysis/code/syntax_walk.h"
+#include "analysis/shell/catalog.h"
 #include "analysis/shell/shell_analyzer.h"
 
 namespace toolwall::code {
@@ -915,21 +916,18 @@ void systemd_scripts(std::string_view content, std::vector<EmbeddedScript>& out)
 // Settings whose values git runs through a shell: `core.fsmonitor` and `core.pager` on every
 // status or log, `core.sshCommand` on fetch, `!`-aliases and `!`-helpers when invoked.
 void git_config_scripts(std::string_view content, std::vector<EmbeddedScript>& out) {
-  static const std::regex kSection(R"(^\s*\[\s*([A-Za-z0-9.-]+))");
+  static const std::regex kSection(R"re(^\s*\[\s*([A-Za-z0-9.-]+)(?:\s+"([^"]*)")?)re");
   static const std::regex kEntry(R"(^\s*([A-Za-z][A-Za-z0-9-]*)\s*=\s*(.*)$)");
   std::string section;
   for (const auto& [line, offset] : lines_with_offsets(content)) {
     std::cmatch m;
     if (std::regex_search(line.data(), line.data() + line.size(), m, kSection)) {
-      section = m[1].str();
-      std::transform(section.begin(), section.end(), section.begin(),
-                     [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+      section = m[1].str();  // [diff "pdf"] → diff.pdf
+      if (m[2].matched) section += "." + m[2].str();
       continue;
     }
     if (!std::regex_search(line.data(), line.data() + line.size(), m, kEntry)) continue;
-    std::string key = m[1].str();
-    std::transform(key.begin(), key.end(), key.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    std::string key = section + "." + m[1].str();
     size_t start = static_cast<size_t>(m.position(2));
     std::string_view value = line.substr(start);
     while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
@@ -937,17 +935,14 @@ void git_config_scripts(std::string_view content, std::vector<EmbeddedScript>& o
       value = value.substr(1, value.size() - 2);
       ++start;
     }
-    bool bang = !value.empty() && value.front() == '!';
-    bool runs = key == "fsmonitor" || key == "sshcommand" || key == "pager" || key == "editor" ||
-                key == "askpass" || (bang && (section == "alias" || key == "helper")) || section == "pager";
-    if (!runs || value.empty() || value == "true" || value == "false") continue;
-    if (bang) {
+    if (!shell::git_setting_runs_command(key, value)) continue;
+    if (value.front() == '!') {
       value.remove_prefix(1);
       ++start;
     }
     ScriptBuilder b;
     b.add(value, offset + static_cast<uint32_t>(start));
-    out.push_back(b.finish("git_hook", section + "." + key));
+    out.push_back(b.finish("git_hook", key));
   }
 }
 

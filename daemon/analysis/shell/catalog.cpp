@@ -611,6 +611,26 @@ bool is_cloud_metadata_credential_url(std::string_view host, std::string_view ur
   return false;
 }
 
+bool git_setting_runs_command(std::string_view raw_key, std::string_view value) {
+  if (value.empty() || value == "true" || value == "false") return false;
+  std::string key = lower(raw_key);
+  std::string_view k = key;
+  std::string_view first = k.substr(0, k.find('.'));
+  std::string_view last = k.substr(k.rfind('.') + 1);
+  static const NameSet commands{"core.sshcommand", "core.pager", "core.editor", "core.fsmonitor", "core.askpass",
+                                "sequence.editor", "diff.external", "gpg.program", "gpg.ssh.program",
+                                "gpg.x509.program", "gpg.openpgp.program", "core.alternaterefscommand",
+                                "interactive.difffilter", "uploadpack.packobjectshook", "web.browser"};
+  if (commands.count(k) || first == "pager") return true;
+  if (first == "alias") return value[0] == '!';
+  if (first == "credential") return last == "helper";
+  if (first == "filter") return last == "clean" || last == "smudge" || last == "process";
+  if (first == "diff") return last == "textconv" || last == "command";  // diff.DRIVER.textconv / .command
+  if (first == "merge") return last == "driver";
+  if (first == "difftool" || first == "mergetool") return last == "cmd";
+  return false;
+}
+
 std::optional<std::string> credential_helper(std::string_view name, const std::vector<std::string>& args) {
   auto has = [&](std::string_view word) { return std::find(args.begin(), args.end(), word) != args.end(); };
   auto first = [&](size_t i) -> std::string_view { return i < args.size() ? std::string_view(args[i]) : std::string_view(); };

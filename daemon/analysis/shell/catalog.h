@@ -23,6 +23,10 @@ std::optional<size_t> wrapper_prefix(std::string_view name, const std::vector<st
 // The index in args of a script string that name runs through a shell (flock -c S, env -S S, nix-shell
 // --run S, nodemon --exec S, npx -c S, npm exec -c S, git rebase --exec S, git submodule foreach S).
 std::optional<size_t> script_option_index(std::string_view name, const std::vector<std::string>& args);
+// True when git runs the value of setting KEY (section[.subsection].name, any case) as a command:
+// core.sshCommand, core.pager, core.fsmonitor, gpg.program, alias.X=!…, credential helpers,
+// filter.X.clean/smudge, diff.X.textconv, merge.X.driver, difftool.X.cmd …
+bool git_setting_runs_command(std::string_view key, std::string_view value);
 // True when wrapper_prefix knows name as a wrapper (sudo, env, timeout …).
 bool is_wrapper(std::string_view name);
 

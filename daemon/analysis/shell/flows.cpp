@@ -2409,14 +2409,7 @@ void Walker::model_git_config(const std::vector<std::string>& rest, Span span, i
     }
     return;
   }
-  bool runs = key == "core.sshcommand" || key == "core.pager" || key == "core.editor" || key == "core.fsmonitor" ||
-              key == "sequence.editor" || key == "diff.external" || key == "core.askpass" ||
-              key.rfind("pager.", 0) == 0 || key.rfind("credential", 0) == 0 ||
-              (key.rfind("alias.", 0) == 0 && value[0] == '!') ||
-              (key.rfind("filter.", 0) == 0 && (key.size() > 6 && (key.find(".clean") != std::string::npos ||
-                                                                   key.find(".smudge") != std::string::npos ||
-                                                                   key.find(".process") != std::string::npos)));
-  if (runs) analyse_payload(value[0] == '!' ? value.substr(1) : value, "git_config", "git config " + key, span, depth);
+  if (git_setting_runs_command(key, value)) analyse_payload(value[0] == '!' ? value.substr(1) : value, "git_config", "git config " + key, span, depth);
 }
 
 void Walker::model_git(Invocation& inv, int depth) {
@@ -2438,11 +2431,8 @@ void Walker::model_git(Invocation& inv, int depth) {
     if (equals == std::string::npos) continue;
     std::string key = lower(setting.substr(0, equals));
     std::string value = setting.substr(equals + 1);
-    bool runs = key == "core.sshcommand" || key == "core.pager" || key == "core.editor" || key == "core.fsmonitor" ||
-                key == "sequence.editor" || key == "diff.external" || key == "core.askpass" ||
-                (key.rfind("credential", 0) == 0 && !value.empty() && value[0] == '!') ||
-                (key.rfind("pager.", 0) == 0);
-    if (runs && !value.empty())
+    // An alias given with -c runs only when invoked (below).
+    if (!starts_with(key, "alias.") && git_setting_runs_command(key, value))
       analyse_nested(value[0] == '!' ? value.substr(1) : value, Stream{}, "git_config", inv.span, "git", depth);
   }
   size_t sub = git_subcommand_index(args);
