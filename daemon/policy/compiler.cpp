@@ -197,7 +197,7 @@ class ConditionCompiler {
     return std::nullopt;
   }
 
-  // Fills a FactFilter from host_in / host_not_in / origin / origin_not; false when the key is another.
+  // Fills a FactFilter from host_in / host_not_in / origin / origin_not / source_in; false when the key is another.
   bool filter_key(const Entry& entry, FactFilter& filter) {
     if (entry.key == "host_in") {
       filter.host_in = hosts(entry);
@@ -207,6 +207,8 @@ class ConditionCompiler {
       filter.origin = vocabulary(entry, kOrigins, "origin");
     } else if (entry.key == "origin_not") {
       filter.origin_not = vocabulary(entry, kOrigins, "origin");
+    } else if (entry.key == "source_in") {
+      filter.source_in = strings(entry);
     } else {
       return false;
     }
@@ -241,7 +243,7 @@ class ConditionCompiler {
         s->sink = strings(e);
       else if (!filter_key(e, s->filter))
         unknown_key(e, "flow",
-                    "from, to, via_any, source, sink, host_in, host_not_in, origin, origin_not, $macro");
+                    "from, to, via_any, source, sink, host_in, host_not_in, origin, origin_not, source_in, $macro");
     }
     return s;
   }
@@ -293,7 +295,7 @@ class ConditionCompiler {
       else if (e.key == "detail")
         s->detail = strings(e);
       else if (!filter_key(e, s->filter))
-        unknown_key(e, "marker", "name, detail, host_in, host_not_in, origin, origin_not, $macro");
+        unknown_key(e, "marker", "name, detail, host_in, host_not_in, origin, origin_not, source_in, $macro");
     }
     return s;
   }
@@ -404,7 +406,7 @@ class ConditionCompiler {
         if (!first_filter) first_filter = &e;
       } else {
         unknown_key(e, "condition",
-                    "flow, command, marker, code, path, host_in, host_not_in, origin, origin_not, "
+                    "flow, command, marker, code, path, host_in, host_not_in, origin, origin_not, source_in, "
                     "incomplete, all, any, "
                     "not, $macro");
       }
@@ -420,12 +422,13 @@ class ConditionCompiler {
         if (loose.host_not_in) target->host_not_in = std::move(loose.host_not_in);
         if (loose.origin) target->origin = std::move(loose.origin);
         if (loose.origin_not) target->origin_not = std::move(loose.origin_not);
+        if (loose.source_in) target->source_in = std::move(loose.source_in);
       } else if (selectors > 1) {
         error(first_filter->key_node, *first_filter->file,
               "'" + first_filter->key +
                   "' sits beside several fact selectors; move it inside the flow/command/marker it is about");
       } else {
-        if ((loose.origin || loose.origin_not) && !in_match_context_)
+        if ((loose.origin || loose.origin_not || loose.source_in) && !in_match_context_)
           error(first_filter->key_node, *first_filter->file,
                 "'" + first_filter->key +
                     "' needs a fact to test: put it beside or inside flow, command, marker or code");

@@ -127,6 +127,7 @@ std::vector<std::string> EvalContext::hosts_of(const Bound& bound) const {
 }
 
 bool FactFilter::accepts(const Bound& bound, const EvalContext& context) const {
+  if (source_in && (!bound.flow || !source_in->matches(bound.flow->source))) return false;
   if (host_in || host_not_in) {
     auto hosts = context.hosts_of(bound);
     if (host_in &&

@@ -73,8 +73,9 @@ using ConditionPtr = std::unique_ptr<const Condition>;
 struct FactFilter {
   std::optional<HostMatcher> host_in, host_not_in;
   std::optional<StringMatcher> origin, origin_not;
+  std::optional<StringMatcher> source_in;  // a flow's source as written ("$STRIPE_SECRET_KEY"); other facts fail
 
-  bool empty() const { return !host_in && !host_not_in && !origin && !origin_not; }
+  bool empty() const { return !host_in && !host_not_in && !origin && !origin_not && !source_in; }
   bool accepts(const Bound& bound, const EvalContext& context) const;
 };
 

@@ -344,6 +344,37 @@ rules:
   CHECK(run(*policy, facts, ToolKind::file_write).action == Action::allow);
 }
 
+TEST_CASE("source_in in unless tests the matched flow's source and host together, one match at a time") {
+  auto policy = load(R"Y(
+rules:
+  - id: leak
+    match: { flow: { from: [secret_var], to: [network] } }
+    unless: { any: [ { source_in: ["$STRIPE_*"], host_in: [api.stripe.com] } ] }
+    action: block
+)Y");
+  auto own = flow("secret_var", "network", "api.stripe.com");
+  own.source = "$STRIPE_SECRET_KEY";
+  Facts facts;
+  facts.flows.push_back(own);
+  CHECK(run(*policy, facts).action == Action::allow);
+  // Another secret to the vendor, and the vendor's key elsewhere, are leaks.
+  auto other = own;
+  other.source = "$AWS_SECRET_ACCESS_KEY";
+  Facts another;
+  another.flows.push_back(other);
+  CHECK(run(*policy, another).action == Action::block);
+  auto elsewhere = own;
+  elsewhere.host = "x.example.com";
+  facts.flows.push_back(elsewhere);
+  auto both = run(*policy, facts);
+  CHECK(both.action == Action::block);
+  REQUIRE(both.findings.size() == 1);
+  // Beside no flow, outside a match, source_in has nothing to test.
+  auto loose = Policy::load_text("rules:\n  - id: r\n    match: { source_in: [\"$X\"] }\n    action: flag\n", "t.yaml");
+  REQUIRE_FALSE(loose.has_value());
+  CHECK(toolwall::to_string(loose.error()).find("needs a fact to test") != std::string::npos);
+}
+
 TEST_CASE("code and path conditions match code facts and written paths") {
   auto policy = load(R"Y(
 rules:
