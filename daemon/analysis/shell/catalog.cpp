@@ -341,6 +341,54 @@ std::optional<size_t> script_option_index(std::string_view name, const std::vect
   return std::nullopt;
 }
 
+std::vector<size_t> loaded_file_indexes(std::string_view name, const std::vector<std::string>& args) {
+  std::vector<size_t> out;
+  auto option_value = [&](std::initializer_list<std::string_view> options) {
+    for (size_t i = 0; i + 1 < args.size(); ++i)
+      if (std::find(options.begin(), options.end(), args[i]) != options.end()) out.push_back(i + 1);
+  };
+  auto local_package = [](std::string_view arg) {
+    return !is_option(arg) && !is_url(arg) &&
+           (arg.find('/') != std::string_view::npos || ends_with(arg, ".whl") || ends_with(arg, ".tgz") ||
+            ends_with(arg, ".tar.gz") || ends_with(arg, ".deb") || ends_with(arg, ".rpm") || ends_with(arg, ".zip"));
+  };
+  auto local_packages_after_verb = [&](std::initializer_list<std::string_view> verbs) {
+    auto words = package_manager_words(args);
+    if (words.empty() || std::find(verbs.begin(), verbs.end(), args[words[0]]) == verbs.end()) return;
+    for (size_t k = 1; k < words.size(); ++k)
+      if (local_package(args[words[k]])) out.push_back(words[k]);
+  };
+  if (name == "dpkg") {
+    option_value({"-i", "--install", "--unpack"});
+  } else if (name == "rpm") {
+    bool installs = std::any_of(args.begin(), args.end(), [](const std::string& a) {
+      return a.size() > 1 && a[0] == '-' && a[1] != '-' && (a.find('i') != std::string::npos || a.find('U') != std::string::npos);
+    });
+    if (installs)
+      for (size_t i = 0; i < args.size(); ++i)
+        if (!is_option(args[i])) out.push_back(i);
+  } else if (name == "apt" || name == "apt-get" || name == "dnf" || name == "yum" || name == "zypper") {
+    local_packages_after_verb({"install", "reinstall", "localinstall"});
+  } else if (name == "pip" || name == "pip3" || name == "pipx" || starts_with(name, "pip3.")) {
+    local_packages_after_verb({"install"});
+  } else if (name == "npm" || name == "pnpm" || name == "yarn" || name == "bun") {
+    local_packages_after_verb({"install", "i", "add"});
+  } else if (name == "java") {
+    option_value({"-jar", "-javaagent"});
+  } else if (name == "code" || name == "codium" || name == "cursor" || name == "code-insiders") {
+    option_value({"--install-extension"});
+  } else if (name == "make" || name == "gmake") {
+    option_value({"-f", "--file", "--makefile"});
+  } else if (name == "insmod") {
+    for (size_t i = 0; i < args.size(); ++i)
+      if (!is_option(args[i])) {
+        out.push_back(i);
+        break;
+      }
+  }
+  return out;
+}
+
 std::optional<std::string> remote_package_url(std::string_view name, const std::vector<std::string>& args) {
   if (std::none_of(args.begin(), args.end(), [](const std::string& arg) { return is_url(arg); })) return std::nullopt;
   // A runner runs one package, the word after its verbs; a later URL is that program's argument.

@@ -27,6 +27,10 @@ std::optional<size_t> script_option_index(std::string_view name, const std::vect
 // core.sshCommand, core.pager, core.fsmonitor, gpg.program, alias.X=!…, credential helpers,
 // filter.X.clean/smudge, diff.X.textconv, merge.X.driver, difftool.X.cmd …
 bool git_setting_runs_command(std::string_view key, std::string_view value);
+// Indexes in args of local files that name installs, loads or runs as code: dpkg -i F, rpm -i F, apt
+// install ./F.deb, pip install F.whl, npm install ./F.tgz, java -jar F, code --install-extension F,
+// make -f F, insmod F. Empty when none.
+std::vector<size_t> loaded_file_indexes(std::string_view name, const std::vector<std::string>& args);
 // True when wrapper_prefix knows name as a wrapper (sudo, env, timeout …).
 bool is_wrapper(std::string_view name);
 

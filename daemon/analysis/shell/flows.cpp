@@ -867,6 +867,14 @@ Stream Walker::model(Invocation& inv, const Stream& in, int depth) {
     add_marker("remote_package", inv.name + " fetches and runs " + *url, inv.span);
   }
 
+  // A downloaded package, jar, module or makefile installed or loaded runs the download.
+  for (size_t index : loaded_file_indexes(inv.name, args)) {
+    Taints taints = read_path(args[index], nullptr);
+    merge_taints(taints, extracted_taint(args[index]));
+    taints.erase(std::remove_if(taints.begin(), taints.end(), [](const Taint& t) { return t.from != "network"; }),
+                 taints.end());
+    emit_secret_flows(taints, "exec", inv.name, "", inv.span, "", true);
+  }
   if (auto script = script_option_index(inv.name, args))
     return analyse_nested(script_text(inv.argv[*script + 1], depth), in, "shell_string", inv.span, name, depth);
 
@@ -2485,14 +2493,15 @@ void Walker::model_git(Invocation& inv, int depth) {
   } else if (command == "send-email") {
     model_git_send_email(rest, inv.span);
   } else if ((command == "clone" || command == "fetch" || command == "pull" || command == "ls-remote") && !operands.empty()) {
-    for (const auto& operand : operands)
-      if (is_url(operand)) {
-        add_host(host_of(operand));
-        if (destination_host.empty()) destination_host = host_of(operand);
-      }
+    for (size_t k = 0; k < operands.size(); ++k) {
+      if (!is_url(operands[k])) continue;
+      add_host(host_of(operands[k]));
+      if (destination_host.empty()) destination_host = host_of(operands[k]);
+      if (command == "clone") record_clone(operands[k], k + 1 < operands.size() ? operands[k + 1] : std::string());
+    }
   }
-  // Secrets in git arguments (a token in a push URL's userinfo) reach that host too.
-  if (command == "push" || command == "clone" || command == "fetch" || command == "pull") {
+  // Secrets in git arguments (a token in a push URL's userinfo, an http.extraHeader) reach that host too.
+  if (command == "push" || command == "clone" || command == "fetch" || command == "pull" || command == "ls-remote") {
     Taints taints = word_taints(inv.argv, 1);
     emit_secret_flows(taints, "network", "git", destination_host, inv.span, "");
   }
@@ -2622,6 +2631,18 @@ void Walker::model_git_send_email(const std::vector<std::string>& rest, Span spa
     add_flow(std::move(flow));
     emit_secret_flows(read_path(file), "network", "git send-email", host, span, "argument");
   }
+}
+
+// A cloned repository is fetched content, like an unpacked download: what runs from its directory
+// later (tools/install.sh) runs code from that host.
+void Walker::record_clone(const std::string& url, std::string directory) {
+  if (directory.empty()) {
+    std::string path = url;
+    while (!path.empty() && path.back() == '/') path.pop_back();
+    directory = std::string(base_name(path));
+    if (directory.size() > 4 && directory.compare(directory.size() - 4, 4, ".git") == 0) directory.resize(directory.size() - 4);
+  }
+  record_extraction({Taint{"network", url, {"git clone"}, host_of(url), false}}, directory);
 }
 
 void Walker::record_extraction(Taints taints, const std::string& directory) {
