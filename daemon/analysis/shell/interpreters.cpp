@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <regex>
 
 #include "analysis/shell/catalog.h"
 #include "analysis/shell/words.h"
@@ -438,6 +439,11 @@ CodeReading read_code_at(std::string_view language, std::string_view original_co
         reading.destroys = argument.substr(1, argument.size() - 2);
     }
   }
+  // perl -e 'fork while fork', python -c 'while True: os.fork()': processes multiply until the machine stalls.
+  static const std::regex kForkBomb(
+      R"((fork\s*(\(\s*\))?\s*(while|until)\s*fork)|((while|loop|until)\s*[({]?\s*(True|1|true)?\s*\)?\s*[:{]?\s*(do\s*)?(os\.)?fork\b)|(for\s*\(\s*;\s*;\s*\)\s*\{?\s*(pcntl_)?fork\s*\())");
+  if (code.find("fork") != std::string_view::npos && std::regex_search(code.begin(), code.end(), kForkBomb))
+    reading.fork_bomb = true;
   if (decodes && runs_shell) {
     for (const auto& literal : literals) {
       if (literal.second.size() < 8 || literal.second.size() > 65536) continue;

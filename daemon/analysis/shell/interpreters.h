@@ -21,6 +21,7 @@ struct CodeReading {
   bool prints = false;           // writes to stdout
   std::vector<std::string> shell_strings;  // literal commands given to system()/subprocess/exec…
   std::string destroys;          // a tree removal (shutil.rmtree, fs.rmSync …) of /, the home or a system dir
+  bool fork_bomb = false;        // forks in an endless loop (fork while fork, while True: os.fork())
 };
 
 // language: "python", "node", "perl", "ruby", "php", "awk" (others read as generic).

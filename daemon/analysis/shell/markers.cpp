@@ -133,7 +133,8 @@ bool drops_sql_data(const std::vector<std::string>& args) {
 // can wipe in one call. Reading, planning and creating are not.
 bool tears_down_infrastructure(const std::string& name, const std::vector<std::string>& args) {
   static const NameSet tools{"terraform", "tofu", "terragrunt", "pulumi", "kubectl", "oc", "aws", "gcloud", "az",
-                             "heroku", "fly", "flyctl", "dropdb", "mysqladmin", "redis-cli", "mongo", "mongosh"};
+                             "heroku", "fly", "flyctl", "dropdb", "mysqladmin", "redis-cli", "mongo", "mongosh",
+                             "gsutil", "doctl", "gh", "docker", "podman"};
   static const NameSet sql_clients{"psql", "mysql", "mariadb", "sqlite3", "cockroach", "clickhouse-client", "sqlcmd", "duckdb"};
   if (sql_clients.count(name)) return drops_sql_data(args);
   if (!tools.count(name)) return false;  // every command comes here: decide by name before reading words
@@ -159,6 +160,13 @@ bool tears_down_infrastructure(const std::string& name, const std::vector<std::s
   }
   if (name == "gcloud" || name == "az") return any_word([](const std::string& w) { return w == "delete"; });
   if (name == "heroku") return word(0) == "apps:destroy" || word(0) == "pg:reset";
+  if (name == "gsutil") return (word(0) == "rm" && (short_flag(args, 'r') || short_flag(args, 'R'))) || word(0) == "rb";
+  if (name == "doctl") return any_word([](const std::string& w) { return w == "delete" || w == "rm"; });
+  if (name == "gh") return word(1) == "delete" && (word(0) == "repo" || word(0) == "release");
+  // docker/podman system prune --volumes and volume prune drop every unused volume's data.
+  if (name == "docker" || name == "podman")
+    return (word(0) == "system" && word(1) == "prune" && has(args, "--volumes")) ||
+           (word(0) == "volume" && (word(1) == "prune" || word(1) == "rm"));
   if (name == "fly" || name == "flyctl") return word(0) == "destroy" || (word(0) == "apps" && word(1) == "destroy");
   if (name == "dropdb") return true;
   if (name == "mysqladmin") return word(0) == "drop";
@@ -169,6 +177,19 @@ bool tears_down_infrastructure(const std::string& name, const std::vector<std::s
   }
   // mongo, mongosh
   return std::any_of(args.begin(), args.end(), [](const std::string& a) { return a.find("dropDatabase") != std::string::npos; });
+}
+
+// Volume managers' and disk tools' verbs that erase a whole disk, volume or pool: nvme format/sanitize,
+// cryptsetup luksErase/erase (the keys: the data is gone), zpool/zfs destroy, lvremove/vgremove/pvremove.
+bool erases_volume(const std::string& name, const std::vector<std::string>& args) {
+  static const NameSet tools{"nvme", "cryptsetup", "zpool", "zfs", "lvremove", "vgremove", "pvremove"};
+  if (!tools.count(name)) return false;
+  auto words = positionals(args);
+  auto word = [&](size_t i) { return i < words.size() ? std::string_view(words[i]) : std::string_view(); };
+  if (name == "nvme") return word(0) == "format" || word(0) == "sanitize";
+  if (name == "cryptsetup") return word(0) == "luksErase" || word(0) == "erase";
+  if (name == "zpool" || name == "zfs") return word(0) == "destroy";
+  return !words.empty();  // lvremove / vgremove / pvremove TARGET
 }
 
 // A mode that sets the setuid bit (4755, u+s, +s): the file then runs as its owner (root, for a copy
@@ -319,12 +340,19 @@ std::vector<MarkerHit> command_markers(const std::string& command, const std::ve
     for (const auto& arg : args)
       if (starts_with(arg, "of=") && (is_block_device(arg.substr(3)) || is_destructive_target(arg.substr(3))))
         out.push_back({"destructive_target", join("dd", args)});
-  } else if (starts_with(name, "mkfs") || name == "wipefs" || name == "shred" || name == "fdisk" || name == "sfdisk" ||
-             name == "parted" || name == "sgdisk" || name == "cfdisk" || name == "blkdiscard" || name == "mkswap" ||
-             name == "gdisk") {
+  } else if (starts_with(name, "mkfs") || starts_with(name, "mke2fs") || name == "wipefs" || name == "shred" ||
+             name == "fdisk" || name == "sfdisk" || name == "parted" || name == "sgdisk" || name == "cfdisk" ||
+             name == "blkdiscard" || name == "mkswap" || name == "gdisk" || name == "wipe" || name == "srm") {
+    bool file_wiper = name == "shred" || name == "wipe" || name == "srm";
     for (const auto& arg : positionals(args))
-      if (is_block_device(arg) || (name == "shred" && is_destructive_target(arg)))
+      if (is_block_device(arg) || (file_wiper && is_destructive_target(arg)))
         out.push_back({"destructive_target", join(command, args)});
+  } else if (erases_volume(command, args)) {
+    out.push_back({"destructive_target", join(command, args)});
+  } else if (name == "setfacl") {
+    bool recursive = short_flag(args, 'R') || has(args, "--recursive");
+    for (const auto& arg : positionals(args))
+      if (recursive && is_destructive_target(arg)) out.push_back({"destructive_target", join(command, args)});
   } else if (name == "chmod" || name == "chown" || name == "chgrp") {
     bool recursive = short_flag(args, 'R') || has(args, "--recursive");
     auto refs = positionals(args);

@@ -310,3 +310,42 @@ TEST_CASE("writing a site-packages .pth file or sitecustomize.py from the shell 
   CHECK(has_marker(analyze("cp evil.py /usr/lib/python3/dist-packages/sitecustomize.py"), "persistence_write"));
   CHECK_FALSE(has_marker(analyze("echo /opt/lib > docs/paths.pth"), "persistence_write"));
 }
+
+TEST_CASE("erasing volumes, pools and disks, file wipers on the home and recursive ACLs on system paths are destructive") {
+  for (auto script : {"mke2fs -F /dev/sda1", "sudo nvme format /dev/nvme0n1 --ses=1", "sudo zpool destroy -f tank",
+                      "sudo lvremove -f /dev/vg0/root", "sudo cryptsetup luksErase -q /dev/sda2", "wipe -rf /home/dev",
+                      "srm -r ~", "sudo setfacl -R -m o::rwx /etc", "zfs destroy -r tank/home"}) {
+    INFO(script);
+    CHECK(has_marker(analyze(script), "destructive_target"));
+  }
+  for (auto script : {"nvme list", "zpool status", "cryptsetup luksOpen /dev/sda2 data", "wipe -f build/cache.bin",
+                      "setfacl -R -m u:dev:rwx ./shared", "zfs list", "srm old-notes.txt"}) {
+    INFO(script);
+    CHECK_FALSE(has_marker(analyze(script), "destructive_target"));
+  }
+}
+
+TEST_CASE("fork bombs written in perl, python, ruby and php one-liners") {
+  for (auto script : {"perl -e 'fork while fork'", "python3 -c 'import os\nwhile True: os.fork()'",
+                      "ruby -e 'loop { fork }'", "php -r 'for(;;) pcntl_fork();'", "perl -e 'while (1) { fork }'", "python3 -c 'import os\nwhile 1:\n  os.fork()'"}) {
+    INFO(script);
+    CHECK(has_marker(analyze(script), "fork_bomb"));
+  }
+  for (auto script : {"python3 -c 'import os; pid = os.fork()'", "perl -e 'my $pid = fork; exit 0 unless $pid'"}) {
+    INFO(script);
+    CHECK_FALSE(has_marker(analyze(script), "fork_bomb"));
+  }
+}
+
+TEST_CASE("more teardowns: bucket removals, droplet and repository deletion, volume prunes") {
+  for (auto script : {"docker system prune -af --volumes", "gh repo delete acme/api --yes", "gsutil -m rm -r gs://acme-prod",
+                      "doctl compute droplet delete prod-db-1 --force", "docker volume prune -f"}) {
+    INFO(script);
+    CHECK(has_marker(analyze(script), "infrastructure_teardown"));
+  }
+  for (auto script : {"docker system prune -f", "gh repo view acme/api", "gsutil ls gs://acme-prod", "doctl compute droplet list",
+                      "gsutil rm gs://acme-prod/tmp/x.txt"}) {
+    INFO(script);
+    CHECK_FALSE(has_marker(analyze(script), "infrastructure_teardown"));
+  }
+}
