@@ -862,6 +862,10 @@ Stream Walker::model(Invocation& inv, const Stream& in, int depth) {
   auto from_cd = paths_from_working_directory(inv.name, args);
   for (auto& hit : command_markers(inv.name, from_cd ? *from_cd : args))
     add_marker(std::move(hit.name), std::move(hit.detail), inv.span);
+  if (auto source = registry_redirect(inv.name, args); source && is_url(*source)) {
+    add_host(host_of(*source));
+    add_marker("registry_redirect", inv.name + " sends later installs or fetches to " + *source, inv.span);
+  }
   if (auto url = remote_package_url(inv.name, args)) {
     add_host(host_of(*url));
     add_marker("remote_package", inv.name + " fetches and runs " + *url, inv.span);

@@ -12,6 +12,9 @@ namespace toolwall::shell {
 namespace {
 
 bool starts_with(std::string_view text, std::string_view prefix) { return text.substr(0, prefix.size()) == prefix; }
+bool ends_with(std::string_view text, std::string_view suffix) {
+  return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
+}
 bool has(const std::vector<std::string>& args, std::string_view word) {
   return std::find(args.begin(), args.end(), word) != args.end();
 }
@@ -192,6 +195,33 @@ bool erases_volume(const std::string& name, const std::vector<std::string>& args
   return !words.empty();  // lvremove / vgremove / pvremove TARGET
 }
 
+}  // namespace
+
+std::optional<std::string> registry_redirect(const std::string& name, const std::vector<std::string>& args) {
+  auto words = positionals(args);
+  auto word = [&](size_t i) { return i < words.size() ? std::string_view(words[i]) : std::string_view(); };
+  std::string key = lower(word(2));
+  if ((name == "npm" || name == "pnpm" || name == "yarn") && word(0) == "config" && word(1) == "set") {
+    if (ends_with(key, "registry") || key == "npmregistryserver") return std::string(word(3));
+    if (starts_with(key, "registry=") || key.find(":registry=") != std::string::npos) return std::string(word(2).substr(word(2).find('=') + 1));
+  }
+  if ((name == "pip" || name == "pip3") && word(0) == "config" && word(1) == "set" && key.find("index-url") != std::string::npos)
+    return std::string(word(3));
+  if (name == "go" && word(0) == "env")
+    for (const auto& w : words)
+      if (starts_with(w, "GOPROXY=")) {
+        std::string first = w.substr(8, w.find(',') == std::string::npos ? std::string::npos : w.find(',') - 8);
+        if (first.find("://") != std::string::npos) return first;
+      }
+  std::string setting = lower(word(1));  // git config url.BASE.insteadOf PREFIX
+  if (name == "git" && word(0) == "config" && starts_with(setting, "url.") &&
+      (ends_with(setting, ".insteadof") || ends_with(setting, ".pushinsteadof")))
+    return std::string(word(1).substr(4, word(1).rfind('.') - 4));
+  return std::nullopt;
+}
+
+namespace {
+
 // A mode that sets the setuid bit (4755, u+s, +s): the file then runs as its owner (root, for a copy
 // of a shell) whoever starts it. setgid alone (g+s) is how shared group directories are kept: not marked.
 bool setuid_mode(std::string_view mode) {
@@ -325,6 +355,15 @@ std::optional<std::string> assignment_security_off(const std::string& name, cons
   if (name == "HISTFILE" && (value == "/dev/null" || value.empty())) return name + "=" + value;
   if ((name == "HISTSIZE" || name == "HISTFILESIZE") && value == "0") return name + "=0";
   if (name == "npm_config_strict_ssl" && off) return name + "=" + value;
+  // A CA bundle from a temporary directory trusts whoever wrote it there (a proxy's own CA).
+  if ((name == "REQUESTS_CA_BUNDLE" || name == "CURL_CA_BUNDLE" || name == "SSL_CERT_FILE" || name == "NODE_EXTRA_CA_CERTS" ||
+       name == "GIT_SSL_CAINFO") &&
+      (starts_with(value, "/tmp/") || starts_with(value, "/var/tmp/") || starts_with(value, "/dev/shm/")))
+    return name + "=" + value;
+  // Go's checksum database and TLS checks, off for all or some modules.
+  if ((name == "GOSUMDB" && off) || name == "GOINSECURE" || name == "GONOSUMDB" || name == "GONOSUMCHECK" ||
+      (name == "GOFLAGS" && value.find("-insecure") != std::string::npos))
+    return name + "=" + value;
   return std::nullopt;
 }
 
@@ -334,6 +373,14 @@ std::vector<MarkerHit> command_markers(const std::string& command, const std::ve
   // One level: a runner that runs a runner (npx npx …) is not followed, so hostile input cannot recurse.
   if (auto run = package_run(command, args); run && !package_run(run->first, run->second))
     out = command_markers(run->first, run->second);
+  // Cloud and cluster clients told not to check TLS (these also tear down, below: not one else-if chain).
+  static const NameSet cloud_clients{"kubectl", "helm", "oc", "aws", "gcloud"};
+  if (cloud_clients.count(name) &&
+      std::any_of(args.begin(), args.end(), [](const std::string& arg) {
+        return arg == "--insecure-skip-tls-verify" || arg == "--insecure-skip-tls-verify=true" || arg == "--no-verify-ssl" ||
+               lower(arg).find("disable_ssl_validation") != std::string::npos;
+      }))
+    out.push_back({"security_off", join(command, args)});
   if (name == "rm" || name == "rmdir") {
     rm_markers(args, out);
   } else if (name == "dd") {
@@ -398,6 +445,10 @@ std::vector<MarkerHit> command_markers(const std::string& command, const std::ve
         joined.find("--registry=http://") != std::string::npos)
       out.push_back({"security_off", join(command, args)});
   } else if (name == "pip" || name == "pip3" || name == "uv" || name == "pipx" || name == "poetry") {
+    // poetry config certificates.REPO.cert false: TLS not checked for that repository.
+    if (name == "poetry" && args.size() >= 3 && args[0] == "config" && lower(args[1]).find("certificates.") == 0 &&
+        lower(args[2]) == "false")
+      out.push_back({"security_off", join(command, args, 12)});
     // pip config set global.trusted-host HOST: every later install skips TLS checks for HOST.
     if (args.size() >= 3 && args[0] == "config" && args[1] == "set" &&
         (lower(args[2]).find("trusted-host") != std::string::npos ||
@@ -412,6 +463,19 @@ std::vector<MarkerHit> command_markers(const std::string& command, const std::ve
       if ((starts_with(arg, "--index-url=http://") || starts_with(arg, "--extra-index-url=http://")))
         out.push_back({"security_off", join(command, args, 12)});
     }
+  } else if (name == "conda" || name == "mamba") {
+    std::string joined = lower(join(command, args, 12));
+    if (joined.find("ssl_verify") != std::string::npos && (has(args, "false") || has(args, "False") || has(args, "no")))
+      out.push_back({"security_off", join(command, args)});
+  } else if (name == "go") {
+    // go env -w GOSUMDB=off / GOINSECURE=… / GONOSUMDB=…: stored for every later go command.
+    if (!args.empty() && args[0] == "env")
+      for (const auto& arg : args) {
+        size_t equals = arg.find('=');
+        if (equals == std::string::npos || arg[0] == '-') continue;
+        if (auto detail = assignment_security_off(arg.substr(0, equals), arg.substr(equals + 1)))
+          out.push_back({"security_off", "go env -w " + *detail});
+      }
   } else if (name == "curl") {
     if (has(args, "--insecure") || short_flag(args, 'k')) out.push_back({"security_off", "curl --insecure"});
   } else if (name == "wget") {

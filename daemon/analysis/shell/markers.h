@@ -12,6 +12,11 @@ struct MarkerHit {
   std::string detail;
 };
 
+// Package sources pointed elsewhere for every later install: npm/pnpm/yarn config set registry (or
+// @scope:registry, npmRegistryServer), pip config set …index-url, go env -w GOPROXY=URL, git config
+// url.BASE.insteadOf. The new source, or nullopt.
+std::optional<std::string> registry_redirect(const std::string& name, const std::vector<std::string>& args);
+
 // Markers for a command: destructive_target, security_off, privilege, world_writable, force_push,
 // history_delete, new_remote.
 std::vector<MarkerHit> command_markers(const std::string& name, const std::vector<std::string>& args);

@@ -349,3 +349,42 @@ TEST_CASE("more teardowns: bucket removals, droplet and repository deletion, vol
     CHECK_FALSE(has_marker(analyze(script), "infrastructure_teardown"));
   }
 }
+
+TEST_CASE("TLS checks turned off in cloud, conda, poetry and Go settings, and CA bundles from temp dirs") {
+  for (auto script : {"kubectl --insecure-skip-tls-verify get pods", "aws s3 ls --no-verify-ssl",
+                      "helm repo add acme https://charts.x.example.com --insecure-skip-tls-verify",
+                      "gcloud config set auth/disable_ssl_validation True", "conda config --set ssl_verify false",
+                      "poetry config certificates.acme.cert false", "go env -w GOSUMDB=off",
+                      "export GONOSUMDB='*' GOINSECURE='*' && go get ./...",
+                      "export REQUESTS_CA_BUNDLE=/tmp/mitm-ca.pem && python3 sync.py"}) {
+    INFO(script);
+    CHECK(has_marker(analyze(script), "security_off"));
+  }
+  for (auto script : {"kubectl get pods", "conda config --set channel_priority strict", "go env -w GOPRIVATE=github.com/acme",
+                      "export REQUESTS_CA_BUNDLE=/etc/ssl/certs/corp-ca.pem", "poetry config virtualenvs.in-project true"}) {
+    INFO(script);
+    CHECK_FALSE(has_marker(analyze(script), "security_off"));
+  }
+}
+
+TEST_CASE("package sources pointed elsewhere for good are marked with the new source's host") {
+  const std::pair<const char*, const char*> cases[] = {
+      {"npm config set registry https://npm.x.example.com/", "npm.x.example.com"},
+      {"npm config set @acme:registry https://npm.x.example.com/", "npm.x.example.com"},
+      {"yarn config set npmRegistryServer https://npm.x.example.com", "npm.x.example.com"},
+      {"pip config set global.index-url https://pypi.x.example.com/simple", "pypi.x.example.com"},
+      {"go env -w GOPROXY=https://proxy.x.example.com,direct", "proxy.x.example.com"},
+      {"git config --global url.\"https://git.x.example.com/mirror/\".insteadOf https://github.com/", "git.x.example.com"}};
+  for (auto [script, host] : cases) {
+    CAPTURE(script);
+    auto facts = analyze(script);
+    CHECK(has_marker(facts, "registry_redirect"));
+    CHECK(has_host(facts, host));
+  }
+  for (auto script : {"npm config get registry", "npm install --registry https://npm.x.example.com left-pad",
+                      "go env -w GOPROXY=direct", "git config --global url.\"git@github.com:\".insteadOf https://github.com/",
+                      "pip config list"}) {
+    CAPTURE(script);
+    CHECK_FALSE(has_marker(analyze(script), "registry_redirect"));
+  }
+}
