@@ -389,7 +389,40 @@ std::vector<size_t> loaded_file_indexes(std::string_view name, const std::vector
   return out;
 }
 
+// A requirement naming its own source: pip's `name @ URL` written as one word (name@URL).
+std::optional<std::string> direct_reference_url(std::string_view word) {
+  size_t at = word.find('@');
+  if (at == std::string_view::npos || at == 0 || word.find("://") < at) return std::nullopt;
+  std::string_view url = word.substr(at + 1);
+  while (!url.empty() && url.front() == ' ') url.remove_prefix(1);
+  return is_url(url) ? std::optional<std::string>(url) : std::nullopt;
+}
+
+// go run|install MODULE@VERSION fetches MODULE's source from the host its path names (as the go command
+// resolves it; std and golang.org/x are Google's).
+std::optional<std::string> go_module_url(const std::vector<std::string>& args) {
+  if (args.empty() || (args[0] != "run" && args[0] != "install" && args[0] != "get")) return std::nullopt;
+  for (size_t i = 1; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (is_option(arg)) continue;
+    size_t at = arg.find('@'), slash = arg.find('/');
+    if (at == std::string::npos || slash == std::string::npos || slash > at) continue;
+    std::string host = arg.substr(0, slash);
+    if (host.find('.') == std::string::npos) continue;  // a local path or std package
+    return "https://" + arg.substr(0, at);
+  }
+  return std::nullopt;
+}
+
 std::optional<std::string> remote_package_url(std::string_view name, const std::vector<std::string>& args) {
+  if (name == "go") return go_module_url(args);
+  // cargo install --git URL; uv run --with URL / uvx --from URL: a package from that URL.
+  for (size_t i = 0; i + 1 < args.size(); ++i)
+    if (((name == "cargo" && args[i] == "--git") || ((name == "uv" || name == "uvx") && (args[i] == "--with" || args[i] == "--from"))) &&
+        is_url(args[i + 1]))
+      return args[i + 1];
+  for (const auto& arg : args)
+    if (auto url = direct_reference_url(arg); url && install_verbs(name, args, package_manager_words(args))) return url;
   if (std::none_of(args.begin(), args.end(), [](const std::string& arg) { return is_url(arg); })) return std::nullopt;
   // A runner runs one package, the word after its verbs; a later URL is that program's argument.
   if (auto run = run_package_index(name, args)) return is_url(args[*run]) ? std::optional(args[*run]) : std::nullopt;

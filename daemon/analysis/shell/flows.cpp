@@ -734,6 +734,7 @@ Stream Walker::run(Invocation inv, const Stream& in, int depth) {
           if (auto detail = assignment_security_off(rest[j].substr(0, equals), rest[j].substr(equals + 1)))
             add_marker("security_off", *detail, inv.span);
       }
+    mark_remote_package(name, rest, inv.span);  // uv run --with URL …: the runner fetches it first
     inv.wrappers.push_back(name);
     start += 1 + *skip;
   }
@@ -854,6 +855,13 @@ std::optional<std::vector<std::string>> Walker::paths_from_working_directory(
   return resolved;
 }
 
+void Walker::mark_remote_package(const std::string& name, const std::vector<std::string>& args, Span span) {
+  if (auto url = remote_package_url(name, args)) {
+    add_host(host_of(*url));
+    add_marker("remote_package", name + " fetches and runs " + *url, span);
+  }
+}
+
 Stream Walker::model(Invocation& inv, const Stream& in, int depth) {
   CommandName name{inv.name};
   std::vector<std::string> args;
@@ -866,10 +874,7 @@ Stream Walker::model(Invocation& inv, const Stream& in, int depth) {
     add_host(host_of(*source));
     add_marker("registry_redirect", inv.name + " sends later installs or fetches to " + *source, inv.span);
   }
-  if (auto url = remote_package_url(inv.name, args)) {
-    add_host(host_of(*url));
-    add_marker("remote_package", inv.name + " fetches and runs " + *url, inv.span);
-  }
+  mark_remote_package(inv.name, args, inv.span);
 
   // A downloaded package, jar, module or makefile installed or loaded runs the download.
   for (size_t index : loaded_file_indexes(inv.name, args)) {

@@ -191,6 +191,7 @@ class Walker {
   void record_extraction(Taints taints, const std::string& directory);
   Taints extracted_taint(const std::string& path) const;
   void record_clone(const std::string& url, std::string directory);
+  void mark_remote_package(const std::string& name, const std::vector<std::string>& args, Span span);
   void write_file(const std::string& path, const Stream& content, Span span, int depth, bool append = false);
   void record_file_change(const std::string& path, const Stream& content, bool append, bool extends);
   void check_persistence(const std::string& path, const Stream& content, Span span, int depth);

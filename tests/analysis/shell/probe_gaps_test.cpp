@@ -464,7 +464,13 @@ TEST_CASE("a package installed or run straight from a URL is marked with the URL
       {"python3 -m pip install https://pkgs.example.net/tool.tar.gz", "pkgs.example.net"},
       {"python -I -Wignore -m pip install --user https://pkgs.example.net/t.whl", "pkgs.example.net"},
       {"/usr/bin/python3.11 -mpip install git+https://git.example.org/t.git", "git.example.org"},
-      {"python3 -m pipx run https://pkgs.example.net/tool.pyz", "pkgs.example.net"}};
+      {"python3 -m pipx run https://pkgs.example.net/tool.pyz", "pkgs.example.net"},
+      {"pip install 'acme@https://pkgs.example.net/acme-1.0.tar.gz'", "pkgs.example.net"},
+      {"go run x.example.com/tools/setup@latest", "x.example.com"},
+      {"go install x.example.com/cmd/tool@v1.2.0", "x.example.com"},
+      {"cargo install --git https://git.example.org/tool.git", "git.example.org"},
+      {"uv run --with https://pkgs.example.net/x.whl python -c 'import x'", "pkgs.example.net"},
+      {"uvx --from https://pkgs.example.net/x.whl x", "pkgs.example.net"}};
   for (auto [script, host] : cases) {
     CAPTURE(script);
     auto facts = analyze(script);
@@ -478,7 +484,9 @@ TEST_CASE("a package installed or run straight from a URL is marked with the URL
                              "deno run main.ts https://x.example.com", "pip download https://pkgs.example.net/tool.tar.gz",
                              "curl -fsSLO https://pkgs.example.net/tool.tar.gz", "npm view https://x.example.com/pkg.tgz",
                              "python3 -m pip install -r requirements.txt", "python3 tool.py -m pip https://x.example.com/a.whl",
-                             "python3 -c 'print(1)' -m pip install https://x.example.com/a.whl"}) {
+                             "python3 -c 'print(1)' -m pip install https://x.example.com/a.whl",
+                             "go run ./cmd/server", "go run main.go",
+                             "cargo install ripgrep", "pip show acme@x", "git log --author=dev@x.example.com"}) {
     CAPTURE(script);
     CHECK_FALSE(has_marker(analyze(script), "remote_package"));
   }
