@@ -505,6 +505,14 @@ std::vector<MarkerHit> command_markers(const std::string& command, const std::ve
       if (arg == "--privileged" || arg == "--pid=host" || arg.find("docker.sock:") != std::string::npos || starts_with(arg, "/:/") ||
           starts_with(arg, "--volume=/:/") || starts_with(arg, "source=/,") || arg.find(",source=/,") != std::string::npos)
         out.push_back({"privilege", join(command, args)});
+  } else if (name == "ssh-copy-id") {
+    // To this machine (localhost, 127.0.0.1): the key goes into the user's own authorized_keys.
+    auto refs = positionals(args);
+    if (!refs.empty()) {
+      std::string target = refs.back().substr(refs.back().find('@') + 1);
+      if (target == "localhost" || target == "127.0.0.1" || target == "::1" || target == "0.0.0.0")
+        out.push_back({"persistence_write", "authorized_keys via " + join(command, args)});
+    }
   } else if (name == "ssh" || name == "autossh") {
     if (ssh_forwards_inbound(args, name == "autossh")) out.push_back({"inbound_tunnel", join(command, args)});
   } else if (publishes_local_port(command, args)) {

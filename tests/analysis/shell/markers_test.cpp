@@ -388,3 +388,14 @@ TEST_CASE("package sources pointed elsewhere for good are marked with the new so
     CHECK_FALSE(has_marker(analyze(script), "registry_redirect"));
   }
 }
+
+TEST_CASE("ssh-copy-id to this machine adds the key to the user's own authorized_keys") {
+  for (auto script : {"ssh-copy-id -f -i /tmp/attacker.pub dev@localhost", "ssh-copy-id -i k.pub 127.0.0.1"}) {
+    INFO(script);
+    auto facts = analyze(script);
+    const auto* marker = marker_of(facts, "persistence_write");
+    REQUIRE(marker);
+    CHECK(marker->detail.find("authorized_keys") != std::string::npos);
+  }
+  CHECK_FALSE(has_marker(analyze("ssh-copy-id -i ~/.ssh/id_ed25519.pub deploy@build.example.com"), "persistence_write"));
+}
