@@ -1026,7 +1026,8 @@ Stream Walker::model(Invocation& inv, const Stream& in, int depth) {
   static const NameSet network_tools{
       "curl", "wget", "nc", "ncat", "netcat", "socat", "telnet", "ssh", "scp", "rsync", "sftp", "ftp", "tftp",
       "openssl", "gh", "mail", "mailx", "sendmail", "mutt", "msmtp", "aws", "gsutil", "gcloud", "az", "http",
-      "https", "xh", "aria2c", "lftp", "smbclient", "rclone", "s3cmd", "ssmtp"};
+      "https", "xh", "aria2c", "lftp", "smbclient", "rclone", "s3cmd", "ssmtp", "websocat", "mosquitto_pub",
+      "redis-cli", "psql", "mysql", "mariadb"};
   if (network_tools.count(name)) {
     if (name == "openssl" && (args.empty() || (args[0] != "s_client" && args[0] != "s_server"))) return model_readers(inv, in);
     if ((name == "gcloud" || name == "az" || name == "aws") && in.taint.empty() &&
@@ -1536,6 +1537,7 @@ Stream Walker::model_network(Invocation& inv, const Stream& in) {
   bool stdout_network = false;
   std::string download_path;
   std::string url;
+  std::optional<Taints> payload_taints;  // when only some arguments are sent (not a client's own credentials)
 
   if (name == "curl") {
     ParsedArgs parsed = parse_args(inv.argv, 1, "AbcCdDeEFHKmoPQrTuUwxXyYz",
@@ -1572,6 +1574,19 @@ Stream Walker::model_network(Invocation& inv, const Stream& in) {
       if (option.name == "-T" || option.name == "--upload-file") {
         if (option.value == "-" || option.value == ".") reads_stdin = true;
         else upload_paths.push_back(option.value);
+      }
+      // -H @FILE sends the file's lines as headers; --variable NAME@FILE reads it for {{NAME}} expansion.
+      if ((option.name == "-H" || option.name == "--header") && starts_with(option.value, "@")) {
+        if (option.value == "@-") reads_stdin = true;
+        else upload_paths.push_back(option.value.substr(1));
+      }
+      if (option.name == "--variable") {
+        size_t at = option.value.find('@'), equals = option.value.find('=');
+        if (at != std::string::npos && (equals == std::string::npos || at < equals)) {
+          std::string path = option.value.substr(at + 1);
+          if (path == "-") reads_stdin = true;
+          else upload_paths.push_back(path);
+        }
       }
       if (option.name == "-o" || option.name == "--output") download_path = option.value;
       if (option.name == "-O" || option.name == "--remote-name" || option.name == "--remote-name-all")
@@ -1611,7 +1626,8 @@ Stream Walker::model_network(Invocation& inv, const Stream& in) {
     out.network_peer = true;
     if (in.interactive_shell) add_marker("reverse_shell", "a shell piped to " + name, inv.span);
   } else if (name == "socat") {
-    bool network = false, exec = false, listening = false;
+    bool network = false, exec = false;
+    bool unidirectional = std::any_of(inv.argv.begin(), inv.argv.end(), [](const Word& w) { return w.text == "-u"; });
     std::vector<std::string> socat_files;
     for (size_t i = 1; i < inv.argv.size(); ++i) {
       std::string address = inv.argv[i].text;
@@ -1627,14 +1643,18 @@ Stream Walker::model_network(Invocation& inv, const Stream& in) {
       // FILE:~/.aws/credentials TCP:host:port sends the file's bytes to the peer.
       if ((kind == "file" || kind == "open" || kind == "gopen") && address.find(':') != std::string::npos) {
         std::string path = address.substr(address.find(':') + 1);
+        std::string options = path.find(',') == std::string::npos ? std::string() : path.substr(path.find(','));
         path = path.substr(0, path.find(','));
-        if (!path.empty()) socat_files.push_back(path);
+        // Opened for writing (create, append, wronly) or as the receiving end of -u: data comes in, not out.
+        bool written = options.find("create") != std::string::npos || options.find("append") != std::string::npos ||
+                       options.find("wronly") != std::string::npos || (unidirectional && i + 1 == inv.argv.size());
+        if (!path.empty() && !written) socat_files.push_back(path);
       }
-      if (kind.find("listen") != std::string::npos) listening = true;
       if (address == "-" || kind == "stdin" || kind == "stdio" || kind == "stdout") reads_stdin = true;
     }
     if (network && exec) add_marker("reverse_shell", join_texts(inv.argv, 0, 4), inv.span);
-    if (network && !listening) upload_paths.insert(upload_paths.end(), socat_files.begin(), socat_files.end());
+    // Connecting, it sends the file; listening, it serves it to whoever connects.
+    if (network) upload_paths.insert(upload_paths.end(), socat_files.begin(), socat_files.end());
     stdout_network = true;
     out.network_peer = true;
     if (in.interactive_shell) add_marker("reverse_shell", "a shell piped to socat", inv.span);
@@ -1778,6 +1798,49 @@ Stream Walker::model_network(Invocation& inv, const Stream& in) {
         upload_paths.push_back(text.substr(at + 1));
     }
     stdout_network = true;
+  } else if (name == "websocat") {
+    // websocat URL: stdin goes out as messages, replies come back on stdout.
+    for (size_t i = 1; i < inv.argv.size(); ++i)
+      if (url.empty() && (starts_with(inv.argv[i].text, "ws://") || starts_with(inv.argv[i].text, "wss://")))
+        url = inv.argv[i].text;
+    reads_stdin = true;
+    stdout_network = true;
+  } else if (name == "mosquitto_pub") {
+    ParsedArgs parsed = parse_args(inv.argv, 1, "hptmfiuPqkLAoT", {"--host", "--port", "--topic", "--message", "--file",
+                                                                 "--username", "--pw", "--id", "--url"});
+    if (const Option* server = parsed.find({"-h", "--host"})) host = lower(server->value);
+    if (const Option* address = parsed.find({"-L", "--url"})) url = address->value;
+    if (const Option* file = parsed.find({"-f", "--file"})) upload_paths.push_back(file->value);
+    reads_stdin = parsed.has({"-s", "--stdin-file", "-l", "--stdin-line"});
+    if ((host.empty() && url.empty()) || is_local_host(host.empty() ? host_of(url) : host)) return {};  // the local broker
+  } else if (name == "redis-cli" || name == "psql" || name == "mysql" || name == "mariadb") {
+    // A database client talks to another machine only when given one (-h HOST, a URL): then what
+    // its arguments and stdin carry (-x, -c "… $(cat …)") is sent there.
+    for (size_t i = 1; i < inv.argv.size(); ++i) {
+      const std::string& text = inv.argv[i].text;
+      if ((text == "-h" || text == "--host") && i + 1 < inv.argv.size()) host = lower(inv.argv[i + 1].text);
+      else if (starts_with(text, "--host=")) host = lower(text.substr(7));
+      else if (is_url(text) && url.empty()) url = text;  // redis://…, postgres://…
+    }
+    if (host.empty() && url.empty()) return {};
+    if (is_local_host(host.empty() ? host_of(url) : host)) return {};
+    reads_stdin = name != "redis-cli" || std::any_of(inv.argv.begin(), inv.argv.end(), [](const Word& w) { return w.text == "-x"; });
+    stdout_network = true;
+    // What is sent: SQL given with -c/-e, redis-cli's command words; not the password or URL that logs in.
+    Taints sent;
+    static const NameSet connection{"-h", "--host", "-p", "--port", "-a", "--pass", "-u", "-U", "--user", "--username",
+                                    "-d", "--dbname", "-n"};
+    for (size_t i = 1; i < inv.argv.size(); ++i) {
+      const std::string& text = inv.argv[i].text;
+      if (connection.count(text)) {
+        ++i;
+        continue;
+      }
+      bool sql = (text == "-c" || text == "--command" || text == "-e" || text == "--execute") && i + 1 < inv.argv.size();
+      if (sql) merge_taints(sent, inv.argv[++i].taint);
+      else if (name == "redis-cli" && !is_url(text) && !text.empty() && text[0] != '-') merge_taints(sent, inv.argv[i].taint);
+    }
+    payload_taints = std::move(sent);
   } else {
     // aria2c and friends: the first URL.
     for (size_t i = 1; i < inv.argv.size(); ++i)
@@ -1802,7 +1865,7 @@ Stream Walker::model_network(Invocation& inv, const Stream& in) {
   }
   add_host(host);
 
-  Taints argument_taints = word_taints(inv.argv, 1);
+  Taints argument_taints = payload_taints ? *payload_taints : word_taints(inv.argv, 1);
   merge_taints(argument_taints, inv.argument_taint);
   emit_secret_flows(argument_taints, "network", name, host, inv.span, "");
   for (const auto& path : upload_paths) {
@@ -2604,6 +2667,14 @@ bool Walker::model_package_publish(const std::string& name, const std::vector<st
   }
   if (node && operands.empty()) operands.push_back(".");  // the package in the working directory
   Taints published = read_paths_with_contents(operands);
+  // The registry credential the environment hands the publisher goes to that registry, wherever it is.
+  for (std::string_view credential : {"TWINE_PASSWORD", "TWINE_USERNAME", "NODE_AUTH_TOKEN", "NPM_TOKEN"}) {
+    auto variable = variables_.find(std::string(credential));
+    if (variable == variables_.end()) continue;
+    Taints carried = variable->second.value.taint;
+    add_via(carried, "environment");
+    merge_taints(published, carried);
+  }
   add_host(host);
   emit_secret_flows(published, "network", name + " " + args[0], host, span, "");
   return true;
