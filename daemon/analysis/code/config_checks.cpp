@@ -18,7 +18,7 @@ struct Setting {
 };
 
 // Each names what it turns off, for the person reading the flag.
-constexpr std::array<Setting, 11> kSettings{{
+constexpr std::array<Setting, 13> kSettings{{
     {"^\\.?(npmrc|yarnrc(\\.yml)?)$", R"(^\s*(strict-ssl|strict_ssl|enableStrictSsl)\s*[=:]\s*["']?false)",
      "npm/yarn strict-ssl off", "strict"},
     {"^\\.?(gitconfig|config)$", R"(^\s*sslverify\s*=\s*(false|no|off|0)\b)", "git http.sslVerify false", "sslverify"},
@@ -32,6 +32,13 @@ constexpr std::array<Setting, 11> kSettings{{
     {"", R"(\bGIT_SSL_NO_VERIFY["']?\s*[=:]\s*["']?(1|true)\b)", "GIT_SSL_NO_VERIFY", "git_ssl_no_verify"},
     {"", R"(\b(NPM_CONFIG_STRICT_SSL|npm_config_strict_ssl)["']?\s*[=:]\s*["']?false\b)",
      "npm strict-ssl off", "strict_ssl"},
+    // GitHub Actions: workflow commands (::set-env, ::add-path) from any output, and a pull_request_target
+    // workflow (secrets, write token) checking out the pull request's own code to build or run it.
+    {"", R"(\bACTIONS_ALLOW_UNSECURE_COMMANDS["']?\s*[=:]\s*["']?true\b)", "ACTIONS_ALLOW_UNSECURE_COMMANDS",
+     "actions_allow_unsecure_commands"},
+    {"", R"(^\s*ref\s*:\s*["']?\$\{\{\s*(github\.event\.pull_request\.head\.(sha|ref)|github\.head_ref))",
+     "pull_request_target checks out the pull request's code (it runs with the repository's secrets)",
+     "pull_request_target"},
 }};
 
 struct Compiled {

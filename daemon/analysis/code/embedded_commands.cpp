@@ -627,10 +627,16 @@ EmbeddedScript replace_ci_expressions(EmbeddedScript script) {
   EmbeddedScript out;
   out.origin = script.origin;
   out.label = script.label;
+  out.shell = script.shell;
   static const std::regex kSecretRef(
       R"(^\s*secrets\s*(?:\.\s*([A-Za-z_][A-Za-z0-9_]*)|\[\s*'([^']+)'\s*\])\s*$)");
   static const std::regex kEnvRef(R"(^\s*env\s*\.\s*([A-Za-z_][A-Za-z0-9_]*)\s*$)");
   static const std::regex kAllSecrets(R"(^\s*(toJSON|toJson|tojson)\s*\(\s*secrets\s*\)\s*$)");
+  // Event fields anyone who opens an issue, comments or pushes a branch writes.
+  static const std::regex kUntrusted(
+      R"(github\.(head_ref|event\.(issue\.(title|body)|comment\.body|review\.body|review_comment\.body|)"
+      R"(pull_request\.(title|body|head\.(ref|label))|discussion\.(title|body)|head_commit\.(message|author\.(name|email))|)"
+      R"(commits\b.*\.(message|author)|pages\b.*\.page_name|workflow_run\.head_branch)))");
   const std::string& t = script.text;
   // The runner substitutes expressions before the shell reads the line, so a quoted '${{ secrets.X }}'
   // still carries the secret: inside single quotes the variable is spliced in as '"${X}"'.
@@ -663,6 +669,7 @@ EmbeddedScript replace_ci_expressions(EmbeddedScript script) {
         } else if (std::regex_match(expr, m, kAllSecrets)) {
           replacement = "${ALL_SECRETS}";  // every repository secret
         }
+        if (std::regex_search(expr, kUntrusted)) out.untrusted.emplace_back(script.offsets[i], expr);
         if (in_single) replacement = "'\"" + replacement + "\"'";
         for (char r : replacement) {
           out.text.push_back(r);
@@ -703,6 +710,21 @@ void for_each_yaml_pair(const SyntaxTree& tree, const std::vector<EmbeddedScript
   }
 }
 
+// The key of the mapping pair that holds the mapping value sits in (with: for with: {script: …}).
+std::string_view parent_key(const SyntaxTree& tree, TSNode value) {
+  TSNode node = ts_node_parent(value);  // value's own pair
+  for (int climb = 0; climb < 8 && !ts_node_is_null(node); ++climb) {
+    node = ts_node_parent(node);
+    if (ts_node_is_null(node)) break;
+    std::string_view type = ts_node_type(node);
+    if (type == "block_mapping_pair" || type == "flow_pair") {
+      TSNode key = scalar_under(field(node, "key"));
+      return ts_node_is_null(key) ? std::string_view() : tree.text_of(key);
+    }
+  }
+  return {};
+}
+
 // The scalar items of a YAML sequence (block or flow), in order; nested mappings are skipped.
 std::vector<TSNode> yaml_sequence_scalars(TSNode value) {
   std::vector<TSNode> scalars;
@@ -739,7 +761,11 @@ void ci_workflow_scripts(const ScriptSource& source, std::vector<EmbeddedScript>
         b.add_char('\n', ts_node_end_byte(line));
       }
     }
-    if (!b.empty()) out.push_back(replace_ci_expressions(b.finish("ci_workflow", std::string(name))));
+    if (b.empty()) return;
+    EmbeddedScript script = b.finish("ci_workflow", std::string(name));
+    // with: script: is an action's input (actions/github-script's JavaScript), not a shell step.
+    script.shell = !(name == "script" && parent_key(*tree, value) == "with");
+    out.push_back(replace_ci_expressions(std::move(script)));
   });
 }
 
@@ -1466,6 +1492,17 @@ Facts analyze_embedded_commands(const FileKind& kind, const std::string& path, s
                                 bool fragment, const SyntaxTree* tree) {
   Facts facts;
   for (auto& script : extract_scripts(kind, path, content, fragment, tree)) {
+    for (const auto& [offset, expression] : script.untrusted) {
+      Marker marker;
+      marker.name = "ci_injection";
+      marker.detail = "${{" + expression + "}} in " + script.label;
+      marker.span = Span{offset, offset + 3};
+      marker.statement = marker.span;
+      auto [line, column] = line_column(content, offset);
+      marker.location = Location{path, script.origin, line, column};
+      facts.markers.push_back(std::move(marker));
+    }
+    if (!script.shell) continue;
     Facts shell = shell::analyze(script.text);
     auto locate = [&](Span& span, Span& statement, Location& location) {
       span = map_span(script, span);

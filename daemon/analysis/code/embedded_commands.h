@@ -19,6 +19,10 @@ struct EmbeddedScript {
   std::vector<uint32_t> offsets;
   std::string origin;  // Location.origin: install_hook, package_script, build_recipe, ci_workflow …
   std::string label;   // what it is, e.g. "scripts.postinstall", "RUN", "steps[].run"
+  bool shell = true;   // false: not shell (actions/github-script's JavaScript), only its expressions are read
+  // CI expressions an outsider controls (an issue title, a comment body, a branch name) spliced into the
+  // script before it runs: file offset and the expression.
+  std::vector<std::pair<uint32_t, std::string>> untrusted;
 };
 
 // The scripts a file carries. `fragment`: content is an edit snippet, not the whole file. `tree`:

@@ -580,3 +580,54 @@ TEST_CASE("rc fragments sourced on start and ~/.ssh/rc are shell rc files") {
     CHECK(flow->location.origin == "shell_rc");
   }
 }
+
+TEST_CASE("CI steps that splice outsiders' text into a script are marked; github-script's script is not shell") {
+  auto has_injection = [](const Facts& facts) {
+    return std::any_of(facts.markers.begin(), facts.markers.end(), [](const Marker& m) { return m.name == "ci_injection"; });
+  };
+  auto title = shipped_analyzer()->analyze_write(
+      ".github/workflows/triage.yml",
+      "on: issues\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n          echo \"${{ "
+      "github.event.issue.title }}\"\n");
+  REQUIRE(has_injection(title));
+  auto it = std::find_if(title.markers.begin(), title.markers.end(), [](const Marker& m) { return m.name == "ci_injection"; });
+  CHECK(it->location.line == 7);
+  CHECK(has_injection(shipped_analyzer()->analyze_write(
+      ".github/workflows/c.yml",
+      "on: issue_comment\njobs:\n  c:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/github-script@v7\n"
+      "        with:\n          script: |\n            const body = `${{ github.event.comment.body }}`;\n            "
+      "eval(body);\n")));
+  CHECK(has_injection(shipped_analyzer()->analyze_write(
+      ".github/workflows/b.yml", "on: pull_request\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - run: "
+                                 "git checkout ${{ github.head_ref }}\n")));
+  // Through env: the value stays data; trusted contexts are not outsiders' text.
+  CHECK_FALSE(has_injection(shipped_analyzer()->analyze_write(
+      ".github/workflows/triage.yml",
+      "on: issues\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - env:\n          TITLE: ${{ "
+      "github.event.issue.title }}\n        run: echo \"$TITLE\"\n")));
+  CHECK_FALSE(has_injection(shipped_analyzer()->analyze_write(
+      ".github/workflows/ci.yml", "on: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ "
+                                  "github.sha }} ${{ github.event.pull_request.number }}\n")));
+  // github-script's JavaScript is not read as shell commands.
+  auto script = shipped_analyzer()->analyze_write(
+      ".github/workflows/s.yml",
+      "on: push\njobs:\n  s:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/github-script@v7\n        with:\n"
+      "          script: |\n            const x = 1; console.log(x)\n");
+  CHECK(script.commands.empty());
+}
+
+TEST_CASE("pull_request_target checking out the pull request's head, and unsecure workflow commands, turn a control off") {
+  auto head = shipped_analyzer()->analyze_write(
+      ".github/workflows/pr.yml",
+      "on: pull_request_target\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n"
+      "        with:\n          ref: ${{ github.event.pull_request.head.sha }}\n      - run: npm ci && npm test\n");
+  CHECK(has_marker(head, "security_off", "pull_request_target checks out the pull request's code (it runs with the repository's secrets)"));
+  auto plain = shipped_analyzer()->analyze_write(
+      ".github/workflows/pr.yml",
+      "on: pull_request\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n"
+      "        with:\n          ref: ${{ github.event.pull_request.head.sha }}\n");
+  CHECK_FALSE(std::any_of(plain.markers.begin(), plain.markers.end(), [](const Marker& m) { return m.name == "security_off"; }));
+  CHECK(has_marker(shipped_analyzer()->analyze_write(".github/workflows/ci.yml",
+                                                     "on: [push]\nenv:\n  ACTIONS_ALLOW_UNSECURE_COMMANDS: true\n"),
+                   "security_off", "ACTIONS_ALLOW_UNSECURE_COMMANDS"));
+}
