@@ -18,7 +18,7 @@ struct Setting {
 };
 
 // Each names what it turns off, for the person reading the flag.
-constexpr std::array<Setting, 13> kSettings{{
+constexpr std::array<Setting, 16> kSettings{{
     {"^\\.?(npmrc|yarnrc(\\.yml)?)$", R"(^\s*(strict-ssl|strict_ssl|enableStrictSsl)\s*[=:]\s*["']?false)",
      "npm/yarn strict-ssl off", "strict"},
     {"^\\.?(gitconfig|config)$", R"(^\s*sslverify\s*=\s*(false|no|off|0)\b)", "git http.sslVerify false", "sslverify"},
@@ -32,6 +32,11 @@ constexpr std::array<Setting, 13> kSettings{{
     {"", R"(\bGIT_SSL_NO_VERIFY["']?\s*[=:]\s*["']?(1|true)\b)", "GIT_SSL_NO_VERIFY", "git_ssl_no_verify"},
     {"", R"(\b(NPM_CONFIG_STRICT_SSL|npm_config_strict_ssl)["']?\s*[=:]\s*["']?false\b)",
      "npm strict-ssl off", "strict_ssl"},
+    // TLS verification off in languages without a grammar here: PHP curl, Ruby OpenSSL, .NET handlers.
+    {"", R"(CURLOPT_SSL_VERIFY(PEER|HOST)\s*,\s*(false|0)\b)", "PHP curl TLS verification off", "curlopt_ssl_verify"},
+    {"", R"(verify_mode\s*[=:]\s*OpenSSL::SSL::VERIFY_NONE)", "Ruby OpenSSL VERIFY_NONE", "verify_none"},
+    {"", R"(ServerCertificate(CustomValidationCallback|ValidationCallback)\s*=.*=>\s*true)",
+     ".NET certificate validation always true", "certificatevalidationcallback"},
     // GitHub Actions: workflow commands (::set-env, ::add-path) from any output, and a pull_request_target
     // workflow (secrets, write token) checking out the pull request's own code to build or run it.
     {"", R"(\bACTIONS_ALLOW_UNSECURE_COMMANDS["']?\s*[=:]\s*["']?true\b)", "ACTIONS_ALLOW_UNSECURE_COMMANDS",

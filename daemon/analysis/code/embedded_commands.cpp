@@ -1440,6 +1440,20 @@ Span map_span(const EmbeddedScript& script, Span span) {
   return Span{begin, std::max(begin, end)};
 }
 
+// A Ruby, PHP or Perl file as the shell would run it: the interpreter reading the file's text from a
+// quoted here-document (nothing expanded), so the interpreters' reading applies. Every fact points at
+// the file's first byte.
+void interpreted_program_script(const ScriptSource& source, std::vector<EmbeddedScript>& out) {
+  std::string delimiter = "TOOLWALL_PROGRAM_END";
+  while (source.content.find(delimiter) != std::string_view::npos) delimiter += "_";
+  ScriptBuilder b;
+  b.add(source.kind.interpreter + " <<'" + delimiter + "'\n", 0);
+  b.add(source.content, 0);
+  uint32_t end = static_cast<uint32_t>(source.content.size());
+  b.add("\n" + delimiter + "\n", end == 0 ? 0 : end - 1);
+  out.push_back(b.finish(source.kind.origin, source.kind.interpreter + " program"));
+}
+
 }  // namespace
 
 std::vector<EmbeddedScript> extract_scripts(const FileKind& kind, const std::string& path,
@@ -1472,6 +1486,7 @@ std::vector<EmbeddedScript> extract_scripts(const FileKind& kind, const std::str
       {CommandCarrier::program_rc, [](const ScriptSource& s, auto& out) { program_rc_scripts(s.path, s.content, out); }},
       {CommandCarrier::aws_config, [](const ScriptSource& s, auto& out) { aws_config_scripts(s.content, out); }},
       {CommandCarrier::kubeconfig, kubeconfig_scripts},
+      {CommandCarrier::interpreted, interpreted_program_script},
       {CommandCarrier::program,
        [](const ScriptSource& s, auto& out) {
          std::optional<SyntaxTree> own;
@@ -1504,6 +1519,14 @@ Facts analyze_embedded_commands(const FileKind& kind, const std::string& path, s
     }
     if (!script.shell) continue;
     Facts shell = shell::analyze(script.text);
+    if (kind.carrier == CommandCarrier::interpreted) {
+      // A whole program reads its configuration from the environment and calls its own APIs: one named
+      // variable and a network call in the same file are not a leak by themselves (the whole environment,
+      // credential files, fetched code and reverse shells still are).
+      auto& flows = shell.flows;
+      flows.erase(std::remove_if(flows.begin(), flows.end(), [](const Flow& f) { return f.from == "secret_var"; }),
+                  flows.end());
+    }
     auto locate = [&](Span& span, Span& statement, Location& location) {
       span = map_span(script, span);
       statement = map_span(script, statement);

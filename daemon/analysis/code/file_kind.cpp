@@ -299,6 +299,22 @@ FileKind classify_file(std::string_view raw_path, std::string_view content) {
     kind.language.reset();
     return kind;
   }
+  // Ruby, PHP and Perl: no grammar here, so the interpreters' token-level reading (what `ruby FILE` would
+  // do: read secrets, open sockets, run fetched code or shell strings) judges them. Gemfile, Rakefile and
+  // gemspecs are Ruby that bundle and rake evaluate.
+  std::string script_interpreter =
+      ext == "rb" || ext == "rake" || ext == "gemspec" || ext == "ru" || base == "gemfile" || base == "rakefile" ||
+              interpreter == "ruby"
+          ? "ruby"
+      : ext == "php" || ext == "phtml" || interpreter == "php"            ? "php"
+      : ext == "pl" || ext == "pm" || ext == "cgi" || interpreter == "perl" ? "perl"
+                                                                            : "";
+  if (!kind.language && !script_interpreter.empty()) {
+    kind.carrier = CommandCarrier::interpreted;
+    kind.origin = "program";
+    kind.interpreter = script_interpreter;
+    return kind;
+  }
   if (!kind.language && ext.empty()) kind.language = language_from_interpreter(interpreter);
   if (kind.language && *kind.language != Language::json && *kind.language != Language::yaml) {
     kind.carrier = CommandCarrier::program;

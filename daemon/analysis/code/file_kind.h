@@ -29,12 +29,14 @@ enum class CommandCarrier {
   kubeconfig,    // users[].user.exec plugins
   ssh_config,    // ProxyCommand, LocalCommand, KnownHostsCommand, Match exec: run by every ssh
   program,       // literal commands code runs: os.system, subprocess, child_process, exec.Command
+  interpreted,   // Ruby, PHP and Perl programs (no grammar here): read as that interpreter would run them
 };
 
 struct FileKind {
   std::optional<Language> language;  // grammar for code detectors; none for prose, shell, unknown
   CommandCarrier carrier = CommandCarrier::none;
   std::string origin;  // Location.origin for the carrier's commands
+  std::string interpreter;  // for CommandCarrier::interpreted: ruby, php or perl
   bool prose = false;  // documentation: never analysed for code or commands
 };
 

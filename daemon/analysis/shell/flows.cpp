@@ -2102,6 +2102,7 @@ void Walker::apply_code_reading(Invocation& inv, std::string_view language, cons
   if (reading.reverse_shell) add_marker("reverse_shell", inv.name + " socket with a shell", inv.span);
   if (!reading.destroys.empty()) add_marker("destructive_target", inv.name + " removes " + reading.destroys, inv.span);
   if (reading.fork_bomb) add_marker("fork_bomb", inv.name + " forks in an endless loop", inv.span);
+  if (reading.request_exec) add_marker("web_shell", inv.name + " runs web request input as a command", inv.span);
   if (reading.network && !reading.reverse_shell) out.taint.push_back(Taint{"network", host, {"interpreter"}, host, false});
   for (const auto& text : reading.shell_strings) {
     Stream nested = analyse_nested(text, Stream{}, "interpreter", inv.span, inv.name, depth);

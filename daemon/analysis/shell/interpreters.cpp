@@ -134,6 +134,16 @@ bool has_any(std::string_view code, std::initializer_list<std::string_view> toke
   return std::any_of(tokens.begin(), tokens.end(), [&](std::string_view token) { return contains(code, token); });
 }
 
+// token (a name and its parenthesis, "exec(") as a call of its own: not the end of a longer name
+// (PHP's curl_exec(, preg_match_exec().
+bool has_call(std::string_view code, std::string_view token) {
+  for (size_t at = code.find(token); at != std::string_view::npos; at = code.find(token, at + 1)) {
+    char before = at == 0 ? ' ' : code[at - 1];
+    if (!std::isalnum(static_cast<unsigned char>(before)) && before != '_') return true;
+  }
+  return false;
+}
+
 // The first string argument after `token(`, or the words of a list literal joined by spaces.
 std::vector<std::string> call_strings(std::string_view code, std::string_view token) {
   std::vector<std::string> out;
@@ -385,7 +395,8 @@ CodeReading read_code_at(std::string_view language, std::string_view original_co
 
   bool socket = has_any(code, {"socket", "IO::Socket", "TCPSocket", "fsockopen", "net.connect", "net.Socket",
                                "Socket.new", "/inet/tcp/", "stream_socket_client", "Deno.connect"});
-  bool takeover = has_any(code, {"dup2", "pty.spawn", "/bin/sh", "/bin/bash", "sh -i", "bash -i", "spawn(", "exec(",
+  bool takeover = has_call(code, "exec(") ||
+                  has_any(code, {"dup2", "pty.spawn", "/bin/sh", "/bin/bash", "sh -i", "bash -i", "spawn(",
                                  "popen", "subprocess", "child_process", "STDIN->fdopen", "open(STDIN", "exec {",
                                  "proc_open", "pipe(", "cmd.exe", "\"sh\"", "'sh'", "\"bash\"", "'bash'"});
   reading.reverse_shell = socket && takeover;
@@ -396,8 +407,9 @@ CodeReading read_code_at(std::string_view language, std::string_view original_co
     if (getlines >= 2 || contains(code, "system(")) reading.reverse_shell = true;
   }
 
-  bool runs_code = has_any(code, {"exec(", "eval(", "compile(", "Function(", "vm.run", "runInThisContext",
-                                  "instance_eval", "eval ", "eval)", "require_relative", "import(", "__import__"});
+  bool runs_code = has_call(code, "exec(") || has_call(code, "eval(") || has_call(code, "compile(") ||
+                   has_any(code, {"Function(", "vm.run", "runInThisContext", "instance_eval", "eval ", "eval)",
+                                  "require_relative", "import(", "__import__"});
   bool reads_remote = reading.network && has_any(code, {".read()", ".read(", "text()", ".text", ".content", "body",
                                                         "urlopen(", "fetch(", "get(", "->content", "file_get_contents",
                                                         ".get(", "URI.open", "Net::HTTP.get"});
@@ -438,6 +450,17 @@ CodeReading read_code_at(std::string_view language, std::string_view original_co
           is_destructive_target(argument.substr(1, argument.size() - 2)))
         reading.destroys = argument.substr(1, argument.size() - 2);
     }
+  }
+  // A web shell: the request's input is the whole command or code (system($_GET['c']), eval(params[:x]),
+  // `#{params[:cmd]}`); spliced into a longer command it is an injection bug, not this.
+  if (language == "php" || language == "ruby") {
+    static const std::regex kRequestExec(
+        R"(\b(system|exec|shell_exec|passthru|popen|proc_open|eval|assert|pcntl_exec|spawn|instance_eval|IO\.popen)\s*\(?\s*)"
+        R"((\$_(GET|POST|REQUEST|COOKIE)(\s*\[[^\]]*\])?|params\s*\[[^\]]*\])\s*([,)]|$))"
+        R"(|`\s*(\$_(GET|POST|REQUEST|COOKIE)\s*\[[^\]]*\]|#\{\s*params\s*\[[^\]]*\]\s*\})\s*`)");
+    if ((contains(code, "$_") || contains(code, "params")) &&
+        std::regex_search(code.begin(), code.end(), kRequestExec, std::regex_constants::match_not_null))
+      reading.request_exec = true;
   }
   // perl -e 'fork while fork', python -c 'while True: os.fork()': processes multiply until the machine stalls.
   static const std::regex kForkBomb(

@@ -22,6 +22,7 @@ struct CodeReading {
   std::vector<std::string> shell_strings;  // literal commands given to system()/subprocess/exec…
   std::string destroys;          // a tree removal (shutil.rmtree, fs.rmSync …) of /, the home or a system dir
   bool fork_bomb = false;        // forks in an endless loop (fork while fork, while True: os.fork())
+  bool request_exec = false;     // runs web request input as a command or code (a web shell)
 };
 
 // language: "python", "node", "perl", "ruby", "php", "awk" (others read as generic).

