@@ -292,7 +292,7 @@ FileKind classify_file(std::string_view raw_path, std::string_view content) {
     kind.language.reset();
     return kind;
   }
-  if (ext == "sh" || ext == "bash" || ext == "zsh" || ext == "ksh" || ext == "command" ||
+  if (ext == "sh" || ext == "bash" || ext == "zsh" || ext == "ksh" || ext == "fish" || ext == "command" ||
       (!kind.language && is_shell_interpreter(interpreter))) {
     kind.carrier = CommandCarrier::shell_script;
     kind.origin = "script_file";

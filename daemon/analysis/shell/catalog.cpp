@@ -66,7 +66,7 @@ bool is_file_reader(std::string_view name) {
                              "hexdump", "strings", "gzip", "bzip2", "xz", "zstd", "tar", "zip", "sort", "uniq", "tac",
                              "rev", "nl", "cut", "sed", "awk", "gawk", "mawk", "nawk", "jq", "yq", "grep", "egrep",
                              "fgrep", "rg", "ag", "ack", "zgrep", "fold", "column", "paste", "iconv", "tee", "view", "vim",
-                             "vi", "nano", "emacs", "gpg", "uuencode", "pr", "expand", "source", "."};
+                             "vi", "nano", "emacs", "gpg", "uuencode", "pr", "expand", "source", ".", "sqlite3"};
   return names.count(name) > 0;
 }
 
@@ -158,7 +158,7 @@ bool is_one_of(std::string_view word, std::string_view alternatives) {
 }
 
 const Wrapper* find_wrapper(std::string_view name) {
-  static const std::array<Wrapper, 64> wrappers{{
+  static const Wrapper wrappers[] = {
       {"sudo", "ugpCDhrtTUR", {"--user", "--group", "--prompt", "--close-from", "--chdir", "--host"}, 0},
       {"doas", "uC", {}, 0},
       {"env", "uSCP", {"--unset", "--chdir", "--split-string"}, 0},
@@ -231,7 +231,13 @@ const Wrapper* find_wrapper(std::string_view name) {
       {"dotenvx", "f", {"--env-file", "--env"}, 0, {"run"}},
       {"launchctl", "l", {}, 0, {"submit"}},
       {"git", "Cc", {"--git-dir", "--work-tree", "--namespace"}, 0, {"bisect", "run"}},
-  }};
+      {"npm", "pcw", {"--package", "--call", "--workspace"}, 0, {"exec"}},
+      {"pnpm", "cC", {"--filter", "--dir"}, 0, {"exec"}},
+      {"yarn", "", {"--cwd"}, 0, {"exec"}},
+      {"watchexec", "wefidsE",
+       {"--watch", "--exts", "--ignore", "--filter", "--debounce", "--signal", "--shell", "--on-busy-update", "--env",
+        "--workdir"}, 0},
+  };
   for (const auto& candidate : wrappers)
     if (candidate.name == name) return &candidate;
   return nullptr;

@@ -383,6 +383,25 @@ std::vector<BindMount> bind_mounts(const std::vector<std::string>& args) {
   return out;
 }
 
+// docker|podman|nerdctl run IMAGE CMD…: the index in args of CMD, or nullopt (no command, or not run).
+std::optional<size_t> container_command_index(const std::vector<std::string>& args) {
+  static const NameSet with_value{"-v", "--volume", "--mount", "-e", "--env", "--env-file", "-p", "--publish", "--name",
+                                  "-w", "--workdir", "-u", "--user", "--network", "--net", "--entrypoint", "-l",
+                                  "--label", "--platform", "--pull", "--restart", "-m", "--memory", "--cpus", "-h",
+                                  "--hostname", "--add-host", "--device", "--cap-add", "--cap-drop", "--security-opt",
+                                  "--log-driver", "--log-opt", "--ulimit", "--tmpfs", "--dns", "--ipc", "--pid", "--gpus",
+                                  "--runtime", "--stop-signal", "-a", "--attach", "--cidfile", "--shm-size", "--group-add"};
+  size_t i = 0;
+  auto is_option = [](const std::string& arg) { return arg.size() > 1 && arg[0] == '-'; };
+  while (i < args.size() && is_option(args[i])) i += 1;  // docker's own options (--context x is rare here)
+  if (i >= args.size() || (args[i] != "run" && !(args[i] == "container" && i + 1 < args.size() && args[i + 1] == "run")))
+    return std::nullopt;
+  i += args[i] == "run" ? 1 : 2;
+  while (i < args.size() && is_option(args[i])) i += with_value.count(args[i]) ? 2 : 1;
+  if (i + 1 >= args.size()) return std::nullopt;  // the image and nothing after it
+  return i + 1;
+}
+
 // A host path whose contents matter when a container reads it: the home, credentials, /etc, the root.
 bool sensitive_mount_source(const std::string& source) {
   std::string path = home_relative(source);
@@ -899,6 +918,19 @@ Stream Walker::model(Invocation& inv, const Stream& in, int depth) {
       while (flag < args.size() && args[flag].size() > 1 && args[flag][0] == '-' && args[flag].find('c') == std::string::npos) ++flag;
       if (flag + 1 >= args.size() || args[flag].empty() || args[flag][0] != '-' || args[flag].find('c') == std::string::npos) continue;
       return analyse_nested(with_host_paths(args[flag + 1], bind_mounts(args)), in, "container", inv.span, name, depth);
+    }
+    // docker run -v ~/.ssh:/k IMAGE cat /k/id_ed25519: the command reads the host's files through the mount.
+    auto mounts = bind_mounts(args);
+    auto command = container_command_index(args);
+    if (command && std::any_of(mounts.begin(), mounts.end(), [](const BindMount& m) { return sensitive_mount_source(m.source); })) {
+      std::string text;
+      for (size_t k = *command; k < args.size(); ++k) {
+        std::string word = args[k];
+        for (size_t q = word.find('\''); q != std::string::npos; q = word.find('\'', q + 4)) word.replace(q, 1, "'\\''");
+        text += (text.empty() ? "'" : " '") + word + "'";
+      }
+      std::string mapped = with_host_paths(text, mounts);
+      if (mapped != text) return analyse_nested(mapped, in, "container", inv.span, name, depth);
     }
   }
   // `$(which curl)`, `$(command -v curl)`: the path of a command, which then runs as that command.
@@ -1528,6 +1560,35 @@ Stream Walker::model_readers(Invocation& inv, const Stream& in) {
   return out;
 }
 
+namespace {
+
+// A curl config file's lines as the options they stand for: `url = "https://…"`, `data-binary = "@file"`,
+// `--header @file` (a leading -- and the = are optional, values may be quoted).
+void append_curl_config_options(const std::string& config, std::vector<Option>& options) {
+  size_t start = 0;
+  while (start < config.size() && options.size() < 256) {
+    size_t end = config.find('\n', start);
+    std::string line = config.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    start = end == std::string::npos ? config.size() : end + 1;
+    size_t key_begin = line.find_first_not_of(" \t");
+    if (key_begin == std::string::npos || line[key_begin] == '#') continue;
+    size_t key_end = line.find_first_of(" \t=:", key_begin);
+    std::string key = line.substr(key_begin, key_end == std::string::npos ? std::string::npos : key_end - key_begin);
+    while (starts_with(key, "-")) key.erase(0, 1);
+    size_t value_begin = key_end == std::string::npos ? std::string::npos : line.find_first_not_of(" \t=:", key_end);
+    std::string value = value_begin == std::string::npos ? std::string() : line.substr(value_begin);
+    while (!value.empty() && (value.back() == ' ' || value.back() == '\t' || value.back() == '\r')) value.pop_back();
+    if (value.size() >= 2 && value.front() == '"' && value.back() == '"') value = value.substr(1, value.size() - 2);
+    if (key.empty()) continue;
+    Option option;
+    option.name = key.size() == 1 ? "-" + key : "--" + key;
+    option.value = value;
+    options.push_back(std::move(option));
+  }
+}
+
+}  // namespace
+
 Stream Walker::model_network(Invocation& inv, const Stream& in) {
   const std::string& name = inv.name;
   Stream out;
@@ -1549,7 +1610,15 @@ Stream Walker::model_network(Invocation& inv, const Stream& in) {
                                     "--range", "--output-dir", "--dump-header", "--variable", "--oauth2-bearer"});
     std::vector<std::string> urls;
     for (size_t index : parsed.positionals) urls.push_back(inv.argv[index].text);
+    std::vector<Option> options = parsed.options;
+    // -K FILE: a config file written earlier holds more options, one `name = "value"` a line.
     for (const auto& option : parsed.options) {
+      if (option.name != "-K" && option.name != "--config") continue;
+      std::optional<std::string> config;
+      read_path(option.value, &config);
+      if (config) append_curl_config_options(*config, options);
+    }
+    for (const auto& option : options) {
       if (option.name == "--url") urls.push_back(option.value);
       bool data = option.name == "-d" || starts_with(option.name, "--data") || option.name == "--json";
       if (data) {

@@ -345,8 +345,39 @@ void read_decoded_code(std::string_view language, const std::vector<std::pair<si
   }
 }
 
+// Perl's quote-like operators (q{…}, qq(…), q|…|) as plain quoted strings, so the literal readers see them.
+std::string perl_plain_quotes(std::string_view code) {
+  if (code.find("q") == std::string_view::npos) return std::string(code);
+  std::string out;
+  out.reserve(code.size());
+  for (size_t i = 0; i < code.size(); ++i) {
+    bool word_start = i == 0 || !(std::isalnum(static_cast<unsigned char>(code[i - 1])) || code[i - 1] == '_' || code[i - 1] == '$');
+    size_t length = code.compare(i, 2, "qq") == 0 ? 2 : code[i] == 'q' ? 1 : 0;
+    if (word_start && length > 0 && i + length < code.size()) {
+      char open = code[i + length];
+      static const std::string_view kOpens = "{([<|/!#";
+      if (kOpens.find(open) != std::string_view::npos) {
+        char close = open == '{' ? '}' : open == '(' ? ')' : open == '[' ? ']' : open == '<' ? '>' : open;
+        size_t end = code.find(close, i + length + 1);
+        if (end != std::string_view::npos) {
+          char quote = length == 2 ? '"' : '\'';
+          out += quote;
+          out += code.substr(i + length + 1, end - i - length - 1);
+          out += quote;
+          i = end;
+          continue;
+        }
+      }
+    }
+    out += code[i];
+  }
+  return out;
+}
+
 CodeReading read_code_at(std::string_view language, std::string_view original_code, int nesting) {
   CodeReading reading;
+  const std::string unquoted = language == "perl" ? perl_plain_quotes(original_code) : std::string();
+  if (language == "perl") original_code = unquoted;
   const std::string inlined = inline_module_requires(original_code);
   std::string_view code = inlined;
   read_environment(code, reading);
@@ -414,6 +445,13 @@ CodeReading read_code_at(std::string_view language, std::string_view original_co
                                                         "urlopen(", "fetch(", "get(", "->content", "file_get_contents",
                                                         ".get(", "URI.open", "Net::HTTP.get"});
   reading.exec_fetched = runs_code && reads_remote && !reading.reverse_shell;
+  // import('https://…') (node, deno) fetches a module and runs it.
+  static const std::regex kRemoteImport(R"(\bimport\s*\(\s*['"`]https?://)");
+  if (contains(code, "import") && std::regex_search(code.begin(), code.end(), kRemoteImport)) {
+    reading.exec_fetched = true;
+    reading.network = true;
+    if (reading.network_api.empty()) reading.network_api = "import()";
+  }
 
   reading.prints = has_any(code, {"print", "console.log", "puts", "say ", "echo ", "printf", "stdout.write", "p(",
                                   "var_dump", "pp "});

@@ -497,6 +497,11 @@ std::vector<MarkerHit> command_markers(const std::string& command, const std::ve
       if (args[i] == "+o" && args[i + 1] == "history") out.push_back({"security_off", "set +o history"});
   } else if (name == "history") {
     if (has(args, "-c") || has(args, "-w")) out.push_back({"security_off", join(command, args)});
+  } else if (name == "ln") {
+    // ln -sf /dev/null ~/.bash_history: nothing typed is kept any more.
+    auto refs = positionals(args);
+    if (refs.size() == 2 && refs[0] == "/dev/null" && ends_with(refs[1], "_history"))
+      out.push_back({"security_off", join(command, args)});
   } else if (name == "sudo" || name == "su" || name == "doas" || name == "pkexec" || name == "runuser") {
     out.push_back({"privilege", join(command, args)});
   } else if ((name == "docker" || name == "podman" || name == "nerdctl") && (has(args, "run") || has(args, "create"))) {
