@@ -769,6 +769,24 @@ void ci_workflow_scripts(const ScriptSource& source, std::vector<EmbeddedScript>
   });
 }
 
+// Adds a decoded word as one single-quoted shell word ('\'' for its own quotes), so that an argv array
+// reads as the argv it is (["-c", "curl … | sh"] stays one word). open/close: the quotes' source bytes.
+void add_as_quoted_word(ScriptBuilder word, uint32_t open, uint32_t close, ScriptBuilder& b) {
+  EmbeddedScript decoded = word.finish("", "");
+  b.add_char('\'', open);
+  for (size_t i = 0; i < decoded.text.size(); ++i) {
+    if (decoded.text[i] == '\'') b.add("'\\''", decoded.offsets[i]);
+    else b.add_char(decoded.text[i], decoded.offsets[i]);
+  }
+  b.add_char('\'', close);
+}
+
+void add_quoted_yaml_word(const SyntaxTree& tree, TSNode scalar, ScriptBuilder& b) {
+  ScriptBuilder word;
+  decode_yaml_scalar(tree, scalar, word);
+  add_as_quoted_word(std::move(word), ts_node_start_byte(scalar), ts_node_end_byte(scalar), b);
+}
+
 // ---- container definitions: docker compose --------------------------------------------------
 
 // Compose writes a literal `$` as `$$` ($VAR is compose's own interpolation, from the host's
@@ -805,10 +823,15 @@ void compose_scripts(const ScriptSource& source, std::vector<EmbeddedScript>& ou
       size_t first = 0;
       if (word(0) == "CMD") first = 1;
       if (word(0) == "CMD-SHELL" || word(0) == "NONE") first = words.size() == 2 ? 1 : words.size();
-      if (is_shell_name(word(first)) && starts_with(word(first + 1), "-") && word(first + 1).find('c') != std::string::npos)
+      bool script = word(0) == "CMD-SHELL";
+      if (is_shell_name(word(first)) && starts_with(word(first + 1), "-") && word(first + 1).find('c') != std::string::npos) {
         first += 2;
+        script = true;
+      }
+      // A script is shell text; the words of an argv are each one word.
       for (size_t i = first; i < words.size(); ++i) {
-        decode_yaml_scalar(*tree, words[i], b);
+        if (script) decode_yaml_scalar(*tree, words[i], b);
+        else add_quoted_yaml_word(*tree, words[i], b);
         b.add_char(' ', ts_node_end_byte(words[i]));
       }
     }
@@ -998,18 +1021,6 @@ void add_json_command(const SyntaxTree& tree, TSNode value, const std::string& o
       if (!ts_node_is_null(v)) add_json_command(tree, v, origin, label, out, depth + 1);
     }
   }
-}
-
-// Adds a decoded word as one single-quoted shell word ('\'' for its own quotes), so that an argv array
-// reads as the argv it is (["-c", "curl … | sh"] stays one word). open/close: the quotes' source bytes.
-void add_as_quoted_word(ScriptBuilder word, uint32_t open, uint32_t close, ScriptBuilder& b) {
-  EmbeddedScript decoded = word.finish("", "");
-  b.add_char('\'', open);
-  for (size_t i = 0; i < decoded.text.size(); ++i) {
-    if (decoded.text[i] == '\'') b.add("'\\''", decoded.offsets[i]);
-    else b.add_char(decoded.text[i], decoded.offsets[i]);
-  }
-  b.add_char('\'', close);
 }
 
 void add_quoted_json_word(const SyntaxTree& tree, TSNode item, ScriptBuilder& b) {
@@ -1207,9 +1218,7 @@ void kubeconfig_scripts(const ScriptSource& source, std::vector<EmbeddedScript>&
     if (!ts_node_is_null(args)) {
       for (TSNode word : yaml_sequence_scalars(args)) {
         b.add_char(' ', ts_node_start_byte(word));
-        ScriptBuilder inner;
-        decode_yaml_scalar(*tree, word, inner);
-        add_as_quoted_word(std::move(inner), ts_node_start_byte(word), ts_node_end_byte(word), b);
+        add_quoted_yaml_word(*tree, word, b);
       }
     }
     if (!b.empty()) out.push_back(b.finish("shell_rc", "users.exec"));
