@@ -26,7 +26,10 @@ const char* const kPaths[] = {"app.py", "index.js", "main.ts", "ui.tsx", "main.g
                               ".github/workflows/ci.yml", "install.sh", "/home/u/.bashrc", ".git/config",
                               ".vscode/tasks.json", "Makefile", "notes.md", ".devcontainer/devcontainer.json",
                               "/etc/cron.d/job", "x.desktop", "/home/u/.ssh/config",
-                              ".venv/lib/python3.11/site-packages/x.pth", "a.ipynb#cell.py"};
+                              ".venv/lib/python3.11/site-packages/x.pth", "a.ipynb#cell.py", "docker-compose.yml",
+                              "tox.ini", ".mcp.json", ".claude/settings.json", ".vscode/launch.json",
+                              "/home/u/.vimrc", "/home/u/.tmux.conf", "/home/u/.psqlrc", "/home/u/.aws/config",
+                              "/home/u/.kube/config", "lib/x.rb", "public/x.php", "tools/x.pl"};
 
 }  // namespace
 
