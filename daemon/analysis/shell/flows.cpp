@@ -895,10 +895,15 @@ Stream Walker::model(Invocation& inv, const Stream& in, int depth) {
   }
   mark_remote_package(inv.name, args, inv.span);
 
-  // A downloaded package, jar, module or makefile installed or loaded runs the download.
-  for (size_t index : loaded_file_indexes(inv.name, args)) {
-    Taints taints = read_path(args[index], nullptr);
-    merge_taints(taints, extracted_taint(args[index]));
+  // A downloaded package, jar, module or makefile installed or loaded runs the download; so does a
+  // library preloaded into every program (LD_PRELOAD=/tmp/l.so ls).
+  std::vector<std::string> loaded;
+  for (size_t index : loaded_file_indexes(inv.name, args)) loaded.push_back(args[index]);
+  if (auto preload = variables_.find("LD_PRELOAD"); preload != variables_.end() && !preload->second.value.text.empty())
+    loaded.push_back(preload->second.value.text);
+  for (const std::string& file : loaded) {
+    Taints taints = read_path(file, nullptr);
+    merge_taints(taints, extracted_taint(file));
     taints.erase(std::remove_if(taints.begin(), taints.end(), [](const Taint& t) { return t.from != "network"; }),
                  taints.end());
     emit_secret_flows(taints, "exec", inv.name, "", inv.span, "", true);

