@@ -98,9 +98,12 @@ std::string_view trim_left(std::string_view s) {
 // ---- package.json ----------------------------------------------------------------------------
 
 bool is_install_lifecycle(std::string_view name) {
-  static constexpr std::array<std::string_view, 13> kNames{
+  // npm's, and composer's (pre/post-install-cmd … run by composer install and update).
+  static constexpr std::array<std::string_view, 20> kNames{
       "preinstall", "install",  "postinstall",  "prepare",   "preprepare",    "postprepare", "prepublish",
-      "prepack",    "postpack", "preuninstall", "uninstall", "postuninstall", "dependencies"};
+      "prepack",    "postpack", "preuninstall", "uninstall", "postuninstall", "dependencies",
+      "pre-install-cmd", "post-install-cmd", "pre-update-cmd", "post-update-cmd", "post-autoload-dump",
+      "post-root-package-install", "post-create-project-cmd"};
   return std::find(kNames.begin(), kNames.end(), name) != kNames.end();
 }
 
@@ -196,11 +199,22 @@ void package_json_scripts(const ScriptSource& source, std::vector<EmbeddedScript
           for (uint32_t i = 0; i < ts_node_named_child_count(value) && out.size() < kMaxScripts; ++i) {
             TSNode pair = ts_node_named_child(value, i);
             TSNode k = field(pair, "key"), v = field(pair, "value");
-            if (ts_node_is_null(k) || ts_node_is_null(v) || std::string_view(ts_node_type(v)) != "string")
-              continue;
+            if (ts_node_is_null(k) || ts_node_is_null(v)) continue;
+            std::string_view value_type = ts_node_type(v);
+            if (value_type != "string" && value_type != "array") continue;
             std::string script_name = json_string_value(*tree, k);
             ScriptBuilder b;
-            decode_json_string(*tree, v, shift, b);
+            if (value_type == "string") {
+              decode_json_string(*tree, v, shift, b);
+            } else {  // composer.json: a list of command lines
+              for (uint32_t j = 0; j < ts_node_named_child_count(v); ++j) {
+                TSNode line = ts_node_named_child(v, j);
+                if (std::string_view(ts_node_type(line)) != "string") continue;
+                decode_json_string(*tree, line, shift, b);
+                b.add_char('\n', static_cast<uint32_t>(static_cast<int64_t>(ts_node_end_byte(line)) + shift));
+              }
+              if (b.empty()) continue;
+            }
             out.push_back(b.finish(is_install_lifecycle(script_name) ? "install_hook" : "package_script",
                                    "scripts." + script_name));
           }

@@ -231,7 +231,7 @@ FileKind classify_file(std::string_view raw_path, std::string_view content) {
     kind.origin = "service";
     return kind;
   }
-  if (base == "package.json") {
+  if (base == "package.json" || base == "composer.json") {
     kind.language = Language::json;
     kind.carrier = CommandCarrier::package_json;
     kind.origin = "package_script";

