@@ -198,6 +198,9 @@ bool erases_volume(const std::string& name, const std::vector<std::string>& args
 }  // namespace
 
 std::optional<std::string> registry_redirect(const std::string& name, const std::vector<std::string>& args) {
+  static const NameSet managers{"npm", "pnpm", "yarn", "pip", "pip3", "go", "git"};
+  if (!managers.count(name) || args.empty() || (args[0] != "config" && args[0] != "env" && !starts_with(args[0], "-")))
+    return std::nullopt;  // asked of every command: decide by name and first word before reading words
   auto words = positionals(args);
   auto word = [&](size_t i) { return i < words.size() ? std::string_view(words[i]) : std::string_view(); };
   std::string key = lower(word(2));
