@@ -2177,6 +2177,7 @@ void Walker::apply_code_reading(Invocation& inv, std::string_view language, cons
   if (!reading.destroys.empty()) add_marker("destructive_target", inv.name + " removes " + reading.destroys, inv.span);
   if (reading.fork_bomb) add_marker("fork_bomb", inv.name + " forks in an endless loop", inv.span);
   if (reading.request_exec) add_marker("web_shell", inv.name + " runs web request input as a command", inv.span);
+  if (!reading.security_off.empty()) add_marker("security_off", reading.security_off, inv.span);
   if (reading.network && !reading.reverse_shell) out.taint.push_back(Taint{"network", host, {"interpreter"}, host, false});
   for (const auto& text : reading.shell_strings) {
     Stream nested = analyse_nested(text, Stream{}, "interpreter", inv.span, inv.name, depth);
@@ -2209,6 +2210,39 @@ Stream Walker::model_interpreter(Invocation& inv, const Stream& in, int depth) {
   }
   for (; i < inv.argv.size() && !has_code; ++i) {
     const std::string& arg = inv.argv[i].text;
+    if (family == "powershell") {
+      // pwsh -Command TEXT… (every word after it), -EncodedCommand BASE64 (UTF-16LE), -File SCRIPT.
+      std::string option = lower(arg);
+      if (option == "-command" || option == "-c" || option == "-com") {
+        for (size_t k = i + 1; k < inv.argv.size(); ++k) {
+          code += (k > i + 1 ? " " : "") + inv.argv[k].text;
+          merge_taints(code_taint, inv.argv[k].taint);
+        }
+        has_code = !code.empty();
+        break;
+      }
+      if ((option == "-encodedcommand" || option == "-enc" || option == "-e" || option == "-ec") && i + 1 < inv.argv.size()) {
+        if (auto decoded = decode_base64(inv.argv[i + 1].text)) {
+          for (size_t k = 0; k < decoded->size(); k += 2) code += (*decoded)[k];  // UTF-16LE, ASCII code points
+          has_code = !code.empty();
+        }
+        break;
+      }
+      static const NameSet with_value{"-executionpolicy", "-ep", "-ex", "-windowstyle", "-w", "-configurationname",
+                                      "-workingdirectory", "-wd", "-outputformat", "-of", "-inputformat", "-if",
+                                      "-version", "-v", "-settingsfile"};
+      if (with_value.count(option)) {
+        ++i;
+        continue;
+      }
+      if (option == "-file" || option == "-f") {
+        if (i + 1 < inv.argv.size()) script_index = i + 1;
+        break;
+      }
+      if (arg.size() > 1 && arg[0] == '-') continue;
+      script_index = i;
+      break;
+    }
     if (arg == "--eval" || arg == "--print" || arg == "-e" || arg == "-E" || arg == "-c" || arg == "-r" || arg == "-p" ||
         (arg.size() == 2 && arg[0] == '-' && code_options.find(arg[1]) != std::string_view::npos)) {
       if (i + 1 < inv.argv.size()) {

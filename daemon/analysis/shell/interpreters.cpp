@@ -277,6 +277,7 @@ std::string interpreter_family(std::string_view name) {
   if (name == "ruby" || name == "irb") return "ruby";
   if (name == "php") return "php";
   if (name == "awk" || name == "gawk" || name == "mawk" || name == "nawk") return "awk";
+  if (name == "pwsh" || name == "powershell" || name == "powershell.exe" || name == "pwsh.exe") return "powershell";
   if (is_interpreter(name)) return std::string(name);
   return {};
 }
@@ -374,8 +375,47 @@ std::string perl_plain_quotes(std::string_view code) {
   return out;
 }
 
+// PowerShell (case-insensitive, its own names): the env: drive listed whole, $env:NAME, the web cmdlets
+// and WebClient, and Invoke-Expression / iex of what they fetched.
+void read_powershell(std::string_view code, CodeReading& reading) {
+  static const std::regex kWholeEnvironment(
+      R"((\b(get-childitem|gci|ls|dir|get-item)\s+env:)|GetEnvironmentVariables\s*\()", std::regex::icase);
+  static const std::regex kOneVariable(R"(\$env:([A-Za-z_][A-Za-z0-9_]*))", std::regex::icase);
+  static const std::regex kNetwork(
+      R"(\b(invoke-restmethod|invoke-webrequest|irm|iwr|start-bitstransfer|net\.webclient|downloadstring|downloadfile|)"
+      R"(uploadstring|uploadvalues|system\.net\.http|net\.sockets\.tcpclient|send-mailmessage)\b)",
+      std::regex::icase);
+  static const std::regex kInvoke(R"(\b(iex|invoke-expression)\b)", std::regex::icase);
+  std::string text(code);
+  if (std::regex_search(text, kWholeEnvironment)) add_source(reading, "env_dump", "env:");
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), kOneVariable); it != std::sregex_iterator(); ++it) {
+    std::string name = (*it)[1].str();
+    if (is_secret_variable(name)) add_source(reading, "secret_var", "$" + name);
+    add_unique(reading.environment_names, name);
+  }
+  std::smatch network;
+  if (std::regex_search(text, network, kNetwork)) {
+    reading.network = true;
+    reading.network_api = network[1].str();
+    if (std::regex_search(text, kInvoke)) reading.exec_fetched = true;
+  }
+  reading.prints = reading.prints || contains(code, "Write-Output") || contains(code, "Write-Host");
+  static const std::regex kDefenderOff(
+      R"(\b(set-mppreference\s+[^;\n]*-disable\w*\s+\$?(true|1)|add-mppreference\s+[^;\n]*-exclusion\w+))", std::regex::icase);
+  std::smatch off;
+  if (std::regex_search(text, off, kDefenderOff)) reading.security_off = "Windows Defender: " + off.str().substr(0, 80);
+}
+
 CodeReading read_code_at(std::string_view language, std::string_view original_code, int nesting) {
   CodeReading reading;
+  if (language == "powershell") {
+    read_powershell(original_code, reading);
+    static const std::regex kUrl(R"(https?://[A-Za-z0-9.-]+)", std::regex::icase);
+    std::string text(original_code);
+    for (auto it = std::sregex_iterator(text.begin(), text.end(), kUrl); it != std::sregex_iterator(); ++it)
+      add_unique(reading.hosts, host_of(it->str()));
+    return reading;
+  }
   const std::string unquoted = language == "perl" ? perl_plain_quotes(original_code) : std::string();
   if (language == "perl") original_code = unquoted;
   const std::string inlined = inline_module_requires(original_code);

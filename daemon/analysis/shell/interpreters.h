@@ -23,6 +23,7 @@ struct CodeReading {
   std::string destroys;          // a tree removal (shutil.rmtree, fs.rmSync …) of /, the home or a system dir
   bool fork_bomb = false;        // forks in an endless loop (fork while fork, while True: os.fork())
   bool request_exec = false;     // runs web request input as a command or code (a web shell)
+  std::string security_off;      // a protection it turns off (PowerShell: Defender's real-time monitoring)
 };
 
 // language: "python", "node", "perl", "ruby", "php", "awk" (others read as generic).
