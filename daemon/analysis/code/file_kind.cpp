@@ -299,7 +299,7 @@ FileKind classify_file(std::string_view raw_path, std::string_view content) {
     kind.language.reset();
     return kind;
   }
-  // Ruby, PHP, Perl and PowerShell: no grammar here, so the interpreters' token-level reading (what `ruby FILE` would
+  // Ruby, PHP, Perl, PowerShell and Lua: no grammar here, so the interpreters' token-level reading (what `ruby FILE` would
   // do: read secrets, open sockets, run fetched code or shell strings) judges them. Gemfile, Rakefile and
   // gemspecs are Ruby that bundle and rake evaluate.
   std::string script_interpreter =
@@ -309,6 +309,7 @@ FileKind classify_file(std::string_view raw_path, std::string_view content) {
       : ext == "php" || ext == "phtml" || interpreter == "php"            ? "php"
       : ext == "pl" || ext == "pm" || ext == "cgi" || interpreter == "perl" ? "perl"
       : ext == "ps1" || ext == "psm1" || interpreter == "pwsh"              ? "pwsh"
+      : ext == "lua" || interpreter == "lua"                                ? "lua"
                                                                             : "";
   if (!kind.language && !script_interpreter.empty()) {
     kind.carrier = CommandCarrier::interpreted;

