@@ -49,6 +49,7 @@ struct Flow {
 struct Marker {
   std::string name;
   std::string detail;  // a short human-readable specific ("rm -rf /", "git config http.sslVerify false")
+  std::string host;    // the destination it is about, when it names one (a registry a config file points to)
   Span span;
   Span statement;
   Location location;

@@ -102,6 +102,7 @@ std::vector<std::string> HostIndex::of(const Bound& bound) {
     return {bound.flow->host};
   }
   if (bound.empty()) return facts_.hosts;
+  if (bound.marker && !bound.marker->host.empty()) return {bound.marker->host};
   if (!built_) build();
   const std::vector<std::string_view>* named = nullptr;
   if (bound.command) {

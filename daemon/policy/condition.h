@@ -34,7 +34,7 @@ struct Bound {
   std::array<const void*, 5> key() const { return {flow, command, marker, code, file}; }
 };
 
-// The hosts each fact is about: a flow's host, else the hosts named by the commands of its statement.
+// The hosts each fact is about: a flow's or marker's own host, else the hosts named by the commands of its statement.
 // Built once per evaluation, the first time a host test needs it, so a script with thousands of
 // statements costs one pass, not one per match.
 class HostIndex {

@@ -111,8 +111,10 @@ void analyze_change(const DetectorSet& set, const FileChange& change, Facts& fac
   FileKind kind = classify_file(change.path, text);
   if (kind.prose) return;  // documentation shows commands; it does not run them
   bool code = kind.language && *kind.language != Language::json && *kind.language != Language::yaml;
-  if (!code)  // in code, the TLS detectors see these settings with their syntax
+  if (!code) {  // in code, the TLS detectors see these settings with their syntax
     for (auto& marker : security_off_settings(change.path, text)) facts.markers.push_back(std::move(marker));
+    for (auto& marker : registry_settings(change.path, text)) facts.markers.push_back(std::move(marker));
+  }
   std::optional<SyntaxTree> tree;
   if (kind.language) {
     auto parsed = parse(*kind.language, text);

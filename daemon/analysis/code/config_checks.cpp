@@ -5,6 +5,7 @@
 
 #include "analysis/code/file_kind.h"
 #include "analysis/code/query_runner.h"
+#include "analysis/shell/words.h"
 
 namespace toolwall::code {
 
@@ -67,6 +68,76 @@ const std::vector<Compiled>& compiled() {
 }
 
 }  // namespace
+
+std::vector<Marker> registry_settings(const std::string& path, std::string_view content) {
+  struct Source {
+    const char* file_pattern;  // on the lower-cased base name
+    const char* line_pattern;  // the URL is the last capture group
+    const char* what;
+  };
+  static const std::array<Source, 8> kSources{{
+      {"^\\.npmrc$", R"(^\s*(@[\w.-]+:)?registry\s*=\s*(\S+))", "npm registry"},
+      {"^pip\\.(conf|ini)$", R"(^\s*(extra-)?index-url\s*=\s*(\S+))", "pip index"},
+      {"^\\.yarnrc\\.yml$", R"(^\s*npmRegistryServer\s*:\s*["']?([^"'\s]+))", "yarn registry"},
+      {"^config(\\.toml)?$", R"(^\s*(registry|index)\s*=\s*["'](sparse\+|git\+)?([^"'\s]+))", "cargo registry"},
+      {"^(requirements|constraints)[\\w.-]*\\.(txt|in)$", R"(@\s*((git\+)?https?://\S+))", "requirement from a URL"},
+      {"^(requirements|constraints)[\\w.-]*\\.(txt|in)$",
+       R"(^\s*(-i|--index-url|--extra-index-url|-f|--find-links)[\s=]+(\S+))", "pip index"},
+      {"^package\\.json$",
+       R"re("(?!url"|homepage"|\$schema"|repository"|bugs")[^"]+"\s*:\s*"((git\+)?https?://[^"]+))re", "dependency from a URL"},
+      {"^pyproject\\.toml$", R"(@\s*(https?://[^"'\s]+))", "requirement from a URL"},
+  }};
+  struct Compiled {
+    std::regex file, line;
+    std::string what;
+  };
+  static const auto compiled_sources = [] {
+    std::vector<Compiled> out;
+    for (const auto& source : kSources)
+      out.push_back({std::regex(source.file_pattern), std::regex(source.line_pattern, std::regex::ECMAScript), source.what});
+    return out;
+  }();
+  std::vector<Marker> out;
+  std::string normalized = normalize_path(path);
+  std::string base = normalized.substr(normalized.rfind('/') == std::string::npos ? 0 : normalized.rfind('/') + 1);
+  for (auto& c : base) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  bool cargo = normalized.find(".cargo/") != std::string::npos;
+  std::vector<const Compiled*> candidates;
+  for (size_t k = 0; k < compiled_sources.size(); ++k)
+    if (std::regex_search(base, compiled_sources[k].file) && (kSources[k].what != std::string_view("cargo registry") || cargo))
+      candidates.push_back(&compiled_sources[k]);
+  if (candidates.empty() || content.find("://") == std::string_view::npos) return out;
+  size_t start = 0;
+  while (start < content.size() && out.size() < 64) {
+    size_t end = content.find('\n', start);
+    if (end == std::string_view::npos) end = content.size();
+    std::string_view line = content.substr(start, std::min<size_t>(end - start, kRegexInputCap));
+    for (const Compiled* source : candidates) {
+      std::cmatch m;
+      if (!std::regex_search(line.data(), line.data() + line.size(), m, source->line)) continue;
+      std::string url;
+      for (size_t g = m.size(); g-- > 1;)
+        if (m[g].matched && m[g].str().find("://") != std::string::npos) {
+          url = m[g].str();
+          break;
+        }
+      if (url.rfind("git+", 0) == 0) url.erase(0, 4);
+      std::string host = shell::host_of(url);
+      if (host.empty()) continue;
+      Marker marker;
+      marker.name = "registry_redirect";
+      marker.detail = source->what + " " + url.substr(0, 120);
+      marker.host = host;
+      uint32_t at = static_cast<uint32_t>(start + static_cast<size_t>(m.position(0)));
+      marker.span = Span{at, at + static_cast<uint32_t>(m.length(0))};
+      auto [l, col] = line_column(content, at);
+      marker.location = Location{path, "", l, col};
+      out.push_back(std::move(marker));
+    }
+    start = end + 1;
+  }
+  return out;
+}
 
 std::vector<Marker> security_off_settings(const std::string& path, std::string_view content) {
   std::vector<Marker> out;

@@ -14,4 +14,9 @@ namespace toolwall::code {
 // Markers for every such setting in a non-code file, located by line and column.
 std::vector<Marker> security_off_settings(const std::string& path, std::string_view content);
 
+// Package sources a configuration or dependency file points elsewhere (.npmrc/.yarnrc.yml registries,
+// pip.conf and requirements indexes, cargo registries, dependencies and requirements given as URLs):
+// `registry_redirect` markers carrying the source's host, for the policy's host lists.
+std::vector<Marker> registry_settings(const std::string& path, std::string_view content);
+
 }  // namespace toolwall::code

@@ -109,7 +109,8 @@ FileKind classify_file(std::string_view raw_path, std::string_view content) {
   const std::string ext(extension(base));
   FileKind kind;
 
-  if (ext == "md" || ext == "markdown" || ext == "rst" || ext == "txt" || ext == "adoc" ||
+  bool requirements = starts_with(base, "requirements") || starts_with(base, "constraints");  // pip's, not prose
+  if (ext == "md" || ext == "markdown" || ext == "rst" || (ext == "txt" && !requirements) || ext == "adoc" ||
       ext == "asciidoc" || ext == "org" || ext == "rdoc" ||
       (ext.empty() &&
        (starts_with(base, "readme") || starts_with(base, "license") || starts_with(base, "changelog") ||

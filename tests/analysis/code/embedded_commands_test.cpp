@@ -690,3 +690,43 @@ TEST_CASE("Ruby, PHP and Perl files are read as their interpreter would run them
     CHECK_FALSE(std::any_of(facts.markers.begin(), facts.markers.end(), [](const Marker& m) { return m.name == "web_shell"; }));
   }
 }
+
+TEST_CASE("registries and URL dependencies in configuration files are registry_redirect markers with their host") {
+  auto redirect = [](const Facts& facts) -> const Marker* {
+    for (const auto& m : facts.markers)
+      if (m.name == "registry_redirect") return &m;
+    return nullptr;
+  };
+  struct Case {
+    const char* path;
+    const char* content;
+    const char* host;
+  };
+  for (const auto& c : std::vector<Case>{
+           {".npmrc", "registry=https://npm.x.example.com/\nalways-auth=true\n", "npm.x.example.com"},
+           {"pip.conf", "[global]\nindex-url = https://pypi.x.example.com/simple\n", "pypi.x.example.com"},
+           {".yarnrc.yml", "npmRegistryServer: \"https://npm.x.example.com\"\n", "npm.x.example.com"},
+           {".cargo/config.toml", "[source.mirror]\nregistry = \"sparse+https://crates.x.example.com/index/\"\n",
+            "crates.x.example.com"},
+           {"requirements.txt", "flask==3.0.0\nacme @ https://pkgs.x.example.com/acme-1.0.tar.gz\n", "pkgs.x.example.com"},
+           {"requirements-dev.txt", "--extra-index-url https://pypi.x.example.com/simple\npytest\n", "pypi.x.example.com"},
+           {"package.json", "{\"dependencies\": {\"left-pad\": \"https://x.example.com/left-pad-1.3.0.tgz\"}}",
+            "x.example.com"},
+           {"pyproject.toml", "[build-system]\nrequires = [\"setuptools\", \"acme-build @ https://pkgs.x.example.com/b.tar.gz\"]\n",
+            "pkgs.x.example.com"}}) {
+    INFO(c.path);
+    auto facts = shipped_analyzer()->analyze_write(c.path, c.content);
+    const Marker* marker = redirect(facts);
+    REQUIRE(marker);
+    CHECK(marker->host == c.host);
+  }
+  // Registry names, a repository URL, prose and ordinary requirements name no other source.
+  for (auto [path, content] : std::vector<std::pair<const char*, const char*>>{
+           {"requirements.txt", "flask==3.0.0\nrequests>=2\n"},
+           {"package.json", "{\"repository\": {\"url\": \"https://github.com/acme/app\"}, \"homepage\": \"https://acme.example.com\"}"},
+           {"docs/notes.txt", "install with pip install acme @ https://pkgs.x.example.com/acme.tar.gz\n"},
+           {".npmrc", "save-exact=true\n"}}) {
+    INFO(path);
+    CHECK_FALSE(redirect(shipped_analyzer()->analyze_write(path, content)));
+  }
+}
