@@ -67,6 +67,39 @@ const std::vector<Compiled>& compiled() {
   return settings;
 }
 
+// The lower-cased base name of a path.
+std::string lower_base_name(const std::string& path) {
+  std::string normalized = normalize_path(path);
+  std::string base = normalized.substr(normalized.rfind('/') == std::string::npos ? 0 : normalized.rfind('/') + 1);
+  for (auto& c : base) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return base;
+}
+
+// Calls visit(line, offset) for each line of content (capped at kRegexInputCap bytes) while out has room.
+template <typename Visit>
+void for_each_line(std::string_view content, const std::vector<Marker>& out, Visit visit) {
+  size_t start = 0;
+  while (start < content.size() && out.size() < 64) {
+    size_t end = content.find('\n', start);
+    if (end == std::string_view::npos) end = content.size();
+    visit(content.substr(start, std::min<size_t>(end - start, kRegexInputCap)), start);
+    start = end + 1;
+  }
+}
+
+// A marker at the match m of the line that starts at offset, with the file's line and column.
+Marker marker_at(std::string name, std::string detail, const std::string& path, std::string_view content, size_t offset,
+                 const std::cmatch& m) {
+  Marker marker;
+  marker.name = std::move(name);
+  marker.detail = std::move(detail);
+  uint32_t at = static_cast<uint32_t>(offset + static_cast<size_t>(m.position(0)));
+  marker.span = Span{at, at + static_cast<uint32_t>(m.length(0))};
+  auto [line, column] = line_column(content, at);
+  marker.location = Location{path, "", line, column};
+  return marker;
+}
+
 }  // namespace
 
 std::vector<Marker> registry_settings(const std::string& path, std::string_view content) {
@@ -98,20 +131,14 @@ std::vector<Marker> registry_settings(const std::string& path, std::string_view 
     return out;
   }();
   std::vector<Marker> out;
-  std::string normalized = normalize_path(path);
-  std::string base = normalized.substr(normalized.rfind('/') == std::string::npos ? 0 : normalized.rfind('/') + 1);
-  for (auto& c : base) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  bool cargo = normalized.find(".cargo/") != std::string::npos;
+  std::string base = lower_base_name(path);
+  bool cargo = normalize_path(path).find(".cargo/") != std::string::npos;
   std::vector<const Compiled*> candidates;
   for (size_t k = 0; k < compiled_sources.size(); ++k)
     if (std::regex_search(base, compiled_sources[k].file) && (kSources[k].what != std::string_view("cargo registry") || cargo))
       candidates.push_back(&compiled_sources[k]);
   if (candidates.empty() || content.find("://") == std::string_view::npos) return out;
-  size_t start = 0;
-  while (start < content.size() && out.size() < 64) {
-    size_t end = content.find('\n', start);
-    if (end == std::string_view::npos) end = content.size();
-    std::string_view line = content.substr(start, std::min<size_t>(end - start, kRegexInputCap));
+  for_each_line(content, out, [&](std::string_view line, size_t offset) {
     for (const Compiled* source : candidates) {
       std::cmatch m;
       if (!std::regex_search(line.data(), line.data() + line.size(), m, source->line)) continue;
@@ -124,27 +151,17 @@ std::vector<Marker> registry_settings(const std::string& path, std::string_view 
       if (url.rfind("git+", 0) == 0) url.erase(0, 4);
       std::string host = shell::host_of(url);
       if (host.empty()) continue;
-      Marker marker;
-      marker.name = "registry_redirect";
-      marker.detail = source->what + " " + url.substr(0, 120);
+      Marker marker = marker_at("registry_redirect", source->what + " " + url.substr(0, 120), path, content, offset, m);
       marker.host = host;
-      uint32_t at = static_cast<uint32_t>(start + static_cast<size_t>(m.position(0)));
-      marker.span = Span{at, at + static_cast<uint32_t>(m.length(0))};
-      auto [l, col] = line_column(content, at);
-      marker.location = Location{path, "", l, col};
       out.push_back(std::move(marker));
     }
-    start = end + 1;
-  }
+  });
   return out;
 }
 
 std::vector<Marker> security_off_settings(const std::string& path, std::string_view content) {
   std::vector<Marker> out;
-  std::string normalized = normalize_path(path);
-  std::string base =
-      normalized.substr(normalized.rfind('/') == std::string::npos ? 0 : normalized.rfind('/') + 1);
-  for (auto& c : base) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::string base = lower_base_name(path);
   // Which settings can match this file at all, decided once (per line this was most of a call's time).
   std::string lowered(content);
   for (auto& c : lowered) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -155,25 +172,13 @@ std::vector<Marker> security_off_settings(const std::string& path, std::string_v
     candidates.push_back(&s);
   }
   if (candidates.empty()) return out;
-  size_t start = 0;
-  while (start < content.size() && out.size() < 64) {
-    size_t end = content.find('\n', start);
-    if (end == std::string_view::npos) end = content.size();
-    std::string_view line = content.substr(start, std::min<size_t>(end - start, kRegexInputCap));
+  for_each_line(content, out, [&](std::string_view line, size_t offset) {
     for (const Compiled* s : candidates) {
       std::cmatch m;
-      if (!std::regex_search(line.data(), line.data() + line.size(), m, s->line)) continue;
-      Marker marker;
-      marker.name = "security_off";
-      marker.detail = s->detail;
-      uint32_t at = static_cast<uint32_t>(start + static_cast<size_t>(m.position(0)));
-      marker.span = Span{at, at + static_cast<uint32_t>(m.length(0))};
-      auto [l, col] = line_column(content, at);
-      marker.location = Location{path, "", l, col};
-      out.push_back(std::move(marker));
+      if (std::regex_search(line.data(), line.data() + line.size(), m, s->line))
+        out.push_back(marker_at("security_off", s->detail, path, content, offset, m));
     }
-    start = end + 1;
-  }
+  });
   return out;
 }
 
