@@ -159,6 +159,64 @@ std::vector<Marker> registry_settings(const std::string& path, std::string_view 
   return out;
 }
 
+std::vector<Marker> privilege_settings(const std::string& path, std::string_view content) {
+  struct Grant {
+    const char* line_pattern;
+    const char* what;
+  };
+  // Per system file, the lines that hand out root: sudo for any command without a password, an extra
+  // uid-0 or password-less account, PAM that accepts any password, a library loaded into every program.
+  struct SystemFile {
+    bool (*is)(std::string_view lpath);
+    Grant grant;
+    const char* marker;
+  };
+  static const SystemFile kFiles[] = {
+      {[](std::string_view p) { return p == "/etc/sudoers" || p.find("sudoers.d/") != std::string_view::npos; },
+       {R"(^\s*[^#\s][^=]*=.*(NOPASSWD\s*:|!authenticate).*\bALL\s*$)", "sudo for any command without a password"},
+       "privilege_grant"},
+      {[](std::string_view p) { return p == "/etc/passwd"; },
+       {R"(^\s*(?!root:)[^:#\s]+:[^:]*:0+:)", "a second uid-0 (root) account"}, "privilege_grant"},
+      {[](std::string_view p) { return p == "/etc/passwd" || p == "/etc/shadow"; },
+       {R"(^\s*[^:#\s]+::)", "an account without a password"}, "privilege_grant"},
+      {[](std::string_view p) { return p.rfind("/etc/pam.d/", 0) == 0; },
+       {R"(^\s*auth\s+\S+\s+pam_permit\.so)", "PAM accepts any password"}, "privilege_grant"},
+      {[](std::string_view p) { return p == "/etc/ld.so.preload"; },
+       {R"(^\s*[^#\s]\S*)", "a library preloaded into every program"}, "privilege_grant"},
+      {[](std::string_view p) {
+         return p == "/etc/environment" || p.find("environment.d/") != std::string_view::npos ||
+                p.find(".pam_environment") != std::string_view::npos;
+       },
+       {R"(^\s*(export\s+)?LD_(PRELOAD|AUDIT)\s*(DEFAULT\s*)?=)", "a library preloaded into every session"},
+       "persistence_write"},
+  };
+  struct Compiled {
+    const SystemFile* file;
+    std::regex line;
+  };
+  static const auto compiled_files = [] {
+    std::vector<Compiled> out;
+    for (const auto& file : kFiles) out.push_back({&file, std::regex(file.grant.line_pattern, std::regex::ECMAScript)});
+    return out;
+  }();
+  std::vector<Marker> out;
+  std::string lpath = normalize_path(path);
+  for (auto& c : lpath) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::vector<const Compiled*> candidates;
+  for (const auto& c : compiled_files)
+    if (c.file->is(lpath)) candidates.push_back(&c);
+  if (candidates.empty()) return out;
+  for_each_line(content, out, [&](std::string_view line, size_t offset) {
+    for (const Compiled* c : candidates) {
+      std::cmatch m;
+      if (!std::regex_search(line.data(), line.data() + line.size(), m, c->line)) continue;
+      std::string shown(line.substr(0, 120));
+      out.push_back(marker_at(c->file->marker, std::string(c->file->grant.what) + ": " + shown, path, content, offset, m));
+    }
+  });
+  return out;
+}
+
 std::vector<Marker> security_off_settings(const std::string& path, std::string_view content) {
   std::vector<Marker> out;
   std::string base = lower_base_name(path);

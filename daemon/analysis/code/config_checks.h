@@ -19,4 +19,9 @@ std::vector<Marker> security_off_settings(const std::string& path, std::string_v
 // `registry_redirect` markers carrying the source's host, for the policy's host lists.
 std::vector<Marker> registry_settings(const std::string& path, std::string_view content);
 
+// Lines of system files that hand out root (sudoers NOPASSWD for ALL, a second uid-0 or password-less
+// account, PAM's pam_permit for auth, /etc/ld.so.preload): `privilege_grant` markers; LD_PRELOAD in the
+// session environment files (environment.d, /etc/environment): `persistence_write`.
+std::vector<Marker> privilege_settings(const std::string& path, std::string_view content);
+
 }  // namespace toolwall::code

@@ -974,6 +974,56 @@ void systemd_scripts(std::string_view content, std::vector<EmbeddedScript>& out)
   if (!b.empty()) out.push_back(b.finish("service", "Exec"));
 }
 
+// ---- launchd jobs -----------------------------------------------------------------------------
+
+// A plist <string> element's text with XML's five entities decoded, each byte at its source offset.
+ScriptBuilder plist_string(std::string_view content, size_t begin, size_t end) {
+  static constexpr std::pair<std::string_view, char> kEntities[] = {
+      {"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&apos;", '\''}};
+  ScriptBuilder word;
+  for (size_t i = begin; i < end;) {
+    bool decoded = false;
+    for (const auto& [entity, c] : kEntities)
+      if (content.substr(i, entity.size()) == entity) {
+        word.add_char(c, static_cast<uint32_t>(i));
+        i += entity.size();
+        decoded = true;
+        break;
+      }
+    if (!decoded) word.add_char(content[i], static_cast<uint32_t>(i)), ++i;
+  }
+  return word;
+}
+
+// launchd runs ProgramArguments as an argv (["/bin/sh", "-c", SCRIPT] runs SCRIPT) or, without it,
+// Program alone, at load and, with RunAtLoad or KeepAlive, at every login.
+void launchd_plist_scripts(std::string_view content, std::vector<EmbeddedScript>& out) {
+  auto after_key = [&](std::string_view key) {
+    size_t at = content.find(key);
+    return at == std::string_view::npos ? at : at + key.size();
+  };
+  ScriptBuilder b;
+  size_t arguments = after_key("<key>ProgramArguments</key>");
+  if (arguments != std::string_view::npos) {
+    size_t array_end = content.find("</array>", arguments);
+    if (array_end == std::string_view::npos) array_end = content.size();
+    for (size_t open = content.find("<string>", arguments); open < array_end && open != std::string_view::npos;
+         open = content.find("<string>", open + 1)) {
+      size_t begin = open + 8, close = content.find("</string>", begin);
+      if (close == std::string_view::npos || close > array_end) break;
+      if (!b.empty()) b.add_char(' ', static_cast<uint32_t>(open));
+      add_as_quoted_word(plist_string(content, begin, close), static_cast<uint32_t>(open),
+                         static_cast<uint32_t>(close), b);
+    }
+  } else if (size_t program = after_key("<key>Program</key>"); program != std::string_view::npos) {
+    size_t open = content.find("<string>", program), close = content.find("</string>", program);
+    if (open != std::string_view::npos && close != std::string_view::npos && open < close)
+      add_as_quoted_word(plist_string(content, open + 8, close), static_cast<uint32_t>(open),
+                         static_cast<uint32_t>(close), b);
+  }
+  if (!b.empty()) out.push_back(b.finish("service", "ProgramArguments"));
+}
+
 // ---- git config ------------------------------------------------------------------------------
 
 // Settings whose values git runs through a shell: `core.fsmonitor` and `core.pager` on every
@@ -1503,6 +1553,7 @@ std::vector<EmbeddedScript> extract_scripts(const FileKind& kind, const std::str
       {CommandCarrier::crontab,
        [](const ScriptSource& s, auto& out) { crontab_scripts(normalize_path(s.path), s.content, out); }},
       {CommandCarrier::systemd_unit, [](const ScriptSource& s, auto& out) { systemd_scripts(s.content, out); }},
+      {CommandCarrier::launchd_plist, [](const ScriptSource& s, auto& out) { launchd_plist_scripts(s.content, out); }},
       {CommandCarrier::ssh_config, [](const ScriptSource& s, auto& out) { ssh_config_scripts(s.content, out); }},
       {CommandCarrier::git_config, [](const ScriptSource& s, auto& out) { git_config_scripts(s.content, out); }},
       {CommandCarrier::ide_config, ide_config_scripts},

@@ -222,6 +222,15 @@ FileKind classify_file(std::string_view raw_path, std::string_view content) {
     kind.origin = "install_hook";
     return kind;
   }
+  // launchd jobs: ProgramArguments run at login or load (LaunchAgents, LaunchDaemons, or a plist loaded
+  // from elsewhere with launchctl).
+  if (ext == "plist" && (has_segment(lpath, "launchagents/") || has_segment(lpath, "launchdaemons/") ||
+                         content.find("<key>ProgramArguments</key>") != std::string_view::npos ||
+                         content.find("<key>Program</key>") != std::string_view::npos)) {
+    kind.carrier = CommandCarrier::launchd_plist;
+    kind.origin = "service";
+    return kind;
+  }
   if (ext == "service" || ext == "socket" || ext == "path" || ext == "mount" || ext == "desktop") {
     kind.carrier = CommandCarrier::systemd_unit;
     kind.origin = "service";

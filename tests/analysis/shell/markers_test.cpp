@@ -399,3 +399,16 @@ TEST_CASE("ssh-copy-id to this machine adds the key to the user's own authorized
   }
   CHECK_FALSE(has_marker(analyze("ssh-copy-id -i ~/.ssh/id_ed25519.pub deploy@build.example.com"), "persistence_write"));
 }
+
+TEST_CASE("an account created or changed to uid 0 is a privilege grant; ordinary accounts are not") {
+  for (auto script : {"useradd -o -u 0 -g 0 -M svc", "sudo usermod -u 0 -o dev", "useradd --uid 0 -o x",
+                      "useradd --uid=0 -o x", "adduser -u0 x"}) {
+    INFO(script);
+    CHECK(has_marker(analyze(script), "privilege_grant"));
+  }
+  for (auto script : {"sudo useradd -m -s /bin/bash dev", "useradd -u 1001 ci", "usermod -aG docker dev",
+                      "echo useradd -u 0 x"}) {
+    INFO(script);
+    CHECK_FALSE(has_marker(analyze(script), "privilege_grant"));
+  }
+}
