@@ -243,9 +243,32 @@ const Wrapper* find_wrapper(std::string_view name) {
   return nullptr;
 }
 
+// Terminal emulators that run the argv after -e (or -x, --) in a new window: xterm -e sh -c '…'.
+bool is_argv_terminal(std::string_view name) {
+  static const NameSet terminals{"xterm", "uxterm", "urxvt", "rxvt", "konsole", "alacritty", "x-terminal-emulator",
+                                 "st", "gnome-terminal", "xfce4-terminal", "mate-terminal", "terminator"};
+  return terminals.count(name) > 0;
+}
+
+// Values each bubblewrap option takes (--bind SRC DEST: 2); 0 for flags (--unshare-all, --die-with-parent).
+size_t bwrap_option_values(std::string_view option) {
+  static const NameSet two{"--bind", "--bind-try", "--dev-bind", "--dev-bind-try", "--ro-bind", "--ro-bind-try",
+                           "--symlink", "--setenv", "--chmod", "--bind-data", "--ro-bind-data", "--file", "--bind-fd",
+                           "--ro-bind-fd"};
+  static const NameSet one{"--tmpfs", "--proc", "--dev", "--dir", "--chdir", "--unsetenv", "--uid", "--gid",
+                           "--hostname", "--remount-ro", "--seccomp", "--add-seccomp-fd", "--info-fd", "--json-status-fd",
+                           "--args", "--cap-add", "--cap-drop", "--perms", "--size", "--userns", "--userns2", "--pidns",
+                           "--lock-file", "--sync-fd", "--block-fd", "--exec-label", "--file-label", "--mqueue",
+                           "--overlay-src", "--tmp-overlay", "--ro-overlay", "--argv0", "--userns-block-fd"};
+  if (option == "--overlay") return 3;
+  return two.count(option) ? 2 : one.count(option) ? 1 : 0;
+}
+
 }  // namespace
 
-bool is_wrapper(std::string_view name) { return find_wrapper(name) != nullptr; }
+bool is_wrapper(std::string_view name) {
+  return find_wrapper(name) != nullptr || name == "bwrap" || is_argv_terminal(name);
+}
 
 namespace {
 
@@ -314,7 +337,7 @@ std::optional<size_t> script_option_index(std::string_view name, const std::vect
   struct ScriptOption {
     std::string_view command, verb, options;  // options: '|'-separated
   };
-  static constexpr std::array<ScriptOption, 9> kScriptOptions{{
+  static constexpr std::array<ScriptOption, 21> kScriptOptions{{
       {"flock", "", "-c|--command"},
       {"env", "", "-S|--split-string"},
       {"nix-shell", "", "--run|--command"},
@@ -324,6 +347,19 @@ std::optional<size_t> script_option_index(std::string_view name, const std::vect
       {"pnpm", "exec", "-c"},
       {"git", "rebase", "--exec|-x"},
       {"git", "submodule", "foreach"},
+      // Terminals given one command line: xfce4-terminal -e 'CMD', xterm -e 'curl … | sh'.
+      {"xterm", "", "-e"},
+      {"uxterm", "", "-e"},
+      {"urxvt", "", "-e"},
+      {"rxvt", "", "-e"},
+      {"konsole", "", "-e"},
+      {"alacritty", "", "-e"},
+      {"x-terminal-emulator", "", "-e"},
+      {"st", "", "-e"},
+      {"gnome-terminal", "", "-e|--command"},
+      {"xfce4-terminal", "", "-e|--command"},
+      {"mate-terminal", "", "-e|--command"},
+      {"terminator", "", "-e|--command"},
   }};
   for (const auto& entry : kScriptOptions) {
     if (entry.command != name) continue;
@@ -488,6 +524,26 @@ std::optional<std::string> remote_package_url(std::string_view name, const std::
 }
 
 std::optional<size_t> wrapper_prefix(std::string_view name, const std::vector<std::string>& args) {
+  if (name == "bwrap") {
+    size_t i = 0;
+    while (i < args.size() && starts_with(args[i], "--") && args[i] != "--") i += 1 + bwrap_option_values(args[i]);
+    if (i < args.size() && args[i] == "--") ++i;
+    return std::min(i, args.size());
+  }
+  if (is_argv_terminal(name)) {
+    // The words after -e/-x/-- are the argv; a single word after -e is a command line (script_option_index).
+    for (size_t i = 0; i < args.size(); ++i) {
+      const std::string& arg = args[i];
+      if (arg != "-e" && arg != "-x" && arg != "--" && arg != "--execute" && arg != "--command") continue;
+      bool string_terminal = name == "gnome-terminal" || name == "xfce4-terminal" || name == "mate-terminal" ||
+                             name == "terminator";  // their -e takes one command line
+      bool command_line = (arg == "-e" || arg == "--command") &&
+                          (string_terminal || (i + 2 == args.size() && args[i + 1].find(' ') != std::string::npos));
+      if (command_line) return std::nullopt;
+      return i + 1;
+    }
+    return std::nullopt;  // no command: the window runs an interactive shell
+  }
   const Wrapper* wrapper = find_wrapper(name);
   if (!wrapper) return std::nullopt;
   size_t i = 0;

@@ -33,6 +33,40 @@ bool path_under_directory(std::string_view path, std::string_view directory) {
   return path.size() > directory.size() && starts_with(path, directory) && path[directory.size()] == '/';
 }
 
+// make -f - / -f /dev/stdin / --file=- : the makefile is read from stdin.
+bool makefile_from_stdin(const std::vector<std::string>& args) {
+  auto is_stdin = [](std::string_view file) { return file == "-" || file == "/dev/stdin"; };
+  for (size_t i = 0; i < args.size(); ++i) {
+    std::string_view arg = args[i];
+    if ((arg == "-f" || arg == "--file" || arg == "--makefile") && i + 1 < args.size() && is_stdin(args[i + 1])) return true;
+    if ((starts_with(arg, "-f") && is_stdin(arg.substr(2))) || (starts_with(arg, "--file=") && is_stdin(arg.substr(7))) ||
+        (starts_with(arg, "--makefile=") && is_stdin(arg.substr(11))))
+      return true;
+  }
+  return false;
+}
+
+// The recipe lines of a makefile as one script: each tab-indented line without make's @, - and +
+// prefixes, $$ as the shell's $.
+std::string makefile_recipes(std::string_view makefile) {
+  std::string out;
+  size_t start = 0;
+  while (start < makefile.size()) {
+    size_t end = std::min(makefile.find('\n', start), makefile.size());
+    std::string_view line = makefile.substr(start, end - start);
+    start = end + 1;
+    if (line.empty() || line[0] != '\t') continue;
+    line.remove_prefix(line.find_first_not_of("\t @-+") == std::string_view::npos ? line.size()
+                                                                                    : line.find_first_not_of("\t @-+"));
+    for (size_t i = 0; i < line.size(); ++i) {
+      if (line[i] == '$' && i + 1 < line.size() && line[i + 1] == '$') ++i;
+      out += line[i];
+    }
+    out += '\n';
+  }
+  return out;
+}
+
 // One option of a command line: "-d" / "--data" with its value, and which word the value sits in.
 struct Option {
   std::string name;
@@ -907,6 +941,16 @@ Stream Walker::model(Invocation& inv, const Stream& in, int depth) {
     taints.erase(std::remove_if(taints.begin(), taints.end(), [](const Taint& t) { return t.from != "network"; }),
                  taints.end());
     emit_secret_flows(taints, "exec", inv.name, "", inv.span, "", true);
+  }
+  if ((name == "make" || name == "gmake") && makefile_from_stdin(args)) {
+    // The makefile comes from stdin: a fetched one runs that host's recipes, a literal one (here-string,
+    // here-document, echo) its recipe lines.
+    for (const auto& taint : in.taint)
+      if (taint.from == "network") emit_secret_flows({taint}, "exec", inv.name, "", inv.span, "pipe", true);
+    if (in.literal) {
+      std::string recipes = makefile_recipes(*in.literal);
+      if (!recipes.empty()) return analyse_nested(recipes, Stream{}, in.heredoc ? "heredoc" : "stdin", inv.span, name, depth);
+    }
   }
   if (auto escape = tool_shell_escape(inv.name, args))
     return analyse_nested(*escape, in, "shell_string", inv.span, name, depth);

@@ -58,7 +58,7 @@ void read_environment(std::string_view code, CodeReading& reading) {
     std::string_view label;
   };
   // Accessors that name one variable when followed by a name, the whole environment otherwise.
-  static const std::array<Accessor, 12> accessors{{{"os.environ.get", "os.environ"},
+  static const std::array<Accessor, 13> accessors{{{"os.environ.get", "os.environ"},
                                                    {"os.environ", "os.environ"},
                                                    {"os.getenv", "os.getenv"},
                                                    {"process.env", "process.env"},
@@ -69,7 +69,8 @@ void read_environment(std::string_view code, CodeReading& reading) {
                                                    {"ENV[", "ENV"},
                                                    {"ENV.fetch", "ENV"},
                                                    {"getenv(", "getenv"},
-                                                   {"ENVIRON[", "ENVIRON"}}};
+                                                   {"ENVIRON[", "ENVIRON"},
+                                                   {"$env(", "env"}}};  // Tcl's env array
   for (const auto& accessor : accessors) {
     size_t at = 0;
     while ((at = code.find(accessor.token, at)) != std::string_view::npos) {
@@ -98,7 +99,8 @@ void read_environment(std::string_view code, CodeReading& reading) {
     }
   }
   for (std::string_view whole : {"%ENV", "dict(os.environ)", "JSON.stringify(process.env)", "ENV.to_h", "ENV.to_a",
-                                 "$_ENV", "$_SERVER", "getenv()", "ENV.inspect", "for k in ENVIRON", "in ENVIRON"})
+                                 "$_ENV", "$_SERVER", "getenv()", "ENV.inspect", "for k in ENVIRON", "in ENVIRON",
+                                 "array get env", "Sys.getenv()"})
     if (contains(code, whole)) add_source(reading, "env_dump", std::string(whole));
 }
 
@@ -439,12 +441,14 @@ CodeReading read_code_at(std::string_view language, std::string_view original_co
       if (!host.empty()) add_unique(reading.hosts, host);
     }
   }
-  static const std::array<std::string_view, 34> network_apis{
+  static const std::array<std::string_view, 40> network_apis{
       "urlopen", "urllib", "requests.", "http.client", "httpx", "aiohttp", "urllib3", "pycurl", "socket",
       "fetch(", "http.request", "https.request", "http.get", "https.get", "net.connect", "net.Socket",
       "XMLHttpRequest", "axios", "Net::HTTP", "LWP", "IO::Socket", "HTTP::Tiny", "TCPSocket", "curl_exec",
       "fsockopen", "URI.open", "open-uri", "smtplib", "ftplib", "Deno.connect", "WebSocket", "/inet/tcp/",
-      "stream_socket_client", "http.post"};
+      "stream_socket_client", "http.post",
+      // R (httr, curl, download.file, sockets) and Tcl (http::geturl; `socket` is above).
+      "httr::", "curl::", "RCurl::", "download.file(", "socketConnection(", "http::geturl"};
   for (auto api : network_apis)
     if (contains(code, api)) {
       reading.network = true;

