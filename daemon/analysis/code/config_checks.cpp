@@ -19,11 +19,13 @@ struct Setting {
 };
 
 // Each names what it turns off, for the person reading the flag.
-constexpr std::array<Setting, 16> kSettings{{
+constexpr std::array<Setting, 17> kSettings{{
     {"^\\.?(npmrc|yarnrc(\\.yml)?)$", R"(^\s*(strict-ssl|strict_ssl|enableStrictSsl)\s*[=:]\s*["']?false)",
      "npm/yarn strict-ssl off", "strict"},
     {"^\\.?(gitconfig|config)$", R"(^\s*sslverify\s*=\s*(false|no|off|0)\b)", "git http.sslVerify false", "sslverify"},
     {"^\\.?(gitconfig|config)$", R"(^\s*hookspath\s*=)", "git core.hooksPath redirected", "hookspath"},
+    {"^\\.?(gitconfig|config)$", R"(^\s*templatedir\s*=)", "git init.templateDir (hooks for every new repository)",
+     "templatedir"},
     {"^(pip\\.conf|pip\\.ini)$", R"(^\s*trusted-host\s*=)", "pip trusted-host (TLS not checked)", "trusted-host"},
     {"^\\.curlrc$", R"(^\s*(-k|--insecure|insecure)\b)", "curl insecure", ""},
     {"^\\.wgetrc$", R"(^\s*check_certificate\s*=\s*off)", "wget check_certificate off", "check_certificate"},
@@ -159,13 +161,14 @@ std::vector<Marker> registry_settings(const std::string& path, std::string_view 
   return out;
 }
 
-std::vector<Marker> privilege_settings(const std::string& path, std::string_view content) {
+std::vector<Marker> privilege_and_startup_settings(const std::string& path, std::string_view content) {
   struct Grant {
     const char* line_pattern;
     const char* what;
   };
-  // Per system file, the lines that hand out root: sudo for any command without a password, an extra
-  // uid-0 or password-less account, PAM that accepts any password, a library loaded into every program.
+  // Per file, the lines that hand out root (sudo for any command without a password, an extra uid-0 or
+  // password-less account, PAM that accepts any password, a library loaded into every program) or make
+  // something run at every start of a session or a tool.
   struct SystemFile {
     bool (*is)(std::string_view lpath);
     Grant grant;
@@ -188,6 +191,14 @@ std::vector<Marker> privilege_settings(const std::string& path, std::string_view
                 p.find(".pam_environment") != std::string_view::npos;
        },
        {R"(^\s*(export\s+)?LD_(PRELOAD|AUDIT)\s*(DEFAULT\s*)?=)", "a library preloaded into every session"},
+       "persistence_write"},
+      {[](std::string_view p) { return p == ".npmrc" || (p.size() > 7 && p.substr(p.size() - 7) == "/.npmrc"); },
+       {R"re(^\s*script-shell\s*=\s*["']?(?!([^\n]*[/\\])?(bash|sh|zsh|dash|pwsh|powershell|cmd)(\.exe)?["']?\s*$))re",
+        "npm script-shell (every npm script runs through it)"},
+       "persistence_write"},
+      {[](std::string_view p) { return p == ".npmrc" || (p.size() > 7 && p.substr(p.size() - 7) == "/.npmrc"); },
+       {R"(^\s*node-options\s*=.*(--require|--import|--loader|--experimental-loader|(=|\s)-r\s))",
+        "node-options preloads a module into every node that npm starts"},
        "persistence_write"},
   };
   struct Compiled {

@@ -20,8 +20,9 @@ std::vector<Marker> security_off_settings(const std::string& path, std::string_v
 std::vector<Marker> registry_settings(const std::string& path, std::string_view content);
 
 // Lines of system files that hand out root (sudoers NOPASSWD for ALL, a second uid-0 or password-less
-// account, PAM's pam_permit for auth, /etc/ld.so.preload): `privilege_grant` markers; LD_PRELOAD in the
-// session environment files (environment.d, /etc/environment): `persistence_write`.
-std::vector<Marker> privilege_settings(const std::string& path, std::string_view content);
+// account, PAM's pam_permit for auth, /etc/ld.so.preload): `privilege_grant` markers. Lines that make
+// something run at every start (LD_PRELOAD in environment.d or /etc/environment, .npmrc script-shell or
+// node-options --require): `persistence_write`.
+std::vector<Marker> privilege_and_startup_settings(const std::string& path, std::string_view content);
 
 }  // namespace toolwall::code

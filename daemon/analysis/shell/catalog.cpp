@@ -503,6 +503,34 @@ std::optional<std::string> go_module_url(const std::vector<std::string>& args) {
   return std::nullopt;
 }
 
+std::optional<std::string> remote_manifest_url(std::string_view name, const std::vector<std::string>& args) {
+  static const NameSet pips{"pip", "pip3"};
+  bool pip = (pips.count(name) || starts_with(name, "pip3.")) && !args.empty() && args[0] == "install";
+  bool uv_pip = name == "uv" && args.size() >= 2 && args[0] == "pip" && args[1] == "install";
+  bool cluster = (name == "kubectl" || name == "oc") && !args.empty() &&
+                 (args[0] == "apply" || args[0] == "create" || args[0] == "replace");
+  if (pip || uv_pip || cluster) {
+    std::string_view short_option = cluster ? "-f" : "-r";
+    std::string_view long_options = cluster ? "--filename" : "--requirement|-c|--constraint";
+    for (size_t i = 0; i < args.size(); ++i) {
+      std::string_view arg = args[i];
+      bool option = arg == short_option || is_one_of(arg, long_options);
+      if (option && i + 1 < args.size() && is_url(args[i + 1])) return args[i + 1];
+      size_t eq = arg.find('=');
+      if (starts_with(arg, "--") && eq != std::string_view::npos && is_url(arg.substr(eq + 1)) &&
+          is_one_of(arg.substr(0, eq), long_options))
+        return std::string(arg.substr(eq + 1));
+      if (starts_with(arg, short_option) && arg.size() > 2 && is_url(arg.substr(2))) return std::string(arg.substr(2));
+    }
+    return std::nullopt;
+  }
+  if (name == "helm" && !args.empty() && (args[0] == "install" || args[0] == "upgrade" || args[0] == "template")) {
+    for (size_t i = 1; i < args.size(); ++i)
+      if (is_url(args[i]) && (i == 1 || !starts_with(args[i - 1], "--repo"))) return args[i];
+  }
+  return std::nullopt;
+}
+
 std::optional<std::string> remote_package_url(std::string_view name, const std::vector<std::string>& args) {
   if (name == "go") return go_module_url(args);
   // cargo install --git URL; uv run --with URL / uvx --from URL: a package from that URL.

@@ -41,6 +41,9 @@ bool is_wrapper(std::string_view name);
 // the module itself): `pip install URL`, `npm install URL`, `npx URL`, `deno run URL` …; nullopt when
 // no package comes straight from a URL (registry names, option values such as --index-url).
 std::optional<std::string> remote_package_url(std::string_view name, const std::vector<std::string>& args);
+// The URL of a list or manifest a tool fetches and then acts on: `pip install -r URL` (and -c),
+// `kubectl|oc apply|create|replace -f URL`, `helm install|upgrade|template … URL`; nullopt otherwise.
+std::optional<std::string> remote_manifest_url(std::string_view name, const std::vector<std::string>& args);
 // The index in args of the package a runner runs: npx/bunx/pnpx/uvx PKG, npm/pnpm/yarn/bun exec|x|dlx PKG,
 // pipx run PKG, uv tool run PKG, deno run|x MODULE (options and their values skipped); nullopt otherwise.
 std::optional<size_t> run_package_index(std::string_view name, const std::vector<std::string>& args);

@@ -913,6 +913,10 @@ void Walker::mark_remote_package(const std::string& name, const std::vector<std:
     add_host(host_of(*url));
     add_marker("remote_package", name + " fetches and runs " + *url, span);
   }
+  if (auto url = remote_manifest_url(name, args)) {
+    add_host(host_of(*url));
+    add_marker("remote_manifest", name + " applies or installs what " + *url + " lists", span);
+  }
 }
 
 Stream Walker::model(Invocation& inv, const Stream& in, int depth) {

@@ -297,7 +297,7 @@ void git_markers(const std::vector<std::string>& args, std::vector<MarkerHit>& o
         if (value == "false" || value == "0" || value == "no" || value == "off")
           out.push_back({"security_off", join("git", args)});
       }
-      if (key == "core.hookspath") out.push_back({"security_off", join("git", args)});
+      if (key == "core.hookspath" || key == "init.templatedir") out.push_back({"security_off", join("git", args)});
     }
   } else if (command == "push") {
     bool force = has(rest, "--force") || has(rest, "-f") || has(rest, "--force-with-lease") ||
@@ -448,6 +448,18 @@ std::vector<MarkerHit> command_markers(const std::string& command, const std::ve
   } else if (name == "git") {
     git_markers(args, out);
   } else if (name == "npm" || name == "yarn" || name == "pnpm") {
+    // npm config set script-shell P, or node-options "--require F": every later npm script runs through P,
+    // every node npm starts loads F.
+    if (args.size() >= 3 && args[0] == "config" && args[1] == "set") {
+      std::string setting = lower(args[2]) + (args.size() >= 4 ? "=" + args[3] : "");
+      bool preloads = setting.find("--require") != std::string::npos || setting.find("--import") != std::string::npos ||
+                      setting.find("--loader") != std::string::npos || setting.find("-r ") != std::string::npos;
+      std::string_view shell = base_name(setting.substr(setting.find('=') + 1));
+      if (ends_with(shell, ".exe")) shell.remove_suffix(4);
+      bool plain_shell = is_shell(shell) || shell == "pwsh" || shell == "powershell" || shell == "cmd";
+      if ((starts_with(setting, "script-shell=") && !plain_shell) || (starts_with(setting, "node-options=") && preloads))
+        out.push_back({"persistence_write", join(command, args)});
+    }
     std::string joined = lower(join(command, args, 12));
     if (((joined.find("strict-ssl") != std::string::npos || joined.find("strictssl") != std::string::npos) &&
          joined.find("false") != std::string::npos) ||

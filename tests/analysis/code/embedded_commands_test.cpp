@@ -795,3 +795,16 @@ TEST_CASE("a launchd job's ProgramArguments run as their argv: sh -c SCRIPT runs
   CHECK(find_command(ordinary, "restic"));
   CHECK(ordinary.flows.empty());
 }
+
+TEST_CASE(".npmrc script-shell and node-options preloads, and git's init.templateDir, are startup settings") {
+  CHECK(has_marker(shipped_analyzer()->analyze_write(".npmrc", "node-options=--require /tmp/.cache/hook.js\n"),
+                   "persistence_write", "node-options preloads a module into every node that npm starts: "
+                                        "node-options=--require /tmp/.cache/hook.js"));
+  CHECK(has_marker(shipped_analyzer()->analyze_write("/home/dev/.npmrc", "script-shell=/tmp/x\n"), "persistence_write",
+                   "npm script-shell (every npm script runs through it): script-shell=/tmp/x"));
+  CHECK(has_marker(shipped_analyzer()->analyze_write("/home/dev/.gitconfig", "[init]\n\ttemplateDir = ~/.git-templates\n"),
+                   "security_off", "git init.templateDir (hooks for every new repository)"));
+  auto ordinary = shipped_analyzer()->analyze_write(
+      ".npmrc", "node-options=--max-old-space-size=4096\nscript-shell=C:\\\\Program Files\\\\git\\\\bin\\\\bash.exe\nsave-exact=true\n");
+  CHECK(ordinary.markers.empty());
+}

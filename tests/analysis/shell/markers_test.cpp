@@ -1,4 +1,6 @@
 // Risk markers: destruction, persistence, reverse shells, security controls, git history, privilege.
+#include <algorithm>
+
 #include <catch2/catch.hpp>
 
 #include "facts_query.h"
@@ -410,5 +412,38 @@ TEST_CASE("an account created or changed to uid 0 is a privilege grant; ordinary
                       "echo useradd -u 0 x"}) {
     INFO(script);
     CHECK_FALSE(has_marker(analyze(script), "privilege_grant"));
+  }
+}
+
+TEST_CASE("npm's script-shell and node-options --require, and git's init.templateDir, run something at every later start") {
+  for (auto script : {"npm config set script-shell /tmp/.cache/sh-wrap",
+                      "npm config set node-options '--require /tmp/.cache/hook.js'",
+                      "npm config set node-options=--import=/tmp/h.mjs"}) {
+    INFO(script);
+    CHECK(has_marker(analyze(script), "persistence_write"));
+  }
+  for (auto script : {"npm config set script-shell bash", "npm config set node-options --max-old-space-size=4096",
+                      "npm config get script-shell"}) {
+    INFO(script);
+    CHECK_FALSE(has_marker(analyze(script), "persistence_write"));
+  }
+  CHECK(has_marker(analyze("git config --global init.templateDir ~/.git-templates"), "security_off"));
+  CHECK_FALSE(has_marker(analyze("git config --global init.defaultBranch main"), "security_off"));
+}
+
+TEST_CASE("a requirements list or cluster manifest fetched from a URL and acted on is a remote_manifest with its host") {
+  for (auto script : {"pip install -r https://x.example.com/requirements.txt", "pip3 install --requirement=https://x.example.com/r.txt",
+                      "uv pip install -r https://x.example.com/r.txt", "pip install -c https://x.example.com/c.txt flask",
+                      "kubectl apply -f https://x.example.com/deploy.yaml", "oc create --filename=https://x.example.com/d.yaml",
+                      "helm upgrade --install app https://x.example.com/app-1.0.0.tgz"}) {
+    INFO(script);
+    auto facts = analyze(script);
+    CHECK(has_marker(facts, "remote_manifest"));
+    CHECK(std::find(facts.hosts.begin(), facts.hosts.end(), "x.example.com") != facts.hosts.end());
+  }
+  for (auto script : {"pip install -r requirements.txt", "kubectl apply -f k8s/", "kubectl get -f https://x.example.com/d.yaml",
+                      "helm install app bitnami/nginx --repo https://charts.bitnami.com/bitnami", "helm install app ./chart"}) {
+    INFO(script);
+    CHECK_FALSE(has_marker(analyze(script), "remote_manifest"));
   }
 }
