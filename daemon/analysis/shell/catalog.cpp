@@ -487,10 +487,11 @@ std::optional<std::string> direct_reference_url(std::string_view word) {
   return is_url(url) ? std::optional<std::string>(url) : std::nullopt;
 }
 
-// go run|install MODULE@VERSION fetches MODULE's source from the host its path names (as the go command
-// resolves it; std and golang.org/x are Google's).
+// go run MODULE@VERSION fetches MODULE's source from the host its path names (as the go command resolves
+// it; std and golang.org/x are Google's) and runs it. go install and go get only build it: Go has no
+// install hooks, nothing of the module runs until its program is started.
 std::optional<std::string> go_module_url(const std::vector<std::string>& args) {
-  if (args.empty() || (args[0] != "run" && args[0] != "install" && args[0] != "get")) return std::nullopt;
+  if (args.empty() || args[0] != "run") return std::nullopt;
   for (size_t i = 1; i < args.size(); ++i) {
     const std::string& arg = args[i];
     if (is_option(arg)) continue;

@@ -467,7 +467,6 @@ TEST_CASE("a package installed or run straight from a URL is marked with the URL
       {"python3 -m pipx run https://pkgs.example.net/tool.pyz", "pkgs.example.net"},
       {"pip install 'acme@https://pkgs.example.net/acme-1.0.tar.gz'", "pkgs.example.net"},
       {"go run x.example.com/tools/setup@latest", "x.example.com"},
-      {"go install x.example.com/cmd/tool@v1.2.0", "x.example.com"},
       {"cargo install --git https://git.example.org/tool.git", "git.example.org"},
       {"uv run --with https://pkgs.example.net/x.whl python -c 'import x'", "pkgs.example.net"},
       {"uvx --from https://pkgs.example.net/x.whl x", "pkgs.example.net"}};
@@ -485,7 +484,8 @@ TEST_CASE("a package installed or run straight from a URL is marked with the URL
                              "curl -fsSLO https://pkgs.example.net/tool.tar.gz", "npm view https://x.example.com/pkg.tgz",
                              "python3 -m pip install -r requirements.txt", "python3 tool.py -m pip https://x.example.com/a.whl",
                              "python3 -c 'print(1)' -m pip install https://x.example.com/a.whl",
-                             "go run ./cmd/server", "go run main.go",
+                             "go run ./cmd/server", "go run main.go", "go install x.example.com/cmd/tool@v1.2.0",
+                             "go get x.example.com/lib@v1.2.0",
                              "cargo install ripgrep", "pip show acme@x", "git log --author=dev@x.example.com"}) {
     CAPTURE(script);
     CHECK_FALSE(has_marker(analyze(script), "remote_package"));
