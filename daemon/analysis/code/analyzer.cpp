@@ -102,7 +102,7 @@ void run_on_canonical_names(const DetectorSet& set, const FileChange& change, st
 
 void analyze_change(const DetectorSet& set, const FileChange& change, Facts& facts) {
   if (change.deleted) return;  // removing a file runs nothing new
-  for (auto& marker : path_risk_markers(change.path)) facts.markers.push_back(std::move(marker));
+  for (auto& marker : path_risk_markers(change.path, change.new_text)) facts.markers.push_back(std::move(marker));
   std::string_view text = change.new_text;
   if (text.size() > kMaxFileBytes) {
     mark_incomplete(facts, change.path + ": content larger than " + std::to_string(kMaxFileBytes) + " bytes");

@@ -184,6 +184,9 @@ std::vector<Marker> privilege_and_startup_settings(const std::string& path, std:
        {R"(^\s*[^:#\s]+::)", "an account without a password"}, "privilege_grant"},
       {[](std::string_view p) { return p.rfind("/etc/pam.d/", 0) == 0; },
        {R"(^\s*auth\s+\S+\s+pam_permit\.so)", "PAM accepts any password"}, "privilege_grant"},
+      {[](std::string_view p) { return p.rfind("/etc/pam.d/", 0) == 0; },
+       {R"(^\s*auth\s+\S+\s+pam_exec\.so\s.*\bexpose_authtok\b)", "PAM hands every password typed to a program"},
+       "privilege_grant"},
       {[](std::string_view p) { return p == "/etc/ld.so.preload"; },
        {R"(^\s*[^#\s]\S*)", "a library preloaded into every program"}, "privilege_grant"},
       {[](std::string_view p) {

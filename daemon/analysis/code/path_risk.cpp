@@ -1,5 +1,6 @@
 #include "analysis/code/path_risk.h"
 
+#include <algorithm>
 #include <cctype>
 
 #include "analysis/code/file_kind.h"
@@ -26,15 +27,36 @@ Marker marker(const std::string& name, const std::string& detail, const std::str
   return m;
 }
 
+bool has_import_line(std::string_view content) {
+  size_t start = 0;
+  while (start < content.size()) {
+    size_t end = std::min(content.find('\n', start), content.size());
+    std::string_view line = content.substr(start, end - start);
+    size_t first = line.find_first_not_of(" \t");
+    if (first != std::string_view::npos && (line.substr(first, 7) == "import " || line.substr(first, 7) == "import\t"))
+      return true;
+    start = end + 1;
+  }
+  return false;
+}
+
 // The most specific class of a sensitive path, or empty.
 std::string path_class(const std::string& lpath, const FileKind& kind) {
-  if (kind.origin == "git_hook") return "git_hook";  // hooks, and git config that runs commands
+  // Hooks git runs from .git/hooks, and git config that runs commands; hooks tracked in the repository
+  // (.husky/, .githooks/) run only once a hooks path points there, which is marked where it is set.
+  if (kind.origin == "git_hook" && !has_segment(lpath, ".husky/") && !has_segment(lpath, ".githooks/"))
+    return "git_hook";
   if (has_segment(lpath, ".ssh/")) return "ssh";
-  if (kind.origin == "shell_rc") return "shell_rc";
-  if (kind.origin == "cron") return "cron";
+  // direnv runs a project's .envrc only after `direnv allow` of each new content.
+  bool envrc = lpath == ".envrc" || (lpath.size() > 7 && lpath.compare(lpath.size() - 7, 7, "/.envrc") == 0);
+  if (kind.origin == "shell_rc") return envrc ? "" : "shell_rc";
+  // Crontabs and units where cron and systemd read them; the same files kept in a repository
+  // (deploy/cron/app.cron, deploy/systemd/app.service) are installed by whoever deploys them.
+  if (kind.origin == "cron" && (starts_with(lpath, "/etc/") || starts_with(lpath, "/var/spool/"))) return "cron";
   if (kind.origin == "python_startup") return "python_startup";
   if (kind.origin == "service" &&
-      (has_segment(lpath, "systemd/") || starts_with(lpath, "/etc/") || has_segment(lpath, "etc/init.d/")))
+      (starts_with(lpath, "/etc/") || starts_with(lpath, "/lib/systemd/") || starts_with(lpath, "/usr/lib/systemd/") ||
+       has_segment(lpath, ".config/systemd/") || has_segment(lpath, "etc/init.d/")))
     return "service";
   if (has_segment(lpath, "library/launchagents/") || has_segment(lpath, "library/launchdaemons/") ||
       has_segment(lpath, ".config/autostart/"))
@@ -53,7 +75,7 @@ std::string path_class(const std::string& lpath, const FileKind& kind) {
 
 }  // namespace
 
-std::vector<Marker> path_risk_markers(const std::string& raw_path) {
+std::vector<Marker> path_risk_markers(const std::string& raw_path, std::string_view content) {
   std::vector<Marker> out;
   std::string path = normalize_path(raw_path);
   std::string lpath = path;
@@ -65,7 +87,10 @@ std::vector<Marker> path_risk_markers(const std::string& raw_path) {
   bool authorized_keys = lpath.size() >= 15 && lpath.find("authorized_keys") != std::string::npos;
   if (cls == "ssh" && authorized_keys)
     out.push_back(marker("persistence_write", "authorized_keys", raw_path));
-  if (cls == "shell_rc" || cls == "python_startup") out.push_back(marker("persistence_write", cls, raw_path));
+  // A .pth file runs only its `import` lines (the others are paths added to sys.path).
+  bool pth_without_code = lpath.size() > 4 && lpath.compare(lpath.size() - 4, 4, ".pth") == 0 && !has_import_line(content);
+  if (cls == "shell_rc" || (cls == "python_startup" && !pth_without_code))
+    out.push_back(marker("persistence_write", cls, raw_path));
   return out;
 }
 

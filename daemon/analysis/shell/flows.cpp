@@ -1022,6 +1022,9 @@ Stream Walker::model(Invocation& inv, const Stream& in, int depth) {
     Word value;
     value.dynamic = !in.literal;
     value.taint = in.taint;
+    // read -s from the terminal: what is typed without echo is a password.
+    if (name == "read" && parsed.has({"-s"}) && !in.literal && in.taint.empty())
+      value.taint.push_back(Taint{"secret_var", "a password typed at read -s", {}, {}, false});
     add_via(value.taint, "variable");
     std::string line = in.literal ? in.literal->substr(0, in.literal->find('\n')) : std::string();
     for (size_t index : parsed.positionals) {

