@@ -70,6 +70,9 @@ struct WhereCheck {
   std::vector<std::string> shares_literal_with;
   // the branch of the `if` whose condition holds the capture (none: _matches fails, _not_matches holds)
   std::optional<TextRegex> branch_matches, branch_not_matches;
+  // a secret-named variable read in scope belongs to a vendor none of the hosts in scope (or in the
+  // capture's constants) is (secret_vendor.h)
+  std::optional<bool> secret_to_other_vendor;
   std::vector<WhereCheck> any;             // at least one of these holds (patterns that differ)
 };
 

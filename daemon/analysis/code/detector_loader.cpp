@@ -235,6 +235,8 @@ void read_check(WhereCheck& w, Detector& d, Reader& r, const YAML::Node& item, i
       (key == "contains_all_of" ? w.contains_all_of : w.contains_any_of) = classes;
     } else if (key == "secret_shape") {
       w.secret_shape = v.as<bool>(true);
+    } else if (key == "secret_to_other_vendor") {
+      w.secret_to_other_vendor = v.as<bool>(true);
     } else if (key == "entropy_at_least") {
       w.entropy_at_least = v.as<double>(0);
     } else if (key == "min_length") {

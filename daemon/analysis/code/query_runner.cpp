@@ -6,6 +6,7 @@
 #include <optional>
 #include <span>
 
+#include "analysis/code/secret_vendor.h"
 #include "analysis/code/syntax_walk.h"
 
 namespace toolwall::code {
@@ -214,9 +215,17 @@ std::string_view helper_body(std::string_view file, const std::string& name, Wor
 bool returns_match(const TextRegex& pattern, std::string_view body, WorkBudget& budget) {
   size_t at = 0;
   while ((at = body.find("return", at)) != std::string_view::npos && !budget.exhausted()) {
-    size_t eol = body.find('\n', at);
-    std::string_view statement = body.substr(at, (eol == std::string_view::npos ? body.size() : eol) - at);
-    if (pattern.search(statement)) return true;
+    // The returned value runs to the end of its line, or further while its brackets stay open
+    // (`return {` … `}` over several lines).
+    size_t end = at;
+    int depth = 0;
+    for (; end < body.size() && end < at + 2048; ++end) {
+      char c = body[end];
+      if (c == '(' || c == '[' || c == '{') ++depth;
+      if (c == ')' || c == ']' || c == '}') --depth;
+      if (c == '\n' && depth <= 0) break;
+    }
+    if (pattern.search(body.substr(at, end - at))) return true;
     at += 6;
   }
   return false;
@@ -449,7 +458,7 @@ bool check_where(const WhereCheck& w, const MatchContext& m, const TSQuery* quer
 
   // A capture whose own text shows where it comes from needs no look at its function.
   bool flows_directly = w.flows_from && w.flows_from->search(text);
-  bool needs_function = w.function_matches || w.function_not_matches || w.scope_matches ||
+  bool needs_function = w.function_matches || w.function_not_matches || w.scope_matches || w.secret_to_other_vendor ||
                         w.scope_not_matches || (w.flows_from && !flows_directly) ||
                         !w.shares_literal_with.empty() || (w.assigned_matches && !assigned_directly);
   if (!needs_function) return true;
@@ -473,6 +482,14 @@ bool check_where(const WhereCheck& w, const MatchContext& m, const TSQuery* quer
     return false;
   if (w.assigned_matches && !assigned_directly && !name_assigned_matching(*w.assigned_matches, m, node, scope))
     return false;
+  if (w.secret_to_other_vendor) {
+    std::vector<std::string> hosts = url_hosts(scope);
+    for (const auto& name : names_in(text))  // WEBHOOK = "https://…" at module level
+      for (const auto& value : assigned_values(m.tree.text(), name, m.budget))
+        for (auto& host : url_hosts(value))
+          if (std::find(hosts.begin(), hosts.end(), host) == hosts.end()) hosts.push_back(std::move(host));
+    if (sent_to_other_vendor(secret_env_names(scope), hosts) != *w.secret_to_other_vendor) return false;
+  }
   if (w.flows_from && !flows_directly) {
     auto names = identifiers(m.tree, node);
     auto promised = promise_values(m.tree, ancestors(), names);
