@@ -1462,6 +1462,19 @@ void program_scripts(const SyntaxTree& tree, Language language, const std::strin
   }
 }
 
+// `//go:generate CMD ARGS…` lines run on `go generate` (go splits the words itself, quotes as in Go; no
+// shell, so `sh -c "…"` is the way to a pipeline). Read as a command line, each one at its line.
+void go_generate_directives(std::string_view content, std::vector<EmbeddedScript>& out) {
+  for (const auto& [line, offset] : lines_with_offsets(content)) {
+    if (out.size() >= kMaxScripts) return;
+    std::string_view directive = "//go:generate ";
+    if (line.substr(0, directive.size()) != directive) continue;
+    ScriptBuilder b;
+    b.add(line.substr(directive.size()), offset + static_cast<uint32_t>(directive.size()));
+    if (!b.empty()) out.push_back(b.finish("build_recipe", "go:generate"));
+  }
+}
+
 // IPython's shell escapes in a notebook cell or an ipython tool's code: `!cmd`, `files = !ls`, `%system cmd`,
 // `%sx cmd` run one command each; a cell opening with `%%bash`, `%%sh` or `%%script bash` is a shell script.
 // None of these is Python syntax, so plain Python files never carry them.
@@ -1568,6 +1581,7 @@ std::vector<EmbeddedScript> extract_scripts(const FileKind& kind, const std::str
          if (const SyntaxTree* tree = tree_in(s, *s.kind.language, own))
            program_scripts(*tree, *s.kind.language, s.kind.origin, out);
          if (*s.kind.language == Language::python) ipython_shell_escapes(s.content, s.kind.origin, out);
+         if (*s.kind.language == Language::go) go_generate_directives(s.content, out);
        }},
   };
   std::vector<EmbeddedScript> out;

