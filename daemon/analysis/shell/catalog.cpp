@@ -801,6 +801,12 @@ bool is_destructive_target(std::string_view raw) {
                                    "/sys", "/proc", "/dev", "/srv", "/usr/bin", "/usr/lib", "/usr/local", "/usr/sbin",
                                    "/var/lib", "/System", "/Library", "/Applications"};
   if (system_dirs.count(path)) return true;
+  // A database server's data directories (not a file in them: removing a stale postmaster.pid is upkeep).
+  for (std::string_view root : {"/var/lib/postgresql", "/var/lib/pgsql", "/var/lib/mysql", "/var/lib/mariadb",
+                                "/var/lib/mongodb", "/var/lib/redis", "/var/lib/elasticsearch"})
+    if (path == root || (starts_with(path, root) && path[root.size()] == '/' &&
+                         base_name(path).find('.') == std::string_view::npos))
+      return true;
   // Whole top-level user dirs (~/Documents) are not listed: only the home itself is.
   return false;
 }

@@ -1793,6 +1793,15 @@ Stream Walker::model_network(Invocation& inv, const Stream& in) {
       for (auto& path : put_commands(*in.literal)) upload_paths.push_back(std::move(path));
     if (const Option* commands = parsed.find({"-e", "-c"}); commands && name == "lftp")
       for (auto& path : put_commands(commands->value)) upload_paths.push_back(std::move(path));
+    // sftp -b BATCH: the batch file's commands (a process substitution's text, or a file written earlier).
+    if (const Option* batch = parsed.find({"-b"}); batch && name == "sftp" && batch->word >= 0) {
+      const Word& word = inv.argv[static_cast<size_t>(batch->word)];
+      std::optional<std::string> commands;
+      if (word.stream) commands = word.stream->literal;
+      else if (auto file = files_.find(word.text); file != files_.end()) commands = file->second.literal;
+      if (commands)
+        for (auto& path : put_commands(*commands)) upload_paths.push_back(std::move(path));
+    }
   } else if (name == "smbclient") {
     // smbclient //HOST/share -c "put FILE": the -c commands upload.
     ParsedArgs parsed = parse_args(inv.argv, 1, "cUWAIpnmsOdtDT", {"--command", "--user", "--authentication-file"});

@@ -121,12 +121,19 @@ bool serves_sensitive_directory(const std::string& name, const std::vector<std::
   return is_destructive_target(directory) || classify_path(directory) != PathClass::ordinary;
 }
 
-// SQL that drops a database, schema or table or empties one (psql -c, mysql -e, sqlite3 DB 'SQL' …).
+// SQL that drops a database, schema or table or empties one (psql -c, mysql -e, sqlite3 DB 'SQL' …),
+// DELETE without a WHERE included.
 bool drops_sql_data(const std::vector<std::string>& args) {
   for (const auto& arg : args) {
     std::string sql = lower(arg);
     for (std::string_view statement : {"drop database", "drop schema", "drop table", "truncate "})
       if (sql.find(statement) != std::string::npos) return true;
+    for (size_t start = 0; start < sql.size();) {
+      size_t end = std::min(sql.find(';', start), sql.size());
+      std::string_view one = std::string_view(sql).substr(start, end - start);
+      if (one.find("delete from ") != std::string_view::npos && one.find(" where ") == std::string_view::npos) return true;
+      start = end + 1;
+    }
   }
   return false;
 }
@@ -418,11 +425,11 @@ std::vector<MarkerHit> command_markers(const std::string& command, const std::ve
     for (const auto& arg : args)
       if (arg == "--uid=0" || arg == "-u0") out.push_back({"privilege_grant", "a uid-0 account: " + join(command, args)});
   } else if (name == "find") {
-    // -delete, or -exec rm over everything found under / or the home, empties it.
+    // -delete, or -exec rm (shred, truncate) over everything found under / or the home, empties it.
     bool removes = false;
     for (size_t i = 0; i + 1 < args.size(); ++i)
       if ((args[i] == "-exec" || args[i] == "-execdir" || args[i] == "-ok") &&
-          (base_name(args[i + 1]) == "rm" || base_name(args[i + 1]) == "shred"))
+          (base_name(args[i + 1]) == "rm" || base_name(args[i + 1]) == "shred" || base_name(args[i + 1]) == "truncate"))
         removes = true;
     bool deletes = has(args, "-delete") || (removes && !args.empty() && !args[0].empty() && !find_selects_by_name(args));
     if (deletes && !args.empty() && is_destructive_target(args[0]))

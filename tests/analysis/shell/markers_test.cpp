@@ -447,3 +447,19 @@ TEST_CASE("a requirements list or cluster manifest fetched from a URL and acted 
     CHECK_FALSE(has_marker(analyze(script), "remote_manifest"));
   }
 }
+
+TEST_CASE("DELETE without WHERE empties a table like TRUNCATE; a database server's data directory is a destructive target") {
+  CHECK(has_marker(analyze("sqlite3 data/prod.db 'DELETE FROM users; VACUUM;'"), "infrastructure_teardown"));
+  CHECK(has_marker(analyze("psql -c 'delete from jobs'"), "infrastructure_teardown"));
+  CHECK_FALSE(has_marker(analyze("sqlite3 app.db \"DELETE FROM sessions WHERE expires < date('now')\""),
+                         "infrastructure_teardown"));
+  for (auto script : {"sudo rm -rf /var/lib/mysql", "sudo find /var/lib/postgresql/16/main/base -type f -exec truncate -s 0 {} +",
+                      "rm -rf /var/lib/postgresql/16/main"}) {
+    INFO(script);
+    CHECK(has_marker(analyze(script), "destructive_target"));
+  }
+  for (auto script : {"sudo rm -f /var/lib/postgresql/16/main/postmaster.pid", "find . -name '*.log' -exec truncate -s 0 {} +"}) {
+    INFO(script);
+    CHECK_FALSE(has_marker(analyze(script), "destructive_target"));
+  }
+}
