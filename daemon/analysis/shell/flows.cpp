@@ -558,6 +558,21 @@ void Walker::write_file(const std::string& path, const Stream& content, Span spa
   }
   record_file_change(path, content, append, extends);
   check_persistence(path, content, span, depth);
+  check_served_file(path, content, span);
+}
+
+// A web root (public/, static/, www/, htdocs/ …) is served to anyone: a secret written there is sent.
+void Walker::check_served_file(const std::string& path, const Stream& content, Span span) {
+  std::string normal = "/" + path;
+  bool served = false;
+  for (std::string_view root : {"/public/", "/static/", "/www/", "/htdocs/", "/wwwroot/", "/_site/"})
+    served = served || normal.find(root) != std::string::npos;
+  if (!served) return;
+  Taints secrets;
+  for (const auto& taint : content.taint)
+    if (is_secret_class(taint.from)) secrets.push_back(taint);
+  add_via(secrets, "served file");
+  emit_secret_flows(secrets, "network", path, "", span, "");
 }
 
 void Walker::record_file_change(const std::string& path, const Stream& content, bool append, bool extends) {

@@ -382,3 +382,13 @@ TEST_CASE("sftp -b uploads what its batch file puts, from a process substitution
                  "network"));
   CHECK_FALSE(has_flow(analyze("sftp -b <(printf 'get report.csv\\n') u@files.example.com"), "credential_file", "network"));
 }
+
+TEST_CASE("a secret written into a web root (public/, static/, www/ …) is sent to whoever asks for it") {
+  REQUIRE(flow_of(analyze("env | base64 -w0 > public/build-info.txt && npm run deploy"), "env_dump", "network"));
+  CHECK(has_flow(analyze("cat .env > static/env.txt"), "credential_file", "network"));
+  CHECK(has_flow(analyze("printenv AWS_SECRET_ACCESS_KEY >> /var/www/html/k.txt"), "secret_var", "network"));
+  // Ordinary files and non-secret values in a web root, and secrets written elsewhere, are not.
+  CHECK_FALSE(has_flow_to(analyze("cp dist/app.js public/app.js"), "network"));
+  CHECK_FALSE(has_flow_to(analyze("echo \"window.API='$API_URL'\" > public/config.js"), "network"));
+  CHECK_FALSE(has_flow_to(analyze("env > /tmp/env.txt"), "network"));
+}
