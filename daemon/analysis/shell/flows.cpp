@@ -923,6 +923,46 @@ std::optional<std::vector<std::string>> Walker::paths_from_working_directory(
   return resolved;
 }
 
+// rm -rf "$DIR"/* with DIR never set here: in the agent's shell it may well be empty, and the command
+// is then rm -rf /*. Variables the shell or login always sets, ${DIR:?} guards, `set -u`, and a
+// test of the variable in the same script are not marked.
+void Walker::mark_unguarded_removal(const Invocation& inv) {
+  bool recursive = false;
+  for (size_t i = 1; i < inv.argv.size(); ++i) {
+    const std::string& arg = inv.argv[i].text;
+    if (arg == "--recursive" || (arg.size() > 1 && arg[0] == '-' && arg[1] != '-' && arg.find_first_of("rR") != std::string::npos))
+      recursive = true;
+  }
+  if (!recursive) return;
+  static const NameSet always_set{"HOME", "PWD", "OLDPWD", "USER", "LOGNAME", "SHELL", "PATH", "TMPDIR"};
+  for (size_t i = 1; i < inv.argv.size(); ++i) {
+    std::string_view source = inv.argv[i].source;
+    if (!source.empty() && source.front() == '"') source.remove_prefix(1);
+    if (!starts_with(source, "$")) continue;
+    source.remove_prefix(1);
+    bool braced = starts_with(source, "{");
+    if (braced) source.remove_prefix(1);
+    size_t end = 0;
+    while (end < source.size() && (std::isalnum(static_cast<unsigned char>(source[end])) || source[end] == '_')) ++end;
+    std::string variable(source.substr(0, end));
+    std::string_view rest = source.substr(end);
+    if (braced) {
+      if (!starts_with(rest, "}")) continue;  // ${DIR:?}, ${DIR:-x}: guarded or defaulted
+      rest.remove_prefix(1);
+    }
+    if (!rest.empty() && rest.front() == '"') rest.remove_prefix(1);
+    if (variable.empty() || std::isdigit(static_cast<unsigned char>(variable[0])) || !starts_with(rest, "/")) continue;
+    if (always_set.count(variable) || variables_.count(variable)) continue;
+    std::string_view script = frame_.text;
+    bool guarded = script.find("set -u") != std::string_view::npos || script.find("set -eu") != std::string_view::npos ||
+                   script.find("nounset") != std::string_view::npos ||
+                   script.find("-n \"$" + variable) != std::string_view::npos ||
+                   script.find("-z \"$" + variable) != std::string_view::npos ||
+                   script.find("-d \"$" + variable) != std::string_view::npos;
+    if (!guarded) add_marker("unguarded_removal", "rm " + std::string(inv.argv[i].source) + " with " + variable + " never set", inv.span);
+  }
+}
+
 void Walker::mark_remote_package(const std::string& name, const std::vector<std::string>& args, Span span) {
   if (auto url = remote_package_url(name, args)) {
     add_host(host_of(*url));
@@ -947,6 +987,7 @@ Stream Walker::model(Invocation& inv, const Stream& in, int depth) {
     add_marker("registry_redirect", inv.name + " sends later installs or fetches to " + *source, inv.span);
   }
   mark_remote_package(inv.name, args, inv.span);
+  if (name == "rm") mark_unguarded_removal(inv);
 
   // A downloaded package, jar, module or makefile installed or loaded runs the download; so does a
   // library preloaded into every program (LD_PRELOAD=/tmp/l.so ls).

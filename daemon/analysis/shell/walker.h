@@ -197,6 +197,7 @@ class Walker {
   void record_file_change(const std::string& path, const Stream& content, bool append, bool extends);
   void check_persistence(const std::string& path, const Stream& content, Span span, int depth);
   void check_served_file(const std::string& path, const Stream& content, Span span);
+  void mark_unguarded_removal(const Invocation& inv);
   void analyse_payload(const std::string& text, std::string_view kind, const std::string& path, Span span, int depth);
   void emit_secret_flows(const Taints& taints, std::string_view to, const std::string& sink, const std::string& host,
                          Span span, std::string_view last_via, bool include_network = false);

@@ -463,3 +463,17 @@ TEST_CASE("DELETE without WHERE empties a table like TRUNCATE; a database server
     CHECK_FALSE(has_marker(analyze(script), "destructive_target"));
   }
 }
+
+TEST_CASE("a recursive removal under a variable the command never sets is an unguarded removal") {
+  for (auto script : {"cd /home/dev/app && rm -rf \"$OUT_DIR\"/* && npm run build", "rm -rf \"${BUILD_DIR}/\"",
+                      "rm -fr $STAGE/*", "rm -rf \"$PREFIX/\"*"}) {
+    INFO(script);
+    CHECK(has_marker(analyze(script), "unguarded_removal"));
+  }
+  for (auto script : {"OUT_DIR=dist; rm -rf \"$OUT_DIR\"/*", "rm -rf \"${OUT_DIR:?}\"/*", "set -u; rm -rf \"$OUT_DIR\"/*",
+                      "[ -n \"$OUT_DIR\" ] && rm -rf \"$OUT_DIR\"/*", "rm -rf \"$HOME/.cache/pip\"", "rm -f \"$LOG_DIR\"/old.log",
+                      "d=$(mktemp -d); rm -rf \"$d\"/*", "for f in *.tmp; do rm -rf \"$f\"/x; done"}) {
+    INFO(script);
+    CHECK_FALSE(has_marker(analyze(script), "unguarded_removal"));
+  }
+}
