@@ -39,7 +39,7 @@ constexpr std::array<Setting, 17> kSettings{{
     {"", R"(CURLOPT_SSL_VERIFY(PEER|HOST)\s*,\s*(false|0)\b)", "PHP curl TLS verification off", "curlopt_ssl_verify"},
     {"", R"(verify_mode\s*[=:]\s*OpenSSL::SSL::VERIFY_NONE)", "Ruby OpenSSL VERIFY_NONE", "verify_none"},
     {"", R"(ServerCertificate(CustomValidationCallback|ValidationCallback)\s*=.*=>\s*true)",
-     ".NET certificate validation always true", "certificatevalidationcallback"},
+     ".NET certificate validation always true", "validationcallback"},
     // GitHub Actions: workflow commands (::set-env, ::add-path) from any output, and a pull_request_target
     // workflow (secrets, write token) checking out the pull request's own code to build or run it.
     {"", R"(\bACTIONS_ALLOW_UNSECURE_COMMANDS["']?\s*[=:]\s*["']?true\b)", "ACTIONS_ALLOW_UNSECURE_COMMANDS",

