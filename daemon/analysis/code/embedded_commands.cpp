@@ -976,8 +976,9 @@ void systemd_scripts(std::string_view content, std::vector<EmbeddedScript>& out)
 
 // ---- launchd jobs -----------------------------------------------------------------------------
 
-// A plist <string> element's text with XML's five entities decoded, each byte at its source offset.
-ScriptBuilder plist_string(std::string_view content, size_t begin, size_t end) {
+// An XML element's text (a plist <string>, a pom <argument>) with XML's five entities decoded, each byte
+// at its source offset.
+ScriptBuilder xml_text(std::string_view content, size_t begin, size_t end) {
   static constexpr std::pair<std::string_view, char> kEntities[] = {
       {"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&apos;", '\''}};
   ScriptBuilder word;
@@ -1012,13 +1013,13 @@ void launchd_plist_scripts(std::string_view content, std::vector<EmbeddedScript>
       size_t begin = open + 8, close = content.find("</string>", begin);
       if (close == std::string_view::npos || close > array_end) break;
       if (!b.empty()) b.add_char(' ', static_cast<uint32_t>(open));
-      add_as_quoted_word(plist_string(content, begin, close), static_cast<uint32_t>(open),
+      add_as_quoted_word(xml_text(content, begin, close), static_cast<uint32_t>(open),
                          static_cast<uint32_t>(close), b);
     }
   } else if (size_t program = after_key("<key>Program</key>"); program != std::string_view::npos) {
     size_t open = content.find("<string>", program), close = content.find("</string>", program);
     if (open != std::string_view::npos && close != std::string_view::npos && open < close)
-      add_as_quoted_word(plist_string(content, open + 8, close), static_cast<uint32_t>(open),
+      add_as_quoted_word(xml_text(content, open + 8, close), static_cast<uint32_t>(open),
                          static_cast<uint32_t>(close), b);
   }
   if (!b.empty()) out.push_back(b.finish("service", "ProgramArguments"));
@@ -1287,6 +1288,134 @@ void kubeconfig_scripts(const ScriptSource& source, std::vector<EmbeddedScript>&
     }
     if (!b.empty()) out.push_back(b.finish("shell_rc", "users.exec"));
   });
+}
+
+// ---- build definitions: CMake and Maven ------------------------------------------------------
+
+// CMake's execute_process (at configure) and add_custom_command/add_custom_target (at build): the words
+// after each COMMAND up to the next keyword, as an argv ("…" quoted words stay one word).
+void cmake_scripts(std::string_view content, std::vector<EmbeddedScript>& out) {
+  static const std::regex kCall(R"((execute_process|add_custom_command|add_custom_target)\s*\()", std::regex::icase);
+  static const std::regex kKeyword(
+      R"(^(COMMAND|WORKING_DIRECTORY|OUTPUT_VARIABLE|RESULT_VARIABLE|RESULTS_VARIABLE|ERROR_VARIABLE|INPUT_FILE|)"
+      R"(OUTPUT_FILE|ERROR_FILE|OUTPUT_QUIET|ERROR_QUIET|TIMEOUT|ECHO_OUTPUT_VARIABLE|ECHO_ERROR_VARIABLE|)"
+      R"(COMMAND_ECHO|COMMAND_ERROR_IS_FATAL|ENCODING|OUTPUT_STRIP_TRAILING_WHITESPACE|ERROR_STRIP_TRAILING_WHITESPACE|)"
+      R"(DEPENDS|OUTPUT|BYPRODUCTS|COMMENT|VERBATIM|USES_TERMINAL|ALL|MAIN_DEPENDENCY|IMPLICIT_DEPENDS|POST_BUILD|)"
+      R"(PRE_BUILD|PRE_LINK|TARGET|SOURCES|JOB_POOL|APPEND|DEPFILE|COMMAND_EXPAND_LISTS)$)");
+  std::string text(content);
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), kCall); it != std::sregex_iterator() && out.size() < kMaxScripts;
+       ++it) {
+    size_t at = static_cast<size_t>(it->position(0) + it->length(0));
+    ScriptBuilder b;
+    bool in_command = false;
+    // Words up to the call's closing parenthesis (quoted words may hold parentheses).
+    while (at < text.size() && text[at] != ')') {
+      if (std::isspace(static_cast<unsigned char>(text[at]))) {
+        ++at;
+        continue;
+      }
+      size_t begin = at;
+      std::string word;
+      if (text[at] == '"') {
+        size_t close = at + 1;
+        while (close < text.size() && text[close] != '"') close += text[close] == '\\' ? 2 : 1;
+        close = std::min(close, text.size());
+        word = text.substr(at + 1, close - at - 1);
+        at = std::min(close + 1, text.size());
+      } else {
+        while (at < text.size() && !std::isspace(static_cast<unsigned char>(text[at])) && text[at] != ')') ++at;
+        word = text.substr(begin, at - begin);
+      }
+      if (std::regex_match(word, kKeyword)) {
+        if (in_command) b.add_char('\n', static_cast<uint32_t>(begin));
+        in_command = word == "COMMAND";
+        continue;
+      }
+      if (!in_command) continue;
+      ScriptBuilder one;
+      one.add(word, static_cast<uint32_t>(text[begin] == '"' ? begin + 1 : begin));
+      add_as_quoted_word(std::move(one), static_cast<uint32_t>(begin), static_cast<uint32_t>(at == 0 ? 0 : at - 1), b);
+      b.add_char(' ', static_cast<uint32_t>(at == 0 ? 0 : at - 1));
+    }
+    if (!b.empty()) out.push_back(b.finish("build_recipe", it->str(1)));
+  }
+}
+
+// The text of each <tag>…</tag> between from and to, with XML's entities decoded, at its offsets.
+std::vector<std::pair<ScriptBuilder, size_t>> xml_elements(std::string_view content, std::string_view tag, size_t from,
+                                                           size_t to) {
+  std::vector<std::pair<ScriptBuilder, size_t>> out;
+  std::string open = "<" + std::string(tag) + ">", close = "</" + std::string(tag) + ">";
+  for (size_t at = content.find(open, from); at != std::string_view::npos && at < to && out.size() < 64;
+       at = content.find(open, at + 1)) {
+    size_t begin = at + open.size(), end = content.find(close, begin);
+    if (end == std::string_view::npos || end > to) break;
+    out.emplace_back(xml_text(content, begin, end), at);
+  }
+  return out;
+}
+
+// Maven: the exec plugin's <executable> and its <arguments> run in the build's phase; antrun's <exec
+// executable="…"> with <arg value="…"/> too.
+void maven_scripts(std::string_view content, std::vector<EmbeddedScript>& out) {
+  for (size_t at = content.find("<executable>"); at != std::string_view::npos && out.size() < kMaxScripts;
+       at = content.find("<executable>", at + 1)) {
+    size_t end = content.find("</configuration>", at);
+    if (end == std::string_view::npos) end = content.size();
+    ScriptBuilder b;
+    auto executable = xml_elements(content, "executable", at, end);
+    if (executable.empty()) continue;
+    add_as_quoted_word(std::move(executable.front().first), static_cast<uint32_t>(at), static_cast<uint32_t>(at), b);
+    for (auto& [argument, offset] : xml_elements(content, "argument", at, end)) {
+      b.add_char(' ', static_cast<uint32_t>(offset));
+      add_as_quoted_word(std::move(argument), static_cast<uint32_t>(offset), static_cast<uint32_t>(offset), b);
+    }
+    if (!b.empty()) out.push_back(b.finish("build_recipe", "exec-maven-plugin"));
+  }
+  static const std::regex kExec(R"re(<exec\s[^>]*executable\s*=\s*"([^"]*)")re");
+  static const std::regex kArg(R"re(<arg\s[^>]*(value|line)\s*=\s*"([^"]*)")re");
+  std::string text(content);
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), kExec); it != std::sregex_iterator() && out.size() < kMaxScripts;
+       ++it) {
+    size_t begin = static_cast<size_t>(it->position(0));
+    size_t end = std::min(text.find("</exec>", begin), text.size());
+    ScriptBuilder b;
+    b.add(it->str(1), static_cast<uint32_t>(it->position(1)));
+    std::string element = text.substr(begin, end - begin);
+    for (auto arg = std::sregex_iterator(element.begin(), element.end(), kArg); arg != std::sregex_iterator(); ++arg) {
+      uint32_t offset = static_cast<uint32_t>(begin + static_cast<size_t>(arg->position(2)));
+      b.add_char(' ', offset);
+      ScriptBuilder word;
+      word.add(arg->str(2), offset);
+      if (arg->str(1) == "line") b.add(arg->str(2), offset);  // line="a b c": words as written
+      else add_as_quoted_word(std::move(word), offset, offset, b);
+    }
+    if (!b.empty()) out.push_back(b.finish("build_recipe", "antrun exec"));
+  }
+}
+
+// A Windows batch file: each line a command (cmd's own syntax, %VAR% and labels, is not shell's; lines
+// are read one by one and what does not parse says nothing about the file).
+void batch_scripts(std::string_view content, std::vector<EmbeddedScript>& out) {
+  ScriptBuilder b;
+  for (const auto& [line, offset] : lines_with_offsets(content)) {
+    std::string_view t = trim_left(line);
+    uint32_t at = offset + static_cast<uint32_t>(line.size() - t.size());
+    if (!t.empty() && t[0] == '@') {
+      t.remove_prefix(1);
+      ++at;
+    }
+    std::string lower_start;
+    for (char c : t.substr(0, 5)) lower_start += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (t.empty() || t[0] == ':' || starts_with(lower_start, "rem ") || lower_start == "rem" ||
+        starts_with(lower_start, "echo ") || starts_with(lower_start, "set ") || starts_with(lower_start, "if ") ||
+        starts_with(lower_start, "goto ") || starts_with(lower_start, "for "))
+      continue;
+    while (!t.empty() && (t.back() == '\r' || t.back() == ' ')) t.remove_suffix(1);
+    b.add(t, at);
+    b.add_char('\n', offset + static_cast<uint32_t>(line.size()));
+  }
+  if (!b.empty()) out.push_back(b.finish("script_file", "batch"));
 }
 
 // ---- programs: shell commands in code ---------------------------------------------------------
@@ -1673,6 +1802,14 @@ std::vector<EmbeddedScript> extract_scripts(const FileKind& kind, const std::str
       {CommandCarrier::program_rc, [](const ScriptSource& s, auto& out) { program_rc_scripts(s.path, s.content, out); }},
       {CommandCarrier::aws_config, [](const ScriptSource& s, auto& out) { aws_config_scripts(s.content, out); }},
       {CommandCarrier::kubeconfig, kubeconfig_scripts},
+      {CommandCarrier::build_definition,
+       [](const ScriptSource& s, auto& out) {
+         std::string path = normalize_path(s.path);
+         bool pom = path == "pom.xml" || (path.size() > 8 && path.compare(path.size() - 8, 8, "/pom.xml") == 0);
+         if (pom) maven_scripts(s.content, out);
+         else cmake_scripts(s.content, out);
+       }},
+      {CommandCarrier::batch_file, [](const ScriptSource& s, auto& out) { batch_scripts(s.content, out); }},
       {CommandCarrier::interpreted, interpreted_program_script},
       {CommandCarrier::program,
        [](const ScriptSource& s, auto& out) {
@@ -1725,7 +1862,8 @@ Facts analyze_embedded_commands(const FileKind& kind, const std::string& path, s
     for (auto& f : shell.flows) locate(f.span, f.statement, f.location);
     for (auto& m : shell.markers) locate(m.span, m.statement, m.location);
     shell.statements.clear();
-    if (!shell.complete && kind.carrier == CommandCarrier::program) {
+    if (!shell.complete && (kind.carrier == CommandCarrier::program || kind.carrier == CommandCarrier::batch_file ||
+                            kind.carrier == CommandCarrier::build_definition)) {
       // Commands pieced together from literals in code are a best effort; that one does not parse
       // as shell says nothing about the file, so it does not make the analysis incomplete.
       shell.complete = true;

