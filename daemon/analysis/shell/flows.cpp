@@ -1171,7 +1171,8 @@ Stream Walker::model(Invocation& inv, const Stream& in, int depth) {
       "curl", "wget", "nc", "ncat", "netcat", "socat", "telnet", "ssh", "scp", "rsync", "sftp", "ftp", "tftp",
       "openssl", "gh", "mail", "mailx", "sendmail", "mutt", "msmtp", "aws", "gsutil", "gcloud", "az", "http",
       "https", "xh", "aria2c", "lftp", "smbclient", "rclone", "s3cmd", "ssmtp", "websocat", "mosquitto_pub",
-      "redis-cli", "psql", "mysql", "mariadb"};
+      "redis-cli", "psql", "mysql", "mariadb", "xdg-open", "sensible-browser", "x-www-browser", "open", "firefox",
+      "chromium", "chromium-browser", "google-chrome", "brave-browser", "lynx", "w3m", "links"};
   if (network_tools.count(name)) {
     if (name == "openssl" && (args.empty() || (args[0] != "s_client" && args[0] != "s_server"))) return model_readers(inv, in);
     if ((name == "gcloud" || name == "az" || name == "aws") && in.taint.empty() &&
@@ -2031,6 +2032,16 @@ Stream Walker::model_network(Invocation& inv, const Stream& in) {
       else if (name == "redis-cli" && !is_url(text) && !text.empty() && text[0] != '-') merge_taints(sent, inv.argv[i].taint);
     }
     payload_taints = std::move(sent);
+  } else if (name == "xdg-open" || name == "sensible-browser" || name == "x-www-browser" || name == "open" ||
+             name == "firefox" || name == "chromium" || name == "chromium-browser" || name == "google-chrome" ||
+             name == "brave-browser" || name == "lynx" || name == "w3m" || name == "links") {
+    // A browser requests the URL it opens: what the URL carries (?t=$TOKEN) is sent; a local file is not.
+    for (size_t i = 1; i < inv.argv.size() && url.empty(); ++i)
+      if (is_url(inv.argv[i].text)) {
+        url = inv.argv[i].text;
+        payload_taints = inv.argv[i].taint;
+      }
+    if (url.empty()) return {};
   } else {
     // aria2c and friends: the first URL.
     for (size_t i = 1; i < inv.argv.size(); ++i)

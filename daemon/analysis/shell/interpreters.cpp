@@ -294,7 +294,8 @@ std::string interpreter_family(std::string_view name) {
 std::optional<ModuleCommand> python_module_command(std::string_view name, const std::vector<std::string>& args) {
   if (interpreter_family(name) != "python") return std::nullopt;
   static const std::vector<std::pair<std::string_view, std::string_view>> modules{
-      {"pip", "pip"}, {"pip3", "pip3"}, {"pipx", "pipx"}, {"uv", "uv"}, {"twine", "twine"}, {"httpie", "http"}};
+      {"pip", "pip"}, {"pip3", "pip3"}, {"pipx", "pipx"}, {"uv", "uv"}, {"twine", "twine"}, {"httpie", "http"},
+      {"webbrowser", "xdg-open"}};
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
     if (arg == "-W" || arg == "-X") {

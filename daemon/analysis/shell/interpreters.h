@@ -32,7 +32,7 @@ CodeReading read_code(std::string_view language, std::string_view code);
 std::string interpreter_family(std::string_view name);
 
 // `python3 -m pip install …` runs pip's command line: for a Python interpreter given -m MODULE whose
-// command line is a command the analysis models (pip, pipx, uv, twine, httpie), the index in args of
+// command line is a command the analysis models (pip, pipx, uv, twine, httpie, webbrowser), the index in args of
 // the module word and the command it stands for ("httpie" → "http"); nullopt otherwise.
 struct ModuleCommand {
   size_t index;
