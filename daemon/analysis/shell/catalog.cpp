@@ -40,7 +40,9 @@ bool is_pass_through(std::string_view name) {
                              "awk", "gawk", "mawk", "nawk", "cut", "jq", "yq", "tee", "sort", "uniq", "head", "tail", "tac",
                              "nl", "fold", "column", "paste", "iconv", "strings", "fmt", "expand", "unexpand", "gpg",
                              "uuencode", "uudecode", "dd", "pv", "split", "perl", "python", "python3", "cat", "less",
-                             "more", "bat", "xargs", "envsubst", "printf", "tr", "sponge", "ts", "stdbuf"};
+                             "more", "bat", "xargs", "envsubst", "printf", "tr", "sponge", "ts", "stdbuf",
+                             // the clipboard: whatever any program or person can paste from, as if shown
+                             "xclip", "xsel", "pbcopy", "wl-copy", "clip.exe"};
   return names.count(name) > 0;
 }
 

@@ -1557,6 +1557,9 @@ Stream Walker::model_readers(Invocation& inv, const Stream& in) {
   if (name == "tar") files.clear();
   if (!files.empty()) reads_stdin = std::find(files.begin(), files.end(), "-") != files.end();
   if (name == "tee") reads_stdin = true, files.clear();
+  // Clipboard tools take their options' values as words (xclip -selection clipboard); they copy stdin.
+  if (name == "xclip" || name == "xsel" || name == "pbcopy" || name == "wl-copy" || name == "clip.exe")
+    reads_stdin = true, files.clear();
   if (name == "dd") {
     files.clear();
     for (size_t k = 1; k < inv.argv.size(); ++k)

@@ -402,3 +402,11 @@ TEST_CASE("a browser opened on a URL requests it: a secret in the URL is sent") 
   CHECK_FALSE(has_flow_to(analyze("open coverage/index.html"), "network"));
   CHECK_FALSE(has_flow_to(analyze("python3 -m webbrowser -t https://docs.python.org"), "network"));
 }
+
+TEST_CASE("a secret copied to the clipboard is exposed like one printed; option values are no files") {
+  auto key = analyze("cat ~/.ssh/id_rsa | xclip -selection clipboard");
+  CHECK(std::any_of(key.flows.begin(), key.flows.end(), [](const toolwall::Flow& f) { return f.from == "credential_file"; }));
+  auto token = analyze("printenv OPENAI_API_KEY | wl-copy");
+  CHECK(std::any_of(token.flows.begin(), token.flows.end(), [](const toolwall::Flow& f) { return f.from == "secret_var"; }));
+  CHECK(analyze("git diff | pbcopy").flows.empty());
+}
