@@ -274,6 +274,17 @@ bool find_selects_by_name(const std::vector<std::string>& args) {
   return false;
 }
 
+// Every dotfile of the home (~/.*), or a directory of keys and credentials (~/.ssh, ~/.gnupg, ~/.aws …):
+// not the machine, but what the user cannot get back.
+bool removes_user_keys_or_dotfiles(std::string_view raw) {
+  std::string path = home_relative(raw);
+  while (path.size() > 2 && path.back() == '/') path.pop_back();
+  if (path == "~/.*" || path == "~/.[!.]*" || path == "~/.??*" || path == "~/.[^.]*") return true;
+  static const NameSet key_dirs{"~/.ssh", "~/.gnupg", "~/.aws", "~/.kube", "~/.azure", "~/.docker", "~/.config/gcloud",
+                                "~/.config/gh", "~/.password-store", "~/.gnupg/private-keys-v1.d"};
+  return key_dirs.count(path) > 0;
+}
+
 void rm_markers(const std::vector<std::string>& args, std::vector<MarkerHit>& out) {
   bool recursive = short_flag(args, 'r') || short_flag(args, 'R') || has(args, "--recursive");
   bool force = short_flag(args, 'f') || has(args, "--force");
@@ -282,6 +293,8 @@ void rm_markers(const std::vector<std::string>& args, std::vector<MarkerHit>& ou
     if ((recursive || force) && is_destructive_target(path)) out.push_back({"destructive_target", join("rm", args)});
     std::string_view base = base_name(path);
     if (recursive && (base == ".git")) out.push_back({"history_delete", join("rm", args)});
+    if (recursive && removes_user_keys_or_dotfiles(path))
+      out.push_back({"user_data_loss", "deletes the user's keys or dotfiles: " + join("rm", args)});
   }
 }
 
@@ -555,6 +568,18 @@ std::vector<MarkerHit> command_markers(const std::string& command, const std::ve
     out.push_back({"inbound_tunnel", "serves " + join(command, args)});
   } else if (tears_down_infrastructure(command, args)) {
     out.push_back({"infrastructure_teardown", join(command, args)});
+  } else if (name == "kill" || name == "killall5") {
+    // kill -9 -1 (a -1 that is not the signal): every process this user may signal, the session and the
+    // agent itself included.
+    bool everything = name == "killall5";
+    for (size_t i = 1; i < args.size(); ++i)
+      if (args[i] == "-1") everything = true;
+    if (everything) out.push_back({"user_data_loss", "kills every process: " + join(command, args)});
+  } else if (name == "xattr") {
+    // macOS: removing the quarantine attribute skips Gatekeeper's check of a downloaded program.
+    if (std::any_of(args.begin(), args.end(), [](const std::string& a) { return a == "com.apple.quarantine"; }) &&
+        std::any_of(args.begin(), args.end(), [](const std::string& a) { return a.size() > 1 && a[0] == '-' && a.find('d') != std::string::npos; }))
+      out.push_back({"security_off", "Gatekeeper quarantine removed: " + join(command, args)});
   } else if (name == "spctl" || name == "csrutil") {
     if (has(args, "--master-disable") || has(args, "disable")) out.push_back({"security_off", join(command, args)});
   }

@@ -477,3 +477,17 @@ TEST_CASE("a recursive removal under a variable the command never sets is an ung
     CHECK_FALSE(has_marker(analyze(script), "unguarded_removal"));
   }
 }
+
+TEST_CASE("every dotfile or the keys directories deleted, every process killed: user data loss; Gatekeeper quarantine removed") {
+  for (auto script : {"rm -rf ~/.*", "rm -rf $HOME/.[!.]*", "rm -rf ~/.ssh ~/.gnupg ~/.aws", "rm -r ~/.kube/", "kill -9 -1",
+                      "kill -s KILL -1", "kill -- -1"}) {
+    INFO(script);
+    CHECK(has_marker(analyze(script), "user_data_loss"));
+  }
+  for (auto script : {"rm -rf ~/.cache/pip", "rm ~/.ssh/known_hosts.old", "rm -rf ./.venv", "kill -1 1234", "kill -9 4242"}) {
+    INFO(script);
+    CHECK_FALSE(has_marker(analyze(script), "user_data_loss"));
+  }
+  CHECK(has_marker(analyze("xattr -dr com.apple.quarantine ~/Downloads/Tool.app"), "security_off"));
+  CHECK_FALSE(has_marker(analyze("xattr -l ~/Downloads/Tool.app"), "security_off"));
+}
