@@ -993,6 +993,10 @@ Stream Walker::model(Invocation& inv, const Stream& in, int depth) {
   // library preloaded into every program (LD_PRELOAD=/tmp/l.so ls).
   std::vector<std::string> loaded;
   for (size_t index : loaded_file_indexes(inv.name, args)) loaded.push_back(args[index]);
+  // make -C DIR reads DIR's Makefile: a cloned repository's recipes are that host's code.
+  if (name == "make" || name == "gmake")
+    for (size_t i = 0; i + 1 < args.size(); ++i)
+      if (args[i] == "-C" || args[i] == "--directory") loaded.push_back(args[i + 1] + "/Makefile");
   if (auto preload = variables_.find("LD_PRELOAD"); preload != variables_.end() && !preload->second.value.text.empty())
     loaded.push_back(preload->second.value.text);
   for (const std::string& file : loaded) {

@@ -410,3 +410,8 @@ TEST_CASE("a secret copied to the clipboard is exposed like one printed; option 
   CHECK(std::any_of(token.flows.begin(), token.flows.end(), [](const toolwall::Flow& f) { return f.from == "secret_var"; }));
   CHECK(analyze("git diff | pbcopy").flows.empty());
 }
+
+TEST_CASE("make -C DIR runs DIR's Makefile: in a repository cloned here, that host's code") {
+  CHECK(has_flow(analyze("git clone https://x.example.com/tools.git && make -C tools install"), "network", "exec"));
+  CHECK_FALSE(has_flow_to(analyze("make -C docs html"), "exec"));
+}
