@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <exception>
+#include <regex>
 
 #include "analysis/code/aliases.h"
 
@@ -14,6 +15,7 @@
 #include "analysis/code/path_risk.h"
 #include "analysis/code/query_runner.h"
 #include "analysis/code/syntax.h"
+#include "analysis/code/text_checks.h"
 
 namespace toolwall::code {
 
@@ -76,6 +78,36 @@ void run_code_detectors(const DetectorSet& set, const FileChange& change, const 
     for (auto& m : matches) facts.code.push_back(std::move(m));
 }
 
+// Programs without a grammar here (Ruby, PHP, Java, C# …): quoted literals in a known credential format
+// are what code.secret.known-key-shape finds in the languages with one (placeholders excluded as there).
+void known_key_literals(const std::string& path, const std::string& language, std::string_view text, Facts& facts) {
+  static const std::regex kPlaceholder(R"((example|dummy|placeholder|your[_-]|xxxxx|fake|redacted|<[a-z_-]+>|\.\.\.))",
+                                       std::regex::icase);
+  for (size_t i = 0; i < text.size() && facts.code.size() < 64; ++i) {
+    char quote = text[i];
+    if (quote != '\'' && quote != '"') continue;
+    size_t end = text.find(quote, i + 1);
+    if (end == std::string_view::npos || text.substr(i + 1, end - i - 1).find('\n') != std::string_view::npos) continue;
+    std::string value(text.substr(i + 1, end - i - 1));
+    size_t at = i;
+    i = end;
+    if (value.size() < 16 || value.size() > 4096 || known_secret_shape(value).empty() ||
+        std::regex_search(value, kPlaceholder))
+      continue;
+    CodeMatch match;
+    match.detector = "code.secret.known-key-shape";
+    match.message = "hard-coded credential in a known key format";
+    match.severity = "medium";
+    match.language = language;
+    match.node_text = value.substr(0, 8) + "…";
+    match.node_type = "string";
+    match.span = Span{static_cast<uint32_t>(at), static_cast<uint32_t>(end + 1)};
+    auto [line, column] = line_column(text, static_cast<uint32_t>(at));
+    match.location = Location{path, "", line, column};
+    facts.code.push_back(std::move(match));
+  }
+}
+
 // Code that renames a module or function (import subprocess as sp, from os import system,
 // process['env']) is read once more with the canonical names; what that finds and the file as
 // written did not is added (line numbers hold: the renaming keeps line breaks).
@@ -127,6 +159,7 @@ void analyze_change(const DetectorSet& set, const FileChange& change, Facts& fac
       mark_incomplete(facts, change.path + ": " + parsed.error());
     }
   }
+  if (kind.carrier == CommandCarrier::interpreted) known_key_literals(change.path, kind.interpreter, text, facts);
   if (kind.carrier != CommandCarrier::none)
     facts.merge(
         analyze_embedded_commands(kind, change.path, text, !change.whole_file, tree ? &*tree : nullptr));

@@ -387,3 +387,15 @@ TEST_CASE("git's credential helper output is a credential, followed through a he
                      "print(len(out))\n",
                      "code.exfil.credential-to-network"}});
 }
+
+TEST_CASE("credentials in a known key format in languages without a grammar are found in their literals") {
+  check_matches({{"config/initializers/aws.rb",
+                  "Aws.config.update(\n  credentials: Aws::Credentials.new('AKIAIOSFODNN7EXAMPLQ', 'k')\n)\n",
+                  "code.secret.known-key-shape"},
+                 {"src/Config.java", "class C { static final String K = \"ghp_4fJ9kLmN2pQ7rS8tU1vW3xY5zA6bC0dE12Ab\"; }\n",
+                  "code.secret.known-key-shape"}});
+  check_no_matches({{"config/initializers/aws.rb", "Aws.config.update(credentials: Aws::Credentials.new('AKIAIOSFODNN7EXAMPLE', 'k'))\n",
+                     "code.secret.known-key-shape"},
+                    {"app/x.php", "<?php $k = getenv('STRIPE_KEY'); $name = 'customer-account-settings';\n",
+                     "code.secret.known-key-shape"}});
+}
