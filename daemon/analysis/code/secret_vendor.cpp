@@ -19,16 +19,32 @@ void add_unique(std::vector<std::string>& out, std::string value) {
   if (std::find(out.begin(), out.end(), value) == out.end()) out.push_back(std::move(value));
 }
 
-// Each vendor's API hosts that do not carry its name.
+bool has_domain_suffix(std::string_view host, std::string_view domain) {
+  return host == domain || (host.size() > domain.size() && host.substr(host.size() - domain.size()) == domain &&
+                            host[host.size() - domain.size() - 1] == '.');
+}
+
+// The name a host is registered under: the label before its top-level domain (api.openai.com → openai).
+// A vendor's word elsewhere in a host (openai.com.x.example) says nothing about who runs it.
+std::string_view registered_name(std::string_view host) {
+  size_t last = host.rfind('.');
+  if (last == std::string_view::npos || last == 0) return host;
+  size_t before = host.rfind('.', last - 1);
+  return host.substr(before == std::string_view::npos ? 0 : before + 1, last - (before == std::string_view::npos ? 0 : before + 1));
+}
+
+// Each vendor's API domains that do not carry its name.
 bool alias_host(std::string_view vendor, std::string_view host) {
   struct Alias {
-    std::string_view vendor, host_part;
+    std::string_view vendor, domain;
   };
-  static constexpr std::array<Alias, 14> kAliases{{{"aws", "amazonaws.com"},
-                                                   {"gh", "github"},
+  static constexpr std::array<Alias, 16> kAliases{{{"aws", "amazonaws.com"},
+                                                   {"gh", "github.com"},
+                                                   {"gh", "githubusercontent.com"},
                                                    {"github", "githubusercontent.com"},
-                                                   {"npm", "npmjs."},
-                                                   {"node", "npmjs."},
+                                                   {"npm", "npmjs.org"},
+                                                   {"npm", "npmjs.com"},
+                                                   {"node", "npmjs.org"},
                                                    {"pypi", "pythonhosted.org"},
                                                    {"google", "googleapis.com"},
                                                    {"gcp", "googleapis.com"},
@@ -38,9 +54,8 @@ bool alias_host(std::string_view vendor, std::string_view host) {
                                                    {"azure", "windows.net"},
                                                    {"azure", "microsoft.com"},
                                                    {"cf", "cloudflare.com"}}};
-  return std::any_of(kAliases.begin(), kAliases.end(), [&](const Alias& a) {
-    return a.vendor == vendor && host.find(a.host_part) != std::string_view::npos;
-  });
+  return std::any_of(kAliases.begin(), kAliases.end(),
+                     [&](const Alias& a) { return a.vendor == vendor && has_domain_suffix(host, a.domain); });
 }
 
 }  // namespace
@@ -88,7 +103,7 @@ bool sent_to_other_vendor(const std::vector<std::string>& names, const std::vect
     std::string vendor = secret_vendor(name);
     if (vendor.empty()) continue;
     bool own = std::any_of(hosts.begin(), hosts.end(), [&](const std::string& host) {
-      return host.find(vendor) != std::string::npos || alias_host(vendor, host);
+      return registered_name(host) == vendor || alias_host(vendor, host);
     });
     if (!own) return true;
   }

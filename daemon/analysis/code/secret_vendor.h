@@ -19,8 +19,9 @@ std::vector<std::string> url_hosts(std::string_view text);
 // says no vendor (API_TOKEN, SECRET_KEY, DB_PASSWORD).
 std::string secret_vendor(std::string_view name);
 
-// True when some secret of names belongs to a vendor and none of hosts is that vendor's (hosts empty:
-// nothing is known, false).
+// True when some secret of names belongs to a vendor and none of hosts is that vendor's: registered under
+// its name (api.openai.com) or one of its API domains (amazonaws.com for AWS). hosts empty: nothing is
+// known, false.
 bool sent_to_other_vendor(const std::vector<std::string>& names, const std::vector<std::string>& hosts);
 
 }  // namespace toolwall::code

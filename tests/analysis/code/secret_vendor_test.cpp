@@ -32,4 +32,8 @@ TEST_CASE("a vendor's secret is sent elsewhere only when no host is the vendor's
   CHECK_FALSE(sent_to_other_vendor({"GH_TOKEN"}, {"api.github.com"}));
   CHECK_FALSE(sent_to_other_vendor({"API_TOKEN"}, {"x.example.com"}));  // no vendor to compare with
   CHECK_FALSE(sent_to_other_vendor({"OPENAI_API_KEY"}, {}));           // no host known
+  // The vendor's word elsewhere in a host is not the vendor's host.
+  CHECK(sent_to_other_vendor({"OPENAI_API_KEY"}, {"api.openai.com.x.example"}));
+  CHECK(sent_to_other_vendor({"OPENAI_API_KEY"}, {"openai-proxy.x.example"}));
+  CHECK(sent_to_other_vendor({"AWS_SECRET_ACCESS_KEY"}, {"amazonaws.com.x.example"}));
 }
