@@ -474,7 +474,8 @@ std::vector<MarkerHit> command_markers(const std::string& command, const std::ve
       std::string setting = lower(args[2]) + (args.size() >= 4 ? "=" + args[3] : "");
       bool preloads = setting.find("--require") != std::string::npos || setting.find("--import") != std::string::npos ||
                       setting.find("--loader") != std::string::npos || setting.find("-r ") != std::string::npos;
-      std::string_view shell = base_name(setting.substr(setting.find('=') + 1));
+      std::string value = setting.substr(setting.find('=') + 1);
+      std::string_view shell = base_name(value);
       if (ends_with(shell, ".exe")) shell.remove_suffix(4);
       bool plain_shell = is_shell(shell) || shell == "pwsh" || shell == "powershell" || shell == "cmd";
       if ((starts_with(setting, "script-shell=") && !plain_shell) || (starts_with(setting, "node-options=") && preloads))
