@@ -1,6 +1,14 @@
 #include "core/text.h"
 
+#include <cctype>
+
 namespace toolwall {
+
+std::string lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
 
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';

@@ -2,6 +2,8 @@
 
 #include <optional>
 
+#include "core/text.h"
+
 namespace toolwall::code {
 
 namespace {
@@ -25,10 +27,6 @@ std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
   return s;
-}
-
-bool starts_with(std::string_view text, std::string_view prefix) {
-  return text.substr(0, prefix.size()) == prefix;
 }
 
 std::string at_line(size_t index, std::string_view message) {

@@ -12,6 +12,7 @@
 #include "analysis/code/syntax_walk.h"
 #include "analysis/shell/catalog.h"
 #include "analysis/shell/shell_analyzer.h"
+#include "core/text.h"
 
 namespace toolwall::code {
 
@@ -80,14 +81,6 @@ std::vector<std::pair<std::string_view, uint32_t>> lines_with_offsets(std::strin
     start = end + 1;
   }
   return out;
-}
-
-bool starts_with(std::string_view text, std::string_view prefix) {
-  return text.substr(0, prefix.size()) == prefix;
-}
-
-bool ends_with(std::string_view text, std::string_view suffix) {
-  return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
 }
 
 std::string_view trim_left(std::string_view s) {

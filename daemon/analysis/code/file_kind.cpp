@@ -6,23 +6,11 @@
 #include <vector>
 
 #include "analysis/shell/catalog.h"
+#include "core/text.h"
 
 namespace toolwall::code {
 
 namespace {
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-bool ends_with(std::string_view text, std::string_view suffix) {
-  return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
-}
-bool starts_with(std::string_view text, std::string_view prefix) {
-  return text.substr(0, prefix.size()) == prefix;
-}
 
 std::string_view basename(std::string_view path) {
   auto slash = path.rfind('/');

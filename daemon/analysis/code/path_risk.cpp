@@ -4,14 +4,12 @@
 #include <cctype>
 
 #include "analysis/code/file_kind.h"
+#include "core/text.h"
 
 namespace toolwall::code {
 
 namespace {
 
-bool starts_with(std::string_view text, std::string_view prefix) {
-  return text.substr(0, prefix.size()) == prefix;
-}
 bool has_segment(std::string_view path, std::string_view segment) {
   // segment at the start of path or right after a '/' (no copies: this runs dozens of times a file)
   for (size_t at = path.find(segment); at != std::string_view::npos; at = path.find(segment, at + 1))

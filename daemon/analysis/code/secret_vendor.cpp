@@ -5,15 +5,11 @@
 #include <cctype>
 #include <regex>
 
+#include "core/text.h"
+
 namespace toolwall::code {
 
 namespace {
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 void add_unique(std::vector<std::string>& out, std::string value) {
   if (std::find(out.begin(), out.end(), value) == out.end()) out.push_back(std::move(value));

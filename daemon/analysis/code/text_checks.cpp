@@ -6,6 +6,8 @@
 #include <cmath>
 #include <vector>
 
+#include "core/text.h"
+
 namespace toolwall::code {
 
 std::optional<TextRegex> TextRegex::compile(const std::string& pattern, std::string* error) {
@@ -127,12 +129,6 @@ const std::vector<CompiledShape>& compiled_shapes() {
     return out;
   }();
   return shapes;
-}
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 }  // namespace

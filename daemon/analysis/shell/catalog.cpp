@@ -6,15 +6,10 @@
 
 #include "analysis/shell/name_set.h"
 #include "analysis/shell/words.h"
+#include "core/text.h"
 
 namespace toolwall::shell {
 namespace {
-
-bool starts_with(std::string_view text, std::string_view prefix) { return text.substr(0, prefix.size()) == prefix; }
-bool ends_with(std::string_view text, std::string_view suffix) {
-  return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
-}
-bool contains(std::string_view text, std::string_view part) { return text.find(part) != std::string_view::npos; }
 
 bool is_option(std::string_view arg) { return arg.size() > 1 && arg[0] == '-'; }
 

@@ -12,11 +12,10 @@
 #include "analysis/shell/walker.h"
 #include "analysis/shell/words.h"
 #include "core/hosts.h"
+#include "core/text.h"
 
 namespace toolwall::shell {
 namespace {
-
-bool starts_with(std::string_view text, std::string_view prefix) { return text.substr(0, prefix.size()) == prefix; }
 
 // A file written earlier lies under a directory given to `git add` (".": the working tree, every
 // relative path).
@@ -159,7 +158,6 @@ Taints word_taints(const std::vector<Word>& argv, size_t first) {
   }
   return out;
 }
-
 
 // tar's operands: old-style "czf out.tgz dir" or "-czf out.tgz dir" or "--create --file=out.tgz dir".
 struct TarLayout {

@@ -7,11 +7,10 @@
 
 #include "analysis/shell/catalog.h"
 #include "analysis/shell/words.h"
+#include "core/text.h"
 
 namespace toolwall::shell {
 namespace {
-
-bool contains(std::string_view text, std::string_view part) { return text.find(part) != std::string_view::npos; }
 
 // String literals in the code ('…', "…", `…`), escapes kept simple.
 std::vector<std::pair<size_t, std::string>> string_literals(std::string_view code) {

@@ -7,14 +7,11 @@
 #include "analysis/shell/catalog.h"
 #include "analysis/shell/name_set.h"
 #include "analysis/shell/words.h"
+#include "core/text.h"
 
 namespace toolwall::shell {
 namespace {
 
-bool starts_with(std::string_view text, std::string_view prefix) { return text.substr(0, prefix.size()) == prefix; }
-bool ends_with(std::string_view text, std::string_view suffix) {
-  return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
-}
 bool has(const std::vector<std::string>& args, std::string_view word) {
   return std::find(args.begin(), args.end(), word) != args.end();
 }

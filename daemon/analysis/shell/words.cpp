@@ -121,12 +121,6 @@ std::string_view base_name(std::string_view path) {
   return slash == std::string_view::npos ? path : path.substr(slash + 1);
 }
 
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 bool is_url(std::string_view text) {
   size_t colon = text.find("://");
   if (colon == std::string_view::npos || colon == 0 || colon > 10) return false;

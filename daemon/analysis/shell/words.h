@@ -6,6 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/text.h"
+
 namespace toolwall::shell {
 
 // A command name compared with many literals ("curl", "wget" …): the length first, then the bytes
@@ -57,7 +59,7 @@ bool looks_like_text(std::string_view text);
 // are not valid UTF-8.
 size_t utf8_sequence_at(std::string_view text, size_t i);
 // ASCII lower-case copy.
-std::string lower(std::string_view text);
+using toolwall::lower;
 // Shell-glob match (*, ?, [..]) of name against pattern.
 bool glob_match(std::string_view pattern, std::string_view name);
 
