@@ -35,9 +35,19 @@ bool is_pass_through(std::string_view name) {
                              "awk", "gawk", "mawk", "nawk", "cut", "jq", "yq", "tee", "sort", "uniq", "head", "tail", "tac",
                              "nl", "fold", "column", "paste", "iconv", "strings", "fmt", "expand", "unexpand", "gpg",
                              "uuencode", "uudecode", "dd", "pv", "split", "perl", "python", "python3", "cat", "less",
-                             "more", "bat", "xargs", "envsubst", "printf", "tr", "sponge", "ts", "stdbuf",
-                             // the clipboard: whatever any program or person can paste from, as if shown
-                             "xclip", "xsel", "pbcopy", "wl-copy", "clip.exe"};
+                             "more", "bat", "xargs", "envsubst", "printf", "tr", "sponge", "ts", "stdbuf"};
+  // The clipboard: whatever any program or person can paste from, as if shown.
+  return names.count(name) > 0 || is_clipboard_tool(name);
+}
+
+bool is_clipboard_tool(std::string_view name) {
+  static const NameSet names{"xclip", "xsel", "pbcopy", "wl-copy", "clip.exe"};
+  return names.count(name) > 0;
+}
+
+bool is_browser(std::string_view name) {
+  static const NameSet names{"xdg-open", "sensible-browser", "x-www-browser", "open", "firefox", "chromium",
+                             "chromium-browser", "google-chrome", "brave-browser", "lynx", "w3m", "links"};
   return names.count(name) > 0;
 }
 

@@ -16,6 +16,8 @@ bool is_digest(std::string_view name);            // md5sum, sha256sum, b2sum �
 bool is_file_reader(std::string_view name);       // prints or encodes the files named in its arguments
 bool is_network_reader(std::string_view name);    // nc-like: stdin goes to the peer, the peer's bytes to stdout
 bool is_dns_tool(std::string_view name);          // dig, nslookup, host, drill, ping …
+bool is_browser(std::string_view name);           // xdg-open, open, firefox, chromium, lynx …: request the URL given
+bool is_clipboard_tool(std::string_view name);    // xclip, xsel, pbcopy, wl-copy, clip.exe: copy stdin
 bool is_env_dump_command(std::string_view name, const std::vector<std::string>& args);
 // Wrapper commands run the command in their arguments; returns how many of args to skip (options and
 // their values) before the wrapped command, or nullopt when name is not a wrapper.

@@ -1173,9 +1173,8 @@ Stream Walker::model(Invocation& inv, const Stream& in, int depth) {
       "curl", "wget", "nc", "ncat", "netcat", "socat", "telnet", "ssh", "scp", "rsync", "sftp", "ftp", "tftp",
       "openssl", "gh", "mail", "mailx", "sendmail", "mutt", "msmtp", "aws", "gsutil", "gcloud", "az", "http",
       "https", "xh", "aria2c", "lftp", "smbclient", "rclone", "s3cmd", "ssmtp", "websocat", "mosquitto_pub",
-      "redis-cli", "psql", "mysql", "mariadb", "xdg-open", "sensible-browser", "x-www-browser", "open", "firefox",
-      "chromium", "chromium-browser", "google-chrome", "brave-browser", "lynx", "w3m", "links"};
-  if (network_tools.count(name)) {
+      "redis-cli", "psql", "mysql", "mariadb"};
+  if (network_tools.count(name) || is_browser(name)) {
     if (name == "openssl" && (args.empty() || (args[0] != "s_client" && args[0] != "s_server"))) return model_readers(inv, in);
     if ((name == "gcloud" || name == "az" || name == "aws") && in.taint.empty() &&
         std::none_of(inv.argv.begin(), inv.argv.end(), [](const Word& w) { return !w.taint.empty(); })) {
@@ -1560,8 +1559,7 @@ Stream Walker::model_readers(Invocation& inv, const Stream& in) {
   if (!files.empty()) reads_stdin = std::find(files.begin(), files.end(), "-") != files.end();
   if (name == "tee") reads_stdin = true, files.clear();
   // Clipboard tools take their options' values as words (xclip -selection clipboard); they copy stdin.
-  if (name == "xclip" || name == "xsel" || name == "pbcopy" || name == "wl-copy" || name == "clip.exe")
-    reads_stdin = true, files.clear();
+  if (is_clipboard_tool(name)) reads_stdin = true, files.clear();
   if (name == "dd") {
     files.clear();
     for (size_t k = 1; k < inv.argv.size(); ++k)
@@ -2037,9 +2035,7 @@ Stream Walker::model_network(Invocation& inv, const Stream& in) {
       else if (name == "redis-cli" && !is_url(text) && !text.empty() && text[0] != '-') merge_taints(sent, inv.argv[i].taint);
     }
     payload_taints = std::move(sent);
-  } else if (name == "xdg-open" || name == "sensible-browser" || name == "x-www-browser" || name == "open" ||
-             name == "firefox" || name == "chromium" || name == "chromium-browser" || name == "google-chrome" ||
-             name == "brave-browser" || name == "lynx" || name == "w3m" || name == "links") {
+  } else if (is_browser(name)) {
     // A browser requests the URL it opens: what the URL carries (?t=$TOKEN) is sent; a local file is not.
     for (size_t i = 1; i < inv.argv.size() && url.empty(); ++i)
       if (is_url(inv.argv[i].text)) {
