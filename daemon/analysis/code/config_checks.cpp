@@ -6,6 +6,7 @@
 #include "analysis/code/file_kind.h"
 #include "analysis/code/query_runner.h"
 #include "analysis/shell/words.h"
+#include "core/text.h"
 
 namespace toolwall::code {
 
@@ -72,9 +73,7 @@ const std::vector<Compiled>& compiled() {
 // The lower-cased base name of a path.
 std::string lower_base_name(const std::string& path) {
   std::string normalized = normalize_path(path);
-  std::string base = normalized.substr(normalized.rfind('/') == std::string::npos ? 0 : normalized.rfind('/') + 1);
-  for (auto& c : base) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return base;
+  return lower(normalized.substr(normalized.rfind('/') == std::string::npos ? 0 : normalized.rfind('/') + 1));
 }
 
 // Calls visit(line, offset) for each line of content (capped at kRegexInputCap bytes) while out has room.
@@ -161,6 +160,10 @@ std::vector<Marker> registry_settings(const std::string& path, std::string_view 
   return out;
 }
 
+namespace {
+bool is_npmrc(std::string_view lpath) { return lpath == ".npmrc" || ends_with(lpath, "/.npmrc"); }
+}  // namespace
+
 std::vector<Marker> privilege_and_startup_settings(const std::string& path, std::string_view content) {
   struct Grant {
     const char* line_pattern;
@@ -195,11 +198,11 @@ std::vector<Marker> privilege_and_startup_settings(const std::string& path, std:
        },
        {R"(^\s*(export\s+)?LD_(PRELOAD|AUDIT)\s*(DEFAULT\s*)?=)", "a library preloaded into every session"},
        "persistence_write"},
-      {[](std::string_view p) { return p == ".npmrc" || (p.size() > 7 && p.substr(p.size() - 7) == "/.npmrc"); },
+      {is_npmrc,
        {R"re(^\s*script-shell\s*=\s*["']?(?!([^\n]*[/\\])?(bash|sh|zsh|dash|pwsh|powershell|cmd)(\.exe)?["']?\s*$))re",
         "npm script-shell (every npm script runs through it)"},
        "persistence_write"},
-      {[](std::string_view p) { return p == ".npmrc" || (p.size() > 7 && p.substr(p.size() - 7) == "/.npmrc"); },
+      {is_npmrc,
        {R"(^\s*node-options\s*=.*(--require|--import|--loader|--experimental-loader|(=|\s)-r\s))",
         "node-options preloads a module into every node that npm starts"},
        "persistence_write"},
@@ -214,8 +217,7 @@ std::vector<Marker> privilege_and_startup_settings(const std::string& path, std:
     return out;
   }();
   std::vector<Marker> out;
-  std::string lpath = normalize_path(path);
-  for (auto& c : lpath) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::string lpath = lower(normalize_path(path));
   std::vector<const Compiled*> candidates;
   for (const auto& c : compiled_files)
     if (c.file->is(lpath)) candidates.push_back(&c);
@@ -235,8 +237,7 @@ std::vector<Marker> security_off_settings(const std::string& path, std::string_v
   std::vector<Marker> out;
   std::string base = lower_base_name(path);
   // Which settings can match this file at all, decided once (per line this was most of a call's time).
-  std::string lowered(content);
-  for (auto& c : lowered) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::string lowered = lower(content);
   std::vector<const Compiled*> candidates;
   for (const auto& s : compiled()) {
     if (!s.any_file && !std::regex_search(base, s.file)) continue;

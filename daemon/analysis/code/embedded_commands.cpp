@@ -1180,8 +1180,7 @@ std::pair<std::string_view, size_t> first_quoted(std::string_view text) {
 // vim: `!cmd` ex commands (also after silent / autocmd … / exe) and system('cmd'); tmux: run-shell / run /
 // if-shell 'cmd'; psql: \! cmd. Each found command is one line of the script.
 void program_rc_scripts(const std::string& path, std::string_view content, std::vector<EmbeddedScript>& out) {
-  std::string lpath = normalize_path(path);
-  for (auto& c : lpath) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::string lpath = lower(normalize_path(path));
   bool tmux = lpath.find("tmux") != std::string::npos, psql = ends_with(lpath, ".psqlrc");
   ScriptBuilder b;
   auto add_line = [&](std::string_view command, uint32_t at) {
@@ -1398,8 +1397,7 @@ void batch_scripts(std::string_view content, std::vector<EmbeddedScript>& out) {
       t.remove_prefix(1);
       ++at;
     }
-    std::string lower_start;
-    for (char c : t.substr(0, 5)) lower_start += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    std::string lower_start = lower(t.substr(0, 5));
     if (t.empty() || t[0] == ':' || starts_with(lower_start, "rem ") || lower_start == "rem" ||
         starts_with(lower_start, "echo ") || starts_with(lower_start, "set ") || starts_with(lower_start, "if ") ||
         starts_with(lower_start, "goto ") || starts_with(lower_start, "for "))

@@ -46,7 +46,7 @@ std::string path_class(const std::string& lpath, const FileKind& kind) {
     return "git_hook";
   if (has_segment(lpath, ".ssh/")) return "ssh";
   // direnv runs a project's .envrc only after `direnv allow` of each new content.
-  bool envrc = lpath == ".envrc" || (lpath.size() > 7 && lpath.compare(lpath.size() - 7, 7, "/.envrc") == 0);
+  bool envrc = lpath == ".envrc" || ends_with(lpath, "/.envrc");
   if (kind.origin == "shell_rc") return envrc ? "" : "shell_rc";
   // Crontabs and units where cron and systemd read them; the same files kept in a repository
   // (deploy/cron/app.cron, deploy/systemd/app.service) are installed by whoever deploys them.
@@ -76,8 +76,7 @@ std::string path_class(const std::string& lpath, const FileKind& kind) {
 std::vector<Marker> path_risk_markers(const std::string& raw_path, std::string_view content) {
   std::vector<Marker> out;
   std::string path = normalize_path(raw_path);
-  std::string lpath = path;
-  for (auto& c : lpath) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::string lpath = lower(path);
   FileKind kind = classify_file(path, "");
   std::string cls = path_class(lpath, kind);
   if (cls.empty()) return out;
@@ -86,7 +85,7 @@ std::vector<Marker> path_risk_markers(const std::string& raw_path, std::string_v
   if (cls == "ssh" && authorized_keys)
     out.push_back(marker("persistence_write", "authorized_keys", raw_path));
   // A .pth file runs only its `import` lines (the others are paths added to sys.path).
-  bool pth_without_code = lpath.size() > 4 && lpath.compare(lpath.size() - 4, 4, ".pth") == 0 && !has_import_line(content);
+  bool pth_without_code = ends_with(lpath, ".pth") && !has_import_line(content);
   if (cls == "shell_rc" || (cls == "python_startup" && !pth_without_code))
     out.push_back(marker("persistence_write", cls, raw_path));
   return out;
