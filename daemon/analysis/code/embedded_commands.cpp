@@ -635,6 +635,7 @@ EmbeddedScript replace_ci_expressions(EmbeddedScript script) {
   out.origin = script.origin;
   out.label = script.label;
   out.shell = script.shell;
+  out.secrets_to_tests = std::move(script.secrets_to_tests);
   static const std::regex kSecretRef(
       R"(^\s*secrets\s*(?:\.\s*([A-Za-z_][A-Za-z0-9_]*)|\[\s*'([^']+)'\s*\])\s*$)");
   static const std::regex kEnvRef(R"(^\s*env\s*\.\s*([A-Za-z_][A-Za-z0-9_]*)\s*$)");
@@ -752,6 +753,42 @@ std::vector<TSNode> yaml_sequence_scalars(TSNode value) {
   return scalars;
 }
 
+// A step's env: secrets (${{ secrets.X }}) when its script runs a test suite or build that executes
+// the project's and its dependencies' code (npm test, pytest, go test, make test …): any of that code
+// can read them. Publishing and deploying with a secret is what it is for and is not listed.
+std::vector<std::pair<uint32_t, std::string>> secrets_given_to_tests(const SyntaxTree& tree, TSNode run_value,
+                                                                     std::string_view script) {
+  static const std::regex kTestRun(
+      R"((^|[\s;&|(])((npm|pnpm|yarn|bun)\s+(run\s+)?(test|build)\b|npx\s+(jest|vitest|mocha|playwright)\b|pytest\b|python3?\s+-m\s+pytest\b|tox\b|)"
+      R"(go\s+test\b|cargo\s+(test|build)\b|make(\s+(test|check|build))?\s*($|[;&|])|mvn\s|gradle\w*\s|\./gradlew\s|rspec\b|bundle\s+exec\s+rspec\b|jest\b|vitest\b))");
+  std::vector<std::pair<uint32_t, std::string>> out;
+  std::string text(script);
+  std::smatch test;
+  if (!std::regex_search(text, test, kTestRun)) return out;
+  TSNode pair = ts_node_parent(run_value);  // the run: pair, whose parent mapping is the step
+  TSNode step = ts_node_is_null(pair) ? pair : ts_node_parent(pair);
+  if (ts_node_is_null(step)) return out;
+  for (uint32_t i = 0; i < ts_node_named_child_count(step); ++i) {
+    TSNode sibling = ts_node_named_child(step, i);
+    std::string_view type = ts_node_type(sibling);
+    if (type != "block_mapping_pair" && type != "flow_pair") continue;
+    TSNode key = scalar_under(field(sibling, "key"));
+    TSNode env = field(sibling, "value");
+    if (ts_node_is_null(key) || ts_node_is_null(env) || tree.text_of(key) != "env") continue;
+    std::string_view block = tree.text_of(env);
+    for (size_t at = block.find("secrets."); at != std::string_view::npos && out.size() < 8;
+         at = block.find("secrets.", at + 8)) {
+      size_t end = at + 8;
+      while (end < block.size() && (std::isalnum(static_cast<unsigned char>(block[end])) || block[end] == '_')) ++end;
+      std::string name(block.substr(at + 8, end - at - 8));
+      if (name.empty() || name == "GITHUB_TOKEN") continue;  // the job's own token, scoped by permissions:
+      out.push_back({ts_node_start_byte(env) + static_cast<uint32_t>(at),
+                     "secrets." + name + " given to " + test.str(2)});
+    }
+  }
+  return out;
+}
+
 void ci_workflow_scripts(const ScriptSource& source, std::vector<EmbeddedScript>& out) {
   std::optional<SyntaxTree> own;
   const SyntaxTree* tree = tree_in(source, Language::yaml, own);
@@ -772,6 +809,7 @@ void ci_workflow_scripts(const ScriptSource& source, std::vector<EmbeddedScript>
     EmbeddedScript script = b.finish("ci_workflow", std::string(name));
     // with: script: is an action's input (actions/github-script's JavaScript), not a shell step.
     script.shell = !(name == "script" && parent_key(*tree, value) == "with");
+    if (script.shell) script.secrets_to_tests = secrets_given_to_tests(*tree, value, script.text);
     out.push_back(replace_ci_expressions(std::move(script)));
   });
 }
@@ -1823,6 +1861,16 @@ Facts analyze_embedded_commands(const FileKind& kind, const std::string& path, s
                                 bool fragment, const SyntaxTree* tree) {
   Facts facts;
   for (auto& script : extract_scripts(kind, path, content, fragment, tree)) {
+    for (const auto& [offset, detail] : script.secrets_to_tests) {
+      Marker marker;
+      marker.name = "ci_secret_to_tests";
+      marker.detail = detail;
+      marker.span = Span{offset, offset + 8};
+      marker.statement = marker.span;
+      auto [line, column] = line_column(content, offset);
+      marker.location = Location{path, script.origin, line, column};
+      facts.markers.push_back(std::move(marker));
+    }
     for (const auto& [offset, expression] : script.untrusted) {
       Marker marker;
       marker.name = "ci_injection";

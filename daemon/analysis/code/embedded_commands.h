@@ -23,6 +23,9 @@ struct EmbeddedScript {
   // CI expressions an outsider controls (an issue title, a comment body, a branch name) spliced into the
   // script before it runs: file offset and the expression.
   std::vector<std::pair<uint32_t, std::string>> untrusted;
+  // Repository secrets a CI step hands through env: to a test or build run (npm test, pytest …), which
+  // runs the code of every dependency: file offset of the secret's expression and a description.
+  std::vector<std::pair<uint32_t, std::string>> secrets_to_tests;
 };
 
 // The scripts a file carries. `fragment`: content is an edit snippet, not the whole file. `tree`:

@@ -950,3 +950,19 @@ TEST_CASE("CMake's execute_process and custom commands, Maven's exec plugin and 
   CHECK(batch.complete);
   CHECK(batch.flows.empty());
 }
+
+TEST_CASE("a CI step that gives a repository secret to a test or build run is marked; publishing with it is not") {
+  auto marked = [](const char* content) {
+    auto facts = shipped_analyzer()->analyze_write(".github/workflows/ci.yml", content);
+    return std::any_of(facts.markers.begin(), facts.markers.end(),
+                       [](const Marker& m) { return m.name == "ci_secret_to_tests"; });
+  };
+  CHECK(marked("on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: npm ci && npm test\n"
+               "        env:\n          NPM_TOKEN: ${{ secrets.NPM_TOKEN }}\n"));
+  CHECK(marked("on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - env:\n          "
+               "AWS_SECRET_ACCESS_KEY: ${{ secrets.AWS_KEY }}\n        run: |\n          pip install -e .\n          pytest -q\n"));
+  CHECK_FALSE(marked("on: push\njobs:\n  p:\n    runs-on: ubuntu-latest\n    steps:\n      - run: npm ci && npm publish\n"
+                     "        env:\n          NODE_AUTH_TOKEN: ${{ secrets.NPM_TOKEN }}\n"));
+  CHECK_FALSE(marked("on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: npm test\n"
+                     "        env:\n          GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}\n          CI: true\n"));
+}
