@@ -391,7 +391,59 @@ std::optional<size_t> script_option_index(std::string_view name, const std::vect
   return std::nullopt;
 }
 
+namespace {
+
+// tar runs a command at its checkpoints, for each member (--to-command) and between volumes; a plain
+// compressor program (-I zstd) is left to tar's own reading.
+std::optional<std::string> tar_command(const std::vector<std::string>& args) {
+  for (size_t i = 0; i < args.size(); ++i) {
+    std::string_view arg = args[i];
+    for (std::string_view option : {"--checkpoint-action=exec=", "--to-command=", "--info-script=", "--new-volume-script="})
+      if (starts_with(arg, option)) return std::string(arg.substr(option.size()));
+    if ((arg == "--to-command" || arg == "--info-script" || arg == "--new-volume-script") && i + 1 < args.size())
+      return args[i + 1];
+  }
+  return std::nullopt;
+}
+
+// GNU sed's `e COMMAND` (an address, then e and the command) runs COMMAND through a shell.
+std::optional<std::string> sed_command(const std::vector<std::string>& args) {
+  std::vector<std::string_view> scripts;
+  bool script_given = false;
+  for (size_t i = 0; i < args.size(); ++i) {
+    if ((args[i] == "-e" || args[i] == "--expression") && i + 1 < args.size()) {
+      scripts.push_back(args[++i]);
+      script_given = true;
+    } else if (starts_with(args[i], "--expression=")) {
+      scripts.push_back(std::string_view(args[i]).substr(13));
+      script_given = true;
+    }
+  }
+  if (!script_given)
+    for (const auto& arg : args)
+      if (!arg.empty() && arg[0] != '-') {
+        scripts.push_back(arg);
+        break;
+      }
+  for (std::string_view script : scripts) {
+    size_t at = 0;
+    while (at < script.size()) {
+      size_t end = std::min(script.find_first_of(";\n", at), script.size());
+      std::string_view command = script.substr(at, end - at);
+      size_t k = command.find_first_not_of(" \t0123456789$,");
+      if (k != std::string_view::npos && command[k] == 'e' && k + 1 < command.size() && command[k + 1] == ' ')
+        return std::string(command.substr(k + 2));
+      at = end + 1;
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 std::optional<std::string> tool_shell_escape(std::string_view name, const std::vector<std::string>& args) {
+  if (name == "tar" || name == "gtar" || name == "bsdtar") return tar_command(args);
+  if (name == "sed" || name == "gsed") return sed_command(args);
   static const NameSet vims{"vim", "nvim", "vi", "ex", "view", "gvim", "vimdiff"};
   bool vim = vims.count(name) > 0, gdb = name == "gdb", osascript = name == "osascript", expect = name == "expect";
   if (!vim && !gdb && !osascript && !expect) return std::nullopt;

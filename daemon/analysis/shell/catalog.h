@@ -34,7 +34,8 @@ bool git_setting_runs_command(std::string_view key, std::string_view value);
 // make -f F, insmod F. Empty when none.
 std::vector<size_t> loaded_file_indexes(std::string_view name, const std::vector<std::string>& args);
 // A shell command a tool runs from its own command line: vim -c '!CMD' / +'!CMD', gdb -ex 'shell CMD',
-// osascript -e 'do shell script "CMD"', expect -c 'spawn CMD'. nullopt when none.
+// osascript -e 'do shell script "CMD"', expect -c 'spawn CMD', tar --checkpoint-action=exec=CMD /
+// --to-command=CMD, sed's `e CMD`. nullopt when none.
 std::optional<std::string> tool_shell_escape(std::string_view name, const std::vector<std::string>& args);
 // True when wrapper_prefix knows name as a wrapper (sudo, env, timeout …).
 bool is_wrapper(std::string_view name);

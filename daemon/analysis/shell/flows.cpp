@@ -1097,6 +1097,11 @@ Stream Walker::model(Invocation& inv, const Stream& in, int depth) {
     // trap 'commands' SIGNAL: the string runs later in this shell.
     return analyse_nested(script_text(inv.argv[1], depth), Stream{}, "trap", inv.span, "trap", depth);
   }
+  if (name == "hash" && inv.argv.size() >= 4 && inv.argv[1].text == "-p") {
+    // hash -p PATH NAME: from now on NAME runs the program at PATH (hash -p /usr/bin/curl ls).
+    for (size_t i = 3; i < inv.argv.size(); ++i) aliases_[inv.argv[i].text] = inv.argv[2].text;
+    return {};
+  }
   if (name == "alias") {
     // The body runs whenever the name is typed (in this shell once aliases expand, or where the
     // definition is kept): what it would do is judged now, as trap's string is.

@@ -23,7 +23,19 @@ std::vector<std::pair<size_t, std::string>> string_literals(std::string_view cod
     for (; j < code.size() && code[j] != quote; ++j) {
       if (code[j] == '\\' && j + 1 < code.size()) {
         char next = code[++j];
-        value += next == 'n' ? '\n' : next == 't' ? '\t' : next;
+        auto hex = [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; };
+        if (next == 'x' && j + 2 < code.size() && hex(code[j + 1]) && hex(code[j + 2])) {
+          // \x63: a byte by its hex code (Perl, Ruby, PHP, Python, JavaScript).
+          value += static_cast<char>(std::stoi(std::string(code.substr(j + 1, 2)), nullptr, 16));
+          j += 2;
+        } else if (next >= '0' && next <= '7' && j + 2 < code.size() && code[j + 1] >= '0' && code[j + 1] <= '7' &&
+                   code[j + 2] >= '0' && code[j + 2] <= '7') {
+          // \143: a byte by its octal code.
+          value += static_cast<char>(std::stoi(std::string(code.substr(j, 3)), nullptr, 8) & 0xff);
+          j += 2;
+        } else {
+          value += next == 'n' ? '\n' : next == 't' ? '\t' : next;
+        }
       } else {
         value += code[j];
       }
@@ -331,12 +343,24 @@ CodeReading read_code(std::string_view language, std::string_view original_code)
 
 namespace {
 
-// exec(base64.b64decode('…')), eval(atob('…')): the decoded literal is more code in the same language.
+// A literal of hex digit pairs (bytes.fromhex('…'), binascii.unhexlify, Buffer.from('…', 'hex')) as bytes.
+std::optional<std::string> decode_hex(std::string_view text) {
+  if (text.size() < 16 || text.size() % 2 != 0 ||
+      !std::all_of(text.begin(), text.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; }))
+    return std::nullopt;
+  std::string out;
+  for (size_t i = 0; i < text.size(); i += 2) out += static_cast<char>(std::stoi(std::string(text.substr(i, 2)), nullptr, 16));
+  return out;
+}
+
+// exec(base64.b64decode('…')), eval(atob('…')), exec(bytes.fromhex('…')): the decoded literal is more
+// code in the same language.
 void read_decoded_code(std::string_view language, const std::vector<std::pair<size_t, std::string>>& literals,
                        int nesting, CodeReading& reading) {
   for (const auto& literal : literals) {
     if (literal.second.size() < 8 || literal.second.size() > 65536) continue;
-    auto decoded = decode_base64(literal.second);
+    auto decoded = decode_hex(literal.second);
+    if (!decoded) decoded = decode_base64(literal.second);
     if (!decoded || decoded->empty()) continue;
     bool printable = std::all_of(decoded->begin(), decoded->end(), [](char c) {
       return c == '\n' || c == '\t' || c == '\r' || (static_cast<unsigned char>(c) >= 0x20 && static_cast<unsigned char>(c) < 0x7f);
@@ -542,7 +566,8 @@ CodeReading read_code_at(std::string_view language, std::string_view original_co
   }
   // os.system(base64.b64decode('…').decode()), execSync(atob('…')): a payload decoded inside the code
   // and handed to a shell is that shell command, like `echo … | base64 -d | sh`.
-  bool decodes = has_any(code, {"b64decode", "atob(", "'base64'", "\"base64\"", "decode64", "base64_decode", "unpack('m"});
+  bool decodes = has_any(code, {"b64decode", "atob(", "'base64'", "\"base64\"", "decode64", "base64_decode", "unpack('m",
+                                "fromhex", "unhexlify", "'hex'", "\"hex\"", "hex2bin", "pack('H", "pack(\"H"});
   bool runs_shell = !reading.shell_strings.empty() ||
                     has_any(code, {"system(", "popen", "subprocess", "execSync", "exec(", "spawn", "shell_exec", "passthru"});
   if (decodes && runs_code && nesting < 2) read_decoded_code(language, literals, nesting, reading);

@@ -274,6 +274,20 @@ bool find_selects_by_name(const std::vector<std::string>& args) {
 // Every dotfile of the home (~/.*), or a directory of keys and credentials (~/.ssh, ~/.gnupg, ~/.aws …):
 // not the machine, but what the user cannot get back.
 bool removes_user_keys_or_dotfiles(std::string_view raw) {
+  // One brace group left unexpanded behind an unknown prefix ("$HOME"/.{ssh,gnupg}): each alternative.
+  size_t open = raw.find('{'), close = raw.find('}');
+  if (open != std::string_view::npos && close != std::string_view::npos && open < close &&
+      raw.find(',', open) < close) {
+    std::string_view head = raw.substr(0, open), tail = raw.substr(close + 1);
+    std::string_view inner = raw.substr(open + 1, close - open - 1);
+    for (size_t at = 0; at <= inner.size();) {
+      size_t comma = std::min(inner.find(',', at), inner.size());
+      if (removes_user_keys_or_dotfiles(std::string(head) + std::string(inner.substr(at, comma - at)) + std::string(tail)))
+        return true;
+      at = comma + 1;
+    }
+    return false;
+  }
   std::string path = home_relative(raw);
   while (path.size() > 2 && path.back() == '/') path.pop_back();
   if (path == "~/.*" || path == "~/.[!.]*" || path == "~/.??*" || path == "~/.[^.]*") return true;

