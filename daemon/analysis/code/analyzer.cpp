@@ -140,6 +140,14 @@ void analyze_change(const DetectorSet& set, const FileChange& change, Facts& fac
     mark_incomplete(facts, change.path + ": content larger than " + std::to_string(kMaxFileBytes) + " bytes");
     text = text.substr(0, kMaxFileBytes);
   }
+  if (auto hidden = hidden_text(text)) {  // in prose too: an agent reads what a person cannot see
+    Marker marker;
+    marker.name = "hidden_text";
+    marker.detail = hidden->second;
+    auto [line, column] = line_column(text, static_cast<uint32_t>(hidden->first));
+    marker.location = Location{change.path, "", line, column};
+    facts.markers.push_back(std::move(marker));
+  }
   FileKind kind = classify_file(change.path, text);
   if (kind.prose) return;  // documentation shows commands; it does not run them
   bool code = kind.language && *kind.language != Language::json && *kind.language != Language::yaml;

@@ -20,7 +20,7 @@ struct Setting {
 };
 
 // Each names what it turns off, for the person reading the flag.
-constexpr std::array<Setting, 17> kSettings{{
+constexpr std::array<Setting, 21> kSettings{{
     {"^\\.?(npmrc|yarnrc(\\.yml)?)$", R"(^\s*(strict-ssl|strict_ssl|enableStrictSsl)\s*[=:]\s*["']?false)",
      "npm/yarn strict-ssl off", "strict"},
     {"^\\.?(gitconfig|config)$", R"(^\s*sslverify\s*=\s*(false|no|off|0)\b)", "git http.sslVerify false", "sslverify"},
@@ -48,6 +48,13 @@ constexpr std::array<Setting, 17> kSettings{{
     {"", R"(^\s*ref\s*:\s*["']?\$\{\{\s*(github\.event\.pull_request\.head\.(sha|ref)|github\.head_ref))",
      "pull_request_target checks out the pull request's code (it runs with the repository's secrets)",
      "pull_request_target"},
+    // Coding agents and editors told to stop asking or checking: Claude Code's bypassPermissions, Codex
+    // without approvals or sandbox, VS Code's proxy without TLS checks.
+    {"^settings(\\.local)?\\.json$", R"("defaultMode"\s*:\s*"bypassPermissions")", "Claude Code permission prompts off",
+     "bypasspermissions"},
+    {"^config\\.toml$", R"(^\s*approval_policy\s*=\s*["']never["'])", "Codex approvals off", "approval_policy"},
+    {"^config\\.toml$", R"(^\s*sandbox_mode\s*=\s*["']danger-full-access["'])", "Codex sandbox off", "danger-full-access"},
+    {"^settings\\.json$", R"("http\.proxyStrictSSL"\s*:\s*false)", "VS Code proxy TLS verification off", "proxystrictssl"},
 }};
 
 struct Compiled {

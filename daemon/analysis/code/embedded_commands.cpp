@@ -11,6 +11,7 @@
 #include "analysis/code/syntax.h"
 #include "analysis/code/syntax_walk.h"
 #include "analysis/shell/catalog.h"
+#include "analysis/shell/name_set.h"
 #include "analysis/shell/shell_analyzer.h"
 #include "core/text.h"
 
@@ -1447,6 +1448,69 @@ void batch_scripts(std::string_view content, std::vector<EmbeddedScript>& out) {
   if (!b.empty()) out.push_back(b.finish("script_file", "batch"));
 }
 
+// ---- agents' instruction files ---------------------------------------------------------------
+
+// The commands an instruction file tells an agent to run: fenced shell blocks (```bash, ```sh, ``` …,
+// a console block's `$ ` lines), inline code spans that hold a command line, and a slash command's
+// !`…` lines (run by Claude Code when the command is invoked).
+void agent_instruction_scripts(const ScriptSource& source, std::vector<EmbeddedScript>& out) {
+  std::string_view content = source.content;
+  ScriptBuilder b;
+  bool in_fence = false, shell_fence = false;
+  for (const auto& [line, offset] : lines_with_offsets(content)) {
+    std::string_view t = trim_left(line);
+    uint32_t at = offset + static_cast<uint32_t>(line.size() - t.size());
+    if (starts_with(t, "```") || starts_with(t, "~~~")) {
+      if (!in_fence) {
+        std::string info = lower(trim_left(t.substr(3)));
+        shell_fence = info.empty() || info == "bash" || info == "sh" || info == "shell" || info == "zsh" ||
+                      info == "console" || info == "shell-session" || info == "terminal";
+      }
+      in_fence = !in_fence;
+      continue;
+    }
+    if (in_fence) {
+      if (!shell_fence) continue;
+      std::string_view command = t;
+      if (starts_with(command, "$ ")) command.remove_prefix(2), at += 2;
+      b.add(command, at);
+      b.add_char('\n', offset + static_cast<uint32_t>(line.size()));
+      continue;
+    }
+    // A command line written as text (an indented block, after "Run:" or a list marker): a line or the rest
+    // of it after ": " that starts with a command and pipes, redirects, chains or names a URL.
+    static const shell::NameSet kStarters{"curl", "wget", "env", "printenv", "cat", "echo", "printf", "bash", "sh", "zsh",
+                                   "python", "python3", "node", "nc", "ncat", "base64", "tar", "scp", "rsync",
+                                   "export", "eval", "source", "sudo", "git", "npx", "pnpm", "npm", "pip", "uvx"};
+    for (size_t start : {size_t{0}, t.find(": ") == std::string_view::npos ? std::string_view::npos : t.find(": ") + 2}) {
+      if (start == std::string_view::npos || start >= t.size()) continue;
+      std::string_view rest = t.substr(start);
+      while (starts_with(rest, "- ") || starts_with(rest, "* ") || starts_with(rest, "+ ")) rest.remove_prefix(2);
+      rest = trim_left(rest);
+      std::string_view first = rest.substr(0, rest.find(' '));
+      bool shaped = rest.find('|') != std::string_view::npos || rest.find(" > ") != std::string_view::npos ||
+                    rest.find("&&") != std::string_view::npos || rest.find("://") != std::string_view::npos;
+      if (kStarters.count(first) && shaped && rest.find('`') == std::string_view::npos) {
+        b.add(rest, at + static_cast<uint32_t>(rest.data() - t.data()));
+        b.add_char('\n', offset + static_cast<uint32_t>(line.size()));
+        break;
+      }
+    }
+    // Inline code spans: `pnpm test`, !`git status` (the ! runs it in a Claude Code command).
+    for (size_t open = t.find('`'); open != std::string_view::npos && open + 1 < t.size(); open = t.find('`', open + 1)) {
+      size_t close = t.find('`', open + 1);
+      if (close == std::string_view::npos) break;
+      std::string_view span = t.substr(open + 1, close - open - 1);
+      if (span.find(' ') != std::string_view::npos) {
+        b.add(span, at + static_cast<uint32_t>(open + 1));
+        b.add_char('\n', at + static_cast<uint32_t>(close));
+      }
+      open = close;
+    }
+  }
+  if (!b.empty()) out.push_back(b.finish(source.kind.origin, "agent instructions"));
+}
+
 // ---- programs: shell commands in code ---------------------------------------------------------
 
 bool is_string_node(std::string_view type) {
@@ -1839,6 +1903,7 @@ std::vector<EmbeddedScript> extract_scripts(const FileKind& kind, const std::str
          else cmake_scripts(s.content, out);
        }},
       {CommandCarrier::batch_file, [](const ScriptSource& s, auto& out) { batch_scripts(s.content, out); }},
+      {CommandCarrier::agent_instructions, agent_instruction_scripts},
       {CommandCarrier::interpreted, interpreted_program_script},
       {CommandCarrier::program,
        [](const ScriptSource& s, auto& out) {
@@ -1902,7 +1967,8 @@ Facts analyze_embedded_commands(const FileKind& kind, const std::string& path, s
     for (auto& m : shell.markers) locate(m.span, m.statement, m.location);
     shell.statements.clear();
     if (!shell.complete && (kind.carrier == CommandCarrier::program || kind.carrier == CommandCarrier::batch_file ||
-                            kind.carrier == CommandCarrier::build_definition)) {
+                            kind.carrier == CommandCarrier::build_definition ||
+                            kind.carrier == CommandCarrier::agent_instructions)) {
       // Commands pieced together from literals in code are a best effort; that one does not parse
       // as shell says nothing about the file, so it does not make the analysis incomplete.
       shell.complete = true;

@@ -97,6 +97,19 @@ FileKind classify_file(std::string_view raw_path, std::string_view content) {
   const std::string ext(extension(base));
   FileKind kind;
 
+  // What coding agents read as their instructions (prose, but the next agent does what it says; Claude
+  // Code's slash commands run their !`…` lines when invoked).
+  bool agent_instructions =
+      base == "claude.md" || base == "claude.local.md" || base == "agents.md" || base == "gemini.md" ||
+      base == "qwen.md" || base == ".cursorrules" || base == ".windsurfrules" || base == ".clinerules" ||
+      base == "copilot-instructions.md" || (ext == "mdc" && has_segment(lpath, ".cursor/rules/")) ||
+      (ext == "md" && (has_segment(lpath, ".claude/commands/") || has_segment(lpath, ".claude/agents/") ||
+                       has_segment(lpath, ".github/instructions/") || has_segment(lpath, ".clinerules/")));
+  if (agent_instructions) {
+    kind.carrier = CommandCarrier::agent_instructions;
+    kind.origin = has_segment(lpath, ".claude/commands/") ? "install_hook" : "script_file";
+    return kind;
+  }
   // pip's requirement lists and CMake's CMakeLists.txt are read by programs, not people.
   bool read_by_tools = starts_with(base, "requirements") || starts_with(base, "constraints") || base == "cmakelists.txt";
   if (ext == "md" || ext == "markdown" || ext == "rst" || (ext == "txt" && !read_by_tools) || ext == "adoc" ||

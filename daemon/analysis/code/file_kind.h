@@ -32,6 +32,7 @@ enum class CommandCarrier {
   program,       // literal commands code runs: os.system, subprocess, child_process, exec.Command
   build_definition,  // commands a build runs: CMake execute_process/custom commands, Maven exec plugin and antrun
   batch_file,    // Windows .bat/.cmd: each line a command
+  agent_instructions,  // CLAUDE.md, AGENTS.md, Cursor/Copilot rules, Claude Code commands and agents: commands told to agents
   interpreted,   // Ruby, PHP and Perl programs (no grammar here): read as that interpreter would run them
 };
 

@@ -181,4 +181,33 @@ std::string unquote_literal(std::string_view literal) {
   return std::string(literal.substr(start + width, literal.size() - start - 2 * width));
 }
 
+std::optional<std::pair<size_t, std::string>> hidden_text(std::string_view text) {
+  std::optional<size_t> first;
+  std::string spelled;
+  bool bidi = false;
+  for (size_t i = 0; i + 2 < text.size(); ++i) {
+    auto byte = [&](size_t k) { return static_cast<unsigned char>(text[k]); };
+    // U+E0000–E007F in UTF-8: F3 A0 80 80 … F3 A0 81 BF; the low 7 bits are an ASCII character.
+    if (byte(i) == 0xF3 && i + 3 < text.size() && byte(i + 1) == 0xA0 && (byte(i + 2) == 0x80 || byte(i + 2) == 0x81)) {
+      if (!first) first = i;
+      char c = static_cast<char>(((byte(i + 2) & 0x01) << 6) | (byte(i + 3) & 0x3F));
+      if (c >= 0x20 && c < 0x7F && spelled.size() < 160) spelled += c;
+      i += 3;
+      continue;
+    }
+    // U+202A–202E: E2 80 AA–AE; U+2066–2069: E2 81 A6–A9.
+    if (byte(i) == 0xE2 && ((byte(i + 1) == 0x80 && byte(i + 2) >= 0xAA && byte(i + 2) <= 0xAE) ||
+                            (byte(i + 1) == 0x81 && byte(i + 2) >= 0xA6 && byte(i + 2) <= 0xA9))) {
+      if (!first) first = i;
+      bidi = true;
+      i += 2;
+    }
+  }
+  if (!first) return std::nullopt;
+  std::string what = !spelled.empty() ? "invisible tag characters spelling: " + spelled
+                                      : "bidirectional override characters";
+  if (!spelled.empty() && bidi) what += " (and bidirectional overrides)";
+  return std::make_pair(*first, what);
+}
+
 }  // namespace toolwall::code

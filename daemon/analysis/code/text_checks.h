@@ -5,6 +5,7 @@
 #include <regex>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "analysis/code/regex_literals.h"
@@ -45,6 +46,11 @@ std::string known_secret_shape(std::string_view text);
 // Unknown class names are rejected at load by is_value_class.
 bool in_value_class(std::string_view class_name, std::string_view value);
 bool is_value_class(std::string_view class_name);
+
+// Text a reader does not see: Unicode tag characters (U+E0000–E007F, which spell ASCII invisibly) and
+// bidirectional overrides (U+202A–202E, U+2066–2069, which reorder what is shown). Returns the byte
+// offset of the first and a description ("tag characters spelling: curl …"), or nullopt when none.
+std::optional<std::pair<size_t, std::string>> hidden_text(std::string_view text);
 
 // The value of a quoted literal as written in code ("x", 'x', `x`, r"x", f'x', """x""") without quotes.
 std::string unquote_literal(std::string_view literal);
