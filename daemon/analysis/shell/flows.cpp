@@ -1016,6 +1016,15 @@ Stream Walker::model(Invocation& inv, const Stream& in, int depth) {
   }
   if (auto escape = tool_shell_escape(inv.name, args))
     return analyse_nested(*escape, in, "shell_string", inv.span, name, depth);
+  if (name == "ssh" || name == "scp" || name == "sftp" || name == "autossh") {
+    // -o ProxyCommand=CMD / LocalCommand=CMD: ssh runs CMD here through a shell, as a config file's would.
+    for (size_t i = 0; i < args.size(); ++i) {
+      std::string option = args[i] == "-o" && i + 1 < args.size() ? args[i + 1] : starts_with(args[i], "-o") ? args[i].substr(2) : "";
+      std::string key = lower(option.substr(0, option.find_first_of("= ")));
+      if ((key == "proxycommand" || key == "localcommand") && option.size() > key.size() + 1)
+        analyse_nested(option.substr(key.size() + 1), Stream{}, "shell_string", inv.span, name, depth);
+    }
+  }
   if (auto script = script_option_index(inv.name, args))
     return analyse_nested(script_text(inv.argv[*script + 1], depth), in, "shell_string", inv.span, name, depth);
 
@@ -1720,6 +1729,7 @@ Stream Walker::model_network(Invocation& inv, const Stream& in) {
   std::string download_path;
   std::string url;
   std::optional<Taints> payload_taints;  // when only some arguments are sent (not a client's own credentials)
+  bool secrets_only = false;             // ordinary local files sent are no finding (the user's own storage)
 
   if (name == "curl") {
     ParsedArgs parsed = parse_args(inv.argv, 1, "AbcCdDeEFHKmoPQrTuUwxXyYz",
@@ -1951,9 +1961,11 @@ Stream Walker::model_network(Invocation& inv, const Stream& in) {
       if (text == "cp" || text == "sync" || text == "mv" || text == "upload" || text == "upload-batch" || text == "rsync")
         copy = true;
     if (!copy) return {};
-    ParsedArgs parsed = parse_args(inv.argv, 1, "", {"--file", "--source", "--destination", "--container-name", "--name",
-                                                     "--account-name", "--profile", "--region", "--bucket", "--key", "-f",
-                                                     "-s", "-c", "-n"});
+    ParsedArgs parsed = parse_args(inv.argv, 1, "fscn", {"--file", "--source", "--destination", "--container-name", "--name",
+                                                         "--account-name", "--profile", "--region", "--bucket", "--key"});
+    // The user's own cloud storage, reached with their own login: an upload of ordinary files there is a
+    // deploy, not a leak; secrets and credential files sent there still are.
+    secrets_only = true;
     std::string destination;
     for (size_t index : parsed.positionals) {
       const std::string& text = inv.argv[index].text;
@@ -1962,15 +1974,21 @@ Stream Walker::model_network(Invocation& inv, const Stream& in) {
     for (const auto& option : parsed.options)
       if (option.name == "--file" || option.name == "-f" || option.name == "--source" || option.name == "-s")
         upload_paths.push_back(option.value);
+    // Local paths before a remote URL are uploaded to it (option values the table above does not know,
+    // --acl public-read, may follow the destination).
     bool destination_remote = false;
+    std::vector<std::string> local;
     for (size_t k = 0; k < parsed.positionals.size(); ++k) {
       const std::string& text = inv.argv[parsed.positionals[k]].text;
-      if (text.find("://") == std::string::npos && text != "cp" && text != "sync" && text != "mv" && text != "s3" &&
-          text != "storage" && text != "blob" && text != "upload" && text != "rsync" && text != "upload-batch" &&
-          k + 1 < parsed.positionals.size())
-        upload_paths.push_back(text);
-      if (text.find("://") != std::string::npos && k + 1 == parsed.positionals.size()) destination_remote = true;
+      bool verb = text == "cp" || text == "sync" || text == "mv" || text == "s3" || text == "storage" || text == "blob" ||
+                  text == "upload" || text == "rsync" || text == "upload-batch";
+      if (text.find("://") == std::string::npos) {
+        if (!verb && !destination_remote) local.push_back(text);
+      } else if (!local.empty()) {
+        destination_remote = true;
+      }
     }
+    if (destination_remote) upload_paths.insert(upload_paths.end(), local.begin(), local.end());
     if (!destination_remote && !destination.empty() && upload_paths.empty()) return {};
     if (!destination.empty()) {
       host = host_of(destination);
@@ -2077,7 +2095,8 @@ Stream Walker::model_network(Invocation& inv, const Stream& in) {
   emit_secret_flows(argument_taints, "network", name, host, inv.span, "");
   for (const auto& path : upload_paths) {
     Taints taints = read_path(path);
-    if (taints.empty() || std::none_of(taints.begin(), taints.end(), [](const Taint& t) { return is_secret_class(t.from); }))
+    if (!secrets_only &&
+        (taints.empty() || std::none_of(taints.begin(), taints.end(), [](const Taint& t) { return is_secret_class(t.from); })))
       taints.push_back(Taint{"local_file", path, {}, {}, false});
     add_via(taints, "file");
     emit_secret_flows(taints, "network", name, host, inv.span, "");
