@@ -258,6 +258,23 @@ bool is_argv_terminal(std::string_view name) {
   return terminals.count(name) > 0;
 }
 
+// A terminal given one command line rather than an argv: the index in args of that string. The -e of
+// gnome-terminal, xfce4-terminal, mate-terminal and terminator always takes one; xterm's and the
+// others' when a single word holding spaces follows it (xterm -e 'curl … | sh').
+std::optional<size_t> terminal_command_line(std::string_view name, const std::vector<std::string>& args) {
+  if (!is_argv_terminal(name)) return std::nullopt;
+  static const NameSet string_terminals{"gnome-terminal", "xfce4-terminal", "mate-terminal", "terminator"};
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (arg != "-e" && arg != "-x" && arg != "--" && arg != "--execute" && arg != "--command") continue;
+    bool takes_line = (arg == "-e" || arg == "--command") && i + 1 < args.size() &&
+                      (string_terminals.count(name) > 0 || (i + 2 == args.size() && args[i + 1].find(' ') != std::string::npos));
+    if (takes_line) return i + 1;
+    return std::nullopt;
+  }
+  return std::nullopt;
+}
+
 // Values each bubblewrap option takes (--bind SRC DEST: 2); 0 for flags (--unshare-all, --die-with-parent).
 size_t bwrap_option_values(std::string_view option) {
   static const NameSet two{"--bind", "--bind-try", "--dev-bind", "--dev-bind-try", "--ro-bind", "--ro-bind-try",
@@ -345,7 +362,8 @@ std::optional<size_t> script_option_index(std::string_view name, const std::vect
   struct ScriptOption {
     std::string_view command, verb, options;  // options: '|'-separated
   };
-  static constexpr std::array<ScriptOption, 21> kScriptOptions{{
+  if (auto line = terminal_command_line(name, args)) return line;
+  static constexpr std::array<ScriptOption, 9> kScriptOptions{{
       {"flock", "", "-c|--command"},
       {"env", "", "-S|--split-string"},
       {"nix-shell", "", "--run|--command"},
@@ -355,19 +373,6 @@ std::optional<size_t> script_option_index(std::string_view name, const std::vect
       {"pnpm", "exec", "-c"},
       {"git", "rebase", "--exec|-x"},
       {"git", "submodule", "foreach"},
-      // Terminals given one command line: xfce4-terminal -e 'CMD', xterm -e 'curl … | sh'.
-      {"xterm", "", "-e"},
-      {"uxterm", "", "-e"},
-      {"urxvt", "", "-e"},
-      {"rxvt", "", "-e"},
-      {"konsole", "", "-e"},
-      {"alacritty", "", "-e"},
-      {"x-terminal-emulator", "", "-e"},
-      {"st", "", "-e"},
-      {"gnome-terminal", "", "-e|--command"},
-      {"xfce4-terminal", "", "-e|--command"},
-      {"mate-terminal", "", "-e|--command"},
-      {"terminator", "", "-e|--command"},
   }};
   for (const auto& entry : kScriptOptions) {
     if (entry.command != name) continue;
@@ -620,17 +625,11 @@ std::optional<size_t> wrapper_prefix(std::string_view name, const std::vector<st
     return std::min(i, args.size());
   }
   if (is_argv_terminal(name)) {
-    // The words after -e/-x/-- are the argv; a single word after -e is a command line (script_option_index).
-    for (size_t i = 0; i < args.size(); ++i) {
-      const std::string& arg = args[i];
-      if (arg != "-e" && arg != "-x" && arg != "--" && arg != "--execute" && arg != "--command") continue;
-      bool string_terminal = name == "gnome-terminal" || name == "xfce4-terminal" || name == "mate-terminal" ||
-                             name == "terminator";  // their -e takes one command line
-      bool command_line = (arg == "-e" || arg == "--command") &&
-                          (string_terminal || (i + 2 == args.size() && args[i + 1].find(' ') != std::string::npos));
-      if (command_line) return std::nullopt;
-      return i + 1;
-    }
+    // The words after -e/-x/-- are the argv; a command line is script_option_index's.
+    if (terminal_command_line(name, args)) return std::nullopt;
+    for (size_t i = 0; i < args.size(); ++i)
+      if (args[i] == "-e" || args[i] == "-x" || args[i] == "--" || args[i] == "--execute" || args[i] == "--command")
+        return i + 1;
     return std::nullopt;  // no command: the window runs an interactive shell
   }
   const Wrapper* wrapper = find_wrapper(name);

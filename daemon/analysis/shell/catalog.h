@@ -23,7 +23,8 @@ bool is_env_dump_command(std::string_view name, const std::vector<std::string>& 
 // their values) before the wrapped command, or nullopt when name is not a wrapper.
 std::optional<size_t> wrapper_prefix(std::string_view name, const std::vector<std::string>& args);
 // The index in args of a script string that name runs through a shell (flock -c S, env -S S, nix-shell
-// --run S, nodemon --exec S, npx -c S, npm exec -c S, git rebase --exec S, git submodule foreach S).
+// --run S, nodemon --exec S, npx -c S, npm exec -c S, git rebase --exec S, git submodule foreach S, a
+// terminal given one command line: xfce4-terminal -e S, xterm -e S).
 std::optional<size_t> script_option_index(std::string_view name, const std::vector<std::string>& args);
 // True when git runs the value of setting KEY (section[.subsection].name, any case) as a command:
 // core.sshCommand, core.pager, core.fsmonitor, gpg.program, alias.X=!…, credential helpers,
