@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <exception>
-#include <regex>
 
 #include "analysis/code/aliases.h"
 
@@ -79,10 +78,19 @@ void run_code_detectors(const DetectorSet& set, const FileChange& change, const 
 }
 
 // Programs without a grammar here (Ruby, PHP, Java, C# …): quoted literals in a known credential format
-// are what code.secret.known-key-shape finds in the languages with one (placeholders excluded as there).
-void known_key_literals(const std::string& path, const std::string& language, std::string_view text, Facts& facts) {
-  static const std::regex kPlaceholder(R"((example|dummy|placeholder|your[_-]|xxxxx|fake|redacted|<[a-z_-]+>|\.\.\.))",
-                                       std::regex::icase);
+// are what code.secret.known-key-shape finds in the languages with one; its message, severity and
+// placeholder exclusions (its where checks' text_not_matches) are the pack's, so a team's edit of the
+// detector applies here too. Without that detector in the set, nothing is reported.
+void known_key_literals(const DetectorSet& set, const std::string& path, const std::string& language,
+                        std::string_view text, Facts& facts) {
+  auto detector = std::find_if(set.detectors.begin(), set.detectors.end(),
+                               [](const Detector& d) { return d.id == "code.secret.known-key-shape"; });
+  if (detector == set.detectors.end()) return;
+  auto placeholder = [&](const std::string& value) {
+    return std::any_of(detector->where.begin(), detector->where.end(), [&](const WhereCheck& w) {
+      return w.text_not_matches && w.text_not_matches->search(value);
+    });
+  };
   for (size_t i = 0; i < text.size() && facts.code.size() < 64; ++i) {
     char quote = text[i];
     if (quote != '\'' && quote != '"') continue;
@@ -91,13 +99,11 @@ void known_key_literals(const std::string& path, const std::string& language, st
     std::string value(text.substr(i + 1, end - i - 1));
     size_t at = i;
     i = end;
-    if (value.size() < 16 || value.size() > 4096 || known_secret_shape(value).empty() ||
-        std::regex_search(value, kPlaceholder))
-      continue;
+    if (value.size() < 16 || value.size() > 4096 || known_secret_shape(value).empty() || placeholder(value)) continue;
     CodeMatch match;
-    match.detector = "code.secret.known-key-shape";
-    match.message = "hard-coded credential in a known key format";
-    match.severity = "medium";
+    match.detector = detector->id;
+    match.message = detector->message;
+    match.severity = detector->severity;
     match.language = language;
     match.node_text = value.substr(0, 8) + "…";
     match.node_type = "string";
@@ -167,7 +173,7 @@ void analyze_change(const DetectorSet& set, const FileChange& change, Facts& fac
       mark_incomplete(facts, change.path + ": " + parsed.error());
     }
   }
-  if (kind.carrier == CommandCarrier::interpreted) known_key_literals(change.path, kind.interpreter, text, facts);
+  if (kind.carrier == CommandCarrier::interpreted) known_key_literals(set, change.path, kind.interpreter, text, facts);
   if (kind.carrier != CommandCarrier::none)
     facts.merge(
         analyze_embedded_commands(kind, change.path, text, !change.whole_file, tree ? &*tree : nullptr));
