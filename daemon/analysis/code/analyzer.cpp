@@ -227,7 +227,9 @@ Facts Analyzer::analyze_write(std::string path, std::string content) const {
 
 Facts Analyzer::analyze_edit(std::string path, std::string old_text, std::string new_text) const {
   std::vector<FileChange> files;
-  bool creates = old_text.empty();  // an edit that replaces nothing writes the file's whole content
+  // An edit that replaces nothing writes the file's whole content, unless it elides parts of it
+  // (Cursor's `// ... existing code ...` lines): then it is a fragment of the file.
+  bool creates = old_text.empty() && !elides_existing_code(new_text);
   files.push_back(FileChange{std::move(path), std::move(new_text), std::move(old_text), creates, false});
   return analyze_files(std::move(files));
 }

@@ -210,4 +210,22 @@ std::optional<std::pair<size_t, std::string>> hidden_text(std::string_view text)
   return std::make_pair(*first, what);
 }
 
+bool elides_existing_code(std::string_view text) {
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    std::string line = lower(text.substr(start, end - start));
+    size_t first = line.find_first_not_of(" \t");
+    std::string_view trimmed = first == std::string::npos ? std::string_view() : std::string_view(line).substr(first);
+    bool comment_like = starts_with(trimmed, "//") || starts_with(trimmed, "#") || starts_with(trimmed, "/*") ||
+                        starts_with(trimmed, "<!--") || starts_with(trimmed, "--") || starts_with(trimmed, "...");
+    if (comment_like && trimmed.size() < 120 && contains(trimmed, "...") &&
+        (contains(trimmed, "existing code") || contains(trimmed, "rest of the file") || contains(trimmed, "unchanged")))
+      return true;
+    start = end + 1;
+  }
+  return false;
+}
+
 }  // namespace toolwall::code

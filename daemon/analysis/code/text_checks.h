@@ -55,4 +55,8 @@ std::optional<std::pair<size_t, std::string>> hidden_text(std::string_view text)
 // The value of a quoted literal as written in code ("x", 'x', `x`, r"x", f'x', """x""") without quotes.
 std::string unquote_literal(std::string_view literal);
 
+// True when a line of the text stands for code left out (`// ... existing code ...`, `# ... rest of
+// the file ...`): the text is part of a file, not all of it.
+bool elides_existing_code(std::string_view text);
+
 }  // namespace toolwall::code
