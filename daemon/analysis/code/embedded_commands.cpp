@@ -1922,6 +1922,18 @@ std::vector<EmbeddedScript> extract_scripts(const FileKind& kind, const std::str
   return out;
 }
 
+namespace {
+
+// An image build installs its tools into the image's own PATH (install kubectl /usr/local/bin/kubectl):
+// that is what the image is for, not a program shadowing one of the user's commands on their machine.
+void drop_image_tool_installs(Facts& shell) {
+  auto shadows = [](std::string_view path) { return shell::persistence_kind(path) == std::optional<std::string_view>("path_shadow"); };
+  std::erase_if(shell.flows, [&](const Flow& f) { return f.to == "persist" && shadows(f.sink); });
+  std::erase_if(shell.markers, [](const Marker& m) { return m.name == "persistence_write" && m.detail == "path_shadow"; });
+}
+
+}  // namespace
+
 Facts analyze_embedded_commands(const FileKind& kind, const std::string& path, std::string_view content,
                                 bool fragment, const SyntaxTree* tree) {
   Facts facts;
@@ -1956,6 +1968,7 @@ Facts analyze_embedded_commands(const FileKind& kind, const std::string& path, s
       flows.erase(std::remove_if(flows.begin(), flows.end(), [](const Flow& f) { return f.from == "secret_var"; }),
                   flows.end());
     }
+    if (kind.carrier == CommandCarrier::dockerfile) drop_image_tool_installs(shell);
     auto locate = [&](Span& span, Span& statement, Location& location) {
       span = map_span(script, span);
       statement = map_span(script, statement);

