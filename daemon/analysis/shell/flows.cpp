@@ -2198,6 +2198,11 @@ void Walker::model_registry_login(Invocation& inv, size_t first, const Stream& i
   // is judged like a token variable: by whether the registry is that token's home.
   for (auto& taint : sent)
     if (taint.from == "credential_helper") taint.from = "secret_var";
+  // GitLab CI's predefined login: the job's registry password (or job token) to the job's registry,
+  // named by the job's own variable. Credentials issued for that registry alone go to it.
+  if (!parsed.positionals.empty() && inv.argv[parsed.positionals.front()].source.find("CI_REGISTRY") != std::string::npos &&
+      inv.argv[parsed.positionals.front()].dynamic)
+    std::erase_if(sent, [](const Taint& t) { return t.source == "$CI_REGISTRY_PASSWORD" || t.source == "$CI_JOB_TOKEN"; });
   emit_secret_flows(sent, "network", inv.name + " login", host, inv.span, "");
 }
 

