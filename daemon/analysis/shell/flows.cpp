@@ -1768,6 +1768,22 @@ void append_curl_config_options(const std::string& config, std::vector<Option>& 
   }
 }
 
+// zsh's glob qualifiers after a glob word (src/**/*.ts(.N), *(om[1])) are no bash syntax: blanked, the
+// glob reads as bash would read it, and the script's other words keep their places.
+void blank_zsh_glob_qualifiers(std::string& text) {
+  for (size_t open = text.find('('); open != std::string::npos; open = text.find('(', open + 1)) {
+    size_t word = text.find_last_of(" \t\n;|&<>(", open - (open > 0 ? 1 : 0));
+    word = word == std::string::npos ? 0 : word + 1;
+    if (open == 0 || word >= open || text.substr(word, open - word).find_first_of("*?[") == std::string::npos) continue;
+    size_t close = text.find(')', open);
+    if (close == std::string::npos || close - open > 32) continue;
+    bool qualifiers = std::all_of(text.begin() + static_cast<long>(open) + 1, text.begin() + static_cast<long>(close), [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) || std::string_view(".@/*%=^+-:,[]").find(c) != std::string_view::npos;
+    });
+    if (qualifiers) std::fill(text.begin() + static_cast<long>(open), text.begin() + static_cast<long>(close) + 1, ' ');
+  }
+}
+
 }  // namespace
 
 Stream Walker::model_network(Invocation& inv, const Stream& in) {
@@ -2294,7 +2310,9 @@ Stream Walker::model_shell(Invocation& inv, const Stream& in, int depth) {
       if (taint.from == "network") emit_secret_flows({taint}, "exec", name, "", inv.span, "", true);
     // sh -c 'curl -d @"$1" …' _ FILE: the words after the script are $0, $1 …
     auto saved_positionals = bind_positionals(inv.argv, i + 2);
-    out = analyse_nested(script_text(script, depth), in, "shell_string", inv.span, name, depth);
+    std::string text = script_text(script, depth);
+    if (name == "zsh") blank_zsh_glob_qualifiers(text);
+    out = analyse_nested(text, in, "shell_string", inv.span, name, depth);
     restore_positionals(std::move(saved_positionals));
     out.interactive_shell = out.interactive_shell || interactive;
     return out;
