@@ -1016,8 +1016,14 @@ Stream Walker::model(Invocation& inv, const Stream& in, int depth) {
   for (size_t i = 1; i < inv.argv.size(); ++i) args.push_back(inv.argv[i].text);
   if (name == "cd" || name == "pushd") track_directory_change(args);
   auto from_cd = paths_from_working_directory(inv.name, args);
-  for (auto& hit : command_markers(inv.name, from_cd ? *from_cd : args))
+  for (auto& hit : command_markers(inv.name, from_cd ? *from_cd : args)) {
+    // cd infra/envs/prod && terraform destroy: the directory says which environment goes.
+    if (hit.name == "infrastructure_teardown" && names_production(working_directory_)) {
+      hit.name = "production_teardown";
+      hit.detail += " in " + working_directory_;
+    }
     add_marker(std::move(hit.name), std::move(hit.detail), inv.span);
+  }
   if (auto source = registry_redirect(inv.name, args); source && is_url(*source)) {
     add_host(host_of(*source));
     add_marker("registry_redirect", inv.name + " sends later installs or fetches to " + *source, inv.span);

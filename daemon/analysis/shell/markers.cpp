@@ -152,6 +152,14 @@ bool tears_down_infrastructure(const std::string& name, const std::vector<std::s
   if (name == "pulumi") return word(0) == "destroy" || word(0) == "down";
   auto any_word = [&](auto&& test) { return std::any_of(words.begin(), words.end(), test); };
   if (name == "kubectl" || name == "oc") {
+    // Global options with a separate value come before the verb: kubectl --context prod delete ns x.
+    static const NameSet with_value{"--context", "--namespace", "-n", "--kubeconfig", "--cluster", "--user", "-s",
+                                    "--server", "--token", "-l", "--selector"};
+    words.clear();
+    for (size_t i = 0; i < args.size(); ++i) {
+      if (with_value.count(args[i])) ++i;
+      else if (args[i].empty() || args[i][0] != '-') words.push_back(args[i]);
+    }
     static const NameSet kinds{"namespace", "namespaces", "ns", "pv", "pvc", "persistentvolume", "persistentvolumes",
                                "persistentvolumeclaim", "persistentvolumeclaims", "node", "nodes", "crd", "crds",
                                "customresourcedefinition", "customresourcedefinitions"};
@@ -184,6 +192,47 @@ bool tears_down_infrastructure(const std::string& name, const std::vector<std::s
   }
   // mongo, mongosh
   return std::any_of(args.begin(), args.end(), [](const std::string& a) { return a.find("dropDatabase") != std::string::npos; });
+}
+
+bool is_loopback_host(std::string_view value) {
+  std::string v = lower(value);
+  return contains(v, "localhost") || contains(v, "127.0.0.1") || contains(v, "[::1]") || v == "::1";
+}
+
+// Where a teardown lands, read from its own words: a local or throwaway instance (a kind/minikube
+// context, a database on loopback, redis-cli with no host, LocalStack), or not known to be one.
+bool targets_local_instance(const std::string& name, const std::vector<std::string>& args) {
+  auto option_value = [&](std::initializer_list<std::string_view> names) -> std::optional<std::string> {
+    for (size_t i = 0; i < args.size(); ++i)
+      for (auto option : names) {
+        if (args[i] == option && i + 1 < args.size()) return args[i + 1];
+        if (starts_with(args[i], std::string(option) + "=")) return args[i].substr(option.size() + 1);
+        // -hlocalhost, -p"…": short options glued to their value
+        if (option.size() == 2 && option[1] != '-' && args[i].size() > 2 && starts_with(args[i], option)) return args[i].substr(2);
+      }
+    return std::nullopt;
+  };
+  if (name == "kubectl" || name == "oc") {
+    auto context = option_value({"--context"});
+    if (!context) return false;
+    for (std::string_view local : {"kind-", "minikube", "docker-desktop", "k3d-", "rancher-desktop", "orbstack", "colima"})
+      if (starts_with(*context, local)) return true;
+    return false;
+  }
+  if (name == "aws") {
+    auto endpoint = option_value({"--endpoint-url"});
+    return endpoint && is_loopback_host(*endpoint);
+  }
+  static const NameSet databases{"psql", "mysql", "mariadb", "redis-cli", "mongo", "mongosh", "dropdb", "mysqladmin",
+                                 "clickhouse-client", "cockroach"};
+  if (!databases.count(name)) return false;
+  // A connection URL or a host given by a variable may be anywhere.
+  for (const auto& arg : args)
+    if (arg.find("://") != std::string::npos || arg.find('$') != std::string::npos)
+      if (!is_loopback_host(arg)) return false;
+  auto host = option_value({"-h", "--host"});
+  if (name == "redis-cli" && !option_value({"-u"})) return !host || is_loopback_host(*host);
+  return host && is_loopback_host(*host);
 }
 
 // Volume managers' and disk tools' verbs that erase a whole disk, volume or pool: nvme format/sanitize,
@@ -579,7 +628,10 @@ std::vector<MarkerHit> command_markers(const std::string& command, const std::ve
   } else if (serves_sensitive_directory(command, args)) {
     out.push_back({"inbound_tunnel", "serves " + join(command, args)});
   } else if (tears_down_infrastructure(command, args)) {
-    out.push_back({"infrastructure_teardown", join(command, args)});
+    // A local or test instance is the developer's own to reset; one its words call production is not.
+    bool production = std::any_of(args.begin(), args.end(), [](const std::string& a) { return names_production(a); });
+    if (production) out.push_back({"production_teardown", join(command, args)});
+    else if (!targets_local_instance(command, args)) out.push_back({"infrastructure_teardown", join(command, args)});
   } else if (name == "kill" || name == "killall5") {
     // kill -9 -1 (a -1 that is not the signal): every process this user may signal, the session and the
     // agent itself included.
@@ -596,6 +648,20 @@ std::vector<MarkerHit> command_markers(const std::string& command, const std::ve
     if (has(args, "--master-disable") || has(args, "disable")) out.push_back({"security_off", join(command, args)});
   }
   return out;
+}
+
+bool names_production(std::string_view text) {
+  std::string low = lower(text);
+  size_t start = 0;
+  while (start < low.size()) {
+    while (start < low.size() && !std::isalnum(static_cast<unsigned char>(low[start]))) ++start;
+    size_t end = start;
+    while (end < low.size() && std::isalnum(static_cast<unsigned char>(low[end]))) ++end;
+    std::string_view token = std::string_view(low).substr(start, end - start);
+    if (token == "prod" || token == "production" || token == "prd") return true;
+    start = end;
+  }
+  return false;
 }
 
 }  // namespace toolwall::shell

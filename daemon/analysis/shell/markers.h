@@ -22,6 +22,9 @@ std::optional<std::string> registry_redirect(const std::string& name, const std:
 std::vector<MarkerHit> command_markers(const std::string& name, const std::vector<std::string>& args);
 // "GIT_SSL_NO_VERIFY=1", "NODE_TLS_REJECT_UNAUTHORIZED=0", "HISTFILE=/dev/null" … : the detail, or nullopt.
 std::optional<std::string> assignment_security_off(const std::string& name, const std::string& value);
+// True when a word names production as one of its parts: prod-eu-1, acme-prod-backups, $PROD_DATABASE_URL,
+// infra/envs/production.
+bool names_production(std::string_view text);
 // Index of git's subcommand after its global options (-c k=v, -C dir …); args.size() if none.
 size_t git_subcommand_index(const std::vector<std::string>& args);
 

@@ -496,3 +496,31 @@ TEST_CASE("a brace group behind an unknown home prefix is read alternative by al
   CHECK(has_marker(analyze("rm -rf -- \"$HOME\"/.{ssh,gnupg,config,local}"), "user_data_loss"));
   CHECK_FALSE(has_marker(analyze("rm -rf \"$HOME\"/.{cache,npm}/tmp"), "user_data_loss"));
 }
+
+TEST_CASE("a teardown says where it lands: production by its words or directory, a local instance not at all") {
+  for (auto script : {"kubectl --context prod-eu-1 delete namespace payments --wait=false",
+                      "mysql -h db-prod.internal -u admin -p\"$MYSQL_PROD_PASSWORD\" -e 'DROP DATABASE shop'",
+                      "aws s3 rm s3://acme-prod-backups --recursive", "cd infra/envs/prod && terraform destroy -auto-approve",
+                      "psql \"$PROD_DATABASE_URL\" -c 'DROP SCHEMA public CASCADE'"}) {
+    CAPTURE(script);
+    auto facts = analyze(script);
+    CHECK(has_marker(facts, "production_teardown"));
+    CHECK_FALSE(has_marker(facts, "infrastructure_teardown"));
+  }
+  for (auto script : {"kubectl delete namespace pr-1423-preview --context kind-dev",
+                      "psql -h localhost -U postgres -c 'DROP DATABASE IF EXISTS shop_test'", "redis-cli -n 15 FLUSHDB",
+                      "aws --endpoint-url http://localhost:4566 s3 rb s3://test-bucket --force"}) {
+    CAPTURE(script);
+    auto facts = analyze(script);
+    CHECK_FALSE(has_marker(facts, "infrastructure_teardown"));
+    CHECK_FALSE(has_marker(facts, "production_teardown"));
+  }
+  // Not known to be local: a host given by a variable or URL, a cluster context that is not a local one.
+  for (auto script : {"psql \"$DATABASE_URL\" -c 'DROP DATABASE app'", "redis-cli -h cache.internal FLUSHALL",
+                      "kubectl --context staging delete ns payments", "cd infra/envs/staging && terraform destroy"}) {
+    CAPTURE(script);
+    CHECK(has_marker(analyze(script), "infrastructure_teardown"));
+  }
+  CHECK_FALSE(has_marker(analyze("kubectl --context prod-eu-1 get pods -n payments"), "production_teardown"));
+  CHECK_FALSE(has_marker(analyze("cd products && terraform plan"), "production_teardown"));
+}
