@@ -255,7 +255,8 @@ TEST_CASE("tearing down cloud resources, a cluster's namespaces or volumes, or a
                       "sqlite3 app.db 'TRUNCATE TABLE users'", "redis-cli -h cache.internal FLUSHALL",
                       "mongosh app --eval 'db.dropDatabase()'", "sudo -u postgres dropdb app"}) {
     INFO(script);
-    CHECK(has_marker(analyze(script), "infrastructure_teardown"));
+    auto facts = analyze(script);  // production ones (-n prod, --profile prod) are the production marker
+    CHECK((has_marker(facts, "infrastructure_teardown") || has_marker(facts, "production_teardown")));
   }
   for (auto script : {"terraform plan -out plan.bin", "terraform init && terraform validate", "pulumi up",
                       "kubectl delete pod api-7d9f --namespace dev", "kubectl get ns", "aws s3 rm s3://app-uploads/tmp/a.csv",
@@ -343,7 +344,8 @@ TEST_CASE("more teardowns: bucket removals, droplet and repository deletion, vol
   for (auto script : {"docker system prune -af --volumes", "gh repo delete acme/api --yes", "gsutil -m rm -r gs://acme-prod",
                       "doctl compute droplet delete prod-db-1 --force", "docker volume prune -f"}) {
     INFO(script);
-    CHECK(has_marker(analyze(script), "infrastructure_teardown"));
+    auto facts = analyze(script);
+    CHECK((has_marker(facts, "infrastructure_teardown") || has_marker(facts, "production_teardown")));
   }
   for (auto script : {"docker system prune -f", "gh repo view acme/api", "gsutil ls gs://acme-prod", "doctl compute droplet list",
                       "gsutil rm gs://acme-prod/tmp/x.txt"}) {
@@ -449,7 +451,8 @@ TEST_CASE("a requirements list or cluster manifest fetched from a URL and acted 
 }
 
 TEST_CASE("DELETE without WHERE empties a table like TRUNCATE; a database server's data directory is a destructive target") {
-  CHECK(has_marker(analyze("sqlite3 data/prod.db 'DELETE FROM users; VACUUM;'"), "infrastructure_teardown"));
+  CHECK(has_marker(analyze("sqlite3 data/prod.db 'DELETE FROM users; VACUUM;'"), "production_teardown"));
+  CHECK(has_marker(analyze("sqlite3 data/app.db 'DELETE FROM users; VACUUM;'"), "infrastructure_teardown"));
   CHECK(has_marker(analyze("psql -c 'delete from jobs'"), "infrastructure_teardown"));
   CHECK_FALSE(has_marker(analyze("sqlite3 app.db \"DELETE FROM sessions WHERE expires < date('now')\""),
                          "infrastructure_teardown"));
