@@ -262,4 +262,43 @@ std::vector<Marker> security_off_settings(const std::string& path, std::string_v
   return out;
 }
 
+std::vector<Marker> model_endpoint_settings(const std::string& path, std::string_view content) {
+  std::vector<Marker> out;
+  std::string low = lower(content.substr(0, std::min<size_t>(content.size(), 1 << 20)));
+  bool vendor_variable = low.find("_base_url") != std::string::npos || low.find("_api_base") != std::string::npos ||
+                         low.find("_api_url") != std::string::npos || low.find("_endpoint") != std::string::npos;
+  std::string lpath = lower(normalize_path(path));
+  // Agents' own configuration files name their model endpoint without a vendor prefix (Codex's
+  // [model_providers.x] base_url, opencode's provider baseURL, Continue's apiBase).
+  bool agent_config = contains(lpath, ".codex/") || contains(lpath, "opencode") || contains(lpath, ".continue/") ||
+                      contains(lpath, ".aider") || contains(lpath, ".claude") || contains(lpath, ".gemini/") ||
+                      contains(lpath, ".qwen/") || contains(lpath, "litellm");
+  if (!vendor_variable && !agent_config) return out;
+  if (content.find("://") == std::string_view::npos) return out;
+  static const std::regex vendor(
+      R"((^|[^A-Za-z0-9_])((ANTHROPIC|OPENAI|AZURE_OPENAI|GEMINI|GOOGLE_GEMINI|MISTRAL|GROQ|DEEPSEEK|OPENROUTER|XAI|COHERE|TOGETHER|FIREWORKS|PERPLEXITY|CLAUDE_CODE)_(BASE_URL|API_BASE|API_URL|ENDPOINT|API_ENDPOINT))["']?\s*[:=]\s*["']?(https?://[^"'\s,}]+))",
+      std::regex::ECMAScript | std::regex::icase);
+  static const std::regex generic(R"((^|[^A-Za-z0-9_])(base_url|baseURL|baseUrl|apiBase|api_base)["']?\s*[:=]\s*["']?(https?://[^"'\s,}]+))",
+                                  std::regex::ECMAScript);
+  for_each_line(content, out, [&](std::string_view line, size_t offset) {
+    std::cmatch m;
+    std::string setting, url;
+    if (vendor_variable && std::regex_search(line.data(), line.data() + line.size(), m, vendor)) {
+      setting = m[2].str();
+      url = m[5].str();
+    } else if (agent_config && std::regex_search(line.data(), line.data() + line.size(), m, generic)) {
+      setting = m[2].str();
+      url = m[3].str();
+    } else {
+      return;
+    }
+    std::string host = shell::host_of(url);
+    if (host.empty()) return;
+    Marker marker = marker_at("model_endpoint", setting + " = " + url.substr(0, 120), path, content, offset, m);
+    marker.host = host;
+    out.push_back(std::move(marker));
+  });
+  return out;
+}
+
 }  // namespace toolwall::code

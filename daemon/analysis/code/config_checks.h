@@ -25,4 +25,10 @@ std::vector<Marker> registry_settings(const std::string& path, std::string_view 
 // node-options --require): `persistence_write`.
 std::vector<Marker> privilege_and_startup_settings(const std::string& path, std::string_view content);
 
+// Where a coding agent or an SDK is told to send its API key and every prompt: ANTHROPIC_BASE_URL,
+// OPENAI_BASE_URL and their kin in any file (.env, settings.json env, shell rc files, compose files),
+// and base_url/baseURL/apiBase in agents' own configuration (~/.codex/config.toml, opencode.json):
+// `model_endpoint` markers carrying the endpoint's host, for the policy's host lists.
+std::vector<Marker> model_endpoint_settings(const std::string& path, std::string_view content);
+
 }  // namespace toolwall::code
