@@ -8,11 +8,13 @@
 #include <regex>
 
 #include "analysis/code/query_runner.h"
+#include "analysis/code/secret_vendor.h"
 #include "analysis/code/syntax.h"
 #include "analysis/code/syntax_walk.h"
 #include "analysis/shell/catalog.h"
 #include "analysis/shell/name_set.h"
 #include "analysis/shell/shell_analyzer.h"
+#include "analysis/shell/words.h"
 #include "core/text.h"
 
 namespace toolwall::code {
@@ -1156,7 +1158,102 @@ void add_command_with_args(const SyntaxTree& tree, TSNode command, TSNode args, 
   if (!b.empty()) out.push_back(b.finish(origin, label));
 }
 
+// A remote MCP server is a URL the agent sends its headers to: `curl -H 'K: V' URL` is that request, with
+// the configuration's ${VAR} and ${env:VAR} expanded from the environment as the agent does.
+void add_remote_server_request(const SyntaxTree& tree, TSNode url, TSNode headers, std::vector<EmbeddedScript>& out) {
+  ScriptBuilder b;
+  uint32_t at = ts_node_start_byte(url);
+  b.add("curl -s", at);
+  for (uint32_t i = 0; i < ts_node_named_child_count(headers); ++i) {
+    TSNode pair = ts_node_named_child(headers, i);
+    TSNode k = field(pair, "key"), v = field(pair, "value");
+    if (ts_node_is_null(k) || ts_node_is_null(v) || std::string_view(ts_node_type(v)) != "string") continue;
+    std::string header = json_string_value(tree, k) + ": " + json_string_value(tree, v);
+    for (size_t env = header.find("${env:"); env != std::string::npos; env = header.find("${env:", env)) header.erase(env + 2, 4);
+    // A vendor's key in the header of that vendor's own server (CONTEXT7_API_KEY to mcp.context7.com,
+    // a GitHub token to api.githubcopilot.com) is how the key is used.
+    std::vector<std::string> names;
+    for (size_t open = header.find("${"); open != std::string::npos; open = header.find("${", open + 2))
+      names.push_back(header.substr(open + 2, header.find('}', open) - open - 2));
+    bool own_vendor = !names.empty() && std::all_of(names.begin(), names.end(), [](const std::string& n) {
+      return !secret_vendor(n).empty();
+    }) && !sent_to_other_vendor(names, {shell::host_of(json_string_value(tree, url))});
+    if (own_vendor) continue;
+    uint32_t value_at = ts_node_start_byte(v);
+    b.add(" -H \"", value_at);
+    for (char c : header) {
+      if (c == '"' || c == '\\' || c == '`') b.add_char('\\', value_at);
+      b.add_char(c, value_at);
+    }
+    b.add_char('"', value_at);
+  }
+  b.add_char(' ', at);
+  add_quoted_json_word(tree, url, b);
+  out.push_back(b.finish("build_recipe", "remote MCP server"));
+}
+
+// Codex's ~/.codex/config.toml: [mcp_servers.NAME] with command = "…" and args = ["…", …], started
+// with the agent. TOML basic and literal strings on one line each.
+void codex_mcp_scripts(std::string_view content, std::vector<EmbeddedScript>& out) {
+  auto strings_in = [](std::string_view text, uint32_t at, ScriptBuilder& b) {
+    size_t i = 0;
+    bool first = true;
+    while (i < text.size()) {
+      char quote = text[i];
+      if (quote != '"' && quote != '\'') { ++i; continue; }
+      ScriptBuilder word;
+      size_t j = i + 1;
+      for (; j < text.size() && text[j] != quote; ++j) {
+        if (quote == '"' && text[j] == '\\' && j + 1 < text.size()) ++j;
+        word.add_char(text[j], at + static_cast<uint32_t>(j));
+      }
+      if (!first) b.add_char(' ', at + static_cast<uint32_t>(i));
+      add_as_quoted_word(std::move(word), at + static_cast<uint32_t>(i), at + static_cast<uint32_t>(std::min(j, text.size() - 1)), b);
+      first = false;
+      i = j + 1;
+    }
+  };
+  bool in_server = false;
+  ScriptBuilder command, args;
+  auto flush = [&] {
+    if (!command.empty()) {
+      EmbeddedScript head = command.finish("", "");
+      EmbeddedScript rest = args.finish("", "");
+      ScriptBuilder b;
+      for (size_t i = 0; i < head.text.size(); ++i) b.add_char(head.text[i], head.offsets[i]);
+      if (!rest.text.empty()) b.add_char(' ', rest.offsets.front());
+      for (size_t i = 0; i < rest.text.size(); ++i) b.add_char(rest.text[i], rest.offsets[i]);
+      out.push_back(b.finish("build_recipe", "mcp_servers command"));
+    }
+    command = ScriptBuilder();
+    args = ScriptBuilder();
+  };
+  for (const auto& [line, offset] : lines_with_offsets(content)) {
+    std::string_view t = trim_left(line);
+    uint32_t at = offset + static_cast<uint32_t>(line.size() - t.size());
+    if (starts_with(t, "[")) {
+      flush();
+      in_server = starts_with(t, "[mcp_servers.") && t.find(".env]") == std::string_view::npos;
+      continue;
+    }
+    if (!in_server) continue;
+    size_t equals = t.find('=');
+    if (equals == std::string_view::npos) continue;
+    std::string_view key = t.substr(0, equals);
+    while (!key.empty() && (key.back() == ' ' || key.back() == '\t')) key.remove_suffix(1);
+    std::string_view value = t.substr(equals + 1);
+    uint32_t value_at = at + static_cast<uint32_t>(equals + 1);
+    if (key == "command") strings_in(value, value_at, command);
+    else if (key == "args") strings_in(value, value_at, args);
+  }
+  flush();
+}
+
 void ide_config_scripts(const ScriptSource& source, std::vector<EmbeddedScript>& out) {
+  if (ends_with(lower(normalize_path(source.path)), ".toml")) {
+    codex_mcp_scripts(source.content, out);
+    return;
+  }
   static const std::array<std::string_view, 6> kLifecycle{"initializeCommand",    "onCreateCommand",
                                                           "updateContentCommand", "postCreateCommand",
                                                           "postStartCommand",     "postAttachCommand"};
@@ -1174,7 +1271,7 @@ void ide_config_scripts(const ScriptSource& source, std::vector<EmbeddedScript>&
     for (uint32_t i = ts_node_named_child_count(node); i-- > 0;)
       stack.push_back(ts_node_named_child(node, i));
     if (std::string_view(ts_node_type(node)) != "object") continue;
-    TSNode command{}, args{}, runtime{}, runtime_args{}, path{};
+    TSNode command{}, args{}, runtime{}, runtime_args{}, path{}, url{}, headers{};
     bool on_open = false;
     for (uint32_t i = 0; i < ts_node_named_child_count(node); ++i) {
       TSNode pair = ts_node_named_child(node, i);
@@ -1191,6 +1288,17 @@ void ide_config_scripts(const ScriptSource& source, std::vector<EmbeddedScript>&
       if (key == "runtimeExecutable") runtime = v;
       if (key == "runtimeArgs") runtime_args = v;
       if (key == "path") path = v;
+      if ((key == "url" || key == "serverUrl" || key == "httpUrl") && std::string_view(ts_node_type(v)) == "string") url = v;
+      if ((key == "headers" || key == "http_headers") && std::string_view(ts_node_type(v)) == "object") headers = v;
+      // VS Code's terminal environment: PROMPT_COMMAND runs before every prompt of every terminal it opens.
+      if (starts_with(key, "terminal.integrated.env.") && std::string_view(ts_node_type(v)) == "object")
+        for (uint32_t j = 0; j < ts_node_named_child_count(v); ++j) {
+          TSNode variable = ts_node_named_child(v, j);
+          TSNode name = field(variable, "key"), command_text = field(variable, "value");
+          if (!ts_node_is_null(name) && !ts_node_is_null(command_text) && json_string_value(*tree, name) == "PROMPT_COMMAND" &&
+              std::string_view(ts_node_type(command_text)) == "string")
+            add_json_command(*tree, command_text, "shell_rc", key + ".PROMPT_COMMAND", out);
+        }
       if (key == "runOptions" && tree->text_of(v).find("folderOpen") != std::string_view::npos)
         on_open = true;
     }
@@ -1202,6 +1310,7 @@ void ide_config_scripts(const ScriptSource& source, std::vector<EmbeddedScript>&
       add_command_with_args(*tree, runtime, runtime_args, "build_recipe", "runtimeExecutable", out);
     if (!ts_node_is_null(path) && !ts_node_is_null(args))  // a terminal profile: runs when a terminal opens
       add_command_with_args(*tree, path, args, "install_hook", "terminal profile", out);
+    if (!ts_node_is_null(url) && !ts_node_is_null(headers)) add_remote_server_request(*tree, url, headers, out);
   }
 }
 

@@ -218,6 +218,11 @@ FileKind classify_file(std::string_view raw_path, std::string_view content) {
                         has_segment(lpath, ".cursor/"))) ||
                       (base == "launch.json" && has_segment(lpath, ".vscode/")) || base == "opencode.json" ||
                       (base == "config.json" && has_segment(lpath, ".continue/"));
+  if (base == "config.toml" && has_segment(lpath, ".codex/")) {  // Codex: [mcp_servers.x] command and args
+    kind.carrier = CommandCarrier::ide_config;
+    kind.origin = "install_hook";
+    return kind;
+  }
   if (agent_config) {
     kind.language = Language::json;
     kind.carrier = CommandCarrier::ide_config;

@@ -34,8 +34,10 @@ bool alias_host(std::string_view vendor, std::string_view host) {
   struct Alias {
     std::string_view vendor, domain;
   };
-  static constexpr std::array<Alias, 16> kAliases{{{"aws", "amazonaws.com"},
+  static constexpr std::array<Alias, 18> kAliases{{{"aws", "amazonaws.com"},
                                                    {"gh", "github.com"},
+                                                   {"gh", "githubcopilot.com"},
+                                                   {"github", "githubcopilot.com"},
                                                    {"gh", "githubusercontent.com"},
                                                    {"github", "githubusercontent.com"},
                                                    {"npm", "npmjs.org"},
