@@ -301,4 +301,67 @@ std::vector<Marker> model_endpoint_settings(const std::string& path, std::string
   return out;
 }
 
+std::vector<Marker> registry_credential_settings(const std::string& path, std::string_view content) {
+  std::vector<Marker> out;
+  std::string base = lower_base_name(path);
+  bool npmrc = base == ".npmrc", yarnrc = base == ".yarnrc.yml", pypirc = base == ".pypirc";
+  if (!npmrc && !yarnrc && !pypirc) return out;
+  auto add = [&](const std::string& host, const std::string& detail, size_t offset, const std::cmatch& m) {
+    if (host.empty()) return;
+    Marker marker = marker_at("registry_credentials", detail, path, content, offset, m);
+    marker.host = host;
+    out.push_back(std::move(marker));
+  };
+  if (npmrc) {
+    // //registry.host/path/:_authToken=… : npm sends it with every request to that registry.
+    static const std::regex line(R"(^\s*//([^/:\s]+)[^\s=]*:(_authToken|_auth|_password)\s*=)", std::regex::ECMAScript);
+    for_each_line(content, out, [&](std::string_view text, size_t offset) {
+      std::cmatch m;
+      if (std::regex_search(text.data(), text.data() + text.size(), m, line))
+        add(lower(m[1].str()), "npm " + m[2].str() + " for " + m[1].str(), offset, m);
+    });
+    return out;
+  }
+  // .yarnrc.yml (npmRegistryServer with npmAuthToken in the same mapping) and .pypirc (repository with a
+  // password in the same section): the credential goes to that server.
+  static const std::regex server(R"(^(\s*)(npmRegistryServer\s*:|repository\s*[=:])\s*["']?(https?://[^"'\s]+))",
+                                 std::regex::ECMAScript);
+  static const std::regex secret(R"(^(\s*)(npmAuthToken|npmAuthIdent|password)\s*[=:])", std::regex::ECMAScript);
+  struct Line {
+    size_t indent = 0;
+    bool opens_block = false;  // a shallower key or a [section]: the mapping before it ends
+    std::string host;          // a server line
+    bool secret = false;
+    size_t offset = 0;
+    std::cmatch match;
+  };
+  std::vector<Line> lines;
+  for_each_line(content, out, [&](std::string_view text, size_t offset) {
+    size_t first = text.find_first_not_of(" \t\r");
+    if (first == std::string_view::npos || text[first] == '#' || text[first] == ';') return;
+    Line line;
+    line.indent = first;
+    line.offset = offset;
+    line.opens_block = pypirc && text[first] == '[';
+    if (std::regex_search(text.data(), text.data() + text.size(), line.match, server)) line.host = shell::host_of(line.match[3].str());
+    else if (std::regex_search(text.data(), text.data() + text.size(), line.match, secret)) line.secret = true;
+    lines.push_back(std::move(line));
+  });
+  auto server_for = [&](size_t at) -> std::string {
+    size_t indent = lines[at].indent;
+    for (int step : {-1, 1})
+      for (size_t k = at + step; k < lines.size(); k += step) {  // wraps below 0 to a huge index: ends
+        if (lines[k].opens_block || lines[k].indent < indent) break;
+        if (lines[k].indent == indent && !lines[k].host.empty()) return lines[k].host;
+      }
+    return {};
+  };
+  for (size_t k = 0; k < lines.size(); ++k)
+    if (lines[k].secret) {
+      std::string host = server_for(k);
+      add(host, lines[k].match[2].str() + " sent to " + host, lines[k].offset, lines[k].match);
+    }
+  return out;
+}
+
 }  // namespace toolwall::code

@@ -31,4 +31,9 @@ std::vector<Marker> privilege_and_startup_settings(const std::string& path, std:
 // `model_endpoint` markers carrying the endpoint's host, for the policy's host lists.
 std::vector<Marker> model_endpoint_settings(const std::string& path, std::string_view content);
 
+// Registry credentials a configuration file gives a server (.npmrc //host/:_authToken, .yarnrc.yml
+// npmAuthToken beside npmRegistryServer, .pypirc password beside repository): `registry_credentials`
+// markers carrying the server's host.
+std::vector<Marker> registry_credential_settings(const std::string& path, std::string_view content);
+
 }  // namespace toolwall::code

@@ -833,6 +833,31 @@ TEST_CASE("an agent's or SDK's model endpoint in a configuration file is a model
   }
 }
 
+TEST_CASE("registry credentials a configuration file hands a server are registry_credentials markers with its host") {
+  auto credentials = [](const Facts& facts) {
+    std::vector<std::string> hosts;
+    for (const auto& m : facts.markers)
+      if (m.name == "registry_credentials") hosts.push_back(m.host);
+    return hosts;
+  };
+  using Hosts = std::vector<std::string>;
+  CHECK(credentials(shipped_analyzer()->analyze_write(
+            ".npmrc", "registry=https://registry.npmjs.org.npm-mirror.cc/\n//registry.npmjs.org.npm-mirror.cc/:_authToken=${NPM_TOKEN}\n"
+                      "@acme:registry=https://npm.pkg.github.com\n//npm.pkg.github.com/:_authToken=${GITHUB_TOKEN}\n")) ==
+        Hosts{"registry.npmjs.org.npm-mirror.cc", "npm.pkg.github.com"});
+  // yarn: the token belongs to the server of its own mapping, before or after it.
+  CHECK(credentials(shipped_analyzer()->analyze_write(
+            ".yarnrc.yml", "npmAuthToken: \"${NPM_TOKEN}\"\nnpmRegistryServer: \"https://registry.yarnpkg.com.yarn-cdn.net\"\n"
+                           "npmScopes:\n  acme:\n    npmRegistryServer: \"https://npm.pkg.github.com\"\n    npmAuthToken: \"${GITHUB_TOKEN}\"\n")) ==
+        Hosts{"registry.yarnpkg.com.yarn-cdn.net", "npm.pkg.github.com"});
+  CHECK(credentials(shipped_analyzer()->analyze_write(
+            ".yarnrc.yml", "npmRegistryServer: \"https://registry.x.example.com\"\nnpmScopes:\n  acme:\n    npmAuthToken: \"${T}\"\n")).empty());
+  CHECK(credentials(shipped_analyzer()->analyze_write(
+            "/home/dev/.pypirc", "[distutils]\nindex-servers = pypi mirror\n\n[pypi]\nusername = __token__\npassword = pypi-AgEI\n\n"
+                                 "[mirror]\nrepository = https://upload.pypi.x.example.com/legacy/\nusername = me\npassword = hunter2\n")) ==
+        Hosts{"upload.pypi.x.example.com"});
+}
+
 TEST_CASE("system files that hand out root are privilege_grant markers at their line") {
   auto grant = [](const Facts& facts) -> const Marker* {
     for (const auto& m : facts.markers)
