@@ -206,7 +206,17 @@ void package_json_scripts(const ScriptSource& source, std::vector<EmbeddedScript
               for (uint32_t j = 0; j < ts_node_named_child_count(v); ++j) {
                 TSNode line = ts_node_named_child(v, j);
                 if (std::string_view(ts_node_type(line)) != "string") continue;
-                decode_json_string(*tree, line, shift, b);
+                ScriptBuilder one;
+                decode_json_string(*tree, line, shift, one);
+                EmbeddedScript decoded = one.finish("", "");
+                // A PHP callback (Vendor\\Class::method) or another script's name (@other) runs no command.
+                static const std::regex kCallback(R"(^\\?[A-Za-z_][A-Za-z0-9_\\]*::[A-Za-z_][A-Za-z0-9_]*$)");
+                if (std::regex_match(decoded.text, kCallback) ||
+                    (starts_with(decoded.text, "@") && decoded.text.find(' ') == std::string::npos))
+                  continue;
+                // @php and @composer are composer's own names for the PHP binary and itself.
+                size_t skip = starts_with(decoded.text, "@php ") || starts_with(decoded.text, "@composer ") ? 1 : 0;
+                for (size_t k = skip; k < decoded.text.size(); ++k) b.add_char(decoded.text[k], decoded.offsets[k]);
                 b.add_char('\n', static_cast<uint32_t>(static_cast<int64_t>(ts_node_end_byte(line)) + shift));
               }
               if (b.empty()) continue;
@@ -234,9 +244,39 @@ void package_json_scripts(const ScriptSource& source, std::vector<EmbeddedScript
 
 // ---- Makefile ----------------------------------------------------------------------------------
 
+// A Makefile's variables: name, then value and where it is set.
+using MakeVariables = std::vector<std::pair<std::string, std::pair<std::string, uint32_t>>>;
+
+// The file's variables set once to a plain value (no $ in it): name, value and where it is set.
+MakeVariables plain_make_variables(std::string_view content) {
+  static const std::regex kPlain(R"(^\s*(export\s+|override\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*(\?|:|::|!)?=\s*(.*)$)");
+  MakeVariables out;
+  std::vector<std::string> unusable;
+  for (const auto& [line, offset] : lines_with_offsets(content)) {
+    if (line.empty() || line[0] == '\t' || line.back() == '\\') continue;
+    std::cmatch m;
+    if (!std::regex_match(line.data(), line.data() + line.size(), m, kPlain)) continue;
+    std::string name = m[2].str(), value = m[4].str();
+    while (!value.empty() && (value.back() == ' ' || value.back() == '\r')) value.pop_back();
+    if (m[3].str() == "!") continue;  // != runs a shell command: its output is not known here
+    auto known = std::find_if(out.begin(), out.end(), [&](const auto& v) { return v.first == name; });
+    if (m[3].str() == "?" && known != out.end()) continue;  // ?= keeps an earlier value
+    if (value.find_first_of("$'\\`") != std::string::npos || value.find('#') != std::string::npos) {
+      unusable.push_back(name);
+      continue;
+    }
+    if (known != out.end()) known->second = {value, static_cast<uint32_t>(offset + m.position(4))};
+    else out.push_back({name, {value, static_cast<uint32_t>(offset + m.position(4))}});
+    if (out.size() >= 64) break;
+  }
+  std::erase_if(out, [&](const auto& v) { return std::find(unusable.begin(), unusable.end(), v.first) != unusable.end(); });
+  return out;
+}
+
 // Make syntax in a recipe becomes the shell text make would hand to sh: "$$" is "$", "$(VAR)" a
 // variable. Lengths are kept where possible so the byte map stays exact.
-void add_make_text(std::string_view text, uint32_t base, ScriptBuilder& b, int depth = 0) {
+void add_make_text(std::string_view text, uint32_t base, ScriptBuilder& b, int depth = 0,
+                   const MakeVariables* variables = nullptr) {
   auto put = [&](std::string_view piece, uint32_t at) {
     for (char c : piece) b.add_char(c, at);
   };
@@ -268,13 +308,21 @@ void add_make_text(std::string_view text, uint32_t base, ScriptBuilder& b, int d
       bool simple = !inner.empty() && std::all_of(inner.begin(), inner.end(), [](char c) {
         return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
       });
-      if (simple) {
+      const std::string* value = nullptr;
+      if (simple && variables)
+        for (const auto& [name, set] : *variables)
+          if (name == inner) value = &set.first;
+      if (value) {
+        put(*value, at);  // make puts the value in the line; the shell never sees the variable
+      } else if (simple && variables && inner == "SHELL") {
+        put("/bin/sh", at);  // make's default
+      } else if (simple) {
         put("${", at);
         b.add(inner, at + 2);
         b.add_char('}', at + 2 + static_cast<uint32_t>(inner.size()));
       } else if (inner.substr(0, 6) == "shell " && depth < 4) {  // $(shell cmd) runs cmd
         put("$(", at);
-        add_make_text(inner.substr(6), at + 8, b, depth + 1);
+        add_make_text(inner.substr(6), at + 8, b, depth + 1, variables);
         b.add_char(')', base + static_cast<uint32_t>(j - 1));
       } else {  // a make function ($(if …), $(patsubst …)) is make's business, not the shell's
         put("${MAKE_EXPR}", at);
@@ -293,7 +341,7 @@ void add_make_text(std::string_view text, uint32_t base, ScriptBuilder& b, int d
 }
 
 // The command inside each `$(shell …)` of a line, found by balancing parentheses.
-void add_shell_calls(std::string_view line, uint32_t offset, ScriptBuilder& b) {
+void add_shell_calls(std::string_view line, uint32_t offset, ScriptBuilder& b, const MakeVariables* variables) {
   size_t pos = 0;
   while ((pos = line.find("$(shell ", pos)) != std::string_view::npos) {
     size_t begin = pos + 8, i = begin;
@@ -303,7 +351,7 @@ void add_shell_calls(std::string_view line, uint32_t offset, ScriptBuilder& b) {
       if (line[i] == ')') --depth;
     }
     if (depth != 0) break;
-    add_make_text(line.substr(begin, i - 1 - begin), offset + static_cast<uint32_t>(begin), b);
+    add_make_text(line.substr(begin, i - 1 - begin), offset + static_cast<uint32_t>(begin), b, 0, variables);
     b.add_char('\n', offset + static_cast<uint32_t>(i));
     pos = i;
   }
@@ -317,7 +365,9 @@ void makefile_scripts(std::string_view content, std::vector<EmbeddedScript>& out
   static const std::regex kDirective(
       R"(^\s*(-?include|sinclude|ifeq|ifneq|ifdef|ifndef|else|endif|export|unexport|override|vpath|\.RECIPEPREFIX)\b)");
   // Each logical recipe line is its own script, as make runs it, so one odd line cannot hide the
-  // others; `$(shell …)` calls are gathered into one more script.
+  // others; `$(shell …)` calls are gathered into one more script. The file's plain variables are
+  // expanded as make expands them before the shell runs the line.
+  MakeVariables variables = plain_make_variables(content);
   ScriptBuilder recipe, shell_calls;
   auto flush = [&] {
     if (!recipe.empty() && out.size() < kMaxScripts) out.push_back(recipe.finish("build_recipe", "recipe"));
@@ -339,7 +389,7 @@ void makefile_scripts(std::string_view content, std::vector<EmbeddedScript>& out
           ++at;
         }
       }
-      add_make_text(body, at, recipe);
+      add_make_text(body, at, recipe, 0, &variables);
       recipe.add_char('\n', offset + static_cast<uint32_t>(line.size()));
       continued_recipe = ends_with_backslash;
       if (!continued_recipe) flush();  // make runs each logical recipe line in its own shell
@@ -351,7 +401,7 @@ void makefile_scripts(std::string_view content, std::vector<EmbeddedScript>& out
     if (continued_recipe) recipe.drop_trailing_continuation();
     continued_recipe = false;
     flush();
-    add_shell_calls(line, offset, shell_calls);  // runs when make reads the file
+    add_shell_calls(line, offset, shell_calls, &variables);  // runs when make reads the file
     if (continued_other) {
       continued_other = ends_with_backslash;
       continue;
@@ -1432,6 +1482,77 @@ void kubeconfig_scripts(const ScriptSource& source, std::vector<EmbeddedScript>&
 
 // ---- build definitions: CMake and Maven ------------------------------------------------------
 
+// The string literals of a list ("a", 'b', …) as quoted shell words, each mapped to its place.
+void add_literal_words(std::string_view list, uint32_t at, ScriptBuilder& b) {
+  bool first = true;
+  for (size_t i = 0; i < list.size(); ++i) {
+    char quote = list[i];
+    if (quote != '"' && quote != '\'') continue;
+    ScriptBuilder word;
+    size_t j = i + 1;
+    for (; j < list.size() && list[j] != quote; ++j) {
+      if (list[j] == '\\' && j + 1 < list.size()) ++j;
+      word.add_char(list[j], at + static_cast<uint32_t>(j));
+    }
+    if (!first) b.add_char(' ', at + static_cast<uint32_t>(i));
+    add_as_quoted_word(std::move(word), at + static_cast<uint32_t>(i), at + static_cast<uint32_t>(std::min(j, list.size() - 1)), b);
+    first = false;
+    i = j;
+  }
+}
+
+// node-gyp's binding.gyp, run at npm install: an action's argv ("action": ["sh", "-c", "…"]) and the
+// <!(command) / <!@(command) expansions gyp runs while it reads the file.
+void gyp_scripts(std::string_view content, std::vector<EmbeddedScript>& out) {
+  static const std::regex kAction(R"(['"]action['"]\s*:\s*\[([^\]]*)\])");
+  std::string_view text = content.substr(0, std::min(content.size(), kRegexInputCap));
+  for (std::cregex_iterator it(text.data(), text.data() + text.size(), kAction), end; it != end && out.size() < kMaxScripts; ++it) {
+    ScriptBuilder b;
+    add_literal_words(text.substr(static_cast<size_t>(it->position(1)), static_cast<size_t>(it->length(1))),
+                      static_cast<uint32_t>(it->position(1)), b);
+    if (!b.empty()) out.push_back(b.finish("install_hook", "gyp action"));
+  }
+  for (size_t open = text.find("<!"); open != std::string_view::npos && out.size() < kMaxScripts;
+       open = text.find("<!", open + 2)) {
+    size_t paren = text.find('(', open);
+    if (paren == std::string_view::npos || paren > open + 3) continue;
+    int depth = 0;
+    size_t close = paren;
+    for (; close < text.size(); ++close) {
+      if (text[close] == '(') ++depth;
+      if (text[close] == ')' && --depth == 0) break;
+    }
+    if (close >= text.size()) break;
+    ScriptBuilder b;
+    std::string_view command = text.substr(paren + 1, close - paren - 1);
+    for (size_t k = 0; k < command.size(); ++k) {
+      if (command[k] == '\\' && k + 1 < command.size() && command[k + 1] == '"') ++k;  // \" inside a JSON string
+      b.add_char(command[k], static_cast<uint32_t>(paren + 1 + k));
+    }
+    if (!b.empty()) out.push_back(b.finish("install_hook", "gyp <!( )"));
+  }
+}
+
+// A Jenkinsfile's sh/bat/powershell steps: sh 'cmd', sh "cmd", sh '''…''', sh(script: "…").
+void jenkinsfile_scripts(std::string_view content, std::vector<EmbeddedScript>& out) {
+  static const std::regex kStep(R"re(\b(sh|bat|powershell|pwsh)\s*(\(\s*(script\s*:\s*)?)?('''|"""|'|"))re");
+  std::string_view text = content.substr(0, std::min(content.size(), kRegexInputCap));
+  for (std::cregex_iterator it(text.data(), text.data() + text.size(), kStep), end; it != end && out.size() < kMaxScripts; ++it) {
+    std::string quote = (*it)[4].str();
+    size_t begin = static_cast<size_t>(it->position(4) + it->length(4));
+    size_t close = text.find(quote, begin);
+    if (quote.size() == 1)  // a one-line string ends at its first quote not escaped
+      while (close != std::string_view::npos && close > begin && text[close - 1] == '\\') close = text.find(quote, close + 1);
+    if (close == std::string_view::npos) continue;
+    ScriptBuilder b;
+    for (size_t k = begin; k < close; ++k) {
+      if (text[k] == '\\' && k + 1 < close && (text[k + 1] == '$' || text[k + 1] == quote[0] || text[k + 1] == '\\')) ++k;
+      b.add_char(text[k], static_cast<uint32_t>(k));
+    }
+    if (!b.empty()) out.push_back(b.finish("ci_workflow", (*it)[1].str() + " step"));
+  }
+}
+
 // CMake's execute_process (at configure) and add_custom_command/add_custom_target (at build): the words
 // after each COMMAND up to the next keyword, as an argv ("…" quoted words stay one word).
 void cmake_scripts(std::string_view content, std::vector<EmbeddedScript>& out) {
@@ -2008,7 +2129,10 @@ std::vector<EmbeddedScript> extract_scripts(const FileKind& kind, const std::str
        [](const ScriptSource& s, auto& out) {
          std::string path = normalize_path(s.path);
          bool pom = path == "pom.xml" || (path.size() > 8 && path.compare(path.size() - 8, 8, "/pom.xml") == 0);
+         std::string base = lower(path.substr(path.rfind('/') == std::string::npos ? 0 : path.rfind('/') + 1));
          if (pom) maven_scripts(s.content, out);
+         else if (ends_with(base, ".gyp") || ends_with(base, ".gypi")) gyp_scripts(s.content, out);
+         else if (starts_with(base, "jenkinsfile") || ends_with(base, ".jenkinsfile")) jenkinsfile_scripts(s.content, out);
          else cmake_scripts(s.content, out);
        }},
       {CommandCarrier::batch_file, [](const ScriptSource& s, auto& out) { batch_scripts(s.content, out); }},

@@ -265,6 +265,16 @@ FileKind classify_file(std::string_view raw_path, std::string_view content) {
     kind.origin = "build_recipe";
     return kind;
   }
+  if (ext == "gyp" || ext == "gypi") {  // node-gyp runs its actions and <!( ) commands at npm install
+    kind.carrier = CommandCarrier::build_definition;
+    kind.origin = "install_hook";
+    return kind;
+  }
+  if (base == "jenkinsfile" || starts_with(base, "jenkinsfile.") || ext == "jenkinsfile") {
+    kind.carrier = CommandCarrier::build_definition;
+    kind.origin = "ci_workflow";
+    return kind;
+  }
   if (ext == "bat" || ext == "cmd") {
     kind.carrier = CommandCarrier::batch_file;
     kind.origin = "script_file";

@@ -521,7 +521,10 @@ CodeReading read_code_at(std::string_view language, std::string_view original_co
   bool compiled = language == "java" || language == "csharp" || language == "rust";
   bool runs_code = !compiled && (has_call(code, "exec(") || has_call(code, "eval(") || has_call(code, "compile(") ||
                                  has_any(code, {"Function(", "vm.run", "runInThisContext", "instance_eval", "eval ",
-                                                "eval)", "require_relative", "import(", "__import__"}));
+                                                "eval)", "require_relative", "import(", "__import__"}) ||
+                                 // PHP runs a file it includes: one just written from a download runs the download.
+                                 (language == "php" && has_any(code, {"include ", "include(", "require ", "require(",
+                                                                      "include_once", "require_once"})));
   bool reads_remote = reading.network && has_any(code, {".read()", ".read(", "text()", ".text", ".content", "body",
                                                         "urlopen(", "fetch(", "get(", "->content", "file_get_contents",
                                                         ".get(", "URI.open", "Net::HTTP.get"});
