@@ -863,6 +863,13 @@ bool is_destructive_target(std::string_view raw) {
                                    "/sys", "/proc", "/dev", "/srv", "/usr/bin", "/usr/lib", "/usr/local", "/usr/sbin",
                                    "/var/lib", "/System", "/Library", "/Applications"};
   if (system_dirs.count(path)) return true;
+  // Only steps up out of the working directory (.., ../.., ../../*): every project beside this one, or
+  // the home or / that holds them.
+  std::string_view up = path;
+  while (starts_with(up, "./")) up.remove_prefix(2);
+  if (!up.empty() && up != "." && std::all_of(up.begin(), up.end(), [](char c) { return c == '.' || c == '/'; }) &&
+      up.find("...") == std::string_view::npos && starts_with(up, ".."))
+    return true;
   // A database server's data directories (not a file in them: removing a stale postmaster.pid is upkeep).
   for (std::string_view root : {"/var/lib/postgresql", "/var/lib/pgsql", "/var/lib/mysql", "/var/lib/mariadb",
                                 "/var/lib/mongodb", "/var/lib/redis", "/var/lib/elasticsearch"})

@@ -941,17 +941,53 @@ void Walker::track_directory_change(const std::vector<std::string>& args) {
   if (targets.empty()) { working_directory_ = "~"; return; }
   const std::string& target = targets.front();
   if (target == "$HOME" || target == "${HOME}" || target == "$HOME/" || target == "${HOME}/") { working_directory_ = "~"; return; }
-  if (target == "-" || target.find('$') != std::string::npos) { working_directory_.clear(); return; }
+  if (target == "-") { working_directory_.clear(); return; }
+  if (target.find('$') != std::string::npos) {
+    // cd "$(dirname "$PWD")/../..": wherever it starts, it ends that many levels further up.
+    std::string climb;
+    std::string_view rest = target;
+    while (!rest.empty() && rest.back() == '/') rest.remove_suffix(1);
+    while (ends_with(rest, "/..")) {
+      climb += climb.empty() ? ".." : "/..";
+      rest.remove_suffix(3);
+    }
+    working_directory_ = climb.empty() ? std::string() : "./" + climb;
+    return;
+  }
   if (target[0] == '/' || target[0] == '~') { working_directory_ = target; return; }
   working_directory_ = (working_directory_.empty() ? std::string(".") : working_directory_) + "/" + target;
+}
+
+void Walker::track_symlink(const std::vector<std::string>& args) {
+  bool symbolic = false;
+  std::vector<std::string> operands;
+  for (const auto& arg : args) {
+    if (arg.size() > 1 && arg[0] == '-' && arg[1] != '-') symbolic = symbolic || arg.find('s') != std::string::npos;
+    else if (arg == "--symbolic") symbolic = true;
+    else if (!arg.empty() && arg[0] != '-') operands.push_back(arg);
+  }
+  if (!symbolic || operands.size() != 2 || symlinks_.size() >= 16) return;
+  std::string link = operands[1];
+  while (starts_with(link, "./")) link.erase(0, 2);
+  while (link.size() > 1 && link.back() == '/') link.pop_back();
+  symlinks_[link] = operands[0];
 }
 
 std::optional<std::vector<std::string>> Walker::paths_from_working_directory(
     const std::string& name, const std::vector<std::string>& args) const {
   static const NameSet path_takers{"rm", "shred", "find"};
-  if (working_directory_.empty() || !path_takers.count(name)) return std::nullopt;  // args as they are
+  if ((working_directory_.empty() && symlinks_.empty()) || !path_takers.count(name)) return std::nullopt;  // args as they are
   std::vector<std::string> resolved = args;
   for (auto& arg : resolved) {
+    // ln -s / build; rm -rf build/: a path through a link made earlier is a path in what it points to
+    // (the link alone, without the slash, is only the link).
+    for (const auto& [link, target] : symlinks_) {
+      std::string_view path = arg;
+      while (starts_with(path, "./")) path.remove_prefix(2);
+      if (starts_with(path, link + "/"))
+        arg = target + (ends_with(target, "/") ? "" : "/") + std::string(path.substr(link.size() + 1));
+    }
+    if (working_directory_.empty()) continue;
     if (arg.empty() || arg[0] == '-' || arg[0] == '/' || arg[0] == '~' || arg.find('=') != std::string::npos) continue;
     if (arg == "." || arg == "./") arg = working_directory_;
     else arg = working_directory_ + "/" + (arg.rfind("./", 0) == 0 ? arg.substr(2) : arg);
@@ -1015,6 +1051,7 @@ Stream Walker::model(Invocation& inv, const Stream& in, int depth) {
   std::vector<std::string> args;
   for (size_t i = 1; i < inv.argv.size(); ++i) args.push_back(inv.argv[i].text);
   if (name == "cd" || name == "pushd") track_directory_change(args);
+  if (name == "ln") track_symlink(args);
   auto from_cd = paths_from_working_directory(inv.name, args);
   for (auto& hit : command_markers(inv.name, from_cd ? *from_cd : args)) {
     // cd infra/envs/prod && terraform destroy: the directory says which environment goes.
@@ -2630,8 +2667,14 @@ Stream Walker::model_find(Invocation& inv, const Stream& in, int depth) {
     if (test == "-name" || test == "-iname" || test == "-path" || test == "-ipath" || test == "-wholename" || test == "-regex")
       patterns.push_back(inv.argv[k + 1].text);
   }
-  // What {} stands for: a sample credential file the tests would match, when one does.
+  // What {} stands for: a sample credential file the tests would match, when one does; every dotfile of
+  // the home when the search is the home's dotfiles (find ~ -maxdepth 1 -name '.*').
   std::string found = "{}";
+  for (const auto& root : roots)
+    for (const auto& pattern : patterns)
+      if (home_relative(root) == "~" || home_relative(root) == "~/")
+        if (pattern == ".*" || pattern == ".[!.]*" || pattern == ".??*" || pattern == ".[^.]*") found = "~/.*";
+  if (found == "~/.*") patterns.clear();
   static const std::vector<std::string> samples{".env", ".env.local", ".env.production", "id_rsa", "id_ed25519",
                                                 "credentials", ".netrc", ".npmrc", ".pypirc", ".git-credentials",
                                                 "server.key", "private.pem", ".ssh/id_rsa", ".aws/credentials"};

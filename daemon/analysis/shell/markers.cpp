@@ -464,6 +464,32 @@ std::vector<MarkerHit> command_markers(const std::string& command, const std::ve
                lower(arg).find("disable_ssl_validation") != std::string::npos;
       }))
     out.push_back({"security_off", join(command, args)});
+  if (name == "tar" && has(args, "--remove-files")) {
+    // tar --remove-files deletes what it archives (tar --remove-files -cf /dev/null -C / home/dev).
+    std::string directory;
+    std::vector<std::string> sources;
+    for (size_t i = 0; i < args.size(); ++i) {
+      const std::string& arg = args[i];
+      if (arg == "-C" || arg == "--directory") { if (i + 1 < args.size()) directory = args[++i]; continue; }
+      if (starts_with(arg, "--directory=")) { directory = arg.substr(12); continue; }
+      if (arg == "-f" || arg == "--file" || arg == "-T" || arg == "-X" || arg == "--exclude") { ++i; continue; }
+      if (arg.size() > 1 && arg[0] == '-' && arg[1] != '-') {
+        if (arg.back() == 'f' || arg.back() == 'C' || arg.back() == 'T') {
+          if (arg.back() == 'C' && i + 1 < args.size()) directory = args[i + 1];
+          ++i;
+        }
+        continue;
+      }
+      if (!arg.empty() && arg[0] != '-') sources.push_back(arg);
+    }
+    std::vector<std::string> removed;
+    for (const auto& source : sources)
+      removed.push_back(directory.empty() || source[0] == '/' || source[0] == '~' || source[0] == '$'
+                            ? source
+                            : directory + (ends_with(directory, "/") ? "" : "/") + source);
+    removed.insert(removed.begin(), "-rf");
+    rm_markers(removed, out);
+  }
   if (name == "rm" || name == "rmdir") {
     rm_markers(args, out);
   } else if (name == "dd") {

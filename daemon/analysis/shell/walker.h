@@ -155,6 +155,7 @@ class Walker {
   void restore_positionals(std::vector<std::pair<std::string, std::optional<Variable>>> saved);
   void persisted_network_client(const Facts& scratch, const std::string& path, Span span);
   void track_directory_change(const std::vector<std::string>& args);
+  void track_symlink(const std::vector<std::string>& args);
   // The arguments with relative paths resolved against a `cd` target; nullopt when nothing changes.
   std::optional<std::vector<std::string>> paths_from_working_directory(const std::string& name,
                                                                        const std::vector<std::string>& args) const;
@@ -230,6 +231,7 @@ class Walker {
   std::vector<std::string> context_;
   std::map<std::string, Variable, std::less<>> variables_;
   Taints git_staged_secrets_;       // secret files named to `git add` earlier in the script
+  std::map<std::string, std::string, std::less<>> symlinks_;  // ln -s TARGET LINK: link → target
   std::string working_directory_;  // set by a literal `cd`; empty = the project directory (unknown)
   std::map<std::string, Function, std::less<>> functions_;
   std::map<std::string, std::string, std::less<>> aliases_;

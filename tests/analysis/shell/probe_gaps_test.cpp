@@ -735,3 +735,21 @@ TEST_CASE("zsh glob qualifiers read as the glob they qualify, not as a syntax er
   // In bash the same text is still not bash.
   CHECK_FALSE(analyze("bash -c 'ls *(.N)'").complete);
 }
+
+TEST_CASE("removals that reach above the project, through a link to /, or by tar --remove-files are destructive") {
+  for (auto script : {"rm -rf ../../*", "rm -rf ./..", "cd ../.. && rm -rf ./*", "cd \"$(dirname \"$(pwd)\")/../..\" && rm -rf ./*",
+                      "ln -sfn / ./build && rm -rf ./build/", "ln -s ~ out; rm -rf out/*",
+                      "tar --remove-files -czf /dev/null -C / home/dev", "tar --remove-files -cf /tmp/x.tar ~"}) {
+    CAPTURE(script);
+    CHECK(has_marker(analyze(script), "destructive_target"));
+  }
+  CHECK(has_marker(analyze("find ~ -maxdepth 1 -name '.*' -exec rm -rf {} +"), "user_data_loss"));
+  for (auto script : {"rm -rf ../build", "rm -f ../.env.backup", "ln -sfn /opt/x ./build && rm -rf ./build",
+                      "ln -s ../shared/assets assets && rm -rf assets/tmp", "cd \"$BUILD_DIR\" && rm -rf ./*",
+                      "tar --remove-files -czf logs.tgz logs/", "find . -name '.*.swp' -delete"}) {
+    CAPTURE(script);
+    auto facts = analyze(script);
+    CHECK_FALSE(has_marker(facts, "destructive_target"));
+    CHECK_FALSE(has_marker(facts, "user_data_loss"));
+  }
+}
