@@ -2479,6 +2479,7 @@ Stream Walker::model_interpreter(Invocation& inv, const Stream& in, int depth) {
   std::string code;
   Taints code_taint;
   bool has_code = false;
+  bool line_loop = false;  // perl -n/-p: the code runs on every line of the files named after it
   size_t script_index = 0;
   size_t i = 1;
   if (inv.name == "deno" && i < inv.argv.size() && inv.argv[i].text == "eval") {
@@ -2543,6 +2544,7 @@ Stream Walker::model_interpreter(Invocation& inv, const Stream& in, int depth) {
         code += inv.argv[i + 1].text + "\n";
         merge_taints(code_taint, inv.argv[i + 1].taint);
         has_code = true;
+        line_loop = arg.find_first_of("np") != std::string::npos;
         ++i;
       }
       continue;
@@ -2567,6 +2569,17 @@ Stream Walker::model_interpreter(Invocation& inv, const Stream& in, int depth) {
     for (const auto& taint : code_taint)
       if (taint.from == "network") emit_secret_flows({taint}, "exec", inv.name, "", inv.span, "", true);
     apply_code_reading(inv, family, code, code_taint, out, depth);
+    // perl -ne 'print if /KEY|TOKEN/' .env: the files after the code are its input, printed as it goes.
+    // A match that names no secret selects lines like grep does (print if /version=/).
+    if (line_loop && (code.find("print") != std::string::npos || code.find("say") != std::string::npos)) {
+      bool selective = std::count(code.begin(), code.end(), '/') >= 2 && !names_secret(code);
+      for (size_t k = i; k < inv.argv.size(); ++k) {
+        if (inv.argv[k].text.empty() || inv.argv[k].text[0] == '-') continue;
+        Taints taints = read_path(inv.argv[k].text);
+        for (auto& taint : taints) taint.filtered = taint.filtered || selective;
+        merge_taints(out.taint, taints);
+      }
+    }
     // perl -MMIME::Base64 -e 'print decode_base64(<>)': the code decodes what it reads on stdin.
     bool reads_input = code.find("<>") != std::string::npos || code.find("STDIN") != std::string::npos ||
                        code.find("sys.stdin") != std::string::npos || code.find("$stdin") != std::string::npos ||

@@ -114,7 +114,8 @@ void read_environment(std::string_view code, CodeReading& reading) {
   for (std::string_view whole : {"%ENV", "dict(os.environ)", "JSON.stringify(process.env)", "ENV.to_h", "ENV.to_a",
                                  "$_ENV", "$_SERVER", "getenv()", "ENV.inspect", "for k in ENVIRON", "in ENVIRON",
                                  "array get env", "Sys.getenv()", "GetEnvironmentVariables()", "env::vars()",
-                                 "env::vars_os()"})
+                                 "env::vars_os()", "ENV.sort", "ENV.each", "ENV.map", "ENV.select", "ENV.filter",
+                                 "ENV.reject", "ENV.to_hash", "ENV.each_pair"})
     if (contains(code, whole)) add_source(reading, "env_dump", std::string(whole));
 }
 
@@ -294,6 +295,8 @@ std::string interpreter_family(std::string_view name) {
   if (name == "php") return "php";
   if (name == "awk" || name == "gawk" || name == "mawk" || name == "nawk") return "awk";
   if (name == "pwsh" || name == "powershell" || name == "powershell.exe" || name == "pwsh.exe") return "powershell";
+  if (name == "tclsh" || name == "wish" || starts_with(name, "tclsh8")) return "tcl";
+  if (name == "julia") return "julia";
   // REPLs that read a program in that language on stdin: how Java, C# and Rust files are read here.
   if (name == "jshell") return "java";
   if (name == "csi" || name == "dotnet-script") return "csharp";
@@ -432,15 +435,63 @@ void read_powershell(std::string_view code, CodeReading& reading) {
     reading.network_api = network[1].str();
     if (std::regex_search(text, kInvoke)) reading.exec_fetched = true;
   }
-  reading.prints = reading.prints || contains(code, "Write-Output") || contains(code, "Write-Host");
+  // What a pipeline leaves unassigned is printed (Get-ChildItem env: | Format-Table).
+  reading.prints = reading.prints || contains(code, "Write-Output") || contains(code, "Write-Host") ||
+                   (!reading.network && !contains(lower(code), "out-null") && !contains(code, "$null ="));
+  static const std::regex kReadFile(R"re(\b(get-content|gc|cat|type)\s+(-raw\s+|-path\s+)*["']?([^\s"')|;]+))re",
+                                    std::regex::icase);
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), kReadFile); it != std::sregex_iterator(); ++it) {
+    std::string path = (*it)[3].str();
+    if (starts_with(lower(path), "$home")) path = "~" + path.substr(5);
+    if (starts_with(lower(path), "$env:userprofile")) path = "~" + path.substr(16);
+    if (classify_path(path) == PathClass::credential) add_source(reading, "credential_file", path);
+  }
   static const std::regex kDefenderOff(
       R"(\b(set-mppreference\s+[^;\n]*-disable\w*\s+\$?(true|1)|add-mppreference\s+[^;\n]*-exclusion\w+))", std::regex::icase);
   std::smatch off;
   if (std::regex_search(text, off, kDefenderOff)) reading.security_off = "Windows Defender: " + off.str().substr(0, 80);
 }
 
+// Tcl: `socket HOST PORT` connects, `exec cmd args` runs a command (the words up to ] or ;), and a
+// socket whose lines (gets) are exec'ed is a shell served to the peer.
+void read_tcl(std::string_view code, CodeReading& reading) {
+  static const std::regex kSocket(R"(\bsocket\s+(-\S+\s+)*([A-Za-z0-9.:-]+)\s+\d+)");
+  static const std::regex kExec(R"(\bexec\s+([^\]\n;]+))");
+  std::string text(code);
+  std::smatch socket;
+  bool connects = std::regex_search(text, socket, kSocket) && socket[2].str() != "-server";
+  if (connects) {
+    reading.network = true;
+    reading.network_api = "socket";
+    add_unique(reading.hosts, socket[2].str());
+  }
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), kExec); it != std::sregex_iterator(); ++it)
+    add_unique(reading.shell_strings, (*it)[1].str());
+  if (connects && contains(code, "gets") && contains(code, "exec")) reading.reverse_shell = true;
+}
+
+// Julia: `cmd` literals are commands; run(pipeline(`a`, `b`)) runs a | b.
+void read_julia(std::string_view code, CodeReading& reading) {
+  std::vector<std::string> commands;
+  for (size_t open = code.find('`'); open != std::string_view::npos && commands.size() < 16; open = code.find('`', open + 1)) {
+    size_t close = code.find('`', open + 1);
+    if (close == std::string_view::npos) break;
+    commands.emplace_back(code.substr(open + 1, close - open - 1));
+    open = close;
+  }
+  if (commands.empty()) return;
+  if (contains(code, "pipeline(")) {
+    std::string joined;
+    for (const auto& command : commands) joined += (joined.empty() ? "" : " | ") + command;
+    add_unique(reading.shell_strings, joined);
+  } else {
+    for (const auto& command : commands) add_unique(reading.shell_strings, command);
+  }
+}
+
 CodeReading read_code_at(std::string_view language, std::string_view original_code, int nesting) {
   CodeReading reading;
+
   if (language == "powershell") {
     read_powershell(original_code, reading);
     static const std::regex kUrl(R"(https?://[A-Za-z0-9.-]+)", std::regex::icase);
@@ -569,7 +620,7 @@ CodeReading read_code_at(std::string_view language, std::string_view original_co
   }
   // os.system(base64.b64decode('…').decode()), execSync(atob('…')): a payload decoded inside the code
   // and handed to a shell is that shell command, like `echo … | base64 -d | sh`.
-  bool decodes = has_any(code, {"b64decode", "atob(", "'base64'", "\"base64\"", "decode64", "base64_decode", "unpack('m",
+  bool decodes = has_any(code, {"b64decode", "atob(", "'base64'", "\"base64\"", "decode64", "decode_base64", "base64_decode", "unpack('m",
                                 "fromhex", "unhexlify", "'hex'", "\"hex\"", "hex2bin", "pack('H", "pack(\"H"});
   bool runs_shell = !reading.shell_strings.empty() ||
                     has_any(code, {"system(", "popen", "subprocess", "execSync", "exec(", "spawn", "shell_exec", "passthru"});
@@ -618,6 +669,8 @@ CodeReading read_code_at(std::string_view language, std::string_view original_co
       if (printable) add_unique(reading.shell_strings, *decoded);
     }
   }
+  if (language == "tcl") read_tcl(code, reading);
+  if (language == "julia") read_julia(code, reading);
   if (language == "awk") {
     // "cmd" | getline, print … | "cmd"
     for (const auto& literal : literals) {

