@@ -82,7 +82,7 @@ void run_code_detectors(const DetectorSet& set, const FileChange& change, const 
 // placeholder exclusions (its where checks' text_not_matches) are the pack's, so a team's edit of the
 // detector applies here too. Without that detector in the set, nothing is reported.
 void known_key_literals(const DetectorSet& set, const std::string& path, const std::string& language,
-                        std::string_view text, Facts& facts) {
+                        std::string_view text, Facts& facts, bool bare_words = false) {
   auto detector = std::find_if(set.detectors.begin(), set.detectors.end(),
                                [](const Detector& d) { return d.id == "code.secret.known-key-shape"; });
   if (detector == set.detectors.end()) return;
@@ -91,13 +91,26 @@ void known_key_literals(const DetectorSet& set, const std::string& path, const s
       return w.text_not_matches && w.text_not_matches->search(value);
     });
   };
+  // Quoted literals; in shell-like files (Makefiles, Dockerfiles, scripts) bare words too: a token
+  // passed as `-p pypi-…` or `TOKEN=ghp_…` is as hard-coded as a quoted one.
+  auto delimiter = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '=' || c == ':' || c == ','; };
   for (size_t i = 0; i < text.size() && facts.code.size() < 64; ++i) {
     char quote = text[i];
-    if (quote != '\'' && quote != '"') continue;
-    size_t end = text.find(quote, i + 1);
-    if (end == std::string_view::npos || text.substr(i + 1, end - i - 1).find('\n') != std::string_view::npos) continue;
-    std::string value(text.substr(i + 1, end - i - 1));
+    size_t end;
+    std::string value;
     size_t at = i;
+    if (quote == '\'' || quote == '"') {
+      end = text.find(quote, i + 1);
+      if (end == std::string_view::npos || text.substr(i + 1, end - i - 1).find('\n') != std::string_view::npos) continue;
+      value = std::string(text.substr(i + 1, end - i - 1));
+    } else if (bare_words && !delimiter(quote) && (i == 0 || delimiter(text[i - 1]))) {
+      end = i;
+      while (end < text.size() && !delimiter(text[end]) && text[end] != '\'' && text[end] != '"') ++end;
+      value = std::string(text.substr(i, end - i));
+      end = end == 0 ? 0 : end - 1;
+    } else {
+      continue;
+    }
     i = end;
     if (value.size() < 16 || value.size() > 4096 || known_secret_shape(value).empty() || placeholder(value)) continue;
     CodeMatch match;
@@ -176,6 +189,10 @@ void analyze_change(const DetectorSet& set, const FileChange& change, Facts& fac
     }
   }
   if (kind.carrier == CommandCarrier::interpreted) known_key_literals(set, change.path, kind.interpreter, text, facts);
+  bool shell_like = kind.carrier == CommandCarrier::makefile || kind.carrier == CommandCarrier::dockerfile ||
+                    kind.carrier == CommandCarrier::justfile || kind.carrier == CommandCarrier::shell_script ||
+                    kind.carrier == CommandCarrier::batch_file || kind.carrier == CommandCarrier::build_definition;
+  if (shell_like && !kind.language) known_key_literals(set, change.path, "shell", text, facts, true);
   if (kind.carrier != CommandCarrier::none)
     facts.merge(
         analyze_embedded_commands(kind, change.path, text, !change.whole_file, tree ? &*tree : nullptr));

@@ -20,7 +20,7 @@ struct Setting {
 };
 
 // Each names what it turns off, for the person reading the flag.
-constexpr std::array<Setting, 21> kSettings{{
+constexpr std::array<Setting, 25> kSettings{{
     {"^\\.?(npmrc|yarnrc(\\.yml)?)$", R"(^\s*(strict-ssl|strict_ssl|enableStrictSsl)\s*[=:]\s*["']?false)",
      "npm/yarn strict-ssl off", "strict"},
     {"^\\.?(gitconfig|config)$", R"(^\s*sslverify\s*=\s*(false|no|off|0)\b)", "git http.sslVerify false", "sslverify"},
@@ -28,6 +28,12 @@ constexpr std::array<Setting, 21> kSettings{{
     {"^\\.?(gitconfig|config)$", R"(^\s*templatedir\s*=)", "git init.templateDir (hooks for every new repository)",
      "templatedir"},
     {"^(pip\\.conf|pip\\.ini)$", R"(^\s*trusted-host\s*=)", "pip trusted-host (TLS not checked)", "trusted-host"},
+    {"^(requirements|constraints)[\\w.-]*\\.(txt|in)$", R"(^\s*--trusted-host\b)", "pip --trusted-host (TLS not checked)",
+     "trusted-host"},
+    {"^(requirements|constraints)[\\w.-]*\\.(txt|in)$", R"(^\s*(-i|--index-url|--extra-index-url)[\s=]+http://)",
+     "pip index over plain http", "http://"},
+    {"^composer\\.json$", R"("secure-http"\s*:\s*false)", "composer secure-http off (packages over plain http)", "secure-http"},
+    {"^(gemfile|gems\\.rb)$", R"(^\s*source\s+["']http://)", "Gemfile source over plain http", "http://"},
     {"^\\.curlrc$", R"(^\s*(-k|--insecure|insecure)\b)", "curl insecure", ""},
     {"^\\.wgetrc$", R"(^\s*check_certificate\s*=\s*off)", "wget check_certificate off", "check_certificate"},
     {"^\\.condarc$", R"(^\s*ssl_verify\s*:\s*(false|no))", "conda ssl_verify false", "ssl_verify"},

@@ -349,6 +349,10 @@ TEST_CASE("configuration that turns TLS verification off is a security_off marke
            {"/etc/pip.conf", "[global]\ntrusted-host = pypi.example.net\n", 2},
            {".env", "PORT=3000\nNODE_TLS_REJECT_UNAUTHORIZED=0\n", 2},
            {"Dockerfile", "FROM node:20\nENV NODE_TLS_REJECT_UNAUTHORIZED=0\n", 2},
+           {"requirements.txt", "--extra-index-url http://pypi.build-cache.x.internal/simple\nflask==3.0.0\n", 1},
+           {"requirements-dev.txt", "pytest\n--trusted-host pypi.x.example.com\n", 2},
+           {"composer.json", "{\n  \"config\": {\n    \"secure-http\": false\n  }\n}\n", 3},
+           {"Gemfile", "# frozen_string_literal: true\nsource \"http://rubygems.org\"\ngem \"rails\"\n", 2},
            {".github/workflows/ci.yml", "jobs:\n  t:\n    env:\n      GIT_SSL_NO_VERIFY: \"true\"\n", 4},
        }) {
     auto facts = shipped_analyzer()->analyze_write(c.path, c.content);
@@ -362,6 +366,8 @@ TEST_CASE("configuration that turns TLS verification off is a security_off marke
   for (auto [path, content] : std::vector<std::pair<const char*, const char*>>{
            {".npmrc", "strict-ssl=true\n"},
            {".env", "NODE_TLS_REJECT_UNAUTHORIZED=1\n"},
+           {"requirements.txt", "--extra-index-url https://download.pytorch.org/whl/cu121\ntorch\n"},
+           {"Gemfile", "source \"https://rubygems.org\"\n"},
            {"docs/tls.md", "Never set NODE_TLS_REJECT_UNAUTHORIZED=0\n"},
        }) {
     auto facts = shipped_analyzer()->analyze_write(path, content);
@@ -1206,4 +1212,15 @@ TEST_CASE("node-gyp's binding.gyp actions and <!( ) commands run at npm install;
   CHECK(uploaded->location.line == 6);
   CHECK(find_flow(jenkins, "env_dump", "network"));
   CHECK(find_command(jenkins, "mvn"));
+}
+
+TEST_CASE("an issued key's shape written bare in a Makefile, Dockerfile or script is a hard-coded credential") {
+  auto has_key = [](const Facts& facts) {
+    return std::any_of(facts.code.begin(), facts.code.end(), [](const CodeMatch& m) { return m.detector == "code.secret.known-key-shape"; });
+  };
+  CHECK(has_key(shipped_analyzer()->analyze_write(
+      "Makefile", "publish: build\n\tpython3 -m twine upload -u __token__ -p pypi-AgEIcHlwaS5vcmcCJGE4ZjM1YzQ2LWQ5ZTEtNGIwNy1hYjQ1LTFmN2M4ZDJlOTA2MQ dist/*\n")));
+  CHECK(has_key(shipped_analyzer()->analyze_write("deploy.sh", "#!/bin/sh\nexport GH_TOKEN=ghp_9aQ3xT7LmZ2vK8pR4wN6cY1bH5sJ0dF3gE7u\ngh release create v1\n")));
+  CHECK_FALSE(has_key(shipped_analyzer()->analyze_write("Makefile", "publish:\n\tpython3 -m twine upload -u __token__ -p $(PYPI_TOKEN) dist/*\n")));
+  CHECK_FALSE(has_key(shipped_analyzer()->analyze_write("deploy.sh", "#!/bin/sh\nexport GH_TOKEN=ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n")));
 }
