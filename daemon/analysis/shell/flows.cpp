@@ -1052,6 +1052,16 @@ Stream Walker::model(Invocation& inv, const Stream& in, int depth) {
   for (size_t i = 1; i < inv.argv.size(); ++i) args.push_back(inv.argv[i].text);
   if (name == "cd" || name == "pushd") track_directory_change(args);
   if (name == "ln") track_symlink(args);
+  // npm config set script-shell P: every later npm script runs through P; a P written here runs its
+  // content each time, like an rc file.
+  if ((name == "npm" || name == "pnpm" || name == "yarn") && args.size() >= 4 && args[0] == "config" && args[1] == "set" &&
+      lower(args[2]) == "script-shell")
+    for (const auto& file : root_facts_.files)
+      if (home_relative(file.path) == home_relative(args[3])) {
+        add_marker("persistence_write", "npm script-shell " + args[3], inv.span);
+        analyse_payload(file.new_text, "script_shell", args[3], inv.span, depth);
+        break;
+      }
   auto from_cd = paths_from_working_directory(inv.name, args);
   for (auto& hit : command_markers(inv.name, from_cd ? *from_cd : args)) {
     // cd infra/envs/prod && terraform destroy: the directory says which environment goes.

