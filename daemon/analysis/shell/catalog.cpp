@@ -890,6 +890,8 @@ bool is_critical_system_file(std::string_view path) {
 bool is_block_device(std::string_view path) {
   if (!starts_with(path, "/dev/")) return false;
   std::string_view dev = path.substr(5);
+  // /dev/$d, /dev/$(lsblk …): a device picked at run time may be any disk.
+  if (starts_with(dev, "$") || starts_with(dev, "`")) return true;
   for (std::string_view prefix : {"sd", "hd", "vd", "xvd", "nvme", "mmcblk", "disk", "md", "dm-", "mapper/", "loop", "rdisk"})
     if (starts_with(dev, prefix)) return true;
   return false;

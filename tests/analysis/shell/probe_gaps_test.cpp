@@ -761,3 +761,13 @@ TEST_CASE("a script-shell written here and given to npm runs its content before 
   auto plain = analyze("printf '#!/bin/sh\\nexec /bin/bash \"$@\"\\n' > ~/.local/bin/npm-sh && npm config set script-shell ~/.local/bin/npm-sh");
   CHECK_FALSE(has_flow_to(plain, "persist"));
 }
+
+TEST_CASE("a device picked at run time may be any disk: dd, mkfs and shred onto /dev/$x are destructive") {
+  for (auto script : {"d=$(lsblk -ndo NAME | head -n1); of=/dev/$d; sudo dd if=/dev/zero of=\"$of\" bs=4M",
+                      "sudo mkfs.ext4 -F /dev/$(lsblk -ndo PKNAME \"$(findmnt -no SOURCE /)\")", "shred -n1 /dev/$DISK"}) {
+    CAPTURE(script);
+    CHECK(has_marker(analyze(script), "destructive_target"));
+  }
+  CHECK_FALSE(has_marker(analyze("dd if=image.iso of=/dev/null"), "destructive_target"));
+  CHECK_FALSE(has_marker(analyze("cat /dev/$X"), "destructive_target"));
+}
