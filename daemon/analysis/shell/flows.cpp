@@ -456,8 +456,10 @@ std::string with_host_paths(std::string script, const std::vector<BindMount>& mo
         at = end;
         continue;
       }
-      script.replace(at, mount.target.size(), host);
-      at += host.size();
+      // -v /:/host: /host/etc is /etc, not //etc.
+      std::string replacement = host == "/" && end < script.size() && script[end] == '/' ? std::string() : host;
+      script.replace(at, mount.target.size(), replacement);
+      at += replacement.size();
     }
   }
   return script;

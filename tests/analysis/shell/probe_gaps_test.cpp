@@ -771,3 +771,10 @@ TEST_CASE("a device picked at run time may be any disk: dd, mkfs and shred onto 
   CHECK_FALSE(has_marker(analyze("dd if=image.iso of=/dev/null"), "destructive_target"));
   CHECK_FALSE(has_marker(analyze("cat /dev/$X"), "destructive_target"));
 }
+
+TEST_CASE("a container given the host's root deletes host paths through the mount") {
+  auto facts = analyze("docker run --rm -v /:/host alpine sh -c 'rm -rf /host/home/* /host/etc'");
+  CHECK(has_marker(facts, "destructive_target"));
+  CHECK(has_command(facts, "rm"));
+  CHECK_FALSE(has_marker(analyze("docker run --rm -v \"$PWD\":/src alpine sh -c 'rm -rf /src/build'"), "destructive_target"));
+}
