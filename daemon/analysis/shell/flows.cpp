@@ -1054,6 +1054,18 @@ Stream Walker::model(Invocation& inv, const Stream& in, int depth) {
   for (size_t i = 1; i < inv.argv.size(); ++i) args.push_back(inv.argv[i].text);
   if (name == "cd" || name == "pushd") track_directory_change(args);
   if (name == "ln") track_symlink(args);
+  // cd / && git init && git clean -xffd: everything below the directory that git does not track goes.
+  if (name == "git" && !working_directory_.empty() && is_destructive_target(working_directory_)) {
+    size_t verb = git_subcommand_index(args);
+    bool force = false, directories = false;
+    for (size_t k = verb + 1; k < args.size(); ++k)
+      if (args[k].size() > 1 && args[k][0] == '-' && args[k][1] != '-') {
+        force = force || args[k].find('f') != std::string::npos;
+        directories = directories || args[k].find('d') != std::string::npos;
+      }
+    if (verb < args.size() && args[verb] == "clean" && force && directories)
+      add_marker("destructive_target", "git clean in " + working_directory_, inv.span);
+  }
   // npm config set script-shell P: every later npm script runs through P; a P written here runs its
   // content each time, like an rc file.
   if ((name == "npm" || name == "pnpm" || name == "yarn") && args.size() >= 4 && args[0] == "config" && args[1] == "set" &&

@@ -778,3 +778,11 @@ TEST_CASE("a container given the host's root deletes host paths through the moun
   CHECK(has_command(facts, "rm"));
   CHECK_FALSE(has_marker(analyze("docker run --rm -v \"$PWD\":/src alpine sh -c 'rm -rf /src/build'"), "destructive_target"));
 }
+
+TEST_CASE("git clean -fd run in / or the home removes everything there that git does not track") {
+  CHECK(has_marker(analyze("cd / && git init -q && git clean -xffdq"), "destructive_target"));
+  CHECK(has_marker(analyze("cd ~ && git clean -fdx"), "destructive_target"));
+  CHECK_FALSE(has_marker(analyze("git clean -fdx"), "destructive_target"));
+  CHECK_FALSE(has_marker(analyze("cd build && git clean -fdx"), "destructive_target"));
+  CHECK_FALSE(has_marker(analyze("cd / && git clean -n"), "destructive_target"));
+}
