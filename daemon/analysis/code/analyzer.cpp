@@ -1,7 +1,10 @@
 #include "analysis/code/analyzer.h"
 
 #include <algorithm>
+#include <array>
 #include <exception>
+#include <map>
+#include <regex>
 
 #include "analysis/code/aliases.h"
 
@@ -75,6 +78,61 @@ void run_code_detectors(const DetectorSet& set, const FileChange& change, const 
   }
   for (auto& matches : found.matches)
     for (auto& m : matches) facts.code.push_back(std::move(m));
+}
+
+// JWT checks for languages without a grammar here, on the text: Ruby's JWT.decode(token, key, false)
+// (verification off), Java's auth0 JWT.decode with no verifier in the file and jjwt's parsers of
+// unsigned tokens, and PHP reading a token's claims by splitting and base64-decoding it. Each reports
+// under the pack's own JWT detector (its message and severity).
+void jwt_text_checks(const DetectorSet& set, const std::string& path, const std::string& interpreter,
+                     std::string_view text, Facts& facts) {
+  struct Check {
+    const char* interpreter;
+    const char* detector;
+    const char* pattern;
+    const char* unless;    // a file with this also verifies: not reported
+    const char* library;   // the library the pattern belongs to, present in the file
+  };
+  static const std::array<Check, 4> kChecks{{
+      {"ruby", "code.jwt.verify-off", R"(JWT\.decode\(\s*[^,()]+,\s*[^,()]*,\s*false\b)", "", ""},
+      // auth0 java-jwt: JWT.decode only parses; JWT.require(alg).build().verify(token) checks.
+      {"jshell", "code.jwt.unverified-decode", R"(\bJWT\.decode\([^;]*\))", R"(\.verify\(|JWTVerifier)", "com.auth0.jwt"},
+      {"jshell", "code.jwt.none-alg", R"(\.(parseClaimsJwt|parseUnsecuredClaims|parsePlaintextJwt)\s*\()", "", ""},
+      {"php", "code.jwt.unverified-decode",
+       R"(explode\(\s*['"]\.['"]\s*,\s*\$\w*(token|jwt)\w*\s*\)[\s\S]{0,400}?base64_decode)",
+       R"(JWT::decode|hash_hmac|openssl_verify|sodium_crypto_sign_verify|->verify\()", ""},
+  }};
+  if (text.find("JWT") == std::string_view::npos && text.find("jwt") == std::string_view::npos &&
+      text.find("Jwt") == std::string_view::npos && text.find("token") == std::string_view::npos)
+    return;
+  std::string_view capped = text.substr(0, std::min(text.size(), kRegexInputCap));
+  for (const auto& check : kChecks) {
+    if (interpreter != check.interpreter || (*check.library && text.find(check.library) == std::string_view::npos)) continue;
+    auto detector = std::find_if(set.detectors.begin(), set.detectors.end(), [&](const Detector& d) { return d.id == check.detector; });
+    if (detector == set.detectors.end()) continue;
+    static thread_local std::map<const char*, std::pair<std::regex, std::regex>> compiled;
+    auto found = compiled.find(check.pattern);
+    if (found == compiled.end())
+      found = compiled.emplace(check.pattern, std::make_pair(std::regex(check.pattern), std::regex(*check.unless ? check.unless : "$^"))).first;
+    std::cmatch m;
+    if (!std::regex_search(capped.data(), capped.data() + capped.size(), m, found->second.first)) continue;
+    if (*check.unless && std::regex_search(capped.data(), capped.data() + capped.size(), found->second.second)) continue;
+    std::string matched = m.str(0).substr(0, 80);
+    CodeMatch match;
+    match.detector = detector->id;
+    match.message = detector->message;
+    for (std::string_view hole : {"{match}", "{algs}"})
+      if (size_t at = match.message.find(hole); at != std::string::npos) match.message.replace(at, hole.size(), matched);
+    match.severity = detector->severity;
+    match.language = interpreter == "jshell" ? "java" : interpreter;
+    match.node_text = matched;
+    match.node_type = "call";
+    uint32_t at = static_cast<uint32_t>(m.position(0));
+    match.span = Span{at, at + static_cast<uint32_t>(m.length(0))};
+    auto [line, column] = line_column(text, at);
+    match.location = Location{path, "", line, column};
+    facts.code.push_back(std::move(match));
+  }
 }
 
 // Programs without a grammar here (Ruby, PHP, Java, C# …): quoted literals in a known credential format
@@ -188,7 +246,10 @@ void analyze_change(const DetectorSet& set, const FileChange& change, Facts& fac
       mark_incomplete(facts, change.path + ": " + parsed.error());
     }
   }
-  if (kind.carrier == CommandCarrier::interpreted) known_key_literals(set, change.path, kind.interpreter, text, facts);
+  if (kind.carrier == CommandCarrier::interpreted) {
+    known_key_literals(set, change.path, kind.interpreter, text, facts);
+    jwt_text_checks(set, change.path, kind.interpreter, text, facts);
+  }
   bool shell_like = kind.carrier == CommandCarrier::makefile || kind.carrier == CommandCarrier::dockerfile ||
                     kind.carrier == CommandCarrier::justfile || kind.carrier == CommandCarrier::shell_script ||
                     kind.carrier == CommandCarrier::batch_file || kind.carrier == CommandCarrier::build_definition;

@@ -319,3 +319,42 @@ TEST_CASE("an HTTP client created or required inline is still a network sink") {
   check_detector("a.js", "module.exports = async (name) => { await require('axios').post('/api/users', { name }); };\n",
         "code.exfil.env-to-network", false);
 }
+
+TEST_CASE("JWT verification off in Ruby, Java and PHP, read from the text where no grammar is loaded") {
+  auto detectors = [](const Facts& facts) {
+    std::vector<std::string> ids;
+    for (const auto& m : facts.code) ids.push_back(m.detector);
+    return ids;
+  };
+  using Ids = std::vector<std::string>;
+  auto ruby = shipped_analyzer()->analyze_write(
+      "app/controllers/api/base_controller.rb",
+      "class BaseController < ActionController::API\n  def authenticate!\n    token = request.headers['Authorization'].to_s\n"
+      "    payload, _ = JWT.decode(token, nil, false)\n    @user = User.find(payload['sub'])\n  end\nend\n");
+  CHECK(detectors(ruby) == Ids{"code.jwt.verify-off"});
+  CHECK(ruby.code.at(0).location.line == 4);
+  CHECK(detectors(shipped_analyzer()->analyze_write(
+            "app/auth.rb", "payload, _ = JWT.decode(token, ENV.fetch('JWT_PUBLIC_KEY'), true, { algorithm: 'RS256' })\n")).empty());
+
+  auto java = shipped_analyzer()->analyze_write(
+      "src/main/java/JwtFilter.java",
+      "import com.auth0.jwt.JWT;\nimport com.auth0.jwt.interfaces.DecodedJWT;\nclass F {\n  void f(String h) {\n"
+      "    DecodedJWT jwt = JWT.decode(h.substring(7));\n    use(jwt.getSubject());\n  }\n}\n");
+  CHECK(detectors(java) == Ids{"code.jwt.unverified-decode"});
+  CHECK(detectors(shipped_analyzer()->analyze_write(
+            "src/main/java/Verify.java",
+            "import com.auth0.jwt.JWT;\nclass V {\n  DecodedJWT f(String t) {\n    JWTVerifier v = JWT.require(Algorithm.RSA256(pub, null)).build();\n"
+            "    DecodedJWT d = v.verify(t);\n    return JWT.decode(t);\n  }\n}\n")).empty());
+  CHECK(detectors(shipped_analyzer()->analyze_write("src/main/java/P.java", "Claims c = Jwts.parser().parseClaimsJwt(token).getBody();\n")) ==
+        Ids{"code.jwt.none-alg"});
+
+  auto php = shipped_analyzer()->analyze_write(
+      "app/Http/Middleware/DecodeJwt.php",
+      "<?php\nclass DecodeJwt {\n  public function handle($request, $next) {\n    $token = $request->bearerToken();\n"
+      "    [$header, $payload] = explode('.', $token);\n    $claims = json_decode(base64_decode(strtr($payload, '-_', '+/')), true);\n"
+      "    $request->attributes->set('user_id', $claims['sub']);\n    return $next($request);\n  }\n}\n");
+  CHECK(detectors(php) == Ids{"code.jwt.unverified-decode"});
+  CHECK(detectors(shipped_analyzer()->analyze_write(
+            "app/Auth.php", "<?php\n$decoded = JWT::decode($token, new Key($key, 'RS256'));\n[$h, $p] = explode('.', $token);\n$x = base64_decode($p);\n"))
+            .empty());
+}
