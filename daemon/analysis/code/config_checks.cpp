@@ -370,4 +370,63 @@ std::vector<Marker> registry_credential_settings(const std::string& path, std::s
   return out;
 }
 
+std::vector<Marker> workflow_trust_settings(const std::string& path, std::string_view content) {
+  std::vector<Marker> out;
+  std::string lpath = lower(normalize_path(path));
+  bool yaml = ends_with(lpath, ".yml") || ends_with(lpath, ".yaml");
+  if (!yaml || lpath.find(".github/workflows/") == std::string::npos) return out;
+  if (content.find("secrets.") == std::string_view::npos) return out;
+  auto uses_secret = [](std::string_view text) {
+    // GITHUB_TOKEN is the run's own token, scoped by the workflow's permissions: not a repository secret.
+    for (size_t at = text.find("secrets."); at != std::string_view::npos; at = text.find("secrets.", at + 8))
+      if (text.substr(at + 8, 12) != "GITHUB_TOKEN") return true;
+    return false;
+  };
+  // pull_request_target runs with the repository's secrets; checking out the pull request's head and
+  // building it hands them to whoever opened it.
+  static const std::regex kHeadCheckout(
+      R"(^\s*ref\s*:\s*["']?\$\{\{\s*(github\.event\.pull_request\.head\.(sha|ref)|github\.head_ref))");
+  if (content.find("pull_request_target") != std::string_view::npos && uses_secret(content)) {
+    for_each_line(content, out, [&](std::string_view line, size_t offset) {
+      std::cmatch m;
+      if (std::regex_search(line.data(), line.data() + line.size(), m, kHeadCheckout))
+        out.push_back(marker_at("untrusted_code_with_secrets",
+                                "pull_request_target builds the pull request's code in a job given repository secrets",
+                                path, content, offset, m));
+    });
+  }
+  // A third-party action at a moving ref (a branch, not a commit SHA) given a secret: whoever can push to
+  // that branch gets the secret on the next run.
+  static const std::regex kUses(R"(^(\s*)(-\s+)?uses\s*:\s*["']?([\w.-]+)/([\w./-]+)@([\w./-]+))");
+  static const std::array<std::string_view, 9> kFirstParty{"actions", "github", "docker", "aws-actions",
+                                                           "google-github-actions", "azure", "hashicorp",
+                                                           "pypa", "softprops"};
+  std::vector<std::pair<std::string_view, size_t>> lines;
+  for_each_line(content, out, [&](std::string_view line, size_t offset) { lines.emplace_back(line, offset); });
+  for (size_t k = 0; k < lines.size(); ++k) {
+    std::cmatch m;
+    auto [line, offset] = lines[k];
+    if (!std::regex_search(line.data(), line.data() + line.size(), m, kUses)) continue;
+    std::string owner = lower(m[3].str()), ref = m[5].str();
+    bool pinned = ref.size() == 40 && std::all_of(ref.begin(), ref.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
+    bool version = !ref.empty() && (ref[0] == 'v' || std::isdigit(static_cast<unsigned char>(ref[0])));
+    if (pinned || version || std::find(kFirstParty.begin(), kFirstParty.end(), owner) != kFirstParty.end()) continue;
+    // The step: the lines after uses: indented deeper than the step's dash, up to the next step.
+    size_t indent = static_cast<size_t>(m[1].length());
+    bool secret = false;
+    for (size_t j = k + 1; j < lines.size(); ++j) {
+      std::string_view next = lines[j].first;
+      size_t first = next.find_first_not_of(" \t");
+      if (first == std::string_view::npos) continue;
+      if (first <= indent && (next[first] == '-' || first < indent)) break;
+      secret = secret || uses_secret(next);
+    }
+    if (secret)
+      out.push_back(marker_at("security_off", "secrets handed to " + m[3].str() + "/" + m[4].str() + "@" + ref +
+                                                  ", a third-party action at a moving ref (pin it to a commit SHA)",
+                              path, content, offset, m));
+  }
+  return out;
+}
+
 }  // namespace toolwall::code

@@ -36,4 +36,9 @@ std::vector<Marker> model_endpoint_settings(const std::string& path, std::string
 // markers carrying the server's host.
 std::vector<Marker> registry_credential_settings(const std::string& path, std::string_view content);
 
+// GitHub workflows that hand repository secrets to code the repository does not control: a
+// pull_request_target job checking out the pull request's head (`untrusted_code_with_secrets`), a
+// third-party action at a moving ref given a secret (`security_off`).
+std::vector<Marker> workflow_trust_settings(const std::string& path, std::string_view content);
+
 }  // namespace toolwall::code

@@ -1224,3 +1224,34 @@ TEST_CASE("an issued key's shape written bare in a Makefile, Dockerfile or scrip
   CHECK_FALSE(has_key(shipped_analyzer()->analyze_write("Makefile", "publish:\n\tpython3 -m twine upload -u __token__ -p $(PYPI_TOKEN) dist/*\n")));
   CHECK_FALSE(has_key(shipped_analyzer()->analyze_write("deploy.sh", "#!/bin/sh\nexport GH_TOKEN=ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n")));
 }
+
+TEST_CASE("workflows handing repository secrets to code the repository does not control are marked") {
+  auto marker_named = [](const Facts& facts, std::string_view name, std::string_view detail_part) {
+    return std::any_of(facts.markers.begin(), facts.markers.end(), [&](const Marker& m) {
+      return m.name == name && m.detail.find(detail_part) != std::string::npos;
+    });
+  };
+  auto preview = shipped_analyzer()->analyze_write(
+      ".github/workflows/preview.yml",
+      "on:\n  pull_request_target:\njobs:\n  p:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n"
+      "        with:\n          ref: ${{ github.event.pull_request.head.sha }}\n      - run: npm ci && npm run build\n"
+      "      - run: npx vercel deploy --token \"$T\"\n        env:\n          T: ${{ secrets.VERCEL_TOKEN }}\n");
+  CHECK(marker_named(preview, "untrusted_code_with_secrets", "pull_request_target"));
+  // Labelling with the run's own token, or building the base branch, is not it.
+  CHECK_FALSE(marker_named(shipped_analyzer()->analyze_write(
+                               ".github/workflows/label.yml",
+                               "on:\n  pull_request_target:\njobs:\n  l:\n    runs-on: ubuntu-latest\n    steps:\n"
+                               "      - uses: actions/checkout@v4\n        with:\n          ref: ${{ github.event.pull_request.head.sha }}\n"
+                               "      - uses: actions/labeler@v5\n        with:\n          repo-token: ${{ secrets.GITHUB_TOKEN }}\n"),
+                           "untrusted_code_with_secrets", ""));
+
+  auto deploy = shipped_analyzer()->analyze_write(
+      ".github/workflows/deploy.yml",
+      "on: push\njobs:\n  d:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n"
+      "      - uses: quickdeploy-actions/rsync-deploy@main\n        with:\n          ssh_key: ${{ secrets.DEPLOY_SSH_KEY }}\n"
+      "          host: web1.x.example.com\n      - uses: other-org/notify@v2\n        with:\n          token: ${{ secrets.SLACK_TOKEN }}\n"
+      "      - uses: third/pinned@0123456789abcdef0123456789abcdef01234567\n        with:\n          token: ${{ secrets.X }}\n");
+  CHECK(marker_named(deploy, "security_off", "quickdeploy-actions/rsync-deploy@main"));
+  CHECK_FALSE(marker_named(deploy, "security_off", "other-org/notify"));  // a version tag
+  CHECK_FALSE(marker_named(deploy, "security_off", "third/pinned"));      // a commit SHA
+}
