@@ -960,6 +960,35 @@ void Walker::track_directory_change(const std::vector<std::string>& args) {
   working_directory_ = (working_directory_.empty() ? std::string(".") : working_directory_) + "/" + target;
 }
 
+namespace {
+
+// /home/dev/work/app/../../.. is /home, ~/a/.. is ~: `..` steps taken lexically where the path says where
+// it starts (absolute or from the home); a relative path keeps its leading `..`s.
+std::string without_dot_segments(const std::string& path) {
+  bool absolute = starts_with(path, "/"), home = starts_with(path, "~");
+  if (!absolute && !home) return path;
+  std::vector<std::string> parts;
+  size_t start = home ? 1 : 0;
+  while (start <= path.size()) {
+    size_t end = path.find('/', start);
+    if (end == std::string::npos) end = path.size();
+    std::string part = path.substr(start, end - start);
+    if (part == "..") {
+      if (!parts.empty()) parts.pop_back();
+      else if (home) return path;  // above the home: left as written
+    } else if (!part.empty() && part != ".") {
+      parts.push_back(part);
+    }
+    start = end + 1;
+  }
+  std::string out = home ? "~" : "";
+  for (const auto& part : parts) out += "/" + part;
+  if (out.empty()) out = "/";
+  return out;
+}
+
+}  // namespace
+
 void Walker::track_symlink(const std::vector<std::string>& args) {
   bool symbolic = false;
   std::vector<std::string> operands;
@@ -993,6 +1022,7 @@ std::optional<std::vector<std::string>> Walker::paths_from_working_directory(
     if (arg.empty() || arg[0] == '-' || arg[0] == '/' || arg[0] == '~' || arg.find('=') != std::string::npos) continue;
     if (arg == "." || arg == "./") arg = working_directory_;
     else arg = working_directory_ + "/" + (arg.rfind("./", 0) == 0 ? arg.substr(2) : arg);
+    arg = without_dot_segments(arg);
   }
   return resolved;
 }
@@ -1137,12 +1167,18 @@ Stream Walker::model(Invocation& inv, const Stream& in, int depth) {
   // but with whatever the host mounted into it) and its output comes back on this side's stdout.
   static const NameSet container_runners{"docker", "podman", "nerdctl", "kubectl", "oc", "lxc"};
   if (container_runners.count(name)) {
+    // -w /work: the container's command starts there (a mounted home, when /work is one).
+    std::string workdir;
+    for (size_t i = 0; i + 1 < args.size(); ++i)
+      if (args[i] == "-w" || args[i] == "--workdir") workdir = args[i + 1];
+      else if (starts_with(args[i], "--workdir=")) workdir = args[i].substr(10);
+    std::string enter = workdir.empty() || workdir.find('\'') != std::string::npos ? std::string() : "cd '" + workdir + "'; ";
     for (size_t i = 0; i + 2 < args.size(); ++i) {
       if (!is_shell(base_name(args[i]))) continue;
       size_t flag = i + 1;
       while (flag < args.size() && args[flag].size() > 1 && args[flag][0] == '-' && args[flag].find('c') == std::string::npos) ++flag;
       if (flag + 1 >= args.size() || args[flag].empty() || args[flag][0] != '-' || args[flag].find('c') == std::string::npos) continue;
-      return analyse_nested(with_host_paths(args[flag + 1], bind_mounts(args)), in, "container", inv.span, name, depth);
+      return analyse_nested(with_host_paths(enter + args[flag + 1], bind_mounts(args)), in, "container", inv.span, name, depth);
     }
     // docker run -v ~/.ssh:/k IMAGE cat /k/id_ed25519: the command reads the host's files through the mount.
     auto mounts = bind_mounts(args);
@@ -1154,8 +1190,8 @@ Stream Walker::model(Invocation& inv, const Stream& in, int depth) {
         for (size_t q = word.find('\''); q != std::string::npos; q = word.find('\'', q + 4)) word.replace(q, 1, "'\\''");
         text += (text.empty() ? "'" : " '") + word + "'";
       }
-      std::string mapped = with_host_paths(text, mounts);
-      if (mapped != text) return analyse_nested(mapped, in, "container", inv.span, name, depth);
+      std::string mapped = with_host_paths(enter + text, mounts);
+      if (mapped != enter + text) return analyse_nested(mapped, in, "container", inv.span, name, depth);
     }
   }
   // `$(which curl)`, `$(command -v curl)`: the path of a command, which then runs as that command.

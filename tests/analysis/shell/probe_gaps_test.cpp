@@ -786,3 +786,11 @@ TEST_CASE("git clean -fd run in / or the home removes everything there that git 
   CHECK_FALSE(has_marker(analyze("cd build && git clean -fdx"), "destructive_target"));
   CHECK_FALSE(has_marker(analyze("cd / && git clean -n"), "destructive_target"));
 }
+
+TEST_CASE("paths climbed out of a known directory, and a container's working directory in a mounted home") {
+  CHECK(has_marker(analyze("cd /home/dev/work/app && find ../../.. -mindepth 1 -delete"), "destructive_target"));
+  CHECK(has_marker(analyze("docker run --rm -v \"$HOME\":/work -w /work busybox find . -mindepth 1 -delete"), "destructive_target"));
+  CHECK_FALSE(has_marker(analyze("cd ~/projects/app && rm -rf ../app-old"), "destructive_target"));
+  CHECK_FALSE(has_marker(analyze("docker run --rm -v \"$PWD\":/work -w /work node:20 sh -c 'rm -rf node_modules && npm ci'"),
+                         "destructive_target"));
+}
