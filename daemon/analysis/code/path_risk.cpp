@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "analysis/code/file_kind.h"
+#include "analysis/shell/catalog.h"
 #include "core/text.h"
 
 namespace toolwall::code {
@@ -42,7 +43,9 @@ bool has_import_line(std::string_view content) {
 std::string path_class(const std::string& lpath, const FileKind& kind) {
   // Hooks git runs from .git/hooks, and git config that runs commands; hooks tracked in the repository
   // (.husky/, .githooks/) run only once a hooks path points there, which is marked where it is set.
-  if (kind.origin == "git_hook" && !has_segment(lpath, ".husky/") && !has_segment(lpath, ".githooks/"))
+  // A .gitconfig kept in a project (not the home's) is read only where an include.path names it.
+  bool project_gitconfig = ends_with(lpath, "/.gitconfig") && shell::home_relative(lpath) != "~/.gitconfig";
+  if (kind.origin == "git_hook" && !has_segment(lpath, ".husky/") && !has_segment(lpath, ".githooks/") && !project_gitconfig)
     return "git_hook";
   if (has_segment(lpath, ".ssh/")) return "ssh";
   // direnv runs a project's .envrc only after `direnv allow` of each new content.

