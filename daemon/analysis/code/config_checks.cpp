@@ -20,7 +20,7 @@ struct Setting {
 };
 
 // Each names what it turns off, for the person reading the flag.
-constexpr std::array<Setting, 25> kSettings{{
+constexpr std::array<Setting, 26> kSettings{{
     {"^\\.?(npmrc|yarnrc(\\.yml)?)$", R"(^\s*(strict-ssl|strict_ssl|enableStrictSsl)\s*[=:]\s*["']?false)",
      "npm/yarn strict-ssl off", "strict"},
     {"^\\.?(gitconfig|config)$", R"(^\s*sslverify\s*=\s*(false|no|off|0)\b)", "git http.sslVerify false", "sslverify"},
@@ -61,6 +61,10 @@ constexpr std::array<Setting, 25> kSettings{{
     {"^config\\.toml$", R"(^\s*approval_policy\s*=\s*["']never["'])", "Codex approvals off", "approval_policy"},
     {"^config\\.toml$", R"(^\s*sandbox_mode\s*=\s*["']danger-full-access["'])", "Codex sandbox off", "danger-full-access"},
     {"^settings\\.json$", R"("http\.proxyStrictSSL"\s*:\s*false)", "VS Code proxy TLS verification off", "proxystrictssl"},
+    // Instructions that tell the next agent to stop asking before it acts.
+    {"^(claude(\\.local)?\\.md|agents\\.md|gemini\\.md|qwen\\.md|\\.cursorrules|\\.windsurfrules|\\.clinerules|copilot-instructions\\.md|[\\w.-]+\\.mdc)$",
+     R"(\b(never|don'?t|do not)\s+ask\s+(the user\s+)?(for\s+)?(confirmation|permission|approval)|\bpre-?approved\s+(every|all)\b|\bskip\s+(all\s+)?(confirmations?|approvals?)\b|\bwithout\s+asking\s+(for\s+)?(confirmation|permission|approval))",
+     "agent instructions turn off asking for confirmation", ""},
 }};
 
 struct Compiled {
