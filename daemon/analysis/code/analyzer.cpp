@@ -13,6 +13,7 @@
 #include "analysis/code/detector.h"
 #include "analysis/code/detector_loader.h"
 #include "analysis/code/embedded_commands.h"
+#include "analysis/code/file_heuristics.h"
 #include "analysis/code/file_kind.h"
 #include "analysis/code/path_risk.h"
 #include "analysis/code/query_runner.h"

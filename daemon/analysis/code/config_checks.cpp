@@ -1,12 +1,10 @@
 #include "analysis/code/config_checks.h"
 
 #include <array>
-#include <optional>
 #include <regex>
 
 #include "analysis/code/file_kind.h"
 #include "analysis/code/query_runner.h"
-#include "analysis/code/secret_vendor.h"
 #include "analysis/shell/words.h"
 #include "core/text.h"
 
@@ -433,101 +431,6 @@ std::vector<Marker> workflow_trust_settings(const std::string& path, std::string
                               path, content, offset, m));
   }
   return out;
-}
-
-std::optional<Marker> environment_with_network(const std::string& path, std::string_view content) {
-  std::string lpath = lower(normalize_path(path));
-  auto ext_is = [&](std::initializer_list<std::string_view> exts) {
-    return std::any_of(exts.begin(), exts.end(), [&](std::string_view e) { return ends_with(lpath, e); });
-  };
-  struct Family {
-    std::regex whole_environment;
-    std::regex network;
-  };
-  static const Family python{
-      std::regex(R"(dict\(\s*os\.environ\s*\)|os\.environ\.copy\(\)|\{\s*\*\*os\.environ\s*\}|os\.environ\.items\(\)|json\.dumps\(\s*(dict\()?os\.environ)"),
-      std::regex(R"(\b(requests|httpx|aiohttp|urllib3?)\.|urlopen\(|urllib\.request|http\.client|HTTPHandler\(|HTTPSConnection\()")};
-  static const Family javascript{
-      std::regex(R"(JSON\.stringify\(\s*process\.env\s*[,)]|\{\s*\.\.\.process\.env\s*\}|Object\.(entries|keys|assign)\(\s*(\{\}\s*,\s*)?process\.env\s*\))"),
-      std::regex(R"(\bfetch\(|\baxios\b|\bhttps?\.(request|get)\(|\bgot\(|XMLHttpRequest|sendBeacon\()")};
-  static const Family go{std::regex(R"(os\.Environ\(\))"),
-                         std::regex(R"(\bhttp\.(Post|Get|NewRequest|PostForm)|\.Do\(|\.Post\(|net\.Dial)")};
-  const Family* family = ext_is({".py"})                                           ? &python
-                         : ext_is({".js", ".mjs", ".cjs", ".ts", ".tsx", ".jsx"}) ? &javascript
-                         : ext_is({".go"})                                         ? &go
-                                                                                   : nullptr;
-  if (!family) return std::nullopt;
-  std::string_view capped = content.substr(0, std::min(content.size(), kRegexInputCap));
-  std::cmatch env;
-  if (!std::regex_search(capped.data(), capped.data() + capped.size(), env, family->whole_environment)) return std::nullopt;
-  if (!std::regex_search(capped.data(), capped.data() + capped.size(), family->network)) return std::nullopt;
-  // The environment handed to a child process (env=…, cmd.Env) is how programs pass it on locally.
-  size_t at_env = static_cast<size_t>(env.position(0));
-  std::string_view before = capped.substr(at_env > 40 ? at_env - 40 : 0, std::min<size_t>(at_env, 40));
-  if (before.find("env=") != std::string_view::npos || before.find("env =") != std::string_view::npos ||
-      before.find(".Env") != std::string_view::npos || before.find("env:") != std::string_view::npos)
-    return std::nullopt;
-  std::string host;
-  for (const auto& candidate : url_hosts(capped))
-    if (candidate != "localhost" && !starts_with(candidate, "127.") && candidate != "0.0.0.0") {
-      host = candidate;
-      break;
-    }
-  Marker marker;
-  marker.name = "environment_with_network";
-  marker.detail = "reads the whole environment (" + env.str(0).substr(0, 40) + ") in code that sends HTTP requests" +
-                  (host.empty() ? std::string() : " (" + host + ")");
-  marker.host = host;
-  uint32_t at = static_cast<uint32_t>(env.position(0));
-  marker.span = Span{at, at + static_cast<uint32_t>(env.length(0))};
-  auto [line, column] = line_column(content, at);
-  marker.location = Location{path, "", line, column};
-  return marker;
-}
-
-std::optional<Marker> runner_with_network(const std::string& path, std::string_view content) {
-  std::string lpath = lower(normalize_path(path));
-  auto ext_is = [&](std::initializer_list<std::string_view> exts) {
-    return std::any_of(exts.begin(), exts.end(), [&](std::string_view e) { return ends_with(lpath, e); });
-  };
-  struct Family {
-    std::regex runner;   // runs code or a shell command given by a name, not a literal
-    std::regex fetches;  // reads a response body
-  };
-  static const Family python{
-      std::regex(R"(\b(exec|eval)\(\s*[A-Za-z_][\w.]*\s*[,)]|os\.system\(\s*[A-Za-z_][\w.]*\s*\)|subprocess\.\w+\(\s*[A-Za-z_][\w.]*\s*,[^)]*shell\s*=\s*True)"),
-      std::regex(R"(\b(requests|httpx)\.get\(|urlopen\(|\.read\(\)\.decode|\.text\b)")};
-  static const Family javascript{
-      std::regex(R"(new\s+Function\([^)]*[A-Za-z_$][\w$]*\s*\)|\beval\(\s*[A-Za-z_$][\w$]*\s*\)|vm\.(runInNewContext|runInThisContext|Script)\(\s*[A-Za-z_$])"),
-      std::regex(R"(\bfetch\(|\baxios\b|\bhttps?\.get\()")};
-  static const Family go{
-      std::regex(R"re(exec\.Command(Context)?\([^)]*"(sh|bash)"\s*,\s*"-c"\s*,\s*[^")\s][^)]*\))re"),
-      std::regex(R"(\bhttp\.(Get|NewRequest)|\.Do\(|io\.ReadAll\()")};
-  const Family* family = ext_is({".py"})                                           ? &python
-                         : ext_is({".js", ".mjs", ".cjs", ".ts", ".tsx", ".jsx"}) ? &javascript
-                         : ext_is({".go"})                                         ? &go
-                                                                                   : nullptr;
-  if (!family) return std::nullopt;
-  std::string_view capped = content.substr(0, std::min(content.size(), kRegexInputCap));
-  std::cmatch run;
-  if (!std::regex_search(capped.data(), capped.data() + capped.size(), run, family->runner)) return std::nullopt;
-  if (!std::regex_search(capped.data(), capped.data() + capped.size(), family->fetches)) return std::nullopt;
-  std::string host;
-  for (const auto& candidate : url_hosts(capped))
-    if (candidate != "localhost" && !starts_with(candidate, "127.") && candidate != "0.0.0.0") {
-      host = candidate;
-      break;
-    }
-  if (host.empty()) return std::nullopt;  // fetching nothing named here: a request helper, not a download
-  Marker marker;
-  marker.name = "runner_with_network";
-  marker.detail = "runs code or a command held in a name (" + run.str(0).substr(0, 48) + ") in code that downloads from " + host;
-  marker.host = host;
-  uint32_t at = static_cast<uint32_t>(run.position(0));
-  marker.span = Span{at, at + static_cast<uint32_t>(run.length(0))};
-  auto [line, column] = line_column(content, at);
-  marker.location = Location{path, "", line, column};
-  return marker;
 }
 
 }  // namespace toolwall::code

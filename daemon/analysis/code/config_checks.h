@@ -3,7 +3,6 @@
 // git, pip, curl, wget, conda, and the environment variables that disable it for Node, Python
 // and git (in .env files, Dockerfile ENV, CI env blocks). Reported as `security_off` markers, the
 // name the shell analyser uses for `git config http.sslVerify false` and the like.
-#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -41,16 +40,5 @@ std::vector<Marker> registry_credential_settings(const std::string& path, std::s
 // pull_request_target job checking out the pull request's head (`untrusted_code_with_secrets`), a
 // third-party action at a moving ref given a secret (`security_off`).
 std::vector<Marker> workflow_trust_settings(const std::string& path, std::string_view content);
-
-// Code (Python, JavaScript/TypeScript, Go) that reads the whole environment somewhere and sends HTTP
-// requests somewhere in the same file: the two need not be in one expression to ship the environment
-// (a dataclass default and a report() beside it). `environment_with_network` with the first non-local
-// URL host, or nullopt; the environment handed to a child process is not counted.
-std::optional<Marker> environment_with_network(const std::string& path, std::string_view content);
-
-// Code that runs code or a shell command held in a name (exec(src), new Function(…, src), sh -c with a
-// variable script) in a file that downloads from a named host: the download may be what runs, across
-// functions. `runner_with_network`, or nullopt.
-std::optional<Marker> runner_with_network(const std::string& path, std::string_view content);
 
 }  // namespace toolwall::code
