@@ -33,6 +33,9 @@ std::optional<Marker> environment_with_network(const std::string& path, std::str
                          : ext_is({".go"})                                         ? &go
                                                                                    : nullptr;
   if (!family) return std::nullopt;
+  // std::regex is slow over whole files: the accessor's literal text must be there first.
+  std::string_view accessor = family == &python ? "os.environ" : family == &javascript ? "process.env" : "os.Environ()";
+  if (content.find(accessor) == std::string_view::npos) return std::nullopt;
   std::string_view capped = content.substr(0, std::min(content.size(), kRegexInputCap));
   std::cmatch env;
   if (!std::regex_search(capped.data(), capped.data() + capped.size(), env, family->whole_environment)) return std::nullopt;
@@ -84,6 +87,13 @@ std::optional<Marker> runner_with_network(const std::string& path, std::string_v
                          : ext_is({".go"})                                         ? &go
                                                                                    : nullptr;
   if (!family) return std::nullopt;
+  auto has = [&](std::initializer_list<std::string_view> needles) {
+    return std::any_of(needles.begin(), needles.end(), [&](std::string_view n) { return content.find(n) != std::string_view::npos; });
+  };
+  bool may_run = family == &python       ? has({"exec(", "eval(", "os.system(", "shell=True", "shell = True"})
+                 : family == &javascript ? has({"Function(", "eval(", "vm."})
+                                         : has({"\"-c\""});
+  if (!may_run || !has({"http://", "https://"})) return std::nullopt;
   std::string_view capped = content.substr(0, std::min(content.size(), kRegexInputCap));
   std::cmatch run;
   if (!std::regex_search(capped.data(), capped.data() + capped.size(), run, family->runner)) return std::nullopt;
