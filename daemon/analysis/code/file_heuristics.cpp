@@ -116,4 +116,48 @@ std::optional<Marker> runner_with_network(const std::string& path, std::string_v
   return marker;
 }
 
+std::optional<Marker> credentials_with_network(const std::string& path, std::string_view content) {
+  std::string lpath = lower(normalize_path(path));
+  auto ext_is = [&](std::initializer_list<std::string_view> exts) {
+    return std::any_of(exts.begin(), exts.end(), [&](std::string_view e) { return ends_with(lpath, e); });
+  };
+  bool python = ext_is({".py"}), javascript = ext_is({".js", ".mjs", ".cjs", ".ts", ".tsx", ".jsx"}), go = ext_is({".go"});
+  if (!python && !javascript && !go) return std::nullopt;
+  // A credential file named in pieces (path.join(os.homedir(), '.aws', 'credentials'), Path.home() / ".ssh" /
+  // "id_ed25519") and read.
+  static const std::regex kCredential(
+      R"re(['"`]\.aws['"`]\s*[,/)]\s*['"`]credentials['"`]|\.aws/credentials|['"`]\.ssh['"`]\s*[,/)]\s*['"`]id_\w+['"`]|\.ssh/id_\w+|['"`]\.(npmrc|netrc|git-credentials|pypirc)['"`]|\.docker/config\.json|\.kube/config)re");
+  if (content.find(".aws") == std::string_view::npos && content.find(".ssh") == std::string_view::npos &&
+      content.find("rc") == std::string_view::npos && content.find("credentials") == std::string_view::npos &&
+      content.find(".docker") == std::string_view::npos && content.find(".kube") == std::string_view::npos)
+    return std::nullopt;
+  auto has = [&](std::initializer_list<std::string_view> needles) {
+    return std::any_of(needles.begin(), needles.end(), [&](std::string_view n) { return content.find(n) != std::string_view::npos; });
+  };
+  bool reads = python ? has({"open(", "read_bytes(", "read_text("}) : javascript ? has({"readFile"}) : has({"ReadFile(", "os.Open("});
+  bool sends = python ? has({"requests.", "httpx.", "urlopen(", "urllib.request", "aiohttp", "http.client"})
+               : javascript ? has({"fetch(", "axios", "https.request", "http.request", "got("})
+                            : has({"http.Post", "http.NewRequest", ".Do(", ".Post("});
+  if (!reads || !sends) return std::nullopt;
+  std::string_view capped = content.substr(0, std::min(content.size(), kRegexInputCap));
+  std::cmatch found;
+  if (!std::regex_search(capped.data(), capped.data() + capped.size(), found, kCredential)) return std::nullopt;
+  std::string host;
+  for (const auto& candidate : url_hosts(capped))
+    if (candidate != "localhost" && !starts_with(candidate, "127.") && candidate != "0.0.0.0") {
+      host = candidate;
+      break;
+    }
+  Marker marker;
+  marker.name = "credentials_with_network";
+  marker.detail = "reads a credential file (" + found.str(0).substr(0, 40) + ") in code that sends HTTP requests" +
+                  (host.empty() ? std::string() : " (" + host + ")");
+  marker.host = host;
+  uint32_t at = static_cast<uint32_t>(found.position(0));
+  marker.span = Span{at, at + static_cast<uint32_t>(found.length(0))};
+  auto [line, column] = line_column(content, at);
+  marker.location = Location{path, "", line, column};
+  return marker;
+}
+
 }  // namespace toolwall::code

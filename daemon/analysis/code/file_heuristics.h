@@ -21,4 +21,9 @@ std::optional<Marker> environment_with_network(const std::string& path, std::str
 // functions. `runner_with_network`, or nullopt.
 std::optional<Marker> runner_with_network(const std::string& path, std::string_view content);
 
+// Code that reads a credential file (named whole or in pieces: ~/.aws/credentials, ~/.ssh/id_*, .npmrc,
+// .netrc, .git-credentials, .pypirc, ~/.docker/config.json, ~/.kube/config) in a file that sends HTTP
+// requests. `credentials_with_network`, or nullopt.
+std::optional<Marker> credentials_with_network(const std::string& path, std::string_view content);
+
 }  // namespace toolwall::code

