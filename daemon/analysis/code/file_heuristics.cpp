@@ -11,30 +11,65 @@
 
 namespace toolwall::code {
 
-std::optional<Marker> environment_with_network(const std::string& path, std::string_view content) {
+namespace {
+
+enum class Family { none, python, javascript, go };
+
+// The languages the whole-file readings know, by extension.
+Family family_of(const std::string& path) {
   std::string lpath = lower(normalize_path(path));
-  auto ext_is = [&](std::initializer_list<std::string_view> exts) {
-    return std::any_of(exts.begin(), exts.end(), [&](std::string_view e) { return ends_with(lpath, e); });
-  };
-  struct Family {
+  if (ends_with(lpath, ".py")) return Family::python;
+  for (std::string_view ext : {".js", ".mjs", ".cjs", ".ts", ".tsx", ".jsx"})
+    if (ends_with(lpath, ext)) return Family::javascript;
+  if (ends_with(lpath, ".go")) return Family::go;
+  return Family::none;
+}
+
+bool has_any(std::string_view content, std::initializer_list<std::string_view> needles) {
+  return std::any_of(needles.begin(), needles.end(), [&](std::string_view n) { return content.find(n) != std::string_view::npos; });
+}
+
+// The first URL host in the text that is not this machine.
+std::string first_remote_host(std::string_view text) {
+  for (const auto& candidate : url_hosts(text))
+    if (candidate != "localhost" && !starts_with(candidate, "127.") && candidate != "0.0.0.0") return candidate;
+  return {};
+}
+
+// A marker at the match, its detail naming the host when there is one.
+Marker marker_at(std::string name, std::string detail, const std::string& host, const std::string& path,
+                 std::string_view content, const std::cmatch& m) {
+  Marker marker;
+  marker.name = std::move(name);
+  marker.detail = std::move(detail) + (host.empty() ? std::string() : " (" + host + ")");
+  marker.host = host;
+  uint32_t at = static_cast<uint32_t>(m.position(0));
+  marker.span = Span{at, at + static_cast<uint32_t>(m.length(0))};
+  auto [line, column] = line_column(content, at);
+  marker.location = Location{path, "", line, column};
+  return marker;
+}
+
+}  // namespace
+
+std::optional<Marker> environment_with_network(const std::string& path, std::string_view content) {
+  struct Patterns {
     std::regex whole_environment;
     std::regex network;
   };
-  static const Family python{
+  static const Patterns python{
       std::regex(R"(dict\(\s*os\.environ\s*\)|os\.environ\.copy\(\)|\{\s*\*\*os\.environ\s*\}|os\.environ\.items\(\)|json\.dumps\(\s*(dict\()?os\.environ)"),
       std::regex(R"(\b(requests|httpx|aiohttp|urllib3?)\.|urlopen\(|urllib\.request|http\.client|HTTPHandler\(|HTTPSConnection\()")};
-  static const Family javascript{
+  static const Patterns javascript{
       std::regex(R"(JSON\.stringify\(\s*process\.env\s*[,)]|\{\s*\.\.\.process\.env\s*\}|Object\.(entries|keys|assign)\(\s*(\{\}\s*,\s*)?process\.env\s*\))"),
       std::regex(R"(\bfetch\(|\baxios\b|\bhttps?\.(request|get)\(|\bgot\(|XMLHttpRequest|sendBeacon\()")};
-  static const Family go{std::regex(R"(os\.Environ\(\))"),
+  static const Patterns go{std::regex(R"(os\.Environ\(\))"),
                          std::regex(R"(\bhttp\.(Post|Get|NewRequest|PostForm)|\.Do\(|\.Post\(|net\.Dial)")};
-  const Family* family = ext_is({".py"})                                           ? &python
-                         : ext_is({".js", ".mjs", ".cjs", ".ts", ".tsx", ".jsx"}) ? &javascript
-                         : ext_is({".go"})                                         ? &go
-                                                                                   : nullptr;
-  if (!family) return std::nullopt;
+  Family language = family_of(path);
+  if (language == Family::none) return std::nullopt;
+  const Patterns* family = language == Family::python ? &python : language == Family::javascript ? &javascript : &go;
   // std::regex is slow over whole files: the accessor's literal text must be there first.
-  std::string_view accessor = family == &python ? "os.environ" : family == &javascript ? "process.env" : "os.Environ()";
+  std::string_view accessor = language == Family::python ? "os.environ" : language == Family::javascript ? "process.env" : "os.Environ()";
   if (content.find(accessor) == std::string_view::npos) return std::nullopt;
   std::string_view capped = content.substr(0, std::min(content.size(), kRegexInputCap));
   std::cmatch env;
@@ -46,83 +81,46 @@ std::optional<Marker> environment_with_network(const std::string& path, std::str
   if (before.find("env=") != std::string_view::npos || before.find("env =") != std::string_view::npos ||
       before.find(".Env") != std::string_view::npos || before.find("env:") != std::string_view::npos)
     return std::nullopt;
-  std::string host;
-  for (const auto& candidate : url_hosts(capped))
-    if (candidate != "localhost" && !starts_with(candidate, "127.") && candidate != "0.0.0.0") {
-      host = candidate;
-      break;
-    }
-  Marker marker;
-  marker.name = "environment_with_network";
-  marker.detail = "reads the whole environment (" + env.str(0).substr(0, 40) + ") in code that sends HTTP requests" +
-                  (host.empty() ? std::string() : " (" + host + ")");
-  marker.host = host;
-  uint32_t at = static_cast<uint32_t>(env.position(0));
-  marker.span = Span{at, at + static_cast<uint32_t>(env.length(0))};
-  auto [line, column] = line_column(content, at);
-  marker.location = Location{path, "", line, column};
-  return marker;
+  return marker_at("environment_with_network",
+                   "reads the whole environment (" + env.str(0).substr(0, 40) + ") in code that sends HTTP requests",
+                   first_remote_host(capped), path, content, env);
 }
 
 std::optional<Marker> runner_with_network(const std::string& path, std::string_view content) {
-  std::string lpath = lower(normalize_path(path));
-  auto ext_is = [&](std::initializer_list<std::string_view> exts) {
-    return std::any_of(exts.begin(), exts.end(), [&](std::string_view e) { return ends_with(lpath, e); });
-  };
-  struct Family {
+  struct Patterns {
     std::regex runner;   // runs code or a shell command given by a name, not a literal
     std::regex fetches;  // reads a response body
   };
-  static const Family python{
+  static const Patterns python{
       std::regex(R"(\b(exec|eval)\(\s*[A-Za-z_][\w.]*\s*[,)]|os\.system\(\s*[A-Za-z_][\w.]*\s*\)|subprocess\.\w+\(\s*[A-Za-z_][\w.]*\s*,[^)]*shell\s*=\s*True)"),
       std::regex(R"(\b(requests|httpx)\.get\(|urlopen\(|\.read\(\)\.decode|\.text\b)")};
-  static const Family javascript{
+  static const Patterns javascript{
       std::regex(R"(new\s+Function\([^)]*[A-Za-z_$][\w$]*\s*\)|\beval\(\s*[A-Za-z_$][\w$]*\s*\)|vm\.(runInNewContext|runInThisContext|Script)\(\s*[A-Za-z_$])"),
       std::regex(R"(\bfetch\(|\baxios\b|\bhttps?\.get\()")};
-  static const Family go{
+  static const Patterns go{
       std::regex(R"re(exec\.Command(Context)?\([^)]*"(sh|bash)"\s*,\s*"-c"\s*,\s*[^")\s][^)]*\))re"),
       std::regex(R"(\bhttp\.(Get|NewRequest)|\.Do\(|io\.ReadAll\()")};
-  const Family* family = ext_is({".py"})                                           ? &python
-                         : ext_is({".js", ".mjs", ".cjs", ".ts", ".tsx", ".jsx"}) ? &javascript
-                         : ext_is({".go"})                                         ? &go
-                                                                                   : nullptr;
-  if (!family) return std::nullopt;
-  auto has = [&](std::initializer_list<std::string_view> needles) {
-    return std::any_of(needles.begin(), needles.end(), [&](std::string_view n) { return content.find(n) != std::string_view::npos; });
-  };
-  bool may_run = family == &python       ? has({"exec(", "eval(", "os.system(", "shell=True", "shell = True"})
-                 : family == &javascript ? has({"Function(", "eval(", "vm."})
-                                         : has({"\"-c\""});
-  if (!may_run || !has({"http://", "https://"})) return std::nullopt;
+  Family language = family_of(path);
+  if (language == Family::none) return std::nullopt;
+  const Patterns* family = language == Family::python ? &python : language == Family::javascript ? &javascript : &go;
+  bool may_run = language == Family::python       ? has_any(content, {"exec(", "eval(", "os.system(", "shell=True", "shell = True"})
+                 : language == Family::javascript ? has_any(content, {"Function(", "eval(", "vm."})
+                                                  : has_any(content, {"\"-c\""});
+  if (!may_run || !has_any(content, {"http://", "https://"})) return std::nullopt;
   std::string_view capped = content.substr(0, std::min(content.size(), kRegexInputCap));
   std::cmatch run;
   if (!std::regex_search(capped.data(), capped.data() + capped.size(), run, family->runner)) return std::nullopt;
   if (!std::regex_search(capped.data(), capped.data() + capped.size(), family->fetches)) return std::nullopt;
-  std::string host;
-  for (const auto& candidate : url_hosts(capped))
-    if (candidate != "localhost" && !starts_with(candidate, "127.") && candidate != "0.0.0.0") {
-      host = candidate;
-      break;
-    }
+  std::string host = first_remote_host(capped);
   if (host.empty()) return std::nullopt;  // fetching nothing named here: a request helper, not a download
-  Marker marker;
-  marker.name = "runner_with_network";
-  marker.detail = "runs code or a command held in a name (" + run.str(0).substr(0, 48) + ") in code that downloads from " + host;
-  marker.host = host;
-  uint32_t at = static_cast<uint32_t>(run.position(0));
-  marker.span = Span{at, at + static_cast<uint32_t>(run.length(0))};
-  auto [line, column] = line_column(content, at);
-  marker.location = Location{path, "", line, column};
-  return marker;
+  return marker_at("runner_with_network",
+                   "runs code or a command held in a name (" + run.str(0).substr(0, 48) + ") in code that downloads", host,
+                   path, content, run);
 }
 
 std::optional<Marker> credentials_with_network(const std::string& path, std::string_view content) {
-  std::string lpath = lower(normalize_path(path));
-  auto ext_is = [&](std::initializer_list<std::string_view> exts) {
-    return std::any_of(exts.begin(), exts.end(), [&](std::string_view e) { return ends_with(lpath, e); });
-  };
-  bool python = ext_is({".py"}), javascript = ext_is({".js", ".mjs", ".cjs", ".ts", ".tsx", ".jsx"}), go = ext_is({".go"});
-  if (!python && !javascript && !go) return std::nullopt;
+  Family language = family_of(path);
+  if (language == Family::none) return std::nullopt;
   // A credential file named in pieces (path.join(os.homedir(), '.aws', 'credentials'), Path.home() / ".ssh" /
   // "id_ed25519") and read.
   static const std::regex kCredential(
@@ -131,33 +129,20 @@ std::optional<Marker> credentials_with_network(const std::string& path, std::str
       content.find("rc") == std::string_view::npos && content.find("credentials") == std::string_view::npos &&
       content.find(".docker") == std::string_view::npos && content.find(".kube") == std::string_view::npos)
     return std::nullopt;
-  auto has = [&](std::initializer_list<std::string_view> needles) {
-    return std::any_of(needles.begin(), needles.end(), [&](std::string_view n) { return content.find(n) != std::string_view::npos; });
-  };
-  bool reads = python ? has({"open(", "read_bytes(", "read_text("}) : javascript ? has({"readFile"}) : has({"ReadFile(", "os.Open("});
-  bool sends = python ? has({"requests.", "httpx.", "urlopen(", "urllib.request", "aiohttp", "http.client"})
-               : javascript ? has({"fetch(", "axios", "https.request", "http.request", "got("})
-                            : has({"http.Post", "http.NewRequest", ".Do(", ".Post("});
+  bool python = language == Family::python, javascript = language == Family::javascript;
+  bool reads = python       ? has_any(content, {"open(", "read_bytes(", "read_text("})
+               : javascript ? has_any(content, {"readFile"})
+                            : has_any(content, {"ReadFile(", "os.Open("});
+  bool sends = python       ? has_any(content, {"requests.", "httpx.", "urlopen(", "urllib.request", "aiohttp", "http.client"})
+               : javascript ? has_any(content, {"fetch(", "axios", "https.request", "http.request", "got("})
+                            : has_any(content, {"http.Post", "http.NewRequest", ".Do(", ".Post("});
   if (!reads || !sends) return std::nullopt;
   std::string_view capped = content.substr(0, std::min(content.size(), kRegexInputCap));
   std::cmatch found;
   if (!std::regex_search(capped.data(), capped.data() + capped.size(), found, kCredential)) return std::nullopt;
-  std::string host;
-  for (const auto& candidate : url_hosts(capped))
-    if (candidate != "localhost" && !starts_with(candidate, "127.") && candidate != "0.0.0.0") {
-      host = candidate;
-      break;
-    }
-  Marker marker;
-  marker.name = "credentials_with_network";
-  marker.detail = "reads a credential file (" + found.str(0).substr(0, 40) + ") in code that sends HTTP requests" +
-                  (host.empty() ? std::string() : " (" + host + ")");
-  marker.host = host;
-  uint32_t at = static_cast<uint32_t>(found.position(0));
-  marker.span = Span{at, at + static_cast<uint32_t>(found.length(0))};
-  auto [line, column] = line_column(content, at);
-  marker.location = Location{path, "", line, column};
-  return marker;
+  return marker_at("credentials_with_network",
+                   "reads a credential file (" + found.str(0).substr(0, 40) + ") in code that sends HTTP requests",
+                   first_remote_host(capped), path, content, found);
 }
 
 }  // namespace toolwall::code
