@@ -108,14 +108,8 @@ void for_each_line(std::string_view content, const std::vector<Marker>& out, Vis
 // A marker at the match m of the line that starts at offset, with the file's line and column.
 Marker marker_at(std::string name, std::string detail, const std::string& path, std::string_view content, size_t offset,
                  const std::cmatch& m) {
-  Marker marker;
-  marker.name = std::move(name);
-  marker.detail = std::move(detail);
-  uint32_t at = static_cast<uint32_t>(offset + static_cast<size_t>(m.position(0)));
-  marker.span = Span{at, at + static_cast<uint32_t>(m.length(0))};
-  auto [line, column] = line_column(content, at);
-  marker.location = Location{path, "", line, column};
-  return marker;
+  return marker_in_file(std::move(name), std::move(detail), path, content,
+                        static_cast<uint32_t>(offset + static_cast<size_t>(m.position(0))), static_cast<uint32_t>(m.length(0)));
 }
 
 }  // namespace

@@ -39,14 +39,9 @@ std::string first_remote_host(std::string_view text) {
 // A marker at the match, its detail naming the host when there is one.
 Marker marker_at(std::string name, std::string detail, const std::string& host, const std::string& path,
                  std::string_view content, const std::cmatch& m) {
-  Marker marker;
-  marker.name = std::move(name);
-  marker.detail = std::move(detail) + (host.empty() ? std::string() : " (" + host + ")");
+  Marker marker = marker_in_file(std::move(name), std::move(detail) + (host.empty() ? std::string() : " (" + host + ")"), path,
+                                 content, static_cast<uint32_t>(m.position(0)), static_cast<uint32_t>(m.length(0)));
   marker.host = host;
-  uint32_t at = static_cast<uint32_t>(m.position(0));
-  marker.span = Span{at, at + static_cast<uint32_t>(m.length(0))};
-  auto [line, column] = line_column(content, at);
-  marker.location = Location{path, "", line, column};
   return marker;
 }
 

@@ -527,6 +527,17 @@ std::string fill_message(const std::string& message, const MatchContext& m, cons
 
 }  // namespace
 
+Marker marker_in_file(std::string name, std::string detail, const std::string& path, std::string_view content, uint32_t at,
+                      uint32_t length) {
+  Marker marker;
+  marker.name = std::move(name);
+  marker.detail = std::move(detail);
+  marker.span = Span{at, at + length};
+  auto [line, column] = line_column(content, at);
+  marker.location = Location{path, "", line, column};
+  return marker;
+}
+
 std::pair<uint32_t, uint32_t> line_column(std::string_view text, uint32_t offset) {
   uint32_t line = 1, column = 1;
   for (size_t i = 0; i < offset && i < text.size(); ++i) {

@@ -55,4 +55,8 @@ LiteralPrefilter build_prefilter(const CompiledQuery& compiled);
 // 1-based line and column of a byte offset.
 std::pair<uint32_t, uint32_t> line_column(std::string_view text, uint32_t offset);
 
+// A marker covering [at, at + length) of a file's content, located by line and column.
+Marker marker_in_file(std::string name, std::string detail, const std::string& path, std::string_view content, uint32_t at,
+                      uint32_t length);
+
 }  // namespace toolwall::code
