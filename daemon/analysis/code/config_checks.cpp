@@ -268,9 +268,11 @@ std::vector<Marker> security_off_settings(const std::string& path, std::string_v
 
 std::vector<Marker> model_endpoint_settings(const std::string& path, std::string_view content) {
   std::vector<Marker> out;
-  std::string low = lower(content.substr(0, std::min<size_t>(content.size(), 1 << 20)));
-  bool vendor_variable = low.find("_base_url") != std::string::npos || low.find("_api_base") != std::string::npos ||
-                         low.find("_api_url") != std::string::npos || low.find("_endpoint") != std::string::npos;
+  // Upper case as environment variables are written, lower case as some files spell them (no copy of
+  // the file lower-cased: this runs on every configuration file).
+  bool vendor_variable = false;
+  for (std::string_view needle : {"_BASE_URL", "_API_BASE", "_API_URL", "_ENDPOINT", "_base_url", "_api_base", "_api_url", "_endpoint"})
+    vendor_variable = vendor_variable || content.find(needle) != std::string_view::npos;
   std::string lpath = lower(normalize_path(path));
   // Agents' own configuration files name their model endpoint without a vendor prefix (Codex's
   // [model_providers.x] base_url, opencode's provider baseURL, Continue's apiBase).
