@@ -48,37 +48,46 @@ Marker marker_at(std::string name, std::string detail, const std::string& host, 
 }  // namespace
 
 std::optional<Marker> environment_with_network(const std::string& path, std::string_view content) {
-  struct Patterns {
-    std::regex whole_environment;
-    std::regex network;
-  };
-  static const Patterns python{
-      std::regex(R"(dict\(\s*os\.environ\s*\)|os\.environ\.copy\(\)|\{\s*\*\*os\.environ\s*\}|os\.environ\.items\(\)|json\.dumps\(\s*(dict\()?os\.environ)"),
-      std::regex(R"(\b(requests|httpx|aiohttp|urllib3?)\.|urlopen\(|urllib\.request|http\.client|HTTPHandler\(|HTTPSConnection\()")};
-  static const Patterns javascript{
-      std::regex(R"(JSON\.stringify\(\s*process\.env\s*[,)]|\{\s*\.\.\.process\.env\s*\}|Object\.(entries|keys|assign)\(\s*(\{\}\s*,\s*)?process\.env\s*\))"),
-      std::regex(R"(\bfetch\(|\baxios\b|\bhttps?\.(request|get)\(|\bgot\(|XMLHttpRequest|sendBeacon\()")};
-  static const Patterns go{std::regex(R"(os\.Environ\(\))"),
-                         std::regex(R"(\bhttp\.(Post|Get|NewRequest|PostForm)|\.Do\(|\.Post\(|net\.Dial)")};
   Family language = family_of(path);
   if (language == Family::none) return std::nullopt;
-  const Patterns* family = language == Family::python ? &python : language == Family::javascript ? &javascript : &go;
-  // std::regex is slow over whole files: the accessor's literal text must be there first.
+  static const std::regex python(
+      R"(dict\(\s*os\.environ\s*\)|os\.environ\.copy\(\)|\{\s*\*\*os\.environ\s*\}|os\.environ\.items\(\)|json\.dumps\(\s*(dict\()?os\.environ)");
+  static const std::regex javascript(
+      R"(JSON\.stringify\(\s*process\.env\s*[,)]|\{\s*\.\.\.process\.env\s*\}|Object\.(entries|keys|assign)\(\s*(\{\}\s*,\s*)?process\.env\s*\))");
+  static const std::regex go(R"(os\.Environ\(\))");
+  const std::regex& whole_environment = language == Family::python ? python : language == Family::javascript ? javascript : go;
+  bool sends = language == Family::python
+                   ? has_any(content, {"requests.", "httpx.", "aiohttp", "urllib", "urlopen(", "http.client", "HTTPHandler(",
+                                       "HTTPSConnection("})
+               : language == Family::javascript
+                   ? has_any(content, {"fetch(", "axios", "https.request(", "http.request(", "https.get(", "http.get(", "got(",
+                                       "XMLHttpRequest", "sendBeacon("})
+                   : has_any(content, {"http.Post", "http.Get", "http.NewRequest", "http.PostForm", ".Do(", ".Post(", "net.Dial"});
+  if (!sends) return std::nullopt;
+  // std::regex is slow over whole files: it reads only a window around each mention of the accessor.
   std::string_view accessor = language == Family::python ? "os.environ" : language == Family::javascript ? "process.env" : "os.Environ()";
-  if (content.find(accessor) == std::string_view::npos) return std::nullopt;
   std::string_view capped = content.substr(0, std::min(content.size(), kRegexInputCap));
-  std::cmatch env;
-  if (!std::regex_search(capped.data(), capped.data() + capped.size(), env, family->whole_environment)) return std::nullopt;
-  if (!std::regex_search(capped.data(), capped.data() + capped.size(), family->network)) return std::nullopt;
-  // The environment handed to a child process (env=…, cmd.Env) is how programs pass it on locally.
-  size_t at_env = static_cast<size_t>(env.position(0));
-  std::string_view before = capped.substr(at_env > 40 ? at_env - 40 : 0, std::min<size_t>(at_env, 40));
-  if (before.find("env=") != std::string_view::npos || before.find("env =") != std::string_view::npos ||
-      before.find(".Env") != std::string_view::npos || before.find("env:") != std::string_view::npos)
-    return std::nullopt;
-  return marker_at("environment_with_network",
-                   "reads the whole environment (" + env.str(0).substr(0, 40) + ") in code that sends HTTP requests",
-                   first_remote_host(capped), path, content, env);
+  int windows = 0;
+  for (size_t at = capped.find(accessor); at != std::string_view::npos && windows++ < 64; at = capped.find(accessor, at + 1)) {
+    size_t begin = at > 40 ? at - 40 : 0;
+    std::string_view window = capped.substr(begin, at - begin + accessor.size() + 24);
+    std::cmatch env;
+    if (!std::regex_search(window.data(), window.data() + window.size(), env, whole_environment)) continue;
+    size_t at_env = begin + static_cast<size_t>(env.position(0));
+    // The environment handed to a child process (env=…, cmd.Env) is how programs pass it on locally.
+    std::string_view before = capped.substr(at_env > 40 ? at_env - 40 : 0, std::min<size_t>(at_env, 40));
+    if (before.find("env=") != std::string_view::npos || before.find("env =") != std::string_view::npos ||
+        before.find(".Env") != std::string_view::npos || before.find("env:") != std::string_view::npos)
+      continue;
+    Marker marker = marker_in_file("environment_with_network",
+                                   "reads the whole environment (" + env.str(0).substr(0, 40) + ") in code that sends HTTP requests",
+                                   path, content, static_cast<uint32_t>(at_env), static_cast<uint32_t>(env.length(0)));
+    std::string host = first_remote_host(capped);
+    if (!host.empty()) marker.detail += " (" + host + ")";
+    marker.host = host;
+    return marker;
+  }
+  return std::nullopt;
 }
 
 std::optional<Marker> runner_with_network(const std::string& path, std::string_view content) {
@@ -122,7 +131,9 @@ std::optional<Marker> credentials_with_network(const std::string& path, std::str
       R"re(['"`]\.aws['"`]\s*[,/)]\s*['"`]credentials['"`]|\.aws/credentials|['"`]\.ssh['"`]\s*[,/)]\s*['"`]id_\w+['"`]|\.ssh/id_\w+|['"`]\.(npmrc|netrc|git-credentials|pypirc)['"`]|\.docker/config\.json|\.kube/config)re"
       // or a credential helper's output: git credential fill, gh auth token (as one string or an argv list)
       R"re(|git credential fill|['"`]git['"`]\s*,\s*['"`]credential['"`]\s*,\s*['"`]fill|gh auth token|['"`]gh['"`]\s*,\s*['"`]auth['"`]\s*,\s*['"`]token)re");
-  if (!has_any(content, {".aws", ".ssh", "rc", "credential", ".docker", ".kube", "auth"})) return std::nullopt;
+  if (!has_any(content, {".aws", ".ssh", "npmrc", "netrc", "pypirc", "credential", ".docker", ".kube", "auth token", "\"auth\"",
+                         "'auth'"}))
+    return std::nullopt;
   bool python = language == Family::python, javascript = language == Family::javascript;
   bool reads = python       ? has_any(content, {"open(", "read_bytes(", "read_text(", "subprocess", "check_output"})
                : javascript ? has_any(content, {"readFile", "execSync", "execFileSync", "spawnSync"})
