@@ -1242,27 +1242,29 @@ void add_remote_server_request(const SyntaxTree& tree, TSNode url, TSNode header
   out.push_back(b.finish("build_recipe", "remote MCP server"));
 }
 
+// The string literals of a list ("a", 'b', …) as quoted shell words, each mapped to its place. A backslash
+// escapes the next character in double-quoted strings, and in single-quoted ones when single_escapes.
+void add_literal_words(std::string_view list, uint32_t at, ScriptBuilder& b, bool single_escapes = true) {
+  bool first = true;
+  for (size_t i = 0; i < list.size(); ++i) {
+    char quote = list[i];
+    if (quote != '"' && quote != '\'') continue;
+    ScriptBuilder word;
+    size_t j = i + 1;
+    for (; j < list.size() && list[j] != quote; ++j) {
+      if (list[j] == '\\' && j + 1 < list.size() && (quote == '"' || single_escapes)) ++j;
+      word.add_char(list[j], at + static_cast<uint32_t>(j));
+    }
+    if (!first) b.add_char(' ', at + static_cast<uint32_t>(i));
+    add_as_quoted_word(std::move(word), at + static_cast<uint32_t>(i), at + static_cast<uint32_t>(std::min(j, list.size() - 1)), b);
+    first = false;
+    i = j;
+  }
+}
+
 // Codex's ~/.codex/config.toml: [mcp_servers.NAME] with command = "…" and args = ["…", …], started
 // with the agent. TOML basic and literal strings on one line each.
 void codex_mcp_scripts(std::string_view content, std::vector<EmbeddedScript>& out) {
-  auto strings_in = [](std::string_view text, uint32_t at, ScriptBuilder& b) {
-    size_t i = 0;
-    bool first = true;
-    while (i < text.size()) {
-      char quote = text[i];
-      if (quote != '"' && quote != '\'') { ++i; continue; }
-      ScriptBuilder word;
-      size_t j = i + 1;
-      for (; j < text.size() && text[j] != quote; ++j) {
-        if (quote == '"' && text[j] == '\\' && j + 1 < text.size()) ++j;
-        word.add_char(text[j], at + static_cast<uint32_t>(j));
-      }
-      if (!first) b.add_char(' ', at + static_cast<uint32_t>(i));
-      add_as_quoted_word(std::move(word), at + static_cast<uint32_t>(i), at + static_cast<uint32_t>(std::min(j, text.size() - 1)), b);
-      first = false;
-      i = j + 1;
-    }
-  };
   bool in_server = false;
   ScriptBuilder command, args;
   auto flush = [&] {
@@ -1293,8 +1295,9 @@ void codex_mcp_scripts(std::string_view content, std::vector<EmbeddedScript>& ou
     while (!key.empty() && (key.back() == ' ' || key.back() == '\t')) key.remove_suffix(1);
     std::string_view value = t.substr(equals + 1);
     uint32_t value_at = at + static_cast<uint32_t>(equals + 1);
-    if (key == "command") strings_in(value, value_at, command);
-    else if (key == "args") strings_in(value, value_at, args);
+    // TOML: basic strings ("…") take backslash escapes, literal strings ('…') none.
+    if (key == "command") add_literal_words(value, value_at, command, false);
+    else if (key == "args") add_literal_words(value, value_at, args, false);
   }
   flush();
 }
@@ -1481,25 +1484,6 @@ void kubeconfig_scripts(const ScriptSource& source, std::vector<EmbeddedScript>&
 }
 
 // ---- build definitions: CMake and Maven ------------------------------------------------------
-
-// The string literals of a list ("a", 'b', …) as quoted shell words, each mapped to its place.
-void add_literal_words(std::string_view list, uint32_t at, ScriptBuilder& b) {
-  bool first = true;
-  for (size_t i = 0; i < list.size(); ++i) {
-    char quote = list[i];
-    if (quote != '"' && quote != '\'') continue;
-    ScriptBuilder word;
-    size_t j = i + 1;
-    for (; j < list.size() && list[j] != quote; ++j) {
-      if (list[j] == '\\' && j + 1 < list.size()) ++j;
-      word.add_char(list[j], at + static_cast<uint32_t>(j));
-    }
-    if (!first) b.add_char(' ', at + static_cast<uint32_t>(i));
-    add_as_quoted_word(std::move(word), at + static_cast<uint32_t>(i), at + static_cast<uint32_t>(std::min(j, list.size() - 1)), b);
-    first = false;
-    i = j;
-  }
-}
 
 // node-gyp's binding.gyp, run at npm install: an action's argv ("action": ["sh", "-c", "…"]) and the
 // <!(command) / <!@(command) expansions gyp runs while it reads the file.
