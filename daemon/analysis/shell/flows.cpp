@@ -1096,13 +1096,12 @@ Stream Walker::model(Invocation& inv, const Stream& in, int depth) {
     if (verb < args.size() && args[verb] == "clean" && force && directories)
       add_marker("destructive_target", "git clean in " + working_directory_, inv.span);
   }
-  // npm config set script-shell P: every later npm script runs through P; a P written here runs its
-  // content each time, like an rc file.
+  // npm config set script-shell P: every later npm script runs through P (the persistence marker is
+  // command_markers'); a P written here runs its content each time, like an rc file.
   if ((name == "npm" || name == "pnpm" || name == "yarn") && args.size() >= 4 && args[0] == "config" && args[1] == "set" &&
       lower(args[2]) == "script-shell")
     for (const auto& file : root_facts_.files)
       if (home_relative(file.path) == home_relative(args[3])) {
-        add_marker("persistence_write", "npm script-shell " + args[3], inv.span);
         analyse_payload(file.new_text, "script_shell", args[3], inv.span, depth);
         break;
       }
