@@ -10,6 +10,7 @@
 
 #include "analysis/code/change_parsers.h"
 #include "analysis/code/config_checks.h"
+#include "analysis/code/data_flow.h"
 #include "analysis/code/detector.h"
 #include "analysis/code/detector_loader.h"
 #include "analysis/code/embedded_commands.h"
@@ -237,21 +238,31 @@ void analyze_change(const DetectorSet& set, const FileChange& change, Facts& fac
     for (auto& marker : registry_credential_settings(change.path, text)) facts.markers.push_back(std::move(marker));
     for (auto& marker : workflow_trust_settings(change.path, text)) facts.markers.push_back(std::move(marker));
   }
-  if (auto shipped = environment_with_network(change.path, text)) facts.markers.push_back(std::move(*shipped));
-  if (auto runner = runner_with_network(change.path, text)) facts.markers.push_back(std::move(*runner));
-  if (auto read = credentials_with_network(change.path, text)) facts.markers.push_back(std::move(*read));
-  if (auto bundled = environment_in_bundle(change.path, text)) facts.markers.push_back(std::move(*bundled));
   std::optional<SyntaxTree> tree;
+  std::vector<Marker> flows;
   if (kind.language) {
     auto parsed = parse(*kind.language, text);
     if (parsed) {
       tree.emplace(std::move(*parsed));
       run_code_detectors(set, change, *tree, *kind.language, facts);
       run_on_canonical_names(set, change, text, *kind.language, facts);
+      flows = data_flow_markers(*tree, *kind.language, change.path);
     } else {
       mark_incomplete(facts, change.path + ": " + parsed.error());
     }
   }
+  // A flow followed from its source to its sink says more than the two halves seen in one file.
+  auto followed = [&](std::string_view name) {
+    return std::any_of(flows.begin(), flows.end(), [&](const Marker& m) { return m.name == name; });
+  };
+  if (!followed("environment_to_network"))
+    if (auto shipped = environment_with_network(change.path, text)) facts.markers.push_back(std::move(*shipped));
+  if (!followed("fetched_code_runs"))
+    if (auto runner = runner_with_network(change.path, text)) facts.markers.push_back(std::move(*runner));
+  if (!followed("credentials_to_network"))
+    if (auto read = credentials_with_network(change.path, text)) facts.markers.push_back(std::move(*read));
+  if (auto bundled = environment_in_bundle(change.path, text)) facts.markers.push_back(std::move(*bundled));
+  for (auto& marker : flows) facts.markers.push_back(std::move(marker));
   if (kind.carrier == CommandCarrier::interpreted) {
     known_key_literals(set, change.path, kind.interpreter, text, facts);
     jwt_text_checks(set, change.path, kind.interpreter, text, facts);

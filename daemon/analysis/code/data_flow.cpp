@@ -1,0 +1,1118 @@
+#include "analysis/code/data_flow.h"
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <initializer_list>
+#include <optional>
+#include <regex>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "analysis/code/query_runner.h"
+#include "analysis/code/secret_vendor.h"
+#include "analysis/code/syntax_walk.h"
+#include "core/text.h"
+
+namespace toolwall::code {
+
+namespace {
+
+// What a value may hold. Bits only ever get added, so following names to a fixed point ends.
+using Bits = uint8_t;
+constexpr Bits kEnvironment = 1;      // the whole environment
+constexpr Bits kCredential = 2;       // a credential file's content, a credential helper's output, SDK credentials
+constexpr Bits kCredentialPath = 4;   // the path of a credential file, not yet read
+constexpr Bits kFetched = 8;          // a response body downloaded over HTTP
+constexpr Bits kSecretVariable = 16;  // one secret-named environment variable
+constexpr Bits kIncomingAuth = 32;    // the Authorization (or cookie) header of a request the code serves
+constexpr Bits kConnection = 64;      // an outbound socket or request object, which sends what it is given
+constexpr Bits kEncoded = 128;        // hex/base64 of something: the shape data takes to fit in a DNS label
+
+enum class Family { python, javascript, go };
+
+constexpr int kMaxDepth = 200;          // recursion into nested expressions and statements
+constexpr int kMaxRounds = 8;           // passes over the file until no name gains a bit
+constexpr size_t kMaxSteps = 3'000'000; // node visits and evaluations over all rounds
+
+constexpr uint32_t kModuleScope = UINT32_MAX;
+
+struct Function {
+  TSNode node{};
+  std::string name;
+  std::vector<std::vector<std::string>> params;  // names per position (a destructuring binds several)
+  bool method = false;                            // called as obj.name(…)
+};
+
+enum class FlowKind { environment, credentials, dns, fetched_code };
+
+struct Finding {
+  FlowKind kind;
+  TSNode sink{};
+  Bits bits = 0;
+  std::string host;
+};
+
+bool is_function_node(std::string_view type) {
+  return type == "function_definition" || type == "function_declaration" || type == "function_expression" ||
+         type == "function" || type == "generator_function_declaration" || type == "generator_function" ||
+         type == "method_definition" || type == "arrow_function" || type == "method_declaration" ||
+         type == "func_literal";
+}
+
+bool is_call_node(std::string_view type) {
+  return type == "call" || type == "call_expression" || type == "new_expression";
+}
+
+bool is_member_node(std::string_view type) {
+  return type == "attribute" || type == "member_expression" || type == "selector_expression";
+}
+
+bool is_index_node(std::string_view type) {
+  return type == "subscript" || type == "subscript_expression" || type == "index_expression";
+}
+
+TSNode field(TSNode node, const char* name) {
+  return ts_node_child_by_field_name(node, name, static_cast<uint32_t>(std::strlen(name)));
+}
+
+bool in(std::string_view word, std::initializer_list<std::string_view> words) {
+  return std::find(words.begin(), words.end(), word) != words.end();
+}
+
+bool secret_name(std::string_view name) {
+  std::string upper;
+  for (char c : name.substr(0, 96)) upper += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  for (std::string_view part : {"KEY", "SECRET", "TOKEN", "PASSW", "PWD", "CREDENTIAL", "DATABASE_URL", "DSN", "PRIVATE",
+                                "AUTH", "COOKIE", "SESSION"})
+    if (upper.find(part) != std::string::npos) return true;
+  return false;
+}
+
+bool incoming_credential_header(std::string_view name) {
+  std::string l = lower(name);
+  return l == "authorization" || l == "cookie" || l == "proxy-authorization" || l == "x-api-key" ||
+         l == "http_authorization" || l == "http_cookie";
+}
+
+// The credential files code reads to steal them, named whole or joined from pieces; public keys are not.
+bool credential_path(std::string_view joined) {
+  static const std::regex kPath(
+      R"((^|/)\.aws/+credentials|\.ssh/+id_[A-Za-z0-9_]+(?!\.pub)(/|$)|(^|/)\.(npmrc|netrc|git-credentials|pypirc)(/|$)|\.docker/+config\.json|\.kube/+config|\.config/+gh/+hosts\.yml|application_default_credentials\.json)");
+  std::string text(joined.substr(0, 512));
+  return std::regex_search(text, kPath);
+}
+
+// Library functions whose result carries what they were given: serialisation, encoding, joining,
+// conversion, wrapping into a request. Anything else (verify(token), sha256(x), len(x)) is a new value.
+bool transparent_call(std::string_view name) {
+  static const std::unordered_set<std::string_view> kNames{
+      "dumps", "loads", "stringify", "parse", "encode", "decode", "b64encode", "b64decode", "urlsafe_b64encode",
+      "standard_b64encode", "encodebytes", "b32encode", "b16encode", "hexlify", "str", "bytes", "bytearray", "repr",
+      "dict", "list", "tuple", "set", "frozenset", "sorted", "reversed", "map", "filter", "zip", "enumerate", "chain",
+      "join", "format", "format_map", "Sprintf", "Sprint", "Sprintln", "Marshal", "MarshalIndent", "NewReader",
+      "NewBuffer", "NewBufferString", "ReadAll", "Cut", "Split", "SplitN", "Fields", "TrimSpace", "Join", "string",
+      "EncodeToString", "from", "concat", "assign", "entries", "fromEntries", "values", "String", "btoa",
+      "encodeURIComponent", "encodeURI", "escape", "quote", "quote_plus", "urlencode", "compress", "gzip",
+      "deflateSync", "gzipSync", "NewRequest", "NewRequestWithContext", "Request", "Blob", "URLSearchParams",
+      "field", "deepcopy", "copy", "merge", "jsonify", "asdict", "vars", "Buffer", "hex", "Values", "Encode",
+      "Sprintln", "Fprintf", "NewEncoder", "ReadFile", "readFileSync", "readFile", "read_text", "read_bytes",
+      "open", "load", "safe_load", "Unmarshal", "JSON", "Object", "Array", "fromkeys"};
+  return kNames.count(name) > 0;
+}
+
+bool encoding_call(std::string_view name) {
+  return in(name, {"b64encode", "urlsafe_b64encode", "standard_b64encode", "b32encode", "b16encode", "hexlify", "hex",
+                   "btoa", "EncodeToString", "encodebytes"});
+}
+
+// Methods whose result holds nothing of the receiver's data.
+bool derives_nothing(std::string_view method) {
+  return in(method, {"keys", "len", "length", "count", "size", "startswith", "endswith", "startsWith", "endsWith", "has",
+                     "includes", "hasOwnProperty", "exists", "existsSync", "is_file", "isfile", "is_dir", "close",
+                     "test", "raise_for_status", "Close", "Stat", "stat", "indexOf", "find", "index", "isdigit",
+                     "status", "ok", "Err", "Error", "cancel"});
+}
+
+// Methods that read one value out of a mapping: one variable of the environment is not all of it.
+bool reads_one_value(std::string_view method) {
+  return in(method, {"get", "pop", "getenv", "Get", "Getenv", "LookupEnv", "setdefault", "__getitem__", "getattr"});
+}
+
+// Methods that put their arguments into the receiver.
+bool mutator(std::string_view method) {
+  return in(method, {"append", "extend", "push", "unshift", "update", "add", "insert", "set", "put", "setdefault",
+                     "Add", "Set", "Store", "appendleft", "concat", "assign", "writelines"});
+}
+
+// fetch() itself, not a class's own fetch method.
+bool global_fetch(std::string_view callee) {
+  return in(callee, {"fetch", "window.fetch", "globalThis.fetch", "self.fetch", "global.fetch", "nodeFetch", "undici.fetch"});
+}
+
+bool reads_file(std::string_view name) {
+  return in(name, {"open", "read_text", "read_bytes", "readFileSync", "readFile", "ReadFile", "Open", "createReadStream",
+                   "OpenFile", "read"});
+}
+
+class Flow {
+ public:
+  Flow(const SyntaxTree& tree, Family family, std::string_view text) : tree_(tree), family_(family), text_(text) {
+    credential_words_ = contains_any({".aws", ".ssh", "npmrc", "netrc", "pypirc", "git-credentials", ".docker", ".kube",
+                                      "hosts.yml", "application_default"});
+  }
+
+  std::vector<Finding> run() {
+    collect_functions(tree_.root(), false, 0);
+    for (int round = 0; round < kMaxRounds && steps_ < kMaxSteps; ++round) {
+      changed_ = false;
+      std::vector<uint32_t> chain{kModuleScope};
+      visit(tree_.root(), chain, false, 0);
+      if (!changed_) break;
+    }
+    return findings_;
+  }
+
+ private:
+  const SyntaxTree& tree_;
+  Family family_;
+  std::string_view text_;
+  bool credential_words_ = false;
+  bool changed_ = false;
+  size_t steps_ = 0;
+  std::unordered_map<std::string, Bits> names_;   // "name@scope" for variables, ".name" for attributes
+  std::unordered_map<uint32_t, Bits> returns_;    // function start byte → what its returns carry
+  std::unordered_map<uint32_t, size_t> function_at_;  // function start byte → index into functions_
+  std::vector<Function> functions_;
+  std::unordered_multimap<std::string, size_t> functions_by_name_;
+  std::unordered_map<std::string, std::vector<std::string>> aliases_;  // a dispatch table's functions
+  std::unordered_map<std::string, std::string> constants_;             // name → string value (hosts, URLs)
+  std::vector<Finding> findings_;
+
+  bool contains_any(std::initializer_list<std::string_view> needles) const {
+    return std::any_of(needles.begin(), needles.end(),
+                       [&](std::string_view n) { return text_.find(n) != std::string_view::npos; });
+  }
+
+  std::string_view text(TSNode node) const { return tree_.text_of(node); }
+  static uint32_t id(TSNode node) { return ts_node_start_byte(node); }
+
+  // ---- functions of the file -------------------------------------------------------------------
+
+  std::vector<std::string> pattern_names(TSNode pattern) const {
+    std::vector<std::string> out;
+    std::string_view type = ts_node_type(pattern);
+    if (type == "identifier" || type == "shorthand_property_identifier_pattern") {
+      out.emplace_back(text(pattern));
+      return out;
+    }
+    for (const auto& name : identifiers(tree_, pattern))
+      if (!name.empty()) out.push_back(name);
+    return out;
+  }
+
+  std::vector<std::vector<std::string>> parameters_of(TSNode function) const {
+    std::vector<std::vector<std::string>> params;
+    TSNode list = field(function, "parameters");
+    if (ts_node_is_null(list)) {
+      TSNode single = field(function, "parameter");  // x => …
+      if (!ts_node_is_null(single)) params.push_back({std::string(text(single))});
+      return params;
+    }
+    uint32_t count = ts_node_named_child_count(list);
+    for (uint32_t i = 0; i < count && i < 64; ++i) {
+      TSNode p = ts_node_named_child(list, i);
+      std::string_view type = ts_node_type(p);
+      if (type == "comment") continue;
+      if (type == "parameter_declaration" || type == "variadic_parameter_declaration") {  // Go: a, b int
+        uint32_t children = ts_node_child_count(p);
+        bool named = false;
+        for (uint32_t c = 0; c < children; ++c) {
+          const char* f = ts_node_field_name_for_child(p, c);
+          if (f && std::strcmp(f, "name") == 0) {
+            params.push_back({std::string(text(ts_node_child(p, c)))});
+            named = true;
+          }
+        }
+        if (!named) params.push_back({});
+        continue;
+      }
+      TSNode target = p;
+      for (const char* name : {"pattern", "name", "left"}) {
+        TSNode f = field(p, name);
+        if (!ts_node_is_null(f)) {
+          target = f;
+          break;
+        }
+      }
+      if (type == "typed_parameter" || type == "list_splat_pattern" || type == "dictionary_splat_pattern" ||
+          type == "rest_pattern")
+        target = ts_node_named_child(p, 0);
+      if (ts_node_is_null(target)) continue;
+      params.push_back(pattern_names(target));
+    }
+    return params;
+  }
+
+  // The name an anonymous function takes from what it is bound to.
+  std::string bound_name(TSNode parent, TSNode function) const {
+    std::string_view type = ts_node_type(parent);
+    TSNode name{};
+    if (type == "variable_declarator" || type == "var_spec") name = field(parent, "name");
+    else if (type == "pair") name = field(parent, "key");
+    else if (type == "assignment" || type == "assignment_expression" || type == "short_var_declaration")
+      name = field(parent, "left");
+    if (ts_node_is_null(name)) return {};
+    std::string_view t = text(name);
+    if (is_member_node(ts_node_type(name))) t = text(member_property(name));
+    if (t.size() > 128 || t.find_first_of(" ,\n") != std::string_view::npos) return {};
+    return std::string(t);
+  }
+
+  void collect_functions(TSNode node, bool in_class, int depth) {
+    if (depth > kMaxDepth || ++steps_ > kMaxSteps) return;
+    std::string_view type = ts_node_type(node);
+    bool function_like = is_function_node(type) || type == "lambda";
+    if (function_like) {
+      Function f;
+      f.node = node;
+      TSNode name = field(node, "name");
+      if (!ts_node_is_null(name)) f.name = std::string(text(name));
+      f.method = type == "method_definition" || type == "method_declaration" || (in_class && type == "function_definition");
+      f.params = parameters_of(node);
+      function_at_[id(node)] = functions_.size();
+      functions_.push_back(std::move(f));
+    }
+    bool class_body = type == "class_definition" || type == "class_declaration" || type == "class" ||
+                      type == "class_body" || (in_class && (type == "block" || type == "decorated_definition"));
+    uint32_t count = ts_node_named_child_count(node);
+    for (uint32_t i = 0; i < count; ++i) {
+      TSNode child = ts_node_named_child(node, i);
+      collect_functions(child, class_body && !function_like, depth + 1);
+      // `const f = () => …`, `f: function () {}`, `f := func() {}` name the function they hold.
+      for (uint32_t hop = 0; hop < 2 && !ts_node_is_null(child); ++hop) {
+        std::string_view child_type = ts_node_type(child);
+        if (is_function_node(child_type) || child_type == "lambda") {
+          auto at = function_at_.find(id(child));
+          if (at != function_at_.end() && functions_[at->second].name.empty())
+            functions_[at->second].name = bound_name(node, child);
+          break;
+        }
+        if (std::string_view(ts_node_type(child)) != "expression_list") break;
+        child = ts_node_named_child(child, 0);
+      }
+    }
+    if (function_like) {
+      const Function& f = functions_[function_at_[id(node)]];
+      if (!f.name.empty()) functions_by_name_.emplace(f.name, function_at_[id(node)]);
+    }
+  }
+
+  // ---- names -----------------------------------------------------------------------------------
+
+  static std::string key(std::string_view name, uint32_t scope) {
+    return std::string(name) + "@" + std::to_string(scope);
+  }
+
+  Bits lookup(std::string_view name, const std::vector<uint32_t>& chain) const {
+    for (auto scope = chain.rbegin(); scope != chain.rend(); ++scope) {
+      auto at = names_.find(key(name, *scope));
+      if (at != names_.end()) return at->second;
+    }
+    return 0;
+  }
+
+  void add(const std::string& k, Bits bits) {
+    if (!bits) return;
+    Bits& slot = names_[k];
+    if ((slot | bits) != slot) {
+      slot |= bits;
+      changed_ = true;
+    }
+  }
+
+  // declare: a new local (Python, `let`, `:=`); otherwise the nearest scope that already has the name.
+  void bind_name(std::string_view name, Bits bits, const std::vector<uint32_t>& chain, bool declare) {
+    if (name.empty()) return;
+    if (declare) names_.try_emplace(key(name, chain.back()), 0);  // so later writes from inner functions find it
+    if (!bits) return;
+    if (!declare)
+      for (auto scope = chain.rbegin(); scope != chain.rend(); ++scope)
+        if (names_.count(key(name, *scope))) return add(key(name, *scope), bits);
+    add(key(name, chain.back()), bits);
+  }
+
+  TSNode member_object(TSNode member) const {
+    for (const char* name : {"object", "operand", "value"}) {
+      TSNode f = field(member, name);
+      if (!ts_node_is_null(f)) return f;
+    }
+    return ts_node_named_child(member, 0);
+  }
+
+  TSNode member_property(TSNode member) const {
+    for (const char* name : {"attribute", "property", "field"}) {
+      TSNode f = field(member, name);
+      if (!ts_node_is_null(f)) return f;
+    }
+    return ts_node_named_child(member, ts_node_named_child_count(member) - 1);
+  }
+
+  // The variable an expression like a.b[c].d starts from.
+  TSNode root_identifier(TSNode node) const {
+    for (int hops = 0; hops < 32 && !ts_node_is_null(node); ++hops) {
+      std::string_view type = ts_node_type(node);
+      if (type == "identifier") return node;
+      if (is_member_node(type) || is_index_node(type)) node = member_object(node);
+      else return TSNode{};
+    }
+    return TSNode{};
+  }
+
+  static bool self_like(std::string_view name) { return name == "self" || name == "this" || name == "cls"; }
+
+  void bind(TSNode target, Bits bits, const std::vector<uint32_t>& chain, bool declare, bool class_body) {
+    if (ts_node_is_null(target)) return;
+    std::string_view type = ts_node_type(target);
+    if (type == "identifier" || type == "shorthand_property_identifier_pattern" || type == "property_identifier") {
+      if (class_body) add("." + std::string(text(target)), bits);
+      else bind_name(text(target), bits, chain, declare);
+      return;
+    }
+    if (is_member_node(type)) {
+      add("." + std::string(text(member_property(target))), bits);
+      TSNode root = root_identifier(target);
+      if (!ts_node_is_null(root) && !self_like(text(root))) bind_name(text(root), bits, chain, false);
+      return;
+    }
+    if (is_index_node(type)) {
+      TSNode root = root_identifier(target);
+      if (!ts_node_is_null(root)) bind_name(text(root), bits, chain, false);
+      return;
+    }
+    for (const auto& name : pattern_names(target)) bind_name(name, bits, chain, declare);
+  }
+
+  // ---- what an expression holds ----------------------------------------------------------------
+
+  Bits union_children(TSNode node, const std::vector<uint32_t>& chain, int depth) {
+    Bits bits = 0;
+    uint32_t count = ts_node_named_child_count(node);
+    for (uint32_t i = 0; i < count; ++i) bits |= eval(ts_node_named_child(node, i), chain, depth + 1);
+    return bits;
+  }
+
+  Bits path_bits(TSNode node) const {
+    if (!credential_words_) return 0;
+    std::string joined;
+    for (const auto& value : literal_values(tree_, node)) {
+      if (joined.size() > 512) break;
+      joined += "/" + value;
+    }
+    return credential_path(joined) ? kCredentialPath : 0;
+  }
+
+  std::string literal_at(TSNode node) const {
+    if (ts_node_is_null(node) || !is_literal_type(ts_node_type(node))) return {};
+    auto values = literal_values(tree_, node);
+    return values.empty() ? std::string() : values.front();
+  }
+
+  Bits eval(TSNode node, const std::vector<uint32_t>& chain, int depth) {
+    if (ts_node_is_null(node) || depth > kMaxDepth || ++steps_ > kMaxSteps) return 0;
+    std::string_view type = ts_node_type(node);
+    if (type == "identifier" || type == "shorthand_property_identifier") return lookup(text(node), chain);
+    if (is_member_node(type)) return eval_member(node, chain, depth);
+    if (is_index_node(type)) return eval_index(node, chain, depth);
+    if (is_call_node(type)) return eval_call(node, chain, depth);
+    if (type == "lambda") return eval(field(node, "body"), chain, depth + 1);
+    if (is_function_node(type) || type == "comment" || type == "class_definition" || type == "class_declaration")
+      return 0;
+    if (type == "composite_literal" && family_ == Family::go && ends_with(text(field(node, "type")), "http.Client"))
+      return kConnection;
+    if (type == "pair" || type == "keyword_argument" || type == "keyed_element")
+      return eval(ts_node_named_child(node, ts_node_named_child_count(node) - 1), chain, depth + 1);
+    Bits bits = union_children(node, chain, depth);
+    if (is_literal_type(type) || type == "binary_operator" || type == "binary_expression") bits |= path_bits(node);
+    return bits;
+  }
+
+  Bits eval_member(TSNode node, const std::vector<uint32_t>& chain, int depth) {
+    std::string_view whole = text(node);
+    if (whole == "os.environ" || whole == "process.env") return kEnvironment;
+    TSNode object = member_object(node);
+    std::string_view property = text(member_property(node));
+    std::string_view object_text = text(object);
+    if (object_text == "process.env") return secret_name(property) ? kSecretVariable : 0;
+    if (incoming_credential_header(property) && lower(object_text.substr(object_text.size() > 7 ? object_text.size() - 7 : 0)) == "headers")
+      return kIncomingAuth;
+    Bits bits = eval(object, chain, depth + 1);
+    auto attribute = names_.find("." + std::string(property));
+    if (attribute != names_.end()) bits |= attribute->second;
+    if (in(property, {"length", "status", "status_code", "ok", "statusCode", "StatusCode", "headers", "Header"}))
+      bits &= kConnection;
+    return bits;
+  }
+
+  Bits eval_index(TSNode node, const std::vector<uint32_t>& chain, int depth) {
+    TSNode object = member_object(node);
+    TSNode index = field(node, "subscript");
+    if (ts_node_is_null(index)) index = field(node, "index");
+    std::string_view object_text = text(object);
+    std::string index_value = literal_at(index);
+    if (object_text == "os.environ" || object_text == "process.env")
+      return secret_name(index_value) ? kSecretVariable : 0;
+    if (incoming_credential_header(index_value)) {
+      std::string o = lower(object_text);
+      if (ends_with(o, "headers") || ends_with(o, "header") || ends_with(o, "meta")) return kIncomingAuth;
+    }
+    return static_cast<Bits>(eval(object, chain, depth + 1) & ~kEnvironment);
+  }
+
+  TSNode callee_of(TSNode call) const {
+    TSNode callee = field(call, "function");
+    if (ts_node_is_null(callee)) callee = field(call, "constructor");
+    return callee;
+  }
+
+  TSNode arguments_of(TSNode call) const { return field(call, "arguments"); }
+
+  Bits eval_arguments(TSNode call, const std::vector<uint32_t>& chain, int depth, bool drop_header_auth = false) {
+    TSNode args = arguments_of(call);
+    if (ts_node_is_null(args)) return 0;
+    Bits bits = 0;
+    uint32_t count = ts_node_named_child_count(args);
+    for (uint32_t i = 0; i < count; ++i) {
+      TSNode arg = ts_node_named_child(args, i);
+      std::string_view type = ts_node_type(arg);
+      if (!drop_header_auth) {
+        bits |= eval(arg, chain, depth + 1);
+        continue;
+      }
+      // Forwarding the caller's Authorization as a header is what a proxy does; in a body or a URL it is a copy.
+      if (type == "keyword_argument") {
+        std::string_view name = text(field(arg, "name"));
+        Bits b = eval(arg, chain, depth + 1);
+        bits |= in(name, {"headers", "auth", "cookies"}) ? static_cast<Bits>(b & ~kIncomingAuth) : b;
+      } else if (type == "object" || type == "dictionary") {
+        uint32_t pairs = ts_node_named_child_count(arg);
+        for (uint32_t p = 0; p < pairs; ++p) {
+          TSNode pair = ts_node_named_child(arg, p);
+          Bits b = eval(pair, chain, depth + 1);
+          std::string_view key_text = ts_node_type(pair) == std::string_view("pair") ? text(field(pair, "key")) : text(pair);
+          std::string k = lower(key_text);
+          if (k.find("header") != std::string::npos) b &= static_cast<Bits>(~kIncomingAuth);
+          bits |= b;
+        }
+      } else {
+        bits |= eval(arg, chain, depth + 1);
+      }
+    }
+    return bits;
+  }
+
+  std::string callee_name(TSNode callee) const {
+    if (ts_node_is_null(callee)) return {};
+    std::string_view type = ts_node_type(callee);
+    if (is_member_node(type)) return std::string(text(member_property(callee)));
+    if (type == "identifier") return std::string(text(callee));
+    return {};
+  }
+
+  // The first argument's literal value, when it is one.
+  std::string first_literal_argument(TSNode call) const {
+    TSNode args = arguments_of(call);
+    if (ts_node_is_null(args) || ts_node_named_child_count(args) == 0) return {};
+    return literal_at(ts_node_named_child(args, 0));
+  }
+
+  std::string argument_words(TSNode call) const {
+    TSNode args = arguments_of(call);
+    if (ts_node_is_null(args)) return {};
+    std::string words;
+    for (const auto& value : literal_values(tree_, args)) {
+      if (words.size() > 256) break;
+      words += value + " ";
+    }
+    return words;
+  }
+
+  bool fetches(std::string_view callee_text, std::string_view name, std::string_view receiver) const {
+    std::string r = lower(receiver);
+    switch (family_) {
+      case Family::python:
+        return in(callee_text, {"requests.get", "requests.post", "requests.request", "httpx.get", "httpx.post",
+                                "httpx.request", "urlopen", "urllib.request.urlopen", "request.urlopen", "urllib2.urlopen"}) ||
+               (in(name, {"get", "request"}) &&
+                (r.find("session") != std::string::npos || r.find("client") != std::string::npos || r == "http"));
+      case Family::javascript:
+        return global_fetch(callee_text) || callee_text == "axios" || starts_with(callee_text, "axios.") || callee_text == "got" ||
+               starts_with(callee_text, "got.") || starts_with(callee_text, "ky.");
+      case Family::go:
+        return in(callee_text, {"http.Get", "http.Post", "http.DefaultClient.Do", "http.DefaultClient.Get"}) ||
+               (in(name, {"Do", "Get"}) && r.find("client") != std::string::npos);
+    }
+    return false;
+  }
+
+  Bits sources_of_call(TSNode call, std::string_view callee_text, std::string_view name, TSNode receiver,
+                       const std::vector<uint32_t>& chain, int depth) {
+    Bits bits = 0;
+    std::string_view receiver_text = ts_node_is_null(receiver) ? std::string_view() : text(receiver);
+    if (fetches(callee_text, name, receiver_text)) bits |= kFetched;
+    if (in(callee_text, {"os.Environ", "syscall.Environ"})) bits |= kEnvironment;
+    if (in(callee_text, {"os.getenv", "os.Getenv", "os.environ.get", "os.LookupEnv"}) && secret_name(first_literal_argument(call)))
+      bits |= kSecretVariable;
+    if (in(name, {"get_credentials", "get_frozen_credentials", "getCredentials", "fromIni", "fromEnv"}))
+      bits |= kCredential;
+    if (in(name, {"get", "header", "getHeader", "Get", "get_header"}) && incoming_credential_header(first_literal_argument(call))) {
+      std::string r = lower(receiver_text);
+      if (r.find("header") != std::string::npos || in(r, {"req", "request", "ctx", "c", "r"})) bits |= kIncomingAuth;
+    }
+    if (in(name, {"run", "check_output", "Popen", "execSync", "execFileSync", "spawnSync", "Command", "Output", "getoutput"})) {
+      std::string words = argument_words(call);
+      if (words.find("credential fill") != std::string::npos || words.find("auth token") != std::string::npos)
+        bits |= kCredential;
+    }
+    if (reads_file(name) && credential_words_) {
+      Bits given = eval_arguments(call, chain, depth);
+      if (!ts_node_is_null(receiver)) given |= eval(receiver, chain, depth + 1);
+      if (given & kCredentialPath) bits |= kCredential;
+    }
+    switch (family_) {
+      case Family::python:
+        if (in(callee_text, {"socket.socket", "socket.create_connection", "http.client.HTTPSConnection",
+                             "http.client.HTTPConnection", "HTTPSConnection", "HTTPConnection", "create_connection",
+                             "requests.Session", "requests.session", "httpx.Client", "httpx.AsyncClient",
+                             "aiohttp.ClientSession", "urllib3.PoolManager"}))
+          bits |= kConnection;
+        break;
+      case Family::javascript:
+        if (in(callee_text, {"https.request", "http.request", "net.connect", "net.createConnection", "tls.connect",
+                             "WebSocket", "XMLHttpRequest", "net.Socket", "axios.create", "got.extend"}))
+          bits |= kConnection;
+        break;
+      case Family::go:
+        if (in(callee_text, {"net.Dial", "net.DialTimeout", "tls.Dial", "net.DialTCP", "net.DialUDP"})) bits |= kConnection;
+        break;
+    }
+    return bits;
+  }
+
+  std::vector<size_t> resolve(TSNode callee) const {
+    std::vector<size_t> out;
+    if (ts_node_is_null(callee)) return out;
+    std::string_view type = ts_node_type(callee);
+    auto add_named = [&](const std::string& name, bool methods_only) {
+      auto range = functions_by_name_.equal_range(name);
+      for (auto it = range.first; it != range.second; ++it)
+        if (!methods_only || functions_[it->second].method) out.push_back(it->second);
+    };
+    if (type == "identifier") {
+      std::string name(text(callee));
+      add_named(name, false);
+      auto alias = aliases_.find(name);
+      if (alias != aliases_.end())
+        for (const auto& target : alias->second) add_named(target, false);
+    } else if (is_member_node(type)) {
+      add_named(std::string(text(member_property(callee))), true);
+    } else if (is_index_node(type)) {
+      TSNode root = root_identifier(callee);
+      if (!ts_node_is_null(root)) {
+        auto alias = aliases_.find(std::string(text(root)));
+        if (alias != aliases_.end())
+          for (const auto& target : alias->second) add_named(target, false);
+      }
+    }
+    if (out.size() > 16) out.resize(16);
+    return out;
+  }
+
+  Bits eval_call(TSNode call, const std::vector<uint32_t>& chain, int depth) {
+    TSNode callee = callee_of(call);
+    std::string_view callee_text = ts_node_is_null(callee) ? std::string_view() : text(callee);
+    if (callee_text.size() > 200) callee_text = callee_text.substr(0, 200);
+    std::string name = callee_name(callee);
+    TSNode receiver = !ts_node_is_null(callee) && is_member_node(ts_node_type(callee)) ? member_object(callee) : TSNode{};
+    Bits bits = sources_of_call(call, callee_text, name, receiver, chain, depth);
+    if (transparent_call(name)) {
+      Bits given = eval_arguments(call, chain, depth);
+      bits |= given;
+      if (given & ~kConnection && encoding_call(name)) bits |= kEncoded;
+    }
+    for (size_t f : resolve(callee)) {
+      auto at = returns_.find(id(functions_[f].node));
+      if (at != returns_.end()) bits |= at->second;
+    }
+    if (!ts_node_is_null(receiver) && !derives_nothing(name)) {
+      Bits held = static_cast<Bits>(eval(receiver, chain, depth + 1) & ~kConnection);
+      if (reads_one_value(name)) held &= static_cast<Bits>(~kEnvironment);
+      if (name == "toString" || name == "encode") {
+        std::string how = lower(first_literal_argument(call));
+        if ((how == "hex" || how == "base64" || how == "base64url" || how == "hex_codec") && held) held |= kEncoded;
+      }
+      bits |= held;
+    }
+    return bits | path_bits_if_builder(call, name);
+  }
+
+  Bits path_bits_if_builder(TSNode call, std::string_view name) const {
+    if (!in(name, {"join", "Join", "resolve", "expanduser", "Path", "joinpath", "homedir", "expandvars", "format"})) return 0;
+    return path_bits(call);
+  }
+
+  // ---- statements ------------------------------------------------------------------------------
+
+  void visit(TSNode node, std::vector<uint32_t>& chain, bool class_body, int depth) {
+    if (ts_node_is_null(node) || depth > kMaxDepth || ++steps_ > kMaxSteps) return;
+    std::string_view type = ts_node_type(node);
+    bool scope = is_function_node(type) || type == "lambda";
+    if (scope) {
+      chain.push_back(id(node));
+      TSNode body = field(node, "body");
+      // An arrow with an expression body returns it.
+      if (!ts_node_is_null(body) && (type == "arrow_function" || type == "lambda") &&
+          std::string_view(ts_node_type(body)) != "statement_block")
+        add_return(id(node), eval(body, chain, depth + 1));
+    }
+    act(node, type, chain, class_body, depth);
+    bool next_class_body = type == "class_definition" || type == "class_body" ||
+                           (class_body && (type == "block" || type == "expression_statement")) ||
+                           type == "class_declaration" || type == "class" || (class_body && type == "decorated_definition");
+    uint32_t count = ts_node_named_child_count(node);
+    for (uint32_t i = 0; i < count; ++i)
+      visit(ts_node_named_child(node, i), chain, next_class_body && !scope, depth + 1);
+    if (scope) chain.pop_back();
+  }
+
+  void add_return(uint32_t function, Bits bits) {
+    if (!bits || function == kModuleScope) return;
+    Bits& slot = returns_[function];
+    if ((slot | bits) != slot) {
+      slot |= bits;
+      changed_ = true;
+    }
+  }
+
+  void remember_constant(TSNode target, TSNode value) {
+    if (ts_node_is_null(target) || ts_node_is_null(value) || std::string_view(ts_node_type(target)) != "identifier") return;
+    std::string_view type = ts_node_type(value);
+    std::string constant;
+    if (is_literal_type(type)) {
+      constant = literal_at(value);
+    } else if (is_call_node(type)) {  // ['cfg', 'cloudsync', 'dev'].join('.'), strings.Join([]string{…}, "")
+      std::string name = callee_name(callee_of(value));
+      if (name != "join" && name != "Join") return;
+      auto values = literal_values(tree_, value);
+      if (values.size() < 2 || values.size() > 24) return;
+      std::string separator = values.back();
+      bool separator_first = family_ == Family::python;  // ".".join([…])
+      if (separator_first) separator = values.front();
+      for (size_t i = separator_first ? 1 : 0; i + (separator_first ? 0 : 1) < values.size(); ++i)
+        constant += (constant.empty() ? "" : separator) + values[i];
+    }
+    if (!constant.empty() && constant.size() < 512) constants_[std::string(text(target))] = constant;
+  }
+
+  void remember_aliases(TSNode target, TSNode value) {
+    if (ts_node_is_null(target) || ts_node_is_null(value) || std::string_view(ts_node_type(target)) != "identifier") return;
+    std::string_view type = ts_node_type(value);
+    if (!(type == "dictionary" || type == "object" || type == "list" || type == "array" || type == "identifier" ||
+          type == "composite_literal"))
+      return;
+    for (const auto& name : identifiers(tree_, value)) {
+      if (!functions_by_name_.count(name)) continue;
+      auto& targets = aliases_[std::string(text(target))];
+      if (std::find(targets.begin(), targets.end(), name) == targets.end() && targets.size() < 32) targets.push_back(name);
+    }
+  }
+
+  // Pairs of (target, value) for one assignment-like node; Go and Python assign lists pairwise.
+  void assign(TSNode left, TSNode right, std::vector<uint32_t>& chain, bool declare, bool class_body, int depth) {
+    if (ts_node_is_null(left) || ts_node_is_null(right)) return;
+    std::string_view left_type = ts_node_type(left), right_type = ts_node_type(right);
+    bool lists = (left_type == "expression_list" && right_type == "expression_list") ||
+                 ((left_type == "pattern_list" || left_type == "tuple_pattern") &&
+                  (right_type == "expression_list" || right_type == "tuple"));
+    if (lists && ts_node_named_child_count(left) == ts_node_named_child_count(right)) {
+      for (uint32_t i = 0; i < ts_node_named_child_count(left); ++i)
+        assign(ts_node_named_child(left, i), ts_node_named_child(right, i), chain, declare, class_body, depth);
+      return;
+    }
+    if (right_type == "expression_list" && ts_node_named_child_count(right) == 1) right = ts_node_named_child(right, 0);
+    if (left_type == "expression_list" && ts_node_named_child_count(left) == 1) left = ts_node_named_child(left, 0);
+    remember_constant(left, right);
+    remember_aliases(left, right);
+    Bits bits = eval(right, chain, depth + 1);
+    bind(left, bits, chain, declare, class_body);
+    // A log record's attributes go wherever the logging handlers send the record.
+    if (family_ == Family::python && (bits & (kEnvironment | kCredential)) && is_member_node(ts_node_type(left)) &&
+        text(member_object(left)) == "record" && remote_log_handler())
+      report(FlowKind::environment, left, bits, log_handler_host());
+  }
+
+  bool remote_log_handler() const {
+    return text_.find("HTTPHandler(") != std::string_view::npos || text_.find("SocketHandler(") != std::string_view::npos ||
+           text_.find("DatagramHandler(") != std::string_view::npos;
+  }
+
+  std::string log_handler_host() const {
+    static const std::regex kHost(R"re(Handler\(\s*(?:host\s*=\s*)?['"]([A-Za-z0-9.-]+))re");
+    std::string copy(text_.substr(0, std::min<size_t>(text_.size(), 65536)));
+    std::smatch m;
+    return std::regex_search(copy, m, kHost) ? lower(m[1].str()) : std::string();
+  }
+
+  void act(TSNode node, std::string_view type, std::vector<uint32_t>& chain, bool class_body, int depth) {
+    if (type == "assignment" || type == "augmented_assignment") {
+      assign(field(node, "left"), field(node, "right"), chain, true, class_body, depth);
+    } else if (type == "assignment_expression" || type == "augmented_assignment_expression" || type == "assignment_statement") {
+      assign(field(node, "left"), field(node, "right"), chain, false, false, depth);
+    } else if (type == "variable_declarator" || type == "var_spec" || type == "const_spec") {
+      assign(field(node, "name"), field(node, "value"), chain, true, false, depth);
+    } else if (type == "short_var_declaration") {
+      assign(field(node, "left"), field(node, "right"), chain, true, false, depth);
+    } else if (type == "field_definition") {
+      assign(field(node, "property"), field(node, "value"), chain, true, true, depth);
+    } else if (type == "public_field_definition") {
+      assign(field(node, "name"), field(node, "value"), chain, true, true, depth);
+    } else if (type == "as_pattern") {  // with open(p) as f
+      TSNode alias = field(node, "alias");
+      if (!ts_node_is_null(alias)) bind(ts_node_named_child(alias, 0), eval(ts_node_named_child(node, 0), chain, depth + 1), chain, true, false);
+    } else if (type == "for_statement" || type == "for_in_statement" || type == "range_clause" || type == "for_in_clause") {
+      TSNode left = field(node, "left"), right = field(node, "right");
+      if (!ts_node_is_null(left) && !ts_node_is_null(right))
+        bind(left, static_cast<Bits>(eval(right, chain, depth + 1)), chain, true, false);
+    } else if (type == "return_statement") {
+      Bits bits = 0;
+      for (uint32_t i = 0; i < ts_node_named_child_count(node); ++i) bits |= eval(ts_node_named_child(node, i), chain, depth + 1);
+      add_return(chain.back(), bits);
+    } else if (is_call_node(type)) {
+      act_on_call(node, chain, depth);
+    }
+  }
+
+  void bind_parameters(const Function& f, TSNode call, bool attribute_call, const std::vector<uint32_t>& chain, int depth) {
+    TSNode args = arguments_of(call);
+    if (ts_node_is_null(args)) return;
+    size_t shift = 0;
+    if (attribute_call && family_ == Family::python && !f.params.empty() && f.params[0].size() == 1 && self_like(f.params[0][0]))
+      shift = 1;
+    uint32_t scope = id(f.node);
+    size_t position = 0;
+    for (uint32_t i = 0; i < ts_node_named_child_count(args); ++i) {
+      TSNode arg = ts_node_named_child(args, i);
+      std::string_view type = ts_node_type(arg);
+      if (type == "comment") continue;
+      if (type == "keyword_argument") {
+        add(key(text(field(arg, "name")), scope), eval(arg, chain, depth + 1));
+        continue;
+      }
+      size_t at = position++ + shift;
+      if (at >= f.params.size()) continue;
+      Bits bits = eval(arg, chain, depth + 1);
+      for (const auto& name : f.params[at]) add(key(name, scope), bits);
+    }
+  }
+
+  // Threading.Thread(target=f, args=(x,)), executor.submit(f, x), atexit.register(f, x), setTimeout(f, ms, x):
+  // f is called later with those arguments.
+  void bind_deferred_call(TSNode call, const std::string& name, const std::vector<uint32_t>& chain, int depth) {
+    TSNode args = arguments_of(call);
+    if (ts_node_is_null(args)) return;
+    TSNode target{}, target_args{};
+    std::vector<TSNode> positional;
+    for (uint32_t i = 0; i < ts_node_named_child_count(args); ++i) {
+      TSNode arg = ts_node_named_child(args, i);
+      std::string_view type = ts_node_type(arg);
+      if (type == "keyword_argument") {
+        std::string_view key_name = text(field(arg, "name"));
+        if (key_name == "target") target = field(arg, "value");
+        if (key_name == "args") target_args = field(arg, "value");
+      } else if (type != "comment") {
+        positional.push_back(arg);
+      }
+    }
+    size_t skip = name == "setTimeout" || name == "setInterval" ? 2 : name == "run_in_executor" ? 2 : 1;
+    if (ts_node_is_null(target)) {
+      if (!in(name, {"submit", "register", "setTimeout", "setInterval", "run_in_executor", "call_soon", "call_later", "start_new_thread"}) ||
+          positional.size() <= skip - 1)
+        return;
+      size_t at = name == "run_in_executor" || name == "call_later" ? 1 : 0;
+      if (at >= positional.size()) return;
+      target = positional[at];
+      if (name == "call_later") skip = 2;
+      positional.erase(positional.begin(), positional.begin() + static_cast<long>(std::min(skip, positional.size())));
+    } else {
+      positional.clear();
+      if (!ts_node_is_null(target_args))
+        for (uint32_t i = 0; i < ts_node_named_child_count(target_args); ++i) positional.push_back(ts_node_named_child(target_args, i));
+    }
+    if (std::string_view(ts_node_type(target)) != "identifier") return;
+    auto range = functions_by_name_.equal_range(std::string(text(target)));
+    for (auto it = range.first; it != range.second; ++it) {
+      const Function& f = functions_[it->second];
+      for (size_t p = 0; p < positional.size() && p < f.params.size(); ++p) {
+        Bits bits = eval(positional[p], chain, depth + 1);
+        for (const auto& param : f.params[p]) add(key(param, id(f.node)), bits);
+      }
+    }
+  }
+
+  void act_on_call(TSNode call, std::vector<uint32_t>& chain, int depth) {
+    TSNode callee = callee_of(call);
+    if (ts_node_is_null(callee)) return;
+    bool attribute_call = is_member_node(ts_node_type(callee));
+    for (size_t f : resolve(callee)) bind_parameters(functions_[f], call, attribute_call, chain, depth);
+    std::string name = callee_name(callee);
+    bind_deferred_call(call, name, chain, depth);
+    TSNode receiver = attribute_call ? member_object(callee) : TSNode{};
+    TSNode args = arguments_of(call);
+    if (!ts_node_is_null(receiver) && !ts_node_is_null(args)) {
+      Bits held = static_cast<Bits>(eval(receiver, chain, depth + 1) & ~kConnection);
+      // items.map(c => …), promise.then(body => …): the callback's first parameter is the receiver's data.
+      if (held)
+        for (uint32_t i = 0; i < ts_node_named_child_count(args); ++i) {
+          auto at = function_at_.find(id(ts_node_named_child(args, i)));
+          if (at == function_at_.end()) continue;
+          const Function& callback = functions_[at->second];
+          if (!callback.params.empty())
+            for (const auto& param : callback.params[0]) add(key(param, id(callback.node)), held);
+        }
+      // list.append(x), queue.push(x), form.append('f', x): the container now holds x. Headers set on a
+      // request are what it forwards, not its content.
+      std::string receiver_lower = lower(text(receiver).substr(0, 200));
+      if (mutator(name) && receiver_lower.find("header") == std::string::npos) {
+        TSNode root = root_identifier(receiver);
+        if (!ts_node_is_null(root) && !self_like(text(root)))
+          bind_name(text(root), static_cast<Bits>(eval_arguments(call, chain, depth) & ~kConnection), chain, false);
+      }
+    }
+    check_sink(call, callee, name, receiver, chain, depth);
+  }
+
+  // ---- where data leaves or runs ---------------------------------------------------------------
+
+  enum class Sink { none, network, dns, exec };
+
+  Sink sink_of(TSNode call, TSNode callee, const std::string& name, TSNode receiver, const std::vector<uint32_t>& chain,
+               int depth) {
+    std::string_view callee_text = text(callee).substr(0, 200);
+    std::string receiver_lower = ts_node_is_null(receiver) ? std::string() : lower(text(receiver).substr(0, 200));
+    bool receiver_connects = !ts_node_is_null(receiver) && (eval(receiver, chain, depth + 1) & kConnection);
+    bool new_expression = std::string_view(ts_node_type(call)) == "new_expression";
+    switch (family_) {
+      case Family::python: {
+        static const std::regex kLibrarySend(R"(^(requests|httpx)\.(post|put|patch|get|request|delete|stream)$)");
+        if (std::regex_search(std::string(callee_text), kLibrarySend)) return Sink::network;
+        if (in(name, {"post", "put", "patch", "get", "request"}) && receiver_connects) return Sink::network;
+        if (in(name, {"post", "put", "patch"}) &&
+            (receiver_lower.find("session") != std::string::npos || receiver_lower.find("client") != std::string::npos ||
+             receiver_lower.find("http") != std::string::npos))
+          return Sink::network;
+        if (name == "urlopen" || (receiver_connects && in(name, {"send", "sendall", "sendto", "request", "sendmail", "putrequest"})))
+          return Sink::network;
+        if (in(callee_text, {"socket.gethostbyname", "socket.gethostbyname_ex", "socket.getaddrinfo", "gethostbyname",
+                             "dns.resolver.resolve", "dns.resolver.query", "resolver.resolve", "resolver.query"}))
+          return Sink::dns;
+        if (in(callee_text, {"exec", "eval", "compile", "builtins.exec", "builtins.eval", "os.system", "os.popen"})) return Sink::exec;
+        if (starts_with(callee_text, "subprocess.") || in(name, {"Popen", "check_output", "run", "call"})) {
+          static const std::regex kShellTrue(R"(shell\s*=\s*True)");
+          static const std::regex kShellList(R"re(^\(\s*\[\s*['"](/bin/)?(ba)?sh['"]\s*,\s*['"]-c['"])re");
+          std::string args_text(text(arguments_of(call)).substr(0, 400));
+          if (starts_with(callee_text, "subprocess.") &&
+              (std::regex_search(args_text, kShellTrue) || std::regex_search(args_text, kShellList)))
+            return Sink::exec;
+        }
+        return Sink::none;
+      }
+      case Family::javascript: {
+        if (global_fetch(callee_text) || callee_text == "axios" || starts_with(callee_text, "axios.") || callee_text == "got" ||
+            starts_with(callee_text, "got.") || starts_with(callee_text, "ky.") || name == "sendBeacon" ||
+            in(callee_text, {"$.post", "$.ajax", "jQuery.post"}))
+          return Sink::network;
+        if (receiver_connects && in(name, {"write", "end", "send", "post", "put", "patch", "get", "request"})) return Sink::network;
+        if ((receiver_lower == "dns" || ends_with(receiver_lower, "dns.promises") || receiver_lower == "resolver") &&
+            (starts_with(name, "resolve") || name == "lookup" || name == "reverse"))
+          return Sink::dns;
+        if (callee_text == "eval" || callee_text == "Function" || (new_expression && callee_text == "Function")) return Sink::exec;
+        if (starts_with(callee_text, "vm.") && (starts_with(name, "run") || name == "Script" || name == "compileFunction"))
+          return Sink::exec;
+        if ((in(callee_text, {"exec", "execSync"}) ||
+             (in(name, {"exec", "execSync"}) && in(receiver_lower, {"child_process", "cp", "childprocess", "proc"}))))
+          return Sink::exec;
+        return Sink::none;
+      }
+      case Family::go: {
+        if (in(callee_text, {"http.Post", "http.PostForm", "http.Get", "http.Head"})) return Sink::network;
+        if (in(name, {"Post", "PostForm", "Do", "Get"}) && (receiver_connects || receiver_lower.find("client") != std::string::npos))
+          return Sink::network;
+        if (receiver_connects && in(name, {"Write", "WriteString", "WriteTo"})) return Sink::network;
+        if (starts_with(callee_text, "net.Lookup") || (starts_with(name, "Lookup") && receiver_lower.find("resolver") != std::string::npos))
+          return Sink::dns;
+        if (in(callee_text, {"exec.Command", "exec.CommandContext"})) {
+          static const std::regex kShellC(R"((^|\s)(/bin/)?(ba)?sh -c(\s|$))");
+          if (std::regex_search(argument_words(call), kShellC)) return Sink::exec;
+        }
+        return Sink::none;
+      }
+    }
+    return Sink::none;
+  }
+
+  // A URL host, or a constant the node names that holds a URL or a host name.
+  std::string host_in(TSNode node) const {
+    for (const auto& value : literal_values(tree_, node))
+      for (const auto& host : url_hosts(value)) return host;
+    for (const auto& name : identifiers(tree_, node)) {
+      auto constant = constants_.find(name);
+      if (constant == constants_.end()) continue;
+      auto hosts = url_hosts(constant->second);
+      if (!hosts.empty()) return hosts.front();
+      if (constant->second.find('.') != std::string::npos && constant->second.find_first_of(" /\n") == std::string::npos)
+        return lower(constant->second);
+    }
+    return {};
+  }
+
+  // Where a request goes: its arguments, else the function around it (a request object made there),
+  // else the file's first remote host.
+  std::string host_of(TSNode call, const std::vector<uint32_t>& chain) const {
+    TSNode args = arguments_of(call);
+    std::string host = ts_node_is_null(args) ? std::string() : host_in(args);
+    if (!host.empty()) return host;
+    if (chain.back() != kModuleScope) {
+      auto at = function_at_.find(chain.back());
+      if (at != function_at_.end()) host = host_in(functions_[at->second].node);
+      if (!host.empty()) return host;
+    }
+    auto file_hosts = url_hosts(text_.substr(0, 65536));
+    for (const auto& candidate : file_hosts)
+      if (candidate != "localhost" && !starts_with(candidate, "127.")) return candidate;
+    return file_hosts.empty() ? std::string() : file_hosts.front();
+  }
+
+  // Credentials handed to their own vendor are how SDKs and CLIs sign in.
+  static bool vendor_of_credentials(const std::string& host) {
+    for (std::string_view own : {"amazonaws.com", "github.com", "googleapis.com", "azure.com", "microsoftonline.com",
+                                 "githubusercontent.com", "npmjs.org", "pypi.org"})
+      if (host == own || ends_with(host, "." + std::string(own))) return true;
+    return false;
+  }
+
+  void check_sink(TSNode call, TSNode callee, const std::string& name, TSNode receiver, const std::vector<uint32_t>& chain,
+                  int depth) {
+    Sink sink = sink_of(call, callee, name, receiver, chain, depth);
+    if (sink == Sink::none) return;
+    if (sink == Sink::exec) {
+      Bits bits = eval_arguments(call, chain, depth);
+      if (bits & kFetched) report(FlowKind::fetched_code, call, bits, host_of(call, chain));
+      return;
+    }
+    Bits bits = eval_arguments(call, chain, depth, sink == Sink::network);
+    if (sink == Sink::dns) {
+      if ((bits & kEncoded) && (bits & (kSecretVariable | kEnvironment | kCredential | kIncomingAuth)))
+        report(FlowKind::dns, call, bits, "");
+      return;
+    }
+    if (bits & kEnvironment) report(FlowKind::environment, call, bits, host_of(call, chain));
+    if (bits & (kCredential | kIncomingAuth)) {
+      std::string host = host_of(call, chain);
+      if (!vendor_of_credentials(host)) report(FlowKind::credentials, call, bits, host);
+    }
+  }
+
+  void report(FlowKind kind, TSNode sink, Bits bits, std::string host) {
+    for (const auto& found : findings_)
+      if (found.kind == kind) return;
+    findings_.push_back(Finding{kind, sink, bits, std::move(host)});
+  }
+};
+
+std::optional<Family> family_of(Language language) {
+  switch (language) {
+    case Language::python: return Family::python;
+    case Language::javascript:
+    case Language::typescript:
+    case Language::tsx: return Family::javascript;
+    case Language::go: return Family::go;
+    default: return std::nullopt;
+  }
+}
+
+// Only files that hold both halves of some flow are followed.
+bool worth_following(Family family, std::string_view text) {
+  auto has = [&](std::initializer_list<std::string_view> needles) {
+    return std::any_of(needles.begin(), needles.end(), [&](std::string_view n) { return text.find(n) != std::string_view::npos; });
+  };
+  bool sources = has({"environ", "process.env", "Environ(", ".aws", ".ssh", "npmrc", "netrc", "pypirc", "credential", ".docker",
+                      ".kube", "auth token", "uthorization", "ookie", "Credentials", "fromIni", "AUTHORIZATION", "x-api-key"});
+  bool downloads = has({"fetch(", "requests.", "httpx", "urlopen", "http.Get", ".Do(", "axios", "got(", "Session(", "Client("});
+  bool sends = downloads || has({"http.Post", ".Post(", "https.request", "http.request", "sendBeacon", "socket", "net.Dial",
+                                 "dns", "Lookup", "HTTPHandler", "SocketHandler", "WebSocket", "XMLHttpRequest", "urllib"});
+  bool runs = has({"exec", "eval(", "Function(", "vm.", "os.system", "popen", "shell=True", "\"-c\"", "'-c'"});
+  (void)family;
+  return (sources && sends) || (downloads && runs);
+}
+
+std::string collapse_whitespace(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    bool space = c == ' ' || c == '\n' || c == '\t' || c == '\r';
+    if (space && (out.empty() || out.back() == ' ')) continue;
+    out += space ? ' ' : c;
+  }
+  return out;
+}
+
+std::string describe(Bits bits) {
+  std::vector<std::string> parts;
+  if (bits & kEnvironment) parts.emplace_back("the whole environment");
+  if (bits & kCredential) parts.emplace_back("credentials read from a credential file, helper or SDK");
+  if (bits & kIncomingAuth) parts.emplace_back("the Authorization header of requests this code serves");
+  if (bits & kSecretVariable) parts.emplace_back("a secret environment variable");
+  if (bits & kFetched) parts.emplace_back("a downloaded response body");
+  std::string out;
+  for (size_t i = 0; i < parts.size(); ++i) out += (i ? " and " : "") + parts[i];
+  return out;
+}
+
+}  // namespace
+
+std::vector<Marker> data_flow_markers(const SyntaxTree& tree, Language language, const std::string& path) {
+  std::vector<Marker> markers;
+  auto family = family_of(language);
+  if (!family || !worth_following(*family, tree.text())) return markers;
+  Flow flow(tree, *family, tree.text());
+  for (const auto& found : flow.run()) {
+    std::string where = collapse_whitespace(tree.text_of(found.sink).substr(0, 80));
+    std::string name, what;
+    switch (found.kind) {
+      case FlowKind::environment:
+        name = "environment_to_network";
+        what = describe(found.bits & (kEnvironment | kCredential)) + " reaches a request: " + where;
+        break;
+      case FlowKind::credentials:
+        name = "credentials_to_network";
+        what = describe(found.bits & (kCredential | kIncomingAuth)) + " reaches a request: " + where;
+        break;
+      case FlowKind::dns:
+        name = "secret_in_dns";
+        what = describe(found.bits & (kSecretVariable | kEnvironment | kCredential | kIncomingAuth)) +
+               ", encoded, becomes a name to resolve: " + where;
+        break;
+      case FlowKind::fetched_code:
+        name = "fetched_code_runs";
+        what = "a downloaded response body is run: " + where;
+        break;
+    }
+    if (!found.host.empty()) what += " (" + found.host + ")";
+    Marker marker = marker_in_file(name, what, path, tree.text(), ts_node_start_byte(found.sink),
+                                   ts_node_end_byte(found.sink) - ts_node_start_byte(found.sink));
+    marker.host = found.host;
+    markers.push_back(std::move(marker));
+  }
+  return markers;
+}
+
+}  // namespace toolwall::code

