@@ -19,15 +19,33 @@ namespace toolwall::code {
 namespace {
 
 // What a value may hold. Bits only ever get added, so following names to a fixed point ends.
-using Bits = uint8_t;
-constexpr Bits kEnvironment = 1;      // the whole environment
-constexpr Bits kCredential = 2;       // a credential file's content, a credential helper's output, SDK credentials
-constexpr Bits kCredentialPath = 4;   // the path of a credential file, not yet read
-constexpr Bits kFetched = 8;          // a response body downloaded over HTTP
-constexpr Bits kSecretVariable = 16;  // one secret-named environment variable
-constexpr Bits kIncomingAuth = 32;    // the Authorization (or cookie) header of a request the code serves
-constexpr Bits kConnection = 64;      // an outbound socket or request object, which sends what it is given
-constexpr Bits kEncoded = 128;        // hex/base64 of something: the shape data takes to fit in a DNS label
+using Mask = uint8_t;
+constexpr Mask kEnvironment = 1;      // the whole environment
+constexpr Mask kCredential = 2;       // a credential file's content, a credential helper's output, SDK credentials
+constexpr Mask kCredentialPath = 4;   // the path of a credential file, not yet read
+constexpr Mask kFetched = 8;          // a response body downloaded over HTTP
+constexpr Mask kSecretVariable = 16;  // secret-named environment variables (which ones: Bits::secrets)
+constexpr Mask kIncomingAuth = 32;    // the Authorization (or cookie) header of a request the code serves
+constexpr Mask kConnection = 64;      // an outbound socket or request object, which sends what it is given
+constexpr Mask kEncoded = 128;        // hex/base64 of something: the shape data takes to fit in a DNS label
+
+// The kinds of data a value may hold and, for secret variables, which of the file's (by index).
+struct Bits {
+  Mask mask = 0;
+  uint64_t secrets = 0;
+  Bits() = default;
+  Bits(Mask m) : mask(m) {}  // NOLINT: kinds convert implicitly, so `bits |= kFetched` reads as it means
+  Bits(Mask m, uint64_t s) : mask(m), secrets(s) {}
+  explicit operator bool() const { return mask != 0; }
+  Bits operator|(const Bits& other) const { return Bits(mask | other.mask, secrets | other.secrets); }
+  Bits& operator|=(const Bits& other) { return *this = *this | other; }
+  Bits operator&(int keep) const {
+    Mask kept = static_cast<Mask>(mask & keep);
+    return Bits(kept, (kept & kSecretVariable) ? secrets : 0);
+  }
+  Bits& operator&=(int keep) { return *this = *this & keep; }
+  bool operator==(const Bits&) const = default;
+};
 
 enum class Family { python, javascript, go };
 
@@ -44,7 +62,7 @@ struct Function {
   bool method = false;                            // called as obj.name(…)
 };
 
-enum class FlowKind { environment, credentials, dns, fetched_code };
+enum class FlowKind { environment, credentials, secret_elsewhere, dns, fetched_code };
 
 struct Finding {
   FlowKind kind;
@@ -173,6 +191,8 @@ class Flow {
     return findings_;
   }
 
+  std::vector<std::string> secret_names(const Bits& bits) const { return secrets_in(bits); }
+
  private:
   const SyntaxTree& tree_;
   Family family_;
@@ -187,6 +207,7 @@ class Flow {
   std::unordered_multimap<std::string, size_t> functions_by_name_;
   std::unordered_map<std::string, std::vector<std::string>> aliases_;  // a dispatch table's functions
   std::unordered_map<std::string, std::string> constants_;             // name → string value (hosts, URLs)
+  std::vector<std::string> secret_names_;                              // secret variables read, by Bits::secrets index
   std::vector<Finding> findings_;
 
   bool contains_any(std::initializer_list<std::string_view> needles) const {
@@ -370,6 +391,26 @@ class Flow {
   }
 
   static bool self_like(std::string_view name) { return name == "self" || name == "this" || name == "cls"; }
+  static constexpr const char* kSelfAttributes = "self.*";
+
+  // A secret-named variable, remembered by name so a sink can ask whose it is.
+  Bits secret_variable(std::string_view name) {
+    if (!secret_name(name)) return 0;
+    auto at = std::find(secret_names_.begin(), secret_names_.end(), name);
+    size_t index = static_cast<size_t>(at - secret_names_.begin());
+    if (at == secret_names_.end()) {
+      index = std::min<size_t>(secret_names_.size(), 63);
+      if (secret_names_.size() < 64) secret_names_.emplace_back(name);
+    }
+    return Bits(kSecretVariable, uint64_t{1} << index);
+  }
+
+  std::vector<std::string> secrets_in(const Bits& bits) const {
+    std::vector<std::string> out;
+    for (size_t i = 0; i < secret_names_.size(); ++i)
+      if (bits.secrets & (uint64_t{1} << i)) out.push_back(secret_names_[i]);
+    return out;
+  }
 
   void bind(TSNode target, Bits bits, const std::vector<uint32_t>& chain, bool declare, bool class_body) {
     if (ts_node_is_null(target)) return;
@@ -382,7 +423,10 @@ class Flow {
     if (is_member_node(type)) {
       add("." + std::string(text(member_property(target))), bits);
       TSNode root = root_identifier(target);
-      if (!ts_node_is_null(root) && !self_like(text(root))) bind_name(text(root), bits, chain, false);
+      if (ts_node_is_null(root)) return;
+      // What an object holds is known by its attributes; vars(self) or JSON.stringify(this) is all of them.
+      if (self_like(text(root))) add(kSelfAttributes, bits);
+      else bind_name(text(root), bits, chain, false);
       return;
     }
     if (is_index_node(type)) {
@@ -421,7 +465,13 @@ class Flow {
   Bits eval(TSNode node, const std::vector<uint32_t>& chain, int depth) {
     if (ts_node_is_null(node) || depth > kMaxDepth || ++steps_ > kMaxSteps) return 0;
     std::string_view type = ts_node_type(node);
-    if (type == "identifier" || type == "shorthand_property_identifier") return lookup(text(node), chain);
+    if (type == "identifier" || type == "shorthand_property_identifier" || type == "this") {
+      if (self_like(text(node))) {
+        auto all = names_.find(kSelfAttributes);
+        return all == names_.end() ? Bits() : all->second;
+      }
+      return lookup(text(node), chain);
+    }
     if (is_member_node(type)) return eval_member(node, chain, depth);
     if (is_index_node(type)) return eval_index(node, chain, depth);
     if (is_call_node(type)) return eval_call(node, chain, depth);
@@ -443,10 +493,12 @@ class Flow {
     TSNode object = member_object(node);
     std::string_view property = text(member_property(node));
     std::string_view object_text = text(object);
-    if (object_text == "process.env") return secret_name(property) ? kSecretVariable : 0;
+    if (object_text == "process.env") return secret_variable(property);
     if (incoming_credential_header(property) && lower(object_text.substr(object_text.size() > 7 ? object_text.size() - 7 : 0)) == "headers")
       return kIncomingAuth;
-    Bits bits = eval(object, chain, depth + 1);
+    // self.x is the attribute x, not everything self holds (self.__dict__ is).
+    bool own_attribute = self_like(object_text) && property != "__dict__";
+    Bits bits = own_attribute ? Bits() : eval(object, chain, depth + 1);
     auto attribute = names_.find("." + std::string(property));
     if (attribute != names_.end()) bits |= attribute->second;
     if (in(property, {"length", "status", "status_code", "ok", "statusCode", "StatusCode", "headers", "Header"}))
@@ -461,12 +513,12 @@ class Flow {
     std::string_view object_text = text(object);
     std::string index_value = literal_at(index);
     if (object_text == "os.environ" || object_text == "process.env")
-      return secret_name(index_value) ? kSecretVariable : 0;
+      return secret_variable(index_value);
     if (incoming_credential_header(index_value)) {
       std::string o = lower(object_text);
       if (ends_with(o, "headers") || ends_with(o, "header") || ends_with(o, "meta")) return kIncomingAuth;
     }
-    return static_cast<Bits>(eval(object, chain, depth + 1) & ~kEnvironment);
+    return eval(object, chain, depth + 1) & ~kEnvironment;
   }
 
   TSNode callee_of(TSNode call) const {
@@ -493,7 +545,7 @@ class Flow {
       if (type == "keyword_argument") {
         std::string_view name = text(field(arg, "name"));
         Bits b = eval(arg, chain, depth + 1);
-        bits |= in(name, {"headers", "auth", "cookies"}) ? static_cast<Bits>(b & ~kIncomingAuth) : b;
+        bits |= in(name, {"headers", "auth", "cookies"}) ? b & ~kIncomingAuth : b;
       } else if (type == "object" || type == "dictionary") {
         uint32_t pairs = ts_node_named_child_count(arg);
         for (uint32_t p = 0; p < pairs; ++p) {
@@ -501,7 +553,7 @@ class Flow {
           Bits b = eval(pair, chain, depth + 1);
           std::string_view key_text = ts_node_type(pair) == std::string_view("pair") ? text(field(pair, "key")) : text(pair);
           std::string k = lower(key_text);
-          if (k.find("header") != std::string::npos) b &= static_cast<Bits>(~kIncomingAuth);
+          if (k.find("header") != std::string::npos) b &= ~kIncomingAuth;
           bits |= b;
         }
       } else {
@@ -561,8 +613,8 @@ class Flow {
     std::string_view receiver_text = ts_node_is_null(receiver) ? std::string_view() : text(receiver);
     if (fetches(callee_text, name, receiver_text)) bits |= kFetched;
     if (in(callee_text, {"os.Environ", "syscall.Environ"})) bits |= kEnvironment;
-    if (in(callee_text, {"os.getenv", "os.Getenv", "os.environ.get", "os.LookupEnv"}) && secret_name(first_literal_argument(call)))
-      bits |= kSecretVariable;
+    if (in(callee_text, {"os.getenv", "os.Getenv", "os.environ.get", "os.LookupEnv", "env::var", "getenv"}))
+      bits |= secret_variable(first_literal_argument(call));
     if (in(name, {"get_credentials", "get_frozen_credentials", "getCredentials", "fromIni", "fromEnv"}))
       bits |= kCredential;
     if (in(name, {"get", "header", "getHeader", "Get", "get_header"}) && incoming_credential_header(first_literal_argument(call))) {
@@ -644,9 +696,9 @@ class Flow {
       auto at = returns_.find(id(functions_[f].node));
       if (at != returns_.end()) bits |= at->second;
     }
-    if (!ts_node_is_null(receiver) && !derives_nothing(name)) {
-      Bits held = static_cast<Bits>(eval(receiver, chain, depth + 1) & ~kConnection);
-      if (reads_one_value(name)) held &= static_cast<Bits>(~kEnvironment);
+    if (!ts_node_is_null(receiver) && !derives_nothing(name) && !self_like(text(receiver))) {
+      Bits held = eval(receiver, chain, depth + 1) & ~kConnection;
+      if (reads_one_value(name)) held &= ~kEnvironment;
       if (name == "toString" || name == "encode") {
         std::string how = lower(first_literal_argument(call));
         if ((how == "hex" || how == "base64" || how == "base64url" || how == "hex_codec") && held) held |= kEncoded;
@@ -782,7 +834,7 @@ class Flow {
     } else if (type == "for_statement" || type == "for_in_statement" || type == "range_clause" || type == "for_in_clause") {
       TSNode left = field(node, "left"), right = field(node, "right");
       if (!ts_node_is_null(left) && !ts_node_is_null(right))
-        bind(left, static_cast<Bits>(eval(right, chain, depth + 1)), chain, true, false);
+        bind(left, eval(right, chain, depth + 1), chain, true, false);
     } else if (type == "return_statement") {
       Bits bits = 0;
       for (uint32_t i = 0; i < ts_node_named_child_count(node); ++i) bits |= eval(ts_node_named_child(node, i), chain, depth + 1);
@@ -869,7 +921,7 @@ class Flow {
     TSNode receiver = attribute_call ? member_object(callee) : TSNode{};
     TSNode args = arguments_of(call);
     if (!ts_node_is_null(receiver) && !ts_node_is_null(args)) {
-      Bits held = static_cast<Bits>(eval(receiver, chain, depth + 1) & ~kConnection);
+      Bits held = eval(receiver, chain, depth + 1) & ~kConnection;
       // items.map(c => …), promise.then(body => …): the callback's first parameter is the receiver's data.
       if (held)
         for (uint32_t i = 0; i < ts_node_named_child_count(args); ++i) {
@@ -885,7 +937,7 @@ class Flow {
       if (mutator(name) && receiver_lower.find("header") == std::string::npos) {
         TSNode root = root_identifier(receiver);
         if (!ts_node_is_null(root) && !self_like(text(root)))
-          bind_name(text(root), static_cast<Bits>(eval_arguments(call, chain, depth) & ~kConnection), chain, false);
+          bind_name(text(root), eval_arguments(call, chain, depth) & ~kConnection, chain, false);
       }
     }
     check_sink(call, callee, name, receiver, chain, depth);
@@ -975,21 +1027,38 @@ class Flow {
     return {};
   }
 
-  // Where a request goes: its arguments, else the function around it (a request object made there),
-  // else the file's first remote host.
-  std::string host_of(TSNode call, const std::vector<uint32_t>& chain) const {
+  // The host a request's arguments or the function around it (a request object made there) name.
+  std::string named_host_of(TSNode call, const std::vector<uint32_t>& chain) const {
     TSNode args = arguments_of(call);
     std::string host = ts_node_is_null(args) ? std::string() : host_in(args);
+    if (!host.empty() || chain.back() == kModuleScope) return host;
+    auto at = function_at_.find(chain.back());
+    return at == function_at_.end() ? std::string() : host_in(functions_[at->second].node);
+  }
+
+  // Where a request goes: named_host_of, else the file's first remote host.
+  std::string host_of(TSNode call, const std::vector<uint32_t>& chain) const {
+    std::string host = named_host_of(call, chain);
     if (!host.empty()) return host;
-    if (chain.back() != kModuleScope) {
-      auto at = function_at_.find(chain.back());
-      if (at != function_at_.end()) host = host_in(functions_[at->second].node);
-      if (!host.empty()) return host;
-    }
     auto file_hosts = url_hosts(text_.substr(0, 65536));
     for (const auto& candidate : file_hosts)
       if (candidate != "localhost" && !starts_with(candidate, "127.")) return candidate;
     return file_hosts.empty() ? std::string() : file_hosts.front();
+  }
+
+  // A vendor's secret sent to a host not that vendor's, or a server-side secret (a database URL, a
+  // signing key) sent anywhere: they authenticate to nothing over HTTP.
+  static bool leaves_its_owner(const std::vector<std::string>& names, const std::string& host) {
+    if (sent_to_other_vendor(names, {host})) return true;
+    for (const auto& name : names) {
+      std::string upper;
+      for (char c : name) upper += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      for (std::string_view server_side : {"DATABASE_URL", "JWT_SECRET", "SECRET_KEY_BASE", "SESSION_SECRET", "ENCRYPTION_KEY",
+                                           "SIGNING_KEY", "DB_PASSWORD", "POSTGRES_PASSWORD", "MYSQL_PASSWORD", "PRIVATE_KEY"})
+        if (upper == server_side || ends_with(upper, "_" + std::string(server_side))) return true;
+      if (upper == "SECRET_KEY" || upper == "DJANGO_SECRET_KEY" || upper == "FLASK_SECRET_KEY") return true;
+    }
+    return false;
   }
 
   // Credentials handed to their own vendor are how SDKs and CLIs sign in.
@@ -1016,6 +1085,12 @@ class Flow {
       return;
     }
     if (bits & kEnvironment) report(FlowKind::environment, call, bits, host_of(call, chain));
+    if (bits & kSecretVariable) {
+      // Only where the request names its host: a vendor's key to a base URL from configuration is the norm.
+      std::string host = named_host_of(call, chain);
+      auto names = secrets_in(bits);
+      if (!host.empty() && leaves_its_owner(names, host)) report(FlowKind::secret_elsewhere, call, Bits(kSecretVariable, bits.secrets), host);
+    }
     if (bits & (kCredential | kIncomingAuth)) {
       std::string host = host_of(call, chain);
       if (!vendor_of_credentials(host)) report(FlowKind::credentials, call, bits, host);
@@ -1096,6 +1171,13 @@ std::vector<Marker> data_flow_markers(const SyntaxTree& tree, Language language,
         name = "credentials_to_network";
         what = describe(found.bits & (kCredential | kIncomingAuth)) + " reaches a request: " + where;
         break;
+      case FlowKind::secret_elsewhere: {
+        name = "credentials_to_network";
+        std::string secrets;
+        for (const auto& secret : flow.secret_names(found.bits)) secrets += (secrets.empty() ? "" : ", ") + secret;
+        what = "the secret variable " + secrets + " reaches a request to a host it does not belong to: " + where;
+        break;
+      }
       case FlowKind::dns:
         name = "secret_in_dns";
         what = describe(found.bits & (kSecretVariable | kEnvironment | kCredential | kIncomingAuth)) +

