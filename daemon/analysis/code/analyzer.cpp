@@ -4,6 +4,8 @@
 #include <array>
 #include <exception>
 #include <map>
+#include <memory>
+#include <optional>
 #include <regex>
 
 #include "analysis/code/aliases.h"
@@ -190,18 +192,29 @@ void known_key_literals(const DetectorSet& set, const std::string& path, const s
 // Code that renames a module or function (import subprocess as sp, from os import system,
 // process['env']) is read once more with the canonical names; what that finds and the file as
 // written did not is added (line numbers hold: the renaming keeps line breaks).
-void run_on_canonical_names(const DetectorSet& set, const FileChange& change, std::string_view text,
-                            Language language, Facts& facts) {
+// The text with its aliases spelled canonically and its tree (the tree reads the string in place, so
+// the string lives on the heap and does not move with the struct).
+struct CanonicalText {
+  std::unique_ptr<std::string> text;
+  std::optional<SyntaxTree> tree;
+};
+
+CanonicalText run_on_canonical_names(const DetectorSet& set, const FileChange& change, std::string_view text,
+                                     Language language, Facts& facts) {
+  CanonicalText out;
   auto canonical = canonical_aliases(language, text);
-  if (!canonical) return;
-  auto tree = parse(language, *canonical);
-  if (!tree) return;
+  if (!canonical) return out;
+  out.text = std::make_unique<std::string>(std::move(*canonical));
+  auto parsed = parse(language, *out.text);
+  if (!parsed) return out;
+  out.tree.emplace(std::move(*parsed));
+  const SyntaxTree& tree = *out.tree;
   FileChange renamed = change;
-  renamed.new_text = *canonical;
+  renamed.new_text = *out.text;
   if (!change.old_text.empty())
     if (auto old_canonical = canonical_aliases(language, change.old_text)) renamed.old_text = *old_canonical;
   Facts found;
-  run_code_detectors(set, renamed, *tree, language, found);
+  run_code_detectors(set, renamed, tree, language, found);
   if (!found.complete) mark_incomplete(facts, found.incomplete_reason);
   for (auto& m : found.code) {
     bool known = std::any_of(facts.code.begin(), facts.code.end(), [&](const CodeMatch& c) {
@@ -209,6 +222,7 @@ void run_on_canonical_names(const DetectorSet& set, const FileChange& change, st
     });
     if (!known) facts.code.push_back(std::move(m));
   }
+  return out;
 }
 
 void analyze_change(const DetectorSet& set, const FileChange& change, Facts& facts) {
@@ -245,8 +259,9 @@ void analyze_change(const DetectorSet& set, const FileChange& change, Facts& fac
     if (parsed) {
       tree.emplace(std::move(*parsed));
       run_code_detectors(set, change, *tree, *kind.language, facts);
-      run_on_canonical_names(set, change, text, *kind.language, facts);
-      auto followed = follow_data_flow(*tree, *kind.language, change.path);
+      CanonicalText canonical = run_on_canonical_names(set, change, text, *kind.language, facts);
+      // Data is followed under canonical names too: `import os as o; o.environ` is the environment.
+      auto followed = follow_data_flow(canonical.tree ? *canonical.tree : *tree, *kind.language, change.path);
       if (!followed.complete) mark_incomplete(facts, change.path + ": data flow did not settle within its bounds");
       flows = std::move(followed.markers);
     } else {

