@@ -774,6 +774,12 @@ PathClass classify_path(std::string_view raw) {
                                    "terraform.tfstate.backup", "logins.json", "key4.db", "key3.db", "cookies.sqlite",
                                    "Login Data", "login.keyring", ".boto", "rclone.conf", ".databrickscfg"};
   if (login_files.count(base)) return PathClass::credential;
+  // A Chromium-family browser profile's cookie and form databases: its sessions and saved cards.
+  if ((base == "Cookies" || base == "Web Data" || base == "Login Data For Account") &&
+      (contains(path, "chrome/") || contains(path, "Chrome/") || contains(path, "chromium/") || contains(path, "Brave") ||
+       contains(path, "microsoft-edge/") || contains(path, "Microsoft Edge/") || contains(path, "vivaldi/") ||
+       contains(path, "opera/")))
+    return PathClass::credential;
   if (ends_with(base, ".tfstate") || ends_with(base, ".tfstate.backup")) return PathClass::credential;
   if (starts_with(base, "ssh_host_") && ends_with(base, "_key")) return PathClass::credential;  // a server's private host key
   bool in_dot_directory = contains(path, "/.");  // every place below is under a dot directory
@@ -999,8 +1005,11 @@ std::optional<std::string> credential_helper(std::string_view name, const std::v
   if (name == "infisical" && (first(0) == "export" || (first(0) == "secrets" && (first(1).empty() || first(1) == "get"))))
     return joined();
   if (name == "kubectl" && first(0) == "create" && first(1) == "token") return joined();
-  if (name == "bw" && first(0) == "get") return joined();
-  if (name == "lpass" && first(0) == "show") return joined();
+  // Password managers printing or exporting a vault's items.
+  if (name == "bw" && (first(0) == "get" || first(0) == "export" || (first(0) == "list" && first(1) == "items"))) return joined();
+  if (name == "lpass" && (first(0) == "show" || first(0) == "export")) return joined();
+  if ((name == "gopass" || name == "rbw") && (first(0) == "show" || first(0) == "get" || first(0) == "export")) return joined();
+  if (name == "keepassxc-cli" && (first(0) == "show" || first(0) == "export")) return joined();
   if (name == "doctl" && first(0) == "auth" && first(1) == "token") return joined();
   if (starts_with(name, "docker-credential-") && first(0) == "get") return joined();
   if (name == "npm" && first(0) == "token" && first(1) == "create") return joined();

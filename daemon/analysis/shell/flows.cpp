@@ -165,8 +165,16 @@ struct TarLayout {
   bool extract = false;
   std::string archive;
   std::string directory;  // -C DIR: where it extracts
-  std::vector<std::string> inputs;
+  std::vector<std::string> inputs;  // members to archive, each resolved against the -C given before it
 };
+
+// A member named after -C DIR is DIR/member (tar czf - -C ~ .ssh reads ~/.ssh).
+std::string tar_member(const std::string& directory, const std::string& member) {
+  if (directory.empty() || member.empty() || member[0] == '/' || member[0] == '~' || member[0] == '$') return member;
+  std::string base = directory;
+  while (base.size() > 1 && base.back() == '/') base.pop_back();
+  return member == "." ? base : base + "/" + member;
+}
 TarLayout tar_layout(const std::vector<Word>& argv) {
   TarLayout layout;
   bool wants_archive = false;
@@ -199,7 +207,7 @@ TarLayout tar_layout(const std::vector<Word>& argv) {
       if (arg == "--file") wants_archive = true;
       continue;
     }
-    layout.inputs.push_back(arg);
+    layout.inputs.push_back(tar_member(layout.directory, arg));
   }
   return layout;
 }

