@@ -293,6 +293,62 @@ void analyze_change(const DetectorSet& set, const FileChange& change, Facts& fac
         analyze_embedded_commands(kind, change.path, text, !change.whole_file, tree ? &*tree : nullptr));
 }
 
+// The files one call writes in one language, followed as one program: a patch that adds a module reading
+// the environment and another sending what it returns is one flow split in two files. Flows a file shows
+// by itself are already reported; the others are located in the file where the data leaves.
+void follow_across_files(const std::vector<FileChange>& files, Facts& facts) {
+  struct Segment {
+    const FileChange* file;
+    uint32_t start_byte;
+    uint32_t start_line;
+  };
+  std::map<int, std::vector<const FileChange*>> groups;  // 0 python, 1 JavaScript/TypeScript, 2 Go
+  std::map<int, bool> typed;
+  for (const auto& change : files) {
+    if (change.deleted || change.new_text.empty() || change.new_text.size() > kMaxFileBytes) continue;
+    auto language = classify_file(change.path, change.new_text).language;
+    if (!language) continue;
+    int group = *language == Language::python ? 0 : *language == Language::go ? 2
+              : (*language == Language::javascript || *language == Language::typescript || *language == Language::tsx) ? 1 : -1;
+    if (group < 0) continue;
+    groups[group].push_back(&change);
+    if (*language != Language::javascript) typed[group] = true;
+  }
+  for (const auto& [group, members] : groups) {
+    if (members.size() < 2) continue;
+    std::string combined;
+    std::vector<Segment> segments;
+    uint32_t line = 1;
+    for (const FileChange* change : members) {
+      if (combined.size() + change->new_text.size() > kMaxFileBytes) break;
+      segments.push_back(Segment{change, static_cast<uint32_t>(combined.size()), line});
+      combined += change->new_text;
+      combined += '\n';
+      line += static_cast<uint32_t>(std::count(change->new_text.begin(), change->new_text.end(), '\n')) + 1;
+    }
+    if (segments.size() < 2) continue;
+    Language language = group == 0 ? Language::python : group == 2 ? Language::go
+                      : typed[group] ? Language::typescript : Language::javascript;
+    auto tree = parse(language, combined);
+    if (!tree) continue;
+    auto followed = follow_data_flow(*tree, language, segments.front().file->path);
+    if (!followed.complete) mark_incomplete(facts, "data flow across the call's files did not settle within its bounds");
+    for (auto& marker : followed.markers) {
+      bool known = std::any_of(facts.markers.begin(), facts.markers.end(), [&](const Marker& m) { return m.name == marker.name; });
+      if (known) continue;
+      const Segment* at = &segments.front();
+      for (const auto& segment : segments)
+        if (segment.start_byte <= marker.span.begin) at = &segment;
+      marker.location.path = at->file->path;
+      marker.location.line = marker.location.line - at->start_line + 1;
+      marker.span.begin -= at->start_byte;
+      marker.span.end -= at->start_byte;
+      marker.detail += " (its source is in another file this call writes)";
+      facts.markers.push_back(std::move(marker));
+    }
+  }
+}
+
 Facts from_parsed(const Analyzer& analyzer, ParsedChanges parsed, std::string_view what) {
   Facts facts = analyzer.analyze_files(std::move(parsed.files));
   if (!parsed.error.empty()) mark_incomplete(facts, std::string(what) + ": " + parsed.error);
@@ -329,6 +385,11 @@ Facts Analyzer::analyze_files(std::vector<FileChange> files) const {
       mark_incomplete(facts, change.path + ": analysis failed: " + e.what());
     }
     facts.files.push_back(std::move(change));
+  }
+  try {
+    follow_across_files(facts.files, facts);
+  } catch (const std::exception& e) {
+    mark_incomplete(facts, std::string("data flow across files failed: ") + e.what());
   }
   return facts;
 }

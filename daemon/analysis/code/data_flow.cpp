@@ -119,7 +119,7 @@ bool incoming_credential_header(std::string_view name) {
 // The credential files code reads to steal them, named whole or joined from pieces; public keys are not.
 bool credential_path(std::string_view joined) {
   static const std::regex kPath(
-      R"((^|/)\.aws/+credentials|\.ssh/+id_[A-Za-z0-9_]+(?!\.pub)(/|$)|(^|/)\.(npmrc|netrc|git-credentials|pypirc)(/|$)|\.docker/+config\.json|\.kube/+config|\.config/+gh/+hosts\.yml|application_default_credentials\.json)");
+      R"((^|/)\.aws/+credentials|\.ssh/+id_[A-Za-z0-9_*]+(?!\.pub)(/|$)|\.ssh/+\*(/|$)|(^|/)\.(npmrc|netrc|git-credentials|pypirc)(/|$)|\.docker/+config\.json|\.kube/+config|\.config/+gh/+hosts\.yml|application_default_credentials\.json)");
   std::string text(joined.substr(0, 512));
   return std::regex_search(text, kPath);
 }
@@ -139,7 +139,8 @@ bool transparent_call(std::string_view name) {
       "field", "deepcopy", "copy", "merge", "jsonify", "asdict", "vars", "Buffer", "hex", "Values", "Encode",
       "Sprintln", "Fprintf", "NewEncoder", "ReadFile", "readFileSync", "readFile", "read_text", "read_bytes",
       "open", "load", "safe_load", "Unmarshal", "JSON", "Object", "Array", "fromkeys", "structuredClone",
-      "partial", "MappingProxyType", "ChainMap", "OrderedDict", "defaultdict", "Map", "Set", "BytesIO", "StringIO", "append"};
+      "partial", "MappingProxyType", "ChainMap", "OrderedDict", "defaultdict", "Map", "Set", "BytesIO", "StringIO", "append",
+      "Glob", "glob", "iglob", "rglob"};
   return kNames.count(name) > 0;
 }
 
@@ -227,6 +228,8 @@ class Flow {
   std::unordered_map<uint32_t, Bits> promise_values_;    // executor → what its resolve() was given
   std::unordered_map<std::string, std::string> file_handles_;  // handle name → the name of the path it was opened on
   std::unordered_map<std::string, std::string> client_hosts_;  // a client made with a base URL → its host
+  std::unordered_map<std::string, TSNode> callee_aliases_;     // a name bound to a callee (a bound method, a partial)
+  std::unordered_set<std::string> partials_;                   // names bound by partial(…)
   std::vector<Finding> findings_;
 
   bool contains_any(std::initializer_list<std::string_view> needles) const {
@@ -553,10 +556,53 @@ class Flow {
     return eval(object, chain, depth + 1) & ~kEnvironment;
   }
 
+  // What a call calls: its callee as written or, for a name bound to another callee (`_push = session.post`,
+  // `ship = partial(requests.post, url)`, `send = fetch.bind(globalThis)`, `run = (0, eval)`), that callee.
   TSNode callee_of(TSNode call) const {
+    TSNode callee = written_callee(call);
+    if (!ts_node_is_null(callee) && std::string_view(ts_node_type(callee)) == "identifier") {
+      auto alias = callee_aliases_.find(std::string(text(callee)));
+      if (alias != callee_aliases_.end() && !functions_by_name_.count(alias->first)) return alias->second;
+    }
+    return callee;
+  }
+
+  static TSNode written_callee(TSNode call) {
     TSNode callee = field(call, "function");
     if (ts_node_is_null(callee)) callee = field(call, "constructor");
     return callee;
+  }
+
+  void remember_callee_alias(TSNode target, TSNode value) {
+    if (ts_node_is_null(target) || ts_node_is_null(value) || std::string_view(ts_node_type(target)) != "identifier") return;
+    for (int hops = 0; hops < 4; ++hops) {  // (0, eval), ((fetch))
+      std::string_view type = ts_node_type(value);
+      if (type != "parenthesized_expression" && type != "sequence_expression" && type != "expression_list") break;
+      uint32_t count = ts_node_named_child_count(value);
+      if (count == 0) return;
+      value = ts_node_named_child(value, count - 1);
+    }
+    std::string_view type = ts_node_type(value);
+    TSNode callee{};
+    if (is_member_node(type)) {
+      callee = value;
+    } else if (type == "identifier") {
+      std::string_view name = text(value);
+      if (in(name, {"eval", "exec", "fetch", "Function", "compile"}) || callee_aliases_.count(std::string(name))) callee = value;
+    } else if (is_call_node(type)) {
+      TSNode inner = written_callee(value);
+      std::string inner_name = callee_name(inner);
+      TSNode args = arguments_of(value);
+      if (inner_name == "partial" && !ts_node_is_null(args) && ts_node_named_child_count(args) > 0) {
+        callee = ts_node_named_child(args, 0);
+        partials_.insert(std::string(text(target)));  // its bound arguments are part of what it returns
+      }
+      else if (inner_name == "bind" && is_member_node(ts_node_type(inner)))
+        callee = member_object(inner);
+    }
+    if (ts_node_is_null(callee) || ts_node_eq(callee, target)) return;
+    auto [at, added] = callee_aliases_.emplace(std::string(text(target)), callee);
+    if (added) changed_ = true;  // calls read before this binding are read again
   }
 
   TSNode arguments_of(TSNode call) const { return field(call, "arguments"); }
@@ -744,10 +790,16 @@ class Flow {
       bits |= given;
       if (given & ~kConnection && encoding_call(name)) bits |= kEncoded;
     }
-    for (size_t f : resolve(callee)) {
+    auto local = resolve(callee);
+    for (size_t f : local) {
       auto at = returns_.find(id(functions_[f].node));
       if (at != returns_.end()) bits |= at->second;
     }
+    // A name that holds data and is called (context = partial(dict, os.environ); context()) gives it back.
+    TSNode written = written_callee(call);
+    if (local.empty() && !ts_node_is_null(written) && std::string_view(ts_node_type(written)) == "identifier" &&
+        (ts_node_eq(written, callee) || partials_.count(std::string(text(written)))))  // a bound method is read as its callee
+      bits |= lookup(text(written), chain) & ~(kConnection | kCredentialPath | kDownloadedFile);
     TSNode executor = promise_executor(call);
     if (!ts_node_is_null(executor)) {
       auto value = promise_values_.find(id(executor));
@@ -755,8 +807,12 @@ class Flow {
     }
     if (!ts_node_is_null(receiver) && !derives_nothing(name) && !self_like(text(receiver))) {
       Bits held = eval(receiver, chain, depth + 1) & ~kConnection;
-      // env.get("KEY") is one variable; queue.get() or a lookup by a computed key may be the whole value.
-      if (reads_one_value(name) && !first_literal_argument(call).empty()) {
+      // env.get("KEY") is one variable; queue.get() or a lookup by a computed key may be the whole value,
+      // but os.environ.get(name) is one variable unless the name comes from the environment itself.
+      std::string_view receiver_text = text(receiver);
+      if (reads_one_value(name) && (receiver_text == "os.environ" || receiver_text == "process.env")) {
+        held = (eval_arguments(call, chain, depth) & kEnvironment) ? Bits(kEnvironment) : secret_variable(first_literal_argument(call));
+      } else if (reads_one_value(name) && !first_literal_argument(call).empty()) {
         if (held & kEnvironment) held |= secret_variable(first_literal_argument(call));
         held &= ~kEnvironment;
       }
@@ -862,6 +918,7 @@ class Flow {
     remember_aliases(left, right);
     remember_file_handle(left, right);
     remember_client_host(left, right);
+    remember_callee_alias(left, right);
     if (left_type == "object_pattern" && destructure_environment(left, right, chain)) return;
     Bits bits = eval(right, chain, depth + 1);
     bind(left, bits, chain, declare, class_body);
@@ -1489,7 +1546,7 @@ bool worth_following(std::string_view text) {
   bool sends = downloads || has({"http.Post", ".Post(", "sendBeacon", "socket", "net.Dial", "dns", "Lookup", "HTTPHandler",
                                  "SocketHandler", "WebSocket", "XMLHttpRequest", "urllib", "smtplib", "SMTP", "ftplib",
                                  "websocket"});
-  bool runs = has({"exec", "eval(", "Function(", "vm.", "os.system", "popen", "shell=True", "\"-c\"", "'-c'", "pickle",
+  bool runs = has({"exec", "eval", "Function(", "vm.", "os.system", "popen", "shell=True", "\"-c\"", "'-c'", "pickle",
                    "marshal", "dill", "joblib", "torch.load", "shelve", "spawn", "fork(", "spec_from_file_location",
                    "run_path", "subprocess", "exec.Command", "plugin.Open", "require(", "import(", "startfile", "os.exec"});
   return (sources && sends) || (downloads && runs);

