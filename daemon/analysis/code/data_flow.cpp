@@ -12,6 +12,7 @@
 #include "analysis/code/query_runner.h"
 #include "analysis/code/secret_vendor.h"
 #include "analysis/code/syntax_walk.h"
+#include "analysis/shell/catalog.h"
 #include "core/text.h"
 
 namespace toolwall::code {
@@ -174,6 +175,11 @@ bool global_fetch(std::string_view callee) {
   return in(callee, {"fetch", "window.fetch", "globalThis.fetch", "self.fetch", "global.fetch", "nodeFetch", "undici.fetch"});
 }
 
+std::string base_name(const std::string& path) {
+  size_t slash = path.rfind('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
 bool reads_file(std::string_view name) {
   return in(name, {"open", "read_text", "read_bytes", "readFileSync", "readFile", "ReadFile", "Open", "createReadStream",
                    "OpenFile", "read"});
@@ -231,6 +237,7 @@ class Flow {
   std::unordered_map<std::string, TSNode> callee_aliases_;     // a name bound to a callee (a bound method, a partial)
   std::unordered_set<std::string> partials_;                   // names bound by partial(…)
   std::unordered_set<std::string> mutated_;                    // "name@scope" of containers written in place
+  std::unordered_set<std::string> classes_;                    // classes the file defines
   std::vector<Finding> findings_;
 
   bool contains_any(std::initializer_list<std::string_view> needles) const {
@@ -243,16 +250,26 @@ class Flow {
 
   // ---- functions of the file -------------------------------------------------------------------
 
+  // The names a binding pattern introduces: `{ stdout }`, `[k, v]`, `{ a: b, ...rest }`, `(x, y)`; not the
+  // keys of a pair pattern nor default values.
   std::vector<std::string> pattern_names(TSNode pattern) const {
     std::vector<std::string> out;
+    collect_pattern_names(pattern, out, 0);
+    return out;
+  }
+
+  void collect_pattern_names(TSNode pattern, std::vector<std::string>& out, int depth) const {
+    if (ts_node_is_null(pattern) || depth > 16 || out.size() > 64) return;
     std::string_view type = ts_node_type(pattern);
     if (type == "identifier" || type == "shorthand_property_identifier_pattern") {
       out.emplace_back(text(pattern));
-      return out;
+      return;
     }
-    for (const auto& name : identifiers(tree_, pattern))
-      if (!name.empty()) out.push_back(name);
-    return out;
+    if (type == "pair_pattern") return collect_pattern_names(field(pattern, "value"), out, depth + 1);
+    if (type == "assignment_pattern" || type == "object_assignment_pattern")
+      return collect_pattern_names(field(pattern, "left"), out, depth + 1);
+    for (uint32_t i = 0; i < ts_node_named_child_count(pattern); ++i)
+      collect_pattern_names(ts_node_named_child(pattern, i), out, depth + 1);
   }
 
   std::vector<std::vector<std::string>> parameters_of(TSNode function) const {
@@ -327,6 +344,8 @@ class Flow {
       function_at_[id(node)] = functions_.size();
       functions_.push_back(std::move(f));
     }
+    if ((type == "class_definition" || type == "class_declaration") && !ts_node_is_null(field(node, "name")))
+      classes_.insert(std::string(text(field(node, "name"))));
     bool class_body = type == "class_definition" || type == "class_declaration" || type == "class" ||
                       type == "class_body" || (in_class && (type == "block" || type == "decorated_definition"));
     uint32_t count = ts_node_named_child_count(node);
@@ -606,7 +625,9 @@ class Flow {
       TSNode inner = written_callee(value);
       std::string inner_name = callee_name(inner);
       TSNode args = arguments_of(value);
-      if (inner_name == "partial" && !ts_node_is_null(args) && ts_node_named_child_count(args) > 0) {
+      if (inner_name == "promisify" && !ts_node_is_null(args) && ts_node_named_child_count(args) > 0)
+        callee = ts_node_named_child(args, 0);  // run = promisify(execFile)
+      else if (inner_name == "partial" && !ts_node_is_null(args) && ts_node_named_child_count(args) > 0) {
         callee = ts_node_named_child(args, 0);
         partials_.insert(std::string(text(target)));  // its bound arguments are part of what it returns
       }
@@ -729,10 +750,23 @@ class Flow {
       std::string r = lower(receiver_text);
       if (r.find("header") != std::string::npos || in(r, {"req", "request", "ctx", "c", "r"})) bits |= kIncomingAuth;
     }
-    if (in(name, {"run", "check_output", "Popen", "execSync", "execFileSync", "spawnSync", "Command", "Output", "getoutput"})) {
-      std::string words = argument_words(call);
-      if (words.find("credential fill") != std::string::npos || words.find("auth token") != std::string::npos)
-        bits |= kCredential;
+    if (in(name, {"run", "check_output", "Popen", "execSync", "execFileSync", "spawnSync", "Command", "CommandContext", "Output",
+                  "getoutput", "getstatusoutput", "execFile", "exec", "spawn", "execa", "execaSync", "$"})) {
+      // What a credential helper prints (gh auth token, git credential fill, aws configure export-credentials,
+      // vault read …), by the shell catalog's own list.
+      std::vector<std::string> argv;
+      for (const auto& value : literal_values(tree_, arguments_of(call))) {
+        if (argv.size() > 16) break;
+        size_t at = 0;
+        while (at < value.size()) {  // "gh auth token" as one string is three words
+          size_t end = value.find(' ', at);
+          if (end == std::string::npos) end = value.size();
+          if (end > at) argv.push_back(value.substr(at, end - at));
+          at = end + 1;
+        }
+      }
+      if (!argv.empty() && argv.front() == "sh" && argv.size() > 2) argv.erase(argv.begin(), argv.begin() + 2);  // sh -c "…"
+      if (!argv.empty() && shell::credential_helper(base_name(argv.front()), {argv.begin() + 1, argv.end()})) bits |= kCredential;
     }
     if (reads_file(name)) {
       Bits given = eval_arguments(call, chain, depth);
@@ -755,7 +789,9 @@ class Flow {
           bits |= kConnection;
         break;
       case Family::go:
-        if (in(callee_text, {"net.Dial", "net.DialTimeout", "tls.Dial", "net.DialTCP", "net.DialUDP"})) bits |= kConnection;
+        if (in(callee_text, {"net.Dial", "net.DialTimeout", "tls.Dial", "net.DialTCP", "net.DialUDP", "websocket.Dial"}) ||
+            (in(name, {"Dial", "DialContext"}) && receiver_text.find("Dialer") != std::string_view::npos))
+          bits |= kConnection;
         break;
     }
     return bits;
@@ -802,7 +838,9 @@ class Flow {
       auto held = names_.find("." + attribute);
       if (!attribute.empty() && held != names_.end()) bits |= held->second;
     }
-    if (transparent_call(name)) {
+    // An instance of the file's own class holds what it was made with (AccessInfo(secret_key=…), new Session(env)).
+    if (transparent_call(name) || (!ts_node_is_null(callee) && std::string_view(ts_node_type(callee)) == "identifier" &&
+                                   classes_.count(name))) {
       Bits given = eval_arguments(call, chain, depth);
       bits |= given;
       if (given & ~kConnection && encoding_call(name)) bits |= kEncoded;
@@ -1040,6 +1078,20 @@ class Flow {
     } else if (type == "global_statement" && chain.back() != kModuleScope) {
       for (uint32_t i = 0; i < ts_node_named_child_count(node); ++i)
         globals_.insert(key(text(ts_node_named_child(node, i)), chain.back()));
+    } else if (is_call_node(type) && family_ == Family::go) {
+      act_on_call(node, chain, depth);
+      // fmt.Fprintf(&buf, …): the writer holds what was printed into it.
+      std::string callee_text = callee_spelling(callee_of(node));
+      TSNode args = arguments_of(node);
+      if (in(callee_text, {"fmt.Fprintf", "fmt.Fprint", "fmt.Fprintln", "io.WriteString"}) && !ts_node_is_null(args) &&
+          ts_node_named_child_count(args) > 1) {
+        TSNode writer = ts_node_named_child(args, 0);
+        if (std::string_view(ts_node_type(writer)) == "unary_expression") writer = ts_node_named_child(writer, 0);
+        TSNode root = ts_node_is_null(writer) ? TSNode{} : root_identifier(writer);
+        Bits printed;
+        for (uint32_t i = 1; i < ts_node_named_child_count(args); ++i) printed |= eval(ts_node_named_child(args, i), chain, depth + 1);
+        if (!ts_node_is_null(root) && !(eval(root, chain, depth + 1) & kConnection)) mutate(text(root), printed, chain);
+      }
     } else if (type == "send_statement") {  // out <- value: the channel carries it to whoever ranges over it
       TSNode root = root_identifier(field(node, "channel"));
       if (!ts_node_is_null(root)) mutate(text(root), eval(field(node, "value"), chain, depth + 1), chain);
@@ -1418,7 +1470,14 @@ class Flow {
         if (in(callee_text, {"http.Post", "http.PostForm", "http.Get", "http.Head"})) return Sink::network;
         if (in(name, {"Post", "PostForm", "Do", "Get"}) && (receiver_connects || receiver_lower.find("client") != std::string::npos))
           return Sink::network;
-        if (receiver_connects && in(name, {"Write", "WriteString", "WriteTo"})) return Sink::network;
+        if (receiver_connects && in(name, {"Write", "WriteString", "WriteTo", "WriteJSON", "WriteMessage"})) return Sink::network;
+        if (callee_text == "smtp.SendMail") return Sink::network;
+        if (in(callee_text, {"fmt.Fprintf", "fmt.Fprint", "fmt.Fprintln", "io.WriteString", "io.Copy"})) {
+          TSNode args = arguments_of(call);
+          if (!ts_node_is_null(args) && ts_node_named_child_count(args) > 1 &&
+              (eval(ts_node_named_child(args, 0), chain, depth + 1) & kConnection))
+            return Sink::network;
+        }
         if (starts_with(callee_text, "net.Lookup") ||
             (starts_with(name, "Lookup") && (receiver_connects || receiver_lower.find("resolver") != std::string::npos)))
           return Sink::dns;
@@ -1537,10 +1596,6 @@ class Flow {
     return eval(words[at], chain, depth + 1);
   }
 
-  static std::string base_name(const std::string& path) {
-    size_t slash = path.rfind('/');
-    return slash == std::string::npos ? path : path.substr(slash + 1);
-  }
 
   void check_sink(TSNode call, TSNode callee, const std::string& name, TSNode receiver, const std::vector<uint32_t>& chain,
                   int depth) {
@@ -1602,7 +1657,7 @@ bool worth_following(std::string_view text) {
                       "getenv", "Getenv", "headers", "Header", "env"});
   bool downloads = has({"fetch(", "requests", "httpx", "urlopen", "http", "axios", "got(", "Session(", "Client(", ".Do("});
   bool sends = downloads || has({"http.Post", ".Post(", "sendBeacon", "socket", "net.Dial", "dns", "Lookup", "HTTPHandler",
-                                 "SocketHandler", "WebSocket", "XMLHttpRequest", "urllib", "smtplib", "SMTP", "ftplib",
+                                 "SocketHandler", "WebSocket", "XMLHttpRequest", "urllib", "smtplib", "SMTP", "smtp", "ftplib",
                                  "websocket"});
   bool runs = has({"exec", "eval", "Function(", "vm.", "os.system", "popen", "shell=True", "\"-c\"", "'-c'", "pickle",
                    "marshal", "dill", "joblib", "torch.load", "shelve", "spawn", "fork(", "spec_from_file_location",

