@@ -4,6 +4,7 @@
 #include <array>
 #include <cstring>
 #include <initializer_list>
+#include <map>
 #include <optional>
 #include <regex>
 #include <unordered_map>
@@ -94,8 +95,21 @@ bool is_index_node(std::string_view type) {
   return type == "subscript" || type == "subscript_expression" || type == "index_expression";
 }
 
+// A child by field name. Looking a field's id up by name scans the grammar's field names, and the follower
+// asks for fields at every node, so the ids are remembered per grammar and name (names are literals here).
 TSNode field(TSNode node, const char* name) {
-  return ts_node_child_by_field_name(node, name, static_cast<uint32_t>(std::strlen(name)));
+  struct Known {
+    const TSLanguage* language;
+    const char* name;
+    TSFieldId id;
+  };
+  thread_local std::vector<Known> known;
+  const TSLanguage* language = ts_node_language(node);
+  for (const auto& entry : known)
+    if (entry.name == name && entry.language == language) return entry.id ? ts_node_child_by_field_id(node, entry.id) : TSNode{};
+  TSFieldId id = ts_language_field_id_for_name(language, name, static_cast<uint32_t>(std::strlen(name)));
+  if (known.size() < 1024) known.push_back(Known{language, name, id});
+  return id ? ts_node_child_by_field_id(node, id) : TSNode{};
 }
 
 bool in(std::string_view word, std::initializer_list<std::string_view> words) {
@@ -193,19 +207,40 @@ class Flow {
                                       "hosts.yml", "application_default"});
   }
 
+  // The first pass walks the tree and records every node that acts on names, with its scopes; later passes
+  // replay those in the same order instead of walking the whole tree again.
   std::vector<Finding> run() {
     collect_functions(tree_.root(), false, 0);
     settled_ = false;
     for (int round = 0; round < kMaxRounds && steps_ < kMaxSteps; ++round) {
       changed_ = false;
-      std::vector<uint32_t> chain{kModuleScope};
-      visit(tree_.root(), chain, false, 0);
+      memo_.clear();
+      if (round == 0) {
+        recording_ = true;
+        std::vector<uint32_t> chain{kModuleScope};
+        visit(tree_.root(), chain, false, 0);
+        recording_ = false;
+      } else {
+        replay();
+      }
       if (!changed_ && steps_ < kMaxSteps) {
         settled_ = true;
         break;
       }
     }
     return findings_;
+  }
+
+  void replay() {
+    for (const Event& event : events_) {
+      if (++steps_ > kMaxSteps) return;
+      std::vector<uint32_t>& chain = chains_[event.chain];
+      if (event.arrow_return) {
+        add_return(id(event.node), eval(field(event.node, "body"), chain, event.depth + 1));
+        continue;
+      }
+      act(event.node, ts_node_type(event.node), chain, event.class_body, event.depth);
+    }
   }
 
   // Every name reached what it may hold within the bounds.
@@ -240,6 +275,52 @@ class Flow {
   std::unordered_set<std::string> mutated_;                    // "name@scope" of containers written in place
   std::unordered_set<std::string> classes_;                    // classes the file defines
   std::unordered_set<std::string> receivers_;                  // "r@method" of Go method receivers
+  std::unordered_map<uint64_t, Bits> memo_;                    // this pass's reading of each expression
+  struct Event {
+    TSNode node;
+    uint32_t chain;  // index into chains_: the scopes around the node
+    bool class_body;
+    int depth;
+    bool arrow_return;  // an arrow's expression body, which it returns
+  };
+  std::vector<Event> events_;
+  // Cursors for walking children, one per level of nested walks (they nest strictly): a cursor steps to the
+  // next sibling in place, where ts_node_named_child(node, i) starts again from the first child.
+  std::vector<TSTreeCursor> cursors_;
+  size_t cursor_level_ = 0;
+  std::vector<std::vector<uint32_t>> chains_;
+  std::map<std::vector<uint32_t>, uint32_t> chain_ids_;
+  bool recording_ = false;
+
+  template <class Visit>
+  void for_each_named_child(TSNode node, Visit&& visit) {
+    if (ts_node_child_count(node) == 0) return;
+    if (cursor_level_ == cursors_.size()) cursors_.push_back(ts_tree_cursor_new(node));
+    TSTreeCursor* cursor = &cursors_[cursor_level_++];
+    ts_tree_cursor_reset(cursor, node);
+    if (ts_tree_cursor_goto_first_child(cursor)) {
+      do {
+        TSNode child = ts_tree_cursor_current_node(cursor);
+        if (ts_node_is_named(child)) {
+          visit(child);
+          cursor = &cursors_[cursor_level_ - 1];  // a nested walk may have grown the vector
+        }
+      } while (ts_tree_cursor_goto_next_sibling(cursor));
+    }
+    --cursor_level_;
+  }
+
+ public:
+  ~Flow() {
+    for (auto& cursor : cursors_) ts_tree_cursor_delete(&cursor);
+  }
+
+ private:
+  uint32_t chain_id(const std::vector<uint32_t>& chain) {
+    auto [at, added] = chain_ids_.emplace(chain, static_cast<uint32_t>(chains_.size()));
+    if (added) chains_.push_back(chain);
+    return at->second;
+  }
   std::vector<Finding> findings_;
 
   bool contains_any(std::initializer_list<std::string_view> needles) const {
@@ -350,9 +431,7 @@ class Flow {
       classes_.insert(std::string(text(field(node, "name"))));
     bool class_body = type == "class_definition" || type == "class_declaration" || type == "class" ||
                       type == "class_body" || (in_class && (type == "block" || type == "decorated_definition"));
-    uint32_t count = ts_node_named_child_count(node);
-    for (uint32_t i = 0; i < count; ++i) {
-      TSNode child = ts_node_named_child(node, i);
+    for_each_named_child(node, [&](TSNode child) {
       collect_functions(child, class_body && !function_like, depth + 1);
       // `const f = () => …`, `f: function () {}`, `f := func() {}` name the function they hold.
       for (uint32_t hop = 0; hop < 2 && !ts_node_is_null(child); ++hop) {
@@ -368,7 +447,7 @@ class Flow {
         if (std::string_view(ts_node_type(child)) != "expression_list") break;
         child = ts_node_named_child(child, 0);
       }
-    }
+    });
     if (function_like) {
       const Function& f = functions_[function_at_[id(node)]];
       if (!f.name.empty()) functions_by_name_.emplace(f.name, function_at_[id(node)]);
@@ -377,8 +456,15 @@ class Flow {
 
   // ---- names -----------------------------------------------------------------------------------
 
+  // A variable's key: its name, a NUL and its scope's four bytes (short names stay in the string's own
+  // buffer, so a lookup allocates nothing; attribute keys start with '.' and have no NUL).
   static std::string key(std::string_view name, uint32_t scope) {
-    return std::string(name) + "@" + std::to_string(scope);
+    std::string out;
+    out.reserve(name.size() + 5);
+    out.append(name);
+    out.push_back('\0');
+    for (int shift = 0; shift < 32; shift += 8) out.push_back(static_cast<char>((scope >> shift) & 0xff));
+    return out;
   }
 
   Bits lookup(std::string_view name, const std::vector<uint32_t>& chain) const {
@@ -511,8 +597,7 @@ class Flow {
 
   Bits union_children(TSNode node, const std::vector<uint32_t>& chain, int depth) {
     Bits bits = 0;
-    uint32_t count = ts_node_named_child_count(node);
-    for (uint32_t i = 0; i < count; ++i) bits |= eval(ts_node_named_child(node, i), chain, depth + 1);
+    for_each_named_child(node, [&](TSNode child) { bits |= eval(child, chain, depth + 1); });
     return bits;
   }
 
@@ -532,8 +617,20 @@ class Flow {
     return values.empty() ? std::string() : values.front();
   }
 
+  // What an expression holds, remembered for the rest of the pass: a node is read in one scope only, and a
+  // pass that changed nothing read every node in the final state.
   Bits eval(TSNode node, const std::vector<uint32_t>& chain, int depth) {
     if (ts_node_is_null(node) || depth > kMaxDepth || ++steps_ > kMaxSteps) return 0;
+    if (ts_node_named_child_count(node) == 0) return evaluate(node, chain, depth);
+    uint64_t memo_key = (uint64_t{ts_node_start_byte(node)} << 32) ^ ts_node_end_byte(node) ^ (uint64_t{ts_node_symbol(node)} << 20);
+    auto known = memo_.find(memo_key);
+    if (known != memo_.end()) return known->second;
+    Bits bits = evaluate(node, chain, depth);
+    memo_.emplace(memo_key, bits);
+    return bits;
+  }
+
+  Bits evaluate(TSNode node, const std::vector<uint32_t>& chain, int depth) {
     std::string_view type = ts_node_type(node);
     if (type == "identifier" || type == "shorthand_property_identifier" || type == "this") {
       if (self_like(text(node))) {
@@ -910,6 +1007,7 @@ class Flow {
 
   void visit(TSNode node, std::vector<uint32_t>& chain, bool class_body, int depth) {
     if (ts_node_is_null(node) || depth > kMaxDepth || ++steps_ > kMaxSteps) return;
+    if (ts_node_child_count(node) == 0) return;  // a name or a literal: read where it is used
     std::string_view type = ts_node_type(node);
     bool scope = is_function_node(type) || type == "lambda";
     if (scope) {
@@ -917,16 +1015,16 @@ class Flow {
       TSNode body = field(node, "body");
       // An arrow with an expression body returns it.
       if (!ts_node_is_null(body) && (type == "arrow_function" || type == "lambda") &&
-          std::string_view(ts_node_type(body)) != "statement_block")
+          std::string_view(ts_node_type(body)) != "statement_block") {
         add_return(id(node), eval(body, chain, depth + 1));
+        if (recording_) events_.push_back(Event{node, chain_id(chain), class_body, depth, true});
+      }
     }
-    act(node, type, chain, class_body, depth);
+    if (act(node, type, chain, class_body, depth) && recording_) events_.push_back(Event{node, chain_id(chain), class_body, depth, false});
     bool next_class_body = type == "class_definition" || type == "class_body" ||
                            (class_body && (type == "block" || type == "expression_statement")) ||
                            type == "class_declaration" || type == "class" || (class_body && type == "decorated_definition");
-    uint32_t count = ts_node_named_child_count(node);
-    for (uint32_t i = 0; i < count; ++i)
-      visit(ts_node_named_child(node, i), chain, next_class_body && !scope, depth + 1);
+    for_each_named_child(node, [&](TSNode child) { visit(child, chain, next_class_body && !scope, depth + 1); });
     if (scope) chain.pop_back();
   }
 
@@ -1063,7 +1161,8 @@ class Flow {
     return std::regex_search(copy, m, kHost) ? lower(m[1].str()) : std::string();
   }
 
-  void act(TSNode node, std::string_view type, std::vector<uint32_t>& chain, bool class_body, int depth) {
+  // What a statement or expression does to the names (true), or nothing to remember it for (false).
+  bool act(TSNode node, std::string_view type, std::vector<uint32_t>& chain, bool class_body, int depth) {
     if (type == "assignment" || type == "augmented_assignment") {
       assign(field(node, "left"), field(node, "right"), chain, true, class_body, depth);
     } else if (type == "assignment_expression" || type == "augmented_assignment_expression" || type == "assignment_statement") {
@@ -1155,7 +1254,10 @@ class Flow {
       add_return(chain.back(), bits);
     } else if (is_call_node(type)) {
       act_on_call(node, chain, depth);
+    } else {
+      return false;
     }
+    return true;
   }
 
   void bind_parameters(const Function& f, TSNode call, bool attribute_call, const std::vector<uint32_t>& chain, int depth) {
@@ -1708,7 +1810,8 @@ bool worth_following(std::string_view text) {
   };
   bool sources = has({"environ", "process.env", "Environ(", ".aws", ".ssh", "npmrc", "netrc", "pypirc", "credential", ".docker",
                       ".kube", "auth token", "uthorization", "ookie", "Credentials", "fromIni", "AUTHORIZATION", "x-api-key",
-                      "getenv", "Getenv", "headers", "Header", "env", "oken"});
+                      "getenv", "Getenv", "headers", "Header", "process", "getAccessToken", "get_access_token",
+                      "credentials", "boto3", "google.auth"});
   bool downloads = has({"fetch(", "requests", "httpx", "urlopen", "http", "axios", "got(", "Session(", "Client(", ".Do("});
   bool sends = downloads || has({"http.Post", ".Post(", "sendBeacon", "socket", "net.Dial", "dns", "Lookup", "HTTPHandler",
                                  "SocketHandler", "WebSocket", "XMLHttpRequest", "urllib", "smtplib", "SMTP", "smtp", "ftplib", "connect(", "createConnection", "transports.Http",
