@@ -1855,6 +1855,8 @@ DataFlow follow_data_flow(const SyntaxTree& tree, Language language, const std::
   result.complete = flow.settled();
   for (const auto& found : findings) {
     std::string where = collapse_whitespace(tree.text_of(found.sink).substr(0, 80));
+    std::string secrets;  // the secret variables by name, for the findings about them
+    for (const auto& secret : flow.secret_names(found.bits)) secrets += (secrets.empty() ? "" : ", ") + secret;
     std::string name, what;
     switch (found.kind) {
       case FlowKind::environment:
@@ -1865,20 +1867,14 @@ DataFlow follow_data_flow(const SyntaxTree& tree, Language language, const std::
         name = "credentials_to_network";
         what = describe(found.bits & (kCredential | kIncomingAuth)) + " reaches a request: " + where;
         break;
-      case FlowKind::secret_elsewhere: {
+      case FlowKind::secret_elsewhere:
         name = "credentials_to_network";
-        std::string secrets;
-        for (const auto& secret : flow.secret_names(found.bits)) secrets += (secrets.empty() ? "" : ", ") + secret;
         what = "the secret variable " + secrets + " reaches a request to a host it does not belong to: " + where;
         break;
-      }
-      case FlowKind::server_secret: {
+      case FlowKind::server_secret:
         name = "server_secret_to_network";
-        std::string secrets;
-        for (const auto& secret : flow.secret_names(found.bits)) secrets += (secrets.empty() ? "" : ", ") + secret;
         what = "the server-side secret " + secrets + " is sent in a request: " + where;
         break;
-      }
       case FlowKind::dns:
         name = "secret_in_dns";
         what = describe(found.bits & (kSecretVariable | kEnvironment | kCredential | kIncomingAuth)) +

