@@ -104,6 +104,7 @@ TSNode field(TSNode node, const char* name) {
     TSFieldId id;
   };
   thread_local std::vector<Known> known;
+  if (ts_node_is_null(node)) return TSNode{};
   const TSLanguage* language = ts_node_language(node);
   for (const auto& entry : known)
     if (entry.name == name && entry.language == language) return entry.id ? ts_node_child_by_field_id(node, entry.id) : TSNode{};
