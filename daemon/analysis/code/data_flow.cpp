@@ -14,6 +14,7 @@
 #include "analysis/code/secret_vendor.h"
 #include "analysis/code/syntax_walk.h"
 #include "analysis/shell/catalog.h"
+#include "analysis/shell/words.h"
 #include "core/text.h"
 
 namespace toolwall::code {
@@ -191,10 +192,6 @@ bool global_fetch(std::string_view callee) {
   return in(callee, {"fetch", "window.fetch", "globalThis.fetch", "self.fetch", "global.fetch", "nodeFetch", "undici.fetch"});
 }
 
-std::string base_name(const std::string& path) {
-  size_t slash = path.rfind('/');
-  return slash == std::string::npos ? path : path.substr(slash + 1);
-}
 
 bool reads_file(std::string_view name) {
   return in(name, {"open", "read_text", "read_bytes", "readFileSync", "readFile", "ReadFile", "Open", "createReadStream",
@@ -203,9 +200,15 @@ bool reads_file(std::string_view name) {
 
 class Flow {
  public:
+  // What the file says as a whole is read once here, not at every node that asks.
   Flow(const SyntaxTree& tree, Family family, std::string_view text) : tree_(tree), family_(family), text_(text) {
     credential_words_ = contains_any({".aws", ".ssh", "npmrc", "netrc", "pypirc", "git-credentials", ".docker", ".kube",
                                       "hosts.yml", "application_default"});
+    serves_requests_ = family == Family::javascript ||
+                       (family == Family::python && contains_any({"flask", "django", "fastapi", "starlette"})) ||
+                       (family == Family::go && contains_any({"http.ResponseWriter"}));
+    remote_log_handler_ = family == Family::javascript ? contains_any({"transports.Http("})
+                                                       : contains_any({"HTTPHandler(", "SocketHandler(", "DatagramHandler("});
   }
 
   // The first pass walks the tree and records every node that acts on names, with its scopes; later passes
@@ -254,6 +257,8 @@ class Flow {
   Family family_;
   std::string_view text_;
   bool credential_words_ = false;
+  bool serves_requests_ = false;     // a web framework's request handlers are in the file (served_request)
+  bool remote_log_handler_ = false;  // a logging handler or transport that sends records over the network
   bool changed_ = false;
   bool settled_ = false;
   size_t steps_ = 0;
@@ -900,7 +905,7 @@ class Flow {
         }
       }
       if (!argv.empty() && argv.front() == "sh" && argv.size() > 2) argv.erase(argv.begin(), argv.begin() + 2);  // sh -c "…"
-      if (!argv.empty() && shell::credential_helper(base_name(argv.front()), {argv.begin() + 1, argv.end()})) bits |= kCredential;
+      if (!argv.empty() && shell::credential_helper(shell::base_name(argv.front()), {argv.begin() + 1, argv.end()})) bits |= kCredential;
     }
     if (reads_file(name)) {
       Bits given = eval_arguments(call, chain, depth);
@@ -1136,7 +1141,7 @@ class Flow {
     bind(left, bits, chain, declare, class_body);
     // A log record's attributes go wherever the logging handlers send the record.
     // (Python's logging records; winston's info objects, in a format whose records an Http transport posts.)
-    if ((bits & (kEnvironment | kCredential)) && is_member_node(ts_node_type(left)) && remote_log_handler() &&
+    if ((bits & (kEnvironment | kCredential)) && is_member_node(ts_node_type(left)) && remote_log_handler_ &&
         text(member_object(left)) == (family_ == Family::python ? "record" : "info"))
       report(FlowKind::environment, left, bits, log_handler_host());
   }
@@ -1171,18 +1176,13 @@ class Flow {
   // objects are outgoing): Express/Koa/Hono's req, ctx.request, c.req; Flask/Django/FastAPI's request; Go's r
   // beside an http.ResponseWriter.
   bool served_request(std::string_view object) const {
-    if (in(object, {"req", "ctx.request", "ctx.req", "c.req"})) return family_ == Family::javascript;
-    if (object == "request" || object == "self.request")
-      return family_ == Family::python && (text_.find("flask") != std::string_view::npos || text_.find("django") != std::string_view::npos ||
-                                           text_.find("fastapi") != std::string_view::npos || text_.find("starlette") != std::string_view::npos);
-    if (object == "r" || object == "req") return family_ == Family::go && text_.find("http.ResponseWriter") != std::string_view::npos;
+    if (!serves_requests_) return false;
+    switch (family_) {
+      case Family::javascript: return in(object, {"req", "ctx.request", "ctx.req", "c.req"});
+      case Family::python: return object == "request" || object == "self.request";
+      case Family::go: return object == "r";
+    }
     return false;
-  }
-
-  bool remote_log_handler() const {
-    if (family_ == Family::javascript) return text_.find("transports.Http(") != std::string_view::npos;
-    return text_.find("HTTPHandler(") != std::string_view::npos || text_.find("SocketHandler(") != std::string_view::npos ||
-           text_.find("DatagramHandler(") != std::string_view::npos;
   }
 
   std::string log_handler_host() const {
@@ -1778,7 +1778,7 @@ class Flow {
     if (callee_spelling(callee_of(call)) == "exec.CommandContext" && !words.empty()) words.erase(words.begin());  // ctx
     size_t at = 0;
     while (at < words.size()) {
-      std::string program = base_name(literal_at(words[at]));
+      std::string program(shell::base_name(literal_at(words[at])));
       bool interpreter = in(program, {"sh", "bash", "zsh", "dash", "python", "python3", "node", "perl", "ruby", "pwsh", "env"});
       if (!interpreter) break;
       ++at;
