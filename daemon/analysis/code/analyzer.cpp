@@ -9,6 +9,7 @@
 #include <regex>
 
 #include "analysis/code/aliases.h"
+#include "analysis/code/computed_names.h"
 
 #include "analysis/code/change_parsers.h"
 #include "analysis/code/config_checks.h"
@@ -190,8 +191,9 @@ void known_key_literals(const DetectorSet& set, const std::string& path, const s
 }
 
 // Code that renames a module or function (import subprocess as sp, from os import system,
-// process['env']) is read once more with the canonical names; what that finds and the file as
-// written did not is added (line numbers hold: the renaming keeps line breaks).
+// process['env']) or computes a name (getattr(os, "env" + "iron")) is read once more with the names
+// spelled canonically; what that finds and the file as written did not is added (line numbers hold:
+// the renaming keeps line breaks).
 // The text with its aliases spelled canonically and its tree (the tree reads the string in place, so
 // the string lives on the heap and does not move with the struct).
 struct CanonicalText {
@@ -199,12 +201,13 @@ struct CanonicalText {
   std::optional<SyntaxTree> tree;
 };
 
-CanonicalText run_on_canonical_names(const DetectorSet& set, const FileChange& change, std::string_view text,
+CanonicalText run_on_canonical_names(const DetectorSet& set, const FileChange& change, const SyntaxTree& written,
                                      Language language, Facts& facts) {
   CanonicalText out;
-  auto canonical = canonical_aliases(language, text);
-  if (!canonical) return out;
-  out.text = std::make_unique<std::string>(std::move(*canonical));
+  auto spelled = spell_computed_names(language, written);  // getattr(os, "env" + "iron") → os.environ
+  auto canonical = canonical_aliases(language, spelled ? std::string_view(*spelled) : written.text());
+  if (!canonical && !spelled) return out;
+  out.text = std::make_unique<std::string>(canonical ? std::move(*canonical) : std::move(*spelled));
   auto parsed = parse(language, *out.text);
   if (!parsed) return out;
   out.tree.emplace(std::move(*parsed));
@@ -259,7 +262,7 @@ void analyze_change(const DetectorSet& set, const FileChange& change, Facts& fac
     if (parsed) {
       tree.emplace(std::move(*parsed));
       run_code_detectors(set, change, *tree, *kind.language, facts);
-      CanonicalText canonical = run_on_canonical_names(set, change, text, *kind.language, facts);
+      CanonicalText canonical = run_on_canonical_names(set, change, *tree, *kind.language, facts);
       // Data is followed under canonical names too: `import os as o; o.environ` is the environment.
       auto followed = follow_data_flow(canonical.tree ? *canonical.tree : *tree, *kind.language, change.path);
       if (!followed.complete) mark_incomplete(facts, change.path + ": data flow did not settle within its bounds");

@@ -96,23 +96,7 @@ bool is_index_node(std::string_view type) {
   return type == "subscript" || type == "subscript_expression" || type == "index_expression";
 }
 
-// A child by field name. Looking a field's id up by name scans the grammar's field names, and the follower
-// asks for fields at every node, so the ids are remembered per grammar and name (names are literals here).
-TSNode field(TSNode node, const char* name) {
-  struct Known {
-    const TSLanguage* language;
-    const char* name;
-    TSFieldId id;
-  };
-  thread_local std::vector<Known> known;
-  if (ts_node_is_null(node)) return TSNode{};
-  const TSLanguage* language = ts_node_language(node);
-  for (const auto& entry : known)
-    if (entry.name == name && entry.language == language) return entry.id ? ts_node_child_by_field_id(node, entry.id) : TSNode{};
-  TSFieldId id = ts_language_field_id_for_name(language, name, static_cast<uint32_t>(std::strlen(name)));
-  if (known.size() < 1024) known.push_back(Known{language, name, id});
-  return id ? ts_node_child_by_field_id(node, id) : TSNode{};
-}
+TSNode field(TSNode node, const char* name) { return field_child(node, name); }
 
 bool in(std::string_view word, std::initializer_list<std::string_view> words) {
   return std::find(words.begin(), words.end(), word) != words.end();

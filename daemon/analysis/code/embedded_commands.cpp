@@ -159,9 +159,7 @@ std::string json_string_value(const SyntaxTree& tree, TSNode string_node) {
   return b.finish("", "").text;
 }
 
-TSNode field(TSNode node, const char* name) {
-  return ts_node_child_by_field_name(node, name, static_cast<uint32_t>(std::strlen(name)));
-}
+TSNode field(TSNode node, const char* name) { return field_child(node, name); }
 
 void package_json_scripts(const ScriptSource& source, std::vector<EmbeddedScript>& out) {
   std::string_view content = source.content;

@@ -74,6 +74,22 @@ std::vector<TSNode> ancestors_of(const SyntaxTree& tree, TSNode node) {
   return ancestors;
 }
 
+TSNode field_child(TSNode node, const char* name) {
+  struct Known {
+    const TSLanguage* language;
+    const char* name;
+    TSFieldId id;
+  };
+  thread_local std::vector<Known> known;
+  if (ts_node_is_null(node)) return TSNode{};
+  const TSLanguage* language = ts_node_language(node);
+  for (const auto& entry : known)
+    if (entry.name == name && entry.language == language) return entry.id ? ts_node_child_by_field_id(node, entry.id) : TSNode{};
+  TSFieldId id = ts_language_field_id_for_name(language, name, static_cast<uint32_t>(std::strlen(name)));
+  if (known.size() < 1024) known.push_back(Known{language, name, id});
+  return id ? ts_node_child_by_field_id(node, id) : TSNode{};
+}
+
 bool is_literal_type(std::string_view type) {
   return type == "string" || type == "template_string" || type == "interpreted_string_literal" ||
          type == "raw_string_literal" || type == "double_quote_scalar" || type == "single_quote_scalar" ||

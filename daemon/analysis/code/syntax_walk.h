@@ -45,4 +45,8 @@ std::vector<std::string> identifiers(const SyntaxTree& tree, TSNode node);
 
 bool is_literal_type(std::string_view type);
 
+// A child by field name. Looking a field's id up by name scans the grammar's field names, and walks ask
+// for fields at every node, so the ids are remembered per grammar and name (name: a string literal).
+TSNode field_child(TSNode node, const char* name);
+
 }  // namespace toolwall::code

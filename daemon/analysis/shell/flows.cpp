@@ -1027,7 +1027,9 @@ std::optional<std::vector<std::string>> Walker::paths_from_working_directory(
         arg = target + (ends_with(target, "/") ? "" : "/") + std::string(path.substr(link.size() + 1));
     }
     if (working_directory_.empty()) continue;
-    if (arg.empty() || arg[0] == '-' || arg[0] == '/' || arg[0] == '~' || arg.find('=') != std::string::npos) continue;
+    // "$HOME"/* names its own directory wherever the shell stands: it is judged as written.
+    if (arg.empty() || arg[0] == '-' || arg[0] == '/' || arg[0] == '~' || arg[0] == '$' || arg.find('=') != std::string::npos)
+      continue;
     if (arg == "." || arg == "./") arg = working_directory_;
     else arg = working_directory_ + "/" + (arg.rfind("./", 0) == 0 ? arg.substr(2) : arg);
     arg = without_dot_segments(arg);

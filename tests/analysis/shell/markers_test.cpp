@@ -18,7 +18,8 @@ TEST_CASE("removing the root, home or system directories is a destructive target
 
 TEST_CASE("relative targets are judged from the directory a literal cd moved to") {
   for (auto script : {"cd ~ && rm -rf ./*", "cd / && rm -rf *", "cd /usr; rm -rf lib", "cd && rm -rf .",
-                      "cd /etc && find . -delete", "pushd $HOME >/dev/null; rm -rf *"}) {
+                      "cd /etc && find . -delete", "pushd $HOME >/dev/null; rm -rf *",
+                      "cd ~ && rm -rf -- \"$HOME\"/* \"$HOME\"/.[!.]*", "cd /tmp && rm -rf \"${HOME}\"/*"}) {
     INFO(script);
     CHECK(has_marker(analyze(script), "destructive_target"));
   }

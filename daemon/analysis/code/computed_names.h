@@ -1,0 +1,19 @@
+#pragma once
+// Names a file computes instead of writing them: getattr(os, "env" + "iron"), g['pro' + 'cess'],
+// importlib.import_module("".join(["o", "s"])), Reflect.get(globalThis, 'process'),
+// os.getenv("_".join(["AWS", "SECRET", "ACCESS", "KEY"])). A name is only hidden this way to be
+// hidden: spelled out, the detectors and the data-flow follower read the code as it runs.
+#include <optional>
+#include <string>
+
+#include "analysis/code/syntax.h"
+
+namespace toolwall::code {
+
+// The tree's text with each computed name written out (constant strings folded to literals,
+// computed attribute and module lookups to dotted names, names bound once to a module or a global
+// object to what they stand for), line breaks kept so line numbers hold; nothing when the text
+// computes no name. Python and JavaScript/TypeScript; other languages are returned as nothing.
+std::optional<std::string> spell_computed_names(Language language, const SyntaxTree& tree);
+
+}  // namespace toolwall::code
