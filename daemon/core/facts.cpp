@@ -15,6 +15,7 @@ void Facts::merge(Facts other) {
   append(flows, other.flows);
   append(markers, other.markers);
   append(files, other.files);
+  append(inline_code, other.inline_code);
   append(code, other.code);
   for (auto& host : other.hosts)
     if (std::find(hosts.begin(), hosts.end(), host) == hosts.end()) hosts.push_back(std::move(host));

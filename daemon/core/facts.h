@@ -83,6 +83,7 @@ struct Facts {
   std::vector<std::string> hosts;  // every network destination seen, resolved where possible
   std::vector<Span> statements;    // the shell script's top-level statements, in order
   std::vector<FileChange> files;   // for file-writing kinds
+  std::vector<FileChange> inline_code;  // code an interpreter runs from the command line (python -c, node -e, a here-doc)
   std::vector<CodeMatch> code;     // code-detector matches
   bool complete = true;            // false: analysis hit a limit or could not parse; the fail mode decides
   std::string incomplete_reason;

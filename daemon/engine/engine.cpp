@@ -85,6 +85,7 @@ Facts Engine::analyse(const ResolvedCall& call) const {
       shell_limits.max_nesting = static_cast<int>(std::min<size_t>(limits.max_nesting, 64));
       Facts facts = shell::analyze(call.command, shell_limits);
       compose_written_files(facts);
+      compose_inline_code(facts);
       return facts;
     }
     case ToolKind::file_write:
@@ -134,6 +135,25 @@ void Engine::compose_written_files(Facts& facts) const {
   for (auto& f : written.flows) f.span = f.statement = Span{};
   for (auto& m : written.markers) m.span = m.statement = Span{};
   facts.merge(std::move(written));
+}
+
+void Engine::compose_inline_code(Facts& facts) const {
+  // Code run from the command line (python -c, node -e, a here-doc) is followed like a file's, and only
+  // its data flows are taken: the shell analyser's reading of it already stands for the rest.
+  if (facts.inline_code.empty() || !code_) return;
+  Facts read = code_->analyze_files(std::move(facts.inline_code));
+  facts.inline_code.clear();
+  for (auto& marker : read.markers) {
+    if (marker.name != "environment_to_network" && marker.name != "credentials_to_network" && marker.name != "secret_in_dns" &&
+        marker.name != "fetched_code_runs" && marker.name != "server_secret_to_network")
+      continue;
+    marker.span = marker.statement = Span{};  // offsets in the code, not in the script
+    facts.markers.push_back(std::move(marker));
+  }
+  if (!read.complete && facts.complete) {
+    facts.complete = false;
+    facts.incomplete_reason = read.incomplete_reason;
+  }
 }
 
 Trace Engine::run(const ToolCall& call, int depth) const {

@@ -58,6 +58,7 @@ class Engine final : public Judge {
   void judge_nested_calls(const ToolCall& call, Trace& trace, int depth) const;
   Facts analyse(const ResolvedCall& call) const;
   void compose_written_files(Facts& facts) const;  // code analysis of files a shell command writes
+  void compose_inline_code(Facts& facts) const;    // data flows of code run from the command line (python -c)
   void rewrite(const ToolCall& call, Trace& trace) const;
   Verdict fail(Verdict verdict, std::string why) const;
 

@@ -199,6 +199,11 @@ bool sensitive_module(std::string_view name) {
                        "exec", "eval", "compile", "getenv"});
 }
 
+// importlib.import_module under any name the module was imported as (`import importlib as i`), __import__.
+bool imports_by_name(std::string_view callee) {
+  return callee == "import_module" || callee.ends_with(".import_module") || callee == "__import__";
+}
+
 // How a child stands in its parent: a name it binds, a name that is not a variable (an attribute, a
 // keyword), or an expression.
 enum class Role { expression, binding, name_only };
@@ -832,8 +837,7 @@ class Speller {
     if (t == "call" || t == "call_expression") {
       std::string_view callee = text(field(node, "function"));
       if (returned_aliases_.count(std::string(callee)) && arguments(node).empty()) return true;
-      return one_of(callee, {"getattr", "importlib.import_module", "import_module", "__import__", "sys.modules.get",
-                             "globals().get", "Reflect.get"});
+      return imports_by_name(callee) || one_of(callee, {"getattr", "sys.modules.get", "globals().get", "Reflect.get"});
     }
     if (t == "subscript") {
       std::string_view value = text(field(node, "value"));
@@ -890,7 +894,7 @@ class Speller {
         if (name && identifier_like(*name) && (!plain_literal(args[1]) || object != text(args[0])))  // the literal: aliases.cpp
           return member(object, *name);
       }
-      if (one_of(callee_text, {"importlib.import_module", "import_module", "__import__", "sys.modules.get", "globals().get"})) {
+      if (imports_by_name(callee_text) || one_of(callee_text, {"sys.modules.get", "globals().get"})) {
         auto name = name_value(args[0]);
         if (name && dotted_name(*name) && (args.size() == 1 || callee_text != "__import__") &&
             (!plain_literal(args[0]) || sensitive_module(*name)))

@@ -610,6 +610,16 @@ void Walker::record_file_change(const std::string& path, const Stream& content, 
   files.push_back(std::move(change));
 }
 
+// Python and JavaScript given on the command line are code like a file's: the engine has code analysis
+// follow their data (the token reading above sees names, not where values go).
+void Walker::record_inline_code(std::string_view language, const std::string& code) {
+  if ((language != "python" && language != "node") || code.empty() || root_facts_.inline_code.size() >= 16) return;
+  FileChange change;
+  change.path = language == "python" ? "(python code on the command line).py" : "(node code on the command line).js";
+  change.new_text = code;
+  root_facts_.inline_code.push_back(std::move(change));
+}
+
 // A directory named by `git config core.hooksPath DIR` holds hooks git runs, like .git/hooks.
 bool Walker::in_hooks_directory(const std::string& path) const {
   if (hooks_dirs_.empty()) return false;
@@ -2646,6 +2656,7 @@ Stream Walker::model_interpreter(Invocation& inv, const Stream& in, int depth) {
     for (const auto& taint : code_taint)
       if (taint.from == "network") emit_secret_flows({taint}, "exec", inv.name, "", inv.span, "", true);
     apply_code_reading(inv, family, code, code_taint, out, depth);
+    record_inline_code(family, code);
     // perl -ne 'print if /KEY|TOKEN/' .env: the files after the code are its input, printed as it goes.
     // A match that names no secret selects lines like grep does (print if /version=/).
     if (line_loop && (code.find("print") != std::string::npos || code.find("say") != std::string::npos)) {
@@ -2678,7 +2689,10 @@ Stream Walker::model_interpreter(Invocation& inv, const Stream& in, int depth) {
     const Word& script = inv.argv[script_index];
     if (script.stream) {
       emit_secret_flows(script.stream->taint, "exec", inv.name, "", inv.span, "", true);
-      if (script.stream->literal) apply_code_reading(inv, family, *script.stream->literal, {}, out, depth);
+      if (script.stream->literal) {
+        apply_code_reading(inv, family, *script.stream->literal, {}, out, depth);
+        record_inline_code(family, *script.stream->literal);
+      }
       return out;
     }
     return run_script_file(inv, script.text, in, depth, "script_file");
@@ -2690,6 +2704,7 @@ Stream Walker::model_interpreter(Invocation& inv, const Stream& in, int depth) {
   if (in.literal && !in.literal->empty()) {
     context_.push_back(in.heredoc ? "heredoc" : "stdin");
     apply_code_reading(inv, family, *in.literal, in.taint, out, depth);
+    record_inline_code(family, *in.literal);
     context_.pop_back();
   } else if (in.decoded) {
     add_marker("decoded_exec", inv.name + " runs decoded data", inv.span);

@@ -198,6 +198,7 @@ class Walker {
   void mark_remote_package(const std::string& name, const std::vector<std::string>& args, Span span);
   void write_file(const std::string& path, const Stream& content, Span span, int depth, bool append = false);
   void record_file_change(const std::string& path, const Stream& content, bool append, bool extends);
+  void record_inline_code(std::string_view language, const std::string& code);
   void check_persistence(const std::string& path, const Stream& content, Span span, int depth);
   void check_served_file(const std::string& path, const Stream& content, Span span);
   void mark_unguarded_removal(const Invocation& inv);
