@@ -32,6 +32,8 @@ constexpr Mask kIncomingAuth = 32;    // the Authorization (or cookie) header of
 constexpr Mask kConnection = 64;      // an outbound socket or request object, which sends what it is given
 constexpr Mask kEncoded = 128;        // hex/base64 of something: the shape data takes to fit in a DNS label
 constexpr Mask kDownloadedFile = 256; // the path of a file written with a download
+constexpr Mask kHeldEnvironment = 512; // a container one of whose values is the whole environment: an element of it may be
+
 
 // The kinds of data a value may hold and, for secret variables, which of the file's (by index).
 struct Bits {
@@ -50,6 +52,14 @@ struct Bits {
   Bits& operator&=(int keep) { return *this = *this & keep; }
   bool operator==(const Bits&) const = default;
 };
+
+// A container given the whole environment as one value holds it whole (an element read back may be it).
+Bits holding(Bits given) { return (given.mask & kEnvironment) ? given | Bits(kHeldEnvironment) : given; }
+
+// One element of a container: one variable of the environment, unless the container holds it whole as a value.
+Bits element_of(Bits container) {
+  return (container.mask & kHeldEnvironment) ? container : Bits(static_cast<Mask>(container.mask & ~kEnvironment), container.secrets);
+}
 
 enum class Family { python, javascript, go };
 
@@ -133,7 +143,7 @@ bool transparent_call(std::string_view name) {
       "standard_b64encode", "encodebytes", "b32encode", "b16encode", "hexlify", "str", "bytes", "bytearray", "repr",
       "dict", "list", "tuple", "set", "frozenset", "sorted", "reversed", "map", "filter", "zip", "enumerate", "chain",
       "join", "format", "format_map", "Sprintf", "Sprint", "Sprintln", "Marshal", "MarshalIndent", "NewReader",
-      "NewBuffer", "NewBufferString", "ReadAll", "Cut", "Split", "SplitN", "Fields", "TrimSpace", "Join", "string",
+      "NewBuffer", "NewBufferString", "NewScanner", "ReadAll", "Cut", "Split", "SplitN", "Fields", "TrimSpace", "Join", "string",
       "EncodeToString", "from", "concat", "assign", "entries", "fromEntries", "values", "String", "btoa",
       "encodeURIComponent", "encodeURI", "escape", "quote", "quote_plus", "urlencode", "compress", "gzip",
       "deflateSync", "gzipSync", "NewRequest", "NewRequestWithContext", "Request", "Blob", "URLSearchParams",
@@ -266,6 +276,7 @@ class Flow {
   std::unordered_set<std::string> classes_;                    // classes the file defines
   std::unordered_set<std::string> receivers_;                  // "r@method" of Go method receivers
   std::unordered_map<uint64_t, Bits> memo_;                    // this pass's reading of each expression
+  std::unordered_map<std::string, std::vector<std::string>> loop_literals_;  // loop variable → the literals it takes
   struct Event {
     TSNode node;
     uint32_t chain;  // index into chains_: the scopes around the node
@@ -589,7 +600,7 @@ class Flow {
       TSNode root = root_identifier(target);
       if (ts_node_is_null(root)) return;
       if (self_like(text(root))) add(kSelfAttributes, bits);
-      else mutate(text(root), bits, chain);
+      else mutate(text(root), holding(bits), chain);
       return;
     }
     for (const auto& name : pattern_names(target)) bind_name(name, bits, chain, declare);
@@ -706,7 +717,7 @@ class Flow {
       std::string o = lower(object_text);
       if (ends_with(o, "headers") || ends_with(o, "header") || ends_with(o, "meta")) return kIncomingAuth;
     }
-    return eval(object, chain, depth + 1) & ~kEnvironment;
+    return element_of(eval(object, chain, depth + 1));
   }
 
   // What a call calls: its callee as written or, for a name bound to another callee (`_push = session.post`,
@@ -814,6 +825,63 @@ class Flow {
     return {};
   }
 
+  // The string literals a loop variable takes: `for n in ["A", "B"]`, `for _, n := range names` with
+  // names a literal list the file binds, `for (const n of NAMES)`. Read from the whole file once per name.
+  const std::vector<std::string>& loop_literals(std::string_view variable) {
+    auto [at, added] = loop_literals_.try_emplace(std::string(variable));
+    if (!added) return at->second;
+    std::vector<std::string>& out = at->second;
+    std::vector<TSNode> pending{tree_.root()};
+    size_t visited = 0;
+    while (!pending.empty() && ++visited < 200'000 && out.size() < 64) {
+      TSNode node = pending.back();
+      pending.pop_back();
+      std::string_view type = ts_node_type(node);
+      TSNode left{}, right{};
+      if (type == "range_clause" || type == "for_statement" || type == "for_in_clause" || type == "for_in_statement") {
+        left = field(node, "left");
+        right = field(node, "right");
+      }
+      if (!ts_node_is_null(left) && !ts_node_is_null(right)) {
+        auto names = identifiers(tree_, left);
+        if (!names.empty() && names.back() == variable) {
+          TSNode list = std::string_view(ts_node_type(right)) == "identifier" ? literal_list_named(text(right)) : right;
+          if (!ts_node_is_null(list))
+            for (auto& value : literal_values(tree_, list)) out.push_back(std::move(value));
+        }
+      }
+      for (uint32_t i = ts_node_named_child_count(node); i-- > 0;) pending.push_back(ts_node_named_child(node, i));
+    }
+    return out;
+  }
+
+  // The list literal a name is bound to (`var names = []string{…}`, `NAMES = […]`, `const NAMES = […]`).
+  TSNode literal_list_named(std::string_view name) const {
+    std::vector<TSNode> pending{tree_.root()};
+    size_t visited = 0;
+    while (!pending.empty() && ++visited < 200'000) {
+      TSNode node = pending.back();
+      pending.pop_back();
+      std::string_view type = ts_node_type(node);
+      TSNode target{}, value{};
+      if (type == "var_spec" || type == "const_spec" || type == "variable_declarator") {
+        target = field(node, "name");
+        value = field(node, "value");
+      } else if (type == "assignment" || type == "short_var_declaration") {
+        target = field(node, "left");
+        value = field(node, "right");
+      }
+      if (!ts_node_is_null(target) && !ts_node_is_null(value) && text(target) == name) {
+        if (std::string_view(ts_node_type(value)) == "expression_list" && ts_node_named_child_count(value) == 1)
+          value = ts_node_named_child(value, 0);
+        std::string_view kind = ts_node_type(value);
+        if (kind == "composite_literal" || kind == "list" || kind == "tuple" || kind == "array") return value;
+      }
+      for (uint32_t i = ts_node_named_child_count(node); i-- > 0;) pending.push_back(ts_node_named_child(node, i));
+    }
+    return TSNode{};
+  }
+
   // The first argument's literal value, when it is one.
   std::string first_literal_argument(TSNode call) const {
     TSNode args = arguments_of(call);
@@ -864,6 +932,11 @@ class Flow {
       std::string key_name = first_literal_argument(call);
       if (key_name.empty() && (eval_arguments(call, chain, depth) & kEnvironment)) bits |= kEnvironment;
       bits |= secret_variable(key_name);
+      // for _, n := range []string{"AWS_SECRET_ACCESS_KEY", …} { os.LookupEnv(n) }: each name the loop takes.
+      TSNode args = arguments_of(call);
+      if (key_name.empty() && !ts_node_is_null(args) && ts_node_named_child_count(args) > 0 &&
+          std::string_view(ts_node_type(ts_node_named_child(args, 0))) == "identifier")
+        for (const auto& name : loop_literals(text(ts_node_named_child(args, 0)))) bits |= secret_variable(name);
     }
     if (in(name, {"get_credentials", "get_frozen_credentials", "getCredentials", "fromIni", "fromEnv", "getAccessToken",
                   "getIdToken", "get_access_token"}) ||
@@ -913,6 +986,12 @@ class Flow {
           bits |= kConnection;
         break;
       case Family::go:
+        // json.NewEncoder(conn), bufio.NewWriter(conn): a writer onto a connection sends what it is given.
+        if (in(callee_text, {"json.NewEncoder", "gob.NewEncoder", "xml.NewEncoder", "bufio.NewWriter", "bufio.NewWriterSize",
+                             "gzip.NewWriter", "zlib.NewWriter", "csv.NewWriter", "io.MultiWriter", "tls.Client",
+                             "base64.NewEncoder"}) &&
+            (eval_arguments(call, chain, depth) & kConnection))
+          bits |= kConnection;
         if (in(callee_text, {"net.Dial", "net.DialTimeout", "tls.Dial", "net.DialTCP", "net.DialUDP", "websocket.Dial"}) ||
             (in(name, {"Dial", "DialContext"}) && receiver_text.find("Dialer") != std::string_view::npos))
           bits |= kConnection;
@@ -1007,7 +1086,7 @@ class Flow {
         held = (eval_arguments(call, chain, depth) & kEnvironment) ? Bits(kEnvironment) : secret_variable(first_literal_argument(call));
       } else if (reads_one_value(name) && !first_literal_argument(call).empty()) {
         if (held & kEnvironment) held |= secret_variable(first_literal_argument(call));
-        held &= ~kEnvironment;
+        held = element_of(held);
       }
       if (name == "toString" || name == "encode") {
         std::string how = lower(first_literal_argument(call));
@@ -1542,6 +1621,7 @@ class Flow {
       std::string receiver_lower = lower(text(receiver).substr(0, 200));
       if (mutator(name) && receiver_lower.find("header") == std::string::npos) {
         Bits given = eval_arguments(call, chain, depth) & ~kConnection;
+        if (!in(name, {"update", "extend", "assign"})) given = holding(given);  // update(os.environ) merges the variables
         if (is_member_node(ts_node_type(receiver))) add("." + std::string(text(member_property(receiver))), given);
         TSNode root = root_identifier(receiver);
         if (!ts_node_is_null(root) && !self_like(text(root))) mutate(text(root), given, chain);
@@ -1641,7 +1721,8 @@ class Flow {
         if (in(callee_text, {"http.Post", "http.PostForm", "http.Get", "http.Head"})) return Sink::network;
         if (in(name, {"Post", "PostForm", "Do", "Get"}) && (receiver_connects || receiver_lower.find("client") != std::string::npos))
           return Sink::network;
-        if (receiver_connects && in(name, {"Write", "WriteString", "WriteTo", "WriteJSON", "WriteMessage"})) return Sink::network;
+        if (receiver_connects && in(name, {"Write", "WriteString", "WriteTo", "WriteJSON", "WriteMessage", "Encode", "WriteAll"}))
+          return Sink::network;
         if (callee_text == "smtp.SendMail") return Sink::network;
         if (in(callee_text, {"fmt.Fprintf", "fmt.Fprint", "fmt.Fprintln", "io.WriteString", "io.Copy"})) {
           TSNode args = arguments_of(call);
@@ -1831,7 +1912,7 @@ bool worth_following(std::string_view text) {
   };
   bool sources = has({"environ", "process.env", "Environ(", ".aws", ".ssh", "npmrc", "netrc", "pypirc", "credential", ".docker",
                       ".kube", "auth token", "uthorization", "ookie", "Credentials", "fromIni", "AUTHORIZATION", "x-api-key",
-                      "getenv", "Getenv", "headers", "Header", "process", "getAccessToken", "get_access_token",
+                      "getenv", "Getenv", "LookupEnv", "headers", "Header", "process", "getAccessToken", "get_access_token",
                       "credentials", "boto3", "google.auth"});
   bool downloads = has({"fetch(", "requests", "httpx", "urlopen", "http", "axios", "got(", "Session(", "Client(", ".Do("});
   bool sends = downloads || has({"http.Post", ".Post(", "sendBeacon", "socket", "net.Dial", "dns", "Lookup", "HTTPHandler",

