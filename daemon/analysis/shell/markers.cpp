@@ -392,6 +392,11 @@ void git_markers(const std::vector<std::string>& args, std::vector<MarkerHit>& o
       out.push_back({"new_remote", "git push " + refs[0]});
     if (has(rest, "--delete") || (refs.size() > 1 && starts_with(refs[1], ":")))
       out.push_back({"history_delete", join("git", args)});
+  } else if (command == "add") {
+    // git add .env, git add -f id_rsa: a secret file staged is one commit from the repository's history
+    // (and every clone and fork of it).
+    for (const auto& path : positionals(rest))
+      if (classify_path(path) == PathClass::credential) out.push_back({"secret_file_staged", join("git", args)});
   } else if (command == "remote") {
     auto refs = positionals(rest);
     if (!refs.empty() && (refs[0] == "add" || refs[0] == "set-url")) out.push_back({"new_remote", join("git", args)});

@@ -528,3 +528,23 @@ TEST_CASE("a teardown says where it lands: production by its words or directory,
   CHECK_FALSE(has_marker(analyze("kubectl --context prod-eu-1 get pods -n payments"), "production_teardown"));
   CHECK_FALSE(has_marker(analyze("cd products && terraform plan"), "production_teardown"));
 }
+
+TEST_CASE("a secret file staged for commit is marked, a template or the whole tree is not") {
+  for (auto script : {"git add .env && git commit -m 'track env config'", "git add -f .env.production", "git add config/credentials.json",
+                      "git -C app add ~/.ssh/id_ed25519"}) {
+    INFO(script);
+    CHECK(has_marker(analyze(script), "secret_file_staged"));
+  }
+  for (auto script : {"git add .env.example", "git add src/app.py README.md", "git add -A && git commit -m wip", "git add ."}) {
+    INFO(script);
+    CHECK_FALSE(has_marker(analyze(script), "secret_file_staged"));
+  }
+}
+
+TEST_CASE("a web server started in the home directory serves it") {
+  CHECK(has_marker(analyze("cd ~ && python3 -m http.server 8000 --bind 0.0.0.0"), "inbound_tunnel"));
+  CHECK(has_marker(analyze("cd \"$HOME\"; python3 -m http.server"), "inbound_tunnel"));
+  CHECK_FALSE(has_marker(analyze("cd ~/projects/site/dist && python3 -m http.server 8000"), "inbound_tunnel"));
+  CHECK_FALSE(has_marker(analyze("cd ~ && python3 -m http.server 8000 --bind 127.0.0.1"), "inbound_tunnel"));
+  CHECK_FALSE(has_marker(analyze("cd ~ && python3 -m http.server 8000 --directory ~/projects/site/dist"), "inbound_tunnel"));
+}
