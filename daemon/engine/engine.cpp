@@ -92,36 +92,42 @@ Facts Engine::analyse(const ResolvedCall& call) const {
     case ToolKind::file_edit:
     case ToolKind::patch: {
       if (!code_) return incomplete("code analysis is not available");
-      switch (call.shape) {
-        case FileShape::write:
-          return code_->analyze_write(call.path, call.content);
-        case FileShape::edit:
-          return code_->analyze_edit(call.path, call.edits[0].old_text, call.edits[0].new_text);
-        case FileShape::multi_edit: {
-          std::vector<FileChange> changes;
-          for (const auto& e : call.edits) {
-            FileChange change;
-            change.path = call.path;
-            change.old_text = e.old_text;
-            change.new_text = e.new_text;
-            change.whole_file = false;
-            changes.push_back(std::move(change));
-          }
-          return code_->analyze_files(std::move(changes));
-        }
-        case FileShape::search_replace:
-          return code_->analyze_search_replace(call.path, call.diff);
-        case FileShape::patch:
-          return code_->analyze_patch(call.diff);
-        case FileShape::none:
-          return incomplete("a file call whose change could not be read");
-      }
-      return incomplete("unknown file call shape");
+      Facts facts = analyze_file_call(call);
+      compose_inline_code(facts);  // node -e in a postinstall, python -c in a workflow step
+      return facts;
     }
     case ToolKind::other:
       return Facts{};
   }
   return Facts{};
+}
+
+Facts Engine::analyze_file_call(const ResolvedCall& call) const {
+  switch (call.shape) {
+    case FileShape::write:
+      return code_->analyze_write(call.path, call.content);
+    case FileShape::edit:
+      return code_->analyze_edit(call.path, call.edits[0].old_text, call.edits[0].new_text);
+    case FileShape::multi_edit: {
+      std::vector<FileChange> changes;
+      for (const auto& e : call.edits) {
+        FileChange change;
+        change.path = call.path;
+        change.old_text = e.old_text;
+        change.new_text = e.new_text;
+        change.whole_file = false;
+        changes.push_back(std::move(change));
+      }
+      return code_->analyze_files(std::move(changes));
+    }
+    case FileShape::search_replace:
+      return code_->analyze_search_replace(call.path, call.diff);
+    case FileShape::patch:
+      return code_->analyze_patch(call.diff);
+    case FileShape::none:
+      return incomplete("a file call whose change could not be read");
+  }
+  return incomplete("unknown file call shape");
 }
 
 void Engine::compose_written_files(Facts& facts) const {

