@@ -631,6 +631,7 @@ class Speller {
       return found->second;
     }
     if (t == "parenthesized_expression" && ts_node_named_child_count(node) == 1) return fold(ts_node_named_child(node, 0), depth + 1);
+    if (one_of(t, {"as_expression", "satisfies_expression", "non_null_expression"})) return fold(ts_node_named_child(node, 0), depth + 1);
     if (t == "binary_expression" && operator_is(node, "+")) return concatenation(node, depth);
     if (t != "call_expression") return std::nullopt;
     TSNode callee = field(node, "function");
@@ -937,6 +938,18 @@ class Speller {
     return type(callee) == "identifier" && decoders_.count(std::string(text(callee)));
   }
 
+  // (Deno as unknown as Record<…>), x!, (x): the expression the TypeScript casts and parentheses hold.
+  TSNode without_casts(TSNode node) const {
+    for (int hops = 0; hops < 8 && !ts_node_is_null(node); ++hops) {
+      std::string_view t = type(node);
+      if (!one_of(t, {"parenthesized_expression", "as_expression", "satisfies_expression", "non_null_expression"}) ||
+          ts_node_named_child_count(node) == 0)
+        break;
+      node = ts_node_named_child(node, 0);
+    }
+    return node;
+  }
+
   // An expression's spelling where it may compute a name, else its text (spelling every callee and
   // object would copy method chains over and over).
   std::string spelled_if_computed(TSNode node) {
@@ -1039,9 +1052,10 @@ class Speller {
       TSNode index = field(node, "index");
       auto name = name_value(index);
       if (!name || !identifier_like(*name)) return std::nullopt;
-      std::string spelled_object = spelled_if_computed(object);
+      std::string spelled_object = spelled_if_computed(without_casts(object));
       // obj['x'] as written stays; a key the code computes, or any key of the global object, is spelled.
-      if (plain_literal(index) && !one_of(spelled_object, {"globalThis", "global", "window"}) && spelled_object == text(object))
+      bool cast = !ts_node_eq(object, without_casts(object));  // (Deno as Record<…>)['env'] is Deno.env
+      if (plain_literal(index) && !cast && !one_of(spelled_object, {"globalThis", "global", "window"}) && spelled_object == text(object))
         return std::nullopt;
       return member(spelled_object, *name);
     }

@@ -121,6 +121,11 @@ bool secret_name(std::string_view name) {
   return false;
 }
 
+// The environment as an object: os.environ, process.env, and Bun's and Deno's (Deno.env.toObject() is all of it).
+bool environment_object(std::string_view text) {
+  return text == "os.environ" || text == "process.env" || text == "Bun.env" || text == "Deno.env" || text == "import.meta.env";
+}
+
 bool incoming_credential_header(std::string_view name) {
   std::string l = lower(name);
   return l == "authorization" || l == "cookie" || l == "proxy-authorization" || l == "x-api-key" ||
@@ -681,11 +686,11 @@ class Flow {
 
   Bits eval_member(TSNode node, const std::vector<uint32_t>& chain, int depth) {
     std::string_view whole = text(node);
-    if (whole == "os.environ" || whole == "process.env") return kEnvironment;
+    if (environment_object(whole)) return kEnvironment;
     TSNode object = member_object(node);
     std::string_view property = text(member_property(node));
     std::string_view object_text = text(object);
-    if (object_text == "process.env") return secret_variable(property);
+    if (environment_object(object_text) && object_text != "os.environ") return secret_variable(property);
     if (incoming_credential_header(property) && lower(object_text.substr(object_text.size() > 7 ? object_text.size() - 7 : 0)) == "headers")
       return kIncomingAuth;
     // self.x is the attribute x, not everything self holds (self.__dict__ is).
@@ -707,7 +712,7 @@ class Flow {
     if (ts_node_is_null(index)) index = field(node, "index");
     std::string_view object_text = text(object);
     std::string index_value = literal_at(index);
-    if (object_text == "os.environ" || object_text == "process.env") {
+    if (environment_object(object_text)) {
       // A key taken from the environment itself (for k in os.environ: copy[k] = os.environ[k]) copies all of it.
       if (index_value.empty() && !ts_node_is_null(index) && (eval(index, chain, depth + 1) & kEnvironment))
         return kEnvironment;
@@ -1087,7 +1092,7 @@ class Flow {
       // env.get("KEY") is one variable; queue.get() or a lookup by a computed key may be the whole value,
       // but os.environ.get(name) is one variable unless the name comes from the environment itself.
       std::string_view receiver_text = text(receiver);
-      if (reads_one_value(name) && (receiver_text == "os.environ" || receiver_text == "process.env")) {
+      if (reads_one_value(name) && environment_object(receiver_text)) {
         held = (eval_arguments(call, chain, depth) & kEnvironment) ? Bits(kEnvironment) : secret_variable(first_literal_argument(call));
       } else if (reads_one_value(name) && !first_literal_argument(call).empty()) {
         if (held & kEnvironment) held |= secret_variable(first_literal_argument(call));
@@ -1097,6 +1102,7 @@ class Flow {
         std::string how = lower(first_literal_argument(call));
         if ((how == "hex" || how == "base64" || how == "base64url" || how == "hex_codec") && held) held |= kEncoded;
       }
+      if (encoding_call(name) && held) held |= kEncoded;  // secret.encode().hex()
       bits |= held;
     }
     return bits | path_bits_if_builder(call, name);
@@ -1915,7 +1921,7 @@ bool worth_following(std::string_view text) {
   auto has = [&](std::initializer_list<std::string_view> needles) {
     return std::any_of(needles.begin(), needles.end(), [&](std::string_view n) { return text.find(n) != std::string_view::npos; });
   };
-  bool sources = has({"environ", "process.env", "Environ(", ".aws", ".ssh", "npmrc", "netrc", "pypirc", "credential", ".docker",
+  bool sources = has({"environ", "process.env", "Bun.env", "Deno.env", "Environ(", ".aws", ".ssh", "npmrc", "netrc", "pypirc", "credential", ".docker",
                       ".kube", "auth token", "uthorization", "ookie", "Credentials", "fromIni", "AUTHORIZATION", "x-api-key",
                       "getenv", "Getenv", "LookupEnv", "headers", "Header", "process", "getAccessToken", "get_access_token",
                       "credentials", "boto3", "google.auth"});

@@ -95,6 +95,10 @@ TEST_CASE("decoded names are written out where they are read, through helpers an
                 "{ value: process.env }");
   check_spelled(Language::javascript, "const k = [101, 110, 118].map((c) => String.fromCharCode(c)).join('');\nship(process[k]);\n",
                 "ship(process.env)");
+  check_spelled(Language::typescript, "const key = atob('ZW52') as keyof typeof Bun;\nconst vars = Bun[key] as unknown as Record<string, string>;\n",
+                "Bun.env");
+  check_spelled(Language::typescript, "const api = (Deno as unknown as Record<string, { toObject(): object }>)[\n  ['e', 'n', 'v'].join('')\n];\n",
+                "Deno.env");
   check_spelled(Language::javascript, "const h = (s) => Buffer.from(s, 'base64').toString();\nconst p = require('path').join(home, h('LmF3cw=='));\n",
                 "\".aws\"");
 }

