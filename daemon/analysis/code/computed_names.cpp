@@ -239,30 +239,32 @@ uint32_t traits_of_type(std::string_view t, bool python) {
   uint32_t traits = 0;
   if (t == "identifier") traits |= kIdentifier;
   if (one_of(t, {"assignment", "augmented_assignment", "for_statement", "for_in_clause", "assignment_expression",
-                 "augmented_assignment_expression", "for_in_statement"}))
+                 "augmented_assignment_expression", "for_in_statement", "short_var_declaration", "assignment_statement",
+                 "range_clause"}))
     traits |= kBindsLeft;
-  if (one_of(t, {"variable_declarator", "named_expression"})) traits |= kBindsName;
+  if (one_of(t, {"variable_declarator", "named_expression", "var_spec", "const_spec", "parameter_declaration"})) traits |= kBindsName;
   if (one_of(t, {"function_definition", "class_definition", "lambda", "function_declaration", "function_expression", "function",
                  "generator_function_declaration", "generator_function", "class_declaration", "class", "method_definition",
-                 "arrow_function"}))
+                 "arrow_function", "method_declaration", "func_literal"}))
     traits |= kDefinition;
   if (one_of(t, {"import_statement", "import_from_statement", "future_import_statement", "import_clause", "import_specifier",
-                 "export_specifier", "namespace_import"}))
+                 "export_specifier", "namespace_import", "import_declaration"}))
     traits |= kImport;
   if (python && one_of(t, {"global_statement", "nonlocal_statement"})) traits |= kDeclaresOnly;
   if (t == "as_pattern") traits |= kAsPattern;
   if (t == "catch_clause") traits |= kCatch;
   if (one_of(t, {"keyword_argument", "pair", "labeled_statement", "attribute"})) traits |= kNamesKey;
-  if (one_of(t, {"subscript", "subscript_expression", "binary_operator", "binary_expression", "template_string"})) traits |= kCandidate;
+  if (one_of(t, {"subscript", "subscript_expression", "binary_operator", "binary_expression", "template_string", "index_expression"}))
+    traits |= kCandidate;
   if (t == "string") traits |= kString;
   if (one_of(t, {"call", "call_expression"})) traits |= kCall;
   // A constant the code builds is written out where it is handed on (to a call, as a key, in a list);
   // where it is only named (`SUPPRESS = "SUPPRESS" + "HELP"`) the name's uses are what matter.
   if (one_of(t, {"argument_list", "arguments", "keyword_argument", "subscript", "subscript_expression", "pair", "list", "array",
-                 "tuple", "interpolation", "template_substitution"}))
+                 "tuple", "interpolation", "template_substitution", "literal_element"}))
     traits |= kPasses;
-  if (one_of(t, {"assignment", "assignment_expression"})) traits |= kAssignment;
-  if (t == "variable_declarator") traits |= kDeclarator;
+  if (one_of(t, {"assignment", "assignment_expression", "short_var_declaration", "assignment_statement"})) traits |= kAssignment;
+  if (one_of(t, {"variable_declarator", "var_spec", "const_spec"})) traits |= kDeclarator;
   if (one_of(t, {"function_definition", "function_declaration"})) traits |= kFunction;
   return traits;
 }
@@ -306,8 +308,11 @@ Role role_of(uint32_t parent, TSFieldId field, const Traits& t) {
 
 class Speller {
  public:
-  Speller(const SyntaxTree& tree, bool python)
-      : tree_(tree), python_(python), traits_(traits_for(ts_node_language(tree.root()), python)) {}
+  Speller(const SyntaxTree& tree, Language language)
+      : tree_(tree),
+        python_(language == Language::python),
+        go_(language == Language::go),
+        traits_(traits_for(ts_node_language(tree.root()), python_)) {}
 
   std::optional<std::string> run() {
     collect();
@@ -328,6 +333,7 @@ class Speller {
  private:
   const SyntaxTree& tree_;
   bool python_;
+  bool go_;
   const Traits& traits_;
   size_t visits_ = 0;
   bool changed_ = false;
@@ -351,7 +357,7 @@ class Speller {
   std::unordered_map<std::string, std::string> returned_aliases_; // f() for a function that returns one
 
   std::string_view text(TSNode node) const { return tree_.text_of(node); }
-  std::string_view type(TSNode node) const { return ts_node_type(node); }
+  std::string_view type(TSNode node) const { return ts_node_is_null(node) ? std::string_view() : ts_node_type(node); }
   uint32_t traits(TSNode node) const {
     TSSymbol symbol = ts_node_symbol(node);
     return symbol < traits_.by_symbol.size() ? traits_.by_symbol[symbol] : 0;
@@ -425,7 +431,7 @@ class Speller {
            one_of(last, {"getattr", "import_module", "__import__", "get", "join", "decode", "encode", "upper", "lower", "strip",
                          "replace", "chr", "str", "b64decode", "standard_b64decode", "urlsafe_b64decode", "fromhex", "getenv",
                          "pop", "setdefault", "fromCharCode", "atob", "toString", "toUpperCase", "toLowerCase", "trim",
-                         "require", "getOwnPropertyDescriptor"});
+                         "require", "getOwnPropertyDescriptor", "Call"});
   }
 
   void splice_candidates(std::string& out) {
@@ -451,8 +457,18 @@ class Speller {
 
   void remember_binding_site(TSNode node, uint32_t own) {
     auto remember = [&](TSNode name, TSNode value) {
-      if (!ts_node_is_null(name) && !ts_node_is_null(value) && type(name) == "identifier")
-        values_.emplace_back(std::string(text(name)), value);
+      if (ts_node_is_null(name) || ts_node_is_null(value)) return;
+      // Go: rel, _ := base64.StdEncoding.DecodeString(enc) binds the value to the first name; a, b := x, y pairwise.
+      if (type(name) == "expression_list" && type(value) == "expression_list") {
+        uint32_t names = ts_node_named_child_count(name), values = ts_node_named_child_count(value);
+        if (names == values)
+          for (uint32_t i = 0; i < names; ++i) remember_value(ts_node_named_child(name, i), ts_node_named_child(value, i));
+        else if (values == 1 && names > 0)
+          remember_value(ts_node_named_child(name, 0), ts_node_named_child(value, 0));
+        return;
+      }
+      if (type(value) == "expression_list" && ts_node_named_child_count(value) == 1) value = ts_node_named_child(value, 0);
+      remember_value(name, value);
     };
     if (own & kAssignment) remember(field(node, "left"), field(node, "right"));
     else if (own & kDeclarator) remember(field(node, "name"), field(node, "value"));
@@ -475,6 +491,11 @@ class Speller {
         remember_decoder(name, ts_node_is_null(params) ? field(value, "parameter") : params, body);
       }
     }
+  }
+
+  void remember_value(TSNode name, TSNode value) {
+    if (!ts_node_is_null(name) && !ts_node_is_null(value) && type(name) == "identifier")
+      values_.emplace_back(std::string(text(name)), value);
   }
 
   // def _n(h): return bytes.fromhex(h).decode() — a helper that decodes its one argument, folded at each call.
@@ -543,7 +564,7 @@ class Speller {
 
   std::optional<std::string> fold(TSNode node, int depth) {
     if (ts_node_is_null(node) || depth > kMaxDepth || ++visits_ > kMaxVisits) return std::nullopt;
-    auto value = python_ ? fold_python(node, depth) : fold_javascript(node, depth);
+    auto value = python_ ? fold_python(node, depth) : go_ ? fold_go(node, depth) : fold_javascript(node, depth);
     if (value && value->size() > kMaxValue) return std::nullopt;
     return value;
   }
@@ -620,6 +641,97 @@ class Speller {
     return std::nullopt;
   }
 
+  std::optional<std::string> fold_go(TSNode node, int depth) {
+    std::string_view t = type(node);
+    if (t == "interpreted_string_literal") return decode_escapes(unquote_literal(text(node)));
+    if (t == "raw_string_literal") return unquote_literal(text(node));
+    if (t == "identifier") {
+      if (auto argument = argument_value(text(node))) return argument;
+      auto found = constants_.find(std::string(text(node)));
+      if (found == constants_.end()) return std::nullopt;
+      return found->second;
+    }
+    if (t == "parenthesized_expression" && ts_node_named_child_count(node) == 1) return fold(ts_node_named_child(node, 0), depth + 1);
+    if (t == "binary_expression" && operator_is(node, "+")) return concatenation(node, depth);
+    if (t != "call_expression") return std::nullopt;
+    TSNode callee = field(node, "function");
+    auto args = arguments(node);
+    std::string_view callee_text = text(callee);
+    if (auto decoded = fold_decoder_call(callee, args, depth)) return decoded;
+    if (callee_text == "string" && args.size() == 1) {  // string([]rune{'.', 'n'}), string(decoded)
+      if (type(args[0]) == "composite_literal") {
+        auto parts = go_elements(args[0], depth, true);
+        if (parts) return joined(*parts, "");
+        return std::nullopt;
+      }
+      return fold(args[0], depth + 1);
+    }
+    if (callee_text == "strings.Join" && args.size() == 2) {
+      auto parts = fold_list(args[0], depth + 1);
+      auto separator = fold(args[1], depth + 1);
+      if (parts && separator) return joined(*parts, *separator);
+    }
+    if (one_of(callee_text, {"base64.StdEncoding.DecodeString", "base64.URLEncoding.DecodeString", "base64.RawStdEncoding.DecodeString",
+                             "base64.RawURLEncoding.DecodeString"}) &&
+        args.size() == 1)
+      if (auto v = fold(args[0], depth + 1)) return printable(base64_decoded(*v));
+    if (callee_text == "hex.DecodeString" && args.size() == 1)
+      if (auto v = fold(args[0], depth + 1)) return printable(hex_decoded(*v));
+    if (one_of(callee_text, {"strings.ToLower", "strings.ToUpper", "strings.TrimSpace"}) && args.size() == 1)
+      if (auto v = fold(args[0], depth + 1))
+        return cased(*v, callee_text == "strings.ToLower" ? "lower" : callee_text == "strings.ToUpper" ? "upper" : "strip");
+    return std::nullopt;
+  }
+
+  // The elements of a Go composite literal ([]string{"a", "b"}, or as characters []byte{46, 'n'}).
+  std::optional<std::vector<std::string>> go_elements(TSNode literal, int depth, bool as_characters) {
+    TSNode body = field(literal, "body");
+    if (ts_node_is_null(body)) return std::nullopt;
+    std::vector<std::string> out;
+    for (uint32_t i = 0; i < ts_node_named_child_count(body) && out.size() < kMaxParts; ++i) {
+      TSNode element = ts_node_named_child(body, i);
+      if (type(element) == "comment") continue;
+      if (type(element) == "literal_element" && ts_node_named_child_count(element) == 1) element = ts_node_named_child(element, 0);
+      auto value = as_characters ? character(element) : fold(element, depth + 1);
+      if (!value) return std::nullopt;
+      out.push_back(std::move(*value));
+    }
+    return out;
+  }
+
+  std::optional<std::string> spelled_go(TSNode node, std::string_view t) {
+    // reflect.ValueOf(os.Environ).Call(nil) is os.Environ(); .Call([]reflect.Value{reflect.ValueOf(x)}) is F(x).
+    // reflect.ValueOf(F).Call(args)[0]: the first value F returns, F(args) itself.
+    if (t == "index_expression") {
+      TSNode operand = field(node, "operand");
+      if (text(field(node, "index")) != "0" || ts_node_is_null(operand) || type(operand) != "call_expression") return std::nullopt;
+      return spelled_go(operand, "call_expression");
+    }
+    if (t != "call_expression") return std::nullopt;
+    TSNode callee = field(node, "function");
+    if (type(callee) != "selector_expression" || text(field(callee, "field")) != "Call") return std::nullopt;
+    TSNode value_of = field(callee, "operand");
+    if (type(value_of) != "call_expression" || text(field(value_of, "function")) != "reflect.ValueOf") return std::nullopt;
+    auto function = arguments(value_of);
+    auto args = arguments(node);
+    if (function.size() != 1 || args.size() != 1) return std::nullopt;
+    std::string call = emitted(function[0]) + "(";
+    if (type(args[0]) == "composite_literal") {
+      TSNode body = field(args[0], "body");
+      for (uint32_t i = 0; !ts_node_is_null(body) && i < ts_node_named_child_count(body); ++i) {
+        TSNode element = ts_node_named_child(body, i);
+        if (type(element) == "literal_element" && ts_node_named_child_count(element) == 1) element = ts_node_named_child(element, 0);
+        if (type(element) != "call_expression" || text(field(element, "function")) != "reflect.ValueOf") return std::nullopt;
+        auto inner = arguments(element);
+        if (inner.size() != 1) return std::nullopt;
+        call += (i ? ", " : "") + emitted(inner[0]);
+      }
+    } else if (text(args[0]) != "nil") {
+      return std::nullopt;
+    }
+    return call + ")";
+  }
+
   std::optional<std::string> fold_javascript(TSNode node, int depth) {
     std::string_view t = type(node);
     if (t == "string") return decode_escapes(unquote_literal(text(node)));
@@ -688,7 +800,13 @@ class Speller {
   }
 
   std::optional<std::string> character(TSNode node) const {
-    auto code = integer_of(text(node));
+    std::string_view written = text(node);
+    if (type(node) == "rune_literal") {  // Go's '.'
+      std::string value = decode_escapes(unquote_literal(written));
+      return value.size() == 1 && static_cast<unsigned char>(value[0]) < 0x80 && value[0] > 0 ? std::optional<std::string>(value)
+                                                                                             : std::nullopt;
+    }
+    auto code = integer_of(written);
     if (!code || *code <= 0 || *code >= 0x80) return std::nullopt;
     return std::string(1, static_cast<char>(*code));
   }
@@ -754,6 +872,7 @@ class Speller {
   std::optional<std::vector<std::string>> fold_list(TSNode node, int depth) {
     if (ts_node_is_null(node) || depth > kMaxDepth || ++visits_ > kMaxVisits) return std::nullopt;
     std::string_view t = type(node);
+    if (t == "composite_literal") return go_elements(node, depth, false);
     if (one_of(t, {"list", "tuple", "array"})) {
       std::vector<std::string> out;
       for (uint32_t i = 0; i < ts_node_named_child_count(node) && out.size() < kMaxParts; ++i) {
@@ -980,6 +1099,7 @@ class Speller {
     if ((passed || decoder_call(node)) && may_fold(node))
       if (auto value = fold(node, 0); value && name_like(*value)) return quoted(*value);
     if (python_) return spelled_python(node, t);
+    if (go_) return spelled_go(node, t);
     return spelled_javascript(node, t);
   }
 
@@ -1203,6 +1323,12 @@ bool joins_name_literals(std::string_view text) {
   return false;
 }
 
+bool go_may_compute_names(std::string_view text) {
+  for (std::string_view needle : {"DecodeString(", "[]byte{", "[]rune{", "strings.Join([]string{", "reflect.ValueOf("})
+    if (has(text, needle)) return true;
+  return joins_name_literals(text);
+}
+
 bool may_compute_names(std::string_view text, bool python) {
   auto literal_list = [](std::string_view next) {  // what a join joins, written out
     return !next.empty() && (next[0] == '[' || next[0] == '(' || next.starts_with("map(") || next.starts_with("reversed(") ||
@@ -1237,11 +1363,11 @@ bool may_compute_names(std::string_view text, bool python) {
 }  // namespace
 
 std::optional<std::string> spell_computed_names(Language language, const SyntaxTree& tree) {
-  bool python = language == Language::python;
+  bool python = language == Language::python, go = language == Language::go;
   bool javascript = language == Language::javascript || language == Language::typescript || language == Language::tsx;
-  if (!python && !javascript) return std::nullopt;
-  if (getenv("CN_OFF") || !may_compute_names(tree.text(), python)) return std::nullopt;
-  return Speller(tree, python).run();
+  if (!python && !javascript && !go) return std::nullopt;
+  if (go ? !go_may_compute_names(tree.text()) : !may_compute_names(tree.text(), python)) return std::nullopt;
+  return Speller(tree, language).run();
 }
 
 }  // namespace toolwall::code

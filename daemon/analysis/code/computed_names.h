@@ -13,7 +13,7 @@ namespace toolwall::code {
 // The tree's text with each computed name written out (constant strings folded to literals,
 // computed attribute and module lookups to dotted names, names bound once to a module or a global
 // object to what they stand for), line breaks kept so line numbers hold; nothing when the text
-// computes no name. Python and JavaScript/TypeScript; other languages are returned as nothing.
+// computes no name. Python, JavaScript/TypeScript and Go; other languages are returned as nothing.
 std::optional<std::string> spell_computed_names(Language language, const SyntaxTree& tree);
 
 }  // namespace toolwall::code

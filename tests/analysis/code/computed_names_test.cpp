@@ -103,11 +103,25 @@ TEST_CASE("decoded names are written out where they are read, through helpers an
                 "\".aws\"");
 }
 
+TEST_CASE("go names built from bytes, runes, decoders and reflection are spelled out") {
+  check_spelled(Language::go, "package p\n\nconst enc = \"LmF3cy9jcmVkZW50aWFscw==\"\n\nfunc f(home string) {\n"
+                "\trel, _ := base64.StdEncoding.DecodeString(enc)\n\tdata, _ := os.ReadFile(filepath.Join(home, string(rel)))\n\t_ = data\n}\n",
+                "filepath.Join(home, \".aws/credentials\")");
+  check_spelled(Language::go, "package p\n\nfunc f(home string) {\n\tname := string([]rune{'.', 'n', 'e', 't', 'r', 'c'})\n"
+                "\tbody, _ := os.ReadFile(filepath.Join(home, name))\n\t_ = body\n}\n",
+                "filepath.Join(home, \".netrc\")");
+  check_spelled(Language::go, "package p\n\nfunc f() {\n\tk := string([]byte{71, 73, 84, 72, 85, 66, 95, 84, 79, 75, 69, 78})\n\tv := os.Getenv(k)\n\t_ = v\n}\n",
+                "os.Getenv(\"GITHUB_TOKEN\")");
+  check_spelled(Language::go, "package p\n\nfunc f() []string {\n\treturn reflect.ValueOf(os.Environ).Call(nil)[0].Interface().([]string)\n}\n",
+                "return os.Environ().Interface()");
+  check_unchanged(Language::go, "package p\n\nfunc f(b []byte) string {\n\treturn string(b) + strings.Join(parts, \"/\")\n}\n");
+}
+
 TEST_CASE("ordinary code computes no name and is left as written") {
   check_unchanged(Language::python, "import sys, os\nmod = sys.modules[__name__]\nv = getattr(self, 'name', None)\n"
                   "msg = ', '.join(names)\nerr = 'could not open ' + 'the file'\nflags = getattr(os, 'O_BINARY', 0)\n");
   check_unchanged(Language::javascript, "const id = rows['id'];\nconst line = parts.join(' ');\nwindow.fetch(u);\n");
-  check_unchanged(Language::go, "package a\nvar k = \"A\" + \"B\"\n");
+  check_unchanged(Language::go, "package a\nvar k = \"A B\" + \"C D\"\n");
   // The tests for a computed name pass, but nothing in the file computes one.
   check_unchanged(Language::python, "import importlib\nm = importlib.import_module(name)\nname = 'plugins.' + kind\nprint(name)\n");
 }
