@@ -254,7 +254,8 @@ uint32_t traits_of_type(std::string_view t, bool python) {
   if (t == "as_pattern") traits |= kAsPattern;
   if (t == "catch_clause") traits |= kCatch;
   if (one_of(t, {"keyword_argument", "pair", "labeled_statement", "attribute"})) traits |= kNamesKey;
-  if (one_of(t, {"subscript", "subscript_expression", "binary_operator", "binary_expression", "template_string", "index_expression"}))
+  if (one_of(t, {"subscript", "subscript_expression", "binary_operator", "binary_expression", "template_string", "index_expression",
+                 "list_splat", "spread_element"}))
     traits |= kCandidate;
   if (t == "string") traits |= kString;
   if (one_of(t, {"call", "call_expression"})) traits |= kCall;
@@ -1034,6 +1035,7 @@ class Speller {
     if (t == "call" || t == "call_expression") {
       std::string_view callee = text(field(node, "function"));
       if (returned_aliases_.count(std::string(callee)) && arguments(node).empty()) return true;
+      if (!python_ && global_object_getter(field(node, "function"))) return true;
       if (callee == "vars") {  // vars(__import__("o" "s"))
         auto args = arguments(node);
         return args.size() == 1 && resolves_a_name(args[0], depth + 1);
@@ -1048,6 +1050,28 @@ class Speller {
     if (t == "subscript_expression" || t == "member_expression" || t == "attribute")
       return resolves_a_name(field(node, "object"), depth + 1);
     return false;
+  }
+
+  // os.path.join(home, *_PARTS) with _PARTS = [".config", "gh", "hosts.yml"] bound once and never changed
+  // in place: the parts themselves.
+  std::optional<std::string> spread_list(TSNode splat) {
+    TSNode name = ts_node_named_child(splat, 0);
+    if (ts_node_is_null(name) || type(name) != "identifier" || !bound_once(std::string(text(name)))) return std::nullopt;
+    std::string variable(text(name));
+    std::string_view source = tree_.text();
+    if (has(source, variable + ".") || has(source, variable + "[")) return std::nullopt;  // append, push, item assignment
+    for (const auto& [bound, value] : values_) {
+      if (bound != variable || !one_of(type(value), {"list", "tuple", "array"})) continue;
+      auto parts = fold_list(value, 0);
+      if (!parts || parts->empty()) return std::nullopt;
+      std::string out;
+      for (const auto& part : *parts) {
+        if (!name_like(part)) return std::nullopt;
+        out += (out.empty() ? "" : ", ") + quoted(part);
+      }
+      return out;
+    }
+    return std::nullopt;
   }
 
   // _n("2e6e65747263") for a helper _n that decodes its argument: a computed constant wherever it stands.
@@ -1067,6 +1091,18 @@ class Speller {
       node = ts_node_named_child(node, 0);
     }
     return node;
+  }
+
+  // new Function('return this') (or Function('return this')): called, it returns the global object.
+  bool global_object_getter(TSNode callee) {
+    callee = without_casts(callee);
+    if (!one_of(type(callee), {"new_expression", "call_expression"})) return false;
+    TSNode constructor = field(callee, type(callee) == "new_expression" ? "constructor" : "function");
+    if (text(constructor) != "Function") return false;
+    auto args = arguments(callee);
+    if (args.size() != 1) return false;
+    auto body = fold(args[0], 0);
+    return body && (*body == "return this" || *body == "return this;" || *body == "return globalThis");
   }
 
   // An expression's spelling where it may compute a name, else its text (spelling every callee and
@@ -1089,6 +1125,7 @@ class Speller {
   // The spelling of an expression that computes a name, or nothing when it computes none.
   std::optional<std::string> spelled(TSNode node, bool passed) {
     std::string_view t = type(node);
+    if (one_of(t, {"list_splat", "spread_element"})) return spread_list(node);
     if (t == "identifier") {
       std::string name(text(node));
       auto alias = aliases_.find(name);
@@ -1154,6 +1191,7 @@ class Speller {
       auto args = arguments(node);
       std::string callee_name(text(callee));
       if (returned_aliases_.count(callee_name) && args.empty()) return returned_aliases_[callee_name];
+      if (global_object_getter(callee) && args.empty()) return std::string("globalThis");
       if (callee_name == "Reflect.get" && args.size() >= 2) {
         auto name = name_value(args[1]);
         if (name && identifier_like(*name)) return member(emitted(args[0]), *name);
@@ -1163,8 +1201,18 @@ class Speller {
         auto name = name_value(args[1]);
         if (name && identifier_like(*name)) return "{ value: " + member(emitted(args[0]), *name) + " }";
       }
-      if (callee_name == "require" && args.size() == 1 && type(args[0]) == "identifier")
-        if (auto name = name_value(args[0])) return "require(" + quoted(*name) + ")";
+      if (callee_name == "require" && args.size() == 1 && !plain_literal(args[0]))
+        if (auto name = name_value(args[0])) {
+          // require(['ax', 'ios'].join('')) is the client itself, as the detectors and the follower know it.
+          static const std::unordered_map<std::string_view, std::string_view> kModules{
+              {"axios", "axios"}, {"got", "got"}, {"node-fetch", "fetch"}, {"child_process", "child_process"},
+              {"node:child_process", "child_process"}, {"https", "https"}, {"node:https", "https"}, {"http", "http"},
+              {"node:http", "http"}, {"net", "net"}, {"node:net", "net"}, {"fs", "fs"}, {"node:fs", "fs"}, {"vm", "vm"},
+              {"node:vm", "vm"}, {"dns", "dns"}, {"node:dns", "dns"}, {"undici", "undici"}};
+          auto known = kModules.find(*name);
+          if (known != kModules.end()) return std::string(known->second);
+          return "require(" + quoted(*name) + ")";
+        }
       return std::nullopt;
     }
     if (t == "subscript_expression") {

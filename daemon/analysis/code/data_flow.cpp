@@ -789,6 +789,16 @@ class Flow {
     if (ts_node_is_null(callee)) return out;
     for (char c : text(callee).substr(0, 200))
       if (c != ' ' && c != '\n' && c != '\t' && c != '\r') out += c;
+    // require('https').request(…): the module's own function.
+    if (family_ == Family::javascript && starts_with(out, "require(") && out.size() > 12) {
+      char quote = out[8];
+      size_t close = (quote == '\'' || quote == '"' || quote == '`') ? out.find(quote, 9) : std::string::npos;
+      if (close != std::string::npos && out.compare(close + 1, 2, ").") == 0) {
+        std::string module = out.substr(9, close - 9);
+        if (starts_with(module, "node:")) module.erase(0, 5);
+        out = module + out.substr(close + 2);
+      }
+    }
     return out;
   }
 
@@ -1104,6 +1114,10 @@ class Flow {
       }
       if (encoding_call(name) && held) held |= kEncoded;  // secret.encode().hex()
       bits |= held;
+      // req.on('error', …).end(body): Node's chainable methods return the request itself.
+      if (family_ == Family::javascript &&
+          in(name, {"on", "once", "addListener", "setTimeout", "setHeader", "setNoDelay", "setKeepAlive", "setEncoding"}))
+        bits |= eval(receiver, chain, depth + 1) & kConnection;
     }
     return bits | path_bits_if_builder(call, name);
   }
@@ -1921,7 +1935,7 @@ bool worth_following(std::string_view text) {
   auto has = [&](std::initializer_list<std::string_view> needles) {
     return std::any_of(needles.begin(), needles.end(), [&](std::string_view n) { return text.find(n) != std::string_view::npos; });
   };
-  bool sources = has({"environ", "process.env", "Bun.env", "Deno.env", "Environ(", ".aws", ".ssh", "npmrc", "netrc", "pypirc", "credential", ".docker",
+  bool sources = has({"environ", "process.env", "Bun.env", "Deno.env", "Environ(", "hosts.yml", ".aws", ".ssh", "npmrc", "netrc", "pypirc", "credential", ".docker",
                       ".kube", "auth token", "uthorization", "ookie", "Credentials", "fromIni", "AUTHORIZATION", "x-api-key",
                       "getenv", "Getenv", "LookupEnv", "headers", "Header", "process", "getAccessToken", "get_access_token",
                       "credentials", "boto3", "google.auth"});

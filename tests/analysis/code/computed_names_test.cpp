@@ -103,6 +103,18 @@ TEST_CASE("decoded names are written out where they are read, through helpers an
                 "\".aws\"");
 }
 
+TEST_CASE("the global object, computed requires and spread parts are spelled out") {
+  check_spelled(Language::javascript, "const g = new Function('return this')();\nconst envObj = g['pro' + 'cess'].env;\n",
+                "const envObj = process.env;");
+  check_spelled(Language::javascript, "const http = require(['ax', 'ios'].join(''));\nhttp.post(u, body);\n", "const http = axios;");
+  check_spelled(Language::python, "import os\n_PARTS = [\".config\", \"gh\", \"hosts.yml\"]\n\ndef p():\n"
+                "    return os.path.join(os.path.expanduser(\"~\"), *_PARTS)\n\nx = ''.join(['a', 'b'])\n",
+                "os.path.join(os.path.expanduser(\"~\"), \".config\", \"gh\", \"hosts.yml\")");
+  // A list the code changes in place is not its literal any more.
+  auto grown = spelled(Language::python, "import os\n_PARTS = [\".config\"]\n_PARTS.append(sub)\np = os.path.join(h, *_PARTS)\nx = ''.join(['a', 'b'])\n");
+  CHECK((!grown || grown->find("os.path.join(h, *_PARTS)") != std::string::npos));
+}
+
 TEST_CASE("go names built from bytes, runes, decoders and reflection are spelled out") {
   check_spelled(Language::go, "package p\n\nconst enc = \"LmF3cy9jcmVkZW50aWFscw==\"\n\nfunc f(home string) {\n"
                 "\trel, _ := base64.StdEncoding.DecodeString(enc)\n\tdata, _ := os.ReadFile(filepath.Join(home, string(rel)))\n\t_ = data\n}\n",

