@@ -147,12 +147,19 @@ void Engine::compose_inline_code(Facts& facts) const {
   // Code run from the command line (python -c, node -e, a here-doc) is followed like a file's, and only
   // its data flows are taken: the shell analyser's reading of it already stands for the rest.
   if (facts.inline_code.empty() || !code_) return;
-  Facts read = code_->analyze_files(std::move(facts.inline_code));
+  // Where the token reading already sees secrets leave or a download run, it has judged the one-liner;
+  // following its code would only say so again.
+  bool judged = std::any_of(facts.flows.begin(), facts.flows.end(), [](const Flow& f) {
+    bool secret = f.from == "env_dump" || f.from == "secret_var" || f.from == "credential_file" || f.from == "credential_helper";
+    return (secret && (f.to == "network" || f.to == "dns")) || (f.from == "network" && f.to == "exec");
+  });
+  if (judged) {
+    facts.inline_code.clear();
+    return;
+  }
+  Facts read = code_->follow_inline_code(facts.inline_code);
   facts.inline_code.clear();
   for (auto& marker : read.markers) {
-    if (marker.name != "environment_to_network" && marker.name != "credentials_to_network" && marker.name != "secret_in_dns" &&
-        marker.name != "fetched_code_runs" && marker.name != "server_secret_to_network")
-      continue;
     marker.span = marker.statement = Span{};  // offsets in the code, not in the script
     facts.markers.push_back(std::move(marker));
   }

@@ -9,9 +9,9 @@
 #include <regex>
 
 #include "analysis/code/aliases.h"
-#include "analysis/code/computed_names.h"
 
 #include "analysis/code/change_parsers.h"
+#include "analysis/code/computed_names.h"
 #include "analysis/code/config_checks.h"
 #include "analysis/code/data_flow.h"
 #include "analysis/code/detector.h"
@@ -393,6 +393,35 @@ Facts Analyzer::analyze_files(std::vector<FileChange> files) const {
     follow_across_files(facts.files, facts);
   } catch (const std::exception& e) {
     mark_incomplete(facts, std::string("data flow across files failed: ") + e.what());
+  }
+  return facts;
+}
+
+Facts Analyzer::follow_inline_code(const std::vector<FileChange>& code) const {
+  Facts facts;
+  for (const auto& change : code) {
+    auto language = classify_file(change.path, change.new_text).language;
+    if (!language || change.new_text.size() > kMaxFileBytes) continue;
+    // Most one-liners print a version or parse JSON: no source and sink to follow, no name to spell.
+    if (!worth_following(change.new_text) && !may_compute_names(*language, change.new_text)) continue;
+    try {
+      auto tree = parse(*language, change.new_text);
+      if (!tree) {
+        mark_incomplete(facts, change.path + ": " + tree.error());
+        continue;
+      }
+      auto spelled = spell_computed_names(*language, *tree);
+      auto canonical = canonical_aliases(*language, spelled ? std::string_view(*spelled) : std::string_view(change.new_text));
+      std::optional<std::string> text = canonical ? std::move(canonical) : std::move(spelled);
+      std::optional<SyntaxTree> renamed;
+      if (text)
+        if (auto parsed = parse(*language, *text)) renamed.emplace(std::move(*parsed));
+      auto followed = follow_data_flow(renamed ? *renamed : *tree, *language, change.path);
+      if (!followed.complete) mark_incomplete(facts, change.path + ": data flow did not settle within its bounds");
+      for (auto& marker : followed.markers) facts.markers.push_back(std::move(marker));
+    } catch (const std::exception& e) {
+      mark_incomplete(facts, change.path + ": analysis failed: " + e.what());
+    }
   }
   return facts;
 }

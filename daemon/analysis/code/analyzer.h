@@ -30,6 +30,10 @@ class Analyzer {
   Facts analyze_patch(std::string_view apply_patch_text) const;                 // Codex apply_patch
   Facts analyze_files(std::vector<FileChange> files) const;                     // the common core
 
+  // Only the data flows of code run from a command line (python -c, node -e): markers, no detectors (the
+  // shell analyser's reading of the one-liner stands for those) — the follower over the spelled-out text.
+  Facts follow_inline_code(const std::vector<FileChange>& code) const;
+
   // Ids of the loaded detectors, in load order (for `policy lint` and tests).
   std::vector<std::string> detector_ids() const;
 

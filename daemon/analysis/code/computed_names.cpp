@@ -1411,11 +1411,15 @@ bool may_compute_names(std::string_view text, bool python) {
 }  // namespace
 
 std::optional<std::string> spell_computed_names(Language language, const SyntaxTree& tree) {
-  bool python = language == Language::python, go = language == Language::go;
-  bool javascript = language == Language::javascript || language == Language::typescript || language == Language::tsx;
-  if (!python && !javascript && !go) return std::nullopt;
-  if (go ? !go_may_compute_names(tree.text()) : !may_compute_names(tree.text(), python)) return std::nullopt;
+  if (!may_compute_names(language, tree.text())) return std::nullopt;
   return Speller(tree, language).run();
+}
+
+bool may_compute_names(Language language, std::string_view text) {
+  bool javascript = language == Language::javascript || language == Language::typescript || language == Language::tsx;
+  if (language == Language::go) return go_may_compute_names(text);
+  if (language == Language::python || javascript) return may_compute_names(text, language == Language::python);
+  return false;
 }
 
 }  // namespace toolwall::code

@@ -5,6 +5,7 @@
 // hidden: spelled out, the detectors and the data-flow follower read the code as it runs.
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "analysis/code/syntax.h"
 
@@ -15,5 +16,8 @@ namespace toolwall::code {
 // object to what they stand for), line breaks kept so line numbers hold; nothing when the text
 // computes no name. Python, JavaScript/TypeScript and Go; other languages are returned as nothing.
 std::optional<std::string> spell_computed_names(Language language, const SyntaxTree& tree);
+
+// The cheap text test spell_computed_names starts with: whether the text may compute a name at all.
+bool may_compute_names(Language language, std::string_view text);
 
 }  // namespace toolwall::code

@@ -1931,23 +1931,6 @@ std::optional<Family> family_of(Language language) {
 }
 
 // Only files that hold both halves of some flow are followed.
-bool worth_following(std::string_view text) {
-  auto has = [&](std::initializer_list<std::string_view> needles) {
-    return std::any_of(needles.begin(), needles.end(), [&](std::string_view n) { return text.find(n) != std::string_view::npos; });
-  };
-  bool sources = has({"environ", "process.env", "Bun.env", "Deno.env", "Environ(", "hosts.yml", ".aws", ".ssh", "npmrc", "netrc", "pypirc", "credential", ".docker",
-                      ".kube", "auth token", "uthorization", "ookie", "Credentials", "fromIni", "AUTHORIZATION", "x-api-key",
-                      "getenv", "Getenv", "LookupEnv", "headers", "Header", "process", "getAccessToken", "get_access_token",
-                      "credentials", "boto3", "google.auth"});
-  bool downloads = has({"fetch(", "requests", "httpx", "urlopen", "http", "axios", "got(", "Session(", "Client(", ".Do("});
-  bool sends = downloads || has({"http.Post", ".Post(", "sendBeacon", "socket", "net.Dial", "dns", "Lookup", "HTTPHandler",
-                                 "SocketHandler", "WebSocket", "XMLHttpRequest", "urllib", "smtplib", "SMTP", "smtp", "ftplib", "connect(", "createConnection", "transports.Http",
-                                 "websocket"});
-  bool runs = has({"exec", "eval", "Function(", "vm.", "os.system", "popen", "shell=True", "\"-c\"", "'-c'", "pickle",
-                   "marshal", "dill", "joblib", "torch.load", "shelve", "spawn", "fork(", "spec_from_file_location",
-                   "run_path", "subprocess", "exec.Command", "plugin.Open", "require(", "import(", "startfile", "os.exec"});
-  return (sources && sends) || (downloads && runs);
-}
 
 std::string collapse_whitespace(std::string_view text) {
   std::string out;
@@ -1972,6 +1955,24 @@ std::string describe(Bits bits) {
 }
 
 }  // namespace
+
+bool worth_following(std::string_view text) {
+  auto has = [&](std::initializer_list<std::string_view> needles) {
+    return std::any_of(needles.begin(), needles.end(), [&](std::string_view n) { return text.find(n) != std::string_view::npos; });
+  };
+  bool sources = has({"environ", "process.env", "Bun.env", "Deno.env", "Environ(", "hosts.yml", ".aws", ".ssh", "npmrc", "netrc", "pypirc", "credential", ".docker",
+                      ".kube", "auth token", "uthorization", "ookie", "Credentials", "fromIni", "AUTHORIZATION", "x-api-key",
+                      "getenv", "Getenv", "LookupEnv", "headers", "Header", "process", "getAccessToken", "get_access_token",
+                      "credentials", "boto3", "google.auth"});
+  bool downloads = has({"fetch(", "requests", "httpx", "urlopen", "http", "axios", "got(", "Session(", "Client(", ".Do("});
+  bool sends = downloads || has({"http.Post", ".Post(", "sendBeacon", "socket", "net.Dial", "dns", "Lookup", "HTTPHandler",
+                                 "SocketHandler", "WebSocket", "XMLHttpRequest", "urllib", "smtplib", "SMTP", "smtp", "ftplib", "connect(", "createConnection", "transports.Http",
+                                 "websocket"});
+  bool runs = has({"exec", "eval", "Function(", "vm.", "os.system", "popen", "shell=True", "\"-c\"", "'-c'", "pickle",
+                   "marshal", "dill", "joblib", "torch.load", "shelve", "spawn", "fork(", "spec_from_file_location",
+                   "run_path", "subprocess", "exec.Command", "plugin.Open", "require(", "import(", "startfile", "os.exec"});
+  return (sources && sends) || (downloads && runs);
+}
 
 DataFlow follow_data_flow(const SyntaxTree& tree, Language language, const std::string& path) {
   DataFlow result;

@@ -11,6 +11,7 @@
 // (serialise, encode, join, wrap in a request), so a token handed to verify() does not taint the
 // claims it returns.
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "analysis/code/syntax.h"
@@ -30,5 +31,9 @@ struct DataFlow {
   bool complete = true;  // false: the file outlasted the follower's bounds before every name settled
 };
 DataFlow follow_data_flow(const SyntaxTree& tree, Language language, const std::string& path);
+
+// Whether a text names both a source and a sink (or a download and a runner) the follower knows: the
+// cheap test it starts with, for callers deciding whether to parse at all.
+bool worth_following(std::string_view text);
 
 }  // namespace toolwall::code
