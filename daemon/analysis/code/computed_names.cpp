@@ -16,6 +16,7 @@
 
 #include "analysis/code/syntax_walk.h"
 #include "analysis/code/text_checks.h"
+#include "analysis/shell/words.h"
 
 namespace toolwall::code {
 
@@ -96,47 +97,6 @@ std::string decode_escapes(std::string_view s) {
       default: out += '\\'; out += c;
     }
   }
-  return out;
-}
-
-std::optional<std::string> base64_decoded(std::string_view s) {
-  std::string out;
-  uint32_t buffer = 0;
-  int bits = 0;
-  for (char c : s) {
-    int value;
-    if (c >= 'A' && c <= 'Z') value = c - 'A';
-    else if (c >= 'a' && c <= 'z') value = c - 'a' + 26;
-    else if (c >= '0' && c <= '9') value = c - '0' + 52;
-    else if (c == '+' || c == '-') value = 62;
-    else if (c == '/' || c == '_') value = 63;
-    else if (c == '=') break;
-    else return std::nullopt;
-    buffer = (buffer << 6) | static_cast<uint32_t>(value);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out += static_cast<char>((buffer >> bits) & 0xFF);
-    }
-  }
-  return out;
-}
-
-std::optional<std::string> hex_decoded(std::string_view s) {
-  std::string out;
-  int high = -1;
-  for (char c : s) {
-    if (c == ' ') continue;
-    int digit = hex_digit(c);
-    if (digit < 0) return std::nullopt;
-    if (high < 0) {
-      high = digit;
-    } else {
-      out += static_cast<char>(high * 16 + digit);
-      high = -1;
-    }
-  }
-  if (high >= 0) return std::nullopt;
   return out;
 }
 
@@ -570,6 +530,14 @@ class Speller {
     return value;
   }
 
+  // A name's constant value: a decoder's argument while it is folded, or a name bound once to a constant.
+  std::optional<std::string> constant_named(std::string_view name) const {
+    if (auto argument = argument_value(name)) return argument;
+    auto found = constants_.find(std::string(name));
+    if (found == constants_.end()) return std::nullopt;
+    return found->second;
+  }
+
   std::optional<std::string> argument_value(std::string_view name) const {
     for (auto it = arguments_.rbegin(); it != arguments_.rend(); ++it)
       if (it->first == name) return it->second;
@@ -592,12 +560,7 @@ class Speller {
   std::optional<std::string> fold_python(TSNode node, int depth) {
     std::string_view t = type(node);
     if (t == "string") return python_string(node, depth);
-    if (t == "identifier") {
-      if (auto argument = argument_value(text(node))) return argument;
-      auto found = constants_.find(std::string(text(node)));
-      if (found == constants_.end()) return std::nullopt;
-      return found->second;
-    }
+    if (t == "identifier") return constant_named(text(node));
     if (t == "parenthesized_expression" && ts_node_named_child_count(node) == 1) return fold(ts_node_named_child(node, 0), depth + 1);
     if (t == "concatenated_string" || (t == "binary_operator" && operator_is(node, "+"))) return concatenation(node, depth);
     if (t == "subscript") {  // "ssecorp"[::-1]
@@ -634,9 +597,9 @@ class Speller {
     }
     if (one_of(callee_text, {"base64.b64decode", "base64.standard_b64decode", "base64.urlsafe_b64decode", "b64decode"}) &&
         args.size() == 1)
-      if (auto v = fold(args[0], depth + 1)) return printable(base64_decoded(*v));
+      if (auto v = fold(args[0], depth + 1)) return printable(shell::decode_base64(*v, 2));
     if (callee_text == "bytes.fromhex" && args.size() == 1)
-      if (auto v = fold(args[0], depth + 1)) return printable(hex_decoded(*v));
+      if (auto v = fold(args[0], depth + 1)) return printable(shell::decode_hex(*v));
     if (callee_text == "chr" && args.size() == 1) return character(args[0]);
     if (callee_text == "str" && args.size() == 1) return fold(args[0], depth + 1);
     return std::nullopt;
@@ -646,12 +609,7 @@ class Speller {
     std::string_view t = type(node);
     if (t == "interpreted_string_literal") return decode_escapes(unquote_literal(text(node)));
     if (t == "raw_string_literal") return unquote_literal(text(node));
-    if (t == "identifier") {
-      if (auto argument = argument_value(text(node))) return argument;
-      auto found = constants_.find(std::string(text(node)));
-      if (found == constants_.end()) return std::nullopt;
-      return found->second;
-    }
+    if (t == "identifier") return constant_named(text(node));
     if (t == "parenthesized_expression" && ts_node_named_child_count(node) == 1) return fold(ts_node_named_child(node, 0), depth + 1);
     if (t == "binary_expression" && operator_is(node, "+")) return concatenation(node, depth);
     if (t != "call_expression") return std::nullopt;
@@ -675,9 +633,9 @@ class Speller {
     if (one_of(callee_text, {"base64.StdEncoding.DecodeString", "base64.URLEncoding.DecodeString", "base64.RawStdEncoding.DecodeString",
                              "base64.RawURLEncoding.DecodeString"}) &&
         args.size() == 1)
-      if (auto v = fold(args[0], depth + 1)) return printable(base64_decoded(*v));
+      if (auto v = fold(args[0], depth + 1)) return printable(shell::decode_base64(*v, 2));
     if (callee_text == "hex.DecodeString" && args.size() == 1)
-      if (auto v = fold(args[0], depth + 1)) return printable(hex_decoded(*v));
+      if (auto v = fold(args[0], depth + 1)) return printable(shell::decode_hex(*v));
     if (one_of(callee_text, {"strings.ToLower", "strings.ToUpper", "strings.TrimSpace"}) && args.size() == 1)
       if (auto v = fold(args[0], depth + 1))
         return cased(*v, callee_text == "strings.ToLower" ? "lower" : callee_text == "strings.ToUpper" ? "upper" : "strip");
@@ -737,12 +695,7 @@ class Speller {
     std::string_view t = type(node);
     if (t == "string") return decode_escapes(unquote_literal(text(node)));
     if (t == "template_string") return template_string(node, depth);
-    if (t == "identifier") {
-      if (auto argument = argument_value(text(node))) return argument;
-      auto found = constants_.find(std::string(text(node)));
-      if (found == constants_.end()) return std::nullopt;
-      return found->second;
-    }
+    if (t == "identifier") return constant_named(text(node));
     if (t == "parenthesized_expression" && ts_node_named_child_count(node) == 1) return fold(ts_node_named_child(node, 0), depth + 1);
     if (one_of(t, {"as_expression", "satisfies_expression", "non_null_expression"})) return fold(ts_node_named_child(node, 0), depth + 1);
     if (t == "binary_expression" && operator_is(node, "+")) return concatenation(node, depth);
@@ -761,7 +714,7 @@ class Speller {
       return out;
     }
     if (callee_text == "atob" && args.size() == 1)
-      if (auto v = fold(args[0], depth + 1)) return printable(base64_decoded(*v));
+      if (auto v = fold(args[0], depth + 1)) return printable(shell::decode_base64(*v, 2));
     if (type(callee) != "member_expression") return std::nullopt;
     TSNode object = field(callee, "object");
     std::string_view method = text(field(callee, "property"));
@@ -776,8 +729,8 @@ class Speller {
       auto from = arguments(object);
       if (from.size() == 2) {  // Buffer.from(s, 'base64').toString()
         auto v = fold(from[0], depth + 1), encoding = fold(from[1], depth + 1);
-        if (v && encoding && (*encoding == "base64" || *encoding == "base64url")) return printable(base64_decoded(*v));
-        if (v && encoding && *encoding == "hex") return printable(hex_decoded(*v));
+        if (v && encoding && (*encoding == "base64" || *encoding == "base64url")) return printable(shell::decode_base64(*v, 2));
+        if (v && encoding && *encoding == "hex") return printable(shell::decode_hex(*v));
       }
     }
     return std::nullopt;

@@ -177,7 +177,7 @@ std::string remote_host_of(std::string_view text) {
   return clean_host(text.substr(0, colon));
 }
 
-std::optional<std::string> decode_base64(std::string_view text) {
+std::optional<std::string> decode_base64(std::string_view text, int min_symbols) {
   std::string out;
   uint32_t buffer = 0;
   int bits = 0, symbols = 0;
@@ -198,7 +198,7 @@ std::optional<std::string> decode_base64(std::string_view text) {
       out += static_cast<char>((buffer >> bits) & 0xFF);
     }
   }
-  if (symbols < 4) return std::nullopt;
+  if (symbols < min_symbols) return std::nullopt;
   return out;
 }
 

@@ -44,8 +44,9 @@ std::string remote_host_of(std::string_view text);
 std::string socket_path_host(std::string_view path);
 // True when text looks like a URL (scheme://).
 bool is_url(std::string_view text);
-// Base64 (standard or url-safe, padding optional, whitespace ignored); nullopt if not base64 text.
-std::optional<std::string> decode_base64(std::string_view text);
+// Base64 (standard or url-safe, padding optional, whitespace ignored); nullopt if not base64 text or
+// shorter than min_symbols (a short shell word is rarely base64; a name in code may be "b3M=").
+std::optional<std::string> decode_base64(std::string_view text, int min_symbols = 4);
 // Hex digits to bytes (xxd -r -p); nullopt if not hex.
 std::optional<std::string> decode_hex(std::string_view text);
 // Expands one unquoted brace list "{a,b}c" → {"ac","bc"}; nullopt when there is none.
