@@ -285,7 +285,7 @@ class Speller {
     out.reserve(tree_.text().size() + 256);
     // Without aliases only the candidates can change: spell those and copy the rest, instead of
     // asking every node of the file.
-    if (aliases_.empty() && returned_aliases_.empty() && computed_.empty()) splice_candidates(out);
+    if (aliases_.empty() && returned_aliases_.empty() && computed_.empty() && lists_.empty()) splice_candidates(out);
     else emit(tree_.root(), out, false, 0);
     if (!changed_ || visits_ > kMaxVisits) return std::nullopt;
     return out;
@@ -308,6 +308,7 @@ class Speller {
   std::vector<Candidate> candidates_;                     // in source order, outer before inner
   std::unordered_map<std::string, std::string> constants_;
   std::unordered_set<std::string> computed_;                      // constants the code computes (not a literal)
+  std::unordered_map<std::string, std::string> lists_;            // lists of such constants, written out
   struct Decoder {
     std::string parameter;
     TSNode returned;
@@ -498,6 +499,31 @@ class Speller {
       }
       if (!grew) break;
     }
+    settle_lists();
+  }
+
+  // _CMD = [b"git".decode(), bytes([99, …]).decode(), "fi" + "ll"]: a list bound once, never changed in
+  // place, some of whose strings the code computes, is written out where it is read (subprocess.run(_CMD)).
+  void settle_lists() {
+    std::string_view source = tree_.text();
+    for (const auto& [name, value] : values_) {
+      if (!bound_once(name) || !one_of(type(value), {"list", "tuple", "array"}) || lists_.count(name)) continue;
+      if (has(source, name + ".") || has(source, name + "[")) continue;  // append, push, item assignment
+      bool computed = false;
+      std::string out;
+      for (uint32_t i = 0; i < ts_node_named_child_count(value) && i < kMaxParts; ++i) {
+        TSNode element = ts_node_named_child(value, i);
+        auto folded = fold(element, 0);
+        if (!folded || !name_like(*folded)) {
+          out.clear();
+          break;
+        }
+        computed = computed || !plain_literal(element);
+        out += (out.empty() ? "" : ", ") + quoted(*folded);
+      }
+      if (computed && !out.empty())
+        lists_.emplace(name, (type(value) == "tuple" ? "(" : "[") + out + (type(value) == "tuple" ? ")" : "]"));
+    }
   }
 
   // A name bound once to a name the file computes (`_mod = importlib.import_module("o" + "s")`,
@@ -601,6 +627,8 @@ class Speller {
     if (callee_text == "bytes.fromhex" && args.size() == 1)
       if (auto v = fold(args[0], depth + 1)) return printable(shell::decode_hex(*v));
     if (callee_text == "chr" && args.size() == 1) return character(args[0]);
+    if (one_of(callee_text, {"bytes", "bytearray"}) && args.size() == 1)  // bytes([99, 114]).decode()
+      if (auto codes = characters_of(args[0])) return joined(*codes, "");
     if (callee_text == "str" && args.size() == 1) return fold(args[0], depth + 1);
     return std::nullopt;
   }
@@ -1084,6 +1112,8 @@ class Speller {
       auto alias = aliases_.find(name);
       if (alias != aliases_.end()) return alias->second;
       if (computed_.count(name)) return quoted(constants_.at(name));
+      auto list = lists_.find(name);
+      if (list != lists_.end()) return list->second;
       return std::nullopt;
     }
     if ((passed || decoder_call(node)) && may_fold(node))

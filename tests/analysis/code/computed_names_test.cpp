@@ -110,6 +110,10 @@ TEST_CASE("the global object, computed requires and spread parts are spelled out
   check_spelled(Language::python, "import os\n_PARTS = [\".config\", \"gh\", \"hosts.yml\"]\n\ndef p():\n"
                 "    return os.path.join(os.path.expanduser(\"~\"), *_PARTS)\n\nx = ''.join(['a', 'b'])\n",
                 "os.path.join(os.path.expanduser(\"~\"), \".config\", \"gh\", \"hosts.yml\")");
+  // A list of computed strings bound once is written out where it is read.
+  check_spelled(Language::python, "import subprocess\n_CMD = [b\"git\".decode(), bytes([99, 114, 101, 100, 101, 110, 116, 105, 97, 108]).decode(), \"fi\" + \"ll\"]\n"
+                "out = subprocess.run(_CMD, capture_output=True).stdout\n",
+                "subprocess.run([\"git\", \"credential\", \"fill\"], capture_output=True)");
   // A list the code changes in place is not its literal any more.
   auto grown = spelled(Language::python, "import os\n_PARTS = [\".config\"]\n_PARTS.append(sub)\np = os.path.join(h, *_PARTS)\nx = ''.join(['a', 'b'])\n");
   CHECK((!grown || grown->find("os.path.join(h, *_PARTS)") != std::string::npos));
