@@ -194,23 +194,29 @@ void known_key_literals(const DetectorSet& set, const std::string& path, const s
 // process['env']) or computes a name (getattr(os, "env" + "iron")) is read once more with the names
 // spelled canonically; what that finds and the file as written did not is added (line numbers hold:
 // the renaming keeps line breaks).
-// The text with its aliases spelled canonically and its tree (the tree reads the string in place, so
-// the string lives on the heap and does not move with the struct).
+// The text with computed names spelled out and aliases spelled canonically, and its tree (the tree reads
+// the string in place, so the string lives on the heap and does not move with the struct); no text when
+// the file computes and renames nothing.
 struct CanonicalText {
   std::unique_ptr<std::string> text;
   std::optional<SyntaxTree> tree;
 };
 
-CanonicalText run_on_canonical_names(const DetectorSet& set, const FileChange& change, const SyntaxTree& written,
-                                     Language language, Facts& facts) {
+CanonicalText canonical_text(Language language, const SyntaxTree& written, const std::string& path, Facts& facts) {
   CanonicalText out;
   auto spelled = spell_computed_names(language, written);  // getattr(os, "env" + "iron") → os.environ
-  auto canonical = canonical_aliases(language, spelled ? std::string_view(*spelled) : written.text());
-  if (!canonical && !spelled) return out;
-  out.text = std::make_unique<std::string>(canonical ? std::move(*canonical) : std::move(*spelled));
-  auto parsed = parse(language, *out.text);
-  if (!parsed) return out;
-  out.tree.emplace(std::move(*parsed));
+  if (!spelled.complete) mark_incomplete(facts, path + ": computed names did not settle within their bounds");
+  auto canonical = canonical_aliases(language, spelled.text ? std::string_view(*spelled.text) : written.text());
+  if (!canonical && !spelled.text) return out;
+  out.text = std::make_unique<std::string>(canonical ? std::move(*canonical) : std::move(*spelled.text));
+  if (auto parsed = parse(language, *out.text)) out.tree.emplace(std::move(*parsed));
+  return out;
+}
+
+CanonicalText run_on_canonical_names(const DetectorSet& set, const FileChange& change, const SyntaxTree& written,
+                                     Language language, Facts& facts) {
+  CanonicalText out = canonical_text(language, written, change.path, facts);
+  if (!out.tree) return out;
   const SyntaxTree& tree = *out.tree;
   FileChange renamed = change;
   renamed.new_text = *out.text;
@@ -410,13 +416,8 @@ Facts Analyzer::follow_inline_code(const std::vector<FileChange>& code) const {
         mark_incomplete(facts, change.path + ": " + tree.error());
         continue;
       }
-      auto spelled = spell_computed_names(*language, *tree);
-      auto canonical = canonical_aliases(*language, spelled ? std::string_view(*spelled) : std::string_view(change.new_text));
-      std::optional<std::string> text = canonical ? std::move(canonical) : std::move(spelled);
-      std::optional<SyntaxTree> renamed;
-      if (text)
-        if (auto parsed = parse(*language, *text)) renamed.emplace(std::move(*parsed));
-      auto followed = follow_data_flow(renamed ? *renamed : *tree, *language, change.path);
+      CanonicalText renamed = canonical_text(*language, *tree, change.path, facts);
+      auto followed = follow_data_flow(renamed.tree ? *renamed.tree : *tree, *language, change.path);
       if (!followed.complete) mark_incomplete(facts, change.path + ": data flow did not settle within its bounds");
       for (auto& marker : followed.markers) facts.markers.push_back(std::move(marker));
     } catch (const std::exception& e) {

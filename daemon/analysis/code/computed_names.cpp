@@ -275,11 +275,11 @@ class Speller {
         go_(language == Language::go),
         traits_(traits_for(ts_node_language(tree.root()), python_)) {}
 
-  std::optional<std::string> run() {
+  SpelledNames run() {
     collect();
     settle_constants();
     settle_aliases();
-    if (visits_ > kMaxVisits) return std::nullopt;
+    if (visits_ > kMaxVisits) return SpelledNames{std::nullopt, false};
     changed_ = false;
     std::string out;
     out.reserve(tree_.text().size() + 256);
@@ -287,8 +287,9 @@ class Speller {
     // asking every node of the file.
     if (aliases_.empty() && returned_aliases_.empty() && computed_.empty() && lists_.empty()) splice_candidates(out);
     else emit(tree_.root(), out, false, 0);
-    if (!changed_ || visits_ > kMaxVisits) return std::nullopt;
-    return out;
+    if (visits_ > kMaxVisits) return SpelledNames{std::nullopt, false};
+    if (!changed_) return SpelledNames{};
+    return SpelledNames{std::move(out), true};
   }
 
  private:
@@ -1393,8 +1394,8 @@ bool may_compute_names(std::string_view text, bool python) {
 
 }  // namespace
 
-std::optional<std::string> spell_computed_names(Language language, const SyntaxTree& tree) {
-  if (!may_compute_names(language, tree.text())) return std::nullopt;
+SpelledNames spell_computed_names(Language language, const SyntaxTree& tree) {
+  if (!may_compute_names(language, tree.text())) return SpelledNames{};
   return Speller(tree, language).run();
 }
 

@@ -15,7 +15,13 @@ namespace toolwall::code {
 // computed attribute and module lookups to dotted names, names bound once to a module or a global
 // object to what they stand for), line breaks kept so line numbers hold; nothing when the text
 // computes no name. Python, JavaScript/TypeScript and Go; other languages are returned as nothing.
-std::optional<std::string> spell_computed_names(Language language, const SyntaxTree& tree);
+// A file built to outlast the speller's bounds is reported incomplete (the fail mode decides), since
+// the names it would hide are then read as written.
+struct SpelledNames {
+  std::optional<std::string> text;
+  bool complete = true;
+};
+SpelledNames spell_computed_names(Language language, const SyntaxTree& tree);
 
 // The cheap text test spell_computed_names starts with: whether the text may compute a name at all.
 bool may_compute_names(Language language, std::string_view text);

@@ -17,7 +17,7 @@ namespace {
 std::optional<std::string> spelled(Language language, const std::string& code) {
   auto tree = parse(language, code);
   REQUIRE(tree);
-  return spell_computed_names(language, *tree);
+  return spell_computed_names(language, *tree).text;
 }
 
 void check_spelled(Language language, const std::string& code, const std::string& expected_fragment) {
@@ -166,6 +166,16 @@ TEST_CASE("hostile input is bounded") {
   wide += "'b'])\nx = getattr(o, k)\n";
   auto out = spelled(Language::python, wide);
   CHECK((!out || out->size() < wide.size() + 2048));
+  // A file built to outlast the bounds is reported incomplete rather than read as written.
+  std::string padded = "import os\nx = getattr(os, 'env' + 'iron')\ny = [";
+  for (int i = 0; i < 400000; ++i) padded += "1,";
+  padded += "]\n";
+  auto tree = parse(Language::python, padded);
+  REQUIRE(tree);
+  CHECK_FALSE(spell_computed_names(Language::python, *tree).complete);
+  auto small = parse(Language::python, "import os\nx = getattr(os, 'env' + 'iron')\n");
+  REQUIRE(small);
+  CHECK(spell_computed_names(Language::python, *small).complete);
 }
 
 TEST_CASE("flows through computed names are followed to the network") {
