@@ -166,13 +166,21 @@ TEST_CASE("hostile input is bounded") {
   wide += "'b'])\nx = getattr(o, k)\n";
   auto out = spelled(Language::python, wide);
   CHECK((!out || out->size() < wide.size() + 2048));
-  // A file built to outlast the bounds is reported incomplete rather than read as written.
-  std::string padded = "import os\nx = getattr(os, 'env' + 'iron')\ny = [";
-  for (int i = 0; i < 400000; ++i) padded += "1,";
-  padded += "]\n";
+  // A file built to outlast the bounds (helpers that join one another 256 times over, three deep: a few
+  // kilobytes) is reported incomplete rather than read as written.
+  std::string padded = "import os\n";
+  for (int level = 1; level <= 3; ++level) {
+    padded += "def d" + std::to_string(level) + "(x):\n    return ''.join([";
+    for (int i = 0; i < 256; ++i) padded += (i ? ", " : "") + (level == 1 ? std::string("x") : "d" + std::to_string(level - 1) + "(x)");
+    padded += "])\n";
+  }
+  padded += "k = d3('')\nx = getattr(os, 'env' + 'iron')\n";
   auto tree = parse(Language::python, padded);
   REQUIRE(tree);
   CHECK_FALSE(spell_computed_names(Language::python, *tree).complete);
+  auto facts = code::test::shipped_analyzer()->analyze_write("src/pad.py", padded);
+  CHECK_FALSE(facts.complete);
+  CHECK(facts.incomplete_reason.find("computed names did not settle") != std::string::npos);
   auto small = parse(Language::python, "import os\nx = getattr(os, 'env' + 'iron')\n");
   REQUIRE(small);
   CHECK(spell_computed_names(Language::python, *small).complete);
