@@ -37,6 +37,15 @@ bool overlapping(const std::vector<Span>& spans) {
   return false;
 }
 
+// Facts read from a written file or from inline code carry offsets in that code, not in the script:
+// no statement of the command a rewrite could drop.
+Facts without_spans(Facts facts) {
+  for (auto& c : facts.commands) c.span = c.statement = Span{};
+  for (auto& f : facts.flows) f.span = f.statement = Span{};
+  for (auto& m : facts.markers) m.span = m.statement = Span{};
+  return facts;
+}
+
 }  // namespace
 
 Engine::Engine(std::shared_ptr<const policy::Policy> policy, std::shared_ptr<const Profiles> profiles,
@@ -136,11 +145,7 @@ void Engine::compose_written_files(Facts& facts) const {
   if (facts.files.empty() || !code_) return;
   Facts written = code_->analyze_files(facts.files);
   written.files.clear();
-  // Their spans are offsets in the file's content, not in the script: no statement a rewrite could drop.
-  for (auto& c : written.commands) c.span = c.statement = Span{};
-  for (auto& f : written.flows) f.span = f.statement = Span{};
-  for (auto& m : written.markers) m.span = m.statement = Span{};
-  facts.merge(std::move(written));
+  facts.merge(without_spans(std::move(written)));
 }
 
 void Engine::compose_inline_code(Facts& facts) const {
@@ -159,14 +164,7 @@ void Engine::compose_inline_code(Facts& facts) const {
   }
   Facts read = code_->follow_inline_code(facts.inline_code);
   facts.inline_code.clear();
-  for (auto& marker : read.markers) {
-    marker.span = marker.statement = Span{};  // offsets in the code, not in the script
-    facts.markers.push_back(std::move(marker));
-  }
-  if (!read.complete && facts.complete) {
-    facts.complete = false;
-    facts.incomplete_reason = read.incomplete_reason;
-  }
+  facts.merge(without_spans(std::move(read)));
 }
 
 Trace Engine::run(const ToolCall& call, int depth) const {
