@@ -1127,14 +1127,7 @@ Stream Walker::model(Invocation& inv, const Stream& in, int depth) {
       }
   auto from_cd = paths_from_working_directory(inv.name, args);
   std::vector<std::string> marker_args = from_cd ? *from_cd : args;
-  // cd ~ && python3 -m http.server: with no --directory the server serves where the shell stands.
-  if (!working_directory_.empty() && starts_with(inv.name, "python") &&
-      std::find(args.begin(), args.end(), "http.server") != args.end() &&
-      std::none_of(args.begin(), args.end(), [](const std::string& a) { return a == "--directory" || a == "-d" || starts_with(a, "--directory="); })) {
-    marker_args.push_back("--directory");
-    marker_args.push_back(working_directory_);
-  }
-  for (auto& hit : command_markers(inv.name, marker_args)) {
+  for (auto& hit : command_markers(inv.name, marker_args, working_directory_)) {
     // cd infra/envs/prod && terraform destroy: the directory says which environment goes.
     if (hit.name == "infrastructure_teardown" && names_production(working_directory_)) {
       hit.name = "production_teardown";

@@ -83,7 +83,9 @@ std::vector<std::string> positionals(const std::vector<std::string>& args) {
 
 // The home directory, / or a credential directory served over HTTP to whoever reaches the port
 // (python -m http.server --directory ~, php -S 0.0.0.0:8000 -t ~, http-server ~); a loopback bind is not.
-bool serves_sensitive_directory(const std::string& name, const std::vector<std::string>& args) {
+// A server told no directory serves the working directory: where a `cd` left the shell, if it did.
+bool serves_sensitive_directory(const std::string& name, const std::vector<std::string>& args,
+                                const std::string& working_directory) {
   std::string directory, bind;
   bool server = false;
   auto value_after = [&](size_t& i) { return i + 1 < args.size() ? args[++i] : std::string(); };
@@ -102,11 +104,16 @@ bool serves_sensitive_directory(const std::string& name, const std::vector<std::
     }
   } else if (name == "http-server" || name == "serve") {
     server = true;
+    // Options that take a value: the value is not the directory (http-server -p 8080 serves ".").
+    static const NameSet valued{"-p", "--port", "-c", "--config", "-e", "--ext", "-P", "--proxy", "-C", "--cert",
+                                "-K", "--key", "-t", "--timeout", "-U", "--username", "--password"};
     for (size_t i = 0; i < args.size(); ++i) {
       if (args[i] == "-a" || args[i] == "-l" || args[i] == "--listen") bind = value_after(i);
+      else if (valued.count(args[i])) ++i;
       else if (directory.empty() && !args[i].empty() && args[i][0] != '-') directory = args[i];
     }
   }
+  if (directory.empty()) directory = working_directory;
   if (!server || directory.empty()) return false;
   std::string host = lower(bind);
   if (host.size() > 1 && host[0] == '[') {
@@ -455,12 +462,13 @@ std::optional<std::string> assignment_security_off(const std::string& name, cons
   return std::nullopt;
 }
 
-std::vector<MarkerHit> command_markers(const std::string& command, const std::vector<std::string>& args) {
+std::vector<MarkerHit> command_markers(const std::string& command, const std::vector<std::string>& args,
+                                       const std::string& working_directory) {
   CommandName name{command};
   std::vector<MarkerHit> out;
   // One level: a runner that runs a runner (npx npx …) is not followed, so hostile input cannot recurse.
   if (auto run = package_run(command, args); run && !package_run(run->first, run->second))
-    out = command_markers(run->first, run->second);
+    out = command_markers(run->first, run->second, working_directory);
   // Cloud and cluster clients told not to check TLS (these also tear down, below: not one else-if chain).
   static const NameSet cloud_clients{"kubectl", "helm", "oc", "aws", "gcloud"};
   if (cloud_clients.count(name) &&
@@ -656,7 +664,7 @@ std::vector<MarkerHit> command_markers(const std::string& command, const std::ve
     if (ssh_forwards_inbound(args, name == "autossh")) out.push_back({"inbound_tunnel", join(command, args)});
   } else if (publishes_local_port(command, args)) {
     out.push_back({"inbound_tunnel", join(command, args)});
-  } else if (serves_sensitive_directory(command, args)) {
+  } else if (serves_sensitive_directory(command, args, working_directory)) {
     out.push_back({"inbound_tunnel", "serves " + join(command, args)});
   } else if (tears_down_infrastructure(command, args)) {
     // A local or test instance is the developer's own to reset; one its words call production is not.

@@ -18,8 +18,10 @@ struct MarkerHit {
 std::optional<std::string> registry_redirect(const std::string& name, const std::vector<std::string>& args);
 
 // Markers for a command: destructive_target, security_off, privilege, world_writable, force_push,
-// history_delete, new_remote.
-std::vector<MarkerHit> command_markers(const std::string& name, const std::vector<std::string>& args);
+// history_delete, new_remote. working_directory: where a literal `cd` left the shell ("" = the project
+// directory), for commands that act on "." when told no directory.
+std::vector<MarkerHit> command_markers(const std::string& name, const std::vector<std::string>& args,
+                                       const std::string& working_directory = {});
 // "GIT_SSL_NO_VERIFY=1", "NODE_TLS_REJECT_UNAUTHORIZED=0", "HISTFILE=/dev/null" … : the detail, or nullopt.
 std::optional<std::string> assignment_security_off(const std::string& name, const std::string& value);
 // True when a word names production as one of its parts: prod-eu-1, acme-prod-backups, $PROD_DATABASE_URL,

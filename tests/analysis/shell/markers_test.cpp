@@ -544,6 +544,12 @@ TEST_CASE("a secret file staged for commit is marked, a template or the whole tr
 TEST_CASE("a web server started in the home directory serves it") {
   CHECK(has_marker(analyze("cd ~ && python3 -m http.server 8000 --bind 0.0.0.0"), "inbound_tunnel"));
   CHECK(has_marker(analyze("cd \"$HOME\"; python3 -m http.server"), "inbound_tunnel"));
+  CHECK(has_marker(analyze("cd ~ && php -S 0.0.0.0:8000"), "inbound_tunnel"));
+  CHECK(has_marker(analyze("cd / && npx http-server -p 8080"), "inbound_tunnel"));
+  CHECK(has_marker(analyze("cd ~/.ssh; npx serve -l 0.0.0.0:3000"), "inbound_tunnel"));
+  CHECK_FALSE(has_marker(analyze("cd ~ && php -S localhost:8000"), "inbound_tunnel"));
+  CHECK_FALSE(has_marker(analyze("cd ~/projects/site && npx http-server -p 8080 dist"), "inbound_tunnel"));
+  CHECK_FALSE(has_marker(analyze("cd ~ && npx http-server -p 8080 projects/site/dist"), "inbound_tunnel"));
   CHECK_FALSE(has_marker(analyze("cd ~/projects/site/dist && python3 -m http.server 8000"), "inbound_tunnel"));
   CHECK_FALSE(has_marker(analyze("cd ~ && python3 -m http.server 8000 --bind 127.0.0.1"), "inbound_tunnel"));
   CHECK_FALSE(has_marker(analyze("cd ~ && python3 -m http.server 8000 --directory ~/projects/site/dist"), "inbound_tunnel"));
