@@ -197,6 +197,13 @@ bool reads_file(std::string_view name) {
                    "OpenFile", "read"});
 }
 
+// What the follower reads of loops over literal tables: each loop's variable and what it ranges over,
+// and the names bound to list literals.
+struct LiteralTables {
+  std::vector<std::pair<std::string, TSNode>> loops;
+  std::unordered_map<std::string, TSNode> lists;
+};
+
 class Flow {
  public:
   // What the file says as a whole is read once here, not at every node that asks.
@@ -282,6 +289,7 @@ class Flow {
   std::unordered_set<std::string> receivers_;                  // "r@method" of Go method receivers
   std::unordered_map<uint64_t, Bits> memo_;                    // this pass's reading of each expression
   std::unordered_map<std::string, std::vector<std::string>> loop_literals_;  // loop variable → the literals it takes
+  std::optional<LiteralTables> literal_tables_;
   struct Event {
     TSNode node;
     uint32_t chain;  // index into chains_: the scopes around the node
@@ -846,43 +854,41 @@ class Flow {
   }
 
   // The string literals a loop variable takes: `for n in ["A", "B"]`, `for _, n := range names` with
-  // names a literal list the file binds, `for (const n of NAMES)`. Read from the whole file once per name.
+  // names a literal list the file binds, `for (const n of NAMES)`.
   const std::vector<std::string>& loop_literals(std::string_view variable) {
     auto [at, added] = loop_literals_.try_emplace(std::string(variable));
     if (!added) return at->second;
+    const LiteralTables& tables = literal_tables();
     std::vector<std::string>& out = at->second;
-    std::vector<TSNode> pending{tree_.root()};
-    size_t visited = 0;
-    while (!pending.empty() && ++visited < 200'000 && out.size() < 64) {
-      TSNode node = pending.back();
-      pending.pop_back();
-      std::string_view type = ts_node_type(node);
-      TSNode left{}, right{};
-      if (type == "range_clause" || type == "for_statement" || type == "for_in_clause" || type == "for_in_statement") {
-        left = field(node, "left");
-        right = field(node, "right");
+    for (const auto& [name, range] : tables.loops) {
+      if (name != variable || out.size() >= 64) continue;
+      TSNode list = range;
+      if (std::string_view(ts_node_type(range)) == "identifier") {
+        auto bound = tables.lists.find(std::string(text(range)));
+        list = bound == tables.lists.end() ? TSNode{} : bound->second;
       }
-      if (!ts_node_is_null(left) && !ts_node_is_null(right)) {
-        auto names = identifiers(tree_, left);
-        if (!names.empty() && names.back() == variable) {
-          TSNode list = std::string_view(ts_node_type(right)) == "identifier" ? literal_list_named(text(right)) : right;
-          if (!ts_node_is_null(list))
-            for (auto& value : literal_values(tree_, list)) out.push_back(std::move(value));
-        }
-      }
-      for (uint32_t i = ts_node_named_child_count(node); i-- > 0;) pending.push_back(ts_node_named_child(node, i));
+      if (!ts_node_is_null(list))
+        for (auto& value : literal_values(tree_, list)) out.push_back(std::move(value));
     }
     return out;
   }
 
-  // The list literal a name is bound to (`var names = []string{…}`, `NAMES = […]`, `const NAMES = […]`).
-  TSNode literal_list_named(std::string_view name) const {
+  // Loops and the names bound to list literals (`var names = []string{…}`, `NAMES = […]`,
+  // `const NAMES = […]`), read in one walk of the file the first time a loop variable is asked about.
+  const LiteralTables& literal_tables() {
+    if (literal_tables_) return *literal_tables_;
+    LiteralTables& tables = literal_tables_.emplace();
     std::vector<TSNode> pending{tree_.root()};
     size_t visited = 0;
     while (!pending.empty() && ++visited < 200'000) {
       TSNode node = pending.back();
       pending.pop_back();
       std::string_view type = ts_node_type(node);
+      if (type == "range_clause" || type == "for_statement" || type == "for_in_clause" || type == "for_in_statement") {
+        TSNode left = field(node, "left"), right = field(node, "right");
+        if (!ts_node_is_null(left) && !ts_node_is_null(right))
+          if (auto names = identifiers(tree_, left); !names.empty()) tables.loops.emplace_back(std::move(names.back()), right);
+      }
       TSNode target{}, value{};
       if (type == "var_spec" || type == "const_spec" || type == "variable_declarator") {
         target = field(node, "name");
@@ -891,15 +897,16 @@ class Flow {
         target = field(node, "left");
         value = field(node, "right");
       }
-      if (!ts_node_is_null(target) && !ts_node_is_null(value) && text(target) == name) {
+      if (!ts_node_is_null(target) && !ts_node_is_null(value)) {
         if (std::string_view(ts_node_type(value)) == "expression_list" && ts_node_named_child_count(value) == 1)
           value = ts_node_named_child(value, 0);
         std::string_view kind = ts_node_type(value);
-        if (kind == "composite_literal" || kind == "list" || kind == "tuple" || kind == "array") return value;
+        if (kind == "composite_literal" || kind == "list" || kind == "tuple" || kind == "array")
+          tables.lists.try_emplace(std::string(text(target)), value);  // the first binding, as written
       }
       for (uint32_t i = ts_node_named_child_count(node); i-- > 0;) pending.push_back(ts_node_named_child(node, i));
     }
-    return TSNode{};
+    return tables;
   }
 
   // The first argument's literal value, when it is one.
