@@ -392,7 +392,7 @@ class Speller {
     std::string_view last = callee.substr(callee.rfind('.') == std::string_view::npos ? 0 : callee.rfind('.') + 1);
     return type(callee_node) == "identifier" ||  // a helper of the file's that decodes its argument (known after the walk)
            one_of(last, {"getattr", "import_module", "__import__", "get", "join", "decode", "encode", "upper", "lower", "strip",
-                         "replace", "chr", "str", "b64decode", "standard_b64decode", "urlsafe_b64decode", "fromhex", "getenv",
+                         "replace", "format", "chr", "str", "b64decode", "standard_b64decode", "urlsafe_b64decode", "fromhex", "getenv",
                          "pop", "setdefault", "fromCharCode", "atob", "toString", "toUpperCase", "toLowerCase", "trim",
                          "require", "getOwnPropertyDescriptor", "Call"});
   }
@@ -590,6 +590,7 @@ class Speller {
     if (t == "identifier") return constant_named(text(node));
     if (t == "parenthesized_expression" && ts_node_named_child_count(node) == 1) return fold(ts_node_named_child(node, 0), depth + 1);
     if (t == "concatenated_string" || (t == "binary_operator" && operator_is(node, "+"))) return concatenation(node, depth);
+    if (t == "binary_operator" && operator_is(node, "%")) return percent_formatted(node, depth);
     if (t == "subscript") {  // "ssecorp"[::-1]
       TSNode slice = field(node, "subscript");
       if (!ts_node_is_null(slice) && type(slice) == "slice" && text(slice) == "::-1")
@@ -617,6 +618,9 @@ class Speller {
         auto v = fold(object, depth + 1), from = fold(args[0], depth + 1), to = fold(args[1], depth + 1);
         if (v && from && to) return replaced(*v, *from, *to);
       }
+      if (method == "format" && !args.empty())
+        if (auto template_text = fold(object, depth + 1))
+          if (auto values = folded_all(args, depth + 1)) return brace_formatted(*template_text, *values);
     }
     if (one_of(callee_text, {"codecs.decode", "codecs.encode"}) && args.size() == 2) {
       auto v = fold(args[0], depth + 1), codec = fold(args[1], depth + 1);
@@ -779,6 +783,83 @@ class Speller {
       if (!v || out.size() + v->size() > kMaxValue) return std::nullopt;
       out += *v;
     }
+    return out;
+  }
+
+  // Every node folded, or nothing (keyword arguments and unpacking are not).
+  std::optional<std::vector<std::string>> folded_all(const std::vector<TSNode>& nodes, int depth) {
+    std::vector<std::string> out;
+    for (TSNode node : nodes) {
+      auto v = fold(node, depth);
+      if (!v) return std::nullopt;
+      out.push_back(std::move(*v));
+    }
+    return out;
+  }
+
+  // "~/.{}/{}".format("aws", "credentials"): positional fields only ({} and {0}); a name, a conversion
+  // or a format spec leaves the call as written.
+  static std::optional<std::string> brace_formatted(std::string_view pattern, const std::vector<std::string>& values) {
+    std::string out;
+    size_t next = 0;
+    for (size_t i = 0; i < pattern.size(); ++i) {
+      char c = pattern[i];
+      if ((c == '{' || c == '}') && i + 1 < pattern.size() && pattern[i + 1] == c) {
+        out += c;
+        ++i;
+        continue;
+      }
+      if (c == '}') return std::nullopt;
+      if (c != '{') {
+        out += c;
+        continue;
+      }
+      size_t close = pattern.find('}', i);
+      if (close == std::string_view::npos) return std::nullopt;
+      std::string_view field_text = pattern.substr(i + 1, close - i - 1);
+      size_t index = next++;
+      if (!field_text.empty()) {
+        if (field_text.size() > 2 || !std::all_of(field_text.begin(), field_text.end(), [](char d) { return d >= '0' && d <= '9'; }))
+          return std::nullopt;
+        index = static_cast<size_t>(std::stoi(std::string(field_text)));
+      }
+      if (index >= values.size() || out.size() + values[index].size() > kMaxValue) return std::nullopt;
+      out += values[index];
+      i = close;
+    }
+    return out;
+  }
+
+  // "%s/.%s" % (home, "aws"): %s and %% only.
+  std::optional<std::string> percent_formatted(TSNode node, int depth) {
+    auto pattern = fold(field(node, "left"), depth + 1);
+    TSNode right = field(node, "right");
+    if (!pattern || ts_node_is_null(right)) return std::nullopt;
+    std::vector<TSNode> parts;
+    if (type(right) == "tuple")
+      for (uint32_t i = 0; i < ts_node_named_child_count(right) && parts.size() < kMaxParts; ++i) parts.push_back(ts_node_named_child(right, i));
+    else
+      parts.push_back(right);
+    auto values = folded_all(parts, depth + 1);
+    if (!values) return std::nullopt;
+    std::string out;
+    size_t next = 0;
+    for (size_t i = 0; i < pattern->size(); ++i) {
+      char c = (*pattern)[i];
+      if (c != '%') {
+        out += c;
+        continue;
+      }
+      if (i + 1 >= pattern->size()) return std::nullopt;
+      char conversion = (*pattern)[++i];
+      if (conversion == '%') {
+        out += '%';
+        continue;
+      }
+      if (conversion != 's' || next >= values->size() || out.size() + (*values)[next].size() > kMaxValue) return std::nullopt;
+      out += (*values)[next++];
+    }
+    if (next != values->size()) return std::nullopt;
     return out;
   }
 
@@ -1355,6 +1436,22 @@ bool joins_name_literals(std::string_view text) {
   return false;
 }
 
+// '~/.{}/{}'.format('aws', 'credentials'), "%s%s" % ("AWS_SECRET", "_ACCESS_KEY"): a template filled
+// with literals.
+bool formats_name_literals(std::string_view text) {
+  for (std::string_view needle : {"}'.format('", "}\".format(\"", "}\".format('", "}'.format(\""})
+    if (has(text, needle)) return true;
+  for (std::string_view needle : {"' % ", "\" % "})
+    for (size_t at = text.find(needle); at != std::string_view::npos; at = text.find(needle, at + 1)) {
+      size_t value = at + needle.size();
+      if (value < text.size() && text[value] == '(') ++value;
+      if (value >= text.size() || (text[value] != '\'' && text[value] != '"')) continue;
+      size_t from = at > 40 ? at - 40 : 0;
+      if (has(text.substr(from, at - from), "%s")) return true;
+    }
+  return false;
+}
+
 bool go_may_compute_names(std::string_view text) {
   for (std::string_view needle : {"DecodeString(", "[]byte{", "[]rune{", "strings.Join([]string{", "reflect.ValueOf("})
     if (has(text, needle)) return true;
@@ -1370,6 +1467,7 @@ bool may_compute_names(std::string_view text, bool python) {
   if (python) {
     for (std::string_view needle : {"b64decode", "fromhex", "[::-1]", "codecs.decode(", "codecs.encode(", ") + chr(", ")+chr("})
       if (has(text, needle)) return true;
+    if (formats_name_literals(text)) return true;
     for (std::string_view needle : {"import_module(", "__import__(", "sys.modules[", "sys.modules.get(", "globals()[", "globals().get(",
                                     "vars()[", "locals()[", "__dict__["})
       if (lookup_computes(text, needle)) return true;

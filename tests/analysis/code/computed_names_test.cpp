@@ -67,6 +67,18 @@ TEST_CASE("python names built from pieces are spelled out with line breaks kept"
   check_spelled(Language::python, "x = getattr(o, \"norivne\"[::-1])\n", "x = o.environ");
 }
 
+TEST_CASE("python templates filled with literals are spelled out") {
+  check_spelled(Language::python, "import os\np = os.path.expanduser('~/.{}/{}'.format('aws', 'credentials'))\n",
+                "os.path.expanduser(\"~/.aws/credentials\")");
+  check_spelled(Language::python, "import os\np = os.path.expanduser('~/.{1}/{0}'.format('credentials', 'aws'))\n",
+                "os.path.expanduser(\"~/.aws/credentials\")");
+  check_spelled(Language::python, "import os\nk = os.getenv('%s_%s' % ('GITHUB', 'TOKEN'))\n", "os.getenv(\"GITHUB_TOKEN\")");
+  check_spelled(Language::python, "import os\nk = os.getenv('%s_TOKEN' % 'GITHUB')\n", "os.getenv(\"GITHUB_TOKEN\")");
+  // Named fields, format specs and other conversions are not folded; neither is a template of variables.
+  check_unchanged(Language::python, "x = '{name}/{0}'.format('a', name='b')\ny = '{:>8}'.format('ab')\n"
+                  "z = '%d-%s' % ('1', 'b')\nw = '{}/{}'.format(home, 'x')\nv = 'v%s' % (version,)\n");
+}
+
 TEST_CASE("javascript names built from pieces are spelled out with line breaks kept") {
   check_spelled(Language::javascript, "const g = globalThis;\nconst p = g['pro' + 'cess'];\nconst vars = p['en' + 'v'];\nsend(vars);\n",
                 "send(process.env)");
