@@ -318,12 +318,62 @@ std::vector<std::string> quoted_values(std::string_view text) {
   return out;
 }
 
-// The literals a list named by a variable holds: `algorithms=ACCEPTED` with `ACCEPTED = ["RS256", …]`
-// anywhere in the file (module constants sit outside the function that uses them).
-std::vector<std::string> literals_assigned_to(std::string_view file, const std::string& name, WorkBudget& budget) {
+// The names a piece of source text reads, outside its quoted literals (`ASYMMETRIC + LEGACY`,
+// `env.JWT_ALGS?.split(',') ?? DEFAULT_ALGS`).
+std::vector<std::string> names_read(std::string_view text) {
   std::vector<std::string> out;
-  for (const auto& value : assigned_values(file, name, budget))
+  auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$'; };
+  for (size_t i = 0; i < text.size() && out.size() < 16; ++i) {
+    char c = text[i];
+    if (c == '"' || c == '\'' || c == '`') {
+      size_t close = text.find(c, i + 1);
+      if (close == std::string_view::npos) break;
+      i = close;
+      continue;
+    }
+    if (!word(c) || std::isdigit(static_cast<unsigned char>(c))) continue;
+    size_t end = i;
+    while (end < text.size() && word(text[end])) ++end;
+    if (i == 0 || text[i - 1] != '.') out.emplace_back(text.substr(i, end - i));  // not an attribute of another name
+    i = end - 1;
+  }
+  return out;
+}
+
+// The literals a list named by a variable holds: `algorithms=ACCEPTED` with `ACCEPTED = ["RS256", …]`
+// anywhere in the file (module constants sit outside the function that uses them), and what the names
+// in that value hold in turn (`SUPPORTED = ASYMMETRIC + LEGACY`), three hops at most.
+void collect_literals_assigned(std::string_view file, const std::string& name, WorkBudget& budget, int hops,
+                               std::vector<std::string>& seen, std::vector<std::string>& out) {
+  if (hops > 3 || seen.size() >= 16 || std::find(seen.begin(), seen.end(), name) != seen.end()) return;
+  seen.push_back(name);
+  for (const auto& value : assigned_values(file, name, budget)) {
     for (auto& literal : quoted_values(value)) out.push_back(std::move(literal));
+    for (const auto& next : names_read(value)) collect_literals_assigned(file, next, budget, hops + 1, seen, out);
+  }
+}
+
+// The literals under a node, with the values of the names it reads, and each comma-separated list
+// written as one string ("RS256,HS256" from an environment default) taken apart.
+std::vector<std::string> literal_values_resolved(const SyntaxTree& tree, TSNode node, WorkBudget& budget) {
+  auto values = literal_values(tree, node);
+  std::string_view file = tree.text();
+  if (file.size() > kScopeClip) file = file.substr(0, kScopeClip);
+  std::vector<std::string> seen;
+  for (const auto& name : names_read(tree.text_of(node))) collect_literals_assigned(file, name, budget, 1, seen, values);
+  std::vector<std::string> out;
+  for (auto& value : values) {
+    if (value.find(',') != std::string::npos && value.size() <= 256)
+      for (size_t from = 0; from <= value.size();) {
+        size_t comma = std::min(value.find(',', from), value.size());
+        std::string part = value.substr(from, comma - from);
+        part.erase(0, part.find_first_not_of(' '));
+        part.erase(part.find_last_not_of(' ') + 1);
+        if (!part.empty()) out.push_back(std::move(part));
+        from = comma + 1;
+      }
+    out.push_back(std::move(value));
+  }
   return out;
 }
 
@@ -423,9 +473,7 @@ bool check_where(const WhereCheck& w, const MatchContext& m, const TSQuery* quer
   };
 
   if (!w.contains_all_of.empty() || !w.contains_any_of.empty()) {
-    auto values = literal_values(m.tree, node);
-    if (values.empty() && std::string_view(ts_node_type(node)) == "identifier")
-      values = literals_assigned_to(m.tree.text(), std::string(text), m.budget);
+    auto values = literal_values_resolved(m.tree, node, m.budget);
     auto covers = [&](const std::string& cls) {
       return std::any_of(values.begin(), values.end(),
                          [&](const std::string& v) { return in_value_class(cls, v); });
