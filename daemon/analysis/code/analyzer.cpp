@@ -23,6 +23,7 @@
 #include "analysis/code/query_runner.h"
 #include "analysis/code/syntax.h"
 #include "analysis/code/text_checks.h"
+#include "analysis/code/written_by_code.h"
 
 namespace toolwall::code {
 
@@ -234,7 +235,48 @@ CanonicalText run_on_canonical_names(const DetectorSet& set, const FileChange& c
   return out;
 }
 
-void analyze_change(const DetectorSet& set, const FileChange& change, Facts& facts) {
+void analyze_change(const DetectorSet& set, const FileChange& change, Facts& facts, int depth = 0);
+
+// A crontab, unit, rc file or hook that the code writes with content it holds is judged like the same
+// file written by the call itself; what is found there is placed at the writing call.
+void analyze_files_written_by_code(const DetectorSet& set, const FileChange& change, Language language,
+                                   const SyntaxTree& tree, Facts& facts, int depth) {
+  if (depth > 0) return;  // a file written by code written by code: one level
+  for (auto& write : startup_files_written_by_code(language, tree)) {
+    FileChange written;
+    written.path = write.path;
+    written.new_text = std::move(write.content);
+    written.whole_file = !write.appended;
+    Facts found;
+    analyze_change(set, written, found, depth + 1);
+    auto [line, column] = line_column(tree.text(), write.begin);
+    Span span{write.begin, write.end};
+    auto place_location = [&](Location& location) {  // the origin (cron, shell_rc …) stays
+      location.path = change.path;
+      location.line = line;
+      location.column = column;
+    };
+    auto place = [&](auto& items) {
+      for (auto& item : items) {
+        item.span = item.statement = span;
+        place_location(item.location);
+      }
+    };
+    place(found.commands);
+    place(found.flows);
+    place(found.markers);
+    for (auto& match : found.code) {
+      match.span = span;
+      place_location(match.location);
+      match.message += " (in " + write.path + ", which this code writes)";
+    }
+    for (auto& marker : found.markers) marker.detail += " (in " + write.path + ", which this code writes)";
+    found.files.clear();
+    facts.merge(std::move(found));
+  }
+}
+
+void analyze_change(const DetectorSet& set, const FileChange& change, Facts& facts, int depth) {
   if (change.deleted) return;  // removing a file runs nothing new
   for (auto& marker : path_risk_markers(change.path, change.new_text)) facts.markers.push_back(std::move(marker));
   std::string_view text = change.new_text;
@@ -273,6 +315,7 @@ void analyze_change(const DetectorSet& set, const FileChange& change, Facts& fac
       auto followed = follow_data_flow(canonical.tree ? *canonical.tree : *tree, *kind.language, change.path);
       if (!followed.complete) mark_incomplete(facts, change.path + ": data flow did not settle within its bounds");
       flows = std::move(followed.markers);
+      analyze_files_written_by_code(set, change, *kind.language, canonical.tree ? *canonical.tree : *tree, facts, depth);
     } else {
       mark_incomplete(facts, change.path + ": " + parsed.error());
     }
