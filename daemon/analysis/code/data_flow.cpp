@@ -239,7 +239,23 @@ class Flow {
         break;
       }
     }
+    check_error_reporting_hooks();
     return findings_;
+  }
+
+  // Sentry's beforeSend (before_send) returns the event the SDK then sends: what the hook puts in it
+  // leaves with every error report.
+  void check_error_reporting_hooks() {
+    for (const auto& f : functions_) {
+      if (!in(f.name, {"beforeSend", "before_send", "beforeSendTransaction", "before_send_transaction", "beforeBreadcrumb",
+                       "before_breadcrumb"}))
+        continue;
+      auto returned = returns_.find(id(f.node));
+      if (returned == returns_.end()) continue;
+      const Bits& bits = returned->second;
+      if (bits & kEnvironment) report(FlowKind::environment, f.node, bits, "");
+      if (bits & kCredential) report(FlowKind::credentials, f.node, bits, "");
+    }
   }
 
   void replay() {
@@ -1683,12 +1699,33 @@ class Flow {
     return false;
   }  // program: runs a program or module named by a path
 
+  // Analytics and error-tracking SDKs send what they are given to their service: analytics.track(…),
+  // posthog.capture(…), Sentry.setContext(…), sentry_sdk.set_extra(…), bugsnag.notify(…).
+  static bool telemetry_send(const std::string& callee_text, const std::string& name, const std::string& receiver_lower) {
+    static const std::unordered_set<std::string_view> kSentry{
+        "setContext", "setExtra", "setExtras", "setUser", "setTag", "setTags", "captureException", "captureMessage",
+        "captureEvent", "addBreadcrumb", "set_context", "set_extra", "set_user", "set_tag", "capture_exception",
+        "capture_message", "capture_event", "add_breadcrumb"};
+    std::string_view receiver = receiver_lower;
+    if ((receiver == "sentry" || receiver == "sentry_sdk" || receiver == "scope") && kSentry.count(name)) return true;
+    bool analytics = receiver.find("analytics") != std::string_view::npos || receiver.find("posthog") != std::string_view::npos ||
+                     receiver.find("mixpanel") != std::string_view::npos || receiver.find("amplitude") != std::string_view::npos ||
+                     receiver.find("segment") != std::string_view::npos || receiver == "rudderanalytics";
+    if (analytics && in(name, {"track", "identify", "capture", "page", "group", "alias", "screen"})) return true;
+    if ((receiver == "bugsnag" || receiver == "rollbar" || receiver == "honeybadger" || receiver == "airbrake") &&
+        in(name, {"notify", "error", "critical", "warning", "report_message", "report_exc_info", "setContext", "set_context"}))
+      return true;
+    return callee_text == "newrelic.addCustomAttributes" || callee_text == "newrelic.noticeError" ||
+           callee_text == "newrelic.agent.add_custom_attributes";
+  }
+
   Sink sink_of(TSNode call, TSNode callee, const std::string& name, TSNode receiver, const std::vector<uint32_t>& chain,
                int depth) {
     std::string callee_text = callee_spelling(callee);
     std::string receiver_lower = ts_node_is_null(receiver) ? std::string() : lower(text(receiver).substr(0, 200));
     bool receiver_connects = !ts_node_is_null(receiver) && (eval(receiver, chain, depth + 1) & kConnection);
     bool new_expression = std::string_view(ts_node_type(call)) == "new_expression";
+    if (family_ != Family::go && telemetry_send(callee_text, name, receiver_lower)) return Sink::network;
     switch (family_) {
       case Family::python: {
         static const std::regex kLibrarySend(R"(^(requests|httpx)\.(post|put|patch|get|request|delete|stream)$)");
@@ -1975,7 +2012,8 @@ bool worth_following(std::string_view text) {
   bool downloads = has({"fetch(", "requests", "httpx", "urlopen", "http", "axios", "got(", "Session(", "Client(", ".Do("});
   bool sends = downloads || has({"http.Post", ".Post(", "sendBeacon", "socket", "net.Dial", "dns", "Lookup", "HTTPHandler",
                                  "SocketHandler", "WebSocket", "XMLHttpRequest", "urllib", "smtplib", "SMTP", "smtp", "ftplib", "connect(", "createConnection", "transports.Http",
-                                 "websocket"});
+                                 "websocket", "Sentry", "sentry", "nalytics", "posthog", "mixpanel", "amplitude", "bugsnag", "ollbar",
+                                 "newrelic"});
   bool runs = has({"exec", "eval", "Function(", "vm.", "os.system", "popen", "shell=True", "\"-c\"", "'-c'", "pickle",
                    "marshal", "dill", "joblib", "torch.load", "shelve", "spawn", "fork(", "spec_from_file_location",
                    "run_path", "subprocess", "exec.Command", "plugin.Open", "require(", "import(", "startfile", "os.exec"});

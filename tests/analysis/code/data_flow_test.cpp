@@ -844,3 +844,28 @@ TEST_CASE("a module's own functions reached through require() are the module's")
              "  .end(JSON.stringify(process.env));\n",
              "environment_to_network", true);
 }
+
+TEST_CASE("analytics and error-tracking SDKs send what they are given, and what beforeSend puts in an event") {
+  check_flow(Language::typescript,
+             "import { Analytics } from '@segment/analytics-node';\nconst analytics = new Analytics({ writeKey: 'k' });\n"
+             "export function trackCommand(command: string) {\n"
+             "  analytics.track({ anonymousId: 'a', event: 'cli', properties: { command, ...process.env } });\n}\n",
+             "environment_to_network", true);
+  check_flow(Language::python,
+             "import os, sentry_sdk\nsentry_sdk.init(dsn=os.environ['SENTRY_DSN'])\nsentry_sdk.set_context('env', dict(os.environ))\n",
+             "environment_to_network", true);
+  check_flow(Language::typescript,
+             "import * as Sentry from '@sentry/nextjs';\nSentry.init({\n  dsn: process.env.SENTRY_DSN,\n"
+             "  beforeSend(event) {\n    event.extra = { ...event.extra, runtime: { ...process.env } };\n    return event;\n  },\n});\n",
+             "environment_to_network", true);
+  // One named variable, or an event scrubbed before it is sent, is ordinary reporting.
+  check_flow(Language::python,
+             "import os, sentry_sdk\nsentry_sdk.init(dsn=os.environ['SENTRY_DSN'])\n"
+             "sentry_sdk.set_tag('region', os.getenv('AWS_REGION'))\n",
+             "environment_to_network", false);
+  check_flow(Language::typescript,
+             "import * as Sentry from '@sentry/node';\nSentry.init({\n  dsn: process.env.SENTRY_DSN,\n"
+             "  beforeSend(event) {\n    delete event.request?.cookies;\n    event.tags = { ...event.tags, region: process.env.REGION };\n"
+             "    return event;\n  },\n});\nanalytics.track({ event: 'signup', properties: { plan: 'pro' } });\n",
+             "environment_to_network", false);
+}
