@@ -249,7 +249,8 @@ void analyze_files_written_by_code(const DetectorSet& set, const FileChange& cha
     written.whole_file = !write.appended;
     Facts found;
     analyze_change(set, written, found, depth + 1);
-    auto [line, column] = line_column(tree.text(), write.begin);
+    const auto position = line_column(tree.text(), write.begin);  // a structured binding: clang will not capture it
+    const uint32_t line = position.first, column = position.second;
     Span span{write.begin, write.end};
     auto place_location = [&](Location& location) {  // the origin (cron, shell_rc …) stays
       location.path = change.path;
