@@ -148,7 +148,7 @@ bool transparent_call(std::string_view name) {
       "dumps", "loads", "stringify", "parse", "encode", "decode", "b64encode", "b64decode", "urlsafe_b64encode",
       "standard_b64encode", "encodebytes", "b32encode", "b16encode", "hexlify", "str", "bytes", "bytearray", "repr",
       "dict", "list", "tuple", "set", "frozenset", "sorted", "reversed", "map", "filter", "zip", "enumerate", "chain",
-      "join", "format", "format_map", "Sprintf", "Sprint", "Sprintln", "Marshal", "MarshalIndent", "NewReader",
+      "join", "format", "format_map", "Sprintf", "Sprint", "Sprintln", "Marshal", "MarshalIndent", "NewReader", "NewDecoder",
       "NewBuffer", "NewBufferString", "NewScanner", "ReadAll", "Cut", "Split", "SplitN", "Fields", "TrimSpace", "Join", "string",
       "EncodeToString", "from", "concat", "assign", "entries", "fromEntries", "values", "String", "btoa",
       "encodeURIComponent", "encodeURI", "escape", "quote", "quote_plus", "urlencode", "compress", "gzip",
@@ -243,12 +243,22 @@ class Flow {
     return findings_;
   }
 
+  // An axios request interceptor (client.interceptors.request.use(fn)) returns the config every request
+  // is then sent with.
+  bool request_interceptor(TSNode function) const {
+    TSNode args = ts_node_parent(function);
+    if (ts_node_is_null(args) || std::string_view(ts_node_type(args)) != "arguments") return false;
+    TSNode call = ts_node_parent(args);
+    return !ts_node_is_null(call) && ends_with(text(callee_of(call)), "interceptors.request.use");
+  }
+
   // Sentry's beforeSend (before_send) returns the event the SDK then sends: what the hook puts in it
-  // leaves with every error report.
+  // leaves with every error report. So does what a request interceptor puts in the request.
   void check_error_reporting_hooks() {
     for (const auto& f : functions_) {
       if (!in(f.name, {"beforeSend", "before_send", "beforeSendTransaction", "before_send_transaction", "beforeBreadcrumb",
-                       "before_breadcrumb"}))
+                       "before_breadcrumb"}) &&
+          !(family_ == Family::javascript && f.name.empty() && request_interceptor(f.node)))
         continue;
       auto returned = returns_.find(id(f.node));
       if (returned == returns_.end()) continue;
@@ -1635,9 +1645,23 @@ class Flow {
     }
   }
 
+  // Go decodes into the value a pointer names: json.Unmarshal(raw, &cfg) gives cfg what raw holds.
+  void decode_into(TSNode target, Bits bits, std::vector<uint32_t>& chain) {
+    if (!bits || ts_node_is_null(target)) return;
+    if (std::string_view(ts_node_type(target)) == "unary_expression" && ts_node_named_child_count(target) == 1)
+      target = ts_node_named_child(target, 0);
+    TSNode root = root_identifier(target);
+    if (!ts_node_is_null(root)) mutate(text(root), bits, chain);
+  }
+
   void act_on_call(TSNode call, std::vector<uint32_t>& chain, int depth) {
     TSNode callee = callee_of(call);
     if (ts_node_is_null(callee)) return;
+    if (family_ == Family::go && callee_name(callee) == "Unmarshal") {
+      TSNode args = arguments_of(call);
+      if (!ts_node_is_null(args) && ts_node_named_child_count(args) == 2)
+        decode_into(ts_node_named_child(args, 1), eval(ts_node_named_child(args, 0), chain, depth + 1) & ~kConnection, chain);
+    }
     follow_promises_and_callbacks(call, callee, chain, depth);
     bool attribute_call = is_member_node(ts_node_type(callee));
     for (size_t f : resolve(callee)) bind_parameters(functions_[f], call, attribute_call, chain, depth);
@@ -1675,6 +1699,9 @@ class Flow {
         TSNode root = root_identifier(receiver);
         if (!ts_node_is_null(root) && !self_like(text(root))) mutate(text(root), given, chain);
       }
+      // json.NewDecoder(file).Decode(&cfg): the decoder's data lands in what it decodes into.
+      if (family_ == Family::go && name == "Decode" && ts_node_named_child_count(args) == 1)
+        decode_into(ts_node_named_child(args, 0), eval(receiver, chain, depth + 1) & ~kConnection, chain);
       // cfg.read(Path.home() / ".aws" / "credentials"): a parser loading a credential file holds it.
       if (reads_file(name) && credential_words_ && (eval_arguments(call, chain, depth) & kCredentialPath)) {
         TSNode root = root_identifier(receiver);
@@ -2013,7 +2040,7 @@ bool worth_following(std::string_view text) {
   bool sends = downloads || has({"http.Post", ".Post(", "sendBeacon", "socket", "net.Dial", "dns", "Lookup", "HTTPHandler",
                                  "SocketHandler", "WebSocket", "XMLHttpRequest", "urllib", "smtplib", "SMTP", "smtp", "ftplib", "connect(", "createConnection", "transports.Http",
                                  "websocket", "Sentry", "sentry", "nalytics", "posthog", "mixpanel", "amplitude", "bugsnag", "ollbar",
-                                 "newrelic"});
+                                 "newrelic", "interceptors"});
   bool runs = has({"exec", "eval", "Function(", "vm.", "os.system", "popen", "shell=True", "\"-c\"", "'-c'", "pickle",
                    "marshal", "dill", "joblib", "torch.load", "shelve", "spawn", "fork(", "spec_from_file_location",
                    "run_path", "subprocess", "exec.Command", "plugin.Open", "require(", "import(", "startfile", "os.exec"});

