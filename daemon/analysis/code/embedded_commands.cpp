@@ -840,6 +840,46 @@ std::vector<std::pair<uint32_t, std::string>> secrets_given_to_tests(const Synta
   return out;
 }
 
+// A step's env that hands the script every repository secret at once (CTX: ${{ toJSON(secrets) }}) is
+// written before the script as an assignment, mapped to where the expression is. Single secrets given
+// through env: are left to the variable's own name: CI steps hand their service its token, or a
+// webhook URL to post to, all the time, and the shell reading would take the name for a leak.
+void prepend_step_env(const SyntaxTree& tree, TSNode run_value, EmbeddedScript& script) {
+  TSNode pair = ts_node_parent(run_value);
+  TSNode step = ts_node_is_null(pair) ? pair : ts_node_parent(pair);
+  if (ts_node_is_null(step)) return;
+  EmbeddedScript assignments;
+  for (uint32_t i = 0; i < ts_node_named_child_count(step); ++i) {
+    TSNode sibling = ts_node_named_child(step, i);
+    if (std::string_view(ts_node_type(sibling)) != "block_mapping_pair") continue;
+    TSNode key = scalar_under(field(sibling, "key"));
+    if (ts_node_is_null(key) || tree.text_of(key) != "env") continue;
+    TSNode mapping = field(sibling, "value");
+    if (!ts_node_is_null(mapping) && ts_node_named_child_count(mapping) == 1) mapping = ts_node_named_child(mapping, 0);
+    for (uint32_t j = 0; !ts_node_is_null(mapping) && j < ts_node_named_child_count(mapping) && j < 32; ++j) {
+      TSNode entry = ts_node_named_child(mapping, j);
+      TSNode name = scalar_under(field(entry, "key"));
+      TSNode value = scalar_under(field(entry, "value"));
+      if (ts_node_is_null(name) || ts_node_is_null(value)) continue;
+      std::string_view variable = tree.text_of(name), expression = tree.text_of(value);
+      bool plain_name = !variable.empty() && std::all_of(variable.begin(), variable.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+      });
+      static const std::regex kAllSecrets(R"(^"?\$\{\{\s*(toJSON|toJson|tojson)\s*\(\s*secrets\s*\)\s*\}\}"?$)");
+      if (!plain_name || !std::regex_search(expression.begin(), expression.end(), kAllSecrets)) continue;
+      if (expression.size() >= 2 && (expression.front() == '"') && expression.back() == '"') expression = expression.substr(1, expression.size() - 2);
+      uint32_t at = ts_node_start_byte(value);
+      for (char c : std::string(variable) + "='") assignments.text.push_back(c), assignments.offsets.push_back(at);
+      for (char c : expression) assignments.text.push_back(c), assignments.offsets.push_back(at);
+      for (char c : std::string("'\n")) assignments.text.push_back(c), assignments.offsets.push_back(at);
+    }
+  }
+  if (assignments.text.empty()) return;
+  script.text = assignments.text + script.text;
+  assignments.offsets.insert(assignments.offsets.end(), script.offsets.begin(), script.offsets.end());
+  script.offsets = std::move(assignments.offsets);
+}
+
 void ci_workflow_scripts(const ScriptSource& source, std::vector<EmbeddedScript>& out) {
   std::optional<SyntaxTree> own;
   const SyntaxTree* tree = tree_in(source, Language::yaml, own);
@@ -861,6 +901,7 @@ void ci_workflow_scripts(const ScriptSource& source, std::vector<EmbeddedScript>
     // with: script: is an action's input (actions/github-script's JavaScript), not a shell step.
     script.shell = !(name == "script" && parent_key(*tree, value) == "with");
     if (script.shell) script.secrets_to_tests = secrets_given_to_tests(*tree, value, script.text);
+    if (script.shell) prepend_step_env(*tree, value, script);
     out.push_back(replace_ci_expressions(std::move(script)));
   });
 }
