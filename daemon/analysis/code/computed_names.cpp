@@ -1182,6 +1182,11 @@ class Speller {
 
   static std::string member(const std::string& object, const std::string& name) {
     if (one_of(object, {"globalThis", "global", "window", "builtins", "__builtins__"})) return name;
+    // getattr(__builtins__ if … else __import__("builtins"), "ex" + "ec"): the builtin, however the
+    // module is reached.
+    if (one_of(name, {"exec", "eval", "compile", "__import__"}) && object.find("builtins") != std::string::npos &&
+        object.find('.') == std::string::npos)
+      return name;
     return object + "." + name;
   }
 

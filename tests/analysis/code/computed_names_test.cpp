@@ -65,6 +65,10 @@ TEST_CASE("python names built from pieces are spelled out with line breaks kept"
                 "os.path.join(h, \".aws\", \"credentials\")");
   check_spelled(Language::python, "import base64\nm = __import__(base64.b64decode(\"b3M=\").decode())\n", "m = os");
   check_spelled(Language::python, "x = getattr(o, \"norivne\"[::-1])\n", "x = o.environ");
+  // The builtins module reached either way still gives the builtin.
+  check_spelled(Language::python,
+                "runner = getattr(__builtins__ if isinstance(__builtins__, dict) is False else __import__(\"builtins\"), \"ex\" + \"ec\")\n",
+                "runner = exec\n");
 }
 
 TEST_CASE("python templates filled with literals are spelled out") {
