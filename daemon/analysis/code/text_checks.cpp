@@ -168,6 +168,58 @@ bool in_value_class(std::string_view class_name, std::string_view value) {
   return false;
 }
 
+namespace {
+
+int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+}  // namespace
+
+// Backslash escapes of a Python or JavaScript string body; one it does not know stays as written.
+std::string decode_escapes(std::string_view s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] != '\\' || i + 1 >= s.size()) {
+      out += s[i];
+      continue;
+    }
+    char c = s[++i];
+    switch (c) {
+      case 'n': out += '\n'; break;
+      case 't': out += '\t'; break;
+      case 'r': out += '\r'; break;
+      case '0': out += '\0'; break;
+      case '\\': case '\'': case '"': case '`': out += c; break;
+      case '\n': break;  // a continued line
+      case 'x':
+        if (i + 2 < s.size() && hex_digit(s[i + 1]) >= 0 && hex_digit(s[i + 2]) >= 0) {
+          out += static_cast<char>(hex_digit(s[i + 1]) * 16 + hex_digit(s[i + 2]));
+          i += 2;
+        } else {
+          out += "\\x";
+        }
+        break;
+      case 'u':
+        if (i + 4 < s.size() && hex_digit(s[i + 1]) >= 0 && hex_digit(s[i + 2]) >= 0 && hex_digit(s[i + 3]) >= 0 &&
+            hex_digit(s[i + 4]) >= 0) {
+          int code = (hex_digit(s[i + 1]) << 12) | (hex_digit(s[i + 2]) << 8) | (hex_digit(s[i + 3]) << 4) | hex_digit(s[i + 4]);
+          if (code < 0x80) {
+            out += static_cast<char>(code);
+            i += 4;
+            break;
+          }
+        }
+        out += "\\u";
+        break;
+      default: out += '\\'; out += c;
+    }
+  }
+  return out;
+}
+
 std::string unquote_literal(std::string_view literal) {
   size_t start = 0;
   while (start < literal.size() && std::isalpha(static_cast<unsigned char>(literal[start])))

@@ -55,6 +55,10 @@ std::optional<std::pair<size_t, std::string>> hidden_text(std::string_view text)
 // The value of a quoted literal as written in code ("x", 'x', `x`, r"x", f'x', """x""") without quotes.
 std::string unquote_literal(std::string_view literal);
 
+// Backslash escapes of a Python, JavaScript or Go string body (\n, \t, \x41, \u0041 …); one it does
+// not know stays as written.
+std::string decode_escapes(std::string_view body);
+
 // True when a line of the text stands for code left out (`// ... existing code ...`, `# ... rest of
 // the file ...`): the text is part of a file, not all of it.
 bool elides_existing_code(std::string_view text);

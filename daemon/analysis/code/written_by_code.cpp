@@ -32,26 +32,6 @@ bool ends_with(std::string_view text, std::string_view suffix) {
   return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
 }
 
-// \n, \t, \\ and quotes: what a crontab or a hook needs to keep its lines.
-std::string decode_common_escapes(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] != '\\' || i + 1 >= text.size()) {
-      out += text[i];
-      continue;
-    }
-    char next = text[++i];
-    switch (next) {
-      case 'n': out += '\n'; break;
-      case 't': out += '\t'; break;
-      case 'r': break;
-      case '\n': break;  // a line continued inside the literal
-      default: out += next;
-    }
-  }
-  return out;
-}
 
 class WriteReader {
  public:
@@ -289,7 +269,7 @@ class WriteReader {
       std::string_view written = text(node);
       bool raw = python_ && !written.empty() && (written[0] == 'r' || written[0] == 'R');
       std::string value = literal_or_text(tree_, node);
-      return raw ? value : decode_common_escapes(value);
+      return raw ? value : decode_escapes(value);
     }
     if (t == "raw_string_literal") return literal_or_text(tree_, node);
     if (t == "identifier") {
