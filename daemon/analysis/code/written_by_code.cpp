@@ -1,6 +1,7 @@
 #include "analysis/code/written_by_code.h"
 
 #include <algorithm>
+#include <initializer_list>
 #include <optional>
 #include <regex>
 #include <string_view>
@@ -325,14 +326,16 @@ std::vector<FileWrittenByCode> startup_files_written_by_code(Language language, 
   if (language != Language::python && language != Language::javascript && language != Language::typescript &&
       language != Language::tsx && language != Language::go)
     return {};
-  // Cheap test first: a file that names no file that runs later writes none.
+  // Cheap test first: a file that names no file that runs later, or writes no file, writes none of them.
   std::string_view source = tree.text();
-  bool names_one = false;
-  for (std::string_view needle : {"bashrc", "zshrc", "profile", "zshenv", "zlogin", "authorized_keys", "cron", "hooks",
-                                  "systemd", "init.d", "rc.local", "LaunchAgents", "autostart"})
-    if (source.find(needle) != std::string_view::npos) names_one = true;
-  bool writes = source.find("rite") != std::string_view::npos || source.find("ppendFile") != std::string_view::npos;
-  if (!names_one || !writes) return {};
+  auto has_any = [&](std::initializer_list<std::string_view> needles) {
+    return std::any_of(needles.begin(), needles.end(), [&](std::string_view n) { return source.find(n) != std::string_view::npos; });
+  };
+  if (!has_any({"bashrc", "zshrc", ".profile", "_profile", "zprofile", "zshenv", "zlogin", "authorized_keys", "cron",
+                ".git/hooks", "hooks/pre-", "hooks/post-", "\"hooks\"", "'hooks'", "systemd", "init.d", "rc.local",
+                "LaunchAgents", "autostart"}))
+    return {};
+  if (!has_any({"write_text", "write_bytes", ".write(", ".writelines(", "writeFile", "appendFile", "WriteFile"})) return {};
   return WriteReader(language, tree).run();
 }
 
