@@ -316,7 +316,8 @@ void analyze_change(const DetectorSet& set, const FileChange& change, Facts& fac
       auto followed = follow_data_flow(canonical.tree ? *canonical.tree : *tree, *kind.language, change.path);
       if (!followed.complete) mark_incomplete(facts, change.path + ": data flow did not settle within its bounds");
       flows = std::move(followed.markers);
-      analyze_files_written_by_code(set, change, *kind.language, canonical.tree ? *canonical.tree : *tree, facts, depth);
+      // The file as written: spans and columns must be offsets in the content the call carries.
+      analyze_files_written_by_code(set, change, *kind.language, *tree, facts, depth);
     } else {
       mark_incomplete(facts, change.path + ": " + parsed.error());
     }
