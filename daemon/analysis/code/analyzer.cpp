@@ -271,8 +271,11 @@ void analyze_files_written_by_code(const DetectorSet& set, const FileChange& cha
       place_location(match.location);
       match.message += " (in " + write.path + ", which this code writes)";
     }
-    for (auto& marker : found.markers) marker.detail += " (in " + write.path + ", which this code writes)";
     found.files.clear();
+    // The file is rebuilt from the code, interpolations and all: what it cannot parse is not the call's
+    // own text failing, so it does not make the call's analysis incomplete.
+    found.complete = true;
+    found.incomplete_reason.clear();
     facts.merge(std::move(found));
   }
 }

@@ -232,7 +232,16 @@ class WriteReader {
       return;
     }
     if (t == "binary_operator" || t == "binary_expression") {  // Path.home() / ".bashrc", home + "/.zshrc"
+      std::string_view op = text(field(node, "operator"));
+      if (op == "||" || op == "??") {  // rc ?? path.join(os.homedir(), '.zshrc'): the default is the path written
+        path_pieces(field(node, "right"), hops, out);
+        return;
+      }
       path_pieces(field(node, "left"), hops, out);
+      path_pieces(field(node, "right"), hops, out);
+      return;
+    }
+    if (t == "boolean_operator") {  // rc = rc or Path.home() / ".bashrc"
       path_pieces(field(node, "right"), hops, out);
       return;
     }
@@ -263,6 +272,34 @@ class WriteReader {
 
   // ---- content -----------------------------------------------------------------------------------
 
+  // f"\n{LINE}\n", `${HOOK}\n`: a name the file binds to a constant is written out; anything else stays.
+  std::string interpolated(const std::string& value, int hops) {
+    std::string out;
+    for (size_t i = 0; i < value.size(); ++i) {
+      bool dollar = value[i] == '$' && i + 1 < value.size() && value[i + 1] == '{';
+      if (value[i] != '{' && !dollar) {
+        out += value[i];
+        continue;
+      }
+      size_t open = dollar ? i + 1 : i;
+      size_t close = value.find('}', open);
+      std::string name = close == std::string::npos ? std::string() : value.substr(open + 1, close - open - 1);
+      bool identifier = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+      });
+      auto bound = identifier ? bound_.find(name) : bound_.end();
+      std::optional<std::string> constant;
+      if (bound != bound_.end()) constant = constant_text(bound->second, hops + 1);
+      if (!constant || out.size() + constant->size() > kMaxContent) {
+        out += value[i];
+        continue;
+      }
+      out += *constant;
+      i = close;
+    }
+    return out;
+  }
+
   std::optional<std::string> constant_text(TSNode node, int hops) {
     if (ts_node_is_null(node) || hops > kMaxHops) return std::nullopt;
     std::string_view t = type(node);
@@ -270,6 +307,8 @@ class WriteReader {
       std::string_view written = text(node);
       bool raw = python_ && !written.empty() && (written[0] == 'r' || written[0] == 'R');
       std::string value = literal_or_text(tree_, node);
+      bool interpolates = (python_ && !written.empty() && (written[0] == 'f' || written[0] == 'F')) || t == "template_string";
+      if (interpolates) value = interpolated(value, hops);
       return raw ? value : decode_escapes(value);
     }
     if (t == "raw_string_literal") return literal_or_text(tree_, node);

@@ -96,3 +96,33 @@ TEST_CASE("a startup file written by code is judged by what it runs, at the writ
   auto quiet = analyzer->analyze_write("backup/install_cron.py", ordinary);
   CHECK(quiet.flows.empty());
 }
+
+TEST_CASE("a startup file written by code is a startup file edit even with nothing to run, and never fails the call") {
+  auto analyzer = toolwall::code::test::shipped_analyzer();
+  // The default path of `rc or …`, and an f-string filled with the file's constant.
+  auto writes = writes_in(Language::python,
+                          "from pathlib import Path\nLINE = 'export PATH=\"$HOME/.devenv/bin:$PATH\"'\n"
+                          "def ensure_path(rc=None):\n    rc = rc or Path.home() / \".bashrc\"\n"
+                          "    with rc.open(\"a\") as fh:\n        fh.write(f\"\\n{LINE}\\n\")\n");
+  REQUIRE(writes.size() == 1);
+  CHECK(writes[0].path == "~/.bashrc");
+  CHECK(writes[0].content == "\nexport PATH=\"$HOME/.devenv/bin:$PATH\"\n");
+
+  auto facts = analyzer->analyze_write(
+      "internal/install/service.go",
+      "package install\nconst svc = `[Service]\nExecStart=%h/.local/bin/agentd --listen 127.0.0.1:9464\n`\n"
+      "func Enable() error {\n\thome, _ := os.UserHomeDir()\n"
+      "\treturn os.WriteFile(filepath.Join(home, \".config\", \"systemd\", \"user\", \"agentd.service\"), []byte(svc), 0o644)\n}\n");
+  bool service = std::any_of(facts.markers.begin(), facts.markers.end(), [](const Marker& m) {
+    return m.name == "sensitive_path_write" && m.detail == "service";
+  });
+  CHECK(service);
+  CHECK(facts.flows.empty());
+
+  // Content the shell cannot parse (an interpolation left as written) is the reconstruction's limit,
+  // not the call's: the analysis stays complete.
+  auto odd = analyzer->analyze_write("devenv/rc.py",
+                                     "import os\nwith open(os.path.expanduser('~/.bashrc'), 'a') as f:\n"
+                                     "    f.write(f'\\n{get_line()} (\\n')\n");
+  CHECK(odd.complete);
+}
