@@ -505,9 +505,31 @@ class Speller {
 
   std::optional<std::string> fold(TSNode node, int depth) {
     if (ts_node_is_null(node) || depth > kMaxDepth || ++visits_ > kMaxVisits) return std::nullopt;
-    auto value = python_ ? fold_python(node, depth) : go_ ? fold_go(node, depth) : fold_javascript(node, depth);
+    auto value = fold_any(node, depth);
     if (value && value->size() > kMaxValue) return std::nullopt;
     return value;
+  }
+
+  // A call as every language's folder reads it.
+  struct Call {
+    TSNode callee;
+    std::vector<TSNode> args;
+    std::string_view callee_text;
+  };
+
+  // What every language folds alike — a name bound to a constant, brackets, a call of one of the file's
+  // decoding helpers —, then each language's own literals, operators and library calls.
+  std::optional<std::string> fold_any(TSNode node, int depth) {
+    std::string_view t = type(node);
+    if (t == "identifier") return constant_named(text(node));
+    if (t == "parenthesized_expression" && ts_node_named_child_count(node) == 1) return fold(ts_node_named_child(node, 0), depth + 1);
+    if (t == "call" || t == "call_expression") {
+      TSNode callee = field(node, "function");
+      Call call{callee, arguments(node), text(callee)};
+      if (auto decoded = fold_decoder_call(call.callee, call.args, depth)) return decoded;
+      return python_ ? fold_python_call(call, depth) : go_ ? fold_go_call(call, depth) : fold_javascript_call(call, depth);
+    }
+    return python_ ? fold_python(node, t, depth) : go_ ? fold_go(node, t, depth) : fold_javascript(node, t, depth);
   }
 
   // A name's constant value: a decoder's argument while it is folded, or a name bound once to a constant.
@@ -537,11 +559,8 @@ class Speller {
     return value;
   }
 
-  std::optional<std::string> fold_python(TSNode node, int depth) {
-    std::string_view t = type(node);
+  std::optional<std::string> fold_python(TSNode node, std::string_view t, int depth) {
     if (t == "string") return python_string(node, depth);
-    if (t == "identifier") return constant_named(text(node));
-    if (t == "parenthesized_expression" && ts_node_named_child_count(node) == 1) return fold(ts_node_named_child(node, 0), depth + 1);
     if (t == "concatenated_string" || (t == "binary_operator" && operator_is(node, "+"))) return concatenation(node, depth);
     if (t == "binary_operator" && operator_is(node, "%")) return percent_formatted(node, depth);
     if (t == "subscript") {  // "ssecorp"[::-1]
@@ -550,11 +569,11 @@ class Speller {
         if (auto v = fold(field(node, "value"), depth + 1)) return std::string(v->rbegin(), v->rend());
       return std::nullopt;
     }
-    if (t != "call") return std::nullopt;
-    TSNode callee = field(node, "function");
-    auto args = arguments(node);
-    std::string_view callee_text = text(callee);
-    if (auto decoded = fold_decoder_call(callee, args, depth)) return decoded;
+    return std::nullopt;
+  }
+
+  std::optional<std::string> fold_python_call(const Call& call, int depth) {
+    const auto& [callee, args, callee_text] = call;
     if (type(callee) == "attribute") {
       TSNode object = field(callee, "object");
       std::string_view method = text(field(callee, "attribute"));
@@ -591,18 +610,15 @@ class Speller {
     return std::nullopt;
   }
 
-  std::optional<std::string> fold_go(TSNode node, int depth) {
-    std::string_view t = type(node);
+  std::optional<std::string> fold_go(TSNode node, std::string_view t, int depth) {
     if (t == "interpreted_string_literal") return decode_escapes(unquote_literal(text(node)));
     if (t == "raw_string_literal") return unquote_literal(text(node));
-    if (t == "identifier") return constant_named(text(node));
-    if (t == "parenthesized_expression" && ts_node_named_child_count(node) == 1) return fold(ts_node_named_child(node, 0), depth + 1);
     if (t == "binary_expression" && operator_is(node, "+")) return concatenation(node, depth);
-    if (t != "call_expression") return std::nullopt;
-    TSNode callee = field(node, "function");
-    auto args = arguments(node);
-    std::string_view callee_text = text(callee);
-    if (auto decoded = fold_decoder_call(callee, args, depth)) return decoded;
+    return std::nullopt;
+  }
+
+  std::optional<std::string> fold_go_call(const Call& call, int depth) {
+    const auto& [callee, args, callee_text] = call;
     if (callee_text == "string" && args.size() == 1) {  // string([]rune{'.', 'n'}), string(decoded)
       if (type(args[0]) == "composite_literal") {
         auto parts = go_elements(args[0], depth, true);
@@ -677,19 +693,16 @@ class Speller {
     return call + ")";
   }
 
-  std::optional<std::string> fold_javascript(TSNode node, int depth) {
-    std::string_view t = type(node);
+  std::optional<std::string> fold_javascript(TSNode node, std::string_view t, int depth) {
     if (t == "string") return decode_escapes(unquote_literal(text(node)));
     if (t == "template_string") return template_string(node, depth);
-    if (t == "identifier") return constant_named(text(node));
-    if (t == "parenthesized_expression" && ts_node_named_child_count(node) == 1) return fold(ts_node_named_child(node, 0), depth + 1);
     if (one_of(t, {"as_expression", "satisfies_expression", "non_null_expression"})) return fold(ts_node_named_child(node, 0), depth + 1);
     if (t == "binary_expression" && operator_is(node, "+")) return concatenation(node, depth);
-    if (t != "call_expression") return std::nullopt;
-    TSNode callee = field(node, "function");
-    auto args = arguments(node);
-    std::string_view callee_text = text(callee);
-    if (auto decoded = fold_decoder_call(callee, args, depth)) return decoded;
+    return std::nullopt;
+  }
+
+  std::optional<std::string> fold_javascript_call(const Call& call, int depth) {
+    const auto& [callee, args, callee_text] = call;
     if (callee_text == "String.fromCharCode") {
       std::string out;
       for (TSNode arg : args) {
