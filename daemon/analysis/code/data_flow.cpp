@@ -465,6 +465,10 @@ class Flow {
       if (!ts_node_is_null(name)) f.name = std::string(text(name));
       f.method = type == "method_definition" || type == "method_declaration" || (in_class && type == "function_definition");
       f.params = parameters_of(node);
+      // Parameters are the function's own names even before a call gives them bits, so an inner
+      // callback that marks one (a download written to `dest`) marks the parameter, not a new local.
+      for (const auto& names : f.params)
+        for (const auto& param : names) names_.try_emplace(key(param, id(node)), 0);
       function_at_[id(node)] = functions_.size();
       functions_.push_back(std::move(f));
     }
@@ -1842,6 +1846,14 @@ class Flow {
     return Sink::none;
   }
 
+  // `api.example.com`, not a template like `${process.platform}-${process.arch}` that merely has a dot.
+  static bool looks_like_host_name(std::string_view value) {
+    if (value.find('.') == std::string_view::npos || value.front() == '.' || value.back() == '.') return false;
+    return std::all_of(value.begin(), value.end(), [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == ':';
+    });
+  }
+
   // A URL host, or a constant the node names that holds a URL or a host name.
   std::string host_in(TSNode node) const {
     for (const auto& value : literal_values(tree_, node))
@@ -1851,8 +1863,7 @@ class Flow {
       if (constant == constants_.end()) continue;
       auto hosts = url_hosts(constant->second);
       if (!hosts.empty()) return hosts.front();
-      if (constant->second.find('.') != std::string::npos && constant->second.find_first_of(" /\n") == std::string::npos)
-        return lower(constant->second);
+      if (looks_like_host_name(constant->second)) return lower(constant->second);
     }
     return {};
   }

@@ -195,6 +195,30 @@ TEST_CASE("downloaded code run in another function is followed to where it runs"
              "fetched_code_runs", true);
 }
 
+TEST_CASE("a path a helper downloads into from inside its callbacks is a downloaded file for the caller") {
+  // download(url, dest) writes the response into dest from an https.get callback inside a Promise executor;
+  // the installer path handed to it is run afterwards.
+  std::string code =
+      "const fs = require('fs');\nconst https = require('https');\nconst { spawnSync } = require('child_process');\n"
+      "const PLATFORM = `${process.platform}-${process.arch}`;\n"
+      "function download(url, dest) {\n  return new Promise((resolve, reject) => {\n"
+      "    const file = fs.createWriteStream(dest);\n"
+      "    https.get(url, (res) => { res.pipe(file); file.on('finish', () => file.close(resolve)); }).on('error', reject);\n"
+      "  });\n}\n"
+      "async function main() {\n  const installer = '/tmp/install.sh';\n"
+      "  await download(`https://dl.x.example.net/${PLATFORM}/install.sh`, installer);\n"
+      "  spawnSync('bash', [installer], { stdio: 'inherit' });\n}\n";
+  auto found = flows(Language::javascript, code);
+  INFO(names(found));
+  REQUIRE(has(found, "fetched_code_runs"));
+  // The host is the URL's, not a template constant that merely has a dot in it.
+  for (const auto& m : found)
+    if (m.name == "fetched_code_runs") CHECK(m.host == "dl.x.example.net");
+  std::string kept = code;
+  kept.replace(kept.find("spawnSync('bash', [installer]"), 29, "fs.statSync(installer);      ");
+  CHECK_FALSE(has(flows(Language::javascript, kept), "fetched_code_runs"));
+}
+
 TEST_CASE("downloaded data that is only read, and code that runs literals, are not fetched code running") {
   check_flow(Language::javascript,
              "const URL = 'https://flags.x.example.com/flags.json';\nasync function load() { const r = await fetch(URL); return r.json(); }\n"
