@@ -698,6 +698,21 @@ bool is_secret_variable(std::string_view raw_name) {
   return ends_with(name, "_KEY") || name == "KEY" || ends_with(name, "_PASS") || ends_with(name, "_PWD");
 }
 
+bool names_one_service(std::string_view secret, std::string_view destination_variable) {
+  std::string a = lower(secret), b = lower(destination_variable);
+  if (a.empty() || b.empty()) return false;
+  if (a == b) return true;
+  auto service = [](std::string name) {
+    name = name.substr(0, name.find('_'));
+    return name == "gh" ? std::string("github") : name;
+  };
+  std::string word = service(a);
+  static const NameSet generic{"secret", "token", "key", "password", "passwd", "pass", "private", "access", "auth",
+                               "my", "user", "admin", "x"};
+  return word.size() >= 2 && !generic.count(word) && a.find('_') != std::string::npos &&
+         b.find('_') != std::string::npos && word == service(b);
+}
+
 std::string home_relative(std::string_view path) {
   // Appended rather than "~" + std::string(…), which GCC 12 -O3 misreports as an overlapping copy.
   auto tilde = [](std::string_view rest) {

@@ -59,6 +59,11 @@ bool is_cloud_metadata_credential_url(std::string_view host, std::string_view ur
 // A variable whose value is likely a secret (AWS_SECRET_ACCESS_KEY, GITHUB_TOKEN …; not PATH, HOME …).
 bool is_secret_variable(std::string_view name);
 
+// A secret and the variable a destination is read from name one service: the same variable (a webhook
+// URL that is its own secret) or the same leading word (GRAFANA_TOKEN and GRAFANA_URL, CI_JOB_TOKEN and
+// CI_API_V4_URL, GH_TOKEN and GITHUB_API_URL), a word that names something rather than SECRET_ or TOKEN_.
+bool names_one_service(std::string_view secret, std::string_view destination_variable);
+
 enum class PathClass { ordinary, credential, environment };
 // Classifies a path as written (~, $HOME, /home/x, /root forms): credential file, /proc/*/environ, or other.
 PathClass classify_path(std::string_view path);

@@ -475,6 +475,14 @@ std::string with_host_paths(std::string script, const std::vector<BindMount>& mo
 
 }  // namespace
 
+void Walker::drop_secrets_sent_to_their_service(Taints& taints, std::string_view url) const {
+  std::string variable = host_variable_of(url);
+  if (variable.empty() || variables_.count(variable)) return;
+  std::erase_if(taints, [&](const Taint& t) {
+    return t.from == "secret_var" && t.source.size() > 1 && t.source[0] == '$' && names_one_service(t.source.substr(1), variable);
+  });
+}
+
 void Walker::emit_secret_flows(const Taints& taints, std::string_view to, const std::string& sink,
                                const std::string& host, Span span, std::string_view last_via, bool include_network) {
   for (const auto& taint : taints) {
@@ -1607,6 +1615,7 @@ Stream Walker::model(Invocation& inv, const Stream& in, int depth) {
     Taints taints = word.taint;
     add_via(taints, "argument");
     add_host(host_of(url));
+    if (host_of(url).empty()) drop_secrets_sent_to_their_service(taints, url);
     emit_secret_flows(taints, "network", inv.name, host_of(url), inv.span, "");
   }
   // A path run as a command: a script written or downloaded earlier in the script.
@@ -2290,6 +2299,7 @@ Stream Walker::model_network(Invocation& inv, const Stream& in) {
 
   Taints argument_taints = payload_taints ? *payload_taints : word_taints(inv.argv, 1);
   merge_taints(argument_taints, inv.argument_taint);
+  if (host.empty()) drop_secrets_sent_to_their_service(argument_taints, url);
   emit_secret_flows(argument_taints, "network", name, host, inv.span, "");
   for (const auto& path : upload_paths) {
     Taints taints = read_path(path);
@@ -2299,7 +2309,11 @@ Stream Walker::model_network(Invocation& inv, const Stream& in) {
     add_via(taints, "file");
     emit_secret_flows(taints, "network", name, host, inv.span, "");
   }
-  if (reads_stdin) emit_secret_flows(in.taint, "network", name, host, inv.span, "pipe");
+  if (reads_stdin) {
+    Taints piped = in.taint;
+    if (host.empty()) drop_secrets_sent_to_their_service(piped, url);
+    emit_secret_flows(piped, "network", name, host, inv.span, "pipe");
+  }
 
   if (!download_path.empty() && download_path != "/dev/null") {
     Stream content;
@@ -2345,11 +2359,9 @@ void Walker::model_registry_login(Invocation& inv, size_t first, const Stream& i
   // is judged like a token variable: by whether the registry is that token's home.
   for (auto& taint : sent)
     if (taint.from == "credential_helper") taint.from = "secret_var";
-  // GitLab CI's predefined login: the job's registry password (or job token) to the job's registry,
-  // named by the job's own variable. Credentials issued for that registry alone go to it.
-  if (!parsed.positionals.empty() && inv.argv[parsed.positionals.front()].source.find("CI_REGISTRY") != std::string::npos &&
-      inv.argv[parsed.positionals.front()].dynamic)
-    std::erase_if(sent, [](const Taint& t) { return t.source == "$CI_REGISTRY_PASSWORD" || t.source == "$CI_JOB_TOKEN"; });
+  // GitLab CI's predefined login ($CI_REGISTRY_PASSWORD to "$CI_REGISTRY") and the like: credentials to the
+  // registry the environment names for them.
+  if (!parsed.positionals.empty()) drop_secrets_sent_to_their_service(sent, inv.argv[parsed.positionals.front()].text);
   emit_secret_flows(sent, "network", inv.name + " login", host, inv.span, "");
 }
 
@@ -3076,9 +3088,16 @@ void Walker::model_git(Invocation& inv, int depth) {
       if (command == "clone") record_clone(operands[k], k + 1 < operands.size() ? operands[k + 1] : std::string());
     }
   }
-  // Secrets in git arguments (a token in a push URL's userinfo, an http.extraHeader) reach that host too.
-  if (command == "push" || command == "clone" || command == "fetch" || command == "pull" || command == "ls-remote") {
+  // Secrets in git arguments (a token in a push URL's userinfo, an http.extraHeader) reach that host too;
+  // one written into a remote's URL reaches it at the next fetch or push.
+  bool names_remote = command == "remote" && operands.size() >= 3 && (operands[0] == "add" || operands[0] == "set-url");
+  if (command == "push" || command == "clone" || command == "fetch" || command == "pull" || command == "ls-remote" ||
+      names_remote) {
     Taints taints = word_taints(inv.argv, 1);
+    if (names_remote) destination_host = host_of(operands[2]).empty() ? remote_host_of(operands[2]) : host_of(operands[2]);
+    if (destination_host.empty())
+      for (const auto& operand : operands)
+        if (is_url(operand)) drop_secrets_sent_to_their_service(taints, operand);
     emit_secret_flows(taints, "network", "git", destination_host, inv.span, "");
   }
 }

@@ -203,6 +203,10 @@ class Walker {
   void check_served_file(const std::string& path, const Stream& content, Span span);
   void mark_unguarded_removal(const Invocation& inv);
   void analyse_payload(const std::string& text, std::string_view kind, const std::string& path, Span span, int depth);
+  // Drops the secret variables sent to a destination the environment names for their own service
+  // (`$GRAFANA_TOKEN` to `$GRAFANA_URL/…`, a webhook secret posted to itself); a variable this script sets is
+  // not the environment's.
+  void drop_secrets_sent_to_their_service(Taints& taints, std::string_view url) const;
   void emit_secret_flows(const Taints& taints, std::string_view to, const std::string& sink, const std::string& host,
                          Span span, std::string_view last_via, bool include_network = false);
 

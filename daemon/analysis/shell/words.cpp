@@ -163,6 +163,24 @@ std::string host_of(std::string_view text) {
   return clean_host(authority);
 }
 
+std::string host_variable_of(std::string_view url) {
+  if (size_t scheme = url.find("://"); scheme != std::string_view::npos && is_url(url)) {
+    url.remove_prefix(scheme + 3);
+    std::string_view authority = url.substr(0, url.find_first_of("/?#"));
+    if (size_t at = authority.rfind('@'); at != std::string_view::npos) url.remove_prefix(at + 1);
+  }
+  if (url.empty() || url.front() != '$') return {};
+  bool braced = url.size() > 1 && url[1] == '{';
+  size_t start = braced ? 2 : 1, end = start;
+  while (end < url.size() && (std::isalnum(static_cast<unsigned char>(url[end])) || url[end] == '_')) ++end;
+  if (end == start || std::isdigit(static_cast<unsigned char>(url[start]))) return {};
+  std::string name(url.substr(start, end - start));
+  if (braced && (end >= url.size() || url[end++] != '}')) return {};
+  // What follows the variable is a port or a path, not more of the host.
+  if (end < url.size() && std::string_view("/:?#").find(url[end]) == std::string_view::npos) return {};
+  return name;
+}
+
 std::string socket_path_host(std::string_view path) {
   if (path.substr(0, 9) != "/dev/tcp/" && path.substr(0, 9) != "/dev/udp/") return {};
   size_t slash = path.find('/', 9);

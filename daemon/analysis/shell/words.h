@@ -38,6 +38,10 @@ std::string decode_printf(std::string_view format);
 std::string_view base_name(std::string_view path);
 // Lower-case host of a URL or host-ish word ("https://u@Ex.com:8/x" → "ex.com"); empty if none.
 std::string host_of(std::string_view text);
+// The variable a URL's host is read from, as written: "GRAFANA_URL" for `$GRAFANA_URL/api/x`,
+// `https://u:$T@${CI_SERVER_HOST}/r.git` or a bare `${SLACK_WEBHOOK_URL}`; empty when any other text makes
+// up the host.
+std::string host_variable_of(std::string_view url);
 // Host of "user@host:path" (scp/rsync remote form); empty when the word is a local path.
 std::string remote_host_of(std::string_view text);
 // The host of a bash socket path, /dev/tcp/HOST/PORT or /dev/udp/HOST/PORT (lower-cased); empty for other paths.

@@ -15,6 +15,17 @@ TEST_CASE("secret variable names are recognised and ordinary ones are not") {
     CHECK_FALSE(sh::is_secret_variable(name));
 }
 
+TEST_CASE("a secret and a destination variable name one service by their leading word or by being one variable") {
+  CHECK(sh::names_one_service("GRAFANA_SERVICE_ACCOUNT_TOKEN", "GRAFANA_URL"));
+  CHECK(sh::names_one_service("CI_JOB_TOKEN", "CI_API_V4_URL"));
+  CHECK(sh::names_one_service("GH_TOKEN", "GITHUB_API_URL"));
+  CHECK(sh::names_one_service("SLACK_WEBHOOK_SECRET", "SLACK_WEBHOOK_SECRET"));
+  CHECK(sh::names_one_service("API_TOKEN", "API_BASE_URL"));
+  CHECK_FALSE(sh::names_one_service("AWS_SECRET_ACCESS_KEY", "GRAFANA_URL"));
+  CHECK_FALSE(sh::names_one_service("SECRET_TOKEN", "SECRET_URL"));  // SECRET_ names nothing
+  CHECK_FALSE(sh::names_one_service("TOKEN", "TOKEN_URL"));
+}
+
 TEST_CASE("credential paths in home-relative, absolute and project forms are classified") {
   using sh::PathClass;
   for (auto path : {"~/.ssh/id_rsa", "$HOME/.ssh/id_ecdsa", "${HOME}/.aws/credentials", "/root/.netrc", "/home/ci/.npmrc",

