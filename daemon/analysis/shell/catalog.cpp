@@ -695,6 +695,8 @@ bool is_secret_variable(std::string_view raw_name) {
                                                         "AZURE_", "HF_"};
   for (auto prefix : prefixes)
     if (starts_with(name, prefix)) return true;
+  // An incoming-webhook URL is its own credential: whoever holds it posts to the channel.
+  if (ends_with(name, "WEBHOOK") || ends_with(name, "WEBHOOK_URL")) return true;
   return ends_with(name, "_KEY") || name == "KEY" || ends_with(name, "_PASS") || ends_with(name, "_PWD");
 }
 

@@ -575,6 +575,52 @@ void Walker::write_file(const std::string& path, const Stream& content, Span spa
   record_file_change(path, content, append, extends);
   check_persistence(path, content, span, depth);
   check_served_file(path, content, span);
+  check_netrc_file(path, content, span);
+}
+
+void Walker::check_netrc_file(const std::string& path, const Stream& content, Span span) {
+  std::string_view name = base_name(path);
+  if (name != ".netrc" && name != "_netrc") return;
+  Taints secrets;
+  for (const auto& taint : content.taint)
+    if (is_secret_class(taint.from)) secrets.push_back(taint);
+  if (secrets.empty()) return;
+  add_via(secrets, "file");
+  // Each `machine HOST …` entry up to the next is that host's: a secret goes to the hosts whose entries
+  // hold it (every entry's when the text does not show where it went; unresolved when none is known).
+  struct Entry {
+    std::string host;  // empty for `default`
+    std::string_view text;
+  };
+  std::vector<Entry> entries;
+  std::string_view text = content.literal ? std::string_view(*content.literal) : std::string_view();
+  std::vector<std::string_view> tokens;
+  for (size_t at = 0; at < text.size() && tokens.size() < 512;) {
+    size_t begin = text.find_first_not_of(" \t\r\n", at);
+    if (begin == std::string_view::npos) break;
+    size_t end = std::min(text.find_first_of(" \t\r\n", begin), text.size());
+    tokens.push_back(text.substr(begin, end - begin));
+    at = end;
+  }
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    if (tokens[i] != "machine" && tokens[i] != "default") continue;
+    if (!entries.empty())  // the previous entry ends where this one starts
+      entries.back().text = text.substr(entries.back().text.data() - text.data(), tokens[i].data() - entries.back().text.data());
+    std::string host = tokens[i] == "machine" && i + 1 < tokens.size() ? lower(tokens[i + 1]) : std::string();
+    entries.push_back(Entry{host, text.substr(tokens[i].data() - text.data())});
+  }
+  for (const auto& secret : secrets) {
+    std::vector<std::string> hosts;
+    for (const auto& entry : entries)
+      if (entry.text.find(secret.source) != std::string_view::npos) hosts.push_back(entry.host);
+    if (hosts.empty())
+      for (const auto& entry : entries) hosts.push_back(entry.host);
+    if (hosts.empty()) hosts.emplace_back();
+    for (const auto& host : hosts) {
+      add_host(host);
+      emit_secret_flows({secret}, "network", path, host, span, "");
+    }
+  }
 }
 
 // A web root (public/, static/, www/, htdocs/ …) is served to anyone: a secret written there is sent.
@@ -1146,6 +1192,11 @@ Stream Walker::model(Invocation& inv, const Stream& in, int depth) {
   if (auto source = registry_redirect(inv.name, args); source && is_url(*source)) {
     add_host(host_of(*source));
     add_marker("registry_redirect", inv.name + " sends later installs or fetches to " + *source, inv.span);
+  }
+  if (auto credentials_host = registry_credentials_host(inv.name, args)) {
+    add_host(*credentials_host);
+    add_marker("registry_credentials", inv.name + " gives its registry credentials to " + *credentials_host, inv.span);
+    if (facts_->markers.back().name == "registry_credentials") facts_->markers.back().host = *credentials_host;
   }
   mark_remote_package(inv.name, args, inv.span);
   if (name == "rm") mark_unguarded_removal(inv);
@@ -2128,6 +2179,15 @@ Stream Walker::model_network(Invocation& inv, const Stream& in) {
     std::string sub = inv.argv.size() > 1 ? inv.argv[1].text : "";
     std::string action = inv.argv.size() > 2 ? inv.argv[2].text : "";
     host = sub == "gist" ? "gist.github.com" : "api.github.com";
+    // gh signs in from its own configuration, never from an argument: a secret in the text of an issue,
+    // comment, gist or release is published there, GitHub's own token included.
+    static const NameSet publishing{"issue", "pr", "gist", "release", "discussion", "repo"};
+    if (publishing.count(sub))
+      for (const auto& taint : word_taints(inv.argv, 2))
+        if (is_secret_class(taint.from)) {
+          add_marker("secret_published", "gh " + sub + " " + action + " publishes " + taint.source, inv.span);
+          break;
+        }
     if (sub == "gist" && action == "create") {
       ParsedArgs parsed = parse_args(inv.argv, 3, "df", {"--desc", "--filename"});
       for (size_t index : parsed.positionals) {

@@ -283,6 +283,27 @@ std::optional<std::string> registry_redirect(const std::string& name, const std:
   return std::nullopt;
 }
 
+std::optional<std::string> registry_credentials_host(const std::string& name, const std::vector<std::string>& args) {
+  if (name != "npm" && name != "pnpm" && name != "yarn") return std::nullopt;
+  auto host_of_key = [](std::string_view key) -> std::optional<std::string> {
+    if (starts_with(key, "--")) key.remove_prefix(2);
+    if (!starts_with(key, "//")) return std::nullopt;
+    size_t colon = key.find("/:");
+    if (colon == std::string_view::npos) return std::nullopt;
+    std::string_view setting = key.substr(colon + 2);
+    setting = setting.substr(0, setting.find('='));
+    if (setting != "_authToken" && setting != "_auth" && setting != "_password") return std::nullopt;
+    std::string host = lower(key.substr(2, key.find('/', 2) - 2));
+    if (size_t port = host.find(':'); port != std::string::npos) host.resize(port);
+    return host.empty() ? std::nullopt : std::optional<std::string>(host);
+  };
+  bool setting = args.size() > 2 && args[0] == "config" && args[1] == "set";  // not `config get`
+  for (const auto& arg : args)
+    if ((setting && starts_with(arg, "//")) || starts_with(arg, "--//"))
+      if (auto host = host_of_key(arg)) return host;
+  return std::nullopt;
+}
+
 namespace {
 
 // A mode that sets the setuid bit (4755, u+s, +s): the file then runs as its owner (root, for a copy

@@ -16,6 +16,10 @@ struct MarkerHit {
 // @scope:registry, npmRegistryServer), pip config set …index-url, go env -w GOPROXY=URL, git config
 // url.BASE.insteadOf. The new source, or nullopt.
 std::optional<std::string> registry_redirect(const std::string& name, const std::vector<std::string>& args);
+// The host an npm-style client is given credentials for on its command line: `npm config set
+// //HOST/:_authToken VALUE` (or KEY=VALUE, _auth, _password) and `npm publish --//HOST/:_authToken=VALUE`;
+// nullopt when none.
+std::optional<std::string> registry_credentials_host(const std::string& name, const std::vector<std::string>& args);
 
 // Markers for a command: destructive_target, security_off, privilege, world_writable, force_push,
 // history_delete, new_remote. working_directory: where a literal `cd` left the shell ("" = the project

@@ -200,6 +200,9 @@ class Walker {
   void record_file_change(const std::string& path, const Stream& content, bool append, bool extends);
   void record_inline_code(std::string_view language, const std::string& code);
   void check_persistence(const std::string& path, const Stream& content, Span span, int depth);
+  // ~/.netrc gives each `machine` its login and password: a secret written there is sent to that host by
+  // the next curl -n, git or ftp.
+  void check_netrc_file(const std::string& path, const Stream& content, Span span);
   void check_served_file(const std::string& path, const Stream& content, Span span);
   void mark_unguarded_removal(const Invocation& inv);
   void analyse_payload(const std::string& text, std::string_view kind, const std::string& path, Span span, int depth);

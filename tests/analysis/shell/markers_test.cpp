@@ -372,6 +372,39 @@ TEST_CASE("TLS checks turned off in cloud, conda, poetry and Go settings, and CA
   }
 }
 
+TEST_CASE("registry credentials given on an npm command line are marked with the host they are for") {
+  const std::pair<const char*, const char*> cases[] = {
+      {"npm config set //registry.x.example.com/:_authToken=$NPM_TOKEN", "registry.x.example.com"},
+      {"npm config set //registry.x.example.com:8443/:_authToken \"$NPM_TOKEN\"", "registry.x.example.com"},
+      {"pnpm config set //npm.x.example.com/repo/:_password xyz", "npm.x.example.com"},
+      {"npm publish --//registry.x.example.com/:_authToken=\"$NPM_TOKEN\"", "registry.x.example.com"}};
+  for (auto [script, host] : cases) {
+    CAPTURE(script);
+    auto facts = analyze(script);
+    const auto* marker = marker_of(facts, "registry_credentials");
+    REQUIRE(marker);
+    CHECK(marker->host == host);
+  }
+  for (auto script : {"npm config set registry https://registry.npmjs.org/", "npm config get //registry.npmjs.org/:_authToken",
+                      "npm config set //registry.x.example.com/:always-auth true", "npm publish --access public"}) {
+    CAPTURE(script);
+    CHECK_FALSE(has_marker(analyze(script), "registry_credentials"));
+  }
+}
+
+TEST_CASE("a secret in the text gh publishes is marked, gh's own secret store is not") {
+  for (auto script : {"gh pr comment 12 --body \"debug: $GITHUB_TOKEN\"", "gh issue create -t x -b \"$(cat ~/.npmrc)\"",
+                      "gh release create v1 --notes \"$NPM_TOKEN\"", "gh gist create --desc \"$AWS_SECRET_ACCESS_KEY\" notes.md"}) {
+    CAPTURE(script);
+    CHECK(has_marker(analyze(script), "secret_published"));
+  }
+  for (auto script : {"gh secret set NPM_TOKEN --body \"$NPM_TOKEN\"", "gh pr comment 12 --body \"built $GITHUB_SHA\"",
+                      "gh variable set REGION --body eu-west-1"}) {
+    CAPTURE(script);
+    CHECK_FALSE(has_marker(analyze(script), "secret_published"));
+  }
+}
+
 TEST_CASE("package sources pointed elsewhere for good are marked with the new source's host") {
   const std::pair<const char*, const char*> cases[] = {
       {"npm config set registry https://npm.x.example.com/", "npm.x.example.com"},
