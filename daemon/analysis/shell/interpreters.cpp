@@ -128,21 +128,79 @@ size_t literal_end(std::string_view code, size_t start) {
   return std::min(j + 1, code.size());
 }
 
+// A gap between literals that only joins them: whitespace and at most one + or . operator.
+bool only_joins(std::string_view gap) {
+  size_t operators = 0;
+  return std::all_of(gap.begin(), gap.end(), [&](char c) {
+    if (c == '+' || c == '.') return ++operators <= 1;
+    return c == ' ' || c == '\t' || c == '\n';
+  });
+}
+
+std::string_view trim_joins(std::string_view gap) {
+  while (!gap.empty() && std::string_view(" \t\n+.").find(gap.front()) != std::string_view::npos) gap.remove_prefix(1);
+  while (!gap.empty() && std::string_view(" \t\n+.").find(gap.back()) != std::string_view::npos) gap.remove_suffix(1);
+  return gap;
+}
+
+// An environment read whose name is the next literal: awk's ENVIRON["X"], Python's os.environ["X"] and
+// os.getenv("X"), Perl's $ENV{"X"}, Ruby's ENV["X"], PHP's getenv("X"), node's process.env["X"].
+bool opens_environment_read(std::string_view gap) {
+  gap = trim_joins(gap);
+  for (std::string_view opening : {"ENVIRON[", "os.environ[", "os.environ.get(", "os.getenv(", "getenv(", "$ENV{", "ENV[",
+                                   "ENV.fetch(", "process.env["})
+    if (gap.size() >= opening.size() && gap.substr(gap.size() - opening.size()) == opening) return true;
+  return false;
+}
+
+// `process.env.X` (no literal) standing between two literals: its name.
+std::string_view environment_member(std::string_view gap) {
+  gap = trim_joins(gap);
+  if (gap.substr(0, 12) != "process.env.") return {};
+  std::string_view name = gap.substr(12);
+  bool plain = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+  });
+  return plain ? name : std::string_view();
+}
+
 // The first literal of a call's arguments, joined with the literals concatenated to it
-// ("cu" + "rl …" in Python/JS/Ruby, "cu" . "rl" in Perl/PHP, "cu" "rl" in Python): the command it runs.
+// ("cu" + "rl …" in Python/JS/Ruby, "cu" . "rl" in Perl/PHP, "cu" "rl" in Python and awk): the command it
+// runs. An environment variable read in between is spelled as the shell would read it (`${X}`), so
+// `system("curl …?t=" ENVIRON["TOKEN"])` sends $TOKEN.
 std::string joined_literal(std::string_view arguments, const std::vector<std::pair<size_t, std::string>>& literals) {
   std::string joined = literals.front().second;
-  for (size_t k = 0; k + 1 < literals.size(); ++k) {
-    size_t gap_begin = literal_end(arguments, literals[k].first);
-    if (gap_begin > literals[k + 1].first) break;
-    std::string_view gap = arguments.substr(gap_begin, literals[k + 1].first - gap_begin);
-    size_t operators = 0;
-    bool only_joins = std::all_of(gap.begin(), gap.end(), [&](char c) {
-      if (c == '+' || c == '.') return ++operators <= 1;
-      return c == ' ' || c == '\t' || c == '\n';
+  auto gap_after = [&](size_t k) {
+    size_t begin = literal_end(arguments, literals[k].first);
+    size_t end = k + 1 < literals.size() ? literals[k + 1].first : arguments.size();
+    return begin > end ? std::string_view() : arguments.substr(begin, end - begin);
+  };
+  auto valid_name = [](std::string_view name) {
+    return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
     });
-    if (!only_joins) break;
-    joined += literals[k + 1].second;
+  };
+  for (size_t k = 0; k + 1 < literals.size(); ++k) {
+    std::string_view gap = gap_after(k);
+    if (only_joins(gap)) {
+      joined += literals[k + 1].second;
+      continue;
+    }
+    if (std::string_view member = environment_member(gap); !member.empty()) {
+      joined += "${" + std::string(member) + "}" + literals[k + 1].second;
+      continue;
+    }
+    if (!opens_environment_read(gap) || !valid_name(literals[k + 1].second)) break;
+    // The read's closing bracket, then a join to the next literal or the end of the call.
+    std::string_view after = gap_after(k + 1);
+    size_t close = after.find_first_not_of(" \t");
+    if (close == std::string_view::npos || std::string_view("])}").find(after[close]) == std::string_view::npos) break;
+    joined += "${" + literals[k + 1].second + "}";
+    std::string_view rest = after.substr(close + 1);
+    if (k + 2 >= literals.size()) break;
+    if (!only_joins(rest)) break;
+    joined += literals[k + 2].second;
+    ++k;
   }
   return joined;
 }

