@@ -737,8 +737,33 @@ std::string home_relative(std::string_view path) {
   return std::string(path);
 }
 
+namespace {
+
+// `$GOOGLE_APPLICATION_CREDENTIALS`, `${AWS_SHARED_CREDENTIALS_FILE}`, `$DEPLOY_KEY_FILE`: a path held by a
+// variable whose name says it is a credential file.
+bool names_credential_file_variable(std::string_view path) {
+  if (path.empty() || path.front() != '$') return false;
+  path.remove_prefix(1);
+  if (!path.empty() && path.front() == '{') {
+    if (path.back() != '}') return false;
+    path = path.substr(1, path.size() - 2);
+  }
+  std::string name;
+  for (char c : path) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') return false;
+    name += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  static const NameSet known{"GOOGLE_APPLICATION_CREDENTIALS", "AWS_SHARED_CREDENTIALS_FILE", "KUBECONFIG", "NETRC",
+                             "GIT_SSH_KEY", "SSH_PRIVATE_KEY_FILE", "CLOUDSDK_AUTH_CREDENTIAL_FILE_OVERRIDE"};
+  return known.count(name) || ends_with(name, "_CREDENTIALS_FILE") || ends_with(name, "_KEY_FILE") ||
+         ends_with(name, "_KEYFILE") || ends_with(name, "_PRIVATE_KEY_PATH") || ends_with(name, "_CREDENTIALS_PATH");
+}
+
+}  // namespace
+
 PathClass classify_path(std::string_view raw) {
   if (raw.empty()) return PathClass::ordinary;
+  if (names_credential_file_variable(raw)) return PathClass::credential;
   std::string path = home_relative(raw);
   while (starts_with(path, "./")) path.erase(0, 2);
   if (starts_with(path, "/proc/") && ends_with(path, "/environ")) return PathClass::environment;
@@ -950,7 +975,18 @@ bool git_setting_runs_command(std::string_view raw_key, std::string_view value) 
   return false;
 }
 
-std::optional<std::string> credential_helper(std::string_view name, const std::vector<std::string>& args) {
+std::optional<std::string> credential_helper(std::string_view name, const std::vector<std::string>& given) {
+  // Cluster and infrastructure CLIs take global options before the subcommand (kubectl -n ns get …,
+  // terraform -chdir=infra output …): read from the subcommand.
+  std::vector<std::string> args = given;
+  if (name == "kubectl" || name == "oc" || name == "terraform" || name == "tofu") {
+    static const NameSet with_value{"-n", "--namespace", "--context", "--kubeconfig", "--cluster", "--user", "-s",
+                                    "--server", "--token", "--as"};
+    size_t first_word = 0;
+    while (first_word < args.size() && is_option(args[first_word]))
+      first_word += with_value.count(args[first_word]) && args[first_word].find('=') == std::string::npos ? 2 : 1;
+    args.erase(args.begin(), args.begin() + static_cast<long>(std::min(first_word, args.size())));
+  }
   auto has = [&](std::string_view word) { return std::find(args.begin(), args.end(), word) != args.end(); };
   auto first = [&](size_t i) -> std::string_view { return i < args.size() ? std::string_view(args[i]) : std::string_view(); };
   auto joined = [&] {
@@ -1045,6 +1081,16 @@ std::optional<std::string> credential_helper(std::string_view name, const std::v
       return joined();
   }
   if (name == "kubectl" && first(0) == "config" && first(1) == "view" && has("--raw")) return joined();
+  // terraform output redacts sensitive values in its table; -json prints them all, and -raw NAME prints one.
+  if ((name == "terraform" || name == "tofu") && first(0) == "output") {
+    if (has("-json")) return joined();
+    for (size_t i = 1; i < args.size(); ++i)
+      if (!is_option(args[i]) && is_secret_variable(args[i])) return joined();
+  }
+  // netlify env:list --plain/--json prints every variable's value (the default table masks secrets).
+  if ((name == "netlify" || name == "netlify-cli") && first(0) == "env:list" && (has("--plain") || has("--json")))
+    return joined();
+  if ((name == "netlify" || name == "netlify-cli") && first(0) == "env:get" && is_secret_variable(first(1))) return joined();
   if (name == "wg" && first(0) == "showconf") return joined();
   return std::nullopt;
 }

@@ -260,6 +260,29 @@ bool names_secret(const std::string& pattern) {
   return false;
 }
 
+// jq '.client_email, .project_id': named fields only, none of them secret-looking (a grep for plain words
+// of the JSON). `.`, `.[]`, recursion and functions print more than they name.
+bool jq_picks_plain_fields(std::string_view program) {
+  size_t fields = 0;
+  for (size_t i = 0; i < program.size();) {
+    char c = program[i];
+    if (c == ' ' || c == ',' || c == '|' || c == '\t') {
+      ++i;
+      continue;
+    }
+    if (c != '.' || i + 1 >= program.size()) return false;
+    size_t end = i + 1;
+    while (end < program.size() && (std::isalnum(static_cast<unsigned char>(program[end])) || program[end] == '_' ||
+                                    program[end] == '.' || program[end] == '-'))
+      ++end;
+    std::string path(program.substr(i, end - i));
+    if (path.size() < 2 || path.find("..") != std::string::npos || names_secret(path)) return false;
+    ++fields;
+    i = end;
+  }
+  return fields > 0;
+}
+
 // String literals an interpreter one-liner prints (print "…", print('…'), console.log(…), puts, echo, say),
 // with backslash escapes decoded, one line each.
 std::string printed_literals(const std::string& code) {
@@ -1410,7 +1433,7 @@ Stream Walker::model(Invocation& inv, const Stream& in, int depth) {
       "curl", "wget", "nc", "ncat", "netcat", "socat", "telnet", "ssh", "scp", "rsync", "sftp", "ftp", "tftp",
       "openssl", "gh", "mail", "mailx", "sendmail", "mutt", "msmtp", "aws", "gsutil", "gcloud", "az", "http",
       "https", "xh", "aria2c", "lftp", "smbclient", "rclone", "s3cmd", "ssmtp", "websocat", "mosquitto_pub",
-      "redis-cli", "psql", "mysql", "mariadb"};
+      "redis-cli", "psql", "mysql", "mariadb", "kubectl", "oc"};
   if (network_tools.count(name) || is_browser(name)) {
     if (name == "openssl" && (args.empty() || (args[0] != "s_client" && args[0] != "s_server"))) return model_readers(inv, in);
     if ((name == "gcloud" || name == "az" || name == "aws") && in.taint.empty() &&
@@ -1715,6 +1738,10 @@ Stream Walker::model_echo(Invocation& inv) {
   }
   if (spend_expansion(text.size())) out.literal = text;
   out.taint = word_taints(inv.argv, i);
+  // GitHub Actions' `echo "::add-mask::$TOKEN"` is the runner's instruction to hide the value from its log:
+  // not a print of it (piped or written elsewhere, the bytes still carry it).
+  if (starts_with(text, "::add-mask::"))
+    for (auto& taint : out.taint) taint.filtered = true;
   return out;
 }
 
@@ -1769,12 +1796,14 @@ Stream Walker::model_readers(Invocation& inv, const Stream& in) {
   if ((filter || name == "sed" || name == "jq" || name == "yq") && !pattern_from_option) skip_positionals = 1;
   if (name == "tr") skip_positionals = 2;
   // jq '.credHelpers | keys' ~/.docker/config.json: names, counts and types, not the values.
+  bool picks_plain_fields = false;
   if (name == "jq" && !parsed.positionals.empty()) {
     std::string filter = inv.argv[parsed.positionals.front()].text;
     while (!filter.empty() && filter.back() == ' ') filter.pop_back();
-    for (std::string_view summary : {"keys", "keys_unsorted", "length", "type", "to_entries | length"})
+    for (std::string_view summary : {"keys", "keys[]", "keys_unsorted", "keys_unsorted[]", "length", "type", "to_entries | length"})
       if (ends_with(filter, summary) && (filter.size() == summary.size() || std::string_view(" |.[(").find(filter[filter.size() - summary.size() - 1]) != std::string_view::npos))
         return out;
+    picks_plain_fields = jq_picks_plain_fields(filter);
   }
   if (is_awk && !parsed.has({"-f", "--file"})) skip_positionals = 1;
   if (name == "openssl") skip_positionals = 1;
@@ -1918,7 +1947,7 @@ Stream Walker::model_readers(Invocation& inv, const Stream& in) {
       }
     }
   }
-  if (filter && !secret_pattern)
+  if ((filter && !secret_pattern) || picks_plain_fields)
     for (auto& taint : out.taint) taint.filtered = true;
   if (name == "head" || name == "tail" || name == "cut" || name == "awk") {
     // A slice of a secret is still a secret: only grep-like filters are selective.
@@ -2297,6 +2326,26 @@ Stream Walker::model_network(Invocation& inv, const Stream& in) {
     if (const Option* file = parsed.find({"-f", "--file"})) upload_paths.push_back(file->value);
     reads_stdin = parsed.has({"-s", "--stdin-file", "-l", "--stdin-line"});
     if ((host.empty() && url.empty()) || is_local_host(host.empty() ? host_of(url) : host)) return {};  // the local broker
+  } else if (name == "kubectl" || name == "oc") {
+    // A cluster client sends its bearer token or password to the API server it is given on the command
+    // line (--server, oc login URL); without one, to the kubeconfig's own cluster: nothing to follow.
+    Taints sent;
+    for (size_t i = 1; i < inv.argv.size(); ++i) {
+      const std::string& text = inv.argv[i].text;
+      auto value_at = [&](std::string_view option) -> std::optional<size_t> {
+        if (text == option && i + 1 < inv.argv.size()) return i + 1;
+        if (starts_with(text, std::string(option) + "=")) return i;
+        return std::nullopt;
+      };
+      if (auto at = value_at("--server")) url = inv.argv[*at].text.substr(*at == i ? 9 : 0);
+      else if (auto at = value_at("-s")) url = inv.argv[*at].text.substr(*at == i ? 3 : 0);
+      else if (name == "oc" && is_url(text) && url.empty()) url = text;
+      for (std::string_view option : {"--token", "--password", "--client-key", "-p"})
+        if (auto at = value_at(option)) merge_taints(sent, inv.argv[*at].taint);
+    }
+    if (url.empty()) return {};
+    if (!is_url(url)) url = "https://" + url;
+    payload_taints = std::move(sent);
   } else if (name == "redis-cli" || name == "psql" || name == "mysql" || name == "mariadb") {
     // A database client talks to another machine only when given one (-h HOST, a URL): then what
     // its arguments and stdin carry (-x, -c "… $(cat …)") is sent there.

@@ -406,6 +406,9 @@ void git_markers(const std::vector<std::string>& args, std::vector<MarkerHit>& o
           out.push_back({"security_off", join("git", args)});
       }
       if (key == "core.hookspath" || key == "init.templatedir") out.push_back({"security_off", join("git", args)});
+      // The store helper keeps every credential git is given in plain text in ~/.git-credentials.
+      if (key == "credential.helper" && i + 1 < rest.size() && starts_with(lower(rest[i + 1]), "store"))
+        out.push_back({"security_off", join("git", args) + " (credentials kept in plain text)"});
     }
   } else if (command == "push") {
     bool force = has(rest, "--force") || has(rest, "-f") || has(rest, "--force-with-lease") ||

@@ -32,10 +32,11 @@ TEST_CASE("credential paths in home-relative, absolute and project forms are cla
   for (auto path : {"~/.ssh/id_rsa", "$HOME/.ssh/id_ecdsa", "${HOME}/.aws/credentials", "/root/.netrc", "/home/ci/.npmrc",
                     "/Users/me/.pypirc", ".env", "./.env.production", "config/.env.local", "~/.kube/config",
                     "~/.docker/config.json", "~/.config/gh/hosts.yml", "~/.gnupg/private-keys-v1.d/x.key", "/etc/shadow",
-                    "tls/server.key", "private.pem", "~/.git-credentials", "~/.ssh"})
+                    "tls/server.key", "private.pem", "~/.git-credentials", "~/.ssh", "$GOOGLE_APPLICATION_CREDENTIALS",
+                    "${AWS_SHARED_CREDENTIALS_FILE}", "$DEPLOY_KEY_FILE"})
     CHECK(sh::classify_path(path) == PathClass::credential);
   for (auto path : {".env.example", ".env.sample", ".env.template", "~/.ssh/id_rsa.pub", "~/.ssh/known_hosts",
-                    "src/env.ts", "fullchain.pem", "README.md", "/etc/hosts", "shadow.css"})
+                    "src/env.ts", "fullchain.pem", "README.md", "/etc/hosts", "shadow.css", "$CHANGELOG_FILE", "$KEY_FILE_NAME_SUFFIX"})
     CHECK(sh::classify_path(path) == PathClass::ordinary);
   CHECK(sh::classify_path("/proc/self/environ") == PathClass::environment);
   CHECK(sh::classify_path("/proc/1234/environ") == PathClass::environment);
@@ -75,6 +76,15 @@ TEST_CASE("credential helpers are told apart from ordinary subcommands") {
   CHECK_FALSE(sh::credential_helper("aws", {"configure", "get", "region"}));
   CHECK(sh::credential_helper("kubectl", {"get", "secret", "db"}));
   CHECK_FALSE(sh::credential_helper("kubectl", {"get", "pods"}));
+  // Global options before the subcommand are read past.
+  CHECK(sh::credential_helper("kubectl", {"-n", "payments", "get", "secret", "db", "-o", "jsonpath={.data.password}"}));
+  CHECK_FALSE(sh::credential_helper("kubectl", {"-n", "payments", "get", "pods"}));
+  CHECK(sh::credential_helper("terraform", {"-chdir=infra/prod", "output", "-raw", "db_admin_password"}));
+  CHECK(sh::credential_helper("terraform", {"output", "-json"}));
+  CHECK_FALSE(sh::credential_helper("terraform", {"output", "-raw", "bucket_name"}));
+  CHECK_FALSE(sh::credential_helper("terraform", {"output"}));
+  CHECK(sh::credential_helper("netlify", {"env:list", "--plain", "--context", "production"}));
+  CHECK_FALSE(sh::credential_helper("netlify", {"env:list"}));
   CHECK(sh::credential_helper("pass", {"show", "x"}));
   CHECK_FALSE(sh::credential_helper("pass", {"ls"}));
 }

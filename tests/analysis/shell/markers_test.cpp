@@ -372,6 +372,13 @@ TEST_CASE("TLS checks turned off in cloud, conda, poetry and Go settings, and CA
   }
 }
 
+TEST_CASE("git's store credential helper, which keeps credentials in plain text, is a control turned off") {
+  CHECK(has_marker(analyze("git config --global credential.helper store"), "security_off"));
+  CHECK(has_marker(analyze("git config credential.helper 'store --file ~/.gitcreds'"), "security_off"));
+  CHECK_FALSE(has_marker(analyze("git config --global credential.helper cache"), "security_off"));
+  CHECK_FALSE(has_marker(analyze("git config --global credential.helper manager"), "security_off"));
+}
+
 TEST_CASE("registry credentials given on an npm command line are marked with the host they are for") {
   const std::pair<const char*, const char*> cases[] = {
       {"npm config set //registry.x.example.com/:_authToken=$NPM_TOKEN", "registry.x.example.com"},

