@@ -19,6 +19,7 @@
 #include "analysis/code/embedded_commands.h"
 #include "analysis/code/file_heuristics.h"
 #include "analysis/code/file_kind.h"
+#include "analysis/code/model_clients.h"
 #include "analysis/code/path_risk.h"
 #include "analysis/code/query_runner.h"
 #include "analysis/code/syntax.h"
@@ -314,6 +315,7 @@ void analyze_change(const DetectorSet& set, const FileChange& change, Facts& fac
     if (parsed) {
       tree.emplace(std::move(*parsed));
       run_code_detectors(set, change, *tree, *kind.language, facts);
+      for (auto& marker : model_client_endpoints(*tree, *kind.language, change.path)) facts.markers.push_back(std::move(marker));
       CanonicalText canonical = run_on_canonical_names(set, change, *tree, *kind.language, facts);
       // Data is followed under canonical names too: `import os as o; o.environ` is the environment.
       auto followed = follow_data_flow(canonical.tree ? *canonical.tree : *tree, *kind.language, change.path);
