@@ -601,6 +601,27 @@ void Walker::write_file(const std::string& path, const Stream& content, Span spa
   check_netrc_file(path, content, span);
 }
 
+void Walker::mark_secret_login(const Invocation& inv, const std::string& host) {
+  Taints login;
+  for (std::string_view variable : {"PGPASSWORD", "MYSQL_PWD", "REDISCLI_AUTH"})
+    if (auto set = variables_.find(std::string(variable)); set != variables_.end()) merge_taints(login, set->second.value.taint);
+  for (size_t i = 1; i < inv.argv.size(); ++i) {
+    const Word& word = inv.argv[i];
+    bool password_option = word.text == "-a" || word.text == "--pass" || word.text == "--password" || word.text == "-p";
+    if (password_option && i + 1 < inv.argv.size() && (word.text != "-p" || inv.name == "redis-cli"))
+      merge_taints(login, inv.argv[i + 1].taint);
+    else if (starts_with(word.text, "--password=") || (starts_with(word.text, "-p") && inv.name != "redis-cli") ||
+             is_url(word.text))
+      merge_taints(login, word.taint);  // mysql -pSECRET, postgres://u:SECRET@host/db
+  }
+  for (const auto& taint : login)
+    if (is_secret_class(taint.from)) {
+      add_marker("secret_login", inv.name + " logs in to " + host + " with " + taint.source, inv.span);
+      if (facts_->markers.back().name == "secret_login") facts_->markers.back().host = host;
+      return;
+    }
+}
+
 void Walker::check_netrc_file(const std::string& path, const Stream& content, Span span) {
   std::string_view name = base_name(path);
   if (name != ".netrc" && name != "_netrc") return;
@@ -2357,6 +2378,7 @@ Stream Walker::model_network(Invocation& inv, const Stream& in) {
     }
     if (host.empty() && url.empty()) return {};
     if (is_local_host(host.empty() ? host_of(url) : host)) return {};
+    mark_secret_login(inv, host.empty() ? host_of(url) : host);
     reads_stdin = name != "redis-cli" || std::any_of(inv.argv.begin(), inv.argv.end(), [](const Word& w) { return w.text == "-x"; });
     stdout_network = true;
     // What is sent: SQL given with -c/-e, redis-cli's command words; not the password or URL that logs in.

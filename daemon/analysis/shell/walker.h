@@ -202,6 +202,9 @@ class Walker {
   void check_persistence(const std::string& path, const Stream& content, Span span, int depth);
   // ~/.netrc gives each `machine` its login and password: a secret written there is sent to that host by
   // the next curl -n, git or ftp.
+  // A database client given a secret to log in to host (PGPASSWORD, -p…, a URL's password): the
+  // secret_login marker, which the policy judges by where host is (a public tunnel is nobody's database).
+  void mark_secret_login(const Invocation& inv, const std::string& host);
   void check_netrc_file(const std::string& path, const Stream& content, Span span);
   void check_served_file(const std::string& path, const Stream& content, Span span);
   void mark_unguarded_removal(const Invocation& inv);

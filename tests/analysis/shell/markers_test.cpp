@@ -372,6 +372,26 @@ TEST_CASE("TLS checks turned off in cloud, conda, poetry and Go settings, and CA
   }
 }
 
+TEST_CASE("a database client logging in with a secret is marked with the host it logs in to") {
+  const std::pair<const char*, const char*> cases[] = {
+      {"PGPASSWORD=\"$PROD_DB_PASSWORD\" psql -h 0.tcp.eu.ngrok.io -p 14523 -U postgres -c 'select 1'", "0.tcp.eu.ngrok.io"},
+      {"mysql -h db.x.example.com -u root -p\"$MYSQL_ROOT_PASSWORD\" -e 'select 1'", "db.x.example.com"},
+      {"redis-cli -h cache.x.example.com -a \"$REDIS_PASSWORD\" ping", "cache.x.example.com"},
+      {"psql \"postgres://app:$DB_PASSWORD@db.x.example.com:5432/app\" -c 'select 1'", "db.x.example.com"}};
+  for (auto [script, host] : cases) {
+    CAPTURE(script);
+    auto facts = analyze(script);
+    const auto* marker = marker_of(facts, "secret_login");
+    REQUIRE(marker);
+    CHECK(marker->host == host);
+  }
+  for (auto script : {"psql -h db.x.example.com -U app -p 5432 -c 'select 1'", "PGPASSWORD=\"$DB_PASSWORD\" psql -U app -c 'select 1'",
+                      "PGPASSWORD=\"$DB_PASSWORD\" psql -h localhost -U app"}) {
+    CAPTURE(script);
+    CHECK_FALSE(has_marker(analyze(script), "secret_login"));
+  }
+}
+
 TEST_CASE("git's store credential helper, which keeps credentials in plain text, is a control turned off") {
   CHECK(has_marker(analyze("git config --global credential.helper store"), "security_off"));
   CHECK(has_marker(analyze("git config credential.helper 'store --file ~/.gitcreds'"), "security_off"));
