@@ -2038,6 +2038,7 @@ Stream Walker::model_network(Invocation& inv, const Stream& in) {
   std::string url;
   std::optional<Taints> payload_taints;  // when only some arguments are sent (not a client's own credentials)
   bool secrets_only = false;             // ordinary local files sent are no finding (the user's own storage)
+  Taints printed;                        // what the client prints of its own request (curl -v's headers)
 
   if (name == "curl") {
     ParsedArgs parsed = parse_args(inv.argv, 1, "AbcCdDeEFHKmoPQrTuUwxXyYz",
@@ -2100,6 +2101,19 @@ Stream Walker::model_network(Invocation& inv, const Stream& in) {
       if (option.name == "-O" || option.name == "--remote-name" || option.name == "--remote-name-all")
         download_path = "\x01";
     }
+    // -v and --trace print the request's headers, credentials included, where the caller reads them.
+    bool verbose = std::any_of(inv.argv.begin() + 1, inv.argv.end(), [](const Word& w) {
+      return w.text == "-v" || w.text == "--verbose" || starts_with(w.text, "--trace") ||
+             (w.text.size() > 2 && w.text[0] == '-' && w.text[1] != '-' && w.text.find('v') != std::string::npos &&
+              w.text.find_first_not_of("sSfLkvi", 1) == std::string::npos);
+    });
+    if (verbose)
+      for (const auto& option : options)
+        if (option.word > 0 && (option.name == "-H" || option.name == "--header" || option.name == "-u" ||
+                                option.name == "--user" || option.name == "--oauth2-bearer" || option.name == "-b" ||
+                                option.name == "--cookie"))
+          merge_taints(printed, inv.argv[static_cast<size_t>(option.word)].taint);
+    add_via(printed, "verbose");
     if (!urls.empty()) url = urls[0];
     for (const auto& each : urls) add_host(host_of(each));
     if (download_path == "-" || download_path == "/dev/stdout") download_path.clear();
@@ -2453,6 +2467,7 @@ Stream Walker::model_network(Invocation& inv, const Stream& in) {
     add_marker("download_to_disk", host.empty() ? url : host, inv.span);
   }
   if (stdout_network) out.taint.push_back(Taint{"network", url.empty() ? name : url, {}, host, false});
+  merge_taints(out.taint, printed);
   if (stdout_network && is_cloud_metadata_credential_url(host, url))
     out.taint.push_back(Taint{"credential_helper", "cloud metadata " + url, {}, {}, false});
   return out;

@@ -43,6 +43,17 @@ TEST_CASE("a secret sent to the destination the environment names for its servic
   }
 }
 
+TEST_CASE("curl -v prints the credentials in its request headers where the caller reads them") {
+  for (auto script : {"curl -v -H \"Authorization: Bearer $SENTRY_AUTH_TOKEN\" https://sentry.io/api/0/ 2>&1 | head -40",
+                      "curl -sv -u \"$JIRA_EMAIL:$JIRA_API_TOKEN\" https://acme.atlassian.net/rest/api/3/myself",
+                      "curl --trace-ascii - -H \"X-Api-Key: $DD_API_KEY\" https://api.datadoghq.com/api/v1/validate"}) {
+    INFO(script);
+    CHECK(has_flow(analyze(script), "secret_var", "output"));
+  }
+  CHECK_FALSE(has_flow(analyze("curl -s -H \"Authorization: Bearer $SENTRY_AUTH_TOKEN\" https://sentry.io/api/0/"), "secret_var", "output"));
+  CHECK_FALSE(has_flow(analyze("curl -v https://example.com"), "secret_var", "output"));
+}
+
 TEST_CASE("a secret written into ~/.netrc is sent to the machine whose entry holds it") {
   auto facts = analyze("printf 'machine files.sync.example.io\\n  login ci\\n  password %s\\n' \"$GITHUB_TOKEN\" > ~/.netrc");
   const auto* flow = flow_of(facts, "secret_var", "network");
