@@ -1341,20 +1341,68 @@ void codex_mcp_scripts(std::string_view content, std::vector<EmbeddedScript>& ou
   flush();
 }
 
+// An edit's JSON snippet (`"command": "…",` or `"github": { "command": "sh", "args": [ …`) as an object the
+// grammar reads whole: `{` before it, a trailing comma dropped, its open brackets closed after it. The
+// snippet's bytes keep their offsets plus one.
+std::optional<std::string> json_fragment_as_object(std::string_view fragment) {
+  size_t first = fragment.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos || fragment[first] == '{' || fragment[first] == '[') return std::nullopt;
+  std::string closers;
+  bool in_string = false;
+  for (size_t i = 0; i < fragment.size(); ++i) {
+    char c = fragment[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+      continue;
+    }
+    if (c == '"') in_string = true;
+    else if (c == '{') closers.push_back('}');
+    else if (c == '[') closers.push_back(']');
+    else if ((c == '}' || c == ']') && !closers.empty()) closers.pop_back();
+  }
+  if (in_string) return std::nullopt;
+  std::string text = "{" + std::string(fragment);
+  while (!text.empty() && std::string_view(" \t\r\n,").find(text.back()) != std::string_view::npos) text.pop_back();
+  text.append(closers.rbegin(), closers.rend());
+  return text + "}";
+}
+
+void ide_config_json_scripts(const SyntaxTree& parsed, std::vector<EmbeddedScript>& out);
+
 void ide_config_scripts(const ScriptSource& source, std::vector<EmbeddedScript>& out) {
   if (ends_with(lower(normalize_path(source.path)), ".toml")) {
     codex_mcp_scripts(source.content, out);
     return;
   }
+  std::optional<SyntaxTree> own;
+  const SyntaxTree* tree = tree_in(source, Language::json, own);
+  std::optional<std::string> wrapped;
+  if (source.fragment && (!tree || ts_node_has_error(tree->root()))) wrapped = json_fragment_as_object(source.content);
+  if (!wrapped) {
+    if (tree) ide_config_json_scripts(*tree, out);
+    return;
+  }
+  auto object = parse(Language::json, *wrapped);
+  if (!object) return;
+  size_t first = out.size();
+  ide_config_json_scripts(*object, out);
+  uint32_t last = source.content.empty() ? 0 : static_cast<uint32_t>(source.content.size() - 1);
+  for (size_t i = first; i < out.size(); ++i) {
+    for (auto& offset : out[i].offsets) offset = std::min(offset == 0 ? 0 : offset - 1, last);
+    for (auto& [offset, expression] : out[i].untrusted) offset = std::min(offset == 0 ? 0 : offset - 1, last);
+    for (auto& [offset, secret] : out[i].secrets_to_tests) offset = std::min(offset == 0 ? 0 : offset - 1, last);
+  }
+}
+
+void ide_config_json_scripts(const SyntaxTree& parsed, std::vector<EmbeddedScript>& out) {
+  const SyntaxTree* tree = &parsed;
   static const std::array<std::string_view, 6> kLifecycle{"initializeCommand",    "onCreateCommand",
                                                           "updateContentCommand", "postCreateCommand",
                                                           "postStartCommand",     "postAttachCommand"};
   // Claude Code settings whose string value is a command it runs for credentials or telemetry headers.
   static const std::array<std::string_view, 4> kHelpers{"apiKeyHelper", "awsCredentialExport", "awsAuthRefresh",
                                                         "otelHeadersHelper"};
-  std::optional<SyntaxTree> own;
-  const SyntaxTree* tree = tree_in(source, Language::json, own);
-  if (!tree) return;
   std::vector<TSNode> stack{tree->root()};
   size_t visited = 0;
   while (!stack.empty() && visited++ < kMaxWalkNodes && out.size() < kMaxScripts) {
