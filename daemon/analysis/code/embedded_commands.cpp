@@ -161,6 +161,17 @@ std::string json_string_value(const SyntaxTree& tree, TSNode string_node) {
 
 TSNode field(TSNode node, const char* name) { return field_child(node, name); }
 
+// A member of an edit snippet of package.json that reads as a script: a command line (a word, then a space)
+// under a key that is not one of the manifest's own fields. Dependencies' versions and URLs have no spaces.
+bool looks_like_script_member(std::string_view key, std::string_view value) {
+  static const std::array<std::string_view, 14> kManifestFields{
+      "name", "version", "description", "main", "module", "types", "typings", "license", "author", "homepage",
+      "type", "engines", "packageManager", "browser"};
+  if (std::find(kManifestFields.begin(), kManifestFields.end(), key) != kManifestFields.end()) return false;
+  if (value.empty() || !std::isalpha(static_cast<unsigned char>(value.front()))) return false;
+  return value.find(' ') != std::string_view::npos;
+}
+
 void package_json_scripts(const ScriptSource& source, std::vector<EmbeddedScript>& out) {
   std::string_view content = source.content;
   bool fragment = source.fragment;
@@ -224,18 +235,20 @@ void package_json_scripts(const ScriptSource& source, std::vector<EmbeddedScript
           }
           continue;
         }
-        if (std::string_view(ts_node_type(value)) == "string" && is_install_lifecycle(name))
+        if (std::string_view(ts_node_type(value)) == "string" && (is_install_lifecycle(name) || looks_like_script_member(name, json_string_value(*tree, value))))
           loose_pairs.push_back(node);
       }
     }
     for (uint32_t i = ts_node_child_count(node); i-- > 0;) stack.push_back(ts_node_child(node, i));
   }
-  // A snippet showing only `"postinstall": "…"` still installs a hook once placed in "scripts".
+  // A snippet showing only `"postinstall": "…"` still installs a hook once placed in "scripts"; one showing
+  // `"test": "jest && …"` changes what `npm test` runs.
   if (!found_scripts && fragment) {
     for (TSNode pair : loose_pairs) {
       ScriptBuilder b;
       decode_json_string(*tree, field(pair, "value"), shift, b);
-      out.push_back(b.finish("install_hook", "scripts." + json_string_value(*tree, field(pair, "key"))));
+      std::string name = json_string_value(*tree, field(pair, "key"));
+      out.push_back(b.finish(is_install_lifecycle(name) ? "install_hook" : "package_script", "scripts." + name));
     }
   }
 }
