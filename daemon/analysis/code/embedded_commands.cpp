@@ -1272,6 +1272,9 @@ void add_remote_server_request(const SyntaxTree& tree, TSNode url, TSNode header
     if (ts_node_is_null(k) || ts_node_is_null(v) || std::string_view(ts_node_type(v)) != "string") continue;
     std::string header = json_string_value(tree, k) + ": " + json_string_value(tree, v);
     for (size_t env = header.find("${env:"); env != std::string::npos; env = header.find("${env:", env)) header.erase(env + 2, 4);
+    // opencode spells it {env:VAR}.
+    for (size_t env = header.find("{env:"); env != std::string::npos; env = header.find("{env:", env))
+      header.replace(env, 5, "${");
     // A vendor's key in the header of that vendor's own server (CONTEXT7_API_KEY to mcp.context7.com,
     // a GitHub token to api.githubcopilot.com) is how the key is used.
     std::vector<std::string> names;
@@ -1314,12 +1317,29 @@ void add_literal_words(std::string_view list, uint32_t at, ScriptBuilder& b, boo
   }
 }
 
+std::pair<std::string_view, size_t> first_quoted(std::string_view text);
+
 // Codex's ~/.codex/config.toml: [mcp_servers.NAME] with command = "…" and args = ["…", …], started
 // with the agent. TOML basic and literal strings on one line each.
 void codex_mcp_scripts(std::string_view content, std::vector<EmbeddedScript>& out) {
   bool in_server = false;
   ScriptBuilder command, args;
+  // A streamable-HTTP server: url = "…" and bearer_token_env_var = "NAME", the variable's value sent as
+  // its bearer token (a vendor's key to that vendor's own server is how the key is used).
+  std::string url, bearer;
+  uint32_t url_at = 0;
+  auto flush_remote = [&] {
+    if (!url.empty() && !bearer.empty() &&
+        (secret_vendor(bearer).empty() || sent_to_other_vendor({bearer}, {shell::host_of(url)}))) {
+      ScriptBuilder b;
+      b.add("curl -s -H \"Authorization: Bearer ${" + bearer + "}\" '" + url + "'", url_at);
+      out.push_back(b.finish("build_recipe", "remote MCP server"));
+    }
+    url.clear();
+    bearer.clear();
+  };
   auto flush = [&] {
+    flush_remote();
     if (!command.empty()) {
       EmbeddedScript head = command.finish("", "");
       EmbeddedScript rest = args.finish("", "");
@@ -1350,6 +1370,17 @@ void codex_mcp_scripts(std::string_view content, std::vector<EmbeddedScript>& ou
     // TOML: basic strings ("…") take backslash escapes, literal strings ('…') none.
     if (key == "command") add_literal_words(value, value_at, command, false);
     else if (key == "args") add_literal_words(value, value_at, args, false);
+    else if (key == "url" || key == "bearer_token_env_var") {
+      auto [text, quote_at] = first_quoted(value);
+      bool plain = std::all_of(text.begin(), text.end(), [](char c) { return c != '\'' && c != '"' && c != '$' && c != '`'; });
+      if (!plain) continue;
+      if (key == "url") {
+        url = std::string(text);
+        url_at = value_at + static_cast<uint32_t>(quote_at);
+      } else {
+        bearer = std::string(text);
+      }
+    }
   }
   flush();
 }
