@@ -617,7 +617,8 @@ void dockerfile_scripts(std::string_view content, std::vector<EmbeddedScript>& o
 bool is_ci_script_key(std::string_view key) {
   return key == "run" || key == "script" || key == "before_script" || key == "after_script" ||
          key == "install" || key == "before_install" || key == "commands" || key == "command" ||
-         key == "pre_build" || key == "build" || key == "entry" || key == "cmds" || key == "cmd";
+         key == "pre_build" || key == "build" || key == "entry" || key == "cmds" || key == "cmd" ||
+         key == "init" || key == "before";  // Gitpod tasks
 }
 
 // A YAML scalar's value with its byte map: quotes, escapes, block indentation and folding undone.
@@ -1498,6 +1499,184 @@ void ide_config_json_scripts(const SyntaxTree& parsed, std::vector<EmbeddedScrip
   }
 }
 
+// ---- development environments ----------------------------------------------------------------
+
+// A quoted string starting at text[open] ('…' or "…", backslash escapes in "…"), each byte at base plus its
+// index; the index after its closing quote, or npos when it does not close in text.
+size_t add_quoted_string(std::string_view text, size_t open, uint32_t base, ScriptBuilder& b) {
+  char quote = text[open];
+  for (size_t i = open + 1; i < text.size(); ++i) {
+    if (text[i] == quote) return i + 1;
+    if (quote == '"' && text[i] == '\\' && i + 1 < text.size()) {
+      ++i;
+      b.add_char(text[i] == 'n' ? '\n' : text[i] == 't' ? '\t' : text[i], base + static_cast<uint32_t>(i));
+      continue;
+    }
+    b.add_char(text[i], base + static_cast<uint32_t>(i));
+  }
+  return std::string_view::npos;
+}
+
+// Line-based TOML (mise, .replit): `key = "command"` or `key = ["command", …]` in the sections `wanted`
+// accepts, each command one line of the script. wanted(section, key) gives the origin, or nothing.
+template <typename Wanted>
+void toml_command_scripts(std::string_view content, Wanted wanted, const std::string& label, std::vector<EmbeddedScript>& out) {
+  std::string section;
+  for (const auto& [line, offset] : lines_with_offsets(content)) {
+    std::string_view t = trim_left(line);
+    uint32_t at = offset + static_cast<uint32_t>(line.size() - t.size());
+    if (starts_with(t, "[")) {
+      size_t close = t.find(']');
+      section = std::string(t.substr(1, close == std::string_view::npos ? std::string_view::npos : close - 1));
+      continue;
+    }
+    size_t equals = t.find('=');
+    if (equals == std::string_view::npos || starts_with(t, "#")) continue;
+    std::string_view key = t.substr(0, equals);
+    while (!key.empty() && (key.back() == ' ' || key.back() == '\t')) key.remove_suffix(1);
+    std::optional<std::string> origin = wanted(std::string_view(section), key);
+    if (!origin) continue;
+    std::string_view value = t.substr(equals + 1);
+    uint32_t value_at = at + static_cast<uint32_t>(equals + 1);
+    ScriptBuilder b;
+    for (size_t i = 0; i < value.size(); ++i) {
+      if (value[i] == '#') break;
+      if (value[i] != '"' && value[i] != '\'') continue;
+      size_t next = add_quoted_string(value, i, value_at, b);
+      if (next == std::string_view::npos) break;
+      b.add_char('\n', value_at + static_cast<uint32_t>(next - 1));
+      i = next - 1;
+    }
+    if (!b.empty() && out.size() < kMaxScripts) out.push_back(b.finish(*origin, label + " " + std::string(key)));
+  }
+}
+
+// mise: [hooks] enter/cd/leave run in the user's shell on every cd into the project (the others on
+// install); [tasks.x] run = … on `mise run x`.
+void mise_scripts(std::string_view content, std::vector<EmbeddedScript>& out) {
+  toml_command_scripts(
+      content,
+      [](std::string_view section, std::string_view key) -> std::optional<std::string> {
+        if (section == "hooks") return std::string(key == "enter" || key == "cd" || key == "leave" ? "shell_rc" : "install_hook");
+        if (section == "tasks" || (starts_with(section, "tasks.") && (key == "run" || key == "run_windows")))
+          return std::string("build_recipe");
+        return std::nullopt;
+      },
+      "mise", out);
+}
+
+// Replit: onBoot runs when the Repl boots, run and build on the Run button and deploys.
+void replit_scripts(std::string_view content, std::vector<EmbeddedScript>& out) {
+  toml_command_scripts(
+      content,
+      [](std::string_view section, std::string_view key) -> std::optional<std::string> {
+        if (section.empty() && key == "onBoot") return std::string("install_hook");
+        if ((section.empty() || section == "deployment") && (key == "run" || key == "build")) return std::string("build_recipe");
+        return std::nullopt;
+      },
+      ".replit", out);
+}
+
+// Nix dev shells: shellHook = '' … ''; (or "…") runs in the shell nix-shell or nix develop opens.
+void nix_shell_scripts(std::string_view content, std::vector<EmbeddedScript>& out) {
+  constexpr std::string_view kHook = "shellHook";
+  for (size_t at = content.find(kHook); at != std::string_view::npos && out.size() < kMaxScripts;
+       at = content.find(kHook, at + kHook.size())) {
+    size_t equals = content.find_first_not_of(" \t\n", at + kHook.size());
+    if (equals == std::string_view::npos || content[equals] != '=') continue;
+    size_t open = content.find_first_not_of(" \t\n", equals + 1);
+    if (open == std::string_view::npos) break;
+    ScriptBuilder b;
+    if (content.substr(open, 2) == "''") {
+      // An indented string ends at two single quotes not followed by a third (three are an escape).
+      size_t close = open + 2;
+      while ((close = content.find("''", close)) != std::string_view::npos && content.substr(close, 3) == "'''") close += 3;
+      if (close == std::string_view::npos) break;
+      b.add(content.substr(open + 2, close - open - 2), static_cast<uint32_t>(open + 2));
+    } else if (content[open] == '"') {
+      add_quoted_string(content, open, 0, b);
+    }
+    if (!b.empty()) out.push_back(b.finish("install_hook", "shellHook"));
+  }
+}
+
+// Vagrant: shell provisioners run `inline:` scripts (a string or a here-document) in the machine, and
+// triggers' run = { inline: … } run them on the host itself.
+void vagrant_scripts(std::string_view content, std::vector<EmbeddedScript>& out) {
+  static const std::regex kInline(R"(\binline\s*(:|=)\s*)");
+  for (auto it = std::cregex_iterator(content.data(), content.data() + content.size(), kInline);
+       it != std::cregex_iterator() && out.size() < kMaxScripts; ++it) {
+    size_t open = static_cast<size_t>(it->position(0) + it->length(0));
+    ScriptBuilder b;
+    if (content.substr(open, 2) == "<<") {  // <<-SHELL … SHELL, <<~EOS … EOS
+      size_t name_begin = open + 2;
+      while (name_begin < content.size() && (content[name_begin] == '-' || content[name_begin] == '~')) ++name_begin;
+      size_t name_end = name_begin;
+      while (name_end < content.size() && (std::isalnum(static_cast<unsigned char>(content[name_end])) || content[name_end] == '_'))
+        ++name_end;
+      std::string_view terminator = content.substr(name_begin, name_end - name_begin);
+      size_t body = content.find('\n', name_end);
+      if (terminator.empty() || body == std::string_view::npos) continue;
+      for (const auto& [line, offset] : lines_with_offsets(content.substr(body + 1))) {
+        if (trim_left(line) == terminator) break;
+        b.add(line, static_cast<uint32_t>(body + 1 + offset));
+        b.add_char('\n', static_cast<uint32_t>(body + 1 + offset + line.size()));
+      }
+    } else if (open < content.size() && (content[open] == '"' || content[open] == '\'')) {
+      add_quoted_string(content, open, 0, b);
+    }
+    if (!b.empty()) out.push_back(b.finish("install_hook", "Vagrantfile inline"));
+  }
+}
+
+// JetBrains shell run configurations: the SCRIPT_TEXT option is the script.
+void jetbrains_run_scripts(std::string_view content, std::vector<EmbeddedScript>& out) {
+  constexpr std::string_view kOption = "name=\"SCRIPT_TEXT\" value=\"";
+  for (size_t at = content.find(kOption); at != std::string_view::npos && out.size() < kMaxScripts;
+       at = content.find(kOption, at + kOption.size())) {
+    size_t begin = at + kOption.size();
+    size_t end = content.find('"', begin);
+    if (end == std::string_view::npos) break;
+    ScriptBuilder b = xml_text(content, begin, end);
+    if (!b.empty()) out.push_back(b.finish("build_recipe", "SCRIPT_TEXT"));
+  }
+}
+
+// lint-staged: each glob's command (or list of commands) runs on the staged files at every commit.
+void lint_staged_scripts(const ScriptSource& source, std::vector<EmbeddedScript>& out) {
+  std::optional<SyntaxTree> own;
+  const SyntaxTree* tree = tree_in(source, Language::json, own);
+  if (!tree) return;
+  TSNode object = ts_node_named_child(tree->root(), 0);
+  if (ts_node_is_null(object) || std::string_view(ts_node_type(object)) != "object") return;
+  for (uint32_t i = 0; i < ts_node_named_child_count(object) && out.size() < kMaxScripts; ++i) {
+    TSNode value = field(ts_node_named_child(object, i), "value");
+    if (ts_node_is_null(value)) continue;
+    ScriptBuilder b;
+    auto add_line = [&](TSNode command) {
+      if (std::string_view(ts_node_type(command)) != "string") return;
+      decode_json_string(*tree, command, 0, b);
+      b.add_char('\n', ts_node_end_byte(command));
+    };
+    if (std::string_view(ts_node_type(value)) == "array")
+      for (uint32_t j = 0; j < ts_node_named_child_count(value); ++j) add_line(ts_node_named_child(value, j));
+    else
+      add_line(value);
+    if (!b.empty()) out.push_back(b.finish("ci_workflow", "lint-staged"));
+  }
+}
+
+void dev_environment_scripts(const ScriptSource& source, std::vector<EmbeddedScript>& out) {
+  std::string path = lower(normalize_path(source.path));
+  std::string base = path.substr(path.rfind('/') == std::string::npos ? 0 : path.rfind('/') + 1);
+  if (ends_with(base, ".toml")) mise_scripts(source.content, out);
+  else if (base == ".replit") replit_scripts(source.content, out);
+  else if (ends_with(base, ".nix")) nix_shell_scripts(source.content, out);
+  else if (base == "vagrantfile") vagrant_scripts(source.content, out);
+  else if (ends_with(base, ".xml")) jetbrains_run_scripts(source.content, out);
+  else lint_staged_scripts(source, out);
+}
+
 // ---- programs' rc files, AWS and kube configs ----------------------------------------------
 
 // The first quoted string of text (single or double quotes), or text itself when unquoted.
@@ -2255,6 +2434,7 @@ std::vector<EmbeddedScript> extract_scripts(const FileKind& kind, const std::str
        }},
       {CommandCarrier::batch_file, [](const ScriptSource& s, auto& out) { batch_scripts(s.content, out); }},
       {CommandCarrier::agent_instructions, agent_instruction_scripts},
+      {CommandCarrier::dev_environment, dev_environment_scripts},
       {CommandCarrier::interpreted, interpreted_program_script},
       {CommandCarrier::program,
        [](const ScriptSource& s, auto& out) {

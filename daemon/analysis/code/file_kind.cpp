@@ -202,6 +202,23 @@ FileKind classify_file(std::string_view raw_path, std::string_view content) {
     kind.origin = "python_startup";
     return kind;
   }
+  // Development environments that run commands by themselves: on cd (mise hooks), on entering the dev shell
+  // (Nix shellHook), on vagrant up (provisioners, triggers on the host), on boot (.replit), at each commit
+  // (lint-staged), or from an IDE's shared run configuration.
+  bool mise = base == "mise.toml" || base == ".mise.toml" || base == "mise.local.toml" || base == ".mise.local.toml" ||
+              (base == "config.toml" && has_segment(lpath, "mise/"));
+  bool nix = base == "shell.nix" || base == "flake.nix" || base == "devenv.nix" ||
+             (ext == "nix" && content.find("shellHook") != std::string_view::npos);
+  bool jetbrains = ext == "xml" && (has_segment(lpath, ".idea/runconfigurations/") || ends_with(base, ".run.xml") ||
+                                    content.find("name=\"SCRIPT_TEXT\"") != std::string_view::npos);
+  if (mise || nix || jetbrains || base == "vagrantfile" || base == ".replit" || base == ".lintstagedrc" ||
+      base == ".lintstagedrc.json") {
+    kind.carrier = CommandCarrier::dev_environment;
+    kind.origin = "install_hook";
+    kind.language.reset();
+    if (base == ".lintstagedrc" || base == ".lintstagedrc.json") kind.language = Language::json;
+    return kind;
+  }
   if (base == "devcontainer.json" || base == ".devcontainer.json" ||
       (base == "tasks.json" && has_segment(lpath, ".vscode/"))) {
     kind.language = Language::json;
@@ -316,6 +333,12 @@ FileKind classify_file(std::string_view raw_path, std::string_view content) {
   }
   // Hook managers and task runners: their entry:/cmds: strings run in a shell at commit time or on
   // `task x`, like CI steps.
+  // Gitpod: a workspace's tasks (before, init, command) run when it starts.
+  if (yaml && base == ".gitpod.yml") {
+    kind.carrier = CommandCarrier::ci_workflow;
+    kind.origin = "install_hook";
+    return kind;
+  }
   if (yaml && (base == ".pre-commit-config.yaml" || base == ".pre-commit-hooks.yaml" ||
                base == "lefthook.yml" || base == ".lefthook.yml" || base == "lefthook.yaml" ||
                base == "taskfile.yml" || base == "taskfile.yaml" || base == "taskfile.dist.yml")) {

@@ -34,6 +34,9 @@ enum class CommandCarrier {
   batch_file,    // Windows .bat/.cmd: each line a command
   agent_instructions,  // CLAUDE.md, AGENTS.md, Cursor/Copilot rules, Claude Code commands and agents: commands told to agents
   interpreted,   // Ruby, PHP and Perl programs (no grammar here): read as that interpreter would run them
+  dev_environment,  // commands a development environment runs by itself: mise hooks and tasks, Nix shellHook,
+                    // Vagrant inline provisioners and triggers, .replit onBoot, JetBrains shell run configurations,
+                    // lint-staged commands
 };
 
 struct FileKind {
