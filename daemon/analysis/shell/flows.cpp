@@ -1447,6 +1447,25 @@ Stream Walker::model(Invocation& inv, const Stream& in, int depth) {
     return {};
   }
   if (is_shell(name) || name == "su") return model_shell(inv, in, depth);
+  // `claude mcp add NAME -- CMD …` (codex, gemini and qwen alike) registers CMD as an MCP server the agent
+  // starts by itself from then on: CMD is judged as if it ran.
+  if ((name == "claude" || name == "codex" || name == "gemini" || name == "qwen") && args.size() > 3 &&
+      args[0] == "mcp" && args[1] == "add") {
+    auto dashes = std::find_if(inv.argv.begin(), inv.argv.end(), [](const Word& w) { return w.text == "--"; });
+    size_t first = dashes != inv.argv.end() ? static_cast<size_t>(dashes - inv.argv.begin()) + 1 : 0;
+    if (first == 0) {  // gemini mcp add NAME COMMAND ARGS…: the words after the name
+      size_t k = 3;
+      while (k < inv.argv.size() && inv.argv[k].text.size() > 1 && inv.argv[k].text[0] == '-') k += 2;  // -e K=V, -s scope
+      first = k + 1;
+    }
+    Invocation server;
+    server.span = inv.span;
+    server.extra_context = inv.extra_context;
+    server.extra_context.push_back("mcp_server");
+    for (size_t k = first; k < inv.argv.size(); ++k) server.argv.push_back(inv.argv[k]);
+    if (!server.argv.empty() && !is_url(server.argv[0].text)) run(std::move(server), Stream{}, depth + 1);
+    return {};
+  }
   std::string family = interpreter_family(name);
   if (family == "awk") return model_awk(inv, in, depth);
   if (!family.empty()) return model_interpreter(inv, in, depth);
