@@ -306,6 +306,8 @@ void analyze_change(const DetectorSet& set, const FileChange& change, Facts& fac
     for (auto& marker : privilege_and_startup_settings(change.path, text)) facts.markers.push_back(std::move(marker));
     for (auto& marker : model_endpoint_settings(change.path, text)) facts.markers.push_back(std::move(marker));
     for (auto& marker : registry_credential_settings(change.path, text)) facts.markers.push_back(std::move(marker));
+    if (!kind.language)
+      for (auto& marker : hardcoded_secret_lines(change.path, text)) facts.markers.push_back(std::move(marker));
     for (auto& marker : workflow_trust_settings(change.path, text)) facts.markers.push_back(std::move(marker));
   }
   std::optional<SyntaxTree> tree;

@@ -5,6 +5,7 @@
 
 #include "analysis/code/file_kind.h"
 #include "analysis/code/query_runner.h"
+#include "analysis/code/text_checks.h"
 #include "analysis/shell/words.h"
 #include "core/text.h"
 
@@ -303,6 +304,23 @@ std::vector<Marker> model_endpoint_settings(const std::string& path, std::string
     Marker marker = marker_at("model_endpoint", setting + " = " + url.substr(0, 120), path, content, offset, m);
     marker.host = host;
     out.push_back(std::move(marker));
+  });
+  return out;
+}
+
+std::vector<Marker> hardcoded_secret_lines(const std::string& path, std::string_view content) {
+  std::vector<Marker> out;
+  for_each_line(content, out, [&](std::string_view line, size_t offset) {
+    if (!out.empty()) return;
+    std::string shape = known_secret_shape(line);
+    if (shape.empty()) return;
+    // Documentation's sample keys (AKIAIOSFODNN7EXAMPLE) and templates are not credentials: the words the
+    // code detector (code.secret.known-key-shape) skips.
+    static const std::regex kPlaceholder(R"((example|dummy|placeholder|your[_-]|xxxxx|fake|redacted|<[a-z_-]+>|\.\.\.))",
+                                         std::regex::icase);
+    if (std::regex_search(line.begin(), line.end(), kPlaceholder)) return;
+    out.push_back(marker_in_file("hardcoded_secret", "a credential in " + shape + " format in " + lower_base_name(path), path,
+                                 content, static_cast<uint32_t>(offset), static_cast<uint32_t>(line.size())));
   });
   return out;
 }

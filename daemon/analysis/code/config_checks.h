@@ -36,6 +36,11 @@ std::vector<Marker> model_endpoint_settings(const std::string& path, std::string
 // markers carrying the server's host.
 std::vector<Marker> registry_credential_settings(const std::string& path, std::string_view content);
 
+// A credential in a known issuer's format written into a file no grammar reads (.npmrc, an IDE's XML, a
+// shell script, an rc file): `hardcoded_secret`, at the first such line (code files are read by the
+// detectors, with their syntax).
+std::vector<Marker> hardcoded_secret_lines(const std::string& path, std::string_view content);
+
 // GitHub workflows that hand repository secrets to code the repository does not control: a
 // pull_request_target job checking out the pull request's head (`untrusted_code_with_secrets`), a
 // third-party action at a moving ref given a secret (`security_off`).

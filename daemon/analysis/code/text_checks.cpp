@@ -77,7 +77,7 @@ struct SecretShape {
 
 // Formats documented by their issuers; each needs enough random-looking characters to not be a
 // placeholder ("sk-..." alone is not a key).
-constexpr std::array<SecretShape, 17> kSecretShapes{{
+constexpr std::array<SecretShape, 21> kSecretShapes{{
     {"anthropic_key", R"(sk-ant-[A-Za-z0-9_\-]{20,})", "sk-ant-"},
     {"openai_key", R"(sk-(proj-|svcacct-|admin-)?[A-Za-z0-9_\-]{20,})", "sk-"},
     {"aws_access_key_id", R"((AKIA|ASIA)[0-9A-Z]{16})", "A"},
@@ -95,6 +95,10 @@ constexpr std::array<SecretShape, 17> kSecretShapes{{
     {"huggingface_token", R"(hf_[A-Za-z0-9]{30,})", "hf_"},
     {"sendgrid_key", R"(SG\.[A-Za-z0-9_\-]{20,}\.[A-Za-z0-9_\-]{20,})", "SG."},
     {"twilio_key", R"(SK[0-9a-f]{32})", "SK"},
+    {"linear_api_key", R"(lin_api_[A-Za-z0-9]{30,})", "lin_api_"},
+    {"digitalocean_token", R"(do[pro]_v1_[a-f0-9]{64})", "_v1_"},
+    {"shopify_token", R"(shp(at|ca|pa|ss)_[a-fA-F0-9]{32})", "shp"},
+    {"databricks_token", R"(dapi[a-f0-9]{32})", "dapi"},
     // A database or broker URL with a real-looking password (letters and digits, no template).
     {"url_password",
      R"((postgres(ql)?|mysql|mariadb|mongodb(\+srv)?|rediss?|amqps?|mssql|sqlserver)://[^/\s:@'"]+:(?=[^@\s/'"]*[0-9])(?=[^@\s/'"]*[A-Za-z])[^@\s/'"$%{}<>]{8,}@)",
