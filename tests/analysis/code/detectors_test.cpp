@@ -399,3 +399,17 @@ TEST_CASE("credentials in a known key format in languages without a grammar are 
                     {"app/x.php", "<?php $k = getenv('STRIPE_KEY'); $name = 'customer-account-settings';\n",
                      "code.secret.known-key-shape"}});
 }
+
+TEST_CASE("an edit's JSON snippet is read by the detectors as the object it belongs in, at its own offsets") {
+  auto widened = shipped_analyzer()->analyze_edit("opencode.json", "    \"bash\": \"ask\",", "    \"bash\": \"allow\",");
+  INFO(detectors_of(widened));
+  REQUIRE(has_detector(widened, "code.agent.permissions-widened"));
+  for (const auto& m : widened.code)
+    if (m.detector == "code.agent.permissions-widened") CHECK(m.location.column == 5);  // at `"bash"`, not shifted
+  auto mounted = shipped_analyzer()->analyze_edit(
+      ".devcontainer/devcontainer.json", "  \"postCreateCommand\": \"npm ci\",",
+      "  \"postCreateCommand\": \"npm ci\",\n  \"mounts\": [\"source=${localEnv:HOME}/.ssh,target=/home/node/.ssh,type=bind\"],");
+  CHECK(has_detector(mounted, "code.agent.credentials-mounted"));
+  CHECK_FALSE(has_detector(shipped_analyzer()->analyze_edit("opencode.json", "    \"bash\": \"allow\",", "    \"bash\": \"ask\","),
+                           "code.agent.permissions-widened"));
+}
