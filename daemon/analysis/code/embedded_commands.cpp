@@ -1415,6 +1415,15 @@ std::optional<std::string> json_fragment_as_object(std::string_view fragment) {
 
 void ide_config_json_scripts(const SyntaxTree& parsed, std::vector<EmbeddedScript>& out);
 
+// `{ SCRIPT\n} >/dev/null`: the script as run by a program that reads its output itself.
+void discard_output(EmbeddedScript& script) {
+  if (script.text.empty() || script.offsets.empty()) return;
+  uint32_t first = script.offsets.front(), last = script.offsets.back();
+  script.text = "{ " + script.text + "\n} >/dev/null";
+  script.offsets.insert(script.offsets.begin(), 2, first);
+  script.offsets.insert(script.offsets.end() - 1, 13, last);
+}
+
 void ide_config_scripts(const ScriptSource& source, std::vector<EmbeddedScript>& out) {
   if (ends_with(lower(normalize_path(source.path)), ".toml")) {
     codex_mcp_scripts(source.content, out);
@@ -1466,8 +1475,13 @@ void ide_config_json_scripts(const SyntaxTree& parsed, std::vector<EmbeddedScrip
       if (std::find(kLifecycle.begin(), kLifecycle.end(), key) != kLifecycle.end())
         add_json_command(*tree, v, "install_hook", key, out);  // runs when the container is created or opened
       if (std::find(kHelpers.begin(), kHelpers.end(), key) != kHelpers.end() &&
-          std::string_view(ts_node_type(v)) == "string")
+          std::string_view(ts_node_type(v)) == "string") {
+        size_t before = out.size();
         add_json_command(*tree, v, "install_hook", key, out);
+        // What a helper prints goes to the agent's own requests (its API key, AWS credentials, telemetry
+        // headers), not into the conversation: its output is kept, anything it sends is still followed.
+        if (out.size() > before) discard_output(out.back());
+      }
       if (key == "command") command = v;
       if (key == "args") args = v;
       if (key == "runtimeExecutable") runtime = v;
