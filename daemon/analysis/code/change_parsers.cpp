@@ -213,4 +213,30 @@ ParsedChanges parse_search_replace(std::string path, std::string_view diff) {
   return out;
 }
 
+std::string json_snippet_made_whole(std::string_view snippet) {
+  size_t first = snippet.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos || first == 0 || snippet[first] == '{' || snippet[first] == '[') return {};
+  std::string text(snippet);
+  text[0] = '{';
+  std::string closers;
+  bool in_string = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+      continue;
+    }
+    if (c == '"') in_string = true;
+    else if (c == '{') closers.push_back('}');
+    else if (c == '[') closers.push_back(']');
+    else if ((c == '}' || c == ']') && !closers.empty()) closers.pop_back();
+  }
+  if (in_string) return {};
+  size_t last = text.find_last_not_of(" \t\r\n");
+  if (last != std::string::npos && text[last] == ',') text[last] = ' ';
+  text.append(closers.rbegin(), closers.rend());  // the caller keeps it only when it parses cleanly
+  return text;
+}
+
 }  // namespace toolwall::code

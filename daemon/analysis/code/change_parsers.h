@@ -24,4 +24,11 @@ ParsedChanges parse_apply_patch(std::string_view text);
 // ">>>>>>> REPLACE"), joined into one FileChange for path.
 ParsedChanges parse_search_replace(std::string path, std::string_view diff);
 
+// An edit's JSON snippet (`  "key": value,` or an entry opened and not closed) made into the object it
+// belongs in, in place: its first (blank) byte becomes `{`, a trailing comma a blank, and the brackets
+// it leaves open are closed after its end, so every byte keeps its offset. Empty when the snippet does not
+// start with a blank, is already an object or array, or ends inside a string; whether the result parses
+// is for the caller to check.
+std::string json_snippet_made_whole(std::string_view snippet);
+
 }  // namespace toolwall::code

@@ -7,6 +7,7 @@
 #include <optional>
 #include <regex>
 
+#include "analysis/code/change_parsers.h"
 #include "analysis/code/query_runner.h"
 #include "analysis/code/secret_vendor.h"
 #include "analysis/code/syntax.h"
@@ -1386,33 +1387,6 @@ void codex_mcp_scripts(std::string_view content, std::vector<EmbeddedScript>& ou
   flush();
 }
 
-// An edit's JSON snippet (`"command": "…",` or `"github": { "command": "sh", "args": [ …`) as an object the
-// grammar reads whole: `{` before it, a trailing comma dropped, its open brackets closed after it. The
-// snippet's bytes keep their offsets plus one.
-std::optional<std::string> json_fragment_as_object(std::string_view fragment) {
-  size_t first = fragment.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos || fragment[first] == '{' || fragment[first] == '[') return std::nullopt;
-  std::string closers;
-  bool in_string = false;
-  for (size_t i = 0; i < fragment.size(); ++i) {
-    char c = fragment[i];
-    if (in_string) {
-      if (c == '\\') ++i;
-      else if (c == '"') in_string = false;
-      continue;
-    }
-    if (c == '"') in_string = true;
-    else if (c == '{') closers.push_back('}');
-    else if (c == '[') closers.push_back(']');
-    else if ((c == '}' || c == ']') && !closers.empty()) closers.pop_back();
-  }
-  if (in_string) return std::nullopt;
-  std::string text = "{" + std::string(fragment);
-  while (!text.empty() && std::string_view(" \t\r\n,").find(text.back()) != std::string_view::npos) text.pop_back();
-  text.append(closers.rbegin(), closers.rend());
-  return text + "}";
-}
-
 void ide_config_json_scripts(const SyntaxTree& parsed, std::vector<EmbeddedScript>& out);
 
 // `{ SCRIPT\n} >/dev/null`: the script as run by a program that reads its output itself.
@@ -1431,16 +1405,26 @@ void ide_config_scripts(const ScriptSource& source, std::vector<EmbeddedScript>&
   }
   std::optional<SyntaxTree> own;
   const SyntaxTree* tree = tree_in(source, Language::json, own);
-  std::optional<std::string> wrapped;
-  if (source.fragment && (!tree || ts_node_has_error(tree->root()))) wrapped = json_fragment_as_object(source.content);
-  if (!wrapped) {
+  // An edit's JSON snippet is read as the object it belongs in; one that starts right at its first key
+  // gets a blank before it, and its offsets are moved back by that byte.
+  std::string whole;
+  int32_t shift = 0;
+  if (source.fragment && (!tree || ts_node_has_error(tree->root()))) {
+    whole = json_snippet_made_whole(source.content);
+    if (whole.empty()) {
+      whole = json_snippet_made_whole(" " + std::string(source.content));
+      shift = whole.empty() ? 0 : -1;
+    }
+  }
+  if (whole.empty()) {
     if (tree) ide_config_json_scripts(*tree, out);
     return;
   }
-  auto object = parse(Language::json, *wrapped);
+  auto object = parse(Language::json, whole);
   if (!object) return;
   size_t first = out.size();
   ide_config_json_scripts(*object, out);
+  if (shift == 0) return;
   uint32_t last = source.content.empty() ? 0 : static_cast<uint32_t>(source.content.size() - 1);
   for (size_t i = first; i < out.size(); ++i) {
     for (auto& offset : out[i].offsets) offset = std::min(offset == 0 ? 0 : offset - 1, last);
