@@ -36,7 +36,10 @@ std::string_view last_name(const SyntaxTree& tree, TSNode callee) {
 struct Walk {
   const SyntaxTree& tree;
   std::map<std::string, std::string, std::less<>> constants;  // NAME = "literal" anywhere in the file
-  std::vector<std::pair<TSNode, TSNode>> endpoints;             // (call, endpoint value)
+  struct Endpoint {
+    TSNode call, callee, value;
+  };
+  std::vector<Endpoint> endpoints;
   size_t visited = 0;
 
   void remember_constant(TSNode name, TSNode value) {
@@ -55,7 +58,7 @@ struct Walk {
     if (ts_node_is_null(callee) || ts_node_is_null(args)) return;
     std::string_view name = last_name(tree, callee);
     if (name == "WithBaseURL" && ts_node_named_child_count(args) > 0) {  // Go: option.WithBaseURL(url)
-      endpoints.emplace_back(call, ts_node_named_child(args, 0));
+      endpoints.push_back({call, callee, ts_node_named_child(args, 0)});
       return;
     }
     if (!model_client(name)) return;
@@ -64,14 +67,14 @@ struct Walk {
       std::string_view arg_type = ts_node_type(arg);
       if (arg_type == "keyword_argument") {
         TSNode key = field_child(arg, "name");
-        if (!ts_node_is_null(key) && endpoint_argument(tree.text_of(key))) endpoints.emplace_back(call, field_child(arg, "value"));
+        if (!ts_node_is_null(key) && endpoint_argument(tree.text_of(key))) endpoints.push_back({call, callee, field_child(arg, "value")});
       } else if (arg_type == "object") {
         for (uint32_t k = 0; k < ts_node_named_child_count(arg); ++k) {
           TSNode pair = ts_node_named_child(arg, k);
           if (std::string_view(ts_node_type(pair)) != "pair") continue;
           TSNode key = field_child(pair, "key");
           std::string key_text = ts_node_is_null(key) ? std::string() : literal_or_text(tree, key);
-          if (endpoint_argument(key_text)) endpoints.emplace_back(call, field_child(pair, "value"));
+          if (endpoint_argument(key_text)) endpoints.push_back({call, callee, field_child(pair, "value")});
         }
       }
     }
@@ -112,13 +115,12 @@ std::vector<Marker> model_client_endpoints(const SyntaxTree& tree, Language lang
   if (!mentions_client || text.find("://") == std::string_view::npos) return out;
   Walk walk{tree, {}, {}, 0};
   walk.visit(tree.root(), 0);
-  for (const auto& [call, value] : walk.endpoints) {
+  for (const auto& [call, callee, value] : walk.endpoints) {
     std::string url = walk.url_of(value);
     if (!shell::is_url(url)) continue;
     std::string host = shell::host_of(url);
     if (host.empty()) continue;
-    std::string callee(tree.text_of(field_child(call, std::string_view(ts_node_type(call)) == "new_expression" ? "constructor" : "function")));
-    Marker marker = marker_in_file("model_endpoint", callee + " endpoint = " + url.substr(0, 120), path, text,
+    Marker marker = marker_in_file("model_endpoint", std::string(tree.text_of(callee)) + " endpoint = " + url.substr(0, 120), path, text,
                                    ts_node_start_byte(call), ts_node_end_byte(call) - ts_node_start_byte(call));
     marker.host = host;
     out.push_back(std::move(marker));

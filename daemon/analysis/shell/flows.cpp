@@ -616,8 +616,7 @@ void Walker::mark_secret_login(const Invocation& inv, const std::string& host) {
   }
   for (const auto& taint : login)
     if (is_secret_class(taint.from)) {
-      add_marker("secret_login", inv.name + " logs in to " + host + " with " + taint.source, inv.span);
-      if (facts_->markers.back().name == "secret_login") facts_->markers.back().host = host;
+      add_marker("secret_login", inv.name + " logs in to " + host + " with " + taint.source, inv.span, host);
       return;
     }
 }
@@ -1239,8 +1238,8 @@ Stream Walker::model(Invocation& inv, const Stream& in, int depth) {
   }
   if (auto credentials_host = registry_credentials_host(inv.name, args)) {
     add_host(*credentials_host);
-    add_marker("registry_credentials", inv.name + " gives its registry credentials to " + *credentials_host, inv.span);
-    if (facts_->markers.back().name == "registry_credentials") facts_->markers.back().host = *credentials_host;
+    add_marker("registry_credentials", inv.name + " gives its registry credentials to " + *credentials_host, inv.span,
+               *credentials_host);
   }
   mark_remote_package(inv.name, args, inv.span);
   if (name == "rm") mark_unguarded_removal(inv);

@@ -291,7 +291,7 @@ std::string_view Walker::text_of(TSNode node) const {
 
 std::vector<std::string> Walker::current_context() const { return context_; }
 
-void Walker::add_marker(std::string name, std::string detail, Span span) {
+void Walker::add_marker(std::string name, std::string detail, Span span, std::string host) {
   if (detail.size() > 160) detail = detail.substr(0, 157) + "...";
   for (const auto& marker : facts_->markers)
     if (marker.name == name && marker.detail == detail && marker.statement.begin == statement_.begin &&
@@ -301,6 +301,7 @@ void Walker::add_marker(std::string name, std::string detail, Span span) {
   marker.name = std::move(name);
   marker.detail = std::move(detail);
   marker.span = span;
+  marker.host = std::move(host);
   marker.statement = statement_;
   facts_->markers.push_back(std::move(marker));
 }

@@ -224,7 +224,8 @@ class Walker {
   // -- facts
   Span span_of(TSNode node) const;
   std::string_view text_of(TSNode node) const;
-  void add_marker(std::string name, std::string detail, Span span);
+  // host: the destination the marker is about, when it names one (the policy's host lists judge it).
+  void add_marker(std::string name, std::string detail, Span span, std::string host = {});
   void add_flow(Flow flow);
   void add_host(const std::string& host);
   void limit(std::string reason);
