@@ -1321,6 +1321,27 @@ void add_literal_words(std::string_view list, uint32_t at, ScriptBuilder& b, boo
 
 std::pair<std::string_view, size_t> first_quoted(std::string_view text);
 
+// Line-based TOML: visit(section, key, value, value_at) for each `key = value` line, section being the
+// last [header]'s name ("" before any) and value_at the file offset just after the `=`.
+template <typename Visit>
+void for_each_toml_key(std::string_view content, Visit visit) {
+  std::string section;
+  for (const auto& [line, offset] : lines_with_offsets(content)) {
+    std::string_view t = trim_left(line);
+    uint32_t at = offset + static_cast<uint32_t>(line.size() - t.size());
+    if (starts_with(t, "[")) {
+      size_t close = t.find(']');
+      section = std::string(t.substr(1, close == std::string_view::npos ? std::string_view::npos : close - 1));
+      continue;
+    }
+    size_t equals = t.find('=');
+    if (equals == std::string_view::npos || starts_with(t, "#")) continue;
+    std::string_view key = t.substr(0, equals);
+    while (!key.empty() && (key.back() == ' ' || key.back() == '\t')) key.remove_suffix(1);
+    visit(std::string_view(section), key, t.substr(equals + 1), at + static_cast<uint32_t>(equals + 1));
+  }
+}
+
 // Codex's ~/.codex/config.toml: [mcp_servers.NAME] with command = "…" and args = ["…", …], started
 // with the agent. TOML basic and literal strings on one line each.
 void codex_mcp_scripts(std::string_view content, std::vector<EmbeddedScript>& out) {
@@ -1354,28 +1375,21 @@ void codex_mcp_scripts(std::string_view content, std::vector<EmbeddedScript>& ou
     command = ScriptBuilder();
     args = ScriptBuilder();
   };
-  for (const auto& [line, offset] : lines_with_offsets(content)) {
-    std::string_view t = trim_left(line);
-    uint32_t at = offset + static_cast<uint32_t>(line.size() - t.size());
-    if (starts_with(t, "[")) {
+  std::string current;
+  for_each_toml_key(content, [&](std::string_view section, std::string_view key, std::string_view value, uint32_t value_at) {
+    if (section != current) {  // a new table: the previous server is complete
       flush();
-      in_server = starts_with(t, "[mcp_servers.") && t.find(".env]") == std::string_view::npos;
-      continue;
+      current = std::string(section);
+      in_server = starts_with(section, "mcp_servers.") && !ends_with(section, ".env");
     }
-    if (!in_server) continue;
-    size_t equals = t.find('=');
-    if (equals == std::string_view::npos) continue;
-    std::string_view key = t.substr(0, equals);
-    while (!key.empty() && (key.back() == ' ' || key.back() == '\t')) key.remove_suffix(1);
-    std::string_view value = t.substr(equals + 1);
-    uint32_t value_at = at + static_cast<uint32_t>(equals + 1);
+    if (!in_server) return;
     // TOML: basic strings ("…") take backslash escapes, literal strings ('…') none.
     if (key == "command") add_literal_words(value, value_at, command, false);
     else if (key == "args") add_literal_words(value, value_at, args, false);
     else if (key == "url" || key == "bearer_token_env_var") {
       auto [text, quote_at] = first_quoted(value);
       bool plain = std::all_of(text.begin(), text.end(), [](char c) { return c != '\'' && c != '"' && c != '$' && c != '`'; });
-      if (!plain) continue;
+      if (!plain) return;
       if (key == "url") {
         url = std::string(text);
         url_at = value_at + static_cast<uint32_t>(quote_at);
@@ -1383,7 +1397,7 @@ void codex_mcp_scripts(std::string_view content, std::vector<EmbeddedScript>& ou
         bearer = std::string(text);
       }
     }
-  }
+  });
   flush();
 }
 
@@ -1519,23 +1533,9 @@ size_t add_quoted_string(std::string_view text, size_t open, uint32_t base, Scri
 // accepts, each command one line of the script. wanted(section, key) gives the origin, or nothing.
 template <typename Wanted>
 void toml_command_scripts(std::string_view content, Wanted wanted, const std::string& label, std::vector<EmbeddedScript>& out) {
-  std::string section;
-  for (const auto& [line, offset] : lines_with_offsets(content)) {
-    std::string_view t = trim_left(line);
-    uint32_t at = offset + static_cast<uint32_t>(line.size() - t.size());
-    if (starts_with(t, "[")) {
-      size_t close = t.find(']');
-      section = std::string(t.substr(1, close == std::string_view::npos ? std::string_view::npos : close - 1));
-      continue;
-    }
-    size_t equals = t.find('=');
-    if (equals == std::string_view::npos || starts_with(t, "#")) continue;
-    std::string_view key = t.substr(0, equals);
-    while (!key.empty() && (key.back() == ' ' || key.back() == '\t')) key.remove_suffix(1);
-    std::optional<std::string> origin = wanted(std::string_view(section), key);
-    if (!origin) continue;
-    std::string_view value = t.substr(equals + 1);
-    uint32_t value_at = at + static_cast<uint32_t>(equals + 1);
+  for_each_toml_key(content, [&](std::string_view section, std::string_view key, std::string_view value, uint32_t value_at) {
+    std::optional<std::string> origin = wanted(section, key);
+    if (!origin || out.size() >= kMaxScripts) return;
     ScriptBuilder b;
     for (size_t i = 0; i < value.size(); ++i) {
       if (value[i] == '#') break;
@@ -1545,8 +1545,8 @@ void toml_command_scripts(std::string_view content, Wanted wanted, const std::st
       b.add_char('\n', value_at + static_cast<uint32_t>(next - 1));
       i = next - 1;
     }
-    if (!b.empty() && out.size() < kMaxScripts) out.push_back(b.finish(*origin, label + " " + std::string(key)));
-  }
+    if (!b.empty()) out.push_back(b.finish(*origin, label + " " + std::string(key)));
+  });
 }
 
 // mise: [hooks] enter/cd/leave run in the user's shell on every cd into the project (the others on
