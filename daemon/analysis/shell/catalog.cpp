@@ -978,15 +978,19 @@ bool git_setting_runs_command(std::string_view raw_key, std::string_view value) 
 std::optional<std::string> credential_helper(std::string_view name, const std::vector<std::string>& given) {
   // Cluster and infrastructure CLIs take global options before the subcommand (kubectl -n ns get …,
   // terraform -chdir=infra output …): read from the subcommand.
-  std::vector<std::string> args = given;
-  if (name == "kubectl" || name == "oc" || name == "terraform" || name == "tofu") {
+  // Asked of every command: the words are copied only when there are such options to read past.
+  bool reads_past = (name == "kubectl" || name == "oc" || name == "terraform" || name == "tofu") && !given.empty() &&
+                    is_option(given[0]);
+  std::vector<std::string> from_subcommand;
+  if (reads_past) {
     static const NameSet with_value{"-n", "--namespace", "--context", "--kubeconfig", "--cluster", "--user", "-s",
                                     "--server", "--token", "--as"};
     size_t first_word = 0;
-    while (first_word < args.size() && is_option(args[first_word]))
-      first_word += with_value.count(args[first_word]) && args[first_word].find('=') == std::string::npos ? 2 : 1;
-    args.erase(args.begin(), args.begin() + static_cast<long>(std::min(first_word, args.size())));
+    while (first_word < given.size() && is_option(given[first_word]))
+      first_word += with_value.count(given[first_word]) && given[first_word].find('=') == std::string::npos ? 2 : 1;
+    from_subcommand.assign(given.begin() + static_cast<long>(std::min(first_word, given.size())), given.end());
   }
+  const std::vector<std::string>& args = reads_past ? from_subcommand : given;
   auto has = [&](std::string_view word) { return std::find(args.begin(), args.end(), word) != args.end(); };
   auto first = [&](size_t i) -> std::string_view { return i < args.size() ? std::string_view(args[i]) : std::string_view(); };
   auto joined = [&] {
