@@ -27,7 +27,8 @@ void print_usage(std::ostream& out) {
   out << "usage: toolwall <command> [options]\n"
          "commands:\n"
          "  check [--policy FILE] [--layer FILE]… [--profiles FILE]\n"
-         "        read JSON lines {id, agent, tool, arguments} on stdin, write one verdict line per input\n"
+         "        read JSON lines {id, agent, tool, arguments[, earlier]} on stdin, write one verdict line per\n"
+         "        input; earlier: the conversation's earlier calls [{tool, arguments}, …], oldest first\n"
          "  explain [--policy FILE] [--profiles FILE] [--agent A] [--tool T] [--arguments JSON] [COMMAND…]\n"
          "        show the facts, flows, rules and verdict for one call\n"
          "  policy lint FILE [--layer FILE]… [--profiles FILE]\n"
@@ -137,7 +138,18 @@ Expected<ToolCall, std::string> parse_call_line(const std::string& line, nlohman
   std::string id = parsed.contains("id")
                        ? (parsed["id"].is_string() ? parsed["id"].get<std::string>() : parsed["id"].dump())
                        : "";
-  return ToolCall::from_json(std::move(id), text("agent"), text("tool"), parsed["arguments"]);
+  ToolCall call = ToolCall::from_json(std::move(id), text("agent"), text("tool"), parsed["arguments"]);
+  if (auto earlier = parsed.find("earlier"); earlier != parsed.end()) {
+    if (!earlier->is_array()) return unexpected(std::string("\"earlier\" must be an array of {tool, arguments}"));
+    auto calls = std::make_shared<std::vector<ToolCall>>();
+    for (const auto& item : *earlier) {
+      if (!item.is_object() || !item.contains("tool") || !item["tool"].is_string() || !item.contains("arguments"))
+        return unexpected(std::string("each of \"earlier\" must be {tool, arguments}"));
+      calls->push_back(ToolCall::from_json("", text("agent"), item["tool"].get<std::string>(), item["arguments"]));
+    }
+    call.earlier = std::move(calls);
+  }
+  return call;
 }
 
 int run_check(int argc, char** argv) {

@@ -12,6 +12,9 @@ class Judge {
   virtual ~Judge() = default;
   // Thread-safe and never throws: analysis failures become a verdict by the policy's fail mode.
   virtual Verdict judge(const ToolCall& call) const = 0;
+  // Whether the call's verdict may depend on the conversation's earlier calls (ToolCall::earlier):
+  // such a verdict is the call's in that conversation only, and a cache must not keep it.
+  virtual bool depends_on_earlier_calls(const ToolCall& call) const { return false; }
 };
 
 }  // namespace toolwall

@@ -1,8 +1,10 @@
 #pragma once
 // A tool call as an agent's model emitted it, before any interpretation.
 #include <nlohmann/json.hpp>
+#include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace toolwall {
 
@@ -14,6 +16,9 @@ struct ToolCall {
   std::string raw_arguments;   // the arguments exactly as received when they came as a string
   bool arguments_valid = true;  // false: raw_arguments did not parse as a JSON object
   std::string arguments_error;  // why, when !arguments_valid
+  // The tool calls the model made earlier in the same conversation, oldest first, as the request's
+  // history holds them (null when unknown): a file one call wrote and the next one sends is one flow.
+  std::shared_ptr<const std::vector<ToolCall>> earlier;
 
   // Builds a call from arguments that arrive as a JSON string (OpenAI wire form). Never throws.
   static ToolCall from_wire(std::string id, std::string agent, std::string tool,

@@ -7,6 +7,7 @@
 #include "analysis/code/analyzer.h"
 #include "analysis/shell/rewrite.h"
 #include "analysis/shell/shell_analyzer.h"
+#include "engine/earlier_calls.h"
 #include "engine/nested_calls.h"
 
 namespace toolwall::engine {
@@ -82,7 +83,7 @@ Verdict Engine::fail(Verdict verdict, std::string why) const {
   return verdict;
 }
 
-Facts Engine::analyse(const ResolvedCall& call) const {
+Facts Engine::analyse(const ResolvedCall& call, const std::vector<shell::EarlierStep>& earlier) const {
   const auto& limits = policy_->limits();
   if (argument_bytes(call) > limits.max_argument_bytes)
     return incomplete("arguments larger than the policy's max_argument_bytes (" +
@@ -92,7 +93,7 @@ Facts Engine::analyse(const ResolvedCall& call) const {
       shell::Limits shell_limits;
       shell_limits.max_script_bytes = limits.max_argument_bytes;
       shell_limits.max_nesting = static_cast<int>(std::min<size_t>(limits.max_nesting, 64));
-      Facts facts = shell::analyze(call.command, shell_limits);
+      Facts facts = shell::analyze(call.command, earlier, shell_limits);
       compose_written_files(facts);
       compose_inline_code(facts);
       return facts;
@@ -188,7 +189,9 @@ Trace Engine::run(const ToolCall& call, int depth) const {
     verdict = fail(std::move(verdict), "invalid arguments: " + trace.call.error);
     return trace;
   }
-  trace.facts = analyse(trace.call);
+  if (trace.call.kind == ToolKind::shell)
+    trace.earlier = earlier_steps(*profiles_, call, trace.call.command, {}, left_behind_.get());
+  trace.facts = analyse(trace.call, trace.earlier);
   trace.evaluation = policy_->evaluate(policy::Subject{trace.call.kind, call.tool, call.agent, trace.facts});
   const auto& evaluation = trace.evaluation;
   verdict.action = evaluation.action;
@@ -263,7 +266,7 @@ void Engine::rewrite(const ToolCall& call, Trace& trace) const {
   // The rewritten call must stand on its own: analysed again, it may not need another rewrite or block.
   ResolvedCall again = trace.call;
   again.command = *rewritten;
-  trace.rewritten_facts = analyse(again);
+  trace.rewritten_facts = analyse(again, trace.earlier);
   if (!trace.rewritten_facts.complete) {
     verdict.repeatable = false;
     return give_up("the rewritten command could not be analysed");
@@ -307,6 +310,15 @@ Trace Engine::trace(const ToolCall& call) const {
 Verdict Engine::judge(const ToolCall& call) const {
   return trace(call).verdict;
 }
+
+std::vector<shell::EarlierStep> Engine::earlier_steps_for(const ToolCall& call) const {
+  if (!call.earlier || call.earlier->empty() || !call.arguments_valid) return {};
+  ResolvedCall resolved = profiles_->resolve(call);
+  if (resolved.kind != ToolKind::shell || !resolved.error.empty()) return {};
+  return earlier_steps(*profiles_, call, resolved.command, {}, left_behind_.get());
+}
+
+bool Engine::depends_on_earlier_calls(const ToolCall& call) const { return !earlier_steps_for(call).empty(); }
 
 namespace {
 
@@ -383,6 +395,14 @@ std::string Engine::explain(const ToolCall& call) const {
   if (t.call.kind == ToolKind::shell) {
     out << "command (from '" << t.call.command_field << "'" << (t.call.command_is_argv ? ", argv" : "")
         << "):\n  " << t.call.command << "\n";
+    if (!t.earlier.empty()) {
+      out << "earlier calls replayed first (" << t.earlier.size() << "):\n";
+      for (const auto& step : t.earlier) {
+        std::string shown = step.script.empty() ? "wrote " + step.path : step.script.substr(0, 100);
+        std::replace(shown.begin(), shown.end(), '\n', ' ');
+        out << "  " << shown << "\n";
+      }
+    }
   } else if (!t.call.path.empty()) {
     out << "file: " << t.call.path << "\n";
   }

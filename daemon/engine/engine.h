@@ -4,9 +4,11 @@
 #include <memory>
 #include <string>
 
+#include "analysis/shell/shell_analyzer.h"
 #include "core/diagnostic.h"
 #include "core/expected.h"
 #include "core/judge.h"
+#include "engine/earlier_calls.h"
 #include "engine/profiles.h"
 #include "policy/policy.h"
 
@@ -25,6 +27,7 @@ struct EngineOptions {
 // Everything the engine learnt about one call, for `explain`, `policy lint` and tests.
 struct Trace {
   ResolvedCall call;
+  std::vector<shell::EarlierStep> earlier;  // what earlier calls of the conversation left that bears on it
   Facts facts;
   policy::Evaluation evaluation;  // of the call as sent (before any rewrite)
   std::string rewritten_command;  // when a rewrite was attempted
@@ -42,6 +45,9 @@ class Engine final : public Judge {
 
   // Thread-safe, never throws: failures become the policy's fail mode with Verdict.error set.
   Verdict judge(const ToolCall& call) const override;
+  bool depends_on_earlier_calls(const ToolCall& call) const override;
+  // The steps of the conversation's earlier calls replayed before a shell call (none for other kinds).
+  std::vector<shell::EarlierStep> earlier_steps_for(const ToolCall& call) const;
   // The whole pipeline's intermediate results for one call.
   Trace trace(const ToolCall& call) const;
   // A readable report: profile, kind, command, facts, rules matched, verdict.
@@ -56,7 +62,7 @@ class Engine final : public Judge {
   Trace run(const ToolCall& call, int depth = 0) const;
   // Judges the tool calls a code-running call makes and folds their verdicts into its own.
   void judge_nested_calls(const ToolCall& call, Trace& trace, int depth) const;
-  Facts analyse(const ResolvedCall& call) const;
+  Facts analyse(const ResolvedCall& call, const std::vector<shell::EarlierStep>& earlier = {}) const;
   void compose_written_files(Facts& facts) const;  // code analysis of files a shell command writes
   void compose_inline_code(Facts& facts) const;    // data flows of code run from the command line (python -c)
   Facts analyze_file_call(const ResolvedCall& call) const;  // code analysis of a Write, Edit or patch
@@ -66,6 +72,7 @@ class Engine final : public Judge {
   std::shared_ptr<const policy::Policy> policy_;
   std::shared_ptr<const Profiles> profiles_;
   std::shared_ptr<const code::Analyzer> code_;
+  std::shared_ptr<const LeftBehindMemo> left_behind_ = std::make_shared<const LeftBehindMemo>();
 };
 
 // A tool call for a rule example: a string is a shell command for the generic bash tool.

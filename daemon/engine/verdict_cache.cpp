@@ -52,6 +52,9 @@ CachingJudge::CachingJudge(std::shared_ptr<const Judge> inner, VerdictCacheOptio
 }
 
 Verdict CachingJudge::judge(const ToolCall& call) const {
+  // The same bytes after other earlier calls may be another verdict: `curl -d @/tmp/n …` is an upload
+  // of notes, or of the credentials an earlier call copied there.
+  if (call.earlier && !call.earlier->empty() && inner_->depends_on_earlier_calls(call)) return inner_->judge(call);
   auto key = key_of(call, options_.max_key_bytes);
   if (!key) return inner_->judge(call);
   size_t hash = std::hash<std::string>{}(*key);

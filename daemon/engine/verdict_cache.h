@@ -39,6 +39,7 @@ class CachingJudge final : public Judge {
                std::shared_ptr<VerdictCacheCounters> counters = nullptr);
 
   Verdict judge(const ToolCall& call) const override;
+  bool depends_on_earlier_calls(const ToolCall& call) const override { return inner_->depends_on_earlier_calls(call); }
 
   struct Stats {
     uint64_t hits = 0;

@@ -18,6 +18,7 @@
 #include "proxy/headers.h"
 #include "proxy/relay_deadlines.h"
 #include "proxy/routes.h"
+#include "wire/earlier_calls.h"
 
 namespace toolwall::proxy {
 
@@ -96,6 +97,9 @@ struct Exchange {
   wire::ExchangeContext wire;
   std::shared_ptr<const Judge> judge;
   GateExchange* gate = nullptr;
+  // The request as sent: its history gives each judged call the conversation's earlier calls.
+  std::string_view request_body;
+  const wire::Dialect* dialect = nullptr;
 };
 
 struct SessionState {
@@ -393,6 +397,8 @@ struct Server::Impl {
     const wire::Dialect* dialect = wire::dialect_for(request.method_string(), path);
     // A prefix kept upstream (strip_prefix: false) may be part of the API path: inspect if either is.
     if (!dialect && route.by_prefix) dialect = wire::dialect_for(request.method_string(), client_path);
+    exchange.dialect = dialect;
+    exchange.request_body = request.body();
     // The team gate (proxy/gate.h): client token, trusted model, /metrics; its record of the exchange
     // lives as long as the exchange does.
     GateDecision gate_decision;
@@ -830,6 +836,8 @@ struct Server::Impl {
     ctx.judge = from.judge ? from.judge : judge.load();  // the gate's (per client) or the server's current one
     ctx.exchange = exchange;
     ctx.limits = options.config.wire;
+    if (from.dialect && !from.request_body.empty())
+      ctx.judge = wire::with_earlier_calls(std::move(ctx.judge), from.request_body, *from.dialect, ctx);
     ctx.counters = &counters;
     if (options.on_verdict) {
       // By address: the exchange outlives its filters (the relay that uses them awaits them), and a

@@ -31,6 +31,11 @@ bool is_tool_use(const OrderedJson& block) {
   return block.is_object() && string_member(block, "type") == "tool_use";
 }
 
+ToolCall read_tool_use(const OrderedJson& block, const JudgeContext& ctx) {
+  std::optional<Verdict> preset;
+  return tool_use_call(block, "", ctx, preset);
+}
+
 OrderedJson text_block(const std::string& text) {
   return OrderedJson{{"type", "text"}, {"text", text}};
 }

@@ -24,6 +24,9 @@ struct SettledBlock {
 SettledBlock settle_tool_use(const OrderedJson& block, std::string_view input_json, const JudgeContext& ctx,
                              std::optional<Verdict> preset = {});
 
+// A tool_use block (its own `input`) read as the ToolCall it would be judged as.
+ToolCall read_tool_use(const OrderedJson& block, const JudgeContext& ctx);
+
 OrderedJson text_block(const std::string& text);
 
 struct ContentOutcome {

@@ -53,6 +53,21 @@ std::string anthropic_error_json(const WireError& error) {
       OrderedJson{{"type", "error"}, {"error", {{"type", type}, {"message", error.message}}}});
 }
 
+std::vector<ToolCall> AnthropicMessagesDialect::earlier_calls(const nlohmann::ordered_json& request,
+                                                              const JudgeContext& ctx) const {
+  std::vector<ToolCall> calls;
+  auto messages = request.find("messages");
+  if (messages == request.end() || !messages->is_array()) return calls;
+  for (const auto& message : *messages) {
+    if (!message.is_object() || string_member(message, "role") != "assistant") continue;
+    auto content = message.find("content");
+    if (content == message.end() || !content->is_array()) continue;
+    for (const auto& block : *content)
+      if (anthropic::is_tool_use(block)) calls.push_back(anthropic::read_tool_use(block, ctx));
+  }
+  return calls;
+}
+
 std::string AnthropicMessagesDialect::error_body(const WireError& error) const {
   return anthropic_error_json(error);
 }

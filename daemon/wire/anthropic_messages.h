@@ -16,6 +16,7 @@ class AnthropicMessagesDialect final : public Dialect {
                                                               const JudgeContext& ctx) const override;
   std::unique_ptr<StreamFilter> filter_stream(JudgeContext ctx) const override;
   std::string error_body(const WireError& error) const override;
+  std::vector<ToolCall> earlier_calls(const nlohmann::ordered_json& request, const JudgeContext& ctx) const override;
 };
 
 // A stream filter for Messages SSE events (exposed for tests; filter_stream returns one).

@@ -236,5 +236,39 @@ std::unique_ptr<StreamFilter> ChatCompletionsDialect::filter_stream(JudgeContext
 
 std::string ChatCompletionsDialect::error_body(const WireError& error) const { return dump_compact(error_object(error)); }
 
+std::vector<ToolCall> ChatCompletionsDialect::earlier_calls(const nlohmann::ordered_json& request,
+                                                           const JudgeContext& ctx) const {
+  std::vector<ToolCall> calls;
+  auto messages = request.find("messages");
+  if (messages == request.end() || !messages->is_array()) return calls;
+  static const Json kEmpty = "";
+  auto read_function = [&](const Json& function, const std::string& id) {
+    auto args = function.find("arguments");
+    BodyCall wire_call{id, string_member(function, "name"), args == function.end() ? &kEmpty : &*args};
+    std::optional<Verdict> preset;
+    calls.push_back(to_tool_call(wire_call, ctx, preset));
+  };
+  for (const auto& message : *messages) {
+    if (!message.is_object() || string_member(message, "role") != "assistant") continue;
+    if (auto legacy = message.find("function_call"); legacy != message.end() && legacy->is_object())
+      read_function(*legacy, "function_call");
+    auto tool_calls = message.find("tool_calls");
+    if (tool_calls == message.end() || !tool_calls->is_array()) continue;
+    for (const auto& entry : *tool_calls) {
+      if (!entry.is_object()) continue;
+      std::string id = string_member(entry, "id");
+      if (auto function = entry.find("function"); function != entry.end() && function->is_object()) {
+        read_function(*function, id);
+      } else if (auto custom = entry.find("custom"); custom != entry.end() && custom->is_object()) {
+        auto input = custom->find("input");
+        std::optional<Verdict> preset;
+        calls.push_back(custom_call(id, string_member(*custom, "name"), input == custom->end() ? nullptr : &*input, ctx,
+                                    preset));
+      }
+    }
+  }
+  return calls;
+}
+
 
 }  // namespace toolwall::wire

@@ -15,6 +15,7 @@ class ChatCompletionsDialect final : public Dialect {
   bool body_may_judge(std::string_view body) const override;
   std::unique_ptr<StreamFilter> filter_stream(JudgeContext ctx) const override;
   std::string error_body(const WireError& error) const override;
+  std::vector<ToolCall> earlier_calls(const nlohmann::ordered_json& request, const JudgeContext& ctx) const override;
 };
 
 // The stream filter of the dialect (wire/chat_completions_stream.cpp).

@@ -10,6 +10,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "core/expected.h"
 #include "core/judge.h"
@@ -102,6 +105,11 @@ class Dialect {
   virtual std::unique_ptr<StreamFilter> filter_stream(JudgeContext ctx) const = 0;
   // A JSON error body in this dialect's shape.
   virtual std::string error_body(const WireError& error) const = 0;
+  // The tool calls the model made earlier in the conversation, oldest first, as the request's history
+  // (`request` parsed) holds them, read as the calls of a response would be; none when it holds none.
+  virtual std::vector<ToolCall> earlier_calls(const nlohmann::ordered_json& request, const JudgeContext& ctx) const {
+    return {};
+  }
 };
 
 // The dialect that owns a request, or null to pass it through untouched.

@@ -54,6 +54,17 @@ std::unique_ptr<StreamFilter> ResponsesDialect::filter_stream(JudgeContext ctx) 
   return make_responses_stream_filter(std::move(ctx));
 }
 
+std::vector<ToolCall> ResponsesDialect::earlier_calls(const nlohmann::ordered_json& request,
+                                                      const JudgeContext& ctx) const {
+  std::vector<ToolCall> calls;
+  auto input = request.find("input");
+  if (input == request.end() || !input->is_array()) return calls;
+  for (const auto& item : *input)
+    if (item.is_object() && responses::is_call_item_type(string_member(item, "type")))
+      calls.push_back(responses::read_call_item(item, ctx));
+  return calls;
+}
+
 std::string ResponsesDialect::error_body(const WireError& error) const {
   OrderedJson body{
       {"error",

@@ -219,6 +219,16 @@ OrderedJson message_item(const std::string& id, const std::string& text, bool co
   return item;
 }
 
+ToolCall read_call_item(const OrderedJson& item, const JudgeContext& ctx) {
+  std::string type = string_member(item, "type");
+  std::optional<Verdict> preset;
+  if (type == "custom_tool_call") return custom_tool_call(item, ctx, preset);
+  if (type == "local_shell_call") return local_shell_call(item, ctx, preset);
+  if (type == "shell_call") return shell_call(item, ctx, preset);
+  if (type == "apply_patch_call") return apply_patch_call(item, ctx, preset);
+  return function_call(item, ctx, preset);
+}
+
 SettledItem settle_item(const OrderedJson& item, const JudgeContext& ctx, std::optional<Verdict> preset) {
   std::string type = string_member(item, "type");
   ToolCall call;

@@ -20,6 +20,9 @@ struct SettledItem {
   std::string explanation;  // when replaced
 };
 
+// A call item read as the ToolCall it would be judged as (an oversized one is invalid).
+ToolCall read_call_item(const OrderedJson& item, const JudgeContext& ctx);
+
 // Judges one complete call item; `preset` is a verdict the wire already took (limits, cut streams).
 SettledItem settle_item(const OrderedJson& item, const JudgeContext& ctx, std::optional<Verdict> preset = {});
 

@@ -540,13 +540,26 @@ Taints Walker::read_paths_with_contents(const std::vector<std::string>& paths) {
   return out;
 }
 
-Taints Walker::read_path(const std::string& path, std::optional<std::string>* literal) {
-  Taints out;
+Walker::FileState* Walker::find_file(const std::string& path) {
   auto file = files_.find(path);
   if (file == files_.end() && starts_with(path, "./")) file = files_.find(path.substr(2));
   if (file == files_.end() && !path.empty() && path[0] != '/' && path[0] != '.' && path[0] != '~')
     file = files_.find("./" + path);
-  if (file == files_.end() && path.find_first_of("*?[") != std::string::npos) {
+  if (file != files_.end()) return &file->second;
+  // An earlier call's editor tool wrote /home/me/app/run.sh; the shell, in the project, names run.sh.
+  std::string_view relative = starts_with(path, "./") ? std::string_view(path).substr(2) : std::string_view(path);
+  if (relative.empty() || relative[0] == '/' || relative[0] == '~' || starts_with(relative, "../")) return nullptr;
+  for (auto& [name, state] : files_)
+    if (name.size() > relative.size() && name[0] == '/' && ends_with(name, relative) &&
+        name[name.size() - relative.size() - 1] == '/')
+      return &state;
+  return nullptr;
+}
+
+Taints Walker::read_path(const std::string& path, std::optional<std::string>* literal) {
+  Taints out;
+  FileState* file = find_file(path);
+  if (!file && path.find_first_of("*?[") != std::string::npos) {
     // for f in /tmp/e_*: a glob reads every file written earlier that it matches.
     Taints matched;
     for (const auto& [name, state] : files_)
@@ -556,10 +569,10 @@ Taints Walker::read_path(const std::string& path, std::optional<std::string>* li
       return matched;
     }
   }
-  if (file != files_.end()) {
-    out = file->second.taint;
+  if (file) {
+    out = file->taint;
     add_via(out, "file");
-    if (literal) *literal = file->second.literal;
+    if (literal) *literal = file->literal;
     return out;
   }
   std::string where = path;
@@ -2655,27 +2668,25 @@ Stream Walker::model_shell(Invocation& inv, const Stream& in, int depth) {
 }
 
 Stream Walker::run_script_file(Invocation& inv, const std::string& path, const Stream& in, int depth, const char* context) {
-  auto file = files_.find(path);
-  if (file == files_.end() && starts_with(path, "./")) file = files_.find(path.substr(2));
-  if (file == files_.end() && !path.empty() && path[0] != '/' && path[0] != '.' && path[0] != '~')
-    file = files_.find("./" + path);
-  if (file == files_.end()) {
+  FileState* file = find_file(path);
+  if (!file) {
     // ./pkg/install.sh after unpacking a downloaded archive runs what the archive held.
     Taints unpacked = extracted_taint(path);
     emit_secret_flows(unpacked, "exec", inv.name, "", inv.span, "", true);
     return {};
   }
-  Taints taints = file->second.taint;
+  Taints taints = file->taint;
   add_via(taints, "file");
   emit_secret_flows(taints, "exec", inv.name, "", inv.span, "", true);
-  if (!file->second.literal || file->second.literal->empty()) return {};
+  if (!file->literal || file->literal->empty()) return {};
   std::string family = interpreter_family(inv.name);
   if (!family.empty() && family != "awk") {
     Stream out;
-    apply_code_reading(inv, family, *file->second.literal, {}, out, depth);
+    std::string code = *file->literal;
+    apply_code_reading(inv, family, code, {}, out, depth);
     return out;
   }
-  std::string text = *file->second.literal;
+  std::string text = *file->literal;
   return analyse_nested(text, in, context, inv.span, inv.name, depth);
 }
 

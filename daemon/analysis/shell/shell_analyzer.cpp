@@ -29,9 +29,48 @@ void mark_incomplete(Facts& facts, const std::string& reason) {
   facts.markers.push_back(std::move(marker));
 }
 
+// What the earlier steps leave, each walked from what the ones before it left. Their own facts are
+// dropped: those calls were judged when they were made.
+Walker::Carried carried_from(const std::vector<EarlierStep>& earlier, const Limits& limits) {
+  static const std::string kVia = "earlier call";
+  Walker::Carried carried;
+  for (const auto& step : earlier) {
+    if (step.script.empty()) {
+      carried.files[step.path] = Walker::FileState{{}, step.content, false};
+      continue;
+    }
+    if (step.script.size() > limits.max_script_bytes || step.script.find('\0') != std::string::npos) continue;
+    Facts scratch;
+    Walker before(step.script, limits, scratch);
+    before.adopt(std::move(carried));
+    before.run();
+    carried = before.carried(kVia);
+  }
+  return carried;
+}
+
 }  // namespace
 
-Facts analyze(std::string_view script, const Limits& limits) {
+Facts analyze(std::string_view script, const Limits& limits) { return analyze(script, {}, limits); }
+
+LeftBehind left_behind(std::string_view script, const Limits& limits) {
+  LeftBehind out;
+  if (script.size() > limits.max_script_bytes || script.find('\0') != std::string_view::npos) return out;
+  try {
+    Facts scratch;
+    Walker walker(script, limits, scratch);
+    walker.run();
+    Walker::Carried left = walker.carried("");
+    for (const auto& [path, file] : left.files) out.files.push_back(path);
+    for (const auto& [name, variable] : left.variables) out.variables.push_back(name);
+    out.moved = !left.working_directory.empty();
+  } catch (...) {
+    return LeftBehind{};
+  }
+  return out;
+}
+
+Facts analyze(std::string_view script, const std::vector<EarlierStep>& earlier, const Limits& limits) {
   Facts facts;
   try {
     std::string cleaned;
@@ -50,6 +89,7 @@ Facts analyze(std::string_view script, const Limits& limits) {
     if (size_t bad = invalid_utf8_at(script); bad != std::string_view::npos)
       mark_incomplete(facts, "invalid UTF-8 at byte " + std::to_string(bad));
     Walker walker(script, limits, facts);
+    if (!earlier.empty()) walker.adopt(carried_from(earlier, limits));
     walker.run();
   } catch (const std::exception& error) {
     mark_incomplete(facts, std::string("analysis failed: ") + error.what());

@@ -4,7 +4,9 @@
 // to sinks and marks risky shapes. It reports facts only; the policy decides what they mean.
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/facts.h"
 
@@ -22,7 +24,27 @@ struct Limits {
   bool plain_scripts_without_parse = true;
 };
 
+// What an earlier tool call of the same conversation did that the shell of a later one can see: a
+// script it ran (the files it wrote, the variables it set, the directory it moved to carry over), or
+// a file an editor tool wrote whole.
+struct EarlierStep {
+  std::string script;
+  std::string path, content;  // when script is empty
+};
+
 // Analyses one shell script (a tool call's command). Thread-safe, never throws.
 Facts analyze(std::string_view script, const Limits& limits = {});
+// The same, after the earlier steps, oldest first: `cat ~/.aws/credentials > /tmp/n` in one call and
+// `curl -d @/tmp/n …` in the next is the flow it would be in one script. Only the script's own facts
+// are reported; a flow that began in an earlier step says so in its `via` ("earlier call").
+Facts analyze(std::string_view script, const std::vector<EarlierStep>& earlier, const Limits& limits = {});
+// What a script, walked alone, leaves for a later call of the conversation to meet.
+struct LeftBehind {
+  std::vector<std::string> files;      // paths written, as the script names them
+  std::vector<std::string> variables;  // names set
+  bool moved = false;                  // a cd whose target is known
+  bool empty() const { return files.empty() && variables.empty() && !moved; }
+};
+LeftBehind left_behind(std::string_view script, const Limits& limits = {});
 
 }  // namespace toolwall::shell

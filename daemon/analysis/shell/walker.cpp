@@ -1,6 +1,7 @@
 #include "analysis/shell/walker.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstring>
 
 #include "analysis/shell/catalog.h"
@@ -66,6 +67,45 @@ Walker::Walker(std::string_view script, const Limits& limits, Facts& facts)
 
 Walker::~Walker() {
   for (TSTree* tree : trees_) ts_tree_delete(tree);
+}
+
+void Walker::adopt(Carried carried) {
+  files_ = std::move(carried.files);
+  variables_ = std::move(carried.variables);
+  working_directory_ = std::move(carried.working_directory);
+}
+
+Walker::Carried Walker::carried(const std::string& via) const {
+  // Once per taint: a file copied over three calls came from "an earlier call" once.
+  auto mark = [&](Taints& taints) {
+    for (auto& taint : taints)
+      if (std::find(taint.via.begin(), taint.via.end(), via) == taint.via.end()) taint.via.push_back(via);
+  };
+  auto loosen = [&](Word word) {
+    word.node = TSNode{};
+    word.span = Span{};
+    word.node_index = -1;
+    mark(word.taint);
+    if (word.stream) mark(word.stream->taint);
+    return word;
+  };
+  Carried out;
+  out.working_directory = working_directory_;
+  for (const auto& [path, file] : files_) {
+    FileState kept = file;
+    mark(kept.taint);
+    out.files.emplace(path, std::move(kept));
+  }
+  for (const auto& [name, variable] : variables_) {
+    // $1 … $9, $@, $*: a script's own arguments, not the shell's.
+    if (name.empty() || !(std::isalpha(static_cast<unsigned char>(name[0])) || name[0] == '_')) continue;
+    Variable kept;
+    kept.value = loosen(variable.value);
+    for (const auto& element : variable.elements) kept.elements.push_back(loosen(element));
+    kept.keys = variable.keys;
+    out.variables.emplace(name, std::move(kept));
+  }
+  return out;
 }
 
 TSTree* Walker::parse(std::string& text) {

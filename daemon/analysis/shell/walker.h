@@ -34,21 +34,6 @@ struct Invocation {
 
 class Walker {
  public:
-  Walker(std::string_view script, const Limits& limits, Facts& facts);
-  ~Walker();
-  Walker(const Walker&) = delete;
-  Walker& operator=(const Walker&) = delete;
-  void run();
-
- private:
-  struct Frame {
-    std::string_view text;       // the text being walked
-    bool nested = false;         // spans map to anchor
-    Span anchor;                 // enclosing span in the original script
-    std::string exec_sink;       // what runs this text ("bash", "eval" …)
-    int nesting = 0;
-    bool tolerant = false;       // syntax errors here do not make the analysis incomplete
-  };
   struct FileState {
     Taints taint;
     std::optional<std::string> literal;
@@ -58,6 +43,34 @@ class Walker {
     Word value;
     std::vector<Word> elements;  // arrays
     std::vector<std::string> keys;  // associative arrays: the key of each element (empty when indexed)
+  };
+  // What a script leaves for the next tool call of the same conversation: the files it wrote, the
+  // variables it set (a persistent shell keeps them) and the directory it moved to. Syntax nodes and
+  // spans are gone: they belonged to the earlier script.
+  struct Carried {
+    std::map<std::string, FileState, std::less<>> files;
+    std::map<std::string, Variable, std::less<>> variables;
+    std::string working_directory;
+  };
+
+  Walker(std::string_view script, const Limits& limits, Facts& facts);
+  ~Walker();
+  Walker(const Walker&) = delete;
+  Walker& operator=(const Walker&) = delete;
+  // Starts from what earlier calls left (before run()).
+  void adopt(Carried carried);
+  void run();
+  // What this walk leaves for a later call (after run()); every taint gains the step `via`.
+  Carried carried(const std::string& via) const;
+
+ private:
+  struct Frame {
+    std::string_view text;       // the text being walked
+    bool nested = false;         // spans map to anchor
+    Span anchor;                 // enclosing span in the original script
+    std::string exec_sink;       // what runs this text ("bash", "eval" …)
+    int nesting = 0;
+    bool tolerant = false;       // syntax errors here do not make the analysis incomplete
   };
   struct Function {
     TSNode body;
@@ -188,6 +201,8 @@ class Walker {
   bool in_hooks_directory(const std::string& path) const;
   Stream run_script_file(Invocation& inv, const std::string& path, const Stream& in, int depth, const char* context);
   Taints read_path(const std::string& path, std::optional<std::string>* literal = nullptr);
+  // A file written earlier (in this script or by an earlier call) that path names, or null.
+  FileState* find_file(const std::string& path);
   // What the named paths hold, a directory (".": the working tree) with every file written under it
   // earlier in the script: what git add stages and npm publish sends.
   Taints read_paths_with_contents(const std::vector<std::string>& paths);

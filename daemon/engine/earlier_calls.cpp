@@ -1,0 +1,200 @@
+#include "engine/earlier_calls.h"
+
+#include <algorithm>
+#include <array>
+#include <optional>
+#include <set>
+
+namespace toolwall::engine {
+namespace {
+
+bool is_name_char(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+bool is_break(char c) {
+  static const auto table = [] {
+    std::array<bool, 256> breaks{};
+    for (unsigned char b : std::string_view(" \t\r\n;|&()<>'\"`=,{}$:@\\")) breaks[b] = true;
+    return breaks;
+  }();
+  return table[static_cast<unsigned char>(c)];
+}
+
+using Words = std::set<std::string, std::less<>>;
+
+// Calls each(word, leads) for each word of text: the runs between blanks, quotes, operators and
+// `=`/`@`/`$`; `leads` when it begins the text or follows `;`, `|`, `&`, `(`, a backquote or a line
+// break (where a command name usually stands).
+template <class Each>
+void for_each_word(std::string_view text, Each each) {
+  size_t at = 0;
+  bool leads = true;
+  while (at < text.size()) {
+    while (at < text.size() && is_break(text[at])) {
+      if (std::string_view(";|&(`\n").find(text[at]) != std::string_view::npos) leads = true;
+      ++at;
+    }
+    size_t end = at;
+    while (end < text.size() && !is_break(text[end])) ++end;
+    if (end > at) each(text.substr(at, end - at), leads);
+    leads = false;
+    at = end;
+  }
+}
+
+void add_variable_names(std::string_view script, Words& out) {
+  for (size_t at = script.find('$'); at != std::string_view::npos; at = script.find('$', at + 1)) {
+    size_t begin = at + 1;
+    if (begin < script.size() && script[begin] == '{') ++begin;
+    size_t end = begin;
+    while (end < script.size() && is_name_char(script[end])) ++end;
+    if (end - begin >= 2 && !(script[begin] >= '0' && script[begin] <= '9'))
+      out.emplace(script.substr(begin, end - begin));
+  }
+}
+
+// What a script names: the variables it expands and the last part of every other word (notes.txt
+// for @/tmp/notes.txt, n for `curl -T n`), options and bare command names aside.
+void add_named(std::string_view script, Words& out) {
+  add_variable_names(script, out);
+  for_each_word(script, [&](std::string_view word, bool leads) {
+    // Options, and command names looked up in PATH (npm, git): a file an earlier call wrote is
+    // run by its path.
+    if (word.front() == '-' || (leads && word.find('/') == std::string_view::npos)) return;
+    while (!word.empty() && word.back() == '/') word.remove_suffix(1);
+    size_t slash = word.rfind('/');
+    std::string_view last = slash == std::string_view::npos ? word : word.substr(slash + 1);
+    if (!last.empty() && last.find_first_not_of('.') != std::string_view::npos) out.emplace(last);
+  });
+}
+
+// Whether a word of text (a call's argument) could name one of `left` (a path component of it is one).
+bool mentions(std::string_view text, const Words& left) {
+  bool met = false;
+  for_each_word(text, [&](std::string_view word, bool) {
+    for (size_t at = 0; !met && at <= word.size();) {
+      size_t slash = word.find('/', at);
+      if (slash == std::string_view::npos) slash = word.size();
+      met = slash > at && left.find(word.substr(at, slash - at)) != left.end();
+      at = slash + 1;
+    }
+  });
+  return met;
+}
+
+// The same over the strings of a call's arguments (a command, an argv, a path), before the call is
+// read through its profile: a call can leave only what it names, and most earlier calls name nothing
+// the judged call does.
+bool arguments_mention(const nlohmann::json& value, const Words& named, int depth = 0) {
+  if (value.is_string()) return mentions(value.get_ref<const std::string&>(), named);
+  if (depth > 3 || !value.is_structured()) return false;
+  for (const auto& item : value)
+    if (arguments_mention(item, named, depth + 1)) return true;
+  return false;
+}
+
+std::string_view last_part(std::string_view path) {
+  while (!path.empty() && path.back() == '/') path.remove_suffix(1);
+  size_t slash = path.rfind('/');
+  return slash == std::string_view::npos ? path : path.substr(slash + 1);
+}
+
+// A step of an earlier call, when it is one the shell can see: a command it ran or a file it wrote whole.
+std::optional<shell::EarlierStep> step_of(const Profiles& profiles, const ToolCall& earlier, const std::string& agent) {
+  if (!earlier.arguments_valid) return std::nullopt;
+  ResolvedCall resolved;
+  if (earlier.agent.empty() && !agent.empty()) {
+    ToolCall as_agent = earlier;
+    as_agent.agent = agent;
+    as_agent.earlier.reset();
+    resolved = profiles.resolve(as_agent);
+  } else {
+    resolved = profiles.resolve(earlier);
+  }
+  if (!resolved.error.empty()) return std::nullopt;
+  shell::EarlierStep step;
+  if (resolved.kind == ToolKind::shell && !resolved.command.empty()) {
+    step.script = std::move(resolved.command);
+    return step;
+  }
+  if (resolved.kind == ToolKind::file_write && resolved.shape == FileShape::write && !resolved.path.empty()) {
+    step.path = std::move(resolved.path);
+    step.content = std::move(resolved.content);
+    return step;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::vector<std::string> meeting_words(std::string_view script) {
+  Words words;
+  add_named(script, words);
+  return {words.begin(), words.end()};
+}
+
+std::shared_ptr<const LeftBehindMemo::Left> LeftBehindMemo::of(const std::string& script) const {
+  {
+    std::lock_guard lock(mutex_);
+    if (auto known = known_.find(script); known != known_.end()) return known->second;
+  }
+  // Outside the lock: a walk takes microseconds.
+  shell::LeftBehind behind = shell::left_behind(script);
+  auto left = std::make_shared<Left>();
+  for (const auto& path : behind.files) left->words.emplace_back(last_part(path));
+  for (const auto& name : behind.variables) left->words.push_back(name);
+  left->moved = behind.moved;
+  if (script.size() > most_bytes_ / 64) return left;
+  std::lock_guard lock(mutex_);
+  if (bytes_ + script.size() > most_bytes_) {
+    known_.clear();
+    bytes_ = 0;
+  }
+  if (known_.emplace(script, left).second) bytes_ += script.size();
+  return left;
+}
+
+std::vector<shell::EarlierStep> earlier_steps(const Profiles& profiles, const ToolCall& call, std::string_view script,
+                                              const EarlierReading& reading, const LeftBehindMemo* memo) {
+  std::vector<shell::EarlierStep> steps;
+  if (!call.earlier || call.earlier->empty()) return steps;
+  Words named;
+  add_named(script, named);
+  bool directory_known = false;  // a later step already chose the directory the script starts in
+  const auto& calls = *call.earlier;
+  size_t first = calls.size() > reading.most_calls_read ? calls.size() - reading.most_calls_read : 0;
+  // Newest first, so that a step chosen adds what it names before older steps are looked at (a file
+  // copied in one call from a file written in the one before).
+  for (size_t i = calls.size(); i-- > first && steps.size() < reading.most_steps;) {
+    if (!calls[i].arguments_valid) continue;
+
+    auto step = step_of(profiles, calls[i], call.agent);
+    if (!step) continue;
+    bool chosen = false;
+    if (step->script.empty()) {
+      chosen = named.count(last_part(step->path)) > 0;
+    } else {
+      std::shared_ptr<const LeftBehindMemo::Left> left;
+      if (memo) {
+        left = memo->of(step->script);
+      } else {
+        left = LeftBehindMemo(0).of(step->script);
+      }
+      chosen = std::any_of(left->words.begin(), left->words.end(), [&](const std::string& word) {
+        return named.count(word) > 0;
+      });
+      if (left->moved && !directory_known) {
+        chosen = true;
+        directory_known = true;
+      }
+    }
+    if (!chosen) continue;
+    if (!step->script.empty()) add_named(step->script, named);
+    steps.push_back(std::move(*step));
+  }
+  std::reverse(steps.begin(), steps.end());
+  return steps;
+}
+
+}  // namespace toolwall::engine
