@@ -2,8 +2,11 @@
 
 #include <algorithm>
 #include <array>
+#include <memory>
 #include <optional>
 #include <set>
+
+#include "analysis/shell/words.h"
 
 namespace toolwall::engine {
 namespace {
@@ -24,15 +27,17 @@ bool is_break(char c) {
 using Words = std::set<std::string, std::less<>>;
 
 // Calls each(word, leads) for each word of text: the runs between blanks, quotes, operators and
-// `=`/`@`/`$`; `leads` when it begins the text or follows `;`, `|`, `&`, `(`, a backquote or a line
-// break (where a command name usually stands).
+// `=`/`@`/`$`; `leads` when it begins the text or follows `;`, `|`, `&`, a subshell's `(`, a backquote
+// or a line break (where a command name usually stands).
 template <class Each>
 void for_each_word(std::string_view text, Each each) {
   size_t at = 0;
   bool leads = true;
   while (at < text.size()) {
     while (at < text.size() && is_break(text[at])) {
-      if (std::string_view(";|&(`\n").find(text[at]) != std::string_view::npos) leads = true;
+      // `(` opens a subshell or $( … ), not a call in code (open('creds.sh')).
+      bool opens = text[at] == '(' && (at == 0 || !is_name_char(text[at - 1]));
+      if (opens || std::string_view(";|&`\n").find(text[at]) != std::string_view::npos) leads = true;
       ++at;
     }
     size_t end = at;
@@ -49,55 +54,40 @@ void add_variable_names(std::string_view script, Words& out) {
     if (begin < script.size() && script[begin] == '{') ++begin;
     size_t end = begin;
     while (end < script.size() && is_name_char(script[end])) ++end;
-    if (end - begin >= 2 && !(script[begin] >= '0' && script[begin] <= '9'))
+    if (end > begin && !(script[begin] >= '0' && script[begin] <= '9'))
       out.emplace(script.substr(begin, end - begin));
   }
-}
-
-// What a script names: the variables it expands and the last part of every other word (notes.txt
-// for @/tmp/notes.txt, n for `curl -T n`), options and bare command names aside.
-void add_named(std::string_view script, Words& out) {
-  add_variable_names(script, out);
-  for_each_word(script, [&](std::string_view word, bool leads) {
-    // Options, and command names looked up in PATH (npm, git): a file an earlier call wrote is
-    // run by its path.
-    if (word.front() == '-' || (leads && word.find('/') == std::string_view::npos)) return;
-    while (!word.empty() && word.back() == '/') word.remove_suffix(1);
-    size_t slash = word.rfind('/');
-    std::string_view last = slash == std::string_view::npos ? word : word.substr(slash + 1);
-    if (!last.empty() && last.find_first_not_of('.') != std::string_view::npos) out.emplace(last);
-  });
-}
-
-// Whether a word of text (a call's argument) could name one of `left` (a path component of it is one).
-bool mentions(std::string_view text, const Words& left) {
-  bool met = false;
-  for_each_word(text, [&](std::string_view word, bool) {
-    for (size_t at = 0; !met && at <= word.size();) {
-      size_t slash = word.find('/', at);
-      if (slash == std::string_view::npos) slash = word.size();
-      met = slash > at && left.find(word.substr(at, slash - at)) != left.end();
-      at = slash + 1;
-    }
-  });
-  return met;
-}
-
-// The same over the strings of a call's arguments (a command, an argv, a path), before the call is
-// read through its profile: a call can leave only what it names, and most earlier calls name nothing
-// the judged call does.
-bool arguments_mention(const nlohmann::json& value, const Words& named, int depth = 0) {
-  if (value.is_string()) return mentions(value.get_ref<const std::string&>(), named);
-  if (depth > 3 || !value.is_structured()) return false;
-  for (const auto& item : value)
-    if (arguments_mention(item, named, depth + 1)) return true;
-  return false;
 }
 
 std::string_view last_part(std::string_view path) {
   while (!path.empty() && path.back() == '/') path.remove_suffix(1);
   size_t slash = path.rfind('/');
   return slash == std::string_view::npos ? path : path.substr(slash + 1);
+}
+
+// What a script names: the variables it expands and each path component of every other word
+// (tmp and notes.txt for @/tmp/notes.txt, n for `curl -T n`), options and bare command names aside.
+void add_named(std::string_view script, Words& out) {
+  add_variable_names(script, out);
+  for_each_word(script, [&](std::string_view word, bool leads) {
+    // Options, and command names looked up in PATH (npm, git): a file an earlier call wrote is
+    // run by its path.
+    if (word.front() == '-' || (leads && word.find('/') == std::string_view::npos)) return;
+    for (size_t at = 0; at < word.size();) {
+      size_t slash = std::min(word.find('/', at), word.size());
+      std::string_view part = word.substr(at, slash - at);
+      if (!part.empty() && part.find_first_not_of('.') != std::string_view::npos) out.emplace(part);
+      at = slash + 1;
+    }
+  });
+}
+
+// Whether what a step left is named: by a word, or by a glob (for f in /tmp/part_*).
+bool named_by(const std::string& left, const Words& named) {
+  if (named.count(left)) return true;
+  return std::any_of(named.begin(), named.end(), [&](const std::string& word) {
+    return word.find_first_of("*?[") != std::string::npos && shell::glob_match(word, left);
+  });
 }
 
 // A step of an earlier call, when it is one the shell can see: a command it ran or a file it wrote whole.
@@ -143,6 +133,9 @@ std::shared_ptr<const LeftBehindMemo::Left> LeftBehindMemo::of(const std::string
   shell::LeftBehind behind = shell::left_behind(script);
   auto left = std::make_shared<Left>();
   for (const auto& path : behind.files) left->words.emplace_back(last_part(path));
+  for (const auto& directory : behind.directories)
+    if (!directory.empty()) left->words.emplace_back(last_part(directory));
+  if (behind.staged) left->words.emplace_back("push");  // what git add staged leaves with the next push
   for (const auto& name : behind.variables) left->words.push_back(name);
   left->moved = behind.moved;
   if (script.size() > most_bytes_ / 64) return left;
@@ -173,7 +166,7 @@ std::vector<shell::EarlierStep> earlier_steps(const Profiles& profiles, const To
     if (!step) continue;
     bool chosen = false;
     if (step->script.empty()) {
-      chosen = named.count(last_part(step->path)) > 0;
+      chosen = named_by(std::string(last_part(step->path)), named);
     } else {
       std::shared_ptr<const LeftBehindMemo::Left> left;
       if (memo) {
@@ -181,9 +174,8 @@ std::vector<shell::EarlierStep> earlier_steps(const Profiles& profiles, const To
       } else {
         left = LeftBehindMemo(0).of(step->script);
       }
-      chosen = std::any_of(left->words.begin(), left->words.end(), [&](const std::string& word) {
-        return named.count(word) > 0;
-      });
+      chosen = std::any_of(left->words.begin(), left->words.end(),
+                           [&](const std::string& word) { return named_by(word, named); });
       if (left->moved && !directory_known) {
         chosen = true;
         directory_known = true;

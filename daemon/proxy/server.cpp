@@ -836,7 +836,7 @@ struct Server::Impl {
     ctx.judge = from.judge ? from.judge : judge.load();  // the gate's (per client) or the server's current one
     ctx.exchange = exchange;
     ctx.limits = options.config.wire;
-    if (from.dialect && !from.request_body.empty())
+    if (from.dialect && wire::may_hold_earlier_calls(from.request_body))
       ctx.judge = wire::with_earlier_calls(std::move(ctx.judge), from.request_body, *from.dialect, ctx);
     ctx.counters = &counters;
     if (options.on_verdict) {

@@ -5,14 +5,6 @@
 namespace toolwall::wire {
 namespace {
 
-// A history holds calls only if one of the keys that carry them appears (cheaper than a parse).
-bool may_hold_calls(std::string_view body) {
-  for (std::string_view key : {"tool_calls", "function_call", "tool_use", "custom_tool_call", "local_shell_call",
-                               "shell_call", "apply_patch_call", "\\u"})
-    if (body.find(key) != std::string_view::npos) return true;
-  return false;
-}
-
 class EarlierCallsJudge final : public Judge {
  public:
   EarlierCallsJudge(std::shared_ptr<const Judge> inner, std::string_view request_body, const Dialect& dialect,
@@ -61,8 +53,16 @@ class EarlierCallsJudge final : public Judge {
 
 }  // namespace
 
+bool may_hold_earlier_calls(std::string_view body) {
+  // "\u": a key spelled with escapes. Cheaper than a parse, and most first turns hold none of them.
+  for (std::string_view key : {"tool_calls", "function_call", "tool_use", "custom_tool_call", "local_shell_call",
+                               "shell_call", "apply_patch_call", "\\u"})
+    if (body.find(key) != std::string_view::npos) return true;
+  return false;
+}
+
 std::vector<ToolCall> earlier_calls_of(std::string_view request_body, const Dialect& dialect, const JudgeContext& ctx) {
-  if (!may_hold_calls(request_body) || json_depth_exceeds(request_body, ctx.limits.max_json_depth)) return {};
+  if (!may_hold_earlier_calls(request_body) || json_depth_exceeds(request_body, ctx.limits.max_json_depth)) return {};
   auto request = nlohmann::ordered_json::parse(request_body, nullptr, false);
   if (request.is_discarded() || !request.is_object()) return {};
   return dialect.earlier_calls(request, ctx);

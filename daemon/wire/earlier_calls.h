@@ -16,6 +16,9 @@ namespace toolwall::wire {
 std::shared_ptr<const Judge> with_earlier_calls(std::shared_ptr<const Judge> judge, std::string_view request_body,
                                                 const Dialect& dialect, const JudgeContext& ctx);
 
+// Whether a request body may hold earlier calls: one of the keys that carry them appears in it.
+bool may_hold_earlier_calls(std::string_view request_body);
+
 // The earlier calls `request_body` holds (none when it is not JSON, too deep, or holds no history).
 std::vector<ToolCall> earlier_calls_of(std::string_view request_body, const Dialect& dialect, const JudgeContext& ctx);
 

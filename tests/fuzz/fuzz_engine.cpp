@@ -22,16 +22,41 @@ const engine::Engine& loaded_engine() {
   return *engine;
 }
 
+ToolCall bash(std::string_view command) {
+  return ToolCall::from_json("call_fuzz", "claude-code", "Bash", nlohmann::json{{"command", std::string(command)}});
+}
+
+// {"agent","tool","arguments"[,"earlier":[{"tool","arguments"}…]]}, or commands separated by \x1e: the
+// earlier calls of the conversation, then the call judged.
 ToolCall call_of(std::string_view input) {
   if (!wire::json_depth_exceeds(input, 128)) {
     auto json = nlohmann::json::parse(input, nullptr, false);
     if (json.is_object() && json.contains("tool") && json["tool"].is_string()) {
       std::string agent = json.value("agent", nlohmann::json("")).is_string() ? json.value("agent", "") : "";
       auto arguments = json.contains("arguments") ? json["arguments"] : nlohmann::json::object();
-      return ToolCall::from_json("call_fuzz", agent, json["tool"].get<std::string>(), arguments);
+      ToolCall call = ToolCall::from_json("call_fuzz", agent, json["tool"].get<std::string>(), arguments);
+      if (auto earlier = json.find("earlier"); earlier != json.end() && earlier->is_array()) {
+        auto calls = std::make_shared<std::vector<ToolCall>>();
+        for (const auto& item : *earlier)
+          if (item.is_object() && item.contains("tool") && item["tool"].is_string())
+            calls->push_back(ToolCall::from_json("", agent, item["tool"].get<std::string>(),
+                                                 item.contains("arguments") ? item["arguments"] : nlohmann::json()));
+        call.earlier = std::move(calls);
+      }
+      return call;
     }
   }
-  return ToolCall::from_json("call_fuzz", "claude-code", "Bash", nlohmann::json{{"command", std::string(input)}});
+  size_t last = input.rfind('\x1e');
+  if (last == std::string_view::npos) return bash(input);
+  ToolCall call = bash(input.substr(last + 1));
+  auto calls = std::make_shared<std::vector<ToolCall>>();
+  for (size_t at = 0; at <= last;) {
+    size_t end = input.find('\x1e', at);
+    calls->push_back(bash(input.substr(at, end - at)));
+    at = end + 1;
+  }
+  call.earlier = std::move(calls);
+  return call;
 }
 
 }  // namespace

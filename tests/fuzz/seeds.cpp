@@ -157,6 +157,7 @@ int main(int argc, char** argv) {
   }
   std::string line;
   int count = 0;
+  std::string earlier_commands;  // the last two shell commands, \x1e between them
   while (std::getline(corpus, line)) {
     auto json = Json::parse(line, nullptr, false);
     if (!json.is_object() || !json.contains("tool")) continue;
@@ -170,6 +171,13 @@ int main(int argc, char** argv) {
     if (auto command = command_of(arguments); !command.empty()) {
       seeds.add("shell", with_control({0x01}, command));
       seeds.add("shell", with_control({0xff}, command));
+      // A conversation: the two commands before this one as its earlier calls (\x1e between them).
+      if (count % 4 == 0 && !earlier_commands.empty())
+        seeds.add("engine", earlier_commands + "\x1e" + command);
+      earlier_commands = earlier_commands.substr(earlier_commands.find('\x1e') == std::string::npos
+                                                     ? earlier_commands.size()
+                                                     : earlier_commands.find('\x1e') + 1);
+      earlier_commands += (earlier_commands.empty() ? "" : "\x1e") + command;
     }
     if (auto content = string_field(arguments, {"content", "file_text", "new_string", "code_edit"}); !content.empty()) {
       auto path = string_field(arguments, {"file_path", "path", "target_file", "filePath", "absolute_path"});

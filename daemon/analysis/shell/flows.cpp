@@ -2695,6 +2695,20 @@ void Walker::apply_code_reading(Invocation& inv, std::string_view language, cons
   CodeReading reading = read_code(language, code);
   std::string host = reading.hosts.empty() ? std::string() : reading.hosts.front();
   for (const auto& each : reading.hosts) add_host(each);
+  // open('/tmp/n').read(): a file the code names that this script, or an earlier call, wrote holds what
+  // was written there.
+  Taints from_files;
+  for (const auto& literal : reading.literals)
+    if (FileState* file = find_file(literal)) {
+      Taints taints = file->taint;
+      add_via(taints, "file");
+      merge_taints(from_files, taints);
+    }
+  add_via(from_files, "interpreter");
+  // exec(open('/tmp/m.py').read()) after a download: the fetched code runs.
+  if (reading.runs_code)
+    for (const auto& taint : from_files)
+      if (taint.from == "network") emit_secret_flows({taint}, "exec", inv.name, "", inv.span, "", true);
   // `export K=$SECRET; python -c '… os.environ["K"] …'`: the code reads what the shell put there.
   Taints from_environment;
   for (const auto& name : reading.environment_names) {
@@ -2712,10 +2726,12 @@ void Walker::apply_code_reading(Invocation& inv, std::string_view language, cons
     add_via(shell_taints, "interpreter");
     merge_taints(taints, shell_taints);
     merge_taints(taints, from_environment);
+    merge_taints(taints, from_files);
     emit_secret_flows(taints, "network", inv.name, host, inv.span, "");
   } else if (reading.prints) {
     for (const auto& source : reading.sources) out.taint.push_back(Taint{source.first, source.second, {"interpreter"}, {}, false});
     merge_taints(out.taint, from_environment);
+    merge_taints(out.taint, from_files);
   }
   if (reading.exec_fetched) {
     Flow flow;
@@ -3227,6 +3243,7 @@ void Walker::model_git(Invocation& inv, int depth) {
     bool everything = std::any_of(rest.begin(), rest.end(), [](const std::string& a) { return a == "-A" || a == "--all"; });
     if (everything) operands.push_back(".");
     merge_taints(git_staged_secrets_, read_paths_with_contents(operands));
+    git_added_ = true;
   } else if (command == "remote" && operands.size() >= 3 && (operands[0] == "add" || operands[0] == "set-url")) {
     git_remotes_[operands[1]] = operands[2];
     add_host(host_of(operands[2]).empty() ? remote_host_of(operands[2]) : host_of(operands[2]));

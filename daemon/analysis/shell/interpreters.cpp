@@ -638,6 +638,10 @@ CodeReading read_code_at(std::string_view language, std::string_view original_co
                                                         "urlopen(", "fetch(", "get(", "->content", "file_get_contents",
                                                         ".get(", "URI.open", "Net::HTTP.get"});
   reading.exec_fetched = runs_code && reads_remote && !reading.reverse_shell;
+  reading.runs_code = runs_code;
+  for (const auto& literal : literals)
+    if (!literal.second.empty() && literal.second.size() < 1024 && literal.second.find('\n') == std::string::npos)
+      reading.literals.push_back(literal.second);
   // import('https://…') (node, deno) fetches a module and runs it.
   static const std::regex kRemoteImport(R"(\bimport\s*\(\s*['"`]https?://)");
   if (contains(code, "import") && std::regex_search(code.begin(), code.end(), kRemoteImport)) {

@@ -24,6 +24,8 @@ struct CodeReading {
   bool fork_bomb = false;        // forks in an endless loop (fork while fork, while True: os.fork())
   bool request_exec = false;     // runs web request input as a command or code (a web shell)
   std::string security_off;      // a protection it turns off (PowerShell: Defender's real-time monitoring)
+  bool runs_code = false;        // evaluates text as code (exec, eval, require_relative …)
+  std::vector<std::string> literals;  // its short one-line string literals: the files it may open
 };
 
 // language: "python", "node", "perl", "ruby", "php", "awk" (others read as generic).

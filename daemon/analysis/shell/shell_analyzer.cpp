@@ -63,7 +63,9 @@ LeftBehind left_behind(std::string_view script, const Limits& limits) {
     Walker::Carried left = walker.carried("");
     for (const auto& [path, file] : left.files) out.files.push_back(path);
     for (const auto& [name, variable] : left.variables) out.variables.push_back(name);
+    for (const auto& [directory, taints] : left.extracted) out.directories.push_back(directory);
     out.moved = !left.working_directory.empty();
+    out.staged = left.staged;
   } catch (...) {
     return LeftBehind{};
   }

@@ -40,10 +40,11 @@ Facts analyze(std::string_view script, const Limits& limits = {});
 Facts analyze(std::string_view script, const std::vector<EarlierStep>& earlier, const Limits& limits = {});
 // What a script, walked alone, leaves for a later call of the conversation to meet.
 struct LeftBehind {
-  std::vector<std::string> files;      // paths written, as the script names them
-  std::vector<std::string> variables;  // names set
-  bool moved = false;                  // a cd whose target is known
-  bool empty() const { return files.empty() && variables.empty() && !moved; }
+  std::vector<std::string> files;        // paths written, as the script names them
+  std::vector<std::string> directories;  // filled by a clone or a downloaded archive
+  std::vector<std::string> variables;    // names set
+  bool moved = false;                    // a cd whose target is known
+  bool staged = false;                   // git add: what the next push sends
 };
 LeftBehind left_behind(std::string_view script, const Limits& limits = {});
 

@@ -73,6 +73,9 @@ void Walker::adopt(Carried carried) {
   files_ = std::move(carried.files);
   variables_ = std::move(carried.variables);
   working_directory_ = std::move(carried.working_directory);
+  extracted_ = std::move(carried.extracted);
+  git_staged_secrets_ = std::move(carried.staged_secrets);
+  git_added_ = carried.staged;
 }
 
 Walker::Carried Walker::carried(const std::string& via) const {
@@ -91,6 +94,11 @@ Walker::Carried Walker::carried(const std::string& via) const {
   };
   Carried out;
   out.working_directory = working_directory_;
+  out.extracted = extracted_;
+  for (auto& [directory, taints] : out.extracted) mark(taints);
+  out.staged_secrets = git_staged_secrets_;
+  mark(out.staged_secrets);
+  out.staged = git_added_;
   for (const auto& [path, file] : files_) {
     FileState kept = file;
     mark(kept.taint);

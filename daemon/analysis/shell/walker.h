@@ -51,6 +51,9 @@ class Walker {
     std::map<std::string, FileState, std::less<>> files;
     std::map<std::string, Variable, std::less<>> variables;
     std::string working_directory;
+    std::vector<std::pair<std::string, Taints>> extracted;  // directories a clone or a downloaded archive filled
+    Taints staged_secrets;  // secret files `git add` staged: they leave with the next push
+    bool staged = false;    // anything was staged
   };
 
   Walker(std::string_view script, const Limits& limits, Facts& facts);
@@ -258,6 +261,7 @@ class Walker {
   std::vector<std::string> context_;
   std::map<std::string, Variable, std::less<>> variables_;
   Taints git_staged_secrets_;       // secret files named to `git add` earlier in the script
+  bool git_added_ = false;          // `git add` ran
   std::map<std::string, std::string, std::less<>> symlinks_;  // ln -s TARGET LINK: link → target
   std::string working_directory_;  // set by a literal `cd`; empty = the project directory (unknown)
   std::map<std::string, Function, std::less<>> functions_;
