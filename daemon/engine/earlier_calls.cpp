@@ -6,6 +6,7 @@
 #include <optional>
 #include <set>
 
+#include "analysis/code/change_parsers.h"
 #include "analysis/shell/words.h"
 
 namespace toolwall::engine {
@@ -90,9 +91,31 @@ bool named_by(const std::string& left, const Words& named) {
   });
 }
 
-// A step of an earlier call, when it is one the shell can see: a command it ran or a file it wrote whole.
-std::optional<shell::EarlierStep> step_of(const Profiles& profiles, const ToolCall& earlier, const std::string& agent) {
-  if (!earlier.arguments_valid) return std::nullopt;
+// Whether an apply_patch text adds a file by a name the call uses: patches are parsed only then.
+bool adds_a_named_file(std::string_view patch, const Words& named) {
+  static constexpr std::string_view kAdd = "*** Add File: ";
+  for (size_t at = patch.find(kAdd); at != std::string_view::npos; at = patch.find(kAdd, at + kAdd.size())) {
+    size_t end = std::min(patch.find('\n', at), patch.size());
+    std::string_view path = patch.substr(at + kAdd.size(), end - at - kAdd.size());
+    while (!path.empty() && (path.back() == '\r' || path.back() == ' ')) path.remove_suffix(1);
+    if (named_by(std::string(last_part(path)), named)) return true;
+  }
+  return false;
+}
+
+shell::EarlierStep file_step(std::string path, std::string content) {
+  shell::EarlierStep step;
+  step.path = std::move(path);
+  step.content = std::move(content);
+  return step;
+}
+
+// The steps of an earlier call the shell can see, in order: a command it ran, or files it wrote whole
+// (a Write, an apply_patch's Add File, an edit of new text with no "existing code" marker in it).
+std::vector<shell::EarlierStep> steps_of(const Profiles& profiles, const ToolCall& earlier, const std::string& agent,
+                                         const Words& named) {
+  std::vector<shell::EarlierStep> out;
+  if (!earlier.arguments_valid) return out;
   ResolvedCall resolved;
   if (earlier.agent.empty() && !agent.empty()) {
     ToolCall as_agent = earlier;
@@ -102,18 +125,21 @@ std::optional<shell::EarlierStep> step_of(const Profiles& profiles, const ToolCa
   } else {
     resolved = profiles.resolve(earlier);
   }
-  if (!resolved.error.empty()) return std::nullopt;
-  shell::EarlierStep step;
+  if (!resolved.error.empty()) return out;
   if (resolved.kind == ToolKind::shell && !resolved.command.empty()) {
+    shell::EarlierStep step;
     step.script = std::move(resolved.command);
-    return step;
+    out.push_back(std::move(step));
+  } else if (resolved.shape == FileShape::write && !resolved.path.empty()) {
+    out.push_back(file_step(std::move(resolved.path), std::move(resolved.content)));
+  } else if (resolved.shape == FileShape::edit && resolved.edits.size() == 1 && resolved.edits[0].old_text.empty() &&
+             !resolved.path.empty() && resolved.edits[0].new_text.find("existing code") == std::string::npos) {
+    out.push_back(file_step(std::move(resolved.path), std::move(resolved.edits[0].new_text)));
+  } else if (resolved.shape == FileShape::patch && adds_a_named_file(resolved.diff, named)) {
+    for (auto& file : code::parse_apply_patch(resolved.diff).files)
+      if (file.whole_file && !file.path.empty()) out.push_back(file_step(std::move(file.path), std::move(file.new_text)));
   }
-  if (resolved.kind == ToolKind::file_write && resolved.shape == FileShape::write && !resolved.path.empty()) {
-    step.path = std::move(resolved.path);
-    step.content = std::move(resolved.content);
-    return step;
-  }
-  return std::nullopt;
+  return out;
 }
 
 }  // namespace
@@ -138,6 +164,7 @@ std::shared_ptr<const LeftBehindMemo::Left> LeftBehindMemo::of(const std::string
   if (behind.staged) left->words.emplace_back("push");  // what git add staged leaves with the next push
   for (const auto& name : behind.variables) left->words.push_back(name);
   left->moved = behind.moved;
+  left->stages_tree = behind.staged_tree;
   if (script.size() > most_bytes_ / 64) return left;
   std::lock_guard lock(mutex_);
   if (bytes_ + script.size() > most_bytes_) {
@@ -157,33 +184,28 @@ std::vector<shell::EarlierStep> earlier_steps(const Profiles& profiles, const To
   bool directory_known = false;  // a later step already chose the directory the script starts in
   const auto& calls = *call.earlier;
   size_t first = calls.size() > reading.most_calls_read ? calls.size() - reading.most_calls_read : 0;
+  // Whether a step left something the script (or a step already chosen) names.
+  auto bears_on_the_call = [&](const shell::EarlierStep& step) {
+    if (step.script.empty()) return named_by(std::string(last_part(step.path)), named);
+    auto left = memo ? memo->of(step.script) : LeftBehindMemo(0).of(step.script);
+    bool chosen = std::any_of(left->words.begin(), left->words.end(),
+                              [&](const std::string& word) { return named_by(word, named); });
+    if (chosen && left->stages_tree) named.emplace("*");  // the files written before it are all staged
+    if (left->moved && !directory_known) {
+      directory_known = true;
+      return true;
+    }
+    return chosen;
+  };
   // Newest first, so that a step chosen adds what it names before older steps are looked at (a file
   // copied in one call from a file written in the one before).
   for (size_t i = calls.size(); i-- > first && steps.size() < reading.most_steps;) {
-    if (!calls[i].arguments_valid) continue;
-
-    auto step = step_of(profiles, calls[i], call.agent);
-    if (!step) continue;
-    bool chosen = false;
-    if (step->script.empty()) {
-      chosen = named_by(std::string(last_part(step->path)), named);
-    } else {
-      std::shared_ptr<const LeftBehindMemo::Left> left;
-      if (memo) {
-        left = memo->of(step->script);
-      } else {
-        left = LeftBehindMemo(0).of(step->script);
-      }
-      chosen = std::any_of(left->words.begin(), left->words.end(),
-                           [&](const std::string& word) { return named_by(word, named); });
-      if (left->moved && !directory_known) {
-        chosen = true;
-        directory_known = true;
-      }
+    auto call_steps = steps_of(profiles, calls[i], call.agent, named);
+    for (auto step = call_steps.rbegin(); step != call_steps.rend() && steps.size() < reading.most_steps; ++step) {
+      if (!bears_on_the_call(*step)) continue;
+      if (!step->script.empty()) add_named(step->script, named);
+      steps.push_back(std::move(*step));
     }
-    if (!chosen) continue;
-    if (!step->script.empty()) add_named(step->script, named);
-    steps.push_back(std::move(*step));
   }
   std::reverse(steps.begin(), steps.end());
   return steps;

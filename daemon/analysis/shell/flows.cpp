@@ -1487,7 +1487,16 @@ Stream Walker::model(Invocation& inv, const Stream& in, int depth) {
       "https", "xh", "aria2c", "lftp", "smbclient", "rclone", "s3cmd", "ssmtp", "websocat", "mosquitto_pub",
       "redis-cli", "psql", "mysql", "mariadb", "kubectl", "oc"};
   if (network_tools.count(name) || is_browser(name)) {
-    if (name == "openssl" && (args.empty() || (args[0] != "s_client" && args[0] != "s_server"))) return model_readers(inv, in);
+    if (name == "openssl" && (args.empty() || (args[0] != "s_client" && args[0] != "s_server"))) {
+      Stream out = model_readers(inv, in);
+      // openssl enc -in A -out B: what it would print goes to B (encrypted, still the secret for its sender).
+      for (size_t k = 1; k + 1 < inv.argv.size(); ++k)
+        if (inv.argv[k].text == "-out") {
+          write_file(inv.argv[k + 1].text, out, inv.span, 0);
+          return {};
+        }
+      return out;
+    }
     if ((name == "gcloud" || name == "az" || name == "aws") && in.taint.empty() &&
         std::none_of(inv.argv.begin(), inv.argv.end(), [](const Word& w) { return !w.taint.empty(); })) {
       // Cloud CLIs only matter as sinks when they upload local files.
@@ -1659,8 +1668,11 @@ Stream Walker::model(Invocation& inv, const Stream& in, int depth) {
         executable = true;
     if (executable)
       for (const auto& arg : args)
-        if (!arg.empty() && arg[0] != '-' && arg[0] != '+' && !std::isdigit(static_cast<unsigned char>(arg[0])))
-          files_[arg].executable = true;
+        if (!arg.empty() && arg[0] != '-' && arg[0] != '+' && !std::isdigit(static_cast<unsigned char>(arg[0]))) {
+          // The file written under another spelling of its path (an editor tool's absolute path) keeps its content.
+          if (FileState* file = find_file(arg)) file->executable = true;
+          else files_[arg].executable = true;
+        }
     return {};
   }
   if (name == "unzip" || ((name == "7z" || name == "7za") && inv.argv.size() > 1 && (inv.argv[1].text == "x" || inv.argv[1].text == "e"))) {
@@ -2684,6 +2696,7 @@ Stream Walker::run_script_file(Invocation& inv, const std::string& path, const S
     Stream out;
     std::string code = *file->literal;
     apply_code_reading(inv, family, code, {}, out, depth);
+    record_inline_code(family, code);  // a script written earlier is followed like a one-liner
     return out;
   }
   std::string text = *file->literal;
@@ -3244,6 +3257,9 @@ void Walker::model_git(Invocation& inv, int depth) {
     if (everything) operands.push_back(".");
     merge_taints(git_staged_secrets_, read_paths_with_contents(operands));
     git_added_ = true;
+    git_added_tree_ = git_added_tree_ || std::any_of(operands.begin(), operands.end(), [](const std::string& operand) {
+                        return operand == "." || operand == "./" || operand == ":/";
+                      });
   } else if (command == "remote" && operands.size() >= 3 && (operands[0] == "add" || operands[0] == "set-url")) {
     git_remotes_[operands[1]] = operands[2];
     add_host(host_of(operands[2]).empty() ? remote_host_of(operands[2]) : host_of(operands[2]));

@@ -66,6 +66,7 @@ LeftBehind left_behind(std::string_view script, const Limits& limits) {
     for (const auto& [directory, taints] : left.extracted) out.directories.push_back(directory);
     out.moved = !left.working_directory.empty();
     out.staged = left.staged;
+    out.staged_tree = left.staged_tree;
   } catch (...) {
     return LeftBehind{};
   }

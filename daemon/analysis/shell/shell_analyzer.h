@@ -45,6 +45,7 @@ struct LeftBehind {
   std::vector<std::string> variables;    // names set
   bool moved = false;                    // a cd whose target is known
   bool staged = false;                   // git add: what the next push sends
+  bool staged_tree = false;              // git add -A or .: every file written before
 };
 LeftBehind left_behind(std::string_view script, const Limits& limits = {});
 

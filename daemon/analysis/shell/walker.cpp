@@ -76,6 +76,7 @@ void Walker::adopt(Carried carried) {
   extracted_ = std::move(carried.extracted);
   git_staged_secrets_ = std::move(carried.staged_secrets);
   git_added_ = carried.staged;
+  git_added_tree_ = carried.staged_tree;
 }
 
 Walker::Carried Walker::carried(const std::string& via) const {
@@ -99,6 +100,7 @@ Walker::Carried Walker::carried(const std::string& via) const {
   out.staged_secrets = git_staged_secrets_;
   mark(out.staged_secrets);
   out.staged = git_added_;
+  out.staged_tree = git_added_tree_;
   for (const auto& [path, file] : files_) {
     FileState kept = file;
     mark(kept.taint);

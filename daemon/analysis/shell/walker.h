@@ -54,6 +54,7 @@ class Walker {
     std::vector<std::pair<std::string, Taints>> extracted;  // directories a clone or a downloaded archive filled
     Taints staged_secrets;  // secret files `git add` staged: they leave with the next push
     bool staged = false;    // anything was staged
+    bool staged_tree = false;  // the whole tree was (git add -A, git add .)
   };
 
   Walker(std::string_view script, const Limits& limits, Facts& facts);
@@ -262,6 +263,7 @@ class Walker {
   std::map<std::string, Variable, std::less<>> variables_;
   Taints git_staged_secrets_;       // secret files named to `git add` earlier in the script
   bool git_added_ = false;          // `git add` ran
+  bool git_added_tree_ = false;     // `git add -A` or `git add .` ran
   std::map<std::string, std::string, std::less<>> symlinks_;  // ln -s TARGET LINK: link → target
   std::string working_directory_;  // set by a literal `cd`; empty = the project directory (unknown)
   std::map<std::string, Function, std::less<>> functions_;
