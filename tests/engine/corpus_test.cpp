@@ -24,8 +24,13 @@ std::vector<Case> corpus(const std::string& file) {
   while (std::getline(in, line)) {
     if (line.empty()) continue;
     auto j = nlohmann::json::parse(line);
-    cases.push_back({j["id"], j["label"], j["category"],
-                     ToolCall::from_json(j["id"], j["agent"], j["tool"], j["arguments"])});
+    ToolCall call = ToolCall::from_json(j["id"], j["agent"], j["tool"], j["arguments"]);
+    if (j.contains("earlier")) {  // conversations.jsonl: the calls the model made before, oldest first
+      auto earlier = std::make_shared<std::vector<ToolCall>>();
+      for (const auto& e : j["earlier"]) earlier->push_back(ToolCall::from_json("", j["agent"], e["tool"], e["arguments"]));
+      call.earlier = std::move(earlier);
+    }
+    cases.push_back({j["id"], j["label"], j["category"], std::move(call)});
   }
   return cases;
 }
@@ -46,12 +51,14 @@ TEST_CASE("the default policy loads and every rule's examples pass") {
   CHECK(problems.empty());
 }
 
-// The shared corpus, and the lead's own set of unseen calls (tests/corpus/unseen.jsonl: other hosts,
-// variable names, obfuscations and hard negatives, written without reading the rules).
+// The shared corpus, the lead's own set of unseen calls (tests/corpus/unseen.jsonl: other hosts,
+// variable names, obfuscations and hard negatives, written without reading the rules), and calls
+// judged after the conversation's earlier calls (tests/corpus/conversations.jsonl, each with "earlier").
 TEST_CASE("the default policy meets the corpus gate: recall and false-positive rate") {
   auto engine = default_engine();
   REQUIRE(engine);
-  std::string file = GENERATE(std::string("toolcalls.jsonl"), std::string("unseen.jsonl"));
+  std::string file =
+      GENERATE(std::string("toolcalls.jsonl"), std::string("unseen.jsonl"), std::string("conversations.jsonl"));
   auto cases = corpus(file);
   INFO(file);
   REQUIRE(cases.size() >= 100);
