@@ -73,6 +73,7 @@ std::string audit_line(const AuditEntry& entry, std::chrono::system_clock::time_
     findings.push_back(std::move(item));
   }
   line["findings"] = std::move(findings);
+  if (!verdict.earlier_calls.empty()) line["earlier_calls"] = verdict.earlier_calls;
   line["arguments"] = arguments_for_log(call);
   if (!call.arguments_valid) line["arguments_error"] = call.arguments_error;
   if (!verdict.error.empty()) line["error"] = redact_text(verdict.error);

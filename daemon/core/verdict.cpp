@@ -70,6 +70,7 @@ nlohmann::json Verdict::to_json(std::string_view id) const {
   }
   if (arguments) out["arguments"] = *arguments;
   if (!error.empty()) out["error"] = error;
+  if (!earlier_calls.empty()) out["earlier_calls"] = earlier_calls;
   return out;
 }
 

@@ -43,6 +43,9 @@ struct Verdict {
   // False when incomplete analysis (a time budget, a size limit) or an internal error decided: the same
   // call may be judged otherwise another time, so such a verdict is never remembered.
   bool repeatable = true;
+  // Ids of the conversation's earlier calls replayed to reach a verdict other than allow (what they left
+  // is part of the finding), oldest first.
+  std::vector<std::string> earlier_calls;
 
   // One short paragraph for a person and the model: what was blocked, by which rule, why.
   std::string explanation(std::string_view tool) const;

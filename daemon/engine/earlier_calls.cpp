@@ -139,6 +139,7 @@ std::vector<shell::EarlierStep> steps_of(const Profiles& profiles, const ToolCal
     for (auto& file : code::parse_apply_patch(resolved.diff).files)
       if (file.whole_file && !file.path.empty()) out.push_back(file_step(std::move(file.path), std::move(file.new_text)));
   }
+  for (auto& step : out) step.call_id = earlier.id;
   return out;
 }
 

@@ -210,6 +210,10 @@ Trace Engine::run(const ToolCall& call, int depth) const {
     return trace;
   }
   if (verdict.action == Action::rewrite) rewrite(call, trace);
+  if (verdict.action != Action::allow)
+    for (const auto& step : trace.earlier)
+      if (verdict.earlier_calls.empty() || verdict.earlier_calls.back() != step.call_id)
+        verdict.earlier_calls.push_back(step.call_id);
   return trace;
 }
 

@@ -73,6 +73,9 @@ TEST_CASE("an upload is flagged alone and blocked after an earlier call copied c
   CHECK(verdict.action == Action::block);
   REQUIRE_FALSE(verdict.findings.empty());
   CHECK(verdict.findings.front().message.find("earlier call") != std::string::npos);
+  CHECK(verdict.earlier_calls == std::vector<std::string>{"before"});
+  CHECK(verdict.to_json("now")["earlier_calls"] == nlohmann::json::array({"before"}));
+  CHECK(engine->judge(bash(kUpload)).earlier_calls.empty());
 }
 
 TEST_CASE("running a script an earlier call downloaded is running fetched code") {

@@ -67,6 +67,8 @@ TEST_CASE("an upload passes flagged alone and is blocked after an earlier turn f
   REQUIRE(lines.size() == 5);  // four flags, one block
   CHECK(lines.back()["action"] == "block");
   CHECK(lines.back()["call_id"] == "call_up");
+  CHECK(lines.back()["earlier_calls"] == Json::array({"call_before"}));  // which turn staged the file
+  CHECK_FALSE(lines.front().contains("earlier_calls"));
 }
 
 TEST_CASE("streamed: the call is held, judged with the history, and replaced by its explanation") {

@@ -30,6 +30,7 @@ struct Limits {
 struct EarlierStep {
   std::string script;
   std::string path, content;  // when script is empty
+  std::string call_id;        // the earlier call's id, for reports
 };
 
 // Analyses one shell script (a tool call's command). Thread-safe, never throws.
