@@ -145,7 +145,10 @@ Expected<ToolCall, std::string> parse_call_line(const std::string& line, nlohman
     for (const auto& item : *earlier) {
       if (!item.is_object() || !item.contains("tool") || !item["tool"].is_string() || !item.contains("arguments"))
         return unexpected(std::string("each of \"earlier\" must be {tool, arguments}"));
-      calls->push_back(ToolCall::from_json("", text("agent"), item["tool"].get<std::string>(), item["arguments"]));
+      // Each names itself in earlier_calls: by its "id", or by its place in the list.
+      std::string id = item.contains("id") && item["id"].is_string() ? item["id"].get<std::string>()
+                                                                      : "earlier-" + std::to_string(calls->size() + 1);
+      calls->push_back(ToolCall::from_json(std::move(id), text("agent"), item["tool"].get<std::string>(), item["arguments"]));
     }
     call.earlier = std::move(calls);
   }

@@ -159,7 +159,13 @@ std::shared_ptr<const LeftBehindMemo::Left> LeftBehindMemo::of(const std::string
   // Outside the lock: a walk takes microseconds.
   shell::LeftBehind behind = shell::left_behind(script);
   auto left = std::make_shared<Left>();
-  for (const auto& path : behind.files) left->words.emplace_back(last_part(path));
+  for (const auto& path : behind.files) {
+    left->words.emplace_back(last_part(path));
+    // env > $SNAP, walked alone, writes "$SNAP": a later call names it by the variable.
+    Words variables;
+    add_variable_names(path, variables);
+    left->words.insert(left->words.end(), variables.begin(), variables.end());
+  }
   for (const auto& directory : behind.directories)
     if (!directory.empty()) left->words.emplace_back(last_part(directory));
   if (behind.staged) left->words.emplace_back("push");  // what git add staged leaves with the next push

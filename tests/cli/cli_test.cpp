@@ -96,6 +96,7 @@ TEST_CASE("check judges a call after the conversation's earlier calls given in \
   REQUIRE(lines.size() == 3);
   CHECK(lines[0]["action"] == "flag");
   CHECK(lines[1]["action"] == "block");
+  CHECK(lines[1]["earlier_calls"] == nlohmann::json::array({"earlier-1"}));
   CHECK(lines[2]["action"] == "error");
   CHECK(lines[2]["error"].get<std::string>().find("earlier") != std::string::npos);
 }

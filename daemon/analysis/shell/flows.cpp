@@ -540,7 +540,8 @@ Taints Walker::read_paths_with_contents(const std::vector<std::string>& paths) {
   return out;
 }
 
-Walker::FileState* Walker::find_file(const std::string& path) {
+Walker::FileState* Walker::find_file(const std::string& path, bool* by_suffix) {
+  if (by_suffix) *by_suffix = false;
   auto file = files_.find(path);
   if (file == files_.end() && starts_with(path, "./")) file = files_.find(path.substr(2));
   if (file == files_.end() && !path.empty() && path[0] != '/' && path[0] != '.' && path[0] != '~')
@@ -551,14 +552,17 @@ Walker::FileState* Walker::find_file(const std::string& path) {
   if (relative.empty() || relative[0] == '/' || relative[0] == '~' || starts_with(relative, "../")) return nullptr;
   for (auto& [name, state] : files_)
     if (name.size() > relative.size() && name[0] == '/' && ends_with(name, relative) &&
-        name[name.size() - relative.size() - 1] == '/')
+        name[name.size() - relative.size() - 1] == '/') {
+      if (by_suffix) *by_suffix = true;
       return &state;
+    }
   return nullptr;
 }
 
 Taints Walker::read_path(const std::string& path, std::optional<std::string>* literal) {
   Taints out;
-  FileState* file = find_file(path);
+  bool by_suffix = false;
+  FileState* file = find_file(path, &by_suffix);
   if (!file && path.find_first_of("*?[") != std::string::npos) {
     // for f in /tmp/e_*: a glob reads every file written earlier that it matches.
     Taints matched;
@@ -569,11 +573,18 @@ Taints Walker::read_path(const std::string& path, std::optional<std::string>* li
       return matched;
     }
   }
-  if (file) {
+  // A path matched only by its end (an editor tool's /home/me/app/.env for the shell's .env) may be
+  // another file: one at a credential path stays a credential.
+  if (file && !by_suffix) {
     out = file->taint;
     add_via(out, "file");
     if (literal) *literal = file->literal;
     return out;
+  }
+  if (file) {
+    out = file->taint;
+    add_via(out, "file");
+    if (literal) *literal = file->literal;
   }
   std::string where = path;
   PathClass kind = classify_path(path);

@@ -206,7 +206,8 @@ class Walker {
   Stream run_script_file(Invocation& inv, const std::string& path, const Stream& in, int depth, const char* context);
   Taints read_path(const std::string& path, std::optional<std::string>* literal = nullptr);
   // A file written earlier (in this script or by an earlier call) that path names, or null.
-  FileState* find_file(const std::string& path);
+  // by_suffix: set when only the end of a longer absolute path matched (another spelling, or another file).
+  FileState* find_file(const std::string& path, bool* by_suffix = nullptr);
   // What the named paths hold, a directory (".": the working tree) with every file written under it
   // earlier in the script: what git add stages and npm publish sends.
   Taints read_paths_with_contents(const std::vector<std::string>& paths);
