@@ -206,10 +206,13 @@ std::vector<shell::EarlierStep> earlier_steps(const Profiles& profiles, const To
   };
   // Newest first, so that a step chosen adds what it names before older steps are looked at (a file
   // copied in one call from a file written in the one before).
-  for (size_t i = calls.size(); i-- > first && steps.size() < reading.most_steps;) {
+  size_t bytes_read = 0;
+  for (size_t i = calls.size(); i-- > first && steps.size() < reading.most_steps && bytes_read < reading.most_bytes_read;) {
     auto call_steps = steps_of(profiles, calls[i], call.agent, named);
     for (auto step = call_steps.rbegin(); step != call_steps.rend() && steps.size() < reading.most_steps; ++step) {
-      if (!bears_on_the_call(*step)) continue;
+      size_t bytes = step->script.size() + step->content.size();
+      bytes_read += bytes;
+      if (bytes > reading.most_step_bytes || !bears_on_the_call(*step)) continue;
       if (!step->script.empty()) add_named(step->script, named);
       steps.push_back(std::move(*step));
     }

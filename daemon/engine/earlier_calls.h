@@ -6,8 +6,8 @@
 #include <memory>
 #include <mutex>
 #include <string>
-#include <unordered_map>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "analysis/shell/shell_analyzer.h"
@@ -16,9 +16,12 @@
 
 namespace toolwall::engine {
 
+// Bounds on the work a history can cause (a client sends it, and may send a hostile one).
 struct EarlierReading {
-  size_t most_calls_read = 1000;  // the most recent calls looked at
-  size_t most_steps = 32;         // the most recent of those that bear on the call
+  size_t most_calls_read = 1000;        // the most recent calls looked at
+  size_t most_bytes_read = 4u << 20;    // of their scripts and files, newest first
+  size_t most_step_bytes = 64u << 10;   // a larger script or file is not replayed
+  size_t most_steps = 32;               // the most recent of those that bear on the call
 };
 
 // Remembers, per script, what it leaves for a later call (shell::left_behind) as the words a later

@@ -124,10 +124,27 @@ TEST_CASE("only the most recent earlier calls that meet this one are replayed") 
   REQUIRE(engine);
   std::vector<std::string> earlier;
   for (int i = 0; i < 40; ++i) earlier.push_back("echo " + std::to_string(i) + " >> /tmp/notes.txt");
-  auto steps = engine::earlier_steps(engine->profiles(), bash(kUpload, earlier), kUpload, {1000, 32});
+  engine::EarlierReading reading;
+  reading.most_steps = 32;
+  auto steps = engine::earlier_steps(engine->profiles(), bash(kUpload, earlier), kUpload, reading);
   REQUIRE(steps.size() == 32);
   CHECK(steps.front().script == "echo 8 >> /tmp/notes.txt");
   CHECK(steps.back().script == "echo 39 >> /tmp/notes.txt");
+}
+
+TEST_CASE("a history's work is bounded: no step over the size cap is replayed, and reading stops at the byte budget") {
+  auto engine = testing::default_engine();
+  REQUIRE(engine);
+  std::string padding = "echo " + std::string(2000, 'x') + " > /tmp/pad.txt";
+  std::vector<std::string> earlier{"cat ~/.aws/credentials > /tmp/notes.txt"};
+  for (int i = 0; i < 10; ++i) earlier.push_back(padding);
+  engine::EarlierReading reading;
+  CHECK(engine::earlier_steps(engine->profiles(), bash(kUpload, earlier), kUpload, reading).size() == 1);
+  reading.most_bytes_read = 10 * padding.size();  // spent on the padding before the staging call is reached
+  CHECK(engine::earlier_steps(engine->profiles(), bash(kUpload, earlier), kUpload, reading).empty());
+  reading = {};
+  reading.most_step_bytes = 16;  // the staging call itself is too large to replay
+  CHECK(engine::earlier_steps(engine->profiles(), bash(kUpload, earlier), kUpload, reading).empty());
 }
 
 TEST_CASE("a destination an earlier call exported is judged as the host it names") {
