@@ -6,6 +6,7 @@
 #include <cstring>
 #include <optional>
 #include <regex>
+#include <set>
 
 #include "analysis/code/change_parsers.h"
 #include "analysis/code/query_runner.h"
@@ -54,6 +55,12 @@ class ScriptBuilder {
     script_.offsets.push_back(file_offset);
   }
   bool empty() const { return script_.text.find_first_not_of(" \t\r\n") == std::string::npos; }
+  const std::string& text() const { return script_.text; }
+  uint32_t end_offset() const { return script_.offsets.empty() ? 0 : script_.offsets.back() + 1; }
+  void append(const ScriptBuilder& other) {
+    script_.text += other.script_.text;
+    script_.offsets.insert(script_.offsets.end(), other.script_.offsets.begin(), other.script_.offsets.end());
+  }
   // A line continued into nothing (the next line is not part of it) ends without its backslash.
   void drop_trailing_continuation() {
     while (!script_.text.empty() && (script_.text.back() == '\n' || script_.text.back() == '\\')) {
@@ -1847,6 +1854,100 @@ void jenkinsfile_scripts(std::string_view content, std::vector<EmbeddedScript>& 
 
 // CMake's execute_process (at configure) and add_custom_command/add_custom_target (at build): the words
 // after each COMMAND up to the next keyword, as an argv ("…" quoted words stay one word).
+// ---- Terraform ----------------------------------------------------------------------------------
+
+// An HCL quoted string starting at `open` (the quote): its value, each byte at its source offset, and
+// the index just past the closing quote (npos when the line ends first). `$${` and `%%{` are the
+// literal `${` and `%{`.
+std::pair<ScriptBuilder, size_t> hcl_string(std::string_view text, size_t open, uint32_t base) {
+  ScriptBuilder value;
+  size_t i = open + 1;
+  for (; i < text.size() && text[i] != '"' && text[i] != '\n'; ++i) {
+    uint32_t at = base + static_cast<uint32_t>(i);
+    if (text[i] == '\\' && i + 1 < text.size()) {
+      char next = text[++i];
+      value.add_char(next == 'n' ? '\n' : next == 't' ? '\t' : next, at);
+    } else if ((text[i] == '$' || text[i] == '%') && text.substr(i + 1, 2) == std::string(1, text[i]) + "{") {
+      value.add_char(text[i], at);  // $${ → ${
+      ++i;
+    } else {
+      value.add_char(text[i], at);
+    }
+  }
+  return {std::move(value), i < text.size() && text[i] == '"' ? i + 1 : std::string_view::npos};
+}
+
+// What `terraform plan` and `apply` run on the machine they run on: a local-exec provisioner's command
+// (a string or a heredoc) and an external data source's program (its `sh -c` script, or its words).
+void terraform_scripts(std::string_view content, std::vector<EmbeddedScript>& out) {
+  static const std::regex kCommand(R"(^\s*command\s*=\s*)");
+  static const std::regex kProgram(R"(^\s*program\s*=\s*\[)");
+  auto lines = lines_with_offsets(content);
+  std::string block;  // "local-exec" or "external" while inside one
+  int depth = 0, block_depth = 0;
+  for (size_t k = 0; k < lines.size() && out.size() < kMaxScripts; ++k) {
+    auto [line, offset] = lines[k];
+    if (line.find("provisioner \"local-exec\"") != std::string_view::npos) block = "local-exec", block_depth = depth;
+    if (line.find("data \"external\"") != std::string_view::npos) block = "external", block_depth = depth;
+    std::cmatch m;
+    if (block == "local-exec" && std::regex_search(line.data(), line.data() + line.size(), m, kCommand)) {
+      size_t at = static_cast<size_t>(m.length(0));
+      if (at < line.size() && line[at] == '"') {
+        auto [script, end] = hcl_string(line, at, offset);
+        if (!script.empty()) out.push_back(script.finish("build_recipe", "local-exec"));
+      } else if (line.substr(at, 2) == "<<") {
+        std::string_view tag = line.substr(at + 2);
+        if (!tag.empty() && tag.front() == '-') tag.remove_prefix(1);
+        while (!tag.empty() && (tag.back() == '\r' || tag.back() == ' ')) tag.remove_suffix(1);
+        ScriptBuilder script;
+        for (++k; k < lines.size(); ++k) {
+          std::string_view body = lines[k].first;
+          size_t first = body.find_first_not_of(" \t");
+          if (first != std::string_view::npos && body.substr(first) == tag) break;
+          script.add(body, lines[k].second);
+          script.add_char('\n', lines[k].second + static_cast<uint32_t>(body.size()));
+        }
+        if (!script.empty()) out.push_back(script.finish("build_recipe", "local-exec"));
+        continue;
+      }
+    }
+    if (block == "external" && std::regex_search(line.data(), line.data() + line.size(), m, kProgram)) {
+      // The program's words, up to the closing bracket (on this line or the ones after).
+      std::vector<ScriptBuilder> words;
+      for (size_t j = k; j < lines.size() && j < k + 32; ++j) {
+        std::string_view text = lines[j].first;
+        size_t at = j == k ? static_cast<size_t>(m.length(0)) : 0;
+        bool closed = false;
+        while (at < text.size() && !closed) {
+          if (text[at] == '"') {
+            auto [word, end] = hcl_string(text, at, lines[j].second);
+            words.push_back(std::move(word));
+            if (end == std::string_view::npos) break;
+            at = end;
+          } else {
+            closed = text[at] == ']';
+            ++at;
+          }
+        }
+        if (closed) break;
+      }
+      static const std::set<std::string, std::less<>> kShells{"sh", "bash", "/bin/sh", "/bin/bash", "zsh", "/bin/zsh"};
+      if (words.size() >= 3 && kShells.count(words[0].text()) && words[1].text() == "-c") {
+        out.push_back(words[2].finish("build_recipe", "external program"));
+      } else if (!words.empty()) {
+        ScriptBuilder joined;
+        for (auto& word : words) {
+          joined.append(word);
+          joined.add_char(' ', word.end_offset());
+        }
+        out.push_back(joined.finish("build_recipe", "external program"));
+      }
+    }
+    for (char c : line) depth += c == '{' ? 1 : c == '}' ? -1 : 0;
+    if (!block.empty() && depth <= block_depth) block.clear();
+  }
+}
+
 void cmake_scripts(std::string_view content, std::vector<EmbeddedScript>& out) {
   static const std::regex kCall(R"((execute_process|add_custom_command|add_custom_target)\s*\()", std::regex::icase);
   static const std::regex kKeyword(
@@ -2428,6 +2529,7 @@ std::vector<EmbeddedScript> extract_scripts(const FileKind& kind, const std::str
          if (pom) maven_scripts(s.content, out);
          else if (ends_with(base, ".gyp") || ends_with(base, ".gypi")) gyp_scripts(s.content, out);
          else if (starts_with(base, "jenkinsfile") || ends_with(base, ".jenkinsfile")) jenkinsfile_scripts(s.content, out);
+         else if (ends_with(base, ".tf")) terraform_scripts(s.content, out);
          else cmake_scripts(s.content, out);
        }},
       {CommandCarrier::batch_file, [](const ScriptSource& s, auto& out) { batch_scripts(s.content, out); }},

@@ -129,10 +129,12 @@ std::optional<Marker> credentials_with_network(const std::string& path, std::str
   // "id_ed25519") and read.
   static const std::regex kCredential(
       R"re(['"`]\.aws['"`]\s*[,/)]\s*['"`]credentials['"`]|\.aws/credentials|['"`]\.ssh['"`]\s*[,/)]\s*['"`]id_\w+['"`]|\.ssh/id_\w+|['"`]\.(npmrc|netrc|git-credentials|pypirc)['"`]|\.docker/config\.json|\.kube/config)re"
+      // ~/.kaggle/kaggle.json, named whole or in pieces
+      R"re(|['"`]\.kaggle['"`]\s*[,/)]\s*['"`]kaggle\.json['"`]|\.kaggle/kaggle\.json)re"
       // or a credential helper's output: git credential fill, gh auth token (as one string or an argv list)
       R"re(|git credential fill|['"`]git['"`]\s*,\s*['"`]credential['"`]\s*,\s*['"`]fill|gh auth token|['"`]gh['"`]\s*,\s*['"`]auth['"`]\s*,\s*['"`]token)re");
   if (!has_any(content, {".aws", ".ssh", "npmrc", "netrc", "pypirc", "credential", ".docker", ".kube", "auth token", "\"auth\"",
-                         "'auth'"}))
+                         "'auth'", "kaggle.json"}))
     return std::nullopt;
   bool python = language == Family::python, javascript = language == Family::javascript;
   bool reads = python       ? has_any(content, {"open(", "read_bytes(", "read_text(", "subprocess", "check_output"})

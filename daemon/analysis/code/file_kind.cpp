@@ -282,6 +282,11 @@ FileKind classify_file(std::string_view raw_path, std::string_view content) {
     kind.origin = "build_recipe";
     return kind;
   }
+  if (ext == "tf") {  // terraform plan and apply run local-exec provisioners and external data programs
+    kind.carrier = CommandCarrier::build_definition;
+    kind.origin = "build_recipe";
+    return kind;
+  }
   if (ext == "gyp" || ext == "gypi") {  // node-gyp runs its actions and <!( ) commands at npm install
     kind.carrier = CommandCarrier::build_definition;
     kind.origin = "install_hook";
