@@ -60,12 +60,6 @@ void add_variable_names(std::string_view script, Words& out) {
   }
 }
 
-std::string_view last_part(std::string_view path) {
-  while (!path.empty() && path.back() == '/') path.remove_suffix(1);
-  size_t slash = path.rfind('/');
-  return slash == std::string_view::npos ? path : path.substr(slash + 1);
-}
-
 // What a script names: the variables it expands and each path component of every other word
 // (tmp and notes.txt for @/tmp/notes.txt, n for `curl -T n`), options and bare command names aside.
 void add_named(std::string_view script, Words& out) {
@@ -98,7 +92,7 @@ bool adds_a_named_file(std::string_view patch, const Words& named) {
     size_t end = std::min(patch.find('\n', at), patch.size());
     std::string_view path = patch.substr(at + kAdd.size(), end - at - kAdd.size());
     while (!path.empty() && (path.back() == '\r' || path.back() == ' ')) path.remove_suffix(1);
-    if (named_by(std::string(last_part(path)), named)) return true;
+    if (named_by(std::string(shell::base_name(path)), named)) return true;
   }
   return false;
 }
@@ -160,14 +154,14 @@ std::shared_ptr<const LeftBehindMemo::Left> LeftBehindMemo::of(const std::string
   shell::LeftBehind behind = shell::left_behind(script);
   auto left = std::make_shared<Left>();
   for (const auto& path : behind.files) {
-    left->words.emplace_back(last_part(path));
+    left->words.emplace_back(shell::base_name(path));
     // env > $SNAP, walked alone, writes "$SNAP": a later call names it by the variable.
     Words variables;
     add_variable_names(path, variables);
     left->words.insert(left->words.end(), variables.begin(), variables.end());
   }
   for (const auto& directory : behind.directories)
-    if (!directory.empty()) left->words.emplace_back(last_part(directory));
+    if (!directory.empty()) left->words.emplace_back(shell::base_name(directory));
   if (behind.staged) left->words.emplace_back("push");  // what git add staged leaves with the next push
   for (const auto& name : behind.variables) left->words.push_back(name);
   left->moved = behind.moved;
@@ -193,7 +187,7 @@ std::vector<shell::EarlierStep> earlier_steps(const Profiles& profiles, const To
   size_t first = calls.size() > reading.most_calls_read ? calls.size() - reading.most_calls_read : 0;
   // Whether a step left something the script (or a step already chosen) names.
   auto bears_on_the_call = [&](const shell::EarlierStep& step) {
-    if (step.script.empty()) return named_by(std::string(last_part(step.path)), named);
+    if (step.script.empty()) return named_by(std::string(shell::base_name(step.path)), named);
     auto left = memo ? memo->of(step.script) : LeftBehindMemo(0).of(step.script);
     bool chosen = std::any_of(left->words.begin(), left->words.end(),
                               [&](const std::string& word) { return named_by(word, named); });

@@ -1521,8 +1521,10 @@ void ide_config_json_scripts(const SyntaxTree& parsed, std::vector<EmbeddedScrip
 // ---- development environments ----------------------------------------------------------------
 
 // A quoted string starting at text[open] ('…' or "…", backslash escapes in "…"), each byte at base plus its
-// index; the index after its closing quote, or npos when it does not close in text.
-size_t add_quoted_string(std::string_view text, size_t open, uint32_t base, ScriptBuilder& b) {
+// index; the index after its closing quote, or npos when it does not close in text. With
+// `template_escapes` (HCL), `$${` and `%%{` are the literal `${` and `%{`.
+size_t add_quoted_string(std::string_view text, size_t open, uint32_t base, ScriptBuilder& b,
+                         bool template_escapes = false) {
   char quote = text[open];
   for (size_t i = open + 1; i < text.size(); ++i) {
     if (text[i] == quote) return i + 1;
@@ -1532,6 +1534,9 @@ size_t add_quoted_string(std::string_view text, size_t open, uint32_t base, Scri
       continue;
     }
     b.add_char(text[i], base + static_cast<uint32_t>(i));
+    if (template_escapes && (text[i] == '$' || text[i] == '%') && i + 2 < text.size() && text[i + 1] == text[i] &&
+        text[i + 2] == '{')
+      ++i;  // the doubled sign is dropped, the brace follows as itself
   }
   return std::string_view::npos;
 }
@@ -1856,27 +1861,6 @@ void jenkinsfile_scripts(std::string_view content, std::vector<EmbeddedScript>& 
 // after each COMMAND up to the next keyword, as an argv ("…" quoted words stay one word).
 // ---- Terraform ----------------------------------------------------------------------------------
 
-// An HCL quoted string starting at `open` (the quote): its value, each byte at its source offset, and
-// the index just past the closing quote (npos when the line ends first). `$${` and `%%{` are the
-// literal `${` and `%{`.
-std::pair<ScriptBuilder, size_t> hcl_string(std::string_view text, size_t open, uint32_t base) {
-  ScriptBuilder value;
-  size_t i = open + 1;
-  for (; i < text.size() && text[i] != '"' && text[i] != '\n'; ++i) {
-    uint32_t at = base + static_cast<uint32_t>(i);
-    if (text[i] == '\\' && i + 1 < text.size()) {
-      char next = text[++i];
-      value.add_char(next == 'n' ? '\n' : next == 't' ? '\t' : next, at);
-    } else if ((text[i] == '$' || text[i] == '%') && text.substr(i + 1, 2) == std::string(1, text[i]) + "{") {
-      value.add_char(text[i], at);  // $${ → ${
-      ++i;
-    } else {
-      value.add_char(text[i], at);
-    }
-  }
-  return {std::move(value), i < text.size() && text[i] == '"' ? i + 1 : std::string_view::npos};
-}
-
 // What `terraform plan` and `apply` run on the machine they run on: a local-exec provisioner's command
 // (a string or a heredoc) and an external data source's program (its `sh -c` script, or its words).
 void terraform_scripts(std::string_view content, std::vector<EmbeddedScript>& out) {
@@ -1893,7 +1877,8 @@ void terraform_scripts(std::string_view content, std::vector<EmbeddedScript>& ou
     if (block == "local-exec" && std::regex_search(line.data(), line.data() + line.size(), m, kCommand)) {
       size_t at = static_cast<size_t>(m.length(0));
       if (at < line.size() && line[at] == '"') {
-        auto [script, end] = hcl_string(line, at, offset);
+        ScriptBuilder script;
+        add_quoted_string(line, at, offset, script, true);
         if (!script.empty()) out.push_back(script.finish("build_recipe", "local-exec"));
       } else if (line.substr(at, 2) == "<<") {
         std::string_view tag = line.substr(at + 2);
@@ -1920,8 +1905,7 @@ void terraform_scripts(std::string_view content, std::vector<EmbeddedScript>& ou
         bool closed = false;
         while (at < text.size() && !closed) {
           if (text[at] == '"') {
-            auto [word, end] = hcl_string(text, at, lines[j].second);
-            words.push_back(std::move(word));
+            size_t end = add_quoted_string(text, at, lines[j].second, words.emplace_back(), true);
             if (end == std::string_view::npos) break;
             at = end;
           } else {
