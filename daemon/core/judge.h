@@ -13,7 +13,8 @@ class Judge {
   // Thread-safe and never throws: analysis failures become a verdict by the policy's fail mode.
   virtual Verdict judge(const ToolCall& call) const = 0;
   // Whether the call's verdict may depend on the conversation's earlier calls (ToolCall::earlier):
-  // such a verdict is the call's in that conversation only, and a cache must not keep it.
+  // such a verdict is the call's in that conversation only (the engine marks it not repeatable), and a
+  // cache must not serve the call a verdict it kept for the call alone.
   virtual bool depends_on_earlier_calls(const ToolCall& call) const { return false; }
 };
 

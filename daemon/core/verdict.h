@@ -40,8 +40,9 @@ struct Verdict {
   std::string profile;                // agent profile applied
   ToolKind kind = ToolKind::other;
   std::string error;                  // set when the fail mode decided (unparseable, limits)
-  // False when incomplete analysis (a time budget, a size limit) or an internal error decided: the same
-  // call may be judged otherwise another time, so such a verdict is never remembered.
+  // False when incomplete analysis (a time budget, a size limit), an internal error or the conversation's
+  // earlier calls decided: the same call may be judged otherwise another time, so such a verdict is never
+  // remembered.
   bool repeatable = true;
   // Ids of the conversation's earlier calls replayed to reach a verdict other than allow (what they left
   // is part of the finding), oldest first.

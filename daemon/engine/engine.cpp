@@ -192,6 +192,7 @@ Trace Engine::run(const ToolCall& call, int depth) const {
   if (trace.call.kind == ToolKind::shell)
     trace.earlier = earlier_steps(*profiles_, call, trace.call.command, {}, left_behind_.get());
   trace.facts = analyse(trace.call, trace.earlier);
+  if (!trace.earlier.empty()) verdict.repeatable = false;  // the call's verdict in this conversation only
   trace.evaluation = policy_->evaluate(policy::Subject{trace.call.kind, call.tool, call.agent, trace.facts});
   const auto& evaluation = trace.evaluation;
   verdict.action = evaluation.action;

@@ -52,23 +52,35 @@ CachingJudge::CachingJudge(std::shared_ptr<const Judge> inner, VerdictCacheOptio
 }
 
 Verdict CachingJudge::judge(const ToolCall& call) const {
-  // The same bytes after other earlier calls may be another verdict: `curl -d @/tmp/n …` is an upload
-  // of notes, or of the credentials an earlier call copied there.
-  if (call.earlier && !call.earlier->empty() && inner_->depends_on_earlier_calls(call)) return inner_->judge(call);
   auto key = key_of(call, options_.max_key_bytes);
   if (!key) return inner_->judge(call);
   size_t hash = std::hash<std::string>{}(*key);
   Shard& shard = shards_[hash % kShards];
   bool seen_before = false;
+  // The same bytes after other earlier calls may be another verdict: `curl -d @/tmp/n …` is an upload
+  // of notes, or of the credentials an earlier call copied there. A verdict that depended on them is not
+  // repeatable (never kept); a kept one serves a call with a history only if the history does not bear on it.
+  bool with_history = call.earlier && !call.earlier->empty();
+  bool kept = false;
   {
     std::lock_guard lock(shard.mutex);
     auto found = shard.index.find(*key);
-    if (found != shard.index.end()) {
+    kept = found != shard.index.end();
+    if (kept && !with_history) {
       shard.recent.splice(shard.recent.begin(), shard.recent, found->second);
       ++counters_->hits;
       return found->second->second;
     }
-    seen_before = shard.seen_before(hash / kShards);
+    if (!kept) seen_before = shard.seen_before(hash / kShards);
+  }
+  // Outside the lock: finding out reads the history through the engine.
+  if (kept && !inner_->depends_on_earlier_calls(call)) {
+    std::lock_guard lock(shard.mutex);
+    if (auto found = shard.index.find(*key); found != shard.index.end()) {
+      shard.recent.splice(shard.recent.begin(), shard.recent, found->second);
+      ++counters_->hits;
+      return found->second->second;
+    }
   }
   ++counters_->misses;
   Verdict verdict = inner_->judge(call);  // outside the lock: judging takes microseconds to milliseconds
