@@ -17,4 +17,23 @@ inline bool contains(std::string_view text, std::string_view part) { return text
 // ASCII lower case (names, paths, hosts, keywords; other bytes unchanged).
 std::string lower(std::string_view text);
 
+// Visits the brackets ({ [ } ]) of JSON text that stand outside strings, in order, with their offsets;
+// the scan stops when visit returns false. Returns whether the text ends inside a string.
+template <class Visit>
+bool scan_json_brackets(std::string_view text, Visit visit) {
+  bool in_string = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[' || c == '}' || c == ']') {
+      if (!visit(c, i)) return false;
+    }
+  }
+  return in_string;
+}
+
 }  // namespace toolwall

@@ -2,6 +2,7 @@
 
 #include <exception>
 
+#include "core/text.h"
 #include "wire/anthropic_messages.h"
 #include "wire/chat_completions.h"
 #include "wire/responses.h"
@@ -57,21 +58,13 @@ Verdict judge_safely(const Judge& judge, const ToolCall& call) {
 
 bool json_depth_exceeds(std::string_view text, size_t max_depth) {
   size_t depth = 0;
-  bool in_string = false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (in_string) {
-      if (c == '\\') ++i;
-      else if (c == '"') in_string = false;
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '{' || c == '[') {
-      if (++depth > max_depth) return true;
-    } else if ((c == '}' || c == ']') && depth > 0) {
-      --depth;
-    }
-  }
-  return false;
+  bool exceeds = false;
+  scan_json_brackets(text, [&](char c, size_t) {
+    if (c == '{' || c == '[') exceeds = ++depth > max_depth;
+    else if (depth > 0) --depth;
+    return !exceeds;
+  });
+  return exceeds;
 }
 
 Verdict wire_block(std::string reason) {

@@ -1,6 +1,7 @@
 #include "wire/earlier_calls.h"
 
 #include <mutex>
+#include <optional>
 
 namespace toolwall::wire {
 namespace {
@@ -12,24 +13,28 @@ class EarlierCallsJudge final : public Judge {
       : inner_(std::move(inner)), request_body_(request_body), dialect_(dialect), ctx_(std::move(ctx)) {}
 
   Verdict judge(const ToolCall& call) const override {
-    if (call.earlier) return inner_->judge(call);
-    auto earlier = history();
-    if (!earlier) return inner_->judge(call);
-    ToolCall with = call;
-    with.earlier = std::move(earlier);
-    return inner_->judge(with);
+    auto with = with_history(call);
+    return inner_->judge(with ? *with : call);
   }
 
   bool depends_on_earlier_calls(const ToolCall& call) const override {
     if (call.earlier) return inner_->depends_on_earlier_calls(call);
-    auto earlier = history();
-    if (!earlier) return false;
-    ToolCall with = call;
-    with.earlier = std::move(earlier);
-    return inner_->depends_on_earlier_calls(with);
+    auto with = with_history(call);
+    return with && inner_->depends_on_earlier_calls(*with);
   }
 
  private:
+  // A copy of the call that carries the request's history; nullopt when the call brings its own or
+  // the request holds none.
+  std::optional<ToolCall> with_history(const ToolCall& call) const {
+    if (call.earlier) return std::nullopt;
+    auto earlier = history();
+    if (!earlier) return std::nullopt;
+    ToolCall with = call;
+    with.earlier = std::move(earlier);
+    return with;
+  }
+
   // Null when the request holds no earlier call.
   std::shared_ptr<const std::vector<ToolCall>> history() const {
     std::call_once(read_, [this] {

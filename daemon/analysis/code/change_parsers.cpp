@@ -219,19 +219,12 @@ std::string json_snippet_made_whole(std::string_view snippet) {
   std::string text(snippet);
   text[0] = '{';
   std::string closers;
-  bool in_string = false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (in_string) {
-      if (c == '\\') ++i;
-      else if (c == '"') in_string = false;
-      continue;
-    }
-    if (c == '"') in_string = true;
-    else if (c == '{') closers.push_back('}');
+  bool in_string = scan_json_brackets(text, [&](char c, size_t) {
+    if (c == '{') closers.push_back('}');
     else if (c == '[') closers.push_back(']');
-    else if ((c == '}' || c == ']') && !closers.empty()) closers.pop_back();
-  }
+    else if (!closers.empty()) closers.pop_back();
+    return true;
+  });
   if (in_string) return {};
   size_t last = text.find_last_not_of(" \t\r\n");
   if (last != std::string::npos && text[last] == ',') text[last] = ' ';
