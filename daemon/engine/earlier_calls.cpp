@@ -7,6 +7,8 @@
 #include <set>
 
 #include "analysis/code/change_parsers.h"
+#include "analysis/shell/ambient.h"
+#include "analysis/shell/catalog.h"
 #include "analysis/shell/words.h"
 
 namespace toolwall::engine {
@@ -60,14 +62,32 @@ void add_variable_names(std::string_view script, Words& out) {
   }
 }
 
+// The value glued to an option word (-r/tmp/hook → /tmp/hook, --require=x.js → x.js,
+// -javaagent:/tmp/a.jar → /tmp/a.jar, -MDbg → Dbg); empty when there is none.
+std::string_view joined_option_value(std::string_view word) {
+  size_t dashes = word.find_first_not_of('-');
+  if (dashes == std::string_view::npos) return {};
+  size_t separator = word.find_first_of("=:", dashes);
+  if (separator != std::string_view::npos) return word.substr(separator + 1);
+  return dashes == 1 && word.size() > 2 ? word.substr(2) : std::string_view();
+}
+
+// A file's name without its extension: a loader option names warmup for warmup.rb, Dbg for Dbg.pm.
+std::string_view stem_of(std::string_view name) {
+  size_t dot = name.rfind('.');
+  return dot == std::string_view::npos || dot == 0 ? std::string_view() : name.substr(0, dot);
+}
+
 // What a script names: the variables it expands and each path component of every other word
 // (tmp and notes.txt for @/tmp/notes.txt, n for `curl -T n`), options and bare command names aside.
 void add_named(std::string_view script, Words& out) {
   add_variable_names(script, out);
   for_each_word(script, [&](std::string_view word, bool leads) {
-    // Options, and command names looked up in PATH (npm, git): a file an earlier call wrote is
-    // run by its path.
-    if (word.front() == '-' || (leads && word.find('/') == std::string_view::npos)) return;
+    // Options name files only in their joined values (-r/tmp/hook, -javaagent:/tmp/a.jar, -MDbg);
+    // command names looked up in PATH (npm, git) name none: a file an earlier call wrote is run by
+    // its path.
+    if (word.front() == '-') word = joined_option_value(word);
+    else if (leads && word.find('/') == std::string_view::npos) return;
     for (size_t at = 0; at < word.size();) {
       size_t slash = std::min(word.find('/', at), word.size());
       std::string_view part = word.substr(at, slash - at);
@@ -155,6 +175,7 @@ std::shared_ptr<const LeftBehindMemo::Left> LeftBehindMemo::of(const std::string
   auto left = std::make_shared<Left>();
   for (const auto& path : behind.files) {
     left->words.emplace_back(shell::base_name(path));
+    if (auto stem = stem_of(shell::base_name(path)); !stem.empty()) left->words.emplace_back(stem);
     // env > $SNAP, walked alone, writes "$SNAP": a later call names it by the variable.
     Words variables;
     add_variable_names(path, variables);
@@ -164,6 +185,8 @@ std::shared_ptr<const LeftBehindMemo::Left> LeftBehindMemo::of(const std::string
     if (!directory.empty()) left->words.emplace_back(shell::base_name(directory));
   if (behind.staged) left->words.emplace_back("push");  // what git add staged leaves with the next push
   for (const auto& name : behind.variables) left->words.push_back(name);
+  // unset NODE_OPTIONS, rm /tmp/h.js: a later call meets what was taken away too.
+  for (const auto& cleared : behind.cleared) left->words.emplace_back(shell::base_name(cleared));
   left->moved = behind.moved;
   left->stages_tree = behind.staged_tree;
   if (script.size() > most_bytes_ / 64) return left;
@@ -187,10 +210,19 @@ std::vector<shell::EarlierStep> earlier_steps(const Profiles& profiles, const To
   size_t first = calls.size() > reading.most_calls_read ? calls.size() - reading.most_calls_read : 0;
   // Whether a step left something the script (or a step already chosen) names.
   auto bears_on_the_call = [&](const shell::EarlierStep& step) {
-    if (step.script.empty()) return named_by(std::string(shell::base_name(step.path)), named);
+    if (step.script.empty()) {
+      // sitecustomize.py or a .pth runs in every later python, named or not.
+      std::string_view base = shell::base_name(step.path);
+      std::string_view stem = stem_of(base);
+      return named_by(std::string(base), named) || (!stem.empty() && named_by(std::string(stem), named)) ||
+             shell::is_python_startup_file(step.path);
+    }
     auto left = memo ? memo->of(step.script) : LeftBehindMemo(0).of(step.script);
-    bool chosen = std::any_of(left->words.begin(), left->words.end(),
-                              [&](const std::string& word) { return named_by(word, named); });
+    // A variable that changes what every later program loads, runs or fetches (NODE_OPTIONS,
+    // LD_PRELOAD, GIT_SSH …) bears on the call whether or not it names it.
+    bool chosen = std::any_of(left->words.begin(), left->words.end(), [&](const std::string& word) {
+      return named_by(word, named) || shell::is_ambient_variable(word);
+    });
     if (chosen && left->stages_tree) named.emplace("*");  // the files written before it are all staged
     if (left->moved && !directory_known) {
       directory_known = true;

@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "analysis/shell/ambient.h"
 #include "analysis/shell/catalog.h"
 #include "analysis/shell/interpreters.h"
 #include "analysis/shell/markers.h"
@@ -547,6 +548,15 @@ Walker::FileState* Walker::find_file(const std::string& path, bool* by_suffix) {
   if (file == files_.end() && !path.empty() && path[0] != '/' && path[0] != '.' && path[0] != '~')
     file = files_.find("./" + path);
   if (file != files_.end()) return &file->second;
+  // ~/.pythonrc.py and /home/me/.pythonrc.py, $HOME/x and ~/x: one file.
+  if (!path.empty() && (path[0] == '~' || path[0] == '$' || starts_with(path, "/home/") || starts_with(path, "/root/"))) {
+    std::string home = home_relative(path);
+    if (starts_with(home, "~/"))
+      for (auto& [name, state] : files_)
+        if ((name[0] == '~' || name[0] == '$' || starts_with(name, "/home/") || starts_with(name, "/root/")) &&
+            home_relative(name) == home)
+          return &state;
+  }
   // An earlier call's editor tool wrote /home/me/app/run.sh; the shell, in the project, names run.sh.
   std::string_view relative = starts_with(path, "./") ? std::string_view(path).substr(2) : std::string_view(path);
   if (relative.empty() || relative[0] == '/' || relative[0] == '~' || starts_with(relative, "../")) return nullptr;
@@ -953,9 +963,16 @@ Stream Walker::run(Invocation inv, const Stream& in, int depth) {
     if (name == "env")
       for (size_t j = 0; j < *skip; ++j) {
         size_t equals = rest[j].find('=');
-        if (equals != std::string::npos && rest[j][0] != '-')
-          if (auto detail = assignment_security_off(rest[j].substr(0, equals), rest[j].substr(equals + 1)))
-            add_marker("security_off", *detail, inv.span);
+        if (equals == std::string::npos || rest[j][0] == '-') continue;
+        std::string variable = rest[j].substr(0, equals);
+        if (auto detail = assignment_security_off(variable, rest[j].substr(equals + 1)))
+          add_marker("security_off", *detail, inv.span);
+        // env LD_PRELOAD=F cmd: the wrapped command loads F as if the shell had set it.
+        if (is_ambient_variable(variable)) {
+          Word value = inv.argv[start + 1 + j];
+          value.text = rest[j].substr(equals + 1);
+          assign(variable, "", false, Variable{std::move(value), {}, {}}, inv.span, depth);
+        }
       }
     mark_remote_package(name, rest, inv.span);  // uv run --with URL …: the runner fetches it first
     inv.wrappers.push_back(name);
@@ -1014,6 +1031,8 @@ Stream Walker::run(Invocation inv, const Stream& in, int depth) {
     return {};
   }
   if (head.obfuscated && inv.name != head.source) add_marker("obfuscated_name", head.source + " -> " + inv.name, inv.span);
+  // NODE_OPTIONS=--require F npm test, LD_PRELOAD=F make …: what the environment makes this program load.
+  if (!ambient_set_.empty()) emit_output(follow_ambient_variables(inv, depth), inv.span);
 
   // Functions and aliases defined earlier in the script run their bodies.
   auto function = functions_.find(inv.name);
@@ -1266,18 +1285,27 @@ Stream Walker::model(Invocation& inv, const Stream& in, int depth) {
                *credentials_host);
   }
   mark_remote_package(inv.name, args, inv.span);
-  if (name == "rm") mark_unguarded_removal(inv);
+  if (name == "rm") {
+    mark_unguarded_removal(inv);
+    // rm -f /tmp/h.js: what was written there is gone for later commands and calls.
+    for (const auto& arg : args)
+      if (!arg.empty() && arg[0] != '-') {
+        files_.erase(arg);
+        cleared_.push_back(arg);
+      }
+  }
+  if (name == "gcc" || name == "cc" || name == "clang" || name == "g++" || name == "c++" || name == "clang++" ||
+      name == "tcc")
+    model_compiler(inv);
 
-  // A downloaded package, jar, module or makefile installed or loaded runs the download; so does a
-  // library preloaded into every program (LD_PRELOAD=/tmp/l.so ls).
+  // A downloaded package, jar, module or makefile installed or loaded runs the download (a library
+  // preloaded into every program is ambient.cpp's).
   std::vector<std::string> loaded;
   for (size_t index : loaded_file_indexes(inv.name, args)) loaded.push_back(args[index]);
   // make -C DIR reads DIR's Makefile: a cloned repository's recipes are that host's code.
   if (name == "make" || name == "gmake")
     for (size_t i = 0; i + 1 < args.size(); ++i)
       if (args[i] == "-C" || args[i] == "--directory") loaded.push_back(args[i + 1] + "/Makefile");
-  if (auto preload = variables_.find("LD_PRELOAD"); preload != variables_.end() && !preload->second.value.text.empty())
-    loaded.push_back(preload->second.value.text);
   for (const std::string& file : loaded) {
     Taints taints = read_path(file, nullptr);
     merge_taints(taints, extracted_taint(file));
@@ -2594,17 +2622,6 @@ Stream Walker::model_dns(Invocation& inv) {
 Stream Walker::model_shell(Invocation& inv, const Stream& in, int depth) {
   const std::string& name = inv.name;
   Stream out;
-  // BASH_ENV (bash) and ENV (sh) name a file a non-interactive shell sources before its script: a
-  // download there runs (BASH_ENV=<(curl …) bash -c true).
-  for (const char* startup : {"BASH_ENV", "ENV"}) {
-    auto variable = variables_.find(startup);
-    if (variable == variables_.end()) continue;
-    const Word& value = variable->second.value;
-    Taints taints = value.stream ? value.stream->taint : read_path(value.text, nullptr);
-    taints.erase(std::remove_if(taints.begin(), taints.end(), [](const Taint& t) { return t.from != "network"; }),
-                 taints.end());
-    emit_secret_flows(taints, "exec", name, "", inv.span, "", true);
-  }
   bool command_mode = false, interactive = false, stdin_mode = false;
   size_t i = 1;
   for (; i < inv.argv.size(); ++i) {
@@ -2701,6 +2718,11 @@ Stream Walker::run_script_file(Invocation& inv, const std::string& path, const S
   Taints taints = file->taint;
   add_via(taints, "file");
   emit_secret_flows(taints, "exec", inv.name, "", inv.span, "", true);
+  // ./a.out built from C that the conversation wrote runs what the C hands to a shell.
+  if (file->program) {
+    std::string commands = *file->program;
+    return analyse_nested(commands, in, "ambient", inv.span, inv.name, depth);
+  }
   if (!file->literal || file->literal->empty()) return {};
   std::string family = interpreter_family(inv.name);
   if (!family.empty() && family != "awk") {
@@ -3105,7 +3127,7 @@ Stream Walker::model_xargs(Invocation& inv, const Stream& in_stream, int depth) 
   if (!replace.empty() && item.empty() && !in.secret_file_names.empty()) {
     picked = "{" + in.secret_file_names + "}";
     item = picked;
-    files_[picked] = FileState{{Taint{"credential_file", in.secret_file_names, {"xargs"}, {}, false}}, std::nullopt, false};
+    files_[picked] = FileState{{Taint{"credential_file", in.secret_file_names, {"xargs"}, {}, false}}, std::nullopt, false, std::nullopt};
   }
   for (; i < inv.argv.size(); ++i) {
     Word word = inv.argv[i];
@@ -3218,6 +3240,11 @@ void Walker::model_git_config(const std::vector<std::string>& rest, Span span, i
       content.literal = file.literal;
       check_persistence(path, content, span, depth);
     }
+    return;
+  }
+  // include.path F: F's settings are git's too.
+  if (key == "include.path" || (starts_with(key, "includeif.") && ends_with(key, ".path"))) {
+    read_git_config_file(value, false, span, depth);
     return;
   }
   if (git_setting_runs_command(key, value)) analyse_payload(value[0] == '!' ? value.substr(1) : value, "git_config", "git config " + key, span, depth);

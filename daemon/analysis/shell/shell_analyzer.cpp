@@ -29,22 +29,32 @@ void mark_incomplete(Facts& facts, const std::string& reason) {
   facts.markers.push_back(std::move(marker));
 }
 
-// What the earlier steps leave, each walked from what the ones before it left. Their own facts are
-// dropped: those calls were judged when they were made.
+// A script too large to walk, or holding NUL bytes, is not replayed: what it left is not known.
+bool replayable(std::string_view script, const Limits& limits) {
+  return script.size() <= limits.max_script_bytes && script.find('\0') == std::string_view::npos;
+}
+
+// What a script leaves when it runs after `start`. Its own facts are dropped: its call was judged
+// when it was made.
+Walker::Carried walk_leaving(std::string_view script, const Limits& limits, Walker::Carried start,
+                             const std::string& via) {
+  Facts scratch;
+  Walker walker(script, limits, scratch);
+  walker.adopt(std::move(start));
+  walker.run();
+  return walker.carried(via);
+}
+
+// What the earlier steps leave, each walked from what the ones before it left.
 Walker::Carried carried_from(const std::vector<EarlierStep>& earlier, const Limits& limits) {
   static const std::string kVia = "earlier call";
   Walker::Carried carried;
   for (const auto& step : earlier) {
     if (step.script.empty()) {
-      carried.files[step.path] = Walker::FileState{{}, step.content, false};
+      carried.files[step.path] = Walker::FileState{{}, step.content, false, std::nullopt};
       continue;
     }
-    if (step.script.size() > limits.max_script_bytes || step.script.find('\0') != std::string::npos) continue;
-    Facts scratch;
-    Walker before(step.script, limits, scratch);
-    before.adopt(std::move(carried));
-    before.run();
-    carried = before.carried(kVia);
+    if (replayable(step.script, limits)) carried = walk_leaving(step.script, limits, std::move(carried), kVia);
   }
   return carried;
 }
@@ -55,18 +65,16 @@ Facts analyze(std::string_view script, const Limits& limits) { return analyze(sc
 
 LeftBehind left_behind(std::string_view script, const Limits& limits) {
   LeftBehind out;
-  if (script.size() > limits.max_script_bytes || script.find('\0') != std::string_view::npos) return out;
+  if (!replayable(script, limits)) return out;
   try {
-    Facts scratch;
-    Walker walker(script, limits, scratch);
-    walker.run();
-    Walker::Carried left = walker.carried("");
+    Walker::Carried left = walk_leaving(script, limits, {}, "");
     for (const auto& [path, file] : left.files) out.files.push_back(path);
     for (const auto& [name, variable] : left.variables) out.variables.push_back(name);
     for (const auto& [directory, taints] : left.extracted) out.directories.push_back(directory);
     out.moved = !left.working_directory.empty();
     out.staged = left.staged;
     out.staged_tree = left.staged_tree;
+    out.cleared = std::move(left.cleared);
   } catch (...) {
     return LeftBehind{};
   }

@@ -47,6 +47,7 @@ struct LeftBehind {
   bool moved = false;                    // a cd whose target is known
   bool staged = false;                   // git add: what the next push sends
   bool staged_tree = false;              // git add -A or .: every file written before
+  std::vector<std::string> cleared;      // variables unset and files removed
 };
 LeftBehind left_behind(std::string_view script, const Limits& limits = {});
 

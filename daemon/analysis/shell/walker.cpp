@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cstring>
 
+#include "analysis/shell/ambient.h"
 #include "analysis/shell/catalog.h"
 #include "analysis/shell/markers.h"
 #include "analysis/shell/name_set.h"
@@ -77,6 +78,7 @@ void Walker::adopt(Carried carried) {
   git_staged_secrets_ = std::move(carried.staged_secrets);
   git_added_ = carried.staged;
   git_added_tree_ = carried.staged_tree;
+  for (const auto& [name, variable] : variables_) remember_ambient(name);
 }
 
 Walker::Carried Walker::carried(const std::string& via) const {
@@ -100,6 +102,7 @@ Walker::Carried Walker::carried(const std::string& via) const {
   out.staged_secrets = git_staged_secrets_;
   mark(out.staged_secrets);
   out.staged = git_added_;
+  out.cleared = cleared_;
   out.staged_tree = git_added_tree_;
   for (const auto& [path, file] : files_) {
     FileState kept = file;
@@ -886,6 +889,7 @@ void Walker::assign(const std::string& name, const std::string& index, bool appe
                                          "PROMPT_COMMAND", "SSH_ASKPASS", "LESSOPEN"};
   if (command_variables.count(name) && !variable.value.text.empty() && variable.value.text.find(' ') != std::string::npos)
     analyse_nested(variable.value.text, Stream{}, "env_command", span, name, depth);
+  remember_ambient(name);
   if (!index.empty()) {
     auto& existing = variables_[name];
     existing.keys.resize(existing.elements.size());
@@ -936,6 +940,14 @@ Stream Walker::walk_declaration(TSNode node, int depth) {
     if (type == "variable_assignment") {
       walk_assignment(child.node, depth + 1, true);
       args.push_back(std::string(text_of(child.node)));
+      // export NODE_OPTIONS=--require F: every later program of the shell loads F.
+      if (keyword == "export") {
+        Invocation exported;
+        exported.name = keyword;
+        exported.span = span_of(node);
+        std::string name = args.back().substr(0, args.back().find('='));
+        if (is_ambient_variable(name)) emit_output(follow_ambient_variables(exported, depth + 1, name), exported.span);
+      }
       if (nameref) bind_nameref(args.back().substr(0, args.back().find('=')));
     } else {
       Word word = eval_word(child.node, true, false, depth + 1);
@@ -981,6 +993,7 @@ void Walker::walk_unset(TSNode node) {
     command.argv.push_back(name);
     if (name == "HISTFILE") add_marker("security_off", "unset HISTFILE", span_of(node));
     variables_.erase(name);
+    cleared_.push_back(name);  // also when walked alone: an earlier call may have set it
   }
   command.span = span_of(node);
   command.statement = statement_;
@@ -1598,7 +1611,8 @@ Stream Walker::analyse_nested(const std::string& text, const Stream& in, std::st
   frame_.nesting = saved.nesting + 1;
   // Strings pulled out of interpreter code or written into files are best-effort reads: that one
   // does not parse as shell says nothing about what runs now.
-  frame_.tolerant = saved.tolerant || context == "interpreter" || context == "awk_system" || context == "persist";
+  frame_.tolerant = saved.tolerant || context == "interpreter" || context == "awk_system" || context == "persist" ||
+                   context == "ambient";
   context_.push_back(std::string(context));
   TSNode root = ts_tree_root_node(tree);
   if (ts_node_has_error(root) && !frame_.tolerant) check_errors(root);

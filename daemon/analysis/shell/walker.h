@@ -38,6 +38,8 @@ class Walker {
     Taints taint;
     std::optional<std::string> literal;
     bool executable = false;
+    // A program compiled from sources the conversation wrote: the shell commands it runs.
+    std::optional<std::string> program;
   };
   struct Variable {
     Word value;
@@ -55,6 +57,7 @@ class Walker {
     Taints staged_secrets;  // secret files `git add` staged: they leave with the next push
     bool staged = false;    // anything was staged
     bool staged_tree = false;  // the whole tree was (git add -A, git add .)
+    std::vector<std::string> cleared;  // variables unset and files removed: what it took away
   };
 
   Walker(std::string_view script, const Limits& limits, Facts& facts);
@@ -236,6 +239,23 @@ class Walker {
   void emit_secret_flows(const Taints& taints, std::string_view to, const std::string& sink, const std::string& host,
                          Span span, std::string_view last_via, bool include_network = false);
 
+  // -- the environment's hold on programs (ambient.cpp)
+  // Notes a variable that changes what later programs load, run or fetch (is_ambient_variable).
+  void remember_ambient(const std::string& name);
+  // Follows, once per value in this walk, what the ambient variables in force make `inv` load, run or
+  // fetch (`only`: just that variable, for an export). What loaded code prints is returned.
+  Stream follow_ambient_variables(Invocation& inv, int depth, std::string_view only = {});
+  Stream follow_ambient(Invocation& inv, const std::string& name, const Word& value, int depth);
+  // A file loaded as code in language ("" compiled, "shell", "node", "python" …): a download runs, code
+  // the conversation wrote is read as that language.
+  Stream load_code_file(Invocation& inv, const std::string& path, const std::string& language, int depth);
+  // The settings of a git config file the conversation wrote: read by the git command running now
+  // (GIT_CONFIG_GLOBAL=F git push), or kept for later ones (git config include.path F).
+  void read_git_config_file(const std::string& path, bool now, Span span, int depth);
+  void apply_git_setting(const std::string& key, const std::string& value, bool now, Span span, int depth);
+  // cc/gcc/clang -o OUT SRC.c: OUT runs the shell commands its sources hand to system() or popen().
+  void model_compiler(const Invocation& inv);
+
   // -- nested scripts (walker.cpp)
   std::string script_text(const Word& word, int depth);
   Stream analyse_nested(const std::string& text, const Stream& in, std::string_view context, Span span,
@@ -272,7 +292,11 @@ class Walker {
   std::map<std::string, FileState, std::less<>> files_;
   std::map<std::string, std::string, std::less<>> git_remotes_;
   std::vector<std::pair<std::string, Taints>> extracted_;  // downloaded archives unpacked: directory, origin
-  std::vector<std::string> hooks_dirs_;  // git config core.hooksPath targets named earlier in the script
+  std::vector<std::string> hooks_dirs_;
+  std::vector<std::string> ambient_set_;               // ambient variables assigned (remember_ambient)
+  std::set<std::string, std::less<>> ambient_followed_;  // NAME=value already followed in this walk
+  int git_config_files_read_ = 0;
+  std::vector<std::string> cleared_;  // variables unset and files removed in this walk                      // include.path chains end  // git config core.hooksPath targets named earlier in the script
   std::set<std::string, std::less<>> active_functions_;
   std::deque<std::string> texts_;     // re-parsed strings, kept alive for their trees
   std::vector<TSTree*> trees_;

@@ -1,0 +1,377 @@
+// The environment's hold on programs: variables that make a later, innocent-looking command load a
+// file as code (NODE_OPTIONS=--require F, LD_PRELOAD, RUBYOPT, JAVA_TOOL_OPTIONS=-javaagent:F …), run a
+// program in its place (GIT_SSH, GIT_ASKPASS, RUSTC_WRAPPER …), read git settings (GIT_CONFIG_GLOBAL,
+// GIT_CONFIG_COUNT/KEY/VALUE) or fetch packages from another index (PIP_INDEX_URL, npm_config_registry).
+// A persistent shell keeps them for every later tool call, so they are followed where a command runs,
+// not only where they are set.
+#include <algorithm>
+
+#include "analysis/shell/ambient.h"
+#include "analysis/shell/catalog.h"
+#include "analysis/shell/interpreters.h"
+#include "analysis/shell/name_set.h"
+#include "analysis/shell/walker.h"
+#include "analysis/shell/words.h"
+#include "core/text.h"
+
+namespace toolwall::shell {
+namespace {
+
+std::vector<std::string> split_on(std::string_view text, std::string_view separators) {
+  std::vector<std::string> out;
+  size_t at = 0;
+  while (at < text.size()) {
+    size_t end = std::min(text.find_first_of(separators, at), text.size());
+    if (end > at) out.emplace_back(text.substr(at, end - at));
+    at = end + 1;
+  }
+  return out;
+}
+
+// Variables whose value is a command line a program runs in its own place (a path, or a path and its
+// arguments).
+const NameSet& command_variables() {
+  static const NameSet names{"GIT_SSH", "GIT_SSH_COMMAND", "GIT_ASKPASS", "SSH_ASKPASS", "SUDO_ASKPASS",
+                             "GIT_EDITOR", "GIT_SEQUENCE_EDITOR", "GIT_PAGER", "GIT_EXTERNAL_DIFF", "PAGER",
+                             "EDITOR", "VISUAL", "RUSTC_WRAPPER", "RUSTC_WORKSPACE_WRAPPER",
+                             "CARGO_BUILD_RUSTC_WRAPPER", "npm_config_script_shell", "NPM_CONFIG_SCRIPT_SHELL"};
+  return names;
+}
+
+// Variables that make a program load files as code before its own.
+const NameSet& loader_variables() {
+  static const NameSet names{"NODE_OPTIONS", "RUBYOPT", "PERL5OPT", "PYTHONSTARTUP", "PYTHONPATH",
+                             "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "JDK_JAVA_OPTIONS", "JAVA_OPTS", "MAVEN_OPTS",
+                             "GRADLE_OPTS", "DOTNET_STARTUP_HOOKS", "LD_PRELOAD", "LD_AUDIT", "BASH_ENV", "ENV"};
+  return names;
+}
+
+// Variables that send a package manager's fetches to another index or registry.
+const NameSet& index_variables() {
+  static const NameSet names{"PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL", "PIP_FIND_LINKS", "UV_INDEX_URL",
+                             "UV_EXTRA_INDEX_URL", "UV_DEFAULT_INDEX", "UV_INDEX", "npm_config_registry",
+                             "NPM_CONFIG_REGISTRY", "YARN_REGISTRY", "YARN_NPM_REGISTRY_SERVER",
+                             "BUN_CONFIG_REGISTRY", "GOPROXY", "PIP_CONFIG_FILE"};
+  return names;
+}
+
+bool is_git_config_variable(std::string_view name) {
+  return name == "GIT_CONFIG_GLOBAL" || name == "GIT_CONFIG_SYSTEM" || name == "GIT_CONFIG" ||
+         name == "GIT_CONFIG_COUNT";
+}
+
+// A file a program loads as code, and the language it is read in: "" for a library or an agent
+// (compiled), "shell" for a script a shell sources.
+struct Loaded {
+  std::string path;
+  std::string language;
+};
+
+// The value of an option in a list of words: `-r X`, `--require=X`, `-rX` (joined only where
+// `joined` allows it).
+void option_values(const std::vector<std::string>& words, std::initializer_list<std::string_view> options,
+                   bool joined, std::vector<std::string>& out) {
+  for (size_t i = 0; i < words.size(); ++i)
+    for (std::string_view option : options) {
+      const std::string& word = words[i];
+      if (word == option) {
+        if (i + 1 < words.size()) out.push_back(words[i + 1]);
+      } else if (starts_with(word, option) && word.size() > option.size() &&
+                 (word[option.size()] == '=' || joined)) {
+        out.push_back(word.substr(option.size() + (word[option.size()] == '=' ? 1 : 0)));
+      }
+    }
+}
+
+// The files a loader variable's value makes a program load. Module names (`-r json`) come out as
+// paths too: they match no file written in the conversation and so add nothing.
+std::vector<Loaded> files_loaded(std::string_view variable, std::string_view value) {
+  std::vector<Loaded> out;
+  std::vector<std::string> words = split_on(value, " \t");
+  std::vector<std::string> found;
+  auto each_in = [&](const std::vector<std::string>& paths, const std::vector<std::string>& directories,
+                     std::initializer_list<std::string_view> suffixes, const char* language) {
+    for (const auto& path : paths)
+      for (std::string_view suffix : suffixes) {
+        out.push_back({path + std::string(suffix), language});
+        for (const auto& directory : directories) out.push_back({directory + "/" + path + std::string(suffix), language});
+      }
+  };
+  if (variable == "NODE_OPTIONS") {
+    option_values(words, {"--require", "-r", "--import", "--loader", "--experimental-loader"}, false, found);
+    each_in(found, {}, {""}, "node");
+  } else if (variable == "RUBYOPT") {
+    std::vector<std::string> directories;
+    option_values(words, {"-I"}, true, directories);
+    option_values(words, {"-r"}, true, found);
+    each_in(found, directories, {"", ".rb"}, "ruby");
+  } else if (variable == "PERL5OPT") {
+    std::vector<std::string> directories, modules;
+    option_values(words, {"-I"}, true, directories);
+    option_values(words, {"-M", "-m"}, true, modules);
+    for (std::string module : modules) {
+      if (starts_with(module, "-")) module.erase(0, 1);  // -M-Module: `no Module`
+      module = module.substr(0, module.find_first_of("=( "));
+      std::string path;  // Foo::Bar → Foo/Bar
+      for (size_t i = 0; i < module.size(); ++i) {
+        if (module[i] == ':' && i + 1 < module.size() && module[i + 1] == ':') {
+          path += '/';
+          ++i;
+        } else {
+          path += module[i];
+        }
+      }
+      found.push_back(std::move(path));
+    }
+    each_in(found, directories, {".pm"}, "perl");
+  } else if (variable == "PYTHONSTARTUP") {
+    out.push_back({std::string(value), "python"});
+  } else if (variable == "PYTHONPATH") {
+    for (const auto& directory : split_on(value, ":"))
+      for (const char* startup : {"/sitecustomize.py", "/usercustomize.py"}) out.push_back({directory + startup, "python"});
+  } else if (variable == "DOTNET_STARTUP_HOOKS") {
+    for (auto& path : split_on(value, ":;")) out.push_back({std::move(path), ""});
+  } else if (variable == "LD_PRELOAD" || variable == "LD_AUDIT") {
+    for (auto& path : split_on(value, " :")) out.push_back({std::move(path), ""});
+  } else if (variable == "BASH_ENV" || variable == "ENV") {
+    out.push_back({std::string(value), "shell"});
+  } else {  // the JVM's option variables
+    option_values(words, {"-javaagent:", "-agentpath:"}, true, found);
+    for (auto& agent : found) out.push_back({agent.substr(0, agent.find('=')), ""});
+  }
+  return out;
+}
+
+// The first URL of an index variable's value (GOPROXY=https://a,direct; PIP_EXTRA_INDEX_URL="u1 u2").
+std::string first_url(std::string_view value) {
+  for (const auto& part : split_on(value, " ,|"))
+    if (is_url(part)) return part;
+  return {};
+}
+
+// The settings a git config file holds, as `section[.subsection].name` and value (the file format's
+// quoting and backslash escapes undone; continuation lines are rare in hand-written files).
+std::vector<std::pair<std::string, std::string>> git_config_settings(std::string_view text) {
+  std::vector<std::pair<std::string, std::string>> out;
+  std::string section;
+  for (const auto& raw : split_on(text, "\n")) {
+    std::string_view line = raw;
+    size_t first = line.find_first_not_of(" \t\r");
+    if (first == std::string_view::npos || line[first] == '#' || line[first] == ';') continue;
+    line.remove_prefix(first);
+    if (line[0] == '[') {
+      size_t close = line.find(']');
+      if (close == std::string_view::npos) continue;
+      std::string_view header = line.substr(1, close - 1);
+      size_t quote = header.find('"');
+      std::string name(header.substr(0, std::min(header.find_first_of(" \t\""), header.size())));
+      section = lower(name);
+      if (quote != std::string_view::npos) {
+        size_t end = header.rfind('"');
+        if (end > quote) {
+          section += '.';
+          section.append(header.substr(quote + 1, end - quote - 1));
+        }
+      }
+      continue;
+    }
+    size_t equals = line.find('=');
+    std::string key(line.substr(0, std::min(equals, line.size())));
+    while (!key.empty() && (key.back() == ' ' || key.back() == '\t' || key.back() == '\r')) key.pop_back();
+    std::string value;
+    if (equals != std::string_view::npos) {
+      bool quoted = false;
+      for (size_t i = equals + 1; i < line.size(); ++i) {
+        char c = line[i];
+        if (c == '\\' && i + 1 < line.size()) {
+          char next = line[++i];
+          value += next == 'n' ? '\n' : next == 't' ? '\t' : next;
+        } else if (c == '"') {
+          quoted = !quoted;
+        } else if (!quoted && (c == '#' || c == ';')) {
+          break;
+        } else if (c != '\r') {
+          value += c;
+        }
+      }
+      size_t begin = value.find_first_not_of(" \t");
+      value = begin == std::string::npos ? std::string() : value.substr(begin);
+      while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.pop_back();
+    }
+    if (!section.empty() && !key.empty()) out.emplace_back(section + "." + key, value);
+  }
+  return out;
+}
+
+}  // namespace
+
+bool is_ambient_variable(std::string_view name) {
+  return loader_variables().count(name) || command_variables().count(name) || index_variables().count(name) ||
+         is_git_config_variable(name);
+}
+
+void Walker::remember_ambient(const std::string& name) {
+  if (is_ambient_variable(name) && std::find(ambient_set_.begin(), ambient_set_.end(), name) == ambient_set_.end())
+    ambient_set_.push_back(name);
+}
+
+Stream Walker::follow_ambient_variables(Invocation& inv, int depth, std::string_view only) {
+  Stream out;
+  for (size_t k = 0; k < ambient_set_.size(); ++k) {
+    std::string name = ambient_set_[k];  // a copy: what is followed may set more
+    if (!only.empty() && name != only) continue;
+    auto variable = variables_.find(name);
+    if (variable == variables_.end() || variable->second.value.text.empty()) continue;
+    Word value = variable->second.value;
+    bool git_only = is_git_config_variable(name);
+    if (git_only && inv.name != "git") continue;
+    if (!ambient_followed_.insert(name + "=" + value.text).second) continue;
+    merge_stream(out, follow_ambient(inv, name, value, depth));
+  }
+  return out;
+}
+
+Stream Walker::follow_ambient(Invocation& inv, const std::string& name, const Word& value, int depth) {
+  Stream out;
+  if (index_variables().count(name)) {
+    std::string url = first_url(value.text);
+    if (!url.empty()) {
+      std::string host = host_of(url);
+      add_host(host);
+      add_marker("registry_redirect", name + " sends package fetches to " + url, inv.span, host);
+    }
+    return out;
+  }
+  if (command_variables().count(name)) {
+    // What runs is decided when the program runs: a wrapper written after the variable was set runs too.
+    // What it prints goes to the program (git reads the askpass answer), not to the model. A bare
+    // program name (EDITOR=vim) is looked up in PATH, where nothing the conversation wrote is.
+    if (value.text.find_first_of("/ \t") != std::string::npos)
+      analyse_nested(value.text, Stream{}, "ambient", inv.span, name, depth);
+    return out;
+  }
+  if (name == "GIT_CONFIG_COUNT") {
+    int count = std::atoi(value.text.c_str());
+    for (int i = 0; i < count && i < 16; ++i) {
+      auto key = variables_.find("GIT_CONFIG_KEY_" + std::to_string(i));
+      auto setting = variables_.find("GIT_CONFIG_VALUE_" + std::to_string(i));
+      if (key != variables_.end() && setting != variables_.end())
+        apply_git_setting(key->second.value.text, setting->second.value.text, true, inv.span, depth);
+    }
+    return out;
+  }
+  if (is_git_config_variable(name)) {
+    read_git_config_file(value.text, true, inv.span, depth);
+    return out;
+  }
+  for (const auto& loaded : files_loaded(name, value.text)) {
+    // BASH_ENV=<(curl …): the shell sources what the substitution prints.
+    if (value.stream) {
+      Taints fetched = value.stream->taint;
+      fetched.erase(std::remove_if(fetched.begin(), fetched.end(), [](const Taint& t) { return t.from != "network"; }),
+                    fetched.end());
+      emit_secret_flows(fetched, "exec", inv.name, "", inv.span, "", true);
+      break;
+    }
+    merge_stream(out, load_code_file(inv, loaded.path, loaded.language, depth));
+  }
+  return out;
+}
+
+Stream Walker::load_code_file(Invocation& inv, const std::string& path, const std::string& language, int depth) {
+  FileState* file = find_file(path);
+  Taints taints = file ? file->taint : extracted_taint(path);
+  if (file) add_via(taints, "file");
+  taints.erase(std::remove_if(taints.begin(), taints.end(), [](const Taint& t) { return t.from != "network"; }),
+               taints.end());
+  emit_secret_flows(taints, "exec", inv.name, "", inv.span, "", true);
+  if (!file) return {};
+  if (file->program) {
+    std::string commands = *file->program;  // a copy: the walk may rewrite files_
+    return analyse_nested(commands, Stream{}, "ambient", inv.span, inv.name, depth);
+  }
+  if (!file->literal || file->literal->empty() || language.empty()) return {};
+  std::string code = *file->literal;
+  if (language == "shell") return analyse_nested(code, Stream{}, "ambient", inv.span, inv.name, depth);
+  Stream out;
+  apply_code_reading(inv, language, code, {}, out, depth);
+  record_inline_code(language, code);
+  return out;
+}
+
+void Walker::read_git_config_file(const std::string& path, bool now, Span span, int depth) {
+  FileState* file = find_file(path);
+  if (!file || !file->literal || ++git_config_files_read_ > 8) return;
+  std::string text = *file->literal;
+  for (const auto& [key, value] : git_config_settings(text)) apply_git_setting(key, value, now, span, depth);
+}
+
+void Walker::apply_git_setting(const std::string& key, const std::string& value, bool now, Span span, int depth) {
+  if (!now) {
+    model_git_config({key, value}, span, depth);
+    return;
+  }
+  std::string name = lower(key);
+  if (name == "include.path" || (starts_with(name, "includeif.") && ends_with(name, ".path")))
+    read_git_config_file(value, true, span, depth);
+  else if (git_setting_runs_command(name, value))
+    analyse_nested(value[0] == '!' ? value.substr(1) : value, Stream{}, "ambient", span, "git config " + name, depth);
+}
+
+// A C program compiled from sources the conversation wrote runs the commands they hand to a shell
+// (system("…"), popen("…"), execl("/bin/sh", "sh", "-c", "…")): `gcc -shared -o /tmp/l.so l.c` then
+// LD_PRELOAD=/tmp/l.so runs them in every program.
+void Walker::model_compiler(const Invocation& inv) {
+  std::string output = "a.out";
+  std::vector<std::string> sources;
+  for (size_t i = 1; i < inv.argv.size(); ++i) {
+    const std::string& arg = inv.argv[i].text;
+    if (arg == "-o" && i + 1 < inv.argv.size()) {
+      output = inv.argv[++i].text;
+    } else if (starts_with(arg, "-o") && arg.size() > 2) {
+      output = arg.substr(2);
+    } else if (!arg.empty() && arg[0] != '-') {
+      for (std::string_view suffix : {".c", ".cc", ".cpp", ".cxx", ".C"})
+        if (ends_with(arg, suffix)) sources.push_back(arg);
+    }
+  }
+  std::string commands;
+  Taints taints;
+  for (const auto& source : sources) {
+    FileState* file = find_file(source);
+    if (!file) continue;
+    merge_taints(taints, file->taint);
+    if (file->literal) commands += shell_commands_in_c(*file->literal);
+  }
+  FileState& program = files_[output];
+  program.taint = std::move(taints);
+  program.literal.reset();
+  program.executable = true;
+  if (!commands.empty()) program.program = std::move(commands);
+}
+
+std::string shell_commands_in_c(std::string_view code) {
+  std::string out;
+  for (std::string_view call : {"system(", "popen(", "\"-c\","}) {
+    for (size_t at = code.find(call); at != std::string_view::npos && out.size() < 64 * 1024;
+         at = code.find(call, at + call.size())) {
+      size_t quote = at + call.size();
+      while (quote < code.size() && (code[quote] == ' ' || code[quote] == '\t' || code[quote] == '\n')) ++quote;
+      if (quote >= code.size() || code[quote] != '"') continue;
+      std::string command;
+      size_t i = quote + 1;
+      for (; i < code.size() && code[i] != '"' && code[i] != '\n'; ++i) {
+        if (code[i] == '\\' && i + 1 < code.size()) {
+          char next = code[++i];
+          command += next == 'n' ? '\n' : next == 't' ? '\t' : next;
+        } else {
+          command += code[i];
+        }
+      }
+      if (i < code.size() && code[i] == '"') out += command + "\n";
+    }
+  }
+  return out;
+}
+
+}  // namespace toolwall::shell
