@@ -189,6 +189,7 @@ std::shared_ptr<const LeftBehindMemo::Left> LeftBehindMemo::of(const std::string
   for (const auto& cleared : behind.cleared) left->words.emplace_back(shell::base_name(cleared));
   left->moved = behind.moved;
   left->stages_tree = behind.staged_tree;
+  left->configures_git = behind.configures_git;
   if (script.size() > most_bytes_ / 64) return left;
   std::lock_guard lock(mutex_);
   if (bytes_ + script.size() > most_bytes_) {
@@ -206,6 +207,8 @@ std::vector<shell::EarlierStep> earlier_steps(const Profiles& profiles, const To
   Words named;
   add_named(script, named);
   bool directory_known = false;  // a later step already chose the directory the script starts in
+  // git config core.fsmonitor CMD, alias.x '!CMD', a hooks directory: every later git command may run them.
+  bool runs_git = script.find("git") != std::string_view::npos;
   const auto& calls = *call.earlier;
   size_t first = calls.size() > reading.most_calls_read ? calls.size() - reading.most_calls_read : 0;
   // Whether a step left something the script (or a step already chosen) names.
@@ -213,16 +216,21 @@ std::vector<shell::EarlierStep> earlier_steps(const Profiles& profiles, const To
     if (step.script.empty()) {
       // sitecustomize.py or a .pth runs in every later python, named or not.
       std::string_view base = shell::base_name(step.path);
+      // A file in a directory the call (or a chosen step) names: a hook in .githooks, a module in
+      // /tmp/pyhooks.
       std::string_view stem = stem_of(base);
+      std::string_view parent = shell::base_name(std::string_view(step.path).substr(0, step.path.size() - base.size()));
       return named_by(std::string(base), named) || (!stem.empty() && named_by(std::string(stem), named)) ||
-             shell::is_python_startup_file(step.path);
+             (!parent.empty() && named_by(std::string(parent), named)) || shell::is_python_startup_file(step.path) ||
+             (runs_git && step.path.find(".git/hooks/") != std::string::npos);
     }
     auto left = memo ? memo->of(step.script) : LeftBehindMemo(0).of(step.script);
     // A variable that changes what every later program loads, runs or fetches (NODE_OPTIONS,
     // LD_PRELOAD, GIT_SSH …) bears on the call whether or not it names it.
-    bool chosen = std::any_of(left->words.begin(), left->words.end(), [&](const std::string& word) {
-      return named_by(word, named) || shell::is_ambient_variable(word);
-    });
+    bool chosen = (runs_git && left->configures_git) ||
+                  std::any_of(left->words.begin(), left->words.end(), [&](const std::string& word) {
+                    return named_by(word, named) || shell::is_ambient_variable(word);
+                  });
     if (chosen && left->stages_tree) named.emplace("*");  // the files written before it are all staged
     if (left->moved && !directory_known) {
       directory_known = true;

@@ -188,7 +188,9 @@ std::vector<std::pair<std::string, std::string>> git_config_settings(std::string
           value += next == 'n' ? '\n' : next == 't' ? '\t' : next;
         } else if (c == '"') {
           quoted = !quoted;
-        } else if (!quoted && (c == '#' || c == ';')) {
+        } else if (!quoted && (c == '#' || c == ';') && (value.empty() || value.back() == ' ' || value.back() == '\t')) {
+          // git ends the value at any unquoted # or ;. Read only those after a blank as comments, so a
+          // payload git would cut short (`… 2>&1; exec ssh`) is still read whole.
           break;
         } else if (c != '\r') {
           value += c;
@@ -312,10 +314,36 @@ void Walker::apply_git_setting(const std::string& key, const std::string& value,
     return;
   }
   std::string name = lower(key);
-  if (name == "include.path" || (starts_with(name, "includeif.") && ends_with(name, ".path")))
+  if (name == "include.path" || (starts_with(name, "includeif.") && ends_with(name, ".path"))) {
     read_git_config_file(value, true, span, depth);
-  else if (git_setting_runs_command(name, value))
-    analyse_nested(value[0] == '!' ? value.substr(1) : value, Stream{}, "ambient", span, "git config " + name, depth);
+  } else if (git_setting_runs_command(name, value)) {
+    // A credential helper reads the credentials git hands it on its stdin.
+    Stream given;
+    if (starts_with(name, "credential")) given.taint.push_back(Taint{"credential_helper", "git credentials", {}, {}, false});
+    analyse_nested(value[0] == '!' ? value.substr(1) : value, given, "ambient", span, "git config " + name, depth);
+  }
+}
+
+void Walker::follow_git_settings(const Invocation& inv, const std::string& command, int depth) {
+  for (size_t k = 0; k < git_settings_.size(); ++k) {
+    auto [key, value] = git_settings_[k];  // a copy: the walk may add settings
+    // An alias runs only when it is the command: git sync, after alias.sync='!…'.
+    if (starts_with(key, "alias.") && key.substr(6) != lower(command)) continue;
+    if (ambient_followed_.insert("git " + key + "=" + value).second) apply_git_setting(key, value, true, inv.span, depth);
+  }
+  // Hooks git runs around these commands, from .git/hooks or a hooks directory a setting named.
+  static const NameSet hooked{"commit", "checkout", "switch", "merge", "pull", "push", "rebase", "am", "clone",
+                              "cherry-pick", "revert", "reset", "worktree", "init"};
+  if (!hooked.count(command)) return;
+  std::vector<std::string> hooks;
+  for (const auto& [path, file] : files_)
+    if (file.literal && (in_hooks_directory(path) || path.find(".git/hooks/") != std::string::npos))
+      hooks.push_back(path);
+  for (const auto& path : hooks) {
+    if (!ambient_followed_.insert("hook " + path).second) continue;
+    std::string text = *files_[path].literal;
+    analyse_nested(text, Stream{}, "ambient", inv.span, "git hook", depth);
+  }
 }
 
 // A C program compiled from sources the conversation wrote runs the commands they hand to a shell

@@ -548,6 +548,9 @@ Walker::FileState* Walker::find_file(const std::string& path, bool* by_suffix) {
   if (file == files_.end() && !path.empty() && path[0] != '/' && path[0] != '.' && path[0] != '~')
     file = files_.find("./" + path);
   if (file != files_.end()) return &file->second;
+  // "$PWD/tools/watch.sh" is tools/watch.sh.
+  for (std::string_view here : {"$PWD/", "${PWD}/"})
+    if (starts_with(path, here) && path.size() > here.size()) return find_file(path.substr(here.size()), by_suffix);
   // ~/.pythonrc.py and /home/me/.pythonrc.py, $HOME/x and ~/x: one file.
   if (!path.empty() && (path[0] == '~' || path[0] == '$' || starts_with(path, "/home/") || starts_with(path, "/root/"))) {
     std::string home = home_relative(path);
@@ -757,8 +760,9 @@ bool Walker::in_hooks_directory(const std::string& path) const {
   std::string normal = path.rfind("./", 0) == 0 ? path.substr(2) : path;
   size_t slash = normal.find_last_of('/');
   if (slash == std::string::npos) return false;
-  std::string directory = normal.substr(0, slash);
-  return std::find(hooks_dirs_.begin(), hooks_dirs_.end(), directory) != hooks_dirs_.end();
+  std::string directory = home_relative(normal.substr(0, slash));
+  return std::any_of(hooks_dirs_.begin(), hooks_dirs_.end(),
+                     [&](const std::string& hooks) { return home_relative(hooks) == directory; });
 }
 
 void Walker::check_persistence(const std::string& path, const Stream& content, Span span, int depth) {
@@ -3226,6 +3230,8 @@ void Walker::model_git_config(const std::vector<std::string>& rest, Span span, i
   std::string key = lower(operands[0]);
   const std::string& value = operands[1];
   if (value.empty()) return;
+  // A template directory's hooks are copied into every repository cloned or created after.
+  if (key == "init.templatedir") hooks_dirs_.push_back(home_relative(value) + "/hooks");
   if (key == "core.hookspath") {
     std::string directory = value.rfind("./", 0) == 0 ? value.substr(2) : value;
     while (directory.size() > 1 && directory.back() == '/') directory.pop_back();
@@ -3242,8 +3248,10 @@ void Walker::model_git_config(const std::vector<std::string>& rest, Span span, i
     }
     return;
   }
+  bool included = key == "include.path" || (starts_with(key, "includeif.") && ends_with(key, ".path"));
+  if ((included || git_setting_runs_command(key, value)) && git_settings_.size() < 64) git_settings_.emplace_back(key, value);
   // include.path F: F's settings are git's too.
-  if (key == "include.path" || (starts_with(key, "includeif.") && ends_with(key, ".path"))) {
+  if (included) {
     read_git_config_file(value, false, span, depth);
     return;
   }
@@ -3289,6 +3297,7 @@ void Walker::model_git(Invocation& inv, int depth) {
     if (!arg.empty() && arg[0] != '-') operands.push_back(arg);
   std::string destination_host;  // where push/clone/fetch/pull talk to, when a URL or known remote says
   if (command == "config") model_git_config(rest, inv.span, depth);
+  else follow_git_settings(inv, command, depth);
   if (command == "add") {
     // Staged secret files travel with the next push: named, or under a directory named (., -A).
     bool everything = std::any_of(rest.begin(), rest.end(), [](const std::string& a) { return a == "-A" || a == "--all"; });

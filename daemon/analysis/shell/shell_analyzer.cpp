@@ -75,6 +75,7 @@ LeftBehind left_behind(std::string_view script, const Limits& limits) {
     out.staged = left.staged;
     out.staged_tree = left.staged_tree;
     out.cleared = std::move(left.cleared);
+    out.configures_git = !left.git_settings.empty() || !left.hooks_dirs.empty();
   } catch (...) {
     return LeftBehind{};
   }

@@ -48,6 +48,7 @@ struct LeftBehind {
   bool staged = false;                   // git add: what the next push sends
   bool staged_tree = false;              // git add -A or .: every file written before
   std::vector<std::string> cleared;      // variables unset and files removed
+  bool configures_git = false;           // a git setting that runs a command, or a hooks directory
 };
 LeftBehind left_behind(std::string_view script, const Limits& limits = {});
 

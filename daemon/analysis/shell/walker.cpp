@@ -79,6 +79,8 @@ void Walker::adopt(Carried carried) {
   git_added_ = carried.staged;
   git_added_tree_ = carried.staged_tree;
   for (const auto& [name, variable] : variables_) remember_ambient(name);
+  git_settings_ = std::move(carried.git_settings);
+  hooks_dirs_ = std::move(carried.hooks_dirs);
 }
 
 Walker::Carried Walker::carried(const std::string& via) const {
@@ -103,6 +105,8 @@ Walker::Carried Walker::carried(const std::string& via) const {
   mark(out.staged_secrets);
   out.staged = git_added_;
   out.cleared = cleared_;
+  out.git_settings = git_settings_;
+  out.hooks_dirs = hooks_dirs_;
   out.staged_tree = git_added_tree_;
   for (const auto& [path, file] : files_) {
     FileState kept = file;
@@ -1465,6 +1469,12 @@ Word Walker::lookup_variable(std::string_view name, std::string_view index, std:
     return value;
   }
   auto found = variables_.find(name);
+  // $PWD is the directory the script is in: a literal cd's target, or the project ("$PWD", which
+  // find_file reads as relative), not a value nobody knows.
+  if (name == "PWD" && found == variables_.end()) {
+    value.text = working_directory_.empty() ? "$PWD" : working_directory_;
+    return value;
+  }
   if (found != variables_.end()) {
     const Variable& variable = found->second;
     auto keyed = std::find(variable.keys.begin(), variable.keys.end(), index);

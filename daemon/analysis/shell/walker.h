@@ -58,6 +58,8 @@ class Walker {
     bool staged = false;    // anything was staged
     bool staged_tree = false;  // the whole tree was (git add -A, git add .)
     std::vector<std::string> cleared;  // variables unset and files removed: what it took away
+    std::vector<std::pair<std::string, std::string>> git_settings;  // git config KEY VALUE that runs a command
+    std::vector<std::string> hooks_dirs;  // core.hooksPath and template hooks directories
   };
 
   Walker(std::string_view script, const Limits& limits, Facts& facts);
@@ -253,6 +255,9 @@ class Walker {
   // (GIT_CONFIG_GLOBAL=F git push), or kept for later ones (git config include.path F).
   void read_git_config_file(const std::string& path, bool now, Span span, int depth);
   void apply_git_setting(const std::string& key, const std::string& value, bool now, Span span, int depth);
+  // What git settings made earlier (git config core.fsmonitor CMD, alias.X '!CMD', hooks in a hooks
+  // directory) make this git command run, each once per walk.
+  void follow_git_settings(const Invocation& inv, const std::string& command, int depth);
   // cc/gcc/clang -o OUT SRC.c: OUT runs the shell commands its sources hand to system() or popen().
   void model_compiler(const Invocation& inv);
 
@@ -296,7 +301,8 @@ class Walker {
   std::vector<std::string> ambient_set_;               // ambient variables assigned (remember_ambient)
   std::set<std::string, std::less<>> ambient_followed_;  // NAME=value already followed in this walk
   int git_config_files_read_ = 0;
-  std::vector<std::string> cleared_;  // variables unset and files removed in this walk                      // include.path chains end  // git config core.hooksPath targets named earlier in the script
+  std::vector<std::string> cleared_;  // variables unset and files removed in this walk
+  std::vector<std::pair<std::string, std::string>> git_settings_;  // git config KEY VALUE that runs a command                      // include.path chains end  // git config core.hooksPath targets named earlier in the script
   std::set<std::string, std::less<>> active_functions_;
   std::deque<std::string> texts_;     // re-parsed strings, kept alive for their trees
   std::vector<TSTree*> trees_;
