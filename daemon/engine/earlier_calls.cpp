@@ -10,6 +10,7 @@
 #include "analysis/shell/ambient.h"
 #include "analysis/shell/catalog.h"
 #include "analysis/shell/words.h"
+#include "core/text.h"
 
 namespace toolwall::engine {
 namespace {
@@ -70,6 +71,13 @@ std::string_view joined_option_value(std::string_view word) {
   size_t separator = word.find_first_of("=:", dashes);
   if (separator != std::string_view::npos) return word.substr(separator + 1);
   return dashes == 1 && word.size() > 2 ? word.substr(2) : std::string_view();
+}
+
+// A config file later programs read and run commands from, named or not: python startup files,
+// .npmrc (node-options, script-shell), ~/.ssh/config (ProxyCommand, LocalCommand).
+bool read_by_later_programs(std::string_view path) {
+  return shell::is_python_startup_file(path) || shell::base_name(path) == ".npmrc" ||
+         ends_with(shell::home_relative(path), "/.ssh/config");
 }
 
 // A file's name without its extension: a loader option names warmup for warmup.rb, Dbg for Dbg.pm.
@@ -190,6 +198,8 @@ std::shared_ptr<const LeftBehindMemo::Left> LeftBehindMemo::of(const std::string
   left->moved = behind.moved;
   left->stages_tree = behind.staged_tree;
   left->configures_git = behind.configures_git;
+  left->configures_programs = std::any_of(behind.files.begin(), behind.files.end(),
+                                          [](const std::string& path) { return read_by_later_programs(path); });
   if (script.size() > most_bytes_ / 64) return left;
   std::lock_guard lock(mutex_);
   if (bytes_ + script.size() > most_bytes_) {
@@ -221,13 +231,13 @@ std::vector<shell::EarlierStep> earlier_steps(const Profiles& profiles, const To
       std::string_view stem = stem_of(base);
       std::string_view parent = shell::base_name(std::string_view(step.path).substr(0, step.path.size() - base.size()));
       return named_by(std::string(base), named) || (!stem.empty() && named_by(std::string(stem), named)) ||
-             (!parent.empty() && named_by(std::string(parent), named)) || shell::is_python_startup_file(step.path) ||
+             (!parent.empty() && named_by(std::string(parent), named)) || read_by_later_programs(step.path) ||
              (runs_git && step.path.find(".git/hooks/") != std::string::npos);
     }
     auto left = memo ? memo->of(step.script) : LeftBehindMemo(0).of(step.script);
     // A variable that changes what every later program loads, runs or fetches (NODE_OPTIONS,
     // LD_PRELOAD, GIT_SSH …) bears on the call whether or not it names it.
-    bool chosen = (runs_git && left->configures_git) ||
+    bool chosen = (runs_git && left->configures_git) || left->configures_programs ||
                   std::any_of(left->words.begin(), left->words.end(), [&](const std::string& word) {
                     return named_by(word, named) || shell::is_ambient_variable(word);
                   });
@@ -248,6 +258,7 @@ std::vector<shell::EarlierStep> earlier_steps(const Profiles& profiles, const To
       bytes_read += bytes;
       if (bytes > reading.most_step_bytes || !bears_on_the_call(*step)) continue;
       if (!step->script.empty()) add_named(step->script, named);
+      else if (read_by_later_programs(step->path)) add_named(step->content, named);  // node-options=--require F
       steps.push_back(std::move(*step));
     }
   }

@@ -34,6 +34,7 @@ class LeftBehindMemo {
     bool moved = false;              // it changed directory
     bool stages_tree = false;        // git add -A: every file written before it is what it names
     bool configures_git = false;     // a git setting that runs a command, or a hooks directory
+    bool configures_programs = false;  // it wrote a config file later programs run commands from
   };
   explicit LeftBehindMemo(size_t most_bytes = 8u << 20) : most_bytes_(most_bytes) {}
   std::shared_ptr<const Left> of(const std::string& script) const;

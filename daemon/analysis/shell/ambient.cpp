@@ -40,7 +40,7 @@ const NameSet& command_variables() {
 
 // Variables that make a program load files as code before its own.
 const NameSet& loader_variables() {
-  static const NameSet names{"NODE_OPTIONS", "RUBYOPT", "PERL5OPT", "PYTHONSTARTUP", "PYTHONPATH",
+  static const NameSet names{"NODE_OPTIONS", "npm_config_node_options", "NPM_CONFIG_NODE_OPTIONS", "RUBYOPT", "PERL5OPT", "PYTHONSTARTUP", "PYTHONPATH",
                              "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "JDK_JAVA_OPTIONS", "JAVA_OPTS", "MAVEN_OPTS",
                              "GRADLE_OPTS", "DOTNET_STARTUP_HOOKS", "LD_PRELOAD", "LD_AUDIT", "BASH_ENV", "ENV"};
   return names;
@@ -97,7 +97,7 @@ std::vector<Loaded> files_loaded(std::string_view variable, std::string_view val
         for (const auto& directory : directories) out.push_back({directory + "/" + path + std::string(suffix), language});
       }
   };
-  if (variable == "NODE_OPTIONS") {
+  if (variable == "NODE_OPTIONS" || variable == "npm_config_node_options" || variable == "NPM_CONFIG_NODE_OPTIONS") {
     option_values(words, {"--require", "-r", "--import", "--loader", "--experimental-loader"}, false, found);
     each_in(found, {}, {""}, "node");
   } else if (variable == "RUBYOPT") {
@@ -343,6 +343,62 @@ void Walker::follow_git_settings(const Invocation& inv, const std::string& comma
     if (!ambient_followed_.insert("hook " + path).second) continue;
     std::string text = *files_[path].literal;
     analyse_nested(text, Stream{}, "ambient", inv.span, "git hook", depth);
+  }
+}
+
+void Walker::follow_config_files(Invocation& inv, int depth) {
+  const std::string& name = inv.name;
+  bool npm = name == "npm" || name == "npx" || name == "pnpm" || name == "yarn";
+  bool ssh = name == "ssh" || name == "scp" || name == "sftp" || name == "rsync" || name == "git";
+  bool python = interpreter_family(name) == "python" || name == "pip" || name == "pip3" || name == "pytest";
+  if (!npm && !ssh && !python) return;
+  std::vector<std::pair<std::string, std::string>> read;  // path, text
+  for (const auto& [path, file] : files_) {
+    if (!file.literal) continue;
+    std::string_view base = base_name(path);
+    bool wanted = (npm && base == ".npmrc") || (ssh && home_relative(path) == "~/.ssh/config") ||
+                  (python && is_python_startup_file(path));
+    if (wanted && ambient_followed_.insert("file " + path).second) read.emplace_back(path, *file.literal);
+  }
+  for (const auto& [path, text] : read) {
+    if (base_name(path) == ".npmrc") {
+      // node-options= and script-shell= are NODE_OPTIONS and the shell npm runs scripts with.
+      for (const auto& [key, value] : git_config_settings("[npm]\n" + text)) {
+        std::string variable = key == "npm.node-options" ? "npm_config_node_options"
+                               : key == "npm.script-shell" ? "npm_config_script_shell" : "";
+        if (variable.empty()) continue;
+        Word word;
+        word.text = value;
+        follow_ambient(inv, variable, word, depth);
+      }
+    } else if (ends_with(path, "config")) {
+      // ~/.ssh/config: ProxyCommand and LocalCommand run through the shell when ssh connects.
+      for (const auto& line : split_on(text, "\n")) {
+        std::string_view setting = line;
+        size_t first = setting.find_first_not_of(" \t");
+        if (first == std::string_view::npos) continue;
+        setting.remove_prefix(first);
+        size_t blank = std::min(setting.find_first_of(" \t="), setting.size());
+        std::string keyword = lower(setting.substr(0, blank));
+        if (keyword != "proxycommand" && keyword != "localcommand" && keyword != "knownhostscommand") continue;
+        size_t value = setting.find_first_not_of(" \t=", blank);
+        if (value != std::string_view::npos)
+          analyse_nested(std::string(setting.substr(value)), Stream{}, "ambient", inv.span, "ssh " + keyword, depth);
+      }
+    } else {
+      // Python runs a .pth file's import lines, and sitecustomize.py, at every start.
+      std::string code;
+      if (ends_with(path, ".pth")) {
+        for (const auto& line : split_on(text, "\n"))
+          if (starts_with(line, "import ") || starts_with(line, "import\t")) code += line + "\n";
+      } else {
+        code = text;
+      }
+      if (code.empty()) continue;
+      Stream out;
+      apply_code_reading(inv, "python", code, {}, out, depth);
+      record_inline_code("python", code);
+    }
   }
 }
 

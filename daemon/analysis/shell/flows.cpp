@@ -1037,6 +1037,7 @@ Stream Walker::run(Invocation inv, const Stream& in, int depth) {
   if (head.obfuscated && inv.name != head.source) add_marker("obfuscated_name", head.source + " -> " + inv.name, inv.span);
   // NODE_OPTIONS=--require F npm test, LD_PRELOAD=F make …: what the environment makes this program load.
   if (!ambient_set_.empty()) emit_output(follow_ambient_variables(inv, depth), inv.span);
+  if (!files_.empty()) follow_config_files(inv, depth);
 
   // Functions and aliases defined earlier in the script run their bodies.
   auto function = functions_.find(inv.name);
@@ -1262,6 +1263,16 @@ Stream Walker::model(Invocation& inv, const Stream& in, int depth) {
   }
   // npm config set script-shell P: every later npm script runs through P (the persistence marker is
   // command_markers'); a P written here runs its content each time, like an rc file.
+  // npm config set node-options/script-shell V: npm reads it as it reads npm_config_node_options and
+  // npm_config_script_shell, for every later npm of the conversation.
+  if ((name == "npm" || name == "pnpm" || name == "yarn") && args.size() >= 4 && args[0] == "config" && args[1] == "set") {
+    std::string key = lower(args[2]);
+    if (key == "node-options" || key == "script-shell") {
+      Word value = inv.argv[4];
+      assign(key == "node-options" ? "npm_config_node_options" : "npm_config_script_shell", "", false,
+             Variable{std::move(value), {}, {}}, inv.span, depth);
+    }
+  }
   if ((name == "npm" || name == "pnpm" || name == "yarn") && args.size() >= 4 && args[0] == "config" && args[1] == "set" &&
       lower(args[2]) == "script-shell")
     for (const auto& file : root_facts_.files)

@@ -258,6 +258,10 @@ class Walker {
   // What git settings made earlier (git config core.fsmonitor CMD, alias.X '!CMD', hooks in a hooks
   // directory) make this git command run, each once per walk.
   void follow_git_settings(const Invocation& inv, const std::string& command, int depth);
+  // Config files the conversation wrote that this program reads and runs commands from: a project's or
+  // the home's .npmrc (node-options, script-shell), ~/.ssh/config (ProxyCommand, LocalCommand), python
+  // startup files (a .pth's import lines, sitecustomize.py). Each once per walk.
+  void follow_config_files(Invocation& inv, int depth);
   // cc/gcc/clang -o OUT SRC.c: OUT runs the shell commands its sources hand to system() or popen().
   void model_compiler(const Invocation& inv);
 
