@@ -28,7 +28,17 @@ bool is_break(char c) {
   return table[static_cast<unsigned char>(c)];
 }
 
-using Words = std::set<std::string, std::less<>>;
+// The words a call (and the steps chosen for it) names, the globs among them kept apart: each word an
+// earlier call left is looked up here, and most scripts name no glob.
+struct Words {
+  std::set<std::string, std::less<>> all;
+  std::vector<std::string> globs;
+  void emplace(std::string_view word) {
+    auto [at, added] = all.emplace(word);
+    if (added && at->find_first_of("*?[") != std::string::npos) globs.push_back(*at);
+  }
+  size_t count(std::string_view word) const { return all.count(word); }
+};
 
 // Calls each(word, leads) for each word of text: the runs between blanks, quotes, operators and
 // `=`/`@`/`$`; `leads` when it begins the text or follows `;`, `|`, `&`, a subshell's `(`, a backquote
@@ -69,8 +79,13 @@ std::string_view joined_option_value(std::string_view word) {
   size_t dashes = word.find_first_not_of('-');
   if (dashes == std::string_view::npos) return {};
   size_t separator = word.find_first_of("=:", dashes);
-  if (separator != std::string_view::npos) return word.substr(separator + 1);
-  return dashes == 1 && word.size() > 2 ? word.substr(2) : std::string_view();
+  std::string_view value = separator != std::string_view::npos ? word.substr(separator + 1)
+                           : dashes == 1 && word.size() > 2     ? word.substr(2)
+                                                                : std::string_view();
+  // A path or a module name; not the rest of a cluster of flags (-fsSL, -rf).
+  bool names_something = value.find_first_of("/.") != std::string_view::npos ||
+                         (!value.empty() && value.front() >= 'A' && value.front() <= 'Z');
+  return names_something ? value : std::string_view();
 }
 
 // A config file later programs read and run commands from, named or not: python startup files,
@@ -80,10 +95,13 @@ bool read_by_later_programs(std::string_view path) {
          ends_with(shell::home_relative(path), "/.ssh/config");
 }
 
-// A file's name without its extension: a loader option names warmup for warmup.rb, Dbg for Dbg.pm.
+// A code file's name without its extension: a loader option names warmup for warmup.rb, Dbg for
+// Dbg.pm. Empty for other files (dev.log is not met by /dev/null).
 std::string_view stem_of(std::string_view name) {
   size_t dot = name.rfind('.');
-  return dot == std::string_view::npos || dot == 0 ? std::string_view() : name.substr(0, dot);
+  if (dot == std::string_view::npos || dot == 0) return {};
+  static const std::set<std::string_view> code{".rb", ".pm", ".py", ".js", ".cjs", ".mjs", ".ts", ".so", ".jar", ".dll"};
+  return code.count(name.substr(dot)) ? name.substr(0, dot) : std::string_view();
 }
 
 // What a script names: the variables it expands and each path component of every other word
@@ -108,9 +126,8 @@ void add_named(std::string_view script, Words& out) {
 // Whether what a step left is named: by a word, or by a glob (for f in /tmp/part_*).
 bool named_by(const std::string& left, const Words& named) {
   if (named.count(left)) return true;
-  return std::any_of(named.begin(), named.end(), [&](const std::string& word) {
-    return word.find_first_of("*?[") != std::string::npos && shell::glob_match(word, left);
-  });
+  return std::any_of(named.globs.begin(), named.globs.end(),
+                     [&](const std::string& glob) { return shell::glob_match(glob, left); });
 }
 
 // Whether an apply_patch text adds a file by a name the call uses: patches are parsed only then.
@@ -170,7 +187,7 @@ std::vector<shell::EarlierStep> steps_of(const Profiles& profiles, const ToolCal
 std::vector<std::string> meeting_words(std::string_view script) {
   Words words;
   add_named(script, words);
-  return {words.begin(), words.end()};
+  return {words.all.begin(), words.all.end()};
 }
 
 std::shared_ptr<const LeftBehindMemo::Left> LeftBehindMemo::of(const std::string& script) const {
@@ -187,17 +204,18 @@ std::shared_ptr<const LeftBehindMemo::Left> LeftBehindMemo::of(const std::string
     // env > $SNAP, walked alone, writes "$SNAP": a later call names it by the variable.
     Words variables;
     add_variable_names(path, variables);
-    left->words.insert(left->words.end(), variables.begin(), variables.end());
+    left->words.insert(left->words.end(), variables.all.begin(), variables.all.end());
   }
   for (const auto& directory : behind.directories)
     if (!directory.empty()) left->words.emplace_back(shell::base_name(directory));
   if (behind.staged) left->words.emplace_back("push");  // what git add staged leaves with the next push
   for (const auto& name : behind.variables) left->words.push_back(name);
+  left->ambient = behind.ambient;
   // unset NODE_OPTIONS, rm /tmp/h.js: a later call meets what was taken away too.
   for (const auto& cleared : behind.cleared) left->words.emplace_back(shell::base_name(cleared));
   left->moved = behind.moved;
   left->stages_tree = behind.staged_tree;
-  left->configures_git = behind.configures_git;
+  left->git_settings = behind.git_settings;
   left->configures_programs = std::any_of(behind.files.begin(), behind.files.end(),
                                           [](const std::string& path) { return read_by_later_programs(path); });
   if (script.size() > most_bytes_ / 64) return left;
@@ -219,6 +237,7 @@ std::vector<shell::EarlierStep> earlier_steps(const Profiles& profiles, const To
   bool directory_known = false;  // a later step already chose the directory the script starts in
   // git config core.fsmonitor CMD, alias.x '!CMD', a hooks directory: every later git command may run them.
   bool runs_git = script.find("git") != std::string_view::npos;
+  std::set<std::string, std::less<>> ambient_claimed;  // ambient variables and git settings a newer chosen step sets
   const auto& calls = *call.earlier;
   size_t first = calls.size() > reading.most_calls_read ? calls.size() - reading.most_calls_read : 0;
   // Whether a step left something the script (or a step already chosen) names.
@@ -237,10 +256,23 @@ std::vector<shell::EarlierStep> earlier_steps(const Profiles& profiles, const To
     auto left = memo ? memo->of(step.script) : LeftBehindMemo(0).of(step.script);
     // A variable that changes what every later program loads, runs or fetches (NODE_OPTIONS,
     // LD_PRELOAD, GIT_SSH …) bears on the call whether or not it names it.
-    bool chosen = (runs_git && left->configures_git) || left->configures_programs ||
+    // A name a newer step claimed (below) does not choose this one.
+    bool chosen = left->configures_programs ||
                   std::any_of(left->words.begin(), left->words.end(), [&](const std::string& word) {
-                    return named_by(word, named) || shell::is_ambient_variable(word);
+                    return named_by(word, named) && !ambient_claimed.count(word);
                   });
+    // The newest step that sets an ambient variable decides its value, and older ones setting only
+    // the same variables are not replayed, unless it builds on the old value
+    // (NODE_OPTIONS="$NODE_OPTIONS …").
+    for (const auto& name : left->ambient) {
+      bool extends = step.script.find("$" + name) != std::string::npos || step.script.find("${" + name) != std::string::npos;
+      if (!ambient_claimed.count(name)) chosen = true;
+      if (!extends) ambient_claimed.insert(name);
+    }
+    // Likewise the newest step that sets a git setting, for a call that runs git.
+    if (runs_git)
+      for (const auto& setting : left->git_settings)
+        if (ambient_claimed.insert("git " + setting).second) chosen = true;
     if (chosen && left->stages_tree) named.emplace("*");  // the files written before it are all staged
     if (left->moved && !directory_known) {
       directory_known = true;

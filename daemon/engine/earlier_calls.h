@@ -33,8 +33,9 @@ class LeftBehindMemo {
     std::vector<std::string> words;  // last part of each file written, and each variable set
     bool moved = false;              // it changed directory
     bool stages_tree = false;        // git add -A: every file written before it is what it names
-    bool configures_git = false;     // a git setting that runs a command, or a hooks directory
+    std::vector<std::string> git_settings;  // git settings that run a command, and hooks directories
     bool configures_programs = false;  // it wrote a config file later programs run commands from
+    std::vector<std::string> ambient;  // ambient variables it set to a value that may load or send something
   };
   explicit LeftBehindMemo(size_t most_bytes = 8u << 20) : most_bytes_(most_bytes) {}
   std::shared_ptr<const Left> of(const std::string& script) const;

@@ -1302,11 +1302,15 @@ Stream Walker::model(Invocation& inv, const Stream& in, int depth) {
   mark_remote_package(inv.name, args, inv.span);
   if (name == "rm") {
     mark_unguarded_removal(inv);
-    // rm -f /tmp/h.js: what was written there is gone for later commands and calls.
+    // rm -f /tmp/h.js: what was written there is gone for later commands and calls. (A recursive
+    // removal clears build and cache directories, not the files a later call would meet.)
+    bool recursive = std::any_of(args.begin(), args.end(), [](const std::string& arg) {
+      return arg == "--recursive" || (arg.size() > 1 && arg[0] == '-' && arg[1] != '-' && arg.find_first_of("rR") != std::string::npos);
+    });
     for (const auto& arg : args)
       if (!arg.empty() && arg[0] != '-') {
         files_.erase(arg);
-        cleared_.push_back(arg);
+        if (!recursive) cleared_.push_back(arg);
       }
   }
   if (name == "gcc" || name == "cc" || name == "clang" || name == "g++" || name == "c++" || name == "clang++" ||

@@ -3,8 +3,10 @@
 #include <exception>
 #include <string>
 
+#include "analysis/shell/ambient.h"
 #include "analysis/shell/walker.h"
 #include "analysis/shell/words.h"
+#include "core/text.h"
 
 namespace toolwall::shell {
 namespace {
@@ -27,6 +29,16 @@ void mark_incomplete(Facts& facts, const std::string& reason) {
   marker.name = "analysis_limit";
   marker.detail = reason;
   facts.markers.push_back(std::move(marker));
+}
+
+// Whether an ambient variable's value may name a file, a program or a host: a path, a URL, a command
+// line, a module (-MDbg). A bare word or number (EDITOR=vim, -Xmx2g, --max-old-space-size=4096) names
+// nothing the conversation could have written.
+bool may_name_something(std::string_view name, std::string_view value) {
+  if (value.find_first_of("/ \t$~") != std::string_view::npos) return true;
+  if (name == "PERL5OPT" || name == "RUBYOPT") return true;
+  // GIT_CONFIG_COUNT=1 and the git config variables: their keys and values are read with them.
+  return starts_with(name, "GIT_CONFIG") || name == "PYTHONPATH" || name == "BASH_ENV" || name == "ENV";
 }
 
 // A script too large to walk, or holding NUL bytes, is not replayed: what it left is not known.
@@ -69,13 +81,23 @@ LeftBehind left_behind(std::string_view script, const Limits& limits) {
   try {
     Walker::Carried left = walk_leaving(script, limits, {}, "");
     for (const auto& [path, file] : left.files) out.files.push_back(path);
-    for (const auto& [name, variable] : left.variables) out.variables.push_back(name);
+    for (const auto& [name, variable] : left.variables) {
+      out.variables.push_back(name);
+      if (is_ambient_variable(name) && may_name_something(name, variable.value.text)) out.ambient.push_back(name);
+    }
     for (const auto& [directory, taints] : left.extracted) out.directories.push_back(directory);
     out.moved = !left.working_directory.empty();
     out.staged = left.staged;
     out.staged_tree = left.staged_tree;
+    // unset NODE_OPTIONS decides the variable as much as an export does.
+    for (const auto& name : left.cleared)
+      if (is_ambient_variable(name)) out.ambient.push_back(name);
     out.cleared = std::move(left.cleared);
-    out.configures_git = !left.git_settings.empty() || !left.hooks_dirs.empty();
+    // A setting that names no path and has no shell syntax (core.pager "less -R", credential.helper
+    // store) runs a program from PATH, nothing the conversation wrote.
+    for (const auto& [key, value] : left.git_settings)
+      if (value.find_first_of("/|;&$`<>(") != std::string::npos) out.git_settings.push_back(key);
+    for (const auto& directory : left.hooks_dirs) out.git_settings.push_back("hooks " + directory);
   } catch (...) {
     return LeftBehind{};
   }

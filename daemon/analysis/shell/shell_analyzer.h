@@ -48,7 +48,10 @@ struct LeftBehind {
   bool staged = false;                   // git add: what the next push sends
   bool staged_tree = false;              // git add -A or .: every file written before
   std::vector<std::string> cleared;      // variables unset and files removed
-  bool configures_git = false;           // a git setting that runs a command, or a hooks directory
+  std::vector<std::string> git_settings;  // git settings that run a command, and hooks directories, it set
+  // Ambient variables (is_ambient_variable) set to a value that may name a file, a program or a host:
+  // NODE_OPTIONS=--require /tmp/h.js, not NODE_OPTIONS=--max-old-space-size=4096 or EDITOR=vim.
+  std::vector<std::string> ambient;
 };
 LeftBehind left_behind(std::string_view script, const Limits& limits = {});
 
