@@ -10,19 +10,6 @@ using toolwall::shell::EarlierStep;
 
 namespace {
 
-EarlierStep ran(std::string script) {
-  EarlierStep step;
-  step.script = std::move(script);
-  return step;
-}
-
-EarlierStep wrote(std::string path, std::string content) {
-  EarlierStep step;
-  step.path = std::move(path);
-  step.content = std::move(content);
-  return step;
-}
-
 toolwall::Facts after(std::vector<EarlierStep> earlier, std::string_view script) {
   return toolwall::shell::analyze(script, earlier);
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "analysis/shell/shell_analyzer.h"
 
@@ -64,5 +65,19 @@ inline bool secret_leaves(const toolwall::Facts& facts) {
 }
 
 inline toolwall::Facts analyze(std::string_view script) { return toolwall::shell::analyze(script); }
+
+// An earlier call of the conversation that ran a script, or whose editor tool wrote a file whole.
+inline toolwall::shell::EarlierStep ran(std::string script) {
+  toolwall::shell::EarlierStep step;
+  step.script = std::move(script);
+  return step;
+}
+
+inline toolwall::shell::EarlierStep wrote(std::string path, std::string content) {
+  toolwall::shell::EarlierStep step;
+  step.path = std::move(path);
+  step.content = std::move(content);
+  return step;
+}
 
 }  // namespace shell_test
