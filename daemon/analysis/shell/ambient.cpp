@@ -340,8 +340,10 @@ void Walker::follow_git_settings(const Invocation& inv, const std::string& comma
     if (file.literal && (in_hooks_directory(path) || path.find(".git/hooks/") != std::string::npos))
       hooks.push_back(path);
   for (const auto& path : hooks) {
-    if (!ambient_followed_.insert("hook " + path).second) continue;
-    std::string text = *files_[path].literal;
+    // Looked up again: a hook run before this one may have removed or rewritten it.
+    auto hook = files_.find(path);
+    if (hook == files_.end() || !hook->second.literal || !ambient_followed_.insert("hook " + path).second) continue;
+    std::string text = *hook->second.literal;
     analyse_nested(text, Stream{}, "ambient", inv.span, "git hook", depth);
   }
 }
