@@ -96,7 +96,9 @@ async function startProxy(upstreamPort) {
   proxy.stderr.on('data', (d) => (stderr += d));
   proxyUrl = await new Promise((resolve, reject) => {
     let stdout = '';
-    const timer = setTimeout(() => reject(new Error(`toolwall serve did not start: ${stderr}`)), 10000);
+    // Sanitizer builds load the policy (every detector query compiled) about ten times slower, on a CI
+    // machine busy with other tests: wait long, since the wait ends as soon as the proxy listens.
+    const timer = setTimeout(() => reject(new Error(`toolwall serve did not start: ${stderr}`)), 60000);
     proxy.stdout.on('data', (d) => {
       stdout += d;
       const m = stdout.match(/listening on (http:\/\/[\d.]+:\d+)/);
