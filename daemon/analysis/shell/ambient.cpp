@@ -270,8 +270,7 @@ Stream Walker::follow_ambient(Invocation& inv, const std::string& name, const Wo
     // BASH_ENV=<(curl …): the shell sources what the substitution prints.
     if (value.stream) {
       Taints fetched = value.stream->taint;
-      fetched.erase(std::remove_if(fetched.begin(), fetched.end(), [](const Taint& t) { return t.from != "network"; }),
-                    fetched.end());
+      keep_network(fetched);
       emit_secret_flows(fetched, "exec", inv.name, "", inv.span, "", true);
       break;
     }
@@ -284,8 +283,7 @@ Stream Walker::load_code_file(Invocation& inv, const std::string& path, const st
   FileState* file = find_file(path);
   Taints taints = file ? file->taint : extracted_taint(path);
   if (file) add_via(taints, "file");
-  taints.erase(std::remove_if(taints.begin(), taints.end(), [](const Taint& t) { return t.from != "network"; }),
-               taints.end());
+  keep_network(taints);
   emit_secret_flows(taints, "exec", inv.name, "", inv.span, "", true);
   if (!file) return {};
   if (file->program) {

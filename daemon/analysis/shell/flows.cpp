@@ -1328,8 +1328,7 @@ Stream Walker::model(Invocation& inv, const Stream& in, int depth) {
   for (const std::string& file : loaded) {
     Taints taints = read_path(file, nullptr);
     merge_taints(taints, extracted_taint(file));
-    taints.erase(std::remove_if(taints.begin(), taints.end(), [](const Taint& t) { return t.from != "network"; }),
-                 taints.end());
+    keep_network(taints);
     emit_secret_flows(taints, "exec", inv.name, "", inv.span, "", true);
   }
   if ((name == "make" || name == "gmake") && makefile_from_stdin(args)) {

@@ -40,4 +40,9 @@ void merge_stream(Stream& into, const Stream& more) {
   if (into.secret_file_names.empty()) into.secret_file_names = more.secret_file_names;
 }
 
+void keep_network(Taints& taints) {
+  taints.erase(std::remove_if(taints.begin(), taints.end(), [](const Taint& t) { return t.from != "network"; }),
+               taints.end());
+}
+
 }  // namespace toolwall::shell

@@ -22,6 +22,8 @@ using Taints = std::vector<Taint>;
 
 // Appends step to the path of every label (no repeats of the last step).
 void add_via(Taints& taints, const std::string& step);
+// Drops every label but fetched data: what a program loads or a shell runs matters only when it was downloaded.
+void keep_network(Taints& taints);
 // Adds labels not yet present (same from + source).
 void merge_taints(Taints& into, const Taints& more);
 bool has_class(const Taints& taints, std::string_view from);
