@@ -22,7 +22,7 @@ if [[ "${TOOLWALL_SANITIZE_TESTS:-1}" != 0 ]]; then
   export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
   subset=()
   [[ -n "${SANITIZE_SUBSET:-}" ]] && subset=(-R "$SANITIZE_SUBSET")
-  ctest --test-dir build-asan --output-on-failure -j"$jobs" --timeout 2400 "${subset[@]}"
+  ctest --test-dir build-asan --output-on-failure -j"$jobs" --timeout 1200 "${subset[@]}"
 fi
 
 if [[ "${TOOLWALL_FUZZ_TESTS:-1}" != 0 ]]; then

@@ -15,6 +15,22 @@ using code::required_literals;
 
 namespace {
 
+// Under ASan the standard library's regex runs some fifteen times slower: comparing every shipped
+// regex with every corpus text took most of the sanitizer run (past 1,200 s). The Release run checks
+// every text; the sanitizer run, which looks for memory errors rather than answers, checks a fixed
+// one in kSanitizerStride of them.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr size_t kSanitizerStride = 32;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr size_t kSanitizerStride = 32;
+#else
+constexpr size_t kSanitizerStride = 1;
+#endif
+#else
+constexpr size_t kSanitizerStride = 1;
+#endif
+
 using Sets = std::vector<std::vector<std::string>>;
 
 void collect(const code::WhereCheck& w, std::vector<const code::TextRegex*>& out) {
@@ -135,7 +151,8 @@ TEST_CASE("the prefilter never changes what a shipped detector regex matches") {
   size_t with_literals = 0, matches = 0, differences = 0;
   for (const auto* regex : regexes) {
     with_literals += !regex->required().all_of_any.empty();
-    for (const auto& text : texts) {
+    for (size_t i = 0; i < texts.size(); i += kSanitizerStride) {
+      const auto& text = texts[i];
       bool plain = regex->search_without_prefilter(text);
       matches += plain;
       if (regex->search(text) != plain) {
