@@ -14,6 +14,7 @@
 #include "analysis/code/syntax.h"
 #include "analysis/code/syntax_walk.h"
 #include "analysis/shell/catalog.h"
+#include "analysis/shell/git_config.h"
 #include "analysis/shell/name_set.h"
 #include "analysis/shell/shell_analyzer.h"
 #include "analysis/shell/words.h"
@@ -1175,33 +1176,12 @@ void launchd_plist_scripts(std::string_view content, std::vector<EmbeddedScript>
 // Settings whose values git runs through a shell: `core.fsmonitor` and `core.pager` on every
 // status or log, `core.sshCommand` on fetch, `!`-aliases and `!`-helpers when invoked.
 void git_config_scripts(std::string_view content, std::vector<EmbeddedScript>& out) {
-  static const std::regex kSection(R"re(^\s*\[\s*([A-Za-z0-9.-]+)(?:\s+"([^"]*)")?)re");
-  static const std::regex kEntry(R"(^\s*([A-Za-z][A-Za-z0-9-]*)\s*=\s*(.*)$)");
-  std::string section;
-  for (const auto& [line, offset] : lines_with_offsets(content)) {
-    std::cmatch m;
-    if (std::regex_search(line.data(), line.data() + line.size(), m, kSection)) {
-      section = m[1].str();  // [diff "pdf"] → diff.pdf
-      if (m[2].matched) section += "." + m[2].str();
-      continue;
-    }
-    if (!std::regex_search(line.data(), line.data() + line.size(), m, kEntry)) continue;
-    std::string key = section + "." + m[1].str();
-    size_t start = static_cast<size_t>(m.position(2));
-    std::string_view value = line.substr(start);
-    while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
-    if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
-      value = value.substr(1, value.size() - 2);
-      ++start;
-    }
-    if (!shell::git_setting_runs_command(key, value)) continue;
-    if (value.front() == '!') {
-      value.remove_prefix(1);
-      ++start;
-    }
+  for (auto& entry : shell::git_config_entries(content)) {
+    if (!shell::git_setting_runs_command(entry.key, entry.value)) continue;
+    size_t skip = entry.value.front() == '!' ? 1 : 0;
     ScriptBuilder b;
-    b.add(value, offset + static_cast<uint32_t>(start));
-    out.push_back(b.finish("git_hook", key));
+    for (size_t i = skip; i < entry.value.size(); ++i) b.add_char(entry.value[i], entry.offsets[i]);
+    out.push_back(b.finish("git_hook", entry.key));
   }
 }
 

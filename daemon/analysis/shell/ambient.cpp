@@ -8,6 +8,7 @@
 
 #include "analysis/shell/ambient.h"
 #include "analysis/shell/catalog.h"
+#include "analysis/shell/git_config.h"
 #include "analysis/shell/interpreters.h"
 #include "analysis/shell/name_set.h"
 #include "analysis/shell/walker.h"
@@ -149,62 +150,6 @@ std::string first_url(std::string_view value) {
   return {};
 }
 
-// The settings a git config file holds, as `section[.subsection].name` and value (the file format's
-// quoting and backslash escapes undone; continuation lines are rare in hand-written files).
-std::vector<std::pair<std::string, std::string>> git_config_settings(std::string_view text) {
-  std::vector<std::pair<std::string, std::string>> out;
-  std::string section;
-  for (const auto& raw : split_on(text, "\n")) {
-    std::string_view line = raw;
-    size_t first = line.find_first_not_of(" \t\r");
-    if (first == std::string_view::npos || line[first] == '#' || line[first] == ';') continue;
-    line.remove_prefix(first);
-    if (line[0] == '[') {
-      size_t close = line.find(']');
-      if (close == std::string_view::npos) continue;
-      std::string_view header = line.substr(1, close - 1);
-      size_t quote = header.find('"');
-      std::string name(header.substr(0, std::min(header.find_first_of(" \t\""), header.size())));
-      section = lower(name);
-      if (quote != std::string_view::npos) {
-        size_t end = header.rfind('"');
-        if (end > quote) {
-          section += '.';
-          section.append(header.substr(quote + 1, end - quote - 1));
-        }
-      }
-      continue;
-    }
-    size_t equals = line.find('=');
-    std::string key(line.substr(0, std::min(equals, line.size())));
-    while (!key.empty() && (key.back() == ' ' || key.back() == '\t' || key.back() == '\r')) key.pop_back();
-    std::string value;
-    if (equals != std::string_view::npos) {
-      bool quoted = false;
-      for (size_t i = equals + 1; i < line.size(); ++i) {
-        char c = line[i];
-        if (c == '\\' && i + 1 < line.size()) {
-          char next = line[++i];
-          value += next == 'n' ? '\n' : next == 't' ? '\t' : next;
-        } else if (c == '"') {
-          quoted = !quoted;
-        } else if (!quoted && (c == '#' || c == ';') && (value.empty() || value.back() == ' ' || value.back() == '\t')) {
-          // git ends the value at any unquoted # or ;. Read only those after a blank as comments, so a
-          // payload git would cut short (`… 2>&1; exec ssh`) is still read whole.
-          break;
-        } else if (c != '\r') {
-          value += c;
-        }
-      }
-      size_t begin = value.find_first_not_of(" \t");
-      value = begin == std::string::npos ? std::string() : value.substr(begin);
-      while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.pop_back();
-    }
-    if (!section.empty() && !key.empty()) out.emplace_back(section + "." + key, value);
-  }
-  return out;
-}
-
 }  // namespace
 
 bool is_ambient_variable(std::string_view name) {
@@ -274,28 +219,8 @@ Stream Walker::follow_ambient(Invocation& inv, const std::string& name, const Wo
       emit_secret_flows(fetched, "exec", inv.name, "", inv.span, "", true);
       break;
     }
-    merge_stream(out, load_code_file(inv, loaded.path, loaded.language, depth));
+    merge_stream(out, run_file(inv, loaded.path, {loaded.language, Stream{}, "ambient", true}, depth));
   }
-  return out;
-}
-
-Stream Walker::load_code_file(Invocation& inv, const std::string& path, const std::string& language, int depth) {
-  FileState* file = find_file(path);
-  Taints taints = file ? file->taint : extracted_taint(path);
-  if (file) add_via(taints, "file");
-  keep_network(taints);
-  emit_secret_flows(taints, "exec", inv.name, "", inv.span, "", true);
-  if (!file) return {};
-  if (file->program) {
-    std::string commands = *file->program;  // a copy: the walk may rewrite files_
-    return analyse_nested(commands, Stream{}, "ambient", inv.span, inv.name, depth);
-  }
-  if (!file->literal || file->literal->empty() || language.empty()) return {};
-  std::string code = *file->literal;
-  if (language == "shell") return analyse_nested(code, Stream{}, "ambient", inv.span, inv.name, depth);
-  Stream out;
-  apply_code_reading(inv, language, code, {}, out, depth);
-  record_inline_code(language, code);
   return out;
 }
 
@@ -303,7 +228,7 @@ void Walker::read_git_config_file(const std::string& path, bool now, Span span, 
   FileState* file = find_file(path);
   if (!file || !file->literal || ++git_config_files_read_ > 8) return;
   std::string text = *file->literal;
-  for (const auto& [key, value] : git_config_settings(text)) apply_git_setting(key, value, now, span, depth);
+  for (const auto& entry : git_config_entries(text)) apply_git_setting(entry.key, entry.value, now, span, depth);
 }
 
 void Walker::apply_git_setting(const std::string& key, const std::string& value, bool now, Span span, int depth) {
@@ -363,12 +288,12 @@ void Walker::follow_config_files(Invocation& inv, int depth) {
   for (const auto& [path, text] : read) {
     if (base_name(path) == ".npmrc") {
       // node-options= and script-shell= are NODE_OPTIONS and the shell npm runs scripts with.
-      for (const auto& [key, value] : git_config_settings("[npm]\n" + text)) {
-        std::string variable = key == "npm.node-options" ? "npm_config_node_options"
-                               : key == "npm.script-shell" ? "npm_config_script_shell" : "";
+      for (const auto& entry : git_config_entries("[npm]\n" + text)) {
+        std::string variable = entry.key == "npm.node-options" ? "npm_config_node_options"
+                               : entry.key == "npm.script-shell" ? "npm_config_script_shell" : "";
         if (variable.empty()) continue;
         Word word;
-        word.text = value;
+        word.text = entry.value;
         follow_ambient(inv, variable, word, depth);
       }
     } else if (ends_with(path, "config")) {

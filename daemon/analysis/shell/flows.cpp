@@ -2726,32 +2726,31 @@ Stream Walker::model_shell(Invocation& inv, const Stream& in, int depth) {
 }
 
 Stream Walker::run_script_file(Invocation& inv, const std::string& path, const Stream& in, int depth, const char* context) {
+  std::string family = interpreter_family(inv.name);
+  bool as_shell = family.empty() || family == "awk";
+  return run_file(inv, path, {as_shell ? "shell" : family, in, context, false}, depth);
+}
+
+Stream Walker::run_file(Invocation& inv, const std::string& path, const FileRun& run, int depth) {
   FileState* file = find_file(path);
-  if (!file) {
-    // ./pkg/install.sh after unpacking a downloaded archive runs what the archive held.
-    Taints unpacked = extracted_taint(path);
-    emit_secret_flows(unpacked, "exec", inv.name, "", inv.span, "", true);
-    return {};
-  }
-  Taints taints = file->taint;
-  add_via(taints, "file");
+  // ./pkg/install.sh after unpacking a downloaded archive runs what the archive held.
+  Taints taints = file ? file->taint : extracted_taint(path);
+  if (file) add_via(taints, "file");
+  if (run.only_fetched) keep_network(taints);
   emit_secret_flows(taints, "exec", inv.name, "", inv.span, "", true);
+  if (!file) return {};
   // ./a.out built from C that the conversation wrote runs what the C hands to a shell.
   if (file->program) {
-    std::string commands = *file->program;
-    return analyse_nested(commands, in, "ambient", inv.span, inv.name, depth);
+    std::string commands = *file->program;  // a copy: the walk may rewrite files_
+    return analyse_nested(commands, run.in, "ambient", inv.span, inv.name, depth);
   }
-  if (!file->literal || file->literal->empty()) return {};
-  std::string family = interpreter_family(inv.name);
-  if (!family.empty() && family != "awk") {
-    Stream out;
-    std::string code = *file->literal;
-    apply_code_reading(inv, family, code, {}, out, depth);
-    record_inline_code(family, code);  // a script written earlier is followed like a one-liner
-    return out;
-  }
-  std::string text = *file->literal;
-  return analyse_nested(text, in, context, inv.span, inv.name, depth);
+  if (!file->literal || file->literal->empty() || run.language.empty()) return {};
+  std::string code = *file->literal;
+  if (run.language == "shell") return analyse_nested(code, run.in, run.context, inv.span, inv.name, depth);
+  Stream out;
+  apply_code_reading(inv, run.language, code, {}, out, depth);
+  record_inline_code(run.language, code);  // a script written earlier is followed like a one-liner
+  return out;
 }
 
 void Walker::apply_code_reading(Invocation& inv, std::string_view language, const std::string& code,

