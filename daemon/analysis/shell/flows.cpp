@@ -1570,7 +1570,7 @@ Stream Walker::model(Invocation& inv, const Stream& in, int depth) {
   if (name == "find") return model_find(inv, in, depth);
   if (name == "git") {
     model_git(inv, depth);
-    return {};
+    return git_trace_output(inv, depth);
   }
   if (name == "watch" || name == "parallel") {
     std::string text;
@@ -3269,6 +3269,29 @@ void Walker::model_git_config(const std::vector<std::string>& rest, Span span, i
     return;
   }
   if (git_setting_runs_command(key, value)) analyse_payload(value[0] == '!' ? value.substr(1) : value, "git_config", "git config " + key, span, depth);
+}
+
+Stream Walker::git_trace_output(const Invocation& inv, int depth) {
+  auto value_of = [&](const char* name) -> std::optional<std::string> {
+    auto variable = variables_.find(name);
+    if (variable == variables_.end()) return std::nullopt;
+    return lower(variable->second.value.text);
+  };
+  auto off = [](const std::string& v) { return v.empty() || v == "0" || v == "false" || v == "no" || v == "off"; };
+  auto redact = value_of("GIT_TRACE_REDACT");
+  if (!redact || !off(*redact)) return {};
+  auto trace = value_of("GIT_TRACE_CURL");
+  auto verbose = value_of("GIT_CURL_VERBOSE");
+  bool tracing = (trace && !off(*trace)) || (verbose && !off(*verbose));
+  if (!tracing) return {};
+  Stream out;
+  out.taint.push_back(Taint{"credential_helper", "git's HTTP trace with GIT_TRACE_REDACT=0 (Authorization headers)", {}, {}, false});
+  // GIT_TRACE_CURL=/tmp/t.log: the trace goes to that file instead.
+  if (trace && !trace->empty() && (*trace)[0] == '/') {
+    write_file(variables_.find("GIT_TRACE_CURL")->second.value.text, out, inv.span, depth, true);
+    return {};
+  }
+  return out;
 }
 
 void Walker::model_git(Invocation& inv, int depth) {

@@ -198,6 +198,10 @@ class Walker {
   void apply_code_reading(Invocation& inv, std::string_view language, const std::string& code, const Taints& code_taint,
                           Stream& out, int depth);
   void model_git(Invocation& inv, int depth);
+  // GIT_TRACE_CURL (or GIT_CURL_VERBOSE) with GIT_TRACE_REDACT=0: git prints its HTTP exchange with the
+  // Authorization header and cookies, which it redacts by default. What git prints, or nothing when the
+  // trace goes to a file (then the file holds them).
+  Stream git_trace_output(const Invocation& inv, int depth);
   void model_git_config(const std::vector<std::string>& rest, Span span, int depth);
   void model_git_send_email(const std::vector<std::string>& rest, Span span);
   // npm/pnpm/yarn/bun publish, twine upload: true when name publishes a package (its files go out).
