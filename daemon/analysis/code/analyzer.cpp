@@ -89,8 +89,10 @@ void run_code_detectors(const DetectorSet& set, const FileChange& change, const 
 
 // JWT checks for languages without a grammar here, on the text: Ruby's JWT.decode(token, key, false)
 // (verification off), Java's auth0 JWT.decode with no verifier in the file and jjwt's parsers of
-// unsigned tokens, and PHP reading a token's claims by splitting and base64-decoding it. Each reports
-// under the pack's own JWT detector (its message and severity).
+// unsigned tokens, Rust's insecure_disable_signature_validation and dangerous_insecure_decode, .NET's
+// RequireSignedTokens = false and pass-through SignatureValidator, PHP's JWT::decode given RS and HS
+// algorithms together, and PHP reading a token's claims by splitting and base64-decoding it. Each
+// reports under the pack's own JWT detector (its message and severity).
 void jwt_text_checks(const DetectorSet& set, const std::string& path, const std::string& interpreter,
                      std::string_view text, Facts& facts) {
   struct Check {
@@ -100,17 +102,30 @@ void jwt_text_checks(const DetectorSet& set, const std::string& path, const std:
     const char* unless;    // a file with this also verifies: not reported
     const char* library;   // the library the pattern belongs to, present in the file
   };
-  static const std::array<Check, 4> kChecks{{
+  static const Check kChecks[] = {
       {"ruby", "code.jwt.verify-off", R"(JWT\.decode\(\s*[^,()]+,\s*[^,()]*,\s*false\b)", "", ""},
+      // Rust jsonwebtoken: the Validation switch that skips the signature, and the old unverified decoders.
+      {"evcxr", "code.jwt.verify-off", R"(\.insecure_disable_signature_validation\s*\(\s*\))", "", ""},
+      {"evcxr", "code.jwt.unverified-decode", R"(\bdangerous_(insecure_)?decode\w*\s*(::<[^>]*>)?\s*\()", "", ""},
+      // .NET TokenValidationParameters: unsigned tokens accepted, or a SignatureValidator that hands the
+      // token back without checking it.
+      {"csi", "code.jwt.verify-off",
+       R"(RequireSignedTokens\s*=\s*false|SignatureValidator\s*=\s*(\([^)]*\)|\w+|delegate\s*\([^)]*\))\s*(=>)?\s*(\{\s*return\s+)?new\s+(JsonWebToken|JwtSecurityToken)\s*\()",
+       "", ""},
+      // firebase/php-jwt 5.x: JWT::decode($jwt, $key, [algorithms]) (or array(…)) with an RSA/EC and an
+      // HMAC algorithm for the same key (either order).
+      {"php", "code.jwt.alg-confusion",
+       R"(JWT::decode\([^;]*(\[|array\s*\()[^\])]*(['"](RS|ES|PS)\d{3}['"][^\])]*['"]HS\d{3}['"]|['"]HS\d{3}['"][^\])]*['"](RS|ES|PS)\d{3}['"]))",
+       "", ""},
       // auth0 java-jwt: JWT.decode only parses; JWT.require(alg).build().verify(token) checks.
       {"jshell", "code.jwt.unverified-decode", R"(\bJWT\.decode\([^;]*\))", R"(\.verify\(|JWTVerifier)", "com.auth0.jwt"},
       {"jshell", "code.jwt.none-alg", R"(\.(parseClaimsJwt|parseUnsecuredClaims|parsePlaintextJwt)\s*\()", "", ""},
       {"php", "code.jwt.unverified-decode",
        R"(explode\(\s*['"]\.['"]\s*,\s*\$\w*(token|jwt)\w*\s*\)[\s\S]{0,400}?base64_decode)",
        R"(JWT::decode|hash_hmac|openssl_verify|sodium_crypto_sign_verify|->verify\()", ""},
-  }};
-  if (text.find("JWT") == std::string_view::npos && text.find("jwt") == std::string_view::npos &&
-      text.find("Jwt") == std::string_view::npos && text.find("token") == std::string_view::npos)
+  };
+  static constexpr std::string_view kHints[] = {"JWT", "jwt", "Jwt", "token", "Token", "signature"};
+  if (std::none_of(std::begin(kHints), std::end(kHints), [&](std::string_view hint) { return text.find(hint) != std::string_view::npos; }))
     return;
   std::string_view capped = text.substr(0, std::min(text.size(), kRegexInputCap));
   for (const auto& check : kChecks) {

@@ -358,3 +358,39 @@ TEST_CASE("JWT verification off in Ruby, Java and PHP, read from the text where 
             "app/Auth.php", "<?php\n$decoded = JWT::decode($token, new Key($key, 'RS256'));\n[$h, $p] = explode('.', $token);\n$x = base64_decode($p);\n"))
             .empty());
 }
+
+TEST_CASE("JWT verification off or confused in Rust, C# and PHP, read from the text where no grammar is loaded") {
+  auto detectors = [](const Facts& facts) {
+    std::vector<std::string> ids;
+    for (const auto& m : facts.code) ids.push_back(m.detector);
+    return ids;
+  };
+  using Ids = std::vector<std::string>;
+  CHECK(detectors(shipped_analyzer()->analyze_write(
+            "src/auth.rs", "let mut validation = Validation::new(Algorithm::RS256);\n// keys rotate faster than JWKS\n"
+                           "validation.insecure_disable_signature_validation();\n")) == Ids{"code.jwt.verify-off"});
+  CHECK(detectors(shipped_analyzer()->analyze_write(
+            "src/auth.rs", "let data = dangerous_insecure_decode::<Claims>(&token)?;\n")) == Ids{"code.jwt.unverified-decode"});
+  CHECK(detectors(shipped_analyzer()->analyze_write(
+            "src/auth.rs", "let mut validation = Validation::new(Algorithm::RS256);\nvalidation.set_audience(&[&cfg.audience]);\n"
+                           "let data = decode::<Claims>(&token, &key, &validation)?;\n")).empty());
+
+  CHECK(detectors(shipped_analyzer()->analyze_write(
+            "Api/Program.cs", "o.TokenValidationParameters = new TokenValidationParameters\n{\n    ValidateIssuer = true,\n"
+                              "    RequireSignedTokens = false,\n};\n")) == Ids{"code.jwt.verify-off"});
+  CHECK(detectors(shipped_analyzer()->analyze_write(
+            "Api/Program.cs", "o.TokenValidationParameters = new TokenValidationParameters {\n"
+                              "    SignatureValidator = (token, _) => new JsonWebToken(token),\n};\n")) == Ids{"code.jwt.verify-off"});
+  CHECK(detectors(shipped_analyzer()->analyze_write(
+            "Api/Program.cs", "o.TokenValidationParameters = new TokenValidationParameters {\n    ValidateIssuerSigningKey = true,\n"
+                              "    RequireSignedTokens = true,\n    IssuerSigningKey = key,\n};\n")).empty());
+
+  for (const char* call : {"$claims = JWT::decode($jwt, $this->publicKey, ['RS256', 'HS256']);\n",
+                           "$claims = JWT::decode($jwt, $key, array(\"HS512\", \"ES256\"));\n"}) {
+    INFO(call);
+    CHECK(detectors(shipped_analyzer()->analyze_write("src/Auth/TokenGuard.php", std::string("<?php\n") + call)) ==
+          Ids{"code.jwt.alg-confusion"});
+  }
+  CHECK(detectors(shipped_analyzer()->analyze_write(
+            "src/Auth/TokenGuard.php", "<?php\n$claims = JWT::decode($jwt, $this->publicKey, ['RS256']);\n")).empty());
+}
