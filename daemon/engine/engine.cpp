@@ -8,6 +8,7 @@
 #include "analysis/shell/rewrite.h"
 #include "analysis/shell/shell_analyzer.h"
 #include "engine/earlier_calls.h"
+#include "engine/earlier_files.h"
 #include "engine/nested_calls.h"
 
 namespace toolwall::engine {
@@ -193,6 +194,14 @@ Trace Engine::run(const ToolCall& call, int depth) const {
     trace.earlier = earlier_steps(*profiles_, call, trace.call.command, {}, left_behind_.get());
   trace.facts = analyse(trace.call, trace.earlier);
   if (!trace.earlier.empty()) verdict.repeatable = false;  // the call's verdict in this conversation only
+  // A file call is read with the files earlier calls wrote (engine/earlier_files.h).
+  if (writes_files(trace.call.kind) && code_ && trace.facts.complete) {
+    auto written = files_written_earlier(*profiles_, call);
+    if (!written.empty()) {
+      code_->follow_with_earlier_files(trace.facts.files, written, trace.facts);
+      verdict.repeatable = false;
+    }
+  }
   trace.evaluation = policy_->evaluate(policy::Subject{trace.call.kind, call.tool, call.agent, trace.facts});
   const auto& evaluation = trace.evaluation;
   verdict.action = evaluation.action;
@@ -323,7 +332,11 @@ std::vector<shell::EarlierStep> Engine::earlier_steps_for(const ToolCall& call) 
   return earlier_steps(*profiles_, call, resolved.command, {}, left_behind_.get());
 }
 
-bool Engine::depends_on_earlier_calls(const ToolCall& call) const { return !earlier_steps_for(call).empty(); }
+bool Engine::depends_on_earlier_calls(const ToolCall& call) const {
+  if (!call.earlier || call.earlier->empty() || !call.arguments_valid) return false;
+  if (writes_files(profiles_->resolve(call).kind)) return !files_written_earlier(*profiles_, call).empty();
+  return !earlier_steps_for(call).empty();
+}
 
 namespace {
 

@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <regex>
+#include <set>
 
 #include "analysis/code/aliases.h"
 
@@ -32,6 +33,8 @@ namespace {
 
 constexpr size_t kMaxFiles = 256;
 constexpr size_t kMaxFileBytes = 1 << 20;
+// Of the files earlier calls wrote, newest first: the most read with a call's own files.
+constexpr size_t kMaxEarlierBytes = 256 << 10;
 // All detectors on one file share this budget, so a hostile file costs a bounded time however
 // many detectors are loaded; past it, analysis is incomplete and the fail mode decides.
 constexpr uint64_t kDetectorBudgetMicros = 1'000'000;  // CPU time
@@ -379,56 +382,79 @@ void analyze_change(const DetectorSet& set, const FileChange& change, Facts& fac
         analyze_embedded_commands(kind, change.path, text, !change.whole_file, tree ? &*tree : nullptr));
 }
 
-// The files one call writes in one language, followed as one program: a patch that adds a module reading
-// the environment and another sending what it returns is one flow split in two files. Flows a file shows
-// by itself are already reported; the others are located in the file where the data leaves.
-void follow_across_files(const std::vector<FileChange>& files, Facts& facts) {
+// The language group a file's data flows are followed in together: 0 Python, 1 JavaScript/TypeScript,
+// 2 Go; -1 none (or a file not to follow).
+int flow_group(const FileChange& change, bool* typed = nullptr) {
+  if (change.deleted || change.new_text.empty() || change.new_text.size() > kMaxFileBytes) return -1;
+  auto language = classify_file(change.path, change.new_text).language;
+  if (!language) return -1;
+  if (typed) *typed = *language != Language::javascript;
+  return *language == Language::python ? 0 : *language == Language::go ? 2
+       : (*language == Language::javascript || *language == Language::typescript || *language == Language::tsx) ? 1 : -1;
+}
+
+// The data-flow markers of files of one group read as one program, each located in the file its span
+// falls in. complete: false when the follower hit its bounds.
+std::vector<Marker> flows_of_combined(const std::vector<const FileChange*>& members, int group, bool typed,
+                                      size_t min_files, bool& complete) {
   struct Segment {
     const FileChange* file;
     uint32_t start_byte;
     uint32_t start_line;
   };
-  std::map<int, std::vector<const FileChange*>> groups;  // 0 python, 1 JavaScript/TypeScript, 2 Go
+  std::string combined;
+  std::vector<Segment> segments;
+  uint32_t line = 1;
+  for (const FileChange* change : members) {
+    if (combined.size() + change->new_text.size() > kMaxFileBytes) break;
+    segments.push_back(Segment{change, static_cast<uint32_t>(combined.size()), line});
+    combined += change->new_text;
+    combined += '\n';
+    line += static_cast<uint32_t>(std::count(change->new_text.begin(), change->new_text.end(), '\n')) + 1;
+  }
+  if (segments.empty() || segments.size() < min_files) return {};
+  Language language = group == 0 ? Language::python : group == 2 ? Language::go
+                    : typed ? Language::typescript : Language::javascript;
+  auto tree = parse(language, combined);
+  if (!tree) return {};
+  auto followed = follow_data_flow(*tree, language, segments.front().file->path);
+  if (!followed.complete) complete = false;
+  for (auto& marker : followed.markers) {
+    const Segment* at = &segments.front();
+    for (const auto& segment : segments)
+      if (segment.start_byte <= marker.span.begin) at = &segment;
+    marker.location.path = at->file->path;
+    marker.location.line = marker.location.line - at->start_line + 1;
+    marker.span.begin -= at->start_byte;
+    marker.span.end -= at->start_byte;
+  }
+  return followed.markers;
+}
+
+bool has_marker_named(const std::vector<Marker>& markers, const std::string& name) {
+  return std::any_of(markers.begin(), markers.end(), [&](const Marker& m) { return m.name == name; });
+}
+
+// The files one call writes in one language, followed as one program: a patch that adds a module reading
+// the environment and another sending what it returns is one flow split in two files. Flows a file shows
+// by itself are already reported; the others are located in the file where the data leaves.
+void follow_across_files(const std::vector<FileChange>& files, Facts& facts) {
+  std::map<int, std::vector<const FileChange*>> groups;
   std::map<int, bool> typed;
   for (const auto& change : files) {
-    if (change.deleted || change.new_text.empty() || change.new_text.size() > kMaxFileBytes) continue;
-    auto language = classify_file(change.path, change.new_text).language;
-    if (!language) continue;
-    int group = *language == Language::python ? 0 : *language == Language::go ? 2
-              : (*language == Language::javascript || *language == Language::typescript || *language == Language::tsx) ? 1 : -1;
+    bool is_typed = false;
+    int group = flow_group(change, &is_typed);
     if (group < 0) continue;
     groups[group].push_back(&change);
-    if (*language != Language::javascript) typed[group] = true;
+    if (is_typed) typed[group] = true;
   }
   for (const auto& [group, members] : groups) {
     if (members.size() < 2) continue;
-    std::string combined;
-    std::vector<Segment> segments;
-    uint32_t line = 1;
-    for (const FileChange* change : members) {
-      if (combined.size() + change->new_text.size() > kMaxFileBytes) break;
-      segments.push_back(Segment{change, static_cast<uint32_t>(combined.size()), line});
-      combined += change->new_text;
-      combined += '\n';
-      line += static_cast<uint32_t>(std::count(change->new_text.begin(), change->new_text.end(), '\n')) + 1;
-    }
-    if (segments.size() < 2) continue;
-    Language language = group == 0 ? Language::python : group == 2 ? Language::go
-                      : typed[group] ? Language::typescript : Language::javascript;
-    auto tree = parse(language, combined);
-    if (!tree) continue;
-    auto followed = follow_data_flow(*tree, language, segments.front().file->path);
-    if (!followed.complete) mark_incomplete(facts, "data flow across the call's files did not settle within its bounds");
-    for (auto& marker : followed.markers) {
-      bool known = std::any_of(facts.markers.begin(), facts.markers.end(), [&](const Marker& m) { return m.name == marker.name; });
-      if (known) continue;
-      const Segment* at = &segments.front();
-      for (const auto& segment : segments)
-        if (segment.start_byte <= marker.span.begin) at = &segment;
-      marker.location.path = at->file->path;
-      marker.location.line = marker.location.line - at->start_line + 1;
-      marker.span.begin -= at->start_byte;
-      marker.span.end -= at->start_byte;
+    bool complete = true;
+    auto markers = flows_of_combined(members, group, typed[group], 2, complete);
+    if (!complete) mark_incomplete(facts, "data flow across the call's files did not settle within its bounds");
+    for (auto& marker : markers) {
+      if (has_marker_named(facts.markers, marker.name)) continue;
       marker.detail += " (its source is in another file this call writes)";
       facts.markers.push_back(std::move(marker));
     }
@@ -478,6 +504,48 @@ Facts Analyzer::analyze_files(std::vector<FileChange> files) const {
     mark_incomplete(facts, std::string("data flow across files failed: ") + e.what());
   }
   return facts;
+}
+
+void Analyzer::follow_with_earlier_files(const std::vector<FileChange>& now, const std::vector<FileChange>& earlier,
+                                         Facts& facts) const {
+  std::map<int, std::vector<const FileChange*>> before, together;
+  std::map<int, bool> typed;
+  size_t bytes = 0;
+  for (const auto& change : earlier) {
+    bool is_typed = false;
+    int group = flow_group(change, &is_typed);
+    if (group < 0 || (bytes += change.new_text.size()) > kMaxEarlierBytes) continue;
+    before[group].push_back(&change);
+    together[group].push_back(&change);
+    if (is_typed) typed[group] = true;
+  }
+  std::set<int> groups_now;
+  for (const auto& change : now) {
+    bool is_typed = false;
+    int group = flow_group(change, &is_typed);
+    if (group < 0 || !before.count(group)) continue;
+    together[group].push_back(&change);
+    groups_now.insert(group);
+    if (is_typed) typed[group] = true;
+  }
+  for (int group : groups_now) {
+    try {
+      bool complete = true;
+      auto markers = flows_of_combined(together[group], group, typed[group], 1, complete);
+      if (markers.empty()) continue;
+      // What the earlier files show by themselves was judged when they were written.
+      bool ignored = true;
+      auto earlier_only = flows_of_combined(before[group], group, typed[group], 1, ignored);
+      for (auto& marker : markers) {
+        if (has_marker_named(facts.markers, marker.name) || has_marker_named(earlier_only, marker.name)) continue;
+        marker.detail += " (with code an earlier call wrote)";
+        facts.markers.push_back(std::move(marker));
+      }
+      if (!complete) mark_incomplete(facts, "data flow with the files earlier calls wrote did not settle within its bounds");
+    } catch (const std::exception& e) {
+      mark_incomplete(facts, std::string("data flow with the files earlier calls wrote failed: ") + e.what());
+    }
+  }
 }
 
 Facts Analyzer::follow_inline_code(const std::vector<FileChange>& code) const {

@@ -34,6 +34,13 @@ class Analyzer {
   // shell analyser's reading of the one-liner stands for those) — the follower over the spelled-out text.
   Facts follow_inline_code(const std::vector<FileChange>& code) const;
 
+  // Data flows that exist only together with files earlier calls of the conversation wrote (a helper
+  // written before that posts what it is given, called now with the environment): the markers the
+  // files of `now` (a call's reconstructed files) and `earlier` (newest first) show as one program, less
+  // those facts or the earlier files alone already show, are added to facts.
+  void follow_with_earlier_files(const std::vector<FileChange>& now, const std::vector<FileChange>& earlier,
+                                 Facts& facts) const;
+
   // Ids of the loaded detectors, in load order (for `policy lint` and tests).
   std::vector<std::string> detector_ids() const;
 
