@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <exception>
 #include <map>
 #include <memory>
@@ -33,8 +34,8 @@ namespace {
 
 constexpr size_t kMaxFiles = 256;
 constexpr size_t kMaxFileBytes = 1 << 20;
-// Of the files earlier calls wrote, newest first: the most read with a call's own files.
-constexpr size_t kMaxEarlierBytes = 256 << 10;
+// Of the files earlier calls wrote that a call reaches by name, newest first: the most read with it.
+constexpr size_t kMaxEarlierBytes = 128 << 10;
 // All detectors on one file share this budget, so a hostile file costs a bounded time however
 // many detectors are loaded; past it, analysis is incomplete and the fail mode decides.
 constexpr uint64_t kDetectorBudgetMicros = 1'000'000;  // CPU time
@@ -431,6 +432,61 @@ std::vector<Marker> flows_of_combined(const std::vector<const FileChange*>& memb
   return followed.markers;
 }
 
+bool is_name_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$'; }
+
+// The names a file defines at the start of a declaration (def, class, function, func, const, let, var,
+// exports.X), and the stem of its path: the words by which other code calls into it.
+std::vector<std::string_view> defined_names(const FileChange& file) {
+  std::vector<std::string_view> names;
+  std::string_view text = file.new_text;
+  static constexpr std::string_view kKeywords[] = {"def ", "class ", "function ", "func ", "const ", "let ", "var ", "exports."};
+  for (std::string_view keyword : kKeywords)
+    for (size_t at = text.find(keyword); at != std::string_view::npos; at = text.find(keyword, at + 1)) {
+      if (at > 0 && is_name_char(text[at - 1])) continue;
+      size_t begin = at + keyword.size(), end = begin;
+      while (end < text.size() && is_name_char(text[end])) ++end;
+      if (end - begin >= 3) names.push_back(text.substr(begin, end - begin));
+    }
+  std::string_view path = file.path;
+  path = path.substr(path.find_last_of('/') + 1);
+  path = path.substr(0, path.find('.'));
+  if (path.size() >= 3 && path != "index" && path != "__init__" && path != "main") names.push_back(path);
+  return names;
+}
+
+bool mentions_word(std::string_view text, std::string_view word) {
+  for (size_t at = text.find(word); at != std::string_view::npos; at = text.find(word, at + 1)) {
+    size_t end = at + word.size();
+    if ((at == 0 || !is_name_char(text[at - 1])) && (end == text.size() || !is_name_char(text[end]))) return true;
+  }
+  return false;
+}
+
+// Of the earlier files, those the call's files reach by a name they define, and those these reach in
+// turn (two hops): a helper the call uses, and the module that helper sends through.
+std::vector<const FileChange*> reached_earlier_files(const std::vector<FileChange>& now, const std::vector<FileChange>& earlier) {
+  std::vector<const FileChange*> reached;
+  std::vector<const FileChange*> frontier;
+  for (const auto& change : now) frontier.push_back(&change);
+  std::vector<bool> taken(earlier.size(), false);
+  for (int hop = 0; hop < 2 && !frontier.empty(); ++hop) {
+    std::vector<const FileChange*> next;
+    for (size_t i = 0; i < earlier.size(); ++i) {
+      if (taken[i]) continue;
+      auto names = defined_names(earlier[i]);
+      bool met = std::any_of(frontier.begin(), frontier.end(), [&](const FileChange* from) {
+        return std::any_of(names.begin(), names.end(), [&](std::string_view name) { return mentions_word(from->new_text, name); });
+      });
+      if (!met) continue;
+      taken[i] = true;
+      reached.push_back(&earlier[i]);
+      next.push_back(&earlier[i]);
+    }
+    frontier = std::move(next);
+  }
+  return reached;
+}
+
 bool has_marker_named(const std::vector<Marker>& markers, const std::string& name) {
   return std::any_of(markers.begin(), markers.end(), [&](const Marker& m) { return m.name == name; });
 }
@@ -511,12 +567,12 @@ void Analyzer::follow_with_earlier_files(const std::vector<FileChange>& now, con
   std::map<int, std::vector<const FileChange*>> before, together;
   std::map<int, bool> typed;
   size_t bytes = 0;
-  for (const auto& change : earlier) {
+  for (const FileChange* change : reached_earlier_files(now, earlier)) {
     bool is_typed = false;
-    int group = flow_group(change, &is_typed);
-    if (group < 0 || (bytes += change.new_text.size()) > kMaxEarlierBytes) continue;
-    before[group].push_back(&change);
-    together[group].push_back(&change);
+    int group = flow_group(*change, &is_typed);
+    if (group < 0 || (bytes += change->new_text.size()) > kMaxEarlierBytes) continue;
+    before[group].push_back(change);
+    together[group].push_back(change);
     if (is_typed) typed[group] = true;
   }
   std::set<int> groups_now;

@@ -36,8 +36,9 @@ class Analyzer {
 
   // Data flows that exist only together with files earlier calls of the conversation wrote (a helper
   // written before that posts what it is given, called now with the environment): the markers the
-  // files of `now` (a call's reconstructed files) and `earlier` (newest first) show as one program, less
-  // those facts or the earlier files alone already show, are added to facts.
+  // files of `now` (a call's reconstructed files) and the `earlier` ones (newest first) they reach by a
+  // name those define show as one program, less those facts or the earlier files alone already show,
+  // are added to facts.
   void follow_with_earlier_files(const std::vector<FileChange>& now, const std::vector<FileChange>& earlier,
                                  Facts& facts) const;
 
