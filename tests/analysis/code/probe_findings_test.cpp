@@ -320,12 +320,18 @@ TEST_CASE("an HTTP client created or required inline is still a network sink") {
         "code.exfil.env-to-network", false);
 }
 
+namespace {
+
+// The detectors that matched, in order.
+std::vector<std::string> detectors(const Facts& facts) {
+  std::vector<std::string> ids;
+  for (const auto& m : facts.code) ids.push_back(m.detector);
+  return ids;
+}
+
+}  // namespace
+
 TEST_CASE("JWT verification off in Ruby, Java and PHP, read from the text where no grammar is loaded") {
-  auto detectors = [](const Facts& facts) {
-    std::vector<std::string> ids;
-    for (const auto& m : facts.code) ids.push_back(m.detector);
-    return ids;
-  };
   using Ids = std::vector<std::string>;
   auto ruby = shipped_analyzer()->analyze_write(
       "app/controllers/api/base_controller.rb",
@@ -360,11 +366,6 @@ TEST_CASE("JWT verification off in Ruby, Java and PHP, read from the text where 
 }
 
 TEST_CASE("JWT verification off or confused in Rust, C# and PHP, read from the text where no grammar is loaded") {
-  auto detectors = [](const Facts& facts) {
-    std::vector<std::string> ids;
-    for (const auto& m : facts.code) ids.push_back(m.detector);
-    return ids;
-  };
   using Ids = std::vector<std::string>;
   CHECK(detectors(shipped_analyzer()->analyze_write(
             "src/auth.rs", "let mut validation = Validation::new(Algorithm::RS256);\n// keys rotate faster than JWKS\n"
