@@ -53,6 +53,15 @@ TEST_CASE("the environment handed to a helper an earlier call wrote to post it i
   Verdict verdict = engine->judge(with_helper);
   CHECK(verdict.action == Action::block);
   CHECK(has_rule(verdict, "code.environment-flows-to-network"));
+  for (const auto& finding : verdict.findings) {
+    // Where the data leaves is the earlier file: the finding names it, and points at no bytes of this
+    // call's arguments.
+    if (finding.location.path != "app/utils/telemetry.py") continue;
+    CHECK(finding.span.begin == 0);
+    CHECK(finding.span.end == 0);
+  }
+  CHECK(std::any_of(verdict.findings.begin(), verdict.findings.end(),
+                    [](const Finding& f) { return f.location.path == "app/utils/telemetry.py"; }));
   CHECK_FALSE(verdict.repeatable);
   CHECK(engine->depends_on_earlier_calls(with_helper));
 }

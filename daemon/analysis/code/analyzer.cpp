@@ -394,9 +394,15 @@ int flow_group(const FileChange& change, bool* typed = nullptr) {
        : (*language == Language::javascript || *language == Language::typescript || *language == Language::tsx) ? 1 : -1;
 }
 
+// A data-flow marker of files read as one program, located in the file its span falls in.
+struct LocatedMarker {
+  Marker marker;
+  const FileChange* file;
+};
+
 // The data-flow markers of files of one group read as one program, each located in the file its span
 // falls in. complete: false when the follower hit its bounds.
-std::vector<Marker> flows_of_combined(const std::vector<const FileChange*>& members, int group, bool typed,
+std::vector<LocatedMarker> flows_of_combined(const std::vector<const FileChange*>& members, int group, bool typed,
                                       size_t min_files, bool& complete) {
   struct Segment {
     const FileChange* file;
@@ -420,6 +426,7 @@ std::vector<Marker> flows_of_combined(const std::vector<const FileChange*>& memb
   if (!tree) return {};
   auto followed = follow_data_flow(*tree, language, segments.front().file->path);
   if (!followed.complete) complete = false;
+  std::vector<LocatedMarker> out;
   for (auto& marker : followed.markers) {
     const Segment* at = &segments.front();
     for (const auto& segment : segments)
@@ -428,8 +435,9 @@ std::vector<Marker> flows_of_combined(const std::vector<const FileChange*>& memb
     marker.location.line = marker.location.line - at->start_line + 1;
     marker.span.begin -= at->start_byte;
     marker.span.end -= at->start_byte;
+    out.push_back({std::move(marker), at->file});
   }
-  return followed.markers;
+  return out;
 }
 
 bool is_name_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$'; }
@@ -491,6 +499,10 @@ bool has_marker_named(const std::vector<Marker>& markers, const std::string& nam
   return std::any_of(markers.begin(), markers.end(), [&](const Marker& m) { return m.name == name; });
 }
 
+bool has_marker_named(const std::vector<LocatedMarker>& markers, const std::string& name) {
+  return std::any_of(markers.begin(), markers.end(), [&](const LocatedMarker& m) { return m.marker.name == name; });
+}
+
 // The files one call writes in one language, followed as one program: a patch that adds a module reading
 // the environment and another sending what it returns is one flow split in two files. Flows a file shows
 // by itself are already reported; the others are located in the file where the data leaves.
@@ -509,7 +521,7 @@ void follow_across_files(const std::vector<FileChange>& files, Facts& facts) {
     bool complete = true;
     auto markers = flows_of_combined(members, group, typed[group], 2, complete);
     if (!complete) mark_incomplete(facts, "data flow across the call's files did not settle within its bounds");
-    for (auto& marker : markers) {
+    for (auto& [marker, file] : markers) {
       if (has_marker_named(facts.markers, marker.name)) continue;
       marker.detail += " (its source is in another file this call writes)";
       facts.markers.push_back(std::move(marker));
@@ -592,9 +604,12 @@ void Analyzer::follow_with_earlier_files(const std::vector<FileChange>& now, con
       // What the earlier files show by themselves was judged when they were written.
       bool ignored = true;
       auto earlier_only = flows_of_combined(before[group], group, typed[group], 1, ignored);
-      for (auto& marker : markers) {
+      for (auto& [marker, file] : markers) {
         if (has_marker_named(facts.markers, marker.name) || has_marker_named(earlier_only, marker.name)) continue;
         marker.detail += " (with code an earlier call wrote)";
+        // Located in an earlier call's file: no place in this call's arguments to point at.
+        bool in_earlier_file = std::any_of(before[group].begin(), before[group].end(), [&](const FileChange* f) { return f == file; });
+        if (in_earlier_file) marker.span = Span{};
         facts.markers.push_back(std::move(marker));
       }
       if (!complete) mark_incomplete(facts, "data flow with the files earlier calls wrote did not settle within its bounds");
