@@ -255,6 +255,37 @@ CanonicalText run_on_canonical_names(const DetectorSet& set, const FileChange& c
   return out;
 }
 
+// Adds the commands, flows and markers of `more` that facts does not hold yet, without spans: they
+// come from another spelling of the same file (its canonical text), whose offsets are not the
+// written text's; lines still hold.
+void merge_unseen(Facts& facts, Facts more) {
+  for (auto& c : more.commands) {
+    bool known = std::any_of(facts.commands.begin(), facts.commands.end(),
+                             [&](const Command& k) { return k.name == c.name && k.argv == c.argv; });
+    if (known) continue;
+    c.span = c.statement = Span{};
+    facts.commands.push_back(std::move(c));
+  }
+  for (auto& f : more.flows) {
+    bool known = std::any_of(facts.flows.begin(), facts.flows.end(), [&](const Flow& k) {
+      return k.from == f.from && k.to == f.to && k.source == f.source && k.sink == f.sink && k.host == f.host;
+    });
+    if (known) continue;
+    f.span = f.statement = Span{};
+    facts.flows.push_back(std::move(f));
+  }
+  for (auto& m : more.markers) {
+    bool known = std::any_of(facts.markers.begin(), facts.markers.end(),
+                             [&](const Marker& k) { return k.name == m.name && k.detail == m.detail; });
+    if (known) continue;
+    m.span = m.statement = Span{};
+    facts.markers.push_back(std::move(m));
+  }
+  for (auto& h : more.hosts)
+    if (std::find(facts.hosts.begin(), facts.hosts.end(), h) == facts.hosts.end()) facts.hosts.push_back(std::move(h));
+  if (!more.complete) mark_incomplete(facts, more.incomplete_reason);
+}
+
 void analyze_change(const DetectorSet& set, const FileChange& change, Facts& facts, int depth = 0);
 
 // A crontab, unit, rc file or hook that the code writes with content it holds is judged like the same
@@ -330,6 +361,7 @@ void analyze_change(const DetectorSet& set, const FileChange& change, Facts& fac
     for (auto& marker : workflow_trust_settings(change.path, text)) facts.markers.push_back(std::move(marker));
   }
   std::optional<SyntaxTree> tree;
+  CanonicalText canonical;  // the text with computed names spelled out and aliases canonical, when it differs
   std::vector<Marker> flows;
   if (kind.language) {
     auto parsed = parse(*kind.language, text);
@@ -347,7 +379,7 @@ void analyze_change(const DetectorSet& set, const FileChange& change, Facts& fac
       }
       run_code_detectors(set, change, whole_snippet ? *whole_snippet : *tree, *kind.language, facts);
       for (auto& marker : model_client_endpoints(*tree, *kind.language, change.path)) facts.markers.push_back(std::move(marker));
-      CanonicalText canonical = run_on_canonical_names(set, change, *tree, *kind.language, facts);
+      canonical = run_on_canonical_names(set, change, *tree, *kind.language, facts);
       // Data is followed under canonical names too: `import os as o; o.environ` is the environment.
       auto followed = follow_data_flow(canonical.tree ? *canonical.tree : *tree, *kind.language, change.path);
       if (!followed.complete) mark_incomplete(facts, change.path + ": data flow did not settle within its bounds");
@@ -381,6 +413,10 @@ void analyze_change(const DetectorSet& set, const FileChange& change, Facts& fac
   if (kind.carrier != CommandCarrier::none)
     facts.merge(
         analyze_embedded_commands(kind, change.path, text, !change.whole_file, tree ? &*tree : nullptr));
+  // runner = getattr(__import__("o" + "s"), "sys" + "tem"); runner("curl … | sh"): under canonical names
+  // the call is os.system's.
+  if (kind.carrier == CommandCarrier::program && canonical.tree)
+    merge_unseen(facts, analyze_embedded_commands(kind, change.path, *canonical.text, !change.whole_file, &*canonical.tree));
 }
 
 // The language group a file's data flows are followed in together: 0 Python, 1 JavaScript/TypeScript,

@@ -2189,8 +2189,28 @@ std::optional<StringValue> assigned_string(const SyntaxTree& tree, std::string_v
 }
 
 // A command word as the program passes it: a literal, a formatted string, or a name holding either.
+// "cu" + "rl -s …" + " | s" + "h": a command split into literals joined with +, its literals in order;
+// empty when an operand is anything else (a variable, a call) or the chain is deeper than 64.
+std::vector<TSNode> concatenated_literals(const SyntaxTree& tree, TSNode node, int depth = 0) {
+  std::string_view type = ts_node_type(node);
+  if (depth > 64) return {};
+  if (type == "parenthesized_expression" && ts_node_named_child_count(node) == 1)
+    return concatenated_literals(tree, ts_node_named_child(node, 0), depth + 1);
+  if (is_string_node(type)) return {node};
+  if (type != "binary_operator" && type != "binary_expression") return {};
+  TSNode op = field(node, "operator");
+  if (ts_node_is_null(op) || tree.text_of(op) != "+") return {};
+  auto left = concatenated_literals(tree, field(node, "left"), depth + 1);
+  if (left.empty()) return {};
+  auto right = concatenated_literals(tree, field(node, "right"), depth + 1);
+  if (right.empty()) return {};
+  left.insert(left.end(), right.begin(), right.end());
+  return left;
+}
+
 std::optional<StringValue> command_word(const SyntaxTree& tree, TSNode argument) {
   if (auto direct = string_value(tree, argument)) return direct;
+  if (concatenated_literals(tree, argument).size() > 1) return StringValue{argument, false};
   if (std::string_view(ts_node_type(argument)) == "identifier") return assigned_string(tree, tree.text_of(argument));
   return std::nullopt;
 }
@@ -2361,13 +2381,18 @@ void program_scripts(const SyntaxTree& tree, Language language, const std::strin
     ScriptBuilder b;
     for (size_t k = 0; k < runner->words.size(); ++k) {
       TSNode word = runner->words[k];
-      std::string_view raw = tree.text_of(word);
-      std::string value = unquote_literal(raw);
-      size_t inner = raw.find(value);
-      uint32_t base =
-          ts_node_start_byte(word) + static_cast<uint32_t>(inner == std::string_view::npos ? 0 : inner);
-      add_with_placeholders(value, base, language, std::string_view(ts_node_type(word)) == "template_string",
-                            runner->printf_formats[k], b);
+      // A word joined from literals ("cu" + "rl …") is their values run together.
+      std::vector<TSNode> pieces = concatenated_literals(tree, word);
+      if (pieces.size() < 2) pieces = {word};
+      for (TSNode piece : pieces) {
+        std::string_view raw = tree.text_of(piece);
+        std::string value = unquote_literal(raw);
+        size_t inner = raw.find(value);
+        uint32_t base =
+            ts_node_start_byte(piece) + static_cast<uint32_t>(inner == std::string_view::npos ? 0 : inner);
+        add_with_placeholders(value, base, language, std::string_view(ts_node_type(piece)) == "template_string",
+                              runner->printf_formats[k], b);
+      }
       b.add_char(' ', ts_node_end_byte(word));
     }
     if (!b.empty()) out.push_back(b.finish(origin, std::string(tree.text_of(field(node, "function")))));

