@@ -705,11 +705,13 @@ CodeReading read_code_at(std::string_view language, std::string_view original_co
     }
   }
   // A web shell: the request's input is the whole command or code (system($_GET['c']), eval(params[:x]),
-  // `#{params[:cmd]}`); spliced into a longer command it is an injection bug, not this.
+  // `#{params[:cmd]}`), also once decoded (eval(base64_decode($_POST['p'])), gzinflate, str_rot13 …);
+  // spliced into a longer command it is an injection bug, not this.
   if (language == "php" || language == "ruby") {
     static const std::regex kRequestExec(
         R"(\b(system|exec|shell_exec|passthru|popen|proc_open|eval|assert|pcntl_exec|spawn|instance_eval|IO\.popen)\s*\(?\s*)"
-        R"((\$_(GET|POST|REQUEST|COOKIE)(\s*\[[^\]]*\])?|params\s*\[[^\]]*\])\s*([,)]|$))"
+        R"(((base64_decode|gzinflate|gzuncompress|gzdecode|str_rot13|hex2bin|urldecode|rawurldecode|stripslashes|Base64\.decode64)\s*\(\s*){0,3})"
+        R"((\$_(GET|POST|REQUEST|COOKIE)(\s*\[[^\]]*\])?|params\s*\[[^\]]*\])(\s*\)){0,3}\s*([,);]|$))"
         R"(|`\s*(\$_(GET|POST|REQUEST|COOKIE)\s*\[[^\]]*\]|#\{\s*params\s*\[[^\]]*\]\s*\})\s*`)");
     if ((contains(code, "$_") || contains(code, "params")) &&
         std::regex_search(code.begin(), code.end(), kRequestExec, std::regex_constants::match_not_null))

