@@ -52,7 +52,13 @@ export async function startProxy(upstreamPort) {
   child.stderr.on('data', (d) => (stderr += d));
   const url = await new Promise((resolve, reject) => {
     let stdout = '';
-    const timer = setTimeout(() => reject(new Error(`toolwall serve did not start: ${stderr}`)), 15000);
+    // Sanitizer builds load the policy (every detector query compiled) about ten times slower, on a CI
+    // machine busy with other tests: wait long, since the wait ends as soon as the proxy listens. A
+    // proxy that never listens is killed, or its open pipes would keep this test file running forever.
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`toolwall serve did not start within 60 s: ${stderr}`));
+    }, 60000);
     child.stdout.on('data', (d) => {
       stdout += d;
       const m = stdout.match(/listening on (http:\/\/[\d.]+:\d+)/);

@@ -97,8 +97,12 @@ async function startProxy(upstreamPort) {
   proxyUrl = await new Promise((resolve, reject) => {
     let stdout = '';
     // Sanitizer builds load the policy (every detector query compiled) about ten times slower, on a CI
-    // machine busy with other tests: wait long, since the wait ends as soon as the proxy listens.
-    const timer = setTimeout(() => reject(new Error(`toolwall serve did not start: ${stderr}`)), 60000);
+    // machine busy with other tests: wait long, since the wait ends as soon as the proxy listens. A
+    // proxy that never listens is killed, or its open pipes would keep this test file running forever.
+    const timer = setTimeout(() => {
+      proxy.kill('SIGKILL');
+      reject(new Error(`toolwall serve did not start within 60 s: ${stderr}`));
+    }, 60000);
     proxy.stdout.on('data', (d) => {
       stdout += d;
       const m = stdout.match(/listening on (http:\/\/[\d.]+:\d+)/);
