@@ -255,32 +255,25 @@ CanonicalText run_on_canonical_names(const DetectorSet& set, const FileChange& c
   return out;
 }
 
+// Moves the items of `from` that `to` holds no `same` of into `to`, without spans.
+template <typename Item, typename Same>
+void add_unseen(std::vector<Item>& to, std::vector<Item>& from, Same same) {
+  for (auto& item : from) {
+    if (std::any_of(to.begin(), to.end(), [&](const Item& known) { return same(known, item); })) continue;
+    item.span = item.statement = Span{};
+    to.push_back(std::move(item));
+  }
+}
+
 // Adds the commands, flows and markers of `more` that facts does not hold yet, without spans: they
 // come from another spelling of the same file (its canonical text), whose offsets are not the
 // written text's; lines still hold.
 void merge_unseen(Facts& facts, Facts more) {
-  for (auto& c : more.commands) {
-    bool known = std::any_of(facts.commands.begin(), facts.commands.end(),
-                             [&](const Command& k) { return k.name == c.name && k.argv == c.argv; });
-    if (known) continue;
-    c.span = c.statement = Span{};
-    facts.commands.push_back(std::move(c));
-  }
-  for (auto& f : more.flows) {
-    bool known = std::any_of(facts.flows.begin(), facts.flows.end(), [&](const Flow& k) {
-      return k.from == f.from && k.to == f.to && k.source == f.source && k.sink == f.sink && k.host == f.host;
-    });
-    if (known) continue;
-    f.span = f.statement = Span{};
-    facts.flows.push_back(std::move(f));
-  }
-  for (auto& m : more.markers) {
-    bool known = std::any_of(facts.markers.begin(), facts.markers.end(),
-                             [&](const Marker& k) { return k.name == m.name && k.detail == m.detail; });
-    if (known) continue;
-    m.span = m.statement = Span{};
-    facts.markers.push_back(std::move(m));
-  }
+  add_unseen(facts.commands, more.commands, [](const Command& k, const Command& c) { return k.name == c.name && k.argv == c.argv; });
+  add_unseen(facts.flows, more.flows, [](const Flow& k, const Flow& f) {
+    return k.from == f.from && k.to == f.to && k.source == f.source && k.sink == f.sink && k.host == f.host;
+  });
+  add_unseen(facts.markers, more.markers, [](const Marker& k, const Marker& m) { return k.name == m.name && k.detail == m.detail; });
   for (auto& h : more.hosts)
     if (std::find(facts.hosts.begin(), facts.hosts.end(), h) == facts.hosts.end()) facts.hosts.push_back(std::move(h));
   if (!more.complete) mark_incomplete(facts, more.incomplete_reason);
