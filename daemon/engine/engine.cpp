@@ -119,18 +119,8 @@ Facts Engine::analyze_file_call(const ResolvedCall& call) const {
       return code_->analyze_write(call.path, call.content);
     case FileShape::edit:
       return code_->analyze_edit(call.path, call.edits[0].old_text, call.edits[0].new_text);
-    case FileShape::multi_edit: {
-      std::vector<FileChange> changes;
-      for (const auto& e : call.edits) {
-        FileChange change;
-        change.path = call.path;
-        change.old_text = e.old_text;
-        change.new_text = e.new_text;
-        change.whole_file = false;
-        changes.push_back(std::move(change));
-      }
-      return code_->analyze_files(std::move(changes));
-    }
+    case FileShape::multi_edit:
+      return code_->analyze_files(files_written_by(call));
     case FileShape::search_replace:
       return code_->analyze_search_replace(call.path, call.diff);
     case FileShape::patch:

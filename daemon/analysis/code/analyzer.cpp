@@ -506,11 +506,13 @@ std::vector<const FileChange*> reached_earlier_files(const std::vector<FileChang
   std::vector<const FileChange*> frontier;
   for (const auto& change : now) frontier.push_back(&change);
   std::vector<bool> taken(earlier.size(), false);
+  std::vector<std::vector<std::string_view>> names_of;  // each earlier file's, read once for both hops
+  for (const auto& file : earlier) names_of.push_back(defined_names(file));
   for (int hop = 0; hop < 2 && !frontier.empty(); ++hop) {
     std::vector<const FileChange*> next;
     for (size_t i = 0; i < earlier.size(); ++i) {
       if (taken[i]) continue;
-      auto names = defined_names(earlier[i]);
+      const auto& names = names_of[i];
       bool met = std::any_of(frontier.begin(), frontier.end(), [&](const FileChange* from) {
         return std::any_of(names.begin(), names.end(), [&](std::string_view name) { return mentions_word(from->new_text, name); });
       });
