@@ -639,7 +639,10 @@ void Analyzer::follow_with_earlier_files(const std::vector<FileChange>& now, con
         if (has_marker_named(facts.markers, marker.name) || has_marker_named(earlier_only, marker.name)) continue;
         marker.detail += " (with code an earlier call wrote)";
         // Located in an earlier call's file: no place in this call's arguments to point at.
-        bool in_earlier_file = std::any_of(before[group].begin(), before[group].end(), [&](const FileChange* f) { return f == file; });
+        // clang before 16 cannot capture a structured binding: compare through a plain copy.
+        const FileChange* located_in = file;
+        bool in_earlier_file = std::any_of(before[group].begin(), before[group].end(),
+                                           [located_in](const FileChange* f) { return f == located_in; });
         if (in_earlier_file) marker.span = Span{};
         facts.markers.push_back(std::move(marker));
       }
