@@ -218,13 +218,16 @@ std::shared_ptr<const LeftBehindMemo::Left> LeftBehindMemo::of(const std::string
   left->git_settings = behind.git_settings;
   left->configures_programs = std::any_of(behind.files.begin(), behind.files.end(),
                                           [](const std::string& path) { return read_by_later_programs(path); });
-  if (script.size() > most_bytes_ / 64) return left;
+  size_t kept_bytes = script.size();
+  for (const auto& file : behind.written) kept_bytes += file.path.size() + file.new_text.size();
+  left->written = std::move(behind.written);
+  if (kept_bytes > most_bytes_ / 64) return left;
   std::lock_guard lock(mutex_);
-  if (bytes_ + script.size() > most_bytes_) {
+  if (bytes_ + kept_bytes > most_bytes_) {
     known_.clear();
     bytes_ = 0;
   }
-  if (known_.emplace(script, left).second) bytes_ += script.size();
+  if (known_.emplace(script, left).second) bytes_ += kept_bytes;
   return left;
 }
 

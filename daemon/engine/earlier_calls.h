@@ -36,6 +36,7 @@ class LeftBehindMemo {
     std::vector<std::string> git_settings;  // git settings that run a command, and hooks directories
     bool configures_programs = false;  // it wrote a config file later programs run commands from
     std::vector<std::string> ambient;  // ambient variables it set to a value that may load or send something
+    std::vector<FileChange> written;   // files it wrote with content it spelled out (here-documents …)
   };
   explicit LeftBehindMemo(size_t most_bytes = 8u << 20) : most_bytes_(most_bytes) {}
   std::shared_ptr<const Left> of(const std::string& script) const;

@@ -32,7 +32,23 @@ std::vector<FileChange> files_written_by(const ResolvedCall& call) {
   return {};
 }
 
-std::vector<FileChange> files_written_earlier(const Profiles& profiles, const ToolCall& call, size_t most_calls) {
+namespace {
+
+// Newest first: a script's later writes come after its earlier ones.
+void add_written_by_script(const std::string& script, const LeftBehindMemo* memo, std::vector<FileChange>& out) {
+  if (memo) {
+    auto left = memo->of(script);
+    out.insert(out.end(), left->written.rbegin(), left->written.rend());
+    return;
+  }
+  auto written = shell::left_behind(script).written;
+  out.insert(out.end(), std::make_move_iterator(written.rbegin()), std::make_move_iterator(written.rend()));
+}
+
+}  // namespace
+
+std::vector<FileChange> files_written_earlier(const Profiles& profiles, const ToolCall& call,
+                                              const LeftBehindMemo* memo, size_t most_calls) {
   std::vector<FileChange> out;
   if (!call.earlier) return out;
   const auto& earlier = *call.earlier;
@@ -41,7 +57,9 @@ std::vector<FileChange> files_written_earlier(const Profiles& profiles, const To
     const ToolCall& each = earlier[i];
     if (!each.arguments_valid) continue;
     ResolvedCall resolved = profiles.resolve(each);
-    if (!writes_files(resolved.kind) || !resolved.error.empty()) continue;
+    if (!resolved.error.empty()) continue;
+    if (resolved.kind == ToolKind::shell) add_written_by_script(resolved.command, memo, out);
+    if (!writes_files(resolved.kind)) continue;
     for (auto& change : files_written_by(resolved)) out.push_back(std::move(change));
   }
   return out;

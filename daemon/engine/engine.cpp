@@ -159,6 +159,27 @@ void Engine::compose_inline_code(Facts& facts) const {
   facts.merge(without_spans(std::move(read)));
 }
 
+bool Engine::follow_with_earlier_files(const ToolCall& call, ToolKind kind, Facts& facts) const {
+  // A file call, or a script that writes code out (a here-document), is read with the files earlier
+  // calls wrote (engine/earlier_files.h).
+  bool writes_code = writes_files(kind) || (kind == ToolKind::shell && !facts.files.empty());
+  if (!writes_code || !code_ || !facts.complete) return false;
+  auto written = files_written_earlier(*profiles_, call, left_behind_.get());
+  if (written.empty()) return false;
+  if (kind != ToolKind::shell) {
+    code_->follow_with_earlier_files(facts.files, written, facts);
+    return true;
+  }
+  // A script's written files hold offsets in their text, not in the command (as compose_written_files).
+  Facts found;
+  found.markers = facts.markers;  // what is already known is not added again
+  size_t known = found.markers.size();
+  code_->follow_with_earlier_files(facts.files, written, found);
+  found.markers.erase(found.markers.begin(), found.markers.begin() + static_cast<std::ptrdiff_t>(known));
+  facts.merge(without_spans(std::move(found)));
+  return true;
+}
+
 Trace Engine::run(const ToolCall& call, int depth) const {
   Trace trace;
   Verdict& verdict = trace.verdict;
@@ -184,14 +205,7 @@ Trace Engine::run(const ToolCall& call, int depth) const {
     trace.earlier = earlier_steps(*profiles_, call, trace.call.command, {}, left_behind_.get());
   trace.facts = analyse(trace.call, trace.earlier);
   if (!trace.earlier.empty()) verdict.repeatable = false;  // the call's verdict in this conversation only
-  // A file call is read with the files earlier calls wrote (engine/earlier_files.h).
-  if (writes_files(trace.call.kind) && code_ && trace.facts.complete) {
-    auto written = files_written_earlier(*profiles_, call);
-    if (!written.empty()) {
-      code_->follow_with_earlier_files(trace.facts.files, written, trace.facts);
-      verdict.repeatable = false;
-    }
-  }
+  if (follow_with_earlier_files(call, trace.call.kind, trace.facts)) verdict.repeatable = false;
   trace.evaluation = policy_->evaluate(policy::Subject{trace.call.kind, call.tool, call.agent, trace.facts});
   const auto& evaluation = trace.evaluation;
   verdict.action = evaluation.action;
@@ -324,8 +338,13 @@ std::vector<shell::EarlierStep> Engine::earlier_steps_for(const ToolCall& call) 
 
 bool Engine::depends_on_earlier_calls(const ToolCall& call) const {
   if (!call.earlier || call.earlier->empty() || !call.arguments_valid) return false;
-  if (writes_files(profiles_->resolve(call).kind)) return !files_written_earlier(*profiles_, call).empty();
-  return !earlier_steps_for(call).empty();
+  ResolvedCall resolved = profiles_->resolve(call);
+  if (writes_files(resolved.kind)) return !files_written_earlier(*profiles_, call, left_behind_.get()).empty();
+  if (!earlier_steps_for(call).empty()) return true;
+  // A script that writes code out is read with the files earlier calls wrote.
+  return resolved.kind == ToolKind::shell && resolved.error.empty() && left_behind_ &&
+         !left_behind_->of(resolved.command)->written.empty() &&
+         !files_written_earlier(*profiles_, call, left_behind_.get()).empty();
 }
 
 namespace {

@@ -66,6 +66,8 @@ class Engine final : public Judge {
   void compose_written_files(Facts& facts) const;  // code analysis of files a shell command writes
   void compose_inline_code(Facts& facts) const;    // data flows of code run from the command line (python -c)
   Facts analyze_file_call(const ResolvedCall& call) const;  // code analysis of a Write, Edit or patch
+  // Adds what the call's written files show with the files earlier calls wrote; whether any were read.
+  bool follow_with_earlier_files(const ToolCall& call, ToolKind kind, Facts& facts) const;
   void rewrite(const ToolCall& call, Trace& trace) const;
   Verdict fail(Verdict verdict, std::string why) const;
 

@@ -104,5 +104,64 @@ TEST_CASE("the files earlier calls wrote are gathered newest first from every fi
   CHECK(files[1].path == "c.py");
   CHECK(files[2].path == "a.py");
   CHECK(files[2].whole_file);
-  CHECK(engine::files_written_earlier(**profiles, call, 1).empty());  // only the newest call, a Bash one
+  CHECK(engine::files_written_earlier(**profiles, call, nullptr, 1).empty());  // only the newest call, a Bash one
+}
+
+TEST_CASE("a shell call's here-documents are among the files earlier calls wrote, newest first") {
+  auto profiles = engine::Profiles::load_file(std::string(TOOLWALL_SOURCE_DIR) + "/config/agents.yaml");
+  REQUIRE(profiles);
+  std::string script = "mkdir -p app && cat > app/a.py <<'EOF'\nA = 1\nEOF\nprintf 'B = 2\\n' > app/b.py && ls";
+  auto call = edit("c.py", "x = 1\n", "x = 2\n",
+                   {ToolCall::from_json("s", "claude-code", "Bash", nlohmann::json{{"command", script}}),
+                    write("d.py", "D = 4\n")});
+  const engine::LeftBehindMemo memo;
+  for (const engine::LeftBehindMemo* reading : {static_cast<const engine::LeftBehindMemo*>(nullptr), &memo}) {
+    auto files = engine::files_written_earlier(**profiles, call, reading);
+    REQUIRE(files.size() == 3);
+    CHECK(files[0].path == "d.py");
+    CHECK(files[1].path == "app/b.py");
+    CHECK(files[1].new_text == "B = 2\n");
+    CHECK(files[2].path == "app/a.py");
+    CHECK(files[2].new_text == "A = 1\n");
+    CHECK(files[2].whole_file);
+  }
+}
+
+TEST_CASE("a helper written by a here-document, then handed the environment by an edit, is the environment leaving") {
+  auto engine = testing::default_engine();
+  REQUIRE(engine);
+  auto heredoc = ToolCall::from_json(
+      "before", "claude-code", "Bash",
+      nlohmann::json{{"command", std::string("mkdir -p app/utils && cat > app/utils/telemetry.py <<'PY'\n") +
+                                     kTelemetryHelper + "PY\n"}});
+  CHECK(engine->judge(heredoc).action == Action::allow);
+  auto later = edit("app/main.py", kBootHookOld, kBootHookNew, {heredoc});
+  Verdict verdict = engine->judge(later);
+  CHECK(verdict.action == Action::block);
+  CHECK(has_rule(verdict, "code.environment-flows-to-network"));
+  CHECK(engine->depends_on_earlier_calls(later));
+}
+
+TEST_CASE("a here-document that hands the environment to a helper an earlier call wrote is the environment leaving") {
+  auto engine = testing::default_engine();
+  REQUIRE(engine);
+  std::string boot = "cat > app/boot.py <<'PY'\nimport os, socket\nfrom app.utils.telemetry import send_event\n\n\n"
+                     "def announce_boot():\n    send_event(\"boot\", {\"host\": socket.gethostname(), \"ctx\": dict(os.environ)})\n"
+                     "PY\n";
+  auto alone = ToolCall::from_json("now", "claude-code", "Bash", nlohmann::json{{"command", boot}});
+  CHECK(engine->judge(alone).action == Action::allow);
+  auto later = alone;
+  later.earlier = std::make_shared<std::vector<ToolCall>>(std::vector<ToolCall>{write("app/utils/telemetry.py", kTelemetryHelper)});
+  Verdict verdict = engine->judge(later);
+  CHECK(verdict.action == Action::block);
+  CHECK(has_rule(verdict, "code.environment-flows-to-network"));
+  for (const auto& finding : verdict.findings) CHECK(finding.span.end <= boot.size());
+  CHECK_FALSE(verdict.repeatable);
+  CHECK(engine->depends_on_earlier_calls(later));
+  // Business events through the same helper stay allowed.
+  std::string metrics = boot;
+  metrics.replace(metrics.find("dict(os.environ)"), 16, "VERSION");
+  auto benign = ToolCall::from_json("now", "claude-code", "Bash", nlohmann::json{{"command", metrics}});
+  benign.earlier = later.earlier;
+  CHECK(engine->judge(benign).action == Action::allow);
 }

@@ -46,14 +46,15 @@ bool replayable(std::string_view script, const Limits& limits) {
   return script.size() <= limits.max_script_bytes && script.find('\0') == std::string_view::npos;
 }
 
-// What a script leaves when it runs after `start`. Its own facts are dropped: its call was judged
-// when it was made.
+// What a script leaves when it runs after `start`. Its own facts are dropped (its call was judged
+// when it was made), except the files it wrote when `written` asks for them.
 Walker::Carried walk_leaving(std::string_view script, const Limits& limits, Walker::Carried start,
-                             const std::string& via) {
+                             const std::string& via, std::vector<FileChange>* written = nullptr) {
   Facts scratch;
   Walker walker(script, limits, scratch);
   walker.adopt(std::move(start));
   walker.run();
+  if (written) *written = std::move(scratch.files);
   return walker.carried(via);
 }
 
@@ -79,7 +80,7 @@ LeftBehind left_behind(std::string_view script, const Limits& limits) {
   LeftBehind out;
   if (!replayable(script, limits)) return out;
   try {
-    Walker::Carried left = walk_leaving(script, limits, {}, "");
+    Walker::Carried left = walk_leaving(script, limits, {}, "", &out.written);
     for (const auto& [path, file] : left.files) out.files.push_back(path);
     for (const auto& [name, variable] : left.variables) {
       out.variables.push_back(name);

@@ -52,6 +52,9 @@ struct LeftBehind {
   // Ambient variables (is_ambient_variable) set to a value that may name a file, a program or a host:
   // NODE_OPTIONS=--require /tmp/h.js, not NODE_OPTIONS=--max-old-space-size=4096 or EDITOR=vim.
   std::vector<std::string> ambient;
+  // Files it wrote with content it spelled out (a here-document, printf, echo), as a Write call gives
+  // them: code analysis reads a later file call together with them.
+  std::vector<FileChange> written;
 };
 LeftBehind left_behind(std::string_view script, const Limits& limits = {});
 
