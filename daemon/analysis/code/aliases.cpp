@@ -106,6 +106,44 @@ void js_requires(std::string_view line, Aliases& aliases) {
   if (std::regex_search(text, m, kEnv) && m[1].str().find("env") != std::string::npos) add(aliases, "env", "process.env");
 }
 
+// `runner = os.system`, `const run = cp.execSync;`: a module's function bound to a local name, read on
+// the text with imports and computed names already spelled canonically (so `getattr(__import__("os"),
+// "system")` and `import os as o; r = o.system` end here too).
+void assigned_aliases(std::string_view text, bool python, Aliases& aliases) {
+  size_t start = 0;
+  while (start < text.size() && aliases.size() < kMaxAliases) {
+    size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    std::string line = trim(text.substr(start, end - start));
+    start = end + 1;
+    if (line.size() > kMaxLine || line.find('=') == std::string::npos || line.find('.') == std::string::npos) continue;
+    std::string_view rest(line);
+    if (!python)
+      for (std::string_view keyword : {"const ", "let ", "var "})
+        if (rest.rfind(keyword, 0) == 0) rest.remove_prefix(keyword.size());
+    size_t i = 0;
+    while (i < rest.size() && is_word(rest[i])) ++i;
+    std::string name(rest.substr(0, i));
+    while (i < rest.size() && rest[i] == ' ') ++i;
+    if (name.empty() || i >= rest.size() || rest[i] != '=' || (i + 1 < rest.size() && (rest[i + 1] == '=' || rest[i + 1] == '>')))
+      continue;
+    ++i;
+    while (i < rest.size() && rest[i] == ' ') ++i;
+    size_t target_start = i;
+    while (i < rest.size() && (is_word(rest[i]) || rest[i] == '.')) ++i;
+    std::string target(rest.substr(target_start, i - target_start));
+    std::string_view tail = rest.substr(i);
+    while (!tail.empty() && (tail.front() == ' ' || tail.front() == ';')) tail.remove_prefix(1);
+    if (!tail.empty() && tail.front() != '#' && tail.rfind("//", 0) != 0) continue;  // a call or an expression, not a name
+    size_t dot = target.rfind('.');
+    if (dot == std::string::npos || dot == 0 || dot + 1 == target.size()) continue;
+    std::string module = target.substr(0, dot), function = target.substr(dot + 1);
+    bool sink = python ? known(module, kPythonModules) && known(function, kSinkNames)
+                       : known(module, kJsModules) || module == "cp";
+    if (sink) add(aliases, name, target);
+  }
+}
+
 // Replaces whole-word uses of each alias (not after a '.', not in `import` lines) with its canonical text.
 std::string respell(std::string_view text, const Aliases& aliases) {
   std::string out;
@@ -230,7 +268,6 @@ std::optional<std::string> canonical_aliases(Language language, std::string_view
   bool needs_direct = python ? (has("__import__") || has("getattr(") || has_inline_client(text))
                              : (has_bracket_root(text) || has_required_client(text));
   bool may_alias = python ? (has(" as ") || has("from ")) : (has("} = require(") || has("} = process"));
-  if (!needs_direct && !may_alias) return std::nullopt;
   Aliases aliases;
   size_t start = 0;
   while (may_alias && start < text.size() && aliases.size() < kMaxAliases) {
@@ -244,11 +281,19 @@ std::optional<std::string> canonical_aliases(Language language, std::string_view
     }
     start = end + 1;
   }
-  if (aliases.empty() && !needs_direct) return std::nullopt;
-  std::string direct = needs_direct ? direct_spellings(text, python) : std::string(text);
-  std::string out = aliases.empty() ? direct : respell(direct, aliases);
-  if (out == text) return std::nullopt;
-  return out;
+  // Most files rename nothing: no copy of the text unless something is respelled.
+  std::string direct, respelled;
+  std::string_view current = text;
+  if (needs_direct) current = direct = direct_spellings(text, python);
+  if (!aliases.empty()) current = respelled = respell(current, aliases);
+  Aliases assigned;
+  assigned_aliases(current, python, assigned);
+  if (!assigned.empty()) {
+    std::string again = respell(current, assigned);
+    current = respelled = std::move(again);
+  }
+  if (current == text) return std::nullopt;
+  return std::string(current);
 }
 
 }  // namespace toolwall::code

