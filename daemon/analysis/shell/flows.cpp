@@ -3277,7 +3277,7 @@ Stream Walker::git_trace_output(const Invocation& inv, int depth) {
     if (variable == variables_.end()) return std::nullopt;
     return lower(variable->second.value.text);
   };
-  auto off = [](const std::string& v) { return v.empty() || v == "0" || v == "false" || v == "no" || v == "off"; };
+  auto off = [](const std::string& v) { return v.empty() || is_off_value(v); };
   auto redact = value_of("GIT_TRACE_REDACT");
   if (!redact || !off(*redact)) return {};
   auto trace = value_of("GIT_TRACE_CURL");

@@ -401,8 +401,7 @@ void git_markers(const std::vector<std::string>& args, std::vector<MarkerHit>& o
     for (size_t i = 0; i < rest.size(); ++i) {
       std::string key = lower(rest[i]);
       if (key == "http.sslverify" || key.find(".sslverify") != std::string::npos) {
-        std::string value = i + 1 < rest.size() ? lower(rest[i + 1]) : "";
-        if (value == "false" || value == "0" || value == "no" || value == "off")
+        if (i + 1 < rest.size() && is_off_value(rest[i + 1]))
           out.push_back({"security_off", join("git", args)});
       }
       if (key == "core.hookspath" || key == "init.templatedir") out.push_back({"security_off", join("git", args)});
@@ -462,8 +461,7 @@ size_t git_subcommand_index(const std::vector<std::string>& args) {
 }
 
 std::optional<std::string> assignment_security_off(const std::string& name, const std::string& value) {
-  std::string low = lower(value);
-  bool off = low == "0" || low == "false" || low == "no" || low == "off";
+  bool off = is_off_value(value);
   bool on = !value.empty() && !off;
   if (name == "GIT_SSL_NO_VERIFY" && on) return name + "=" + value;
   if (name == "NODE_TLS_REJECT_UNAUTHORIZED" && off) return name + "=" + value;

@@ -121,6 +121,11 @@ std::string_view base_name(std::string_view path) {
   return slash == std::string_view::npos ? path : path.substr(slash + 1);
 }
 
+bool is_off_value(std::string_view value) {
+  std::string low = lower(value);
+  return low == "0" || low == "false" || low == "no" || low == "off";
+}
+
 bool is_url(std::string_view text) {
   size_t colon = text.find("://");
   if (colon == std::string_view::npos || colon == 0 || colon > 10) return false;

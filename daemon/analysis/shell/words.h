@@ -65,6 +65,8 @@ bool looks_like_text(std::string_view text);
 size_t utf8_sequence_at(std::string_view text, size_t i);
 // ASCII lower-case copy.
 using toolwall::lower;
+// A setting's "off" spelling, any case: 0, false, no, off (git's and most tools' booleans).
+bool is_off_value(std::string_view value);
 // Shell-glob match (*, ?, [..]) of name against pattern.
 bool glob_match(std::string_view pattern, std::string_view name);
 
