@@ -126,6 +126,17 @@ bool environment_object(std::string_view text) {
   return text == "os.environ" || text == "process.env" || text == "Bun.env" || text == "Deno.env" || text == "import.meta.env";
 }
 
+// A web framework's settings object: Django's settings (django.conf.settings), Flask's app.config.
+bool framework_settings(std::string_view text) {
+  return text == "settings" || ends_with(text, ".settings") || text == "app.config" || text == "current_app.config" ||
+         text == "self.app.config";
+}
+
+// Django's database settings: settings.DATABASES["default"] (its PASSWORD is the database's).
+bool database_settings(std::string_view text) {
+  return starts_with(text, "settings.DATABASES[") || starts_with(text, "django.conf.settings.DATABASES[");
+}
+
 bool incoming_credential_header(std::string_view name) {
   std::string l = lower(name);
   return l == "authorization" || l == "cookie" || l == "proxy-authorization" || l == "x-api-key" ||
@@ -730,6 +741,8 @@ class Flow {
     std::string_view property = text(member_property(node));
     std::string_view object_text = text(object);
     if (environment_object(object_text) && object_text != "os.environ") return secret_variable(property);
+    // settings.SECRET_KEY, app.config.JWT_SECRET: the server's secrets, named as its variables would be.
+    if (framework_settings(object_text)) return secret_variable(property);
     if (incoming_credential_header(property) && lower(object_text.substr(object_text.size() > 7 ? object_text.size() - 7 : 0)) == "headers")
       return kIncomingAuth;
     // self.x is the attribute x, not everything self holds (self.__dict__ is).
@@ -757,6 +770,8 @@ class Flow {
         return kEnvironment;
       return secret_variable(index_value);
     }
+    if (framework_settings(object_text)) return secret_variable(index_value);  // app.config["SECRET_KEY"]
+    if (database_settings(object_text) && index_value == "PASSWORD") return secret_variable("DB_PASSWORD");
     if (incoming_credential_header(index_value)) {
       std::string o = lower(object_text);
       if (ends_with(o, "headers") || ends_with(o, "header") || ends_with(o, "meta")) return kIncomingAuth;
@@ -997,6 +1012,11 @@ class Flow {
       bits |= kFetched;
     if (in(callee_text, {"os.Environ", "syscall.Environ"})) bits |= kEnvironment;
     if (loads_every_variable(call, callee_text)) bits |= kEnvironment;
+    // settings.DATABASES["default"].get("PASSWORD"), app.config.get("SECRET_KEY")
+    if (name == "get" && (database_settings(receiver_text) || framework_settings(receiver_text))) {
+      std::string key = first_literal_argument(call);
+      bits |= secret_variable(key == "PASSWORD" && database_settings(receiver_text) ? "DB_PASSWORD" : key);
+    }
     if (in(callee_text, {"os.getenv", "os.Getenv", "os.environ.get", "os.LookupEnv", "env::var", "getenv"})) {
       std::string key_name = first_literal_argument(call);
       if (key_name.empty() && (eval_arguments(call, chain, depth) & kEnvironment)) bits |= kEnvironment;
@@ -2057,7 +2077,7 @@ bool worth_following(std::string_view text) {
   bool sources = has({"environ", "process.env", "Bun.env", "Deno.env", "Environ(", "hosts.yml", ".aws", ".ssh", "npmrc", "netrc", "pypirc", "credential", ".docker",
                       ".kube", "auth token", "uthorization", "ookie", "Credentials", "fromIni", "AUTHORIZATION", "x-api-key",
                       "getenv", "Getenv", "LookupEnv", "headers", "Header", "process", "getAccessToken", "get_access_token",
-                      "credentials", "boto3", "google.auth"});
+                      "credentials", "boto3", "google.auth", "settings.", "app.config", "loadEnv("});
   bool downloads = has({"fetch(", "requests", "httpx", "urlopen", "http", "axios", "got(", "Session(", "Client(", ".Do("});
   bool sends = downloads || has({"http.Post", ".Post(", "sendBeacon", "socket", "net.Dial", "dns", "Lookup", "HTTPHandler",
                                  "SocketHandler", "WebSocket", "XMLHttpRequest", "urllib", "smtplib", "SMTP", "smtp", "ftplib", "connect(", "createConnection", "transports.Http",

