@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <regex>
+#include <set>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -311,6 +312,8 @@ class Flow {
   std::unordered_map<uint32_t, size_t> function_at_;  // function start byte → index into functions_
   std::vector<Function> functions_;
   std::unordered_multimap<std::string, size_t> functions_by_name_;
+  mutable std::unordered_map<std::string, bool> imported_whole_;  // names_module's answers for Python
+  std::set<std::string> entry_splits_;  // names given a NAME=value entry split on '=' (parts := strings.SplitN(kv, "=", 2))
   std::unordered_map<std::string, std::vector<std::string>> aliases_;  // a dispatch table's functions
   std::unordered_map<std::string, std::string> constants_;             // name → string value (hosts, URLs)
   std::vector<std::string> secret_names_;                              // secret variables read, by Bits::secrets index
@@ -777,6 +780,11 @@ class Flow {
       if (ends_with(o, "headers") || ends_with(o, "header") || ends_with(o, "meta")) return kIncomingAuth;
     }
     Bits container = eval(object, chain, depth + 1);
+    // NAME=value split on '=': element 0 is the variable's name, not its value.
+    bool split_entry = splits_entry(object) || (std::string_view(ts_node_type(object)) == "identifier" &&
+                                                entry_splits_.count(std::string(object_text)));
+    if (split_entry && !ts_node_is_null(index) && text(index) == "0")
+      return Bits(static_cast<Mask>(container.mask & ~(kEnvironment | kHeldEnvironment)), container.secrets);
     // view[k] for every k of Reflect.ownKeys(view), with view the environment (a copy, a Proxy of it):
     // read key by key, all of it.
     if ((container & kEnvironment) && index_value.empty() && !ts_node_is_null(index) && (eval(index, chain, depth + 1) & kEnvironment))
@@ -1105,7 +1113,8 @@ class Flow {
       if (alias != aliases_.end())
         for (const auto& target : alias->second) add_named(target, false);
     } else if (is_member_node(type)) {
-      add_named(std::string(text(member_property(callee))), true);
+      // metrics.Push(fields), telemetry.send_event(…): a module's function, when the object names a module.
+      add_named(std::string(text(member_property(callee))), !names_module(member_object(callee)));
     } else if (is_index_node(type)) {
       TSNode root = root_identifier(callee);
       if (!ts_node_is_null(root)) {
@@ -1293,6 +1302,7 @@ class Flow {
     remember_file_handle(left, right);
     remember_client_host(left, right);
     remember_callee_alias(left, right);
+    if (splits_entry(right) && std::string_view(ts_node_type(left)) == "identifier") entry_splits_.insert(std::string(text(left)));
     if (left_type == "object_pattern" && destructure_environment(left, right, chain)) return;
     Bits bits = eval(right, chain, depth + 1);
     bind(left, bits, chain, declare, class_body);
@@ -1370,9 +1380,11 @@ class Flow {
         remember_file_handle(ts_node_named_child(alias, 0), ts_node_named_child(node, 0));
       }
     } else if (type == "for_statement" || type == "for_in_statement" || type == "range_clause" || type == "for_in_clause") {
+      // An item of a loop over the whole environment stands for all of it: what the body copies out of
+      // each (for _, kv := range os.Environ() { fields[k] = parts[1] }) is every variable.
       TSNode left = field(node, "left"), right = field(node, "right");
       if (!ts_node_is_null(left) && !ts_node_is_null(right))
-        bind(left, eval(right, chain, depth + 1), chain, true, false);
+        bind(left, holding(eval(right, chain, depth + 1)), chain, true, false);
     } else if (type == "yield" || type == "yield_expression") {  // a generator's items are what it returns
       Bits bits = 0;
       for (uint32_t i = 0; i < ts_node_named_child_count(node); ++i) bits |= eval(ts_node_named_child(node, i), chain, depth + 1);
@@ -1897,6 +1909,49 @@ class Flow {
       if (looks_like_host_name(constant->second)) return lower(constant->second);
     }
     return {};
+  }
+
+  // A call that splits a NAME=value entry on '=' (strings.SplitN(kv, "=", 2), kv.split("=", 1)).
+  bool splits_entry(TSNode node) const {
+    if (ts_node_is_null(node) || !is_call_node(ts_node_type(node))) return false;
+    std::string callee = callee_spelling(written_callee(node));
+    if (!ends_with(callee, "SplitN") && !ends_with(callee, "Split") && !ends_with(callee, "split") && !ends_with(callee, "partition"))
+      return false;
+    TSNode args = arguments_of(node);
+    for (uint32_t i = 0; !ts_node_is_null(args) && i < ts_node_named_child_count(args); ++i)
+      if (literal_at(ts_node_named_child(args, i)) == "=") return true;
+    return false;
+  }
+
+  // Whether `object` (of a member call) names a module rather than a value: a Go package (an identifier
+  // the file never assigns, before an exported name), or a Python module the file imports whole
+  // (`import telemetry`, `from app.utils import telemetry`).
+  bool names_module(TSNode object) const {
+    if (ts_node_is_null(object) || std::string_view(ts_node_type(object)) != "identifier") return false;
+    std::string_view name = text(object);
+    if (family_ == Family::go) {
+      TSNode member = ts_node_parent(object);
+      std::string_view function = ts_node_is_null(member) ? std::string_view() : text(member_property(member));
+      return !function.empty() && std::isupper(static_cast<unsigned char>(function.front())) &&
+             text_.find(std::string(name) + " :=") == std::string_view::npos &&
+             text_.find(std::string(name) + " =") == std::string_view::npos && text_.find("var " + std::string(name)) == std::string_view::npos;
+    }
+    if (family_ != Family::python) return false;
+    auto known = imported_whole_.find(std::string(name));
+    if (known != imported_whole_.end()) return known->second;
+    auto word_char = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+    bool imported = false;
+    for (size_t at = text_.find(name); at != std::string_view::npos && !imported; at = text_.find(name, at + 1)) {
+      bool word = (at == 0 || !word_char(text_[at - 1])) && (at + name.size() >= text_.size() || !word_char(text_[at + name.size()]));
+      if (!word) continue;
+      size_t line = text_.rfind('\n', at);
+      line = line == std::string_view::npos ? 0 : line + 1;
+      std::string_view before = text_.substr(line, at - line);
+      while (!before.empty() && before.front() == ' ') before.remove_prefix(1);
+      imported = before.rfind("import ", 0) == 0 || (before.rfind("from ", 0) == 0 && before.find(" import ") != std::string_view::npos);
+    }
+    imported_whole_.emplace(std::string(name), imported);
+    return imported;
   }
 
   // The host a request's arguments or the function around it (a request object made there) name.

