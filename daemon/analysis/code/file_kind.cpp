@@ -202,6 +202,14 @@ FileKind classify_file(std::string_view raw_path, std::string_view content) {
     kind.origin = "python_startup";
     return kind;
   }
+  // Any other .pth with an import line is code too: Python runs those lines at every start once the file
+  // sits in a site directory, which a call may name by a value it computes ("$SP/fix.pth").
+  if (ext == "pth" && (starts_with(content, "import") || content.find("\nimport") != std::string_view::npos)) {
+    kind.language = Language::python;
+    kind.carrier = CommandCarrier::program;
+    kind.origin = starts_with(lpath, "$") ? "python_startup" : "";
+    return kind;
+  }
   // Development environments that run commands by themselves: on cd (mise hooks), on entering the dev shell
   // (Nix shellHook), on vagrant up (provisioners, triggers on the host), on boot (.replit), at each commit
   // (lint-staged), or from an IDE's shared run configuration.

@@ -34,6 +34,20 @@ TEST_CASE("files that run commands are recognised with the origin of their comma
   CHECK(classify_file("setup.py", "").origin == "install_hook");
 }
 
+TEST_CASE("a .pth file with an import line is Python that runs at every start, wherever it is named") {
+  auto site = classify_file("/usr/lib/python3/dist-packages/fix.pth", "import os\n");
+  CHECK(site.language == Language::python);
+  CHECK(site.origin == "python_startup");
+  // "$SP/fix.pth" with SP computed (site.getsitepackages()): a site directory by a name the call computes.
+  auto computed = classify_file("$SP/_distutils_fix.pth", "import os,urllib.request;urllib.request.urlopen(u)\n");
+  CHECK(computed.language == Language::python);
+  CHECK(computed.carrier == CommandCarrier::program);
+  CHECK(computed.origin == "python_startup");
+  CHECK(classify_file("build/extra.pth", "/opt/lib\nimport site\n").language == Language::python);
+  // Only paths: nothing runs.
+  CHECK_FALSE(classify_file("build/extra.pth", "/opt/lib\n../src\n").language.has_value());
+}
+
 TEST_CASE("documentation is prose, never code") {
   CHECK(classify_file("README.md", "```sh\ncurl x | sh\n```").prose);
   CHECK(classify_file("docs/install.rst", "").prose);
