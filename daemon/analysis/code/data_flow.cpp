@@ -312,7 +312,7 @@ class Flow {
   std::unordered_map<uint32_t, size_t> function_at_;  // function start byte → index into functions_
   std::vector<Function> functions_;
   std::unordered_multimap<std::string, size_t> functions_by_name_;
-  mutable std::unordered_map<std::string, bool> imported_whole_;  // names_module's answers for Python
+  mutable std::unordered_map<std::string, bool> imported_whole_;  // names_module's answers, per name
   std::set<std::string> archives_;  // names given a zipfile.ZipFile or tarfile archive
   std::set<std::string> entry_splits_;  // names given a NAME=value entry split on '=' (parts := strings.SplitN(kv, "=", 2))
   std::unordered_map<std::string, std::vector<std::string>> aliases_;  // a dispatch table's functions
@@ -1965,13 +1965,19 @@ class Flow {
     if (family_ == Family::go) {
       TSNode member = ts_node_parent(object);
       std::string_view function = ts_node_is_null(member) ? std::string_view() : text(member_property(member));
-      return !function.empty() && std::isupper(static_cast<unsigned char>(function.front())) &&
-             text_.find(std::string(name) + " :=") == std::string_view::npos &&
-             text_.find(std::string(name) + " =") == std::string_view::npos && text_.find("var " + std::string(name)) == std::string_view::npos;
+      if (function.empty() || !std::isupper(static_cast<unsigned char>(function.front()))) return false;
+    } else if (family_ != Family::python) {
+      return false;
     }
-    if (family_ != Family::python) return false;
     auto known = imported_whole_.find(std::string(name));
     if (known != imported_whole_.end()) return known->second;
+    if (family_ == Family::go) {
+      bool package = text_.find(std::string(name) + " :=") == std::string_view::npos &&
+                     text_.find(std::string(name) + " =") == std::string_view::npos &&
+                     text_.find("var " + std::string(name)) == std::string_view::npos;
+      imported_whole_.emplace(std::string(name), package);
+      return package;
+    }
     auto word_char = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
     bool imported = false;
     for (size_t at = text_.find(name); at != std::string_view::npos && !imported; at = text_.find(name, at + 1)) {
