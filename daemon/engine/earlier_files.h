@@ -1,8 +1,7 @@
 #pragma once
 // The files a conversation's earlier calls wrote (Write, Edit, replace_in_file, apply_patch, a shell
-// here-document …), for the
-// code analyser to read a file call together with them: a helper written in one call that posts what
-// it is given, and the environment handed to it in the next, are one program.
+// here-document …), for the code analyser to read a file call together with them: a helper written in
+// one call that posts what it is given, and the environment handed to it in the next, are one program.
 #include <vector>
 
 #include "core/facts.h"

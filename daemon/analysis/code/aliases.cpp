@@ -114,9 +114,11 @@ void assigned_aliases(std::string_view text, bool python, Aliases& aliases) {
   while (start < text.size() && aliases.size() < kMaxAliases) {
     size_t end = text.find('\n', start);
     if (end == std::string_view::npos) end = text.size();
-    std::string line = trim(text.substr(start, end - start));
+    std::string_view raw = text.substr(start, end - start);
     start = end + 1;
-    if (line.size() > kMaxLine || line.find('=') == std::string::npos || line.find('.') == std::string::npos) continue;
+    // Most lines bind nothing: no copy of them.
+    if (raw.size() > kMaxLine || raw.find('=') == std::string_view::npos || raw.find('.') == std::string_view::npos) continue;
+    std::string line = trim(raw);
     std::string_view rest(line);
     if (!python)
       for (std::string_view keyword : {"const ", "let ", "var "})
