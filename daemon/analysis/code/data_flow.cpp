@@ -1665,14 +1665,9 @@ class Flow {
     uint32_t count = ts_node_named_child_count(args);
     auto arg = [&](uint32_t i) { return i < count ? ts_node_named_child(args, i) : TSNode{}; };
     auto fetched = [&](TSNode node) { return !ts_node_is_null(node) && (eval(node, chain, depth + 1) & kFetched); };
-    auto mark_path = [&](TSNode path) {
-      TSNode root = ts_node_is_null(path) ? TSNode{} : root_identifier(path);
-      if (!ts_node_is_null(root)) bind_name(text(root), kDownloadedFile, chain, false);
-    };
+    auto mark_path = [&](TSNode path) { mark_file_at(path, kDownloadedFile, chain); };
     auto mark_handle = [&](TSNode handle) {
-      if (ts_node_is_null(handle)) return;
-      auto path = file_handles_.find(std::string(text(handle)));
-      if (path != file_handles_.end()) bind_name(path->second, kDownloadedFile, chain, false);
+      if (!ts_node_is_null(handle)) mark_file_opened_by(text(handle), kDownloadedFile, chain);
     };
     if (in(name, {"write_text", "write_bytes"}) && !ts_node_is_null(receiver)) {
       if (fetched(arg(0))) mark_path(receiver);
@@ -1695,6 +1690,18 @@ class Flow {
     }
   }
 
+  // The file at `path` (the variable it starts from: target in target.write_text(…)) now holds `what`.
+  void mark_file_at(TSNode path, Mask what, const std::vector<uint32_t>& chain) {
+    TSNode root = ts_node_is_null(path) ? TSNode{} : root_identifier(path);
+    if (!ts_node_is_null(root)) bind_name(text(root), what, chain, false);
+  }
+
+  // The file a handle was opened on (f = open(p, "wb"): p) now holds `what`.
+  void mark_file_opened_by(std::string_view handle, Mask what, const std::vector<uint32_t>& chain) {
+    auto path = file_handles_.find(std::string(handle));
+    if (path != file_handles_.end()) bind_name(path->second, what, chain, false);
+  }
+
   // A file a credential is written into is a credential file: dest.write_bytes(blob), f.write(key) on a
   // handle open(p, "wb") gave. An archive a credential file is added to (zf.write(kubeconfig) on a
   // zipfile.ZipFile, tar.add(…)) holds the credential, and so does the buffer it writes into
@@ -1709,7 +1716,7 @@ class Flow {
     Bits given = eval(first, chain, depth + 1);
     auto handle = file_handles_.find(holder);
     if (in(name, {"write_text", "write_bytes"}) && (given & kCredential)) {
-      bind_name(holder, kCredentialPath, chain, false);
+      mark_file_at(receiver, kCredentialPath, chain);
     } else if (archives_.count(holder) && in(name, {"write", "add", "writestr"})) {
       Bits added = name == "writestr" && ts_node_named_child_count(args) > 1 ? eval(ts_node_named_child(args, 1), chain, depth + 1) : given;
       if (!(added & (kCredentialPath | kCredential))) return;
@@ -1719,8 +1726,8 @@ class Flow {
                     text_.find(handle->second + " = BytesIO(") != std::string_view::npos;
       if (buffer) mutate(handle->second, kCredential, chain);
       else bind_name(handle->second, kCredentialPath, chain, false);
-    } else if (in(name, {"write", "writelines"}) && handle != file_handles_.end() && (given & kCredential)) {
-      bind_name(handle->second, kCredentialPath, chain, false);
+    } else if (in(name, {"write", "writelines"}) && (given & kCredential)) {
+      mark_file_opened_by(holder, kCredentialPath, chain);
     }
   }
 
