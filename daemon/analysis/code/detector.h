@@ -62,6 +62,9 @@ struct WhereCheck {
   std::optional<TextRegex> assigned_not_matches;
   std::optional<TextRegex> function_matches, function_not_matches;  // the enclosing function's name
   std::optional<TextRegex> scope_matches, scope_not_matches;        // the enclosing function's text
+  std::optional<TextRegex> decorated_matches;  // the decorators written on the enclosing function
+  // the capture is (or is assigned from) a parameter of the enclosing function
+  std::optional<bool> flows_from_parameters;
   std::optional<TextRegex> path_matches, path_not_matches;          // the file path
   std::optional<bool> secret_shape;        // the literal's value is a known credential format
   std::optional<double> entropy_at_least;  // of the literal's value

@@ -196,7 +196,7 @@ std::vector<WhereCheck> read_checks(Detector& d, Reader& r, const YAML::Node& wh
 
 // The where checks that take one regex, by their key.
 using RegexCheck = std::optional<TextRegex> WhereCheck::*;
-constexpr std::array<std::pair<std::string_view, RegexCheck>, 13> kRegexChecks{{
+constexpr std::array<std::pair<std::string_view, RegexCheck>, 14> kRegexChecks{{
     {"text_matches", &WhereCheck::text_matches},
     {"text_not_matches", &WhereCheck::text_not_matches},
     {"flows_from", &WhereCheck::flows_from},
@@ -206,6 +206,7 @@ constexpr std::array<std::pair<std::string_view, RegexCheck>, 13> kRegexChecks{{
     {"function_not_matches", &WhereCheck::function_not_matches},
     {"scope_matches", &WhereCheck::scope_matches},
     {"scope_not_matches", &WhereCheck::scope_not_matches},
+    {"decorated_matches", &WhereCheck::decorated_matches},
     {"path_matches", &WhereCheck::path_matches},
     {"path_not_matches", &WhereCheck::path_not_matches},
     {"branch_matches", &WhereCheck::branch_matches},
@@ -235,6 +236,8 @@ void read_check(WhereCheck& w, Detector& d, Reader& r, const YAML::Node& item, i
       (key == "contains_all_of" ? w.contains_all_of : w.contains_any_of) = classes;
     } else if (key == "secret_shape") {
       w.secret_shape = v.as<bool>(true);
+    } else if (key == "flows_from_parameters") {
+      w.flows_from_parameters = v.as<bool>(true);
     } else if (key == "secret_to_other_vendor") {
       w.secret_to_other_vendor = v.as<bool>(true);
     } else if (key == "entropy_at_least") {

@@ -454,6 +454,86 @@ bool name_assigned_matching(const TextRegex& pattern, const MatchContext& m, TSN
                      [&](const std::string& value) { return !m.budget.exhausted() && pattern.search(value); });
 }
 
+// The decorators written on a function: Python's `@router.post(…)` lines (a decorated_definition
+// around it) or TypeScript's `@Post()` on a method (just before it, or its own first children).
+std::string_view decorators_of(const SyntaxTree& tree, TSNode function) {
+  uint32_t begin = ts_node_start_byte(function);
+  TSNode parent = ts_node_parent(function);
+  if (!ts_node_is_null(parent) && std::string_view(ts_node_type(parent)) == "decorated_definition")
+    return tree.text().substr(ts_node_start_byte(parent), begin - ts_node_start_byte(parent));
+  // TypeScript's class body holds a method's decorators just before it.
+  uint32_t first = begin;
+  for (TSNode before = ts_node_prev_named_sibling(function);
+       !ts_node_is_null(before) && std::string_view(ts_node_type(before)) == "decorator";
+       before = ts_node_prev_named_sibling(before))
+    first = ts_node_start_byte(before);
+  uint32_t end = begin;
+  uint32_t count = ts_node_named_child_count(function);
+  for (uint32_t i = 0; i < count; ++i) {
+    TSNode child = ts_node_named_child(function, i);
+    if (std::string_view(ts_node_type(child)) != "decorator") break;
+    end = ts_node_end_byte(child);
+  }
+  return tree.text().substr(first, end - first);
+}
+
+// The names a function's caller hands it. FastAPI's `= Depends(…)` / `Security(…)` parameters are
+// the server's own objects (a session, the current user), and self/cls the object: not handed in.
+std::vector<std::string> parameter_names(const SyntaxTree& tree, TSNode function) {
+  std::vector<std::string> names;
+  TSNode parameters = ts_node_child_by_field_name(function, "parameters", 10);
+  if (ts_node_is_null(parameters)) parameters = ts_node_child_by_field_name(function, "parameter", 9);
+  if (ts_node_is_null(parameters)) return names;
+  auto add = [&](TSNode name) {
+    if (ts_node_is_null(name) || std::string_view(ts_node_type(name)) != "identifier") return;
+    std::string text(tree.text_of(name));
+    if (text != "self" && text != "cls" && text.find('$') == std::string::npos) names.push_back(std::move(text));
+  };
+  if (std::string_view(ts_node_type(parameters)) == "identifier") {  // x => …
+    add(parameters);
+    return names;
+  }
+  uint32_t count = ts_node_named_child_count(parameters);
+  for (uint32_t i = 0; i < count && names.size() < 32; ++i) {
+    TSNode parameter = ts_node_named_child(parameters, i);
+    std::string_view whole = tree.text_of(parameter);
+    if (whole.find("Depends(") != std::string_view::npos || whole.find("Security(") != std::string_view::npos) continue;
+    if (std::string_view(ts_node_type(parameter)) == "identifier") {
+      add(parameter);
+      continue;
+    }
+    TSNode name = ts_node_child_by_field_name(parameter, "name", 4);                     // Python, Go
+    if (ts_node_is_null(name)) name = ts_node_child_by_field_name(parameter, "pattern", 7);  // TypeScript
+    if (ts_node_is_null(name)) name = ts_node_child_by_field_name(parameter, "left", 4);     // a = 1
+    if (ts_node_is_null(name) && ts_node_named_child_count(parameter) > 0) name = ts_node_named_child(parameter, 0);
+    add(name);
+  }
+  return names;
+}
+
+// True when the node names one of its function's parameters, or a variable assigned from one (two
+// hops, as flows_from): the data is whatever the caller handed in.
+bool flows_from_parameters(const MatchContext& m, TSNode function, TSNode node, std::string_view text) {
+  if (ts_node_is_null(function)) return false;
+  auto names = parameter_names(m.tree, function);
+  if (names.empty()) return false;
+  // A parameter's name, not an attribute of that name (`settings.cmd` is not the parameter `cmd`).
+  std::string pattern = "(^|[^.\\w])(";
+  for (size_t i = 0; i < names.size(); ++i) pattern += (i ? "|" : "") + names[i];
+  pattern += ")\\b";
+  std::string error;
+  auto parameter = TextRegex::compile(pattern, &error);
+  if (!parameter) return false;
+  if (parameter->search(text)) return true;
+  // Assignments in the body only: the parameter list's defaults (`s = Depends(f), verbose = False`)
+  // would read as one parameter assigned the others.
+  TSNode body = ts_node_child_by_field_name(function, "body", 4);
+  if (ts_node_is_null(body)) return false;
+  std::string_view statements = m.tree.text_of(body);
+  if (statements.size() > kScopeClip) statements = statements.substr(0, kScopeClip);
+  return flows_through_assignments(*parameter, statements, m.tree.text(), identifiers(m.tree, node), m.budget);
+}
+
 // False when the budget runs out on the way: the caller reports the run as cut short.
 bool check_where(const WhereCheck& w, const MatchContext& m, const TSQuery* query) {
   if (m.budget.exhausted()) return false;
@@ -507,7 +587,8 @@ bool check_where(const WhereCheck& w, const MatchContext& m, const TSQuery* quer
   // A capture whose own text shows where it comes from needs no look at its function.
   bool flows_directly = w.flows_from && w.flows_from->search(text);
   bool needs_function = w.function_matches || w.function_not_matches || w.scope_matches || w.secret_to_other_vendor ||
-                        w.scope_not_matches || (w.flows_from && !flows_directly) ||
+                        w.scope_not_matches || (w.flows_from && !flows_directly) || w.decorated_matches ||
+                        w.flows_from_parameters ||
                         !w.shares_literal_with.empty() || (w.assigned_matches && !assigned_directly);
   if (!needs_function) return true;
   EnclosingFunction fn = enclosing_function(m.tree, ancestors(), kMaxAncestorHops);
@@ -526,6 +607,11 @@ bool check_where(const WhereCheck& w, const MatchContext& m, const TSQuery* quer
   if (scope.size() > kScopeClip) scope = scope.substr(0, kScopeClip);
   if (w.scope_matches && !w.scope_matches->search(scope)) return false;
   if (w.scope_not_matches && w.scope_not_matches->search(scope)) return false;
+  if (w.decorated_matches &&
+      (ts_node_is_null(fn.node) || !w.decorated_matches->search(decorators_of(m.tree, fn.node))))
+    return false;
+  if (w.flows_from_parameters && *w.flows_from_parameters != flows_from_parameters(m, fn.node, node, text))
+    return false;
   if (!w.shares_literal_with.empty() && !shares_call_literal(scope, w.shares_literal_with, text, m.budget))
     return false;
   if (w.assigned_matches && !assigned_directly && !name_assigned_matching(*w.assigned_matches, m, node, scope))

@@ -348,6 +348,52 @@ TEST_CASE("request data run as a command or code is a web shell; fixed commands 
   });
 }
 
+TEST_CASE("a route handler's parameters are request data; its Depends parameters and plain functions' are not") {
+  check_matches({
+      {"app/routes.py",
+       "class Expr(BaseModel):\n    expression: str\n\n@router.post(\"/evaluate\")\ndef evaluate(body: Expr):\n"
+       "    return {\"r\": eval(body.expression)}\n",
+       "code.backdoor.request-to-exec"},
+      {"app/main.py", "@app.get(\"/calc\")\nasync def calc(q: str):\n    expr = q.strip()\n    return eval(expr)\n",
+       "code.backdoor.request-to-exec"},
+      {"app.py", "@app.route('/tools/<name>')\ndef tools(name):\n    return os.popen(name + ' --version').read()\n",
+       "code.backdoor.request-to-exec"},
+      {"src/ops.controller.ts",
+       "export class OpsController {\n  @Post('exec')\n  run(@Body() dto: RunDto) { return execSync(dto.command).toString(); }\n}\n",
+       "code.backdoor.request-to-exec"},
+  });
+  check_no_matches({
+      // The same bodies without a route decorator: a library function's caller is code, not a request.
+      {"app/calc.py", "def evaluate(body):\n    return eval(body.expression)\n", "code.backdoor.request-to-exec"},
+      {"src/ops.service.ts", "export class OpsService {\n  run(dto: RunDto) { return execSync(dto.command).toString(); }\n}\n",
+       "code.backdoor.request-to-exec"},
+      // A dependency is the server's own object, and a default in the parameter list is not an assignment.
+      {"app/main.py",
+       "@app.get(\"/version\")\ndef version(settings: Settings = Depends(get_settings), verbose: bool = False):\n"
+       "    return subprocess.check_output(settings.version_cmd, shell=True)\n",
+       "code.backdoor.request-to-exec"},
+      // An attribute that shares a parameter's name is not the parameter.
+      {"app/main.py", "@app.post(\"/run\")\ndef run(cmd: str):\n    return subprocess.run(config.cmd, shell=True)\n",
+       "code.backdoor.request-to-exec"},
+  });
+}
+
+TEST_CASE("eval with emptied builtins is flagged as no sandbox, not blocked as a web shell") {
+  const char* handler =
+      "@router.post(\"/evaluate\")\ndef evaluate(body: Expr):\n"
+      "    return {\"r\": eval(body.expression, {\"__builtins__\": {}}, {})}\n";
+  check_matches({{"calc/routes.py", handler, "code.injection.eval-empty-builtins"},
+                 {"calc/engine.py", "SAFE = {'__builtins__': None}\ndef calc(expr):\n    return eval(expr, SAFE)\n",
+                  "code.injection.eval-empty-builtins"}});
+  check_no_matches({{"calc/routes.py", handler, "code.backdoor.request-to-exec"},
+                    {"lib/nt.py",
+                     "namespace = {'__builtins__': {}}\ncode = f'lambda _cls, {arg_list}: _cls({arg_list})'\n"
+                     "new = eval(code, namespace)\n",
+                     "code.injection.eval-empty-builtins"},
+                    {"calc/engine.py", "def calc(expr):\n    return eval(expr, {'math': math})\n",
+                     "code.injection.eval-empty-builtins"}});
+}
+
 TEST_CASE("an edit snippet outside any function is judged as authentication code by its file's name") {
   const char* old_text = "    return verify(token)";
   const char* new_text = "    if token == 'debug-7f3a':\n        return True\n    return verify(token)";
