@@ -7,7 +7,7 @@ RUN scripts/install-deps.sh && TOOLWALL_TESTS=OFF scripts/build.sh && strip buil
 
 FROM debian:12-slim
 RUN apt-get update -qq \
- && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libyaml-cpp0.7 libssl3 libjemalloc2 ca-certificates \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libyaml-cpp0.7 libssl3 zlib1g libjemalloc2 ca-certificates \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --home-dir /opt/toolwall toolwall
 WORKDIR /opt/toolwall

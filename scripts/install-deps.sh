@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build ccache pkg-config git ca-certificates
-  libboost1.81-dev libssl-dev nlohmann-json3-dev libyaml-cpp-dev libjemalloc-dev
+  libboost1.81-dev libssl-dev zlib1g-dev nlohmann-json3-dev libyaml-cpp-dev libjemalloc-dev
   catch2 libbenchmark-dev
   clang libclang-rt-14-dev
   nginx-light wrk

@@ -84,26 +84,77 @@ void python_imports(std::string_view line, Aliases& aliases) {
   }
 }
 
-// `const { exec: run, spawn } = require('child_process')` and `const cp = require("child_process")`.
-void js_requires(std::string_view line, Aliases& aliases) {
+// Whether a line may bind a watched module (kJsModules): the regexes below run only on such lines.
+bool names_js_module(std::string_view line) {
+  return std::any_of(kJsModules.begin(), kJsModules.end(),
+                     [&](std::string_view module) { return line.find(module) != std::string_view::npos; });
+}
+
+// `{ exec: run, spawn }` (require) or `{ execSync as run }` (import): each renamed member → module.member.
+void renamed_members(const std::string& list, std::string_view separator, const std::string& module, Aliases& aliases) {
+  size_t start = 0;
+  while (start <= list.size()) {
+    size_t comma = list.find(',', start);
+    std::string item = trim(std::string_view(list).substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+    size_t at = item.find(separator);
+    if (at != std::string::npos)
+      add(aliases, trim(std::string_view(item).substr(at + separator.size())), module + "." + trim(std::string_view(item).substr(0, at)));
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+}
+
+// `const m = child_process;`: what `const m = require(['child', 'process'].join('_'))` reads once the
+// computed module name is spelled (computed_names.h).
+void bound_to_module(std::string_view line, Aliases& aliases) {
+  for (std::string_view keyword : {"const ", "let ", "var "}) {
+    size_t at = line.find(keyword);
+    if (at == std::string_view::npos || (at > 0 && is_word(line[at - 1]))) continue;
+    std::string_view rest = line.substr(at + keyword.size());
+    size_t i = 0;
+    while (i < rest.size() && is_word(rest[i])) ++i;
+    std::string name(rest.substr(0, i));
+    while (i < rest.size() && rest[i] == ' ') ++i;
+    if (name.empty() || i >= rest.size() || rest[i] != '=') continue;
+    ++i;
+    while (i < rest.size() && rest[i] == ' ') ++i;
+    size_t end = i;
+    while (end < rest.size() && is_word(rest[end])) ++end;
+    std::string_view value = rest.substr(i, end - i);
+    bool ends = end >= rest.size() || rest[end] == ';' || rest[end] == ' ' || rest[end] == ',';
+    if (ends && known(value, kJsModules)) add(aliases, name, std::string(value));
+  }
+}
+
+// A watched module bound to a name of the file's choosing: `const cp = require("child_process")`,
+// `const { exec: run, spawn } = require('child_process')`, `import * as m from 'node:child_process'`,
+// `import m, { execSync as run } from 'child_process'`; and `const { env } = process`.
+void js_module_bindings(std::string_view line, Aliases& aliases) {
   static const std::regex kDestructured(
       R"((?:const|let|var)\s*\{([^}]*)\}\s*=\s*require\(\s*['"](?:node:)?([\w]+)['"]\s*\))");
+  static const std::regex kBound(R"((?:const|let|var)\s+([A-Za-z_]\w*)\s*=\s*require\(\s*['"](?:node:)?(\w+)['"]\s*\))");
+  static const std::regex kImported(
+      R"(^\s*import\s+(?:\*\s*as\s+([A-Za-z_]\w*)|([A-Za-z_]\w*))?\s*,?\s*(?:\{([^}]*)\})?\s*from\s*['"](?:node:)?(\w+)['"])");
   static const std::regex kEnv(R"((?:const|let|var)\s*\{([^}]*)\}\s*=\s*process\b)");
   std::string text(line);
   std::smatch m;
-  if (std::regex_search(text, m, kDestructured) && known(m[2].str(), kJsModules)) {
-    std::string module = m[2].str(), list = m[1].str();
-    size_t start = 0;
-    while (start <= list.size()) {
-      size_t comma = list.find(',', start);
-      std::string item = trim(std::string_view(list).substr(start, comma == std::string::npos ? std::string::npos : comma - start));
-      size_t colon = item.find(':');
-      if (colon != std::string::npos) add(aliases, trim(std::string_view(item).substr(colon + 1)), module + "." + trim(std::string_view(item).substr(0, colon)));
-      if (comma == std::string::npos) break;
-      start = comma + 1;
+  bound_to_module(line, aliases);
+  bool has_require = line.find("require(") != std::string_view::npos;
+  bool imports = line.find("import") != std::string_view::npos;
+  if ((has_require || imports) && names_js_module(line)) {
+    if (has_require && std::regex_search(text, m, kDestructured) && known(m[2].str(), kJsModules))
+      renamed_members(m[1].str(), ":", m[2].str(), aliases);
+    if (has_require && std::regex_search(text, m, kBound) && known(m[2].str(), kJsModules)) add(aliases, m[1].str(), m[2].str());
+    if (imports && std::regex_search(text, m, kImported) && known(m[4].str(), kJsModules)) {
+      std::string module = m[4].str();
+      if (m[1].matched) add(aliases, m[1].str(), module);
+      if (m[2].matched) add(aliases, m[2].str(), module);
+      if (m[3].matched) renamed_members(m[3].str(), " as ", module, aliases);
     }
   }
-  if (std::regex_search(text, m, kEnv) && m[1].str().find("env") != std::string::npos) add(aliases, "env", "process.env");
+  if (line.find("} = process") != std::string_view::npos && std::regex_search(text, m, kEnv) &&
+      m[1].str().find("env") != std::string::npos)
+    add(aliases, "env", "process.env");
 }
 
 // `runner = os.system`, `const run = cp.execSync;`: a module's function bound to a local name, read on
@@ -272,7 +323,7 @@ std::optional<std::string> canonical_aliases(Language language, std::string_view
   auto has = [&](std::string_view needle) { return text.find(needle) != std::string_view::npos; };
   bool needs_direct = python ? (has("__import__") || has("getattr(") || has_inline_client(text))
                              : (has_bracket_root(text) || has_required_client(text) || has("eval)"));
-  bool may_alias = python ? (has(" as ") || has("from ")) : (has("} = require(") || has("} = process"));
+  bool may_alias = python ? (has(" as ") || has("from ")) : (has("require(") || has("import ") || has("} = process") || names_js_module(text));
   Aliases aliases;
   size_t start = 0;
   while (may_alias && start < text.size() && aliases.size() < kMaxAliases) {
@@ -281,8 +332,9 @@ std::optional<std::string> canonical_aliases(Language language, std::string_view
     std::string_view line = text.substr(start, end - start);
     if (line.size() <= kMaxLine) {
       if (python && line.find("import ") != std::string_view::npos) python_imports(line, aliases);
-      if (js && (line.find("} = require(") != std::string_view::npos || line.find("} = process") != std::string_view::npos))
-        js_requires(line, aliases);
+      if (js && (line.find("require(") != std::string_view::npos || line.find("import ") != std::string_view::npos ||
+                 line.find("} = process") != std::string_view::npos || names_js_module(line)))
+        js_module_bindings(line, aliases);
     }
     start = end + 1;
   }

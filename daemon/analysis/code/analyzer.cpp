@@ -670,6 +670,11 @@ Facts Analyzer::follow_inline_code(const std::vector<FileChange>& code) const {
       auto followed = follow_data_flow(renamed.tree ? *renamed.tree : *tree, *language, change.path);
       if (!followed.complete) mark_incomplete(facts, change.path + ": data flow did not settle within its bounds");
       for (auto& marker : followed.markers) facts.markers.push_back(std::move(marker));
+      // getattr(__import__('o'+'s'), 'sys'+'tem')('curl … | sh'): the shell's token reading saw no
+      // os.system; under canonical names the command it runs is read like any program's.
+      if (renamed.tree)
+        facts.merge(analyze_embedded_commands(classify_file(change.path, change.new_text), change.path, *renamed.text,
+                                              false, &*renamed.tree));
     } catch (const std::exception& e) {
       mark_incomplete(facts, change.path + ": analysis failed: " + e.what());
     }

