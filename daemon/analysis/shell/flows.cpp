@@ -1192,6 +1192,23 @@ std::optional<std::vector<std::string>> Walker::paths_from_working_directory(
   return resolved;
 }
 
+namespace {
+
+// A word that is one command substitution and nothing else: "$(…)", $(…), `…`.
+bool output_alone(std::string_view source) {
+  if (source.size() >= 2 && source.front() == '"' && source.back() == '"') source = source.substr(1, source.size() - 2);
+  if (source.size() >= 2 && source.front() == '`' && source.back() == '`') return source.find('`', 1) == source.size() - 1;
+  if (source.size() < 3 || !starts_with(source, "$(") || source.back() != ')' || starts_with(source, "$((")) return false;
+  int depth = 0;
+  for (size_t i = 1; i < source.size(); ++i) {
+    if (source[i] == '(') ++depth;
+    if (source[i] == ')' && --depth == 0) return i == source.size() - 1;  // the first $( closes at the end
+  }
+  return false;
+}
+
+}  // namespace
+
 // rm -rf "$DIR"/* with DIR never set here: in the agent's shell it may well be empty, and the command
 // is then rm -rf /*. Variables the shell or login always sets, ${DIR:?} guards, `set -u`, and a
 // test of the variable in the same script are not marked.
@@ -1221,14 +1238,24 @@ void Walker::mark_unguarded_removal(const Invocation& inv) {
     }
     if (!rest.empty() && rest.front() == '"') rest.remove_prefix(1);
     if (variable.empty() || std::isdigit(static_cast<unsigned char>(variable[0])) || !starts_with(rest, "/")) continue;
-    if (always_set.count(variable) || variables_.count(variable)) continue;
+    if (always_set.count(variable)) continue;
+    // Set here to a value, it is not empty; set to a command's output alone (ROOT=$(cd … && pwd)), it is
+    // empty whenever that command fails or prints nothing.
+    auto set = variables_.find(variable);
+    bool from_output = set != variables_.end() && output_alone(set->second.value.source) &&
+                       set->second.value.source.find("mktemp") == std::string::npos;  // prints a path or fails the script
+    if (set != variables_.end() && !from_output) continue;
     std::string_view script = frame_.text;
     bool guarded = script.find("set -u") != std::string_view::npos || script.find("set -eu") != std::string_view::npos ||
                    script.find("nounset") != std::string_view::npos ||
                    script.find("-n \"$" + variable) != std::string_view::npos ||
                    script.find("-z \"$" + variable) != std::string_view::npos ||
                    script.find("-d \"$" + variable) != std::string_view::npos;
-    if (!guarded) add_marker("unguarded_removal", "rm " + std::string(inv.argv[i].source) + " with " + variable + " never set", inv.span);
+    if (!guarded)
+      add_marker("unguarded_removal",
+                 "rm " + std::string(inv.argv[i].source) + " with " + variable +
+                     (from_output ? " set only from a command's output, empty when it fails" : " never set"),
+                 inv.span);
   }
 }
 

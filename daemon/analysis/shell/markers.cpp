@@ -336,16 +336,39 @@ bool world_writable_mode(std::string_view mode) {
          what.find('w') != std::string_view::npos;
 }
 
-// find ~ -name '*.pyc' -exec rm {} + picks files by name: a cleanup, not the whole tree.
-bool find_selects_by_name(const std::vector<std::string>& args) {
-  static const std::vector<std::string_view> tests{"-name", "-iname", "-path", "-ipath", "-regex", "-iregex",
-                                                  "-newer", "-mtime", "-mmin", "-size", "-user", "-empty", "-wholename"};
-  for (size_t i = 0; i + 1 < args.size(); ++i)
-    if (std::find(tests.begin(), tests.end(), args[i]) != tests.end()) {
-      if ((args[i] == "-name" || args[i] == "-iname") && (args[i + 1] == "*" || args[i + 1] == "*.*")) continue;
-      return true;
-    }
+// What a build or an editor leaves behind and makes again: deleting it everywhere is a cleanup.
+bool disposable_pattern(std::string_view pattern) {
+  static const NameSet names{"*.pyc", "*.pyo", "__pycache__", "*.o", "*.obj", "*.class", "*.log", "*.tmp", "*.temp",
+                             "*.swp", "*.swo", "*~", ".DS_Store", "._*", "Thumbs.db", "*.orig", "*.rej", "*.bak",
+                             "node_modules", ".pytest_cache", ".mypy_cache", ".ruff_cache", "*.egg-info", ".cache",
+                             "*.cache", "core", "core.*", ".coverage", "coverage", ".nyc_output", "*.tsbuildinfo",
+                             ".eslintcache", "*.gcda", "*.gcno", ".tox", ".next", ".parcel-cache", ".turbo", "*.pid"};
+  // A path test names it as one of its parts: -path '*/node_modules/*'.
+  size_t at = 0;
+  while (at <= pattern.size()) {
+    size_t slash = std::min(pattern.find('/', at), pattern.size());
+    std::string_view part = pattern.substr(at, slash - at);
+    if (part != "*" && part != "**" && !part.empty()) return names.count(std::string(part)) > 0;
+    at = slash + 1;
+  }
   return false;
+}
+
+// find ~ -name '*.pyc' -exec rm {} + picks what a build leaves behind: a cleanup, not the whole tree.
+// Files picked by any other name (every *.py of the home), by age or size, or everything but one name
+// (`! -name webapp`, `-not -name proc`) are the user's files: deleting them under / or the home destroys it.
+bool find_picks_disposable_files(const std::vector<std::string>& args) {
+  static const std::vector<std::string_view> name_tests{"-name", "-iname", "-path", "-ipath", "-wholename", "-iwholename"};
+  bool picked = false;
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "-empty" && !(i > 0 && (args[i - 1] == "!" || args[i - 1] == "-not"))) return true;
+    if (i + 1 >= args.size() || std::find(name_tests.begin(), name_tests.end(), args[i]) == name_tests.end()) continue;
+    bool negated = i > 0 && (args[i - 1] == "!" || args[i - 1] == "-not");
+    if (negated) continue;
+    if (!disposable_pattern(args[i + 1])) return false;
+    picked = true;
+  }
+  return picked;
 }
 
 // Every dotfile of the home (~/.*), or a directory of keys and credentials (~/.ssh, ~/.gnupg, ~/.aws …):
@@ -373,6 +396,25 @@ bool removes_user_keys_or_dotfiles(std::string_view raw) {
   return key_dirs.count(path) > 0;
 }
 
+// Private keys and credentials themselves, inside those directories: ~/.ssh/id_*, ~/.ssh/*, the
+// GnuPG secret keys, ~/.aws/credentials. (~/.ssh/known_hosts and config are not: ordinary fixes.)
+bool removes_user_key_files(std::string_view raw) {
+  std::string path = home_relative(raw);
+  auto inside = [&](std::string_view dir) -> std::string_view {
+    if (path.size() <= dir.size() + 1 || path.compare(0, dir.size(), dir) != 0 || path[dir.size()] != '/') return {};
+    return std::string_view(path).substr(dir.size() + 1);
+  };
+  std::string_view ssh = inside("~/.ssh");
+  if (ssh == "*" || starts_with(ssh, "id_") || starts_with(ssh, "*id_")) return true;
+  std::string_view gnupg = inside("~/.gnupg");
+  if (gnupg == "*" || starts_with(gnupg, "private-keys-v1.d") || gnupg == "secring.gpg") return true;
+  for (std::string_view dir : {"~/.aws", "~/.kube", "~/.docker", "~/.config/gh", "~/.config/gcloud", "~/.azure"}) {
+    std::string_view file = inside(dir);
+    if (file == "*" || file == "credentials" || file == "config" || file == "hosts.yml" || file == "config.json") return true;
+  }
+  return false;
+}
+
 void rm_markers(const std::vector<std::string>& args, std::vector<MarkerHit>& out) {
   bool recursive = short_flag(args, 'r') || short_flag(args, 'R') || has(args, "--recursive");
   bool force = short_flag(args, 'f') || has(args, "--force");
@@ -381,7 +423,7 @@ void rm_markers(const std::vector<std::string>& args, std::vector<MarkerHit>& ou
     if ((recursive || force) && is_destructive_target(path)) out.push_back({"destructive_target", join("rm", args)});
     std::string_view base = base_name(path);
     if (recursive && (base == ".git")) out.push_back({"history_delete", join("rm", args)});
-    if (recursive && removes_user_keys_or_dotfiles(path))
+    if ((recursive && removes_user_keys_or_dotfiles(path)) || removes_user_key_files(path))
       out.push_back({"user_data_loss", "deletes the user's keys or dotfiles: " + join("rm", args)});
   }
 }
@@ -535,9 +577,12 @@ std::vector<MarkerHit> command_markers(const std::string& command, const std::ve
              name == "fdisk" || name == "sfdisk" || name == "parted" || name == "sgdisk" || name == "cfdisk" ||
              name == "blkdiscard" || name == "mkswap" || name == "gdisk" || name == "wipe" || name == "srm") {
     bool file_wiper = name == "shred" || name == "wipe" || name == "srm";
-    for (const auto& arg : positionals(args))
+    for (const auto& arg : positionals(args)) {
       if (is_block_device(arg) || (file_wiper && is_destructive_target(arg)))
         out.push_back({"destructive_target", join(command, args)});
+      else if (file_wiper && (removes_user_keys_or_dotfiles(arg) || removes_user_key_files(arg)))
+        out.push_back({"user_data_loss", "wipes the user's keys: " + join(command, args)});
+    }
   } else if (erases_volume(command, args)) {
     out.push_back({"destructive_target", join(command, args)});
   } else if (name == "setfacl") {
@@ -565,12 +610,14 @@ std::vector<MarkerHit> command_markers(const std::string& command, const std::ve
       if ((args[i] == "-exec" || args[i] == "-execdir" || args[i] == "-ok") &&
           (base_name(args[i + 1]) == "rm" || base_name(args[i + 1]) == "shred" || base_name(args[i + 1]) == "truncate"))
         removes = true;
-    bool deletes = has(args, "-delete") || (removes && !args.empty() && !args[0].empty() && !find_selects_by_name(args));
+    bool deletes = (has(args, "-delete") || removes) && !args.empty() && !args[0].empty() && !find_picks_disposable_files(args);
     if (deletes && !args.empty() && is_destructive_target(args[0]))
       out.push_back({"destructive_target", join(command, args)});
   } else if (name == "truncate") {
-    for (const auto& path : positionals(args))
+    for (const auto& path : positionals(args)) {
       if (is_critical_system_file(path) || is_block_device(path)) out.push_back({"destructive_target", join(command, args)});
+      else if (removes_user_key_files(path)) out.push_back({"user_data_loss", "empties the user's keys: " + join(command, args)});
+    }
   } else if (name == "cp" || name == "install") {
     // cp /dev/zero /dev/sda overwrites the disk.
     auto refs = positionals(args);

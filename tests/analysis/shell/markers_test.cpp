@@ -531,13 +531,17 @@ TEST_CASE("DELETE without WHERE empties a table like TRUNCATE; a database server
 
 TEST_CASE("a recursive removal under a variable the command never sets is an unguarded removal") {
   for (auto script : {"cd /home/dev/app && rm -rf \"$OUT_DIR\"/* && npm run build", "rm -rf \"${BUILD_DIR}/\"",
-                      "rm -fr $STAGE/*", "rm -rf \"$PREFIX/\"*"}) {
+                      "rm -fr $STAGE/*", "rm -rf \"$PREFIX/\"*",
+                      // Set only from a command's output: empty when the command fails.
+                      "ROOT=$(cd \"$(dirname \"$DEPLOY_SCRIPT\")/..\" 2>/dev/null && pwd); rm -rf \"$ROOT/\"*",
+                      "TOP=`git rev-parse --show-toplevel`; rm -rf \"$TOP\"/dist"}) {
     INFO(script);
     CHECK(has_marker(analyze(script), "unguarded_removal"));
   }
   for (auto script : {"OUT_DIR=dist; rm -rf \"$OUT_DIR\"/*", "rm -rf \"${OUT_DIR:?}\"/*", "set -u; rm -rf \"$OUT_DIR\"/*",
                       "[ -n \"$OUT_DIR\" ] && rm -rf \"$OUT_DIR\"/*", "rm -rf \"$HOME/.cache/pip\"", "rm -f \"$LOG_DIR\"/old.log",
-                      "d=$(mktemp -d); rm -rf \"$d\"/*", "for f in *.tmp; do rm -rf \"$f\"/x; done"}) {
+                      "d=$(mktemp -d); rm -rf \"$d\"/*", "for f in *.tmp; do rm -rf \"$f\"/x; done",
+                      "ROOT=\"$(pwd)/build\"; rm -rf \"$ROOT\"/*", "ROOT=$(pwd); rm -rf \"${ROOT:?}/\"*"}) {
     INFO(script);
     CHECK_FALSE(has_marker(analyze(script), "unguarded_removal"));
   }
