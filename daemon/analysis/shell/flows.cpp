@@ -1194,6 +1194,36 @@ std::optional<std::vector<std::string>> Walker::paths_from_working_directory(
 
 namespace {
 
+// Fields of a line as read -a splits them: runs of IFS whitespace separate once, any other IFS
+// character separates each time.
+std::vector<std::string> read_fields(std::string_view line, std::string_view separators) {
+  std::vector<std::string> fields;
+  if (separators.empty()) return {std::string(line)};
+  auto is_separator = [&](char c) { return separators.find(c) != std::string_view::npos; };
+  auto is_blank = [&](char c) { return is_separator(c) && (c == ' ' || c == '\t' || c == '\n'); };
+  size_t at = 0;
+  while (at < line.size() && is_blank(line[at])) ++at;
+  std::string field;
+  bool pending = false;
+  for (; at < line.size() && fields.size() < 4096; ++at) {
+    char c = line[at];
+    if (!is_separator(c)) {
+      field += c;
+      pending = true;
+      continue;
+    }
+    fields.push_back(std::move(field));
+    field.clear();
+    pending = false;
+    if (is_blank(c)) {
+      while (at + 1 < line.size() && is_blank(line[at + 1])) ++at;
+      if (at + 1 < line.size() && is_separator(line[at + 1]) && !is_blank(line[at + 1])) ++at;  // " , " is one
+    }
+  }
+  if (pending) fields.push_back(std::move(field));
+  return fields;
+}
+
 // A word that is one command substitution and nothing else: "$(…)", $(…), `…`.
 bool output_alone(std::string_view source) {
   if (source.size() >= 2 && source.front() == '"' && source.back() == '"') source = source.substr(1, source.size() - 2);
@@ -1460,7 +1490,22 @@ Stream Walker::model(Invocation& inv, const Stream& in, int depth) {
       value.text = in.literal ? line : "$" + inv.argv[index].text;
       variables_[inv.argv[index].text] = Variable{value, {}, {}};
     }
-    if (const Option* array = parsed.find({"-a"}); array && !lines) variables_[array->value] = Variable{value, {}, {}};
+    if (const Option* array = parsed.find({"-a"}); array && !lines) {
+      // read -a ARRAY: the line's fields, split on IFS, are its elements (IFS=, read -ra p <<< "curl,-d,…"
+      // then "${p[@]}" runs curl -d …).
+      Variable fields{value, {}, {}};
+      if (in.literal) {
+        std::string separators = " \t\n";
+        if (auto ifs = variables_.find("IFS"); ifs != variables_.end() && !ifs->second.value.dynamic)
+          separators = ifs->second.value.text;
+        for (auto& field : read_fields(line, separators)) {
+          Word element = value;
+          element.text = std::move(field);
+          fields.elements.push_back(std::move(element));
+        }
+      }
+      variables_[array->value] = std::move(fields);
+    }
     if (lines && parsed.positionals.empty()) variables_["MAPFILE"] = Variable{value, {}, {}};
     return {};
   }
@@ -1866,17 +1911,22 @@ Stream Walker::model_echo(Invocation& inv) {
     if (i < inv.argv.size()) {
       std::string format = decode_printf(inv.argv[i].text);
       size_t next = i + 1;
-      // Fill %s / %b / %d in order with the remaining arguments.
+      // Fill %s / %b / %d in order with the remaining arguments; as bash does, the format is used again
+      // while arguments remain (printf -v c '%s' c u r l is "curl").
       std::string filled;
-      for (size_t k = 0; k < format.size(); ++k) {
-        if (format[k] == '%' && k + 1 < format.size() && std::strchr("sbdqc", format[k + 1])) {
-          if (next < inv.argv.size()) filled += format[k + 1] == 'b' ? decode_printf(inv.argv[next].text) : inv.argv[next].text;
-          ++next;
-          ++k;
-        } else {
-          filled += format[k];
+      do {
+        size_t before = next;
+        for (size_t k = 0; k < format.size(); ++k) {
+          if (format[k] == '%' && k + 1 < format.size() && std::strchr("sbdqc", format[k + 1])) {
+            if (next < inv.argv.size()) filled += format[k + 1] == 'b' ? decode_printf(inv.argv[next].text) : inv.argv[next].text;
+            ++next;
+            ++k;
+          } else {
+            filled += format[k];
+          }
         }
-      }
+        if (next == before) break;  // a format without conversions prints once
+      } while (next < inv.argv.size() && filled.size() < 65536);
       text = filled;
     }
   } else {
