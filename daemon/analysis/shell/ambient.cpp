@@ -35,7 +35,8 @@ const NameSet& command_variables() {
   static const NameSet names{"GIT_SSH", "GIT_SSH_COMMAND", "GIT_ASKPASS", "SSH_ASKPASS", "SUDO_ASKPASS",
                              "GIT_EDITOR", "GIT_SEQUENCE_EDITOR", "GIT_PAGER", "GIT_EXTERNAL_DIFF", "PAGER",
                              "EDITOR", "VISUAL", "RUSTC_WRAPPER", "RUSTC_WORKSPACE_WRAPPER",
-                             "CARGO_BUILD_RUSTC_WRAPPER", "npm_config_script_shell", "NPM_CONFIG_SCRIPT_SHELL"};
+                             "CARGO_BUILD_RUSTC_WRAPPER", "npm_config_script_shell", "NPM_CONFIG_SCRIPT_SHELL",
+                             "MANPAGER", "SYSTEMD_PAGER", "LESSOPEN", "LESSCLOSE", "BROWSER", "FCEDIT"};
   return names;
 }
 

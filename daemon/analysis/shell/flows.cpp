@@ -1409,6 +1409,19 @@ Stream Walker::model(Invocation& inv, const Stream& in, int depth) {
         analyse_nested(option.substr(key.size() + 1), Stream{}, "shell_string", inv.span, name, depth);
     }
   }
+  // rsync -e runs its remote shell here (with the host and rsync's command appended), zip -T tests the
+  // archive with -TT's command line: shell strings, and the copy or the archive is still modelled.
+  if (name == "rsync" || name == "zip") {
+    for (size_t i = 0; i < args.size(); ++i) {
+      bool rsh = name == "rsync" && (args[i] == "-e" || args[i] == "--rsh"),
+           test = name == "zip" && (args[i] == "-TT" || args[i] == "--unzip-command");
+      std::string_view option = name == "rsync" ? "--rsh=" : "--unzip-command=";
+      if ((rsh || test) && i + 1 < args.size())
+        analyse_nested(script_text(inv.argv[i + 2], depth), Stream{}, "shell_string", inv.span, name, depth);
+      else if (starts_with(args[i], option))
+        analyse_nested(args[i].substr(option.size()), Stream{}, "shell_string", inv.span, name, depth);
+    }
+  }
   if (auto script = script_option_index(inv.name, args))
     return analyse_nested(script_text(inv.argv[*script + 1], depth), in, "shell_string", inv.span, name, depth);
 

@@ -890,7 +890,8 @@ void Walker::assign(const std::string& name, const std::string& index, bool appe
   // Variables whose value a program later runs as a shell command.
   static const NameSet command_variables{"GIT_SSH_COMMAND", "GIT_EDITOR", "GIT_PAGER", "GIT_ASKPASS",
                                          "GIT_EXTERNAL_DIFF", "PAGER", "EDITOR", "VISUAL",
-                                         "PROMPT_COMMAND", "SSH_ASKPASS", "LESSOPEN"};
+                                         "PROMPT_COMMAND", "SSH_ASKPASS", "LESSOPEN", "LESSCLOSE", "MANPAGER",
+                                         "SYSTEMD_PAGER", "GIT_SSH", "SUDO_ASKPASS", "BROWSER", "FCEDIT"};
   if (command_variables.count(name) && !variable.value.text.empty() && variable.value.text.find(' ') != std::string::npos)
     analyse_nested(variable.value.text, Stream{}, "env_command", span, name, depth);
   remember_ambient(name);

