@@ -1194,6 +1194,20 @@ std::optional<std::vector<std::string>> Walker::paths_from_working_directory(
 
 namespace {
 
+// Whether a program's text reads its command-line arguments, or its standard input.
+bool reads_arguments(std::string_view code) {
+  for (std::string_view reader : {"sys.argv", "process.argv", "ARGV", "os.Args", "Deno.args", "$argv", "argparse", "commandArgs("})
+    if (code.find(reader) != std::string_view::npos) return true;
+  return false;
+}
+
+bool reads_stdin(std::string_view code) {
+  for (std::string_view reader : {"sys.stdin", "process.stdin", "STDIN", "$stdin", "/dev/stdin", "readFileSync(0", "os.Stdin",
+                                  "input()", "fileinput", "php://stdin", "Deno.stdin"})
+    if (code.find(reader) != std::string_view::npos) return true;
+  return false;
+}
+
 // Fields of a line as read -a splits them: runs of IFS whitespace separate once, any other IFS
 // character separates each time.
 std::vector<std::string> read_fields(std::string_view line, std::string_view separators) {
@@ -2836,9 +2850,31 @@ Stream Walker::run_file(Invocation& inv, const std::string& path, const FileRun&
   }
   if (!file->literal || file->literal->empty() || run.language.empty()) return {};
   std::string code = *file->literal;
-  if (run.language == "shell") return analyse_nested(code, run.in, run.context, inv.span, inv.name, depth);
+  // The words after the script's path are its arguments: $1 … in a shell script.
+  size_t script_at = 0;
+  while (script_at < inv.argv.size() && inv.argv[script_at].text != path) ++script_at;
+  if (run.language == "shell") {
+    auto saved = bind_positionals(inv.argv, script_at + 1);
+    Stream out = analyse_nested(code, run.in, run.context, inv.span, inv.name, depth);
+    restore_positionals(std::move(saved));
+    return out;
+  }
+  // A program that reads the files its arguments name, or its stdin, holds what they hold: a helper
+  // written earlier that posts them is handed ~/.ssh/id_ed25519, or `cat ~/.config/gh/hosts.yml |` it.
+  Taints handed;
+  if (reads_arguments(code))
+    for (size_t k = script_at + 1; k < inv.argv.size() && k < script_at + 17; ++k) {
+      const Word& argument = inv.argv[k];
+      merge_taints(handed, argument.taint);
+      // deploy.py --key ~/.ssh/id_rsa signs in with the key: it does not send it.
+      static const NameSet key_options{"-i", "-k", "--key", "--key-file", "--keyfile", "--identity", "--identity-file",
+                                       "--ssh-key", "--private-key", "--cert", "--credentials"};
+      bool key_option = key_options.count(inv.argv[k - 1].text) > 0;
+      if (!argument.text.empty() && argument.text[0] != '-' && !key_option) merge_taints(handed, read_path(argument.text));
+    }
+  if (reads_stdin(code)) merge_taints(handed, run.in.taint);
   Stream out;
-  apply_code_reading(inv, run.language, code, {}, out, depth);
+  apply_code_reading(inv, run.language, code, handed, out, depth);
   record_inline_code(run.language, code);  // a script written earlier is followed like a one-liner
   return out;
 }
