@@ -47,7 +47,11 @@ TEST_CASE("git settings and hook directories with network payloads are blocked, 
                 "&& chmod +x .hooks/pre-push"));
   CHECK(bash_verdict("git config --global core.editor vim") == Action::allow);
   CHECK(bash_verdict("git config --global alias.lg \"log --oneline --graph\"") == Action::allow);
-  CHECK(bash_verdict("git config core.hooksPath .githooks") == Action::flag);
+  // Hooks kept in the repository are reviewed with it (husky's setup); a directory outside it is not.
+  CHECK(bash_verdict("git config core.hooksPath .githooks") == Action::allow);
+  CHECK(bash_verdict("git config core.hooksPath .husky") == Action::allow);
+  CHECK(bash_verdict("git config core.hooksPath /tmp/h") == Action::flag);
+  CHECK(bash_verdict("git config --global core.hooksPath ~/.hooks") == Action::flag);
 }
 
 TEST_CASE("rc-file aliases, sed insertions and npm lifecycle scripts with downloads are blocked") {

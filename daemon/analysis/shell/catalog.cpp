@@ -1039,7 +1039,9 @@ std::optional<std::string> credential_helper(std::string_view name, const std::v
     // yaml/json/jsonpath/go-template, is what a read of the data looks like.
     size_t names = 0;
     for (size_t i = 2; i < args.size(); ++i) {
-      if (args[i] == "-n" || args[i] == "--namespace" || args[i] == "-l" || args[i] == "--selector") ++i;
+      if (args[i] == "-n" || args[i] == "--namespace" || args[i] == "-l" || args[i] == "--selector" || args[i] == "-o" ||
+          args[i] == "--output" || args[i] == "--context" || args[i] == "--field-selector")
+        ++i;
       else if (!args[i].empty() && args[i][0] != '-') ++names;
     }
     if (names > 0) return joined();

@@ -273,11 +273,26 @@ bool jq_picks_plain_fields(std::string_view program) {
     }
     if (c != '.' || i + 1 >= program.size()) return false;
     size_t end = i + 1;
+    // .items[].metadata.name: iteration and indexes between the names.
     while (end < program.size() && (std::isalnum(static_cast<unsigned char>(program[end])) || program[end] == '_' ||
-                                    program[end] == '.' || program[end] == '-'))
+                                    program[end] == '.' || program[end] == '-' || program[end] == '[' ||
+                                    program[end] == ']' || std::isdigit(static_cast<unsigned char>(program[end]))))
       ++end;
     std::string path(program.substr(i, end - i));
     if (path.size() < 2 || path.find("..") != std::string::npos || names_secret(path)) return false;
+    // What a secret store keeps its values under: Kubernetes' .data and .stringData, AWS's SecretString
+    // and Parameter.Value, a vault's .data.data.
+    std::string segment;
+    for (size_t k = 1; k <= path.size(); ++k) {
+      if (k < path.size() && path[k] != '.' && path[k] != '[') {
+        if (path[k] != ']') segment += path[k];
+        continue;
+      }
+      static const NameSet values{"data", "stringData", "SecretString", "SecretBinary", "Value", "value", "values",
+                                  "Plaintext", "auths", "secrets", "credentials"};
+      if (values.count(segment)) return false;
+      segment.clear();
+    }
     ++fields;
     i = end;
   }

@@ -446,7 +446,13 @@ void git_markers(const std::vector<std::string>& args, std::vector<MarkerHit>& o
         if (i + 1 < rest.size() && is_off_value(rest[i + 1]))
           out.push_back({"security_off", join("git", args)});
       }
-      if (key == "core.hookspath" || key == "init.templatedir") out.push_back({"security_off", join("git", args)});
+      // Hooks kept in the repository (core.hooksPath .husky, .githooks) are reviewed with it: husky's own
+      // setup. A directory outside it (/tmp/h, ~/.hooks, ../x) runs hooks nobody reviews.
+      bool in_repository = key == "core.hookspath" && i + 1 < rest.size() && !rest[i + 1].empty() &&
+                           rest[i + 1][0] != '/' && rest[i + 1][0] != '~' && rest[i + 1][0] != '$' &&
+                           !starts_with(rest[i + 1], "..") && rest[i + 1].find("/..") == std::string::npos;
+      if ((key == "core.hookspath" && !in_repository) || key == "init.templatedir")
+        out.push_back({"security_off", join("git", args)});
       // The store helper keeps every credential git is given in plain text in ~/.git-credentials.
       if (key == "credential.helper" && i + 1 < rest.size() && starts_with(lower(rest[i + 1]), "store"))
         out.push_back({"security_off", join("git", args) + " (credentials kept in plain text)"});

@@ -285,6 +285,12 @@ TEST_CASE("listing kubernetes secrets is not reading them") {
   CHECK_FALSE(has_flow_to(analyze("kubectl get secrets -n dev"), "output"));
   CHECK(has_flow_to(analyze("kubectl get secrets -n dev -o yaml"), "output"));
   CHECK(has_flow_to(analyze("kubectl get secret db -n dev"), "output"));
+  // Names picked from the JSON, or asked for, are names; the data picked is the secret.
+  CHECK_FALSE(has_flow_to(analyze("kubectl get secrets -n staging -o json | jq -r '.items[].metadata.name'"), "output"));
+  CHECK_FALSE(has_flow_to(analyze("kubectl get secrets -o name"), "output"));
+  CHECK(has_flow_to(analyze("kubectl get secret db -o json | jq -r '.data'"), "output"));
+  CHECK(has_flow_to(analyze("kubectl get secrets -o json | jq -r '.items[].data'"), "output"));
+  CHECK(has_flow_to(analyze("aws secretsmanager get-secret-value --secret-id x | jq -r .SecretString"), "output"));
 }
 
 TEST_CASE("tls checks turned off in yarn and pip configuration") {
