@@ -276,7 +276,7 @@ bool jq_picks_plain_fields(std::string_view program) {
     // .items[].metadata.name: iteration and indexes between the names.
     while (end < program.size() && (std::isalnum(static_cast<unsigned char>(program[end])) || program[end] == '_' ||
                                     program[end] == '.' || program[end] == '-' || program[end] == '[' ||
-                                    program[end] == ']' || std::isdigit(static_cast<unsigned char>(program[end]))))
+                                    program[end] == ']'))
       ++end;
     std::string path(program.substr(i, end - i));
     if (path.size() < 2 || path.find("..") != std::string::npos || names_secret(path)) return false;
