@@ -359,12 +359,12 @@ bool disposable_pattern(std::string_view pattern) {
 // (`! -name webapp`, `-not -name proc`) are the user's files: deleting them under / or the home destroys it.
 bool find_picks_disposable_files(const std::vector<std::string>& args) {
   static const std::vector<std::string_view> name_tests{"-name", "-iname", "-path", "-ipath", "-wholename", "-iwholename"};
+  auto negated = [&](size_t i) { return i > 0 && (args[i - 1] == "!" || args[i - 1] == "-not"); };
   bool picked = false;
   for (size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == "-empty" && !(i > 0 && (args[i - 1] == "!" || args[i - 1] == "-not"))) return true;
+    if (negated(i)) continue;
+    if (args[i] == "-empty") return true;
     if (i + 1 >= args.size() || std::find(name_tests.begin(), name_tests.end(), args[i]) == name_tests.end()) continue;
-    bool negated = i > 0 && (args[i - 1] == "!" || args[i - 1] == "-not");
-    if (negated) continue;
     if (!disposable_pattern(args[i + 1])) return false;
     picked = true;
   }
