@@ -1,7 +1,6 @@
 #include "analysis/code/syntax.h"
 
 #include <array>
-#include <ctime>
 
 extern "C" {
 const TSLanguage* tree_sitter_python(void);
@@ -78,12 +77,6 @@ bool past_deadline(TSParseState* state) {
 }
 
 }  // namespace
-
-uint64_t thread_cpu_micros() {
-  timespec now{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
-  return static_cast<uint64_t>(now.tv_sec) * 1'000'000 + static_cast<uint64_t>(now.tv_nsec) / 1000;
-}
 
 std::string_view to_string(Language language) {
   return kNames[static_cast<size_t>(language)];

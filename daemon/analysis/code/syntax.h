@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/cpu_clock.h"
 #include "core/expected.h"
 
 namespace toolwall::code {
@@ -19,10 +20,6 @@ inline constexpr int kLanguageCount = 7;
 std::string_view to_string(Language language);
 std::optional<Language> parse_language(std::string_view name);  // "python", "js", "ts" …
 const TSLanguage* grammar(Language language);
-
-// CPU time this thread has used, in microseconds. Work caps count this rather than wall time, so a
-// busy machine slows analysis down without making it give up (and fail closed) on ordinary files.
-uint64_t thread_cpu_micros();
 
 struct ParseLimits {
   uint64_t timeout_micros = 1'000'000;  // CPU time per parse; hostile inputs cannot stall the proxy

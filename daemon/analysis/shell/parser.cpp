@@ -43,22 +43,21 @@ TSPoint point_at(std::string_view text, uint32_t byte) {
 }
 
 bool past_deadline(TSParseState* state) {
-  auto* deadline = static_cast<std::chrono::steady_clock::time_point*>(state->payload);
-  return std::chrono::steady_clock::now() > *deadline;
+  return static_cast<const CpuDeadline*>(state->payload)->passed();  // true cancels
 }
 
 }  // namespace
 
-TSTree* parse_bash(std::string_view text, std::chrono::steady_clock::time_point deadline, const Span* range) {
+TSTree* parse_bash(std::string_view text, const CpuDeadline& deadline, const Span* range) {
   thread_local ParserHolder holder;
-  if (std::chrono::steady_clock::now() > deadline) return nullptr;
+  if (deadline.passed()) return nullptr;
   if (range) {
     TSRange included{point_at(text, range->begin), point_at(text, range->end), range->begin, range->end};
     if (!ts_parser_set_included_ranges(holder.parser, &included, 1)) return nullptr;
   }
   ReadState state{text};
   TSInput input{&state, read_text, TSInputEncodingUTF8, nullptr};
-  TSParseOptions options{&deadline, past_deadline};
+  TSParseOptions options{const_cast<CpuDeadline*>(&deadline), past_deadline};
   TSTree* tree = ts_parser_parse_with_options(holder.parser, nullptr, input, options);
   if (!tree) ts_parser_reset(holder.parser);
   if (range) ts_parser_set_included_ranges(holder.parser, nullptr, 0);  // the whole text again
@@ -188,7 +187,7 @@ Children children_of(TSNode node) {
 
 bool field_is(const Child& child, const char* name) { return child.field && std::strcmp(child.field, name) == 0; }
 
-TSTree* parse_bash_lines(std::string& text, std::chrono::steady_clock::time_point deadline, bool* still_joined) {
+TSTree* parse_bash_lines(std::string& text, const CpuDeadline& deadline, bool* still_joined) {
   for (int round = 0;; ++round) {
     TSTree* tree = parse_bash(text, deadline);
     if (!tree) return nullptr;

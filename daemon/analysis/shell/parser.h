@@ -3,10 +3,10 @@
 #include <boost/container/small_vector.hpp>
 #include <tree_sitter/api.h>
 
-#include <chrono>
 #include <string_view>
 #include <vector>
 
+#include "core/cpu_clock.h"
 #include "core/span.h"
 
 namespace toolwall::shell {
@@ -38,15 +38,13 @@ bool field_is(const Child& child, const char* name);
 
 // Parses text with this thread's parser; nullptr when the deadline passed. The caller deletes the tree.
 // With a range, only those bytes are read; the tree's spans are still positions in text.
-TSTree* parse_bash(std::string_view text, std::chrono::steady_clock::time_point deadline,
-                   const Span* range = nullptr);
+TSTree* parse_bash(std::string_view text, const CpuDeadline& deadline, const Span* range = nullptr);
 // parse_bash, then each newline that ends a command for bash but sits between the words of one command
 // node is written as ';' (same length: spans hold) and the text parsed again, until the tree splits the
 // lines as bash does. After a "|" continuation tree-sitter-bash may join the next lines ("a | b |\n c\nd
 // x < f" reads "c d x" as one command, so d never runs in the tree). *still_joined: lines it could not
 // split (a joined newline that ends a comment: ';' there would extend the comment).
-TSTree* parse_bash_lines(std::string& text, std::chrono::steady_clock::time_point deadline,
-                         bool* still_joined = nullptr);
+TSTree* parse_bash_lines(std::string& text, const CpuDeadline& deadline, bool* still_joined = nullptr);
 // The top-level statements under a program node: its children, with && / || lists split into elements.
 // tree-sitter-bash binds a redirection looser than && / || and | ("a && b 2>&1 | c" is read as
 // "(a && b) 2>&1 | c"); bash binds it to the command before it, and so do these statements.

@@ -1,6 +1,5 @@
 #include "analysis/shell/rewrite.h"
 
-#include <chrono>
 #include <memory>
 
 #include "analysis/shell/parser.h"
@@ -36,7 +35,7 @@ bool joins(std::string_view separator) {
 
 std::optional<std::string> drop_statements(std::string_view script, const std::vector<Span>& statements) {
   std::string lines(script);  // read as the analysis read it, so the statement spans match
-  TSTree* raw = parse_bash_lines(lines, std::chrono::steady_clock::now() + std::chrono::milliseconds(200));
+  TSTree* raw = parse_bash_lines(lines, CpuDeadline::after_micros(200'000));
   if (!raw) return std::nullopt;
   std::unique_ptr<TSTree, void (*)(TSTree*)> tree(raw, ts_tree_delete);
   std::vector<Span> all;

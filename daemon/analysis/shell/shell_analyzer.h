@@ -17,7 +17,7 @@ struct Limits {
   int max_nesting = 16;                   // bash -c / eval / decoded / heredoc re-parse levels
   int max_tree_depth = 512;               // syntax-tree depth walked
   size_t max_commands = 5000;
-  uint64_t parse_timeout_micros = 50000;  // cap on tree-sitter work for the whole call
+  uint64_t parse_timeout_micros = 50000;  // cap on tree-sitter work for the whole call, in CPU time
   // Scripts of literal words, operators and simple redirections are read without tree-sitter, and in
   // scripts with a few other simple commands only those are parsed, each alone (plain_script.h; same
   // facts, the tests compare the readings). False: every script is parsed whole.

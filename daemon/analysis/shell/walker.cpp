@@ -63,7 +63,7 @@ std::vector<std::string> Invocation::texts() const {
 Walker::Walker(std::string_view script, const Limits& limits, Facts& facts)
     : script_(script), limits_(limits), facts_(&facts), root_facts_(facts) {
   frame_.text = script;
-  deadline_ = std::chrono::steady_clock::now() + std::chrono::microseconds(limits.parse_timeout_micros);
+  deadline_ = CpuDeadline::after_micros(limits.parse_timeout_micros);
 }
 
 Walker::~Walker() {
@@ -379,7 +379,11 @@ void Walker::add_host(const std::string& host) {
 }
 
 void Walker::limit(std::string reason) {
-  if (!root_facts_.complete) return;
+  if (!root_facts_.complete) {
+    // Every cap that was met is told: a parse timeout after a syntax error must not go unseen.
+    add_limit_reason(reason);
+    return;
+  }
   root_facts_.complete = false;
   root_facts_.incomplete_reason = reason;
   Marker marker;
@@ -388,6 +392,24 @@ void Walker::limit(std::string reason) {
   marker.statement = statement_;
   marker.span = statement_;
   root_facts_.markers.push_back(std::move(marker));
+}
+
+void Walker::add_limit_reason(const std::string& reason) {
+  auto already = [&](std::string_view reasons) {
+    for (size_t at = 0; at <= reasons.size();) {
+      size_t end = std::min(reasons.find("; ", at), reasons.size());
+      if (reasons.substr(at, end - at) == reason) return true;
+      at = end + 2;
+    }
+    return false;
+  };
+  if (root_facts_.incomplete_reason.size() > 1024 || already(root_facts_.incomplete_reason)) return;
+  root_facts_.incomplete_reason += "; " + reason;
+  for (auto marker = root_facts_.markers.rbegin(); marker != root_facts_.markers.rend(); ++marker) {
+    if (marker->name != "analysis_limit") continue;
+    marker->detail += "; " + reason;
+    break;
+  }
 }
 
 bool Walker::step(int depth) {

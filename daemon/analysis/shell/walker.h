@@ -3,7 +3,6 @@
 // models what each command reads and writes, and records Commands, Flows and Markers.
 #include <tree_sitter/api.h>
 
-#include <chrono>
 #include <deque>
 #include <map>
 #include <optional>
@@ -17,6 +16,7 @@
 #include "analysis/shell/parser.h"
 #include "analysis/shell/plain_script.h"
 #include "analysis/shell/shell_analyzer.h"
+#include "core/cpu_clock.h"
 #include "core/facts.h"
 
 namespace toolwall::shell {
@@ -294,6 +294,7 @@ class Walker {
   void add_flow(Flow flow);
   void add_host(const std::string& host);
   void limit(std::string reason);
+  void add_limit_reason(const std::string& reason);  // to facts already incomplete
   std::vector<std::string> current_context() const;
 
   // Parses text as bash splits its lines (parse_bash_lines may write ';' over joined newlines).
@@ -326,7 +327,7 @@ class Walker {
   std::set<std::string, std::less<>> active_functions_;
   std::deque<std::string> texts_;     // re-parsed strings, kept alive for their trees
   std::vector<TSTree*> trees_;
-  std::chrono::steady_clock::time_point deadline_;
+  CpuDeadline deadline_;  // the parse budget, in this thread's CPU time
   size_t steps_ = 0;
   size_t expanded_bytes_ = 0;         // text produced by expansions, capped (x=$x$x doubling)
   bool spend_expansion(size_t bytes);

@@ -36,9 +36,9 @@ std::pair<std::string, std::string> fuzz_write(const std::string& name) {
 // CPU seconds this thread spends in work().
 template <class Work>
 double cpu_seconds(Work&& work) {
-  uint64_t started = code::thread_cpu_micros();
+  uint64_t started = toolwall::thread_cpu_micros();
   work();
-  return static_cast<double>(code::thread_cpu_micros() - started) / 1e6;
+  return static_cast<double>(toolwall::thread_cpu_micros() - started) / 1e6;
 }
 
 }  // namespace

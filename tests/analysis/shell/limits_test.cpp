@@ -161,3 +161,19 @@ TEST_CASE("exponentially growing expansions are capped") {
   CHECK(seconds_since(start) < 5.0);
   CHECK_FALSE(facts.complete);
 }
+
+TEST_CASE("every limit a call meets is told, not only the first") {
+  toolwall::shell::Limits shallow;
+  shallow.max_nesting = 1;
+  auto facts = toolwall::shell::analyze("curl https://x.example.com && && env; bash -c \"bash -c 'bash -c ls'\"", shallow);
+  CHECK_FALSE(facts.complete);
+  CHECK(facts.incomplete_reason.find("syntax error") != std::string::npos);
+  CHECK(facts.incomplete_reason.find("nested scripts deeper") != std::string::npos);
+  size_t limit_markers = 0;
+  for (const auto& marker : facts.markers) {
+    if (marker.name != "analysis_limit") continue;
+    ++limit_markers;
+    CHECK(marker.detail == facts.incomplete_reason);
+  }
+  CHECK(limit_markers == 1);
+}
