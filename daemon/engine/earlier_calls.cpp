@@ -8,6 +8,7 @@
 
 #include "analysis/code/change_parsers.h"
 #include "analysis/shell/ambient.h"
+#include "analysis/shell/cargo_config.h"
 #include "analysis/shell/catalog.h"
 #include "analysis/shell/words.h"
 #include "core/text.h"
@@ -92,7 +93,8 @@ std::string_view joined_option_value(std::string_view word) {
 // .npmrc (node-options, script-shell), ~/.ssh/config (ProxyCommand, LocalCommand).
 bool read_by_later_programs(std::string_view path) {
   return shell::is_python_startup_file(path) || shell::base_name(path) == ".npmrc" ||
-         ends_with(shell::home_relative(path), "/.ssh/config");
+         ends_with(shell::home_relative(path), "/.ssh/config") || shell::is_cargo_config(path) ||
+         shell::base_name(path) == "conftest.py" || shell::base_name(path) == ".envrc";
 }
 
 // A code file's name without its extension: a loader option names warmup for warmup.rb, Dbg for

@@ -9,6 +9,7 @@
 #include "analysis/shell/shell_analyzer.h"
 #include "engine/earlier_calls.h"
 #include "engine/earlier_files.h"
+#include "engine/earlier_programs.h"
 #include "engine/nested_calls.h"
 
 namespace toolwall::engine {
@@ -166,10 +167,13 @@ bool Engine::follow_with_earlier_files(const ToolCall& call, ToolKind kind, Fact
   if (!writes_code || !code_ || !facts.complete) return false;
   auto written = files_written_earlier(*profiles_, call, left_behind_.get());
   if (written.empty()) return false;
+  Facts run = run_with_earlier_files(facts.commands, written);
   if (kind != ToolKind::shell) {
     code_->follow_with_earlier_files(facts.files, written, facts);
+    facts.merge(std::move(run));
     return true;
   }
+  facts.merge(without_spans(std::move(run)));
   // A script's written files hold offsets in their text, not in the command (as compose_written_files).
   Facts found;
   found.markers = facts.markers;  // what is already known is not added again

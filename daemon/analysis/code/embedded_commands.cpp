@@ -13,6 +13,7 @@
 #include "analysis/code/secret_vendor.h"
 #include "analysis/code/syntax.h"
 #include "analysis/code/syntax_walk.h"
+#include "analysis/shell/cargo_config.h"
 #include "analysis/shell/catalog.h"
 #include "analysis/shell/git_config.h"
 #include "analysis/shell/name_set.h"
@@ -1745,6 +1746,25 @@ void aws_config_scripts(std::string_view content, std::vector<EmbeddedScript>& o
   }
 }
 
+// ---- .cargo/config.toml ----------------------------------------------------------------------
+
+// Each program cargo runs by itself (shell/cargo_config.h), its words quoted as a command line.
+void cargo_config_scripts(std::string_view content, std::vector<EmbeddedScript>& out) {
+  for (const auto& program : shell::cargo_programs(content)) {
+    ScriptBuilder b;
+    for (const auto& [word, at] : program.words) {
+      if (!b.empty()) b.add_char(' ', at);
+      b.add_char('\'', at);
+      for (size_t i = 0; i < word.size(); ++i) {
+        if (word[i] == '\'') b.add("'\\''", at + static_cast<uint32_t>(i));
+        else b.add_char(word[i], at + static_cast<uint32_t>(i));
+      }
+      b.add_char('\'', at + static_cast<uint32_t>(word.size()));
+    }
+    out.push_back(b.finish("build_recipe", "cargo " + program.key));
+  }
+}
+
 // kubeconfig: users[].user.exec {command, args}: kubectl runs it for a token on every call.
 void kubeconfig_scripts(const ScriptSource& source, std::vector<EmbeddedScript>& out) {
   std::optional<SyntaxTree> own;
@@ -2510,6 +2530,7 @@ std::vector<EmbeddedScript> extract_scripts(const FileKind& kind, const std::str
       {CommandCarrier::program_rc, [](const ScriptSource& s, auto& out) { program_rc_scripts(s.path, s.content, out); }},
       {CommandCarrier::aws_config, [](const ScriptSource& s, auto& out) { aws_config_scripts(s.content, out); }},
       {CommandCarrier::kubeconfig, kubeconfig_scripts},
+      {CommandCarrier::cargo_config, [](const ScriptSource& s, auto& out) { cargo_config_scripts(s.content, out); }},
       {CommandCarrier::build_definition,
        [](const ScriptSource& s, auto& out) {
          std::string path = normalize_path(s.path);

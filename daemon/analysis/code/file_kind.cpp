@@ -5,6 +5,7 @@
 #include <cctype>
 #include <vector>
 
+#include "analysis/shell/cargo_config.h"
 #include "analysis/shell/catalog.h"
 #include "core/text.h"
 
@@ -243,6 +244,11 @@ FileKind classify_file(std::string_view raw_path, std::string_view content) {
                         has_segment(lpath, ".cursor/"))) ||
                       (base == "launch.json" && has_segment(lpath, ".vscode/")) || base == "opencode.json" ||
                       (base == "config.json" && has_segment(lpath, ".continue/"));
+  if (shell::is_cargo_config(lpath)) {
+    kind.carrier = CommandCarrier::cargo_config;
+    kind.origin = "build_recipe";
+    return kind;
+  }
   if (base == "config.toml" && has_segment(lpath, ".codex/")) {  // Codex: [mcp_servers.x] command and args
     kind.carrier = CommandCarrier::ide_config;
     kind.origin = "install_hook";

@@ -28,6 +28,7 @@ enum class CommandCarrier {
   program_rc,    // vim, tmux and psql rc files: the shell commands they run on start
   aws_config,    // ~/.aws/config credential_process
   kubeconfig,    // users[].user.exec plugins
+  cargo_config,  // .cargo/config.toml: the linker, runner, rustc and its wrappers, credential providers cargo runs
   ssh_config,    // ProxyCommand, LocalCommand, KnownHostsCommand, Match exec: run by every ssh
   program,       // literal commands code runs: os.system, subprocess, child_process, exec.Command
   build_definition,  // commands a build runs: CMake execute_process/custom commands, Maven exec plugin and antrun

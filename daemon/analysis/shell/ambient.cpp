@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "analysis/shell/ambient.h"
+#include "analysis/shell/cargo_config.h"
 #include "analysis/shell/catalog.h"
 #include "analysis/shell/git_config.h"
 #include "analysis/shell/interpreters.h"
@@ -277,13 +278,19 @@ void Walker::follow_config_files(Invocation& inv, int depth) {
   bool npm = name == "npm" || name == "npx" || name == "pnpm" || name == "yarn";
   bool ssh = name == "ssh" || name == "scp" || name == "sftp" || name == "rsync" || name == "git";
   bool python = interpreter_family(name) == "python" || name == "pip" || name == "pip3" || name == "pytest";
-  if (!npm && !ssh && !python) return;
+  bool cargo = name == "cargo";
+  // pytest imports every conftest.py under the tests it runs; direnv allow runs the .envrc it allows.
+  bool pytest = name == "pytest" || name == "py.test";
+  bool direnv = name == "direnv" && inv.argv.size() > 1 &&
+                (inv.argv[1].text == "allow" || inv.argv[1].text == "reload" || inv.argv[1].text == "exec");
+  if (!npm && !ssh && !python && !cargo && !direnv) return;
   std::vector<std::pair<std::string, std::string>> read;  // path, text
   for (const auto& [path, file] : files_) {
     if (!file.literal) continue;
     std::string_view base = base_name(path);
     bool wanted = (npm && base == ".npmrc") || (ssh && home_relative(path) == "~/.ssh/config") ||
-                  (python && is_python_startup_file(path));
+                  (python && is_python_startup_file(path)) || (cargo && is_cargo_config(path)) ||
+                  (pytest && base == "conftest.py") || (direnv && base == ".envrc");
     if (wanted && ambient_followed_.insert("file " + path).second) read.emplace_back(path, *file.literal);
   }
   for (const auto& [path, text] : read) {
@@ -296,6 +303,18 @@ void Walker::follow_config_files(Invocation& inv, int depth) {
         Word word;
         word.text = entry.value;
         follow_ambient(inv, variable, word, depth);
+      }
+    } else if (base_name(path) == ".envrc") {
+      analyse_nested(text, Stream{}, "ambient", inv.span, "direnv .envrc", depth);
+    } else if (is_cargo_config(path)) {
+      // The linker, rustc and their wrappers run at every build, the runner at cargo run and test.
+      for (const auto& program : cargo_programs(text)) {
+        std::string command;
+        for (const auto& [word, at] : program.words) {
+          if (!command.empty()) command += ' ';
+          command += single_quoted(word);
+        }
+        analyse_nested(command, Stream{}, "ambient", inv.span, "cargo " + program.key, depth);
       }
     } else if (ends_with(path, "config")) {
       // ~/.ssh/config: ProxyCommand and LocalCommand run through the shell when ssh connects.

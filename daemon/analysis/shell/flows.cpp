@@ -327,10 +327,8 @@ std::string plist_command(const std::string& text) {
   for (size_t at = text.find("<string>"); at != std::string::npos; at = text.find("<string>", at + 8)) {
     size_t end = text.find("</string>", at + 8);
     if (end == std::string::npos) break;
-    std::string item = text.substr(at + 8, end - at - 8);
-    std::string quoted = "'";
-    for (char c : item) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    out += (out.empty() ? "" : " ") + quoted + "'";
+    if (!out.empty()) out += ' ';
+    out += single_quoted(std::string_view(text).substr(at + 8, end - at - 8));
   }
   return out;
 }
@@ -359,9 +357,8 @@ bool jq_dumps_environment(const std::vector<Word>& argv) {
 std::string quoted_words(const std::vector<Word>& argv, size_t first) {
   std::string out;
   for (size_t i = first; i < argv.size(); ++i) {
-    std::string quoted = "'";
-    for (char c : argv[i].text) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    out += (out.empty() ? "" : " ") + quoted + "'";
+    if (!out.empty()) out += ' ';
+    out += single_quoted(argv[i].text);
   }
   return out;
 }

@@ -262,9 +262,8 @@ std::vector<std::string> call_strings(std::string_view code, std::string_view to
       if (list_form) {
         std::string joined;
         for (const auto& literal : literals) {
-          std::string quoted = "'";
-          for (char c : literal.second) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-          joined += (joined.empty() ? "" : " ") + quoted + "'";
+          if (!joined.empty()) joined += ' ';
+          joined += single_quoted(literal.second);
         }
         // ["bash", "-c", "cmd"] → the shell's own argument is the script.
         out.push_back(joined);
@@ -368,7 +367,7 @@ std::optional<ModuleCommand> python_module_command(std::string_view name, const 
   if (interpreter_family(name) != "python") return std::nullopt;
   static const std::vector<std::pair<std::string_view, std::string_view>> modules{
       {"pip", "pip"}, {"pip3", "pip3"}, {"pipx", "pipx"}, {"uv", "uv"}, {"twine", "twine"}, {"httpie", "http"},
-      {"webbrowser", "xdg-open"}};
+      {"webbrowser", "xdg-open"}, {"pytest", "pytest"}};
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
     if (arg == "-W" || arg == "-X") {

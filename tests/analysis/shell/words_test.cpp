@@ -169,3 +169,12 @@ TEST_CASE("a command located by which or command -v runs as that command") {
   }
   CHECK_FALSE(secret_leaves(analyze("$(which node) --version")));
 }
+
+TEST_CASE("a single-quoted word reads back as the word, quotes in it included") {
+  CHECK(toolwall::shell::single_quoted("curl") == "'curl'");
+  CHECK(toolwall::shell::single_quoted("it's") == "'it'\\''s'");
+  CHECK(toolwall::shell::single_quoted("") == "''");
+  auto facts = analyze("echo " + toolwall::shell::single_quoted("a'b $(env)"));
+  REQUIRE(facts.commands.size() == 1);
+  CHECK(facts.commands[0].argv.at(1) == "a'b $(env)");
+}
