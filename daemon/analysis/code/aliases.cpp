@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <optional>
 #include <regex>
 #include <utility>
 #include <vector>
@@ -104,25 +105,38 @@ void renamed_members(const std::string& list, std::string_view separator, const 
   }
 }
 
+// `NAME = TARGET` at the start of text, TARGET a name or a dotted path ended by the line, `;`, `,` or a
+// comment: a name bound to another, not to a call or an expression (`==` and `=>` are no binding).
+struct Binding {
+  std::string name, target;
+};
+std::optional<Binding> read_binding(std::string_view rest) {
+  size_t i = 0;
+  while (i < rest.size() && is_word(rest[i])) ++i;
+  std::string name(rest.substr(0, i));
+  while (i < rest.size() && rest[i] == ' ') ++i;
+  if (name.empty() || i >= rest.size() || rest[i] != '=' || (i + 1 < rest.size() && (rest[i + 1] == '=' || rest[i + 1] == '>')))
+    return std::nullopt;
+  ++i;
+  while (i < rest.size() && rest[i] == ' ') ++i;
+  size_t target_start = i;
+  while (i < rest.size() && (is_word(rest[i]) || rest[i] == '.')) ++i;
+  std::string target(rest.substr(target_start, i - target_start));
+  std::string_view tail = rest.substr(i);
+  while (!tail.empty() && tail.front() == ' ') tail.remove_prefix(1);
+  bool ends = tail.empty() || tail.front() == ';' || tail.front() == ',' || tail.front() == '#' || tail.rfind("//", 0) == 0;
+  if (target.empty() || !ends) return std::nullopt;
+  return Binding{std::move(name), std::move(target)};
+}
+
 // `const m = child_process;`: what `const m = require(['child', 'process'].join('_'))` reads once the
-// computed module name is spelled (computed_names.h).
+// computed module name is spelled (computed_names.h). The declaration may follow other statements.
 void bound_to_module(std::string_view line, Aliases& aliases) {
   for (std::string_view keyword : {"const ", "let ", "var "}) {
     size_t at = line.find(keyword);
     if (at == std::string_view::npos || (at > 0 && is_word(line[at - 1]))) continue;
-    std::string_view rest = line.substr(at + keyword.size());
-    size_t i = 0;
-    while (i < rest.size() && is_word(rest[i])) ++i;
-    std::string name(rest.substr(0, i));
-    while (i < rest.size() && rest[i] == ' ') ++i;
-    if (name.empty() || i >= rest.size() || rest[i] != '=') continue;
-    ++i;
-    while (i < rest.size() && rest[i] == ' ') ++i;
-    size_t end = i;
-    while (end < rest.size() && is_word(rest[end])) ++end;
-    std::string_view value = rest.substr(i, end - i);
-    bool ends = end >= rest.size() || rest[end] == ';' || rest[end] == ' ' || rest[end] == ',';
-    if (ends && known(value, kJsModules)) add(aliases, name, std::string(value));
+    auto binding = read_binding(line.substr(at + keyword.size()));
+    if (binding && known(binding->target, kJsModules)) add(aliases, binding->name, binding->target);
   }
 }
 
@@ -174,20 +188,10 @@ void assigned_aliases(std::string_view text, bool python, Aliases& aliases) {
     if (!python)
       for (std::string_view keyword : {"const ", "let ", "var "})
         if (rest.rfind(keyword, 0) == 0) rest.remove_prefix(keyword.size());
-    size_t i = 0;
-    while (i < rest.size() && is_word(rest[i])) ++i;
-    std::string name(rest.substr(0, i));
-    while (i < rest.size() && rest[i] == ' ') ++i;
-    if (name.empty() || i >= rest.size() || rest[i] != '=' || (i + 1 < rest.size() && (rest[i + 1] == '=' || rest[i + 1] == '>')))
-      continue;
-    ++i;
-    while (i < rest.size() && rest[i] == ' ') ++i;
-    size_t target_start = i;
-    while (i < rest.size() && (is_word(rest[i]) || rest[i] == '.')) ++i;
-    std::string target(rest.substr(target_start, i - target_start));
-    std::string_view tail = rest.substr(i);
-    while (!tail.empty() && (tail.front() == ' ' || tail.front() == ';')) tail.remove_prefix(1);
-    if (!tail.empty() && tail.front() != '#' && tail.rfind("//", 0) != 0) continue;  // a call or an expression, not a name
+    auto binding = read_binding(rest);
+    if (!binding) continue;
+    const std::string& name = binding->name;
+    const std::string& target = binding->target;
     size_t dot = target.rfind('.');
     if (dot == std::string::npos || dot == 0 || dot + 1 == target.size()) continue;
     std::string module = target.substr(0, dot), function = target.substr(dot + 1);

@@ -673,8 +673,8 @@ Facts Analyzer::follow_inline_code(const std::vector<FileChange>& code) const {
       // getattr(__import__('o'+'s'), 'sys'+'tem')('curl … | sh'): the shell's token reading saw no
       // os.system; under canonical names the command it runs is read like any program's.
       if (renamed.tree)
-        facts.merge(analyze_embedded_commands(classify_file(change.path, change.new_text), change.path, *renamed.text,
-                                              false, &*renamed.tree));
+        merge_unseen(facts, analyze_embedded_commands(classify_file(change.path, change.new_text), change.path,
+                                                      *renamed.text, false, &*renamed.tree));
     } catch (const std::exception& e) {
       mark_incomplete(facts, change.path + ": analysis failed: " + e.what());
     }

