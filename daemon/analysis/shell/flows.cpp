@@ -1679,7 +1679,12 @@ Stream Walker::model(Invocation& inv, const Stream& in, int depth) {
     return {};
   }
   if (name == "find") return model_find(inv, in, depth);
+  if (name == "patch") {
+    model_patch(inv, in, depth);
+    return {};
+  }
   if (name == "git") {
+    model_patch(inv, in, depth);
     model_git(inv, depth);
     return git_trace_output(inv, depth);
   }

@@ -243,6 +243,9 @@ class Walker {
   void write_file(const std::string& path, const Stream& content, Span span, int depth, bool append = false);
   void record_file_change(const std::string& path, const Stream& content, bool append, bool extends);
   void record_inline_code(std::string_view language, const std::string& code);
+  // git apply, git am, patch: true when the command applies patches (then modelled here).
+  bool model_patch(const Invocation& inv, const Stream& in, int depth);
+  void write_patched_file(FileChange& change, const Stream& patch, Span span, int depth);
   void check_persistence(const std::string& path, const Stream& content, Span span, int depth);
   // ~/.netrc gives each `machine` its login and password: a secret written there is sent to that host by
   // the next curl -n, git or ftp.
