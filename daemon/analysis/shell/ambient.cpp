@@ -227,7 +227,13 @@ Stream Walker::follow_ambient(Invocation& inv, const std::string& name, const Wo
 }
 
 void Walker::read_git_config_file(const std::string& path, bool now, Span span, int depth) {
+  // A relative include is read from the including file's directory: .git/ for the repository's own
+  // config (../tools/gitconfig is tools/gitconfig), the home for ~/.gitconfig.
   FileState* file = find_file(path);
+  bool relative = !path.empty() && path[0] != '/' && path[0] != '~' && path[0] != '$';
+  if (!file && relative && starts_with(path, "../")) file = find_file(path.substr(3));
+  if (!file && relative) file = find_file(".git/" + path);
+  if (!file && relative) file = find_file("~/" + path);
   if (!file || !file->literal || ++git_config_files_read_ > 8) return;
   std::string text = *file->literal;
   for (const auto& entry : git_config_entries(text)) apply_git_setting(entry.key, entry.value, now, span, depth);

@@ -967,6 +967,7 @@ bool git_setting_runs_command(std::string_view raw_key, std::string_view value) 
                                 "interactive.difffilter", "uploadpack.packobjectshook", "web.browser"};
   if (commands.count(k) || first == "pager") return true;
   if (first == "alias") return value[0] == '!';
+  if (first == "submodule") return last == "update" && value[0] == '!';  // git submodule update runs it
   if (first == "credential") return last == "helper";
   if (first == "filter") return last == "clean" || last == "smudge" || last == "process";
   if (first == "diff") return last == "textconv" || last == "command";  // diff.DRIVER.textconv / .command
