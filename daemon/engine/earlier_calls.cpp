@@ -94,7 +94,8 @@ std::string_view joined_option_value(std::string_view word) {
 bool read_by_later_programs(std::string_view path) {
   return shell::is_python_startup_file(path) || shell::base_name(path) == ".npmrc" ||
          ends_with(shell::home_relative(path), "/.ssh/config") || shell::is_cargo_config(path) ||
-         shell::base_name(path) == "conftest.py" || shell::base_name(path) == ".envrc";
+         shell::base_name(path) == "conftest.py" || shell::base_name(path) == ".envrc" ||
+         shell::base_name(path) == ".curlrc";
 }
 
 // A code file's name without its extension: a loader option names warmup for warmup.rb, Dbg for
@@ -202,6 +203,12 @@ std::shared_ptr<const LeftBehindMemo::Left> LeftBehindMemo::of(const std::string
   auto left = std::make_shared<Left>();
   for (const auto& path : behind.files) {
     left->words.emplace_back(shell::base_name(path));
+    // `git add tests/fixtures`, `cd packages/sdk && npm publish`: a later call may name the directory
+    // the file was written in.
+    std::string_view base = shell::base_name(path);
+    if (std::string_view parent = shell::base_name(std::string_view(path).substr(0, path.size() - base.size()));
+        !parent.empty() && parent != "/" && parent != "." && parent != "..")
+      left->words.emplace_back(parent);
     if (auto stem = stem_of(shell::base_name(path)); !stem.empty()) left->words.emplace_back(stem);
     // env > $SNAP, walked alone, writes "$SNAP": a later call names it by the variable.
     Words variables;

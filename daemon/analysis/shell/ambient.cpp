@@ -32,6 +32,38 @@ std::vector<std::string> split_on(std::string_view text, std::string_view separa
 
 // Variables whose value is a command line a program runs in its own place (a path, or a path and its
 // arguments).
+// A curl config file (~/.curlrc, -K FILE) as the command-line words it stands for: `header =
+// "@/home/me/.aws/credentials"` is `--header @/home/me/.aws/credentials`. Options are long names with
+// or without dashes, separated from a value by blanks, '=' or ':'; values may be double-quoted.
+std::vector<std::string> curl_config_words(std::string_view text) {
+  std::vector<std::string> words;
+  for (const auto& raw : split_on(text, "\n")) {
+    std::string_view line = raw;
+    while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
+    while (!line.empty() && (line.back() == ' ' || line.back() == '\t' || line.back() == '\r')) line.remove_suffix(1);
+    if (line.empty() || line.front() == '#' || words.size() > 256) continue;
+    size_t end = std::min(line.find_first_of(" \t=:"), line.size());
+    std::string option(line.substr(0, end));
+    if (option.front() != '-') option = "--" + option;
+    words.push_back(option);
+    std::string_view value = line.substr(end);
+    while (!value.empty() && (value.front() == ' ' || value.front() == '\t' || value.front() == '=' || value.front() == ':'))
+      value.remove_prefix(1);
+    if (value.empty()) continue;
+    std::string unquoted;
+    if (value.front() == '"') {
+      for (size_t i = 1; i < value.size() && value[i] != '"'; ++i) {
+        if (value[i] == '\\' && i + 1 < value.size()) ++i;
+        unquoted += value[i];
+      }
+    } else {
+      unquoted = std::string(value);
+    }
+    words.push_back(std::move(unquoted));
+  }
+  return words;
+}
+
 const NameSet& command_variables() {
   static const NameSet names{"GIT_SSH", "GIT_SSH_COMMAND", "GIT_ASKPASS", "SSH_ASKPASS", "SUDO_ASKPASS",
                              "GIT_EDITOR", "GIT_SEQUENCE_EDITOR", "GIT_PAGER", "GIT_EXTERNAL_DIFF", "PAGER",
@@ -285,18 +317,41 @@ void Walker::follow_config_files(Invocation& inv, int depth) {
   bool ssh = name == "ssh" || name == "scp" || name == "sftp" || name == "rsync" || name == "git";
   bool python = interpreter_family(name) == "python" || name == "pip" || name == "pip3" || name == "pytest";
   bool cargo = name == "cargo";
+  // curl reads ~/.curlrc first unless told not to (-q as its first option); -K names another config.
+  bool curl = name == "curl" && !(inv.argv.size() > 1 && (inv.argv[1].text == "-q" || inv.argv[1].text == "--disable"));
   // pytest imports every conftest.py under the tests it runs; direnv allow runs the .envrc it allows.
   bool pytest = name == "pytest" || name == "py.test";
   bool direnv = name == "direnv" && inv.argv.size() > 1 &&
                 (inv.argv[1].text == "allow" || inv.argv[1].text == "reload" || inv.argv[1].text == "exec");
-  if (!npm && !ssh && !python && !cargo && !direnv) return;
+  if (name == "curl") {
+    // -K FILE: a config file named on the command line, read like ~/.curlrc.
+    std::vector<std::string> named;
+    for (size_t i = 1; i < inv.argv.size(); ++i) {
+      const std::string& arg = inv.argv[i].text;
+      if ((arg == "-K" || arg == "--config") && i + 1 < inv.argv.size()) named.push_back(inv.argv[i + 1].text);
+      else if (starts_with(arg, "--config=")) named.push_back(arg.substr(9));
+      else if (starts_with(arg, "-K") && arg.size() > 2) named.push_back(arg.substr(2));
+    }
+    for (const auto& path : named) {
+      const FileState* config = find_file(path);
+      if (!config || !config->literal || !ambient_followed_.insert("curl -K " + path).second) continue;
+      for (auto& option : curl_config_words(*config->literal)) {
+        Word word;
+        word.text = std::move(option);
+        inv.argv.push_back(std::move(word));
+      }
+    }
+  }
+  if (!npm && !ssh && !python && !cargo && !direnv && !curl) return;
   std::vector<std::pair<std::string, std::string>> read;  // path, text
   for (const auto& [path, file] : files_) {
     if (!file.literal) continue;
     std::string_view base = base_name(path);
     bool wanted = (npm && base == ".npmrc") || (ssh && home_relative(path) == "~/.ssh/config") ||
                   (python && is_python_startup_file(path)) || (cargo && is_cargo_config(path)) ||
-                  (pytest && base == "conftest.py") || (direnv && base == ".envrc");
+                  (pytest && base == "conftest.py") || (direnv && base == ".envrc") ||
+                  (curl && (base == ".curlrc" || (base == "curlrc" && path.find(".config/") != std::string::npos)) &&
+                   (path[0] == '~' || path[0] == '$' || starts_with(path, "/home/") || starts_with(path, "/root/")));
     if (wanted && ambient_followed_.insert("file " + path).second) read.emplace_back(path, *file.literal);
   }
   for (const auto& [path, text] : read) {
@@ -309,6 +364,12 @@ void Walker::follow_config_files(Invocation& inv, int depth) {
         Word word;
         word.text = entry.value;
         follow_ambient(inv, variable, word, depth);
+      }
+    } else if (curl && (base_name(path) == ".curlrc" || base_name(path) == "curlrc")) {
+      for (auto& option : curl_config_words(text)) {
+        Word word;
+        word.text = std::move(option);
+        inv.argv.push_back(std::move(word));
       }
     } else if (base_name(path) == ".envrc") {
       analyse_nested(text, Stream{}, "ambient", inv.span, "direnv .envrc", depth);
