@@ -33,6 +33,7 @@ bool is_break(char c) {
 // earlier call left is looked up here, and most scripts name no glob.
 struct Words {
   std::set<std::string, std::less<>> all;
+  std::set<std::string, std::less<>> last;  // the last component of each path word: tests/fixtures → fixtures
   std::vector<std::string> globs;
   void emplace(std::string_view word) {
     auto [at, added] = all.emplace(word);
@@ -117,12 +118,17 @@ void add_named(std::string_view script, Words& out) {
     // its path.
     if (word.front() == '-') word = joined_option_value(word);
     else if (leads && word.find('/') == std::string_view::npos) return;
+    std::string_view last;
     for (size_t at = 0; at < word.size();) {
       size_t slash = std::min(word.find('/', at), word.size());
       std::string_view part = word.substr(at, slash - at);
-      if (!part.empty() && part.find_first_not_of('.') != std::string_view::npos) out.emplace(part);
+      if (!part.empty() && part.find_first_not_of('.') != std::string_view::npos) {
+        out.emplace(part);
+        last = part;
+      }
       at = slash + 1;
     }
+    if (!last.empty()) out.last.emplace(last);
   });
 }
 
@@ -204,11 +210,11 @@ std::shared_ptr<const LeftBehindMemo::Left> LeftBehindMemo::of(const std::string
   for (const auto& path : behind.files) {
     left->words.emplace_back(shell::base_name(path));
     // `git add tests/fixtures`, `cd packages/sdk && npm publish`: a later call may name the directory
-    // the file was written in.
+    // the file was written in (as the last part of a path: /tmp/notes.txt names no directory).
     std::string_view base = shell::base_name(path);
     if (std::string_view parent = shell::base_name(std::string_view(path).substr(0, path.size() - base.size()));
         !parent.empty() && parent != "/" && parent != "." && parent != "..")
-      left->words.emplace_back(parent);
+      left->directories.emplace_back(parent);
     if (auto stem = stem_of(shell::base_name(path)); !stem.empty()) left->words.emplace_back(stem);
     // env > $SNAP, walked alone, writes "$SNAP": a later call names it by the variable.
     Words variables;
@@ -272,7 +278,9 @@ std::vector<shell::EarlierStep> earlier_steps(const Profiles& profiles, const To
     bool chosen = left->configures_programs ||
                   std::any_of(left->words.begin(), left->words.end(), [&](const std::string& word) {
                     return named_by(word, named) && !ambient_claimed.count(word);
-                  });
+                  }) ||
+                  std::any_of(left->directories.begin(), left->directories.end(),
+                              [&](const std::string& directory) { return named.last.count(directory) > 0; });
     // The newest step that sets an ambient variable decides its value, and older ones setting only
     // the same variables are not replayed, unless it builds on the old value
     // (NODE_OPTIONS="$NODE_OPTIONS …").

@@ -31,6 +31,7 @@ class LeftBehindMemo {
  public:
   struct Left {
     std::vector<std::string> words;  // last part of each file written, and each variable set
+    std::vector<std::string> directories;  // the directory each file was written in (its last part)
     bool moved = false;              // it changed directory
     bool stages_tree = false;        // git add -A: every file written before it is what it names
     std::vector<std::string> git_settings;  // git settings that run a command, and hooks directories
