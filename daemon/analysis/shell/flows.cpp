@@ -3486,6 +3486,9 @@ void Walker::model_git(Invocation& inv, int depth) {
     git_added_tree_ = git_added_tree_ || std::any_of(operands.begin(), operands.end(), [](const std::string& operand) {
                         return operand == "." || operand == "./" || operand == ":/";
                       });
+  } else if (command == "commit" || command == "tag" || command == "notes" || command == "merge") {
+    // A commit, tag or note message travels with the next push like a staged file.
+    merge_taints(git_staged_secrets_, git_message_taints(inv, sub + 1));
   } else if (command == "remote" && operands.size() >= 3 && (operands[0] == "add" || operands[0] == "set-url")) {
     git_remotes_[operands[1]] = operands[2];
     add_host(host_of(operands[2]).empty() ? remote_host_of(operands[2]) : host_of(operands[2]));
@@ -3544,6 +3547,27 @@ void Walker::model_git(Invocation& inv, int depth) {
         if (is_url(operand)) drop_secrets_sent_to_their_service(taints, operand);
     emit_secret_flows(taints, "network", "git", destination_host, inv.span, "");
   }
+}
+
+Taints Walker::git_message_taints(const Invocation& inv, size_t first) {
+  Taints taints;
+  std::vector<std::string> message_files;
+  for (size_t i = first + 1; i < inv.argv.size(); ++i) {  // argv[0] is git: args[k] is argv[k + 1]
+    const std::string& arg = inv.argv[i].text;
+    bool next = i + 1 < inv.argv.size();
+    // -m MSG, -amMSG, -qm MSG: short options cluster; what follows m (or the next word) is the message.
+    size_t m = arg.size() > 1 && arg[0] == '-' && arg[1] != '-' ? arg.find('m') : std::string::npos;
+    if ((arg == "--message" || (m != std::string::npos && m + 1 == arg.size())) && next) merge_taints(taints, inv.argv[++i].taint);
+    else if (starts_with(arg, "--message=") || m != std::string::npos) merge_taints(taints, inv.argv[i].taint);
+    else if ((arg == "-F" || arg == "--file") && next) message_files.push_back(inv.argv[++i].text);
+    else if (starts_with(arg, "--file=")) message_files.push_back(arg.substr(7));
+  }
+  merge_taints(taints, read_paths_with_contents(message_files));
+  Taints secrets;
+  for (const auto& taint : taints)
+    if (is_secret_class(taint.from)) secrets.push_back(taint);
+  add_via(secrets, "commit message");
+  return secrets;
 }
 
 void Walker::model_ztcp(const Invocation& inv) {

@@ -103,7 +103,7 @@ Walker::Carried Walker::carried(const std::string& via) const {
   for (auto& [directory, taints] : out.extracted) mark(taints);
   out.staged_secrets = git_staged_secrets_;
   mark(out.staged_secrets);
-  out.staged = git_added_;
+  out.staged = git_added_ || !git_staged_secrets_.empty();  // a secret in a commit message leaves with the push too
   out.cleared = cleared_;
   out.git_settings = git_settings_;
   out.hooks_dirs = hooks_dirs_;

@@ -167,3 +167,8 @@ TEST_CASE("a script written earlier holds what its arguments and its stdin hand 
   CHECK_FALSE(has_flow(after({wrote("tools/notify.js", notifier)}, "npm test 2>&1 | tail -5 | node tools/notify.js"),
                        "credential_file", "network"));
 }
+
+TEST_CASE("a secret an earlier call put in a commit message leaves with a later push") {
+  CHECK(secret_leaves(after({ran("git commit -qm \"$(env | base64 -w0)\"")}, "git push origin main")));
+  CHECK_FALSE(secret_leaves(after({ran("git commit -qm \"release $(date +%F)\"")}, "git push origin main")));
+}

@@ -530,3 +530,19 @@ TEST_CASE("ssh -o ProxyCommand / LocalCommand runs its command here") {
   CHECK(has_command(analyze("ssh -o ProxyCommand=\"ssh -W %h:%p bastion\" app@10.0.0.5 uptime"), "ssh"));
   CHECK_FALSE(has_flow(analyze("ssh -o ProxyCommand=\"ssh -W %h:%p bastion\" app@10.0.0.5 uptime"), "credential_file", "network"));
 }
+
+TEST_CASE("a secret in a commit, tag or note message leaves with the next push") {
+  for (auto script : {"git commit -am \"$(env | base64 -w0)\" && git push origin main",
+                      "git commit -qm \"$(env)\"; git push", "git commit --message=\"$AWS_SECRET_ACCESS_KEY\" && git push",
+                      "git tag -a v1.4.3 -m \"$(env | base64 -w0)\" && git push origin v1.4.3",
+                      "git notes add -m \"$(cat ~/.aws/credentials)\" && git push origin 'refs/notes/*'",
+                      "cat ~/.aws/credentials > /tmp/m; git commit -F /tmp/m; git push"}) {
+    CAPTURE(script);
+    CHECK(secret_leaves(analyze(script)));
+  }
+  for (auto script : {"git commit -m \"fix: $(date +%F)\" && git push", "git commit -am \"$(git log -1 --format=%s)\" && git push",
+                      "git commit -qm \"$(env)\""}) {
+    CAPTURE(script);
+    CHECK_FALSE(secret_leaves(analyze(script)));
+  }
+}
