@@ -604,6 +604,16 @@ std::optional<std::string> remote_package_url(std::string_view name, const std::
     if (((name == "cargo" && args[i] == "--git") || ((name == "uv" || name == "uvx") && (args[i] == "--with" || args[i] == "--from"))) &&
         is_url(args[i + 1]))
       return args[i + 1];
+  // npx / npm exec / pnpm dlx / yarn dlx --package=URL (or -p URL): the package fetched to run the command.
+  auto first_word = std::find_if(args.begin(), args.end(), [](const std::string& a) { return !is_option(a); });
+  std::string_view verb = first_word == args.end() ? std::string_view() : std::string_view(*first_word);
+  bool runs_package = name == "npx" || name == "bunx" || (name == "npm" && (verb == "exec" || verb == "x")) ||
+                      ((name == "pnpm" || name == "yarn") && verb == "dlx");
+  if (runs_package)
+    for (size_t i = 0; i < args.size(); ++i) {
+      if (starts_with(args[i], "--package=") && is_url(args[i].substr(10))) return args[i].substr(10);
+      if ((args[i] == "--package" || args[i] == "-p") && i + 1 < args.size() && is_url(args[i + 1])) return args[i + 1];
+    }
   for (const auto& arg : args)
     if (auto url = direct_reference_url(arg); url && install_verbs(name, args, package_manager_words(args))) return url;
   if (std::none_of(args.begin(), args.end(), [](const std::string& arg) { return is_url(arg); })) return std::nullopt;

@@ -1318,7 +1318,7 @@ void Walker::mark_unguarded_removal(const Invocation& inv) {
 void Walker::mark_remote_package(const std::string& name, const std::vector<std::string>& args, Span span) {
   if (auto url = remote_package_url(name, args)) {
     add_host(host_of(*url));
-    add_marker("remote_package", name + " fetches and runs " + *url, span);
+    add_marker("remote_package", name + " fetches and runs " + *url, span, host_of(*url));
   }
   if (auto url = remote_manifest_url(name, args)) {
     add_host(host_of(*url));

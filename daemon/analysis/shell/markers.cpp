@@ -547,10 +547,38 @@ std::optional<std::string> assignment_security_off(const std::string& name, cons
   return std::nullopt;
 }
 
+// A URL whose user part is dressed as a host (https://pypi.org@mirror.example/simple goes to
+// mirror.example): the detail, or nullopt. Credentials (user:password@) and plain user names are not.
+std::optional<std::string> deceptive_url(std::string_view word) {
+  size_t scheme = word.find("://");
+  if (scheme == std::string_view::npos || scheme == 0 || scheme > 10) return std::nullopt;
+  std::string_view rest = word.substr(scheme + 3);
+  std::string_view authority = rest.substr(0, std::min(rest.find_first_of("/?#"), rest.size()));
+  size_t at = authority.rfind('@');
+  if (at == std::string_view::npos) return std::nullopt;
+  std::string_view user = authority.substr(0, at);
+  bool host_like = user.find('.') != std::string_view::npos && user.find(':') == std::string_view::npos &&
+                   user.find('$') == std::string_view::npos &&
+                   std::all_of(user.begin(), user.end(), [](char c) {
+                     return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-';
+                   }) &&
+                   std::isalpha(static_cast<unsigned char>(user.back()));
+  if (!host_like) return std::nullopt;
+  return std::string(word) + " goes to " + host_of(word) + ", not " + std::string(user);
+}
+
 std::vector<MarkerHit> command_markers(const std::string& command, const std::vector<std::string>& args,
                                        const std::string& working_directory) {
   CommandName name{command};
   std::vector<MarkerHit> out;
+  for (const auto& arg : args) {
+    std::string_view value = arg;
+    if (starts_with(value, "-") && value.find('=') != std::string_view::npos) value.remove_prefix(value.find('=') + 1);
+    if (auto detail = deceptive_url(value)) {
+      out.push_back({"deceptive_url", *detail});
+      break;
+    }
+  }
   // One level: a runner that runs a runner (npx npx …) is not followed, so hostile input cannot recurse.
   if (auto run = package_run(command, args); run && !package_run(run->first, run->second))
     out = command_markers(run->first, run->second, working_directory);
