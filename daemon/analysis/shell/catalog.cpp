@@ -986,6 +986,64 @@ bool git_setting_runs_command(std::string_view raw_key, std::string_view value) 
   return false;
 }
 
+namespace {
+
+// The value of an option given as `-o X`, `-oX`, `--output X` or `--output=X`; empty when absent.
+std::string option_value(const std::vector<std::string>& args, std::string_view short_name, std::string_view long_name) {
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if ((arg == short_name || arg == long_name) && i + 1 < args.size()) return args[i + 1];
+    if (!short_name.empty() && starts_with(arg, short_name) && arg.size() > short_name.size() && arg[1] != '-')
+      return arg.substr(short_name.size());
+    if (starts_with(arg, std::string(long_name) + "=")) return arg.substr(long_name.size() + 1);
+  }
+  return {};
+}
+
+// `-o jsonpath='{.metadata.creationTimestamp}'` or `-o custom-columns=NAME:.metadata.name,TYPE:.type`:
+// every field printed is the secret's metadata, none of its data.
+bool kubectl_output_only_metadata(const std::vector<std::string>& args) {
+  std::string format = option_value(args, "-o", "--output");
+  std::string_view fields;
+  if (starts_with(format, "jsonpath=")) fields = std::string_view(format).substr(9);
+  else if (starts_with(format, "custom-columns=")) fields = std::string_view(format).substr(15);
+  else return false;
+  size_t paths = 0;
+  for (size_t at = fields.find('.'); at != std::string_view::npos; at = fields.find('.', at + 1)) {
+    if (at > 0 && (std::isalnum(static_cast<unsigned char>(fields[at - 1])) || fields[at - 1] == ']' ||
+                   fields[at - 1] == '_'))
+      continue;  // a later step of a path already judged (.metadata.name's .name)
+    std::string_view path = fields.substr(at);
+    ++paths;
+    bool plain = starts_with(path, ".metadata") || starts_with(path, ".type") || starts_with(path, ".kind") ||
+                 starts_with(path, ".apiVersion") || starts_with(path, ".items[*].metadata") ||
+                 starts_with(path, ".items[*].type");
+    if (!plain) return false;
+  }
+  return paths > 0;
+}
+
+// `az account get-access-token --query expiresOn`: the query picks only fields that are not the token.
+bool az_query_picks_no_token(const std::vector<std::string>& args) {
+  std::string query = option_value(args, "", "--query");
+  if (query.empty()) return false;
+  static const NameSet plain{"expiresOn", "expires_on", "expiresOnTimestamp", "subscription", "tenant", "tokenType"};
+  size_t names = 0;
+  for (size_t at = 0; at < query.size();) {
+    while (at < query.size() && !(std::isalnum(static_cast<unsigned char>(query[at])) || query[at] == '_')) ++at;
+    size_t end = at;
+    while (end < query.size() && (std::isalnum(static_cast<unsigned char>(query[end])) || query[end] == '_')) ++end;
+    if (end > at) {
+      ++names;
+      if (!plain.count(query.substr(at, end - at))) return false;
+    }
+    at = end;
+  }
+  return names > 0;
+}
+
+}  // namespace
+
 std::optional<std::string> credential_helper(std::string_view name, const std::vector<std::string>& given) {
   // Cluster and infrastructure CLIs take global options before the subcommand (kubectl -n ns get …,
   // terraform -chdir=infra output …): read from the subcommand.
@@ -1033,6 +1091,7 @@ std::optional<std::string> credential_helper(std::string_view name, const std::v
   if (name == "gcloud" && (has("print-access-token") || has("print-identity-token") ||
                            (first(0) == "secrets" && has("access"))))
     return joined();
+  if (name == "az" && has("get-access-token") && az_query_picks_no_token(args)) return std::nullopt;
   if (name == "az" && (has("get-access-token") || (first(0) == "keyvault" && first(1) == "secret" && first(2) == "show")))
     return joined();
   if (name == "security" && (first(0) == "find-generic-password" || first(0) == "find-internet-password" ||
@@ -1055,6 +1114,7 @@ std::optional<std::string> credential_helper(std::string_view name, const std::v
         ++i;
       else if (!args[i].empty() && args[i][0] != '-') ++names;
     }
+    if (kubectl_output_only_metadata(args)) return std::nullopt;
     if (names > 0) return joined();
     for (size_t i = 0; i < args.size(); ++i)
       if (((args[i] == "-o" || args[i] == "--output") && i + 1 < args.size() && args[i + 1] != "wide" &&

@@ -291,6 +291,20 @@ TEST_CASE("listing kubernetes secrets is not reading them") {
   CHECK(has_flow_to(analyze("kubectl get secret db -o json | jq -r '.data'"), "output"));
   CHECK(has_flow_to(analyze("kubectl get secrets -o json | jq -r '.items[].data'"), "output"));
   CHECK(has_flow_to(analyze("aws secretsmanager get-secret-value --secret-id x | jq -r .SecretString"), "output"));
+  // A jsonpath or custom columns of metadata only print no data; one data field among them does.
+  CHECK_FALSE(has_flow_to(analyze("kubectl get secret api-keys -n staging -o jsonpath='{.metadata.creationTimestamp}'"), "output"));
+  CHECK_FALSE(has_flow_to(analyze("kubectl get secrets -o custom-columns=NAME:.metadata.name,TYPE:.type"), "output"));
+  CHECK(has_flow_to(analyze("kubectl get secret db -o jsonpath='{.metadata.name}{.data.password}'"), "output"));
+  CHECK(has_flow_to(analyze("kubectl get secret db -o custom-columns=P:.data.password"), "output"));
+  CHECK(has_flow_to(analyze("kubectl get secret db -o 'jsonpath={range .items[*]}{.data}{end}'"), "output"));
+}
+
+TEST_CASE("an access token's expiry or tenant asked for alone is not the token") {
+  CHECK_FALSE(has_flow_to(analyze("az account get-access-token --query expiresOn -o tsv"), "output"));
+  CHECK_FALSE(has_flow_to(analyze("az account get-access-token --query '[expiresOn, tenant]' -o tsv"), "output"));
+  CHECK(has_flow_to(analyze("az account get-access-token --query accessToken -o tsv"), "output"));
+  CHECK(has_flow_to(analyze("az account get-access-token --query '[expiresOn, accessToken]'"), "output"));
+  CHECK(has_flow_to(analyze("az account get-access-token"), "output"));
 }
 
 TEST_CASE("tls checks turned off in yarn and pip configuration") {
