@@ -176,7 +176,7 @@ SoakFigures soak(size_t requests, size_t concurrency) {
     ::_exit(127);
   }
   uint16_t port = 0;
-  for (int i = 0; i < 400 && !port; ++i) {
+  for (int i = 0; i < 1200 && !port; ++i) {  // up to 60 s: starting compiles every detector query (slow under ASan)
     auto text = read_text(out);
     if (auto at = text.find("listening on http://127.0.0.1:"); at != std::string::npos) port = static_cast<uint16_t>(std::stoi(text.substr(at + 30)));
     else std::this_thread::sleep_for(milliseconds(50));
