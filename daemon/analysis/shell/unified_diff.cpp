@@ -1,5 +1,6 @@
 #include "analysis/shell/unified_diff.h"
 
+#include <algorithm>
 #include <charconv>
 #include <string>
 
@@ -13,6 +14,7 @@ struct Lines {
   size_t at = 0;
   bool done() const { return at >= text.size(); }
   std::string_view next() {
+    if (done()) return {};  // past the last line (peeking after it, too) there is nothing
     size_t end = text.find('\n', at);
     if (end == std::string_view::npos) end = text.size();
     std::string_view line = text.substr(at, end - at);
@@ -53,7 +55,7 @@ bool hunk_counts(std::string_view line, size_t& old_count, size_t& new_count) {
     size_t at = line.find(sign, 2);
     if (at == std::string_view::npos) return false;
     size_t comma = line.find(',', at);
-    size_t space = line.find(' ', at);
+    size_t space = std::min(line.find(' ', at), line.size());  // a header cut short ends the count
     count = 1;
     if (comma != std::string_view::npos && comma < space) {
       auto [end, error] = std::from_chars(line.data() + comma + 1, line.data() + space, count);

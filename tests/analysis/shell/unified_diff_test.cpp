@@ -92,3 +92,17 @@ TEST_CASE("text that is no diff, or hunks with lying counts, give what can be re
   REQUIRE(short_hunk.size() == 1);
   CHECK(short_hunk[0].new_text == "a\nb\n");
 }
+
+TEST_CASE("a hunk header cut short before its closing @@ reads its counts to the end of the line") {
+  auto changes = unified_diff_changes("--- a/x\n+++ b/x\n@@ -0,0 +1,1\n+added\n");
+  REQUIRE(changes.size() == 1);
+  CHECK(changes[0].new_text == "added\n");
+  CHECK(unified_diff_changes("--- a/x\n+++ b/x\n@@ -0,0").at(0).new_text.empty());
+}
+
+TEST_CASE("a file header on the diff's last line, with nothing after it, is read without reading past the end") {
+  CHECK(unified_diff_changes("--- a/x").empty());
+  auto headers_only = unified_diff_changes("notes\n--- a/x\n+++ b/x");
+  REQUIRE(headers_only.size() == 1);
+  CHECK(headers_only[0].new_text.empty());
+}
