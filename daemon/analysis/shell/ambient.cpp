@@ -64,6 +64,15 @@ std::vector<std::string> curl_config_words(std::string_view text) {
   return words;
 }
 
+// A curl config's options, as if given after the command line's own.
+void append_curl_options(Invocation& inv, std::string_view config) {
+  for (auto& option : curl_config_words(config)) {
+    Word word;
+    word.text = std::move(option);
+    inv.argv.push_back(std::move(word));
+  }
+}
+
 const NameSet& command_variables() {
   static const NameSet names{"GIT_SSH", "GIT_SSH_COMMAND", "GIT_ASKPASS", "SSH_ASKPASS", "SUDO_ASKPASS",
                              "GIT_EDITOR", "GIT_SEQUENCE_EDITOR", "GIT_PAGER", "GIT_EXTERNAL_DIFF", "PAGER",
@@ -335,11 +344,7 @@ void Walker::follow_config_files(Invocation& inv, int depth) {
     for (const auto& path : named) {
       const FileState* config = find_file(path);
       if (!config || !config->literal || !ambient_followed_.insert("curl -K " + path).second) continue;
-      for (auto& option : curl_config_words(*config->literal)) {
-        Word word;
-        word.text = std::move(option);
-        inv.argv.push_back(std::move(word));
-      }
+      append_curl_options(inv, *config->literal);
     }
   }
   if (!npm && !ssh && !python && !cargo && !direnv && !curl) return;
@@ -366,11 +371,7 @@ void Walker::follow_config_files(Invocation& inv, int depth) {
         follow_ambient(inv, variable, word, depth);
       }
     } else if (curl && (base_name(path) == ".curlrc" || base_name(path) == "curlrc")) {
-      for (auto& option : curl_config_words(text)) {
-        Word word;
-        word.text = std::move(option);
-        inv.argv.push_back(std::move(word));
-      }
+      append_curl_options(inv, text);
     } else if (base_name(path) == ".envrc") {
       analyse_nested(text, Stream{}, "ambient", inv.span, "direnv .envrc", depth);
     } else if (is_cargo_config(path)) {
