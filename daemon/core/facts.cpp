@@ -25,4 +25,10 @@ void Facts::merge(Facts other) {
   }
 }
 
+bool same_flow(const Flow& a, const Flow& b) {
+  return a.from == b.from && a.to == b.to && a.source == b.source && a.sink == b.sink && a.host == b.host;
+}
+
+bool same_marker(const Marker& a, const Marker& b) { return a.name == b.name && a.detail == b.detail; }
+
 }  // namespace toolwall

@@ -91,4 +91,8 @@ struct Facts {
   void merge(Facts other);  // appends other's facts (used when a file embeds commands)
 };
 
+// The same fact found twice (another reading of the same text), spans and locations aside.
+bool same_flow(const Flow& a, const Flow& b);      // from, to, source, sink and host
+bool same_marker(const Marker& a, const Marker& b);  // name and detail
+
 }  // namespace toolwall

@@ -47,12 +47,6 @@ std::multimap<std::string, const FileChange*, std::less<>> by_base_name(const st
   return out;
 }
 
-bool same_flow(const Flow& a, const Flow& b) {
-  return a.from == b.from && a.to == b.to && a.source == b.source && a.sink == b.sink && a.host == b.host;
-}
-
-bool same_marker(const Marker& a, const Marker& b) { return a.name == b.name && a.detail == b.detail; }
-
 }  // namespace
 
 Facts run_with_earlier_files(const std::vector<Command>& commands, const std::vector<FileChange>& earlier) {

@@ -270,10 +270,8 @@ void add_unseen(std::vector<Item>& to, std::vector<Item>& from, Same same) {
 // written text's; lines still hold.
 void merge_unseen(Facts& facts, Facts more) {
   add_unseen(facts.commands, more.commands, [](const Command& k, const Command& c) { return k.name == c.name && k.argv == c.argv; });
-  add_unseen(facts.flows, more.flows, [](const Flow& k, const Flow& f) {
-    return k.from == f.from && k.to == f.to && k.source == f.source && k.sink == f.sink && k.host == f.host;
-  });
-  add_unseen(facts.markers, more.markers, [](const Marker& k, const Marker& m) { return k.name == m.name && k.detail == m.detail; });
+  add_unseen(facts.flows, more.flows, same_flow);
+  add_unseen(facts.markers, more.markers, same_marker);
   for (auto& h : more.hosts)
     if (std::find(facts.hosts.begin(), facts.hosts.end(), h) == facts.hosts.end()) facts.hosts.push_back(std::move(h));
   if (!more.complete) mark_incomplete(facts, more.incomplete_reason);

@@ -69,7 +69,7 @@ PatchCall read_patch(const std::vector<Word>& argv) {
 
 }  // namespace
 
-bool Walker::model_patch(const Invocation& inv, const Stream& in, int depth) {
+void Walker::model_patch(const Invocation& inv, const Stream& in, int depth) {
   std::vector<std::string> args;
   for (size_t i = 1; i < inv.argv.size(); ++i) args.push_back(inv.argv[i].text);
   PatchCall call;
@@ -77,10 +77,10 @@ bool Walker::model_patch(const Invocation& inv, const Stream& in, int depth) {
     call = read_patch(inv.argv);
   } else {
     size_t sub = git_subcommand_index(args);
-    if (sub >= args.size() || (args[sub] != "apply" && args[sub] != "am")) return false;
+    if (sub >= args.size() || (args[sub] != "apply" && args[sub] != "am")) return;
     call = read_git_apply(std::vector<std::string>(args.begin() + static_cast<long>(sub) + 1, args.end()));
   }
-  if (!call.writes) return true;
+  if (!call.writes) return;
   std::vector<Stream> patches;
   if (call.patch_files.empty()) {
     patches.push_back(in);
@@ -96,12 +96,11 @@ bool Walker::model_patch(const Invocation& inv, const Stream& in, int depth) {
   }
   for (const auto& patch : patches) {
     if (!patch.literal) continue;
-    for (auto& change : unified_diff_changes(*patch.literal, call.reading)) write_patched_file(change, patch, inv.span, depth);
+    for (const auto& change : unified_diff_changes(*patch.literal, call.reading)) write_patched_file(change, patch, inv.span, depth);
   }
-  return true;
 }
 
-void Walker::write_patched_file(FileChange& change, const Stream& patch, Span span, int depth) {
+void Walker::write_patched_file(const FileChange& change, const Stream& patch, Span span, int depth) {
   if (change.path.empty()) return;
   if (change.deleted) {
     files_.erase(change.path);

@@ -243,11 +243,11 @@ class Walker {
   void write_file(const std::string& path, const Stream& content, Span span, int depth, bool append = false);
   void record_file_change(const std::string& path, const Stream& content, bool append, bool extends);
   void record_inline_code(std::string_view language, const std::string& code);
-  // git apply, git am, patch: true when the command applies patches (then modelled here).
   // The secrets in a commit, tag or note message (-m, --message, -F FILE) given from argv[first] on.
   Taints git_message_taints(const Invocation& inv, size_t first);
-  bool model_patch(const Invocation& inv, const Stream& in, int depth);
-  void write_patched_file(FileChange& change, const Stream& patch, Span span, int depth);
+  // git apply, git am, patch: the files of a patch known here are written (other commands: nothing).
+  void model_patch(const Invocation& inv, const Stream& in, int depth);
+  void write_patched_file(const FileChange& change, const Stream& patch, Span span, int depth);
   void check_persistence(const std::string& path, const Stream& content, Span span, int depth);
   // ~/.netrc gives each `machine` its login and password: a secret written there is sent to that host by
   // the next curl -n, git or ftp.
