@@ -40,13 +40,23 @@ struct LiteralPrefilter {
   std::vector<std::vector<std::vector<uint32_t>>> needs;  // per pattern: each set needs one of its literals
 };
 
+// Patterns [first_pattern, first_pattern + predicates.size()) of a tree-sitter query. A detector's
+// patterns are usually a slice of its language's combined query (shared with every detector of that
+// language), since compiling one query per detector was most of the start-up time.
 struct CompiledQuery {
   Language language;
-  std::unique_ptr<TSQuery, QueryDeleter> query;
-  std::vector<std::vector<Predicate>> predicates;  // per pattern
+  std::shared_ptr<TSQuery> query;
+  uint32_t first_pattern = 0;
+  std::vector<std::vector<Predicate>> predicates;  // per pattern of the slice, from first_pattern
   std::optional<uint32_t> match_capture;           // "@match" if the query names one
-  std::string source;                              // the query text, for the language's combined query
-  LiteralPrefilter prefilter;
+  LiteralPrefilter prefilter;                      // needs indexed like predicates
+
+  uint32_t pattern_count() const { return static_cast<uint32_t>(predicates.size()); }
+  // The slice's own index of a pattern of the query, or none when the pattern is another detector's.
+  std::optional<uint32_t> own_pattern(uint32_t pattern_index) const {
+    if (pattern_index < first_pattern || pattern_index - first_pattern >= pattern_count()) return std::nullopt;
+    return pattern_index - first_pattern;
+  }
 };
 
 // One host-side condition; every field set must hold. `capture` empty means the matched node.

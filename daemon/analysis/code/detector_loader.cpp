@@ -4,9 +4,11 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -106,15 +108,17 @@ const char* query_error_name(TSQueryError e) {
   }
 }
 
-// Reads the predicates tree-sitter parsed but does not evaluate, and compiles them for the host.
-bool compile_predicates(CompiledQuery& compiled, Reader& r, const YAML::Node& at, const std::string& id) {
+// Reads the predicates tree-sitter parsed but does not evaluate, and compiles them for the host:
+// those of the `patterns` patterns of the query from compiled.first_pattern.
+bool compile_predicates(CompiledQuery& compiled, uint32_t patterns, Reader& r, const YAML::Node& at,
+                        const std::string& id) {
   const TSQuery* query = compiled.query.get();
   bool ok = true;
-  uint32_t patterns = ts_query_pattern_count(query);
   compiled.predicates.resize(patterns);
   for (uint32_t pattern = 0; pattern < patterns; ++pattern) {
     uint32_t count = 0;
-    const TSQueryPredicateStep* steps = ts_query_predicates_for_pattern(query, pattern, &count);
+    const TSQueryPredicateStep* steps =
+        ts_query_predicates_for_pattern(query, compiled.first_pattern + pattern, &count);
     std::vector<TSQueryPredicateStep> group;
     for (uint32_t i = 0; i < count; ++i) {
       if (steps[i].type != TSQueryPredicateStepTypeDone) {
@@ -182,12 +186,17 @@ bool compile_predicates(CompiledQuery& compiled, Reader& r, const YAML::Node& at
   return ok;
 }
 
-bool has_capture(const TSQuery* query, const std::string& name) {
+// Whether one of the slice's own patterns names the capture (the shared query has every detector's).
+bool has_capture(const CompiledQuery& compiled, const std::string& name) {
+  const TSQuery* query = compiled.query.get();
   uint32_t count = ts_query_capture_count(query);
   for (uint32_t c = 0; c < count; ++c) {
     uint32_t len = 0;
     const char* n = ts_query_capture_name_for_id(query, c, &len);
-    if (std::string_view(n, len) == name) return true;
+    if (std::string_view(n, len) != name) continue;
+    for (uint32_t p = 0; p < compiled.pattern_count(); ++p)
+      if (ts_query_capture_quantifier_for_id(query, compiled.first_pattern + p, c) != TSQuantifierZero)
+        return true;
   }
   return false;
 }
@@ -336,7 +345,25 @@ void read_examples(Detector& d, Reader& r, const YAML::Node& examples) {
   }
 }
 
-void compile_query(Detector& d, Reader& r, const YAML::Node& query, Language language) {
+// A detector's query text for one language: the YAML scalar, kept for error positions.
+struct QueryText {
+  Language language;
+  YAML::Node node;
+};
+
+// A detector as read from its pack. Its queries compile once every pack is read, so that each
+// language's detectors compile together as one query.
+struct ReadDetector {
+  Detector detector;
+  std::string file;
+  std::vector<QueryText> texts;
+  YAML::Node where;     // where capture problems point
+  bool clean = true;    // reading it found no problem
+};
+
+// Compiles one detector's text for one language as a query of its own: for a detector that has other
+// problems, and for finding the culprit when a language's combined query does not compile.
+void compile_alone(Detector& d, Reader& r, const YAML::Node& query, Language language) {
   const std::string& text = query.Scalar();
   uint32_t error_offset = 0;
   TSQueryError error = TSQueryErrorNone;
@@ -353,21 +380,22 @@ void compile_query(Detector& d, Reader& r, const YAML::Node& query, Language lan
     r.problems.push_back(std::move(at));
     return;
   }
-  CompiledQuery compiled{language, std::unique_ptr<TSQuery, QueryDeleter>(q), {}, std::nullopt, text, {}};
-  if (compile_predicates(compiled, r, query, d.id)) d.queries.push_back(std::move(compiled));
+  CompiledQuery compiled{language, std::shared_ptr<TSQuery>(q, QueryDeleter()), 0, {}, std::nullopt, {}};
+  if (compile_predicates(compiled, ts_query_pattern_count(q), r, query, d.id)) d.queries.push_back(std::move(compiled));
 }
 
 // `query:` is one text for every claimed language, or a map from language names ("javascript,
 // typescript, tsx" shares one text) to texts, since node types differ between grammars.
-void compile_queries(Detector& d, Reader& r, const YAML::Node& query) {
+std::vector<QueryText> read_query_texts(const Detector& d, Reader& r, const YAML::Node& query) {
+  std::vector<QueryText> texts;
   if (query && query.IsScalar()) {
-    for (Language language : d.languages) compile_query(d, r, query, language);
-    return;
+    for (Language language : d.languages) texts.push_back({language, query});
+    return texts;
   }
   if (!query || !query.IsMap()) {
     r.fail(query ? query : YAML::Node(),
            d.id + ": query (tree-sitter query text, or a map language: text) is required");
-    return;
+    return texts;
   }
   std::set<Language> given;
   for (const auto& kv : query) {
@@ -391,18 +419,19 @@ void compile_queries(Detector& d, Reader& r, const YAML::Node& query) {
         continue;
       }
       given.insert(*language);
-      compile_query(d, r, kv.second, *language);
+      texts.push_back({*language, kv.second});
     }
   }
   for (Language language : d.languages)
     if (!given.count(language)) r.fail(query, d.id + ": no query for " + std::string(to_string(language)));
+  return texts;
 }
 
 void check_where_captures(const Detector& d, Reader& r, const YAML::Node& at) {
   for (const auto& w : d.where) {
     if (w.capture.empty()) continue;
     for (const auto& q : d.queries)
-      if (!has_capture(q.query.get(), w.capture))
+      if (!has_capture(q, w.capture))
         r.fail(at, d.id + ": where names @" + w.capture + " but the " + std::string(to_string(q.language)) +
                        " query has no such capture");
   }
@@ -445,14 +474,16 @@ void run_examples(const Detector& d, Reader& r) {
                                 " (every claimed language needs one)"});
 }
 
-void read_detector(DetectorSet& set, Reader& r, const YAML::Node& node, std::set<std::string>& ids,
-                   bool check_examples) {
+void read_detector(std::vector<ReadDetector>& read, Reader& r, const YAML::Node& node,
+                   std::set<std::string>& ids) {
   if (!node.IsMap()) {
     r.fail(node, "a detector is a map with id, languages, severity, message, query");
     return;
   }
   size_t problems_before = r.problems.size();
-  Detector d;
+  ReadDetector out;
+  out.file = r.file;
+  Detector& d = out.detector;
   d.position = r.position(node);
   d.id = node["id"] ? r.scalar(node["id"], "id").value_or("") : "";
   static const std::regex kId(R"(^code\.[a-z0-9_-]+\.[a-z0-9_.-]+$)");
@@ -485,15 +516,15 @@ void read_detector(DetectorSet& set, Reader& r, const YAML::Node& node, std::set
     d.on_added = on == "added";
   }
   if (node["where"]) d.where = read_checks(d, r, node["where"], 0);
-  compile_queries(d, r, node["query"]);
-  if (node["where"]) check_where_captures(d, r, node["where"]);
+  out.texts = read_query_texts(d, r, node["query"]);
+  if (node["where"]) out.where.reset(node["where"]);  // reset binds; assignment would write through
   if (node["examples"]) read_examples(d, r, node["examples"]);
-  if (check_examples && r.problems.size() == problems_before) run_examples(d, r);
-  if (r.problems.size() == problems_before) set.detectors.push_back(std::move(d));
+  out.clean = r.problems.size() == problems_before;
+  read.push_back(std::move(out));
 }
 
-void read_pack(DetectorSet& set, const std::string& text, const std::string& file, Diagnostics& problems,
-               std::set<std::string>& ids, bool check_examples) {
+void read_pack(std::vector<ReadDetector>& read, const std::string& text, const std::string& file,
+               Diagnostics& problems, std::set<std::string>& ids) {
   Reader r{file, problems};
   YAML::Node root;
   try {
@@ -507,41 +538,161 @@ void read_pack(DetectorSet& set, const std::string& text, const std::string& fil
     r.fail(root, "a detector pack is a map with a 'detectors' list");
     return;
   }
-  for (const auto& node : list) read_detector(set, r, node, ids, check_examples);
+  for (const auto& node : list) read_detector(read, r, node, ids);
 }
 
-// One query per language from every detector's text for it, patterns in detector order. A language
-// whose combined text does not compile (it should whenever the parts do) keeps no plan: its detectors
-// then run one by one.
-void build_language_plans(DetectorSet& set) {
-  set.plans.clear();
-  set.plans.resize(kLanguageCount);
-  for (int l = 0; l < kLanguageCount; ++l) {
-    auto language = static_cast<Language>(l);
-    std::string text;
-    std::vector<uint32_t> pattern_detector;
-    for (uint32_t d = 0; d < set.detectors.size(); ++d) {
-      const CompiledQuery* own = set.detectors[d].query_for(language);
-      if (!own) continue;
-      text += own->source;
-      text += "\n";
-      pattern_detector.insert(pattern_detector.end(), ts_query_pattern_count(own->query.get()), d);
+// One detector's text inside a language's combined query text.
+struct Segment {
+  size_t detector;  // index into the read detectors
+  const YAML::Node* node;
+  uint32_t begin, end;  // bytes of the combined text
+};
+
+// Query syntax between patterns: whitespace and `;` comments.
+bool only_spacing(std::string_view text) {
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == ';') {
+      size_t eol = text.find('\n', i);
+      if (eol == std::string_view::npos) return true;
+      i = eol;
+    } else if (!std::isspace(static_cast<unsigned char>(text[i]))) {
+      return false;
     }
-    if (pattern_detector.empty()) continue;
-    uint32_t error_offset = 0;
-    TSQueryError error = TSQueryErrorNone;
-    TSQuery* q = ts_query_new(grammar(language), text.data(), static_cast<uint32_t>(text.size()), &error_offset,
-                              &error);
-    if (!q) continue;
-    LanguagePlan plan{CompiledQuery{language, std::unique_ptr<TSQuery, QueryDeleter>(q), {}, std::nullopt, {}, {}},
-                      std::move(pattern_detector)};
-    Diagnostics ignored;
-    Reader r{"", ignored};
-    if (!compile_predicates(plan.combined, r, YAML::Node(), "") ||
-        ts_query_pattern_count(plan.combined.query.get()) != plan.pattern_detector.size())
-      continue;
-    set.plans[static_cast<size_t>(l)] = std::move(plan);
   }
+  return true;
+}
+
+// Which segment each pattern of the combined query came from; none when a pattern reaches into the
+// next detector's text (texts that are incomplete alone can join into one valid pattern).
+std::optional<std::vector<uint32_t>> pattern_segments(const TSQuery* query, const std::string& text,
+                                                      const std::vector<Segment>& segments) {
+  std::vector<uint32_t> owner;
+  uint32_t s = 0;
+  for (uint32_t p = 0; p < ts_query_pattern_count(query); ++p) {
+    uint32_t start = ts_query_start_byte_for_pattern(query, p);
+    uint32_t end = ts_query_end_byte_for_pattern(query, p);
+    while (s < segments.size() && start >= segments[s].end) ++s;
+    if (s == segments.size() || start < segments[s].begin) return std::nullopt;
+    if (end > segments[s].end &&
+        !only_spacing(std::string_view(text).substr(segments[s].end, std::min<size_t>(end, text.size()) - segments[s].end)))
+      return std::nullopt;
+    owner.push_back(s);
+  }
+  return owner;
+}
+
+// Every clean detector's text for one language compiled as one query, and which detector's text
+// each pattern came from (none when the text does not compile, or a pattern straddles two texts).
+struct CombinedQuery {
+  Language language;
+  std::vector<Segment> segments;
+  std::string text;
+  std::shared_ptr<TSQuery> query;
+  std::optional<std::vector<uint32_t>> owner;  // per pattern: its segment
+};
+
+CombinedQuery combine(const std::vector<ReadDetector>& read, Language language) {
+  CombinedQuery out{language, {}, {}, nullptr, std::nullopt};
+  for (size_t i = 0; i < read.size(); ++i) {
+    if (!read[i].clean) continue;
+    for (const auto& t : read[i].texts) {
+      if (t.language != language) continue;
+      uint32_t begin = static_cast<uint32_t>(out.text.size());
+      out.text += t.node.Scalar();
+      out.segments.push_back({i, &t.node, begin, static_cast<uint32_t>(out.text.size())});
+      out.text += "\n";
+    }
+  }
+  if (out.segments.empty()) return out;
+  uint32_t error_offset = 0;
+  TSQueryError error = TSQueryErrorNone;
+  out.query.reset(ts_query_new(grammar(language), out.text.data(), static_cast<uint32_t>(out.text.size()),
+                               &error_offset, &error),
+                  QueryDeleter());
+  if (out.query) out.owner = pattern_segments(out.query.get(), out.text, out.segments);
+  return out;
+}
+
+// Gives each detector its slice of the combined query. When there is none, each text compiles alone
+// instead, which names the culprit at its line and column.
+void take_slices(std::vector<ReadDetector>& read, Diagnostics& problems, const CombinedQuery& combined) {
+  const auto& owner = combined.owner;
+  for (uint32_t s = 0; s < combined.segments.size(); ++s) {
+    const Segment& segment = combined.segments[s];
+    ReadDetector& rd = read[segment.detector];
+    Reader r{rd.file, problems};
+    if (!owner) {
+      compile_alone(rd.detector, r, *segment.node, combined.language);
+      continue;
+    }
+    auto first = std::find(owner->begin(), owner->end(), s);
+    uint32_t count = static_cast<uint32_t>(std::count(owner->begin(), owner->end(), s));
+    CompiledQuery slice{combined.language, combined.query, static_cast<uint32_t>(first - owner->begin()),
+                        {},                std::nullopt,   {}};
+    if (compile_predicates(slice, count, r, *segment.node, rd.detector.id))
+      rd.detector.queries.push_back(std::move(slice));
+  }
+}
+
+// Each language's query compiles on a thread of its own: tree-sitter's analysis of a query is most of
+// the start-up time, and TypeScript and TSX alone take two thirds of it.
+std::vector<CombinedQuery> combine_all(const std::vector<ReadDetector>& read) {
+  std::vector<std::future<CombinedQuery>> pending;
+  for (int l = 0; l < kLanguageCount; ++l)
+    pending.push_back(std::async(std::launch::async, combine, std::cref(read), static_cast<Language>(l)));
+  std::vector<CombinedQuery> out;
+  for (auto& p : pending) out.push_back(p.get());
+  return out;
+}
+
+// The checks that need compiled queries, for the detectors that read cleanly; the others' texts
+// compile alone so their query problems are reported too.
+void compile_detectors(std::vector<ReadDetector>& read, Diagnostics& problems, bool check_examples) {
+  for (const CombinedQuery& combined : combine_all(read)) take_slices(read, problems, combined);
+  for (auto& rd : read) {
+    Reader r{rd.file, problems};
+    if (!rd.clean) {
+      for (const auto& t : rd.texts) compile_alone(rd.detector, r, t.node, t.language);
+      continue;
+    }
+    size_t problems_before = problems.size();
+    if (rd.detector.queries.size() != rd.texts.size()) continue;  // a query problem is reported
+    if (rd.where) check_where_captures(rd.detector, r, rd.where);
+    if (check_examples && problems.size() == problems_before) run_examples(rd.detector, r);
+  }
+}
+
+// The language's combined query, when every detector's patterns for it are one slice of the same
+// query, in detector order: a tree is then walked once however many detectors there are.
+std::optional<LanguagePlan> language_plan(const DetectorSet& set, Language language) {
+  std::shared_ptr<TSQuery> query;
+  LanguagePlan plan;
+  for (uint32_t d = 0; d < set.detectors.size(); ++d) {
+    const CompiledQuery* own = set.detectors[d].query_for(language);
+    if (!own) continue;
+    if (!query) query = own->query;
+    if (own->query != query || own->first_pattern != plan.pattern_detector.size()) return std::nullopt;
+    plan.pattern_detector.insert(plan.pattern_detector.end(), own->pattern_count(), d);
+    plan.combined.predicates.insert(plan.combined.predicates.end(), own->predicates.begin(),
+                                    own->predicates.end());
+    plan.combined.match_capture = own->match_capture;
+  }
+  if (!query || ts_query_pattern_count(query.get()) != plan.pattern_detector.size()) return std::nullopt;
+  plan.combined.language = language;
+  plan.combined.query = std::move(query);
+  plan.combined.prefilter = build_prefilter(plan.combined);
+  return plan;
+}
+
+Expected<std::shared_ptr<const DetectorSet>, Diagnostics> finish(std::vector<ReadDetector>& read,
+                                                                  Diagnostics& problems, bool check_examples) {
+  compile_detectors(read, problems, check_examples);
+  if (!problems.empty()) return unexpected(std::move(problems));
+  auto set = std::make_shared<DetectorSet>();
+  for (auto& rd : read) set->detectors.push_back(std::move(rd.detector));
+  set->plans.resize(kLanguageCount);
+  for (int l = 0; l < kLanguageCount; ++l) set->plans[static_cast<size_t>(l)] = language_plan(*set, static_cast<Language>(l));
+  return std::shared_ptr<const DetectorSet>(std::move(set));
 }
 
 }  // namespace
@@ -554,19 +705,17 @@ const LanguagePlan* DetectorSet::plan_for(Language language) const {
 Expected<std::shared_ptr<const DetectorSet>, Diagnostics> load_detectors_from_text(const std::string& text,
                                                                                    const std::string& file,
                                                                                    bool check_examples) {
-  auto set = std::make_shared<DetectorSet>();
+  std::vector<ReadDetector> read;
   Diagnostics problems;
   std::set<std::string> ids;
-  read_pack(*set, text, file, problems, ids, check_examples);
-  if (!problems.empty()) return unexpected(std::move(problems));
-  build_language_plans(*set);
-  return std::shared_ptr<const DetectorSet>(std::move(set));
+  read_pack(read, text, file, problems, ids);
+  return finish(read, problems, check_examples);
 }
 
 Expected<std::shared_ptr<const DetectorSet>, Diagnostics> load_detectors(
     const std::vector<std::string>& paths) {
   namespace fs = std::filesystem;
-  auto set = std::make_shared<DetectorSet>();
+  std::vector<ReadDetector> read;
   Diagnostics problems;
   std::set<std::string> ids;
   std::vector<std::string> files;
@@ -595,11 +744,9 @@ Expected<std::shared_ptr<const DetectorSet>, Diagnostics> load_detectors(
     }
     std::stringstream buffer;
     buffer << in.rdbuf();
-    read_pack(*set, buffer.str(), file, problems, ids, true);
+    read_pack(read, buffer.str(), file, problems, ids);
   }
-  if (!problems.empty()) return unexpected(std::move(problems));
-  build_language_plans(*set);
-  return std::shared_ptr<const DetectorSet>(std::move(set));
+  return finish(read, problems, true);
 }
 
 }  // namespace toolwall::code

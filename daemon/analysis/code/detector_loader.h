@@ -1,6 +1,7 @@
 #pragma once
-// Loads code detector packs: read YAML with positions, compile each query per language, then run
-// every detector's examples. All problems come back together, each with file:line:col.
+// Loads code detector packs: read every pack's YAML with positions, compile each language's detector
+// texts as one query (each detector keeps its slice; a text compiles alone only to place an error),
+// then run every detector's examples. All problems come back together, each with file:line:col.
 #include <memory>
 #include <string>
 #include <vector>

@@ -778,11 +778,11 @@ struct DetectorRun {
 };
 
 // Checks one match against the pattern's predicates and the detector's where-checks and records it.
-void take_match(const Detector& detector, const CompiledQuery& compiled, const TSQueryMatch& match,
-                const SyntaxTree& tree, Language language, const std::string& path, WorkBudget& budget,
-                DetectorRun& run) {
+void take_match(const Detector& detector, const CompiledQuery& compiled, uint32_t own_pattern,
+                const TSQueryMatch& match, const SyntaxTree& tree, Language language, const std::string& path,
+                WorkBudget& budget, DetectorRun& run) {
   Captures captures{match.captures, match.capture_count};
-  const auto& predicates = compiled.predicates[match.pattern_index];
+  const auto& predicates = compiled.predicates[own_pattern];
   if (!std::all_of(predicates.begin(), predicates.end(),
                    [&](const Predicate& p) { return holds(p, captures, tree); }))
     return;
@@ -817,8 +817,8 @@ void take_match(const Detector& detector, const CompiledQuery& compiled, const T
   run.matches.push_back(std::move(found));
 }
 
-// Runs one compiled query over the tree; detector_of(pattern) names the detector a match goes to (or
-// null to drop it) and its slot in runs. Returns true when a limit or the budget cut the run short.
+// Runs one compiled query over the tree; detector_of(own pattern) names the detector a match goes to
+// (or null to drop it) and its slot in runs. Returns true when a limit or the budget cut the run short.
 template <class DetectorOf>
 bool run_query(const CompiledQuery& compiled, const SyntaxTree& tree, Language language, const std::string& path,
                const QueryLimits& limits, DetectorOf&& detector_of, std::vector<DetectorRun>& runs) {
@@ -830,11 +830,13 @@ bool run_query(const CompiledQuery& compiled, const SyntaxTree& tree, Language l
   WorkBudget budget(deadline.at_cpu_micros);
   TSQueryMatch match;
   while (!budget.exhausted() && ts_query_cursor_next_match(cursor, &match)) {
-    auto [detector, slot] = detector_of(match.pattern_index);
+    std::optional<uint32_t> own = compiled.own_pattern(match.pattern_index);
+    if (!own) continue;
+    auto [detector, slot] = detector_of(*own);
     if (!detector) continue;
     DetectorRun& run = runs[slot];
     if (run.matches.size() >= limits.max_matches) continue;
-    take_match(*detector, compiled, match, tree, language, path, budget, run);
+    take_match(*detector, compiled, *own, match, tree, language, path, budget, run);
   }
   return ts_query_cursor_did_exceed_match_limit(cursor) || budget.exhausted() ||
          thread_cpu_micros() >= deadline.at_cpu_micros;
@@ -856,7 +858,8 @@ LiteralPrefilter build_prefilter(const CompiledQuery& compiled) {
     for (const Predicate& p : compiled.predicates[pattern]) {
       // A negated test, or one on a capture that may be absent, requires nothing of the file.
       if (p.negated || p.other_capture) continue;
-      TSQuantifier quantifier = ts_query_capture_quantifier_for_id(query, pattern, p.capture);
+      TSQuantifier quantifier =
+          ts_query_capture_quantifier_for_id(query, compiled.first_pattern + pattern, p.capture);
       if (quantifier != TSQuantifierOne && quantifier != TSQuantifierOneOrMore) continue;
       if (p.op == Predicate::Op::match) {
         if (!p.regex) continue;

@@ -1,6 +1,11 @@
 // One combined query per language (every detector's patterns, run in one walk of the tree) finds
-// exactly what running each detector's own query finds.
+// exactly what each detector finds alone: run by itself on its slice of that query, and loaded by
+// itself so that its text compiles as a query of its own.
+#include <yaml-cpp/yaml.h>
+
 #include <catch2/catch.hpp>
+#include <filesystem>
+#include <map>
 
 #include "analysis/code/detector_loader.h"
 #include "analysis/code/query_runner.h"
@@ -17,7 +22,45 @@ std::string describe(const std::vector<CodeMatch>& matches) {
   return out;
 }
 
+// Each shipped detector loaded from a pack of its own: its query text compiled alone.
+std::map<std::string, std::shared_ptr<const code::DetectorSet>> each_detector_alone() {
+  std::map<std::string, std::shared_ptr<const code::DetectorSet>> alone;
+  for (const auto& entry : std::filesystem::directory_iterator(std::string(TOOLWALL_SOURCE_DIR) + "/rules/code")) {
+    if (entry.path().extension() != ".yaml") continue;
+    YAML::Node pack = YAML::LoadFile(entry.path().string());
+    for (const auto& node : pack["detectors"]) {
+      YAML::Emitter out;
+      out << YAML::BeginMap << YAML::Key << "detectors" << YAML::Value << YAML::BeginSeq << node << YAML::EndSeq
+          << YAML::EndMap;
+      auto loaded = code::load_detectors_from_text(out.c_str(), entry.path().string(), false);
+      INFO((loaded ? std::string() : to_string(loaded.error())));
+      REQUIRE(loaded);
+      alone[node["id"].Scalar()] = *loaded;
+    }
+  }
+  return alone;
+}
+
 }  // namespace
+
+TEST_CASE("every detector of a language is a slice of one query compiled once") {
+  auto set = code::load_detectors({std::string(TOOLWALL_SOURCE_DIR) + "/rules/code"});
+  REQUIRE(set);
+  for (auto language : {code::Language::python, code::Language::go, code::Language::yaml}) {
+    INFO(code::to_string(language));
+    const code::LanguagePlan* plan = (*set)->plan_for(language);
+    REQUIRE(plan);
+    size_t slices = 0;
+    for (const auto& d : (*set)->detectors) {
+      const auto* q = d.query_for(language);
+      if (!q) continue;
+      CHECK(q->query == plan->combined.query);
+      CHECK(plan->pattern_detector.at(q->first_pattern) == static_cast<uint32_t>(&d - &(*set)->detectors[0]));
+      ++slices;
+    }
+    CHECK(slices > 1);
+  }
+}
 
 TEST_CASE("every shipped language has a combined query covering each of its detectors' patterns") {
   auto set = code::load_detectors({std::string(TOOLWALL_SOURCE_DIR) + "/rules/code"});
@@ -38,6 +81,8 @@ TEST_CASE("the combined query finds what each detector's own query finds, on eve
   auto loaded = code::load_detectors({std::string(TOOLWALL_SOURCE_DIR) + "/rules/code"});
   REQUIRE(loaded);
   const code::DetectorSet& set = **loaded;
+  auto alone = each_detector_alone();
+  REQUIRE(alone.size() == set.detectors.size());
   size_t compared = 0, found = 0;
   for (const auto& source : set.detectors) {
     for (const auto& e : source.examples) {
@@ -50,9 +95,14 @@ TEST_CASE("the combined query finds what each detector's own query finds, on eve
         CHECK_FALSE(combined.hit_limit);
         for (size_t d = 0; d < set.detectors.size(); ++d) {
           auto own = code::run_detector(set.detectors[d], *tree, language, e.path);
+          const code::DetectorSet& by_itself = *alone.at(set.detectors[d].id);
+          auto compiled_alone = code::run_detector(by_itself.detectors[0], *tree, language, e.path);
           INFO(set.detectors[d].id << " on an example of " << source.id << " in " << code::to_string(language)
                                    << ":\n" << e.code);
           CHECK(describe(combined.matches[d]) == describe(own.matches));
+          CHECK(describe(own.matches) == describe(compiled_alone.matches));
+          if (by_itself.detectors[0].query_for(language))
+            CHECK(by_itself.detectors[0].query_for(language)->query != set.detectors[d].query_for(language)->query);
           found += own.matches.size();
           ++compared;
         }

@@ -94,3 +94,103 @@ TEST_CASE("predicates are evaluated by the host: eq, not-eq, match, not-match, a
   INFO((loaded ? std::string() : to_string(loaded.error())));
   REQUIRE(loaded);
 }
+
+TEST_CASE("a bad query among good ones is reported at its own line, and only it") {
+  auto loaded = load_detectors_from_text(R"yaml(detectors:
+  - id: code.test.first
+    languages: [python]
+    severity: low
+    message: m
+    query: "(call function: (identifier) @match)"
+  - id: code.test.bad
+    languages: [python]
+    severity: low
+    message: m
+    query: |
+      (call
+        function: (no_such_node) @match)
+  - id: code.test.last
+    languages: [python]
+    severity: low
+    message: m
+    query: "(string) @match"
+)yaml",
+                                         "pack.yaml", false);
+  REQUIRE_FALSE(loaded);
+  REQUIRE(loaded.error().size() == 1);
+  CHECK(loaded.error()[0].line == 13);
+  CHECK(loaded.error()[0].message.find("code.test.bad: query does not compile for python: unknown node type") == 0);
+}
+
+TEST_CASE("two texts that are incomplete alone do not join into one pattern") {
+  // Compiled together, "(call function: (identifier) @fn" and ") @match" make one valid pattern.
+  auto loaded = load_detectors_from_text(R"yaml(detectors:
+  - id: code.test.open
+    languages: [python]
+    severity: low
+    message: m
+    query: "(call function: (identifier) @fn"
+  - id: code.test.close
+    languages: [python]
+    severity: low
+    message: m
+    query: ") @match"
+)yaml",
+                                         "pack.yaml", false);
+  REQUIRE_FALSE(loaded);
+  std::string all = to_string(loaded.error());
+  CHECK(all.find("code.test.open: query does not compile") != std::string::npos);
+  CHECK(all.find("code.test.close: query does not compile") != std::string::npos);
+}
+
+TEST_CASE("a where check may name only captures of its own detector's query") {
+  auto loaded = load_detectors_from_text(R"yaml(detectors:
+  - id: code.test.has-secret
+    languages: [python]
+    severity: low
+    message: m
+    query: "(assignment left: (identifier) @secret) @match"
+  - id: code.test.borrows
+    languages: [python]
+    severity: low
+    message: m
+    query: "(call function: (identifier) @fn) @match"
+    where:
+      - capture: secret
+        text_matches: "key"
+)yaml",
+                                         "pack.yaml", false);
+  REQUIRE_FALSE(loaded);
+  std::string all = to_string(loaded.error());
+  CHECK(all.find("code.test.borrows: where names @secret but the python query has no such capture") !=
+        std::string::npos);
+  CHECK(all.find("code.test.has-secret") == std::string::npos);
+}
+
+TEST_CASE("each detector's predicates are its own in the shared query") {
+  // The second detector's #eq? must apply to its own pattern, not to the first detector's.
+  auto loaded = load_detectors_from_text(R"yaml(detectors:
+  - id: code.test.any-call
+    languages: [python]
+    severity: low
+    message: "call {fn}"
+    query: "(call function: (identifier) @fn) @match"
+    examples:
+      match: ["run(x)", "eval(x)"]
+  - id: code.test.eval-only
+    languages: [python]
+    severity: low
+    message: "eval"
+    query: '((call function: (identifier) @fn) @match (#eq? @fn "eval"))'
+    examples:
+      match: ["eval(x)"]
+      no_match: ["run(x)"]
+)yaml",
+                                         "pack.yaml");
+  INFO((loaded ? std::string() : to_string(loaded.error())));
+  REQUIRE(loaded);
+  const auto& set = **loaded;
+  REQUIRE(set.detectors.size() == 2);
+  CHECK(set.detectors[0].query_for(toolwall::code::Language::python)->first_pattern == 0);
+  CHECK(set.detectors[1].query_for(toolwall::code::Language::python)->first_pattern == 1);
+}
