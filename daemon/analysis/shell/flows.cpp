@@ -18,6 +18,15 @@
 namespace toolwall::shell {
 namespace {
 
+// $SHELL, ${SHELL}, ${SHELL##*/} or ${SHELL:-bash}, quoted or not.
+bool names_login_shell(std::string_view word) {
+  if (word.size() >= 2 && word.front() == '"' && word.back() == '"') word = word.substr(1, word.size() - 2);
+  if (word == "$SHELL") return true;
+  if (word.rfind("${SHELL", 0) != 0 || word.back() != '}') return false;
+  std::string_view rest = word.substr(7, word.size() - 8);
+  return rest.empty() || rest.front() == '#' || rest.front() == '%' || rest.front() == ':';
+}
+
 // A file written earlier lies under a directory given to `git add` (".": the working tree, every
 // relative path).
 bool path_under_directory(std::string_view path, std::string_view directory) {
@@ -897,6 +906,7 @@ std::vector<std::pair<std::string, std::optional<Walker::Variable>>> Walker::bin
       variables_[name] = Variable{argv[index], {}, {}};
       all.text += (all.text.empty() ? "" : " ") + argv[index].text;
       all.dynamic = all.dynamic || argv[index].dynamic;
+      all.obfuscated = all.obfuscated || argv[index].obfuscated;
       merge_taints(all.taint, argv[index].taint);
     } else {
       variables_.erase(name);
@@ -999,6 +1009,8 @@ Stream Walker::run(Invocation inv, const Stream& in, int depth) {
   for (auto& word : inv.argv) merge_taints(word.taint, {});
 
   Word& head = inv.argv[0];
+  // $SHELL, ${SHELL##*/} or ${SHELL:-bash} as the command word is the user's login shell.
+  if (head.dynamic && names_login_shell(head.source)) head.dynamic = false, head.text = "sh";
   inv.name = head.dynamic ? std::string() : std::string(base_name(head.text));
   if (!head.dynamic && inv.name.find_first_of("*?[") != std::string::npos) {
     // A glob as the command word (/???/c?rl) runs whatever it matches: resolve it against commands that matter.
@@ -3656,10 +3668,15 @@ bool Walker::model_package_publish(const std::string& name, const std::vector<st
   if (node && operands.empty()) operands.push_back(".");  // the package in the working directory
   Taints published = read_paths_with_contents(operands);
   // The registry credential the environment hands the publisher goes to that registry, wherever it is.
+  // The flow names the variable it went through: the policy knows $TWINE_* and $NPM_TOKEN as logins to
+  // their own registries, whichever vault or helper the value came from.
   for (std::string_view credential : {"TWINE_PASSWORD", "TWINE_USERNAME", "NODE_AUTH_TOKEN", "NPM_TOKEN"}) {
     auto variable = variables_.find(std::string(credential));
     if (variable == variables_.end()) continue;
     Taints carried = variable->second.value.taint;
+    for (auto& taint : carried)
+      if (taint.source.rfind("$" + std::string(credential), 0) != 0)
+        taint.source = "$" + std::string(credential) + " (" + taint.source + ")";
     add_via(carried, "environment");
     merge_taints(published, carried);
   }

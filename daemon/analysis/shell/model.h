@@ -52,6 +52,7 @@ struct Word {
   bool quoted = false;       // some part was quoted
   bool has_substitution = false;
   bool resolved_variable = false;
+  bool positional = false;   // a function's or script's argument: the word its caller wrote, in plain sight
   Taints taint;              // data that flows into the word
   std::optional<Stream> stream;  // process substitution: the word names this stream
   Span span;                 // in the current text

