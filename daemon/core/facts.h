@@ -25,7 +25,9 @@ struct Command {
 
 // Data moving from a source class to a sink class.
 struct Flow {
-  // Source classes: env_dump, secret_var, credential_file, credential_helper, local_file, network.
+  // Source classes: env_dump, secret_var, credential_file, credential_helper, local_file, network,
+  // agent_input (what a coding agent hands its hooks on stdin: the tool calls, with their commands and
+  // file contents).
   std::string from;
   // Sink classes: network, dns, exec (a shell or interpreter runs the data), persist (written into
   // something that runs later), output (printed into the model's context, unfiltered).

@@ -12,8 +12,8 @@ namespace {
 constexpr int kMaxConditionDepth = 32;
 constexpr size_t kMaxMacroDepth = 8;
 
-constexpr std::array<std::string_view, 6> kSourceClasses{"env_dump",          "secret_var", "credential_file",
-                                                         "credential_helper", "local_file", "network"};
+constexpr std::array<std::string_view, 7> kSourceClasses{"env_dump",   "secret_var", "credential_file", "credential_helper",
+                                                         "local_file", "network",    "agent_input"};
 constexpr std::array<std::string_view, 5> kSinkClasses{"network", "dns", "exec", "persist", "output"};
 constexpr std::array<std::string_view, 9> kOrigins{
     "",         "script_file", "install_hook", "build_recipe", "ci_workflow",

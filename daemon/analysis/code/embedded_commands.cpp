@@ -1452,7 +1452,7 @@ void ide_config_json_scripts(const SyntaxTree& parsed, std::vector<EmbeddedScrip
       stack.push_back(ts_node_named_child(node, i));
     if (std::string_view(ts_node_type(node)) != "object") continue;
     TSNode command{}, args{}, runtime{}, runtime_args{}, path{}, url{}, headers{};
-    bool on_open = false;
+    bool on_open = false, agent_hook = false;
     for (uint32_t i = 0; i < ts_node_named_child_count(node); ++i) {
       TSNode pair = ts_node_named_child(node, i);
       TSNode k = field(pair, "key"), v = field(pair, "value");
@@ -1469,6 +1469,9 @@ void ide_config_json_scripts(const SyntaxTree& parsed, std::vector<EmbeddedScrip
         if (out.size() > before) discard_output(out.back());
       }
       if (key == "command") command = v;
+      // Claude Code's and Gemini CLI's hooks: {"type": "command", "command": "…"}.
+      if (key == "type" && std::string_view(ts_node_type(v)) == "string" && json_string_value(*tree, v) == "command")
+        agent_hook = true;
       if (key == "args") args = v;
       if (key == "runtimeExecutable") runtime = v;
       if (key == "runtimeArgs") runtime_args = v;
@@ -1489,8 +1492,12 @@ void ide_config_json_scripts(const SyntaxTree& parsed, std::vector<EmbeddedScrip
     }
     // A VS Code task runs when invoked, or by itself when the folder opens (runOn: folderOpen); an MCP
     // server or agent hook whenever the agent starts or uses a tool.
-    if (!ts_node_is_null(command))
+    if (!ts_node_is_null(command)) {
+      size_t before = out.size();
       add_command_with_args(*tree, command, args, on_open ? "install_hook" : "build_recipe", "command", out);
+      // A hook reads, on stdin, the tool call or prompt it fires on: every command and file the agent handles.
+      if (agent_hook && out.size() > before) out.back().stdin_source = "the agent's tool calls and prompts (hook input)";
+    }
     if (!ts_node_is_null(runtime))
       add_command_with_args(*tree, runtime, runtime_args, "build_recipe", "runtimeExecutable", out);
     if (!ts_node_is_null(path) && !ts_node_is_null(args))  // a terminal profile: runs when a terminal opens
@@ -1857,8 +1864,6 @@ void jenkinsfile_scripts(std::string_view content, std::vector<EmbeddedScript>& 
   }
 }
 
-// CMake's execute_process (at configure) and add_custom_command/add_custom_target (at build): the words
-// after each COMMAND up to the next keyword, as an argv ("…" quoted words stay one word).
 // ---- Terraform ----------------------------------------------------------------------------------
 
 // What `terraform plan` and `apply` run on the machine they run on: a local-exec provisioner's command
@@ -1899,7 +1904,7 @@ void terraform_scripts(std::string_view content, std::vector<EmbeddedScript>& ou
     if (block == "external" && std::regex_search(line.data(), line.data() + line.size(), m, kProgram)) {
       // The program's words, up to the closing bracket (on this line or the ones after).
       std::vector<ScriptBuilder> words;
-      for (size_t j = k; j < lines.size() && j < k + 32; ++j) {
+      for (size_t j = k; j < lines.size() && j < k + 256; ++j) {
         std::string_view text = lines[j].first;
         size_t at = j == k ? static_cast<size_t>(m.length(0)) : 0;
         bool closed = false;
@@ -1908,12 +1913,28 @@ void terraform_scripts(std::string_view content, std::vector<EmbeddedScript>& ou
             size_t end = add_quoted_string(text, at, lines[j].second, words.emplace_back(), true);
             if (end == std::string_view::npos) break;
             at = end;
+          } else if (text.substr(at, 2) == "<<") {
+            // A heredoc word (<<EOT or <<-EOT): the lines up to its tag, one word.
+            std::string_view tag = text.substr(at + 2);
+            if (!tag.empty() && tag.front() == '-') tag.remove_prefix(1);
+            tag = tag.substr(0, tag.find_first_of(" \t\r,]"));
+            ScriptBuilder& word = words.emplace_back();
+            for (++j; j < lines.size(); ++j) {
+              std::string_view body = lines[j].first;
+              size_t first = body.find_first_not_of(" \t");
+              if (first != std::string_view::npos && body.substr(first, tag.size()) == tag &&
+                  body.find_first_not_of(" \t\r", first + tag.size()) == std::string_view::npos)
+                break;
+              word.add(body, lines[j].second);
+              word.add_char('\n', lines[j].second + static_cast<uint32_t>(body.size()));
+            }
+            at = text.size();
           } else {
             closed = text[at] == ']';
             ++at;
           }
         }
-        if (closed) break;
+        if (closed || j >= lines.size()) break;
       }
       static const std::set<std::string, std::less<>> kShells{"sh", "bash", "/bin/sh", "/bin/bash", "zsh", "/bin/zsh"};
       if (words.size() >= 3 && kShells.count(words[0].text()) && words[1].text() == "-c") {
@@ -1932,14 +1953,17 @@ void terraform_scripts(std::string_view content, std::vector<EmbeddedScript>& ou
   }
 }
 
+// CMake's execute_process (at configure), add_custom_command/add_custom_target (at build) and add_test
+// (run by ctest): the words after each COMMAND up to the next keyword, as an argv ("…" quoted words
+// stay one word).
 void cmake_scripts(std::string_view content, std::vector<EmbeddedScript>& out) {
-  static const std::regex kCall(R"((execute_process|add_custom_command|add_custom_target)\s*\()", std::regex::icase);
+  static const std::regex kCall(R"((execute_process|add_custom_command|add_custom_target|add_test)\s*\()", std::regex::icase);
   static const std::regex kKeyword(
       R"(^(COMMAND|WORKING_DIRECTORY|OUTPUT_VARIABLE|RESULT_VARIABLE|RESULTS_VARIABLE|ERROR_VARIABLE|INPUT_FILE|)"
       R"(OUTPUT_FILE|ERROR_FILE|OUTPUT_QUIET|ERROR_QUIET|TIMEOUT|ECHO_OUTPUT_VARIABLE|ECHO_ERROR_VARIABLE|)"
       R"(COMMAND_ECHO|COMMAND_ERROR_IS_FATAL|ENCODING|OUTPUT_STRIP_TRAILING_WHITESPACE|ERROR_STRIP_TRAILING_WHITESPACE|)"
       R"(DEPENDS|OUTPUT|BYPRODUCTS|COMMENT|VERBATIM|USES_TERMINAL|ALL|MAIN_DEPENDENCY|IMPLICIT_DEPENDS|POST_BUILD|)"
-      R"(PRE_BUILD|PRE_LINK|TARGET|SOURCES|JOB_POOL|APPEND|DEPFILE|COMMAND_EXPAND_LISTS)$)");
+      R"(PRE_BUILD|PRE_LINK|TARGET|SOURCES|JOB_POOL|APPEND|DEPFILE|COMMAND_EXPAND_LISTS|NAME|CONFIGURATIONS)$)");
   std::string text(content);
   for (auto it = std::sregex_iterator(text.begin(), text.end(), kCall); it != std::sregex_iterator() && out.size() < kMaxScripts;
        ++it) {
@@ -2600,7 +2624,9 @@ Facts analyze_embedded_commands(const FileKind& kind, const std::string& path, s
       facts.markers.push_back(std::move(marker));
     }
     if (!script.shell) continue;
-    Facts shell = shell::analyze(script.text);
+    Facts shell = script.stdin_source.empty()
+                      ? shell::analyze(script.text)
+                      : shell::analyze(script.text, shell::ScriptInput{"agent_input", script.stdin_source});
     if (kind.carrier == CommandCarrier::interpreted) {
       // A whole program reads its configuration from the environment and calls its own APIs: one named
       // variable and a network call in the same file are not a leak by themselves (the whole environment,

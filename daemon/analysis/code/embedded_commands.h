@@ -26,6 +26,9 @@ struct EmbeddedScript {
   // Repository secrets a CI step hands through env: to a test or build run (npm test, pytest …), which
   // runs the code of every dependency: file offset of the secret's expression and a description.
   std::vector<std::pair<uint32_t, std::string>> secrets_to_tests;
+  // What the program that runs the script hands it on stdin, when that is data worth following: an
+  // agent hook reads the tool call or prompt it fires on. Empty: nothing known.
+  std::string stdin_source;
 };
 
 // The scripts a file carries. `fragment`: content is an edit snippet, not the whole file. `tree`:

@@ -23,7 +23,9 @@ bool has_class(const Taints& taints, std::string_view from) {
 }
 
 bool is_secret_class(std::string_view from) {
-  return from == "env_dump" || from == "secret_var" || from == "credential_file" || from == "credential_helper";
+  // agent_input: a hook's stdin carries every command and file the agent handles, secrets among them.
+  return from == "env_dump" || from == "secret_var" || from == "credential_file" || from == "credential_helper" ||
+         from == "agent_input";
 }
 
 void merge_stream(Stream& into, const Stream& more) {

@@ -74,7 +74,10 @@ Walker::Carried carried_from(const std::vector<EarlierStep>& earlier, const Limi
 
 }  // namespace
 
-Facts analyze(std::string_view script, const Limits& limits) { return analyze(script, {}, limits); }
+static Facts analyze_script(std::string_view script, const std::vector<EarlierStep>& earlier, const ScriptInput* input,
+                            const Limits& limits);
+
+Facts analyze(std::string_view script, const Limits& limits) { return analyze_script(script, {}, nullptr, limits); }
 
 LeftBehind left_behind(std::string_view script, const Limits& limits) {
   LeftBehind out;
@@ -105,7 +108,16 @@ LeftBehind left_behind(std::string_view script, const Limits& limits) {
   return out;
 }
 
+Facts analyze(std::string_view script, const ScriptInput& input, const Limits& limits) {
+  return analyze_script(script, {}, &input, limits);
+}
+
 Facts analyze(std::string_view script, const std::vector<EarlierStep>& earlier, const Limits& limits) {
+  return analyze_script(script, earlier, nullptr, limits);
+}
+
+static Facts analyze_script(std::string_view script, const std::vector<EarlierStep>& earlier, const ScriptInput* input,
+                            const Limits& limits) {
   Facts facts;
   try {
     std::string cleaned;
@@ -125,6 +137,7 @@ Facts analyze(std::string_view script, const std::vector<EarlierStep>& earlier, 
       mark_incomplete(facts, "invalid UTF-8 at byte " + std::to_string(bad));
     Walker walker(script, limits, facts);
     if (!earlier.empty()) walker.adopt(carried_from(earlier, limits));
+    if (input) walker.read_stdin_from(Taint{input->from, input->source, {"stdin"}, {}, false});
     walker.run();
   } catch (const std::exception& error) {
     mark_incomplete(facts, std::string("analysis failed: ") + error.what());

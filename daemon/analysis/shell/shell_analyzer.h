@@ -39,6 +39,16 @@ Facts analyze(std::string_view script, const Limits& limits = {});
 // `curl -d @/tmp/n …` in the next is the flow it would be in one script. Only the script's own facts
 // are reported; a flow that began in an earlier step says so in its `via` ("earlier call").
 Facts analyze(std::string_view script, const std::vector<EarlierStep>& earlier, const Limits& limits = {});
+// What a script reads on stdin when it starts, when the program that runs it says: an agent's hook
+// is handed the tool call it fires on (from "agent_input").
+struct ScriptInput {
+  std::string from;    // the source class
+  std::string source;  // what it is, for reports
+};
+
+// The same, with that stdin: each pipeline's first stage may read it.
+Facts analyze(std::string_view script, const ScriptInput& input, const Limits& limits = {});
+
 // What a script, walked alone, leaves for a later call of the conversation to meet.
 struct LeftBehind {
   std::vector<std::string> files;        // paths written, as the script names them

