@@ -198,6 +198,9 @@ void package_json_scripts(const ScriptSource& source, std::vector<EmbeddedScript
     tree = tree_in(source, Language::json, own);
   }
   if (!tree) return;
+  std::string base = lower(normalize_path(source.path));
+  base = base.substr(base.rfind('/') == std::string::npos ? 0 : base.rfind('/') + 1);
+  const char* scripts_key = base == "deno.json" || base == "deno.jsonc" ? "tasks" : "scripts";
   std::vector<TSNode> stack{tree->root()};
   bool found_scripts = false;
   std::vector<TSNode> loose_pairs;
@@ -209,13 +212,21 @@ void package_json_scripts(const ScriptSource& source, std::vector<EmbeddedScript
       TSNode key = field(node, "key"), value = field(node, "value");
       if (!ts_node_is_null(key) && !ts_node_is_null(value)) {
         std::string name = json_string_value(*tree, key);
-        if (name == "scripts" && std::string_view(ts_node_type(value)) == "object") {
+        if (name == scripts_key && std::string_view(ts_node_type(value)) == "object") {
           found_scripts = true;
           for (uint32_t i = 0; i < ts_node_named_child_count(value) && out.size() < kMaxScripts; ++i) {
             TSNode pair = ts_node_named_child(value, i);
             TSNode k = field(pair, "key"), v = field(pair, "value");
             if (ts_node_is_null(k) || ts_node_is_null(v)) continue;
             std::string_view value_type = ts_node_type(v);
+            if (value_type == "object") {  // deno: {"command": "…", "dependencies": […]}
+              for (uint32_t j = 0; j < ts_node_named_child_count(v); ++j) {
+                TSNode member = ts_node_named_child(v, j), name = field(member, "key"), command = field(member, "value");
+                if (!ts_node_is_null(name) && !ts_node_is_null(command) && json_string_value(*tree, name) == "command")
+                  v = command;
+              }
+              value_type = ts_node_type(v);
+            }
             if (value_type != "string" && value_type != "array") continue;
             std::string script_name = json_string_value(*tree, k);
             ScriptBuilder b;
@@ -240,8 +251,8 @@ void package_json_scripts(const ScriptSource& source, std::vector<EmbeddedScript
               }
               if (b.empty()) continue;
             }
-            out.push_back(b.finish(is_install_lifecycle(script_name) ? "install_hook" : "package_script",
-                                   "scripts." + script_name));
+            bool lifecycle = is_install_lifecycle(script_name) && std::string_view(scripts_key) == "scripts";
+            out.push_back(b.finish(lifecycle ? "install_hook" : "package_script", std::string(scripts_key) + "." + script_name));
           }
           continue;
         }
@@ -1309,12 +1320,31 @@ void add_literal_words(std::string_view list, uint32_t at, ScriptBuilder& b, boo
 
 std::pair<std::string_view, size_t> first_quoted(std::string_view text);
 
-// Line-based TOML: visit(section, key, value, value_at) for each `key = value` line, section being the
-// last [header]'s name ("" before any) and value_at the file offset just after the `=`.
+// How far a TOML value's brackets and braces stay open at the end of text (quoted strings skipped).
+int toml_open_brackets(std::string_view text) {
+  int depth = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '#') break;
+    if (c == '"' || c == '\'') {
+      for (++i; i < text.size() && text[i] != c; ++i)
+        if (c == '"' && text[i] == '\\') ++i;
+      continue;
+    }
+    depth += c == '[' || c == '{' ? 1 : c == ']' || c == '}' ? -1 : 0;
+  }
+  return depth;
+}
+
+// Line-based TOML: visit(section, key, value, value_at) for each `key = value`, section being the last
+// [header]'s name ("" before any) and value_at the file offset just after the `=`. An array or inline
+// table left open runs on over the lines that close it (at most 64).
 template <typename Visit>
 void for_each_toml_key(std::string_view content, Visit visit) {
   std::string section;
-  for (const auto& [line, offset] : lines_with_offsets(content)) {
+  auto lines = lines_with_offsets(content);
+  for (size_t k = 0; k < lines.size(); ++k) {
+    auto [line, offset] = lines[k];
     std::string_view t = trim_left(line);
     uint32_t at = offset + static_cast<uint32_t>(line.size() - t.size());
     if (starts_with(t, "[")) {
@@ -1326,7 +1356,14 @@ void for_each_toml_key(std::string_view content, Visit visit) {
     if (equals == std::string_view::npos || starts_with(t, "#")) continue;
     std::string_view key = t.substr(0, equals);
     while (!key.empty() && (key.back() == ' ' || key.back() == '\t')) key.remove_suffix(1);
-    visit(std::string_view(section), key, t.substr(equals + 1), at + static_cast<uint32_t>(equals + 1));
+    std::string_view value = t.substr(equals + 1);
+    uint32_t value_at = at + static_cast<uint32_t>(equals + 1);
+    for (int open = toml_open_brackets(value); open > 0 && k + 1 < lines.size() && value.size() < 16384;) {
+      ++k;
+      open += toml_open_brackets(lines[k].first);
+      value = content.substr(value_at, lines[k].second + lines[k].first.size() - value_at);
+    }
+    visit(std::string_view(section), key, value, value_at);
   }
 }
 
@@ -1537,8 +1574,33 @@ void toml_command_scripts(std::string_view content, Wanted wanted, const std::st
     std::optional<std::string> origin = wanted(section, key);
     if (!origin || out.size() >= kMaxScripts) return;
     ScriptBuilder b;
-    for (size_t i = 0; i < value.size(); ++i) {
-      if (value[i] == '#') break;
+    // An inline table ({cmd = "…", env = {…}}, pdm's and poe's task form): only its cmd or shell member.
+    size_t from = 0, to = value.size();
+    if (starts_with(trim_left(value), "{")) {
+      static const std::regex kCommandMember(R"(\b(cmd|shell)\s*=\s*)");
+      std::cmatch m;
+      if (!std::regex_search(value.data(), value.data() + value.size(), m, kCommandMember)) return;
+      from = static_cast<size_t>(m.position(0) + m.length(0));
+      int depth = 0;
+      for (to = from; to < value.size(); ++to) {
+        char c = value[to];
+        if (c == '"' || c == '\'') {
+          for (++to; to < value.size() && value[to] != c; ++to)
+            if (c == '"' && value[to] == '\\') ++to;
+          continue;
+        }
+        if (c == '[') ++depth;
+        if (c == ']') --depth;
+        if (depth <= 0 && (c == ',' || c == '}')) break;
+      }
+    }
+    for (size_t i = from; i < to; ++i) {
+      if (value[i] == '#') {  // a comment runs to the end of its line
+        size_t eol = value.find('\n', i);
+        if (eol == std::string_view::npos) break;
+        i = eol;
+        continue;
+      }
       if (value[i] != '"' && value[i] != '\'') continue;
       size_t next = add_quoted_string(value, i, value_at, b);
       if (next == std::string_view::npos) break;
@@ -1561,6 +1623,28 @@ void mise_scripts(std::string_view content, std::vector<EmbeddedScript>& out) {
         return std::nullopt;
       },
       "mise", out);
+}
+
+// pyproject.toml: the commands of the project's task runners. Hatch runs an environment's
+// pre-/post-install-commands when it creates it (on the first `hatch run`) and its scripts by name;
+// poe, pdm and taskipy run their tasks by name.
+void pyproject_scripts(std::string_view content, std::vector<EmbeddedScript>& out) {
+  static const std::regex kHatchEnv(R"(^tool\.hatch\.envs\.[^.]+$)");
+  static const std::regex kHatchScripts(R"(^tool\.hatch\.envs\.[^.]+\.scripts$)");
+  static const std::regex kTaskTable(R"(^tool\.(poe\.tasks|pdm\.scripts)\.[^.]+$)");
+  toml_command_scripts(
+      content,
+      [](std::string_view section, std::string_view key) -> std::optional<std::string> {
+        std::string s(section);
+        if (std::regex_match(s, kHatchEnv) && (key == "pre-install-commands" || key == "post-install-commands"))
+          return std::string("install_hook");
+        if (std::regex_match(s, kHatchScripts) || section == "tool.poe.tasks" || section == "tool.taskipy.tasks" ||
+            (section == "tool.pdm.scripts" && !starts_with(key, "_")))
+          return std::string("build_recipe");
+        if (std::regex_match(s, kTaskTable) && (key == "cmd" || key == "shell")) return std::string("build_recipe");
+        return std::nullopt;
+      },
+      "pyproject", out);
 }
 
 // Replit: onBoot runs when the Repl boots, run and build on the Run button and deploys.
@@ -1667,7 +1751,8 @@ void lint_staged_scripts(const ScriptSource& source, std::vector<EmbeddedScript>
 void dev_environment_scripts(const ScriptSource& source, std::vector<EmbeddedScript>& out) {
   std::string path = lower(normalize_path(source.path));
   std::string base = path.substr(path.rfind('/') == std::string::npos ? 0 : path.rfind('/') + 1);
-  if (ends_with(base, ".toml")) mise_scripts(source.content, out);
+  if (base == "pyproject.toml") pyproject_scripts(source.content, out);
+  else if (ends_with(base, ".toml")) mise_scripts(source.content, out);
   else if (base == ".replit") replit_scripts(source.content, out);
   else if (ends_with(base, ".nix")) nix_shell_scripts(source.content, out);
   else if (base == "vagrantfile") vagrant_scripts(source.content, out);
@@ -2164,6 +2249,7 @@ std::vector<TSNode> string_items(TSNode list) {
 // Which calls run a shell command, and where its text sits, per language.
 struct RunnerCall {
   std::vector<TSNode> words;  // literal words of the command, or one literal holding a script
+  bool argv = false;          // words are one argument each (["python", "-c", "…"]), not shell text
   std::vector<bool> printf_formats;  // per word: a printf format (fmt.Sprintf, "…" % x): its verbs are values
 };
 
@@ -2241,6 +2327,16 @@ std::vector<TSNode> concatenated_literals(const SyntaxTree& tree, TSNode node, i
   if (type == "parenthesized_expression" && ts_node_named_child_count(node) == 1)
     return concatenated_literals(tree, ts_node_named_child(node, 0), depth + 1);
   if (is_string_node(type)) return {node};
+  if (type == "concatenated_string") {  // Python's "a" "b", written across lines: one string
+    std::vector<TSNode> pieces;
+    for (uint32_t i = 0; i < ts_node_named_child_count(node); ++i) {
+      TSNode piece = ts_node_named_child(node, i);
+      if (std::string_view(ts_node_type(piece)) == "comment") continue;
+      if (!is_string_node(ts_node_type(piece))) return {};
+      pieces.push_back(piece);
+    }
+    return pieces;
+  }
   if (type != "binary_operator" && type != "binary_expression") return {};
   TSNode op = field(node, "operator");
   if (ts_node_is_null(op) || tree.text_of(op) != "+") return {};
@@ -2315,6 +2411,7 @@ std::optional<RunnerCall> runner_call(const SyntaxTree& tree, TSNode call, Langu
   if (python_runner) {
     if (first_type == "list" || first_type == "tuple") {
       for (TSNode w : string_items(positional[0])) add(w, false);
+      out.argv = true;
     } else {
       add_argument(positional[0]);
     }
@@ -2324,9 +2421,11 @@ std::optional<RunnerCall> runner_call(const SyntaxTree& tree, TSNode call, Langu
       add_argument(positional[0]);
       if (positional.size() > 1 && std::string_view(ts_node_type(positional[1])) == "array")
         for (TSNode w : string_items(positional[1])) add(w, false);
+      out.argv = true;
     }
   } else if (go_runner || python_argv) {
     for (TSNode a : positional) add_argument(a);
+    out.argv = true;
   }
   if (out.words.empty()) return std::nullopt;
   // ["sh", "-c", "script"]: the script is what runs.
@@ -2336,6 +2435,7 @@ std::optional<RunnerCall> runner_call(const SyntaxTree& tree, TSNode call, Langu
     if (is_shell_name(shell) && flag == "-c") {
       out.words.erase(out.words.begin(), out.words.begin() + 2);
       out.printf_formats.erase(out.printf_formats.begin(), out.printf_formats.begin() + 2);
+      out.argv = false;  // what is left is the script
     }
   }
   return out;
@@ -2428,6 +2528,27 @@ void program_scripts(const SyntaxTree& tree, Language language, const std::strin
       // A word joined from literals ("cu" + "rl …") is their values run together.
       std::vector<TSNode> pieces = concatenated_literals(tree, word);
       if (pieces.size() < 2) pieces = {word};
+      // One argument of an argv with spaces or quotes in it (python -c "import os; …") stays one word;
+      // one with interpolations is left as it is, so that its stand-ins ($(env), ${K}) still expand.
+      std::string_view whole = tree.text_of(word);
+      if (runner->argv && !runner->printf_formats[k] && whole.find('{') == std::string_view::npos &&
+          whole.find('`') == std::string_view::npos) {
+        ScriptBuilder one;
+        std::string text;
+        for (TSNode piece : pieces) {
+          std::string_view raw = tree.text_of(piece);
+          std::string value = unquote_literal(raw);
+          size_t inner = raw.find(value);
+          uint32_t base = ts_node_start_byte(piece) + static_cast<uint32_t>(inner == std::string_view::npos ? 0 : inner);
+          for (size_t i = 0; i < value.size(); ++i) one.add_char(value[i], base + static_cast<uint32_t>(i));
+          text += value;
+        }
+        if (text.find_first_of(" \t\n'\"$;&|<>()*?[]#~\\") != std::string::npos) {
+          add_as_quoted_word(std::move(one), ts_node_start_byte(word), ts_node_end_byte(word) - 1, b);
+          b.add_char(' ', ts_node_end_byte(word));
+          continue;
+        }
+      }
       for (TSNode piece : pieces) {
         std::string_view raw = tree.text_of(piece);
         std::string value = unquote_literal(raw);

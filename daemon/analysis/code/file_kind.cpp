@@ -213,7 +213,8 @@ FileKind classify_file(std::string_view raw_path, std::string_view content) {
   }
   // Development environments that run commands by themselves: on cd (mise hooks), on entering the dev shell
   // (Nix shellHook), on vagrant up (provisioners, triggers on the host), on boot (.replit), at each commit
-  // (lint-staged), or from an IDE's shared run configuration.
+  // (lint-staged), or from an IDE's shared run configuration; and pyproject.toml's task runners (hatch
+  // environments' install commands and scripts, poe, pdm, taskipy).
   bool mise = base == "mise.toml" || base == ".mise.toml" || base == "mise.local.toml" || base == ".mise.local.toml" ||
               (base == "config.toml" && has_segment(lpath, "mise/"));
   bool nix = base == "shell.nix" || base == "flake.nix" || base == "devenv.nix" ||
@@ -221,7 +222,7 @@ FileKind classify_file(std::string_view raw_path, std::string_view content) {
   bool jetbrains = ext == "xml" && (has_segment(lpath, ".idea/runconfigurations/") || ends_with(base, ".run.xml") ||
                                     content.find("name=\"SCRIPT_TEXT\"") != std::string_view::npos);
   if (mise || nix || jetbrains || base == "vagrantfile" || base == ".replit" || base == ".lintstagedrc" ||
-      base == ".lintstagedrc.json") {
+      base == ".lintstagedrc.json" || base == "pyproject.toml") {
     kind.carrier = CommandCarrier::dev_environment;
     kind.origin = "install_hook";
     kind.language.reset();
@@ -279,7 +280,8 @@ FileKind classify_file(std::string_view raw_path, std::string_view content) {
     kind.origin = "service";
     return kind;
   }
-  if (base == "package.json" || base == "composer.json") {
+  // deno.json's "tasks" are what `deno task NAME` runs, as package.json's "scripts" are npm's.
+  if (base == "package.json" || base == "composer.json" || base == "deno.json" || base == "deno.jsonc") {
     kind.language = Language::json;
     kind.carrier = CommandCarrier::package_json;
     kind.origin = "package_script";

@@ -650,6 +650,15 @@ CodeReading read_code_at(std::string_view language, std::string_view original_co
     if (reading.network_api.empty()) reading.network_api = "import()";
   }
 
+  // Gradle's `apply from: 'https://…'` / `apply(from = "https://…")` downloads a build script and runs it
+  // in the build (Groovy and Kotlin build files read as the JVM family here).
+  static const std::regex kRemoteBuildScript(R"re(\bapply\s*(\(\s*from\s*=|from\s*:)\s*(uri\s*\()?\s*['"]https?://)re");
+  if (language == "java" && contains(code, "apply") && std::regex_search(code.begin(), code.end(), kRemoteBuildScript)) {
+    reading.exec_fetched = true;
+    reading.network = true;
+    if (reading.network_api.empty()) reading.network_api = "apply from";
+  }
+
   reading.prints = has_any(code, {"print", "console.log", "puts", "say ", "echo ", "printf", "stdout.write", "p(",
                                   "var_dump", "pp "});
 
