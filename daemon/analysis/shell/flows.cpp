@@ -1698,7 +1698,9 @@ Stream Walker::model(Invocation& inv, const Stream& in, int depth) {
   if (name == "git") {
     model_patch(inv, in, depth);
     model_git(inv, depth);
-    return git_trace_output(inv, depth);
+    Stream out = git_trace_output(inv, depth);
+    merge_stream(out, git_content_output(inv));
+    return out;
   }
   if (name == "watch" || name == "parallel") {
     std::string text;
@@ -1914,7 +1916,17 @@ Stream Walker::model(Invocation& inv, const Stream& in, int depth) {
     add_via(carried, "encoder");
     Stream content;
     content.taint = carried;
-    if (archive.empty() || archive == "-") return content;
+    if (archive.empty() || archive == "-") {
+      // An archive to stdout is its members' content, whatever they are: piped to an upload, they leave.
+      if (!std::any_of(carried.begin(), carried.end(), [](const Taint& t) { return is_secret_class(t.from); })) {
+        std::vector<std::string> members;
+        if (name == "tar") members = tar_layout(inv.argv).inputs;
+        std::string named;
+        for (const auto& member : members) named += (named.empty() ? "" : " ") + member;
+        content.taint.push_back(Taint{"local_file", named.empty() ? "an archive (" + std::string(name) + ")" : named, {"encoder"}, {}, false});
+      }
+      return content;
+    }
     write_file(archive, content, inv.span, depth);
     return {};
   }
@@ -3446,6 +3458,39 @@ Stream Walker::git_trace_output(const Invocation& inv, int depth) {
     write_file(variables_.find("GIT_TRACE_CURL")->second.value.text, out, inv.span, depth, true);
     return {};
   }
+  return out;
+}
+
+// What git prints that is the project itself: its files (archive, bundle to stdout) or its changes
+// (diff, show, log -p, format-patch --stdout). Piped to an upload, it is the code leaving.
+Stream Walker::git_content_output(const Invocation& inv) const {
+  std::vector<std::string> args;
+  for (size_t i = 1; i < inv.argv.size(); ++i) args.push_back(inv.argv[i].text);
+  size_t sub = git_subcommand_index(args);
+  if (sub >= args.size()) return {};
+  const std::string& command = args[sub];
+  std::vector<std::string> rest(args.begin() + static_cast<long>(sub) + 1, args.end());
+  auto has = [&](std::initializer_list<std::string_view> options) {
+    return std::any_of(rest.begin(), rest.end(), [&](const std::string& arg) {
+      return std::any_of(options.begin(), options.end(), [&](std::string_view o) {
+        return arg == o || (o.size() > 2 && starts_with(arg, std::string(o) + "="));
+      });
+    });
+  };
+  // Names, counts and status lines are not the content.
+  if (has({"--stat", "--shortstat", "--numstat", "--name-only", "--name-status", "--summary", "--quiet", "--check",
+           "--exit-code", "--oneline", "--format", "--pretty", "-s", "--no-patch"}) && !has({"-p", "--patch"}))
+    return {};
+  std::string what;
+  if (command == "archive" && !has({"-o", "--output"})) what = "the repository's files (git archive)";
+  else if (command == "bundle" && rest.size() >= 2 && rest[0] == "create" && rest[1] == "-")
+    what = "the repository's history (git bundle)";
+  else if (command == "diff" || command == "show" || (command == "format-patch" && has({"--stdout"})) ||
+           (command == "log" && has({"-p", "--patch"})))
+    what = "the repository's changes (git " + command + ")";
+  if (what.empty()) return {};
+  Stream out;
+  out.taint.push_back(Taint{"local_file", what, {}, {}, false});
   return out;
 }
 

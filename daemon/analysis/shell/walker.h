@@ -203,6 +203,7 @@ class Walker {
   // Authorization header and cookies, which it redacts by default. What git prints, or nothing when the
   // trace goes to a file (then the file holds them).
   Stream git_trace_output(const Invocation& inv, int depth);
+  Stream git_content_output(const Invocation& inv) const;
   void model_git_config(const std::vector<std::string>& rest, Span span, int depth);
   void model_git_send_email(const std::vector<std::string>& rest, Span span);
   // npm/pnpm/yarn/bun publish, twine upload: true when name publishes a package (its files go out).
