@@ -347,12 +347,29 @@ void Walker::follow_config_files(Invocation& inv, int depth) {
       append_curl_options(inv, *config->literal);
     }
   }
-  if (!npm && !ssh && !python && !cargo && !direnv && !curl) return;
+  // systemctl enable/start UNIT… runs the unit's ExecStart lines (a timer's, its service's), now or at login.
+  std::vector<std::string> units;
+  if (name == "systemctl") {
+    size_t verb = 1;
+    while (verb < inv.argv.size() && starts_with(inv.argv[verb].text, "-")) ++verb;
+    static const NameSet runs{"enable", "reenable", "start", "restart", "reload-or-restart", "try-restart"};
+    if (verb < inv.argv.size() && runs.count(inv.argv[verb].text))
+      for (size_t i = verb + 1; i < inv.argv.size(); ++i) {
+        std::string unit = inv.argv[i].text;
+        if (unit.empty() || unit[0] == '-') continue;
+        if (unit.find('.') == std::string::npos) unit += ".service";
+        units.push_back(unit);
+        if (ends_with(unit, ".timer")) units.push_back(unit.substr(0, unit.size() - 6) + ".service");
+      }
+  }
+  if (!npm && !ssh && !python && !cargo && !direnv && !curl && units.empty()) return;
   std::vector<std::pair<std::string, std::string>> read;  // path, text
   for (const auto& [path, file] : files_) {
     if (!file.literal) continue;
     std::string_view base = base_name(path);
-    bool wanted = (npm && base == ".npmrc") || (ssh && home_relative(path) == "~/.ssh/config") ||
+    bool unit = path.find("systemd/") != std::string::npos &&
+                std::find(units.begin(), units.end(), std::string(base)) != units.end();
+    bool wanted = unit || (npm && base == ".npmrc") || (ssh && home_relative(path) == "~/.ssh/config") ||
                   (python && is_python_startup_file(path)) || (cargo && is_cargo_config(path)) ||
                   (pytest && base == "conftest.py") || (direnv && base == ".envrc") ||
                   (curl && (base == ".curlrc" || (base == "curlrc" && path.find(".config/") != std::string::npos)) &&
@@ -374,6 +391,22 @@ void Walker::follow_config_files(Invocation& inv, int depth) {
       append_curl_options(inv, text);
     } else if (base_name(path) == ".envrc") {
       analyse_nested(text, Stream{}, "ambient", inv.span, "direnv .envrc", depth);
+    } else if (path.find("systemd/") != std::string::npos && !units.empty()) {
+      // Exec*= lines: a leading -, @, +, ! or : only changes how systemd runs the command; %h is the
+      // home, %u the user.
+      for (const auto& line : split_on(text, "\n")) {
+        std::string_view setting = line;
+        setting.remove_prefix(std::min(setting.find_first_not_of(" \t"), setting.size()));
+        if (!starts_with(setting, "Exec")) continue;
+        size_t equals = setting.find('=');
+        if (equals == std::string_view::npos) continue;
+        std::string command(setting.substr(equals + 1));
+        while (!command.empty() && std::string_view("-@+!:").find(command[0]) != std::string_view::npos) command.erase(0, 1);
+        for (auto [specifier, value] : {std::pair{"%h", "$HOME"}, {"%u", "$USER"}, {"%U", "$UID"}})
+          for (size_t at = command.find(specifier); at != std::string::npos; at = command.find(specifier, at + 1))
+            command.replace(at, 2, value);
+        analyse_nested(command, Stream{}, "ambient", inv.span, "systemd " + std::string(setting.substr(0, equals)), depth);
+      }
     } else if (is_cargo_config(path)) {
       // The linker, rustc and their wrappers run at every build, the runner at cargo run and test.
       for (const auto& program : cargo_programs(text)) {
