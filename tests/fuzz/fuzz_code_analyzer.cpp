@@ -29,7 +29,9 @@ const char* const kPaths[] = {"app.py", "index.js", "main.ts", "ui.tsx", "main.g
                               ".venv/lib/python3.11/site-packages/x.pth", "a.ipynb#cell.py", "docker-compose.yml",
                               "tox.ini", ".mcp.json", ".claude/settings.json", ".vscode/launch.json",
                               "/home/u/.vimrc", "/home/u/.tmux.conf", "/home/u/.psqlrc", "/home/u/.aws/config",
-                              "/home/u/.kube/config", "lib/x.rb", "public/x.php", "tools/x.pl"};
+                              "/home/u/.kube/config", "lib/x.rb", "public/x.php", "tools/x.pl", "pyproject.toml",
+                              "deno.json", "infra/main.tf", "CMakeLists.txt", "noxfile.py", "build.gradle.kts",
+                              "/home/u/.config/systemd/user/x.service"};
 
 }  // namespace
 
