@@ -1320,6 +1320,16 @@ void add_literal_words(std::string_view list, uint32_t at, ScriptBuilder& b, boo
 
 std::pair<std::string_view, size_t> first_quoted(std::string_view text);
 
+// The index of the quote that closes the TOML string opened at `open` (text.size() when none does):
+// basic strings ("…") take backslash escapes, literal ones ('…') do not.
+size_t toml_string_end(std::string_view text, size_t open) {
+  char quote = text[open];
+  size_t i = open + 1;
+  for (; i < text.size() && text[i] != quote; ++i)
+    if (quote == '"' && text[i] == '\\') ++i;
+  return std::min(i, text.size());
+}
+
 // How far a TOML value's brackets and braces stay open at the end of text (quoted strings skipped).
 int toml_open_brackets(std::string_view text) {
   int depth = 0;
@@ -1327,8 +1337,7 @@ int toml_open_brackets(std::string_view text) {
     char c = text[i];
     if (c == '#') break;
     if (c == '"' || c == '\'') {
-      for (++i; i < text.size() && text[i] != c; ++i)
-        if (c == '"' && text[i] == '\\') ++i;
+      i = toml_string_end(text, i);
       continue;
     }
     depth += c == '[' || c == '{' ? 1 : c == ']' || c == '}' ? -1 : 0;
@@ -1585,8 +1594,7 @@ void toml_command_scripts(std::string_view content, Wanted wanted, const std::st
       for (to = from; to < value.size(); ++to) {
         char c = value[to];
         if (c == '"' || c == '\'') {
-          for (++to; to < value.size() && value[to] != c; ++to)
-            if (c == '"' && value[to] == '\\') ++to;
+          to = toml_string_end(value, to);
           continue;
         }
         if (c == '[') ++depth;
