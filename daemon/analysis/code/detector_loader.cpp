@@ -12,6 +12,7 @@
 #include <regex>
 #include <set>
 #include <sstream>
+#include <system_error>
 
 #include "analysis/code/query_runner.h"
 
@@ -636,10 +637,19 @@ void take_slices(std::vector<ReadDetector>& read, Diagnostics& problems, const C
 
 // Each language's query compiles on a thread of its own: tree-sitter's analysis of a query is most of
 // the start-up time, and TypeScript and TSX alone take two thirds of it.
+// A language whose thread cannot be started (a process at its thread limit) compiles on this one.
 std::vector<CombinedQuery> combine_all(const std::vector<ReadDetector>& read) {
   std::vector<std::future<CombinedQuery>> pending;
-  for (int l = 0; l < kLanguageCount; ++l)
-    pending.push_back(std::async(std::launch::async, combine, std::cref(read), static_cast<Language>(l)));
+  for (int l = 0; l < kLanguageCount; ++l) {
+    auto language = static_cast<Language>(l);
+    try {
+      pending.push_back(std::async(std::launch::async, combine, std::cref(read), language));
+    } catch (const std::system_error&) {
+      std::promise<CombinedQuery> here;
+      here.set_value(combine(read, language));
+      pending.push_back(here.get_future());
+    }
+  }
   std::vector<CombinedQuery> out;
   for (auto& p : pending) out.push_back(p.get());
   return out;
