@@ -14,6 +14,7 @@
 #include "analysis/code/syntax.h"
 #include "analysis/code/syntax_walk.h"
 #include "analysis/shell/cargo_config.h"
+#include "analysis/shell/systemd_unit.h"
 #include "analysis/shell/catalog.h"
 #include "analysis/shell/git_config.h"
 #include "analysis/shell/name_set.h"
@@ -1117,17 +1118,12 @@ void ssh_config_scripts(std::string_view content, std::vector<EmbeddedScript>& o
   }
 }
 
+// The unit's Exec*= lines (shell/systemd_unit.h), one script.
 void systemd_scripts(std::string_view content, std::vector<EmbeddedScript>& out) {
-  static const std::regex kExec(
-      R"(^\s*(Exec(Start|StartPre|StartPost|Stop|StopPost|Reload|Condition)?)\s*=)");
   ScriptBuilder b;
-  for (const auto& [line, offset] : lines_with_offsets(content)) {
-    std::cmatch m;
-    if (!std::regex_search(line.data(), line.data() + line.size(), m, kExec)) continue;
-    size_t start = static_cast<size_t>(m.length(0));
-    while (start < line.size() && std::strchr("@-:+!| \t", line[start])) ++start;  // systemd exec prefixes
-    b.add(line.substr(start), offset + static_cast<uint32_t>(start));
-    b.add_char('\n', offset + static_cast<uint32_t>(line.size()));
+  for (const auto& command : shell::unit_commands(content)) {
+    b.add(command.command, command.offset);
+    b.add_char('\n', command.offset + static_cast<uint32_t>(command.command.size()));
   }
   if (!b.empty()) out.push_back(b.finish("service", "Exec"));
 }
@@ -1959,6 +1955,24 @@ void jenkinsfile_scripts(std::string_view content, std::vector<EmbeddedScript>& 
 
 // ---- Terraform ----------------------------------------------------------------------------------
 
+// A Terraform heredoc whose opener ("<<EOT" or "<<-EOT") is on line k: the lines after it up to the one
+// holding only its tag (indented or not), added to b. Returns that closing line's index (lines.size()
+// when none closes it).
+size_t add_heredoc_lines(const std::vector<std::pair<std::string_view, uint32_t>>& lines, size_t k,
+                         std::string_view opener, ScriptBuilder& b) {
+  std::string_view tag = opener.substr(2);
+  if (!tag.empty() && tag.front() == '-') tag.remove_prefix(1);
+  tag = tag.substr(0, tag.find_first_of(" \t\r,]"));
+  for (++k; k < lines.size(); ++k) {
+    std::string_view body = lines[k].first;
+    size_t first = body.find_first_not_of(" \t");
+    if (first != std::string_view::npos && body.substr(first) == tag) break;
+    b.add(body, lines[k].second);
+    b.add_char('\n', lines[k].second + static_cast<uint32_t>(body.size()));
+  }
+  return k;
+}
+
 // What `terraform plan` and `apply` run on the machine they run on: a local-exec provisioner's command
 // (a string or a heredoc) and an external data source's program (its `sh -c` script, or its words).
 void terraform_scripts(std::string_view content, std::vector<EmbeddedScript>& out) {
@@ -1979,17 +1993,8 @@ void terraform_scripts(std::string_view content, std::vector<EmbeddedScript>& ou
         add_quoted_string(line, at, offset, script, true);
         if (!script.empty()) out.push_back(script.finish("build_recipe", "local-exec"));
       } else if (line.substr(at, 2) == "<<") {
-        std::string_view tag = line.substr(at + 2);
-        if (!tag.empty() && tag.front() == '-') tag.remove_prefix(1);
-        while (!tag.empty() && (tag.back() == '\r' || tag.back() == ' ')) tag.remove_suffix(1);
         ScriptBuilder script;
-        for (++k; k < lines.size(); ++k) {
-          std::string_view body = lines[k].first;
-          size_t first = body.find_first_not_of(" \t");
-          if (first != std::string_view::npos && body.substr(first) == tag) break;
-          script.add(body, lines[k].second);
-          script.add_char('\n', lines[k].second + static_cast<uint32_t>(body.size()));
-        }
+        k = add_heredoc_lines(lines, k, line.substr(at), script);
         if (!script.empty()) out.push_back(script.finish("build_recipe", "local-exec"));
         continue;
       }
@@ -2006,21 +2011,8 @@ void terraform_scripts(std::string_view content, std::vector<EmbeddedScript>& ou
             size_t end = add_quoted_string(text, at, lines[j].second, words.emplace_back(), true);
             if (end == std::string_view::npos) break;
             at = end;
-          } else if (text.substr(at, 2) == "<<") {
-            // A heredoc word (<<EOT or <<-EOT): the lines up to its tag, one word.
-            std::string_view tag = text.substr(at + 2);
-            if (!tag.empty() && tag.front() == '-') tag.remove_prefix(1);
-            tag = tag.substr(0, tag.find_first_of(" \t\r,]"));
-            ScriptBuilder& word = words.emplace_back();
-            for (++j; j < lines.size(); ++j) {
-              std::string_view body = lines[j].first;
-              size_t first = body.find_first_not_of(" \t");
-              if (first != std::string_view::npos && body.substr(first, tag.size()) == tag &&
-                  body.find_first_not_of(" \t\r", first + tag.size()) == std::string_view::npos)
-                break;
-              word.add(body, lines[j].second);
-              word.add_char('\n', lines[j].second + static_cast<uint32_t>(body.size()));
-            }
+          } else if (text.substr(at, 2) == "<<") {  // a heredoc word: its lines are one word
+            j = add_heredoc_lines(lines, j, text.substr(at), words.emplace_back());
             at = text.size();
           } else {
             closed = text[at] == ']';

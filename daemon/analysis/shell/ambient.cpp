@@ -12,6 +12,7 @@
 #include "analysis/shell/git_config.h"
 #include "analysis/shell/interpreters.h"
 #include "analysis/shell/name_set.h"
+#include "analysis/shell/systemd_unit.h"
 #include "analysis/shell/walker.h"
 #include "analysis/shell/words.h"
 #include "core/text.h"
@@ -392,20 +393,13 @@ void Walker::follow_config_files(Invocation& inv, int depth) {
     } else if (base_name(path) == ".envrc") {
       analyse_nested(text, Stream{}, "ambient", inv.span, "direnv .envrc", depth);
     } else if (path.find("systemd/") != std::string::npos && !units.empty()) {
-      // Exec*= lines: a leading -, @, +, ! or : only changes how systemd runs the command; %h is the
-      // home, %u the user.
-      for (const auto& line : split_on(text, "\n")) {
-        std::string_view setting = line;
-        setting.remove_prefix(std::min(setting.find_first_not_of(" \t"), setting.size()));
-        if (!starts_with(setting, "Exec")) continue;
-        size_t equals = setting.find('=');
-        if (equals == std::string_view::npos) continue;
-        std::string command(setting.substr(equals + 1));
-        while (!command.empty() && std::string_view("-@+!:").find(command[0]) != std::string_view::npos) command.erase(0, 1);
+      // The unit's Exec*= lines (systemd_unit.h); %h is the home, %u the user.
+      for (const auto& unit_command : unit_commands(text)) {
+        std::string command(unit_command.command);
         for (auto [specifier, value] : {std::pair{"%h", "$HOME"}, {"%u", "$USER"}, {"%U", "$UID"}})
           for (size_t at = command.find(specifier); at != std::string::npos; at = command.find(specifier, at + 1))
             command.replace(at, 2, value);
-        analyse_nested(command, Stream{}, "ambient", inv.span, "systemd " + std::string(setting.substr(0, equals)), depth);
+        analyse_nested(command, Stream{}, "ambient", inv.span, "systemd " + std::string(unit_command.key), depth);
       }
     } else if (is_cargo_config(path)) {
       // The linker, rustc and their wrappers run at every build, the runner at cargo run and test.
