@@ -1894,6 +1894,7 @@ Stream Walker::model(Invocation& inv, const Stream& in, int depth) {
     // An archive built from credential files carries them, to a file or to stdout.
     Taints carried;
     std::string archive;
+    std::vector<std::string> members;  // tar's, named in a flow's source when the archive goes to stdout
     if (name == "tar") {
       TarLayout layout = tar_layout(inv.argv);
       if (layout.extract && !layout.archive.empty() && layout.archive != "-")
@@ -1902,6 +1903,7 @@ Stream Walker::model(Invocation& inv, const Stream& in, int depth) {
       if (!layout.create) return model_readers(inv, in);
       for (const auto& input : layout.inputs) merge_taints(carried, read_path(input));
       archive = layout.archive;
+      members = layout.inputs;
     } else {
       ParsedArgs parsed = parse_args(inv.argv, 1, "", {});
       for (size_t k = 0; k < parsed.positionals.size(); ++k) {
@@ -1919,8 +1921,6 @@ Stream Walker::model(Invocation& inv, const Stream& in, int depth) {
     if (archive.empty() || archive == "-") {
       // An archive to stdout is its members' content, whatever they are: piped to an upload, they leave.
       if (!std::any_of(carried.begin(), carried.end(), [](const Taint& t) { return is_secret_class(t.from); })) {
-        std::vector<std::string> members;
-        if (name == "tar") members = tar_layout(inv.argv).inputs;
         std::string named;
         for (const auto& member : members) named += (named.empty() ? "" : " ") + member;
         content.taint.push_back(Taint{"local_file", named.empty() ? "an archive (" + std::string(name) + ")" : named, {"encoder"}, {}, false});
